@@ -1,0 +1,23 @@
+package main
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/debug"
+)
+
+func init() {
+	register(&command{name: "version", summary: "print leakhook's version", run: runVersion})
+}
+
+func runVersion(args []string) int {
+	v := version
+	if v == "" {
+		v = "(devel)"
+		if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+			v = bi.Main.Version
+		}
+	}
+	fmt.Printf("leakhook %s %s/%s\n", v, runtime.GOOS, runtime.GOARCH)
+	return exitClean
+}

@@ -1,0 +1,149 @@
+// Command leakhook finds secrets in what is about to be committed or pushed and
+// tells the developer how to move them into an environment variable or a vault.
+//
+// This package is only the command line: each subcommand lives in its own
+// cmd_*.go file and calls into hook, rules, report and remedy.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"sort"
+	"strings"
+)
+
+// Exit codes, the contract with git hooks and CI.
+const (
+	exitClean   = 0 // nothing found
+	exitFound   = 1 // secrets found: block
+	exitProblem = 2 // usage, configuration or repository error: block
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3".
+var version = ""
+
+type command struct {
+	name    string
+	args    string // usage synopsis after the name
+	summary string
+	run     func(args []string) int
+}
+
+var commands = map[string]*command{}
+
+func register(c *command) { commands[c.name] = c }
+
+func main() { os.Exit(run(os.Args[1:])) }
+
+// run dispatches to a subcommand. A panic anywhere becomes exit 2 with a
+// clear paragraph: a security hook that crashes must block, not pass.
+func run(args []string) (code int) {
+	defer func() {
+		if p := recover(); p != nil {
+			code = internalError(fmt.Errorf("%v", p), debug.Stack())
+		}
+	}()
+	if len(args) == 0 {
+		usage(os.Stderr)
+		return exitProblem
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		usage(os.Stdout)
+		return exitClean
+	case "-version", "--version":
+		args[0] = "version"
+	}
+	c, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "leakhook: unknown command %q\n\n", args[0])
+		usage(os.Stderr)
+		return exitProblem
+	}
+	return c.run(args[1:])
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "leakhook finds secrets before they are committed or pushed.\n\nUsage:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		c := commands[n]
+		fmt.Fprintf(w, "  leakhook %-34s %s\n", strings.TrimSpace(c.name+" "+c.args), c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'leakhook COMMAND --help' for a command's options.")
+	fmt.Fprintln(w, "Exit codes: 0 clean, 1 secrets found, 2 usage, configuration or repository error.")
+}
+
+// newFlags returns a flag set whose -h prints the command's usage.
+func newFlags(c *command) *flag.FlagSet {
+	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+	fs.SetOutput(os.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: leakhook %s %s\n\n%s\n", c.name, c.args, c.summary)
+		if hasFlags(fs) {
+			fmt.Fprintln(fs.Output(), "\nOptions:")
+			fs.PrintDefaults()
+		}
+	}
+	return fs
+}
+
+func hasFlags(fs *flag.FlagSet) bool {
+	n := 0
+	fs.VisitAll(func(*flag.Flag) { n++ })
+	return n > 0
+}
+
+// parseFlags parses args, allowing flags after positional arguments. It
+// returns ok=false with the exit code when parsing ended the command.
+func parseFlags(fs *flag.FlagSet, args []string) (rest []string, code int, ok bool) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fs.SetOutput(os.Stdout)
+				fs.Usage()
+				return nil, exitClean, false
+			}
+			return nil, exitProblem, false
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, 0, true
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), 0, true
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// problem reports a usage, configuration or repository error and returns exit 2.
+func problem(format string, a ...any) int {
+	fmt.Fprintf(os.Stderr, "leakhook: "+format+"\n", a...)
+	return exitProblem
+}
+
+// internalError is the fail-closed path: what failed, how to report it, how
+// to bypass once. The Go stack is shown only with LEAKHOOK_DEBUG=1.
+func internalError(err error, stack []byte) int {
+	fmt.Fprintf(os.Stderr, `leakhook: internal error: %v
+leakhook could not finish, so it blocked this operation rather than let a secret through.
+Please report it with the command you ran and 'leakhook version' at
+https://github.com/leakhook/leakhook/issues (set LEAKHOOK_DEBUG=1 to include details).
+To bypass the hook once, knowing nothing was checked: git commit --no-verify (or git push --no-verify).
+`, err)
+	if os.Getenv("LEAKHOOK_DEBUG") == "1" && stack != nil {
+		os.Stderr.Write(stack)
+	}
+	return exitProblem
+}

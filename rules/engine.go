@@ -1,0 +1,502 @@
+package rules
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	ahocorasick "github.com/BobuSumisu/aho-corasick"
+)
+
+// windowReach bounds how far around a keyword hit a single-line rule's regex
+// looks, so that a 5 MB minified line costs a few small regex runs, not many
+// runs over the whole line.
+const windowReach = 1024
+
+// maxMultilineWindow bounds the window of a multi-line rule (a PEM block).
+const maxMultilineWindow = 64 << 10
+
+// Engine applies a rule set to Targets. It is safe for concurrent use; regexes
+// are compiled on first use, so a clean change pays only for the keyword pass.
+type Engine struct {
+	rules     []*compiledRule
+	trie      *ahocorasick.Trie
+	byKeyword [][]int32 // keyword index -> rules
+	always    []int32   // rules without keywords run on every line
+	global    []*compiledAllowlist
+	markers   *markerSet
+	bufs      sync.Pool
+}
+
+type compiledRule struct {
+	Rule
+	index   int
+	once    sync.Once
+	re      *regexp.Regexp
+	path    *regexp.Regexp
+	context *regexp.Regexp
+	err     error
+	allows  []*compiledAllowlist
+}
+
+// compile builds the rule's regexes once. Built-in rules are compiled lazily;
+// rules from a user's configuration are compiled at load time so errors name
+// the rule before anything is scanned.
+func (r *compiledRule) compile() error {
+	r.once.Do(func() {
+		var err error
+		if r.re, err = regexp.Compile(r.Regex); err != nil {
+			r.err = fmt.Errorf("rule %q: invalid regex: %v", r.ID, err)
+			return
+		}
+		if r.Path != "" {
+			if r.path, err = regexp.Compile(r.Path); err != nil {
+				r.err = fmt.Errorf("rule %q: invalid path regex: %v", r.ID, err)
+				return
+			}
+		}
+		if r.Context != "" {
+			if r.context, err = regexp.Compile(r.Context); err != nil {
+				r.err = fmt.Errorf("rule %q: invalid context regex: %v", r.ID, err)
+				return
+			}
+		}
+		for i := range r.Rule.Allowlists {
+			a, err := compileAllowlist(&r.Rule.Allowlists[i])
+			if err != nil {
+				r.err = fmt.Errorf("rule %q: allowlist %d: %v", r.ID, i+1, err)
+				return
+			}
+			r.allows = append(r.allows, a)
+		}
+	})
+	return r.err
+}
+
+// NewEngine builds an engine from rules and global allowlists. It checks the
+// fields every rule needs but leaves regex compilation to first use; call
+// CompileAll to check every regex up front.
+func NewEngine(rs []Rule, global []Allowlist) (*Engine, error) {
+	e := &Engine{markers: defaultMarkers()}
+	kwIndex := map[string]int{}
+	var keywords []string
+	for i := range rs {
+		r := rs[i]
+		if r.Allowlist != nil {
+			r.Allowlists = append(r.Allowlists, *r.Allowlist)
+			r.Allowlist = nil
+		}
+		if r.ID == "" {
+			return nil, fmt.Errorf("rule %d has no id", i+1)
+		}
+		if r.Regex == "" {
+			return nil, fmt.Errorf("rule %q has no regex", r.ID)
+		}
+		if r.Name == "" {
+			r.Name = r.Description
+		}
+		if r.Name == "" {
+			r.Name = r.ID
+		}
+		if r.ContextLines == 0 {
+			r.ContextLines = 5
+		}
+		cr := &compiledRule{Rule: r, index: i}
+		e.rules = append(e.rules, cr)
+		if len(r.Keywords) == 0 {
+			e.always = append(e.always, int32(i))
+			continue
+		}
+		seen := map[string]bool{}
+		for _, kw := range r.Keywords {
+			kw = strings.ToLower(kw)
+			if kw == "" || seen[kw] {
+				continue
+			}
+			seen[kw] = true
+			k, ok := kwIndex[kw]
+			if !ok {
+				k = len(keywords)
+				kwIndex[kw] = k
+				keywords = append(keywords, kw)
+				e.byKeyword = append(e.byKeyword, nil)
+			}
+			e.byKeyword[k] = append(e.byKeyword[k], int32(i))
+		}
+	}
+	for i := range global {
+		a, err := compileAllowlist(&global[i])
+		if err != nil {
+			return nil, fmt.Errorf("global allowlist %d: %v", i+1, err)
+		}
+		e.global = append(e.global, a)
+	}
+	e.trie = ahocorasick.NewTrieBuilder().AddStrings(keywords).Build()
+	return e, nil
+}
+
+// CompileAll compiles every rule's regexes and returns the first error.
+func (e *Engine) CompileAll() error {
+	for _, r := range e.rules {
+		if err := r.compile(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Rules returns the engine's rules in load order.
+func (e *Engine) Rules() []*Rule {
+	out := make([]*Rule, len(e.rules))
+	for i, r := range e.rules {
+		out[i] = &r.Rule
+	}
+	return out
+}
+
+// Rule returns the rule with the given id, or nil.
+func (e *Engine) Rule(id string) *Rule {
+	for _, r := range e.rules {
+		if r.ID == id {
+			return &r.Rule
+		}
+	}
+	return nil
+}
+
+type window struct {
+	rule       int32
+	start, end int
+}
+
+type scratch struct {
+	lower   []byte
+	windows []window
+	last    []int32 // per rule: index+1 of its latest window in windows
+	pathOK  []int8  // per rule: 0 unknown, 1 applies, -1 does not
+}
+
+func (e *Engine) getScratch() *scratch {
+	if s, ok := e.bufs.Get().(*scratch); ok {
+		return s
+	}
+	return &scratch{last: make([]int32, len(e.rules)), pathOK: make([]int8, len(e.rules))}
+}
+
+func (e *Engine) putScratch(s *scratch) {
+	clear(s.last)
+	clear(s.pathOK)
+	s.windows = s.windows[:0]
+	if cap(s.lower) > 1<<20 {
+		s.lower = nil // do not pin one huge file's buffer
+	}
+	e.bufs.Put(s)
+}
+
+// Scan returns the findings in t, ordered by line and column. An error means a
+// rule could not be compiled; the caller must treat the target as unscanned.
+func (e *Engine) Scan(t *Target) ([]Finding, error) {
+	if len(t.Content) == 0 {
+		return nil, nil
+	}
+	s := e.getScratch()
+	defer e.putScratch(s)
+	s.lower = asciiLower(s.lower[:0], t.Content)
+	content := t.Content
+
+	e.trie.Walk(s.lower, func(end, n, pattern int64) bool {
+		pos := int(end - n + 1)
+		for _, ri := range e.byKeyword[pattern] {
+			e.addWindow(s, t, ri, pos, int(end)+1)
+		}
+		return true
+	})
+	if len(e.always) > 0 {
+		for _, ri := range e.always {
+			if e.applies(s, t, ri) {
+				s.windows = append(s.windows, window{ri, 0, len(content)})
+			}
+		}
+	}
+
+	var out []Finding
+	for _, w := range s.windows {
+		r := e.rules[w.rule]
+		if err := r.compile(); err != nil {
+			return nil, err
+		}
+		for _, m := range r.re.FindAllSubmatchIndex(content[w.start:w.end], -1) {
+			if f, ok := e.finding(t, r, w.start, m); ok {
+				out = append(out, f)
+			}
+		}
+	}
+	return dedupe(e, out), nil
+}
+
+func (e *Engine) applies(s *scratch, t *Target, ri int32) bool {
+	switch s.pathOK[ri] {
+	case 1:
+		return true
+	case -1:
+		return false
+	}
+	r := e.rules[ri]
+	ok := !t.Binary || r.Binary
+	if ok && r.Path != "" {
+		if err := r.compile(); err != nil {
+			ok = true // the error surfaces when the rule runs
+		} else {
+			ok = r.path.MatchString(t.Path)
+		}
+	}
+	if ok {
+		s.pathOK[ri] = 1
+	} else {
+		s.pathOK[ri] = -1
+	}
+	return ok
+}
+
+// addWindow records that rule ri must run around the keyword hit [pos,end),
+// merging with the rule's previous window when they overlap.
+func (e *Engine) addWindow(s *scratch, t *Target, ri int32, pos, end int) {
+	if !e.applies(s, t, ri) {
+		return
+	}
+	c := t.Content
+	r := e.rules[ri]
+	start := lineStart(c, pos, windowReach)
+	stop := lineEnd(c, end, windowReach)
+	if r.Lines > 0 {
+		lo := max(0, pos-maxMultilineWindow)
+		for i := 0; i < r.Lines && start > lo; i++ {
+			start = lineStart(c, start-1, start-1-lo)
+		}
+		hi := min(len(c), end+maxMultilineWindow)
+		for i := 0; i < r.Lines && stop < hi; i++ {
+			stop = lineEnd(c, stop+1, hi-stop-1)
+		}
+	}
+	if last := s.last[ri]; last > 0 {
+		w := &s.windows[last-1]
+		if start <= w.end {
+			w.end = max(w.end, stop)
+			return
+		}
+	}
+	s.windows = append(s.windows, window{ri, start, stop})
+	s.last[ri] = int32(len(s.windows))
+}
+
+// lineStart returns the start of the line holding pos, looking back at most reach bytes.
+func lineStart(c []byte, pos, reach int) int {
+	lo := max(0, pos-reach)
+	if i := bytes.LastIndexByte(c[lo:pos], '\n'); i >= 0 {
+		return lo + i + 1
+	}
+	return lo
+}
+
+// lineEnd returns the end (exclusive, before '\n') of the line holding end-1,
+// looking ahead at most reach bytes.
+func lineEnd(c []byte, end, reach int) int {
+	if end >= len(c) {
+		return len(c)
+	}
+	hi := min(len(c), end+reach)
+	if i := bytes.IndexByte(c[end:hi], '\n'); i >= 0 {
+		return end + i
+	}
+	return hi
+}
+
+func asciiLower(dst, src []byte) []byte {
+	dst = append(dst, src...)
+	for i, c := range dst {
+		if 'A' <= c && c <= 'Z' {
+			dst[i] = c + 'a' - 'A'
+		}
+	}
+	return dst
+}
+
+// finding turns regex match m (offsets relative to base) into a Finding, or
+// reports false when a filter rejects it.
+func (e *Engine) finding(t *Target, r *compiledRule, base int, m []int) (Finding, bool) {
+	gs, ge := secretSpan(r, m)
+	if gs < 0 {
+		return Finding{}, false
+	}
+	c := t.Content
+	ss, se := base+gs, base+ge
+	secret := string(c[ss:se])
+	if strings.TrimSpace(secret) == "" {
+		return Finding{}, false
+	}
+	first := max(t.StartLine, 1)
+	lineIdx := bytes.Count(c[:ss], []byte{'\n'})
+	endIdx := lineIdx + bytes.Count(c[ss:se], []byte{'\n'})
+	if !anyAdded(t.Added, lineIdx, endIdx) {
+		return Finding{}, false
+	}
+	ls := lineStart(c, ss, len(c))
+	le := lineEnd(c, ss, len(c))
+	line := c[ls:le]
+	ent := ShannonEntropy(secret)
+	if r.Entropy > 0 && ent < r.Entropy {
+		return Finding{}, false
+	}
+	if r.Validate != "" && !validate(r.Validate, secret) {
+		return Finding{}, false
+	}
+	if r.context != nil && !r.context.Match(linesAround(c, ss, r.ContextLines)) {
+		return Finding{}, false
+	}
+	match := c[base+m[0] : base+m[1]]
+	fp := Fingerprint(secret)
+	if e.markers.allowed(c, ls, le, fp) {
+		return Finding{}, false
+	}
+	for _, a := range r.allows {
+		if a.allows(t.Path, secret, match, line) {
+			return Finding{}, false
+		}
+	}
+	for _, a := range e.global {
+		if a.targets(r.ID) && a.allows(t.Path, secret, match, line) {
+			return Finding{}, false
+		}
+	}
+	return Finding{
+		RuleID:      r.ID,
+		RuleName:    r.Name,
+		Path:        t.Path,
+		Line:        first + lineIdx,
+		EndLine:     first + endIdx,
+		Column:      utf8.RuneCount(c[ls:ss]) + 1,
+		Secret:      secret,
+		LineText:    string(line),
+		Fingerprint: fp,
+		Entropy:     math.Round(ent*1000) / 1000,
+	}, true
+}
+
+// secretSpan picks the secret out of a match: secretGroup if set, else the
+// first non-empty group, else the whole match (gitleaks' convention).
+func secretSpan(r *compiledRule, m []int) (int, int) {
+	if g := r.SecretGroup; g > 0 {
+		if 2*g+1 < len(m) {
+			return m[2*g], m[2*g+1]
+		}
+		return -1, -1
+	}
+	for g := 1; 2*g+1 < len(m); g++ {
+		if m[2*g] >= 0 && m[2*g+1] > m[2*g] {
+			return m[2*g], m[2*g+1]
+		}
+	}
+	return m[0], m[1]
+}
+
+func anyAdded(added []bool, from, to int) bool {
+	if added == nil {
+		return true
+	}
+	for i := from; i <= to && i < len(added); i++ {
+		if added[i] {
+			return true
+		}
+	}
+	return false
+}
+
+// linesAround returns the line holding pos and n lines on each side of it.
+func linesAround(c []byte, pos, n int) []byte {
+	start := lineStart(c, pos, len(c))
+	for i := 0; i < n && start > 0; i++ {
+		start = lineStart(c, start-1, len(c))
+	}
+	end := lineEnd(c, pos, len(c))
+	for i := 0; i < n && end < len(c); i++ {
+		end = lineEnd(c, end+1, len(c))
+	}
+	return c[start:end]
+}
+
+// ShannonEntropy is the entropy of s in bits per byte.
+func ShannonEntropy(s string) float64 {
+	if s == "" {
+		return 0
+	}
+	var counts [256]int
+	for i := 0; i < len(s); i++ {
+		counts[s[i]]++
+	}
+	var h float64
+	n := float64(len(s))
+	for _, c := range counts {
+		if c > 0 {
+			p := float64(c) / n
+			h -= p * math.Log2(p)
+		}
+	}
+	return h
+}
+
+// dedupe keeps one finding per secret location: where several rules match
+// overlapping text on the same line, the most specific rule wins.
+func dedupe(e *Engine, fs []Finding) []Finding {
+	if len(fs) < 2 {
+		return fs
+	}
+	rank := func(f *Finding) int {
+		r := e.Rule(f.RuleID)
+		score := 0
+		if !r.Generic {
+			score += 2
+		}
+		if r.Context != "" {
+			score++
+		}
+		return score
+	}
+	sort.SliceStable(fs, func(i, j int) bool {
+		if fs[i].Line != fs[j].Line {
+			return fs[i].Line < fs[j].Line
+		}
+		return fs[i].Column < fs[j].Column
+	})
+	out := fs[:0]
+	for _, f := range fs {
+		merged := false
+		for k := len(out) - 1; k >= 0 && out[k].Line == f.Line; k-- {
+			o := &out[k]
+			if overlaps(o, &f) {
+				if rank(&f) > rank(o) {
+					*o = f
+				}
+				merged = true
+				break
+			}
+		}
+		if !merged {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func overlaps(a, b *Finding) bool {
+	if a.Secret == b.Secret {
+		return true
+	}
+	a0, a1 := a.Column, a.Column+utf8.RuneCountInString(a.Secret)
+	b0, b1 := b.Column, b.Column+utf8.RuneCountInString(b.Secret)
+	return a0 < b1 && b0 < a1
+}

@@ -1,0 +1,105 @@
+package rules
+
+import (
+	"encoding/base64"
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Example values are written with generators so that the repository never
+// stores a secret-shaped string: {{hex:32}} becomes 32 random hex digits at
+// test time. Expand is deterministic for a given seed.
+//
+//	hex:N HEX:N b32:N alnum:N upper:N lower:N digits:N upalnum:N lowalnum:N
+//	b64:N b64url:N           N random characters of that alphabet
+//	github:PREFIX            a GitHub token with a valid CRC32 checksum
+//	pem:LABEL                a PEM block "-----BEGIN LABEL-----" with random body
+//	jwt                      a JWT-shaped token
+var generator = regexp.MustCompile(`\{\{([a-zA-Z0-9]+)(?::([^}]*))?\}\}`)
+
+var alphabets = map[string]string{
+	"hex":      "0123456789abcdef",
+	"b32":      "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567",
+	"HEX":      "0123456789ABCDEF",
+	"alnum":    base62,
+	"upper":    "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+	"lower":    "abcdefghijklmnopqrstuvwxyz",
+	"digits":   "0123456789",
+	"upalnum":  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+	"lowalnum": "abcdefghijklmnopqrstuvwxyz0123456789",
+	"b64":      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+	"b64url":   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+}
+
+// Expand replaces every generator in template with random text drawn from a
+// generator seeded by seed.
+func Expand(template, seed string) (string, error) {
+	h := fnv.New64a()
+	h.Write([]byte(seed))
+	rng := rand.New(rand.NewPCG(h.Sum64(), 0x1ea4))
+	var err error
+	out := generator.ReplaceAllStringFunc(template, func(m string) string {
+		sub := generator.FindStringSubmatch(m)
+		v, e := generate(rng, sub[1], sub[2])
+		if e != nil && err == nil {
+			err = fmt.Errorf("%s: %v", m, e)
+		}
+		return v
+	})
+	return out, err
+}
+
+// HasGenerators reports whether s contains a generator.
+func HasGenerators(s string) bool { return generator.MatchString(s) }
+
+func randomString(rng *rand.Rand, alphabet string, n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = alphabet[rng.IntN(len(alphabet))]
+	}
+	return string(b)
+}
+
+func generate(rng *rand.Rand, name, arg string) (string, error) {
+	if alpha, ok := alphabets[name]; ok {
+		n, err := strconv.Atoi(arg)
+		if err != nil || n <= 0 || n > 1<<16 {
+			return "", fmt.Errorf("want a length, got %q", arg)
+		}
+		return randomString(rng, alpha, n), nil
+	}
+	switch name {
+	case "github":
+		if arg == "" {
+			return "", fmt.Errorf("want a prefix such as ghp")
+		}
+		r := randomString(rng, base62, 30)
+		return arg + "_" + r + GitHubChecksum(r), nil
+	case "pem":
+		if arg == "" {
+			arg = "PRIVATE KEY"
+		}
+		body := make([]byte, 900)
+		for i := range body {
+			body[i] = byte(rng.IntN(256))
+		}
+		enc := base64.StdEncoding.EncodeToString(body)
+		var b strings.Builder
+		b.WriteString("-----BEGIN " + arg + "-----\n")
+		for len(enc) > 64 {
+			b.WriteString(enc[:64] + "\n")
+			enc = enc[64:]
+		}
+		b.WriteString(enc + "\n-----END " + arg + "-----")
+		return b.String(), nil
+	case "jwt":
+		head := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`))
+		payload := base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprintf(`{"sub":"%d","iat":%d}`, rng.IntN(1e9), 1700000000+rng.IntN(1e8))))
+		return head + "." + payload + "." + randomString(rng, alphabets["b64url"], 43), nil
+	}
+	return "", fmt.Errorf("unknown generator %q", name)
+}

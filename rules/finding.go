@@ -1,0 +1,102 @@
+package rules
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"unicode/utf8"
+)
+
+// Target is text to scan: a whole file, or the new side of one diff hunk.
+type Target struct {
+	Path      string
+	Content   []byte
+	StartLine int    // line number of Content's first line in the file; 0 means 1
+	Added     []bool // Added[i] reports whether line StartLine+i is new; nil means every line is
+	Binary    bool   // only rules marked binary run on binary content
+}
+
+// Finding is one secret found in a Target.
+type Finding struct {
+	RuleID   string `json:"rule_id"`
+	RuleName string `json:"name"`
+	Path     string `json:"file"`
+	Line     int    `json:"line"`
+	Column   int    `json:"column"` // 1-based, in characters
+	EndLine  int    `json:"end_line"`
+	// Secret and LineText hold the real value; every output masks them unless
+	// the user asks with --show-secrets.
+	Secret      string  `json:"-"`
+	LineText    string  `json:"-"`
+	Fingerprint string  `json:"fingerprint"`
+	Entropy     float64 `json:"entropy"`
+
+	// Set by the history and push readers.
+	Commit  string `json:"commit,omitempty"`
+	Subject string `json:"subject,omitempty"`
+	Ref     string `json:"ref,omitempty"`
+}
+
+// Fingerprint is a short, stable hash of a secret value. It identifies a
+// secret in baselines and allow markers without revealing it.
+func Fingerprint(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:6])
+}
+
+// Mask shows at most the first four characters of a secret (fewer for short
+// secrets) and replaces the rest with '*'.
+func Mask(secret string) string {
+	n := utf8.RuneCountInString(secret)
+	show := 4
+	if n < 12 {
+		show = n / 4
+	}
+	var b strings.Builder
+	i := 0
+	for _, r := range secret {
+		if i < show {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('*')
+		}
+		i++
+		if i >= show+20 { // keep masked output short for long secrets
+			b.WriteString("…")
+			break
+		}
+	}
+	return b.String()
+}
+
+// MaskedLine returns the finding's line with its secret masked, trimmed to a
+// readable width around the secret.
+func (f *Finding) MaskedLine() string {
+	line := f.LineText
+	if f.Secret != "" {
+		line = strings.ReplaceAll(line, f.Secret, Mask(f.Secret))
+	}
+	line = strings.TrimRight(line, "\r\n")
+	const width = 160
+	if utf8.RuneCountInString(line) <= width {
+		return line
+	}
+	runes := []rune(line)
+	start := f.Column - 1 - width/2
+	if start < 0 {
+		start = 0
+	}
+	end := start + width
+	if end > len(runes) {
+		end = len(runes)
+		start = max(0, end-width)
+	}
+	out := string(runes[start:end])
+	if start > 0 {
+		out = "…" + out
+	}
+	if end < len(runes) {
+		out += "…"
+	}
+	return out
+}
