@@ -1,0 +1,93 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/leakhook/leakhook/install"
+)
+
+func init() {
+	register(&command{
+		name:    "install",
+		args:    "[--global] [--hooks pre-commit,pre-push] [--force]",
+		summary: "install leakhook's git hooks in this repository (or globally), keeping existing hooks",
+		run:     runInstall,
+	})
+	register(&command{
+		name:    "uninstall",
+		args:    "[--global]",
+		summary: "remove leakhook's git hooks and restore the hooks they had set aside",
+		run:     runUninstall,
+	})
+}
+
+func runInstall(args []string) int {
+	fs := newFlags(commands["install"])
+	global := fs.Bool("global", false, "install for every repository: hooks in leakhook's config dir, set with git config --global core.hooksPath")
+	hooks := fs.String("hooks", strings.Join(install.HookNames, ","), "comma-separated hooks to install")
+	force := fs.Bool("force", false, "replace an existing hook instead of chaining it (kept aside, restored by uninstall); with --global, replace another core.hooksPath")
+	rest, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(rest) > 0 {
+		return problem("install takes no arguments (got %q)", rest[0])
+	}
+	var names []string
+	for _, h := range strings.Split(*hooks, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			names = append(names, h)
+		}
+	}
+	if len(names) == 0 {
+		return problem("--hooks names no hook (use pre-commit, pre-push or both)")
+	}
+	o := install.Options{Hooks: names, Force: *force, Log: os.Stdout}
+	if *global {
+		dir, err := install.Global(o)
+		if err != nil {
+			return problem("%v", err)
+		}
+		fmt.Printf("leakhook now guards every repository on this machine (hooks in %s).\n", dir)
+		fmt.Println("A repository that sets its own core.hooksPath (husky, for one) is not covered: run 'leakhook install' there.")
+		return exitClean
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return problem("%v", err)
+	}
+	dir, err := install.Repo(wd, o)
+	if err != nil {
+		return problem("%v", err)
+	}
+	fmt.Printf("leakhook hooks are installed in %s.\n", dir)
+	return exitClean
+}
+
+func runUninstall(args []string) int {
+	fs := newFlags(commands["uninstall"])
+	global := fs.Bool("global", false, "remove the global hooks and unset git config --global core.hooksPath if it points at them")
+	rest, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(rest) > 0 {
+		return problem("uninstall takes no arguments (got %q)", rest[0])
+	}
+	if *global {
+		if _, err := install.UninstallGlobal(os.Stdout); err != nil {
+			return problem("%v", err)
+		}
+		return exitClean
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return problem("%v", err)
+	}
+	if _, err := install.UninstallRepo(wd, os.Stdout); err != nil {
+		return problem("%v", err)
+	}
+	return exitClean
+}

@@ -1,0 +1,131 @@
+package install
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+)
+
+// Marker is the line that identifies a hook written by leakhook. Install
+// overwrites such a hook in place (idempotent re-install) and uninstall
+// removes only files that carry it; anything else is somebody else's hook.
+const Marker = "# leakhook-managed-hook: written by 'leakhook install'; 'leakhook uninstall' removes it"
+
+// ChainedSuffix is appended to an existing hook's name when install keeps it
+// and chains it; uninstall renames it back.
+const ChainedSuffix = ".leakhook-chained"
+
+// ReplacedSuffix is appended to an existing hook's name when install --force
+// replaces it: it is no longer run, but uninstall still restores it.
+const ReplacedSuffix = ".leakhook-replaced"
+
+// Hook names leakhook can install, and the subcommand each one runs.
+var hookCommands = map[string]string{
+	"pre-commit": "pre-commit",
+	"pre-push":   `pre-push "$@"`,
+}
+
+// HookNames lists the hooks installed by default, in order.
+var HookNames = []string{"pre-commit", "pre-push"}
+
+// mode tells where a hook script lives and so which hook it chains.
+type mode int
+
+const (
+	repoMode   mode = iota // in the repository's hooks dir: chains NAME.leakhook-chained beside it
+	globalMode             // in leakhook's global hooks dir: chains the repository's own hook
+)
+
+// shQuote quotes s for POSIX sh as one word.
+func shQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// script returns the POSIX sh hook for name. bin is the absolute path of
+// the leakhook binary, recorded so hooks work when PATH differs (GUI git
+// clients, IDEs); PATH is the fallback, and a missing binary blocks with
+// instructions rather than "command not found". The script avoids bash-isms
+// and GNU-only tools so that dash, busybox, macOS sh and Git for Windows' sh
+// all run it.
+func script(name, bin string, m mode) string {
+	var b strings.Builder
+	w := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
+	w("#!/bin/sh")
+	w("%s", Marker)
+	w("# Runs 'leakhook %s' on what git is about to %s.", name, map[string]string{"pre-commit": "commit", "pre-push": "push"}[name])
+	if m == repoMode {
+		w("# A hook that was here before leakhook is kept as %s%s and runs first.", name, ChainedSuffix)
+	} else {
+		w("# Global hook (core.hooksPath): the repository's own hooks/%s runs after leakhook.", name)
+	}
+	w("")
+	w("leakhook_bin=%s", shQuote(filepath.ToSlash(bin)))
+	w(`if [ ! -x "$leakhook_bin" ]; then`)
+	w(`	leakhook_bin=$(command -v leakhook 2>/dev/null) || leakhook_bin=`)
+	w(`fi`)
+	w(`if [ -z "$leakhook_bin" ]; then`)
+	w(`	cat >&2 <<'LEAKHOOK_EOF'`)
+	w(`leakhook: the %s hook cannot run: the leakhook program is not at`, name)
+	w(`  %s`, filepath.ToSlash(bin))
+	w(`(where it was when the hook was installed) and is not on PATH.`)
+	w(`The hook blocks rather than let a secret through unchecked.`)
+	w(`To fix it, install leakhook again and re-run the install, e.g.:`)
+	w(`  go install github.com/leakhook/leakhook/cmd/leakhook@latest`)
+	if m == repoMode {
+		w(`  leakhook install        # in this repository`)
+		w(`To remove leakhook's hook instead, delete this file and rename`)
+		w(`%s%s beside it (if present) back to %s.`, name, ChainedSuffix, name)
+	} else {
+		w(`  leakhook install --global`)
+		w(`To stop using leakhook's global hooks instead: git config --global --unset core.hooksPath`)
+	}
+	if name == "pre-push" {
+		w(`To bypass the hook once, knowing nothing is checked: git push --no-verify`)
+	} else {
+		w(`To bypass the hook once, knowing nothing is checked: git commit --no-verify`)
+	}
+	w(`LEAKHOOK_EOF`)
+	w(`	printf 'This hook: %%s\n' "$0" >&2`)
+	w(`	exit 2`)
+	w(`fi`)
+	w("")
+	if m == repoMode {
+		w(`chained="$(dirname -- "$0")/%s%s"`, name, ChainedSuffix)
+		w(`if [ ! -x "$chained" ]; then`)
+		w(`	exec "$leakhook_bin" %s`, hookCommands[name])
+		w(`fi`)
+	} else {
+		w(`# Hooks of the repository itself: git would run them if core.hooksPath`)
+		w(`# did not point here. --git-common-dir: linked worktrees share them.`)
+		w(`chained=`)
+		w(`if common_dir=$(git rev-parse --git-common-dir 2>/dev/null); then`)
+		w(`	chained="$common_dir/hooks/%s"`, name)
+		w(`fi`)
+		w(`if [ -z "$chained" ] || [ ! -x "$chained" ]; then`)
+		w(`	exec "$leakhook_bin" %s`, hookCommands[name])
+		w(`fi`)
+		w(`# A repository hook written by 'leakhook install' runs leakhook itself`)
+		w(`# (and its own chained hook): run only it, so nothing is scanned twice.`)
+		w(`if grep -F -q -x %s "$chained" 2>/dev/null; then`, shQuote(Marker))
+		w(`	exec "$chained" "$@"`)
+		w(`fi`)
+	}
+	// Both leakhook and the chained hook must see all of pre-push's stdin
+	// (one line per ref): keep it in a variable, which needs no temporary
+	// file. Ref lines never contain NUL, and the trailing newline that $(...)
+	// strips is put back.
+	first, second := `"$chained" "$@"`, `"$leakhook_bin" `+hookCommands[name]
+	if m == globalMode {
+		first, second = second, first
+	}
+	if name == "pre-push" {
+		w(`refs=$(cat) || exit 2`)
+		w(`feed() { if [ -n "$refs" ]; then printf '%%s\n' "$refs"; fi; }`)
+		w(`feed | %s || exit $?`, first)
+		w(`feed | %s`, second)
+	} else {
+		w(`%s || exit $?`, first)
+		w(`%s`, second)
+	}
+	return b.String()
+}
