@@ -1,0 +1,130 @@
+package remedy
+
+import (
+	"path"
+	"strings"
+	"unicode/utf8"
+)
+
+// indent aligns continuation lines under the text after "fix:    ".
+const indent = "        "
+
+// maxFixWidth bounds the rewritten line; longer lines (minified code) get
+// the generic advice instead.
+const maxFixWidth = 200
+
+// Short returns the lines a pre-commit or pre-push block message prints for
+// one finding: the offending line rewritten to read the environment (or
+// generic advice when it cannot be rewritten), where the value goes instead
+// for the team's backend, and a reminder to rotate. line and secret are the
+// real line and secret; no returned line contains the secret or any
+// 8-character piece of it.
+func Short(s Secret, filePath, line, secret string, o Options) []string {
+	l := LangOf(filePath)
+	r := newRef(s, o)
+	vault, ok := ParseVault(o.Vault, false)
+	if !ok {
+		vault = "env"
+	}
+	var out []string
+	fix, hint := fixLines(l, filePath, line, secret, r)
+	out = append(out, "fix:    "+fix)
+	if vault == "env" {
+		out = append(out, indent+hint)
+	}
+	out = append(out, vaultLines(s, l, vault, r)...)
+	out = append(out, rotateLines(s)...)
+	for i, ln := range out {
+		if leaks(ln, secret) {
+			out[i] = indent + "(line withheld: it would show part of the secret)"
+		}
+	}
+	return out
+}
+
+// fixLines returns the rewritten line (or advice) and the follow-up hint.
+func fixLines(l Lang, filePath, line, secret string, r ref) (fix, hint string) {
+	hint = envHint(l, r.Env, r.EnvFile)
+	switch l {
+	case Dotenv:
+		base := path.Base(filePath)
+		return "this file holds secrets: keep it out of git: git rm --cached " + filePath +
+				" && echo " + base + " >> .gitignore",
+			"commit a .env.example with " + r.Env + "= and no value instead"
+	case Dockerfile:
+		return "never put it in ARG, ENV or a layer: " + EnvRead(l, r.Env), hint
+	}
+	if rewritten, ok := Rewrite(l, line, secret, r.Env); ok {
+		rewritten = strings.TrimSpace(rewritten)
+		if utf8.RuneCountInString(rewritten) <= maxFixWidth && !leaks(rewritten, secret) {
+			return rewritten, hint
+		}
+	}
+	if read := EnvRead(l, r.Env); read != "" {
+		return "read it with " + read + " instead of the literal", hint
+	}
+	return "move the value out of this file into the environment variable " + r.Env +
+		" and have the code that reads this file take it from there", hint
+}
+
+// langFlag is " --lang L" for explain commands, or "" when l is unknown.
+func langFlag(l Lang) string {
+	if l == Unknown || l == "" {
+		return ""
+	}
+	return " --lang " + string(l)
+}
+
+func vaultLines(s Secret, l Lang, vault string, r ref) []string {
+	explain := "leakhook explain " + s.RuleID + langFlag(l)
+	if s.RuleID == "" {
+		explain = "leakhook explain RULE" + langFlag(l)
+	}
+	if vault == "env" {
+		return []string{"vault:  or keep it in AWS Secrets Manager, HashiCorp Vault or CyberArk Conjur: " + explain}
+	}
+	c, err := data()
+	if err != nil {
+		return []string{"vault:  keep it in " + BackendTitle(vault) + ": " + explain + " --vault " + vault}
+	}
+	b := c.Backends[vault]
+	out := []string{"vault:  store it in " + BackendTitle(vault) + " (paste the value, then Enter; it stays out of shell history):"}
+	for _, cmd := range commandLines(r.render(b.Store)) {
+		out = append(out, indent+"  "+cmd)
+	}
+	out = append(out, indent+"load it into the environment at start-up: "+r.render(b.Read))
+	out = append(out, indent+"or read it in code: "+explain+" --vault "+vault)
+	return out
+}
+
+// commandLines drops comment and blank lines from a shell template.
+func commandLines(sh string) []string {
+	var out []string
+	for _, ln := range strings.Split(sh, "\n") {
+		if t := strings.TrimSpace(ln); t != "" && !strings.HasPrefix(t, "#") {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// rotateLines says the secret may already be exposed and where to rotate it,
+// with the rule's steps when they are few enough to read in a hook message.
+func rotateLines(s Secret) []string {
+	where := "at " + s.RotateURL
+	if s.RotateURL == "" {
+		where = "(how: leakhook explain " + s.RuleID + ")"
+		if c, err := data(); err == nil {
+			if p, ok := c.byID[s.RuleID]; ok && p.RotateURL != "" {
+				where = "at " + p.RotateURL
+			}
+		}
+	}
+	out := []string{"rotate: it may already be exposed: revoke and rotate it " + where}
+	if len(s.RotateSteps) > 0 && len(s.RotateSteps) <= 4 {
+		for i, st := range s.RotateSteps {
+			out = append(out, indent+string(rune('1'+i))+". "+st)
+		}
+	}
+	return out
+}
