@@ -1,0 +1,69 @@
+package main
+
+import (
+	"os"
+
+	"github.com/leakhook/leakhook/report"
+	"github.com/leakhook/leakhook/scan"
+)
+
+func init() {
+	register(&command{
+		name:    "scan",
+		args:    "[--format F] [PATH...|-]",
+		summary: "scan files and directories on disk (default .; - reads standard input)",
+		run:     runScan,
+	})
+}
+
+func runScan(args []string) int {
+	c := commands["scan"]
+	fs := newFlags(c)
+	var of outputFlags
+	of.register(fs)
+	paths, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if err := of.check(); err != nil {
+		return problem("%v", err)
+	}
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	for _, p := range paths {
+		if p == "-" {
+			continue
+		}
+		if _, err := os.Stat(p); err != nil {
+			return problem("%v", err)
+		}
+	}
+	ctx, cancel := of.withBudget()
+	defer cancel()
+	wd, err := os.Getwd()
+	if err != nil {
+		return problem("%v", err)
+	}
+	root := configRoot(paths)
+	cfg, err := loadConfig(root, of.config)
+	if err != nil {
+		return problem("%v", err)
+	}
+	res, err := scan.Paths(ctx, cfg.Engine, wd, paths, cfg.MaxFileSize)
+	if err != nil {
+		return problem("%v", budgetError(ctx, err, "scanning files"))
+	}
+	return of.emit(res, cfg, report.ModeScan, root)
+}
+
+// configRoot is where scan looks for .leakhook.toml: the single directory
+// given, else the current directory.
+func configRoot(paths []string) string {
+	if len(paths) == 1 {
+		if fi, err := os.Stat(paths[0]); err == nil && fi.IsDir() {
+			return paths[0]
+		}
+	}
+	return "."
+}

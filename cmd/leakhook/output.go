@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/leakhook/leakhook/remedy"
+	"github.com/leakhook/leakhook/report"
+	"github.com/leakhook/leakhook/rules"
+	"github.com/leakhook/leakhook/scan"
+)
+
+// outputFlags are shared by every command that reports findings.
+type outputFlags struct {
+	format      string
+	output      string
+	showSecrets bool
+	config      string
+	timeout     time.Duration
+}
+
+func (o *outputFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&o.format, "format", "text", "output format: text, json or sarif")
+	fs.StringVar(&o.output, "output", "", "write the report to this file instead of standard output/error")
+	fs.BoolVar(&o.showSecrets, "show-secrets", false, "print secrets in full (they are masked by default)")
+	fs.StringVar(&o.config, "config", "", "configuration file (default: .leakhook.toml at the repository root)")
+	fs.DurationVar(&o.timeout, "timeout", 2*time.Minute, "time budget; when exceeded leakhook blocks and says what was not scanned")
+}
+
+func (o *outputFlags) check() error {
+	switch o.format {
+	case "text", "json", "sarif":
+		return nil
+	}
+	return fmt.Errorf("unknown --format %q (want text, json or sarif)", o.format)
+}
+
+// loadConfig loads rules for root and prints configuration warnings.
+func loadConfig(root, path string) (*rules.Config, error) {
+	cfg, err := rules.Load(root, path)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range cfg.Warnings {
+		fmt.Fprintf(os.Stderr, "leakhook: %s\n", w)
+	}
+	return cfg, nil
+}
+
+// withBudget returns a context that ends after the time budget.
+func (o *outputFlags) withBudget() (context.Context, context.CancelFunc) {
+	if o.timeout <= 0 {
+		return context.WithCancel(context.Background())
+	}
+	return context.WithTimeout(context.Background(), o.timeout)
+}
+
+// emit writes the result in the chosen format and returns the exit code.
+// Text goes to stderr (it is a hook's message); JSON and SARIF to stdout.
+func (o *outputFlags) emit(res *scan.Result, cfg *rules.Config, mode report.Mode, root string) int {
+	ro := report.Options{
+		Mode:        mode,
+		ShowSecrets: o.showSecrets,
+		Version:     version,
+		Remediation: remedy.Options{
+			Vault:      cfg.Remediation.Vault,
+			SecretPath: cfg.Remediation.SecretPath,
+			EnvFile:    cfg.Remediation.EnvFile,
+			Repo:       filepath.Base(root),
+		},
+	}
+	var w io.Writer = os.Stdout
+	if o.format == "text" {
+		w = os.Stderr
+	}
+	if o.output != "" {
+		f, err := os.Create(o.output)
+		if err != nil {
+			return problem("%v", err)
+		}
+		defer f.Close()
+		w = f
+	} else if o.format == "text" {
+		ro.Color = isTerminal(os.Stderr) && os.Getenv("NO_COLOR") == ""
+	}
+	var err error
+	switch o.format {
+	case "json":
+		err = report.JSON(w, res.Findings, res.Skipped, ro)
+		if err == nil {
+			for _, s := range res.Skipped {
+				fmt.Fprintf(os.Stderr, "leakhook: not scanned: %s: %s\n", s.Path, s.Reason)
+			}
+		}
+	case "sarif":
+		err = report.SARIF(w, res.Findings, cfg.Engine, ro)
+		if err == nil {
+			for _, s := range res.Skipped {
+				fmt.Fprintf(os.Stderr, "leakhook: not scanned: %s: %s\n", s.Path, s.Reason)
+			}
+		}
+	default:
+		report.Text(w, res.Findings, res.Skipped, cfg.Engine, ro)
+	}
+	if err != nil {
+		return problem("writing report: %v", err)
+	}
+	if len(res.Findings) > 0 {
+		return exitFound
+	}
+	return exitClean
+}
+
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }

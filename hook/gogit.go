@@ -1,0 +1,422 @@
+package hook
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/go-git/go-billy/v5/osfs"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/format/index"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+	"github.com/go-git/go-git/v5/utils/diff"
+	"github.com/sergi/go-diff/diffmatchpatch"
+
+	"github.com/leakhook/leakhook/rules"
+)
+
+// contextLines matches the -U3 the CLI backend asks git for.
+const contextLines = 3
+
+// gogitStaged reads the staged changes in-process: the index file git is
+// committing from (decoded here, since go-git ignores GIT_INDEX_FILE) against
+// HEAD's tree. Unchanged directories are skipped with the index's cache-tree,
+// so the work follows the size of the change, not of the repository.
+func gogitStaged(ctx context.Context, repo *Repo, maxSize int64) (*Changes, error) {
+	st := filesystem.NewStorageWithOptions(osfs.New(repo.CommonDir), cache.NewObjectLRUDefault(), filesystem.Options{})
+	defer st.Close()
+
+	idx, err := readIndex(repo.IndexFile())
+	if err != nil {
+		return nil, err
+	}
+	head, err := headTree(repo, st)
+	if err != nil {
+		return nil, err
+	}
+	valid := cacheTreeDirs(idx.Cache)
+	headFiles := map[string]object.TreeEntry{}
+	if head != nil {
+		if err := walkTree(st, head, "", valid, headFiles); err != nil {
+			return nil, err
+		}
+	}
+
+	type change struct {
+		path     string
+		new, old plumbing.Hash
+		hasOld   bool
+	}
+	var changes []change
+
+	inIndex := map[string]bool{}
+	for _, e := range idx.Entries {
+		if e.Stage != 0 { // unmerged: git cannot commit it; nothing to read
+			inIndex[e.Name] = true
+			continue
+		}
+		inIndex[e.Name] = true
+		if underValid(e.Name, valid, head) {
+			continue
+		}
+		if e.Mode == filemode.Submodule || e.IntentToAdd {
+			continue
+		}
+		old, ok := headFiles[e.Name]
+		if ok && old.Hash == e.Hash {
+			continue
+		}
+		c := change{path: e.Name, new: e.Hash}
+		if ok && old.Mode != filemode.Submodule {
+			c.old, c.hasOld = old.Hash, true
+		}
+		if !ok {
+
+		}
+		changes = append(changes, c)
+	}
+	// Renames, as git diff -M sees them: an added file whose content a deleted
+	// file had is not new, and one mostly like a deleted file is diffed against it.
+	var deleted []object.TreeEntry
+	var deletedPaths []string
+	for p, e := range headFiles {
+		if !inIndex[p] && e.Mode != filemode.Submodule {
+			deleted = append(deleted, e)
+			deletedPaths = append(deletedPaths, p)
+		}
+	}
+	renamed := map[string]bool{}
+	if len(deleted) > 0 {
+		for i := range changes {
+			c := &changes[i]
+			if c.hasOld {
+				continue
+			}
+			if src, ok := renameSource(st, c.new, deleted, maxSize); ok {
+				if src == c.new {
+					renamed[c.path] = true
+				} else {
+					c.old, c.hasOld = src, true
+				}
+			}
+		}
+	}
+
+	sort.Slice(changes, func(i, j int) bool { return changes[i].path < changes[j].path })
+
+	ch := &Changes{Backend: "go-git"}
+	for _, c := range changes {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if renamed[c.path] {
+			continue
+		}
+		newBlob, err := readBlob(st, c.new, maxSize)
+		if err == errTooLarge {
+			ch.skip(Skipped{Path: c.path, Reason: fmt.Sprintf("larger than the size cap (%d bytes)", maxSize)})
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", c.path, err)
+		}
+		var oldBlob []byte
+		if c.hasOld {
+			if oldBlob, err = readBlob(st, c.old, 0); err != nil {
+				return nil, fmt.Errorf("%s (HEAD): %v", c.path, err)
+			}
+		}
+		for _, it := range hunksOf(c.path, oldBlob, newBlob) {
+			ch.add(it)
+		}
+	}
+	return ch, nil
+}
+
+// readIndex decodes an index file with go-git's decoder, which checks the
+// trailing checksum and refuses extensions it does not know how to skip.
+func readIndex(file string) (*index.Index, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	idx := &index.Index{}
+	if err := index.NewDecoder(bufio.NewReader(f)).Decode(idx); err != nil {
+		return nil, fmt.Errorf("decoding %s: %v", file, err)
+	}
+	return idx, nil
+}
+
+// headTree returns HEAD's tree, or nil on an unborn branch.
+func headTree(repo *Repo, st *filesystem.Storage) (*object.Tree, error) {
+	data, err := os.ReadFile(filepath.Join(repo.GitDir, "HEAD"))
+	if err != nil {
+		return nil, err
+	}
+	ref := strings.TrimSpace(string(data))
+	var hash plumbing.Hash
+	if name, ok := strings.CutPrefix(ref, "ref: "); ok {
+		r, err := st.Reference(plumbing.ReferenceName(name))
+		if err == plumbing.ErrReferenceNotFound {
+			return nil, nil // unborn branch: everything staged is new
+		}
+		if err != nil {
+			return nil, err
+		}
+		if r.Type() != plumbing.HashReference {
+			return nil, fmt.Errorf("HEAD points at a symbolic ref chain (%s)", name)
+		}
+		hash = r.Hash()
+	} else {
+		hash = plumbing.NewHash(ref)
+	}
+	c, err := object.GetCommit(st, hash)
+	if err != nil {
+		return nil, fmt.Errorf("reading HEAD commit: %v", err)
+	}
+	return c.Tree()
+}
+
+// cacheTreeDirs maps each directory whose cache-tree entry is valid to the
+// tree id the index would write for it.
+func cacheTreeDirs(t *index.Tree) map[string]plumbing.Hash {
+	out := map[string]plumbing.Hash{}
+	if t == nil || len(t.Entries) == 0 {
+		return out
+	}
+	i := 0
+	var visit func(prefix string)
+	visit = func(prefix string) {
+		e := t.Entries[i]
+		i++
+		dir := e.Path
+		if prefix != "" {
+			dir = prefix + "/" + e.Path
+		} else if e.Path != "" {
+			dir = e.Path
+		}
+		if e.Entries >= 0 {
+			out[dir] = e.Hash
+		}
+		for k := 0; k < e.Trees && i < len(t.Entries); k++ {
+			visit(dir)
+		}
+	}
+	visit("")
+	return out
+}
+
+// underValid reports whether path lies in a directory whose cache-tree says
+// the index matches HEAD there.
+func underValid(p string, valid map[string]plumbing.Hash, head *object.Tree) bool {
+	if head == nil {
+		return false
+	}
+	for d := path.Dir(p); ; d = path.Dir(d) {
+		if d == "." {
+			d = ""
+		}
+		if _, ok := valid["\x00skip/"+d]; ok {
+			return true
+		}
+		if d == "" {
+			return false
+		}
+	}
+}
+
+// walkTree lists the files of tree t into out, except in directories whose
+// cache-tree id equals HEAD's (unchanged); those are recorded in valid under
+// a "\x00skip/" key for underValid.
+func walkTree(st *filesystem.Storage, t *object.Tree, dir string, valid map[string]plumbing.Hash, out map[string]object.TreeEntry) error {
+	if h, ok := valid[dir]; ok && h == t.Hash {
+		valid["\x00skip/"+dir] = h
+		return nil
+	}
+	for _, e := range t.Entries {
+		p := e.Name
+		if dir != "" {
+			p = dir + "/" + e.Name
+		}
+		if e.Mode == filemode.Dir {
+			sub, err := object.GetTree(st, e.Hash)
+			if err != nil {
+				return fmt.Errorf("reading tree %s: %v", p, err)
+			}
+			if err := walkTree(st, sub, p, valid, out); err != nil {
+				return err
+			}
+			continue
+		}
+		out[p] = e
+	}
+	return nil
+}
+
+var errTooLarge = fmt.Errorf("blob too large")
+
+// renameLimit bounds the pairs compared for inexact renames, as git's
+// diff.renameLimit does.
+const renameLimit = 1000
+
+// renameSource finds the deleted file that blob h was renamed from: one with
+// the same id, or the most similar one sharing at least half its lines (git's
+// default -M threshold). It reports false when there is none.
+func renameSource(st *filesystem.Storage, h plumbing.Hash, deleted []object.TreeEntry, maxSize int64) (plumbing.Hash, bool) {
+	for _, d := range deleted {
+		if d.Hash == h {
+			return h, true
+		}
+	}
+	if len(deleted) > renameLimit {
+		return plumbing.ZeroHash, false
+	}
+	newBlob, err := readBlob(st, h, maxSize)
+	if err != nil || len(newBlob) == 0 {
+		return plumbing.ZeroHash, false
+	}
+	newLines := lineCounts(newBlob)
+	best, bestScore := plumbing.ZeroHash, 0.5
+	for _, d := range deleted {
+		old, err := readBlob(st, d.Hash, maxSize)
+		if err != nil || len(old) == 0 {
+			continue
+		}
+		if score := similarity(newLines, lineCounts(old)); score >= bestScore {
+			best, bestScore = d.Hash, score
+		}
+	}
+	return best, !best.IsZero()
+}
+
+func lineCounts(b []byte) map[string]int {
+	m := map[string]int{}
+	for _, l := range splitLines(b) {
+		m[string(l)]++
+	}
+	return m
+}
+
+// similarity is the share of lines two files have in common.
+func similarity(a, b map[string]int) float64 {
+	common, na, nb := 0, 0, 0
+	for l, n := range a {
+		na += n
+		common += min(n, b[l])
+	}
+	for _, n := range b {
+		nb += n
+	}
+	return float64(common) / float64(max(na, nb))
+}
+
+func readBlob(st *filesystem.Storage, h plumbing.Hash, maxSize int64) ([]byte, error) {
+	obj, err := st.EncodedObject(plumbing.BlobObject, h)
+	if err != nil {
+		return nil, err
+	}
+	if maxSize > 0 && obj.Size() > maxSize {
+		return nil, errTooLarge
+	}
+	r, err := obj.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return io.ReadAll(r)
+}
+
+// hunksOf diffs two versions of a file by lines and returns the new side of
+// each changed region with contextLines of context, as git diff -U3 does.
+func hunksOf(p string, oldBlob, newBlob []byte) []Item {
+	if len(newBlob) == 0 {
+		return nil
+	}
+	lines := splitLines(newBlob)
+	added := make([]bool, len(lines))
+	if oldBlob == nil {
+		for i := range added {
+			added[i] = true
+		}
+	} else {
+		n := 0
+		for _, d := range diff.Do(string(oldBlob), string(newBlob)) {
+			k := countLines(d.Text)
+			switch d.Type {
+			case diffmatchpatch.DiffEqual:
+				n += k
+			case diffmatchpatch.DiffInsert:
+				for i := n; i < n+k && i < len(added); i++ {
+					added[i] = true
+				}
+				n += k
+			}
+		}
+	}
+	sniff := newBlob
+	if len(sniff) > binarySniff {
+		sniff = sniff[:binarySniff]
+	}
+	binary := bytes.IndexByte(sniff, 0) >= 0
+
+	var items []Item
+	for i := 0; i < len(lines); {
+		if !added[i] {
+			i++
+			continue
+		}
+		start := max(0, i-contextLines)
+		end := i // last added line of this hunk
+		for j := i; j < len(lines) && j <= end+2*contextLines; j++ {
+			if added[j] {
+				end = j
+			}
+		}
+		stop := min(len(lines), end+contextLines+1)
+		var content []byte
+		for _, l := range lines[start:stop] {
+			content = append(append(content, l...), '\n')
+		}
+		items = append(items, Item{Target: rules.Target{
+			Path: p, Content: content, StartLine: start + 1,
+			Added: append([]bool(nil), added[start:stop]...), Binary: binary,
+		}})
+		i = stop
+	}
+	return items
+}
+
+// splitLines splits b into lines without their '\n'; a final line without a
+// newline is still a line.
+func splitLines(b []byte) [][]byte {
+	var out [][]byte
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			out = append(out, b)
+			break
+		}
+		out = append(out, b[:i])
+		b = b[i+1:]
+	}
+	return out
+}
+
+func countLines(s string) int {
+	n := strings.Count(s, "\n")
+	if len(s) > 0 && s[len(s)-1] != '\n' {
+		n++
+	}
+	return n
+}

@@ -1,0 +1,116 @@
+package hook
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// goGitMaxIdxBytes bounds the pack indexes go-git may load. go-git reads every
+// pack .idx on the first object access (~220 ms for 637k objects), while git
+// maps them lazily; past about 30k objects the CLI is faster.
+const goGitMaxIdxBytes = 1 << 20
+
+// Backend names accepted by LEAKHOOK_BACKEND, which forces one reader.
+const (
+	BackendAuto  = ""
+	BackendGit   = "git"
+	BackendGoGit = "go-git"
+)
+
+// Staged returns the staged changes: the index git is committing from
+// against HEAD. It uses go-git when the preflight says go-git is exact and
+// fast for this repository, and the git CLI otherwise or on any go-git error.
+func Staged(ctx context.Context, repo *Repo, maxSize int64, backend string) (*Changes, error) {
+	if repo.Bare {
+		return nil, fmt.Errorf("%s is a bare repository: there is no index to commit from", repo.GitDir)
+	}
+	switch backend {
+	case BackendGit:
+		return cliStaged(ctx, repo, maxSize)
+	case BackendGoGit:
+		return safeGoGit(ctx, repo, maxSize)
+	}
+	if reason := goGitUnfit(repo); reason != "" {
+		debugf("staged: using git CLI: %s", reason)
+		return cliStaged(ctx, repo, maxSize)
+	}
+	ch, err := safeGoGit(ctx, repo, maxSize)
+	if err != nil {
+		debugf("staged: go-git failed (%v); using git CLI", err)
+		return cliStaged(ctx, repo, maxSize)
+	}
+	return ch, nil
+}
+
+// safeGoGit turns a go-git panic into an error so the caller can fall back.
+func safeGoGit(ctx context.Context, repo *Repo, maxSize int64) (ch *Changes, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			ch, err = nil, fmt.Errorf("go-git panicked: %v", p)
+		}
+	}()
+	return gogitStaged(ctx, repo, maxSize)
+}
+
+// goGitUnfit says why go-git must not read this repository, or "" if it may.
+// Each reason is a measured gap in go-git v5: repository extensions
+// (worktreeConfig, sha256, partial clone), split/sparse index, skipHash,
+// alternates, environment that redirects object lookup, and large object
+// stores where loading every pack index costs more than running git.
+func goGitUnfit(repo *Repo) string {
+	for _, v := range []string{"GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_NAMESPACE", "GIT_REPLACE_REF_BASE", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT"} {
+		if os.Getenv(v) != "" {
+			return v + " is set"
+		}
+	}
+	for _, f := range []string{filepath.Join(repo.CommonDir, "config"), filepath.Join(repo.GitDir, "config.worktree")} {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			if os.IsNotExist(err) {
+				continue
+			}
+			return err.Error()
+		}
+		low := bytes.ToLower(data)
+		for _, word := range []string{"extensions", "include", "splitindex", "sparse", "skiphash", "manyfiles", "grafts", "replace"} {
+			if bytes.Contains(low, []byte(word)) {
+				return fmt.Sprintf("%s mentions %q", f, word)
+			}
+		}
+	}
+	for _, f := range []string{"objects/info/alternates", "shallow", "objects/info/grafts", "info/grafts"} {
+		if _, err := os.Stat(filepath.Join(repo.CommonDir, f)); err == nil {
+			return f + " exists"
+		}
+	}
+	if _, err := os.Stat(filepath.Join(repo.CommonDir, "refs", "replace")); err == nil {
+		return "refs/replace exists"
+	}
+	head, err := os.ReadFile(filepath.Join(repo.GitDir, "HEAD"))
+	if err != nil {
+		return err.Error()
+	}
+	if h := bytes.TrimSpace(head); !bytes.HasPrefix(h, []byte("ref: ")) && len(h) != 40 {
+		return "HEAD is not a SHA-1 id"
+	}
+	idx, _ := filepath.Glob(filepath.Join(repo.CommonDir, "objects", "pack", "*.idx"))
+	var total int64
+	for _, f := range idx {
+		if fi, err := os.Stat(f); err == nil {
+			total += fi.Size()
+		}
+	}
+	if total > goGitMaxIdxBytes {
+		return fmt.Sprintf("pack indexes total %d bytes", total)
+	}
+	return ""
+}
+
+func debugf(format string, a ...any) {
+	if os.Getenv("LEAKHOOK_DEBUG") == "1" {
+		fmt.Fprintf(os.Stderr, "leakhook debug: "+format+"\n", a...)
+	}
+}

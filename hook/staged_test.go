@@ -1,0 +1,218 @@
+package hook
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/leakhook/leakhook/internal/gittest"
+)
+
+// addedLines renders what a reader found as sorted "path:line:text" rows.
+func addedLines(ch *Changes) []string {
+	var out []string
+	for _, it := range ch.Items {
+		lines := strings.SplitAfter(string(it.Content), "\n")
+		for i, l := range lines {
+			if l == "" {
+				continue
+			}
+			if it.Added == nil || (i < len(it.Added) && it.Added[i]) {
+				out = append(out, fmt.Sprintf("%s:%d:%s", it.Path, it.StartLine+i, strings.TrimSuffix(l, "\n")))
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// bothBackends reads the staged change with each backend, checks that they
+// agree, and returns the added lines.
+func bothBackends(t *testing.T, r *gittest.Repo) []string {
+	t.Helper()
+	ctx := context.Background()
+	repo, err := Open(ctx, r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli, err := Staged(ctx, repo, 10<<20, BackendGit)
+	if err != nil {
+		t.Fatalf("git CLI: %v", err)
+	}
+	gg, err := Staged(ctx, repo, 10<<20, BackendGoGit)
+	if err != nil {
+		t.Fatalf("go-git: %v", err)
+	}
+	a, b := addedLines(cli), addedLines(gg)
+	if strings.Join(a, "\n") != strings.Join(b, "\n") {
+		t.Fatalf("backends disagree\ngit CLI:\n%s\ngo-git:\n%s", strings.Join(a, "\n"), strings.Join(b, "\n"))
+	}
+	return a
+}
+
+func expectLines(t *testing.T, got []string, want ...string) {
+	t.Helper()
+	sort.Strings(want)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("added lines:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestStagedScenarios(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup func(r *gittest.Repo)
+		want  []string
+	}{
+		{"initial commit", func(r *gittest.Repo) {
+			r.Write("a.txt", "one\ntwo\n")
+			r.Write("dir/b.py", "x = 1\n")
+			r.Git("add", "-A")
+		}, []string{"a.txt:1:one", "a.txt:2:two", "dir/b.py:1:x = 1"}},
+		{"modify", func(r *gittest.Repo) {
+			r.Write("a.txt", strings.Repeat("line\n", 20))
+			r.Commit("base")
+			r.Write("a.txt", strings.Repeat("line\n", 10)+"new\n"+strings.Repeat("line\n", 10))
+			r.Git("add", "a.txt")
+		}, []string{"a.txt:11:new"}},
+		{"two hunks", func(r *gittest.Repo) {
+			var b strings.Builder
+			for i := 1; i <= 30; i++ {
+				fmt.Fprintf(&b, "l%d\n", i)
+			}
+			r.Write("a.txt", b.String())
+			r.Commit("base")
+			s := strings.Replace(b.String(), "l2\n", "l2\nX\n", 1)
+			s = strings.Replace(s, "l25\n", "Y\nl25\n", 1)
+			r.Write("a.txt", s)
+			r.Git("add", "a.txt")
+		}, []string{"a.txt:3:X", "a.txt:26:Y"}},
+		{"delete and pure rename", func(r *gittest.Repo) {
+			r.Write("gone.txt", "bye\n")
+			r.Write("old.txt", "same content here\nand here\n")
+			r.Commit("base")
+			r.Git("rm", "-q", "gone.txt")
+			r.Git("mv", "old.txt", "new.txt")
+		}, nil},
+		{"binary and empty", func(r *gittest.Repo) {
+			r.Write("bin.dat", "\x00\x01\x02abc\n")
+			r.Write("empty.txt", "")
+			r.Git("add", "-A")
+		}, []string{"bin.dat:1:\x00\x01\x02abc"}},
+		{"crlf and no final newline", func(r *gittest.Repo) {
+			r.Write("w.txt", "a\r\nb\r\n")
+			r.Write("n.txt", "last line")
+			r.Git("add", "-A")
+		}, []string{"n.txt:1:last line", "w.txt:1:a\r", "w.txt:2:b\r"}},
+		{"odd paths", func(r *gittest.Repo) {
+			r.Write("with space.txt", "s\n")
+			r.Write("tab\there.txt", "t\n")
+			r.Write("quote\"d.txt", "q\n")
+			r.Write("ünïcode.txt", "u\n")
+			r.Git("add", "-A")
+		}, []string{"quote\"d.txt:1:q", "tab\there.txt:1:t", "with space.txt:1:s", "ünïcode.txt:1:u"}},
+		{"gitattributes binary and -diff", func(r *gittest.Repo) {
+			r.Write(".gitattributes", "*.key binary\n*.cfg -diff\n")
+			r.Commit("attrs")
+			r.Write("id.key", "k1\n")
+			r.Write("app.cfg", "c1\n")
+			r.Git("add", "-A")
+		}, []string{"app.cfg:1:c1", "id.key:1:k1"}},
+		{"partial staging", func(r *gittest.Repo) {
+			r.Write("a.txt", "base\n")
+			r.Commit("base")
+			r.Write("a.txt", "base\nstaged\n")
+			r.Git("add", "a.txt")
+			r.Write("a.txt", "base\nstaged\nunstaged\n")
+		}, []string{"a.txt:2:staged"}},
+		{"index differs from disk", func(r *gittest.Repo) {
+			r.Write("a.txt", "base\n")
+			r.Commit("base")
+			r.Write("a.txt", "base\nstaged secret\n")
+			r.Git("add", "a.txt")
+			r.Write("a.txt", "base\n")
+		}, []string{"a.txt:2:staged secret"}},
+		{"rename with edit", func(r *gittest.Repo) {
+			r.Write("old.txt", strings.Repeat("content line\n", 10))
+			r.Commit("base")
+			r.Git("mv", "old.txt", "new.txt")
+			r.Write("new.txt", strings.Repeat("content line\n", 10)+"extra\n")
+			r.Git("add", "-A")
+		}, []string{"new.txt:11:extra"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := gittest.New(t)
+			tc.setup(r)
+			before := r.Snapshot()
+			got := bothBackends(t, r)
+			expectLines(t, got, tc.want...)
+			if after := r.Snapshot(); after != before {
+				t.Fatal("reading the staged change modified the index or working tree")
+			}
+		})
+	}
+}
+
+// TestGitIndexFile: git commit -a and git commit <path> run hooks with
+// GIT_INDEX_FILE pointing at a temporary index; that index is what is committed.
+func TestGitIndexFile(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("a.txt", "base\n")
+	r.Commit("base")
+	r.Write("a.txt", "base\nonly in the temporary index\n")
+	tmpIndex := filepath.Join(r.Dir, ".git", "index.tmp")
+	r.Git("read-tree", "--index-output="+tmpIndex, "HEAD")
+	cmd := []string{"update-index", "--add", "a.txt"}
+	t.Setenv("GIT_INDEX_FILE", tmpIndex)
+	r.Git(cmd...)
+	got := bothBackends(t, r)
+	expectLines(t, got, "a.txt:2:only in the temporary index")
+	os.Unsetenv("GIT_INDEX_FILE")
+	got = bothBackends(t, r)
+	expectLines(t, got)
+}
+
+func TestLinkedWorktree(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("a.txt", "base\n")
+	r.Commit("base")
+	wt := filepath.Join(t.TempDir(), "wt")
+	r.Git("worktree", "add", "-q", "-b", "feature", wt)
+	w := &gittest.Repo{T: t, Dir: wt}
+	w.Write("a.txt", "base\nin worktree\n")
+	w.Git("add", "a.txt")
+	got := bothBackends(t, w)
+	expectLines(t, got, "a.txt:2:in worktree")
+	// The main worktree has nothing staged.
+	expectLines(t, bothBackends(t, r))
+}
+
+func TestPreflightPicksCLI(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("a.txt", "x\n")
+	r.Commit("base")
+	repo, err := Open(context.Background(), r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if why := goGitUnfit(repo); why != "" {
+		t.Fatalf("ordinary repository judged unfit for go-git: %s", why)
+	}
+	r.Git("config", "extensions.worktreeConfig", "true")
+	if why := goGitUnfit(repo); !strings.Contains(why, "extensions") {
+		t.Fatalf("extensions not detected: %q", why)
+	}
+}
+
+func TestNotARepository(t *testing.T) {
+	gittest.Isolate(t)
+	_, err := Open(context.Background(), t.TempDir())
+	if err == nil || !strings.Contains(err.Error(), "not inside a git repository") {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -1,0 +1,205 @@
+// Package report prints findings: the blocking message a developer sees in a
+// hook, and the JSON and SARIF a CI system reads. It is separate from rules
+// and hook because it is where secrets are masked, and keeping all output in
+// one place keeps that promise checkable.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/leakhook/leakhook/hook"
+	"github.com/leakhook/leakhook/remedy"
+	"github.com/leakhook/leakhook/rules"
+)
+
+// Mode says what was scanned, which changes the message's advice.
+type Mode int
+
+const (
+	ModeCommit Mode = iota // pre-commit: the staged change
+	ModePush               // pre-push and history: commits
+	ModeScan               // files on disk
+)
+
+// Options control every format.
+type Options struct {
+	Mode        Mode
+	ShowSecrets bool // print secrets in full (never the default)
+	Color       bool
+	Remediation remedy.Options
+	Version     string
+}
+
+// secretText is what any output shows of a secret.
+func (o *Options) secretText(f *rules.Finding) string {
+	if o.ShowSecrets {
+		return f.Secret
+	}
+	return rules.Mask(f.Secret)
+}
+
+func (o *Options) lineText(f *rules.Finding) string {
+	if o.ShowSecrets {
+		return strings.TrimRight(f.LineText, "\r\n")
+	}
+	return f.MaskedLine()
+}
+
+// JSON writes findings as a JSON array (an empty array when clean).
+func JSON(w io.Writer, fs []rules.Finding, skipped []hook.Skipped, o Options) error {
+	type jsonFinding struct {
+		RuleID      string  `json:"rule_id"`
+		Name        string  `json:"name"`
+		File        string  `json:"file"`
+		Line        int     `json:"line"`
+		Column      int     `json:"column"`
+		EndLine     int     `json:"end_line"`
+		Secret      string  `json:"secret"`
+		Masked      bool    `json:"masked"`
+		Fingerprint string  `json:"fingerprint"`
+		Entropy     float64 `json:"entropy"`
+		Commit      string  `json:"commit,omitempty"`
+		Subject     string  `json:"subject,omitempty"`
+		Ref         string  `json:"ref,omitempty"`
+	}
+	out := make([]jsonFinding, 0, len(fs))
+	for i := range fs {
+		f := &fs[i]
+		out = append(out, jsonFinding{
+			RuleID: f.RuleID, Name: f.RuleName, File: f.Path, Line: f.Line, Column: f.Column, EndLine: f.EndLine,
+			Secret: o.secretText(f), Masked: !o.ShowSecrets, Fingerprint: f.Fingerprint, Entropy: f.Entropy,
+			Commit: f.Commit, Subject: f.Subject, Ref: f.Ref,
+		})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// SARIF writes a SARIF 2.1.0 log that GitHub code scanning accepts.
+func SARIF(w io.Writer, fs []rules.Finding, e *rules.Engine, o Options) error {
+	type msg struct {
+		Text string `json:"text"`
+	}
+	type rule struct {
+		ID               string            `json:"id"`
+		Name             string            `json:"name"`
+		ShortDescription msg               `json:"shortDescription"`
+		FullDescription  msg               `json:"fullDescription"`
+		Help             msg               `json:"help"`
+		Properties       map[string]any    `json:"properties,omitempty"`
+		DefaultConfig    map[string]string `json:"defaultConfiguration"`
+	}
+	type region struct {
+		StartLine   int  `json:"startLine"`
+		StartColumn int  `json:"startColumn"`
+		EndLine     int  `json:"endLine,omitempty"`
+		Snippet     *msg `json:"snippet,omitempty"`
+	}
+	type location struct {
+		PhysicalLocation struct {
+			ArtifactLocation struct {
+				URI string `json:"uri"`
+			} `json:"artifactLocation"`
+			Region region `json:"region"`
+		} `json:"physicalLocation"`
+	}
+	type result struct {
+		RuleID              string            `json:"ruleId"`
+		RuleIndex           int               `json:"ruleIndex"`
+		Level               string            `json:"level"`
+		Message             msg               `json:"message"`
+		Locations           []location        `json:"locations"`
+		PartialFingerprints map[string]string `json:"partialFingerprints"`
+		Properties          map[string]string `json:"properties,omitempty"`
+	}
+	// Only rules with results are listed, in a stable order.
+	ids := map[string]int{}
+	var ruleList []rule
+	var used []string
+	for _, f := range fs {
+		if _, ok := ids[f.RuleID]; !ok {
+			ids[f.RuleID] = -1
+			used = append(used, f.RuleID)
+		}
+	}
+	sort.Strings(used)
+	for _, id := range used {
+		ids[id] = len(ruleList)
+		r := e.Rule(id)
+		desc, name := id, id
+		if r != nil {
+			desc, name = r.Description, r.Name
+		}
+		if desc == "" {
+			desc = name
+		}
+		ruleList = append(ruleList, rule{
+			ID: id, Name: sarifName(id),
+			ShortDescription: msg{name}, FullDescription: msg{desc},
+			Help:          msg{fmt.Sprintf("Move the secret into an environment variable or a vault, then revoke and rotate it. Run: leakhook explain %s", id)},
+			Properties:    map[string]any{"tags": []string{"security", "secret"}, "security-severity": "8.0", "precision": "high"},
+			DefaultConfig: map[string]string{"level": "error"},
+		})
+	}
+	results := make([]result, 0, len(fs))
+	for i := range fs {
+		f := &fs[i]
+		var loc location
+		loc.PhysicalLocation.ArtifactLocation.URI = fileURI(f.Path)
+		loc.PhysicalLocation.Region = region{StartLine: f.Line, StartColumn: f.Column, EndLine: f.EndLine, Snippet: &msg{o.lineText(f)}}
+		props := map[string]string{}
+		if f.Commit != "" {
+			props["commit"] = f.Commit
+		}
+		results = append(results, result{
+			RuleID: f.RuleID, RuleIndex: ids[f.RuleID], Level: "error",
+			Message:             msg{fmt.Sprintf("%s found: %s", f.RuleName, o.secretText(f))},
+			Locations:           []location{loc},
+			PartialFingerprints: map[string]string{"leakhookSecret/v1": f.RuleID + ":" + f.Fingerprint},
+			Properties:          props,
+		})
+	}
+	version := o.Version
+	if version == "" {
+		version = "devel"
+	}
+	log := map[string]any{
+		"$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+		"version": "2.1.0",
+		"runs": []any{map[string]any{
+			"tool": map[string]any{"driver": map[string]any{
+				"name": "leakhook", "informationUri": "https://github.com/leakhook/leakhook",
+				"semanticVersion": strings.TrimPrefix(version, "v"), "rules": ruleList,
+			}},
+			"results": results,
+		}},
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(log)
+}
+
+// sarifName turns "mailgun-api-key" into "MailgunApiKey", the identifier form
+// SARIF consumers expect for rule names.
+func sarifName(id string) string {
+	var b strings.Builder
+	for _, part := range strings.FieldsFunc(id, func(r rune) bool { return r == '-' || r == '_' || r == '.' }) {
+		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+	}
+	return b.String()
+}
+
+// fileURI percent-encodes a relative slash path for SARIF's artifactLocation.
+func fileURI(p string) string {
+	parts := strings.Split(p, "/")
+	for i, s := range parts {
+		parts[i] = url.PathEscape(s)
+	}
+	return strings.Join(parts, "/")
+}

@@ -1,0 +1,106 @@
+package report
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/leakhook/leakhook/hook"
+	"github.com/leakhook/leakhook/remedy"
+	"github.com/leakhook/leakhook/rules"
+)
+
+type palette struct{ bold, red, yellow, dim, cyan, reset string }
+
+func colors(on bool) palette {
+	if !on {
+		return palette{}
+	}
+	return palette{"\x1b[1m", "\x1b[31m", "\x1b[33m", "\x1b[2m", "\x1b[36m", "\x1b[0m"}
+}
+
+// Text writes the human message: one block per finding with the fix in the
+// file's language, then a summary line. e supplies each rule's remediation
+// fields. Nothing is written when there are no findings and no skips.
+func Text(w io.Writer, fs []rules.Finding, skipped []hook.Skipped, e *rules.Engine, o Options) {
+	c := colors(o.Color)
+	for _, s := range skipped {
+		where := s.Path
+		if s.Commit != nil {
+			where += " (commit " + short(s.Commit.ID) + ")"
+		}
+		fmt.Fprintf(w, "%sleakhook: not scanned: %s: %s%s\n", c.yellow, where, s.Reason, c.reset)
+	}
+	if len(fs) == 0 {
+		return
+	}
+	if len(skipped) > 0 {
+		fmt.Fprintln(w)
+	}
+	for i := range fs {
+		f := &fs[i]
+		r := e.Rule(f.RuleID)
+		fmt.Fprintf(w, "%s%s:%d:%d%s  %s%s%s [%s]\n", c.bold, f.Path, f.Line, f.Column, c.reset, c.red, f.RuleName, c.reset, f.RuleID)
+		if f.Commit != "" {
+			fmt.Fprintf(w, "    in commit %s %q", short(f.Commit), f.Subject)
+			if f.Ref != "" {
+				fmt.Fprintf(w, " on %s", f.Ref)
+			}
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "    %s%5d |%s %s\n", c.dim, f.Line, c.reset, o.lineText(f))
+		if r != nil {
+			sec := remedy.Secret{RuleID: r.ID, Name: r.Name, Description: r.Description, EnvVar: r.EnvName(), RotateURL: r.RotateURL, RotateSteps: r.RotateSteps}
+			for _, l := range remedy.Short(sec, f.Path, f.LineText, f.Secret, o.Remediation) {
+				fmt.Fprintf(w, "    %s\n", l)
+			}
+		}
+		fmt.Fprintf(w, "    %snot a secret? add the comment%s leakhook:allow=%s %sto that line%s\n\n", c.dim, c.reset, f.Fingerprint[:8], c.dim, c.reset)
+	}
+	if o.Mode == ModePush {
+		historyAdvice(w, fs, c)
+	}
+	files := map[string]bool{}
+	for _, f := range fs {
+		files[f.Path] = true
+	}
+	what := map[Mode]string{ModeCommit: "commit blocked", ModePush: "push blocked", ModeScan: "found"}[o.Mode]
+	fmt.Fprintf(w, "%s%s in %s — %s.%s\n", c.bold+c.red, plural(len(fs), "secret"), plural(len(files), "file"), what, c.reset)
+	switch o.Mode {
+	case ModeCommit:
+		fmt.Fprintln(w, "Move the secrets out, stage the change (git add) and commit again. Only if you are sure, bypass once: git commit --no-verify")
+	case ModePush:
+		fmt.Fprintln(w, "Only if you are sure, bypass once: git push --no-verify")
+	}
+}
+
+// historyAdvice tells how to take secrets out of commits that already exist.
+func historyAdvice(w io.Writer, fs []rules.Finding, c palette) {
+	commits := map[string]bool{}
+	for _, f := range fs {
+		if f.Commit != "" {
+			commits[f.Commit] = true
+		}
+	}
+	if len(commits) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "%sThe secret is in your commits, so it must leave history before you push:%s\n", c.bold, c.reset)
+	fmt.Fprintln(w, "  - if it is only in your last commit: move it out, git add the files, then git commit --amend")
+	fmt.Fprintln(w, "  - if it is in older commits: git rebase -i <parent of the oldest commit above>, mark those commits 'edit', fix each, git commit --amend, git rebase --continue")
+	fmt.Fprintln(w, "  - either way, revoke and rotate it: it was on disk and may have been copied.")
+	fmt.Fprintln(w)
+}
+
+func short(id string) string {
+	if len(id) > 10 {
+		return id[:10]
+	}
+	return id
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
