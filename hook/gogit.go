@@ -80,9 +80,6 @@ func gogitStaged(ctx context.Context, repo *Repo, maxSize int64) (*Changes, erro
 		if ok && old.Mode != filemode.Submodule {
 			c.old, c.hasOld = old.Hash, true
 		}
-		if !ok {
-
-		}
 		changes = append(changes, c)
 	}
 	// Renames, as git diff -M sees them: an added file whose content a deleted
