@@ -74,8 +74,12 @@ func TestInstallShInstallsAndUninstalls(t *testing.T) {
 	}
 	// A new repository is guarded by the installed binary.
 	repo := newRepo(t)
-	if out, ok := commit(t, repo, "notes.txt", "nothing secret\n"); !ok && strings.Contains(out, "not on PATH") {
+	out, ok := commit(t, repo, "notes.txt", "nothing secret\n")
+	if !ok && strings.Contains(out, "not on PATH") {
 		t.Fatalf("the hook did not find the installed binary:\n%s", out)
+	}
+	if exec.Command(bin, "pre-commit", "--help").Run() == nil && !ok {
+		t.Fatalf("a clean commit was blocked:\n%s", out)
 	}
 
 	out, err := installSh(t, env, "--uninstall")
