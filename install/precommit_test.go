@@ -1,0 +1,144 @@
+package install
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// frameworkVersion returns the pre-commit framework's major and minor
+// version, skipping the test when it is not installed.
+func frameworkVersion(t *testing.T) (int, int) {
+	t.Helper()
+	out, err := exec.Command("pre-commit", "--version").Output()
+	if err != nil {
+		t.Skip("the pre-commit framework is not installed (Debian: apt-get install pre-commit)")
+	}
+	m := regexp.MustCompile(`(\d+)\.(\d+)`).FindStringSubmatch(string(out))
+	if m == nil {
+		t.Fatalf("pre-commit --version: %q", out)
+	}
+	major, _ := strconv.Atoi(m[1])
+	minor, _ := strconv.Atoi(m[2])
+	return major, minor
+}
+
+// cloneHead clones the committed HEAD of this checkout, which is what a
+// pre-commit user gets. pre-commit before 3.2 (Debian 12 ships 3.0.4) only
+// knows the old stage names, so for it the clone's manifest is rewritten to
+// them and committed; everything else is tested as published.
+func cloneHead(t *testing.T, major, minor int) (src, rev string) {
+	t.Helper()
+	src = filepath.Join(t.TempDir(), "leakhook-src")
+	run(t, "", "git", "clone", "-q", repoRoot(t), src)
+	manifest := filepath.Join(src, ".pre-commit-hooks.yaml")
+	if _, err := os.Stat(manifest); err != nil {
+		t.Fatalf("HEAD has no .pre-commit-hooks.yaml: %v", err)
+	}
+	if major < 3 || major == 3 && minor < 2 {
+		t.Logf("pre-commit %d.%d: rewriting stage names to commit/push in the test clone", major, minor)
+		s := readFile(t, manifest)
+		s = strings.ReplaceAll(s, "stages: [pre-commit]", "stages: [commit]")
+		s = strings.ReplaceAll(s, "stages: [pre-push]", "stages: [push]")
+		s = regexp.MustCompile(`(?m)^\s*minimum_pre_commit_version:.*\n`).ReplaceAllString(s, "")
+		writeFile(t, manifest, s)
+		run(t, src, "git", "commit", "-q", "-am", "test: old stage names")
+	}
+	return src, head(t, src)
+}
+
+// The published hooks through the real pre-commit framework: language:
+// golang builds leakhook with go install (module proxy only, or the local
+// module cache), a commit adding a secret is blocked while a commit that
+// only touches a file with an old secret is not (the commit's change is
+// scanned), and `pre-commit run --all-files` / `--files X` scan the staged
+// content of those files, so the old secret is found.
+func TestPreCommitFramework(t *testing.T) {
+	major, minor := frameworkVersion(t)
+	env := goEnv(t) // the user's Go caches, kept under the temp HOME
+	isolate(t)
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	bin := leakhookBin(t)
+	needCommand(t, bin, "pre-commit", "-files")
+	src, rev := cloneHead(t, major, minor)
+	t.Setenv("PRE_COMMIT_HOME", t.TempDir())
+
+	repo := newRepo(t)
+	writeFile(t, filepath.Join(repo, "old.txt"), "legacy\n"+secretLine)
+	run(t, repo, "git", "add", "old.txt")
+	run(t, repo, "git", "commit", "-q", "--no-verify", "-m", "old secret, committed without hooks")
+
+	t.Run("try-repo blocks a staged secret", func(t *testing.T) {
+		writeFile(t, filepath.Join(repo, "new.txt"), secretLine)
+		run(t, repo, "git", "add", "new.txt")
+		defer func() {
+			run(t, repo, "git", "reset", "-q", "--", "new.txt")
+			os.Remove(filepath.Join(repo, "new.txt"))
+		}()
+		out, err := try(repo, nil, "pre-commit", "try-repo", src, "leakhook", "--ref", rev)
+		if err == nil || !strings.Contains(out, "new.txt") || !strings.Contains(out, "aws-access-key-id") {
+			t.Fatalf("try-repo did not block the staged secret (err %v):\n%s", err, out)
+		}
+		if strings.Contains(out, "old.txt") {
+			t.Fatalf("a run on the staged files scanned old.txt:\n%s", out)
+		}
+	})
+
+	writeFile(t, filepath.Join(repo, ".pre-commit-config.yaml"), "repos:\n- repo: "+src+"\n  rev: "+rev+"\n  hooks:\n  - id: leakhook\n  - id: leakhook-push\n")
+	run(t, repo, "git", "add", ".pre-commit-config.yaml")
+	run(t, repo, "git", "commit", "-q", "--no-verify", "-m", "use leakhook")
+	run(t, repo, "pre-commit", "install", "--hook-type", "pre-commit", "--hook-type", "pre-push")
+
+	t.Run("commit with a secret is blocked", func(t *testing.T) {
+		assertBlocked(t, repo, "new.txt")
+	})
+	t.Run("commit scans only what it adds", func(t *testing.T) {
+		out, ok := commit(t, repo, "old.txt", readFile(t, filepath.Join(repo, "old.txt"))+"more legacy\n")
+		if !ok {
+			t.Fatalf("a clean change to a file with an old secret was blocked at commit:\n%s", out)
+		}
+	})
+	t.Run("run --all-files scans the staged content", func(t *testing.T) {
+		out, err := try(repo, nil, "pre-commit", "run", "--all-files")
+		if err == nil || !strings.Contains(out, "old.txt") || !strings.Contains(out, "aws-access-key-id") {
+			t.Fatalf("--all-files passed with a committed secret (err %v):\n%s", err, out)
+		}
+	})
+	t.Run("run --files scans the named files", func(t *testing.T) {
+		out, err := try(repo, nil, "pre-commit", "run", "--files", "old.txt")
+		if err == nil || !strings.Contains(out, "old.txt") {
+			t.Fatalf("--files old.txt passed (err %v):\n%s", err, out)
+		}
+		if out, err := try(repo, nil, "pre-commit", "run", "--files", "README"); err != nil {
+			t.Fatalf("--files README (clean) failed:\n%s", out)
+		}
+	})
+	t.Run("system variant uses leakhook on PATH", func(t *testing.T) {
+		path := filepath.Dir(bin) + string(os.PathListSeparator) + os.Getenv("PATH")
+		out, err := try(repo, []string{"PATH=" + path}, "pre-commit", "try-repo", src, "leakhook-system", "--ref", rev, "--files", "old.txt")
+		if err == nil || !strings.Contains(out, "old.txt") {
+			t.Fatalf("leakhook-system passed (err %v):\n%s", err, out)
+		}
+	})
+	t.Run("push of a --no-verify commit is blocked", func(t *testing.T) {
+		needCommand(t, bin, "pre-push", "")
+		remote := filepath.Join(t.TempDir(), "remote.git")
+		run(t, "", "git", "init", "-q", "--bare", remote)
+		run(t, repo, "git", "remote", "add", "origin", remote)
+		run(t, repo, "git", "push", "-q", "--no-verify", "origin", "main")
+		writeFile(t, filepath.Join(repo, "leak.txt"), secretLine)
+		run(t, repo, "git", "add", "leak.txt")
+		run(t, repo, "git", "commit", "-q", "--no-verify", "-m", "leak")
+		out, err := try(repo, nil, "git", "push", "origin", "main")
+		if err == nil || !strings.Contains(out, "leak.txt") {
+			t.Fatalf("push went through (err %v):\n%s", err, out)
+		}
+	})
+}
