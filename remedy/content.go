@@ -168,7 +168,7 @@ func newRef(s Secret, o Options) ref {
 	env := envName(s)
 	snake, camel, pascal := idents(env)
 	r := ref{Env: env, Snake: snake, Camel: camel, Pascal: pascal, Rule: s.RuleID, EnvFile: o.EnvFile}
-	r.Name = strings.Join(strings.Fields(displayName(s)), " ")
+	r.Name = commentSafe(displayName(s))
 	if r.EnvFile == "" {
 		r.EnvFile = ".env"
 	}
@@ -226,4 +226,22 @@ func (r ref) render(t string) string {
 		"@NAME@", r.Name, "@RULE@", r.Rule, "@AWS_ID@", r.AWSID, "@KV_MOUNT@", r.KVMount,
 		"@KV_PATH@", r.KVPath, "@CONJUR_ID@", r.ConjurID, "@ENV_FILE@", r.EnvFile,
 	).Replace(t)
+}
+
+// commentSafe reduces a display name to characters that cannot end a comment
+// or string in any snippet language (no quotes, no */, no backslashes).
+func commentSafe(name string) string {
+	name = strings.Map(func(c rune) rune {
+		switch {
+		case c == '"' || c == '\'' || c == '`' || c == '\\' || c == '*' || c == '/' || c == '$' || c == '@' || c == '{' || c == '}':
+			return ' '
+		case c < ' ':
+			return ' '
+		}
+		return c
+	}, name)
+	if name = strings.Join(strings.Fields(name), " "); name == "" {
+		return "secret"
+	}
+	return name
 }
