@@ -82,7 +82,7 @@ func TestIdents(t *testing.T) {
 
 func TestSecretPaths(t *testing.T) {
 	for _, tc := range []struct {
-		o                       Options
+		o                      Options
 		aws, mount, path, cjur string
 	}{
 		{Options{Repo: "shop"}, "shop/mailgun_api_key", "secret", "shop/mailgun_api_key", "shop/mailgun_api_key"},
