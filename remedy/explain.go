@@ -13,6 +13,13 @@ import (
 // break, how to revoke it and check for misuse. vault is "env", "aws",
 // "hashicorp", "conjur" or "all" ("" means all).
 func Explain(w io.Writer, s Secret, lang Lang, vault string) error {
+	return ExplainWith(w, s, lang, vault, Options{})
+}
+
+// ExplainWith is Explain with the team's options, so that vault paths, the
+// repository name and the env file match what the block message showed.
+// o.Vault is ignored: vault selects the backends shown.
+func ExplainWith(w io.Writer, s Secret, lang Lang, vault string, o Options) error {
 	if vault == "" {
 		vault = "all"
 	}
@@ -25,7 +32,7 @@ func Explain(w io.Writer, s Secret, lang Lang, vault string) error {
 		return err
 	}
 	p, _ := c.pageFor(s)
-	r := newRef(s, Options{})
+	r := newRef(s, o)
 	e := &explainer{w: bufio.NewWriter(w), c: c, p: p, r: r, rotate: p.RotateURL}
 	if e.rotate == "" {
 		e.rotate = "the provider's console"
