@@ -43,11 +43,30 @@ func (o *Options) secretText(f *rules.Finding) string {
 	return rules.Mask(f.Secret)
 }
 
-func (o *Options) lineText(f *rules.Finding) string {
+func (o *Options) lineText(f *rules.Finding, others []string) string {
 	if o.ShowSecrets {
 		return strings.TrimRight(f.LineText, "\r\n")
 	}
-	return f.MaskedLine()
+	return f.MaskedLine(others...)
+}
+
+// neighbours maps each finding to the secrets of the other findings on the
+// same line, so that no output shows one secret while masking another.
+func neighbours(fs []rules.Finding) [][]string {
+	byLine := map[string][]int{}
+	key := func(f *rules.Finding) string { return fmt.Sprintf("%s\x00%s\x00%d", f.Commit, f.Path, f.Line) }
+	for i := range fs {
+		byLine[key(&fs[i])] = append(byLine[key(&fs[i])], i)
+	}
+	out := make([][]string, len(fs))
+	for i := range fs {
+		for _, j := range byLine[key(&fs[i])] {
+			if j != i {
+				out[i] = append(out[i], fs[j].Secret)
+			}
+		}
+	}
+	return out
 }
 
 // JSON writes findings as a JSON array (an empty array when clean).
@@ -120,7 +139,7 @@ func SARIF(w io.Writer, fs []rules.Finding, e *rules.Engine, o Options) error {
 	}
 	// Only rules with results are listed, in a stable order.
 	ids := map[string]int{}
-	var ruleList []rule
+	ruleList := []rule{}
 	var used []string
 	for _, f := range fs {
 		if _, ok := ids[f.RuleID]; !ok {
@@ -148,11 +167,12 @@ func SARIF(w io.Writer, fs []rules.Finding, e *rules.Engine, o Options) error {
 		})
 	}
 	results := make([]result, 0, len(fs))
+	others := neighbours(fs)
 	for i := range fs {
 		f := &fs[i]
 		var loc location
 		loc.PhysicalLocation.ArtifactLocation.URI = fileURI(f.Path)
-		loc.PhysicalLocation.Region = region{StartLine: f.Line, StartColumn: f.Column, EndLine: f.EndLine, Snippet: &msg{o.lineText(f)}}
+		loc.PhysicalLocation.Region = region{StartLine: f.Line, StartColumn: f.Column, EndLine: f.EndLine, Snippet: &msg{o.lineText(f, others[i])}}
 		props := map[string]string{}
 		if f.Commit != "" {
 			props["commit"] = f.Commit
@@ -197,6 +217,9 @@ func sarifName(id string) string {
 
 // fileURI percent-encodes a relative slash path for SARIF's artifactLocation.
 func fileURI(p string) string {
+	if strings.HasPrefix(p, "/") {
+		return (&url.URL{Scheme: "file", Path: p}).String()
+	}
 	parts := strings.Split(p, "/")
 	for i, s := range parts {
 		parts[i] = url.PathEscape(s)

@@ -36,6 +36,7 @@ func Text(w io.Writer, fs []rules.Finding, skipped []hook.Skipped, e *rules.Engi
 	if len(skipped) > 0 {
 		fmt.Fprintln(w)
 	}
+	others := neighbours(fs)
 	for i := range fs {
 		f := &fs[i]
 		r := e.Rule(f.RuleID)
@@ -47,10 +48,14 @@ func Text(w io.Writer, fs []rules.Finding, skipped []hook.Skipped, e *rules.Engi
 			}
 			fmt.Fprintln(w)
 		}
-		fmt.Fprintf(w, "    %s%5d |%s %s\n", c.dim, f.Line, c.reset, o.lineText(f))
+		fmt.Fprintf(w, "    %s%5d |%s %s\n", c.dim, f.Line, c.reset, o.lineText(f, others[i]))
 		if r != nil {
 			sec := remedy.Secret{RuleID: r.ID, Name: r.Name, Description: r.Description, EnvVar: r.EnvName(), RotateURL: r.RotateURL, RotateSteps: r.RotateSteps}
-			for _, l := range remedy.Short(sec, f.Path, f.LineText, f.Secret, o.Remediation) {
+			line := f.LineText
+			if !o.ShowSecrets {
+				line = rules.MaskSecrets(line, others[i]...)
+			}
+			for _, l := range remedy.Short(sec, f.Path, line, f.Secret, o.Remediation) {
 				fmt.Fprintf(w, "    %s\n", l)
 			}
 		}

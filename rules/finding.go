@@ -69,13 +69,21 @@ func Mask(secret string) string {
 	return b.String()
 }
 
-// MaskedLine returns the finding's line with its secret masked, trimmed to a
-// readable width around the secret.
-func (f *Finding) MaskedLine() string {
-	line := f.LineText
-	if f.Secret != "" {
-		line = strings.ReplaceAll(line, f.Secret, Mask(f.Secret))
+// MaskSecrets replaces each of secrets in line with its masked form.
+func MaskSecrets(line string, secrets ...string) string {
+	for _, s := range secrets {
+		if s != "" {
+			line = strings.ReplaceAll(line, s, Mask(s))
+		}
 	}
+	return line
+}
+
+// MaskedLine returns the finding's line with its secret, and any others
+// given (other findings on the same line), masked and trimmed to a readable
+// width around the secret.
+func (f *Finding) MaskedLine(others ...string) string {
+	line := MaskSecrets(f.LineText, append([]string{f.Secret}, others...)...)
 	line = strings.TrimRight(line, "\r\n")
 	const width = 160
 	if utf8.RuneCountInString(line) <= width {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/leakhook/leakhook/report"
 	"github.com/leakhook/leakhook/scan"
@@ -50,7 +52,7 @@ func runScan(args []string) int {
 	if err != nil {
 		return problem("%v", err)
 	}
-	res, err := scan.Paths(ctx, cfg.Engine, wd, paths, cfg.MaxFileSize)
+	res, err := scan.Paths(ctx, cfg.Engine, displayBase(wd, paths), paths, cfg.MaxFileSize)
 	if err != nil {
 		return problem("%v", budgetError(ctx, err, "scanning files"))
 	}
@@ -66,4 +68,24 @@ func configRoot(paths []string) string {
 		}
 	}
 	return "."
+}
+
+// displayBase is what finding paths are relative to: the current directory,
+// or the one directory scanned when it lies outside it, so that reports (and
+// SARIF artifact URIs) stay relative.
+func displayBase(wd string, paths []string) string {
+	if len(paths) != 1 {
+		return wd
+	}
+	abs, err := filepath.Abs(paths[0])
+	if err != nil {
+		return wd
+	}
+	if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
+		return wd
+	}
+	if rel, err := filepath.Rel(wd, abs); err == nil && !strings.HasPrefix(rel, "..") {
+		return wd
+	}
+	return abs
 }
