@@ -40,36 +40,42 @@ var builtin struct {
 	once     sync.Once
 	rules    []Rule
 	allows   []Allowlist
-	warnings []string
 	err      error
 }
 
 // Builtin returns the embedded rules and global allowlists, parsed once.
 func Builtin() ([]Rule, []Allowlist, error) {
 	builtin.once.Do(func() {
-		names, err := fs.Glob(builtinFS, "data/*.toml")
-		if err != nil {
-			builtin.err = err
-			return
-		}
-		sort.Strings(names)
-		for _, name := range names {
-			data, err := builtinFS.ReadFile(name)
-			if err != nil {
-				builtin.err = err
-				return
-			}
-			f, warn, err := Parse("rules/"+name, data)
-			if err != nil {
-				builtin.err = err
-				return
-			}
-			builtin.warnings = append(builtin.warnings, warn...)
-			builtin.rules = append(builtin.rules, f.Rules...)
-			builtin.allows = append(builtin.allows, f.Allowlists...)
-		}
+		builtin.rules, builtin.allows, builtin.err = parseBuiltin()
 	})
 	return builtin.rules, builtin.allows, builtin.err
+}
+
+// parseBuiltin decodes every embedded rule file, in name order.
+func parseBuiltin() ([]Rule, []Allowlist, error) {
+	names, err := fs.Glob(builtinFS, "data/*.toml")
+	if err != nil {
+		return nil, nil, err
+	}
+	sort.Strings(names)
+	var rs []Rule
+	var allows []Allowlist
+	for _, name := range names {
+		data, err := builtinFS.ReadFile(name)
+		if err != nil {
+			return nil, nil, err
+		}
+		f, warn, err := Parse("rules/"+name, data)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(warn) > 0 {
+			return nil, nil, fmt.Errorf("%s", strings.Join(warn, "; "))
+		}
+		rs = append(rs, f.Rules...)
+		allows = append(allows, f.Allowlists...)
+	}
+	return rs, allows, nil
 }
 
 // file is what Parse decodes: File plus the sections only .leakhook.toml has.
