@@ -57,7 +57,8 @@ func safeGoGit(ctx context.Context, repo *Repo, maxSize int64) (ch *Changes, err
 
 // goGitUnfit says why go-git must not read this repository, or "" if it may.
 // Each reason is a measured gap in go-git v5: repository extensions
-// (worktreeConfig, sha256, partial clone), split/sparse index, skipHash,
+// (worktreeConfig, sha256, partial clone), promisor remotes (git 2.39 marks
+// a partial clone only with remote.<name>.promisor), split/sparse index, skipHash,
 // alternates, environment that redirects object lookup, and large object
 // stores where loading every pack index costs more than running git.
 func goGitUnfit(repo *Repo) string {
@@ -75,7 +76,7 @@ func goGitUnfit(repo *Repo) string {
 			return err.Error()
 		}
 		low := bytes.ToLower(data)
-		for _, word := range []string{"extensions", "include", "splitindex", "sparse", "skiphash", "manyfiles", "grafts", "replace"} {
+		for _, word := range []string{"extensions", "include", "splitindex", "sparse", "skiphash", "manyfiles", "grafts", "replace", "promisor"} {
 			if bytes.Contains(low, []byte(word)) {
 				return fmt.Sprintf("%s mentions %q", f, word)
 			}
