@@ -33,6 +33,9 @@ type Options struct {
 	Color       bool
 	Remediation remedy.Options
 	Version     string
+	// History lists the commits with findings, children before parents, for
+	// the exact rebase recipe (pre-push and history scans).
+	History []hook.Commit
 }
 
 // secretText is what any output shows of a secret.

@@ -62,7 +62,7 @@ func Text(w io.Writer, fs []rules.Finding, skipped []hook.Skipped, e *rules.Engi
 		fmt.Fprintf(w, "    %snot a secret? add the comment%s leakhook:allow=%s %sto that line%s\n\n", c.dim, c.reset, f.Fingerprint[:8], c.dim, c.reset)
 	}
 	if o.Mode == ModePush {
-		historyAdvice(w, fs, c)
+		historyAdvice(w, fs, o, c)
 	}
 	files := map[string]bool{}
 	for _, f := range fs {
@@ -79,7 +79,9 @@ func Text(w io.Writer, fs []rules.Finding, skipped []hook.Skipped, e *rules.Engi
 }
 
 // historyAdvice tells how to take secrets out of commits that already exist.
-func historyAdvice(w io.Writer, fs []rules.Finding, c palette) {
+// With o.History it names, per ref, the oldest commit with a secret and the
+// exact rebase to run from its parent.
+func historyAdvice(w io.Writer, fs []rules.Finding, o Options, c palette) {
 	commits := map[string]bool{}
 	for _, f := range fs {
 		if f.Commit != "" {
@@ -91,7 +93,35 @@ func historyAdvice(w io.Writer, fs []rules.Finding, c palette) {
 	}
 	fmt.Fprintf(w, "%sThe secret is in your commits, so it must leave history before you push:%s\n", c.bold, c.reset)
 	fmt.Fprintln(w, "  - if it is only in your last commit: move it out, git add the files, then git commit --amend")
-	fmt.Fprintln(w, "  - if it is in older commits: git rebase -i <parent of the oldest commit above>, mark those commits 'edit', fix each, git commit --amend, git rebase --continue")
+	// History is children before parents: the last one seen per ref is the oldest.
+	oldest := map[string]hook.Commit{}
+	var refs []string
+	for _, h := range o.History {
+		if !commits[h.ID] {
+			continue
+		}
+		if _, ok := oldest[h.Ref]; !ok {
+			refs = append(refs, h.Ref)
+		}
+		oldest[h.Ref] = h
+	}
+	if len(refs) == 0 {
+		fmt.Fprintln(w, "  - if it is in older commits: git rebase -i <parent of the oldest commit above>, mark those commits 'edit', fix each, git commit --amend, git rebase --continue")
+	}
+	for _, ref := range refs {
+		h := oldest[ref]
+		on := ""
+		if ref != "" {
+			on = " on " + ref
+		}
+		base := "--root"
+		if h.Parent != "" {
+			base = short(h.Parent)
+		}
+		fmt.Fprintf(w, "  - otherwise%s, the oldest commit with a secret is %s %q; rewrite from its parent:\n", on, short(h.ID), h.Subject)
+		fmt.Fprintf(w, "      git rebase -i %s\n", base)
+		fmt.Fprintln(w, "    mark each commit named above 'edit'; at each stop move the secret out, git add the files, git commit --amend, git rebase --continue")
+	}
 	fmt.Fprintln(w, "  - either way, revoke and rotate it: it was on disk and may have been copied.")
 	fmt.Fprintln(w)
 }

@@ -12,8 +12,8 @@ import (
 func init() {
 	register(&command{
 		name:    "scan",
-		args:    "[--format F] [PATH...|-]",
-		summary: "scan files and directories on disk (default .; - reads standard input)",
+		args:    "[--format F] [PATH...|-] | --git [RANGE...]",
+		summary: "scan files and directories on disk (default .; - reads standard input), or with --git every commit of a range (default HEAD)",
 		run:     runScan,
 	})
 }
@@ -23,12 +23,16 @@ func runScan(args []string) int {
 	fs := newFlags(c)
 	var of outputFlags
 	of.register(fs)
+	git := fs.Bool("git", false, "scan git history: each commit's own change in RANGE (e.g. origin/main..HEAD; default: all of HEAD's history)")
 	paths, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
 	}
 	if err := of.check(); err != nil {
 		return problem("%v", err)
+	}
+	if *git {
+		return scanGit(&of, paths)
 	}
 	if len(paths) == 0 {
 		paths = []string{"."}

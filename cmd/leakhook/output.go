@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/leakhook/leakhook/hook"
 	"github.com/leakhook/leakhook/remedy"
 	"github.com/leakhook/leakhook/report"
 	"github.com/leakhook/leakhook/rules"
@@ -24,6 +25,7 @@ type outputFlags struct {
 	showSecrets bool
 	config      string
 	timeout     time.Duration
+	history     []hook.Commit // commits with findings, for the history advice
 }
 
 func (o *outputFlags) register(fs *flag.FlagSet) {
@@ -69,6 +71,7 @@ func (o *outputFlags) emit(res *scan.Result, cfg *rules.Config, mode report.Mode
 		Mode:        mode,
 		ShowSecrets: o.showSecrets,
 		Version:     version,
+		History:     o.history,
 		Remediation: remedy.Options{
 			Vault:      cfg.Remediation.Vault,
 			SecretPath: cfg.Remediation.SecretPath,

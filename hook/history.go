@@ -1,0 +1,174 @@
+package hook
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+)
+
+// The history reader prints every selected commit's own change with ONE
+// `git log -p` process, whatever the number of commits. Per-commit processes
+// (or go-git's per-commit tree diffs) cost milliseconds each; the single
+// stream costs what git needs to diff the trees and nothing more, so it is
+// the only backend for history. Revisions go to git on standard input, so a
+// push of thousands of commits never meets an argument-length limit.
+
+// commitFormat prints the header that patchParser recognises (commitMarker):
+// "<id> <parent ids>\x02<subject>".
+const commitFormat = "--format=tformat:%x01leakhook-commit %H %P%x02%s"
+
+// historyFlags pin the log itself: each commit's diff against its first
+// parent (a merge shows what it brings in), root commits in full, and
+// nothing configurable (signatures, replacement objects) in between.
+var historyFlags = []string{
+	"--no-show-signature", "--root", "-p", "--diff-merges=first-parent", "--no-notes", "--no-mailmap",
+}
+
+// HistoryQuery selects the commits a history stream shows.
+type HistoryQuery struct {
+	// Revs are revision arguments, one per stdin line ("main", "a..b",
+	// "^x", "--not"). With Exact they are commit ids, shown in that order.
+	Revs  []string
+	Exact bool
+	// Refs names the ref each commit is reported under (optional).
+	Refs map[string]string
+	// Progress, if set, is called with the number of commits read so far
+	// (commits whose change has nothing to scan are not counted).
+	Progress func(commits int)
+}
+
+// gitHistoryPrefix are the global options for every history command: push
+// scans must see the objects that will actually be sent, never replacements.
+var gitHistoryPrefix = []string{"--no-replace-objects"}
+
+// History streams the items of every commit q selects to emit, in the order
+// git prints the commits (--topo-order: children before parents). Any git
+// failure is returned: a history that could not be read was not scanned.
+func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emit func(Item) error, skip func(Skipped)) error {
+	args := append(append([]string{}, gitHistoryPrefix...), "log", commitFormat)
+	args = append(args, historyFlags...)
+	args = append(args, diffFlags...)
+	if q.Exact {
+		args = append(args, "--no-walk=unsorted")
+	} else {
+		args = append(args, "--topo-order")
+	}
+	args = append(args, "--stdin")
+	var last *Commit
+	seen := 0
+	named := func(it Item) error {
+		if c := it.Commit; c != nil && c != last {
+			last = c
+			seen++
+			if q.Refs != nil {
+				c.Ref = q.Refs[c.ID] // written once, before the commit's first item is handed on
+			}
+			if q.Progress != nil {
+				q.Progress(seen)
+			}
+		}
+		return emit(it)
+	}
+	return streamGit(ctx, repoDir(repo), revInput(q.Revs), func(r io.Reader) error {
+		return newPatchParser(r, maxSize, named, skip).run()
+	}, args...)
+}
+
+// HistoryItems runs History in the background and returns its items as a
+// channel for scan.Stream, so memory stays bounded by the pipeline, not by
+// the length of history. wait returns the skipped files and History's error
+// once the channel is closed; cancel ctx to stop early.
+func HistoryItems(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64) (items <-chan Item, wait func() ([]Skipped, error)) {
+	ch := make(chan Item, 64)
+	var skipped []Skipped
+	var err error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(ch)
+		err = History(ctx, repo, q, maxSize, func(it Item) error {
+			select {
+			case ch <- it:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}, func(s Skipped) { skipped = append(skipped, s) })
+	}()
+	return ch, func() ([]Skipped, error) {
+		for range ch { // drain if the consumer stopped early
+		}
+		wg.Wait()
+		return skipped, err
+	}
+}
+
+// CommitInfo is one commit of a listed range.
+type CommitInfo struct {
+	ID     string
+	Tree   string
+	Parent string // first parent, "" for a root commit
+}
+
+// ListCommits lists the commits revs select, children before parents, with
+// one `git log` (no patches): what pre-push needs to check receipts and to
+// name refs before streaming the diffs.
+func ListCommits(ctx context.Context, repo *Repo, revs []string) ([]CommitInfo, error) {
+	args := append(append([]string{}, gitHistoryPrefix...), "log", "--no-show-signature", "--topo-order", "--format=tformat:%H %T %P", "--stdin")
+	var out []CommitInfo
+	err := streamGit(ctx, repoDir(repo), revInput(revs), func(r io.Reader) error {
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			f := strings.Fields(sc.Text())
+			if len(f) < 2 {
+				return fmt.Errorf("git log printed %q", sc.Text())
+			}
+			ci := CommitInfo{ID: f[0], Tree: f[1]}
+			if len(f) > 2 {
+				ci.Parent = f[2]
+			}
+			out = append(out, ci)
+		}
+		return sc.Err()
+	}, args...)
+	return out, err
+}
+
+// CountCommits counts the commits revs select (for a progress bar).
+func CountCommits(ctx context.Context, repo *Repo, revs []string) (int, error) {
+	args := append(append([]string{}, gitHistoryPrefix...), "rev-list", "--count", "--stdin")
+	var n int
+	err := streamGit(ctx, repoDir(repo), revInput(revs), func(r io.Reader) error {
+		_, err := fmt.Fscan(r, &n)
+		return err
+	}, args...)
+	return n, err
+}
+
+// revInput is the stdin of `git log --stdin`: one revision per line. A
+// revision that is empty or starts with "-" (other than --not) is refused by
+// git itself, so no argument can turn into an option.
+func revInput(revs []string) io.Reader {
+	var b strings.Builder
+	for _, r := range revs {
+		b.WriteString(r)
+		b.WriteByte('\n')
+	}
+	return strings.NewReader(b.String())
+}
+
+// repoDir is where git commands for repo run: the working tree, or the git
+// dir of a bare repository.
+func repoDir(repo *Repo) string {
+	if repo.Root != "" {
+		return repo.Root
+	}
+	return repo.GitDir
+}
+
+// Debugf prints a diagnostic line on stderr when LEAKHOOK_DEBUG=1.
+func Debugf(format string, a ...any) { debugf(format, a...) }

@@ -1,0 +1,268 @@
+package hook
+
+// Scan receipts let pre-push skip commits that pre-commit already scanned.
+//
+// What pre-commit scans is the staged change: the index's tree against
+// HEAD's. A commit's history scan is its tree against its first parent's. So
+// a receipt is keyed by (parent commit id, tree id, rule-set hash): when a
+// pushed commit's first parent and tree equal what pre-commit saw as HEAD and
+// the index, its diff is byte for byte the diff that passed. Anything else —
+// --no-verify, an amend (its parent is HEAD^, not the HEAD pre-commit saw),
+// rebases, cherry-picks, commits from other machines, a changed rule set or
+// binary — has no receipt and is scanned. Receipts hold hashes only, never
+// content; losing the file only costs time.
+//
+// The tree id is computed here from the index (the same bytes git commits),
+// not with `git write-tree`: that would write tree objects and could rewrite
+// the index's cache-tree while git commit holds its lock. Directories the
+// index's cache-tree marks valid are taken from it, so the cost follows the
+// size of the change, not of the repository.
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sort"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/format/index"
+
+	"github.com/leakhook/leakhook/rules"
+)
+
+// receiptsMax bounds the receipts file; past it the oldest half is dropped.
+const receiptsMax = 4 << 20
+
+// RuleSetHash identifies what a scan detects: the leakhook binary (its code
+// and embedded rules), the rules and allowlists in effect, the repository's
+// configuration file and the size cap. Any change makes old receipts miss.
+func RuleSetHash(cfg *rules.Config) (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "leakhook-receipt-v1\n%d\n", cfg.MaxFileSize)
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		fmt.Fprintf(h, "%s %s %s\n", bi.GoVersion, bi.Main.Path, bi.Main.Version)
+		for _, s := range bi.Settings {
+			fmt.Fprintf(h, "%s=%s\n", s.Key, s.Value)
+		}
+	}
+	// A rebuilt binary is a different binary, even at the same version.
+	exe, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	fi, err := os.Stat(exe)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(h, "%s %d %d\n", exe, fi.Size(), fi.ModTime().UnixNano())
+	_, allows, err := rules.Builtin()
+	if err != nil {
+		return "", err
+	}
+	enc := json.NewEncoder(h)
+	if err := enc.Encode(cfg.Engine.Rules()); err != nil {
+		return "", err
+	}
+	if err := enc.Encode(allows); err != nil {
+		return "", err
+	}
+	if cfg.Source != "" {
+		data, err := os.ReadFile(cfg.Source)
+		if err != nil {
+			return "", err
+		}
+		h.Write(data)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func receiptKey(ruleSet, parent, tree string) string {
+	sum := sha256.Sum256([]byte(ruleSet + "\x00" + parent + "\x00" + tree))
+	return hex.EncodeToString(sum[:])
+}
+
+// ReceiptsFile is where receipts live: in the common git dir, so every
+// linked worktree shares them, and never in the working tree.
+func ReceiptsFile(repo *Repo) string {
+	return filepath.Join(repo.CommonDir, "leakhook", "receipts")
+}
+
+// Receipts is the set of receipt keys read from ReceiptsFile.
+type Receipts map[string]bool
+
+// LoadReceipts reads the receipts; a missing file is an empty set.
+func LoadReceipts(repo *Repo) (Receipts, error) {
+	data, err := os.ReadFile(ReceiptsFile(repo))
+	if os.IsNotExist(err) {
+		return Receipts{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	r := Receipts{}
+	for _, l := range strings.Split(string(data), "\n") {
+		if len(l) == 64 {
+			r[l] = true
+		}
+	}
+	return r, nil
+}
+
+// Has reports whether c was scanned clean by pre-commit with this rule set.
+func (r Receipts) Has(ruleSet string, c CommitInfo) bool {
+	return r[receiptKey(ruleSet, c.Parent, c.Tree)]
+}
+
+// WriteReceipt records that the change from parent (a commit id, "" on an
+// unborn branch) to tree was scanned clean with ruleSet.
+func WriteReceipt(repo *Repo, ruleSet, parent, tree string) error {
+	file := ReceiptsFile(repo)
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		return err
+	}
+	if fi, err := os.Stat(file); err == nil && fi.Size() > receiptsMax {
+		if err := trimReceipts(file); err != nil {
+			return err
+		}
+	}
+	f, err := os.OpenFile(file, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
+	}
+	// One short append per receipt: concurrent commits in several worktrees
+	// cannot interleave within a line.
+	_, err = f.WriteString(receiptKey(ruleSet, parent, tree) + "\n")
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// trimReceipts keeps the newer half of the receipts.
+func trimReceipts(file string) error {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	half := data[len(data)/2:]
+	if i := bytes.IndexByte(half, '\n'); i >= 0 {
+		half = half[i+1:]
+	}
+	tmp := file + ".tmp"
+	if err := os.WriteFile(tmp, half, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, file)
+}
+
+// HeadCommit is HEAD's commit id, or "" on an unborn branch.
+func HeadCommit(ctx context.Context, repo *Repo) (string, error) {
+	out, err := runGit(ctx, repoDir(repo), "rev-parse", "-q", "--verify", "HEAD^{commit}")
+	if err != nil {
+		if len(bytes.TrimSpace(out)) == 0 && strings.Contains(err.Error(), "exit status 1") {
+			return "", nil // unborn: rev-parse -q says nothing and exits 1
+		}
+		return "", err
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// StagedTree computes the id of the tree `git commit` would write from the
+// index, without writing anything. It supports SHA-1 repositories only and
+// errs on anything it does not model (unmerged entries, sparse directory
+// entries); callers then simply write no receipt.
+func StagedTree(repo *Repo) (string, error) {
+	idx, err := readIndex(repo.IndexFile())
+	if err != nil {
+		return "", err
+	}
+	var entries []*index.Entry
+	for _, e := range idx.Entries {
+		if e.Stage != 0 {
+			return "", fmt.Errorf("%s is unmerged", e.Name)
+		}
+		if e.IntentToAdd {
+			continue // git commits intent-to-add entries as absent
+		}
+		if e.Mode == filemode.Dir {
+			return "", fmt.Errorf("sparse index entry %s", e.Name)
+		}
+		entries = append(entries, e)
+	}
+	h, _, err := buildTree("", entries, cacheTreeDirs(idx.Cache))
+	if err != nil {
+		return "", err
+	}
+	return h.String(), nil
+}
+
+type treeEntry struct {
+	name string
+	mode filemode.FileMode
+	hash plumbing.Hash
+}
+
+// buildTree hashes the tree of dir from its index entries (all under dir,
+// in index order). ok is false for a directory left empty, which git omits.
+func buildTree(dir string, entries []*index.Entry, valid map[string]plumbing.Hash) (plumbing.Hash, bool, error) {
+	if h, ok := valid[dir]; ok {
+		return h, true, nil
+	}
+	prefix := ""
+	if dir != "" {
+		prefix = dir + "/"
+	}
+	var out []treeEntry
+	for i := 0; i < len(entries); {
+		rest := strings.TrimPrefix(entries[i].Name, prefix)
+		sub, _, isDir := strings.Cut(rest, "/")
+		if !isDir {
+			out = append(out, treeEntry{rest, entries[i].Mode, entries[i].Hash})
+			i++
+			continue
+		}
+		j := i
+		for j < len(entries) && strings.HasPrefix(entries[j].Name, prefix+sub+"/") {
+			j++
+		}
+		h, ok, err := buildTree(prefix+sub, entries[i:j], valid)
+		if err != nil {
+			return plumbing.ZeroHash, false, err
+		}
+		if ok {
+			out = append(out, treeEntry{sub, filemode.Dir, h})
+		}
+		i = j
+	}
+	if len(out) == 0 && dir != "" {
+		return plumbing.ZeroHash, false, nil
+	}
+	// Git orders tree entries by name, comparing a directory as "name/".
+	key := func(e treeEntry) string {
+		if e.mode == filemode.Dir {
+			return e.name + "/"
+		}
+		return e.name
+	}
+	sort.Slice(out, func(a, b int) bool { return key(out[a]) < key(out[b]) })
+	var body bytes.Buffer
+	for _, e := range out {
+		fmt.Fprintf(&body, "%o %s\x00", uint32(e.mode), e.name)
+		body.Write(e.hash[:])
+	}
+	s := sha1.New()
+	fmt.Fprintf(s, "tree %d\x00", body.Len())
+	s.Write(body.Bytes())
+	var h plumbing.Hash
+	copy(h[:], s.Sum(nil))
+	return h, true, nil
+}
