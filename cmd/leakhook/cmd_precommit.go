@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/leakhook/leakhook/hook"
 	"github.com/leakhook/leakhook/report"
@@ -14,7 +15,7 @@ import (
 func init() {
 	register(&command{
 		name:    "pre-commit",
-		args:    "[--format F] [--config FILE]",
+		args:    "[--format F] [--config FILE] [--files PATH...]",
 		summary: "scan the staged change (index vs HEAD); exit 1 blocks the commit",
 		run:     runPreCommit,
 	})
@@ -25,12 +26,23 @@ func runPreCommit(args []string) int {
 	fs := newFlags(c)
 	var of outputFlags
 	of.register(fs)
+	fs.Bool("files", false, "scan these files (the pre-commit framework passes them): within git commit, their staged change;\n"+
+		"otherwise (pre-commit run --all-files/--files) their whole staged content. Everything after --files is a path.")
+	// Everything after --files is a path, even one that starts with '-'.
+	var files []string
+	filesMode := false
+	for i, a := range args {
+		if a == "--files" || a == "-files" {
+			files, args, filesMode = args[i+1:], args[:i], true
+			break
+		}
+	}
 	rest, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
 	}
 	if len(rest) > 0 {
-		return problem("pre-commit takes no arguments (got %q)", rest)
+		return problem("pre-commit takes no arguments (got %q); to scan files use --files PATH...", rest)
 	}
 	if err := of.check(); err != nil {
 		return problem("%v", err)
@@ -50,7 +62,22 @@ func runPreCommit(args []string) int {
 	if err != nil {
 		return problem("%v", err)
 	}
-	changes, err := hook.Staged(ctx, repo, cfg.MaxFileSize, os.Getenv("LEAKHOOK_BACKEND"))
+	var changes *hook.Changes
+	switch {
+	case !filesMode:
+		changes, err = hook.Staged(ctx, repo, cfg.MaxFileSize, os.Getenv("LEAKHOOK_BACKEND"))
+	case os.Getenv("GIT_INDEX_FILE") != "":
+		// Inside git commit (git sets GIT_INDEX_FILE for every pre-commit
+		// hook): the staged change of these files only.
+		changes, err = hook.Staged(ctx, repo, cfg.MaxFileSize, os.Getenv("LEAKHOOK_BACKEND"))
+		if err == nil {
+			changes.Items = onlyPaths(changes.Items, rootRelative(wd, repo.Root, files))
+		}
+	default:
+		// An explicit run (pre-commit run --all-files / --files): the whole
+		// staged content of these files.
+		changes, err = hook.IndexFiles(ctx, repo, rootRelative(wd, repo.Root, files), cfg.MaxFileSize)
+	}
 	if err != nil {
 		return readFailure(budgetError(ctx, err, "reading the staged changes"))
 	}
@@ -59,7 +86,11 @@ func runPreCommit(args []string) int {
 		return readFailure(budgetError(ctx, err, "scanning the staged changes"))
 	}
 	res.Skipped = changes.Skipped
-	return of.emit(res, cfg, report.ModeCommit, repo.Root)
+	code = of.emit(res, cfg, report.ModeCommit, repo.Root)
+	if code == exitClean && !filesMode && len(res.Skipped) == 0 {
+		writeReceipt(ctx, repo, cfg) // lets pre-push skip this commit (cmd_prepush.go)
+	}
+	return code
 }
 
 // readFailure blocks when what is being committed could not be read: a
@@ -78,4 +109,33 @@ func budgetError(ctx context.Context, err error, what string) error {
 		return fmt.Errorf("the time budget ran out while %s; the rest was not scanned (raise it with --timeout)", what)
 	}
 	return err
+}
+
+// rootRelative makes paths given relative to wd relative to the repository root.
+func rootRelative(wd, root string, paths []string) []string {
+	out := make([]string, 0, len(paths))
+	for _, p := range paths {
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(wd, p)
+		}
+		if rel, err := filepath.Rel(root, p); err == nil {
+			p = rel
+		}
+		out = append(out, filepath.ToSlash(p))
+	}
+	return out
+}
+
+func onlyPaths(items []hook.Item, paths []string) []hook.Item {
+	keep := map[string]bool{}
+	for _, p := range paths {
+		keep[p] = true
+	}
+	var out []hook.Item
+	for _, it := range items {
+		if keep[it.Path] {
+			out = append(out, it)
+		}
+	}
+	return out
 }

@@ -1,0 +1,141 @@
+package hook
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/leakhook/leakhook/rules"
+)
+
+// IndexFiles returns the whole staged content of the given paths (relative
+// to the top level), for explicit runs such as `pre-commit run --all-files`
+// where the question is "is there a secret in these files", not "in this
+// change". A path git does not track is read from the working tree; a path
+// in neither is skipped silently, as git itself would (it was deleted).
+func IndexFiles(ctx context.Context, repo *Repo, paths []string, maxSize int64) (*Changes, error) {
+	want := map[string]bool{}
+	for _, p := range paths {
+		want[filepath.ToSlash(filepath.Clean(p))] = true
+	}
+	// One ls-files over the whole index, filtered here: no pathspec on argv,
+	// so no argument-length limit whatever the number of files.
+	out, err := runGit(ctx, repo.Root, "ls-files", "--stage", "-z")
+	if err != nil {
+		return nil, err
+	}
+	type entry struct{ path, id string }
+	var entries []entry
+	tracked := map[string]bool{}
+	for _, rec := range bytes.Split(out, []byte{0}) {
+		meta, path, ok := strings.Cut(string(rec), "\t")
+		if !ok {
+			continue
+		}
+		f := strings.Fields(meta) // mode id stage
+		if len(f) != 3 || !want[path] {
+			continue
+		}
+		tracked[path] = true
+		if f[0] == "160000" || f[2] != "0" { // gitlinks; unmerged entries have no single content
+			continue
+		}
+		entries = append(entries, entry{path, f[1]})
+	}
+	ch := &Changes{Backend: "git"}
+	if len(entries) > 0 {
+		ids := make([]string, len(entries))
+		for i, e := range entries {
+			ids[i] = e.id
+		}
+		i := 0
+		err := catBlobs(ctx, repo.Root, ids, maxSize, func(size int64, data []byte) error {
+			e := entries[i]
+			i++
+			if data == nil {
+				ch.skip(Skipped{Path: e.path, Reason: fmt.Sprintf("larger than the size cap (%d bytes)", maxSize)})
+				return nil
+			}
+			ch.add(wholeFile(e.path, data))
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	for _, p := range paths {
+		p = filepath.ToSlash(filepath.Clean(p))
+		if tracked[p] {
+			continue
+		}
+		full := filepath.Join(repo.Root, filepath.FromSlash(p))
+		fi, err := os.Stat(full)
+		if err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		if fi.Size() > maxSize {
+			ch.skip(Skipped{Path: p, Reason: fmt.Sprintf("larger than the size cap (%d bytes)", maxSize)})
+			continue
+		}
+		data, err := os.ReadFile(full)
+		if err != nil {
+			return nil, err
+		}
+		ch.add(wholeFile(p, data))
+	}
+	return ch, nil
+}
+
+// wholeFile is an Item covering a whole file, every line counted as new.
+func wholeFile(path string, data []byte) Item {
+	sniff := data
+	if len(sniff) > binarySniff {
+		sniff = sniff[:binarySniff]
+	}
+	return Item{Target: rules.Target{Path: path, Content: data, StartLine: 1, Binary: bytes.IndexByte(sniff, 0) >= 0}}
+}
+
+// catBlobs reads blobs with one `git cat-file --batch`, calling fn for each in
+// order; data is nil for a blob over maxSize (its bytes are discarded).
+func catBlobs(ctx context.Context, dir string, ids []string, maxSize int64, fn func(size int64, data []byte) error) error {
+	in := strings.NewReader(strings.Join(ids, "\n") + "\n")
+	return streamGit(ctx, dir, in, func(r io.Reader) error {
+		br := bufio.NewReaderSize(r, 64<<10)
+		for range ids {
+			header, err := br.ReadString('\n')
+			if err != nil {
+				return fmt.Errorf("git cat-file: %v", err)
+			}
+			f := strings.Fields(header) // id type size | id missing
+			if len(f) != 3 {
+				return fmt.Errorf("git cat-file: %q", strings.TrimSpace(header))
+			}
+			size, err := strconv.ParseInt(f[2], 10, 64)
+			if err != nil {
+				return fmt.Errorf("git cat-file: %q", strings.TrimSpace(header))
+			}
+			var data []byte
+			if size <= maxSize {
+				data = make([]byte, size)
+				if _, err := io.ReadFull(br, data); err != nil {
+					return err
+				}
+			} else if _, err := io.CopyN(io.Discard, br, size); err != nil {
+				return err
+			}
+			if _, err := br.ReadByte(); err != nil { // the newline after the content
+				return err
+			}
+			if err := fn(size, data); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, "cat-file", "--batch")
+}
