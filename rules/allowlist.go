@@ -15,6 +15,7 @@ type compiledAllowlist struct {
 	paths     []*regexp.Regexp
 	globs     []string
 	stopwords []string
+	commits   []string // lower-case ids or prefixes; checked after scanning (allowedCommit)
 	rules     map[string]bool
 }
 
@@ -55,6 +56,11 @@ func compileAllowlist(a *Allowlist) (*compiledAllowlist, error) {
 	}
 	for _, w := range a.Stopwords {
 		c.stopwords = append(c.stopwords, strings.ToLower(w))
+	}
+	for _, id := range a.Commits {
+		if len(id) >= 7 {
+			c.commits = append(c.commits, strings.ToLower(id))
+		}
 	}
 	if len(a.TargetRules) > 0 {
 		c.rules = map[string]bool{}
@@ -123,8 +129,19 @@ func globMatch(glob, p string) bool {
 	}
 }
 
-// allows reports whether this allowlist suppresses a finding.
+// allows reports whether this allowlist suppresses a finding. The commit a
+// finding comes from is not known while scanning: an AND allowlist with
+// commits is decided later by allowedCommit, and in an OR allowlist the
+// commits are simply the one check not made here.
 func (c *compiledAllowlist) allows(p, secret string, match, line []byte) bool {
+	if c.and && len(c.commits) > 0 {
+		return false
+	}
+	return combine(c.and, c.checks(p, secret, match, line))
+}
+
+// checks evaluates each kind of criterion the allowlist has (not commits).
+func (c *compiledAllowlist) checks(p, secret string, match, line []byte) []bool {
 	var checks []bool
 	if len(c.paths)+len(c.globs) > 0 {
 		checks = append(checks, c.matchPath(p))
@@ -139,7 +156,7 @@ func (c *compiledAllowlist) allows(p, secret string, match, line []byte) bool {
 		}
 		hit := false
 		for _, re := range c.regexes {
-			if re.Match(target) {
+			if target != nil && re.Match(target) {
 				hit = true
 				break
 			}
@@ -157,18 +174,76 @@ func (c *compiledAllowlist) allows(p, secret string, match, line []byte) bool {
 		}
 		checks = append(checks, hit)
 	}
+	return checks
+}
+
+// combine applies the condition: OR needs one check, AND needs all; an
+// allowlist with no criteria allows nothing.
+func combine(and bool, checks []bool) bool {
 	if len(checks) == 0 {
 		return false
 	}
 	for _, ok := range checks {
-		if ok && !c.and {
+		if ok && !and {
 			return true
 		}
-		if !ok && c.and {
+		if !ok && and {
 			return false
 		}
 	}
-	return c.and
+	return and
+}
+
+// matchCommit reports whether the finding's commit is one of the allowlist's.
+func (c *compiledAllowlist) matchCommit(commit string) bool {
+	commit = strings.ToLower(commit)
+	for _, id := range c.commits {
+		if commit != "" && (strings.HasPrefix(commit, id) || strings.HasPrefix(id, commit)) {
+			return true
+		}
+	}
+	return false
+}
+
+// allowedCommit applies allowlists' commits to a finding from history: in
+// an OR allowlist the commit alone allows; in an AND one the other criteria
+// are checked again against the finding (a "match" regex target cannot be,
+// so such an allowlist never allows; loading warns about it).
+func (e *Engine) allowedCommit(f *Finding) bool {
+	if f.Commit == "" {
+		return false
+	}
+	var lists []*compiledAllowlist
+	if r := e.compiled(f.RuleID); r != nil && r.compile() == nil {
+		lists = append(lists, r.allows...)
+	}
+	for _, a := range e.global {
+		if a.targets(f.RuleID) {
+			lists = append(lists, a)
+		}
+	}
+	for _, a := range lists {
+		if len(a.commits) == 0 || !a.matchCommit(f.Commit) {
+			continue
+		}
+		if !a.and {
+			return true
+		}
+		checks := a.checks(f.Path, f.Secret, nil, []byte(f.LineText))
+		if len(checks) == 0 || combine(true, checks) {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *Engine) compiled(id string) *compiledRule {
+	for _, r := range e.rules {
+		if r.ID == id {
+			return r
+		}
+	}
+	return nil
 }
 
 // markerSet recognises inline allow comments.
@@ -185,27 +260,34 @@ func defaultMarkers() *markerSet {
 	}
 }
 
-// allowed reports whether the line [ls,le) of c, or the line before it,
-// carries an allow marker for a secret with fingerprint fp.
-// "leakhook:allow=<fp>" allows only the secret with that fingerprint.
+// allowed reports whether the line [ls,le) of c carries a same-line allow
+// marker, or the line before it a next-line marker, for a secret with
+// fingerprint fp. "leakhook:allow=<fp>" allows only the secret with that
+// fingerprint. For a multi-line secret (a PEM block) ls is the line where it
+// starts, so a marker before the BEGIN line covers the block. No other line
+// is looked at: an allow never reaches a secret on another line.
 func (m *markerSet) allowed(c []byte, ls, le int, fp string) bool {
-	line := c[ls:le]
-	if bytes.IndexByte(line, ':') >= 0 {
-		for _, mk := range m.sameLine {
-			if i := bytes.Index(line, []byte(mk)); i >= 0 {
-				if markerMatches(line[i+len(mk):], fp) {
-					return true
-				}
-			}
-		}
+	if hasMarker(c[ls:le], m.sameLine, fp) {
+		return true
 	}
 	if ls == 0 {
 		return false
 	}
 	prev := c[lineStart(c, ls-1, len(c)) : ls-1]
-	for _, mk := range m.nextLine {
-		if i := bytes.Index(prev, []byte(mk)); i >= 0 {
-			if markerMatches(prev[i+len(mk):], fp) {
+	return hasMarker(prev, m.nextLine, fp)
+}
+
+// hasMarker looks at every occurrence of every marker in line.
+func hasMarker(line []byte, markers []string, fp string) bool {
+	for _, mk := range markers {
+		rest := line
+		for {
+			i := bytes.Index(rest, []byte(mk))
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(mk):]
+			if markerMatches(rest, fp) {
 				return true
 			}
 		}
@@ -214,21 +296,22 @@ func (m *markerSet) allowed(c []byte, ls, le int, fp string) bool {
 }
 
 // markerMatches looks at what follows a marker: nothing word-like means a
-// plain allow; "=<fp>" binds the allow to one secret; "-next-line" belongs to
-// the next-line form and is not a same-line allow.
+// plain allow; "=<fp>" (at least 8 hex digits) binds the allow to one
+// secret; "-next-line" belongs to the next-line form and is not a same-line
+// allow; a letter or digit means another word ("gitleaks:allowed").
 func markerMatches(rest []byte, fp string) bool {
 	if len(rest) == 0 {
 		return true
 	}
-	switch rest[0] {
-	case '=':
+	switch b := rest[0]; {
+	case b == '=':
 		v := rest[1:]
 		n := 0
 		for n < len(v) && isHex(v[n]) {
 			n++
 		}
 		return n >= 8 && strings.HasPrefix(fp, string(v[:n]))
-	case '-', '_':
+	case b == '-' || b == '_' || '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z':
 		return false
 	}
 	return true

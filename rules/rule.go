@@ -59,6 +59,11 @@ type Allowlist struct {
 	Stopwords   []string `toml:"stopwords"`
 	Commits     []string `toml:"commits"`
 	TargetRules []string `toml:"targetRules"` // global allowlists only: limit to these rule ids
+
+	// snake_case spellings, accepted so configs written either way load;
+	// parse folds them into the fields above.
+	RegexTargetAlias string   `toml:"regex_target"`
+	TargetRulesAlias []string `toml:"target_rules"`
 }
 
 // File is the top level of a rule file or a .leakhook.toml.
@@ -69,6 +74,9 @@ type File struct {
 	Allowlists []Allowlist `toml:"allowlists"`
 	Allowlist  *Allowlist  `toml:"allowlist"`
 	Scan       ScanOptions `toml:"scan"`
+	// DisabledRules at the top level is a convenience for [extend] disabledRules.
+	DisabledRules      []string `toml:"disabledRules"`
+	DisabledRulesAlias []string `toml:"disabled_rules"`
 }
 
 // Extend says how a configuration relates to the built-in rules.
@@ -79,6 +87,10 @@ type Extend struct {
 	UseDefault    *bool    `toml:"useDefault"`
 	Path          string   `toml:"path"`
 	DisabledRules []string `toml:"disabledRules"`
+
+	// snake_case spellings (folded into the fields above by parse).
+	UseDefaultAlias    *bool    `toml:"use_default"`
+	DisabledRulesAlias []string `toml:"disabled_rules"`
 }
 
 // ScanOptions are run-time limits a repository may set.
