@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 )
 
@@ -189,4 +190,26 @@ func remoteTips(ctx context.Context, repo *Repo, remote string) ([]string, error
 		tips = []string{} // nothing to exclude; non-nil so it is computed once
 	}
 	return tips, err
+}
+
+// OpenForPush is Open for hooks that may run in a bare repository (a push
+// from a mirror): git 2.39's rev-parse refuses --show-toplevel there.
+func OpenForPush(ctx context.Context, dir string) (*Repo, error) {
+	repo, err := Open(ctx, dir)
+	if err == nil || !strings.Contains(err.Error(), "must be run in a work tree") {
+		return repo, err
+	}
+	out, err2 := runGit(ctx, dir, "rev-parse", "--is-bare-repository", "--absolute-git-dir", "--git-common-dir")
+	if err2 != nil {
+		return nil, err
+	}
+	lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+	if len(lines) != 3 || lines[0] != "true" {
+		return nil, err
+	}
+	r := &Repo{Bare: true, GitDir: lines[1], CommonDir: lines[2]}
+	if !filepath.IsAbs(r.CommonDir) {
+		r.CommonDir = filepath.Join(dir, r.CommonDir)
+	}
+	return r, nil
 }

@@ -52,7 +52,7 @@ func runPrePush(args []string) int {
 	if err != nil {
 		return problem("%v", err)
 	}
-	repo, err := hook.Open(ctx, wd)
+	repo, err := hook.OpenForPush(ctx, wd)
 	if err != nil {
 		return pushFailure(err)
 	}
@@ -227,7 +227,7 @@ func scanGit(of *outputFlags, revs []string) int {
 	if err != nil {
 		return problem("%v", err)
 	}
-	repo, err := hook.Open(ctx, wd)
+	repo, err := hook.OpenForPush(ctx, wd)
 	if err != nil {
 		return problem("%v", err)
 	}
