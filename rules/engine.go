@@ -455,6 +455,9 @@ func dedupe(e *Engine, fs []Finding) []Finding {
 	if len(fs) < 2 {
 		return fs
 	}
+	// A token that names its provider (its keyword is part of the secret,
+	// like "xoxb-" or "cio") is the most specific; then any provider rule,
+	// then one that needed context; generic rules come last.
 	rank := func(f *Finding) int {
 		r := e.Rule(f.RuleID)
 		score := 0
@@ -463,6 +466,13 @@ func dedupe(e *Engine, fs []Finding) []Finding {
 		}
 		if r.Context != "" {
 			score++
+		}
+		low := strings.ToLower(f.Secret)
+		for _, kw := range r.Keywords {
+			if len(kw) >= 3 && strings.Contains(low, strings.ToLower(kw)) {
+				score += 4
+				break
+			}
 		}
 		return score
 	}

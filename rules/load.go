@@ -54,6 +54,10 @@ var builtin struct {
 // Builtin returns the embedded rules and global allowlists, parsed once.
 func Builtin() ([]Rule, []Allowlist, error) {
 	builtin.once.Do(func() {
+		if rs, allows, ok := fromTable(); ok {
+			builtin.rules, builtin.allows = rs, allows
+			return
+		}
 		builtin.rules, builtin.allows, builtin.err = parseBuiltin()
 	})
 	return builtin.rules, builtin.allows, builtin.err
