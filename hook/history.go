@@ -2,6 +2,7 @@ package hook
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -40,15 +41,36 @@ type HistoryQuery struct {
 	Progress func(commits int)
 }
 
-// gitHistoryPrefix are the global options for every history command: push
-// scans must see the objects that will actually be sent, never replacements.
-var gitHistoryPrefix = []string{"--no-replace-objects"}
+// streamHistoryGit is streamGit for history commands: push scans must see
+// the objects that will actually be sent, never replacements (git replace).
+func streamHistoryGit(ctx context.Context, dir string, stdin io.Reader, read func(io.Reader) error, args ...string) error {
+	cmd := gitCommand(ctx, dir, args...)
+	cmd.Env = append(cmd.Env, "GIT_NO_REPLACE_OBJECTS=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	cmd.Stdin = stdin
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return gitError(args, err, nil)
+	}
+	readErr := read(out)
+	if readErr != nil {
+		io.Copy(io.Discard, out) // let git finish writing before Wait
+	}
+	if err := cmd.Wait(); err != nil {
+		return gitError(args, err, stderr.Bytes())
+	}
+	return readErr
+}
 
 // History streams the items of every commit q selects to emit, in the order
 // git prints the commits (--topo-order: children before parents). Any git
 // failure is returned: a history that could not be read was not scanned.
 func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emit func(Item) error, skip func(Skipped)) error {
-	args := append(append([]string{}, gitHistoryPrefix...), "log", commitFormat)
+	args := []string{"log", commitFormat}
 	args = append(args, historyFlags...)
 	args = append(args, diffFlags...)
 	if q.Exact {
@@ -72,7 +94,7 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 		}
 		return emit(it)
 	}
-	return streamGit(ctx, repoDir(repo), revInput(q.Revs), func(r io.Reader) error {
+	return streamHistoryGit(ctx, repoDir(repo), revInput(q.Revs), func(r io.Reader) error {
 		return newPatchParser(r, maxSize, named, skip).run()
 	}, args...)
 }
@@ -118,9 +140,9 @@ type CommitInfo struct {
 // one `git log` (no patches): what pre-push needs to check receipts and to
 // name refs before streaming the diffs.
 func ListCommits(ctx context.Context, repo *Repo, revs []string) ([]CommitInfo, error) {
-	args := append(append([]string{}, gitHistoryPrefix...), "log", "--no-show-signature", "--topo-order", "--format=tformat:%H %T %P", "--stdin")
+	args := []string{"log", "--no-show-signature", "--topo-order", "--format=tformat:%H %T %P", "--stdin"}
 	var out []CommitInfo
-	err := streamGit(ctx, repoDir(repo), revInput(revs), func(r io.Reader) error {
+	err := streamHistoryGit(ctx, repoDir(repo), revInput(revs), func(r io.Reader) error {
 		sc := bufio.NewScanner(r)
 		for sc.Scan() {
 			f := strings.Fields(sc.Text())
@@ -140,9 +162,9 @@ func ListCommits(ctx context.Context, repo *Repo, revs []string) ([]CommitInfo, 
 
 // CountCommits counts the commits revs select (for a progress bar).
 func CountCommits(ctx context.Context, repo *Repo, revs []string) (int, error) {
-	args := append(append([]string{}, gitHistoryPrefix...), "rev-list", "--count", "--stdin")
+	args := []string{"rev-list", "--count", "--stdin"}
 	var n int
-	err := streamGit(ctx, repoDir(repo), revInput(revs), func(r io.Reader) error {
+	err := streamHistoryGit(ctx, repoDir(repo), revInput(revs), func(r io.Reader) error {
 		_, err := fmt.Fscan(r, &n)
 		return err
 	}, args...)

@@ -142,7 +142,7 @@ func knownCommits(ctx context.Context, repo *Repo, updates []RefUpdate) (map[str
 		}
 	}
 	known := map[string]bool{}
-	err := streamGit(ctx, repoDir(repo), strings.NewReader(in.String()), func(r io.Reader) error {
+	err := streamHistoryGit(ctx, repoDir(repo), strings.NewReader(in.String()), func(r io.Reader) error {
 		sc := bufio.NewScanner(r)
 		i := 0
 		for sc.Scan() {
@@ -156,7 +156,7 @@ func knownCommits(ctx context.Context, repo *Repo, updates []RefUpdate) (map[str
 			return fmt.Errorf("git cat-file answered %d of %d objects", i, len(ids))
 		}
 		return sc.Err()
-	}, append(append([]string{}, gitHistoryPrefix...), "cat-file", "--batch-check=%(objectname) %(objecttype)")...)
+	}, "cat-file", "--batch-check=%(objectname) %(objecttype)")
 	return known, err
 }
 
