@@ -26,9 +26,81 @@ type Changes struct {
 func (c *Changes) add(it Item) error { c.Items = append(c.Items, it); return nil }
 func (c *Changes) skip(s Skipped)    { c.Skipped = append(c.Skipped, s) }
 
-// Open finds the repository holding dir, asking git itself so that every
-// layout git supports (worktrees, GIT_DIR, core.worktree, bare) is right.
+// Open finds the repository holding dir. The common layouts (a .git
+// directory, or a .git file pointing into a linked worktree's git dir) are
+// found here without starting a process; everything else (GIT_DIR or
+// GIT_WORK_TREE set, core.worktree, bare repositories) is asked of git itself.
 func Open(ctx context.Context, dir string) (*Repo, error) {
+	if r := discover(dir); r != nil {
+		return r, nil
+	}
+	return revParse(ctx, dir)
+}
+
+// discover walks up from dir to the nearest .git and returns the repository
+// when its layout is one it fully understands, else nil.
+func discover(dir string) *Repo {
+	for _, v := range []string{"GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_CEILING_DIRECTORIES", "GIT_DISCOVERY_ACROSS_FILESYSTEM"} {
+		if os.Getenv(v) != "" {
+			return nil
+		}
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = real
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		dotgit := filepath.Join(d, ".git")
+		fi, err := os.Lstat(dotgit)
+		if err == nil {
+			r := &Repo{Root: d}
+			switch {
+			case fi.IsDir():
+				r.GitDir, r.CommonDir = dotgit, dotgit
+			case fi.Mode().IsRegular():
+				data, err := os.ReadFile(dotgit)
+				if err != nil {
+					return nil
+				}
+				gd, ok := strings.CutPrefix(strings.TrimSpace(string(data)), "gitdir: ")
+				if !ok {
+					return nil
+				}
+				if !filepath.IsAbs(gd) {
+					gd = filepath.Join(d, gd)
+				}
+				r.GitDir, r.CommonDir = filepath.Clean(gd), filepath.Clean(gd)
+				if cd, err := os.ReadFile(filepath.Join(gd, "commondir")); err == nil {
+					c := strings.TrimSpace(string(cd))
+					if !filepath.IsAbs(c) {
+						c = filepath.Join(gd, c)
+					}
+					r.CommonDir = filepath.Clean(c)
+				}
+			default:
+				return nil
+			}
+			// core.worktree or a bare flag in the config changes the layout: ask git.
+			cfg, err := os.ReadFile(filepath.Join(r.CommonDir, "config"))
+			if err != nil || strings.Contains(strings.ToLower(string(cfg)), "worktree") || strings.Contains(strings.ToLower(string(cfg)), "bare = true") {
+				return nil
+			}
+			if _, err := os.Stat(filepath.Join(r.GitDir, "HEAD")); err != nil {
+				return nil
+			}
+			return r
+		}
+		if filepath.Dir(d) == d {
+			return nil
+		}
+	}
+}
+
+// revParse asks git where the repository is.
+func revParse(ctx context.Context, dir string) (*Repo, error) {
 	out, err := runGit(ctx, dir, "rev-parse", "--is-bare-repository", "--absolute-git-dir", "--git-common-dir", "--show-toplevel")
 	if err != nil {
 		if strings.Contains(err.Error(), "not a git repository") {

@@ -216,3 +216,30 @@ func TestNotARepository(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestDiscoverMatchesGit checks the in-process repository discovery against
+// git rev-parse in a main worktree, a subdirectory and a linked worktree.
+func TestDiscoverMatchesGit(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("sub/dir/a.txt", "x\n")
+	r.Commit("base")
+	wt := filepath.Join(t.TempDir(), "wt")
+	r.Git("worktree", "add", "-q", "-b", "other", wt)
+	for _, dir := range []string{r.Dir, filepath.Join(r.Dir, "sub", "dir"), wt} {
+		got := discover(dir)
+		if got == nil {
+			t.Fatalf("%s: not discovered", dir)
+		}
+		want, err := revParse(context.Background(), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *got != *want {
+			t.Errorf("%s:\ndiscover %+v\ngit      %+v", dir, *got, *want)
+		}
+	}
+	r.Git("config", "core.worktree", r.Dir)
+	if discover(r.Dir) != nil {
+		t.Error("core.worktree set: discovery must defer to git")
+	}
+}
