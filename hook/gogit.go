@@ -187,9 +187,16 @@ func headTree(repo *Repo, st *filesystem.Storage) (*object.Tree, error) {
 
 // cacheTreeDirs maps each directory whose cache-tree entry is valid to the
 // tree id the index would write for it.
+//
+// go-git's decoder drops invalidated entries (entry count -1) instead of
+// keeping them as placeholders, so the pre-order list loses its shape: a
+// surviving subtree is then attributed to the wrong directory and a changed
+// directory can be skipped. An invalidated directory invalidates every
+// ancestor up to the root, so the list is trustworthy exactly when its first
+// entry is the (valid) root; otherwise no directory is skipped.
 func cacheTreeDirs(t *index.Tree) map[string]plumbing.Hash {
 	out := map[string]plumbing.Hash{}
-	if t == nil || len(t.Entries) == 0 {
+	if t == nil || len(t.Entries) == 0 || t.Entries[0].Path != "" || t.Entries[0].Entries < 0 {
 		return out
 	}
 	i := 0
