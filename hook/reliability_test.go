@@ -518,3 +518,23 @@ func TestReliabilityTwentyThousandFiles(t *testing.T) {
 	}
 	mustFind(t, r, last, tok)
 }
+
+// TestReliabilityInvalidatedCacheTree: staging in two steps leaves
+// invalidated cache-tree entries that go-git's decoder drops; the surviving
+// a/x/y entry must not be taken for y/, whose identical HEAD tree would then
+// be skipped with the secret staged in it.
+func TestReliabilityInvalidatedCacheTree(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("y/f", "same\n")
+	r.Write("a/x/y/f", "same\n")
+	r.Commit("base")
+	tok := ghToken(t, "")
+	r.Write("y/f", "same\n"+secretFile(tok))
+	r.Write("a/x/n", "new\n")
+	r.Git("add", "y/f")
+	r.Git("add", "a/x/n")
+	bothBackends(t, r)
+	if b := mustFind(t, r, "y/f", tok); b != "go-git" {
+		t.Fatalf("backend %s, want the in-process reader this test is about", b)
+	}
+}
