@@ -36,6 +36,11 @@ type Options struct {
 	// History lists the commits with findings, children before parents, for
 	// the exact rebase recipe (pre-push and history scans).
 	History []hook.Commit
+	// Note, when set, labels a finding in the text report ("new", or why a
+	// baselined secret blocks again); Known counts baselined findings left
+	// out because they do not block.
+	Note  func(f *rules.Finding) string
+	Known int
 }
 
 // secretText is what any output shows of a secret.

@@ -31,6 +31,9 @@ func Text(w io.Writer, fs []rules.Finding, skipped []hook.Skipped, e *rules.Engi
 		fmt.Fprintf(w, "%sleakhook: not scanned: %s: %s%s\n", c.yellow, where, s.Reason, c.reset)
 	}
 	if len(fs) == 0 {
+		if o.Known > 0 && o.Mode == ModeScan {
+			fmt.Fprintf(w, "%sleakhook: %s already known (baselined), not blocking.%s\n", c.dim, plural(o.Known, "secret"), c.reset)
+		}
 		return
 	}
 	if len(skipped) > 0 {
@@ -40,7 +43,13 @@ func Text(w io.Writer, fs []rules.Finding, skipped []hook.Skipped, e *rules.Engi
 	for i := range fs {
 		f := &fs[i]
 		r := e.Rule(f.RuleID)
-		fmt.Fprintf(w, "%s%s:%d:%d%s  %s%s%s [%s]\n", c.bold, f.Path, f.Line, f.Column, c.reset, c.red, f.RuleName, c.reset, f.RuleID)
+		note := ""
+		if o.Note != nil {
+			if n := o.Note(f); n != "" {
+				note = " " + c.yellow + "(" + n + ")" + c.reset
+			}
+		}
+		fmt.Fprintf(w, "%s%s:%d:%d%s  %s%s%s [%s]%s\n", c.bold, f.Path, f.Line, f.Column, c.reset, c.red, f.RuleName, c.reset, f.RuleID, note)
 		if f.Commit != "" {
 			fmt.Fprintf(w, "    in commit %s %q", short(f.Commit), f.Subject)
 			if f.Ref != "" {
@@ -70,6 +79,9 @@ func Text(w io.Writer, fs []rules.Finding, skipped []hook.Skipped, e *rules.Engi
 	}
 	what := map[Mode]string{ModeCommit: "commit blocked", ModePush: "push blocked", ModeScan: "found"}[o.Mode]
 	fmt.Fprintf(w, "%s%s in %s — %s.%s\n", c.bold+c.red, plural(len(fs), "secret"), plural(len(files), "file"), what, c.reset)
+	if o.Known > 0 {
+		fmt.Fprintf(w, "Also %s already known (baselined), not blocking.\n", plural(o.Known, "secret"))
+	}
 	switch o.Mode {
 	case ModeCommit:
 		fmt.Fprintln(w, "Move the secrets out, stage the change (git add) and commit again. Only if you are sure, bypass once: git commit --no-verify")

@@ -26,6 +26,7 @@ type outputFlags struct {
 	config      string
 	timeout     time.Duration
 	history     []hook.Commit // commits with findings, for the history advice
+	baseline    string        // --baseline: "" finds it at the root, "none" ignores it
 }
 
 func (o *outputFlags) register(fs *flag.FlagSet) {
@@ -33,6 +34,7 @@ func (o *outputFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.output, "output", "", "write the report to this file instead of standard output/error")
 	fs.BoolVar(&o.showSecrets, "show-secrets", false, "print secrets in full (they are masked by default)")
 	fs.StringVar(&o.config, "config", "", "configuration file (default: .leakhook.toml at the repository root)")
+	fs.StringVar(&o.baseline, "baseline", "", "baseline of known secrets (default: .leakhook-baseline at the repository root; none: ignore it)")
 	fs.DurationVar(&o.timeout, "timeout", 2*time.Minute, "time budget; when exceeded leakhook blocks and says what was not scanned")
 }
 
@@ -78,6 +80,9 @@ func (o *outputFlags) emit(res *scan.Result, cfg *rules.Config, mode report.Mode
 			EnvFile:    cfg.Remediation.EnvFile,
 			Repo:       filepath.Base(root),
 		},
+	}
+	if err := o.applyBaseline(res, cfg, root, &ro); err != nil {
+		return problem("%v", err)
 	}
 	var w io.Writer = os.Stdout
 	if o.format == "text" {
