@@ -9,6 +9,7 @@ import (
 
 	"github.com/leakhook/leakhook/hook"
 	"github.com/leakhook/leakhook/report"
+	"github.com/leakhook/leakhook/rules"
 	"github.com/leakhook/leakhook/scan"
 )
 
@@ -54,34 +55,56 @@ func runPreCommit(args []string) int {
 	if err != nil {
 		return problem("%v", err)
 	}
+	phase := phaseTimer()
 	repo, err := hook.Open(ctx, wd)
 	if err != nil {
 		return readFailure(err)
 	}
-	cfg, err := loadConfig(repo.Root, of.config)
-	if err != nil {
-		return problem("%v", err)
+	phase("find repository")
+	// Load the rules while git reads the staged change: on two cores the
+	// rule set and keyword automaton cost nothing the user waits for.
+	type loaded struct {
+		cfg *rules.Config
+		err error
 	}
-	var changes *hook.Changes
-	switch {
-	case !filesMode:
-		changes, err = hook.Staged(ctx, repo, cfg.MaxFileSize, os.Getenv("LEAKHOOK_BACKEND"))
-	case os.Getenv("GIT_INDEX_FILE") != "":
-		// Inside git commit (git sets GIT_INDEX_FILE for every pre-commit
-		// hook): the staged change of these files only.
-		changes, err = hook.Staged(ctx, repo, cfg.MaxFileSize, os.Getenv("LEAKHOOK_BACKEND"))
-		if err == nil {
-			changes.Items = onlyPaths(changes.Items, rootRelative(wd, repo.Root, files))
+	cfgDone := make(chan loaded, 1)
+	go func() {
+		cfg, err := loadConfig(repo.Root, of.config)
+		cfgDone <- loaded{cfg, err}
+	}()
+	read := func(maxSize int64) (*hook.Changes, error) {
+		switch {
+		case !filesMode:
+			return hook.Staged(ctx, repo, maxSize, os.Getenv("LEAKHOOK_BACKEND"))
+		case os.Getenv("GIT_INDEX_FILE") != "":
+			// Inside git commit (git sets GIT_INDEX_FILE for every pre-commit
+			// hook): the staged change of these files only.
+			ch, err := hook.Staged(ctx, repo, maxSize, os.Getenv("LEAKHOOK_BACKEND"))
+			if err == nil {
+				ch.Items = onlyPaths(ch.Items, rootRelative(wd, repo.Root, files))
+			}
+			return ch, err
+		default:
+			// An explicit run (pre-commit run --all-files / --files): the whole
+			// staged content of these files.
+			return hook.IndexFiles(ctx, repo, rootRelative(wd, repo.Root, files), maxSize)
 		}
-	default:
-		// An explicit run (pre-commit run --all-files / --files): the whole
-		// staged content of these files.
-		changes, err = hook.IndexFiles(ctx, repo, rootRelative(wd, repo.Root, files), cfg.MaxFileSize)
+	}
+	changes, err := read(rules.DefaultMaxFileSize)
+	l := <-cfgDone
+	if l.err != nil {
+		return problem("%v", l.err)
+	}
+	cfg := l.cfg
+	if err == nil && cfg.MaxFileSize != rules.DefaultMaxFileSize {
+		changes, err = read(cfg.MaxFileSize) // the repository sets its own size cap
 	}
 	if err != nil {
 		return readFailure(budgetError(ctx, err, "reading the staged changes"))
 	}
+	phase("read staged changes (" + changes.Backend + ")")
 	res, err := scan.Items(ctx, cfg.Engine, changes.Items)
+	phase("scan")
 	if err != nil {
 		return readFailure(budgetError(ctx, err, "scanning the staged changes"))
 	}

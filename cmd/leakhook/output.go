@@ -127,3 +127,17 @@ func (o *outputFlags) emit(res *scan.Result, cfg *rules.Config, mode report.Mode
 }
 
 func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
+
+// phaseTimer returns a function that, with LEAKHOOK_DEBUG=1, prints how long
+// each phase of a run took: the first thing to look at when a hook feels slow.
+func phaseTimer() func(string) {
+	if os.Getenv("LEAKHOOK_DEBUG") != "1" {
+		return func(string) {}
+	}
+	last := time.Now()
+	return func(name string) {
+		now := time.Now()
+		fmt.Fprintf(os.Stderr, "leakhook debug: %-34s %6.2f ms\n", name, float64(now.Sub(last).Microseconds())/1000)
+		last = now
+	}
+}
