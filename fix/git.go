@@ -1,0 +1,185 @@
+package fix
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+
+	"github.com/leakhook/leakhook/hook"
+)
+
+// git runs git at the top of the working tree with literal pathspecs and
+// the index git is committing from (GIT_INDEX_FILE made absolute, since the
+// command runs in another directory than the caller's).
+type git struct {
+	repo *hook.Repo
+}
+
+func (g git) run(ctx context.Context, stdin []byte, args ...string) ([]byte, error) {
+	global := []string{"-c", "core.quotepath=off"}
+	if args[0] != "check-ignore" { // check-ignore takes paths, and rejects the option
+		global = append(global, "--literal-pathspecs")
+	}
+	cmd := exec.CommandContext(ctx, "git", append(global, args...)...)
+	cmd.Dir = g.repo.Root
+	cmd.Env = os.Environ()
+	if os.Getenv("GIT_INDEX_FILE") != "" {
+		cmd.Env = append(cmd.Env, "GIT_INDEX_FILE="+g.repo.IndexFile())
+	}
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		e := &gitError{cmd: args[0], msg: strings.TrimSpace(stderr.String()), code: -1}
+		if ee, ok := err.(*exec.ExitError); ok {
+			e.code = ee.ExitCode()
+		}
+		if e.msg == "" {
+			e.msg = err.Error()
+		}
+		return out, e
+	}
+	return out, nil
+}
+
+// gitError is a failed git command: its first line of stderr and exit code.
+type gitError struct {
+	cmd, msg string
+	code     int
+}
+
+func (e *gitError) Error() string {
+	if i := strings.IndexByte(e.msg, '\n'); i >= 0 {
+		return "git " + e.cmd + ": " + e.msg[:i]
+	}
+	return "git " + e.cmd + ": " + e.msg
+}
+
+// entry is a path's stage-0 index entry.
+type entry struct {
+	mode, sha string
+	found     bool
+	conflict  bool
+}
+
+func (g git) entry(ctx context.Context, path string) (entry, error) {
+	out, err := g.run(ctx, nil, "ls-files", "-s", "-z", "--", path)
+	if err != nil {
+		return entry{}, err
+	}
+	var e entry
+	for _, rec := range strings.Split(string(out), "\x00") {
+		meta, name, ok := strings.Cut(rec, "\t")
+		if !ok || name != path {
+			continue
+		}
+		f := strings.Fields(meta) // mode sha stage
+		if len(f) != 3 {
+			continue
+		}
+		if f[2] != "0" {
+			e.conflict = true
+			continue
+		}
+		e.mode, e.sha, e.found = f[0], f[1], true
+	}
+	return e, nil
+}
+
+func (g git) blob(ctx context.Context, sha string) (string, error) {
+	out, err := g.run(ctx, nil, "cat-file", "blob", sha)
+	return string(out), err
+}
+
+// stage writes content as a blob, unfiltered (it is already what the index
+// holds), and points the index entry at it, keeping the mode.
+func (g git) stage(ctx context.Context, path, mode, content string) error {
+	out, err := g.run(ctx, []byte(content), "hash-object", "-w", "--no-filters", "--stdin")
+	if err != nil {
+		return err
+	}
+	sha := strings.TrimSpace(string(out))
+	_, err = g.run(ctx, nil, "update-index", "--cacheinfo", mode+","+sha+","+path)
+	return err
+}
+
+// ignored reports whether git ignores path (whether or not it is tracked).
+func (g git) ignored(ctx context.Context, path string) (bool, error) {
+	_, err := g.run(ctx, nil, "check-ignore", "-q", "--no-index", "--", path)
+	if err == nil {
+		return true, nil
+	}
+	if ge, ok := err.(*gitError); ok && ge.code == 1 {
+		return false, nil
+	}
+	return false, err
+}
+
+// lineMap maps staged line numbers to working-tree line numbers from
+// git diff -U0 (index against working tree, after git's filters). A staged
+// line inside a changed hunk has no counterpart.
+type lineMap struct {
+	hunks   [][4]int // old start, old count, new start, new count
+	missing bool     // no working-tree file
+}
+
+func (g git) worktreeMap(ctx context.Context, path string) (lineMap, error) {
+	out, err := g.run(ctx, nil, "diff", "--no-ext-diff", "--no-textconv", "--no-color", "--no-renames", "-U0", "--", path)
+	if err != nil {
+		return lineMap{}, err
+	}
+	var m lineMap
+	for _, l := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(l, "deleted file mode") {
+			m.missing = true
+		}
+		if !strings.HasPrefix(l, "@@ -") {
+			continue
+		}
+		f := strings.Fields(l)
+		if len(f) < 3 {
+			continue
+		}
+		a, b := rangeOf(f[1])
+		c, d := rangeOf(f[2])
+		m.hunks = append(m.hunks, [4]int{a, b, c, d})
+	}
+	return m, nil
+}
+
+func rangeOf(s string) (start, count int) {
+	s = strings.TrimLeft(s, "-+")
+	a, b, ok := strings.Cut(s, ",")
+	start, _ = strconv.Atoi(a)
+	count = 1
+	if ok {
+		count, _ = strconv.Atoi(b)
+	}
+	return start, count
+}
+
+// to returns the working-tree line for staged line n (1-based), or 0.
+func (m lineMap) to(n int) int {
+	if m.missing {
+		return 0
+	}
+	off := 0
+	for _, h := range m.hunks {
+		a, b, _, d := h[0], h[1], h[2], h[3]
+		switch {
+		case b == 0 && n > a:
+			off += d
+		case b > 0 && n >= a && n < a+b:
+			return 0
+		case b > 0 && n >= a+b:
+			off += d - b
+		}
+	}
+	return n + off
+}
