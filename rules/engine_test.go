@@ -1,0 +1,140 @@
+package rules
+
+import (
+	"strings"
+	"testing"
+)
+
+func scanText(t *testing.T, e *Engine, path, text string, added []bool) []Finding {
+	t.Helper()
+	fs, err := e.Scan(&Target{Path: path, Content: []byte(text), StartLine: 1, Added: added})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fs
+}
+
+func TestMask(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"key-0123456789abcdef", "key-****************"},
+		{"short", "s****"},
+		{"abcdefgh", "ab******"},
+		{"", ""},
+	} {
+		if got := Mask(tc.in); got != tc.want {
+			t.Errorf("Mask(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	long := strings.Repeat("x", 100)
+	if m := Mask(long); strings.Count(m, "x") != 4 || len([]rune(m)) > 30 {
+		t.Errorf("Mask(100 chars) = %q", m)
+	}
+}
+
+func TestShannonEntropy(t *testing.T) {
+	if h := ShannonEntropy("aaaa"); h != 0 {
+		t.Errorf("entropy(aaaa) = %v", h)
+	}
+	if h := ShannonEntropy("abcd"); h != 2 {
+		t.Errorf("entropy(abcd) = %v", h)
+	}
+}
+
+func TestEngineBasics(t *testing.T) {
+	e := builtinEngine(t)
+	tok, _ := Expand("{{github:ghp}}", "engine")
+
+	// Only added lines report; line numbers count from StartLine.
+	text := "a\nGITHUB_TOKEN=" + tok + "\nb\n"
+	fs, _ := e.Scan(&Target{Path: "x", Content: []byte(text), StartLine: 10, Added: []bool{false, true, false}})
+	if len(fs) != 1 || fs[0].Line != 11 || fs[0].Column != 14 || fs[0].Secret != tok {
+		t.Fatalf("added line: %+v", fs)
+	}
+	if fs := scanText(t, e, "x", text, []bool{true, false, true}); len(fs) != 0 {
+		t.Fatalf("secret on an unadded line reported: %+v", fs)
+	}
+
+	// A wrong checksum is not a GitHub token.
+	bad := tok[:len(tok)-1] + string("ab"[strings.IndexByte("ab", tok[len(tok)-1])+1&1])
+	if fs := scanText(t, e, "x", "GITHUB_TOKEN="+bad, nil); len(fs) != 0 {
+		t.Fatalf("bad checksum accepted: %+v", fs)
+	}
+
+	// A secret at the end of a 5 MB line is found.
+	huge := strings.Repeat("var a=1;", 5<<20/8) + "t='" + tok + "';"
+	fs = scanText(t, e, "min.js", huge, nil)
+	if len(fs) != 1 || fs[0].RuleID != "github-token" {
+		t.Fatalf("long line: %d findings", len(fs))
+	}
+	if len(fs[0].MaskedLine()) > 400 {
+		t.Fatalf("masked line not trimmed: %d bytes", len(fs[0].MaskedLine()))
+	}
+
+	// Keywords are matched case-insensitively; the regex decides.
+	if fs := scanText(t, e, "x", "GHP_ is only a prefix", nil); len(fs) != 0 {
+		t.Fatalf("prefix alone reported: %+v", fs)
+	}
+}
+
+func TestEnginePEMAcrossLines(t *testing.T) {
+	e := builtinEngine(t)
+	pem, _ := Expand("{{pem:RSA PRIVATE KEY}}", "pem")
+	text := "x = 1\n" + pem + "\ny = 2\n"
+	fs := scanText(t, e, "id_rsa", text, nil)
+	if len(fs) != 1 || fs[0].RuleID != "private-key" || fs[0].Line != 2 || fs[0].EndLine < 10 {
+		t.Fatalf("PEM: %+v", fs)
+	}
+	// Binary content only runs binary rules, so the key is still found.
+	fs, _ = e.Scan(&Target{Path: "keystore.bin", Content: []byte("\x00\x01" + text), Binary: true})
+	if len(fs) != 1 {
+		t.Fatalf("PEM in binary: %d findings", len(fs))
+	}
+	tok, _ := Expand("{{github:ghp}}", "bin")
+	fs, _ = e.Scan(&Target{Path: "x.bin", Content: []byte("\x00token=" + tok), Binary: true})
+	if len(fs) != 0 {
+		t.Fatalf("non-binary rule ran on binary content: %+v", fs)
+	}
+}
+
+func TestEngineContextAndDedupe(t *testing.T) {
+	e := builtinEngine(t)
+	hex32, _ := Expand("{{hex:32}}", "ctx")
+	// A bare 32-hex value is a Mailjet key only with Mailjet context nearby.
+	if fs := scanText(t, e, "x.env", "MJ_APIKEY_PRIVATE="+hex32, nil); len(fs) != 1 || fs[0].RuleID != "mailjet-secret-key" {
+		t.Fatalf("with context: %+v", fs)
+	}
+	if fs := scanText(t, e, "x.py", "secret_key = '"+hex32+"'", nil); len(fs) == 1 && fs[0].RuleID == "mailjet-secret-key" {
+		t.Fatalf("without context: %+v", fs)
+	}
+	// One secret, one finding: the specific rule beats the generic one.
+	tok, _ := Expand("sk_live_{{alnum:24}}", "dedupe")
+	fs := scanText(t, e, "x.py", "api_key = \""+tok+"\"", nil)
+	if len(fs) != 1 || fs[0].RuleID != "stripe-secret-key" {
+		t.Fatalf("dedupe: %+v", fs)
+	}
+}
+
+func TestAllowMarkers(t *testing.T) {
+	e := builtinEngine(t)
+	tok, _ := Expand("{{github:ghp}}", "allow")
+	fp := Fingerprint(tok)
+	other, _ := Expand("{{github:ghp}}", "other")
+	cases := []struct {
+		text string
+		want int
+	}{
+		{"t = '" + tok + "' # leakhook:allow", 0},
+		{"t = '" + tok + "' // leakhook:allow=" + fp[:8], 0},
+		{"t = '" + other + "' // leakhook:allow=" + fp[:8], 1}, // bound to another value
+		{"# leakhook:allow-next-line\nt = '" + tok + "'", 0},
+		{"# leakhook:allow\nt = '" + tok + "'", 1}, // same-line marker on the line before
+		{"t = '" + tok + "'\n# leakhook:allow-next-line", 1},
+		{"t = '" + tok + "' # gitleaks:allow", 0},
+		{"t = '" + tok + "' # pragma: allowlist secret", 0},
+	}
+	for _, c := range cases {
+		if fs := scanText(t, e, "x.py", c.text, nil); len(fs) != c.want {
+			t.Errorf("%q: %d findings, want %d", c.text, len(fs), c.want)
+		}
+	}
+}
