@@ -58,7 +58,7 @@ func runPreCommit(args []string) int {
 	phase := phaseTimer()
 	repo, err := hook.Open(ctx, wd)
 	if err != nil {
-		return readFailure(err)
+		return readFailure(budgetError(ctx, err, "finding the repository"))
 	}
 	phase("find repository")
 	// Load the rules while git reads the staged change: on two cores the
