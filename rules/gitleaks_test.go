@@ -62,11 +62,11 @@ func TestGitleaksConfigAsIs(t *testing.T) {
 		want          string // rule id expected, "" for none
 	}{
 		{"src/client.go", `token := "` + live + `"`, "acme-internal-token"},
-		{"src/client.go", `ref := "` + test + `"`, ""},                 // rule allowlist, regexTarget secret
+		{"src/client.go", `ref := "` + test + `"`, ""},                   // rule allowlist, regexTarget secret
 		{"pkg/testdata/tokens.txt", live + "  # fixture", ""},            // AND: path and line
 		{"pkg/testdata/tokens.txt", live, "acme-internal-token"},         // AND: path alone is not enough
 		{"src/fixture.txt", live + "  # fixture", "acme-internal-token"}, // AND: line alone is not enough
-		{"src/client.go", `ref := "` + demo + `"`, ""},                 // global allowlist with targetRules
+		{"src/client.go", `ref := "` + demo + `"`, ""},                   // global allowlist with targetRules
 		{"vendor/lib/x.go", `token := "` + live + `"`, ""},               // global [allowlist] path
 		{"docs/SETUP.md", `token: ` + live, ""},                          // global [allowlist] path, case-insensitive regex
 		{"src/db.py", "DSN = 'acmedb://app:" + gen(t, "{{alnum:20}}", "pw") + "@db.acme.internal/app'", "acme-db-password"},
