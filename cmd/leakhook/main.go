@@ -14,6 +14,8 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+
+	"github.com/sourcegraph/conc/panics"
 )
 
 // Exit codes, the contract with git hooks and CI.
@@ -44,7 +46,7 @@ func main() { os.Exit(run(os.Args[1:])) }
 func run(args []string) (code int) {
 	defer func() {
 		if p := recover(); p != nil {
-			code = internalError(fmt.Errorf("%v", p), debug.Stack())
+			code = internalError(panicError(p))
 		}
 	}()
 	if len(args) == 0 {
@@ -65,6 +67,23 @@ func run(args []string) (code int) {
 		return exitProblem
 	}
 	return c.run(args[1:])
+}
+
+// panicError turns a recovered value into the error and stack internalError
+// shows. A panic in a worker of scan's conc pool is re-panicked by Wait
+// wrapped in *panics.Recovered, whose %v carries the worker's whole stack:
+// unwrap it so that the default message stays one paragraph.
+func panicError(p any) (error, []byte) {
+	if r, ok := p.(*panics.Recovered); ok && r != nil {
+		return fmt.Errorf("panic: %v", r.Value), r.Stack
+	}
+	if e, ok := p.(error); ok {
+		var r *panics.ErrRecovered
+		if errors.As(e, &r) {
+			return fmt.Errorf("panic: %v", r.Value), r.Stack
+		}
+	}
+	return fmt.Errorf("panic: %v", p), debug.Stack()
 }
 
 func usage(w io.Writer) {
