@@ -354,4 +354,3 @@ func TestCRLFAndNoFinalNewline(t *testing.T) {
 		t.Errorf("working tree = %q", got)
 	}
 }
-
