@@ -102,7 +102,7 @@ func (p *Plan) renamed() []string {
 	for _, e := range p.env.added {
 		if i := strings.LastIndexByte(e.Name, '_'); i > 0 && isDigits(e.Name[i+1:]) {
 			if _, taken := p.env.values[e.Name[:i]]; taken {
-				out = append(out, fmt.Sprintf("%s already holds another value in %s: this one is %s", e.Name[:i], p.env.path, e.Name))
+				out = append(out, fmt.Sprintf("%s is already taken by another value: this one is %s (never overwritten)", e.Name[:i], e.Name))
 			}
 		}
 	}

@@ -87,11 +87,14 @@ func runFix(args []string) int {
 	if err := plan.Apply(ctx); err != nil {
 		return problem("%v", err)
 	}
-	left, err := fix.Findings(ctx, o)
+	// Re-scan the whole staged change, not only PATH: what blocks the commit.
+	all := o
+	all.Paths = nil
+	left, err := fix.Findings(ctx, all)
 	if err != nil {
 		return problem("re-scanning the staged change: %v", err)
 	}
-	fmt.Fprintf(out, "\nfixed: %d of %d; the staged change now has %s.\n", len(plan.Findings)-len(left), len(plan.Findings), fixPlural(len(left), "secret"))
+	fmt.Fprintf(out, "\nfixed: %d of %d; the staged change now has %s.\n", len(plan.Fixed), len(plan.Findings), fixPlural(len(left), "secret"))
 	for _, f := range left {
 		fmt.Fprintf(out, "  still staged: %s:%d:%d  %s  %s\n", f.Path, f.Line, f.Column, f.RuleID, rules.Mask(f.Secret))
 	}
