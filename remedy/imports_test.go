@@ -1,0 +1,67 @@
+package remedy
+
+import (
+	"go/format"
+	"strings"
+	"testing"
+)
+
+// insertAt applies EnvImport's answer to src.
+func insertAt(t *testing.T, l Lang, src string) string {
+	t.Helper()
+	at, lines, ok := EnvImport(l, src)
+	if !ok {
+		t.Fatalf("EnvImport(%s) failed on:\n%s", l, src)
+	}
+	if at < 0 {
+		return src
+	}
+	ls := strings.SplitAfter(src, "\n")
+	out := strings.Join(ls[:at], "")
+	for _, x := range lines {
+		out += x + "\n"
+	}
+	return out + strings.Join(ls[at:], "")
+}
+
+// TestGoImportIsGofmtClean: "os" lands where gofmt keeps it, in every
+// layout of import declarations.
+func TestGoImportIsGofmtClean(t *testing.T) {
+	for _, src := range []string{
+		"package p\n\nfunc f() {}\n",
+		"package p\n\nimport \"fmt\"\n\nvar _ = fmt.Sprint\n",
+		"package p\n\nimport (\n\t\"fmt\"\n\t\"strings\"\n)\n",
+		"package p\n\nimport (\n\t\"bytes\"\n\t\"fmt\"\n)\n",
+		"package p\n\nimport (\n\t\"strings\"\n\n\t\"example.com/x\"\n)\n",
+		"package p\n\nimport (\n\t\"example.com/x\"\n)\n",
+		"package p\n\nimport (\n\t\"fmt\"\n\t\"os\"\n)\n",
+	} {
+		got := insertAt(t, Go, src)
+		if !strings.Contains(got, `"os"`) {
+			t.Errorf("no os import:\n%s", got)
+		}
+		f, err := format.Source([]byte(got))
+		if err != nil || string(f) != got {
+			t.Errorf("not gofmt-clean (%v):\n%s", err, got)
+		}
+	}
+	if _, _, ok := EnvImport(Go, "package p\nimport (\n"); ok {
+		t.Error("a broken header was accepted")
+	}
+}
+
+func TestPythonImport(t *testing.T) {
+	cases := []struct{ src, want string }{
+		{"import os\nX = 1\n", "import os\nX = 1\n"},
+		{"import sys, os.path\n", "import sys, os.path\n"},
+		{"X = 1\n", "import os\n\nX = 1\n"},
+		{"#!/usr/bin/env python3\n\"\"\"Doc\nmore.\"\"\"\nimport sys\n", "#!/usr/bin/env python3\n\"\"\"Doc\nmore.\"\"\"\nimport os\nimport sys\n"},
+		{"from __future__ import annotations\nX = 1\n", "from __future__ import annotations\n\nimport os\nX = 1\n"},
+		{"import os as o\n", "import os\nimport os as o\n"},
+	}
+	for _, c := range cases {
+		if got := insertAt(t, Python, c.src); got != c.want {
+			t.Errorf("%q:\ngot  %q\nwant %q", c.src, got, c.want)
+		}
+	}
+}
