@@ -270,10 +270,10 @@ func (m *markerSet) allowed(c []byte, ls, le int, fp string) bool {
 	if hasMarker(c[ls:le], m.sameLine, fp) {
 		return true
 	}
-	if ls == 0 {
-		return false
+	if ls == 0 || c[ls-1] != '\n' {
+		return false // first line, or ls is inside a long line: there is no line before
 	}
-	prev := c[lineStart(c, ls-1, len(c)) : ls-1]
+	prev := c[lineStart(c, ls-1, lineReach) : ls-1]
 	return hasMarker(prev, m.nextLine, fp)
 }
 

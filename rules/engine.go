@@ -13,10 +13,20 @@ import (
 	ahocorasick "github.com/BobuSumisu/aho-corasick"
 )
 
-// windowReach bounds how far around a keyword hit a single-line rule's regex
-// looks, so that a 5 MB minified line costs a few small regex runs, not many
-// runs over the whole line.
-const windowReach = 1024
+// A single-line rule's regex looks at most reachBack bytes before its keyword
+// and reachAhead after it (within the line): keywords sit at or near the start
+// of what a rule matches. Windows of one rule that overlap are merged, but
+// only up to maxMergedWindow, so that a long minified line with many hits is
+// searched in small windows; Go's regexp is much faster on small inputs
+// (backtracking) than on large ones (NFA), above all for (?i) patterns,
+// which have no literal prefix to skip ahead with.
+const (
+	reachBack       = 256
+	reachAhead      = 1024
+	maxMergedWindow = 4096
+	lineReach       = 2048  // bytes of a finding's line kept on each side of the secret
+	contextReach    = 16384 // bytes a rule's context may look at on each side
+)
 
 // maxMultilineWindow bounds the window of a multi-line rule (a PEM block).
 const maxMultilineWindow = 64 << 10
@@ -271,8 +281,8 @@ func (e *Engine) addWindow(s *scratch, t *Target, ri int32, pos, end int) {
 	}
 	c := t.Content
 	r := e.rules[ri]
-	start := lineStart(c, pos, windowReach)
-	stop := lineEnd(c, end, windowReach)
+	start := lineStart(c, pos, reachBack)
+	stop := lineEnd(c, end, reachAhead)
 	if r.Lines > 0 {
 		lo := max(0, pos-maxMultilineWindow)
 		for i := 0; i < r.Lines && start > lo; i++ {
@@ -285,10 +295,14 @@ func (e *Engine) addWindow(s *scratch, t *Target, ri int32, pos, end int) {
 	}
 	if last := s.last[ri]; last > 0 {
 		w := &s.windows[last-1]
-		if start <= w.end {
-			w.end = max(w.end, stop)
+		if stop <= w.end {
+			return // already covered
+		}
+		if start <= w.end && stop-w.start <= maxMergedWindow {
+			w.end = stop
 			return
 		}
+		// Overlapping windows may both match the same secret; dedupe keeps one.
 	}
 	s.windows = append(s.windows, window{ri, start, stop})
 	s.last[ri] = int32(len(s.windows))
@@ -345,8 +359,10 @@ func (e *Engine) finding(t *Target, r *compiledRule, base int, m []int) (Finding
 	if !anyAdded(t.Added, lineIdx, endIdx) {
 		return Finding{}, false
 	}
-	ls := lineStart(c, ss, len(c))
-	le := lineEnd(c, ss, len(c))
+	// The line as far as lineReach around the secret: enough for allowlists,
+	// markers and the report, and bounded on a 5 MB minified line.
+	ls := lineStart(c, ss, lineReach)
+	le := lineEnd(c, ss, lineReach+se-ss)
 	line := c[ls:le]
 	ent := ShannonEntropy(secret)
 	if r.Entropy > 0 && ent < r.Entropy {
@@ -379,7 +395,7 @@ func (e *Engine) finding(t *Target, r *compiledRule, base int, m []int) (Finding
 		Path:        t.Path,
 		Line:        first + lineIdx,
 		EndLine:     first + endIdx,
-		Column:      utf8.RuneCount(c[ls:ss]) + 1,
+		Column:      utf8.RuneCount(c[lineStart(c, ss, len(c)):ss]) + 1,
 		Secret:      secret,
 		LineText:    string(line),
 		Fingerprint: fp,
@@ -417,16 +433,19 @@ func anyAdded(added []bool, from, to int) bool {
 }
 
 // linesAround returns the line holding pos and n lines on each side of it.
+// Like the line itself, the context is bounded: at most lineReach bytes per
+// line and contextReach in all on each side.
 func linesAround(c []byte, pos, n int) []byte {
-	start := lineStart(c, pos, len(c))
-	for i := 0; i < n && start > 0; i++ {
-		start = lineStart(c, start-1, len(c))
+	lo, hi := max(0, pos-contextReach), min(len(c), pos+contextReach)
+	start := lineStart(c, pos, lineReach)
+	for i := 0; i < n && start > lo; i++ {
+		start = lineStart(c, start-1, min(lineReach, start-1-lo))
 	}
-	end := lineEnd(c, pos, len(c))
-	for i := 0; i < n && end < len(c); i++ {
-		end = lineEnd(c, end+1, len(c))
+	end := lineEnd(c, pos, lineReach)
+	for i := 0; i < n && end < hi; i++ {
+		end = lineEnd(c, end+1, min(lineReach, hi-end-1))
 	}
-	return c[start:end]
+	return c[max(start, lo):min(end, hi)]
 }
 
 // ShannonEntropy is the entropy of s in bits per byte.

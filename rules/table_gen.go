@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "90acca3a8fcf0daff1087b5533faad38d319b536c6215a2e36d6747f091fee31"
+const tableHash = "b910aa213f66c4cb56125001bdaaeaab935e14eefdb6d265874ff3cf5ad25e96"
 
 var tableRules = []Rule{
 	Rule{ID: "aws-access-key-id", Description: "AWS access key ID; with its secret access key it signs requests as an IAM user or role (SES, S3, ...).", Regex: "\\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\\b", Entropy: 3, Keywords: []string{
@@ -308,7 +308,7 @@ var tableRules = []Rule{
 		"Deploy the new key to the service that verifies Mailgun webhooks.",
 	}, Context: "(?i)mailgun|\\bmg[_.]", ContextLines: 10, TP: []string{
 		"MAILGUN_WEBHOOK_SIGNING_KEY={{hex:32}}",
-		"# mailgun webhooks\nwebhook_signing_key = \"key-{{hex:32}}\"",
+		"# mailgun webhooks\nwebhook_signing_key = \"{{hex:32}}\"",
 	}, FP: []string{
 		"webhook_signing_key = \"{{hex:32}}\"  # stripe",
 		"MAILGUN_WEBHOOK_SIGNING_KEY=${MAILGUN_WEBHOOK_SIGNING_KEY}",
@@ -354,7 +354,1129 @@ var tableRules = []Rule{
 		"MJ_APIKEY_PUBLIC=${MJ_APIKEY_PUBLIC}",
 		"api_key = \"{{hex:32}}\"  # some other service",
 	}},
-	Rule{ID: "postmark-api-token", Description: "Postmark server or account API token (a UUID sent as X-Postmark-Server-Token / X-Postmark-Account-Token); it sends mail as your servers or manages the account.", Regex: "(?:(?i:(?:postmark)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)|(?i:postmark)[\\w.:>\\-]{0,40}\\(\\s*[\"']([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})[\"'])", Entropy: 3, Keywords: []string{
+	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"sk-proj-",
+	}, Name: "OpenAI project API key", EnvVar: "OPENAI_API_KEY", RotateURL: "https://platform.openai.com/api-keys", RotateSteps: []string{
+		"Delete the key on the API keys page (project keys: the project's API keys).",
+		"Create a new key for the project and keep it in a secret store.",
+		"Review Usage for requests you did not make.",
+	}, TP: []string{
+		"OPENAI_API_KEY=sk-proj-{{b64url:74}}T3BlbkFJ{{b64url:74}}",
+		"client = OpenAI(api_key=\"sk-proj-{{b64url:74}}T3BlbkFJ{{b64url:74}}\")",
+	}, FP: []string{
+		"OPENAI_API_KEY=sk-proj-{{b64url:20}}",
+		"OPENAI_API_KEY=${OPENAI_API_KEY}",
+	}},
+	Rule{ID: "openai-service-account-key", Description: "OpenAI service account API key (\"sk-svcacct-\"); it calls the API as a bot user of the project.", Regex: "\\b(sk-svcacct-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"sk-svcacct-",
+	}, Name: "OpenAI service account key", EnvVar: "OPENAI_API_KEY", RotateURL: "https://platform.openai.com/api-keys", RotateSteps: []string{
+		"Delete the key on the API keys page (project keys: the project's API keys).",
+		"Create a new key for the project and keep it in a secret store.",
+		"Review Usage for requests you did not make.",
+	}, TP: []string{
+		"OPENAI_API_KEY=sk-svcacct-{{b64url:74}}T3BlbkFJ{{b64url:74}}",
+		"client = OpenAI(api_key=\"sk-svcacct-{{b64url:74}}T3BlbkFJ{{b64url:74}}\")",
+	}, FP: []string{
+		"OPENAI_API_KEY=sk-svcacct-{{b64url:20}}",
+		"OPENAI_API_KEY=${OPENAI_API_KEY}",
+	}},
+	Rule{ID: "openai-admin-key", Description: "OpenAI admin API key (\"sk-admin-\"); it manages the organization's users, projects and API keys.", Regex: "\\b(sk-admin-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"sk-admin-",
+	}, Name: "OpenAI admin API key", EnvVar: "OPENAI_ADMIN_KEY", RotateURL: "https://platform.openai.com/settings/organization/admin-keys", RotateSteps: []string{
+		"Delete the key under Organization settings > Admin keys.",
+		"Create a new admin key only where it is needed.",
+		"Review the audit log for changes you did not make.",
+	}, TP: []string{
+		"OPENAI_ADMIN_KEY=sk-admin-{{b64url:74}}T3BlbkFJ{{b64url:74}}",
+		"client = Client(api_key=\"sk-admin-{{b64url:74}}T3BlbkFJ{{b64url:74}}\")",
+	}, FP: []string{
+		"OPENAI_ADMIN_KEY=sk-admin-{{b64url:20}}",
+		"OPENAI_ADMIN_KEY=${OPENAI_ADMIN_KEY}",
+	}},
+	Rule{ID: "openai-legacy-key", Description: "OpenAI user API key in the older \"sk-<20>T3BlbkFJ<20>\" form; it calls models billed to your organization.", Regex: "\\b(sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})\\b", Entropy: 3.5, Keywords: []string{
+		"t3blbkfj",
+	}, Name: "OpenAI API key (legacy user key)", EnvVar: "OPENAI_API_KEY", RotateURL: "https://platform.openai.com/api-keys", RotateSteps: []string{
+		"Delete the key on the API keys page (project keys: the project's API keys).",
+		"Create a new key for the project and keep it in a secret store.",
+		"Review Usage for requests you did not make.",
+	}, TP: []string{
+		"OPENAI_API_KEY=sk-{{alnum:20}}T3BlbkFJ{{alnum:20}}",
+		"openai.api_key = \"sk-{{alnum:20}}T3BlbkFJ{{alnum:20}}\"",
+	}, FP: []string{
+		"OPENAI_API_KEY=sk-{{alnum:20}}T3BlbkFJ",
+		"OPENAI_API_KEY=${OPENAI_API_KEY}",
+	}},
+	Rule{ID: "anthropic-api-key", Description: "Anthropic API key (\"sk-ant-api03-\"); it calls Claude models billed to your organization.", Regex: "\\b(sk-ant-api03-[A-Za-z0-9_\\-]{93}AA)(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"sk-ant-api03-",
+	}, Name: "Anthropic API key", EnvVar: "ANTHROPIC_API_KEY", RotateURL: "https://console.anthropic.com/settings/keys", RotateSteps: []string{
+		"Disable and delete the key in the Anthropic Console (Settings > API keys).",
+		"Create a new key in the right workspace and keep it in a secret store.",
+		"Review Usage and Logs for requests you did not make.",
+	}, TP: []string{
+		"ANTHROPIC_API_KEY=sk-ant-api03-{{b64url:93}}AA",
+		"client = anthropic.Anthropic(api_key=\"sk-ant-api03-{{b64url:93}}AA\")",
+	}, FP: []string{
+		"ANTHROPIC_API_KEY=sk-ant-api03-{{b64url:40}}AA",
+		"ANTHROPIC_API_KEY=${ANTHROPIC_API_KEY}",
+	}},
+	Rule{ID: "anthropic-admin-key", Description: "Anthropic Admin API key (\"sk-ant-admin01-\"); it manages members, workspaces and API keys of the organization.", Regex: "\\b(sk-ant-admin01-[A-Za-z0-9_\\-]{93}AA)(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"sk-ant-admin01-",
+	}, Name: "Anthropic admin API key", EnvVar: "ANTHROPIC_ADMIN_KEY", RotateURL: "https://console.anthropic.com/settings/admin-keys", RotateSteps: []string{
+		"Delete the key in the Console (Settings > Admin keys).",
+		"Create a new admin key only where it is needed.",
+		"Review the organization's members and keys for changes you did not make.",
+	}, TP: []string{
+		"ANTHROPIC_ADMIN_KEY=sk-ant-admin01-{{b64url:93}}AA",
+		"client = Client(api_key=\"sk-ant-admin01-{{b64url:93}}AA\")",
+	}, FP: []string{
+		"ANTHROPIC_ADMIN_KEY=sk-ant-admin01-{{b64url:30}}AA",
+		"ANTHROPIC_ADMIN_KEY=${ANTHROPIC_ADMIN_KEY}",
+	}},
+	Rule{ID: "groq-api-key", Description: "Groq API key (\"gsk_\" and 52 characters); it calls models billed to your account.", Regex: "\\b(gsk_[A-Za-z0-9]{52})\\b", Entropy: 3.5, Keywords: []string{
+		"gsk_",
+	}, Name: "Groq API key", EnvVar: "GROQ_API_KEY", RotateURL: "https://console.groq.com/keys", RotateSteps: []string{
+		"Delete the key in the Groq console (API Keys).",
+		"Create a new key and keep it in a secret store.",
+	}, TP: []string{
+		"GROQ_API_KEY=gsk_{{alnum:52}}",
+		"client = Client(api_key=\"gsk_{{alnum:52}}\")",
+	}, FP: []string{
+		"GROQ_API_KEY=gsk_{{alnum:20}}",
+		"GROQ_API_KEY=${GROQ_API_KEY}",
+	}},
+	Rule{ID: "replicate-api-token", Description: "Replicate API token (\"r8_\" and 37 characters); it runs models billed to your account.", Regex: "\\b(r8_[A-Za-z0-9]{37})\\b", Entropy: 3.5, Keywords: []string{
+		"r8_",
+	}, Name: "Replicate API token", EnvVar: "REPLICATE_API_TOKEN", RotateURL: "https://replicate.com/account/api-tokens", RotateSteps: []string{
+		"Revoke the token under Account > API tokens.",
+		"Create a new token and keep it in a secret store.",
+	}, TP: []string{
+		"REPLICATE_API_TOKEN=r8_{{alnum:37}}",
+		"client = Client(api_key=\"r8_{{alnum:37}}\")",
+	}, FP: []string{
+		"REPLICATE_API_TOKEN=r8_{{alnum:12}}",
+		"REPLICATE_API_TOKEN=${REPLICATE_API_TOKEN}",
+	}},
+	Rule{ID: "huggingface-access-token", Description: "Hugging Face user access token (\"hf_\"); it reads and, with write scope, pushes models, datasets and Spaces.", Regex: "\\b(hf_[A-Za-z]{34,40})\\b", Entropy: 3.5, Keywords: []string{
+		"hf_",
+	}, Name: "Hugging Face access token", EnvVar: "HF_TOKEN", RotateURL: "https://huggingface.co/settings/tokens", RotateSteps: []string{
+		"Invalidate and refresh (or delete) the token under Settings > Access Tokens.",
+		"Create a fine-grained token with only the repositories it needs.",
+	}, TP: []string{
+		"HF_TOKEN=hf_{{lower:34}}",
+		"login(token=\"hf_{{lower:34}}\")",
+	}, FP: []string{
+		"HF_TOKEN=hf_{{lower:10}}",
+		"HF_TOKEN=${HF_TOKEN}",
+	}},
+	Rule{ID: "huggingface-org-token", Description: "Hugging Face legacy organization API token (\"api_org_\"); it acts on the organization's repositories.", Regex: "\\b(api_org_[A-Za-z]{34})\\b", Entropy: 3.5, Keywords: []string{
+		"api_org_",
+	}, Name: "Hugging Face organization API token", EnvVar: "HF_ORG_TOKEN", RotateURL: "https://huggingface.co/settings/tokens", RotateSteps: []string{
+		"Regenerate the organization token in the organization settings.",
+		"Move to fine-grained user tokens.",
+	}, TP: []string{
+		"HF_ORG_TOKEN=api_org_{{lower:20}}{{upper:14}}",
+		"client = Client(api_key=\"api_org_{{lower:20}}{{upper:14}}\")",
+	}, FP: []string{
+		"HF_ORG_TOKEN=api_org_{{lower:10}}",
+		"HF_ORG_TOKEN=${HF_ORG_TOKEN}",
+	}},
+	Rule{ID: "perplexity-api-key", Description: "Perplexity API key (\"pplx-\"); it calls Sonar models billed to your account.", Regex: "\\b(pplx-[A-Za-z0-9]{48})\\b", Entropy: 3.5, Keywords: []string{
+		"pplx-",
+	}, Name: "Perplexity API key", EnvVar: "PERPLEXITY_API_KEY", RotateURL: "https://www.perplexity.ai/settings/api", RotateSteps: []string{
+		"Revoke the key under Settings > API.",
+		"Generate a new key and keep it in a secret store.",
+	}, TP: []string{
+		"PERPLEXITY_API_KEY=pplx-{{alnum:48}}",
+		"client = Client(api_key=\"pplx-{{alnum:48}}\")",
+	}, FP: []string{
+		"PERPLEXITY_API_KEY=pplx-{{alnum:16}}",
+		"PERPLEXITY_API_KEY=${PERPLEXITY_API_KEY}",
+	}},
+	Rule{ID: "xai-api-key", Description: "xAI (Grok) API key (\"xai-\" and 80 characters); it calls Grok models billed to your team.", Regex: "\\b(xai-[A-Za-z0-9]{80})\\b", Entropy: 3.5, Keywords: []string{
+		"xai-",
+	}, Name: "xAI API key", EnvVar: "XAI_API_KEY", RotateURL: "https://console.x.ai/", RotateSteps: []string{
+		"Delete the key in the xAI console (API Keys).",
+		"Create a new key with only the models and endpoints it needs.",
+	}, TP: []string{
+		"XAI_API_KEY=xai-{{alnum:80}}",
+		"client = Client(api_key=\"xai-{{alnum:80}}\")",
+	}, FP: []string{
+		"XAI_API_KEY=xai-{{alnum:20}}",
+		"XAI_API_KEY=${XAI_API_KEY}",
+	}},
+	Rule{ID: "openrouter-api-key", Description: "OpenRouter API key (\"sk-or-v1-\" and 64 hex); it calls models billed to your credits.", Regex: "\\b(sk-or-v1-[0-9a-f]{64})\\b", Entropy: 3, Keywords: []string{
+		"sk-or-v1-",
+	}, Name: "OpenRouter API key", EnvVar: "OPENROUTER_API_KEY", RotateURL: "https://openrouter.ai/settings/keys", RotateSteps: []string{
+		"Delete the key under Settings > Keys.",
+		"Create a new key with a credit limit.",
+	}, TP: []string{
+		"OPENROUTER_API_KEY=sk-or-v1-{{hex:64}}",
+		"client = Client(api_key=\"sk-or-v1-{{hex:64}}\")",
+	}, FP: []string{
+		"OPENROUTER_API_KEY=sk-or-v1-{{hex:20}}",
+		"OPENROUTER_API_KEY=${OPENROUTER_API_KEY}",
+	}},
+	Rule{ID: "nvidia-api-key", Description: "NVIDIA NGC / NIM API key (\"nvapi-\"); it pulls private containers and calls hosted models.", Regex: "\\b(nvapi-[A-Za-z0-9_\\-]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"nvapi-",
+	}, Name: "NVIDIA API key", EnvVar: "NVIDIA_API_KEY", RotateURL: "https://org.ngc.nvidia.com/setup/api-keys", RotateSteps: []string{
+		"Revoke the key in NGC (Setup > API Keys).",
+		"Generate a new personal or service key with the services it needs.",
+	}, TP: []string{
+		"NVIDIA_API_KEY=nvapi-{{b64url:64}}",
+		"client = Client(api_key=\"nvapi-{{b64url:64}}\")",
+	}, FP: []string{
+		"NVIDIA_API_KEY=nvapi-{{b64url:20}}",
+		"NVIDIA_API_KEY=${NVIDIA_API_KEY}",
+	}},
+	Rule{ID: "langsmith-api-key", Description: "LangSmith personal access token or service key (\"lsv2_pt_\" / \"lsv2_sk_\"); it reads traces, datasets and prompts.", Regex: "\\b(lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10})\\b", Entropy: 3, Keywords: []string{
+		"lsv2_",
+	}, Name: "LangSmith API key", EnvVar: "LANGSMITH_API_KEY", RotateURL: "https://smith.langchain.com/settings", RotateSteps: []string{
+		"Delete the key under Settings > API Keys.",
+		"Create a new key and keep it in a secret store.",
+	}, TP: []string{
+		"LANGSMITH_API_KEY=lsv2_pt_{{hex:32}}_{{hex:10}}",
+		"client = Client(api_key=\"lsv2_pt_{{hex:32}}_{{hex:10}}\")",
+	}, FP: []string{
+		"LANGSMITH_API_KEY=lsv2_pt_{{hex:16}}_{{hex:10}}",
+		"LANGSMITH_API_KEY=${LANGSMITH_API_KEY}",
+	}},
+	Rule{ID: "langfuse-secret-key", Description: "Langfuse project secret key (\"sk-lf-\" and a UUID); it reads and writes the project's traces.", Regex: "\\b(sk-lf-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b", Entropy: 3, Keywords: []string{
+		"sk-lf-",
+	}, Name: "Langfuse secret key", EnvVar: "LANGFUSE_SECRET_KEY", RotateURL: "https://langfuse.com/faq/all/where-are-langfuse-api-keys", RotateSteps: []string{
+		"Delete the API key pair in Project settings > API Keys.",
+		"Create a new pair and keep the secret key in a secret store.",
+	}, TP: []string{
+		"LANGFUSE_SECRET_KEY=sk-lf-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"client = Client(api_key=\"sk-lf-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\")",
+	}, FP: []string{
+		"LANGFUSE_SECRET_KEY=sk-lf-{{hex:8}}",
+		"LANGFUSE_SECRET_KEY=${LANGFUSE_SECRET_KEY}",
+	}},
+	Rule{ID: "pinecone-api-key", Description: "Pinecone API key (\"pcsk_\"); it reads, writes and deletes vectors and indexes in the project.", Regex: "\\b(pcsk_[A-Za-z0-9]{5,6}_[A-Za-z0-9]{60,70})\\b", Entropy: 3.5, Keywords: []string{
+		"pcsk_",
+	}, Name: "Pinecone API key", EnvVar: "PINECONE_API_KEY", RotateURL: "https://app.pinecone.io/", RotateSteps: []string{
+		"Delete the key in the console (project > API Keys).",
+		"Create a new key with the role it needs.",
+	}, TP: []string{
+		"PINECONE_API_KEY=pcsk_{{alnum:6}}_{{alnum:63}}",
+		"client = Client(api_key=\"pcsk_{{alnum:6}}_{{alnum:63}}\")",
+	}, FP: []string{
+		"PINECONE_API_KEY=pcsk_{{alnum:6}}_{{alnum:12}}",
+		"PINECONE_API_KEY=${PINECONE_API_KEY}",
+	}},
+	Rule{ID: "cerebras-api-key", Description: "Cerebras Inference API key (\"csk-\"); it calls models billed to your account.", Regex: "\\b(csk-[a-z0-9]{40,64})\\b", Entropy: 3.5, Keywords: []string{
+		"csk-",
+	}, Name: "Cerebras API key", EnvVar: "CEREBRAS_API_KEY", RotateURL: "https://cloud.cerebras.ai/", RotateSteps: []string{
+		"Delete the key in the Cerebras Cloud console (API Keys).",
+		"Create a new key and keep it in a secret store.",
+	}, TP: []string{
+		"CEREBRAS_API_KEY=csk-{{lowalnum:48}}",
+		"client = Client(api_key=\"csk-{{lowalnum:48}}\")",
+	}, FP: []string{
+		"CEREBRAS_API_KEY=csk-{{lowalnum:12}}",
+		"CEREBRAS_API_KEY=${CEREBRAS_API_KEY}",
+	}},
+	Rule{ID: "tavily-api-key", Description: "Tavily search API key (\"tvly-\"); it runs searches billed to your plan.", Regex: "\\b(tvly-(?:dev-|prod-)?[A-Za-z0-9]{32})\\b", Entropy: 3.5, Keywords: []string{
+		"tvly-",
+	}, Name: "Tavily API key", EnvVar: "TAVILY_API_KEY", RotateURL: "https://app.tavily.com/home", RotateSteps: []string{
+		"Delete the key in the Tavily dashboard.",
+		"Create a new key and keep it in a secret store.",
+	}, TP: []string{
+		"TAVILY_API_KEY=tvly-dev-{{alnum:32}}",
+		"client = Client(api_key=\"tvly-dev-{{alnum:32}}\")",
+	}, FP: []string{
+		"TAVILY_API_KEY=tvly-{{alnum:10}}",
+		"TAVILY_API_KEY=${TAVILY_API_KEY}",
+	}},
+	Rule{ID: "firecrawl-api-key", Description: "Firecrawl API key (\"fc-\" and 32 hex); it crawls pages billed to your credits.", Regex: "\\b(fc-[0-9a-f]{32})\\b", Entropy: 3, Keywords: []string{
+		"firecrawl",
+	}, Name: "Firecrawl API key", EnvVar: "FIRECRAWL_API_KEY", RotateURL: "https://www.firecrawl.dev/app/api-keys", RotateSteps: []string{
+		"Delete the key in the Firecrawl dashboard (API Keys).",
+		"Create a new key and keep it in a secret store.",
+	}, TP: []string{
+		"FIRECRAWL_API_KEY=fc-{{hex:32}}",
+		"app = FirecrawlApp(api_key=\"fc-{{hex:32}}\")",
+	}, FP: []string{
+		"FIRECRAWL_API_KEY=fc-{{hex:10}}",
+		"FIRECRAWL_API_KEY=${FIRECRAWL_API_KEY}",
+	}},
+	Rule{ID: "llamacloud-api-key", Description: "LlamaCloud / LlamaParse API key (\"llx-\"); it parses documents and reads indexes billed to your account.", Regex: "\\b(llx-[A-Za-z0-9]{48})\\b", Entropy: 3.5, Keywords: []string{
+		"llx-",
+	}, Name: "LlamaCloud API key", EnvVar: "LLAMA_CLOUD_API_KEY", RotateURL: "https://cloud.llamaindex.ai/", RotateSteps: []string{
+		"Delete the key in LlamaCloud (API Keys).",
+		"Create a new key and keep it in a secret store.",
+	}, TP: []string{
+		"LLAMA_CLOUD_API_KEY=llx-{{alnum:48}}",
+		"client = Client(api_key=\"llx-{{alnum:48}}\")",
+	}, FP: []string{
+		"LLAMA_CLOUD_API_KEY=llx-{{alnum:12}}",
+		"LLAMA_CLOUD_API_KEY=${LLAMA_CLOUD_API_KEY}",
+	}},
+	Rule{ID: "cohere-api-key", Description: "Cohere API key (40 characters); it calls Cohere models billed to your account.", Regex: "(?i:(?:cohere|co_api)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"cohere",
+		"co_api",
+	}, Name: "Cohere API key", EnvVar: "COHERE_API_KEY", RotateURL: "https://dashboard.cohere.com/api-keys", RotateSteps: []string{
+		"Delete the key under Dashboard > API Keys.",
+		"Create a new production key and keep it in a secret store.",
+	}, TP: []string{
+		"COHERE_API_KEY={{alnum:40}}",
+		"cohereApiKey: \"{{alnum:40}}\"",
+	}, FP: []string{
+		"COHERE_API_KEY=${COHERE_API_KEY}",
+		"COHERE_API_KEY = os.environ[\"COHERE_API_KEY\"]",
+		"COHERE_API_KEY={{alnum:20}}",
+	}},
+	Rule{ID: "mistral-api-key", Description: "Mistral AI API key (32 characters); it calls Mistral models billed to your workspace.", Regex: "(?i:(?:mistral)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"mistral",
+	}, Name: "Mistral AI API key", EnvVar: "MISTRAL_API_KEY", RotateURL: "https://console.mistral.ai/api-keys", RotateSteps: []string{
+		"Delete the key under API Keys in La Plateforme.",
+		"Create a new key and keep it in a secret store.",
+	}, TP: []string{
+		"MISTRAL_API_KEY={{alnum:32}}",
+		"mistral_api_key: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"MISTRAL_API_KEY=${MISTRAL_API_KEY}",
+		"MISTRAL_API_KEY = os.environ[\"MISTRAL_API_KEY\"]",
+		"MISTRAL_API_KEY={{alnum:16}}",
+	}},
+	Rule{ID: "together-api-key", Description: "Together AI API key (64 hex, or the \"tgp_v1_\" form); it calls models billed to your account.", Regex: "(?i:(?:together)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?((?:tgp_v1_[A-Za-z0-9_\\-]{43}|[0-9a-f]{64}))(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"together",
+	}, Name: "Together AI API key", EnvVar: "TOGETHER_API_KEY", RotateURL: "https://api.together.ai/settings/api-keys", RotateSteps: []string{
+		"Regenerate the key under Settings > API Keys.",
+		"Deploy it and keep it in a secret store.",
+	}, TP: []string{
+		"TOGETHER_API_KEY={{hex:64}}",
+		"togetherApiKey: \"{{hex:64}}\"",
+	}, FP: []string{
+		"TOGETHER_API_KEY=${TOGETHER_API_KEY}",
+		"TOGETHER_API_KEY = os.environ[\"TOGETHER_API_KEY\"]",
+		"TOGETHER_API_KEY={{hex:32}}",
+	}},
+	Rule{ID: "deepseek-api-key", Description: "DeepSeek API key (\"sk-\" and 32 hex); it calls DeepSeek models billed to your balance.", Regex: "(?i:(?:deepseek)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(sk-[0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"deepseek",
+	}, Name: "DeepSeek API key", EnvVar: "DEEPSEEK_API_KEY", RotateURL: "https://platform.deepseek.com/api_keys", RotateSteps: []string{
+		"Delete the key on the API keys page.",
+		"Create a new key and keep it in a secret store.",
+	}, TP: []string{
+		"DEEPSEEK_API_KEY=sk-{{hex:32}}",
+		"deepseek_api_key: \"sk-{{hex:32}}\"",
+	}, FP: []string{
+		"DEEPSEEK_API_KEY=${DEEPSEEK_API_KEY}",
+		"DEEPSEEK_API_KEY = os.environ[\"DEEPSEEK_API_KEY\"]",
+		"DEEPSEEK_API_KEY=sk-{{hex:16}}",
+	}},
+	Rule{ID: "elevenlabs-api-key", Description: "ElevenLabs API key (\"sk_\" and 48 hex, or 32 hex for older keys); it generates speech billed to your credits.", Regex: "(?i:(?:elevenlabs|eleven_labs|xi[_\\-]api)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?((?:sk_[0-9a-f]{48}|[0-9a-f]{32}))(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"elevenlabs",
+		"eleven_labs",
+		"xi-api-key",
+		"xi_api_key",
+	}, Name: "ElevenLabs API key", EnvVar: "ELEVENLABS_API_KEY", RotateURL: "https://elevenlabs.io/app/settings/api-keys", RotateSteps: []string{
+		"Delete the key under Settings > API Keys.",
+		"Create a new key with restricted scopes and a credit limit.",
+	}, TP: []string{
+		"ELEVENLABS_API_KEY=sk_{{hex:48}}",
+		"elevenLabsApiKey: \"sk_{{hex:48}}\"",
+	}, FP: []string{
+		"ELEVENLABS_API_KEY=${ELEVENLABS_API_KEY}",
+		"ELEVENLABS_API_KEY = os.environ[\"ELEVENLABS_API_KEY\"]",
+		"ELEVENLABS_API_KEY=sk_{{hex:16}}",
+	}},
+	Rule{ID: "assemblyai-api-key", Description: "AssemblyAI API key (32 hex); it transcribes audio billed to your account.", Regex: "(?i:(?:assembly[_\\-.]?ai)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"assemblyai",
+		"assembly_ai",
+		"assembly-ai",
+		"assembly.ai",
+	}, Name: "AssemblyAI API key", EnvVar: "ASSEMBLYAI_API_KEY", RotateURL: "https://www.assemblyai.com/app/api-keys", RotateSteps: []string{
+		"Delete the key in the dashboard (API Keys).",
+		"Create a new key and keep it in a secret store.",
+	}, TP: []string{
+		"ASSEMBLYAI_API_KEY={{hex:32}}",
+		"assemblyai_api_key: \"{{hex:32}}\"",
+	}, FP: []string{
+		"ASSEMBLYAI_API_KEY=${ASSEMBLYAI_API_KEY}",
+		"ASSEMBLYAI_API_KEY = os.environ[\"ASSEMBLYAI_API_KEY\"]",
+		"ASSEMBLYAI_API_KEY={{hex:16}}",
+	}},
+	Rule{ID: "deepgram-api-key", Description: "Deepgram API key (40 hex); it transcribes audio billed to the project.", Regex: "(?i:(?:deepgram)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"deepgram",
+	}, Name: "Deepgram API key", EnvVar: "DEEPGRAM_API_KEY", RotateURL: "https://console.deepgram.com/", RotateSteps: []string{
+		"Delete the key in the Deepgram console (project > API Keys).",
+		"Create a new key with the member role and an expiry.",
+	}, TP: []string{
+		"DEEPGRAM_API_KEY={{hex:40}}",
+		"deepgramApiKey: \"{{hex:40}}\"",
+	}, FP: []string{
+		"DEEPGRAM_API_KEY=${DEEPGRAM_API_KEY}",
+		"DEEPGRAM_API_KEY = os.environ[\"DEEPGRAM_API_KEY\"]",
+		"DEEPGRAM_API_KEY={{hex:20}}",
+	}},
+	Rule{ID: "wandb-api-key", Description: "Weights & Biases API key (40 hex, or the \"wandb_v1_\" form); it logs runs and reads artifacts as the user.", Regex: "(?i:(?:wandb|weights[_\\-.]?and[_\\-.]?biases)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?((?:wandb_v1_[A-Za-z0-9_]{40,90}|[0-9a-f]{40}))(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"wandb",
+		"weights_and_biases",
+	}, Name: "Weights & Biases API key", EnvVar: "WANDB_API_KEY", RotateURL: "https://wandb.ai/authorize", RotateSteps: []string{
+		"Revoke the key in User settings > API keys.",
+		"Create a new key (a service account for CI) and keep it in a secret store.",
+	}, TP: []string{
+		"WANDB_API_KEY={{hex:40}}",
+		"wandb_api_key: \"{{hex:40}}\"",
+	}, FP: []string{
+		"WANDB_API_KEY=${WANDB_API_KEY}",
+		"WANDB_API_KEY = os.environ[\"WANDB_API_KEY\"]",
+		"WANDB_API_KEY={{hex:20}}",
+	}},
+	Rule{ID: "stability-api-key", Description: "Stability AI API key (\"sk-\" and 48 characters); it generates images billed to your credits.", Regex: "(?i:(?:stability|stable[_\\-]?diffusion|dreamstudio)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(sk-[A-Za-z0-9]{48})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"stability",
+		"stable_diffusion",
+		"dreamstudio",
+	}, Name: "Stability AI API key", EnvVar: "STABILITY_API_KEY", RotateURL: "https://platform.stability.ai/account/keys", RotateSteps: []string{
+		"Delete the key under Account > API Keys.",
+		"Create a new key and keep it in a secret store.",
+	}, TP: []string{
+		"STABILITY_API_KEY=sk-{{alnum:48}}",
+		"stabilityApiKey: \"sk-{{alnum:48}}\"",
+	}, FP: []string{
+		"STABILITY_API_KEY=${STABILITY_API_KEY}",
+		"STABILITY_API_KEY = os.environ[\"STABILITY_API_KEY\"]",
+		"STABILITY_API_KEY=sk-{{alnum:20}}",
+	}},
+	Rule{ID: "moonshot-api-key", Description: "Moonshot AI (Kimi) API key (\"sk-\" and 48 characters); it calls Kimi models billed to your balance.", Regex: "(?i:(?:moonshot|kimi)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(sk-[A-Za-z0-9]{48})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"moonshot",
+		"kimi",
+	}, Name: "Moonshot AI (Kimi) API key", EnvVar: "MOONSHOT_API_KEY", RotateURL: "https://platform.moonshot.ai/console/api-keys", RotateSteps: []string{
+		"Delete the key in the console (API Keys).",
+		"Create a new key and keep it in a secret store.",
+	}, TP: []string{
+		"MOONSHOT_API_KEY=sk-{{alnum:48}}",
+		"moonshot_api_key: \"sk-{{alnum:48}}\"",
+	}, FP: []string{
+		"MOONSHOT_API_KEY=${MOONSHOT_API_KEY}",
+		"MOONSHOT_API_KEY = os.environ[\"MOONSHOT_API_KEY\"]",
+		"MOONSHOT_API_KEY=sk-{{alnum:20}}",
+	}},
+	Rule{ID: "voyage-api-key", Description: "Voyage AI API key (\"pa-\"); it computes embeddings billed to your organization.", Regex: "(?i:(?:voyage)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(pa-[A-Za-z0-9_\\-]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"voyage",
+	}, Name: "Voyage AI API key", EnvVar: "VOYAGE_API_KEY", RotateURL: "https://dashboard.voyageai.com/organization/api-keys", RotateSteps: []string{
+		"Delete the key in the dashboard (API Keys).",
+		"Create a new key and keep it in a secret store.",
+	}, TP: []string{
+		"VOYAGE_API_KEY=pa-{{b64url:43}}",
+		"voyage_api_key: \"pa-{{b64url:43}}\"",
+	}, FP: []string{
+		"VOYAGE_API_KEY=${VOYAGE_API_KEY}",
+		"VOYAGE_API_KEY = os.environ[\"VOYAGE_API_KEY\"]",
+		"VOYAGE_API_KEY=pa-{{b64url:12}}",
+	}},
+	Rule{ID: "fireworks-api-key", Description: "Fireworks AI API key (\"fw_\" and a random suffix); it calls models billed to your account.", Regex: "(?i:(?:fireworks)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(fw_[A-Za-z0-9]{24,48})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"fireworks",
+	}, Name: "Fireworks AI API key", EnvVar: "FIREWORKS_API_KEY", RotateURL: "https://fireworks.ai/account/api-keys", RotateSteps: []string{
+		"Delete the key under Account > API Keys (or `firectl delete api-key`).",
+		"Create a new key and keep it in a secret store.",
+	}, TP: []string{
+		"FIREWORKS_API_KEY=fw_{{alnum:24}}",
+		"fireworksApiKey: \"fw_{{alnum:24}}\"",
+	}, FP: []string{
+		"FIREWORKS_API_KEY=${FIREWORKS_API_KEY}",
+		"FIREWORKS_API_KEY = os.environ[\"FIREWORKS_API_KEY\"]",
+		"FIREWORKS_API_KEY=fw_{{alnum:8}}",
+	}},
+	Rule{ID: "modal-token-secret", Description: "Modal API token secret (\"as-\", used with an \"ak-\" token id); it deploys and runs functions billed to the workspace.", Regex: "(?i:(?:modal)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(as-[A-Za-z0-9]{22})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"modal",
+	}, Name: "Modal token secret", EnvVar: "MODAL_TOKEN_SECRET", RotateURL: "https://modal.com/settings/tokens", RotateSteps: []string{
+		"Revoke the token in Settings > API Tokens.",
+		"Create a new token (`modal token new`) and keep it in a secret store.",
+	}, TP: []string{
+		"MODAL_TOKEN_SECRET=as-{{alnum:22}}",
+		"modal_token_secret: \"as-{{alnum:22}}\"",
+	}, FP: []string{
+		"MODAL_TOKEN_SECRET=${MODAL_TOKEN_SECRET}",
+		"MODAL_TOKEN_SECRET = os.environ[\"MODAL_TOKEN_SECRET\"]",
+		"MODAL_TOKEN_SECRET=as-{{alnum:8}}",
+	}},
+	Rule{ID: "ai21-api-key", Description: "AI21 Labs API key (32 characters or a UUID); it calls Jamba models billed to your account.", Regex: "(?i:(?:ai21)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?((?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[A-Za-z0-9]{32}))(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"ai21",
+	}, Name: "AI21 Labs API key", EnvVar: "AI21_API_KEY", RotateURL: "https://studio.ai21.com/v2/account/api-key", RotateSteps: []string{
+		"Regenerate the key in AI21 Studio (Account > API Key).",
+		"Deploy it and keep it in a secret store.",
+	}, TP: []string{
+		"AI21_API_KEY={{alnum:32}}",
+		"ai21_api_key: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"AI21_API_KEY=${AI21_API_KEY}",
+		"AI21_API_KEY = os.environ[\"AI21_API_KEY\"]",
+		"AI21_API_KEY={{alnum:12}}",
+	}},
+	Rule{ID: "gemini-api-key", Description: "Google AI Studio (Gemini) API key; it calls Gemini models billed to the Google Cloud project.", Regex: "(?i:(?:gemini|google[_\\-]?ai|genai)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(AIza[0-9A-Za-z_\\-]{35})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"gemini",
+		"google_ai",
+		"googleai",
+		"genai",
+		"aiza",
+	}, Name: "Google Gemini API key", EnvVar: "GEMINI_API_KEY", RotateURL: "https://aistudio.google.com/app/apikey", RotateSteps: []string{
+		"Delete the key in Google AI Studio (Get API key) or APIs & Services > Credentials.",
+		"Create a new key restricted to the Generative Language API.",
+	}, Context: "(?i)gemini|google[_\\-]?ai|genai", TP: []string{
+		"GEMINI_API_KEY=AIza{{b64url:35}}",
+		"geminiApiKey: \"AIza{{b64url:35}}\"",
+	}, FP: []string{
+		"GEMINI_API_KEY=${GEMINI_API_KEY}",
+		"GEMINI_API_KEY = os.environ[\"GEMINI_API_KEY\"]",
+		"GEMINI_API_KEY=AIza{{b64url:10}}",
+	}},
+	Rule{ID: "gcp-service-account-key-id", Description: "private_key_id of a Google Cloud service-account JSON key file; the file beside it holds the private key that acts as the service account.", Regex: "\"private_key_id\"\\s*:\\s*\"([0-9a-f]{40})\"", Entropy: 3, Keywords: []string{
+		"private_key_id",
+	}, Name: "Google Cloud service account key", EnvVar: "GOOGLE_APPLICATION_CREDENTIALS", RotateURL: "https://console.cloud.google.com/iam-admin/serviceaccounts", RotateSteps: []string{
+		"In IAM & Admin > Service accounts > Keys, delete the key with this id and create a new one (or switch to workload identity federation).",
+		"Keep the JSON file outside the repository and point GOOGLE_APPLICATION_CREDENTIALS at it.",
+		"Review Cloud Audit Logs for calls made by the service account.",
+	}, Context: "\"type\"\\s*:\\s*\"service_account\"", ContextLines: 10, TP: []string{
+		"{\n  \"type\": \"service_account\",\n  \"project_id\": \"acme-prod\",\n  \"private_key_id\": \"{{hex:40}}\",",
+		"{\"type\": \"service_account\", \"private_key_id\": \"{{hex:40}}\", \"client_email\": \"ci@acme.iam.gserviceaccount.com\"}",
+	}, FP: []string{
+		"{\"type\": \"authorized_user\", \"private_key_id\": \"{{hex:40}}\"}",
+		"{\"type\": \"service_account\", \"private_key_id\": \"<key id>\"}",
+	}},
+	Rule{ID: "gcp-service-account-private-key", Description: "PEM private key inside a Google Cloud service-account JSON key file (with \\n escapes); it signs tokens as the service account.", Regex: "\"private_key\"\\s*:\\s*\"(-----BEGIN PRIVATE KEY-----\\\\n[A-Za-z0-9+/=\\\\]{200,}?-----END PRIVATE KEY-----(?:\\\\n)?)\"", Entropy: 4, Keywords: []string{
+		"\"private_key\"",
+	}, Name: "Google Cloud service account private key", EnvVar: "GOOGLE_APPLICATION_CREDENTIALS", RotateURL: "https://console.cloud.google.com/iam-admin/serviceaccounts", RotateSteps: []string{
+		"Delete the key in IAM & Admin > Service accounts > Keys and create a new one, or use workload identity federation.",
+		"Keep the JSON file outside the repository and point GOOGLE_APPLICATION_CREDENTIALS at it.",
+	}, Context: "\"type\"\\s*:\\s*\"service_account\"", ContextLines: 10, TP: []string{
+		"{\"type\": \"service_account\", \"private_key\": \"-----BEGIN PRIVATE KEY-----\\n{{b64:64}}\\n{{b64:64}}\\n{{b64:64}}\\n{{b64:64}}\\n-----END PRIVATE KEY-----\\n\"}",
+		"  \"type\": \"service_account\",\n  \"private_key\": \"-----BEGIN PRIVATE KEY-----\\n{{b64:64}}\\n{{b64:64}}\\n{{b64:64}}\\n{{b64:32}}==\\n-----END PRIVATE KEY-----\\n\",",
+	}, FP: []string{
+		"{\"type\": \"service_account\", \"private_key\": \"-----BEGIN PRIVATE KEY-----\\n...\\n-----END PRIVATE KEY-----\\n\"}",
+		"{\"type\": \"service_account\", \"private_key\": \"${GCP_PRIVATE_KEY}\"}",
+	}},
+	Rule{ID: "google-oauth-client-secret", Description: "Google OAuth 2.0 client secret (\"GOCSPX-\"); with the client id it impersonates your app in OAuth flows.", Regex: "\\b(GOCSPX-[A-Za-z0-9_\\-]{28})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"gocspx-",
+	}, Name: "Google OAuth client secret", EnvVar: "GOOGLE_CLIENT_SECRET", RotateURL: "https://console.cloud.google.com/apis/credentials", RotateSteps: []string{
+		"In APIs & Services > Credentials open the OAuth client and add a new secret.",
+		"Deploy it, then disable and delete the exposed secret.",
+	}, TP: []string{
+		"GOOGLE_CLIENT_SECRET=GOCSPX-{{b64url:28}}",
+		"\"client_secret\": \"GOCSPX-{{alnum:28}}\"",
+	}, FP: []string{
+		"GOOGLE_CLIENT_SECRET=GOCSPX-{{b64url:10}}",
+		"GOOGLE_CLIENT_SECRET=GOCSPX-xxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	}},
+	Rule{ID: "google-oauth-refresh-token", Description: "Google OAuth 2.0 refresh token (\"1//\"); it mints access tokens for the user's granted scopes until revoked.", Regex: "(?:^|[^A-Za-z0-9_/\\-])(1//0[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"1//0",
+	}, Name: "Google OAuth refresh token", EnvVar: "GOOGLE_REFRESH_TOKEN", RotateURL: "https://myaccount.google.com/permissions", RotateSteps: []string{
+		"Revoke the app's access at myaccount.google.com/permissions (or POST the token to https://oauth2.googleapis.com/revoke).",
+		"Re-authorize and keep the new refresh token in a secret store.",
+	}, TP: []string{
+		"GOOGLE_REFRESH_TOKEN=1//0{{b64url:99}}",
+		"\"refresh_token\": \"1//0{{b64url:99}}\"",
+	}, FP: []string{
+		"GOOGLE_REFRESH_TOKEN=1//0{{b64url:10}}",
+		"url = \"https://1//0.example\"",
+	}},
+	Rule{ID: "google-oauth-access-token", Description: "Google OAuth 2.0 access token (\"ya29.\"); it calls Google APIs as the user or service account until it expires.", Regex: "\\b(ya29\\.[A-Za-z0-9_\\-]{50,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"ya29.",
+	}, Name: "Google OAuth access token", EnvVar: "GOOGLE_ACCESS_TOKEN", RotateURL: "https://myaccount.google.com/permissions", RotateSteps: []string{
+		"Revoke it (POST to https://oauth2.googleapis.com/revoke) and remove it from the code.",
+		"Obtain tokens at run time from the credentials library instead.",
+	}, TP: []string{
+		"Authorization: Bearer ya29.{{b64url:150}}",
+		"token = \"ya29.a0{{b64url:120}}\"",
+	}, FP: []string{
+		"Authorization: Bearer ya29.{{b64url:10}}",
+		"GOOGLE_ACCESS_TOKEN=${GOOGLE_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "firebase-cloud-messaging-server-key", Description: "Firebase Cloud Messaging legacy server key (\"AAAA...:APA91b...\"); it sends push notifications to every user of the app.", Regex: "\\b(AAAA[A-Za-z0-9_\\-]{7}:APA91b[A-Za-z0-9_\\-]{134})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"apa91b",
+	}, Name: "Firebase Cloud Messaging legacy server key", EnvVar: "FCM_SERVER_KEY", RotateURL: "https://console.firebase.google.com/project/_/settings/cloudmessaging", RotateSteps: []string{
+		"Delete the server key in Project settings > Cloud Messaging.",
+		"Migrate to the HTTP v1 API with service-account credentials.",
+	}, TP: []string{
+		"FCM_SERVER_KEY=AAAA{{b64url:7}}:APA91b{{b64url:134}}",
+		"headers = {\"Authorization\": \"key=AAAA{{b64url:7}}:APA91b{{b64url:134}}\"}",
+	}, FP: []string{
+		"FCM_SERVER_KEY=AAAA{{b64url:7}}:APA91b{{b64url:20}}",
+		"FCM_SERVER_KEY=${FCM_SERVER_KEY}",
+	}},
+	Rule{ID: "azure-storage-connection-string", Description: "Azure Storage connection string with an AccountKey; it has full access to the storage account's blobs, queues, tables and files.", Regex: "(?i:AccountName=[a-z0-9]{3,24};\\s*AccountKey=)([A-Za-z0-9+/]{86}==)", Entropy: 4, Keywords: []string{
+		"accountkey=",
+	}, Name: "Azure Storage connection string", EnvVar: "AZURE_STORAGE_CONNECTION_STRING", RotateURL: "https://learn.microsoft.com/en-us/azure/storage/common/storage-account-keys-manage", RotateSteps: []string{
+		"Rotate the key in the portal (Storage account > Access keys > Rotate key) after moving clients to the other key.",
+		"Prefer Microsoft Entra ID (managed identity) or SAS with short expiry over account keys.",
+		"Review the storage account's activity and diagnostic logs.",
+	}, Validate: "base64", TP: []string{
+		"AZURE_STORAGE_CONNECTION_STRING=\"DefaultEndpointsProtocol=https;AccountName=acme{{lower:6}};AccountKey={{b64:86}}==;EndpointSuffix=core.windows.net\"",
+		"\"ConnectionStrings\": { \"Storage\": \"DefaultEndpointsProtocol=https;AccountName=st{{lowalnum:8}};AccountKey={{b64:86}}==\" }",
+	}, FP: []string{
+		"AZURE_STORAGE_CONNECTION_STRING=\"DefaultEndpointsProtocol=https;AccountName=devstoreaccount1;AccountKey=${STORAGE_KEY}\"",
+		"AZURE_STORAGE_CONNECTION_STRING=\"UseDevelopmentStorage=true\"",
+	}},
+	Rule{ID: "azure-storage-account-key", Description: "Azure Storage account access key (88 base64 characters); it has full access to the storage account.", Regex: "(?i:(?:azure|storage)[\\w.\\-]{0,30}(?:account)?[_\\-.]?key[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9+/]{86}==)(?:[^A-Za-z0-9+/=]|$)", Entropy: 4, Keywords: []string{
+		"azure",
+		"storage_account",
+		"storageaccount",
+		"storage_key",
+		"storagekey",
+	}, Name: "Azure Storage account key", EnvVar: "AZURE_STORAGE_KEY", RotateURL: "https://learn.microsoft.com/en-us/azure/storage/common/storage-account-keys-manage", RotateSteps: []string{
+		"Rotate the key (Storage account > Access keys) after moving clients to the other key.",
+		"Prefer managed identities or short-lived SAS tokens.",
+	}, Validate: "base64", TP: []string{
+		"AZURE_STORAGE_KEY={{b64:86}}==",
+		"storage_account_key = \"{{b64:86}}==\"",
+	}, FP: []string{
+		"AZURE_STORAGE_KEY=${AZURE_STORAGE_KEY}",
+		"AZURE_STORAGE_KEY={{b64:40}}==",
+	}},
+	Rule{ID: "azure-cosmosdb-connection-string", Description: "Azure Cosmos DB account key (in a connection string or next to the account endpoint); it has full read-write access to the account.", Regex: "(?i:AccountEndpoint=https://[a-z0-9\\-]+\\.documents\\.azure\\.com(?::443)?/?;\\s*AccountKey=)([A-Za-z0-9+/]{86}==)", Entropy: 4, Keywords: []string{
+		"documents.azure.com",
+	}, Name: "Azure Cosmos DB key", EnvVar: "COSMOS_CONNECTION_STRING", RotateURL: "https://learn.microsoft.com/en-us/azure/cosmos-db/database-security", RotateSteps: []string{
+		"Regenerate the key in the portal (Cosmos DB account > Keys) after moving clients to the secondary key.",
+		"Prefer Microsoft Entra ID role-based access.",
+	}, Validate: "base64", TP: []string{
+		"COSMOS_CONNECTION_STRING=\"AccountEndpoint=https://acme-{{lower:5}}.documents.azure.com:443/;AccountKey={{b64:86}}==;\"",
+		"\"Cosmos\": \"AccountEndpoint=https://db{{lowalnum:6}}.documents.azure.com:443/;AccountKey={{b64:86}}==\"",
+	}, FP: []string{
+		"COSMOS_CONNECTION_STRING=\"AccountEndpoint=https://acme.documents.azure.com:443/;AccountKey=${COSMOS_KEY}\"",
+		"COSMOS_ENDPOINT=https://acme.documents.azure.com:443/",
+	}},
+	Rule{ID: "azure-sas-connection-string", Description: "SharedAccessKey in an Azure Service Bus, Event Hubs, Relay or IoT Hub connection string; it sends and receives messages with the policy's rights.", Regex: "(?i:SharedAccessKey=)([A-Za-z0-9+/]{43}=)", Entropy: 4, Keywords: []string{
+		"sharedaccesskey=",
+	}, Name: "Azure Service Bus / Event Hubs shared access key", EnvVar: "SERVICEBUS_CONNECTION_STRING", RotateURL: "https://learn.microsoft.com/en-us/azure/service-bus-messaging/service-bus-sas", RotateSteps: []string{
+		"Regenerate the policy's key (Shared access policies > Regenerate) after moving clients to the other key.",
+		"Prefer managed identities over SAS keys.",
+	}, Validate: "base64", TP: []string{
+		"SERVICEBUS_CONNECTION_STRING=\"Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey={{b64:43}}=\"",
+		"conn = \"HostName=acme.azure-devices.net;SharedAccessKeyName=iothubowner;SharedAccessKey={{b64:43}}=\"",
+	}, FP: []string{
+		"SERVICEBUS_CONNECTION_STRING=\"Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=<key>\"",
+		"SERVICEBUS_CONNECTION_STRING=${SERVICEBUS_CONNECTION_STRING}",
+	}},
+	Rule{ID: "azure-sas-token", Description: "Azure Storage SAS token (sv=...&sig=...); anyone holding it gets the permissions it grants until it expires.", Regex: "(?:[?&]|^|[\"'\\s])sv=20[0-9]{2}-[0-9]{2}-[0-9]{2}&[^\\s\"'<>]{0,300}?\\bsig=([A-Za-z0-9%+/]{43,}(?:%3D|=)?)", Entropy: 4, Keywords: []string{
+		"sv=20",
+	}, Name: "Azure shared access signature (SAS) token", EnvVar: "AZURE_STORAGE_SAS_TOKEN", RotateURL: "https://learn.microsoft.com/en-us/azure/storage/common/storage-sas-overview", RotateSteps: []string{
+		"Revoke it by rotating the account key that signed it, or by deleting the stored access policy it references.",
+		"Issue short-lived user-delegation SAS tokens at run time instead.",
+	}, TP: []string{
+		"BLOB_URL=\"https://acme.blob.core.windows.net/backups?sv=2022-11-02&ss=b&srt=sco&sp=rwdlac&se=2030-01-01T00:00:00Z&st=2024-01-01T00:00:00Z&spr=https&sig={{alnum:43}}%3D\"",
+		"AZURE_STORAGE_SAS_TOKEN=\"?sv=2021-06-08&ss=bfqt&srt=sco&sp=rl&se=2031-01-01&sig={{b64:43}}=\"",
+	}, FP: []string{
+		"AZURE_STORAGE_SAS_TOKEN=\"?sv=2021-06-08&ss=b&sp=r&sig=<signature>\"",
+		"docs: append ?sv=2021-06-08&sig=... to the URL",
+	}},
+	Rule{ID: "azure-ad-client-secret", Description: "Microsoft Entra ID application client secret (40 characters with \"Q~\" after the first four); it signs in as the app registration.", Regex: "(?:^|[^A-Za-z0-9_~.\\-])([A-Za-z0-9_~.\\-]{3}[0-9]Q~[A-Za-z0-9_~.\\-]{31,34})(?:[^A-Za-z0-9_~.\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"azure",
+		"client_secret",
+		"clientsecret",
+		"client-secret",
+		"arm_client",
+		"entra",
+	}, Name: "Microsoft Entra ID (Azure AD) client secret", EnvVar: "AZURE_CLIENT_SECRET", RotateURL: "https://portal.azure.com/#view/Microsoft_AAD_RegisteredApps/ApplicationsListBlade", RotateSteps: []string{
+		"In App registrations > the app > Certificates & secrets, add a new client secret and delete the exposed one.",
+		"Prefer certificates, managed identities or workload identity federation.",
+		"Review the app's sign-in logs for unexpected service-principal sign-ins.",
+	}, TP: []string{
+		"AZURE_CLIENT_SECRET={{alnum:3}}8Q~{{b64url:34}}",
+		"ClientSecret = \"{{alnum:3}}7Q~{{alnum:34}}\"  // azure",
+	}, FP: []string{
+		"AZURE_CLIENT_SECRET=${AZURE_CLIENT_SECRET}",
+		"AZURE_CLIENT_SECRET={{alnum:3}}8Q~{{alnum:8}}",
+	}},
+	Rule{ID: "azure-openai-api-key", Description: "Azure OpenAI / Azure AI services key (32 hex, or the 84-character form); it calls models billed to the resource.", Regex: "(?i:azure[_\\-.]?(?:openai|ai|cognitive)[\\w.\\-]{0,30}(?:key|token)[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([0-9a-f]{32}|[A-Za-z0-9]{84})\\b", Entropy: 3, Keywords: []string{
+		"azure",
+	}, Name: "Azure OpenAI API key", EnvVar: "AZURE_OPENAI_API_KEY", RotateURL: "https://learn.microsoft.com/en-us/azure/ai-services/authentication", RotateSteps: []string{
+		"Regenerate the key in the portal (resource > Keys and Endpoint) after moving clients to the other key.",
+		"Prefer Microsoft Entra ID authentication.",
+	}, TP: []string{
+		"AZURE_OPENAI_API_KEY={{hex:32}}",
+		"azure_openai_key: \"{{alnum:84}}\"",
+	}, FP: []string{
+		"AZURE_OPENAI_API_KEY=${AZURE_OPENAI_API_KEY}",
+		"AZURE_OPENAI_ENDPOINT=https://acme.openai.azure.com/",
+	}},
+	Rule{ID: "digitalocean-personal-access-token", Description: "DigitalOcean personal access token (\"dop_v1_\" and 64 hex); it manages droplets, databases, DNS and storage with its scopes.", Regex: "\\b(dop_v1_[0-9a-f]{64})\\b", Entropy: 3, Keywords: []string{
+		"dop_v1_",
+	}, Name: "DigitalOcean personal access token", EnvVar: "DIGITALOCEAN_ACCESS_TOKEN", RotateURL: "https://cloud.digitalocean.com/account/api/tokens", RotateSteps: []string{
+		"Delete the token under API > Tokens (OAuth tokens: revoke the app under Applications & API).",
+		"Create a new token with only the scopes it needs and keep it in a secret store.",
+		"Review the Security history for actions you did not take.",
+	}, TP: []string{
+		"DIGITALOCEAN_ACCESS_TOKEN=dop_v1_{{hex:64}}",
+		"client = pydo.Client(token=\"dop_v1_{{hex:64}}\")",
+	}, FP: []string{
+		"DIGITALOCEAN_ACCESS_TOKEN=dop_v1_{{hex:40}}",
+		"DIGITALOCEAN_ACCESS_TOKEN=${DIGITALOCEAN_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "digitalocean-oauth-token", Description: "DigitalOcean OAuth access token (\"doo_v1_\" and 64 hex); it manages droplets, databases, DNS and storage with its scopes.", Regex: "\\b(doo_v1_[0-9a-f]{64})\\b", Entropy: 3, Keywords: []string{
+		"doo_v1_",
+	}, Name: "DigitalOcean OAuth access token", EnvVar: "DIGITALOCEAN_OAUTH_TOKEN", RotateURL: "https://cloud.digitalocean.com/account/api/tokens", RotateSteps: []string{
+		"Delete the token under API > Tokens (OAuth tokens: revoke the app under Applications & API).",
+		"Create a new token with only the scopes it needs and keep it in a secret store.",
+		"Review the Security history for actions you did not take.",
+	}, TP: []string{
+		"DIGITALOCEAN_OAUTH_TOKEN=doo_v1_{{hex:64}}",
+		"client = pydo.Client(token=\"doo_v1_{{hex:64}}\")",
+	}, FP: []string{
+		"DIGITALOCEAN_OAUTH_TOKEN=doo_v1_{{hex:40}}",
+		"DIGITALOCEAN_OAUTH_TOKEN=${DIGITALOCEAN_OAUTH_TOKEN}",
+	}},
+	Rule{ID: "digitalocean-refresh-token", Description: "DigitalOcean OAuth refresh token (\"dor_v1_\" and 64 hex); it manages droplets, databases, DNS and storage with its scopes.", Regex: "\\b(dor_v1_[0-9a-f]{64})\\b", Entropy: 3, Keywords: []string{
+		"dor_v1_",
+	}, Name: "DigitalOcean OAuth refresh token", EnvVar: "DIGITALOCEAN_REFRESH_TOKEN", RotateURL: "https://cloud.digitalocean.com/account/api/tokens", RotateSteps: []string{
+		"Delete the token under API > Tokens (OAuth tokens: revoke the app under Applications & API).",
+		"Create a new token with only the scopes it needs and keep it in a secret store.",
+		"Review the Security history for actions you did not take.",
+	}, TP: []string{
+		"DIGITALOCEAN_REFRESH_TOKEN=dor_v1_{{hex:64}}",
+		"client = pydo.Client(token=\"dor_v1_{{hex:64}}\")",
+	}, FP: []string{
+		"DIGITALOCEAN_REFRESH_TOKEN=dor_v1_{{hex:40}}",
+		"DIGITALOCEAN_REFRESH_TOKEN=${DIGITALOCEAN_REFRESH_TOKEN}",
+	}},
+	Rule{ID: "digitalocean-spaces-secret", Description: "DigitalOcean Spaces secret access key (43 base64 characters, with a DO... access key id); it reads and writes the Spaces buckets.", Regex: "(?i:(?:spaces|digitalocean|do)[\\w.\\-]{0,20}secret[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9+/]{43})(?:[^A-Za-z0-9+/=]|$)", Entropy: 4, Keywords: []string{
+		"spaces",
+		"digitalocean",
+	}, Name: "DigitalOcean Spaces secret key", EnvVar: "SPACES_SECRET_ACCESS_KEY", RotateURL: "https://cloud.digitalocean.com/account/api/spaces", RotateSteps: []string{
+		"Delete the key under API > Spaces Keys and generate a new one.",
+		"Deploy it to every client of the buckets.",
+	}, TP: []string{
+		"SPACES_SECRET_ACCESS_KEY={{b64:43}}",
+		"do_spaces_secret: \"{{b64:43}}\"",
+	}, FP: []string{
+		"SPACES_SECRET_ACCESS_KEY=${SPACES_SECRET_ACCESS_KEY}",
+		"SPACES_SECRET_ACCESS_KEY = os.environ[\"SPACES_SECRET_ACCESS_KEY\"]",
+		"SPACES_ACCESS_KEY_ID=DO{{upalnum:18}}",
+	}},
+	Rule{ID: "heroku-api-key", Description: "Heroku Platform API key (\"HRKU-\" prefix, or a legacy UUID next to HEROKU_API_KEY); it deploys and configures apps as the user.", Regex: "(?:\\b(HRKU-[A-Za-z0-9_\\-]{40,100})(?:[^A-Za-z0-9_\\-]|$)|(?i:(?:heroku)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b)", Entropy: 3, Keywords: []string{
+		"hrku-",
+		"heroku",
+	}, Name: "Heroku API key", EnvVar: "HEROKU_API_KEY", RotateURL: "https://dashboard.heroku.com/account/applications", RotateSteps: []string{
+		"Revoke the authorization under Account settings > Applications (or regenerate the API key).",
+		"Create a long-lived token with `heroku authorizations:create` for CI and keep it in a secret store.",
+	}, TP: []string{
+		"HEROKU_API_KEY=HRKU-AA{{b64url:58}}",
+		"HEROKU_API_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"heroku_api_key: \"HRKU-{{b64url:60}}\"",
+	}, FP: []string{
+		"HEROKU_API_KEY=${HEROKU_API_KEY}",
+		"HEROKU_API_KEY = os.environ[\"HEROKU_API_KEY\"]",
+		"HEROKU_APP_ID={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+	}},
+	Rule{ID: "cloudflare-api-token", Description: "Cloudflare API token (40 characters); it changes DNS, Workers and zone settings with its permissions.", Regex: "(?i:(?:cloudflare|cf)[\\w.\\-]{0,20}(?:api)?[_\\-.]?token[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9_\\-]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"cloudflare",
+		"cf_api",
+		"cf_token",
+		"cf-api",
+		"cfapi",
+	}, Name: "Cloudflare API token", EnvVar: "CLOUDFLARE_API_TOKEN", RotateURL: "https://dash.cloudflare.com/profile/api-tokens", RotateSteps: []string{
+		"Roll or delete the token under My Profile > API Tokens.",
+		"Create a new token scoped to the zones and permissions it needs.",
+		"Review the account Audit Log.",
+	}, TP: []string{
+		"CLOUDFLARE_API_TOKEN={{b64url:40}}",
+		"cf_api_token = \"{{alnum:40}}\"",
+	}, FP: []string{
+		"CLOUDFLARE_API_TOKEN=${CLOUDFLARE_API_TOKEN}",
+		"CLOUDFLARE_API_TOKEN = os.environ[\"CLOUDFLARE_API_TOKEN\"]",
+		"CLOUDFLARE_ZONE_ID={{hex:32}}",
+	}},
+	Rule{ID: "cloudflare-global-api-key", Description: "Cloudflare global API key (37 hex, used with the account email); it has full access to every zone in the account.", Regex: "(?i:(?:cloudflare|cf)[\\w.\\-]{0,20}(?:api)?[_\\-.]?key[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([0-9a-f]{37})\\b", Entropy: 3, Keywords: []string{
+		"cloudflare",
+		"cf_api",
+		"cf_key",
+		"cf-api",
+		"cfapi",
+		"x-auth-key",
+	}, Name: "Cloudflare global API key", EnvVar: "CLOUDFLARE_API_KEY", RotateURL: "https://dash.cloudflare.com/profile/api-tokens", RotateSteps: []string{
+		"Under My Profile > API Tokens > Global API Key, click Change to regenerate it.",
+		"Move integrations to scoped API tokens.",
+	}, TP: []string{
+		"CLOUDFLARE_API_KEY={{hex:37}}",
+		"cf_api_key: \"{{hex:37}}\"",
+	}, FP: []string{
+		"CLOUDFLARE_API_KEY=${CLOUDFLARE_API_KEY}",
+		"CLOUDFLARE_API_KEY = os.environ[\"CLOUDFLARE_API_KEY\"]",
+		"CLOUDFLARE_API_KEY={{hex:32}}",
+	}},
+	Rule{ID: "cloudflare-origin-ca-key", Description: "Cloudflare Origin CA key (\"v1.0-\"); it issues and revokes origin certificates for your zones.", Regex: "\\b(v1\\.0-[0-9a-f]{24}-[0-9a-f]{146})\\b", Entropy: 3, Keywords: []string{
+		"v1.0-",
+	}, Name: "Cloudflare Origin CA key", EnvVar: "CLOUDFLARE_ORIGIN_CA_KEY", RotateURL: "https://dash.cloudflare.com/profile/api-tokens", RotateSteps: []string{
+		"Under My Profile > API Tokens > Origin CA Key, click Change to regenerate it.",
+		"Deploy it to the tool that manages origin certificates.",
+	}, TP: []string{
+		"CLOUDFLARE_ORIGIN_CA_KEY=v1.0-{{hex:24}}-{{hex:146}}",
+		"origin_ca_key = \"v1.0-{{hex:24}}-{{hex:146}}\"",
+	}, FP: []string{
+		"CLOUDFLARE_ORIGIN_CA_KEY=v1.0-{{hex:24}}-{{hex:20}}",
+		"version: v1.0-beta",
+	}},
+	Rule{ID: "flyio-access-token", Description: "Fly.io macaroon access token (\"FlyV1 fm1r_/fm2_...\" or legacy \"fo1_\"); it deploys and manages apps with its scope.", Regex: "(?:\\b(fm[12][ar]?_[A-Za-z0-9+/=_\\-]{100,})|\\b(fo1_[A-Za-z0-9_\\-]{43})(?:[^A-Za-z0-9_\\-]|$))", Entropy: 3.5, Keywords: []string{
+		"fm1r_",
+		"fm1a_",
+		"fm2_",
+		"fo1_",
+	}, Name: "Fly.io access token", EnvVar: "FLY_API_TOKEN", RotateURL: "https://fly.io/dashboard/personal/tokens", RotateSteps: []string{
+		"Revoke the token in the dashboard (Tokens) or with `fly tokens revoke`.",
+		"Create a new deploy token scoped to one app with `fly tokens create deploy`.",
+	}, TP: []string{
+		"FLY_API_TOKEN=\"FlyV1 fm2_{{b64:200}}\"",
+		"FLY_API_TOKEN=fo1_{{b64url:43}}",
+	}, FP: []string{
+		"FLY_API_TOKEN=fo1_{{b64url:10}}",
+		"FLY_API_TOKEN=${FLY_API_TOKEN}",
+	}},
+	Rule{ID: "vercel-access-token", Description: "Vercel access token (24 characters, or the newer \"vcp_\"/\"vca_\"-style prefixed forms); it deploys and reads environment variables of your projects.", Regex: "(?:(?i:(?:vercel|now_token)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{24})\\b|\\b(vc[pika]_[A-Za-z0-9]{56,64})\\b)", Entropy: 3.5, Keywords: []string{
+		"vercel",
+		"now_token",
+		"vcp_",
+		"vci_",
+		"vca_",
+		"vck_",
+	}, Name: "Vercel access token", EnvVar: "VERCEL_TOKEN", RotateURL: "https://vercel.com/account/tokens", RotateSteps: []string{
+		"Delete the token under Account Settings > Tokens.",
+		"Create a new token scoped to the team with an expiry.",
+		"Review the team's Activity log.",
+	}, TP: []string{
+		"VERCEL_TOKEN={{alnum:24}}",
+		"vercel_token: \"{{alnum:24}}\"",
+	}, FP: []string{
+		"VERCEL_TOKEN=${VERCEL_TOKEN}",
+		"VERCEL_TOKEN = os.environ[\"VERCEL_TOKEN\"]",
+		"VERCEL_PROJECT_ID=prj_{{alnum:28}}",
+	}},
+	Rule{ID: "netlify-access-token", Description: "Netlify personal access token (\"nfp_\" prefix, or 43 characters next to NETLIFY_AUTH_TOKEN); it deploys and configures your sites.", Regex: "(?:\\b(nfp_[A-Za-z0-9]{36,40})\\b|(?i:(?:netlify)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{43})(?:[^A-Za-z0-9_\\-]|$))", Entropy: 3.5, Keywords: []string{
+		"nfp_",
+		"netlify",
+	}, Name: "Netlify personal access token", EnvVar: "NETLIFY_AUTH_TOKEN", RotateURL: "https://app.netlify.com/user/applications#personal-access-tokens", RotateSteps: []string{
+		"Revoke the token under User settings > Applications > Personal access tokens.",
+		"Create a new token with an expiry and keep it in a secret store.",
+	}, TP: []string{
+		"NETLIFY_AUTH_TOKEN=nfp_{{alnum:36}}",
+		"NETLIFY_AUTH_TOKEN={{b64url:43}}",
+	}, FP: []string{
+		"NETLIFY_AUTH_TOKEN=${NETLIFY_AUTH_TOKEN}",
+		"NETLIFY_AUTH_TOKEN = os.environ[\"NETLIFY_AUTH_TOKEN\"]",
+		"NETLIFY_SITE_ID={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+	}},
+	Rule{ID: "render-api-key", Description: "Render API key (\"rnd_\"); it manages services, deploys and environment variables.", Regex: "\\b(rnd_[A-Za-z0-9]{28,36})\\b", Entropy: 3.5, Keywords: []string{
+		"rnd_",
+	}, Name: "Render API key", EnvVar: "RENDER_API_KEY", RotateURL: "https://dashboard.render.com/u/settings#api-keys", RotateSteps: []string{
+		"Revoke the key under Account Settings > API Keys.",
+		"Create a new key and keep it in a secret store.",
+	}, TP: []string{
+		"RENDER_API_KEY=rnd_{{alnum:32}}",
+		"headers = {\"Authorization\": \"Bearer rnd_{{alnum:32}}\"}",
+	}, FP: []string{
+		"RENDER_API_KEY=rnd_{{alnum:8}}",
+		"RENDER_API_KEY=${RENDER_API_KEY}",
+	}},
+	Rule{ID: "railway-api-token", Description: "Railway account, team or project token (a UUID next to RAILWAY_TOKEN / RAILWAY_API_TOKEN); it deploys and reads variables.", Regex: "(?i:(?:railway)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b", Entropy: 3, Keywords: []string{
+		"railway",
+	}, Name: "Railway API token", EnvVar: "RAILWAY_TOKEN", RotateURL: "https://railway.com/account/tokens", RotateSteps: []string{
+		"Delete the token under Account Settings > Tokens (project tokens: project Settings > Tokens).",
+		"Create a new token and keep it in a secret store.",
+	}, TP: []string{
+		"RAILWAY_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"railway_api_token: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"RAILWAY_TOKEN=${RAILWAY_TOKEN}",
+		"RAILWAY_TOKEN = os.environ[\"RAILWAY_TOKEN\"]",
+		"RAILWAY_PROJECT_ID={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+	}},
+	Rule{ID: "supabase-access-token", Description: "Supabase management API personal access token (\"sbp_\" and 40 hex); it manages every project in the account.", Regex: "\\b(sbp_(?:v0_)?[0-9a-f]{40})\\b", Entropy: 3, Keywords: []string{
+		"sbp_",
+	}, Name: "Supabase personal access token", EnvVar: "SUPABASE_ACCESS_TOKEN", RotateURL: "https://supabase.com/dashboard/account/tokens", RotateSteps: []string{
+		"Revoke the token under Account > Access Tokens.",
+		"Create a new token and keep it in a secret store.",
+	}, TP: []string{
+		"SUPABASE_ACCESS_TOKEN=sbp_{{hex:40}}",
+		"supabase login --token sbp_{{hex:40}}",
+	}, FP: []string{
+		"SUPABASE_ACCESS_TOKEN=sbp_{{hex:20}}",
+		"SUPABASE_ACCESS_TOKEN=${SUPABASE_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "supabase-secret-key", Description: "Supabase secret API key (\"sb_secret_\"); it bypasses Row Level Security with full access to the project's data.", Regex: "\\b(sb_secret_[A-Za-z0-9_\\-]{31,40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"sb_secret_",
+	}, Name: "Supabase secret API key", EnvVar: "SUPABASE_SECRET_KEY", RotateURL: "https://supabase.com/dashboard/project/_/settings/api-keys", RotateSteps: []string{
+		"Create a new secret key under Project Settings > API Keys and delete the exposed one.",
+		"Use it only on servers; browsers get the publishable key.",
+	}, TP: []string{
+		"SUPABASE_SECRET_KEY=sb_secret_{{b64url:32}}",
+		"createClient(url, 'sb_secret_{{alnum:31}}')",
+	}, FP: []string{
+		"SUPABASE_PUBLISHABLE_KEY=sb_publishable_{{b64url:32}}",
+		"SUPABASE_SECRET_KEY=sb_secret_{{alnum:8}}",
+	}},
+	Rule{ID: "supabase-service-role-key", Description: "Supabase legacy service_role JWT; it bypasses Row Level Security with full access to the project's data.", Regex: "(?i:service[_\\-]?role[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?(eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{20,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Keywords: []string{
+		"service_role",
+		"servicerole",
+		"service-role",
+	}, Name: "Supabase service_role key", EnvVar: "SUPABASE_SERVICE_ROLE_KEY", RotateURL: "https://supabase.com/dashboard/project/_/settings/api-keys", RotateSteps: []string{
+		"Rotate the project's JWT secret (Project Settings > JWT Keys) or move to the new secret API keys.",
+		"Use the key only on servers.",
+	}, Validate: "jwt", TP: []string{
+		"SUPABASE_SERVICE_ROLE_KEY={{jwt}}",
+		"supabaseServiceRoleKey: \"{{jwt}}\"",
+	}, FP: []string{
+		"SUPABASE_SERVICE_ROLE_KEY=${SUPABASE_SERVICE_ROLE_KEY}",
+		"SUPABASE_ANON_KEY={{jwt}}",
+	}},
+	Rule{ID: "alibaba-access-key-id", Description: "Alibaba Cloud AccessKey ID (\"LTAI\"); with its secret it calls Alibaba Cloud APIs as the RAM user.", Regex: "\\b(LTAI[A-Za-z0-9]{12,20})\\b", Entropy: 3, Keywords: []string{
+		"ltai",
+	}, Name: "Alibaba Cloud AccessKey ID", EnvVar: "ALIBABA_CLOUD_ACCESS_KEY_ID", RotateURL: "https://ram.console.aliyun.com/manage/ak", RotateSteps: []string{
+		"In the RAM console create a new AccessKey pair, deploy it, then disable and delete the exposed one.",
+		"Prefer RAM roles and STS tokens.",
+		"Review ActionTrail for calls made with the key.",
+	}, TP: []string{
+		"ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI{{alnum:20}}",
+		"access_key_id = \"LTAI{{alnum:16}}\"",
+	}, FP: []string{
+		"ALIBABA_CLOUD_ACCESS_KEY_ID=LTAIxxxxxxxxxxxxxxxxxxxx",
+		"ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI{{alnum:6}}",
+	}},
+	Rule{ID: "alibaba-access-key-secret", Description: "Alibaba Cloud AccessKey secret (30 characters); it signs API requests as the RAM user.", Regex: "(?i:(?:alibaba|aliyun|alicloud|oss)[\\w.\\-]{0,30}secret[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9]{30})\\b", Entropy: 3.5, Keywords: []string{
+		"alibaba",
+		"aliyun",
+		"alicloud",
+		"oss_",
+	}, Name: "Alibaba Cloud AccessKey secret", EnvVar: "ALIBABA_CLOUD_ACCESS_KEY_SECRET", RotateURL: "https://ram.console.aliyun.com/manage/ak", RotateSteps: []string{
+		"Create a new AccessKey pair in the RAM console, deploy it, then delete the exposed one.",
+		"Review ActionTrail for calls made with the key.",
+	}, TP: []string{
+		"ALIBABA_CLOUD_ACCESS_KEY_SECRET={{alnum:30}}",
+		"aliyun_access_key_secret: \"{{alnum:30}}\"",
+	}, FP: []string{
+		"ALIBABA_CLOUD_ACCESS_KEY_SECRET=${ALIBABA_CLOUD_ACCESS_KEY_SECRET}",
+		"ALIBABA_CLOUD_ACCESS_KEY_SECRET = os.environ[\"ALIBABA_CLOUD_ACCESS_KEY_SECRET\"]",
+		"ALIBABA_CLOUD_ACCESS_KEY_SECRET={{alnum:12}}",
+	}},
+	Rule{ID: "tencent-cloud-secret-id", Description: "Tencent Cloud API SecretId (\"AKID\" and 32 characters); with its SecretKey it calls Tencent Cloud APIs.", Regex: "\\b(AKID[A-Za-z0-9]{32})\\b", Entropy: 3.5, Keywords: []string{
+		"akid",
+	}, Name: "Tencent Cloud SecretId", EnvVar: "TENCENTCLOUD_SECRET_ID", RotateURL: "https://console.cloud.tencent.com/cam/capi", RotateSteps: []string{
+		"In CAM > API Keys create a new key, deploy it, then disable and delete the exposed one.",
+		"Review CloudAudit for calls made with the key.",
+	}, TP: []string{
+		"TENCENTCLOUD_SECRET_ID=AKID{{alnum:32}}",
+		"cred = credential.Credential(\"AKID{{alnum:32}}\", secret_key)",
+	}, FP: []string{
+		"TENCENTCLOUD_SECRET_ID=AKID{{alnum:10}}",
+		"TENCENTCLOUD_SECRET_ID=${TENCENTCLOUD_SECRET_ID}",
+	}},
+	Rule{ID: "tencent-cloud-secret-key", Description: "Tencent Cloud API SecretKey (32 characters); it signs API requests.", Regex: "(?i:(?:tencent|qcloud)[\\w.\\-]{0,30}secret[_\\-.]?key[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9]{32})\\b", Entropy: 3.5, Keywords: []string{
+		"tencent",
+		"qcloud",
+	}, Name: "Tencent Cloud SecretKey", EnvVar: "TENCENTCLOUD_SECRET_KEY", RotateURL: "https://console.cloud.tencent.com/cam/capi", RotateSteps: []string{
+		"Create a new key in CAM > API Keys, deploy it, then delete the exposed one.",
+		"Review CloudAudit for calls made with the key.",
+	}, TP: []string{
+		"TENCENTCLOUD_SECRET_KEY={{alnum:32}}",
+		"tencent_secret_key: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"TENCENTCLOUD_SECRET_KEY=${TENCENTCLOUD_SECRET_KEY}",
+		"TENCENTCLOUD_SECRET_KEY = os.environ[\"TENCENTCLOUD_SECRET_KEY\"]",
+		"TENCENTCLOUD_SECRET_KEY={{alnum:10}}",
+	}},
+	Rule{ID: "yandex-cloud-api-key", Description: "Yandex Cloud service-account API key (\"AQVN\"); it calls Yandex Cloud APIs as the service account.", Regex: "\\b(AQVN[A-Za-z0-9_\\-]{35,38})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"aqvn",
+	}, Name: "Yandex Cloud API key", EnvVar: "YC_API_KEY", RotateURL: "https://yandex.cloud/en/docs/iam/operations/api-key/delete", RotateSteps: []string{
+		"Delete the API key of the service account (console or `yc iam api-key delete`).",
+		"Create a new key with a scope and expiry.",
+	}, TP: []string{
+		"YC_API_KEY=AQVN{{b64url:36}}",
+		"headers = {\"Authorization\": \"Api-Key AQVN{{alnum:36}}\"}",
+	}, FP: []string{
+		"YC_API_KEY=AQVN{{b64url:10}}",
+		"YC_API_KEY=${YC_API_KEY}",
+	}},
+	Rule{ID: "ibm-cloud-api-key", Description: "IBM Cloud IAM API key (44 characters); it obtains IAM tokens as the user or service ID.", Regex: "(?i:(?:ibm|ibmcloud|bluemix|ic)[\\w.\\-]{0,30}(?:api)?[_\\-.]?key[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9_\\-]{44})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"ibmcloud",
+		"ibm_",
+		"ibm-",
+		"bluemix",
+		"ic_api",
+	}, Name: "IBM Cloud API key", EnvVar: "IBMCLOUD_API_KEY", RotateURL: "https://cloud.ibm.com/iam/apikeys", RotateSteps: []string{
+		"Delete the key under Manage > Access (IAM) > API keys.",
+		"Create a new key (preferably for a service ID) and keep it in a secret store.",
+	}, TP: []string{
+		"IBMCLOUD_API_KEY={{b64url:44}}",
+		"ibm_api_key: \"{{alnum:44}}\"",
+	}, FP: []string{
+		"IBMCLOUD_API_KEY=${IBMCLOUD_API_KEY}",
+		"IBMCLOUD_API_KEY = os.environ[\"IBMCLOUD_API_KEY\"]",
+		"IBMCLOUD_API_KEY={{alnum:20}}",
+	}},
+	Rule{ID: "linode-api-token", Description: "Linode API personal access token (64 hex); it manages instances, volumes and DNS with its scopes.", Regex: "(?i:linode[\\w.\\-]{0,30}(?:token|key)[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([0-9a-f]{64})\\b", Entropy: 3, Keywords: []string{
+		"linode",
+	}, Name: "Linode (Akamai) personal access token", EnvVar: "LINODE_TOKEN", RotateURL: "https://cloud.linode.com/profile/tokens", RotateSteps: []string{
+		"Revoke the token under Profile > API Tokens.",
+		"Create a new token with only the scopes it needs and an expiry.",
+	}, TP: []string{
+		"LINODE_TOKEN={{hex:64}}",
+		"linode_api_token: \"{{hex:64}}\"",
+	}, FP: []string{
+		"LINODE_TOKEN=${LINODE_TOKEN}",
+		"LINODE_TOKEN = os.environ[\"LINODE_TOKEN\"]",
+		"LINODE_TOKEN={{hex:32}}",
+	}},
+	Rule{ID: "scaleway-secret-key", Description: "Scaleway API secret key (a UUID, with an SCW... access key); it manages resources in the organization with its IAM policies.", Regex: "(?i:(?:scw|scaleway)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b", Entropy: 3, Keywords: []string{
+		"scw_",
+		"scaleway",
+	}, Name: "Scaleway secret key", EnvVar: "SCW_SECRET_KEY", RotateURL: "https://console.scaleway.com/iam/api-keys", RotateSteps: []string{
+		"Delete the API key under IAM > API keys.",
+		"Create a new key bound to an application with a narrow policy.",
+	}, TP: []string{
+		"SCW_SECRET_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"scaleway_secret_key: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"SCW_SECRET_KEY=${SCW_SECRET_KEY}",
+		"SCW_SECRET_KEY = os.environ[\"SCW_SECRET_KEY\"]",
+		"SCW_DEFAULT_PROJECT_ID={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+	}},
+	Rule{ID: "hetzner-cloud-token", Description: "Hetzner Cloud API token (64 characters); it creates and deletes servers in the project.", Regex: "(?i:(?:hcloud|hetzner)[\\w.\\-]{0,30}(?:token|key)[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9]{64})\\b", Entropy: 3.5, Keywords: []string{
+		"hcloud",
+		"hetzner",
+	}, Name: "Hetzner Cloud API token", EnvVar: "HCLOUD_TOKEN", RotateURL: "https://console.hetzner.cloud/projects", RotateSteps: []string{
+		"In the project open Security > API tokens and delete the token.",
+		"Create a new token (read-only where possible).",
+	}, TP: []string{
+		"HCLOUD_TOKEN={{alnum:64}}",
+		"hetzner_api_token: \"{{alnum:64}}\"",
+	}, FP: []string{
+		"HCLOUD_TOKEN=${HCLOUD_TOKEN}",
+		"HCLOUD_TOKEN = os.environ[\"HCLOUD_TOKEN\"]",
+		"HCLOUD_TOKEN={{alnum:32}}",
+	}},
+	Rule{ID: "vultr-api-key", Description: "Vultr API key (36 upper-case characters); it manages instances, DNS and billing.", Regex: "(?i:vultr[\\w.\\-]{0,30}(?:key|token)[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Z0-9]{36})\\b", Entropy: 3.5, Keywords: []string{
+		"vultr",
+	}, Name: "Vultr API key", EnvVar: "VULTR_API_KEY", RotateURL: "https://my.vultr.com/settings/#settingsapi", RotateSteps: []string{
+		"Regenerate the key under Account > API.",
+		"Restrict API access to known IP ranges.",
+	}, TP: []string{
+		"VULTR_API_KEY={{upalnum:36}}",
+		"vultr_api_key: \"{{upalnum:36}}\"",
+	}, FP: []string{
+		"VULTR_API_KEY=${VULTR_API_KEY}",
+		"VULTR_API_KEY = os.environ[\"VULTR_API_KEY\"]",
+		"VULTR_API_KEY={{upalnum:20}}",
+	}},
+	Rule{ID: "backblaze-b2-application-key", Description: "Backblaze B2 application key (31 characters starting with \"K\"); with its key id it reads and writes buckets.", Regex: "(?i:(?:b2|backblaze)[\\w.\\-]{0,30}(?:application|app)?[_\\-.]?key[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?(K[0-9]{3}[A-Za-z0-9+/]{27})(?:[^A-Za-z0-9+/=]|$)", Entropy: 3.5, Keywords: []string{
+		"b2_app",
+		"b2_key",
+		"backblaze",
+	}, Name: "Backblaze B2 application key", EnvVar: "B2_APPLICATION_KEY", RotateURL: "https://secure.backblaze.com/app_keys.htm", RotateSteps: []string{
+		"Delete the key under App Keys.",
+		"Create a new key restricted to the buckets it needs.",
+	}, TP: []string{
+		"B2_APPLICATION_KEY=K00{{digits:1}}{{alnum:27}}",
+		"backblaze_app_key: \"K005{{alnum:27}}\"",
+	}, FP: []string{
+		"B2_APPLICATION_KEY=${B2_APPLICATION_KEY}",
+		"B2_APPLICATION_KEY = os.environ[\"B2_APPLICATION_KEY\"]",
+		"B2_APPLICATION_KEY_ID=00{{hex:23}}",
+	}},
+	Rule{ID: "cloudinary-url", Description: "CLOUDINARY_URL (cloudinary://<key>:<secret>@<cloud>); the secret signs uploads and admin API calls.", Regex: "(cloudinary://[0-9]{15}:[A-Za-z0-9_\\-]{27}@[A-Za-z0-9_\\-]+)", Entropy: 3, Keywords: []string{
+		"cloudinary://",
+	}, Name: "Cloudinary URL with API secret", EnvVar: "CLOUDINARY_URL", RotateURL: "https://console.cloudinary.com/settings/api-keys", RotateSteps: []string{
+		"Generate a new API key pair under Settings > API Keys.",
+		"Deploy it, then deactivate the exposed key.",
+	}, TP: []string{
+		"CLOUDINARY_URL=cloudinary://{{digits:15}}:{{b64url:27}}@acme",
+		"cloudinary_url: \"cloudinary://{{digits:15}}:{{alnum:27}}@demo-cloud\"",
+	}, FP: []string{
+		"CLOUDINARY_URL=cloudinary://<api_key>:<api_secret>@<cloud_name>",
+		"CLOUDINARY_URL=${CLOUDINARY_URL}",
+	}},
+	Rule{ID: "algolia-admin-api-key", Description: "Algolia admin or write API key (32 hex); it can change or delete your indices.", Regex: "(?i:algolia[\\w.\\-]{0,30}(?:admin|write|secret|private)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([0-9a-f]{32})\\b", Entropy: 3, Keywords: []string{
+		"algolia",
+	}, Name: "Algolia admin API key", EnvVar: "ALGOLIA_ADMIN_API_KEY", RotateURL: "https://dashboard.algolia.com/account/api-keys", RotateSteps: []string{
+		"Regenerate the admin key (or delete the write key) under Settings > API Keys.",
+		"Use search-only keys in browsers.",
+	}, TP: []string{
+		"ALGOLIA_ADMIN_API_KEY={{hex:32}}",
+		"algoliaWriteApiKey: \"{{hex:32}}\"",
+	}, FP: []string{
+		"ALGOLIA_SEARCH_API_KEY={{hex:32}}",
+		"ALGOLIA_ADMIN_API_KEY=${ALGOLIA_ADMIN_API_KEY}",
+	}},
+	Rule{ID: "mapbox-secret-token", Description: "Mapbox secret access token (\"sk.eyJ\"); it can change styles, tilesets and tokens in the account.", Regex: "\\b(sk\\.eyJ[A-Za-z0-9_\\-]{20,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"sk.eyj",
+	}, Name: "Mapbox secret access token", EnvVar: "MAPBOX_SECRET_TOKEN", RotateURL: "https://account.mapbox.com/access-tokens/", RotateSteps: []string{
+		"Delete the token under Account > Access tokens.",
+		"Create a new secret token with only the scopes it needs.",
+	}, TP: []string{
+		"MAPBOX_SECRET_TOKEN=sk.eyJ1Ijoi{{b64url:40}}.{{b64url:22}}",
+		"MAPBOX_DOWNLOADS_TOKEN=sk.eyJ1Ijoi{{alnum:50}}.{{b64url:22}}",
+	}, FP: []string{
+		"MAPBOX_PUBLIC_TOKEN=pk.eyJ1Ijoi{{b64url:40}}.{{b64url:22}}",
+		"MAPBOX_SECRET_TOKEN=${MAPBOX_SECRET_TOKEN}",
+	}},
+	Rule{ID: "azure-signalr-access-key", Description: "AccessKey in an Azure SignalR Service or Web PubSub connection string; it signs client tokens and sends messages to every connection.", Regex: "(?i:Endpoint=https://[a-z0-9\\-]+\\.(?:service\\.signalr\\.net|webpubsub\\.azure\\.com)[^;\\s\"']*;\\s*AccessKey=)([A-Za-z0-9+/]{43}=)", Entropy: 4, Keywords: []string{
+		"service.signalr.net",
+		"webpubsub.azure.com",
+	}, Name: "Azure SignalR / Web PubSub access key", EnvVar: "AZURE_SIGNALR_CONNECTION_STRING", RotateURL: "https://learn.microsoft.com/en-us/azure/azure-signalr/signalr-howto-key-rotation", RotateSteps: []string{
+		"Regenerate the access key (resource > Keys) after moving clients to the other key.",
+		"Prefer Microsoft Entra ID authentication.",
+	}, Validate: "base64", TP: []string{
+		"AZURE_SIGNALR_CONNECTION_STRING=\"Endpoint=https://acme-{{lower:6}}.service.signalr.net;AccessKey={{b64:43}}=;Version=1.0;\"",
+		"\"WebPubSub\": \"Endpoint=https://chat{{lowalnum:6}}.webpubsub.azure.com;AccessKey={{b64:43}}=;Version=1.0;\"",
+	}, FP: []string{
+		"AZURE_SIGNALR_CONNECTION_STRING=\"Endpoint=https://acme.service.signalr.net;AuthType=azure.msi;Version=1.0;\"",
+		"AZURE_SIGNALR_CONNECTION_STRING=\"Endpoint=https://acme.service.signalr.net;AccessKey=<key>;Version=1.0;\"",
+	}},
+	Rule{ID: "azure-communication-services-key", Description: "accesskey in an Azure Communication Services connection string; it sends email and SMS and issues user tokens for the resource.", Regex: "(?i:endpoint=https://[a-z0-9\\-]+\\.(?:[a-z]+\\.)?communication\\.azure\\.com/?;\\s*accesskey=)([A-Za-z0-9+/]{86}==)", Entropy: 4, Keywords: []string{
+		"communication.azure.com",
+	}, Name: "Azure Communication Services access key", EnvVar: "ACS_CONNECTION_STRING", RotateURL: "https://learn.microsoft.com/en-us/azure/communication-services/quickstarts/create-communication-resource", RotateSteps: []string{
+		"Regenerate the key (resource > Keys) after moving clients to the other key.",
+		"Prefer Microsoft Entra ID authentication.",
+	}, Validate: "base64", TP: []string{
+		"ACS_CONNECTION_STRING=\"endpoint=https://acme.unitedstates.communication.azure.com/;accesskey={{b64:86}}==\"",
+		"conn = \"endpoint=https://mail-{{lower:5}}.communication.azure.com/;accesskey={{b64:86}}==\"",
+	}, FP: []string{
+		"ACS_CONNECTION_STRING=\"endpoint=https://acme.communication.azure.com/;accesskey=${ACS_KEY}\"",
+		"ACS_ENDPOINT=https://acme.communication.azure.com/",
+	}},
+	Rule{ID: "azure-app-configuration-secret", Description: "Secret in an Azure App Configuration connection string; it reads (or writes) every setting in the store, often including other secrets.", Regex: "(?i:Endpoint=https://[a-z0-9\\-]+\\.azconfig\\.io;\\s*Id=[^;\\s]+;\\s*Secret=)([A-Za-z0-9+/]{43}=)", Entropy: 4, Keywords: []string{
+		"azconfig.io",
+	}, Name: "Azure App Configuration connection string secret", EnvVar: "APP_CONFIGURATION_CONNECTION_STRING", RotateURL: "https://learn.microsoft.com/en-us/azure/azure-app-configuration/howto-disable-access-key-authentication", RotateSteps: []string{
+		"Regenerate the access key (store > Access settings) after moving clients to the other key.",
+		"Prefer managed identities.",
+	}, Validate: "base64", TP: []string{
+		"APP_CONFIGURATION_CONNECTION_STRING=\"Endpoint=https://acme-{{lower:4}}.azconfig.io;Id={{b64url:4}}-l0-s0:{{alnum:20}};Secret={{b64:43}}=\"",
+		"\"AppConfig\": \"Endpoint=https://cfg{{lowalnum:6}}.azconfig.io;Id={{alnum:12}};Secret={{b64:43}}=\"",
+	}, FP: []string{
+		"APP_CONFIGURATION_CONNECTION_STRING=\"Endpoint=https://acme.azconfig.io;Id=abc;Secret=<secret>\"",
+		"APP_CONFIGURATION_ENDPOINT=https://acme.azconfig.io",
+	}},
+	Rule{ID: "azure-search-admin-key", Description: "Azure AI Search (Cognitive Search) admin API key (52 characters); it creates, changes and deletes indexes and documents.", Regex: "(?i:(?:azure[_\\-.]?search|search[_\\-.]?(?:service|admin|api))[\\w.\\-]{0,30}key[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9]{52})\\b", Entropy: 3.5, Keywords: []string{
+		"azure_search",
+		"azuresearch",
+		"azure-search",
+		"search_admin",
+		"search_service",
+		"search_api",
+		"searchadmin",
+		"searchservice",
+		"searchapi",
+	}, Name: "Azure AI Search admin key", EnvVar: "AZURE_SEARCH_ADMIN_KEY", RotateURL: "https://learn.microsoft.com/en-us/azure/search/search-security-api-keys", RotateSteps: []string{
+		"Regenerate the admin key (search service > Keys) after moving clients to the other key.",
+		"Use query keys for read-only clients and prefer role-based access.",
+	}, TP: []string{
+		"AZURE_SEARCH_ADMIN_KEY={{alnum:52}}",
+		"searchAdminKey: \"{{alnum:52}}\"",
+	}, FP: []string{
+		"AZURE_SEARCH_ADMIN_KEY=${AZURE_SEARCH_ADMIN_KEY}",
+		"AZURE_SEARCH_ADMIN_KEY = os.environ[\"AZURE_SEARCH_ADMIN_KEY\"]",
+		"AZURE_SEARCH_ADMIN_KEY={{alnum:32}}",
+	}},
+	Rule{ID: "gcp-hmac-secret", Description: "Secret of a Cloud Storage HMAC key (40 base64 characters, used with a GOOG1... access id); it reads and writes buckets through the S3-compatible API.", Regex: "(?i:secret[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9+/]{40})(?:[^A-Za-z0-9+/=]|$)", Entropy: 4, Keywords: []string{
+		"secret",
+	}, Name: "Google Cloud Storage HMAC secret", EnvVar: "GCS_HMAC_SECRET", RotateURL: "https://console.cloud.google.com/storage/settings;tab=interoperability", RotateSteps: []string{
+		"Deactivate and delete the HMAC key in Cloud Storage > Settings > Interoperability.",
+		"Create a new key for a service account with only the bucket roles it needs.",
+	}, Context: "\\bGOOG1[A-Z0-9]{56}\\b", ContextLines: 5, TP: []string{
+		"GCS_HMAC_ACCESS_ID=GOOG1{{upalnum:56}}\nGCS_HMAC_SECRET={{b64:40}}",
+		"aws_access_key_id = GOOG1E{{upalnum:55}}\naws_secret_access_key = {{b64:40}}",
+	}, FP: []string{
+		"GCS_HMAC_ACCESS_ID=GOOG1{{upalnum:56}}\nGCS_HMAC_SECRET=${GCS_HMAC_SECRET}",
+		"GCS_HMAC_SECRET={{b64:40}}",
+	}},
+	Rule{ID: "postmark-api-token", Description: "Postmark server or account API token (a UUID sent as X-Postmark-Server-Token / X-Postmark-Account-Token); it sends mail as your servers or manages the account.", Regex: "(?:(?i:(?:postmark)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)|(?i:postmark)[\\w.:>'\")(\\-]{0,40}\\(\\s*\\{?\\s*(?:\\w+\\s*[=:]\\s*)?[\"']([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})[\"'])", Entropy: 3, Keywords: []string{
 		"postmark",
 	}, Name: "Postmark API token", EnvVar: "POSTMARK_SERVER_TOKEN", RotateURL: "https://account.postmarkapp.com/servers", RotateSteps: []string{
 		"Open the server > API Tokens (or Account > API Tokens) and generate a new token.",
@@ -370,7 +1492,7 @@ var tableRules = []Rule{
 		"message_id = \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
 		"POSTMARK_SERVER_TOKEN=00000000-0000-0000-0000-000000000000",
 	}},
-	Rule{ID: "sparkpost-api-key", Description: "SparkPost (Bird) API key, 40 hex characters; it can send mail and read account data depending on its grants.", Regex: "(?:(?i:(?:sparkpost)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{40})\\b|(?i:sparkpost)[\\w.:>\\-]{0,40}\\(\\s*[\"']([0-9a-f]{40})[\"'])", Entropy: 3, Keywords: []string{
+	Rule{ID: "sparkpost-api-key", Description: "SparkPost (Bird) API key, 40 hex characters; it can send mail and read account data depending on its grants.", Regex: "(?:(?i:(?:sparkpost)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{40})\\b|(?i:sparkpost)[\\w.:>'\")(\\-]{0,40}\\(\\s*\\{?\\s*(?:\\w+\\s*[=:]\\s*)?[\"']([0-9a-f]{40})[\"'])", Entropy: 3, Keywords: []string{
 		"sparkpost",
 	}, Name: "SparkPost API key", EnvVar: "SPARKPOST_API_KEY", RotateURL: "https://app.sparkpost.com/account/api-keys", RotateSteps: []string{
 		"Create a new API key with only the grants it needs under Account > API Keys.",
@@ -406,7 +1528,7 @@ var tableRules = []Rule{
 		"Deploy it, then delete the exposed key.",
 	}, TP: []string{
 		"EMAIL_HOST_PASSWORD=xsmtpsib-{{hex:64}}-{{alnum:16}}",
-		"smtp_password: \"xsmtpsib-{{hex:64}}-{{alnum:16}}\"",
+		"BREVO_SMTP_KEY: \"xsmtpsib-{{hex:64}}-{{alnum:16}}\"",
 	}, FP: []string{
 		"EMAIL_HOST_PASSWORD=xsmtpsib-{{hex:60}}-{{alnum:16}}",
 		"BREVO_SMTP_KEY=${BREVO_SMTP_KEY}",
@@ -433,7 +1555,7 @@ var tableRules = []Rule{
 		"MAILCHIMP_API_KEY={{hex:24}}-us6",
 		"MAILCHIMP_API_KEY=${MAILCHIMP_API_KEY}",
 	}},
-	Rule{ID: "mandrill-api-key", Description: "Mailchimp Transactional (Mandrill) API key; it sends transactional mail as your domains.", Regex: "(?:(?i:(?:mandrill|mailchimp_transactional|mailchimptransactional)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?((?:md-)?[A-Za-z0-9_\\-]{22})(?:[^A-Za-z0-9_\\-]|$)|(?i:mandrill|mailchimp_transactional|mailchimptransactional)[\\w.:>\\-]{0,40}\\(\\s*[\"']((?:md-)?[A-Za-z0-9_\\-]{22})[\"'])", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "mandrill-api-key", Description: "Mailchimp Transactional (Mandrill) API key; it sends transactional mail as your domains.", Regex: "(?:(?i:(?:mandrill|mailchimp_transactional|mailchimptransactional)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?((?:md-)?[A-Za-z0-9_\\-]{22})(?:[^A-Za-z0-9_\\-]|$)|(?i:mandrill|mailchimp_transactional|mailchimptransactional)[\\w.:>'\")(\\-]{0,40}\\(\\s*\\{?\\s*(?:\\w+\\s*[=:]\\s*)?[\"']((?:md-)?[A-Za-z0-9_\\-]{22})[\"'])", Entropy: 3.5, Keywords: []string{
 		"mandrill",
 		"mailchimp_transactional",
 		"mailchimptransactional",
@@ -475,7 +1597,7 @@ var tableRules = []Rule{
 		"RESEND_API_KEY=re_{{alnum:8}}_{{alnum:10}}",
 		"RESEND_API_KEY=${RESEND_API_KEY}",
 	}},
-	Rule{ID: "mailtrap-api-token", Description: "Mailtrap API token (32 hex); it sends mail through Mailtrap and reads captured test inboxes.", Regex: "(?:(?i:(?:mailtrap)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{32})\\b|(?i:mailtrap)[\\w.:>\\-]{0,40}\\(\\s*[\"']([0-9a-f]{32})[\"'])", Entropy: 3, Keywords: []string{
+	Rule{ID: "mailtrap-api-token", Description: "Mailtrap API token (32 hex); it sends mail through Mailtrap and reads captured test inboxes.", Regex: "(?:(?i:(?:mailtrap)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{32})\\b|(?i:mailtrap)[\\w.:>'\")(\\-]{0,40}\\(\\s*\\{?\\s*(?:\\w+\\s*[=:]\\s*)?[\"']([0-9a-f]{32})[\"'])", Entropy: 3, Keywords: []string{
 		"mailtrap",
 	}, Name: "Mailtrap API token", EnvVar: "MAILTRAP_API_TOKEN", RotateURL: "https://mailtrap.io/api-tokens", RotateSteps: []string{
 		"Create a new token under Settings > API Tokens.",
@@ -501,13 +1623,15 @@ var tableRules = []Rule{
 		"SMTP2GO_API_KEY=api-{{HEX:16}}",
 		"SMTP2GO_API_KEY=${SMTP2GO_API_KEY}",
 	}},
-	Rule{ID: "twilio-auth-token", Description: "Twilio account auth token (32 hex); with the account SID it has full control of the Twilio account.", Regex: "(?i:(?:twilio)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{32})\\b", Entropy: 3, Keywords: []string{
+	Rule{ID: "twilio-auth-token", Description: "Twilio account auth token (32 hex); with the account SID it has full control of the Twilio account.", Regex: "(?:(?i:(?:twilio)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{32})\\b|(?i:auth_?token)[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([0-9a-f]{32})\\b)", Entropy: 3, Keywords: []string{
 		"twilio",
+		"auth_token",
+		"authtoken",
 	}, Name: "Twilio auth token", EnvVar: "TWILIO_AUTH_TOKEN", RotateURL: "https://console.twilio.com/us1/account/keys-credentials/api-keys", RotateSteps: []string{
 		"Request a secondary auth token in the Console (Account > API keys & tokens), deploy it, then promote it.",
 		"Prefer API keys (SK...) over the auth token for applications.",
 		"Review usage and the Monitor logs for calls or messages you did not make.",
-	}, TP: []string{
+	}, Context: "(?i)twilio", ContextLines: 5, TP: []string{
 		"TWILIO_AUTH_TOKEN={{hex:32}}",
 		"twilio:\n  auth_token: \"{{hex:32}}\"",
 	}, FP: []string{
@@ -557,7 +1681,7 @@ var tableRules = []Rule{
 		"PLIVO_AUTH_TOKEN = os.environ[\"PLIVO_AUTH_TOKEN\"]",
 		"PLIVO_AUTH_ID=MA{{upalnum:18}}",
 	}},
-	Rule{ID: "messagebird-access-key", Description: "MessageBird REST API access key (25 characters); it sends SMS and voice messages billed to you.", Regex: "(?:(?i:(?:messagebird|message_bird)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?((?:live_|test_)?[A-Za-z0-9]{25})\\b|(?i:messagebird)[\\w.:>\\-]{0,40}\\(\\s*[\"']((?:live_|test_)?[A-Za-z0-9]{25})[\"'])", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "messagebird-access-key", Description: "MessageBird REST API access key (25 characters); it sends SMS and voice messages billed to you.", Regex: "(?:(?i:(?:messagebird|message_bird)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?((?:live_|test_)?[A-Za-z0-9]{25})\\b|(?i:messagebird)[\\w.:>'\")(\\-]{0,40}\\(\\s*\\{?\\s*(?:\\w+\\s*[=:]\\s*)?[\"']((?:live_|test_)?[A-Za-z0-9]{25})[\"'])", Entropy: 3.5, Keywords: []string{
 		"messagebird",
 		"message_bird",
 	}, Name: "MessageBird (Bird) access key", EnvVar: "MESSAGEBIRD_ACCESS_KEY", RotateURL: "https://dashboard.messagebird.com/en/developers/access", RotateSteps: []string{
@@ -730,6 +1854,7 @@ var tableRules = []Rule{
 	}},
 	Rule{ID: "sendbird-api-token", Description: "Sendbird master or secondary API token (40 hex); it has full access to the chat application.", Regex: "(?:(?i:(?:sendbird)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{40})\\b|(?i:api-token)[\"']?\\s*:\\s*[\"']?([0-9a-f]{40})\\b)", Entropy: 3, Keywords: []string{
 		"sendbird",
+		"api-token",
 	}, Name: "Sendbird API token", EnvVar: "SENDBIRD_API_TOKEN", RotateURL: "https://dashboard.sendbird.com/", RotateSteps: []string{
 		"In the dashboard open Settings > Application > General and add a secondary token.",
 		"Deploy it, then revoke the exposed token.",
@@ -847,6 +1972,381 @@ var tableRules = []Rule{
 		"CUSTOMERIO_APP_API_KEY=${CUSTOMERIO_APP_API_KEY}",
 		"CUSTOMERIO_APP_API_KEY = os.environ[\"CUSTOMERIO_APP_API_KEY\"]",
 		"CUSTOMERIO_SITE_ID={{hex:12}}",
+	}},
+	Rule{ID: "square-access-token", Description: "Square production or sandbox access token (\"EAAA\" and 60 characters); it takes payments, refunds and reads customer data.", Regex: "(?i:square)[^\\n]{0,80}?(?:^|[^A-Za-z0-9_\\-])(EAAA[A-Za-z0-9_\\-]{60})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"square",
+	}, Name: "Square access token", EnvVar: "SQUARE_ACCESS_TOKEN", RotateURL: "https://developer.squareup.com/apps", RotateSteps: []string{
+		"In the Developer Console open the application > Credentials and replace the access token.",
+		"Deploy the new token, then review Payments and Refunds for activity you did not initiate.",
+	}, TP: []string{
+		"SQUARE_ACCESS_TOKEN=EAAA{{b64url:60}}",
+		"client = Square::Client.new(access_token: \"EAAA{{alnum:60}}\", environment: \"production\")  # square",
+	}, FP: []string{
+		"SQUARE_ACCESS_TOKEN=EAAA{{b64url:20}}",
+		"image = \"EAAA{{b64url:60}}\"",
+	}},
+	Rule{ID: "square-oauth-secret", Description: "Square OAuth application secret (\"sq0csp-\"); it exchanges authorization codes for merchants' access tokens.", Regex: "\\b(sq0csp-[A-Za-z0-9_\\-]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"sq0csp-",
+	}, Name: "Square OAuth application secret", EnvVar: "SQUARE_APPLICATION_SECRET", RotateURL: "https://developer.squareup.com/apps", RotateSteps: []string{
+		"In the Developer Console open the application > OAuth and replace the application secret.",
+		"Deploy it to the service that runs the OAuth flow.",
+	}, TP: []string{
+		"SQUARE_APPLICATION_SECRET=sq0csp-{{b64url:43}}",
+		"square_oauth_secret: \"sq0csp-{{alnum:43}}\"",
+	}, FP: []string{
+		"SQUARE_APPLICATION_SECRET=sq0csp-{{b64url:10}}",
+		"SQUARE_APPLICATION_SECRET=sq0csp-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	}},
+	Rule{ID: "square-legacy-access-token", Description: "Square legacy personal access token (\"sq0atp-\"); it takes payments as the merchant.", Regex: "\\b(sq0atp-[A-Za-z0-9_\\-]{22})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"sq0atp-",
+	}, Name: "Square legacy access token", EnvVar: "SQUARE_ACCESS_TOKEN", RotateURL: "https://developer.squareup.com/apps", RotateSteps: []string{
+		"Replace the access token in the Developer Console (application > Credentials).",
+		"Review Payments for activity you did not initiate.",
+	}, TP: []string{
+		"SQUARE_ACCESS_TOKEN=sq0atp-{{b64url:22}}",
+		"square_token = 'sq0atp-{{alnum:22}}'",
+	}, FP: []string{
+		"SQUARE_ACCESS_TOKEN=sq0atp-{{b64url:8}}",
+		"SQUARE_ACCESS_TOKEN=${SQUARE_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "paypal-client-secret", Description: "PayPal REST API client secret (80 characters); with the client id it obtains access tokens that move money.", Regex: "(?i:paypal[\\w.\\-]{0,30}secret[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9_\\-]{80})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"paypal",
+	}, Name: "PayPal REST client secret", EnvVar: "PAYPAL_CLIENT_SECRET", RotateURL: "https://developer.paypal.com/dashboard/applications", RotateSteps: []string{
+		"In the Developer Dashboard open the app and generate a new secret, then disable the exposed one.",
+		"Review Activity for transactions you did not initiate.",
+	}, TP: []string{
+		"PAYPAL_CLIENT_SECRET={{b64url:80}}",
+		"paypalClientSecret: \"{{b64url:80}}\"",
+	}, FP: []string{
+		"PAYPAL_CLIENT_SECRET=${PAYPAL_CLIENT_SECRET}",
+		"PAYPAL_CLIENT_SECRET = os.environ[\"PAYPAL_CLIENT_SECRET\"]",
+		"PAYPAL_CLIENT_ID=A{{b64url:79}}",
+	}},
+	Rule{ID: "paypal-access-token", Description: "PayPal OAuth access token (\"A21AA\"); it calls the REST API as the app until it expires.", Regex: "\\b(A21AA[A-Za-z0-9_\\-]{80,120})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"a21aa",
+	}, Name: "PayPal OAuth access token", EnvVar: "PAYPAL_ACCESS_TOKEN", RotateURL: "https://developer.paypal.com/dashboard/applications", RotateSteps: []string{
+		"Rotate the app's client secret so no new tokens are minted; the token expires within hours.",
+		"Fetch tokens at run time instead of storing them.",
+	}, TP: []string{
+		"Authorization: Bearer A21AA{{b64url:92}}",
+		"PAYPAL_ACCESS_TOKEN=A21AA{{alnum:92}}",
+	}, FP: []string{
+		"PAYPAL_ACCESS_TOKEN=A21AA{{b64url:20}}",
+		"PAYPAL_ACCESS_TOKEN=${PAYPAL_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "braintree-access-token", Description: "Braintree (PayPal) access token (\"access_token$production$...\"); it processes payments for the merchant.", Regex: "(access_token\\$(?:production|sandbox)\\$[0-9a-z]{16}\\$[0-9a-f]{32})", Entropy: 3, Keywords: []string{
+		"access_token$production$",
+		"access_token$sandbox$",
+	}, Name: "Braintree access token", EnvVar: "BRAINTREE_ACCESS_TOKEN", RotateURL: "https://developer.paypal.com/braintree/articles/control-panel/important-gateway-credentials", RotateSteps: []string{
+		"Revoke the token in the Braintree Control Panel (or PayPal developer dashboard) and create a new one.",
+		"Review transactions for activity you did not initiate.",
+	}, TP: []string{
+		"BRAINTREE_ACCESS_TOKEN=access_token$production${{lowalnum:16}}${{hex:32}}",
+		"gateway = braintree.BraintreeGateway(access_token='access_token$sandbox${{lowalnum:16}}${{hex:32}}')",
+	}, FP: []string{
+		"BRAINTREE_ACCESS_TOKEN=access_token$production$<merchant>$<token>",
+		"BRAINTREE_ACCESS_TOKEN=${BRAINTREE_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "braintree-private-key", Description: "Braintree API private key (32 hex, with a merchant id and public key); it processes payments and refunds.", Regex: "(?i:braintree[\\w.\\-]{0,30}private[_\\-.]?key[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([0-9a-f]{32})\\b", Entropy: 3, Keywords: []string{
+		"braintree",
+	}, Name: "Braintree private key", EnvVar: "BRAINTREE_PRIVATE_KEY", RotateURL: "https://developer.paypal.com/braintree/articles/control-panel/important-gateway-credentials", RotateSteps: []string{
+		"In the Control Panel (Settings > API) generate a new API key pair and delete the exposed one.",
+		"Review transactions for activity you did not initiate.",
+	}, TP: []string{
+		"BRAINTREE_PRIVATE_KEY={{hex:32}}",
+		"braintree_private_key: \"{{hex:32}}\"",
+	}, FP: []string{
+		"BRAINTREE_PRIVATE_KEY=${BRAINTREE_PRIVATE_KEY}",
+		"BRAINTREE_PRIVATE_KEY = os.environ[\"BRAINTREE_PRIVATE_KEY\"]",
+		"BRAINTREE_PUBLIC_KEY={{lowalnum:16}}",
+	}},
+	Rule{ID: "adyen-api-key", Description: "Adyen API credential key (\"AQE...\"); it authorizes payments, payouts and management calls for the merchant account.", Regex: "\\b(AQE[A-Za-z0-9+/=_.\\-]{90,300})(?:[^A-Za-z0-9+/=_.\\-]|$)", Entropy: 4, Keywords: []string{
+		"adyen",
+	}, Name: "Adyen API key", EnvVar: "ADYEN_API_KEY", RotateURL: "https://docs.adyen.com/development-resources/api-credentials/", RotateSteps: []string{
+		"In the Customer Area open Developers > API credentials, generate a new API key and revoke the exposed one.",
+		"Review transactions and payouts for activity you did not initiate.",
+	}, TP: []string{
+		"ADYEN_API_KEY=AQE{{b64url:60}}.{{b64url:40}}-{{b64url:30}}",
+		"client.xApiKey = \"AQE{{alnum:130}}\"  // adyen",
+	}, FP: []string{
+		"ADYEN_API_KEY=AQE{{alnum:20}}",
+		"ADYEN_API_KEY=${ADYEN_API_KEY}",
+	}},
+	Rule{ID: "adyen-hmac-key", Description: "Adyen webhook HMAC key (64 hex); anyone holding it can forge payment notifications that your app trusts.", Regex: "(?i:adyen[\\w.\\-]{0,30}hmac[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([0-9A-Fa-f]{64})\\b", Entropy: 3, Keywords: []string{
+		"adyen",
+	}, Name: "Adyen webhook HMAC key", EnvVar: "ADYEN_HMAC_KEY", RotateURL: "https://docs.adyen.com/development-resources/webhooks/verify-hmac-signatures/", RotateSteps: []string{
+		"In the Customer Area open the webhook and generate a new HMAC key.",
+		"Deploy it to the service that verifies webhooks.",
+	}, TP: []string{
+		"ADYEN_HMAC_KEY={{HEX:64}}",
+		"adyenHmacKey: \"{{HEX:64}}\"",
+	}, FP: []string{
+		"ADYEN_HMAC_KEY=${ADYEN_HMAC_KEY}",
+		"ADYEN_HMAC_KEY = os.environ[\"ADYEN_HMAC_KEY\"]",
+		"ADYEN_HMAC_KEY={{HEX:32}}",
+	}},
+	Rule{ID: "shopify-access-token", Description: "Shopify Admin API access token (\"shpat_\" and 32 hex); it reads and writes the store's orders, customers and products.", Regex: "\\b(shpat_[0-9a-fA-F]{32})\\b", Entropy: 3, Keywords: []string{
+		"shpat_",
+	}, Name: "Shopify Admin API access token", EnvVar: "SHOPIFY_ACCESS_TOKEN", RotateURL: "https://help.shopify.com/en/manual/apps/app-types/custom-apps", RotateSteps: []string{
+		"Rotate it: in the Shopify admin (Apps > Develop apps) or the Partner Dashboard, reinstall the app or roll the secret to issue a new credential.",
+		"Deploy the new value and review the store's activity log.",
+	}, TP: []string{
+		"SHOPIFY_ACCESS_TOKEN=shpat_{{hex:32}}",
+		"session = shopify.Session(\"acme.myshopify.com\", \"2024-01\", \"shpat_{{hex:32}}\")",
+	}, FP: []string{
+		"SHOPIFY_ACCESS_TOKEN=shpat_{{hex:20}}",
+		"SHOPIFY_ACCESS_TOKEN=shpat_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	}},
+	Rule{ID: "shopify-custom-app-token", Description: "Shopify custom app access token (\"shpca_\" and 32 hex); it calls the Admin API with the custom app's scopes.", Regex: "\\b(shpca_[0-9a-fA-F]{32})\\b", Entropy: 3, Keywords: []string{
+		"shpca_",
+	}, Name: "Shopify custom app access token", EnvVar: "SHOPIFY_ACCESS_TOKEN", RotateURL: "https://help.shopify.com/en/manual/apps/app-types/custom-apps", RotateSteps: []string{
+		"Rotate it: in the Shopify admin (Apps > Develop apps) or the Partner Dashboard, reinstall the app or roll the secret to issue a new credential.",
+		"Deploy the new value and review the store's activity log.",
+	}, TP: []string{
+		"SHOPIFY_ACCESS_TOKEN=shpca_{{hex:32}}",
+		"session = shopify.Session(\"acme.myshopify.com\", \"2024-01\", \"shpca_{{hex:32}}\")",
+	}, FP: []string{
+		"SHOPIFY_ACCESS_TOKEN=shpca_{{hex:20}}",
+		"SHOPIFY_ACCESS_TOKEN=shpca_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	}},
+	Rule{ID: "shopify-private-app-password", Description: "Shopify private app password (\"shppa_\" and 32 hex); it calls the Admin API with the private app's permissions.", Regex: "\\b(shppa_[0-9a-fA-F]{32})\\b", Entropy: 3, Keywords: []string{
+		"shppa_",
+	}, Name: "Shopify private app password", EnvVar: "SHOPIFY_API_PASSWORD", RotateURL: "https://help.shopify.com/en/manual/apps/app-types/custom-apps", RotateSteps: []string{
+		"Rotate it: in the Shopify admin (Apps > Develop apps) or the Partner Dashboard, reinstall the app or roll the secret to issue a new credential.",
+		"Deploy the new value and review the store's activity log.",
+	}, TP: []string{
+		"SHOPIFY_API_PASSWORD=shppa_{{hex:32}}",
+		"session = shopify.Session(\"acme.myshopify.com\", \"2024-01\", \"shppa_{{hex:32}}\")",
+	}, FP: []string{
+		"SHOPIFY_API_PASSWORD=shppa_{{hex:20}}",
+		"SHOPIFY_API_PASSWORD=shppa_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	}},
+	Rule{ID: "shopify-shared-secret", Description: "Shopify app shared secret (\"shpss_\" and 32 hex); it signs webhooks and OAuth exchanges, so it can forge both.", Regex: "\\b(shpss_[0-9a-fA-F]{32})\\b", Entropy: 3, Keywords: []string{
+		"shpss_",
+	}, Name: "Shopify app shared secret", EnvVar: "SHOPIFY_API_SECRET", RotateURL: "https://help.shopify.com/en/manual/apps/app-types/custom-apps", RotateSteps: []string{
+		"Rotate it: in the Shopify admin (Apps > Develop apps) or the Partner Dashboard, reinstall the app or roll the secret to issue a new credential.",
+		"Deploy the new value and review the store's activity log.",
+	}, TP: []string{
+		"SHOPIFY_API_SECRET=shpss_{{hex:32}}",
+		"session = shopify.Session(\"acme.myshopify.com\", \"2024-01\", \"shpss_{{hex:32}}\")",
+	}, FP: []string{
+		"SHOPIFY_API_SECRET=shpss_{{hex:20}}",
+		"SHOPIFY_API_SECRET=shpss_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	}},
+	Rule{ID: "razorpay-key-secret", Description: "Razorpay API key secret (24 characters, with an rzp_live_/rzp_test_ key id); it captures payments and issues refunds.", Regex: "(?:(?i:razorpay[\\w.\\-]{0,30}secret[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9]{24})\\b|rzp_(?:live|test)_[A-Za-z0-9]{14}[\"']?\\s*(?:,|:)\\s*[\"']?([A-Za-z0-9]{24})\\b)", Entropy: 3.5, Keywords: []string{
+		"razorpay",
+		"rzp_live_",
+		"rzp_test_",
+	}, Name: "Razorpay key secret", EnvVar: "RAZORPAY_KEY_SECRET", RotateURL: "https://dashboard.razorpay.com/app/website-app-settings/api-keys", RotateSteps: []string{
+		"Regenerate the API key under Account & Settings > API Keys.",
+		"Deploy it and review payments and refunds for activity you did not initiate.",
+	}, TP: []string{
+		"RAZORPAY_KEY_SECRET={{alnum:24}}",
+		"client = razorpay.Client(auth=(\"rzp_live_{{alnum:14}}\", \"{{alnum:24}}\"))",
+	}, FP: []string{
+		"RAZORPAY_KEY_SECRET=${RAZORPAY_KEY_SECRET}",
+		"RAZORPAY_KEY_SECRET = os.environ[\"RAZORPAY_KEY_SECRET\"]",
+		"RAZORPAY_KEY_ID=rzp_live_{{alnum:14}}",
+	}},
+	Rule{ID: "paystack-secret-key", Description: "Paystack secret key (\"sk_live_\"/\"sk_test_\" and 40 hex); it charges customers and initiates transfers.", Regex: "\\b(sk_(?:live|test)_[0-9a-f]{40})\\b", Entropy: 3, Keywords: []string{
+		"paystack",
+		"sk_live_",
+		"sk_test_",
+	}, Name: "Paystack secret key", EnvVar: "PAYSTACK_SECRET_KEY", RotateURL: "https://dashboard.paystack.com/#/settings/developers", RotateSteps: []string{
+		"Generate new API keys under Settings > API Keys & Webhooks.",
+		"Deploy it and review transactions and transfers.",
+	}, Context: "(?i)paystack", ContextLines: 5, TP: []string{
+		"PAYSTACK_SECRET_KEY=sk_live_{{hex:40}}",
+		"const paystack = require('paystack')('sk_live_{{hex:40}}');",
+	}, FP: []string{
+		"PAYSTACK_SECRET_KEY=sk_live_{{hex:20}}",
+		"PAYSTACK_PUBLIC_KEY=pk_live_{{hex:40}}",
+	}},
+	Rule{ID: "flutterwave-secret-key", Description: "Flutterwave secret key (\"FLWSECK-\" or \"FLWSECK_TEST-\", 32 hex, \"-X\"); it charges customers and makes transfers.", Regex: "\\b(FLWSECK(?:_TEST)?-[0-9a-f]{32}-X)\\b", Entropy: 3, Keywords: []string{
+		"flwseck",
+	}, Name: "Flutterwave secret key", EnvVar: "FLW_SECRET_KEY", RotateURL: "https://app.flutterwave.com/dashboard/settings/apis/live", RotateSteps: []string{
+		"Generate new API keys under Settings > API Keys.",
+		"Deploy it and review transactions and transfers.",
+	}, TP: []string{
+		"FLW_SECRET_KEY=FLWSECK-{{hex:32}}-X",
+		"flw = Rave(\"FLWPUBK-{{hex:32}}-X\", \"FLWSECK_TEST-{{hex:32}}-X\")",
+	}, FP: []string{
+		"FLW_PUBLIC_KEY=FLWPUBK-{{hex:32}}-X",
+		"FLW_SECRET_KEY=FLWSECK-{{hex:16}}-X",
+	}},
+	Rule{ID: "flutterwave-encryption-key", Description: "Flutterwave encryption key (\"FLWSECK_TEST\" and 12 hex, or 24 hex next to its name); it encrypts card charge payloads.", Regex: "(?:\\b(FLWSECK_TEST[0-9a-f]{12})\\b|(?i:(?:flw|flutterwave)[\\w.\\-]{0,30}encryption[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([0-9a-f]{24})\\b)", Entropy: 3, Keywords: []string{
+		"flwseck_test",
+		"flutterwave",
+		"flw_",
+	}, Name: "Flutterwave encryption key", EnvVar: "FLW_ENCRYPTION_KEY", RotateURL: "https://app.flutterwave.com/dashboard/settings/apis/live", RotateSteps: []string{
+		"Generate new API keys under Settings > API Keys (the encryption key changes with them).",
+		"Deploy the new keys.",
+	}, TP: []string{
+		"FLW_ENCRYPTION_KEY=FLWSECK_TEST{{hex:12}}",
+		"flutterwave_encryption_key: \"{{hex:24}}\"",
+	}, FP: []string{
+		"FLW_ENCRYPTION_KEY=${FLW_ENCRYPTION_KEY}",
+		"FLW_ENCRYPTION_KEY = os.environ[\"FLW_ENCRYPTION_KEY\"]",
+		"FLW_ENCRYPTION_KEY=FLWSECK_TEST{{hex:6}}",
+	}},
+	Rule{ID: "coinbase-api-secret", Description: "Coinbase (CDP / Advanced Trade) API key secret; it trades and moves funds with the key's permissions.", Regex: "(?i:coinbase[\\w.\\-]{0,30}(?:secret|private)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9+/]{86}==|[A-Za-z0-9]{32})(?:[^A-Za-z0-9+/=]|$)", Entropy: 3.5, Keywords: []string{
+		"coinbase",
+	}, Name: "Coinbase API key secret", EnvVar: "COINBASE_API_SECRET", RotateURL: "https://portal.cdp.coinbase.com/projects/api-keys", RotateSteps: []string{
+		"Delete the API key in the Coinbase Developer Platform (or Settings > API) and create a new one.",
+		"Restrict the new key's permissions and IP allowlist, and review account activity.",
+	}, TP: []string{
+		"COINBASE_API_SECRET={{b64:86}}==",
+		"coinbase_api_secret: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"COINBASE_API_SECRET=${COINBASE_API_SECRET}",
+		"COINBASE_API_SECRET = os.environ[\"COINBASE_API_SECRET\"]",
+		"COINBASE_API_KEY_NAME=organizations/{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+	}},
+	Rule{ID: "plaid-access-token", Description: "Plaid Item access token (\"access-production-\" / \"access-development-\" / \"access-sandbox-\" and a UUID); with the client credentials it reads the user's bank data.", Regex: "\\b(access-(?:production|development|sandbox)-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b", Entropy: 3, Keywords: []string{
+		"access-production-",
+		"access-development-",
+		"access-sandbox-",
+	}, Name: "Plaid access token", EnvVar: "PLAID_ACCESS_TOKEN", RotateURL: "https://plaid.com/docs/api/items/#itemremove", RotateSteps: []string{
+		"Call /item/remove for the Item (or rotate it with /item/access_token/invalidate).",
+		"Store access tokens encrypted in your database, not in code.",
+	}, TP: []string{
+		"PLAID_ACCESS_TOKEN=access-production-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"client.accounts_get(AccountsGetRequest(access_token=\"access-sandbox-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"))",
+	}, FP: []string{
+		"PLAID_ACCESS_TOKEN=access-production-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+		"PLAID_ACCESS_TOKEN=${PLAID_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "plaid-secret", Description: "Plaid API secret (30 hex, with a client id); it exchanges tokens and reads linked bank data.", Regex: "(?i:plaid[\\w.\\-]{0,30}secret[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([0-9a-f]{30})\\b", Entropy: 3, Keywords: []string{
+		"plaid",
+	}, Name: "Plaid secret", EnvVar: "PLAID_SECRET", RotateURL: "https://dashboard.plaid.com/developers/keys", RotateSteps: []string{
+		"Rotate the secret under Developers > Keys.",
+		"Deploy the new secret, then delete the old one.",
+	}, TP: []string{
+		"PLAID_SECRET={{hex:30}}",
+		"plaid_secret: \"{{hex:30}}\"",
+	}, FP: []string{
+		"PLAID_SECRET=${PLAID_SECRET}",
+		"PLAID_SECRET = os.environ[\"PLAID_SECRET\"]",
+		"PLAID_CLIENT_ID={{hex:24}}",
+	}},
+	Rule{ID: "gocardless-access-token", Description: "GoCardless API access token (\"live_\" or \"sandbox_\" and 40 characters); it creates mandates and collects payments.", Regex: "\\b((?:live|sandbox)_[A-Za-z0-9_\\-]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"gocardless",
+	}, Name: "GoCardless access token", EnvVar: "GOCARDLESS_ACCESS_TOKEN", RotateURL: "https://manage.gocardless.com/developers/access-tokens", RotateSteps: []string{
+		"Revoke the token under Developers > Access tokens and create a new one.",
+		"Review payments and mandates for activity you did not initiate.",
+	}, Context: "(?i)gocardless", ContextLines: 5, TP: []string{
+		"GOCARDLESS_ACCESS_TOKEN=live_{{b64url:40}}",
+		"client = gocardless_pro.Client(access_token=\"live_{{alnum:40}}\", environment=\"live\")",
+	}, FP: []string{
+		"GOCARDLESS_ACCESS_TOKEN=live_{{b64url:10}}",
+		"GOCARDLESS_ACCESS_TOKEN=${GOCARDLESS_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "mollie-api-key", Description: "Mollie API key (\"live_\"/\"test_\" and 30 characters) or organization access token (\"access_\"); it creates payments and refunds.", Regex: "\\b((?:live|test)_[A-Za-z0-9]{30}|access_[A-Za-z0-9]{40})\\b", Entropy: 3.5, Keywords: []string{
+		"mollie",
+	}, Name: "Mollie API key", EnvVar: "MOLLIE_API_KEY", RotateURL: "https://my.mollie.com/dashboard/developers/api-keys", RotateSteps: []string{
+		"Reset the API key under Developers > API keys (or revoke the organization access token).",
+		"Deploy it and review payments and refunds.",
+	}, Context: "(?i)mollie", ContextLines: 5, TP: []string{
+		"MOLLIE_API_KEY=live_{{alnum:30}}",
+		"$mollie->setApiKey(\"live_{{alnum:30}}\"); // mollie",
+	}, FP: []string{
+		"MOLLIE_API_KEY=live_{{alnum:10}}",
+		"MOLLIE_API_KEY=${MOLLIE_API_KEY}",
+	}},
+	Rule{ID: "checkout-secret-key", Description: "Checkout.com secret API key (\"sk_sbox_\" / \"sk_\" new format, or legacy \"sk_test_<uuid>\"); it processes payments and refunds.", Regex: "(?:\\b(sk_sbox_[a-z2-7]{26}[a-z2-7#]?)(?:[^A-Za-z0-9_\\-]|$)|(?i:checkout[\\w.\\-]{0,30}secret[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?(sk_(?:test_)?(?:[a-z2-7]{26}[a-z2-7#]?|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}))(?:[^A-Za-z0-9_\\-]|$))", Entropy: 3, Keywords: []string{
+		"sk_sbox_",
+		"checkout",
+	}, Name: "Checkout.com secret key", EnvVar: "CKO_SECRET_KEY", RotateURL: "https://dashboard.checkout.com/developers/keys", RotateSteps: []string{
+		"In the Dashboard open Developers > Keys, create a new secret key and delete the exposed one.",
+		"Review payments for activity you did not initiate.",
+	}, TP: []string{
+		"CKO_SECRET_KEY=sk_sbox_{{lower:26}}",
+		"CHECKOUT_SECRET_KEY=sk_test_{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+	}, FP: []string{
+		"CKO_PUBLIC_KEY=pk_sbox_{{lower:26}}",
+		"CKO_SECRET_KEY=sk_sbox_{{lower:8}}",
+	}},
+	Rule{ID: "stripe-webhook-secret", Description: "Stripe webhook endpoint signing secret (\"whsec_\"); anyone holding it can forge Stripe events that your app trusts.", Regex: "\\b(whsec_[A-Za-z0-9]{32,64})\\b", Entropy: 3.5, Keywords: []string{
+		"whsec_",
+	}, Name: "Stripe webhook signing secret", EnvVar: "STRIPE_WEBHOOK_SECRET", RotateURL: "https://dashboard.stripe.com/webhooks", RotateSteps: []string{
+		"In Developers > Webhooks open the endpoint and roll its signing secret.",
+		"Deploy the new secret to the service that verifies events.",
+	}, TP: []string{
+		"STRIPE_WEBHOOK_SECRET=whsec_{{alnum:32}}",
+		"endpoint_secret = 'whsec_{{alnum:64}}'",
+	}, FP: []string{
+		"STRIPE_WEBHOOK_SECRET=whsec_{{alnum:8}}",
+		"STRIPE_WEBHOOK_SECRET=whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	}},
+	Rule{ID: "paddle-api-key", Description: "Paddle Billing API key (\"pdl_live_apikey_\" / \"pdl_sdbx_apikey_\"); it manages subscriptions, prices and customers.", Regex: "\\b(pdl_(?:live|sdbx)_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})\\b", Entropy: 3.5, Keywords: []string{
+		"pdl_live_",
+		"pdl_sdbx_",
+	}, Name: "Paddle API key", EnvVar: "PADDLE_API_KEY", RotateURL: "https://developer.paddle.com/api-reference/about/api-keys", RotateSteps: []string{
+		"In Developer tools > Authentication revoke the key and create a new one with only the permissions it needs.",
+		"Deploy it and review the event log.",
+	}, TP: []string{
+		"PADDLE_API_KEY=pdl_live_apikey_01{{lowalnum:24}}_{{alnum:22}}_{{alnum:3}}",
+		"paddle = Client('pdl_sdbx_apikey_01{{lowalnum:24}}_{{alnum:22}}_{{alnum:3}}')",
+	}, FP: []string{
+		"PADDLE_API_KEY=pdl_live_apikey_01{{lowalnum:24}}",
+		"PADDLE_API_KEY=${PADDLE_API_KEY}",
+	}},
+	Rule{ID: "lemonsqueezy-api-key", Description: "Lemon Squeezy API key (a JWT next to its name); it manages the store's products, orders and subscriptions.", Regex: "(?i:(?:lemon[_\\-.]?squeezy|lmsqueezy|lemonsqueezy)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Keywords: []string{
+		"lemonsqueezy",
+		"lemon_squeezy",
+		"lmsqueezy",
+		"lemon-squeezy",
+	}, Name: "Lemon Squeezy API key", EnvVar: "LEMONSQUEEZY_API_KEY", RotateURL: "https://app.lemonsqueezy.com/settings/api", RotateSteps: []string{
+		"Delete the key under Settings > API and create a new one.",
+		"Deploy it and review orders and subscriptions.",
+	}, Validate: "jwt", TP: []string{
+		"LEMONSQUEEZY_API_KEY={{jwt}}",
+		"lemonSqueezyApiKey: \"{{jwt}}\"",
+	}, FP: []string{
+		"LEMONSQUEEZY_API_KEY=${LEMONSQUEEZY_API_KEY}",
+		"LEMONSQUEEZY_API_KEY = os.environ[\"LEMONSQUEEZY_API_KEY\"]",
+		"LEMONSQUEEZY_STORE_ID=1{{digits:5}}",
+	}},
+	Rule{ID: "xendit-secret-key", Description: "Xendit secret API key (\"xnd_production_\" / \"xnd_development_\"); it creates invoices, charges and disbursements.", Regex: "\\b(xnd_(?:production|development)_[A-Za-z0-9]{50,70})\\b", Entropy: 3.5, Keywords: []string{
+		"xnd_production_",
+		"xnd_development_",
+	}, Name: "Xendit secret API key", EnvVar: "XENDIT_SECRET_KEY", RotateURL: "https://dashboard.xendit.co/settings/developers#api-keys", RotateSteps: []string{
+		"Delete the key under Settings > Developers > API Keys and generate a new one.",
+		"Deploy it and review transactions and disbursements.",
+	}, TP: []string{
+		"XENDIT_SECRET_KEY=xnd_production_{{alnum:60}}",
+		"Xendit.set_api_key('xnd_development_{{alnum:60}}')",
+	}, FP: []string{
+		"XENDIT_SECRET_KEY=xnd_production_{{alnum:20}}",
+		"XENDIT_PUBLIC_KEY=xnd_public_production_{{alnum:60}}",
+	}},
+	Rule{ID: "midtrans-server-key", Description: "Midtrans server key (\"Mid-server-\" or \"SB-Mid-server-\"); it charges customers and reads transactions.", Regex: "\\b((?:SB-)?Mid-server-[A-Za-z0-9_\\-]{24})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"mid-server-",
+	}, Name: "Midtrans server key", EnvVar: "MIDTRANS_SERVER_KEY", RotateURL: "https://dashboard.midtrans.com/settings/config_info", RotateSteps: []string{
+		"Regenerate the access keys under Settings > Access Keys.",
+		"Deploy it and review transactions.",
+	}, TP: []string{
+		"MIDTRANS_SERVER_KEY=Mid-server-{{b64url:24}}",
+		"snap = midtransclient.Snap(server_key='SB-Mid-server-{{alnum:24}}')",
+	}, FP: []string{
+		"MIDTRANS_CLIENT_KEY=Mid-client-{{b64url:16}}",
+		"MIDTRANS_SERVER_KEY=Mid-server-{{alnum:8}}",
+	}},
+	Rule{ID: "authorize-net-transaction-key", Description: "Authorize.net API transaction key (16 characters, with an API login id); it charges cards for the merchant.", Regex: "(?i:(?:authorize[_\\-.]?net|authnet|anet)[\\w.\\-]{0,30}transaction[_\\-.]?key[\\w.\\-]{0,10}|transactionKey)[\"']?\\s*(?::=|=>|=|:|,|>)\\s*[\"']?([A-Za-z0-9]{16})\\b", Entropy: 3, Keywords: []string{
+		"authorize",
+		"authnet",
+		"anet_",
+		"transactionkey",
+	}, Name: "Authorize.net transaction key", EnvVar: "AUTHORIZENET_TRANSACTION_KEY", RotateURL: "https://account.authorize.net/", RotateSteps: []string{
+		"In the Merchant Interface open Account > API Credentials & Keys and create a new transaction key.",
+		"Deploy it and review transactions.",
+	}, TP: []string{
+		"AUTHORIZE_NET_TRANSACTION_KEY={{alnum:16}}",
+		"<transactionKey>{{alnum:16}}</transactionKey>",
+	}, FP: []string{
+		"AUTHORIZE_NET_TRANSACTION_KEY=${AUTHORIZE_NET_TRANSACTION_KEY}",
+		"AUTHORIZE_NET_TRANSACTION_KEY = os.environ[\"AUTHORIZE_NET_TRANSACTION_KEY\"]",
+		"AUTHORIZE_NET_API_LOGIN_ID={{alnum:9}}",
 	}},
 	Rule{ID: "circleci-api-token", Description: "CircleCI personal (CCIPAT_) or project (CCIPRJ_) API token.", Regex: "\\b(CCI(?:PAT|PRJ)_[A-Za-z0-9]{18,26}_[0-9a-f]{40})\\b", Entropy: 3.5, Keywords: []string{
 		"ccipat_",
@@ -1319,9 +2819,9 @@ var tableRules = []Rule{
 		"BITBUCKET_APP_PASSWORD=ATBB{{alnum:10}}",
 		"BITBUCKET_APP_PASSWORD=ATBBxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
 	}},
-	Rule{ID: "bitbucket-access-token", Description: "Bitbucket Cloud access token (ATCTT3 prefix) bound to a repository, project or workspace.", Regex: "\\b(ATCTT3[A-Za-z0-9_\\-=]{40,})(?:[^A-Za-z0-9_\\-.]|$)", Entropy: 4, Keywords: []string{
+	Rule{ID: "bitbucket-access-token", Description: "Atlassian access token with the ATCTT3 prefix: Bitbucket Cloud repository, project or workspace access tokens and other Atlassian container tokens.", Regex: "\\b(ATCTT3[A-Za-z0-9_\\-=]{40,})(?:[^A-Za-z0-9_\\-.]|$)", Entropy: 4, Keywords: []string{
 		"atctt3",
-	}, Name: "Bitbucket repository/project/workspace access token", EnvVar: "BITBUCKET_ACCESS_TOKEN", RotateURL: "https://support.atlassian.com/bitbucket-cloud/docs/revoke-a-repository-access-token/", RotateSteps: []string{
+	}, Name: "Bitbucket/Atlassian access token", EnvVar: "BITBUCKET_ACCESS_TOKEN", RotateURL: "https://support.atlassian.com/bitbucket-cloud/docs/revoke-a-repository-access-token/", RotateSteps: []string{
 		"Revoke the token in the repository's (or project's/workspace's) Settings > Access tokens.",
 		"Create a new one with the needed scopes.",
 	}, TP: []string{
@@ -1356,20 +2856,6 @@ var tableRules = []Rule{
 		"JIRA_API_TOKEN=ATATT3{{alnum:12}}",
 		"JIRA_API_TOKEN=${JIRA_API_TOKEN}",
 	}},
-	Rule{ID: "atlassian-container-token", Description: "Atlassian token with the ATCTT3 prefix used outside Bitbucket (Jira/Confluence service or admin API); it acts on the organisation.", Regex: "(?i:(?:atlassian|jira|confluence)[\\w.\\-]{0,25}?(?:token|key))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(ATCTT3[A-Za-z0-9_\\-=]{40,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
-		"atlassian",
-		"jira",
-		"confluence",
-	}, Name: "Atlassian container/admin token", EnvVar: "ATLASSIAN_API_TOKEN", RotateURL: "https://admin.atlassian.com/", RotateSteps: []string{
-		"Revoke the key in admin.atlassian.com > Settings > API keys (or the product's token page).",
-		"Create a new one with an expiry.",
-	}, TP: []string{
-		"ATLASSIAN_ADMIN_TOKEN=ATCTT3{{b64url:120}}",
-		"jira_token: \"ATCTT3{{alnum:100}}\"",
-	}, FP: []string{
-		"ATLASSIAN_ADMIN_TOKEN=ATCTT3{{alnum:10}}",
-		"ATLASSIAN_ADMIN_TOKEN=${ATLASSIAN_ADMIN_TOKEN}",
-	}},
 	Rule{ID: "atlassian-legacy-api-token", Description: "Older 24-character Atlassian API token assigned to a Jira/Confluence/Atlassian variable.", Regex: "(?i:(?:atlassian|jira|confluence)[\\w.\\-]{0,20}?(?:token|api[_\\-]?key|password))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9]{24})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"atlassian",
 		"jira",
@@ -1383,6 +2869,1104 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"JIRA_API_TOKEN=${JIRA_API_TOKEN}",
 		"JIRA_API_TOKEN={{alnum:16}}",
+	}},
+	Rule{ID: "postgres-uri-password", Description: "PostgreSQL URI password: a connection URI with an embedded password. Skipped: placeholders and references (${VAR}, {{ }}, %s, <password>), well-known dev defaults (password, postgres, root, guest, ...), and word-like passwords on localhost/127.0.0.1/host.docker.internal.", Regex: "\\b(?i:postgres(?:ql)?)(?:\\+[a-z0-9]+)?://[^:@/\\s'\\\"]*:([^\\s@/'\\\"<>]{3,128})@[A-Za-z0-9_\\-.\\[\\]]+", Keywords: []string{
+		"postgres",
+	}, Allowlists: []Allowlist{
+		Allowlist{Description: "well-known development default passwords and format placeholders", RegexTarget: "secret", Regexes: []string{
+			"(?i)^(?:password|passw0rd|pass|passwd|pwd|secret|postgres|postgresql|mysql|mariadb|root|admin|test|testing|guest|example|changeme|dev|docker|redis|mongo|mongodb|rabbitmq|user|username|default|local|localhost|db|database|sa|neo4j|clickhouse)\\d{0,4}$",
+			"^%[sdv]$|^%\\(\\w+\\)s$|^\\$\\d$|^\\?$|^:\\w+$|^\\{\\d*\\}$",
+		}},
+		Allowlist{Description: "a word-like password for a local development host", RegexTarget: "match", Regexes: []string{
+			":[A-Za-z]{1,12}\\d{0,4}@(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?:[:/?;]|$)",
+		}},
+	}, Name: "PostgreSQL URI password", EnvVar: "DATABASE_URL", RotateSteps: []string{
+		"Change the database user's password (ALTER USER ... PASSWORD, or the provider's console).",
+		"Build the URI at run time from an environment variable or a secrets manager (e.g. DATABASE_URL).",
+		"Check the database's connection logs for logins you do not recognise.",
+	}, TP: []string{
+		"DATABASE_URL=postgresql://app:{{alnum:16}}@db.example.com:5432/app",
+		"url = \"postgresql://svc_user:{{alnum:10}}{{digits:3}}!@10.0.4.12:5432/prod\"",
+		"DATABASE_URL=postgresql://admin:{{alnum:20}}@localhost:5432/app",
+	}, FP: []string{
+		"DATABASE_URL=postgresql://admin:password@localhost:5432/dev",
+		"DATABASE_URL=postgresql://app:${DB_PASSWORD}@db.example.com:5432/app",
+		"dsn = fmt.Sprintf(\"postgresql://%s:%s@%s/app\", user, pass, host)",
+		"DATABASE_URL=postgresql://app:<password>@db.example.com:5432/app",
+		"DATABASE_URL=postgresql://db.example.com:5432/app",
+		"DATABASE_URL=postgresql://app:devpass@127.0.0.1:5432/app",
+	}},
+	Rule{ID: "mysql-uri-password", Description: "MySQL URI password: a connection URI with an embedded password. Skipped: placeholders and references (${VAR}, {{ }}, %s, <password>), well-known dev defaults (password, postgres, root, guest, ...), and word-like passwords on localhost/127.0.0.1/host.docker.internal.", Regex: "\\b(?i:mysqlx?)(?:\\+[a-z0-9]+)?://[^:@/\\s'\\\"]*:([^\\s@/'\\\"<>]{3,128})@[A-Za-z0-9_\\-.\\[\\]]+", Keywords: []string{
+		"mysql",
+	}, Allowlists: []Allowlist{
+		Allowlist{Description: "well-known development default passwords and format placeholders", RegexTarget: "secret", Regexes: []string{
+			"(?i)^(?:password|passw0rd|pass|passwd|pwd|secret|postgres|postgresql|mysql|mariadb|root|admin|test|testing|guest|example|changeme|dev|docker|redis|mongo|mongodb|rabbitmq|user|username|default|local|localhost|db|database|sa|neo4j|clickhouse)\\d{0,4}$",
+			"^%[sdv]$|^%\\(\\w+\\)s$|^\\$\\d$|^\\?$|^:\\w+$|^\\{\\d*\\}$",
+		}},
+		Allowlist{Description: "a word-like password for a local development host", RegexTarget: "match", Regexes: []string{
+			":[A-Za-z]{1,12}\\d{0,4}@(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?:[:/?;]|$)",
+		}},
+	}, Name: "MySQL URI password", EnvVar: "DATABASE_URL", RotateSteps: []string{
+		"Change the database user's password (ALTER USER ... PASSWORD, or the provider's console).",
+		"Build the URI at run time from an environment variable or a secrets manager (e.g. DATABASE_URL).",
+		"Check the database's connection logs for logins you do not recognise.",
+	}, TP: []string{
+		"DATABASE_URL=mysql://app:{{alnum:16}}@db.example.com:3306/app",
+		"url = \"mysql://svc_user:{{alnum:10}}{{digits:3}}!@10.0.4.12:3306/prod\"",
+		"DATABASE_URL=mysql://admin:{{alnum:20}}@localhost:3306/app",
+	}, FP: []string{
+		"DATABASE_URL=mysql://admin:password@localhost:3306/dev",
+		"DATABASE_URL=mysql://app:${DB_PASSWORD}@db.example.com:3306/app",
+		"dsn = fmt.Sprintf(\"mysql://%s:%s@%s/app\", user, pass, host)",
+		"DATABASE_URL=mysql://app:<password>@db.example.com:3306/app",
+		"DATABASE_URL=mysql://db.example.com:3306/app",
+		"DATABASE_URL=mysql://app:devpass@127.0.0.1:3306/app",
+	}},
+	Rule{ID: "mariadb-uri-password", Description: "MariaDB URI password: a connection URI with an embedded password. Skipped: placeholders and references (${VAR}, {{ }}, %s, <password>), well-known dev defaults (password, postgres, root, guest, ...), and word-like passwords on localhost/127.0.0.1/host.docker.internal.", Regex: "\\b(?i:mariadb)(?:\\+[a-z0-9]+)?://[^:@/\\s'\\\"]*:([^\\s@/'\\\"<>]{3,128})@[A-Za-z0-9_\\-.\\[\\]]+", Keywords: []string{
+		"mariadb",
+	}, Allowlists: []Allowlist{
+		Allowlist{Description: "well-known development default passwords and format placeholders", RegexTarget: "secret", Regexes: []string{
+			"(?i)^(?:password|passw0rd|pass|passwd|pwd|secret|postgres|postgresql|mysql|mariadb|root|admin|test|testing|guest|example|changeme|dev|docker|redis|mongo|mongodb|rabbitmq|user|username|default|local|localhost|db|database|sa|neo4j|clickhouse)\\d{0,4}$",
+			"^%[sdv]$|^%\\(\\w+\\)s$|^\\$\\d$|^\\?$|^:\\w+$|^\\{\\d*\\}$",
+		}},
+		Allowlist{Description: "a word-like password for a local development host", RegexTarget: "match", Regexes: []string{
+			":[A-Za-z]{1,12}\\d{0,4}@(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?:[:/?;]|$)",
+		}},
+	}, Name: "MariaDB URI password", EnvVar: "DATABASE_URL", RotateSteps: []string{
+		"Change the database user's password (ALTER USER ... PASSWORD, or the provider's console).",
+		"Build the URI at run time from an environment variable or a secrets manager (e.g. DATABASE_URL).",
+		"Check the database's connection logs for logins you do not recognise.",
+	}, TP: []string{
+		"DATABASE_URL=mariadb://app:{{alnum:16}}@db.example.com:3306/app",
+		"url = \"mariadb://svc_user:{{alnum:10}}{{digits:3}}!@10.0.4.12:3306/prod\"",
+		"DATABASE_URL=mariadb://admin:{{alnum:20}}@localhost:3306/app",
+	}, FP: []string{
+		"DATABASE_URL=mariadb://admin:password@localhost:3306/dev",
+		"DATABASE_URL=mariadb://app:${DB_PASSWORD}@db.example.com:3306/app",
+		"dsn = fmt.Sprintf(\"mariadb://%s:%s@%s/app\", user, pass, host)",
+		"DATABASE_URL=mariadb://app:<password>@db.example.com:3306/app",
+		"DATABASE_URL=mariadb://db.example.com:3306/app",
+		"DATABASE_URL=mariadb://app:devpass@127.0.0.1:3306/app",
+	}},
+	Rule{ID: "mongodb-uri-password", Description: "MongoDB URI password: a connection URI with an embedded password. Skipped: placeholders and references (${VAR}, {{ }}, %s, <password>), well-known dev defaults (password, postgres, root, guest, ...), and word-like passwords on localhost/127.0.0.1/host.docker.internal.", Regex: "\\b(?i:mongodb)://[^:@/\\s'\\\"]*:([^\\s@/'\\\"<>]{3,128})@[A-Za-z0-9_\\-.\\[\\]]+", Keywords: []string{
+		"mongodb://",
+	}, Allowlists: []Allowlist{
+		Allowlist{Description: "well-known development default passwords and format placeholders", RegexTarget: "secret", Regexes: []string{
+			"(?i)^(?:password|passw0rd|pass|passwd|pwd|secret|postgres|postgresql|mysql|mariadb|root|admin|test|testing|guest|example|changeme|dev|docker|redis|mongo|mongodb|rabbitmq|user|username|default|local|localhost|db|database|sa|neo4j|clickhouse)\\d{0,4}$",
+			"^%[sdv]$|^%\\(\\w+\\)s$|^\\$\\d$|^\\?$|^:\\w+$|^\\{\\d*\\}$",
+		}},
+		Allowlist{Description: "a word-like password for a local development host", RegexTarget: "match", Regexes: []string{
+			":[A-Za-z]{1,12}\\d{0,4}@(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?:[:/?;]|$)",
+		}},
+	}, Name: "MongoDB URI password", EnvVar: "MONGODB_URI", RotateSteps: []string{
+		"Change the database user's password (ALTER USER ... PASSWORD, or the provider's console).",
+		"Build the URI at run time from an environment variable or a secrets manager (e.g. DATABASE_URL).",
+		"Check the database's connection logs for logins you do not recognise.",
+	}, TP: []string{
+		"MONGODB_URI=mongodb://app:{{alnum:16}}@db.example.com:27017/app",
+		"url = \"mongodb://svc_user:{{alnum:10}}{{digits:3}}!@10.0.4.12:27017/prod\"",
+		"MONGODB_URI=mongodb://admin:{{alnum:20}}@localhost:27017/app",
+	}, FP: []string{
+		"MONGODB_URI=mongodb://admin:password@localhost:27017/dev",
+		"MONGODB_URI=mongodb://app:${DB_PASSWORD}@db.example.com:27017/app",
+		"dsn = fmt.Sprintf(\"mongodb://%s:%s@%s/app\", user, pass, host)",
+		"MONGODB_URI=mongodb://app:<password>@db.example.com:27017/app",
+		"MONGODB_URI=mongodb://db.example.com:27017/app",
+		"MONGODB_URI=mongodb://app:devpass@127.0.0.1:27017/app",
+	}},
+	Rule{ID: "mongodb-srv-uri-password", Description: "MongoDB Atlas/DNS seed list (mongodb+srv) URI with an embedded password. Skipped: placeholders and references (${VAR}, {{ }}, %s, <password>), well-known dev defaults (password, postgres, root, guest, ...), and word-like passwords on localhost/127.0.0.1/host.docker.internal.", Regex: "\\b(?i:mongodb\\+srv)://[^:@/\\s'\\\"]*:([^\\s@/'\\\"<>]{3,128})@[A-Za-z0-9_\\-.]+", Keywords: []string{
+		"mongodb+srv://",
+	}, Allowlists: []Allowlist{
+		Allowlist{Description: "well-known development default passwords and format placeholders", RegexTarget: "secret", Regexes: []string{
+			"(?i)^(?:password|passw0rd|pass|passwd|pwd|secret|postgres|postgresql|mysql|mariadb|root|admin|test|testing|guest|example|changeme|dev|docker|redis|mongo|mongodb|rabbitmq|user|username|default|local|localhost|db|database|sa|neo4j|clickhouse)\\d{0,4}$",
+			"^%[sdv]$|^%\\(\\w+\\)s$|^\\$\\d$|^\\?$|^:\\w+$|^\\{\\d*\\}$",
+		}},
+		Allowlist{Description: "a word-like password for a local development host", RegexTarget: "match", Regexes: []string{
+			":[A-Za-z]{1,12}\\d{0,4}@(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?:[:/?;]|$)",
+		}},
+	}, Name: "MongoDB +srv URI password", EnvVar: "MONGODB_URI", RotateURL: "https://cloud.mongodb.com/", RotateSteps: []string{
+		"Change the database user's password in Atlas > Database Access.",
+		"Read the URI from MONGODB_URI at run time.",
+		"Review Atlas access logs.",
+	}, TP: []string{
+		"MONGODB_URI=mongodb+srv://app:{{alnum:16}}@cluster0.{{lowalnum:5}}.mongodb.net/app?retryWrites=true",
+		"client = MongoClient(\"mongodb+srv://svc:{{alnum:24}}@prod.{{lowalnum:5}}.mongodb.net\")",
+	}, FP: []string{
+		"MONGODB_URI=mongodb+srv://app:<password>@cluster0.abcde.mongodb.net/app",
+		"MONGODB_URI=mongodb+srv://app:${MONGO_PASSWORD}@cluster0.abcde.mongodb.net/app",
+		"MONGODB_URI=mongodb+srv://cluster0.abcde.mongodb.net/app",
+	}},
+	Rule{ID: "redis-uri-password", Description: "Redis URI password: a connection URI with an embedded password. Skipped: placeholders and references (${VAR}, {{ }}, %s, <password>), well-known dev defaults (password, postgres, root, guest, ...), and word-like passwords on localhost/127.0.0.1/host.docker.internal.", Regex: "\\b(?i:rediss?)://[^:@/\\s'\\\"]*:([^\\s@/'\\\"<>]{3,128})@[A-Za-z0-9_\\-.\\[\\]]+", Keywords: []string{
+		"redis://",
+		"rediss://",
+	}, Allowlists: []Allowlist{
+		Allowlist{Description: "well-known development default passwords and format placeholders", RegexTarget: "secret", Regexes: []string{
+			"(?i)^(?:password|passw0rd|pass|passwd|pwd|secret|postgres|postgresql|mysql|mariadb|root|admin|test|testing|guest|example|changeme|dev|docker|redis|mongo|mongodb|rabbitmq|user|username|default|local|localhost|db|database|sa|neo4j|clickhouse)\\d{0,4}$",
+			"^%[sdv]$|^%\\(\\w+\\)s$|^\\$\\d$|^\\?$|^:\\w+$|^\\{\\d*\\}$",
+		}},
+		Allowlist{Description: "a word-like password for a local development host", RegexTarget: "match", Regexes: []string{
+			":[A-Za-z]{1,12}\\d{0,4}@(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?:[:/?;]|$)",
+		}},
+	}, Name: "Redis URI password", EnvVar: "REDIS_URL", RotateSteps: []string{
+		"Change the database user's password (ALTER USER ... PASSWORD, or the provider's console).",
+		"Build the URI at run time from an environment variable or a secrets manager (e.g. DATABASE_URL).",
+		"Check the database's connection logs for logins you do not recognise.",
+	}, TP: []string{
+		"REDIS_URL=rediss://app:{{alnum:16}}@db.example.com:6379/app",
+		"url = \"rediss://svc_user:{{alnum:10}}{{digits:3}}!@10.0.4.12:6379/prod\"",
+		"REDIS_URL=rediss://admin:{{alnum:20}}@localhost:6379/app",
+	}, FP: []string{
+		"REDIS_URL=rediss://admin:password@localhost:6379/dev",
+		"REDIS_URL=rediss://app:${DB_PASSWORD}@db.example.com:6379/app",
+		"dsn = fmt.Sprintf(\"rediss://%s:%s@%s/app\", user, pass, host)",
+		"REDIS_URL=rediss://app:<password>@db.example.com:6379/app",
+		"REDIS_URL=rediss://db.example.com:6379/app",
+		"REDIS_URL=rediss://app:devpass@127.0.0.1:6379/app",
+	}},
+	Rule{ID: "amqp-uri-password", Description: "AMQP (RabbitMQ) URI password: a connection URI with an embedded password. Skipped: placeholders and references (${VAR}, {{ }}, %s, <password>), well-known dev defaults (password, postgres, root, guest, ...), and word-like passwords on localhost/127.0.0.1/host.docker.internal.", Regex: "\\b(?i:amqps?)://[^:@/\\s'\\\"]*:([^\\s@/'\\\"<>]{3,128})@[A-Za-z0-9_\\-.\\[\\]]+", Keywords: []string{
+		"amqp://",
+		"amqps://",
+	}, Allowlists: []Allowlist{
+		Allowlist{Description: "well-known development default passwords and format placeholders", RegexTarget: "secret", Regexes: []string{
+			"(?i)^(?:password|passw0rd|pass|passwd|pwd|secret|postgres|postgresql|mysql|mariadb|root|admin|test|testing|guest|example|changeme|dev|docker|redis|mongo|mongodb|rabbitmq|user|username|default|local|localhost|db|database|sa|neo4j|clickhouse)\\d{0,4}$",
+			"^%[sdv]$|^%\\(\\w+\\)s$|^\\$\\d$|^\\?$|^:\\w+$|^\\{\\d*\\}$",
+		}},
+		Allowlist{Description: "a word-like password for a local development host", RegexTarget: "match", Regexes: []string{
+			":[A-Za-z]{1,12}\\d{0,4}@(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?:[:/?;]|$)",
+		}},
+	}, Name: "AMQP (RabbitMQ) URI password", EnvVar: "AMQP_URL", RotateSteps: []string{
+		"Change the database user's password (ALTER USER ... PASSWORD, or the provider's console).",
+		"Build the URI at run time from an environment variable or a secrets manager (e.g. DATABASE_URL).",
+		"Check the database's connection logs for logins you do not recognise.",
+	}, TP: []string{
+		"AMQP_URL=amqps://app:{{alnum:16}}@db.example.com:5671/app",
+		"url = \"amqps://svc_user:{{alnum:10}}{{digits:3}}!@10.0.4.12:5671/prod\"",
+		"AMQP_URL=amqps://admin:{{alnum:20}}@localhost:5671/app",
+	}, FP: []string{
+		"AMQP_URL=amqps://admin:password@localhost:5671/dev",
+		"AMQP_URL=amqps://app:${DB_PASSWORD}@db.example.com:5671/app",
+		"dsn = fmt.Sprintf(\"amqps://%s:%s@%s/app\", user, pass, host)",
+		"AMQP_URL=amqps://app:<password>@db.example.com:5671/app",
+		"AMQP_URL=amqps://db.example.com:5671/app",
+		"AMQP_URL=amqps://app:devpass@127.0.0.1:5671/app",
+	}},
+	Rule{ID: "sqlserver-uri-password", Description: "SQL Server URI password: a connection URI with an embedded password. Skipped: placeholders and references (${VAR}, {{ }}, %s, <password>), well-known dev defaults (password, postgres, root, guest, ...), and word-like passwords on localhost/127.0.0.1/host.docker.internal.", Regex: "\\b(?i:sqlserver|mssql)(?:\\+[a-z0-9]+)?://[^:@/\\s'\\\"]*:([^\\s@/'\\\"<>]{3,128})@[A-Za-z0-9_\\-.\\[\\]]+", Keywords: []string{
+		"sqlserver://",
+		"mssql://",
+		"mssql+",
+	}, Allowlists: []Allowlist{
+		Allowlist{Description: "well-known development default passwords and format placeholders", RegexTarget: "secret", Regexes: []string{
+			"(?i)^(?:password|passw0rd|pass|passwd|pwd|secret|postgres|postgresql|mysql|mariadb|root|admin|test|testing|guest|example|changeme|dev|docker|redis|mongo|mongodb|rabbitmq|user|username|default|local|localhost|db|database|sa|neo4j|clickhouse)\\d{0,4}$",
+			"^%[sdv]$|^%\\(\\w+\\)s$|^\\$\\d$|^\\?$|^:\\w+$|^\\{\\d*\\}$",
+		}},
+		Allowlist{Description: "a word-like password for a local development host", RegexTarget: "match", Regexes: []string{
+			":[A-Za-z]{1,12}\\d{0,4}@(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?:[:/?;]|$)",
+		}},
+	}, Name: "SQL Server URI password", EnvVar: "DATABASE_URL", RotateSteps: []string{
+		"Change the database user's password (ALTER USER ... PASSWORD, or the provider's console).",
+		"Build the URI at run time from an environment variable or a secrets manager (e.g. DATABASE_URL).",
+		"Check the database's connection logs for logins you do not recognise.",
+	}, TP: []string{
+		"DATABASE_URL=sqlserver://app:{{alnum:16}}@db.example.com:1433/app",
+		"url = \"sqlserver://svc_user:{{alnum:10}}{{digits:3}}!@10.0.4.12:1433/prod\"",
+		"DATABASE_URL=sqlserver://admin:{{alnum:20}}@localhost:1433/app",
+	}, FP: []string{
+		"DATABASE_URL=sqlserver://admin:password@localhost:1433/dev",
+		"DATABASE_URL=sqlserver://app:${DB_PASSWORD}@db.example.com:1433/app",
+		"dsn = fmt.Sprintf(\"sqlserver://%s:%s@%s/app\", user, pass, host)",
+		"DATABASE_URL=sqlserver://app:<password>@db.example.com:1433/app",
+		"DATABASE_URL=sqlserver://db.example.com:1433/app",
+		"DATABASE_URL=sqlserver://app:devpass@127.0.0.1:1433/app",
+	}},
+	Rule{ID: "clickhouse-uri-password", Description: "ClickHouse URI password: a connection URI with an embedded password. Skipped: placeholders and references (${VAR}, {{ }}, %s, <password>), well-known dev defaults (password, postgres, root, guest, ...), and word-like passwords on localhost/127.0.0.1/host.docker.internal.", Regex: "\\b(?i:clickhouse)(?:\\+[a-z0-9]+)?://[^:@/\\s'\\\"]*:([^\\s@/'\\\"<>]{3,128})@[A-Za-z0-9_\\-.\\[\\]]+", Keywords: []string{
+		"clickhouse://",
+		"clickhouse+",
+	}, Allowlists: []Allowlist{
+		Allowlist{Description: "well-known development default passwords and format placeholders", RegexTarget: "secret", Regexes: []string{
+			"(?i)^(?:password|passw0rd|pass|passwd|pwd|secret|postgres|postgresql|mysql|mariadb|root|admin|test|testing|guest|example|changeme|dev|docker|redis|mongo|mongodb|rabbitmq|user|username|default|local|localhost|db|database|sa|neo4j|clickhouse)\\d{0,4}$",
+			"^%[sdv]$|^%\\(\\w+\\)s$|^\\$\\d$|^\\?$|^:\\w+$|^\\{\\d*\\}$",
+		}},
+		Allowlist{Description: "a word-like password for a local development host", RegexTarget: "match", Regexes: []string{
+			":[A-Za-z]{1,12}\\d{0,4}@(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?:[:/?;]|$)",
+		}},
+	}, Name: "ClickHouse URI password", EnvVar: "CLICKHOUSE_URL", RotateSteps: []string{
+		"Change the database user's password (ALTER USER ... PASSWORD, or the provider's console).",
+		"Build the URI at run time from an environment variable or a secrets manager (e.g. DATABASE_URL).",
+		"Check the database's connection logs for logins you do not recognise.",
+	}, TP: []string{
+		"CLICKHOUSE_URL=clickhouse://app:{{alnum:16}}@db.example.com:9000/app",
+		"url = \"clickhouse://svc_user:{{alnum:10}}{{digits:3}}!@10.0.4.12:9000/prod\"",
+		"CLICKHOUSE_URL=clickhouse://admin:{{alnum:20}}@localhost:9000/app",
+	}, FP: []string{
+		"CLICKHOUSE_URL=clickhouse://admin:password@localhost:9000/dev",
+		"CLICKHOUSE_URL=clickhouse://app:${DB_PASSWORD}@db.example.com:9000/app",
+		"dsn = fmt.Sprintf(\"clickhouse://%s:%s@%s/app\", user, pass, host)",
+		"CLICKHOUSE_URL=clickhouse://app:<password>@db.example.com:9000/app",
+		"CLICKHOUSE_URL=clickhouse://db.example.com:9000/app",
+		"CLICKHOUSE_URL=clickhouse://app:devpass@127.0.0.1:9000/app",
+	}},
+	Rule{ID: "cockroachdb-uri-password", Description: "CockroachDB URI password: a connection URI with an embedded password. Skipped: placeholders and references (${VAR}, {{ }}, %s, <password>), well-known dev defaults (password, postgres, root, guest, ...), and word-like passwords on localhost/127.0.0.1/host.docker.internal.", Regex: "\\b(?i:cockroachdb)(?:\\+[a-z0-9]+)?://[^:@/\\s'\\\"]*:([^\\s@/'\\\"<>]{3,128})@[A-Za-z0-9_\\-.\\[\\]]+", Keywords: []string{
+		"cockroachdb",
+	}, Allowlists: []Allowlist{
+		Allowlist{Description: "well-known development default passwords and format placeholders", RegexTarget: "secret", Regexes: []string{
+			"(?i)^(?:password|passw0rd|pass|passwd|pwd|secret|postgres|postgresql|mysql|mariadb|root|admin|test|testing|guest|example|changeme|dev|docker|redis|mongo|mongodb|rabbitmq|user|username|default|local|localhost|db|database|sa|neo4j|clickhouse)\\d{0,4}$",
+			"^%[sdv]$|^%\\(\\w+\\)s$|^\\$\\d$|^\\?$|^:\\w+$|^\\{\\d*\\}$",
+		}},
+		Allowlist{Description: "a word-like password for a local development host", RegexTarget: "match", Regexes: []string{
+			":[A-Za-z]{1,12}\\d{0,4}@(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?:[:/?;]|$)",
+		}},
+	}, Name: "CockroachDB URI password", EnvVar: "DATABASE_URL", RotateSteps: []string{
+		"Change the database user's password (ALTER USER ... PASSWORD, or the provider's console).",
+		"Build the URI at run time from an environment variable or a secrets manager (e.g. DATABASE_URL).",
+		"Check the database's connection logs for logins you do not recognise.",
+	}, TP: []string{
+		"DATABASE_URL=cockroachdb://app:{{alnum:16}}@db.example.com:26257/app",
+		"url = \"cockroachdb://svc_user:{{alnum:10}}{{digits:3}}!@10.0.4.12:26257/prod\"",
+		"DATABASE_URL=cockroachdb://admin:{{alnum:20}}@localhost:26257/app",
+	}, FP: []string{
+		"DATABASE_URL=cockroachdb://admin:password@localhost:26257/dev",
+		"DATABASE_URL=cockroachdb://app:${DB_PASSWORD}@db.example.com:26257/app",
+		"dsn = fmt.Sprintf(\"cockroachdb://%s:%s@%s/app\", user, pass, host)",
+		"DATABASE_URL=cockroachdb://app:<password>@db.example.com:26257/app",
+		"DATABASE_URL=cockroachdb://db.example.com:26257/app",
+		"DATABASE_URL=cockroachdb://app:devpass@127.0.0.1:26257/app",
+	}},
+	Rule{ID: "neo4j-uri-password", Description: "Neo4j URI password: a connection URI with an embedded password. Skipped: placeholders and references (${VAR}, {{ }}, %s, <password>), well-known dev defaults (password, postgres, root, guest, ...), and word-like passwords on localhost/127.0.0.1/host.docker.internal.", Regex: "\\b(?i:neo4j|bolt)(?:\\+s|\\+ssc)?://[^:@/\\s'\\\"]*:([^\\s@/'\\\"<>]{3,128})@[A-Za-z0-9_\\-.\\[\\]]+", Keywords: []string{
+		"neo4j",
+		"bolt://",
+		"bolt+s",
+	}, Allowlists: []Allowlist{
+		Allowlist{Description: "well-known development default passwords and format placeholders", RegexTarget: "secret", Regexes: []string{
+			"(?i)^(?:password|passw0rd|pass|passwd|pwd|secret|postgres|postgresql|mysql|mariadb|root|admin|test|testing|guest|example|changeme|dev|docker|redis|mongo|mongodb|rabbitmq|user|username|default|local|localhost|db|database|sa|neo4j|clickhouse)\\d{0,4}$",
+			"^%[sdv]$|^%\\(\\w+\\)s$|^\\$\\d$|^\\?$|^:\\w+$|^\\{\\d*\\}$",
+		}},
+		Allowlist{Description: "a word-like password for a local development host", RegexTarget: "match", Regexes: []string{
+			":[A-Za-z]{1,12}\\d{0,4}@(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?:[:/?;]|$)",
+		}},
+	}, Name: "Neo4j URI password", EnvVar: "NEO4J_URI", RotateSteps: []string{
+		"Change the database user's password (ALTER USER ... PASSWORD, or the provider's console).",
+		"Build the URI at run time from an environment variable or a secrets manager (e.g. DATABASE_URL).",
+		"Check the database's connection logs for logins you do not recognise.",
+	}, TP: []string{
+		"NEO4J_URI=neo4j+s://app:{{alnum:16}}@db.example.com:7687/app",
+		"url = \"neo4j+s://svc_user:{{alnum:10}}{{digits:3}}!@10.0.4.12:7687/prod\"",
+		"NEO4J_URI=neo4j+s://admin:{{alnum:20}}@localhost:7687/app",
+	}, FP: []string{
+		"NEO4J_URI=neo4j+s://admin:password@localhost:7687/dev",
+		"NEO4J_URI=neo4j+s://app:${DB_PASSWORD}@db.example.com:7687/app",
+		"dsn = fmt.Sprintf(\"neo4j+s://%s:%s@%s/app\", user, pass, host)",
+		"NEO4J_URI=neo4j+s://app:<password>@db.example.com:7687/app",
+		"NEO4J_URI=neo4j+s://db.example.com:7687/app",
+		"NEO4J_URI=neo4j+s://app:devpass@127.0.0.1:7687/app",
+	}},
+	Rule{ID: "snowflake-uri-password", Description: "Snowflake URI password: a connection URI with an embedded password. Skipped: placeholders and references (${VAR}, {{ }}, %s, <password>), well-known dev defaults (password, postgres, root, guest, ...), and word-like passwords on localhost/127.0.0.1/host.docker.internal.", Regex: "\\b(?i:snowflake)://[^:@/\\s'\\\"]*:([^\\s@/'\\\"<>]{3,128})@[A-Za-z0-9_\\-.\\[\\]]+", Keywords: []string{
+		"snowflake://",
+	}, Allowlists: []Allowlist{
+		Allowlist{Description: "well-known development default passwords and format placeholders", RegexTarget: "secret", Regexes: []string{
+			"(?i)^(?:password|passw0rd|pass|passwd|pwd|secret|postgres|postgresql|mysql|mariadb|root|admin|test|testing|guest|example|changeme|dev|docker|redis|mongo|mongodb|rabbitmq|user|username|default|local|localhost|db|database|sa|neo4j|clickhouse)\\d{0,4}$",
+			"^%[sdv]$|^%\\(\\w+\\)s$|^\\$\\d$|^\\?$|^:\\w+$|^\\{\\d*\\}$",
+		}},
+		Allowlist{Description: "a word-like password for a local development host", RegexTarget: "match", Regexes: []string{
+			":[A-Za-z]{1,12}\\d{0,4}@(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?:[:/?;]|$)",
+		}},
+	}, Name: "Snowflake URI password", EnvVar: "SNOWFLAKE_URL", RotateSteps: []string{
+		"Change the database user's password (ALTER USER ... PASSWORD, or the provider's console).",
+		"Build the URI at run time from an environment variable or a secrets manager (e.g. DATABASE_URL).",
+		"Check the database's connection logs for logins you do not recognise.",
+	}, TP: []string{
+		"SNOWFLAKE_URL=snowflake://app:{{alnum:16}}@db.example.com:443/app",
+		"url = \"snowflake://svc_user:{{alnum:10}}{{digits:3}}!@10.0.4.12:443/prod\"",
+		"SNOWFLAKE_URL=snowflake://admin:{{alnum:20}}@localhost:443/app",
+	}, FP: []string{
+		"SNOWFLAKE_URL=snowflake://admin:password@localhost:443/dev",
+		"SNOWFLAKE_URL=snowflake://app:${DB_PASSWORD}@db.example.com:443/app",
+		"dsn = fmt.Sprintf(\"snowflake://%s:%s@%s/app\", user, pass, host)",
+		"SNOWFLAKE_URL=snowflake://app:<password>@db.example.com:443/app",
+		"SNOWFLAKE_URL=snowflake://db.example.com:443/app",
+		"SNOWFLAKE_URL=snowflake://app:devpass@127.0.0.1:443/app",
+	}},
+	Rule{ID: "jdbc-password", Description: "A JDBC URL with a password= (or pwd=) parameter. Skipped: placeholders and references (${VAR}, {{ }}, %s, <password>), well-known dev defaults (password, postgres, root, guest, ...), and word-like passwords on localhost/127.0.0.1/host.docker.internal.", Regex: "\\bjdbc:[a-z0-9:]+:[^\\s'\\\"<>]*?[?&;](?i:password|pwd)=([^&;\\s'\\\"<>]{3,128})", Keywords: []string{
+		"jdbc:",
+	}, Allowlists: []Allowlist{
+		Allowlist{Description: "well-known development default passwords and format placeholders", RegexTarget: "secret", Regexes: []string{
+			"(?i)^(?:password|passw0rd|pass|passwd|pwd|secret|postgres|postgresql|mysql|mariadb|root|admin|test|testing|guest|example|changeme|dev|docker|redis|mongo|mongodb|rabbitmq|user|username|default|local|localhost|db|database|sa|neo4j|clickhouse)\\d{0,4}$",
+			"^%[sdv]$|^%\\(\\w+\\)s$|^\\$\\d$|^\\?$|^:\\w+$|^\\{\\d*\\}$",
+		}},
+		Allowlist{Description: "a word-like password for a local development host", RegexTarget: "match", Regexes: []string{
+			":[A-Za-z]{1,12}\\d{0,4}@(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?:[:/?;]|$)",
+		}},
+	}, Name: "JDBC URL password", EnvVar: "JDBC_DATABASE_URL", RotateSteps: []string{
+		"Change the database user's password (ALTER USER ... PASSWORD, or the provider's console).",
+		"Build the URI at run time from an environment variable or a secrets manager (e.g. DATABASE_URL).",
+		"Check the database's connection logs for logins you do not recognise.",
+	}, TP: []string{
+		"spring.datasource.url=jdbc:postgresql://db.example.com:5432/app?user=app&password={{alnum:16}}",
+		"url = \"jdbc:sqlserver://sql.example.com:1433;databaseName=app;user=app;password={{alnum:12}}{{digits:2}};encrypt=true\"",
+	}, FP: []string{
+		"spring.datasource.url=jdbc:postgresql://db.example.com:5432/app?user=app&password=${DB_PASSWORD}",
+		"url=jdbc:mysql://localhost:3306/test?user=root&password=root",
+		"url=jdbc:postgresql://db.example.com:5432/app?user=app",
+	}},
+	Rule{ID: "jdbc-oracle-thin-password", Description: "An Oracle thin JDBC URL of the form jdbc:oracle:thin:user/password@host. Skipped: placeholders and references (${VAR}, {{ }}, %s, <password>), well-known dev defaults (password, postgres, root, guest, ...), and word-like passwords on localhost/127.0.0.1/host.docker.internal.", Regex: "\\bjdbc:oracle:thin:[^/@\\s'\\\"]+/([^@\\s'\\\"<>]{3,128})@", Keywords: []string{
+		"jdbc:oracle",
+	}, Allowlists: []Allowlist{
+		Allowlist{Description: "well-known development default passwords and format placeholders", RegexTarget: "secret", Regexes: []string{
+			"(?i)^(?:password|passw0rd|pass|passwd|pwd|secret|postgres|postgresql|mysql|mariadb|root|admin|test|testing|guest|example|changeme|dev|docker|redis|mongo|mongodb|rabbitmq|user|username|default|local|localhost|db|database|sa|neo4j|clickhouse)\\d{0,4}$",
+			"^%[sdv]$|^%\\(\\w+\\)s$|^\\$\\d$|^\\?$|^:\\w+$|^\\{\\d*\\}$",
+		}},
+		Allowlist{Description: "a word-like password for a local development host", RegexTarget: "match", Regexes: []string{
+			":[A-Za-z]{1,12}\\d{0,4}@(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?:[:/?;]|$)",
+		}},
+	}, Name: "Oracle JDBC thin URL password", EnvVar: "JDBC_DATABASE_URL", RotateSteps: []string{
+		"Change the database user's password (ALTER USER ... PASSWORD, or the provider's console).",
+		"Build the URI at run time from an environment variable or a secrets manager (e.g. DATABASE_URL).",
+		"Check the database's connection logs for logins you do not recognise.",
+	}, TP: []string{
+		"url=jdbc:oracle:thin:scott/{{alnum:14}}@db.example.com:1521/ORCL",
+		"String url = \"jdbc:oracle:thin:app/{{alnum:16}}@//ora.example.com:1521/prod\";",
+	}, FP: []string{
+		"url=jdbc:oracle:thin:@db.example.com:1521/ORCL",
+		"url=jdbc:oracle:thin:scott/${ORACLE_PASSWORD}@db.example.com:1521/ORCL",
+	}},
+	Rule{ID: "ado-connection-string-password", Description: "An ADO.NET or ODBC connection string (a Server or Data Source key followed by a Password or PWD key). Skipped: placeholders and references (${VAR}, {{ }}, %s, <password>), well-known dev defaults (password, postgres, root, guest, ...), and word-like passwords on localhost/127.0.0.1/host.docker.internal.", Regex: "(?i)(?:server|data source|host|address|addr|dsn|driver)\\s*=\\s*[^;\\\"'\\n]+;(?:[^\\\"'\\n;]*;){0,12}?\\s*(?:password|pwd)\\s*=\\s*([^;\\\"'\\s<>{}]{3,128})", Keywords: []string{
+		"password=",
+		"pwd=",
+		"password =",
+	}, Allowlists: []Allowlist{
+		Allowlist{Description: "well-known development default passwords and format placeholders", RegexTarget: "secret", Regexes: []string{
+			"(?i)^(?:password|passw0rd|pass|passwd|pwd|secret|postgres|postgresql|mysql|mariadb|root|admin|test|testing|guest|example|changeme|dev|docker|redis|mongo|mongodb|rabbitmq|user|username|default|local|localhost|db|database|sa|neo4j|clickhouse)\\d{0,4}$",
+			"^%[sdv]$|^%\\(\\w+\\)s$|^\\$\\d$|^\\?$|^:\\w+$|^\\{\\d*\\}$",
+		}},
+		Allowlist{Description: "a word-like password for a local development host", RegexTarget: "match", Regexes: []string{
+			":[A-Za-z]{1,12}\\d{0,4}@(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\]|host\\.docker\\.internal)(?:[:/?;]|$)",
+		}},
+	}, Name: "SQL Server/ODBC connection string password", EnvVar: "ConnectionStrings__Default", RotateSteps: []string{
+		"Change the database user's password (ALTER USER ... PASSWORD, or the provider's console).",
+		"Build the URI at run time from an environment variable or a secrets manager (e.g. DATABASE_URL).",
+		"Check the database's connection logs for logins you do not recognise.",
+	}, TP: []string{
+		"\"ConnectionStrings\": { \"Default\": \"Server=sql.example.com;Database=App;User Id=app;Password={{alnum:16}};\" }",
+		"conn = pyodbc.connect(\"DRIVER={ODBC Driver 18 for SQL Server};SERVER=10.0.0.5;DATABASE=app;UID=app;PWD={{alnum:12}}{{digits:2}}\")",
+	}, FP: []string{
+		"\"Default\": \"Server=(localdb)\\\\mssqllocaldb;Database=App;Trusted_Connection=True;\"",
+		"\"Default\": \"Server=sql.example.com;Database=App;User Id=app;Password={DbPassword};\"",
+		"\"Default\": \"Server=localhost;Database=App;User Id=sa;Password=password;\"",
+	}},
+	Rule{ID: "datadog-api-key", Description: "Datadog API key (32 hex) assigned to a Datadog variable; it submits metrics, logs and events.", Regex: "(?i:(?:datadog|dd)[\\w.\\-]{0,15}?api[_\\-.]?key)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"datadog",
+		"dd_api",
+		"dd-api",
+		"ddapi",
+	}, Name: "Datadog API key", EnvVar: "DD_API_KEY", RotateURL: "https://app.datadoghq.com/organization-settings/api-keys", RotateSteps: []string{
+		"Create a new key in Organization settings > API keys and deploy it to agents and integrations.",
+		"Revoke the exposed key.",
+	}, TP: []string{
+		"DD_API_KEY={{hex:32}}",
+		"dd_api_key: \"{{hex:32}}\"",
+		"DATADOG_API_KEY={{hex:32}}",
+	}, FP: []string{
+		"DD_API_KEY=${DD_API_KEY}",
+		"DD_API_KEY={{hex:20}}",
+	}},
+	Rule{ID: "datadog-app-key", Description: "Datadog application key (40 hex); with an API key it reads and changes your Datadog account.", Regex: "(?i:(?:datadog|dd)[\\w.\\-]{0,15}?app(?:lication)?[_\\-.]?key)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-f]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"datadog",
+		"dd_app",
+		"dd-app",
+		"ddapp",
+	}, Name: "Datadog application key", EnvVar: "DD_APP_KEY", RotateURL: "https://app.datadoghq.com/personal-settings/application-keys", RotateSteps: []string{
+		"Revoke the key in Personal settings > Application keys (or Organization settings).",
+		"Create a scoped application key.",
+	}, TP: []string{
+		"DD_APP_KEY={{hex:40}}",
+		"dd_app_key: \"{{hex:40}}\"",
+		"DATADOG_APPLICATION_KEY={{hex:40}}",
+	}, FP: []string{
+		"DD_APP_KEY=${DD_APP_KEY}",
+		"DD_APP_KEY={{hex:20}}",
+	}},
+	Rule{ID: "new-relic-user-api-key", Description: "New Relic user key (NRAK-); it queries and changes the account through NerdGraph.", Regex: "\\b(NRAK-[A-Z0-9]{27})\\b", Entropy: 3, Keywords: []string{
+		"nrak-",
+	}, Name: "New Relic user API key", EnvVar: "NEW_RELIC_API_KEY", RotateURL: "https://one.newrelic.com/api-keys", RotateSteps: []string{
+		"Delete the key in the API keys UI.",
+		"Create a new user key.",
+	}, TP: []string{
+		"NEW_RELIC_API_KEY=NRAK-{{upalnum:27}}",
+		"newrelic.key = \"NRAK-{{upalnum:27}}\"",
+	}, FP: []string{
+		"NEW_RELIC_API_KEY=NRAK-xxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		"NEW_RELIC_API_KEY=${NEW_RELIC_API_KEY}",
+		"NEW_RELIC_API_KEY=NRAK-ABC",
+	}},
+	Rule{ID: "new-relic-browser-key", Description: "New Relic browser/mobile ingest key (NRJS-).", Regex: "\\b(NRJS-[a-f0-9]{19})\\b", Entropy: 3, Keywords: []string{
+		"nrjs-",
+	}, Name: "New Relic browser key", EnvVar: "NEW_RELIC_BROWSER_KEY", RotateURL: "https://one.newrelic.com/api-keys", RotateSteps: []string{
+		"Rotate the browser key in the API keys UI.",
+		"Update the browser agent snippet.",
+	}, TP: []string{
+		"NEW_RELIC_BROWSER_KEY=NRJS-{{hex:19}}",
+		"newrelic.key = \"NRJS-{{hex:19}}\"",
+	}, FP: []string{
+		"NEW_RELIC_BROWSER_KEY=NRJS-xxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		"NEW_RELIC_BROWSER_KEY=${NEW_RELIC_BROWSER_KEY}",
+		"NEW_RELIC_BROWSER_KEY=NRJS-ABC",
+	}},
+	Rule{ID: "new-relic-insert-key", Description: "New Relic Insights insert key (NRII-); it writes events into the account.", Regex: "\\b(NRII-[A-Za-z0-9_\\-]{32})\\b", Entropy: 3, Keywords: []string{
+		"nrii-",
+	}, Name: "New Relic insert key", EnvVar: "NEW_RELIC_INSERT_KEY", RotateURL: "https://one.newrelic.com/api-keys", RotateSteps: []string{
+		"Delete the insert key in the API keys UI.",
+		"Use a license key for ingest instead.",
+	}, TP: []string{
+		"NEW_RELIC_INSERT_KEY=NRII-{{b64url:32}}",
+		"newrelic.key = \"NRII-{{b64url:32}}\"",
+	}, FP: []string{
+		"NEW_RELIC_INSERT_KEY=NRII-xxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		"NEW_RELIC_INSERT_KEY=${NEW_RELIC_INSERT_KEY}",
+		"NEW_RELIC_INSERT_KEY=NRII-ABC",
+	}},
+	Rule{ID: "new-relic-query-key", Description: "New Relic Insights query key (NRIQ-); it reads all event data.", Regex: "\\b(NRIQ-[A-Za-z0-9_\\-]{32})\\b", Entropy: 3, Keywords: []string{
+		"nriq-",
+	}, Name: "New Relic query key", EnvVar: "NEW_RELIC_QUERY_KEY", RotateURL: "https://one.newrelic.com/api-keys", RotateSteps: []string{
+		"Delete the query key in the API keys UI.",
+		"Use a user key with NerdGraph instead.",
+	}, TP: []string{
+		"NEW_RELIC_QUERY_KEY=NRIQ-{{b64url:32}}",
+		"newrelic.key = \"NRIQ-{{b64url:32}}\"",
+	}, FP: []string{
+		"NEW_RELIC_QUERY_KEY=NRIQ-xxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		"NEW_RELIC_QUERY_KEY=${NEW_RELIC_QUERY_KEY}",
+		"NEW_RELIC_QUERY_KEY=NRIQ-ABC",
+	}},
+	Rule{ID: "new-relic-admin-key", Description: "Legacy New Relic admin API key (NRAA-).", Regex: "\\b(NRAA-[a-f0-9]{27})\\b", Entropy: 3, Keywords: []string{
+		"nraa-",
+	}, Name: "New Relic admin API key", EnvVar: "NEW_RELIC_ADMIN_KEY", RotateURL: "https://one.newrelic.com/api-keys", RotateSteps: []string{
+		"Delete the admin key in the API keys UI.",
+		"Move automation to user keys.",
+	}, TP: []string{
+		"NEW_RELIC_ADMIN_KEY=NRAA-{{hex:27}}",
+		"newrelic.key = \"NRAA-{{hex:27}}\"",
+	}, FP: []string{
+		"NEW_RELIC_ADMIN_KEY=NRAA-xxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		"NEW_RELIC_ADMIN_KEY=${NEW_RELIC_ADMIN_KEY}",
+		"NEW_RELIC_ADMIN_KEY=NRAA-ABC",
+	}},
+	Rule{ID: "new-relic-license-key", Description: "New Relic ingest license key (40 characters ending in NRAL); it sends data into the account.", Regex: "\\b([a-f0-9]{36}NRAL)\\b", Entropy: 3, Keywords: []string{
+		"nral",
+	}, Name: "New Relic license key", EnvVar: "NEW_RELIC_LICENSE_KEY", RotateURL: "https://one.newrelic.com/api-keys", RotateSteps: []string{
+		"Create a new ingest license key and roll it out to agents.",
+		"Delete the exposed key in the API keys UI.",
+	}, TP: []string{
+		"NEW_RELIC_LICENSE_KEY={{hex:36}}NRAL",
+		"license_key: {{hex:36}}NRAL",
+	}, FP: []string{
+		"NEW_RELIC_LICENSE_KEY={{hex:20}}NRAL",
+		"NEW_RELIC_LICENSE_KEY=${NEW_RELIC_LICENSE_KEY}",
+	}},
+	Rule{ID: "sentry-org-token", Description: "Sentry organization auth token (sntrys_ prefix); it uploads releases and source maps.", Regex: "\\b(sntrys_eyJ[A-Za-z0-9+/=_\\-]{60,})", Entropy: 4, Keywords: []string{
+		"sntrys_",
+	}, Name: "Sentry organization token", EnvVar: "SENTRY_AUTH_TOKEN", RotateURL: "https://sentry.io/settings/auth-tokens/", RotateSteps: []string{
+		"Revoke the token in Settings > Auth Tokens (organization tokens).",
+		"Create a new one and store it in CI secrets.",
+	}, TP: []string{
+		"SENTRY_AUTH_TOKEN=sntrys_eyJ{{b64url:120}}",
+		"auth.token=sntrys_eyJ{{b64:150}}_{{b64url:43}}",
+	}, FP: []string{
+		"SENTRY_AUTH_TOKEN=sntrys_eyJ{{b64url:10}}",
+		"SENTRY_AUTH_TOKEN=${SENTRY_AUTH_TOKEN}",
+	}},
+	Rule{ID: "sentry-user-token", Description: "Sentry user auth token (sntryu_ prefix); it acts with its user's rights.", Regex: "\\b(sntryu_[a-f0-9]{64})\\b", Entropy: 3, Keywords: []string{
+		"sntryu_",
+	}, Name: "Sentry user auth token", EnvVar: "SENTRY_AUTH_TOKEN", RotateURL: "https://sentry.io/settings/account/api/auth-tokens/", RotateSteps: []string{
+		"Revoke the token in User settings > Personal tokens.",
+		"Prefer an organization token for CI.",
+	}, TP: []string{
+		"SENTRY_AUTH_TOKEN=sntryu_{{hex:64}}",
+		"sentry-cli --auth-token sntryu_{{hex:64}} releases list",
+	}, FP: []string{
+		"SENTRY_AUTH_TOKEN=sntryu_{{hex:30}}",
+		"SENTRY_AUTH_TOKEN=${SENTRY_AUTH_TOKEN}",
+	}},
+	Rule{ID: "sentry-legacy-token", Description: "Older 64-hex Sentry auth token assigned to a Sentry variable.", Regex: "(?i:sentry[\\w.\\-]{0,15}?token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([a-f0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"sentry",
+	}, Name: "Sentry auth token (legacy)", EnvVar: "SENTRY_AUTH_TOKEN", RotateURL: "https://sentry.io/settings/account/api/auth-tokens/", RotateSteps: []string{
+		"Revoke the token in User settings > Personal tokens.",
+		"Create a prefixed organization token.",
+	}, TP: []string{
+		"SENTRY_AUTH_TOKEN={{hex:64}}",
+		"sentry_auth_token: \"{{hex:64}}\"",
+	}, FP: []string{
+		"SENTRY_AUTH_TOKEN=${SENTRY_AUTH_TOKEN}",
+		"SENTRY_AUTH_TOKEN={{hex:30}}",
+	}},
+	Rule{ID: "sentry-dsn-secret", Description: "Legacy Sentry DSN that embeds the secret key (public:secret@host); the secret lets anyone submit events as your server.", Regex: "\\bhttps?://[0-9a-f]{32}:([0-9a-f]{32})@[A-Za-z0-9.\\-]+(?::\\d+)?/[\\w/\\-]*?\\d+", Entropy: 3, Keywords: []string{
+		"sentry",
+	}, Name: "Sentry DSN with secret key", EnvVar: "SENTRY_DSN", RotateURL: "https://docs.sentry.io/concepts/key-terms/dsn-explainer/", RotateSteps: []string{
+		"Revoke the client key in Project settings > Client Keys (DSN) and create a new one.",
+		"Use the DSN without the secret part (public key only).",
+	}, TP: []string{
+		"SENTRY_DSN=https://{{hex:32}}:{{hex:32}}@o{{digits:6}}.ingest.sentry.io/{{digits:7}}",
+		"sentry_sdk.init('https://{{hex:32}}:{{hex:32}}@sentry.example.com/42')",
+	}, FP: []string{
+		"SENTRY_DSN=https://{{hex:32}}@o{{digits:6}}.ingest.sentry.io/{{digits:7}}",
+		"SENTRY_DSN=${SENTRY_DSN}",
+	}},
+	Rule{ID: "grafana-cloud-token", Description: "Grafana Cloud access policy token (glc_ prefix); it reads or writes metrics, logs and traces.", Regex: "\\b(glc_[A-Za-z0-9+/]{32,400}={0,2})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
+		"glc_",
+	}, Name: "Grafana Cloud access policy token", EnvVar: "GRAFANA_CLOUD_TOKEN", RotateURL: "https://grafana.com/orgs/", RotateSteps: []string{
+		"Delete the token under Administration > Cloud access policies.",
+		"Create a new token with the narrowest scopes and an expiry.",
+	}, TP: []string{
+		"GRAFANA_CLOUD_TOKEN=glc_eyJ{{b64:120}}",
+		"password: glc_{{alnum:80}}==",
+	}, FP: []string{
+		"GRAFANA_CLOUD_TOKEN=glc_{{alnum:10}}",
+		"GRAFANA_CLOUD_TOKEN=${GRAFANA_CLOUD_TOKEN}",
+	}},
+	Rule{ID: "grafana-service-account-token", Description: "Grafana service account token (glsa_ prefix); it calls the Grafana HTTP API.", Regex: "\\b(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})\\b", Entropy: 3.5, Keywords: []string{
+		"glsa_",
+	}, Name: "Grafana service account token", EnvVar: "GRAFANA_SERVICE_ACCOUNT_TOKEN", RotateURL: "https://grafana.com/docs/grafana/latest/administration/service-accounts/", RotateSteps: []string{
+		"Delete the token under Administration > Service accounts.",
+		"Create a new token with an expiry.",
+	}, TP: []string{
+		"GRAFANA_TOKEN=glsa_{{alnum:32}}_{{hex:8}}",
+		"Authorization: Bearer glsa_{{alnum:32}}_{{hex:8}}",
+	}, FP: []string{
+		"GRAFANA_TOKEN=glsa_{{alnum:16}}_{{hex:8}}",
+		"GRAFANA_TOKEN=${GRAFANA_TOKEN}",
+	}},
+	Rule{ID: "grafana-api-key", Description: "Legacy Grafana API key (base64 JSON starting eyJrIjoi); it calls the Grafana HTTP API.", Regex: "\\b(eyJrIjoi[A-Za-z0-9+/]{50,300}={0,2})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
+		"eyjrijoi",
+	}, Name: "Grafana API key (legacy)", EnvVar: "GRAFANA_API_KEY", RotateURL: "https://grafana.com/docs/grafana/latest/administration/service-accounts/migrate-api-keys/", RotateSteps: []string{
+		"Delete the key under Administration > API keys.",
+		"Migrate to a service account token.",
+	}, TP: []string{
+		"GRAFANA_API_KEY=eyJrIjoi{{b64:90}}=",
+		"Authorization: Bearer eyJrIjoi{{alnum:70}}",
+	}, FP: []string{
+		"GRAFANA_API_KEY=eyJrIjoi{{alnum:10}}",
+		"GRAFANA_API_KEY=${GRAFANA_API_KEY}",
+	}},
+	Rule{ID: "pagerduty-api-key", Description: "PagerDuty REST API key (general or user token) assigned to a PagerDuty variable.", Regex: "(?i:(?:pagerduty|pd)[\\w.\\-]{0,15}?(?:api[_\\-]?key|token))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(u\\+[A-Za-z0-9_\\-]{18}|[A-Za-z0-9_\\-+]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"pagerduty",
+		"pd_api",
+		"pd_token",
+	}, Name: "PagerDuty REST API key", EnvVar: "PAGERDUTY_TOKEN", RotateURL: "https://support.pagerduty.com/main/docs/api-access-keys", RotateSteps: []string{
+		"Delete the key in Integrations > API Access Keys (or the user's User Settings).",
+		"Create a read-only key where writing is not needed.",
+	}, TP: []string{
+		"PAGERDUTY_TOKEN={{b64url:20}}",
+		"pagerduty_token: \"{{b64url:20}}\"",
+		"pagerduty_token = 'u+{{alnum:18}}'",
+	}, FP: []string{
+		"PAGERDUTY_TOKEN=${PAGERDUTY_TOKEN}",
+		"PAGERDUTY_TOKEN={{alnum:10}}",
+	}},
+	Rule{ID: "pagerduty-integration-key", Description: "PagerDuty Events API integration (routing) key; it triggers incidents on a service.", Regex: "(?i:(?:pagerduty[\\w.\\-]{0,15}?|pd[_\\-])(?:routing|integration|service|events?)[_\\-]?key|routing[_\\-]key|integration[_\\-]key)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"pagerduty",
+		"routing_key",
+		"integration_key",
+	}, Name: "PagerDuty integration/routing key", EnvVar: "PAGERDUTY_ROUTING_KEY", RotateURL: "https://support.pagerduty.com/main/docs/services-and-integrations", RotateSteps: []string{
+		"Regenerate the integration key on the service's Integrations tab.",
+		"Update the senders.",
+	}, Context: "(?i)pagerduty|\\bpd[_\\-]", ContextLines: 5, TP: []string{
+		"PAGERDUTY_ROUTING_KEY={{hex:32}}",
+		"pagerduty_routing_key: \"{{hex:32}}\"",
+	}, FP: []string{
+		"PAGERDUTY_ROUTING_KEY=${PAGERDUTY_ROUTING_KEY}",
+		"PAGERDUTY_ROUTING_KEY={{hex:20}}",
+	}},
+	Rule{ID: "opsgenie-api-key", Description: "Opsgenie API key (a UUID) assigned to an Opsgenie variable; it creates and closes alerts.", Regex: "(?i:opsgenie[\\w.\\-]{0,15}?(?:api[_\\-]?key|key|token))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"opsgenie",
+	}, Name: "Opsgenie API key", EnvVar: "OPSGENIE_API_KEY", RotateURL: "https://support.atlassian.com/opsgenie/docs/api-key-management/", RotateSteps: []string{
+		"Delete the key in Settings > API key management (or the integration).",
+		"Create a new key with only the rights needed.",
+	}, TP: []string{
+		"OPSGENIE_API_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"opsgenie_api_key: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"OPSGENIE_API_KEY=${OPSGENIE_API_KEY}",
+		"OPSGENIE_API_KEY={{hex:8}}-{{hex:4}}",
+	}},
+	Rule{ID: "dynatrace-token", Description: "Dynatrace API/access token (dt0c01. prefix); it reads or writes the environment.", Regex: "\\b(dt0c01\\.[A-Z0-9]{24}\\.[A-Z0-9]{64})\\b", Entropy: 3.5, Keywords: []string{
+		"dt0c01.",
+	}, Name: "Dynatrace access token", EnvVar: "DT_API_TOKEN", RotateURL: "https://docs.dynatrace.com/docs/manage/identity-access-management/access-tokens-and-oauth-clients/access-tokens", RotateSteps: []string{
+		"Revoke the token under Access tokens.",
+		"Create a new token with only the scopes needed.",
+	}, TP: []string{
+		"DT_API_TOKEN=dt0c01.{{upalnum:24}}.{{upalnum:64}}",
+		"Authorization: Api-Token dt0c01.{{upalnum:24}}.{{upalnum:64}}",
+	}, FP: []string{
+		"DT_API_TOKEN=dt0c01.{{upalnum:24}}.{{upalnum:20}}",
+		"DT_API_TOKEN=${DT_API_TOKEN}",
+	}},
+	Rule{ID: "honeycomb-ingest-key", Description: "Honeycomb ingest key (hcaik_/hcxik_ prefix); it sends events to an environment.", Regex: "\\b(hc[abx]ik_[a-z0-9]{50,64})\\b", Entropy: 3.5, Keywords: []string{
+		"hcaik_",
+		"hcxik_",
+		"hcbik_",
+	}, Name: "Honeycomb ingest key", EnvVar: "HONEYCOMB_API_KEY", RotateURL: "https://docs.honeycomb.io/configure/environments/manage-api-keys/", RotateSteps: []string{
+		"Disable and delete the key in Environment settings > API keys.",
+		"Create a new ingest key.",
+	}, TP: []string{
+		"HONEYCOMB_API_KEY=hcaik_{{lowalnum:58}}",
+		"x-honeycomb-team: hcxik_{{lowalnum:58}}",
+	}, FP: []string{
+		"HONEYCOMB_API_KEY=hcaik_{{lowalnum:20}}",
+		"HONEYCOMB_API_KEY=${HONEYCOMB_API_KEY}",
+	}},
+	Rule{ID: "honeycomb-api-key", Description: "Honeycomb configuration/API key assigned to a Honeycomb variable.", Regex: "(?i:honeycomb[\\w.\\-]{0,15}?(?:api[_\\-]?key|key|team))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9]{22}|[a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"honeycomb",
+	}, Name: "Honeycomb API key", EnvVar: "HONEYCOMB_API_KEY", RotateURL: "https://docs.honeycomb.io/configure/environments/manage-api-keys/", RotateSteps: []string{
+		"Disable and delete the key in Environment settings > API keys.",
+		"Create a new key with only the permissions needed.",
+	}, TP: []string{
+		"HONEYCOMB_API_KEY={{alnum:22}}",
+		"honeycomb_api_key: \"{{alnum:22}}\"",
+	}, FP: []string{
+		"HONEYCOMB_API_KEY=${HONEYCOMB_API_KEY}",
+		"HONEYCOMB_API_KEY={{alnum:10}}",
+	}},
+	Rule{ID: "rollbar-access-token", Description: "Rollbar project or account access token (32 hex) assigned to a Rollbar variable.", Regex: "(?i:rollbar[\\w.\\-]{0,15}?(?:token|key))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"rollbar",
+	}, Name: "Rollbar access token", EnvVar: "ROLLBAR_ACCESS_TOKEN", RotateURL: "https://docs.rollbar.com/docs/access-tokens", RotateSteps: []string{
+		"Disable the token in Project settings > Project access tokens.",
+		"Create a new post_server_item token for servers.",
+	}, TP: []string{
+		"ROLLBAR_ACCESS_TOKEN={{hex:32}}",
+		"rollbar_access_token: \"{{hex:32}}\"",
+	}, FP: []string{
+		"ROLLBAR_ACCESS_TOKEN=${ROLLBAR_ACCESS_TOKEN}",
+		"ROLLBAR_ACCESS_TOKEN={{hex:20}}",
+	}},
+	Rule{ID: "bugsnag-api-key", Description: "Bugsnag notifier or data access API key assigned to a Bugsnag variable.", Regex: "(?i:bugsnag[\\w.\\-]{0,15}?(?:api[_\\-]?key|token|key))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"bugsnag",
+	}, Name: "Bugsnag API key", EnvVar: "BUGSNAG_API_KEY", RotateURL: "https://docs.bugsnag.com/product/getting-started/", RotateSteps: []string{
+		"Regenerate the project's notifier API key (Project settings) or revoke the personal auth token.",
+		"Deploy the new key.",
+	}, TP: []string{
+		"BUGSNAG_API_KEY={{hex:32}}",
+		"bugsnag_api_key: \"{{hex:32}}\"",
+	}, FP: []string{
+		"BUGSNAG_API_KEY=${BUGSNAG_API_KEY}",
+		"BUGSNAG_API_KEY={{hex:20}}",
+	}},
+	Rule{ID: "splunk-hec-token", Description: "Splunk HEC token (a UUID) assigned to a Splunk variable; it writes events into indexes.", Regex: "(?i:splunk(?:[\\w.\\-]{0,15}?(?:token|hec|key))?)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"splunk",
+	}, Name: "Splunk HTTP Event Collector token", EnvVar: "SPLUNK_HEC_TOKEN", RotateURL: "https://docs.splunk.com/Documentation/Splunk/latest/Data/UsetheHTTPEventCollector", RotateSteps: []string{
+		"Disable and delete the token in Settings > Data inputs > HTTP Event Collector.",
+		"Create a new token limited to the needed indexes.",
+	}, TP: []string{
+		"SPLUNK_HEC_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"splunk_hec_token: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+		"Authorization: Splunk {{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+	}, FP: []string{
+		"SPLUNK_HEC_TOKEN=${SPLUNK_HEC_TOKEN}",
+		"SPLUNK_HEC_TOKEN={{hex:8}}-{{hex:4}}",
+	}},
+	Rule{ID: "sumologic-access-key", Description: "Sumo Logic access key assigned to a Sumo Logic variable.", Regex: "(?i:sumo(?:logic)?[\\w.\\-]{0,15}?(?:access[_\\-]?key|key|secret))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"sumo",
+	}, Name: "Sumo Logic access key", EnvVar: "SUMOLOGIC_ACCESSKEY", RotateURL: "https://help.sumologic.com/docs/manage/security/access-keys/", RotateSteps: []string{
+		"Delete the access key in Administration > Security > Access keys.",
+		"Create a new one with the needed scopes.",
+	}, TP: []string{
+		"SUMOLOGIC_ACCESSKEY={{alnum:64}}",
+		"sumologic_accesskey: \"{{alnum:64}}\"",
+	}, FP: []string{
+		"SUMOLOGIC_ACCESSKEY=${SUMOLOGIC_ACCESSKEY}",
+		"SUMOLOGIC_ACCESSKEY={{alnum:20}}",
+	}},
+	Rule{ID: "loggly-token", Description: "Loggly customer token (a UUID) assigned to a Loggly variable.", Regex: "(?i:loggly[\\w.\\-]{0,15}?(?:token|key))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"loggly",
+	}, Name: "Loggly customer token", EnvVar: "LOGGLY_TOKEN", RotateURL: "https://documentation.solarwinds.com/en/success_center/loggly/content/admin/customer-token-authentication-token.htm", RotateSteps: []string{
+		"Create a new customer token in Source setup > Customer tokens.",
+		"Delete the exposed token.",
+	}, TP: []string{
+		"LOGGLY_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"loggly_token: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"LOGGLY_TOKEN=${LOGGLY_TOKEN}",
+		"LOGGLY_TOKEN={{hex:8}}-{{hex:4}}",
+	}},
+	Rule{ID: "hashicorp-vault-token", Description: "HashiCorp Vault service (hvs.), batch (hvb.) or recovery (hvr.) token; it reads secrets under its policies.", Regex: "\\b(hv[sbr]\\.[A-Za-z0-9_\\-]{24,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"hvs.",
+		"hvb.",
+		"hvr.",
+	}, Name: "HashiCorp Vault token", EnvVar: "VAULT_TOKEN", RotateURL: "https://developer.hashicorp.com/vault/docs/commands/token/revoke", RotateSteps: []string{
+		"Revoke the token (vault token revoke, or revoke its accessor).",
+		"Issue short-lived tokens through an auth method (AppRole, OIDC, Kubernetes) instead.",
+	}, TP: []string{
+		"VAULT_TOKEN=hvs.{{b64url:90}}",
+		"token = \"hvs.{{b64url:90}}\"",
+	}, FP: []string{
+		"VAULT_TOKEN=hvs.{{alnum:10}}",
+		"VAULT_TOKEN=${VAULT_TOKEN}",
+	}},
+	Rule{ID: "hashicorp-vault-legacy-token", Description: "Older Vault service token (s. + 24 characters) assigned to a Vault variable.", Regex: "(?i:vault[\\w.\\-]{0,10}?token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(s\\.[A-Za-z0-9]{24})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"vault",
+	}, Name: "HashiCorp Vault token (legacy s.)", EnvVar: "VAULT_TOKEN", RotateURL: "https://developer.hashicorp.com/vault/docs/commands/token/revoke", RotateSteps: []string{
+		"Revoke the token (vault token revoke).",
+		"Use an auth method that issues short-lived tokens.",
+	}, TP: []string{
+		"VAULT_TOKEN=s.{{alnum:24}}",
+		"vault_token: \"s.{{alnum:24}}\"",
+	}, FP: []string{
+		"VAULT_TOKEN=${VAULT_TOKEN}",
+		"VAULT_TOKEN=s.{{alnum:10}}",
+	}},
+	Rule{ID: "terraform-cloud-token", Description: "HCP Terraform (Terraform Cloud/Enterprise) user, team or organisation API token (*.atlasv1.*).", Regex: "\\b([A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_\\-=]{60,70})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		".atlasv1.",
+	}, Name: "Terraform Cloud/Enterprise API token", EnvVar: "TF_TOKEN_app_terraform_io", RotateURL: "https://app.terraform.io/app/settings/tokens", RotateSteps: []string{
+		"Delete the token in User settings > Tokens (or the team/organisation's API token page).",
+		"Create a team token with an expiry; prefer dynamic provider credentials.",
+	}, TP: []string{
+		"TF_TOKEN_app_terraform_io={{alnum:14}}.atlasv1.{{alnum:67}}",
+		"token = \"{{alnum:14}}.atlasv1.{{alnum:67}}\"",
+	}, FP: []string{
+		"TF_TOKEN_app_terraform_io={{alnum:14}}.atlasv1.{{alnum:10}}",
+		"TF_TOKEN_app_terraform_io=${TF_TOKEN_app_terraform_io}",
+	}},
+	Rule{ID: "hcp-client-secret", Description: "HashiCorp Cloud Platform service principal client secret assigned to HCP_CLIENT_SECRET.", Regex: "(?i:hcp[_\\-]client[_\\-]secret)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9_\\-]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"hcp_client",
+		"hcp-client",
+	}, Name: "HCP service principal client secret", EnvVar: "HCP_CLIENT_SECRET", RotateURL: "https://portal.cloud.hashicorp.com/", RotateSteps: []string{
+		"Delete the key under Access control (IAM) > Service principals > Keys.",
+		"Create a new key and store it in a secrets manager.",
+	}, TP: []string{
+		"HCP_CLIENT_SECRET={{b64url:64}}",
+		"hcp_client_secret: \"{{b64url:64}}\"",
+	}, FP: []string{
+		"HCP_CLIENT_SECRET=${HCP_CLIENT_SECRET}",
+		"HCP_CLIENT_SECRET={{alnum:20}}",
+	}},
+	Rule{ID: "consul-acl-token", Description: "HashiCorp Consul ACL token (a UUID) assigned to a Consul variable.", Regex: "(?i:consul[\\w.\\-]{0,15}?token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"consul",
+	}, Name: "Consul ACL token", EnvVar: "CONSUL_HTTP_TOKEN", RotateURL: "https://developer.hashicorp.com/consul/commands/acl/token/delete", RotateSteps: []string{
+		"Delete the token (consul acl token delete).",
+		"Create a token with a narrower policy.",
+	}, TP: []string{
+		"CONSUL_HTTP_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"consul_http_token: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"CONSUL_HTTP_TOKEN=${CONSUL_HTTP_TOKEN}",
+		"CONSUL_HTTP_TOKEN={{hex:8}}-{{hex:4}}",
+	}},
+	Rule{ID: "nomad-token", Description: "HashiCorp Nomad ACL secret id (a UUID) assigned to a Nomad variable.", Regex: "(?i:nomad[\\w.\\-]{0,15}?token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"nomad",
+	}, Name: "Nomad ACL token", EnvVar: "NOMAD_TOKEN", RotateURL: "https://developer.hashicorp.com/nomad/commands/acl/token/delete", RotateSteps: []string{
+		"Delete the token (nomad acl token delete).",
+		"Create a token with a narrower policy.",
+	}, TP: []string{
+		"NOMAD_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"nomad_token: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"NOMAD_TOKEN=${NOMAD_TOKEN}",
+		"NOMAD_TOKEN={{hex:8}}-{{hex:4}}",
+	}},
+	Rule{ID: "pulumi-access-token", Description: "Pulumi Cloud access token (pul- prefix); it reads and writes stack state, including secrets.", Regex: "\\b(pul-[a-f0-9]{40})\\b", Entropy: 3, Keywords: []string{
+		"pul-",
+	}, Name: "Pulumi access token", EnvVar: "PULUMI_ACCESS_TOKEN", RotateURL: "https://app.pulumi.com/account/tokens", RotateSteps: []string{
+		"Delete the token in Pulumi Cloud > Personal access tokens (or the team/organisation's).",
+		"Create a new token with an expiry; prefer OIDC from CI.",
+	}, TP: []string{
+		"PULUMI_ACCESS_TOKEN=pul-{{hex:40}}",
+		"token = \"pul-{{hex:40}}\"",
+	}, FP: []string{
+		"PULUMI_ACCESS_TOKEN=pul-{{hex:20}}",
+		"PULUMI_ACCESS_TOKEN=${PULUMI_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "doppler-personal-token", Description: "Doppler personal token (dp.pt. prefix); it reads secrets from Doppler.", Regex: "\\b(dp\\.pt\\.[A-Za-z0-9_\\-.]{40,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"dp.pt.",
+	}, Name: "Doppler personal token", EnvVar: "DOPPLER_TOKEN", RotateURL: "https://docs.doppler.com/docs/token-formats", RotateSteps: []string{
+		"Revoke the token in the Doppler dashboard (or doppler configs tokens revoke).",
+		"Create a new token with the narrowest access.",
+	}, TP: []string{
+		"DOPPLER_TOKEN=dp.pt.{{alnum:43}}",
+		"token = \"dp.pt.{{alnum:43}}\"",
+	}, FP: []string{
+		"DOPPLER_TOKEN=dp.pt.{{alnum:10}}",
+		"DOPPLER_TOKEN=${DOPPLER_TOKEN}",
+	}},
+	Rule{ID: "doppler-service-token", Description: "Doppler service token (dp.st. prefix); it reads secrets from Doppler.", Regex: "\\b(dp\\.st\\.[A-Za-z0-9_\\-.]{40,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"dp.st.",
+	}, Name: "Doppler service token", EnvVar: "DOPPLER_TOKEN", RotateURL: "https://docs.doppler.com/docs/token-formats", RotateSteps: []string{
+		"Revoke the token in the Doppler dashboard (or doppler configs tokens revoke).",
+		"Create a new token with the narrowest access.",
+	}, TP: []string{
+		"DOPPLER_TOKEN=dp.st.{{alnum:43}}",
+		"token = \"dp.st.{{alnum:43}}\"",
+	}, FP: []string{
+		"DOPPLER_TOKEN=dp.st.{{alnum:10}}",
+		"DOPPLER_TOKEN=${DOPPLER_TOKEN}",
+	}},
+	Rule{ID: "doppler-service-account-token", Description: "Doppler service account token (dp.sa. prefix); it reads secrets from Doppler.", Regex: "\\b(dp\\.sa\\.[A-Za-z0-9_\\-.]{40,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"dp.sa.",
+	}, Name: "Doppler service account token", EnvVar: "DOPPLER_TOKEN", RotateURL: "https://docs.doppler.com/docs/token-formats", RotateSteps: []string{
+		"Revoke the token in the Doppler dashboard (or doppler configs tokens revoke).",
+		"Create a new token with the narrowest access.",
+	}, TP: []string{
+		"DOPPLER_TOKEN=dp.sa.{{alnum:43}}",
+		"token = \"dp.sa.{{alnum:43}}\"",
+	}, FP: []string{
+		"DOPPLER_TOKEN=dp.sa.{{alnum:10}}",
+		"DOPPLER_TOKEN=${DOPPLER_TOKEN}",
+	}},
+	Rule{ID: "doppler-CLI-token", Description: "Doppler CLI token (dp.ct. prefix); it reads secrets from Doppler.", Regex: "\\b(dp\\.ct\\.[A-Za-z0-9_\\-.]{40,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"dp.ct.",
+	}, Name: "Doppler CLI token", EnvVar: "DOPPLER_TOKEN", RotateURL: "https://docs.doppler.com/docs/token-formats", RotateSteps: []string{
+		"Revoke the token in the Doppler dashboard (or doppler configs tokens revoke).",
+		"Create a new token with the narrowest access.",
+	}, TP: []string{
+		"DOPPLER_TOKEN=dp.ct.{{alnum:43}}",
+		"token = \"dp.ct.{{alnum:43}}\"",
+	}, FP: []string{
+		"DOPPLER_TOKEN=dp.ct.{{alnum:10}}",
+		"DOPPLER_TOKEN=${DOPPLER_TOKEN}",
+	}},
+	Rule{ID: "doppler-SCIM-token", Description: "Doppler SCIM token (dp.scim. prefix); it reads secrets from Doppler.", Regex: "\\b(dp\\.scim\\.[A-Za-z0-9_\\-.]{40,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"dp.scim.",
+	}, Name: "Doppler SCIM token", EnvVar: "DOPPLER_SCIM_TOKEN", RotateURL: "https://docs.doppler.com/docs/token-formats", RotateSteps: []string{
+		"Revoke the token in the Doppler dashboard (or doppler configs tokens revoke).",
+		"Create a new token with the narrowest access.",
+	}, TP: []string{
+		"DOPPLER_SCIM_TOKEN=dp.scim.{{alnum:43}}",
+		"token = \"dp.scim.{{alnum:43}}\"",
+	}, FP: []string{
+		"DOPPLER_SCIM_TOKEN=dp.scim.{{alnum:10}}",
+		"DOPPLER_SCIM_TOKEN=${DOPPLER_SCIM_TOKEN}",
+	}},
+	Rule{ID: "doppler-audit-token", Description: "Doppler audit token (dp.audit. prefix); it reads secrets from Doppler.", Regex: "\\b(dp\\.audit\\.[A-Za-z0-9_\\-.]{40,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"dp.audit.",
+	}, Name: "Doppler audit token", EnvVar: "DOPPLER_AUDIT_TOKEN", RotateURL: "https://docs.doppler.com/docs/token-formats", RotateSteps: []string{
+		"Revoke the token in the Doppler dashboard (or doppler configs tokens revoke).",
+		"Create a new token with the narrowest access.",
+	}, TP: []string{
+		"DOPPLER_AUDIT_TOKEN=dp.audit.{{alnum:43}}",
+		"token = \"dp.audit.{{alnum:43}}\"",
+	}, FP: []string{
+		"DOPPLER_AUDIT_TOKEN=dp.audit.{{alnum:10}}",
+		"DOPPLER_AUDIT_TOKEN=${DOPPLER_AUDIT_TOKEN}",
+	}},
+	Rule{ID: "linear-api-key", Description: "Linear personal API key (lin_api_ prefix); it acts on issues as its user.", Regex: "\\b(lin_api_[A-Za-z0-9]{40})\\b", Entropy: 4, Keywords: []string{
+		"lin_api_",
+	}, Name: "Linear API key", EnvVar: "LINEAR_API_KEY", RotateURL: "https://linear.app/settings/account/security", RotateSteps: []string{
+		"Revoke the key in Settings > Security & access > Personal API keys.",
+		"Create a key with only the permissions needed.",
+	}, TP: []string{
+		"LINEAR_API_KEY=lin_api_{{alnum:40}}",
+		"token = \"lin_api_{{alnum:40}}\"",
+	}, FP: []string{
+		"LINEAR_API_KEY=lin_api_{{alnum:10}}",
+		"LINEAR_API_KEY=${LINEAR_API_KEY}",
+	}},
+	Rule{ID: "linear-oauth-token", Description: "Linear OAuth access token (lin_oauth_ prefix).", Regex: "\\b(lin_oauth_[a-f0-9]{64})\\b", Entropy: 3, Keywords: []string{
+		"lin_oauth_",
+	}, Name: "Linear OAuth access token", EnvVar: "LINEAR_ACCESS_TOKEN", RotateURL: "https://linear.app/settings/api/applications", RotateSteps: []string{
+		"Revoke the token (POST https://api.linear.app/oauth/revoke).",
+		"Re-authorise the application.",
+	}, TP: []string{
+		"LINEAR_ACCESS_TOKEN=lin_oauth_{{hex:64}}",
+		"token = \"lin_oauth_{{hex:64}}\"",
+	}, FP: []string{
+		"LINEAR_ACCESS_TOKEN=lin_oauth_{{hex:10}}",
+		"LINEAR_ACCESS_TOKEN=${LINEAR_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "postman-api-key", Description: "Postman API key (PMAK- prefix); it reads and changes workspaces, collections and environments.", Regex: "\\b(PMAK-[a-f0-9]{24}-[a-f0-9]{34})\\b", Entropy: 3, Keywords: []string{
+		"pmak-",
+	}, Name: "Postman API key", EnvVar: "POSTMAN_API_KEY", RotateURL: "https://go.postman.co/settings/me/api-keys", RotateSteps: []string{
+		"Revoke the key in Settings > API keys.",
+		"Generate a new key with an expiry.",
+	}, TP: []string{
+		"POSTMAN_API_KEY=PMAK-{{hex:24}}-{{hex:34}}",
+		"token = \"PMAK-{{hex:24}}-{{hex:34}}\"",
+	}, FP: []string{
+		"POSTMAN_API_KEY=PMAK-{{hex:24}}-{{hex:10}}",
+		"POSTMAN_API_KEY=${POSTMAN_API_KEY}",
+	}},
+	Rule{ID: "databricks-token", Description: "Databricks personal access token (dapi prefix); it acts on the workspace as its user.", Regex: "\\b(dapi[a-f0-9]{32}(?:-\\d)?)\\b", Entropy: 3, Keywords: []string{
+		"dapi",
+	}, Name: "Databricks personal access token", EnvVar: "DATABRICKS_TOKEN", RotateURL: "https://docs.databricks.com/aws/en/dev-tools/auth/pat", RotateSteps: []string{
+		"Revoke the token in User settings > Developer > Access tokens.",
+		"Prefer OAuth machine-to-machine credentials for automation.",
+	}, TP: []string{
+		"DATABRICKS_TOKEN=dapi{{hex:32}}",
+		"token = \"dapi{{hex:32}}\"",
+	}, FP: []string{
+		"DATABRICKS_TOKEN=dapi{{hex:16}}",
+		"DATABRICKS_TOKEN=${DATABRICKS_TOKEN}",
+	}},
+	Rule{ID: "age-secret-key", Description: "age (file encryption) X25519 secret key; it decrypts everything encrypted to its recipient (e.g. SOPS files).", Regex: "\\b(AGE-SECRET-KEY-1[0-9A-Z]{58})\\b", Entropy: 3.5, Keywords: []string{
+		"age-secret-key-1",
+	}, Name: "age secret key", EnvVar: "SOPS_AGE_KEY", RotateURL: "https://github.com/FiloSottile/age", RotateSteps: []string{
+		"Generate a new key (age-keygen) and re-encrypt the files to its recipient.",
+		"Remove the old recipient from .sops.yaml and anywhere it is trusted.",
+		"Treat everything encrypted to the old key as exposed.",
+	}, TP: []string{
+		"SOPS_AGE_KEY=AGE-SECRET-KEY-1{{upalnum:58}}",
+		"token = \"AGE-SECRET-KEY-1{{upalnum:58}}\"",
+	}, FP: []string{
+		"SOPS_AGE_KEY=AGE-SECRET-KEY-1{{upalnum:20}}",
+		"SOPS_AGE_KEY=${SOPS_AGE_KEY}",
+	}},
+	Rule{ID: "okta-api-token", Description: "Okta API token (SSWS, 42 characters starting 00) next to Okta configuration.", Regex: "(?i:okta[\\w.\\-]{0,15}?(?:token|api[_\\-]?key)|ssws)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(00[A-Za-z0-9_\\-]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"okta",
+		"ssws",
+	}, Name: "Okta API token", EnvVar: "OKTA_API_TOKEN", RotateURL: "https://help.okta.com/en-us/content/topics/security/api.htm", RotateSteps: []string{
+		"Revoke the token in Security > API > Tokens.",
+		"Use an OAuth service app with scoped grants instead.",
+	}, TP: []string{
+		"OKTA_API_TOKEN=00{{b64url:40}}",
+		"okta_api_token: \"00{{b64url:40}}\"",
+		"Authorization: SSWS 00{{alnum:40}}",
+	}, FP: []string{
+		"OKTA_API_TOKEN=${OKTA_API_TOKEN}",
+		"OKTA_API_TOKEN=00{{alnum:10}}",
+	}},
+	Rule{ID: "auth0-client-secret", Description: "Auth0 application client secret assigned to an Auth0 variable.", Regex: "(?i:auth0[\\w.\\-]{0,15}?secret)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9_\\-]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"auth0",
+	}, Name: "Auth0 client secret", EnvVar: "AUTH0_CLIENT_SECRET", RotateURL: "https://manage.auth0.com/", RotateSteps: []string{
+		"Rotate the secret in Applications > the app > Settings.",
+		"Deploy it, then confirm the old one no longer works.",
+	}, TP: []string{
+		"AUTH0_CLIENT_SECRET={{b64url:64}}",
+		"auth0_client_secret: \"{{b64url:64}}\"",
+	}, FP: []string{
+		"AUTH0_CLIENT_SECRET=${AUTH0_CLIENT_SECRET}",
+		"AUTH0_CLIENT_SECRET={{alnum:20}}",
+	}},
+	Rule{ID: "auth0-management-token", Description: "Auth0 Management API access token (a JWT) assigned to an Auth0 variable.", Regex: "(?i:auth0[\\w.\\-]{0,15}?token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Keywords: []string{
+		"auth0",
+	}, Name: "Auth0 Management API token", EnvVar: "AUTH0_MGMT_TOKEN", RotateURL: "https://manage.auth0.com/", RotateSteps: []string{
+		"Tokens expire; revoke the signing key or the Machine-to-Machine grant if needed.",
+		"Fetch tokens at run time with client credentials.",
+	}, Validate: "jwt", TP: []string{
+		"AUTH0_MGMT_TOKEN={{jwt}}",
+		"auth0_mgmt_token: \"{{jwt}}\"",
+	}, FP: []string{
+		"AUTH0_MGMT_TOKEN=${AUTH0_MGMT_TOKEN}",
+		"AUTH0_MGMT_TOKEN=eyJhbGciOi",
+	}},
+	Rule{ID: "1password-service-account-token", Description: "1Password service account token (ops_ prefix); it reads the vaults granted to the account.", Regex: "\\b(ops_eyJ[A-Za-z0-9+/=_\\-]{100,})", Entropy: 4, Keywords: []string{
+		"ops_eyj",
+	}, Name: "1Password service account token", EnvVar: "OP_SERVICE_ACCOUNT_TOKEN", RotateURL: "https://my.1password.com/developer-tools/infrastructure-secrets/serviceaccount", RotateSteps: []string{
+		"Revoke the token in Developer > Service accounts.",
+		"Create a new service account limited to the vaults it needs.",
+	}, TP: []string{
+		"OP_SERVICE_ACCOUNT_TOKEN=ops_eyJ{{b64url:300}}",
+		"token = \"ops_eyJ{{b64url:300}}\"",
+	}, FP: []string{
+		"OP_SERVICE_ACCOUNT_TOKEN=ops_eyJ{{alnum:20}}",
+		"OP_SERVICE_ACCOUNT_TOKEN=${OP_SERVICE_ACCOUNT_TOKEN}",
+	}},
+	Rule{ID: "1password-connect-token", Description: "1Password Connect server access token (a JWT) assigned to OP_CONNECT_TOKEN.", Regex: "(?i:(?:op|onepassword)[_\\-]connect[_\\-]token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Keywords: []string{
+		"op_connect",
+		"op-connect",
+		"onepassword",
+	}, Name: "1Password Connect token", EnvVar: "OP_CONNECT_TOKEN", RotateURL: "https://developer.1password.com/docs/connect/manage-connect/", RotateSteps: []string{
+		"Revoke the token on the Connect server's page in 1Password.",
+		"Issue a new token limited to the vaults needed.",
+	}, Validate: "jwt", TP: []string{
+		"OP_CONNECT_TOKEN={{jwt}}",
+		"op_connect_token: \"{{jwt}}\"",
+	}, FP: []string{
+		"OP_CONNECT_TOKEN=${OP_CONNECT_TOKEN}",
+		"OP_CONNECT_TOKEN=eyJhbGciOi",
+	}},
+	Rule{ID: "infisical-service-token", Description: "Infisical service token (st.<id>.<secret>.<key>); it reads project secrets.", Regex: "(?i:infisical)[^\\n]{0,80}?\\b(st\\.[a-f0-9]{24}\\.[a-f0-9]{32}\\.[a-f0-9]{32})\\b", Entropy: 3, Keywords: []string{
+		"infisical",
+	}, Name: "Infisical service token", EnvVar: "INFISICAL_TOKEN", RotateURL: "https://infisical.com/docs/documentation/platform/token", RotateSteps: []string{
+		"Revoke the token in Project settings > Service tokens.",
+		"Move to machine identities with short-lived tokens.",
+	}, TP: []string{
+		"INFISICAL_TOKEN=st.{{hex:24}}.{{hex:32}}.{{hex:32}}",
+		"infisical run --token st.{{hex:24}}.{{hex:32}}.{{hex:32}} -- npm start",
+	}, FP: []string{
+		"INFISICAL_TOKEN=st.{{hex:24}}.{{hex:10}}",
+		"INFISICAL_TOKEN=${INFISICAL_TOKEN}",
+	}},
+	Rule{ID: "infisical-client-secret", Description: "Infisical universal-auth client secret assigned to an Infisical variable.", Regex: "(?i:infisical[\\w.\\-]{0,25}?secret)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([a-f0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"infisical",
+	}, Name: "Infisical machine identity client secret", EnvVar: "INFISICAL_CLIENT_SECRET", RotateURL: "https://infisical.com/docs/documentation/platform/identities/universal-auth", RotateSteps: []string{
+		"Revoke the client secret on the machine identity's page.",
+		"Create a new one with a TTL and IP restrictions.",
+	}, TP: []string{
+		"INFISICAL_CLIENT_SECRET={{hex:64}}",
+		"infisical_client_secret: \"{{hex:64}}\"",
+	}, FP: []string{
+		"INFISICAL_CLIENT_SECRET=${INFISICAL_CLIENT_SECRET}",
+		"INFISICAL_CLIENT_SECRET={{hex:20}}",
+	}},
+	Rule{ID: "tailscale-key", Description: "Tailscale auth key, API access token, OAuth client secret or SCIM/webhook key (tskey- prefix).", Regex: "\\b(tskey-(?:auth|api|client|scim|webhook)-[A-Za-z0-9]{6,}-[A-Za-z0-9]{20,})\\b", Entropy: 3.5, Keywords: []string{
+		"tskey-",
+	}, Name: "Tailscale key", EnvVar: "TS_AUTHKEY", RotateURL: "https://login.tailscale.com/admin/settings/keys", RotateSteps: []string{
+		"Revoke the key in Admin console > Settings > Keys.",
+		"Create an ephemeral, pre-approved, tagged key with a short expiry.",
+	}, TP: []string{
+		"TS_AUTHKEY=tskey-auth-{{alnum:12}}CNTRL-{{alnum:32}}",
+		"tailscale up --authkey=tskey-auth-{{alnum:11}}-{{alnum:33}}",
+	}, FP: []string{
+		"TS_AUTHKEY=tskey-auth-{{alnum:6}}-{{alnum:5}}",
+		"TS_AUTHKEY=${TS_AUTHKEY}",
+	}},
+	Rule{ID: "ngrok-authtoken", Description: "ngrok authtoken or API key assigned to an ngrok variable.", Regex: "(?i:ngrok[\\w.\\-]{0,15}?(?:token|api[_\\-]?key|authtoken))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9]{20,30}_[A-Za-z0-9]{18,30})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"ngrok",
+	}, Name: "ngrok authtoken or API key", EnvVar: "NGROK_AUTHTOKEN", RotateURL: "https://dashboard.ngrok.com/authtokens", RotateSteps: []string{
+		"Delete the credential in the ngrok dashboard (Authtokens or API keys).",
+		"Create a new one restricted with ACLs.",
+	}, TP: []string{
+		"NGROK_AUTHTOKEN={{alnum:27}}_{{alnum:21}}",
+		"ngrok_authtoken: \"{{alnum:27}}_{{alnum:21}}\"",
+		"NGROK_API_KEY={{alnum:27}}_{{alnum:21}}",
+	}, FP: []string{
+		"NGROK_AUTHTOKEN=${NGROK_AUTHTOKEN}",
+		"NGROK_AUTHTOKEN={{alnum:10}}_{{alnum:5}}",
+	}},
+	Rule{ID: "fastly-api-token", Description: "Fastly API token assigned to a Fastly variable; it purges and changes services.", Regex: "(?i:fastly[\\w.\\-]{0,15}?(?:token|api[_\\-]?key|key))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9_\\-]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"fastly",
+	}, Name: "Fastly API token", EnvVar: "FASTLY_API_TOKEN", RotateURL: "https://manage.fastly.com/account/personal/tokens", RotateSteps: []string{
+		"Delete the token in Account > Personal API tokens.",
+		"Create a token scoped to the services and scopes needed, with an expiry.",
+	}, TP: []string{
+		"FASTLY_API_TOKEN={{b64url:32}}",
+		"fastly_api_token: \"{{b64url:32}}\"",
+	}, FP: []string{
+		"FASTLY_API_TOKEN=${FASTLY_API_TOKEN}",
+		"FASTLY_API_TOKEN={{alnum:12}}",
+	}},
+	Rule{ID: "akamai-edgegrid-secret", Description: "Akamai EdgeGrid client_secret (.edgerc) next to its akab- client/access tokens.", Regex: "(?i:client_secret)\\s*[=:]\\s*[\\\"']?([A-Za-z0-9+/]{43}=)", Entropy: 4, Keywords: []string{
+		"client_secret",
+	}, Name: "Akamai EdgeGrid client secret", EnvVar: "AKAMAI_CLIENT_SECRET", RotateURL: "https://control.akamai.com/apps/identity-management/#/tabs/users/list", RotateSteps: []string{
+		"Delete the credential in Identity and Access Management > API clients.",
+		"Create a new credential and update .edgerc outside the repository.",
+	}, Context: "akab-|(?i)akamai", ContextLines: 6, Validate: "base64", TP: []string{
+		"[default]\nclient_secret = {{b64:43}}=\nhost = akab-{{lowalnum:16}}-{{lowalnum:16}}.luna.akamaiapis.net\naccess_token = akab-{{lowalnum:16}}-{{lowalnum:16}}",
+		"client_token = akab-{{lowalnum:16}}-{{lowalnum:16}}\nclient_secret = {{b64:43}}=",
+	}, FP: []string{
+		"client_secret = {{b64:43}}=",
+		"[default]\nclient_secret = ${AKAMAI_CLIENT_SECRET}\nclient_token = akab-{{lowalnum:16}}-{{lowalnum:16}}",
+	}},
+	Rule{ID: "launchdarkly-sdk-key", Description: "LaunchDarkly server-side SDK key (sdk- + UUID); it reads all flag rules of an environment.", Regex: "\\b(sdk-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b", Entropy: 3, Keywords: []string{
+		"sdk-",
+	}, Name: "LaunchDarkly SDK key", EnvVar: "LAUNCHDARKLY_SDK_KEY", RotateURL: "https://app.launchdarkly.com/settings/projects", RotateSteps: []string{
+		"Reset the SDK key in the project's Environments settings (with an expiry for the old one).",
+		"Deploy the new key to servers.",
+	}, TP: []string{
+		"LAUNCHDARKLY_SDK_KEY=sdk-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"ldclient.set_config(Config('sdk-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}'))",
+	}, FP: []string{
+		"LAUNCHDARKLY_SDK_KEY=sdk-{{hex:8}}-{{hex:4}}",
+		"LAUNCHDARKLY_SDK_KEY=${LAUNCHDARKLY_SDK_KEY}",
+	}},
+	Rule{ID: "launchdarkly-access-token", Description: "LaunchDarkly API access token (api- + UUID); it changes flags and settings.", Regex: "(?i:launchdarkly|\\bld)[^\\n]{0,60}?\\b(api-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b", Entropy: 3, Keywords: []string{
+		"launchdarkly",
+		"ld_api",
+		"ld_access",
+	}, Name: "LaunchDarkly API access token", EnvVar: "LAUNCHDARKLY_ACCESS_TOKEN", RotateURL: "https://app.launchdarkly.com/settings/authorization", RotateSteps: []string{
+		"Delete or reset the token in Organization settings > Authorization.",
+		"Create a token with a custom role limited to what it needs.",
+	}, TP: []string{
+		"LAUNCHDARKLY_ACCESS_TOKEN=api-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"ld_api_token: 'api-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}'",
+	}, FP: []string{
+		"LAUNCHDARKLY_ACCESS_TOKEN=api-{{hex:8}}-{{hex:4}}",
+		"LAUNCHDARKLY_ACCESS_TOKEN=${LAUNCHDARKLY_ACCESS_TOKEN}",
 	}},
 	Rule{ID: "npm-legacy-auth-token", Description: "npm legacy (UUID) auth token in an .npmrc; it can publish packages as its owner.", Regex: "(?i:_authToken)\\s*=\\s*[\\\"']?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b", Entropy: 3, Keywords: []string{
 		"_authtoken",
@@ -1563,6 +4147,212 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"gradle.publish.key=${GRADLE_PUBLISH_KEY}",
 		"gradle.publish.secret={{alnum:12}}",
+	}},
+	Rule{ID: "notion-integration-token", Description: "Notion internal integration token (ntn_ prefix); it reads and edits the pages shared with the integration.", Regex: "\\b(ntn_[0-9]{11}[A-Za-z0-9]{35})\\b", Entropy: 3.5, Keywords: []string{
+		"ntn_",
+	}, Name: "Notion integration token", EnvVar: "NOTION_TOKEN", RotateURL: "https://www.notion.so/profile/integrations", RotateSteps: []string{
+		"Revoke the token in Settings > Integrations (refresh the internal integration secret).",
+		"Create a new one with the narrowest scope and store it outside the repository.",
+	}, TP: []string{
+		"NOTION_TOKEN=ntn_{{digits:11}}{{alnum:35}}",
+		"notion_token: \"ntn_{{digits:11}}{{alnum:35}}\"",
+	}, FP: []string{
+		"NOTION_TOKEN=ntn_{{digits:11}}{{alnum:5}}",
+		"NOTION_TOKEN=${NOTION_TOKEN}",
+	}},
+	Rule{ID: "notion-legacy-token", Description: "Older Notion integration token (secret_ + 43 characters).", Regex: "\\b(secret_[A-Za-z0-9]{43})\\b", Entropy: 4, Keywords: []string{
+		"secret_",
+	}, Name: "Notion integration token (legacy)", EnvVar: "NOTION_TOKEN", RotateURL: "https://www.notion.so/profile/integrations", RotateSteps: []string{
+		"Revoke the token in Settings > Integrations.",
+		"Create a new one with the narrowest scope and store it outside the repository.",
+	}, TP: []string{
+		"NOTION_TOKEN=secret_{{alnum:43}}",
+		"notion_token: \"secret_{{alnum:43}}\"",
+	}, FP: []string{
+		"NOTION_TOKEN=secret_{{alnum:20}}",
+		"NOTION_TOKEN=${NOTION_TOKEN}",
+	}},
+	Rule{ID: "figma-pat", Description: "Figma personal access token (figd_ prefix); it reads files as its user.", Regex: "\\b(figd_[A-Za-z0-9_\\-]{38,50})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"figd_",
+	}, Name: "Figma personal access token", EnvVar: "FIGMA_TOKEN", RotateURL: "https://www.figma.com/settings", RotateSteps: []string{
+		"Revoke the token in Settings > Security > Personal access tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository.",
+	}, TP: []string{
+		"FIGMA_TOKEN=figd_{{b64url:40}}",
+		"figma_token: \"figd_{{b64url:40}}\"",
+	}, FP: []string{
+		"FIGMA_TOKEN=figd_{{alnum:10}}",
+		"FIGMA_TOKEN=${FIGMA_TOKEN}",
+	}},
+	Rule{ID: "airtable-pat", Description: "Airtable personal access token (pat<14>.<64 hex>).", Regex: "(?i:airtable)[^\\n]{0,60}?\\b(pat[A-Za-z0-9]{14}\\.[a-f0-9]{64})\\b", Entropy: 3.5, Keywords: []string{
+		"airtable",
+	}, Name: "Airtable personal access token", EnvVar: "AIRTABLE_API_KEY", RotateURL: "https://airtable.com/create/tokens", RotateSteps: []string{
+		"Revoke the token in the Builder hub > Personal access tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository.",
+	}, TP: []string{
+		"AIRTABLE_API_KEY=pat{{alnum:14}}.{{hex:64}}",
+		"airtable_api_key: \"pat{{alnum:14}}.{{hex:64}}\"",
+	}, FP: []string{
+		"AIRTABLE_API_KEY=pat{{alnum:14}}.{{hex:10}}",
+		"AIRTABLE_API_KEY=${AIRTABLE_API_KEY}",
+	}},
+	Rule{ID: "typeform-pat", Description: "Typeform personal access token (tfp_ prefix).", Regex: "\\b(tfp_[A-Za-z0-9_\\-.=]{50,70})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"tfp_",
+	}, Name: "Typeform personal access token", EnvVar: "TYPEFORM_TOKEN", RotateURL: "https://admin.typeform.com/user/tokens", RotateSteps: []string{
+		"Revoke the token in Account > Personal tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository.",
+	}, TP: []string{
+		"TYPEFORM_TOKEN=tfp_{{b64url:59}}",
+		"typeform_token: \"tfp_{{b64url:59}}\"",
+	}, FP: []string{
+		"TYPEFORM_TOKEN=tfp_{{alnum:10}}",
+		"TYPEFORM_TOKEN=${TYPEFORM_TOKEN}",
+	}},
+	Rule{ID: "shippo-live-token", Description: "Shippo live API token (shippo_live_ prefix); it buys labels on your account.", Regex: "\\b(shippo_live_[a-f0-9]{40})\\b", Entropy: 3, Keywords: []string{
+		"shippo_live_",
+	}, Name: "Shippo live API token", EnvVar: "SHIPPO_API_TOKEN", RotateURL: "https://apps.goshippo.com/settings/api", RotateSteps: []string{
+		"Revoke the token in Settings > API.",
+		"Create a new one with the narrowest scope and store it outside the repository.",
+	}, TP: []string{
+		"SHIPPO_API_TOKEN=shippo_live_{{hex:40}}",
+		"shippo_api_token: \"shippo_live_{{hex:40}}\"",
+	}, FP: []string{
+		"SHIPPO_API_TOKEN=shippo_live_{{hex:10}}",
+		"SHIPPO_API_TOKEN=${SHIPPO_API_TOKEN}",
+	}},
+	Rule{ID: "easypost-production-key", Description: "EasyPost production API key (EZAK prefix); it buys postage on your account.", Regex: "\\b(EZAK[a-f0-9]{54})\\b", Entropy: 3, Keywords: []string{
+		"ezak",
+	}, Name: "EasyPost production API key", EnvVar: "EASYPOST_API_KEY", RotateURL: "https://www.easypost.com/account/api-keys", RotateSteps: []string{
+		"Revoke the token in Account > API Keys.",
+		"Create a new one with the narrowest scope and store it outside the repository.",
+	}, TP: []string{
+		"EASYPOST_API_KEY=EZAK{{hex:54}}",
+		"easypost_api_key: \"EZAK{{hex:54}}\"",
+	}, FP: []string{
+		"EASYPOST_API_KEY=EZAK{{hex:20}}",
+		"EASYPOST_API_KEY=${EASYPOST_API_KEY}",
+	}},
+	Rule{ID: "frameio-token", Description: "Frame.io developer token (fio-u- prefix).", Regex: "\\b(fio-u-[A-Za-z0-9_\\-=]{60,72})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"fio-u-",
+	}, Name: "Frame.io developer token", EnvVar: "FRAMEIO_TOKEN", RotateURL: "https://developer.frame.io/app/tokens", RotateSteps: []string{
+		"Revoke the token in the developer site > Tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository.",
+	}, TP: []string{
+		"FRAMEIO_TOKEN=fio-u-{{b64url:64}}",
+		"frameio_token: \"fio-u-{{b64url:64}}\"",
+	}, FP: []string{
+		"FRAMEIO_TOKEN=fio-u-{{alnum:10}}",
+		"FRAMEIO_TOKEN=${FRAMEIO_TOKEN}",
+	}},
+	Rule{ID: "prefect-api-key", Description: "Prefect Cloud user (pnu_) or service account (pnb_) API key.", Regex: "\\b(pn[ub]_[A-Za-z0-9]{36})\\b", Entropy: 3.5, Keywords: []string{
+		"pnu_",
+		"pnb_",
+	}, Name: "Prefect Cloud API key", EnvVar: "PREFECT_API_KEY", RotateURL: "https://app.prefect.cloud/my/api-keys", RotateSteps: []string{
+		"Revoke the token in Profile > API keys (or the service account).",
+		"Create a new one with the narrowest scope and store it outside the repository.",
+	}, TP: []string{
+		"PREFECT_API_KEY=pnu_{{alnum:36}}",
+		"prefect_api_key: \"pnu_{{alnum:36}}\"",
+	}, FP: []string{
+		"PREFECT_API_KEY=pnu_{{alnum:10}}",
+		"PREFECT_API_KEY=${PREFECT_API_KEY}",
+	}},
+	Rule{ID: "planetscale-tkn", Description: "PlanetScale service token (pscale_tkn_ prefix).", Regex: "\\b(pscale_tkn_[A-Za-z0-9_\\-.]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"pscale_tkn_",
+	}, Name: "PlanetScale service token", EnvVar: "PLANETSCALE_TOKEN", RotateURL: "https://app.planetscale.com/", RotateSteps: []string{
+		"Revoke the token in the organisation's Settings (service tokens) or the branch's Passwords page.",
+		"Create a new one with the narrowest scope and store it outside the repository.",
+	}, TP: []string{
+		"PLANETSCALE_TOKEN=pscale_tkn_{{alnum:43}}",
+		"planetscale_token: \"pscale_tkn_{{alnum:43}}\"",
+	}, FP: []string{
+		"PLANETSCALE_TOKEN=pscale_tkn_{{alnum:10}}",
+		"PLANETSCALE_TOKEN=${PLANETSCALE_TOKEN}",
+	}},
+	Rule{ID: "planetscale-pw", Description: "PlanetScale database password (pscale_pw_ prefix).", Regex: "\\b(pscale_pw_[A-Za-z0-9_\\-.]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"pscale_pw_",
+	}, Name: "PlanetScale database password", EnvVar: "DATABASE_PASSWORD", RotateURL: "https://app.planetscale.com/", RotateSteps: []string{
+		"Revoke the token in the organisation's Settings (service tokens) or the branch's Passwords page.",
+		"Create a new one with the narrowest scope and store it outside the repository.",
+	}, TP: []string{
+		"DATABASE_PASSWORD=pscale_pw_{{alnum:43}}",
+		"database_password: \"pscale_pw_{{alnum:43}}\"",
+	}, FP: []string{
+		"DATABASE_PASSWORD=pscale_pw_{{alnum:10}}",
+		"DATABASE_PASSWORD=${DATABASE_PASSWORD}",
+	}},
+	Rule{ID: "planetscale-oauth", Description: "PlanetScale OAuth token (pscale_oauth_ prefix).", Regex: "\\b(pscale_oauth_[A-Za-z0-9_\\-.]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"pscale_oauth_",
+	}, Name: "PlanetScale OAuth token", EnvVar: "PLANETSCALE_TOKEN", RotateURL: "https://app.planetscale.com/", RotateSteps: []string{
+		"Revoke the token in the organisation's Settings (service tokens) or the branch's Passwords page.",
+		"Create a new one with the narrowest scope and store it outside the repository.",
+	}, TP: []string{
+		"PLANETSCALE_TOKEN=pscale_oauth_{{alnum:43}}",
+		"planetscale_token: \"pscale_oauth_{{alnum:43}}\"",
+	}, FP: []string{
+		"PLANETSCALE_TOKEN=pscale_oauth_{{alnum:10}}",
+		"PLANETSCALE_TOKEN=${PLANETSCALE_TOKEN}",
+	}},
+	Rule{ID: "aiven-service-password", Description: "Aiven-generated service user password (AVNS_ prefix).", Regex: "\\b(AVNS_[A-Za-z0-9_\\-]{19,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"avns_",
+	}, Name: "Aiven service password", EnvVar: "DATABASE_PASSWORD", RotateURL: "https://console.aiven.io/", RotateSteps: []string{
+		"Reset the service user's password in the Aiven console (Users tab).",
+		"Read it from the environment at run time.",
+	}, TP: []string{
+		"DATABASE_PASSWORD=AVNS_{{alnum:19}}",
+		"database_password: \"AVNS_{{alnum:19}}\"",
+	}, FP: []string{
+		"DATABASE_PASSWORD=AVNS_{{alnum:6}}",
+		"DATABASE_PASSWORD=${DATABASE_PASSWORD}",
+	}},
+	Rule{ID: "readme-api-key", Description: "ReadMe API key (rdme_ prefix).", Regex: "\\b(rdme_[a-z0-9]{70})\\b", Entropy: 3.5, Keywords: []string{
+		"rdme_",
+	}, Name: "ReadMe API key", EnvVar: "README_API_KEY", RotateURL: "https://dash.readme.com/", RotateSteps: []string{
+		"Revoke the token in Project > API keys.",
+		"Create a new one with the narrowest scope and store it outside the repository.",
+	}, TP: []string{
+		"README_API_KEY=rdme_{{lowalnum:70}}",
+		"readme_api_key: \"rdme_{{lowalnum:70}}\"",
+	}, FP: []string{
+		"README_API_KEY=rdme_{{lowalnum:10}}",
+		"README_API_KEY=${README_API_KEY}",
+	}},
+	Rule{ID: "sourcegraph-access-token", Description: "Sourcegraph access token (sgp_ prefix).", Regex: "\\b(sgp_(?:[a-f0-9]{16}_)?[a-f0-9]{40})\\b", Entropy: 3, Keywords: []string{
+		"sgp_",
+	}, Name: "Sourcegraph access token", EnvVar: "SRC_ACCESS_TOKEN", RotateURL: "https://sourcegraph.com/user/settings/tokens", RotateSteps: []string{
+		"Revoke the token in User settings > Access tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository.",
+	}, TP: []string{
+		"SRC_ACCESS_TOKEN=sgp_{{hex:16}}_{{hex:40}}",
+		"src_access_token: \"sgp_{{hex:16}}_{{hex:40}}\"",
+	}, FP: []string{
+		"SRC_ACCESS_TOKEN=sgp_{{hex:10}}",
+		"SRC_ACCESS_TOKEN=${SRC_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "contentful-pat", Description: "Contentful management personal access token (CFPAT- prefix).", Regex: "\\b(CFPAT-[A-Za-z0-9_\\-]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"cfpat-",
+	}, Name: "Contentful personal access token", EnvVar: "CONTENTFUL_MANAGEMENT_TOKEN", RotateURL: "https://app.contentful.com/account/profile/cma_tokens", RotateSteps: []string{
+		"Revoke the token in Account settings > CMA tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository.",
+	}, TP: []string{
+		"CONTENTFUL_MANAGEMENT_TOKEN=CFPAT-{{b64url:43}}",
+		"contentful_management_token: \"CFPAT-{{b64url:43}}\"",
+	}, FP: []string{
+		"CONTENTFUL_MANAGEMENT_TOKEN=CFPAT-{{alnum:10}}",
+		"CONTENTFUL_MANAGEMENT_TOKEN=${CONTENTFUL_MANAGEMENT_TOKEN}",
+	}},
+	Rule{ID: "dropbox-short-lived-token", Description: "Dropbox short-lived OAuth access token (sl. prefix).", Regex: "\\b(sl\\.[A-Za-z0-9_\\-.]{130,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"sl.u.",
+		"sl.b",
+	}, Name: "Dropbox access token", EnvVar: "DROPBOX_ACCESS_TOKEN", RotateURL: "https://www.dropbox.com/developers/apps", RotateSteps: []string{
+		"Revoke the token (POST /2/auth/token/revoke).",
+		"Use refresh tokens kept outside the repository.",
+	}, TP: []string{
+		"DROPBOX_ACCESS_TOKEN=sl.u.{{b64url:140}}",
+		"dropbox_access_token: \"sl.u.{{b64url:140}}\"",
+	}, FP: []string{
+		"DROPBOX_ACCESS_TOKEN=sl.u.{{alnum:20}}",
+		"DROPBOX_ACCESS_TOKEN=${DROPBOX_ACCESS_TOKEN}",
 	}},
 	Rule{ID: "private-key", Description: "PEM private key (PKCS#1 RSA, EC, DSA, PKCS#8, encrypted PKCS#8) or OpenSSH private key.", Regex: "(-----BEGIN[ A-Z0-9]{0,30}PRIVATE KEY-----\\s*(?:[A-Za-z\\-]+:[^\\n]*\\n\\s*)*[A-Za-z0-9+/=\\s]{64,}?-----END[ A-Z0-9]{0,30}PRIVATE KEY-----)", Keywords: []string{
 		"private key-----",
