@@ -4,7 +4,10 @@ import (
 	"encoding/base64"
 	"fmt"
 	"hash/fnv"
+	"io/fs"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -102,4 +105,32 @@ func generate(rng *rand.Rand, name, arg string) (string, error) {
 		return head + "." + payload + "." + randomString(rng, alphabets["b64url"], 43), nil
 	}
 	return "", fmt.Errorf("unknown generator %q", name)
+}
+
+// ExpandTree copies the files under src to dst with their generators
+// expanded, each seeded by its relative path. Files named README.md are
+// skipped: they describe a fixture tree, they are not part of it.
+func ExpandTree(src, dst string) error {
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Name() == "README.md" {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		text, err := Expand(string(data), filepath.ToSlash(rel))
+		if err != nil {
+			return fmt.Errorf("%s: %v", rel, err)
+		}
+		out := filepath.Join(dst, rel)
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(out, []byte(text), 0o644)
+	})
 }

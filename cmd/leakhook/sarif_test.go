@@ -34,25 +34,8 @@ func runCaptured(t *testing.T, args ...string) (int, string) {
 // expandTree copies testdata/realistic with its generators expanded.
 func expandTree(t *testing.T) string {
 	t.Helper()
-	src := filepath.Join("..", "..", "testdata", "realistic")
 	dst := t.TempDir()
-	err := filepath.Walk(src, func(p string, fi os.FileInfo, err error) error {
-		if err != nil || fi.IsDir() || fi.Name() == "README.md" {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		text, err := rules.Expand(string(data), rel)
-		if err != nil {
-			return err
-		}
-		os.MkdirAll(filepath.Join(dst, filepath.Dir(rel)), 0o755)
-		return os.WriteFile(filepath.Join(dst, rel), []byte(text), 0o644)
-	})
-	if err != nil {
+	if err := rules.ExpandTree(filepath.Join("..", "..", "testdata", "realistic"), dst); err != nil {
 		t.Fatal(err)
 	}
 	return dst
