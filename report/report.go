@@ -70,7 +70,7 @@ func neighbours(fs []rules.Finding) [][]string {
 	for i := range fs {
 		for _, j := range byLine[key(&fs[i])] {
 			if j != i {
-				out[i] = append(out[i], fs[j].Secret)
+				out[i] = append(out[i], fs[j].Secret, fs[j].Encoded)
 			}
 		}
 	}

@@ -58,11 +58,14 @@ func Text(w io.Writer, fs []rules.Finding, skipped []hook.Skipped, e *rules.Engi
 			fmt.Fprintln(w)
 		}
 		fmt.Fprintf(w, "    %s%5d |%s %s\n", c.dim, f.Line, c.reset, o.lineText(f, others[i]))
+		if f.Encoded != "" {
+			fmt.Fprintf(w, "    %sthe secret is encoded on that line (base64 or percent-encoding); decoding does not make it safe%s\n", c.dim, c.reset)
+		}
 		if r != nil {
 			sec := remedy.Secret{RuleID: r.ID, Name: r.Name, Description: r.Description, EnvVar: r.EnvName(), RotateURL: r.RotateURL, RotateSteps: r.RotateSteps}
 			line := f.LineText
 			if !o.ShowSecrets {
-				line = rules.MaskSecrets(line, others[i]...)
+				line = rules.MaskSecrets(line, append(others[i], f.Encoded)...)
 			}
 			for _, l := range remedy.Short(sec, f.Path, line, f.Secret, o.Remediation) {
 				fmt.Fprintf(w, "    %s\n", l)

@@ -217,6 +217,32 @@ func (e *Engine) Scan(t *Target) ([]Finding, error) {
 	s := e.getScratch()
 	defer e.putScratch(s)
 	s.lower = asciiLower(s.lower[:0], t.Content)
+	out, err := e.scanWindows(s, t)
+	if err != nil || t.Binary {
+		return out, err
+	}
+	enc, err := e.scanEncoded(t, s.lower)
+	if err != nil {
+		return nil, err
+	}
+	if len(enc) > 0 {
+		out = dedupe(e, append(out, enc...))
+	}
+	return out, nil
+}
+
+// scanPlain scans decoded text: no further decoding, so decoding happens
+// at most once.
+func (e *Engine) scanPlain(t *Target) ([]Finding, error) {
+	s := e.getScratch()
+	defer e.putScratch(s)
+	s.lower = asciiLower(s.lower[:0], t.Content)
+	return e.scanWindows(s, t)
+}
+
+// scanWindows runs the keyword pass over t (lower-cased in s.lower), then
+// each hit rule's regex on the windows around its hits.
+func (e *Engine) scanWindows(s *scratch, t *Target) ([]Finding, error) {
 	content := t.Content
 
 	e.trie.Walk(s.lower, func(end, n, pattern int64) bool {

@@ -22,6 +22,7 @@ import (
 //	github:PREFIX            a GitHub token with a valid CRC32 checksum
 //	pem:LABEL                a PEM block "-----BEGIN LABEL-----" with random body
 //	jwt                      a JWT-shaped token
+//	base64:[PREFIX|]NAME:ARG the base64 of PREFIX and what NAME:ARG makes
 var generator = regexp.MustCompile(`\{\{([a-zA-Z0-9]+)(?::([^}]*))?\}\}`)
 
 var alphabets = map[string]string{
@@ -99,6 +100,20 @@ func generate(rng *rand.Rand, name, arg string) (string, error) {
 		}
 		b.WriteString(enc + "\n-----END " + arg + "-----")
 		return b.String(), nil
+	case "base64":
+		// {{base64:[PREFIX|]NAME:ARG}}: the standard base64 of PREFIX followed
+		// by generator NAME's output, for secrets stored encoded (Kubernetes
+		// Secret data, Docker auths, basic-auth headers).
+		prefix, spec, ok := strings.Cut(arg, "|")
+		if !ok {
+			prefix, spec = "", arg
+		}
+		name, arg, _ := strings.Cut(spec, ":")
+		inner, err := generate(rng, name, arg)
+		if err != nil {
+			return "", err
+		}
+		return base64.StdEncoding.EncodeToString([]byte(prefix + inner)), nil
 	case "jwt":
 		head := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`))
 		payload := base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprintf(`{"sub":"%d","iat":%d}`, rng.IntN(1e9), 1700000000+rng.IntN(1e8))))

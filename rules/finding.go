@@ -26,10 +26,13 @@ type Finding struct {
 	EndLine  int    `json:"end_line"`
 	// Secret and LineText hold the real value; every output masks them unless
 	// the user asks with --show-secrets.
-	Secret      string  `json:"-"`
-	LineText    string  `json:"-"`
-	Fingerprint string  `json:"fingerprint"`
-	Entropy     float64 `json:"entropy"`
+	Secret      string `json:"-"`
+	LineText    string `json:"-"`
+	Fingerprint string `json:"fingerprint"`
+	// Encoded is the text on the line the secret was decoded from (base64 or
+	// percent-encoding), or "". It is masked wherever the secret is.
+	Encoded string  `json:"-"`
+	Entropy float64 `json:"entropy"`
 
 	// Set by the history and push readers.
 	Commit  string `json:"commit,omitempty"`
@@ -83,7 +86,7 @@ func MaskSecrets(line string, secrets ...string) string {
 // given (other findings on the same line), masked and trimmed to a readable
 // width around the secret.
 func (f *Finding) MaskedLine(others ...string) string {
-	line := MaskSecrets(f.LineText, append([]string{f.Secret}, others...)...)
+	line := MaskSecrets(f.LineText, append([]string{f.Secret, f.Encoded}, others...)...)
 	line = strings.TrimRight(line, "\r\n")
 	const width = 160
 	if utf8.RuneCountInString(line) <= width {

@@ -1,0 +1,186 @@
+package rules
+
+import (
+	"bytes"
+	"encoding/base64"
+	"regexp"
+	"unicode/utf8"
+)
+
+// Encoded secrets. Some places hold a secret one encoding away from its
+// plain form: a Kubernetes Secret's data values and a Docker config's "auth"
+// are base64, an HTTP basic-auth header is base64 of user:password, and a
+// URI may percent-encode a token. Where such a place appears, the value is
+// decoded once (never recursively) and scanned like any text; a finding
+// points at the encoded text, and every output masks it as it masks the
+// secret. Decoding is bounded per line, so hostile input cannot make it
+// expensive (gitleaks' recursive decoding has used 24 GB on real input).
+
+// maxDecodedPerLine bounds the decoded bytes scanned for one line.
+const maxDecodedPerLine = 8 << 10
+
+var (
+	// A YAML "name: value" line whose value is one base64 token.
+	yamlB64 = regexp.MustCompile(`^\s*[\w.\-]+:\s*["']?([A-Za-z0-9+/]{12,}={0,2})["']?\s*$`)
+	// A JSON "auth": "value" pair, as in ~/.docker/config.json and .dockerconfigjson.
+	authB64 = regexp.MustCompile(`"auth"\s*:\s*"([A-Za-z0-9+/]{8,}={0,2})"`)
+	// An HTTP basic-auth credential.
+	basicB64 = regexp.MustCompile(`(?i)\bbasic\s+([A-Za-z0-9+/]{8,}={0,2})`)
+	// A percent-encoded byte.
+	pctByte = regexp.MustCompile(`%[0-9A-Fa-f]{2}`)
+)
+
+// encodedCandidate is a span of the content that decodes to text worth scanning.
+type encodedCandidate struct {
+	start, end int    // the encoded text in the content
+	decoded    []byte // what it decodes to
+	offsets    []int  // for percent-encoding: content offset of each decoded byte
+}
+
+// scanEncoded finds encoded values in t's added lines and scans their
+// decoded text. lower is t.Content lower-cased.
+func (e *Engine) scanEncoded(t *Target, lower []byte) ([]Finding, error) {
+	k8s := bytes.Contains(lower, []byte("kind: secret")) || bytes.Contains(lower, []byte(`"kind": "secret"`))
+	docker := bytes.Contains(lower, []byte(`"auth"`))
+	basic := bytes.Contains(lower, []byte("basic "))
+	pct := bytes.Contains(lower, []byte("://")) && bytes.IndexByte(lower, '%') >= 0
+	if !k8s && !docker && !basic && !pct {
+		return nil, nil
+	}
+	c := t.Content
+	var out []Finding
+	for ls, idx := 0, 0; ls < len(c); idx++ {
+		le := bytes.IndexByte(c[ls:], '\n')
+		if le < 0 {
+			le = len(c)
+		} else {
+			le += ls
+		}
+		if t.Added == nil || (idx < len(t.Added) && t.Added[idx]) {
+			line := c[ls:le]
+			budget := maxDecodedPerLine
+			for _, cand := range candidates(line, k8s, docker, basic, pct) {
+				if budget -= len(cand.decoded); budget < 0 {
+					break
+				}
+				fs, err := e.scanPlain(&Target{Path: t.Path, Content: cand.decoded, StartLine: 1})
+				if err != nil {
+					return nil, err
+				}
+				for _, f := range fs {
+					if f, ok := relocate(f, t, ls, le, idx, cand); ok {
+						out = append(out, f)
+					}
+				}
+			}
+		}
+		ls = le + 1
+	}
+	return out, nil
+}
+
+// candidates lists the encoded values on one line.
+func candidates(line []byte, k8s, docker, basic, pct bool) []encodedCandidate {
+	var out []encodedCandidate
+	add := func(re *regexp.Regexp) {
+		for _, m := range re.FindAllSubmatchIndex(line, -1) {
+			if dec, ok := decodeBase64(line[m[2]:m[3]]); ok {
+				out = append(out, encodedCandidate{start: m[2], end: m[3], decoded: dec})
+			}
+		}
+	}
+	if k8s {
+		add(yamlB64)
+	}
+	if docker {
+		add(authB64)
+	}
+	if basic {
+		add(basicB64)
+	}
+	if pct && bytes.Contains(line, []byte("://")) && pctByte.Match(line) {
+		dec, offsets := percentDecode(line)
+		out = append(out, encodedCandidate{start: 0, end: len(line), decoded: dec, offsets: offsets})
+	}
+	return out
+}
+
+// decodeBase64 decodes standard base64 (padded or not) to printable text.
+func decodeBase64(s []byte) ([]byte, bool) {
+	enc := base64.StdEncoding
+	if len(s)%4 != 0 {
+		enc = base64.RawStdEncoding
+	}
+	dec, err := enc.DecodeString(string(s))
+	if err != nil || len(dec) < 6 || !utf8.Valid(dec) {
+		return nil, false
+	}
+	for _, b := range dec {
+		if b < 0x20 && b != '\n' && b != '\r' && b != '\t' {
+			return nil, false // binary, not text
+		}
+	}
+	return dec, true
+}
+
+// percentDecode decodes %XX sequences and records, for each decoded byte,
+// the offset in line it came from.
+func percentDecode(line []byte) ([]byte, []int) {
+	dec := make([]byte, 0, len(line))
+	offsets := make([]int, 0, len(line))
+	for i := 0; i < len(line); i++ {
+		if line[i] == '%' && i+2 < len(line) && isHexDigit(line[i+1]) && isHexDigit(line[i+2]) {
+			dec = append(dec, unhex(line[i+1])<<4|unhex(line[i+2]))
+			offsets = append(offsets, i)
+			i += 2
+			continue
+		}
+		dec = append(dec, line[i])
+		offsets = append(offsets, i)
+	}
+	return dec, offsets
+}
+
+func isHexDigit(b byte) bool {
+	return '0' <= b && b <= '9' || 'a' <= b && b <= 'f' || 'A' <= b && b <= 'F'
+}
+
+func unhex(b byte) byte {
+	switch {
+	case b <= '9':
+		return b - '0'
+	case b >= 'a':
+		return b - 'a' + 10
+	}
+	return b - 'A' + 10
+}
+
+// relocate turns a finding in decoded text into one on the original line
+// [ls,le) of t (line index idx). A percent-decoded finding whose secret is
+// visible as is on the line was already found by the plain scan.
+func relocate(f Finding, t *Target, ls, le, idx int, cand encodedCandidate) (Finding, bool) {
+	line := t.Content[ls:le]
+	start, end := cand.start, cand.end
+	if cand.offsets != nil {
+		if bytes.Contains(line, []byte(f.Secret)) {
+			return f, false
+		}
+		// Map the secret back through the decoding: find it in the decoded line.
+		i := bytes.Index(cand.decoded, []byte(f.Secret))
+		if i < 0 {
+			return f, false
+		}
+		j := i + len(f.Secret) - 1
+		start, end = cand.offsets[i], cand.offsets[j]+1
+		if line[cand.offsets[j]] == '%' {
+			end = cand.offsets[j] + 3
+		}
+	}
+	f.Path = t.Path
+	f.Line = max(t.StartLine, 1) + idx
+	f.EndLine = f.Line
+	f.Column = utf8.RuneCount(line[:start]) + 1
+	f.LineText = string(line)
+	f.Encoded = string(line[start:end])
+	return f, true
+}

@@ -1,0 +1,75 @@
+package rules
+
+import (
+	"encoding/base64"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestEncodedSecrets(t *testing.T) {
+	e := builtinEngine(t)
+	tok, _ := Expand("{{github:ghp}}", "decode")
+	b64 := base64.StdEncoding.EncodeToString([]byte(tok))
+	basic := base64.StdEncoding.EncodeToString([]byte("deploy:" + tok))
+	cases := []struct {
+		name, path, text string
+		line, column     int
+	}{
+		{"kubernetes secret", "k8s/secret.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: gh\ndata:\n  token: " + b64 + "\n", 6, 10},
+		{"docker auth", ".dockerconfigjson", `{"auths": {"ghcr.io": {"auth": "` + basic + `"}}}`, 1, 33},
+		{"basic auth header", "client.py", "headers = {'Authorization': 'Basic " + basic + "'}", 1, 36},
+		{"percent-encoded", "app.env", "WEBHOOK=https://ci.example.com/hook?t=" + url.QueryEscape(tok[:4]) + "%5F" + tok[4:] + "\n", 1, 39},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.name == "percent-encoded" {
+				c.text = strings.Replace(c.text, tok[:4]+"%5F", "ghp%5F", 1)
+			}
+			fs := scanText(t, e, c.path, c.text, nil)
+			if len(fs) != 1 || fs[0].RuleID != "github-token" || fs[0].Secret != tok {
+				t.Fatalf("findings: %+v", fs)
+			}
+			f := fs[0]
+			if f.Line != c.line || f.Column != c.column || f.Encoded == "" {
+				t.Errorf("at %d:%d (encoded %q), want %d:%d", f.Line, f.Column, f.Encoded, c.line, c.column)
+			}
+			if m := f.MaskedLine(); strings.Contains(m, tok) || strings.Contains(m, f.Encoded) {
+				t.Errorf("masked line shows the secret: %s", m)
+			}
+		})
+	}
+}
+
+func TestEncodedNoise(t *testing.T) {
+	e := builtinEngine(t)
+	harmless := base64.StdEncoding.EncodeToString([]byte("changeme-not-a-token"))
+	binary := base64.StdEncoding.EncodeToString([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11})
+	for _, text := range []string{
+		"kind: Secret\ndata:\n  password: " + harmless + "\n",
+		"kind: Secret\ndata:\n  blob: " + binary + "\n",
+		"auth: Basic dXNlcjpwYXNzd29yZA==", // user:password
+		"see https://example.com/a%20b",
+	} {
+		if fs := scanText(t, e, "x.yaml", text, nil); len(fs) != 0 {
+			t.Errorf("%q: %+v", text, fs)
+		}
+	}
+	// Encoded values on lines that are not added are not reported.
+	tok, _ := Expand("{{github:ghp}}", "decode")
+	text := "kind: Secret\ndata:\n  token: " + base64.StdEncoding.EncodeToString([]byte(tok)) + "\n"
+	if fs := scanText(t, e, "s.yaml", text, []bool{true, true, false}); len(fs) != 0 {
+		t.Errorf("unadded line reported: %+v", fs)
+	}
+	// Decoding is bounded per line: a line of many encoded values is not
+	// decoded past the budget.
+	var b strings.Builder
+	b.WriteString("kind: Secret\n")
+	long := strings.Repeat(base64.StdEncoding.EncodeToString([]byte(strings.Repeat("x", 3000))), 1)
+	for i := 0; i < 100; i++ {
+		b.WriteString("  k: " + long + "\n")
+	}
+	if _, err := e.Scan(&Target{Path: "big.yaml", Content: []byte(b.String())}); err != nil {
+		t.Fatal(err)
+	}
+}
