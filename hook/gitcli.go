@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 )
 
@@ -29,7 +30,17 @@ func gitCommand(ctx context.Context, dir string, args ...string) *exec.Cmd {
 	full := append(append([]string{}, gitConfigFlags...), args...)
 	cmd := exec.CommandContext(ctx, "git", full...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_OPTIONAL_LOCKS=0", "LC_ALL=C")
+	// No optional locks (never rewrite the index), C locale messages, and the
+	// objects as they are: replacements (git replace) must not change what a
+	// scan or a push sees.
+	cmd.Env = append(os.Environ(), "GIT_OPTIONAL_LOCKS=0", "LC_ALL=C", "GIT_NO_REPLACE_OBJECTS=1")
+	// git resolves a relative GIT_INDEX_FILE against its own working
+	// directory, which is dir, not ours.
+	if f := os.Getenv("GIT_INDEX_FILE"); f != "" && !filepath.IsAbs(f) {
+		if abs, err := filepath.Abs(f); err == nil {
+			cmd.Env = append(cmd.Env, "GIT_INDEX_FILE="+abs)
+		}
+	}
 	return cmd
 }
 

@@ -2,7 +2,6 @@ package hook
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -41,31 +40,6 @@ type HistoryQuery struct {
 	Progress func(commits int)
 }
 
-// streamHistoryGit is streamGit for history commands: push scans must see
-// the objects that will actually be sent, never replacements (git replace).
-func streamHistoryGit(ctx context.Context, dir string, stdin io.Reader, read func(io.Reader) error, args ...string) error {
-	cmd := gitCommand(ctx, dir, args...)
-	cmd.Env = append(cmd.Env, "GIT_NO_REPLACE_OBJECTS=1")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	cmd.Stdin = stdin
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return err
-	}
-	if err := cmd.Start(); err != nil {
-		return gitError(args, err, nil)
-	}
-	readErr := read(out)
-	if readErr != nil {
-		io.Copy(io.Discard, out) // let git finish writing before Wait
-	}
-	if err := cmd.Wait(); err != nil {
-		return gitError(args, err, stderr.Bytes())
-	}
-	return readErr
-}
-
 // History streams the items of every commit q selects to emit, in the order
 // git prints the commits (--topo-order: children before parents). Any git
 // failure is returned: a history that could not be read was not scanned.
@@ -94,7 +68,7 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 		}
 		return emit(it)
 	}
-	return streamHistoryGit(ctx, repoDir(repo), revInput(q.Revs), func(r io.Reader) error {
+	return streamGit(ctx, repoDir(repo), revInput(q.Revs), func(r io.Reader) error {
 		return newPatchParser(r, maxSize, named, skip).run()
 	}, args...)
 }
@@ -142,7 +116,7 @@ type CommitInfo struct {
 func ListCommits(ctx context.Context, repo *Repo, revs []string) ([]CommitInfo, error) {
 	args := []string{"log", "--no-show-signature", "--topo-order", "--format=tformat:%H %T %P", "--stdin"}
 	var out []CommitInfo
-	err := streamHistoryGit(ctx, repoDir(repo), revInput(revs), func(r io.Reader) error {
+	err := streamGit(ctx, repoDir(repo), revInput(revs), func(r io.Reader) error {
 		sc := bufio.NewScanner(r)
 		for sc.Scan() {
 			f := strings.Fields(sc.Text())
@@ -164,7 +138,7 @@ func ListCommits(ctx context.Context, repo *Repo, revs []string) ([]CommitInfo, 
 func CountCommits(ctx context.Context, repo *Repo, revs []string) (int, error) {
 	args := []string{"rev-list", "--count", "--stdin"}
 	var n int
-	err := streamHistoryGit(ctx, repoDir(repo), revInput(revs), func(r io.Reader) error {
+	err := streamGit(ctx, repoDir(repo), revInput(revs), func(r io.Reader) error {
 		_, err := fmt.Fscan(r, &n)
 		return err
 	}, args...)

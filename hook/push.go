@@ -142,7 +142,7 @@ func knownCommits(ctx context.Context, repo *Repo, updates []RefUpdate) (map[str
 		}
 	}
 	known := map[string]bool{}
-	err := streamHistoryGit(ctx, repoDir(repo), strings.NewReader(in.String()), func(r io.Reader) error {
+	err := streamGit(ctx, repoDir(repo), strings.NewReader(in.String()), func(r io.Reader) error {
 		sc := bufio.NewScanner(r)
 		i := 0
 		for sc.Scan() {
