@@ -75,10 +75,16 @@ func envName(s Secret) string {
 	if n == "" {
 		n = s.Name
 	}
+	// A valid name the rule gives is kept as written (TF_TOKEN_app_terraform_io
+	// and ConnectionStrings__Default are case-sensitive conventions); any
+	// other is upper-cased and cleaned.
+	if s.EnvVar == "" || strings.Trim(n, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") != "" {
+		n = strings.ToUpper(n)
+	}
 	var b strings.Builder
-	for _, r := range strings.ToUpper(n) {
+	for _, r := range n {
 		switch {
-		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '_':
+		case r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_':
 			b.WriteRune(r)
 		default:
 			b.WriteByte('_')
