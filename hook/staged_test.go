@@ -243,3 +243,34 @@ func TestDiscoverMatchesGit(t *testing.T) {
 		t.Error("core.worktree set: discovery must defer to git")
 	}
 }
+
+// TestHeadFiles reads the files at HEAD from the object store, not the
+// working tree, skipping symlinks and what is over the size cap.
+func TestHeadFiles(t *testing.T) {
+	r := gittest.New(t)
+	ctx := context.Background()
+	repo, err := Open(ctx, r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ch, err := HeadFiles(ctx, repo, 1<<20); err != nil || len(ch.Items) != 0 {
+		t.Fatalf("unborn HEAD: %v, %d items", err, len(ch.Items))
+	}
+	r.Write("a.txt", "committed\n")
+	r.Write("big.txt", strings.Repeat("x", 2000))
+	r.Write("dir/b.txt", "b\n")
+	if err := os.Symlink("a.txt", filepath.Join(r.Dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	r.Commit("base")
+	r.Write("a.txt", "edited on disk\n")
+	ch, err := HeadFiles(ctx, repo, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := addedLines(ch)
+	expectLines(t, got, "a.txt:1:committed", "dir/b.txt:1:b")
+	if len(ch.Skipped) != 1 || ch.Skipped[0].Path != "big.txt" {
+		t.Fatalf("skipped: %+v", ch.Skipped)
+	}
+}

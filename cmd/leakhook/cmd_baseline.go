@@ -1,15 +1,10 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -70,10 +65,11 @@ func runBaseline(args []string) int {
 		path = filepath.Join(repo.Root, baseline.FileName)
 	}
 
-	items, skipped, err := headItems(ctx, repo.Root, cfg.MaxFileSize)
+	head, err := hook.HeadFiles(ctx, repo, cfg.MaxFileSize)
 	if err != nil {
 		return problem("reading the files at HEAD: %v", budgetError(ctx, err, "reading HEAD"))
 	}
+	items, skipped := head.Items, head.Skipped
 	res, err := scan.Items(ctx, cfg.Engine, items)
 	if err != nil {
 		return problem("%v", budgetError(ctx, err, "scanning HEAD"))
@@ -151,13 +147,6 @@ func runBaseline(args []string) int {
 	return exitClean
 }
 
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
-
 // applyBaseline drops what must not block from res: findings a
 // .gitleaksignore or an allowlist's commits suppress, and secrets the
 // baseline knows. What remains is labelled new, or baselined but expired.
@@ -227,95 +216,4 @@ func findBaseline(root string) string {
 		}
 		dir = up
 	}
-}
-
-// headItems reads the files tracked at HEAD from the object store (not the
-// working tree, which may hold uncommitted edits): `git ls-tree` lists the
-// blobs and one `git cat-file --batch` streams them. Symlinks and
-// submodules are not files; blobs over the size cap are skipped and said so.
-func headItems(ctx context.Context, root string, maxSize int64) ([]hook.Item, []hook.Skipped, error) {
-	if err := gitRun(ctx, root, nil, nil, "rev-parse", "--verify", "-q", "HEAD^{commit}"); err != nil {
-		return nil, nil, nil // no commits yet: nothing at HEAD
-	}
-	var list bytes.Buffer
-	if err := gitRun(ctx, root, nil, &list, "ls-tree", "-r", "-z", "-l", "--full-tree", "HEAD"); err != nil {
-		return nil, nil, err
-	}
-	type blob struct{ oid, path string }
-	var blobs []blob
-	var skipped []hook.Skipped
-	for _, rec := range strings.Split(strings.TrimSuffix(list.String(), "\x00"), "\x00") {
-		meta, path, ok := strings.Cut(rec, "\t")
-		f := strings.Fields(meta)
-		if !ok || len(f) != 4 {
-			continue
-		}
-		if f[1] != "blob" || f[0] == "120000" {
-			continue
-		}
-		if size, err := strconv.ParseInt(f[3], 10, 64); err == nil && size > maxSize {
-			skipped = append(skipped, hook.Skipped{Path: path, Reason: fmt.Sprintf("larger than the size cap (%d bytes)", maxSize)})
-			continue
-		}
-		blobs = append(blobs, blob{f[2], path})
-	}
-	var in bytes.Buffer
-	for _, b := range blobs {
-		in.WriteString(b.oid + "\n")
-	}
-	var items []hook.Item
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- gitRun(ctx, root, bytes.NewReader(in.Bytes()), pw, "cat-file", "--batch")
-		pw.Close()
-	}()
-	br := bufio.NewReaderSize(pr, 64<<10)
-	for _, b := range blobs {
-		head, err := br.ReadString('\n')
-		if err != nil {
-			pr.CloseWithError(err)
-			<-done
-			return nil, nil, fmt.Errorf("git cat-file: %v", err)
-		}
-		f := strings.Fields(head)
-		if len(f) != 3 || f[1] != "blob" {
-			pr.Close()
-			<-done
-			return nil, nil, fmt.Errorf("git cat-file: unexpected %q for %s", strings.TrimSpace(head), b.path)
-		}
-		n, _ := strconv.Atoi(f[2])
-		data := make([]byte, n+1) // content and the trailing newline
-		if _, err := io.ReadFull(br, data); err != nil {
-			pr.Close()
-			<-done
-			return nil, nil, fmt.Errorf("git cat-file: %s: %v", b.path, err)
-		}
-		data = data[:n]
-		sniff := data[:min(len(data), 8000)]
-		items = append(items, hook.Item{Target: rules.Target{Path: b.path, Content: data, StartLine: 1, Binary: bytes.IndexByte(sniff, 0) >= 0}})
-	}
-	io.Copy(io.Discard, br)
-	if err := <-done; err != nil {
-		return nil, nil, err
-	}
-	return items, skipped, nil
-}
-
-// gitRun runs git in dir with LC_ALL=C; its error carries git's message.
-func gitRun(ctx context.Context, dir string, stdin io.Reader, stdout io.Writer, args ...string) error {
-	cmd := exec.CommandContext(ctx, "git", append([]string{"-c", "core.quotePath=false"}, args...)...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "LC_ALL=C", "GIT_OPTIONAL_LOCKS=0")
-	cmd.Stdin = stdin
-	cmd.Stdout = stdout
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		if msg := strings.TrimSpace(stderr.String()); msg != "" {
-			return fmt.Errorf("git %s: %s", args[0], msg)
-		}
-		return fmt.Errorf("git %s: %v", args[0], err)
-	}
-	return nil
 }

@@ -75,9 +75,9 @@ func runFix(args []string) int {
 		return exitClean
 	}
 	if *yes {
-		fmt.Fprintf(out, "leakhook fix: %s in the staged change; applying:\n\n", fixPlural(len(plan.Findings), "secret"))
+		fmt.Fprintf(out, "leakhook fix: %s in the staged change; applying:\n\n", plural(len(plan.Findings), "secret"))
 	} else {
-		fmt.Fprintf(out, "leakhook fix: %s in the staged change; dry run, nothing is changed (run leakhook fix --yes to apply):\n\n", fixPlural(len(plan.Findings), "secret"))
+		fmt.Fprintf(out, "leakhook fix: %s in the staged change; dry run, nothing is changed (run leakhook fix --yes to apply):\n\n", plural(len(plan.Findings), "secret"))
 	}
 	plan.Print(out, of.showSecrets)
 	if !*yes {
@@ -94,7 +94,7 @@ func runFix(args []string) int {
 	if err != nil {
 		return problem("re-scanning the staged change: %v", err)
 	}
-	fmt.Fprintf(out, "\nfixed: %d of %d; the staged change now has %s.\n", len(plan.Fixed), len(plan.Findings), fixPlural(len(left), "secret"))
+	fmt.Fprintf(out, "\nfixed: %d of %d; the staged change now has %s.\n", len(plan.Fixed), len(plan.Findings), plural(len(left), "secret"))
 	for _, f := range left {
 		fmt.Fprintf(out, "  still staged: %s:%d:%d  %s  %s\n", f.Path, f.Line, f.Column, f.RuleID, rules.Mask(f.Secret))
 	}
@@ -149,11 +149,4 @@ func repoPaths(root, wd string, args []string) ([]string, error) {
 		out = append(out, filepath.ToSlash(rel))
 	}
 	return out, nil
-}
-
-func fixPlural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
 }

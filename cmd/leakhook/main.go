@@ -166,3 +166,11 @@ To bypass the hook once, knowing nothing was checked: git commit --no-verify (or
 	}
 	return exitProblem
 }
+
+// plural spells a count: "1 secret", "3 secrets".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

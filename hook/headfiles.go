@@ -1,0 +1,66 @@
+package hook
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// HeadFiles returns every file tracked at HEAD, read from the object store
+// (not the working tree, which may hold uncommitted edits): one ls-tree lists
+// the blobs and one cat-file streams them. Symlinks and submodules are not
+// files; blobs over maxSize are skipped and said so. An unborn HEAD has no
+// files.
+func HeadFiles(ctx context.Context, repo *Repo, maxSize int64) (*Changes, error) {
+	ch := &Changes{Backend: "git"}
+	if _, err := runGit(ctx, repo.Root, "rev-parse", "--verify", "-q", "HEAD^{commit}"); err != nil {
+		if unborn, uerr := isUnborn(ctx, repo); uerr == nil && unborn {
+			return ch, nil
+		}
+		return nil, err
+	}
+	out, err := runGit(ctx, repo.Root, "ls-tree", "-r", "-z", "-l", "--full-tree", "HEAD")
+	if err != nil {
+		return nil, err
+	}
+	var ids, paths []string
+	for _, rec := range bytes.Split(bytes.TrimSuffix(out, []byte{0}), []byte{0}) {
+		meta, path, ok := strings.Cut(string(rec), "\t")
+		f := strings.Fields(meta) // mode type id size
+		if !ok || len(f) != 4 || f[1] != "blob" || f[0] == "120000" {
+			continue
+		}
+		if size, err := strconv.ParseInt(f[3], 10, 64); err == nil && size > maxSize {
+			ch.skip(Skipped{Path: path, Reason: fmt.Sprintf("larger than the size cap (%d bytes)", maxSize)})
+			continue
+		}
+		ids, paths = append(ids, f[2]), append(paths, path)
+	}
+	if len(ids) == 0 {
+		return ch, nil
+	}
+	i := 0
+	err = catBlobs(ctx, repo.Root, ids, maxSize, func(_ int64, data []byte) error {
+		if data != nil {
+			ch.add(wholeFile(paths[i], data))
+		}
+		i++
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ch, nil
+}
+
+// isUnborn reports whether HEAD names a branch with no commits yet.
+func isUnborn(ctx context.Context, repo *Repo) (bool, error) {
+	ref, err := runGit(ctx, repo.Root, "symbolic-ref", "-q", "HEAD")
+	if err != nil {
+		return false, err
+	}
+	_, err = runGit(ctx, repo.Root, "rev-parse", "--verify", "-q", strings.TrimSpace(string(ref)))
+	return err != nil, nil
+}
