@@ -10,7 +10,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	ahocorasick "github.com/BobuSumisu/aho-corasick"
+	"github.com/coregx/ahocorasick"
 )
 
 // A single-line rule's regex looks at most reachBack bytes before its keyword
@@ -35,7 +35,7 @@ const maxMultilineWindow = 64 << 10
 // are compiled on first use, so a clean change pays only for the keyword pass.
 type Engine struct {
 	rules     []*compiledRule
-	trie      *ahocorasick.Trie
+	keywords  *ahocorasick.Automaton // nil when no rule has keywords
 	byKeyword [][]int32 // keyword index -> rules
 	always    []int32   // rules without keywords run on every line
 	global    []*compiledAllowlist
@@ -146,7 +146,15 @@ func NewEngine(rs []Rule, global []Allowlist) (*Engine, error) {
 		}
 		e.global = append(e.global, a)
 	}
-	e.trie = ahocorasick.NewTrieBuilder().AddStrings(keywords).Build()
+	if len(keywords) > 0 {
+		// A DFA over byte classes: ~1 ms to build for 350 keywords, and it
+		// reports every occurrence of every keyword, overlapping ones too.
+		ac, err := ahocorasick.NewBuilder().AddStrings(keywords).Build()
+		if err != nil {
+			return nil, fmt.Errorf("building the keyword automaton: %v", err)
+		}
+		e.keywords = ac
+	}
 	return e, nil
 }
 
@@ -245,13 +253,13 @@ func (e *Engine) scanPlain(t *Target) ([]Finding, error) {
 func (e *Engine) scanWindows(s *scratch, t *Target) ([]Finding, error) {
 	content := t.Content
 
-	e.trie.Walk(s.lower, func(end, n, pattern int64) bool {
-		pos := int(end - n + 1)
-		for _, ri := range e.byKeyword[pattern] {
-			e.addWindow(s, t, ri, pos, int(end)+1)
+	if e.keywords != nil {
+		for _, m := range e.keywords.FindAllOverlapping(s.lower) {
+			for _, ri := range e.byKeyword[m.PatternID] {
+				e.addWindow(s, t, ri, m.Start, m.End)
+			}
 		}
-		return true
-	})
+	}
 	if len(e.always) > 0 {
 		for _, ri := range e.always {
 			if e.applies(s, t, ri) {

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -135,6 +136,51 @@ func TestAllowMarkers(t *testing.T) {
 	for _, c := range cases {
 		if fs := scanText(t, e, "x.py", c.text, nil); len(fs) != c.want {
 			t.Errorf("%q: %d findings, want %d", c.text, len(fs), c.want)
+		}
+	}
+}
+
+// TestKeywordPassFindsEveryOccurrence checks the keyword automaton against
+// a plain search: every occurrence of every keyword, overlapping ones
+// included, on real code with the keywords planted in it.
+func TestKeywordPassFindsEveryOccurrence(t *testing.T) {
+	e := builtinEngine(t)
+	var kws []string
+	seen := map[string]bool{}
+	for _, r := range e.Rules() {
+		for _, k := range r.Keywords {
+			if k = strings.ToLower(k); k != "" && !seen[k] {
+				seen[k] = true
+				kws = append(kws, k)
+			}
+		}
+	}
+	var b strings.Builder
+	for i, k := range kws {
+		fmt.Fprintf(&b, "x%d=%s%s;%s\n", i, k, kws[(i*7)%len(kws)], k+k)
+	}
+	text := strings.ToLower(b.String())
+	want := map[int]int{}
+	for i, k := range kws {
+		for j := 0; ; {
+			x := strings.Index(text[j:], k)
+			if x < 0 {
+				break
+			}
+			want[i]++
+			j += x + 1
+		}
+	}
+	got := map[int]int{}
+	for _, m := range e.keywords.FindAllOverlapping([]byte(text)) {
+		if text[m.Start:m.End] != kws[m.PatternID] {
+			t.Fatalf("match %q at %d is not keyword %q", text[m.Start:m.End], m.Start, kws[m.PatternID])
+		}
+		got[m.PatternID]++
+	}
+	for i, k := range kws {
+		if got[i] != want[i] {
+			t.Errorf("keyword %q: automaton found %d, plain search %d", k, got[i], want[i])
 		}
 	}
 }
