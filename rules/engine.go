@@ -36,8 +36,8 @@ const maxMultilineWindow = 64 << 10
 type Engine struct {
 	rules     []*compiledRule
 	keywords  *ahocorasick.Automaton // nil when no rule has keywords
-	byKeyword [][]int32 // keyword index -> rules
-	always    []int32   // rules without keywords run on every line
+	byKeyword [][]int32              // keyword index -> rules
+	always    []int32                // rules without keywords run on every line
 	global    []*compiledAllowlist
 	markers   *markerSet
 	bufs      sync.Pool
