@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# compare.sh measures leakhook side by side with gitleaks (installed at run
+# time, never committed) and with the floor each case cannot beat: git (or
+# cat) reading the same bytes. Tools alternate run by run (order reversed
+# every other round) so drifting load hits all of them alike; the table shows
+# medians and peak RSS (GNU time %M: the largest process of the tree, so git
+# children count).
+#
+# Usage: bench/compare.sh [a] [b] [c]        (default: all three)
+#   a  pre-commit: 5 files / 600 lines staged in Go's source tree with a long
+#      generated history (COMMITS commits, ~350k objects, one pack)
+#   b  scanning Go's source tree: leakhook scan vs gitleaks dir (MB/s)
+#   c  history: the last 1,000 commits of that repository
+# Environment: RUNS_A (15), RUNS_B (3), RUNS_C (5), COMMITS (20000),
+#   BENCH_DIR (keep the work directory and reuse its repository),
+#   GITLEAKS_VERSION (v8.30.1).
+# Needs: go, git, GNU time (/usr/bin/time), awk. Run it on a quiet machine.
+set -euo pipefail
+export LC_ALL=C
+. "$(dirname "$0")/lib.sh"
+
+RUNS_A=${RUNS_A:-15} RUNS_B=${RUNS_B:-3} RUNS_C=${RUNS_C:-5} COMMITS=${COMMITS:-20000}
+[ -x /usr/bin/time ] || die "GNU time is required at /usr/bin/time (apt-get install -y time)"
+need go git awk
+cases=${*:-a b c}
+isolate_git
+workdir
+tools
+GOSRC=$(go env GOROOT)/src
+mkdir -p "$W/results"
+
+# run1 CASE NAME CMD...: one timed run in the current directory. Exit 1 is
+# "secrets found" for both tools; anything else is a failed measurement.
+run1() {
+	local case=$1 name=$2 t0 t1 rc
+	shift 2
+	t0=$EPOCHREALTIME
+	set +e
+	/usr/bin/time -f '%M' -o "$W/rss" "$@" >/dev/null 2>"$W/stderr"
+	rc=$?
+	set -e
+	t1=$EPOCHREALTIME
+	if [ "$rc" -gt 1 ]; then
+		cat "$W/stderr" >&2
+		die "$name exited $rc: $*"
+	fi
+	echo "$name $t0 $t1 $(tail -n 1 "$W/rss")" >>"$W/results/$case"
+}
+
+# bench CASE RUNS: alternate the commands named in $names (each defined by a
+# cmd_<name> function), after one unrecorded warm-up round.
+bench() {
+	local case=$1 runs=$2 i n order
+	for n in $names; do "cmd_$n" warmup "$n"; done
+	: >"$W/results/$case"
+	for i in $(seq 1 "$runs"); do
+		order=$names
+		[ $((i % 2)) -eq 0 ] && order=$(echo "$names" | tr ' ' '\n' | tac | tr '\n' ' ')
+		for n in $order; do "cmd_$n" "$case" "$n"; done
+	done
+}
+
+# table CASE FLOOR [BYTES]: medians per tool, ratios to the floor and to
+# gitleaks, throughput when BYTES is given.
+table() {
+	awk -v floor="$2" -v bytes="${3:-0}" -v cs="$1" '
+	{ ms = ($3 - $2) * 1000; t[$1] = t[$1] " " ms; r[$1] = r[$1] " " $4; if (!($1 in seen)) { seen[$1] = 1; ord[++k] = $1 } }
+	function median(s,   a, n, i, j, x) {
+		n = split(s, a, " ")
+		for (i = 2; i <= n; i++) { x = a[i]; for (j = i - 1; j >= 1 && a[j] > x; j--) a[j+1] = a[j]; a[j+1] = x }
+		return n % 2 ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2
+	}
+	function minmax(s, want,   a, n, i, m) {
+		n = split(s, a, " "); m = a[1] + 0
+		for (i = 2; i <= n; i++) if ((want == "min" && a[i] + 0 < m) || (want == "max" && a[i] + 0 > m)) m = a[i] + 0
+		return m
+	}
+	END {
+		for (i = 1; i <= k; i++) med[ord[i]] = median(t[ord[i]])
+		printf "| case | command | median | min–max | × floor | × gitleaks | peak RSS |%s\n", bytes ? " MB/s |" : ""
+		printf "|---|---|---:|---:|---:|---:|---:|%s\n", bytes ? "---:|" : ""
+		for (i = 1; i <= k; i++) {
+			n = ord[i]; m = med[n]
+			printf "| %s | %s | %s | %s | %s | %s | %.0f MiB |", cs, n, fmt(m),
+				fmt(minmax(t[n], "min")) "–" fmt(minmax(t[n], "max")),
+				(floor in med) ? sprintf("%.2f×", m / med[floor]) : "",
+				("gitleaks" in med) ? sprintf("%.2f×", m / med["gitleaks"]) : "",
+				median(r[n]) / 1024
+			if (bytes) printf " %.0f |", bytes / 1e6 / (m / 1000)
+			printf "\n"
+		}
+	}
+	function fmt(ms) { return ms >= 1000 ? sprintf("%.2f s", ms / 1000) : sprintf("%.1f ms", ms) }
+	' "$W/results/$1"
+}
+
+# --- the long-history repository -------------------------------------------
+build_repo() {
+	R=$W/repo
+	if [ -f "$R/.git/bench-ready-$COMMITS" ]; then
+		echo "reusing $R" >&2
+	else
+		rm -rf "$R"
+		echo "building $R: Go's source tree + $COMMITS generated commits" >&2
+		cp -R "$GOSRC" "$R"
+		(
+			cd "$R"
+			git init -q -b main
+			git add -A
+			git commit -q -m "Go source tree"
+			(cd "$BENCH_SRC" && go run ./bench/genhistory -commits "$COMMITS" -files 5 -from "$(git -C "$R" rev-parse HEAD)") |
+				git fast-import --quiet
+			git reset -q --hard
+			git repack -adq
+			git prune
+			touch ".git/bench-ready-$COMMITS"
+		)
+	fi
+	(cd "$R" && git count-objects -v | awk '/in-pack|size-pack/ {printf "%s ", $0} END {print ""}') >&2
+}
+
+# stage puts the same 5 files / 600 added lines in the index every run.
+stage() {
+	cd "$R"
+	git reset -q --hard
+	local f
+	for f in fmt/print.go strings/strings.go net/http/server.go os/file.go sort/sort.go; do
+		sed -n '1,120p' bytes/bytes.go >>"$f"
+	done
+	git add fmt/print.go strings/strings.go net/http/server.go os/file.go sort/sort.go
+	git diff --cached --numstat | awk '{a += $1; n++} END {print "staged: " n " files, " a " lines added"}' >&2
+}
+
+echo "work directory: $W" >&2
+machine
+for c in $cases; do
+	case $c in
+	a)
+		build_repo
+		stage
+		LEAKHOOK_DEBUG=1 "$LEAKHOOK" pre-commit 2>&1 >/dev/null | grep -i 'backend\|reader\|go-git\|read staged' | sed 's/^/preflight: /' || true
+		cmd_floor() { run1 "$@" git diff --cached -U0; }
+		cmd_leakhook() { run1 "$@" "$LEAKHOOK" pre-commit; }
+		cmd_gitleaks() { run1 "$@" "$GITLEAKS" git --pre-commit --staged --no-banner -l error .; }
+		names="floor leakhook gitleaks"
+		bench a "$RUNS_A"
+		echo
+		echo "(a) pre-commit, 5 files / 600 lines staged, $COMMITS-commit history; floor = git diff --cached -U0"
+		table a floor
+		git reset -q --hard
+		;;
+	b)
+		cd "$W"
+		bytes=$(find "$GOSRC" -type f -printf '%s\n' | awk '{s += $1} END {print s}')
+		files=$(find "$GOSRC" -type f | wc -l)
+		cmd_floor() { run1 "$@" sh -c 'find "$1" -type f -print0 | xargs -0 cat' sh "$GOSRC"; }
+		cmd_leakhook() { run1 "$@" "$LEAKHOOK" scan "$GOSRC"; }
+		cmd_gitleaks() { run1 "$@" "$GITLEAKS" dir --no-banner -l error "$GOSRC"; }
+		names="floor leakhook gitleaks"
+		bench b "$RUNS_B"
+		echo
+		echo "(b) scan of Go's source tree ($GOSRC: $files files, $((bytes / 1000000)) MB); floor = cat of every file"
+		table b floor "$bytes"
+		;;
+	c)
+		build_repo
+		cd "$R"
+		range=HEAD~1000..HEAD
+		cmd_floor() { run1 "$@" git log -p "$range"; }
+		cmd_leakhook() { run1 "$@" "$LEAKHOOK" scan --git "$range"; }
+		cmd_gitleaks() { run1 "$@" "$GITLEAKS" git --no-banner -l error --log-opts="$range" .; }
+		names="floor leakhook gitleaks"
+		bench c "$RUNS_C"
+		echo
+		echo "(c) history scan of $range (1,000 commits, $(git log -p "$range" | wc -c | awk '{printf "%.1f MB", $1/1e6}') of git log -p); floor = git log -p"
+		table c floor
+		;;
+	*) die "unknown case $c (want a, b or c)" ;;
+	esac
+done
