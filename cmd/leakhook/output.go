@@ -35,7 +35,7 @@ func (o *outputFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&o.showSecrets, "show-secrets", false, "print secrets in full (they are masked by default)")
 	fs.StringVar(&o.config, "config", "", "configuration file (default: .leakhook.toml at the repository root)")
 	fs.StringVar(&o.baseline, "baseline", "", "baseline of known secrets (default: .leakhook-baseline at the repository root; none: ignore it)")
-	fs.DurationVar(&o.timeout, "timeout", 2*time.Minute, "time budget; when exceeded leakhook blocks and says what was not scanned")
+	fs.DurationVar(&o.timeout, "timeout", defaultTimeout(), "time budget (default from LEAKHOOK_TIMEOUT, else 2m); when exceeded leakhook blocks and says what was not scanned")
 }
 
 func (o *outputFlags) check() error {
@@ -140,4 +140,16 @@ func phaseTimer() func(string) {
 		fmt.Fprintf(os.Stderr, "leakhook debug: %-34s %6.2f ms\n", name, float64(now.Sub(last).Microseconds())/1000)
 		last = now
 	}
+}
+
+// defaultTimeout is the time budget hooks run with: LEAKHOOK_TIMEOUT (a Go
+// duration such as 30s) when set, since hook scripts pass no flags.
+func defaultTimeout() time.Duration {
+	if v := os.Getenv("LEAKHOOK_TIMEOUT"); v != "" {
+		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
+		fmt.Fprintf(os.Stderr, "leakhook: LEAKHOOK_TIMEOUT=%q is not a duration (like 30s or 2m); using 2m\n", v)
+	}
+	return 2 * time.Minute
 }
