@@ -56,6 +56,6 @@ machine() {
 	cpu=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null)
 	mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo 2>/dev/null)
 	echo "machine: $(nproc) CPUs, ${cpu:-unknown CPU}, ${mem:-unknown memory}; $(uname -sr)"
-	echo "versions: $(go version | cut -d' ' -f3), $(git --version), leakhook $("$LEAKHOOK" version 2>&1 | head -1), gitleaks $("$GITLEAKS" version 2>&1 | head -1)"
+	echo "versions: $(go version | cut -d' ' -f3), $(git --version), leakhook $("$LEAKHOOK" version 2>&1 | head -1), gitleaks $GITLEAKS_VERSION (go install)"
 	echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
