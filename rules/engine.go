@@ -520,6 +520,9 @@ func dedupe(e *Engine, fs []Finding) []Finding {
 		if r.Context != "" {
 			score++
 		}
+		if r.Generic {
+			return score // a generic rule's keyword ("secret") in a value names no provider
+		}
 		low := strings.ToLower(f.Secret)
 		for _, kw := range r.Keywords {
 			if len(kw) >= 3 && strings.Contains(low, strings.ToLower(kw)) {

@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "b910aa213f66c4cb56125001bdaaeaab935e14eefdb6d265874ff3cf5ad25e96"
+const tableHash = "23b33dfbfa6c3105d96c8019951f29401b07b5476ad1fba0b580f122dbba23b5"
 
 var tableRules = []Rule{
 	Rule{ID: "aws-access-key-id", Description: "AWS access key ID; with its secret access key it signs requests as an IAM user or role (SES, S3, ...).", Regex: "\\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\\b", Entropy: 3, Keywords: []string{
@@ -4353,6 +4353,1952 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"DROPBOX_ACCESS_TOKEN=sl.u.{{alnum:20}}",
 		"DROPBOX_ACCESS_TOKEN=${DROPBOX_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "stytch-secret", Description: "Stytch project secret (secret-live- or secret-test- prefix); with the project id it calls every Stytch API for the project.", Regex: "\\b(secret-(?:live|test)-[A-Za-z0-9_\\-]{30,50}={0,2})(?:[^A-Za-z0-9_\\-=]|$)", Entropy: 3.5, Keywords: []string{
+		"secret-live-",
+		"secret-test-",
+	}, Name: "Stytch project secret", EnvVar: "STYTCH_SECRET", RotateURL: "https://stytch.com/dashboard/api-keys", RotateSteps: []string{
+		"Revoke the secret in the Stytch dashboard > Project ID & API keys (create a new secret, delete the old).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"STYTCH_SECRET=secret-live-{{b64url:36}}=",
+		"stytch_secret: \"secret-live-{{b64url:36}}=\"",
+	}, FP: []string{
+		"STYTCH_SECRET=secret-live-{{alnum:10}}",
+		"STYTCH_SECRET=${STYTCH_SECRET}",
+	}},
+	Rule{ID: "statsig-server-secret", Description: "Statsig server secret key (secret- prefix); it evaluates every gate and reads and changes the project's configuration.", Regex: "(?i:(?:statsig)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(secret-[A-Za-z0-9]{30,60})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"statsig",
+		"secret-",
+	}, Name: "Statsig server secret key", EnvVar: "STATSIG_SERVER_SECRET", RotateURL: "https://console.statsig.com/", RotateSteps: []string{
+		"Revoke the key in Statsig Console > Project settings > Keys & Environments (revoke the key).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"STATSIG_SERVER_SECRET=secret-{{alnum:43}}",
+		"statsig_server_secret: \"secret-{{alnum:43}}\"",
+	}, FP: []string{
+		"STATSIG_SERVER_SECRET=secret-{{alnum:8}}",
+		"STATSIG_SERVER_SECRET=${STATSIG_SERVER_SECRET}",
+		"unrelated_key = \"secret-{{alnum:43}}\"",
+	}},
+	Rule{ID: "clerk-secret-key", Description: "Clerk secret key (sk_live_ or sk_test_ with Clerk nearby); it manages the instance's users and sessions.", Regex: "\\b(sk_(?:live|test)_[A-Za-z0-9]{30,100})\\b", Entropy: 3.5, Keywords: []string{
+		"sk_live_",
+		"sk_test_",
+	}, Name: "Clerk secret key", EnvVar: "CLERK_SECRET_KEY", RotateURL: "https://dashboard.clerk.com/last-active?path=api-keys", RotateSteps: []string{
+		"Revoke the key in the Clerk dashboard > API keys (roll the secret key).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, Context: "(?i)clerk", ContextLines: 5, TP: []string{
+		"CLERK_SECRET_KEY=sk_live_{{alnum:42}}",
+		"clerk_secret_key: \"sk_live_{{alnum:42}}\"",
+	}, FP: []string{
+		"CLERK_SECRET_KEY=sk_live_{{alnum:10}}",
+		"CLERK_SECRET_KEY=${CLERK_SECRET_KEY}",
+		"STRIPE_KEY=sk_test_{{alnum:42}}",
+	}},
+	Rule{ID: "workos-api-key", Description: "WorkOS API key (sk_live_ or sk_test_ with WorkOS nearby); it manages the environment's SSO connections and directory data.", Regex: "\\b(sk_(?:live|test)_[A-Za-z0-9]{40,120})\\b", Entropy: 3.5, Keywords: []string{
+		"sk_live_",
+		"sk_test_",
+	}, Name: "WorkOS API key", EnvVar: "WORKOS_API_KEY", RotateURL: "https://dashboard.workos.com/api-keys", RotateSteps: []string{
+		"Revoke the key in the WorkOS dashboard > API Keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, Context: "(?i)workos", ContextLines: 5, TP: []string{
+		"WORKOS_API_KEY=sk_test_{{alnum:60}}",
+		"workos_api_key: \"sk_test_{{alnum:60}}\"",
+	}, FP: []string{
+		"WORKOS_API_KEY=sk_test_{{alnum:10}}",
+		"WORKOS_API_KEY=${WORKOS_API_KEY}",
+		"STRIPE_KEY=sk_test_{{alnum:60}}",
+	}},
+	Rule{ID: "magic-secret-key", Description: "Magic (magic.link) secret API key (sk_live_ and 16 hex, with Magic nearby); it validates DID tokens and manages users.", Regex: "\\b(sk_live_[0-9A-F]{16})\\b", Entropy: 3, Keywords: []string{
+		"sk_live_",
+	}, Name: "Magic secret key", EnvVar: "MAGIC_SECRET_KEY", RotateURL: "https://dashboard.magic.link/", RotateSteps: []string{
+		"Revoke the key in the Magic dashboard > the app > API Keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, Context: "(?i)magic[_\\-.]?(?:link|sdk|admin|secret)|@magic-sdk", ContextLines: 5, TP: []string{
+		"MAGIC_SECRET_KEY=sk_live_{{HEX:16}}",
+		"magic_secret_key: \"sk_live_{{HEX:16}}\"",
+	}, FP: []string{
+		"MAGIC_SECRET_KEY=sk_live_{{HEX:6}}",
+		"MAGIC_SECRET_KEY=${MAGIC_SECRET_KEY}",
+		"OTHER_KEY=sk_live_{{HEX:16}}",
+	}},
+	Rule{ID: "strapi-api-token", Description: "Strapi API token (hex); full-access tokens read and write every content type.", Regex: "(?i:(?:strapi)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{128,256})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"strapi",
+	}, Name: "Strapi API token", EnvVar: "STRAPI_API_TOKEN", RotateURL: "https://docs.strapi.io/cms/features/api-tokens", RotateSteps: []string{
+		"Revoke the token in the Strapi admin > Settings > API Tokens (regenerate).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"STRAPI_API_TOKEN={{hex:256}}",
+		"strapi_api_token: \"{{hex:256}}\"",
+	}, FP: []string{
+		"STRAPI_API_TOKEN={{hex:20}}",
+		"STRAPI_API_TOKEN=${STRAPI_API_TOKEN}",
+		"unrelated_key = \"{{hex:256}}\"",
+	}},
+	Rule{ID: "sanity-api-token", Description: "Sanity API token (sk prefix); editor tokens write to the project's datasets.", Regex: "(?i:(?:sanity)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(sk[A-Za-z0-9]{70,90})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"sanity",
+	}, Name: "Sanity API token", EnvVar: "SANITY_API_TOKEN", RotateURL: "https://www.sanity.io/manage", RotateSteps: []string{
+		"Revoke the token in sanity.io/manage > the project > API > Tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"SANITY_API_TOKEN=sk{{alnum:79}}",
+		"sanity_api_token: \"sk{{alnum:79}}\"",
+	}, FP: []string{
+		"SANITY_API_TOKEN=sk{{alnum:10}}",
+		"SANITY_API_TOKEN=${SANITY_API_TOKEN}",
+		"unrelated_key = \"sk{{alnum:79}}\"",
+	}},
+	Rule{ID: "prismic-access-token", Description: "Prismic permanent access token or write API token for a repository.", Regex: "(?i:(?:prismic)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-.]{40,200})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"prismic",
+	}, Name: "Prismic access token", EnvVar: "PRISMIC_ACCESS_TOKEN", RotateURL: "https://prismic.io/dashboard", RotateSteps: []string{
+		"Revoke the token in the repository's Settings > API & Security.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"PRISMIC_ACCESS_TOKEN=MC5{{b64url:40}}.{{b64url:30}}",
+		"prismic_access_token: \"MC5{{b64url:40}}.{{b64url:30}}\"",
+	}, FP: []string{
+		"PRISMIC_ACCESS_TOKEN={{alnum:10}}",
+		"PRISMIC_ACCESS_TOKEN=${PRISMIC_ACCESS_TOKEN}",
+		"unrelated_key = \"MC5{{b64url:40}}.{{b64url:30}}\"",
+	}},
+	Rule{ID: "storyblok-access-token", Description: "Storyblok preview or management access token; management tokens change content.", Regex: "(?i:(?:storyblok)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9\\-]{20,60})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"storyblok",
+	}, Name: "Storyblok access token", EnvVar: "STORYBLOK_TOKEN", RotateURL: "https://app.storyblok.com/#/me/account?tab=token", RotateSteps: []string{
+		"Revoke the token in Storyblok > My account > Personal access token (or the space's Access Tokens).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"STORYBLOK_TOKEN={{alnum:22}}tt-{{digits:6}}-{{alnum:20}}",
+		"storyblok_token: \"{{alnum:22}}tt-{{digits:6}}-{{alnum:20}}\"",
+	}, FP: []string{
+		"STORYBLOK_TOKEN={{alnum:8}}",
+		"STORYBLOK_TOKEN=${STORYBLOK_TOKEN}",
+		"unrelated_key = \"{{alnum:22}}tt-{{digits:6}}-{{alnum:20}}\"",
+	}},
+	Rule{ID: "datocms-api-token", Description: "DatoCMS API token; full-access tokens change content and schema.", Regex: "(?i:(?:datocms|dato[_\\-.]?cms)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{30})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"datocms",
+		"dato_cms",
+	}, Name: "DatoCMS API token", EnvVar: "DATOCMS_API_TOKEN", RotateURL: "https://www.datocms.com/docs/general-concepts/api-tokens", RotateSteps: []string{
+		"Revoke the token in the project's Settings > API tokens (regenerate).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"DATOCMS_API_TOKEN={{hex:30}}",
+		"datocms_api_token: \"{{hex:30}}\"",
+	}, FP: []string{
+		"DATOCMS_API_TOKEN={{hex:10}}",
+		"DATOCMS_API_TOKEN=${DATOCMS_API_TOKEN}",
+		"unrelated_key = \"{{hex:30}}\"",
+	}},
+	Rule{ID: "webflow-api-token", Description: "Webflow site or workspace API token (64 hex); it edits and publishes the site.", Regex: "(?i:(?:webflow)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"webflow",
+	}, Name: "Webflow API token", EnvVar: "WEBFLOW_API_TOKEN", RotateURL: "https://webflow.com/dashboard", RotateSteps: []string{
+		"Revoke the token in the site's Settings > Apps & Integrations > API access.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"WEBFLOW_API_TOKEN={{hex:64}}",
+		"webflow_api_token: \"{{hex:64}}\"",
+	}, FP: []string{
+		"WEBFLOW_API_TOKEN={{hex:12}}",
+		"WEBFLOW_API_TOKEN=${WEBFLOW_API_TOKEN}",
+		"unrelated_key = \"{{hex:64}}\"",
+	}},
+	Rule{ID: "wordpress-application-password", Description: "WordPress application password (six groups of four characters); it logs in to the REST API as its user.", Regex: "(?i:(?:wordpress|wp[_\\-.]?app)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{4}(?: [A-Za-z0-9]{4}){5})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"wordpress",
+		"wp_app",
+		"wpapp",
+		"wp-app",
+	}, Name: "WordPress application password", EnvVar: "WORDPRESS_APP_PASSWORD", RotateURL: "https://wordpress.com/me/security/two-step", RotateSteps: []string{
+		"Revoke the password in wp-admin > Users > Profile > Application Passwords (revoke).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"WORDPRESS_APP_PASSWORD=\"{{alnum:4}} {{alnum:4}} {{alnum:4}} {{alnum:4}} {{alnum:4}} {{alnum:4}}\"",
+		"wp_app_password: '{{alnum:4}} {{alnum:4}} {{alnum:4}} {{alnum:4}} {{alnum:4}} {{alnum:4}}'",
+	}, FP: []string{
+		"WORDPRESS_APP_PASSWORD=\"{{alnum:4}} {{alnum:4}}\"",
+		"WORDPRESS_APP_PASSWORD=${WORDPRESS_APP_PASSWORD}",
+		"unrelated_password = \"{{alnum:4}} {{alnum:4}} {{alnum:4}} {{alnum:4}} {{alnum:4}} {{alnum:4}}\"",
+	}},
+	Rule{ID: "ghost-admin-api-key", Description: "Ghost Admin API key (24 hex id:64 hex secret); it publishes and deletes posts and manages members.", Regex: "(?i:(?:ghost[_\\-.]?(?:admin|api))[\\w.\\-]{0,40}(?:key|token|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{24}:[0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"ghost_admin",
+		"ghostadmin",
+		"ghost-admin",
+		"ghost.admin",
+		"ghost_api",
+		"ghostapi",
+		"ghost-api",
+	}, Name: "Ghost Admin API key", EnvVar: "GHOST_ADMIN_API_KEY", RotateURL: "https://ghost.org/docs/admin-api/", RotateSteps: []string{
+		"Revoke the key in Ghost Admin > Settings > Integrations > the custom integration (regenerate).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"GHOST_ADMIN_API_KEY={{hex:24}}:{{hex:64}}",
+		"ghost_admin_api_key: \"{{hex:24}}:{{hex:64}}\"",
+	}, FP: []string{
+		"GHOST_ADMIN_API_KEY={{hex:24}}:{{hex:8}}",
+		"GHOST_ADMIN_API_KEY=${GHOST_ADMIN_API_KEY}",
+		"unrelated_key = \"{{hex:24}}:{{hex:64}}\"",
+	}},
+	Rule{ID: "lob-api-key", Description: "Lob live secret API key (live_ and 35 hex); it prints and mails letters and postcards billed to the account.", Regex: "(?i:(?:\\blob)[\\w.\\-]{0,40}(?:key|secret|token|auth)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(live_[a-f0-9]{35})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"live_",
+	}, Name: "Lob live API key", EnvVar: "LOB_API_KEY", RotateURL: "https://dashboard.lob.com/settings/api-keys", RotateSteps: []string{
+		"Revoke the key in the Lob dashboard > Settings > API Keys (rotate the live secret key).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"LOB_API_KEY=live_{{hex:35}}",
+		"lob_api_key: \"live_{{hex:35}}\"",
+	}, FP: []string{
+		"LOB_API_KEY=live_{{hex:10}}",
+		"LOB_API_KEY=${LOB_API_KEY}",
+		"unrelated_key = \"live_{{hex:35}}\"",
+	}},
+	Rule{ID: "shopify-partner-api-token", Description: "Shopify Partner API client access token (prtapi_ prefix); it reads the partner organization's apps, stores and transactions.", Regex: "\\b(prtapi_[a-f0-9]{32})\\b", Entropy: 3, Keywords: []string{
+		"prtapi_",
+	}, Name: "Shopify Partner API token", EnvVar: "SHOPIFY_PARTNER_TOKEN", RotateURL: "https://partners.shopify.com/", RotateSteps: []string{
+		"Revoke the token in the Partner Dashboard > Settings > Partner API clients.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"SHOPIFY_PARTNER_TOKEN=prtapi_{{hex:32}}",
+		"shopify_partner_token: \"prtapi_{{hex:32}}\"",
+	}, FP: []string{
+		"SHOPIFY_PARTNER_TOKEN=prtapi_{{hex:10}}",
+		"SHOPIFY_PARTNER_TOKEN=${SHOPIFY_PARTNER_TOKEN}",
+	}},
+	Rule{ID: "etsy-api-key", Description: "Etsy Open API v3 keystring or shared secret; it calls the API as the app and, with user tokens, manages shops.", Regex: "(?i:(?:etsy)[\\w.\\-]{0,40}(?:key|secret|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-z0-9]{24})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"etsy",
+	}, Name: "Etsy API keystring", EnvVar: "ETSY_API_KEY", RotateURL: "https://www.etsy.com/developers/your-apps", RotateSteps: []string{
+		"Revoke the key in Etsy > Developers > Your apps (request a new keystring / shared secret).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"ETSY_API_KEY={{lowalnum:24}}",
+		"etsy_api_key: \"{{lowalnum:24}}\"",
+	}, FP: []string{
+		"ETSY_API_KEY={{lowalnum:8}}",
+		"ETSY_API_KEY=${ETSY_API_KEY}",
+		"unrelated_key = \"{{lowalnum:24}}\"",
+	}},
+	Rule{ID: "ebay-cert-id", Description: "eBay application Cert ID, the OAuth client secret (PRD- or SBX- and a UUID-like value); it mints application tokens.", Regex: "\\b((?:PRD|SBX)-[0-9a-f]{12}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4})\\b", Entropy: 3, Keywords: []string{
+		"prd-",
+		"sbx-",
+	}, Name: "eBay Cert ID (client secret)", EnvVar: "EBAY_CERT_ID", RotateURL: "https://developer.ebay.com/my/keys", RotateSteps: []string{
+		"Revoke the secret in the eBay developer portal > Application Keys (reset the Cert ID).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"EBAY_CERT_ID=PRD-{{hex:12}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:4}}",
+		"ebay_cert_id: \"PRD-{{hex:12}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:4}}\"",
+	}, FP: []string{
+		"EBAY_CERT_ID=PRD-{{hex:12}}-{{hex:4}}",
+		"EBAY_CERT_ID=${EBAY_CERT_ID}",
+	}},
+	Rule{ID: "alpaca-api-secret", Description: "Alpaca trading API secret key (40 characters); it places trades on the brokerage account.", Regex: "(?i:(?:alpaca|apca)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"alpaca",
+		"apca",
+	}, Name: "Alpaca API secret key", EnvVar: "APCA_API_SECRET_KEY", RotateURL: "https://app.alpaca.markets/dashboard/overview", RotateSteps: []string{
+		"Revoke the key in the Alpaca dashboard > API Keys (Regenerate).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"APCA_API_SECRET_KEY={{alnum:40}}",
+		"apca_api_secret_key: \"{{alnum:40}}\"",
+	}, FP: []string{
+		"APCA_API_SECRET_KEY={{alnum:10}}",
+		"APCA_API_SECRET_KEY=${APCA_API_SECRET_KEY}",
+		"unrelated_key = \"{{alnum:40}}\"",
+	}},
+	Rule{ID: "binance-api-secret", Description: "Binance API secret key (64 characters); with its key it trades and, if enabled, withdraws.", Regex: "(?i:(?:binance)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"binance",
+	}, Name: "Binance API secret", EnvVar: "BINANCE_API_SECRET", RotateURL: "https://www.binance.com/en/my/settings/api-management", RotateSteps: []string{
+		"Revoke the key in Binance > Account > API Management (delete the key).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"BINANCE_API_SECRET={{alnum:64}}",
+		"binance_api_secret: \"{{alnum:64}}\"",
+	}, FP: []string{
+		"BINANCE_API_SECRET={{alnum:10}}",
+		"BINANCE_API_SECRET=${BINANCE_API_SECRET}",
+		"unrelated_key = \"{{alnum:64}}\"",
+	}},
+	Rule{ID: "kraken-private-key", Description: "Kraken API private key (base64, 88 characters); with its key it trades and, if permitted, withdraws.", Regex: "(?i:(?:kraken)[\\w.\\-]{0,40}(?:private|secret|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9+/]{86}==)(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
+		"kraken",
+	}, Name: "Kraken API private key", EnvVar: "KRAKEN_PRIVATE_KEY", RotateURL: "https://pro.kraken.com/app/settings/api", RotateSteps: []string{
+		"Revoke the key in Kraken > Settings > API (delete the key).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, Validate: "base64", TP: []string{
+		"KRAKEN_PRIVATE_KEY={{base64:alnum:64}}",
+		"kraken_private_key: \"{{base64:alnum:64}}\"",
+	}, FP: []string{
+		"KRAKEN_PRIVATE_KEY={{alnum:10}}",
+		"KRAKEN_PRIVATE_KEY=${KRAKEN_PRIVATE_KEY}",
+		"unrelated_key = \"{{base64:alnum:64}}\"",
+	}},
+	Rule{ID: "etherscan-api-key", Description: "Etherscan-family API key (34 uppercase characters; also BscScan, PolygonScan, Arbiscan).", Regex: "(?i:(?:etherscan|bscscan|polygonscan|arbiscan)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Z0-9]{34})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"etherscan",
+		"bscscan",
+		"polygonscan",
+		"arbiscan",
+	}, Name: "Etherscan API key", EnvVar: "ETHERSCAN_API_KEY", RotateURL: "https://etherscan.io/myapikey", RotateSteps: []string{
+		"Revoke the key in etherscan.io > API Keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"ETHERSCAN_API_KEY={{upalnum:34}}",
+		"etherscan_api_key: \"{{upalnum:34}}\"",
+	}, FP: []string{
+		"ETHERSCAN_API_KEY={{upalnum:10}}",
+		"ETHERSCAN_API_KEY=${ETHERSCAN_API_KEY}",
+		"unrelated_key = \"{{upalnum:34}}\"",
+	}},
+	Rule{ID: "infura-api-key", Description: "Infura (MetaMask Developer) API key or API key secret (32 hex); requests with it are billed to the account.", Regex: "(?i:(?:infura)[\\w.\\-]{0,40}(?:key|secret|project|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"infura",
+	}, Name: "Infura API key or secret", EnvVar: "INFURA_API_KEY", RotateURL: "https://developer.metamask.io/", RotateSteps: []string{
+		"Revoke the key in the Infura / MetaMask Developer dashboard > the API key > Settings.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"INFURA_API_KEY={{hex:32}}",
+		"infura_api_key: \"{{hex:32}}\"",
+		"INFURA_API_KEY_SECRET={{hex:32}}",
+	}, FP: []string{
+		"INFURA_API_KEY={{hex:10}}",
+		"INFURA_API_KEY=${INFURA_API_KEY}",
+		"unrelated_key = \"{{hex:32}}\"",
+	}},
+	Rule{ID: "alchemy-api-key", Description: "Alchemy API key (32 characters); requests with it are billed to the app's compute units.", Regex: "(?i:(?:alchemy)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"alchemy",
+	}, Name: "Alchemy API key", EnvVar: "ALCHEMY_API_KEY", RotateURL: "https://dashboard.alchemy.com/apps", RotateSteps: []string{
+		"Revoke the key in the Alchemy dashboard > the app > API Key (create a new app or key).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"ALCHEMY_API_KEY={{b64url:32}}",
+		"alchemy_api_key: \"{{b64url:32}}\"",
+	}, FP: []string{
+		"ALCHEMY_API_KEY={{alnum:10}}",
+		"ALCHEMY_API_KEY=${ALCHEMY_API_KEY}",
+		"unrelated_key = \"{{b64url:32}}\"",
+	}},
+	Rule{ID: "moralis-api-key", Description: "Moralis Web3 API key; requests with it use the account's compute units.", Regex: "(?i:(?:moralis)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,}|[A-Za-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"moralis",
+	}, Name: "Moralis API key", EnvVar: "MORALIS_API_KEY", RotateURL: "https://admin.moralis.com/", RotateSteps: []string{
+		"Revoke the key in the Moralis admin > Settings > API Keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"MORALIS_API_KEY={{alnum:64}}",
+		"moralis_api_key: \"{{alnum:64}}\"",
+		"MORALIS_API_KEY={{jwt}}",
+	}, FP: []string{
+		"MORALIS_API_KEY={{alnum:10}}",
+		"MORALIS_API_KEY=${MORALIS_API_KEY}",
+		"unrelated_key = \"{{alnum:64}}\"",
+	}},
+	Rule{ID: "pinata-api-secret", Description: "Pinata API secret (64 hex) or JWT; it pins and unpins files on the account.", Regex: "(?i:(?:pinata)[\\w.\\-]{0,40}(?:secret|jwt|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{64}|eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"pinata",
+	}, Name: "Pinata API secret", EnvVar: "PINATA_API_SECRET", RotateURL: "https://app.pinata.cloud/developers/api-keys", RotateSteps: []string{
+		"Revoke the key in Pinata > API Keys (revoke the key).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"PINATA_API_SECRET={{hex:64}}",
+		"pinata_api_secret: \"{{hex:64}}\"",
+		"PINATA_JWT={{jwt}}",
+	}, FP: []string{
+		"PINATA_API_SECRET={{hex:10}}",
+		"PINATA_API_SECRET=${PINATA_API_SECRET}",
+		"unrelated_key = \"{{hex:64}}\"",
+	}},
+	Rule{ID: "tomtom-api-key", Description: "TomTom Maps API key (32 characters); requests with it are billed to the account.", Regex: "(?i:(?:tomtom)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"tomtom",
+	}, Name: "TomTom API key", EnvVar: "TOMTOM_API_KEY", RotateURL: "https://developer.tomtom.com/user/me/apps", RotateSteps: []string{
+		"Revoke the key in the TomTom developer portal > Dashboard > Keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"TOMTOM_API_KEY={{alnum:32}}",
+		"tomtom_api_key: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"TOMTOM_API_KEY={{alnum:10}}",
+		"TOMTOM_API_KEY=${TOMTOM_API_KEY}",
+		"unrelated_key = \"{{alnum:32}}\"",
+	}},
+	Rule{ID: "openweather-api-key", Description: "OpenWeatherMap API key (32 hex); requests with it count against the account's plan.", Regex: "(?i:(?:openweather|\\bowm[_\\-.])[\\w.\\-]{0,40}(?:key|appid|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"openweather",
+		"owm_",
+		"owm-",
+		"owm.",
+	}, Name: "OpenWeather API key", EnvVar: "OPENWEATHER_API_KEY", RotateURL: "https://home.openweathermap.org/api_keys", RotateSteps: []string{
+		"Revoke the key in openweathermap.org > My API keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"OPENWEATHER_API_KEY={{hex:32}}",
+		"openweather_api_key: \"{{hex:32}}\"",
+	}, FP: []string{
+		"OPENWEATHER_API_KEY={{hex:10}}",
+		"OPENWEATHER_API_KEY=${OPENWEATHER_API_KEY}",
+		"unrelated_key = \"{{hex:32}}\"",
+	}},
+	Rule{ID: "finnhub-api-key", Description: "Finnhub market data API key (20 lowercase characters).", Regex: "(?i:(?:finnhub)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-z0-9]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.3, Keywords: []string{
+		"finnhub",
+	}, Name: "Finnhub API key", EnvVar: "FINNHUB_API_KEY", RotateURL: "https://finnhub.io/dashboard", RotateSteps: []string{
+		"Revoke the key in the Finnhub dashboard (regenerate the key).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"FINNHUB_API_KEY={{lowalnum:20}}",
+		"finnhub_api_key: \"{{lowalnum:20}}\"",
+	}, FP: []string{
+		"FINNHUB_API_KEY={{lowalnum:8}}",
+		"FINNHUB_API_KEY=${FINNHUB_API_KEY}",
+		"unrelated_key = \"{{lowalnum:20}}\"",
+	}},
+	Rule{ID: "alphavantage-api-key", Description: "Alpha Vantage market data API key (16 uppercase characters).", Regex: "(?i:(?:alpha[_\\-.]?vantage)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Z0-9]{16})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.3, Keywords: []string{
+		"alphavantage",
+		"alpha_vantage",
+		"alpha-vantage",
+	}, Name: "Alpha Vantage API key", EnvVar: "ALPHAVANTAGE_API_KEY", RotateURL: "https://www.alphavantage.co/support/#api-key", RotateSteps: []string{
+		"Revoke the key in Alpha Vantage support (request a new key).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"ALPHAVANTAGE_API_KEY={{upalnum:16}}",
+		"alphavantage_api_key: \"{{upalnum:16}}\"",
+	}, FP: []string{
+		"ALPHAVANTAGE_API_KEY={{upalnum:6}}",
+		"ALPHAVANTAGE_API_KEY=${ALPHAVANTAGE_API_KEY}",
+		"unrelated_key = \"{{upalnum:16}}\"",
+	}},
+	Rule{ID: "wasabi-secret-key", Description: "Wasabi storage secret access key (40 characters, S3-compatible); it reads and writes the account's buckets.", Regex: "(?i:(?:wasabi)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9+/]{40})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
+		"wasabi",
+	}, Name: "Wasabi secret access key", EnvVar: "WASABI_SECRET_ACCESS_KEY", RotateURL: "https://console.wasabisys.com/#/access_keys", RotateSteps: []string{
+		"Revoke the key in the Wasabi console > Access Keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"WASABI_SECRET_ACCESS_KEY={{b64:40}}",
+		"wasabi_secret_access_key: \"{{b64:40}}\"",
+	}, FP: []string{
+		"WASABI_SECRET_ACCESS_KEY={{alnum:10}}",
+		"WASABI_SECRET_ACCESS_KEY=${WASABI_SECRET_ACCESS_KEY}",
+		"unrelated_key = \"{{b64:40}}\"",
+	}},
+	Rule{ID: "cloudflare-r2-secret-access-key", Description: "Cloudflare R2 S3-compatible secret access key (64 hex); it reads and writes the account's R2 buckets.", Regex: "(?i:(?:\\br2[_\\-.]?(?:secret|access))[\\w.\\-]{0,40}(?:secret|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"r2_secret",
+		"r2secret",
+		"r2-secret",
+		"r2_access",
+		"r2access",
+		"r2-access",
+	}, Name: "Cloudflare R2 secret access key", EnvVar: "R2_SECRET_ACCESS_KEY", RotateURL: "https://dash.cloudflare.com/?to=/:account/r2/api-tokens", RotateSteps: []string{
+		"Revoke the key in Cloudflare dashboard > R2 > Manage API tokens (roll or delete the token).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"R2_SECRET_ACCESS_KEY={{hex:64}}",
+		"r2_secret_access_key: \"{{hex:64}}\"",
+	}, FP: []string{
+		"R2_SECRET_ACCESS_KEY={{hex:10}}",
+		"R2_SECRET_ACCESS_KEY=${R2_SECRET_ACCESS_KEY}",
+		"unrelated_key = \"{{hex:64}}\"",
+	}},
+	Rule{ID: "storj-access-grant", Description: "Storj access grant (a long base58 value holding the API key and encryption passphrase); it reads and writes the granted buckets.", Regex: "(?i:(?:storj)[\\w.\\-]{0,40}(?:grant|access|key|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{200,1000})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"storj",
+	}, Name: "Storj access grant", EnvVar: "STORJ_ACCESS_GRANT", RotateURL: "https://docs.storj.io/dcs/concepts/access/access-management-at-the-edge/", RotateSteps: []string{
+		"Revoke the key in the Storj console > Access (delete the access grant).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"STORJ_ACCESS_GRANT=1{{alnum:300}}",
+		"storj_access_grant: \"1{{alnum:300}}\"",
+	}, FP: []string{
+		"STORJ_ACCESS_GRANT=1{{alnum:20}}",
+		"STORJ_ACCESS_GRANT=${STORJ_ACCESS_GRANT}",
+		"unrelated_key = \"1{{alnum:300}}\"",
+	}},
+	Rule{ID: "filebase-secret-key", Description: "Filebase S3-compatible secret access key; it reads and writes the account's buckets and IPFS pins.", Regex: "(?i:(?:filebase)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"filebase",
+	}, Name: "Filebase secret access key", EnvVar: "FILEBASE_SECRET_KEY", RotateURL: "https://console.filebase.com/keys", RotateSteps: []string{
+		"Revoke the key in the Filebase console > Access Keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"FILEBASE_SECRET_KEY={{alnum:40}}",
+		"filebase_secret_key: \"{{alnum:40}}\"",
+	}, FP: []string{
+		"FILEBASE_SECRET_KEY={{alnum:10}}",
+		"FILEBASE_SECRET_KEY=${FILEBASE_SECRET_KEY}",
+		"unrelated_key = \"{{alnum:40}}\"",
+	}},
+	Rule{ID: "duffel-access-token", Description: "Duffel travel API access token (duffel_live_ or duffel_test_); live tokens book and pay for flights.", Regex: "\\b(duffel_(?:live|test)_[A-Za-z0-9_\\-=]{40,50})(?:[^A-Za-z0-9_\\-=]|$)", Entropy: 3.5, Keywords: []string{
+		"duffel_live_",
+		"duffel_test_",
+	}, Name: "Duffel access token", EnvVar: "DUFFEL_ACCESS_TOKEN", RotateURL: "https://app.duffel.com/", RotateSteps: []string{
+		"Revoke the token in the Duffel dashboard > Developers > Access tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"DUFFEL_ACCESS_TOKEN=duffel_live_{{b64url:43}}",
+		"duffel_access_token: \"duffel_live_{{b64url:43}}\"",
+	}, FP: []string{
+		"DUFFEL_ACCESS_TOKEN=duffel_live_{{alnum:10}}",
+		"DUFFEL_ACCESS_TOKEN=${DUFFEL_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "maxmind-license-key", Description: "MaxMind license key (40 characters ending _mmk); it downloads GeoIP databases and calls web services on the account.", Regex: "\\b([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)\\b", Entropy: 3.5, Keywords: []string{
+		"_mmk",
+	}, Name: "MaxMind license key", EnvVar: "MAXMIND_LICENSE_KEY", RotateURL: "https://www.maxmind.com/en/accounts/current/license-key", RotateSteps: []string{
+		"Revoke the key in MaxMind account > Manage License Keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"MAXMIND_LICENSE_KEY={{alnum:6}}_{{alnum:29}}_mmk",
+		"maxmind_license_key: \"{{alnum:6}}_{{alnum:29}}_mmk\"",
+	}, FP: []string{
+		"MAXMIND_LICENSE_KEY={{alnum:6}}_{{alnum:8}}_mmk",
+		"MAXMIND_LICENSE_KEY=${MAXMIND_LICENSE_KEY}",
+	}},
+	Rule{ID: "salesforce-access-token", Description: "Salesforce session ID / OAuth access token (org id 00D…! and a session key); it calls the org's APIs as the user.", Regex: "\\b(00D[A-Za-z0-9]{12,15}![A-Za-z0-9._]{80,200})", Entropy: 4, Keywords: []string{
+		"00d",
+	}, Name: "Salesforce access token", EnvVar: "SALESFORCE_ACCESS_TOKEN", RotateURL: "https://help.salesforce.com/s/articleView?id=sf.remoteaccess_revoke_token.htm", RotateSteps: []string{
+		"Revoke the session or OAuth token (Setup > Session Management, or Connected Apps OAuth Usage > Revoke, or the /services/oauth2/revoke endpoint).",
+		"Get tokens at run time through an OAuth flow; keep the client secret in a secret store, not the repository.",
+	}, TP: []string{
+		"SALESFORCE_ACCESS_TOKEN=00D{{alnum:15}}!{{alnum:96}}",
+		"salesforce_access_token: \"00D{{alnum:15}}!{{alnum:96}}\"",
+	}, FP: []string{
+		"SALESFORCE_ACCESS_TOKEN=00D{{alnum:15}}!{{alnum:10}}",
+		"SALESFORCE_ACCESS_TOKEN=${SALESFORCE_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "bitly-access-token", Description: "Bitly generic access token (40 hex); it creates and edits the account's short links.", Regex: "(?i:(?:bitly)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"bitly",
+	}, Name: "Bitly access token", EnvVar: "BITLY_ACCESS_TOKEN", RotateURL: "https://app.bitly.com/settings/api/", RotateSteps: []string{
+		"Revoke the token in Bitly > Settings > Developer settings > API.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"BITLY_ACCESS_TOKEN={{hex:40}}",
+		"bitly_access_token: \"{{hex:40}}\"",
+	}, FP: []string{
+		"BITLY_ACCESS_TOKEN={{hex:10}}",
+		"BITLY_ACCESS_TOKEN=${BITLY_ACCESS_TOKEN}",
+		"unrelated_key = \"{{hex:40}}\"",
+	}},
+	Rule{ID: "dropbox-app-secret", Description: "Dropbox app secret (15 characters); with the app key it exchanges codes and refresh tokens.", Regex: "(?i:(?:dropbox)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-z0-9]{15})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.3, Keywords: []string{
+		"dropbox",
+	}, Name: "Dropbox app secret", EnvVar: "DROPBOX_APP_SECRET", RotateURL: "https://www.dropbox.com/developers/apps", RotateSteps: []string{
+		"Revoke the secret in the Dropbox App Console > the app > Settings (regenerate is not offered: create a new app).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"DROPBOX_APP_SECRET={{lowalnum:15}}",
+		"dropbox_app_secret: \"{{lowalnum:15}}\"",
+	}, FP: []string{
+		"DROPBOX_APP_SECRET={{lowalnum:6}}",
+		"DROPBOX_APP_SECRET=${DROPBOX_APP_SECRET}",
+		"unrelated_key = \"{{lowalnum:15}}\"",
+	}},
+	Rule{ID: "looker-client-secret", Description: "Looker API3 client secret (24 characters); with the client id it calls the API as its user.", Regex: "(?i:(?:looker)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{24})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"looker",
+	}, Name: "Looker API client secret", EnvVar: "LOOKERSDK_CLIENT_SECRET", RotateURL: "https://cloud.google.com/looker/docs/admin-panel-users-users#edit_api_keys", RotateSteps: []string{
+		"Revoke the API key in Looker Admin > Users > the user > Edit API Keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"LOOKERSDK_CLIENT_SECRET={{alnum:24}}",
+		"lookersdk_client_secret: \"{{alnum:24}}\"",
+	}, FP: []string{
+		"LOOKERSDK_CLIENT_SECRET={{alnum:8}}",
+		"LOOKERSDK_CLIENT_SECRET=${LOOKERSDK_CLIENT_SECRET}",
+		"unrelated_key = \"{{alnum:24}}\"",
+	}},
+	Rule{ID: "shortcut-api-token", Description: "Shortcut (formerly Clubhouse) API token (a UUID); it reads and changes the workspace's stories.", Regex: "(?i:(?:shortcut[_\\-.]?api|clubhouse[_\\-.]?api)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"shortcut_api",
+		"shortcutapi",
+		"shortcut-api",
+		"clubhouse_api",
+		"clubhouseapi",
+	}, Name: "Shortcut API token", EnvVar: "SHORTCUT_API_TOKEN", RotateURL: "https://app.shortcut.com/settings/account/api-tokens", RotateSteps: []string{
+		"Revoke the token in Shortcut > Settings > API Tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"SHORTCUT_API_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"shortcut_api_token: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"SHORTCUT_API_TOKEN={{hex:8}}",
+		"SHORTCUT_API_TOKEN=${SHORTCUT_API_TOKEN}",
+		"unrelated_key = \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}},
+	Rule{ID: "deno-deploy-personal-token", Description: "Deno Deploy personal access token (ddp_ prefix); it deploys and manages every project its user can reach.", Regex: "\\b(ddp_[A-Za-z0-9]{30,40})\\b", Entropy: 3.5, Keywords: []string{
+		"ddp_",
+	}, Name: "Deno Deploy personal access token", EnvVar: "DENO_DEPLOY_TOKEN", RotateURL: "https://dash.deno.com/account#access-tokens", RotateSteps: []string{
+		"Revoke the token in the Deno Deploy dashboard > Account settings > Access Tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"DENO_DEPLOY_TOKEN=ddp_{{alnum:36}}",
+		"deno_deploy_token: \"ddp_{{alnum:36}}\"",
+	}, FP: []string{
+		"DENO_DEPLOY_TOKEN=ddp_{{alnum:10}}",
+		"DENO_DEPLOY_TOKEN=${DENO_DEPLOY_TOKEN}",
+	}},
+	Rule{ID: "deno-deploy-organization-token", Description: "Deno Deploy organization access token (ddo_ prefix); it deploys and manages the organization's projects.", Regex: "\\b(ddo_[A-Za-z0-9]{30,40})\\b", Entropy: 3.5, Keywords: []string{
+		"ddo_",
+	}, Name: "Deno Deploy organization access token", EnvVar: "DENO_DEPLOY_TOKEN", RotateURL: "https://dash.deno.com/", RotateSteps: []string{
+		"Revoke the token in the organization's settings > Access Tokens on dash.deno.com.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"DENO_DEPLOY_TOKEN=ddo_{{alnum:36}}",
+		"deno_deploy_token: \"ddo_{{alnum:36}}\"",
+	}, FP: []string{
+		"DENO_DEPLOY_TOKEN=ddo_{{alnum:10}}",
+		"DENO_DEPLOY_TOKEN=${DENO_DEPLOY_TOKEN}",
+	}},
+	Rule{ID: "axiom-api-token", Description: "Axiom API token (xaat- prefix and a UUID); it ingests into or queries the datasets it was granted.", Regex: "\\b(xaat-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b", Entropy: 3, Keywords: []string{
+		"xaat-",
+	}, Name: "Axiom API token", EnvVar: "AXIOM_TOKEN", RotateURL: "https://app.axiom.co/settings/api-tokens", RotateSteps: []string{
+		"Revoke the token in Axiom Settings > API tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"AXIOM_TOKEN=xaat-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"axiom_token: \"xaat-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"AXIOM_TOKEN=xaat-{{hex:8}}",
+		"AXIOM_TOKEN=${AXIOM_TOKEN}",
+	}},
+	Rule{ID: "axiom-personal-token", Description: "Axiom personal access token (xapt- prefix and a UUID); it has full control of its user's Axiom account.", Regex: "\\b(xapt-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b", Entropy: 3, Keywords: []string{
+		"xapt-",
+	}, Name: "Axiom personal access token", EnvVar: "AXIOM_TOKEN", RotateURL: "https://app.axiom.co/profile", RotateSteps: []string{
+		"Revoke the token in Axiom Profile > Personal tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"AXIOM_TOKEN=xapt-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"axiom_token: \"xapt-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"AXIOM_TOKEN=xapt-{{hex:8}}",
+		"AXIOM_TOKEN=${AXIOM_TOKEN}",
+	}},
+	Rule{ID: "dbt-cloud-service-token", Description: "dbt Cloud service account token (dbtc_ prefix); it calls the dbt API with the permission sets it was given.", Regex: "\\b(dbtc_[A-Za-z0-9_\\-]{40,80})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"dbtc_",
+	}, Name: "dbt Cloud service account token", EnvVar: "DBT_CLOUD_API_TOKEN", RotateURL: "https://cloud.getdbt.com/settings/", RotateSteps: []string{
+		"Revoke the token in dbt Account settings > API tokens > Service tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"DBT_CLOUD_API_TOKEN=dbtc_{{b64url:56}}",
+		"dbt_cloud_api_token: \"dbtc_{{b64url:56}}\"",
+	}, FP: []string{
+		"DBT_CLOUD_API_TOKEN=dbtc_{{alnum:12}}",
+		"DBT_CLOUD_API_TOKEN=${DBT_CLOUD_API_TOKEN}",
+	}},
+	Rule{ID: "dbt-cloud-personal-token", Description: "dbt Cloud personal access token (dbtu_ prefix); it acts as its user in the dbt API.", Regex: "\\b(dbtu_[A-Za-z0-9_\\-]{40,80})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"dbtu_",
+	}, Name: "dbt Cloud personal access token", EnvVar: "DBT_CLOUD_API_TOKEN", RotateURL: "https://cloud.getdbt.com/settings/", RotateSteps: []string{
+		"Revoke the token in dbt Account settings > API tokens > Personal tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"DBT_CLOUD_API_TOKEN=dbtu_{{b64url:56}}",
+		"dbt_cloud_api_token: \"dbtu_{{b64url:56}}\"",
+	}, FP: []string{
+		"DBT_CLOUD_API_TOKEN=dbtu_{{alnum:12}}",
+		"DBT_CLOUD_API_TOKEN=${DBT_CLOUD_API_TOKEN}",
+	}},
+	Rule{ID: "openshift-oauth-token", Description: "OpenShift OAuth access token (sha256~ prefix); it acts as its user against the cluster's API.", Regex: "\\b(sha256~[A-Za-z0-9_\\-]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"sha256~",
+	}, Name: "OpenShift OAuth access token", EnvVar: "OPENSHIFT_TOKEN", RotateURL: "https://docs.openshift.com/container-platform/4.16/authentication/managing-oauth-access-tokens.html", RotateSteps: []string{
+		"List your tokens with `oc get useroauthaccesstokens` and delete this one with `oc delete useroauthaccesstoken <name>`.",
+		"Log in again (`oc login`) for a new token; keep it in your kubeconfig or a vault, not in the repository.",
+	}, TP: []string{
+		"OPENSHIFT_TOKEN=sha256~{{b64url:43}}",
+		"openshift_token: \"sha256~{{b64url:43}}\"",
+	}, FP: []string{
+		"OPENSHIFT_TOKEN=sha256~{{b64url:12}}",
+		"OPENSHIFT_TOKEN=${OPENSHIFT_TOKEN}",
+	}},
+	Rule{ID: "teamcity-access-token", Description: "JetBrains TeamCity access token (a JWT-like value whose header is {\"typ\": \"TCV2\"}); it acts as its user on the server.", Regex: "\\b(eyJ0eXAiOiAiVENWMiJ9\\.[A-Za-z0-9_\\-]{20,80}\\.[A-Za-z0-9_\\-]{20,100})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"eyj0exaioiaivenwmij9",
+	}, Name: "TeamCity access token", EnvVar: "TEAMCITY_TOKEN", RotateURL: "https://www.jetbrains.com/help/teamcity/configuring-your-user-profile.html#Managing+Access+Tokens", RotateSteps: []string{
+		"Revoke the token in your TeamCity profile > Access Tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"TEAMCITY_TOKEN=eyJ0eXAiOiAiVENWMiJ9.{{b64url:36}}.{{b64url:48}}",
+		"teamcity_token: \"eyJ0eXAiOiAiVENWMiJ9.{{b64url:36}}.{{b64url:48}}\"",
+	}, FP: []string{
+		"TEAMCITY_TOKEN=eyJ0eXAiOiAiVENWMiJ9.{{b64url:8}}",
+		"TEAMCITY_TOKEN=${TEAMCITY_TOKEN}",
+	}},
+	Rule{ID: "youtrack-permanent-token", Description: "JetBrains YouTrack or Hub permanent token (perm: or perm- prefix, base64 login and id, 30 random characters).", Regex: "\\b(perm[:\\-][A-Za-z0-9+/=_\\-]{2,60}\\.[A-Za-z0-9+/=_\\-]{2,40}\\.[A-Za-z0-9]{30})\\b", Entropy: 3.5, Keywords: []string{
+		"perm:",
+		"perm-",
+	}, Name: "YouTrack / Hub permanent token", EnvVar: "YOUTRACK_TOKEN", RotateURL: "https://www.jetbrains.com/help/youtrack/cloud/manage-permanent-token.html", RotateSteps: []string{
+		"Revoke the token in your YouTrack profile > Account Security > Tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"YOUTRACK_TOKEN=perm:{{alnum:8}}==.{{alnum:6}}==.{{alnum:30}}",
+		"youtrack_token: \"perm:{{alnum:8}}==.{{alnum:6}}==.{{alnum:30}}\"",
+		"Authorization: Bearer perm-{{alnum:12}}.{{alnum:8}}.{{alnum:30}}",
+	}, FP: []string{
+		"YOUTRACK_TOKEN=perm:{{alnum:8}}==.{{alnum:6}}==.{{alnum:8}}",
+		"YOUTRACK_TOKEN=${YOUTRACK_TOKEN}",
+	}},
+	Rule{ID: "rancher-api-token", Description: "Rancher API bearer token (token-xxxxx: and 54 characters); it acts as its user on every managed cluster.", Regex: "\\b(token-[a-z0-9]{5}:[a-z0-9]{54})\\b", Entropy: 3.5, Keywords: []string{
+		"token-",
+	}, Name: "Rancher API token", EnvVar: "RANCHER_TOKEN", RotateURL: "https://ranchermanager.docs.rancher.com/reference-guides/user-settings/api-keys", RotateSteps: []string{
+		"Revoke the API key in Rancher > your avatar > Account & API Keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"RANCHER_TOKEN=token-{{lowalnum:5}}:{{lowalnum:54}}",
+		"rancher_token: \"token-{{lowalnum:5}}:{{lowalnum:54}}\"",
+	}, FP: []string{
+		"RANCHER_TOKEN=token-{{lowalnum:5}}:{{lowalnum:10}}",
+		"RANCHER_TOKEN=${RANCHER_TOKEN}",
+	}},
+	Rule{ID: "portainer-access-token", Description: "Portainer API access token (ptr_ prefix); it manages the environments and containers its user can reach.", Regex: "\\b(ptr_[A-Za-z0-9+/]{40,46}={0,2})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
+		"ptr_",
+	}, Name: "Portainer access token", EnvVar: "PORTAINER_API_KEY", RotateURL: "https://docs.portainer.io/api/access", RotateSteps: []string{
+		"Revoke the token in Portainer > My account > Access tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"PORTAINER_API_KEY=ptr_{{b64:43}}=",
+		"portainer_api_key: \"ptr_{{b64:43}}=\"",
+	}, FP: []string{
+		"PORTAINER_API_KEY=ptr_{{b64:10}}",
+		"PORTAINER_API_KEY=${PORTAINER_API_KEY}",
+	}},
+	Rule{ID: "kong-konnect-pat", Description: "Kong Konnect personal access token (kpat_ prefix); it manages the organization's gateways as its user.", Regex: "\\b(kpat_[A-Za-z0-9]{40,60})\\b", Entropy: 3.5, Keywords: []string{
+		"kpat_",
+	}, Name: "Kong Konnect personal access token", EnvVar: "KONNECT_TOKEN", RotateURL: "https://cloud.konghq.com/global/account/tokens", RotateSteps: []string{
+		"Revoke the token in Konnect > your account > Personal Access Tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"KONNECT_TOKEN=kpat_{{alnum:49}}",
+		"konnect_token: \"kpat_{{alnum:49}}\"",
+	}, FP: []string{
+		"KONNECT_TOKEN=kpat_{{alnum:10}}",
+		"KONNECT_TOKEN=${KONNECT_TOKEN}",
+	}},
+	Rule{ID: "kong-konnect-system-token", Description: "Kong Konnect system account access token (spat_ prefix); it manages what its system account was granted.", Regex: "\\b(spat_[A-Za-z0-9]{40,60})\\b", Entropy: 3.5, Keywords: []string{
+		"spat_",
+	}, Name: "Kong Konnect system account token", EnvVar: "KONNECT_TOKEN", RotateURL: "https://cloud.konghq.com/global/organization/system-accounts", RotateSteps: []string{
+		"Revoke the token in Konnect > Organization > System Accounts > the account's tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"KONNECT_TOKEN=spat_{{alnum:49}}",
+		"konnect_token: \"spat_{{alnum:49}}\"",
+	}, FP: []string{
+		"KONNECT_TOKEN=spat_{{alnum:10}}",
+		"KONNECT_TOKEN=${KONNECT_TOKEN}",
+	}},
+	Rule{ID: "scalingo-api-token", Description: "Scalingo API token (tk-us- prefix); it deploys and configures the user's apps.", Regex: "\\b(tk-us-[A-Za-z0-9_\\-]{48})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"tk-us-",
+	}, Name: "Scalingo API token", EnvVar: "SCALINGO_API_TOKEN", RotateURL: "https://dashboard.scalingo.com/account/tokens", RotateSteps: []string{
+		"Revoke the token in the Scalingo dashboard > User settings > API tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"SCALINGO_API_TOKEN=tk-us-{{b64url:48}}",
+		"scalingo_api_token: \"tk-us-{{b64url:48}}\"",
+	}, FP: []string{
+		"SCALINGO_API_TOKEN=tk-us-{{alnum:10}}",
+		"SCALINGO_API_TOKEN=${SCALINGO_API_TOKEN}",
+	}},
+	Rule{ID: "slack-config-access-token", Description: "Slack app configuration token (xoxe.xoxp-1- or xoxe.xoxb-1-); it creates and edits the workspace's apps.", Regex: "\\b(xoxe\\.xox[bp]-1-[A-Za-z0-9]{150,})\\b", Entropy: 3.5, Keywords: []string{
+		"xoxe.xox",
+	}, Name: "Slack app configuration access token", EnvVar: "SLACK_CONFIG_TOKEN", RotateURL: "https://api.slack.com/apps", RotateSteps: []string{
+		"Revoke the token in api.slack.com/apps > Your App Configuration Tokens (Revoke).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"SLACK_CONFIG_TOKEN=xoxe.xoxp-1-{{alnum:164}}",
+		"slack_config_token: \"xoxe.xoxp-1-{{alnum:164}}\"",
+	}, FP: []string{
+		"SLACK_CONFIG_TOKEN=xoxe.xoxp-1-{{alnum:20}}",
+		"SLACK_CONFIG_TOKEN=${SLACK_CONFIG_TOKEN}",
+	}},
+	Rule{ID: "slack-config-refresh-token", Description: "Slack app configuration refresh token (xoxe-1-); it mints new configuration tokens for the workspace.", Regex: "\\b(xoxe-1-[A-Za-z0-9]{130,})\\b", Entropy: 3.5, Keywords: []string{
+		"xoxe-1-",
+	}, Name: "Slack app configuration refresh token", EnvVar: "SLACK_CONFIG_REFRESH_TOKEN", RotateURL: "https://api.slack.com/apps", RotateSteps: []string{
+		"Revoke the token in api.slack.com/apps > Your App Configuration Tokens (Revoke).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"SLACK_CONFIG_REFRESH_TOKEN=xoxe-1-{{alnum:146}}",
+		"slack_config_refresh_token: \"xoxe-1-{{alnum:146}}\"",
+	}, FP: []string{
+		"SLACK_CONFIG_REFRESH_TOKEN=xoxe-1-{{alnum:20}}",
+		"SLACK_CONFIG_REFRESH_TOKEN=${SLACK_CONFIG_REFRESH_TOKEN}",
+	}},
+	Rule{ID: "cloudflare-tunnel-token", Description: "Cloudflare Tunnel run token (base64 of {\"a\":account,\"t\":tunnel,\"s\":secret}); anyone holding it can run the tunnel and receive its traffic.", Regex: "\\b(eyJhIjoi[A-Za-z0-9+/]{100,400}={0,2})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
+		"eyjhijoi",
+	}, Name: "Cloudflare Tunnel token", EnvVar: "TUNNEL_TOKEN", RotateURL: "https://one.dash.cloudflare.com/", RotateSteps: []string{
+		"Refresh the tunnel's token in Zero Trust > Networks > Tunnels > the tunnel > Refresh token (the old one stops working).",
+		"Pass the new token to cloudflared through TUNNEL_TOKEN from a secret store, not the repository.",
+	}, TP: []string{
+		"TUNNEL_TOKEN={{base64:{\"a\":\"|hex:120}}",
+		"tunnel_token: \"{{base64:{\"a\":\"|hex:120}}\"",
+	}, FP: []string{
+		"TUNNEL_TOKEN={{base64:{\"a\":\"|hex:12}}",
+		"TUNNEL_TOKEN=${TUNNEL_TOKEN}",
+	}},
+	Rule{ID: "sidekiq-enterprise-credentials", Description: "Sidekiq Pro or Enterprise gem server credentials (8 hex:8 hex) for gems.contribsys.com or enterprise.contribsys.com; they download licensed gems billed to you.", Regex: "(?i:contribsys[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([a-f0-9]{8}:[a-f0-9]{8})\\b|https?://([a-f0-9]{8}:[a-f0-9]{8})@(?:gems|enterprise)\\.contribsys\\.com", Keywords: []string{
+		"contribsys",
+	}, Name: "Sidekiq Pro/Enterprise credentials", EnvVar: "BUNDLE_ENTERPRISE__CONTRIBSYS__COM", RotateURL: "https://sidekiq.org/", RotateSteps: []string{
+		"Ask Contributed Systems (support@contribsys.com) to reset your gem server credentials.",
+		"Configure bundler with `bundle config --local` or the BUNDLE_ENTERPRISE__CONTRIBSYS__COM environment variable, not the Gemfile.",
+	}, TP: []string{
+		"BUNDLE_ENTERPRISE__CONTRIBSYS__COM={{hex:8}}:{{hex:8}}",
+		"bundle_enterprise__contribsys__com: \"{{hex:8}}:{{hex:8}}\"",
+		"source 'https://{{hex:8}}:{{hex:8}}@enterprise.contribsys.com/'",
+	}, FP: []string{
+		"BUNDLE_ENTERPRISE__CONTRIBSYS__COM={{hex:8}}",
+		"BUNDLE_ENTERPRISE__CONTRIBSYS__COM=${BUNDLE_ENTERPRISE__CONTRIBSYS__COM}",
+	}},
+	Rule{ID: "expo-access-token", Description: "Expo access token (EXPO_TOKEN); it builds, submits and publishes the account's apps.", Regex: "(?i:(?:expo)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"expo_token",
+		"expo-token",
+		"expotoken",
+		"expo_access",
+		"expoaccess",
+		"expo_robot",
+	}, Name: "Expo access token", EnvVar: "EXPO_TOKEN", RotateURL: "https://expo.dev/settings/access-tokens", RotateSteps: []string{
+		"Revoke the token in expo.dev > Account settings > Access tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"EXPO_TOKEN={{b64url:40}}",
+		"expo_token: \"{{b64url:40}}\"",
+	}, FP: []string{
+		"EXPO_TOKEN={{alnum:12}}",
+		"EXPO_TOKEN=${EXPO_TOKEN}",
+		"unrelated_key = \"{{b64url:40}}\"",
+	}},
+	Rule{ID: "bitrise-access-token", Description: "Bitrise personal or workspace API token; it starts builds and reads their secrets and logs.", Regex: "(?i:(?:bitrise)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{40,100})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"bitrise",
+	}, Name: "Bitrise personal access token", EnvVar: "BITRISE_TOKEN", RotateURL: "https://app.bitrise.io/me/account/security", RotateSteps: []string{
+		"Revoke the token in Bitrise > Account settings > Security > Personal access tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"BITRISE_TOKEN={{b64url:86}}",
+		"bitrise_token: \"{{b64url:86}}\"",
+	}, FP: []string{
+		"BITRISE_TOKEN={{alnum:12}}",
+		"BITRISE_TOKEN=${BITRISE_TOKEN}",
+		"unrelated_key = \"{{b64url:86}}\"",
+	}},
+	Rule{ID: "appveyor-api-token", Description: "AppVeyor API key; it starts builds and reads project settings.", Regex: "(?i:(?:appveyor)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?((?:v2\\.)?[a-z0-9]{20,40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"appveyor",
+	}, Name: "AppVeyor API token", EnvVar: "APPVEYOR_API_TOKEN", RotateURL: "https://ci.appveyor.com/api-keys", RotateSteps: []string{
+		"Revoke the key in AppVeyor > My profile > API keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"APPVEYOR_API_TOKEN=v2.{{lowalnum:20}}",
+		"appveyor_api_token: \"v2.{{lowalnum:20}}\"",
+	}, FP: []string{
+		"APPVEYOR_API_TOKEN={{lowalnum:8}}",
+		"APPVEYOR_API_TOKEN=${APPVEYOR_API_TOKEN}",
+		"unrelated_key = \"v2.{{lowalnum:20}}\"",
+	}},
+	Rule{ID: "gitea-access-token", Description: "Access token for a Gitea, Forgejo (Codeberg) or Gogs server (40 hex); it reads and writes repositories as its user.", Regex: "(?i:(?:gitea|forgejo|gogs|codeberg)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"gitea",
+		"forgejo",
+		"gogs",
+		"codeberg",
+	}, Name: "Gitea / Forgejo / Gogs access token", EnvVar: "GITEA_TOKEN", RotateURL: "https://docs.gitea.com/development/api-usage", RotateSteps: []string{
+		"Revoke the token in your user settings > Applications > Access tokens on the server.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"GITEA_TOKEN={{hex:40}}",
+		"gitea_token: \"{{hex:40}}\"",
+		"FORGEJO_TOKEN: {{hex:40}}",
+	}, FP: []string{
+		"GITEA_TOKEN={{hex:12}}",
+		"GITEA_TOKEN=${GITEA_TOKEN}",
+		"unrelated_key = \"{{hex:40}}\"",
+	}},
+	Rule{ID: "sourcehut-access-token", Description: "SourceHut (sr.ht) OAuth 2.0 personal access token; it acts as its user across sr.ht services.", Regex: "(?i:(?:sourcehut|srht)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9+/]{60,200}={0,2})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
+		"sourcehut",
+		"srht",
+	}, Name: "SourceHut personal access token", EnvVar: "SRHT_TOKEN", RotateURL: "https://meta.sr.ht/oauth2", RotateSteps: []string{
+		"Revoke the token in meta.sr.ht > OAuth 2.0 > Personal access tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"SRHT_TOKEN={{b64:112}}",
+		"srht_token: \"{{b64:112}}\"",
+	}, FP: []string{
+		"SRHT_TOKEN={{alnum:12}}",
+		"SRHT_TOKEN=${SRHT_TOKEN}",
+		"unrelated_key = \"{{b64:112}}\"",
+	}},
+	Rule{ID: "cloudsmith-api-key", Description: "Cloudsmith API key (40 hex); it pushes and pulls packages as its user.", Regex: "(?i:(?:cloudsmith)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"cloudsmith",
+	}, Name: "Cloudsmith API key", EnvVar: "CLOUDSMITH_API_KEY", RotateURL: "https://cloudsmith.io/user/settings/api/", RotateSteps: []string{
+		"Revoke the key in Cloudsmith > User settings > API settings.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"CLOUDSMITH_API_KEY={{hex:40}}",
+		"cloudsmith_api_key: \"{{hex:40}}\"",
+	}, FP: []string{
+		"CLOUDSMITH_API_KEY={{hex:12}}",
+		"CLOUDSMITH_API_KEY=${CLOUDSMITH_API_KEY}",
+		"unrelated_key = \"{{hex:40}}\"",
+	}},
+	Rule{ID: "okteto-token", Description: "Okteto personal access token; it deploys to the user's namespaces.", Regex: "(?i:(?:okteto)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"okteto",
+	}, Name: "Okteto personal access token", EnvVar: "OKTETO_TOKEN", RotateURL: "https://www.okteto.com/docs/core/credentials/personal-access-tokens/", RotateSteps: []string{
+		"Revoke the token in Okteto > Settings > Personal Access Tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"OKTETO_TOKEN={{alnum:40}}",
+		"okteto_token: \"{{alnum:40}}\"",
+	}, FP: []string{
+		"OKTETO_TOKEN={{alnum:12}}",
+		"OKTETO_TOKEN=${OKTETO_TOKEN}",
+		"unrelated_key = \"{{alnum:40}}\"",
+	}},
+	Rule{ID: "koyeb-api-token", Description: "Koyeb API access token; it deploys and deletes the organization's services.", Regex: "(?i:(?:koyeb)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"koyeb",
+	}, Name: "Koyeb API access token", EnvVar: "KOYEB_TOKEN", RotateURL: "https://app.koyeb.com/user/settings/api", RotateSteps: []string{
+		"Revoke the token in Koyeb > Settings > API.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"KOYEB_TOKEN={{alnum:64}}",
+		"koyeb_token: \"{{alnum:64}}\"",
+	}, FP: []string{
+		"KOYEB_TOKEN={{alnum:12}}",
+		"KOYEB_TOKEN=${KOYEB_TOKEN}",
+		"unrelated_key = \"{{alnum:64}}\"",
+	}},
+	Rule{ID: "northflank-api-token", Description: "Northflank API token; it manages the team's services, jobs and secrets.", Regex: "(?i:(?:northflank)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-.]{40,200})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"northflank",
+	}, Name: "Northflank API token", EnvVar: "NORTHFLANK_TOKEN", RotateURL: "https://app.northflank.com/", RotateSteps: []string{
+		"Revoke the token in Northflank > Team settings > API > Tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"NORTHFLANK_TOKEN={{b64url:60}}",
+		"northflank_token: \"{{b64url:60}}\"",
+	}, FP: []string{
+		"NORTHFLANK_TOKEN={{alnum:12}}",
+		"NORTHFLANK_TOKEN=${NORTHFLANK_TOKEN}",
+		"unrelated_key = \"{{b64url:60}}\"",
+	}},
+	Rule{ID: "spacelift-api-key-secret", Description: "Spacelift API key secret (64 hex, used with a key id); it triggers runs and reads stack outputs.", Regex: "(?i:(?:spacelift)[\\w.\\-]{0,40}(?:secret|key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"spacelift",
+	}, Name: "Spacelift API key secret", EnvVar: "SPACELIFT_API_KEY_SECRET", RotateURL: "https://docs.spacelift.io/integrations/api#spacelift-api-key-token", RotateSteps: []string{
+		"Revoke the key in Spacelift > Organization settings > API keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"SPACELIFT_API_KEY_SECRET={{hex:64}}",
+		"spacelift_api_key_secret: \"{{hex:64}}\"",
+	}, FP: []string{
+		"SPACELIFT_API_KEY_SECRET={{hex:12}}",
+		"SPACELIFT_API_KEY_SECRET=${SPACELIFT_API_KEY_SECRET}",
+		"unrelated_key = \"{{hex:64}}\"",
+	}},
+	Rule{ID: "hasura-admin-secret", Description: "Hasura GraphQL Engine admin secret; it bypasses every permission rule.", Regex: "(?i:(?:hasura)[\\w.\\-]{0,40}(?:secret|key|pass)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{20,100})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"hasura",
+	}, Name: "Hasura admin secret", EnvVar: "HASURA_GRAPHQL_ADMIN_SECRET", RotateURL: "https://cloud.hasura.io/projects", RotateSteps: []string{
+		"Set a new HASURA_GRAPHQL_ADMIN_SECRET on the server (Hasura Cloud: Project settings > Env vars) and restart it.",
+		"Update the clients that use it from a secret store, not the repository.",
+	}, TP: []string{
+		"HASURA_GRAPHQL_ADMIN_SECRET={{b64url:32}}",
+		"hasura_graphql_admin_secret: \"{{b64url:32}}\"",
+	}, FP: []string{
+		"HASURA_GRAPHQL_ADMIN_SECRET={{alnum:8}}",
+		"HASURA_GRAPHQL_ADMIN_SECRET=${HASURA_GRAPHQL_ADMIN_SECRET}",
+		"unrelated_key = \"{{b64url:32}}\"",
+	}},
+	Rule{ID: "unleash-api-token", Description: "Unleash API token (project:environment.hash); admin and client tokens read or change feature flags.", Regex: "(?i:(?:unleash)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?((?:\\*|\\[\\]|[a-z0-9_\\-]{1,40}):(?:\\*|[a-z0-9_\\-]{1,40})\\.[a-f0-9]{56,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"unleash",
+	}, Name: "Unleash API token", EnvVar: "UNLEASH_API_TOKEN", RotateURL: "https://docs.getunleash.io/how-to/how-to-create-api-tokens", RotateSteps: []string{
+		"Revoke the token in Unleash > Admin > API access.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"UNLEASH_API_TOKEN=default:production.{{hex:56}}",
+		"unleash_api_token: \"default:production.{{hex:56}}\"",
+		"UNLEASH_ADMIN_TOKEN='*:*.{{hex:56}}'",
+	}, FP: []string{
+		"UNLEASH_API_TOKEN=default:production.{{hex:8}}",
+		"UNLEASH_API_TOKEN=${UNLEASH_API_TOKEN}",
+		"unrelated_key = \"default:production.{{hex:56}}\"",
+	}},
+	Rule{ID: "zuplo-api-key", Description: "Zuplo API key (zpka_ prefix with a checksum part); it calls the gateway's protected routes as its consumer.", Regex: "\\b(zpka_[a-f0-9]{32}_[a-f0-9]{8})\\b", Entropy: 3, Keywords: []string{
+		"zpka_",
+	}, Name: "Zuplo API key", EnvVar: "ZUPLO_API_KEY", RotateURL: "https://portal.zuplo.com/", RotateSteps: []string{
+		"Revoke the key in the Zuplo portal > Services > API Key Service > the consumer.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"ZUPLO_API_KEY=zpka_{{hex:32}}_{{hex:8}}",
+		"zuplo_api_key: \"zpka_{{hex:32}}_{{hex:8}}\"",
+	}, FP: []string{
+		"ZUPLO_API_KEY=zpka_{{hex:12}}",
+		"ZUPLO_API_KEY=${ZUPLO_API_KEY}",
+	}},
+	Rule{ID: "infracost-api-key", Description: "Infracost API key (ico- prefix); it prices infrastructure on the organization's account.", Regex: "\\b(ico-[A-Za-z0-9]{24,48})\\b", Entropy: 3.5, Keywords: []string{
+		"ico-",
+	}, Name: "Infracost API key", EnvVar: "INFRACOST_API_KEY", RotateURL: "https://dashboard.infracost.io/", RotateSteps: []string{
+		"Revoke the key in Infracost Cloud > Org Settings > API key (rotate).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"INFRACOST_API_KEY=ico-{{alnum:32}}",
+		"infracost_api_key: \"ico-{{alnum:32}}\"",
+	}, FP: []string{
+		"INFRACOST_API_KEY=ico-{{alnum:10}}",
+		"INFRACOST_API_KEY=${INFRACOST_API_KEY}",
+	}},
+	Rule{ID: "inngest-signing-key", Description: "Inngest signing key (signkey-prod-/test-/branch- and 64 hex); it signs and verifies calls to your functions.", Regex: "\\b(signkey-(?:prod|test|branch)-[a-f0-9]{64})\\b", Entropy: 3, Keywords: []string{
+		"signkey-",
+	}, Name: "Inngest signing key", EnvVar: "INNGEST_SIGNING_KEY", RotateURL: "https://app.inngest.com/env/production/manage/signing-key", RotateSteps: []string{
+		"Create a new signing key in Inngest > Manage > Signing Key and roll it out (both keys stay valid during the rotation).",
+		"Deploy the new key through INNGEST_SIGNING_KEY from a secret store, then deactivate the old one.",
+	}, TP: []string{
+		"INNGEST_SIGNING_KEY=signkey-prod-{{hex:64}}",
+		"inngest_signing_key: \"signkey-prod-{{hex:64}}\"",
+	}, FP: []string{
+		"INNGEST_SIGNING_KEY=signkey-prod-{{hex:12}}",
+		"INNGEST_SIGNING_KEY=${INNGEST_SIGNING_KEY}",
+	}},
+	Rule{ID: "trigger-dev-secret-key", Description: "Trigger.dev environment secret key (tr_dev_, tr_prod_, tr_stg_, tr_preview_); it triggers and manages the project's tasks.", Regex: "\\b(tr_(?:dev|prod|stg|preview)_[A-Za-z0-9]{20,40})\\b", Entropy: 3.5, Keywords: []string{
+		"tr_dev_",
+		"tr_prod_",
+		"tr_stg_",
+		"tr_preview_",
+	}, Name: "Trigger.dev secret key", EnvVar: "TRIGGER_SECRET_KEY", RotateURL: "https://cloud.trigger.dev/", RotateSteps: []string{
+		"Revoke the key in the Trigger.dev dashboard > API keys (regenerate).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"TRIGGER_SECRET_KEY=tr_prod_{{alnum:20}}",
+		"trigger_secret_key: \"tr_prod_{{alnum:20}}\"",
+	}, FP: []string{
+		"TRIGGER_SECRET_KEY=tr_prod_{{alnum:8}}",
+		"TRIGGER_SECRET_KEY=${TRIGGER_SECRET_KEY}",
+	}},
+	Rule{ID: "ory-personal-access-token", Description: "Ory Network API key (ory_pat_ prefix); it administers the project's identities and sessions.", Regex: "\\b(ory_pat_[A-Za-z0-9]{32,64})\\b", Entropy: 3.5, Keywords: []string{
+		"ory_pat_",
+	}, Name: "Ory Network personal access token", EnvVar: "ORY_API_KEY", RotateURL: "https://console.ory.sh/", RotateSteps: []string{
+		"Revoke the key in Ory Console > Project settings > API Keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"ORY_API_KEY=ory_pat_{{alnum:32}}",
+		"ory_api_key: \"ory_pat_{{alnum:32}}\"",
+	}, FP: []string{
+		"ORY_API_KEY=ory_pat_{{alnum:10}}",
+		"ORY_API_KEY=${ORY_API_KEY}",
+	}},
+	Rule{ID: "tinybird-token", Description: "Tinybird auth token (p. prefix and a JWT-like body); workspace admin tokens read and write every data source.", Regex: "\\b(p\\.eyJ[A-Za-z0-9_\\-]{20,}\\.[A-Za-z0-9_\\-]{20,})", Entropy: 4, Keywords: []string{
+		"p.eyj",
+	}, Name: "Tinybird token", EnvVar: "TB_TOKEN", RotateURL: "https://app.tinybird.co/", RotateSteps: []string{
+		"Revoke the token in Tinybird > Tokens (refresh the token).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"TB_TOKEN=p.eyJ{{b64url:60}}.{{b64url:43}}",
+		"tb_token: \"p.eyJ{{b64url:60}}.{{b64url:43}}\"",
+	}, FP: []string{
+		"TB_TOKEN=p.eyJ{{b64url:8}}",
+		"TB_TOKEN=${TB_TOKEN}",
+	}},
+	Rule{ID: "convex-deploy-key", Description: "Convex deploy key (prod:/preview:/dev: deployment name, | and a token); it pushes code and env vars to the deployment.", Regex: "\\b((?:prod|preview|dev):[a-z0-9]+(?:-[a-z0-9]+)+\\|[A-Za-z0-9+/=_\\-]{40,})", Entropy: 4, Keywords: []string{
+		"convex",
+	}, Name: "Convex deploy key", EnvVar: "CONVEX_DEPLOY_KEY", RotateURL: "https://dashboard.convex.dev/", RotateSteps: []string{
+		"Revoke the key in the Convex dashboard > the deployment's Settings > Deploy keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"CONVEX_DEPLOY_KEY=prod:{{lower:6}}-{{lower:7}}-{{digits:3}}|{{b64url:80}}",
+		"convex_deploy_key: \"prod:{{lower:6}}-{{lower:7}}-{{digits:3}}|{{b64url:80}}\"",
+	}, FP: []string{
+		"CONVEX_DEPLOY_KEY=prod:{{lower:6}}-{{lower:7}}-{{digits:3}}|{{b64url:8}}",
+		"CONVEX_DEPLOY_KEY=${CONVEX_DEPLOY_KEY}",
+	}},
+	Rule{ID: "xata-api-key", Description: "Xata API key (xau_ prefix); it reads and writes the workspace's databases.", Regex: "\\b(xau_[A-Za-z0-9]{32,40})\\b", Entropy: 3.5, Keywords: []string{
+		"xau_",
+	}, Name: "Xata API key", EnvVar: "XATA_API_KEY", RotateURL: "https://app.xata.io/settings", RotateSteps: []string{
+		"Revoke the key in Xata > Account settings > Personal API keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"XATA_API_KEY=xau_{{alnum:34}}",
+		"xata_api_key: \"xau_{{alnum:34}}\"",
+	}, FP: []string{
+		"XATA_API_KEY=xau_{{alnum:10}}",
+		"XATA_API_KEY=${XATA_API_KEY}",
+	}},
+	Rule{ID: "neon-api-key", Description: "Neon API key (napi_ prefix); it creates, deletes and reads the connection strings of the Neon projects it can reach.", Regex: "\\b(napi_[a-z0-9]{60,72})\\b", Entropy: 3.5, Keywords: []string{
+		"napi_",
+	}, Name: "Neon API key", EnvVar: "NEON_API_KEY", RotateURL: "https://console.neon.tech/app/settings/api-keys", RotateSteps: []string{
+		"Revoke the key in Neon Console > Account settings (or the organization's Settings) > API keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"NEON_API_KEY=napi_{{lowalnum:64}}",
+		"neon_api_key: \"napi_{{lowalnum:64}}\"",
+	}, FP: []string{
+		"NEON_API_KEY=napi_{{lowalnum:10}}",
+		"NEON_API_KEY=${NEON_API_KEY}",
+	}},
+	Rule{ID: "mongodb-atlas-service-account-secret", Description: "MongoDB Atlas service account client secret (mdb_sa_sk_ prefix); it administers the organization's clusters.", Regex: "\\b(mdb_sa_sk_[A-Za-z0-9_\\-]{40,})", Entropy: 4, Keywords: []string{
+		"mdb_sa_sk_",
+	}, Name: "MongoDB Atlas service account secret", EnvVar: "MONGODB_ATLAS_CLIENT_SECRET", RotateURL: "https://cloud.mongodb.com/", RotateSteps: []string{
+		"Revoke the secret in Atlas > Organization Access Manager > Applications > Service Accounts > the account's secrets.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"MONGODB_ATLAS_CLIENT_SECRET=mdb_sa_sk_{{b64url:48}}",
+		"mongodb_atlas_client_secret: \"mdb_sa_sk_{{b64url:48}}\"",
+	}, FP: []string{
+		"MONGODB_ATLAS_CLIENT_SECRET=mdb_sa_sk_{{alnum:10}}",
+		"MONGODB_ATLAS_CLIENT_SECRET=${MONGODB_ATLAS_CLIENT_SECRET}",
+	}},
+	Rule{ID: "mongodb-atlas-api-private-key", Description: "MongoDB Atlas programmatic API private key (a UUID, used with an 8-letter public key); it administers clusters and database users.", Regex: "(?i:(?:mongodb[_\\-.]?atlas|atlas[_\\-.]?(?:api|private))[\\w.\\-]{0,40}(?:private|secret|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"mongodb_atlas",
+		"mongodbatlas",
+		"mongodb-atlas",
+		"atlas_private",
+		"atlasprivate",
+		"atlas-private",
+		"atlas_api",
+		"atlasapi",
+	}, Name: "MongoDB Atlas API private key", EnvVar: "MONGODB_ATLAS_PRIVATE_KEY", RotateURL: "https://cloud.mongodb.com/", RotateSteps: []string{
+		"Revoke the key in Atlas > Organization Access Manager > API Keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"MONGODB_ATLAS_PRIVATE_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"mongodb_atlas_private_key: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"MONGODB_ATLAS_PRIVATE_KEY={{hex:8}}",
+		"MONGODB_ATLAS_PRIVATE_KEY=${MONGODB_ATLAS_PRIVATE_KEY}",
+		"unrelated_key = \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}},
+	Rule{ID: "upstash-redis-rest-token", Description: "Upstash Redis or QStash REST token; it reads and writes the database or publishes messages.", Regex: "(?i:(?:upstash|qstash)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{40,120}={0,2})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
+		"upstash",
+		"qstash",
+	}, Name: "Upstash REST token", EnvVar: "UPSTASH_REDIS_REST_TOKEN", RotateURL: "https://console.upstash.com/", RotateSteps: []string{
+		"Revoke the token in the Upstash console > the database > Details > Reset credentials.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"UPSTASH_REDIS_REST_TOKEN=A{{b64url:60}}=",
+		"upstash_redis_rest_token: \"A{{b64url:60}}=\"",
+	}, FP: []string{
+		"UPSTASH_REDIS_REST_TOKEN={{alnum:10}}",
+		"UPSTASH_REDIS_REST_TOKEN=${UPSTASH_REDIS_REST_TOKEN}",
+		"unrelated_key = \"A{{b64url:60}}=\"",
+	}},
+	Rule{ID: "confluent-cloud-api-secret", Description: "Confluent Cloud API secret (64 characters, used with a 16-character key); it produces to and consumes from the cluster.", Regex: "(?i:(?:confluent)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9+/]{64})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
+		"confluent",
+	}, Name: "Confluent Cloud API secret", EnvVar: "CONFLUENT_CLOUD_API_SECRET", RotateURL: "https://confluent.cloud/settings/api-keys", RotateSteps: []string{
+		"Revoke the API key in Confluent Cloud > API keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"CONFLUENT_CLOUD_API_SECRET={{b64:64}}",
+		"confluent_cloud_api_secret: \"{{b64:64}}\"",
+	}, FP: []string{
+		"CONFLUENT_CLOUD_API_SECRET={{alnum:12}}",
+		"CONFLUENT_CLOUD_API_SECRET=${CONFLUENT_CLOUD_API_SECRET}",
+		"unrelated_key = \"{{b64:64}}\"",
+	}},
+	Rule{ID: "elastic-api-key", Description: "Elasticsearch or Elastic Cloud API key in its encoded form (base64 of id:key); it has its creator's privileges or fewer.", Regex: "(?i:(?:elastic|kibana)[\\w.\\-]{0,40}(?:key|token|auth)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9+/]{40,120}={0,2})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
+		"elastic",
+		"kibana",
+	}, Name: "Elasticsearch / Elastic Cloud API key", EnvVar: "ELASTIC_API_KEY", RotateURL: "https://cloud.elastic.co/account/keys", RotateSteps: []string{
+		"Revoke the API key in Kibana > Stack Management > API keys (or Elastic Cloud > API keys).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, Validate: "base64", TP: []string{
+		"ELASTIC_API_KEY={{base64:alnum:43}}",
+		"elastic_api_key: \"{{base64:alnum:43}}\"",
+	}, FP: []string{
+		"ELASTIC_API_KEY={{alnum:12}}",
+		"ELASTIC_API_KEY=${ELASTIC_API_KEY}",
+		"unrelated_key = \"{{base64:alnum:43}}\"",
+	}},
+	Rule{ID: "meilisearch-key", Description: "Meilisearch master key or admin API key; the master key manages every index and key.", Regex: "(?i:(?:meili)[\\w.\\-]{0,40}(?:key|secret|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"meili",
+	}, Name: "Meilisearch master or API key", EnvVar: "MEILI_MASTER_KEY", RotateURL: "https://www.meilisearch.com/docs/learn/security/differences_master_api_keys", RotateSteps: []string{
+		"Restart Meilisearch with a new MEILI_MASTER_KEY (this regenerates the default API keys) or delete the leaked API key with the /keys route.",
+		"Pass the key to clients from a secret store, not the repository.",
+	}, TP: []string{
+		"MEILI_MASTER_KEY={{b64url:43}}",
+		"meili_master_key: \"{{b64url:43}}\"",
+	}, FP: []string{
+		"MEILI_MASTER_KEY={{alnum:10}}",
+		"MEILI_MASTER_KEY=${MEILI_MASTER_KEY}",
+		"unrelated_key = \"{{b64url:43}}\"",
+	}},
+	Rule{ID: "typesense-api-key", Description: "Typesense admin or scoped API key; an admin key manages every collection.", Regex: "(?i:(?:typesense)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"typesense",
+	}, Name: "Typesense API key", EnvVar: "TYPESENSE_API_KEY", RotateURL: "https://cloud.typesense.org/clusters", RotateSteps: []string{
+		"Revoke the key in Typesense Cloud > the cluster > API Keys (or the /keys API).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"TYPESENSE_API_KEY={{alnum:32}}",
+		"typesense_api_key: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"TYPESENSE_API_KEY={{alnum:10}}",
+		"TYPESENSE_API_KEY=${TYPESENSE_API_KEY}",
+		"unrelated_key = \"{{alnum:32}}\"",
+	}},
+	Rule{ID: "weaviate-api-key", Description: "Weaviate Cloud or server API key; admin keys write and delete data.", Regex: "(?i:(?:weaviate)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"weaviate",
+	}, Name: "Weaviate API key", EnvVar: "WEAVIATE_API_KEY", RotateURL: "https://console.weaviate.cloud/", RotateSteps: []string{
+		"Revoke the key in Weaviate Cloud console > the cluster > API keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"WEAVIATE_API_KEY={{alnum:40}}",
+		"weaviate_api_key: \"{{alnum:40}}\"",
+	}, FP: []string{
+		"WEAVIATE_API_KEY={{alnum:10}}",
+		"WEAVIATE_API_KEY=${WEAVIATE_API_KEY}",
+		"unrelated_key = \"{{alnum:40}}\"",
+	}},
+	Rule{ID: "qdrant-api-key", Description: "Qdrant Cloud or server API key; it reads and writes the collections.", Regex: "(?i:(?:qdrant)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-|.]{32,120})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"qdrant",
+	}, Name: "Qdrant API key", EnvVar: "QDRANT_API_KEY", RotateURL: "https://cloud.qdrant.io/", RotateSteps: []string{
+		"Revoke the key in Qdrant Cloud > the cluster > API Keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"QDRANT_API_KEY={{b64url:40}}|{{b64url:40}}",
+		"qdrant_api_key: \"{{b64url:40}}|{{b64url:40}}\"",
+	}, FP: []string{
+		"QDRANT_API_KEY={{alnum:10}}",
+		"QDRANT_API_KEY=${QDRANT_API_KEY}",
+		"unrelated_key = \"{{b64url:40}}|{{b64url:40}}\"",
+	}},
+	Rule{ID: "zilliz-api-key", Description: "Zilliz Cloud (managed Milvus) API key; it reads and writes the cluster's collections.", Regex: "(?i:(?:zilliz)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{64,128})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"zilliz",
+	}, Name: "Zilliz Cloud API key", EnvVar: "ZILLIZ_API_KEY", RotateURL: "https://cloud.zilliz.com/", RotateSteps: []string{
+		"Revoke the key in Zilliz Cloud console > API Keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"ZILLIZ_API_KEY={{hex:104}}",
+		"zilliz_api_key: \"{{hex:104}}\"",
+	}, FP: []string{
+		"ZILLIZ_API_KEY={{alnum:10}}",
+		"ZILLIZ_API_KEY=${ZILLIZ_API_KEY}",
+		"unrelated_key = \"{{hex:104}}\"",
+	}},
+	Rule{ID: "chroma-cloud-api-key", Description: "Chroma Cloud API key (ck- prefix); it reads and writes the database's collections.", Regex: "(?i:(?:chroma)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(ck-[A-Za-z0-9]{40,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"chroma",
+	}, Name: "Chroma Cloud API key", EnvVar: "CHROMA_API_KEY", RotateURL: "https://www.trychroma.com/", RotateSteps: []string{
+		"Revoke the key in Chroma Cloud > Settings > API keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"CHROMA_API_KEY=ck-{{alnum:44}}",
+		"chroma_api_key: \"ck-{{alnum:44}}\"",
+	}, FP: []string{
+		"CHROMA_API_KEY=ck-{{alnum:10}}",
+		"CHROMA_API_KEY=${CHROMA_API_KEY}",
+		"unrelated_key = \"ck-{{alnum:44}}\"",
+	}},
+	Rule{ID: "courier-auth-token", Description: "Courier API auth token (pk_prod_ or pk_test_ and 28 characters); it sends notifications to the workspace's users.", Regex: "\\b(pk_(?:prod|test)_[A-Z0-9]{28})\\b", Entropy: 3.5, Keywords: []string{
+		"pk_prod_",
+		"pk_test_",
+	}, Name: "Courier auth token", EnvVar: "COURIER_AUTH_TOKEN", RotateURL: "https://app.courier.com/settings/api-keys", RotateSteps: []string{
+		"Revoke the token in Courier > Settings > API Keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"COURIER_AUTH_TOKEN=pk_prod_{{upalnum:28}}",
+		"courier_auth_token: \"pk_prod_{{upalnum:28}}\"",
+	}, FP: []string{
+		"COURIER_AUTH_TOKEN=pk_prod_{{upalnum:10}}",
+		"COURIER_AUTH_TOKEN=${COURIER_AUTH_TOKEN}",
+	}},
+	Rule{ID: "statuspage-api-key", Description: "Atlassian Statuspage API key; it posts incidents and changes component status on the page.", Regex: "(?i:(?:statuspage)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9\\-]{32,36})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"statuspage",
+	}, Name: "Atlassian Statuspage API key", EnvVar: "STATUSPAGE_API_KEY", RotateURL: "https://manage.statuspage.io/login", RotateSteps: []string{
+		"Revoke the key in Statuspage > your avatar > API info (revoke the key).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"STATUSPAGE_API_KEY={{hex:32}}",
+		"statuspage_api_key: \"{{hex:32}}\"",
+	}, FP: []string{
+		"STATUSPAGE_API_KEY={{hex:10}}",
+		"STATUSPAGE_API_KEY=${STATUSPAGE_API_KEY}",
+		"unrelated_key = \"{{hex:32}}\"",
+	}},
+	Rule{ID: "gorgias-api-key", Description: "Gorgias REST API key (64 hex); it reads and changes the help desk's tickets and customers.", Regex: "(?i:(?:gorgias)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"gorgias",
+	}, Name: "Gorgias API key", EnvVar: "GORGIAS_API_KEY", RotateURL: "https://docs.gorgias.com/en-US/rest-api-208286", RotateSteps: []string{
+		"Revoke the key in Gorgias > Settings > REST API (create a new key, delete the old).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"GORGIAS_API_KEY={{hex:64}}",
+		"gorgias_api_key: \"{{hex:64}}\"",
+	}, FP: []string{
+		"GORGIAS_API_KEY={{hex:10}}",
+		"GORGIAS_API_KEY=${GORGIAS_API_KEY}",
+		"unrelated_key = \"{{hex:64}}\"",
+	}},
+	Rule{ID: "helpscout-app-secret", Description: "Help Scout OAuth app secret (32 characters); with the app id it gets tokens for the mailbox API.", Regex: "(?i:(?:help[_\\-.]?scout)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"helpscout",
+		"help_scout",
+		"help-scout",
+	}, Name: "Help Scout app secret", EnvVar: "HELPSCOUT_APP_SECRET", RotateURL: "https://secure.helpscout.net/users/apps/", RotateSteps: []string{
+		"Revoke the secret in Help Scout > Your Profile > My Apps.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"HELPSCOUT_APP_SECRET={{alnum:32}}",
+		"helpscout_app_secret: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"HELPSCOUT_APP_SECRET={{alnum:10}}",
+		"HELPSCOUT_APP_SECRET=${HELPSCOUT_APP_SECRET}",
+		"unrelated_key = \"{{alnum:32}}\"",
+	}},
+	Rule{ID: "mux-token-secret", Description: "Mux API access token secret (used with a token id); it creates assets and live streams billed to the environment.", Regex: "(?i:(?:\\bmux[_\\-.]?(?:token|secret|access))[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9+/]{60,90})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
+		"mux_token",
+		"muxtoken",
+		"mux-token",
+		"mux_secret",
+		"muxsecret",
+		"mux_access",
+	}, Name: "Mux access token secret", EnvVar: "MUX_TOKEN_SECRET", RotateURL: "https://dashboard.mux.com/settings/access-tokens", RotateSteps: []string{
+		"Revoke the token in the Mux dashboard > Settings > Access Tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"MUX_TOKEN_SECRET={{b64:75}}",
+		"mux_token_secret: \"{{b64:75}}\"",
+	}, FP: []string{
+		"MUX_TOKEN_SECRET={{alnum:10}}",
+		"MUX_TOKEN_SECRET=${MUX_TOKEN_SECRET}",
+		"unrelated_key = \"{{b64:75}}\"",
+	}},
+	Rule{ID: "vimeo-access-token", Description: "Vimeo API personal access token (32 hex); it uploads and edits the account's videos.", Regex: "(?i:(?:vimeo)[\\w.\\-]{0,40}(?:token|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"vimeo",
+	}, Name: "Vimeo access token", EnvVar: "VIMEO_ACCESS_TOKEN", RotateURL: "https://developer.vimeo.com/apps", RotateSteps: []string{
+		"Revoke the token in Vimeo developer site > My Apps > the app > Authentication (delete the token).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"VIMEO_ACCESS_TOKEN={{hex:32}}",
+		"vimeo_access_token: \"{{hex:32}}\"",
+	}, FP: []string{
+		"VIMEO_ACCESS_TOKEN={{hex:10}}",
+		"VIMEO_ACCESS_TOKEN=${VIMEO_ACCESS_TOKEN}",
+		"unrelated_key = \"{{hex:32}}\"",
+	}},
+	Rule{ID: "agora-app-certificate", Description: "Agora app certificate (32 hex); it signs RTC and RTM tokens for the project's channels.", Regex: "(?i:(?:agora)[\\w.\\-]{0,40}(?:cert|secret|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"agora",
+	}, Name: "Agora app certificate", EnvVar: "AGORA_APP_CERTIFICATE", RotateURL: "https://console.agora.io/", RotateSteps: []string{
+		"Revoke the certificate in Agora Console > Project Management > the project > Security (enable a secondary certificate, then delete the primary).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"AGORA_APP_CERTIFICATE={{hex:32}}",
+		"agora_app_certificate: \"{{hex:32}}\"",
+	}, FP: []string{
+		"AGORA_APP_CERTIFICATE={{hex:10}}",
+		"AGORA_APP_CERTIFICATE=${AGORA_APP_CERTIFICATE}",
+		"unrelated_key = \"{{hex:32}}\"",
+	}},
+	Rule{ID: "livekit-api-secret", Description: "LiveKit API secret; it signs access tokens for any room on the project.", Regex: "(?i:(?:livekit)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{30,60})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"livekit",
+	}, Name: "LiveKit API secret", EnvVar: "LIVEKIT_API_SECRET", RotateURL: "https://cloud.livekit.io/", RotateSteps: []string{
+		"Revoke the API key in LiveKit Cloud > Settings > Keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"LIVEKIT_API_SECRET={{alnum:43}}",
+		"livekit_api_secret: \"{{alnum:43}}\"",
+	}, FP: []string{
+		"LIVEKIT_API_SECRET={{alnum:10}}",
+		"LIVEKIT_API_SECRET=${LIVEKIT_API_SECRET}",
+		"unrelated_key = \"{{alnum:43}}\"",
+	}},
+	Rule{ID: "daily-api-key", Description: "Daily (daily.co) REST API key (64 hex); it creates rooms and meeting tokens billed to the domain.", Regex: "(?i:(?:daily[_\\-.]?(?:co|api))[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"daily_api",
+		"dailyapi",
+		"daily-api",
+		"daily_co",
+		"dailyco",
+		"daily.co",
+	}, Name: "Daily API key", EnvVar: "DAILY_API_KEY", RotateURL: "https://dashboard.daily.co/developers", RotateSteps: []string{
+		"Revoke the key in the Daily dashboard > Developers (rotate the API key).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"DAILY_API_KEY={{hex:64}}",
+		"daily_api_key: \"{{hex:64}}\"",
+	}, FP: []string{
+		"DAILY_API_KEY={{hex:10}}",
+		"DAILY_API_KEY=${DAILY_API_KEY}",
+		"unrelated_key = \"{{hex:64}}\"",
+	}},
+	Rule{ID: "sendpulse-api-secret", Description: "SendPulse REST API secret (with the API id); it sends email and SMS campaigns.", Regex: "(?i:(?:sendpulse)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"sendpulse",
+	}, Name: "SendPulse API secret", EnvVar: "SENDPULSE_API_SECRET", RotateURL: "https://login.sendpulse.com/settings/#api", RotateSteps: []string{
+		"Revoke the key in SendPulse > Account settings > API (generate new keys).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"SENDPULSE_API_SECRET={{alnum:32}}",
+		"sendpulse_api_secret: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"SENDPULSE_API_SECRET={{alnum:10}}",
+		"SENDPULSE_API_SECRET=${SENDPULSE_API_SECRET}",
+		"unrelated_key = \"{{alnum:32}}\"",
+	}},
+	Rule{ID: "iterable-api-key", Description: "Iterable server-side API key (32 hex); it reads user data and sends campaigns.", Regex: "(?i:(?:iterable[_\\-.]?api)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"iterable_api",
+		"iterableapi",
+		"iterable-api",
+	}, Name: "Iterable API key", EnvVar: "ITERABLE_API_KEY", RotateURL: "https://app.iterable.com/settings/apiKeys", RotateSteps: []string{
+		"Revoke the key in Iterable > Integrations > API Keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"ITERABLE_API_KEY={{hex:32}}",
+		"iterable_api_key: \"{{hex:32}}\"",
+	}, FP: []string{
+		"ITERABLE_API_KEY={{hex:10}}",
+		"ITERABLE_API_KEY=${ITERABLE_API_KEY}",
+		"unrelated_key = \"{{hex:32}}\"",
+	}},
+	Rule{ID: "braze-rest-api-key", Description: "Braze REST API key (a UUID); it exports user data and sends messages from the workspace.", Regex: "(?i:(?:braze)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"braze",
+	}, Name: "Braze REST API key", EnvVar: "BRAZE_REST_API_KEY", RotateURL: "https://www.braze.com/docs/api/basics/#rest-api-key", RotateSteps: []string{
+		"Revoke the key in Braze > Settings > APIs and Identifiers > API Keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"BRAZE_REST_API_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"braze_rest_api_key: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"BRAZE_REST_API_KEY={{hex:8}}",
+		"BRAZE_REST_API_KEY=${BRAZE_REST_API_KEY}",
+		"unrelated_key = \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}},
+	Rule{ID: "airship-master-secret", Description: "Airship (Urban Airship) app master secret; it sends pushes to every user of the app.", Regex: "(?i:(?:airship|urban[_\\-.]?airship)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{22})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"airship",
+	}, Name: "Airship master secret", EnvVar: "AIRSHIP_MASTER_SECRET", RotateURL: "https://go.airship.com/", RotateSteps: []string{
+		"Revoke the secret in Airship > Settings > APIs & Integrations (regenerate the master secret).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"AIRSHIP_MASTER_SECRET={{b64url:22}}",
+		"airship_master_secret: \"{{b64url:22}}\"",
+	}, FP: []string{
+		"AIRSHIP_MASTER_SECRET={{alnum:8}}",
+		"AIRSHIP_MASTER_SECRET=${AIRSHIP_MASTER_SECRET}",
+		"unrelated_key = \"{{b64url:22}}\"",
+	}},
+	Rule{ID: "novu-api-key", Description: "Novu secret API key (32 hex); it triggers notifications to the environment's subscribers.", Regex: "(?i:(?:novu)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"novu",
+	}, Name: "Novu API key", EnvVar: "NOVU_SECRET_KEY", RotateURL: "https://dashboard.novu.co/api-keys", RotateSteps: []string{
+		"Revoke the key in the Novu dashboard > API Keys (regenerate).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"NOVU_SECRET_KEY={{hex:32}}",
+		"novu_secret_key: \"{{hex:32}}\"",
+	}, FP: []string{
+		"NOVU_SECRET_KEY={{hex:10}}",
+		"NOVU_SECRET_KEY=${NOVU_SECRET_KEY}",
+		"unrelated_key = \"{{hex:32}}\"",
+	}},
+	Rule{ID: "rapidapi-key", Description: "RapidAPI application key (50 characters); requests with it are billed to the subscriptions of the app.", Regex: "(?i:(?:rapidapi|x-rapidapi)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{50})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"rapidapi",
+	}, Name: "RapidAPI key", EnvVar: "RAPIDAPI_KEY", RotateURL: "https://rapidapi.com/developer/apps", RotateSteps: []string{
+		"Revoke the key in RapidAPI > My Apps > the app > Authorization (rotate the key).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"RAPIDAPI_KEY={{alnum:50}}",
+		"rapidapi_key: \"{{alnum:50}}\"",
+		"\"X-RapidAPI-Key\": \"{{alnum:50}}\"",
+	}, FP: []string{
+		"RAPIDAPI_KEY={{alnum:10}}",
+		"RAPIDAPI_KEY=${RAPIDAPI_KEY}",
+		"unrelated_key = \"{{alnum:50}}\"",
+	}},
+	Rule{ID: "getstream-api-secret", Description: "Stream Chat / Feeds API secret (64 characters); it signs user tokens and server-side calls.", Regex: "(?i:(?:getstream|stream[_\\-.]?(?:api|chat))[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"getstream",
+		"stream_api",
+		"streamapi",
+		"stream-api",
+		"stream_chat",
+		"streamchat",
+	}, Name: "Stream (getstream.io) API secret", EnvVar: "STREAM_API_SECRET", RotateURL: "https://dashboard.getstream.io/", RotateSteps: []string{
+		"Revoke the secret in the Stream dashboard > the app > App Access Keys (add a new key pair, then revoke the old).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"STREAM_API_SECRET={{lowalnum:64}}",
+		"stream_api_secret: \"{{lowalnum:64}}\"",
+	}, FP: []string{
+		"STREAM_API_SECRET={{lowalnum:10}}",
+		"STREAM_API_SECRET=${STREAM_API_SECRET}",
+		"unrelated_key = \"{{lowalnum:64}}\"",
+	}},
+	Rule{ID: "uploadcare-secret-key", Description: "Uploadcare project secret key (20 hex); it deletes and manages the project's files.", Regex: "(?i:(?:uploadcare)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"uploadcare",
+	}, Name: "Uploadcare secret key", EnvVar: "UPLOADCARE_SECRET_KEY", RotateURL: "https://app.uploadcare.com/projects/-/api-keys/", RotateSteps: []string{
+		"Revoke the key in Uploadcare dashboard > the project > API keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"UPLOADCARE_SECRET_KEY={{hex:20}}",
+		"uploadcare_secret_key: \"{{hex:20}}\"",
+	}, FP: []string{
+		"UPLOADCARE_SECRET_KEY={{hex:8}}",
+		"UPLOADCARE_SECRET_KEY=${UPLOADCARE_SECRET_KEY}",
+		"unrelated_key = \"{{hex:20}}\"",
+	}},
+	Rule{ID: "twitch-client-secret", Description: "Twitch application client secret (30 lowercase characters); it mints app access tokens.", Regex: "(?i:(?:twitch)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-z0-9]{30})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"twitch",
+	}, Name: "Twitch client secret", EnvVar: "TWITCH_CLIENT_SECRET", RotateURL: "https://dev.twitch.tv/console/apps", RotateSteps: []string{
+		"Revoke the secret in the Twitch developer console > Applications > Manage > New Secret.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"TWITCH_CLIENT_SECRET={{lowalnum:30}}",
+		"twitch_client_secret: \"{{lowalnum:30}}\"",
+	}, FP: []string{
+		"TWITCH_CLIENT_SECRET={{lowalnum:10}}",
+		"TWITCH_CLIENT_SECRET=${TWITCH_CLIENT_SECRET}",
+		"unrelated_key = \"{{lowalnum:30}}\"",
+	}},
+	Rule{ID: "twitch-oauth-token", Description: "Twitch user or app access token (30 lowercase characters, optionally oauth: for chat); it acts on the channel.", Regex: "(?i:(?:twitch)[\\w.\\-]{0,40}(?:token|oauth|auth)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?((?:oauth:)?[a-z0-9]{30})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"twitch",
+	}, Name: "Twitch OAuth token", EnvVar: "TWITCH_OAUTH_TOKEN", RotateURL: "https://www.twitch.tv/settings/connections", RotateSteps: []string{
+		"Revoke the token in Twitch > Settings > Connections (disconnect the app) or the revoke endpoint.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"TWITCH_OAUTH_TOKEN=oauth:{{lowalnum:30}}",
+		"twitch_oauth_token: \"oauth:{{lowalnum:30}}\"",
+	}, FP: []string{
+		"TWITCH_OAUTH_TOKEN={{lowalnum:10}}",
+		"TWITCH_OAUTH_TOKEN=${TWITCH_OAUTH_TOKEN}",
+		"unrelated_key = \"oauth:{{lowalnum:30}}\"",
+	}},
+	Rule{ID: "twitter-bearer-token", Description: "X/Twitter app-only bearer token (a run of A's and an encoded key); it reads the API as the app.", Regex: "(?i:(?:twitter|\\bx[_\\-.]?api)[\\w.\\-]{0,40}(?:token|bearer)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(A{18,24}[A-Za-z0-9%]{60,140})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"twitter",
+		"x_api",
+		"x-api",
+		"xapi",
+	}, Name: "X (Twitter) app bearer token", EnvVar: "TWITTER_BEARER_TOKEN", RotateURL: "https://developer.x.com/en/portal/projects-and-apps", RotateSteps: []string{
+		"Revoke the token in the X developer portal > the app > Keys and tokens (regenerate).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"TWITTER_BEARER_TOKEN=AAAAAAAAAAAAAAAAAAAAA{{alnum:30}}%2B{{alnum:30}}%3D{{alnum:20}}",
+		"twitter_bearer_token: \"AAAAAAAAAAAAAAAAAAAAA{{alnum:30}}%2B{{alnum:30}}%3D{{alnum:20}}\"",
+	}, FP: []string{
+		"TWITTER_BEARER_TOKEN=AAAAAAAAAAAAAAAAAAAAA{{alnum:10}}",
+		"TWITTER_BEARER_TOKEN=${TWITTER_BEARER_TOKEN}",
+		"unrelated_key = \"AAAAAAAAAAAAAAAAAAAAA{{alnum:30}}%2B{{alnum:30}}%3D{{alnum:20}}\"",
+	}},
+	Rule{ID: "twitter-api-secret", Description: "X/Twitter API key secret (50 characters) or access token secret (45); with the key it signs requests as the app or user.", Regex: "(?i:(?:twitter|consumer)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{45,50})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"twitter",
+	}, Name: "X (Twitter) API secret", EnvVar: "TWITTER_API_SECRET", RotateURL: "https://developer.x.com/en/portal/projects-and-apps", RotateSteps: []string{
+		"Revoke the secret in the X developer portal > the app > Keys and tokens (regenerate).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"TWITTER_API_SECRET={{alnum:50}}",
+		"twitter_api_secret: \"{{alnum:50}}\"",
+		"TWITTER_ACCESS_TOKEN_SECRET={{alnum:45}}",
+	}, FP: []string{
+		"TWITTER_API_SECRET={{alnum:12}}",
+		"TWITTER_API_SECRET=${TWITTER_API_SECRET}",
+		"unrelated_key = \"{{alnum:50}}\"",
+	}},
+	Rule{ID: "twitter-access-token", Description: "X/Twitter OAuth 1.0a user access token (user id - 40 characters); with its secret it posts as the user.", Regex: "(?i:(?:twitter)[\\w.\\-]{0,40}(?:token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9]{6,20}-[A-Za-z0-9]{20,50})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"twitter",
+	}, Name: "X (Twitter) access token", EnvVar: "TWITTER_ACCESS_TOKEN", RotateURL: "https://developer.x.com/en/portal/projects-and-apps", RotateSteps: []string{
+		"Revoke the token in the X developer portal > the app > Keys and tokens (regenerate).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"TWITTER_ACCESS_TOKEN={{digits:18}}-{{alnum:31}}",
+		"twitter_access_token: \"{{digits:18}}-{{alnum:31}}\"",
+	}, FP: []string{
+		"TWITTER_ACCESS_TOKEN={{digits:18}}-{{alnum:5}}",
+		"TWITTER_ACCESS_TOKEN=${TWITTER_ACCESS_TOKEN}",
+		"unrelated_key = \"{{digits:18}}-{{alnum:31}}\"",
+	}},
+	Rule{ID: "facebook-access-token", Description: "Meta/Facebook Graph API access token (EAA prefix); page and system-user tokens post and read as the page or business.", Regex: "(?:^|[^A-Za-z0-9+/])(EAA[A-Za-z0-9]{90,400})(?:[^A-Za-z0-9+/=]|$)", Entropy: 4.5, Keywords: []string{
+		"eaa",
+	}, Name: "Meta (Facebook) access token", EnvVar: "FACEBOOK_ACCESS_TOKEN", RotateURL: "https://developers.facebook.com/tools/debug/accesstoken/", RotateSteps: []string{
+		"Invalidate the token: change the app secret (App settings > Basic > Reset) or remove the app from the page/user; system-user tokens are revoked in Business settings.",
+		"Issue a new token and load it from a secret store, not the repository.",
+	}, TP: []string{
+		"FACEBOOK_ACCESS_TOKEN=EAA{{alnum:180}}",
+		"facebook_access_token: \"EAA{{alnum:180}}\"",
+	}, FP: []string{
+		"FACEBOOK_ACCESS_TOKEN=EAA{{alnum:20}}",
+		"FACEBOOK_ACCESS_TOKEN=${FACEBOOK_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "facebook-app-secret", Description: "Meta/Facebook app secret (32 hex); it mints app access tokens and signs webhooks.", Regex: "(?i:(?:facebook|fb[_\\-.]?app)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"facebook",
+		"fb_app",
+		"fbapp",
+		"fb-app",
+	}, Name: "Meta (Facebook) app secret", EnvVar: "FACEBOOK_APP_SECRET", RotateURL: "https://developers.facebook.com/apps/", RotateSteps: []string{
+		"Revoke the secret in Meta for Developers > the app > App settings > Basic > App secret (Reset).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"FACEBOOK_APP_SECRET={{hex:32}}",
+		"facebook_app_secret: \"{{hex:32}}\"",
+	}, FP: []string{
+		"FACEBOOK_APP_SECRET={{hex:10}}",
+		"FACEBOOK_APP_SECRET=${FACEBOOK_APP_SECRET}",
+		"unrelated_key = \"{{hex:32}}\"",
+	}},
+	Rule{ID: "instagram-access-token", Description: "Instagram API user access token (IGQV or IGAA prefix); it reads and publishes media as the account.", Regex: "\\b(IG(?:QV|AA)[A-Za-z0-9_\\-]{100,300})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4.5, Keywords: []string{
+		"igqv",
+		"igaa",
+	}, Name: "Instagram access token", EnvVar: "INSTAGRAM_ACCESS_TOKEN", RotateURL: "https://developers.facebook.com/apps/", RotateSteps: []string{
+		"Remove the app from the Instagram account (Settings > Apps and websites) or reset the app secret to invalidate its tokens.",
+		"Issue a new long-lived token and load it from a secret store, not the repository.",
+	}, TP: []string{
+		"INSTAGRAM_ACCESS_TOKEN=IGQV{{b64url:180}}",
+		"instagram_access_token: \"IGQV{{b64url:180}}\"",
+	}, FP: []string{
+		"INSTAGRAM_ACCESS_TOKEN=IGQV{{b64url:20}}",
+		"INSTAGRAM_ACCESS_TOKEN=${INSTAGRAM_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "linkedin-client-secret", Description: "LinkedIn application client secret (WPL_AP1. prefix); it exchanges authorization codes for member tokens.", Regex: "\\b(WPL_AP1\\.[A-Za-z0-9]{16}\\.[A-Za-z0-9+/]{6,}={0,2})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 3.5, Keywords: []string{
+		"wpl_ap1.",
+	}, Name: "LinkedIn client secret", EnvVar: "LINKEDIN_CLIENT_SECRET", RotateURL: "https://www.linkedin.com/developers/apps", RotateSteps: []string{
+		"Revoke the secret in the LinkedIn developer portal > the app > Auth > Generate a new client secret.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"LINKEDIN_CLIENT_SECRET=WPL_AP1.{{alnum:16}}.{{b64:6}}==",
+		"linkedin_client_secret: \"WPL_AP1.{{alnum:16}}.{{b64:6}}==\"",
+	}, FP: []string{
+		"LINKEDIN_CLIENT_SECRET=WPL_AP1.{{alnum:6}}",
+		"LINKEDIN_CLIENT_SECRET=${LINKEDIN_CLIENT_SECRET}",
+	}},
+	Rule{ID: "linkedin-client-secret-legacy", Description: "Older LinkedIn application client secret (16 characters); it exchanges authorization codes for member tokens.", Regex: "(?i:(?:linkedin)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{16})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"linkedin",
+	}, Name: "LinkedIn client secret (legacy)", EnvVar: "LINKEDIN_CLIENT_SECRET", RotateURL: "https://www.linkedin.com/developers/apps", RotateSteps: []string{
+		"Revoke the secret in the LinkedIn developer portal > the app > Auth.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"LINKEDIN_CLIENT_SECRET={{alnum:16}}",
+		"linkedin_client_secret: \"{{alnum:16}}\"",
+	}, FP: []string{
+		"LINKEDIN_CLIENT_SECRET={{alnum:6}}",
+		"LINKEDIN_CLIENT_SECRET=${LINKEDIN_CLIENT_SECRET}",
+		"unrelated_key = \"{{alnum:16}}\"",
+	}},
+	Rule{ID: "reddit-client-secret", Description: "Reddit API application secret; it gets tokens that post and moderate as the app's user.", Regex: "(?i:(?:reddit|praw)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{27,30})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"reddit",
+		"praw",
+	}, Name: "Reddit client secret", EnvVar: "REDDIT_CLIENT_SECRET", RotateURL: "https://www.reddit.com/prefs/apps", RotateSteps: []string{
+		"Revoke the secret in reddit.com/prefs/apps > the app > edit (delete and recreate it to get a new secret).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"REDDIT_CLIENT_SECRET={{b64url:30}}",
+		"reddit_client_secret: \"{{b64url:30}}\"",
+	}, FP: []string{
+		"REDDIT_CLIENT_SECRET={{alnum:8}}",
+		"REDDIT_CLIENT_SECRET=${REDDIT_CLIENT_SECRET}",
+		"unrelated_key = \"{{b64url:30}}\"",
+	}},
+	Rule{ID: "spotify-client-secret", Description: "Spotify Web API client secret (32 hex); it gets app tokens and refreshes user tokens.", Regex: "(?i:(?:spotify|spotipy)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"spotify",
+		"spotipy",
+	}, Name: "Spotify client secret", EnvVar: "SPOTIFY_CLIENT_SECRET", RotateURL: "https://developer.spotify.com/dashboard", RotateSteps: []string{
+		"Revoke the secret in the Spotify developer dashboard > the app > Settings > Rotate client secret.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"SPOTIFY_CLIENT_SECRET={{hex:32}}",
+		"spotify_client_secret: \"{{hex:32}}\"",
+	}, FP: []string{
+		"SPOTIFY_CLIENT_SECRET={{hex:10}}",
+		"SPOTIFY_CLIENT_SECRET=${SPOTIFY_CLIENT_SECRET}",
+		"unrelated_key = \"{{hex:32}}\"",
+	}},
+	Rule{ID: "zoom-client-secret", Description: "Zoom OAuth / Server-to-Server or SDK app client secret (32 characters); it gets tokens for the account's meetings and recordings.", Regex: "(?i:(?:zoom[_\\-.]?(?:client|sdk|api|app|oauth|s2s|secret|webhook))[\\w.\\-]{0,40}(?:secret|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"zoom_client",
+		"zoomclient",
+		"zoom-client",
+		"zoom_sdk",
+		"zoomsdk",
+		"zoom_api",
+		"zoomapi",
+		"zoom_app",
+		"zoomapp",
+		"zoom_oauth",
+		"zoom_s2s",
+		"zoom_secret",
+		"zoomsecret",
+		"zoom_webhook",
+	}, Name: "Zoom client secret", EnvVar: "ZOOM_CLIENT_SECRET", RotateURL: "https://marketplace.zoom.us/user/build", RotateSteps: []string{
+		"Revoke the secret in the Zoom App Marketplace > Manage > the app > App Credentials (regenerate).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"ZOOM_CLIENT_SECRET={{alnum:32}}",
+		"zoom_client_secret: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"ZOOM_CLIENT_SECRET={{alnum:10}}",
+		"ZOOM_CLIENT_SECRET=${ZOOM_CLIENT_SECRET}",
+		"unrelated_key = \"{{alnum:32}}\"",
+	}},
+	Rule{ID: "box-client-secret", Description: "Box application client secret, primary access key or developer token (32 characters); it reads and writes the enterprise's files.", Regex: "(?i:(?:\\bbox[_\\-.]?(?:client|developer|dev|access|api|primary))[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"box_client",
+		"boxclient",
+		"box-client",
+		"box_developer",
+		"boxdeveloper",
+		"box_dev",
+		"box_access",
+		"box_api",
+		"boxapi",
+		"box_primary",
+	}, Name: "Box client secret or developer token", EnvVar: "BOX_CLIENT_SECRET", RotateURL: "https://app.box.com/developers/console", RotateSteps: []string{
+		"Revoke the secret in the Box developer console > the app > Configuration (reset the secret, revoke developer tokens).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"BOX_CLIENT_SECRET={{alnum:32}}",
+		"box_client_secret: \"{{alnum:32}}\"",
+		"BOX_DEVELOPER_TOKEN={{alnum:32}}",
+	}, FP: []string{
+		"BOX_CLIENT_SECRET={{alnum:10}}",
+		"BOX_CLIENT_SECRET=${BOX_CLIENT_SECRET}",
+		"unrelated_key = \"{{alnum:32}}\"",
+	}},
+	Rule{ID: "calendly-personal-access-token", Description: "Calendly personal access token (a JWT); it reads and cancels the user's events and invitees.", Regex: "(?i:(?:calendly)[\\w.\\-]{0,40}(?:token|key|pat)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Keywords: []string{
+		"calendly",
+	}, Name: "Calendly personal access token", EnvVar: "CALENDLY_TOKEN", RotateURL: "https://calendly.com/integrations/api_webhooks", RotateSteps: []string{
+		"Revoke the token in Calendly > Integrations > API & Webhooks > Personal access tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, Validate: "jwt", TP: []string{
+		"CALENDLY_TOKEN={{jwt}}",
+		"calendly_token: \"{{jwt}}\"",
+	}, FP: []string{
+		"CALENDLY_TOKEN=eyJ{{alnum:8}}",
+		"CALENDLY_TOKEN=${CALENDLY_TOKEN}",
+		"unrelated_key = \"{{jwt}}\"",
+	}},
+	Rule{ID: "segment-write-key", Description: "Twilio Segment source write key (32 characters); server-side sources accept any event sent with it.", Regex: "(?i:(?:segment[_\\-.]?write)[\\w.\\-]{0,40}(?:key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"segment_write",
+		"segmentwrite",
+		"segment-write",
+		"segment.write",
+	}, Name: "Segment write key", EnvVar: "SEGMENT_WRITE_KEY", RotateURL: "https://app.segment.com/", RotateSteps: []string{
+		"Revoke the key in Segment > Connections > the source > Settings > API Keys (regenerate).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"SEGMENT_WRITE_KEY={{alnum:32}}",
+		"segment_write_key: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"SEGMENT_WRITE_KEY={{alnum:10}}",
+		"SEGMENT_WRITE_KEY=${SEGMENT_WRITE_KEY}",
+		"unrelated_key = \"{{alnum:32}}\"",
+	}},
+	Rule{ID: "mixpanel-secret", Description: "Mixpanel service account secret or project API secret; it exports and imports the project's event data.", Regex: "(?i:(?:mixpanel)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"mixpanel",
+	}, Name: "Mixpanel secret", EnvVar: "MIXPANEL_SERVICE_ACCOUNT_SECRET", RotateURL: "https://mixpanel.com/settings/org#serviceaccounts", RotateSteps: []string{
+		"Revoke the secret in Mixpanel > Organization settings > Service accounts.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"MIXPANEL_SERVICE_ACCOUNT_SECRET={{alnum:32}}",
+		"mixpanel_service_account_secret: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"MIXPANEL_SERVICE_ACCOUNT_SECRET={{alnum:10}}",
+		"MIXPANEL_SERVICE_ACCOUNT_SECRET=${MIXPANEL_SERVICE_ACCOUNT_SECRET}",
+		"unrelated_key = \"{{alnum:32}}\"",
+	}},
+	Rule{ID: "amplitude-secret-key", Description: "Amplitude project secret key (32 hex); with the API key it exports the project's data.", Regex: "(?i:(?:amplitude)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"amplitude",
+	}, Name: "Amplitude secret key", EnvVar: "AMPLITUDE_SECRET_KEY", RotateURL: "https://app.amplitude.com/", RotateSteps: []string{
+		"Revoke the key in Amplitude > Settings > Projects > the project > General (API and secret keys).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"AMPLITUDE_SECRET_KEY={{hex:32}}",
+		"amplitude_secret_key: \"{{hex:32}}\"",
+	}, FP: []string{
+		"AMPLITUDE_SECRET_KEY={{hex:10}}",
+		"AMPLITUDE_SECRET_KEY=${AMPLITUDE_SECRET_KEY}",
+		"unrelated_key = \"{{hex:32}}\"",
+	}},
+	Rule{ID: "posthog-personal-api-key", Description: "PostHog personal API key (phx_ prefix); it reads and changes everything its user can in PostHog.", Regex: "\\b(phx_[A-Za-z0-9]{40,50})\\b", Entropy: 3.5, Keywords: []string{
+		"phx_",
+	}, Name: "PostHog personal API key", EnvVar: "POSTHOG_PERSONAL_API_KEY", RotateURL: "https://us.posthog.com/settings/user-api-keys", RotateSteps: []string{
+		"Revoke the key in PostHog > Account settings > Personal API keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"POSTHOG_PERSONAL_API_KEY=phx_{{alnum:43}}",
+		"posthog_personal_api_key: \"phx_{{alnum:43}}\"",
+	}, FP: []string{
+		"POSTHOG_PERSONAL_API_KEY=phx_{{alnum:10}}",
+		"POSTHOG_PERSONAL_API_KEY=${POSTHOG_PERSONAL_API_KEY}",
+	}},
+	Rule{ID: "pubnub-secret-key", Description: "PubNub keyset secret key (sec-c- prefix); it signs Access Manager grants and administers the keyset.", Regex: "\\b(sec-c-[A-Za-z0-9+/]{40,70}={0,2})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
+		"sec-c-",
+	}, Name: "PubNub secret key", EnvVar: "PUBNUB_SECRET_KEY", RotateURL: "https://admin.pubnub.com/", RotateSteps: []string{
+		"Revoke the key in the PubNub Admin Portal > Apps & Keysets > the keyset (regenerate the secret key).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"PUBNUB_SECRET_KEY=sec-c-{{b64:48}}",
+		"pubnub_secret_key: \"sec-c-{{b64:48}}\"",
+	}, FP: []string{
+		"PUBNUB_SECRET_KEY=sec-c-{{alnum:10}}",
+		"PUBNUB_SECRET_KEY=${PUBNUB_SECRET_KEY}",
+	}},
+	Rule{ID: "nylas-api-key", Description: "Nylas v3 API key (nyk_v0_ prefix); it reads and sends mail and events for every connected grant.", Regex: "\\b(nyk_v0_[A-Za-z0-9_\\-]{40,100})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"nyk_v0_",
+	}, Name: "Nylas API key", EnvVar: "NYLAS_API_KEY", RotateURL: "https://dashboard-v3.nylas.com/", RotateSteps: []string{
+		"Revoke the key in the Nylas dashboard > API Keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"NYLAS_API_KEY=nyk_v0_{{b64url:49}}",
+		"nylas_api_key: \"nyk_v0_{{b64url:49}}\"",
+	}, FP: []string{
+		"NYLAS_API_KEY=nyk_v0_{{alnum:10}}",
+		"NYLAS_API_KEY=${NYLAS_API_KEY}",
+	}},
+	Rule{ID: "miro-access-token", Description: "Miro REST API access token (eyJtaXJvLm9yaWdpbiI6... prefix); it reads and edits the boards the app was installed on.", Regex: "\\b(eyJtaXJvLm9yaWdpbiI6I[A-Za-z0-9]{4,16}fQ_[A-Za-z0-9_\\-]{20,})", Entropy: 3.5, Keywords: []string{
+		"eyjtaxjvlm9yawdpbii6",
+	}, Name: "Miro access token", EnvVar: "MIRO_ACCESS_TOKEN", RotateURL: "https://miro.com/app/settings/user-profile/apps", RotateSteps: []string{
+		"Revoke the token in Miro > Profile settings > Your apps (uninstall the app or revoke the token).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"MIRO_ACCESS_TOKEN=eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_{{b64url:27}}",
+		"miro_access_token: \"eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_{{b64url:27}}\"",
+	}, FP: []string{
+		"MIRO_ACCESS_TOKEN=eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_{{b64url:6}}",
+		"MIRO_ACCESS_TOKEN=${MIRO_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "clickup-api-token", Description: "ClickUp personal API token (pk_<user id>_ and 32 characters); it acts as its user in every workspace.", Regex: "\\b(pk_[0-9]{4,12}_[A-Z0-9]{32})\\b", Entropy: 3.5, Keywords: []string{
+		"pk_",
+	}, Name: "ClickUp personal API token", EnvVar: "CLICKUP_API_TOKEN", RotateURL: "https://app.clickup.com/settings/apps", RotateSteps: []string{
+		"Revoke the token in ClickUp > Settings > Apps > API Token (Regenerate).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"CLICKUP_API_TOKEN=pk_{{digits:8}}_{{upalnum:32}}",
+		"clickup_api_token: \"pk_{{digits:8}}_{{upalnum:32}}\"",
+	}, FP: []string{
+		"CLICKUP_API_TOKEN=pk_{{digits:8}}_{{upalnum:10}}",
+		"CLICKUP_API_TOKEN=${CLICKUP_API_TOKEN}",
+	}},
+	Rule{ID: "close-api-key", Description: "Close CRM API key (api_ and two 22-character parts); it reads and changes the organization's leads.", Regex: "\\b(api_[A-Za-z0-9]{22}\\.[A-Za-z0-9]{22})\\b", Entropy: 3.5, Keywords: []string{
+		"close_api",
+		"closeapi",
+		"close-api",
+		"closeio",
+		"close_io",
+		"close.com",
+	}, Name: "Close API key", EnvVar: "CLOSE_API_KEY", RotateURL: "https://app.close.com/settings/api/", RotateSteps: []string{
+		"Revoke the key in Close > Settings > Developer > API Keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"CLOSE_API_KEY=api_{{alnum:22}}.{{alnum:22}}",
+		"close_api_key: \"api_{{alnum:22}}.{{alnum:22}}\"",
+	}, FP: []string{
+		"CLOSE_API_KEY=api_{{alnum:22}}.{{alnum:5}}",
+		"CLOSE_API_KEY=${CLOSE_API_KEY}",
+		"UNRELATED=api_{{alnum:22}}.{{alnum:22}}",
+	}},
+	Rule{ID: "asana-pat", Description: "Asana personal access token (1/ or 2/ user id : 32 hex); it acts as its user in every workspace.", Regex: "(?i:(?:asana)[\\w.\\-]{0,40}(?:token|key|pat)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9]/[0-9]{10,20}(?:/[0-9]{10,20})?:[a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"asana",
+	}, Name: "Asana personal access token", EnvVar: "ASANA_TOKEN", RotateURL: "https://app.asana.com/0/my-apps", RotateSteps: []string{
+		"Revoke the token in Asana > My apps (developer console) > Personal access tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"ASANA_TOKEN=2/{{digits:16}}/{{digits:16}}:{{hex:32}}",
+		"asana_token: \"2/{{digits:16}}/{{digits:16}}:{{hex:32}}\"",
+		"asana_pat = '1/{{digits:16}}:{{hex:32}}'",
+	}, FP: []string{
+		"ASANA_TOKEN=2/{{digits:16}}:{{hex:8}}",
+		"ASANA_TOKEN=${ASANA_TOKEN}",
+		"unrelated_key = \"2/{{digits:16}}/{{digits:16}}:{{hex:32}}\"",
+	}},
+	Rule{ID: "trello-api-token", Description: "Trello user token (ATTA prefix, or 64 hex for older tokens); with the app key it acts as the user.", Regex: "(?i:(?:trello)[\\w.\\-]{0,40}(?:token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(ATTA[A-Fa-f0-9]{64,72}|[a-f0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"trello",
+	}, Name: "Trello API token", EnvVar: "TRELLO_TOKEN", RotateURL: "https://trello.com/my/account", RotateSteps: []string{
+		"Revoke the token in Trello > Account > Applications (revoke the token).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"TRELLO_TOKEN=ATTA{{hex:64}}{{HEX:8}}",
+		"trello_token: \"ATTA{{hex:64}}{{HEX:8}}\"",
+		"TRELLO_API_TOKEN={{hex:64}}",
+	}, FP: []string{
+		"TRELLO_TOKEN=ATTA{{hex:10}}",
+		"TRELLO_TOKEN=${TRELLO_TOKEN}",
+		"unrelated_key = \"ATTA{{hex:64}}{{HEX:8}}\"",
+	}},
+	Rule{ID: "monday-api-token", Description: "monday.com personal API token (a JWT); it reads and writes every board its user can.", Regex: "(?i:(?:monday[_\\-.]?(?:com|api))[\\w.\\-]{0,40}(?:token|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Keywords: []string{
+		"monday_api",
+		"mondayapi",
+		"monday-api",
+		"monday.com",
+		"monday_com",
+		"mondaycom",
+	}, Name: "monday.com API token", EnvVar: "MONDAY_API_TOKEN", RotateURL: "https://monday.com/", RotateSteps: []string{
+		"Revoke the token in monday.com > your avatar > Developers > My access tokens (Regenerate).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, Validate: "jwt", TP: []string{
+		"MONDAY_API_TOKEN={{jwt}}",
+		"monday_api_token: \"{{jwt}}\"",
+	}, FP: []string{
+		"MONDAY_API_TOKEN=eyJ{{alnum:8}}",
+		"MONDAY_API_TOKEN=${MONDAY_API_TOKEN}",
+		"unrelated_key = \"{{jwt}}\"",
+	}},
+	Rule{ID: "pipedrive-api-token", Description: "Pipedrive personal API token (40 hex); it reads and changes the company's deals and contacts.", Regex: "(?i:(?:pipedrive)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"pipedrive",
+	}, Name: "Pipedrive API token", EnvVar: "PIPEDRIVE_API_TOKEN", RotateURL: "https://app.pipedrive.com/settings/api", RotateSteps: []string{
+		"Revoke the token in Pipedrive > Personal preferences > API (regenerate).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"PIPEDRIVE_API_TOKEN={{hex:40}}",
+		"pipedrive_api_token: \"{{hex:40}}\"",
+	}, FP: []string{
+		"PIPEDRIVE_API_TOKEN={{hex:10}}",
+		"PIPEDRIVE_API_TOKEN=${PIPEDRIVE_API_TOKEN}",
+		"unrelated_key = \"{{hex:40}}\"",
+	}},
+	Rule{ID: "attio-api-key", Description: "Attio workspace access token (64 hex); it reads and writes the workspace's records.", Regex: "(?i:(?:attio)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"attio",
+	}, Name: "Attio API key", EnvVar: "ATTIO_API_KEY", RotateURL: "https://app.attio.com/", RotateSteps: []string{
+		"Revoke the token in Attio > Workspace settings > Developers > the integration's access token.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"ATTIO_API_KEY={{hex:64}}",
+		"attio_api_key: \"{{hex:64}}\"",
+	}, FP: []string{
+		"ATTIO_API_KEY={{hex:10}}",
+		"ATTIO_API_KEY=${ATTIO_API_KEY}",
+		"unrelated_key = \"{{hex:64}}\"",
+	}},
+	Rule{ID: "coda-api-token", Description: "Coda API token (a UUID); it reads and edits every doc its user can.", Regex: "(?i:(?:\\bcoda)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"coda",
+	}, Name: "Coda API token", EnvVar: "CODA_API_TOKEN", RotateURL: "https://coda.io/account", RotateSteps: []string{
+		"Revoke the token in Coda > Account settings > API settings.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"CODA_API_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"coda_api_token: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"CODA_API_TOKEN={{hex:8}}",
+		"CODA_API_TOKEN=${CODA_API_TOKEN}",
+		"unrelated_key = \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}},
+	Rule{ID: "smartsheet-access-token", Description: "Smartsheet API access token; it reads and edits every sheet its user can.", Regex: "(?i:(?:smartsheet)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{26,37})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"smartsheet",
+	}, Name: "Smartsheet access token", EnvVar: "SMARTSHEET_ACCESS_TOKEN", RotateURL: "https://app.smartsheet.com/", RotateSteps: []string{
+		"Revoke the token in Smartsheet > Account > Apps & Integrations > API Access.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"SMARTSHEET_ACCESS_TOKEN={{alnum:37}}",
+		"smartsheet_access_token: \"{{alnum:37}}\"",
+	}, FP: []string{
+		"SMARTSHEET_ACCESS_TOKEN={{alnum:8}}",
+		"SMARTSHEET_ACCESS_TOKEN=${SMARTSHEET_ACCESS_TOKEN}",
+		"unrelated_key = \"{{alnum:37}}\"",
+	}},
+	Rule{ID: "harvest-pat", Description: "Harvest personal access token (<id>.pt. prefix); it reads and writes time entries and invoices.", Regex: "(?i:(?:harvest)[\\w.\\-]{0,40}(?:token|key|pat)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9]{4,10}\\.pt\\.[A-Za-z0-9_\\-]{60,120})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"harvest",
+	}, Name: "Harvest personal access token", EnvVar: "HARVEST_ACCESS_TOKEN", RotateURL: "https://id.getharvest.com/developers", RotateSteps: []string{
+		"Revoke the token in Harvest ID > Developers > Personal access tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"HARVEST_ACCESS_TOKEN={{digits:7}}.pt.{{b64url:86}}",
+		"harvest_access_token: \"{{digits:7}}.pt.{{b64url:86}}\"",
+	}, FP: []string{
+		"HARVEST_ACCESS_TOKEN={{digits:7}}.pt.{{alnum:8}}",
+		"HARVEST_ACCESS_TOKEN=${HARVEST_ACCESS_TOKEN}",
+		"unrelated_key = \"{{digits:7}}.pt.{{b64url:86}}\"",
+	}},
+	Rule{ID: "toggl-api-token", Description: "Toggl Track API token (32 hex); it reads and writes its user's time entries.", Regex: "(?i:(?:toggl)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"toggl",
+	}, Name: "Toggl Track API token", EnvVar: "TOGGL_API_TOKEN", RotateURL: "https://track.toggl.com/profile", RotateSteps: []string{
+		"Revoke the token in Toggl Track > Profile settings > API Token (reset).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"TOGGL_API_TOKEN={{hex:32}}",
+		"toggl_api_token: \"{{hex:32}}\"",
+	}, FP: []string{
+		"TOGGL_API_TOKEN={{hex:10}}",
+		"TOGGL_API_TOKEN=${TOGGL_API_TOKEN}",
+		"unrelated_key = \"{{hex:32}}\"",
+	}},
+	Rule{ID: "clockify-api-key", Description: "Clockify API key; it reads and writes its user's time entries.", Regex: "(?i:(?:clockify)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{40,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"clockify",
+	}, Name: "Clockify API key", EnvVar: "CLOCKIFY_API_KEY", RotateURL: "https://app.clockify.me/user/preferences#advanced", RotateSteps: []string{
+		"Revoke the key in Clockify > Preferences > Advanced > Manage API keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"CLOCKIFY_API_KEY={{alnum:48}}",
+		"clockify_api_key: \"{{alnum:48}}\"",
+	}, FP: []string{
+		"CLOCKIFY_API_KEY={{alnum:8}}",
+		"CLOCKIFY_API_KEY=${CLOCKIFY_API_KEY}",
+		"unrelated_key = \"{{alnum:48}}\"",
+	}},
+	Rule{ID: "zapier-webhook-url", Description: "Zapier \"Catch Hook\" webhook URL; anyone who has it can trigger the Zap with any payload.", Regex: "(https://hooks\\.zapier\\.com/hooks/catch/[0-9]{5,12}/[a-z0-9]{5,10}/?)", Keywords: []string{
+		"hooks.zapier.com",
+	}, Name: "Zapier catch hook URL", EnvVar: "ZAPIER_WEBHOOK_URL", RotateURL: "https://zapier.com/app/zaps", RotateSteps: []string{
+		"Turn the Zap off, delete its webhook trigger step and add a new one (a new Catch Hook gets a new URL).",
+		"Give the new URL to the sender from a secret store or environment variable.",
+	}, TP: []string{
+		"ZAPIER_WEBHOOK_URL=https://hooks.zapier.com/hooks/catch/{{digits:8}}/{{lowalnum:6}}/",
+		"zapier_webhook_url: \"https://hooks.zapier.com/hooks/catch/{{digits:8}}/{{lowalnum:6}}/\"",
+	}, FP: []string{
+		"ZAPIER_WEBHOOK_URL=https://hooks.zapier.com/hooks/catch/",
+		"ZAPIER_WEBHOOK_URL=${ZAPIER_WEBHOOK_URL}",
+	}},
+	Rule{ID: "ifttt-webhook-key", Description: "IFTTT Webhooks service key in a maker.ifttt.com URL; anyone who has it can fire the account's applets.", Regex: "maker\\.ifttt\\.com/(?:trigger/[^/\\s]+/(?:json/)?with/key|use)/([A-Za-z0-9_\\-]{20,43})", Entropy: 3.5, Keywords: []string{
+		"maker.ifttt.com",
+	}, Name: "IFTTT Webhooks key", EnvVar: "IFTTT_WEBHOOK_KEY", RotateURL: "https://ifttt.com/maker_webhooks/settings", RotateSteps: []string{
+		"Revoke the key in IFTTT > Webhooks > Settings > Edit connection (regenerates the key).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"IFTTT_WEBHOOK_KEY=https://maker.ifttt.com/trigger/door_open/with/key/{{b64url:22}}",
+		"ifttt_webhook_key: \"https://maker.ifttt.com/trigger/door_open/with/key/{{b64url:22}}\"",
+	}, FP: []string{
+		"IFTTT_WEBHOOK_KEY=https://maker.ifttt.com/trigger/door_open/with/key/{{alnum:5}}",
+		"IFTTT_WEBHOOK_KEY=${IFTTT_WEBHOOK_KEY}",
 	}},
 	Rule{ID: "private-key", Description: "PEM private key (PKCS#1 RSA, EC, DSA, PKCS#8, encrypted PKCS#8) or OpenSSH private key.", Regex: "(-----BEGIN[ A-Z0-9]{0,30}PRIVATE KEY-----\\s*(?:[A-Za-z\\-]+:[^\\n]*\\n\\s*)*[A-Za-z0-9+/=\\s]{64,}?-----END[ A-Z0-9]{0,30}PRIVATE KEY-----)", Keywords: []string{
 		"private key-----",
