@@ -13,7 +13,8 @@
 #   c  history: the last 1,000 commits of that repository
 # Environment: RUNS_A (15), RUNS_B (3), RUNS_C (5), COMMITS (20000),
 #   BENCH_DIR (keep the work directory and reuse its repository),
-#   GITLEAKS_VERSION (v8.30.1).
+#   GITLEAKS_VERSION (v8.30.1), CANDIDATE (another leakhook binary, e.g. a
+#   branch under test, measured alongside as "candidate").
 # Needs: go, git, GNU time (/usr/bin/time), awk. Run it on a quiet machine.
 set -euo pipefail
 export LC_ALL=C
@@ -27,6 +28,10 @@ isolate_git
 workdir
 tools
 GOSRC=$(go env GOROOT)/src
+if [ -n "${CANDIDATE:-}" ]; then
+	CANDIDATE=$(cd "$(dirname "$CANDIDATE")" && pwd)/$(basename "$CANDIDATE")
+	[ -x "$CANDIDATE" ] || die "CANDIDATE $CANDIDATE is not an executable"
+fi
 mkdir -p "$W/results"
 
 # run1 CASE NAME CMD...: one timed run in the current directory. Exit 1 is
@@ -138,11 +143,12 @@ for c in $cases; do
 	a)
 		build_repo
 		stage
-		LEAKHOOK_DEBUG=1 "$LEAKHOOK" pre-commit 2>&1 >/dev/null | grep -i 'backend\|reader\|go-git\|read staged' | sed 's/^/preflight: /' || true
+		LEAKHOOK_DEBUG=1 "$LEAKHOOK" pre-commit 2>&1 >/dev/null | grep -i 'staged' | sed 's/^/preflight: /' || true
 		cmd_floor() { run1 "$@" git diff --cached -U0; }
 		cmd_leakhook() { run1 "$@" "$LEAKHOOK" pre-commit; }
+		cmd_candidate() { run1 "$@" "$CANDIDATE" pre-commit; }
 		cmd_gitleaks() { run1 "$@" "$GITLEAKS" git --pre-commit --staged --no-banner -l error .; }
-		names="floor leakhook gitleaks"
+		names="floor leakhook ${CANDIDATE:+candidate }gitleaks"
 		bench a "$RUNS_A"
 		echo
 		echo "(a) pre-commit, 5 files / 600 lines staged, $COMMITS-commit history; floor = git diff --cached -U0"
@@ -155,8 +161,9 @@ for c in $cases; do
 		files=$(find "$GOSRC" -type f | wc -l)
 		cmd_floor() { run1 "$@" sh -c 'find "$1" -type f -print0 | xargs -0 cat' sh "$GOSRC"; }
 		cmd_leakhook() { run1 "$@" "$LEAKHOOK" scan "$GOSRC"; }
+		cmd_candidate() { run1 "$@" "$CANDIDATE" scan "$GOSRC"; }
 		cmd_gitleaks() { run1 "$@" "$GITLEAKS" dir --no-banner -l error "$GOSRC"; }
-		names="floor leakhook gitleaks"
+		names="floor leakhook ${CANDIDATE:+candidate }gitleaks"
 		bench b "$RUNS_B"
 		echo
 		echo "(b) scan of Go's source tree ($GOSRC: $files files, $((bytes / 1000000)) MB); floor = cat of every file"
@@ -168,8 +175,9 @@ for c in $cases; do
 		range=HEAD~1000..HEAD
 		cmd_floor() { run1 "$@" git log -p "$range"; }
 		cmd_leakhook() { run1 "$@" "$LEAKHOOK" scan --git "$range"; }
+		cmd_candidate() { run1 "$@" "$CANDIDATE" scan --git "$range"; }
 		cmd_gitleaks() { run1 "$@" "$GITLEAKS" git --no-banner -l error --log-opts="$range" .; }
-		names="floor leakhook gitleaks"
+		names="floor leakhook ${CANDIDATE:+candidate }gitleaks"
 		bench c "$RUNS_C"
 		echo
 		echo "(c) history scan of $range (1,000 commits, $(git log -p "$range" | wc -c | awk '{printf "%.1f MB", $1/1e6}') of git log -p); floor = git log -p"
