@@ -29,6 +29,17 @@ func BenchmarkRead(b *testing.B) {
 			idx.ValidTrees()
 		}
 	})
+	b.Run("gitindex+TreeID", func(b *testing.B) {
+		for b.Loop() {
+			idx, err := Read(file)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := idx.TreeID(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("go-git", func(b *testing.B) {
 		for b.Loop() {
 			f, err := os.Open(file)

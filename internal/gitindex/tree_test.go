@@ -1,0 +1,88 @@
+package gitindex
+
+import (
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/leakhook/leakhook/internal/gittest"
+)
+
+// TreeID must be exactly the tree git would commit: compare it with `git
+// write-tree` (fine in a test) over the index shapes that matter, with the
+// cache-tree valid, partly stale and absent.
+func TestTreeIDMatchesWriteTree(t *testing.T) {
+	r := gittest.New(t)
+	check := func(step string) {
+		t.Helper()
+		file := filepath.Join(r.Dir, ".git", "index")
+		if f := os.Getenv("GIT_INDEX_FILE"); f != "" {
+			file = f
+		}
+		idx, err := Read(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := idx.TreeID()
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		// write-tree also refreshes the cache-tree; read before it runs.
+		if want := r.Git("write-tree"); hex.EncodeToString(got[:]) != want {
+			t.Fatalf("%s: TreeID = %x, git write-tree = %s", step, got, want)
+		}
+	}
+	r.Write("a-b", "1\n")
+	r.Write("a/x.txt", "2\n")
+	r.Write("a0", "3\n")
+	r.Write("a.txt", "3b\n")
+	r.Write("a/deep/er/y.txt", "4\n")
+	r.Write("d/e/f.txt", "4b\n")
+	r.Write("run.sh", "#!/bin/sh\n")
+	os.Chmod(filepath.Join(r.Dir, "run.sh"), 0o755)
+	os.Symlink("a0", filepath.Join(r.Dir, "link"))
+	r.Git("add", "-A")
+	check("initial (no cache-tree)")
+	r.Commit("base")
+	r.Git("reset", "-q", "--hard")
+	check("after reset (valid cache-tree)")
+	r.Write("a/deep/er/y.txt", "5\n")
+	r.Git("add", "a/deep/er/y.txt")
+	check("modified nested file (root and a/ stale, d/ valid)")
+	r.Git("rm", "-q", "--cached", "a/x.txt")
+	check("removed file")
+	r.Write("new.txt", "6\n")
+	r.Git("add", "-N", "new.txt")
+	check("intent-to-add")
+	r.Git("rm", "-q", "-r", "--cached", "a/deep")
+	check("emptied directory")
+	r.Git("update-index", "--index-version", "4")
+	check("index v4")
+	r.Git("update-index", "--add", "--cacheinfo", "160000,"+r.Git("rev-parse", "HEAD")+",sub")
+	check("submodule entry")
+	tmp := filepath.Join(t.TempDir(), "index")
+	t.Setenv("GIT_INDEX_FILE", tmp)
+	r.Git("read-tree", "HEAD")
+	check("temporary index (git commit -a)")
+}
+
+func TestTreeIDRefusesUnmerged(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("f.txt", "base\n")
+	r.Commit("base")
+	r.Git("checkout", "-q", "-b", "side")
+	r.Write("f.txt", "side\n")
+	r.Commit("side")
+	r.Git("checkout", "-q", "main")
+	r.Write("f.txt", "main\n")
+	r.Commit("main")
+	r.TryGit("merge", "-q", "side")
+	idx, err := Read(filepath.Join(r.Dir, ".git", "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := idx.TreeID(); err == nil {
+		t.Error("unmerged index: no error")
+	}
+}
