@@ -1,7 +1,6 @@
 package hook
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -22,6 +21,7 @@ import (
 	"github.com/go-git/go-git/v5/utils/diff"
 	"github.com/sergi/go-diff/diffmatchpatch"
 
+	"github.com/leakhook/leakhook/internal/gitindex"
 	"github.com/leakhook/leakhook/rules"
 )
 
@@ -140,17 +140,28 @@ func gogitStaged(ctx context.Context, repo *Repo, maxSize int64) (*Changes, erro
 	return ch, nil
 }
 
-// readIndex decodes an index file with go-git's decoder, which checks the
-// trailing checksum and refuses extensions it does not know how to skip.
+// readIndex decodes an index file with internal/gitindex (which checks the
+// trailing checksum and refuses extensions it does not know how to skip) into
+// go-git's types. go-git's own decoder costs ~25 ms on a 15k-entry index and
+// drops invalidated cache-tree records, which made cacheTreeDirs give up as
+// soon as anything was staged.
 func readIndex(file string) (*index.Index, error) {
-	f, err := os.Open(file)
+	gi, err := gitindex.Read(file)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	idx := &index.Index{}
-	if err := index.NewDecoder(bufio.NewReader(f)).Decode(idx); err != nil {
-		return nil, fmt.Errorf("decoding %s: %v", file, err)
+	idx := &index.Index{Version: gi.Version, Entries: make([]*index.Entry, len(gi.Entries))}
+	es := make([]index.Entry, len(gi.Entries))
+	for i, e := range gi.Entries {
+		es[i] = index.Entry{Name: e.Name, Hash: plumbing.Hash(e.Hash), Mode: filemode.FileMode(e.Mode), Size: e.Size,
+			Stage: index.Stage(e.Stage), SkipWorktree: e.SkipWorktree, IntentToAdd: e.IntentToAdd}
+		idx.Entries[i] = &es[i]
+	}
+	if len(gi.Tree) > 0 {
+		idx.Cache = &index.Tree{Entries: make([]index.TreeEntry, len(gi.Tree))}
+		for i, r := range gi.Tree {
+			idx.Cache.Entries[i] = index.TreeEntry{Path: r.Path, Entries: r.Entries, Trees: r.Subtrees, Hash: plumbing.Hash(r.Hash)}
+		}
 	}
 	return idx, nil
 }
@@ -196,7 +207,7 @@ func headTree(repo *Repo, st *filesystem.Storage) (*object.Tree, error) {
 // entry is the (valid) root; otherwise no directory is skipped.
 func cacheTreeDirs(t *index.Tree) map[string]plumbing.Hash {
 	out := map[string]plumbing.Hash{}
-	if t == nil || len(t.Entries) == 0 || t.Entries[0].Path != "" || t.Entries[0].Entries < 0 {
+	if t == nil || len(t.Entries) == 0 || t.Entries[0].Path != "" {
 		return out
 	}
 	i := 0
