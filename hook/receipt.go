@@ -21,7 +21,6 @@ package hook
 import (
 	"bytes"
 	"context"
-	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -29,13 +28,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"sort"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/format/index"
-
+	"github.com/leakhook/leakhook/internal/gitindex"
 	"github.com/leakhook/leakhook/rules"
 )
 
@@ -181,88 +176,13 @@ func HeadCommit(ctx context.Context, repo *Repo) (string, error) {
 // errs on anything it does not model (unmerged entries, sparse directory
 // entries); callers then simply write no receipt.
 func StagedTree(repo *Repo) (string, error) {
-	idx, err := readIndex(repo.IndexFile())
+	idx, err := gitindex.Read(repo.IndexFile())
 	if err != nil {
 		return "", err
 	}
-	var entries []*index.Entry
-	for _, e := range idx.Entries {
-		if e.Stage != 0 {
-			return "", fmt.Errorf("%s is unmerged", e.Name)
-		}
-		if e.IntentToAdd {
-			continue // git commits intent-to-add entries as absent
-		}
-		if e.Mode == filemode.Dir {
-			return "", fmt.Errorf("sparse index entry %s", e.Name)
-		}
-		entries = append(entries, e)
-	}
-	h, _, err := buildTree("", entries, cacheTreeDirs(idx.Cache))
+	h, err := idx.TreeID()
 	if err != nil {
 		return "", err
 	}
-	return h.String(), nil
-}
-
-type treeEntry struct {
-	name string
-	mode filemode.FileMode
-	hash plumbing.Hash
-}
-
-// buildTree hashes the tree of dir from its index entries (all under dir,
-// in index order). ok is false for a directory left empty, which git omits.
-func buildTree(dir string, entries []*index.Entry, valid map[string]plumbing.Hash) (plumbing.Hash, bool, error) {
-	if h, ok := valid[dir]; ok {
-		return h, true, nil
-	}
-	prefix := ""
-	if dir != "" {
-		prefix = dir + "/"
-	}
-	var out []treeEntry
-	for i := 0; i < len(entries); {
-		rest := strings.TrimPrefix(entries[i].Name, prefix)
-		sub, _, isDir := strings.Cut(rest, "/")
-		if !isDir {
-			out = append(out, treeEntry{rest, entries[i].Mode, entries[i].Hash})
-			i++
-			continue
-		}
-		j := i
-		for j < len(entries) && strings.HasPrefix(entries[j].Name, prefix+sub+"/") {
-			j++
-		}
-		h, ok, err := buildTree(prefix+sub, entries[i:j], valid)
-		if err != nil {
-			return plumbing.ZeroHash, false, err
-		}
-		if ok {
-			out = append(out, treeEntry{sub, filemode.Dir, h})
-		}
-		i = j
-	}
-	if len(out) == 0 && dir != "" {
-		return plumbing.ZeroHash, false, nil
-	}
-	// Git orders tree entries by name, comparing a directory as "name/".
-	key := func(e treeEntry) string {
-		if e.mode == filemode.Dir {
-			return e.name + "/"
-		}
-		return e.name
-	}
-	sort.Slice(out, func(a, b int) bool { return key(out[a]) < key(out[b]) })
-	var body bytes.Buffer
-	for _, e := range out {
-		fmt.Fprintf(&body, "%o %s\x00", uint32(e.mode), e.name)
-		body.Write(e.hash[:])
-	}
-	s := sha1.New()
-	fmt.Fprintf(s, "tree %d\x00", body.Len())
-	s.Write(body.Bytes())
-	var h plumbing.Hash
-	copy(h[:], s.Sum(nil))
-	return h, true, nil
+	return hex.EncodeToString(h[:]), nil
 }
