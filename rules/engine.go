@@ -48,6 +48,7 @@ type compiledRule struct {
 	index   int
 	once    sync.Once
 	re      *regexp.Regexp
+	shape   *shape // a necessary condition checked before re runs on a window
 	path    *regexp.Regexp
 	context *regexp.Regexp
 	err     error
@@ -64,6 +65,7 @@ func (r *compiledRule) compile() error {
 			r.err = fmt.Errorf("rule %q: invalid regex: %v", r.ID, err)
 			return
 		}
+		r.shape = shapeOf(r.Regex)
 		if r.Path != "" {
 			if r.path, err = regexp.Compile(r.Path); err != nil {
 				r.err = fmt.Errorf("rule %q: invalid path regex: %v", r.ID, err)
@@ -274,6 +276,9 @@ func (e *Engine) scanWindows(s *scratch, t *Target) ([]Finding, error) {
 		if err := r.compile(); err != nil {
 			return nil, err
 		}
+		if r.shape != nil && !r.shape.fits(content[w.start:w.end]) {
+			continue // no run of the secret's characters: the regex cannot match
+		}
 		for _, m := range r.re.FindAllSubmatchIndex(content[w.start:w.end], -1) {
 			if f, ok := e.finding(t, r, w.start, m); ok {
 				out = append(out, f)
@@ -365,13 +370,7 @@ func lineEnd(c []byte, end, reach int) int {
 }
 
 func asciiLower(dst, src []byte) []byte {
-	dst = append(dst, src...)
-	for i, c := range dst {
-		if 'A' <= c && c <= 'Z' {
-			dst[i] = c + 'a' - 'A'
-		}
-	}
-	return dst
+	return lowerASCII(dst[:0], src)
 }
 
 // finding turns regex match m (offsets relative to base) into a Finding, or
