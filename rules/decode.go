@@ -59,7 +59,12 @@ func (e *Engine) scanEncoded(t *Target, lower []byte) ([]Finding, error) {
 		if t.Added == nil || (idx < len(t.Added) && t.Added[idx]) {
 			line := c[ls:le]
 			budget := maxDecodedPerLine
-			for _, cand := range candidates(line, k8s, docker, basic, pct) {
+			// A file-wide hint runs its regex only on lines that can match it.
+			ll := lower[ls:le]
+			for _, cand := range candidates(line, k8s,
+				docker && bytes.Contains(ll, []byte(`"auth"`)),
+				basic && bytes.Contains(ll, []byte("basic")),
+				pct && bytes.IndexByte(ll, '%') >= 0) {
 				if budget -= len(cand.decoded); budget < 0 {
 					break
 				}
