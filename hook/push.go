@@ -52,6 +52,9 @@ func ParsePushInput(r io.Reader) ([]RefUpdate, error) {
 	return out, nil
 }
 
+// isSHA1 reports whether s is a full lower-case SHA-1 object id.
+func isSHA1(s string) bool { return len(s) == 40 && isHexID(s) }
+
 func isHexID(s string) bool {
 	if len(s) != 40 && len(s) != 64 {
 		return false

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/leakhook/leakhook/internal/gittest"
+	"github.com/leakhook/leakhook/rules"
 )
 
 // StagedTree must compute exactly the tree git would commit; compare it
@@ -84,4 +85,93 @@ func TestReceiptsKeyedByParentTreeAndRuleSet(t *testing.T) {
 			t.Errorf("Has(%s, %+v) = %v, want %v", tc.rs, tc.c, got, tc.want)
 		}
 	}
+}
+
+// HeadCommit reads HEAD from the ref files where it can; it must always agree
+// with git: loose and packed branches, detached HEAD, an unborn branch, a
+// linked worktree, and a branch that is a symbolic ref.
+func TestHeadCommitMatchesGit(t *testing.T) {
+	r := gittest.New(t)
+	check := func(step, dir, want string) {
+		t.Helper()
+		repo, err := Open(context.Background(), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := HeadCommit(context.Background(), repo)
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		if got != want {
+			t.Fatalf("%s: HeadCommit = %q, want %q", step, got, want)
+		}
+	}
+	check("unborn", r.Dir, "")
+	r.Write("a.txt", "1\n")
+	r.Git("add", "a.txt")
+	r.Commit("one")
+	first := r.Git("rev-parse", "HEAD")
+	check("loose branch", r.Dir, first)
+	r.Git("pack-refs", "--all", "--prune")
+	if _, err := os.Stat(filepath.Join(r.Dir, ".git", "refs", "heads", "main")); err == nil {
+		t.Fatal("pack-refs left the loose ref")
+	}
+	check("packed branch", r.Dir, first)
+	r.Write("a.txt", "2\n")
+	r.Git("commit", "-qam", "two")
+	second := r.Git("rev-parse", "HEAD")
+	check("loose ref newer than packed-refs", r.Dir, second)
+	r.Git("checkout", "-q", "--detach", first)
+	check("detached", r.Dir, first)
+	r.Git("checkout", "-q", "main")
+	wt := filepath.Join(t.TempDir(), "wt")
+	r.Git("worktree", "add", "-q", "-b", "side", wt, first)
+	check("linked worktree", wt, first)
+	r.Git("symbolic-ref", "refs/heads/alias", "refs/heads/side")
+	r.Git("symbolic-ref", "HEAD", "refs/heads/alias")
+	check("branch that is a symbolic ref", r.Dir, first)
+	r.Git("checkout", "-q", "--orphan", "fresh")
+	check("unborn branch in a repository with history", r.Dir, "")
+}
+
+// RuleSetHash changes with whatever changes what a scan reports: a
+// configuration file, a .gitleaksignore entry; and only with that.
+func TestRuleSetHashFollowsConfiguration(t *testing.T) {
+	dir := t.TempDir()
+	hash := func(step string) string {
+		t.Helper()
+		cfg, err := rules.Load(dir, "")
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		h, err := RuleSetHash(cfg)
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		return h
+	}
+	seen := map[string]string{}
+	distinct := func(step string) {
+		t.Helper()
+		h := hash(step)
+		if again := hash(step); again != h {
+			t.Fatalf("%s: hash not stable: %s then %s", step, h, again)
+		}
+		if prev, ok := seen[h]; ok {
+			t.Fatalf("%s: same hash as %s", step, prev)
+		}
+		seen[h] = step
+	}
+	write := func(name, data string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	distinct("built-in rules only")
+	write(".gitleaksignore", "app/mail.py:mailgun-api-key:3\n")
+	distinct(".gitleaksignore")
+	write(".leakhook.toml", "[extend]\ndisabledRules = [\"mailgun-api-key\"]\n")
+	distinct("config disabling a rule")
+	write(".leakhook.toml", "[extend]\ndisabledRules = [\"mailjet-api-key\"]\n")
+	distinct("config disabling another rule")
 }

@@ -3,8 +3,11 @@ package rules
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -73,6 +76,16 @@ func isHexString(s string) bool {
 // survives lines moving.
 type IgnoreList struct {
 	entries map[string]bool
+}
+
+// MarshalJSON lists the normalised fingerprints, sorted, so that the list
+// can be part of a hash of what a scan reports (hook.RuleSetHash).
+func (l *IgnoreList) MarshalJSON() ([]byte, error) {
+	var keys []string
+	if l != nil {
+		keys = slices.Sorted(maps.Keys(l.entries))
+	}
+	return json.Marshal(keys)
 }
 
 // LoadGitleaksIgnore reads a .gitleaksignore; a missing file is an empty
