@@ -72,6 +72,10 @@ func runPreCommit(args []string) int {
 		cfg, err := loadConfig(repo.Root, of.config)
 		cfgDone <- loaded{cfg, err}
 	}()
+	var receipt *pendingReceipt
+	if !filesMode {
+		receipt = prepareReceipt(ctx, repo) // lets pre-push skip this commit (cmd_prepush.go)
+	}
 	read := func(maxSize int64) (*hook.Changes, error) {
 		switch {
 		case !filesMode:
@@ -110,8 +114,10 @@ func runPreCommit(args []string) int {
 	}
 	res.Skipped = changes.Skipped
 	code = of.emit(res, cfg, report.ModeCommit, repo.Root)
-	if code == exitClean && !filesMode && len(res.Skipped) == 0 {
-		writeReceipt(ctx, repo, cfg) // lets pre-push skip this commit (cmd_prepush.go)
+	phase("report")
+	if code == exitClean && receipt != nil && len(res.Skipped) == 0 {
+		receipt.write(cfg)
+		phase("write scan receipt")
 	}
 	return code
 }

@@ -135,27 +135,43 @@ func withoutReceipts(repo *hook.Repo, cfg *rules.Config, commits []hook.CommitIn
 	return out, nil
 }
 
-// writeReceipt records a clean pre-commit pass. It is best effort: without
-// a receipt pre-push scans the commit again, which is only slower.
-func writeReceipt(ctx context.Context, repo *hook.Repo, cfg *rules.Config) {
-	err := func() error {
-		tree, err := hook.StagedTree(repo)
-		if err != nil {
-			return err
+// pendingReceipt is a scan receipt being prepared while git reads the staged
+// change: the index's tree and HEAD are read concurrently (on a commit they
+// cost as much as the scan itself), and the receipt is written only once the
+// scan came out clean. It is best effort: without a receipt pre-push scans
+// the commit itself.
+type pendingReceipt struct {
+	repo       *hook.Repo
+	done       chan struct{}
+	head, tree string
+	err        error
+}
+
+func prepareReceipt(ctx context.Context, repo *hook.Repo) *pendingReceipt {
+	p := &pendingReceipt{repo: repo, done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		if p.tree, p.err = hook.StagedTree(repo); p.err != nil {
+			return
 		}
-		head, err := hook.HeadCommit(ctx, repo)
-		if err != nil {
-			return err
+		p.head, p.err = hook.HeadCommit(ctx, repo)
+		if p.err == nil && len(p.head) != 0 && len(p.head) != 40 {
+			p.err = fmt.Errorf("not a SHA-1 repository")
 		}
-		if len(head) != 0 && len(head) != 40 {
-			return fmt.Errorf("not a SHA-1 repository")
-		}
-		rs, err := hook.RuleSetHash(cfg)
-		if err != nil {
-			return err
-		}
-		return hook.WriteReceipt(repo, rs, head, tree)
 	}()
+	return p
+}
+
+// write records the clean pass for the rule set cfg describes.
+func (p *pendingReceipt) write(cfg *rules.Config) {
+	<-p.done
+	err := p.err
+	if err == nil {
+		var rs string
+		if rs, err = hook.RuleSetHash(cfg); err == nil {
+			err = hook.WriteReceipt(p.repo, rs, p.head, p.tree)
+		}
+	}
 	if err != nil {
 		hook.Debugf("no scan receipt written: %v", err)
 	}
