@@ -10,7 +10,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/coregx/ahocorasick"
+	"github.com/leakhook/leakhook/rules/internal/keywords"
 )
 
 // A single-line rule's regex looks at most reachBack bytes before its keyword
@@ -35,9 +35,9 @@ const maxMultilineWindow = 64 << 10
 // are compiled on first use, so a clean change pays only for the keyword pass.
 type Engine struct {
 	rules     []*compiledRule
-	keywords  *ahocorasick.Automaton // nil when no rule has keywords
-	byKeyword [][]int32              // keyword index -> rules
-	always    []int32                // rules without keywords run on every line
+	keywords  *keywords.Matcher // nil when no rule has keywords
+	byKeyword [][]int32         // keyword index -> rules
+	always    []int32           // rules without keywords run on every line
 	global    []*compiledAllowlist
 	markers   *markerSet
 	bufs      sync.Pool
@@ -96,7 +96,7 @@ func (r *compiledRule) compile() error {
 func NewEngine(rs []Rule, global []Allowlist) (*Engine, error) {
 	e := &Engine{markers: defaultMarkers()}
 	kwIndex := map[string]int{}
-	var keywords []string
+	var kws []string
 	for i := range rs {
 		r := rs[i]
 		if r.Allowlist != nil {
@@ -133,9 +133,9 @@ func NewEngine(rs []Rule, global []Allowlist) (*Engine, error) {
 			seen[kw] = true
 			k, ok := kwIndex[kw]
 			if !ok {
-				k = len(keywords)
+				k = len(kws)
 				kwIndex[kw] = k
-				keywords = append(keywords, kw)
+				kws = append(kws, kw)
 				e.byKeyword = append(e.byKeyword, nil)
 			}
 			e.byKeyword[k] = append(e.byKeyword[k], int32(i))
@@ -148,14 +148,8 @@ func NewEngine(rs []Rule, global []Allowlist) (*Engine, error) {
 		}
 		e.global = append(e.global, a)
 	}
-	if len(keywords) > 0 {
-		// A DFA over byte classes: ~1 ms to build for 350 keywords, and it
-		// reports every occurrence of every keyword, overlapping ones too.
-		ac, err := ahocorasick.NewBuilder().AddStrings(keywords).Build()
-		if err != nil {
-			return nil, fmt.Errorf("building the keyword automaton: %v", err)
-		}
-		e.keywords = ac
+	if len(kws) > 0 {
+		e.keywords = keywords.New(kws)
 	}
 	return e, nil
 }
@@ -256,11 +250,11 @@ func (e *Engine) scanWindows(s *scratch, t *Target) ([]Finding, error) {
 	content := t.Content
 
 	if e.keywords != nil {
-		for _, m := range e.keywords.FindAllOverlapping(s.lower) {
-			for _, ri := range e.byKeyword[m.PatternID] {
-				e.addWindow(s, t, ri, m.Start, m.End)
+		e.keywords.Each(s.lower, func(id, start, end int) {
+			for _, ri := range e.byKeyword[id] {
+				e.addWindow(s, t, ri, start, end)
 			}
-		}
+		})
 	}
 	if len(e.always) > 0 {
 		for _, ri := range e.always {

@@ -172,12 +172,12 @@ func TestKeywordPassFindsEveryOccurrence(t *testing.T) {
 		}
 	}
 	got := map[int]int{}
-	for _, m := range e.keywords.FindAllOverlapping([]byte(text)) {
-		if text[m.Start:m.End] != kws[m.PatternID] {
-			t.Fatalf("match %q at %d is not keyword %q", text[m.Start:m.End], m.Start, kws[m.PatternID])
+	e.keywords.Each([]byte(text), func(id, start, end int) {
+		if text[start:end] != kws[id] {
+			t.Fatalf("match %q at %d is not keyword %q", text[start:end], start, kws[id])
 		}
-		got[m.PatternID]++
-	}
+		got[id]++
+	})
 	for i, k := range kws {
 		if got[i] != want[i] {
 			t.Errorf("keyword %q: automaton found %d, plain search %d", k, got[i], want[i])

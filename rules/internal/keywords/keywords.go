@@ -1,0 +1,139 @@
+// Package keywords finds every occurrence of a set of byte strings in a text,
+// overlapping ones included, in one pass: an Aho-Corasick automaton compiled
+// to a DFA over byte classes.
+//
+// It is written here rather than imported because every hook run builds it,
+// and the libraries tried spent 2.5–5 ms on the ~770 built-in keywords; this
+// one builds them in about 1 ms and scans as fast (~450 MB/s on Go source,
+// the same as github.com/coregx/ahocorasick) without allocating.
+package keywords
+
+// Matcher is an immutable automaton; it is safe for concurrent use.
+type Matcher struct {
+	class  [256]uint8 // byte -> column; 0 for bytes in no keyword
+	stride int32      // columns per state
+	next   []int32    // state*stride + column -> next state*stride, complemented if a keyword ends there
+	own    []int32    // per state (by number): keyword ending here, or -1
+	dict   []int32    // per state: nearest suffix state with a keyword, or -1
+	lens   []int32    // keyword lengths
+}
+
+// New builds a matcher for words; the id of a word is its index. Words are
+// matched byte for byte (callers fold case first). Empty words never match;
+// a word listed twice is reported under its first index.
+func New(words []string) *Matcher {
+	m := &Matcher{lens: make([]int32, len(words))}
+	var used [256]bool
+	distinct, total := 0, 0
+	for _, w := range words {
+		total += len(w)
+		for i := 0; i < len(w); i++ {
+			if !used[w[i]] {
+				used[w[i]] = true
+				distinct++
+			}
+		}
+	}
+	cols := int32(1)
+	for b := range m.class {
+		switch {
+		case distinct == 256: // every byte value is used: one column each
+			m.class[b] = uint8(b)
+			cols = 256
+		case used[b]:
+			m.class[b] = uint8(cols)
+			cols++
+		}
+	}
+	m.stride = cols
+
+	// The trie: next holds only trie edges for now (0 = none; the root,
+	// state 0, is never a child).
+	next := make([]int32, cols*int32(total+1)) // at most one state per byte
+	own := make([]int32, 1, total+1)
+	own[0] = -1
+	for id, w := range words {
+		m.lens[id] = int32(len(w))
+		if w == "" {
+			continue
+		}
+		s := int32(0)
+		for i := 0; i < len(w); i++ {
+			c := s*cols + int32(m.class[w[i]])
+			if next[c] == 0 {
+				next[c] = int32(len(own))
+				own = append(own, -1)
+			}
+			s = next[c]
+		}
+		if own[s] < 0 {
+			own[s] = int32(id)
+		}
+	}
+
+	// Breadth first, each state's missing edges become its failure state's
+	// edges (complete already: it is shallower), which makes the DFA.
+	n := int32(len(own))
+	fail := make([]int32, n)
+	dict := make([]int32, n)
+	dict[0] = -1
+	queue := make([]int32, 0, n)
+	for c := int32(0); c < cols; c++ {
+		if t := next[c]; t != 0 {
+			fail[t], dict[t] = 0, -1
+			queue = append(queue, t)
+		}
+	}
+	for q := 0; q < len(queue); q++ {
+		s := queue[q]
+		row, frow := next[s*cols:(s+1)*cols], next[fail[s]*cols:(fail[s]+1)*cols]
+		for c := range row {
+			t := row[c]
+			if t == 0 {
+				row[c] = frow[c]
+				continue
+			}
+			f := frow[c]
+			fail[t] = f
+			if own[f] >= 0 {
+				dict[t] = f
+			} else {
+				dict[t] = dict[f]
+			}
+			queue = append(queue, t)
+		}
+	}
+
+	// Premultiply by the stride, and mark transitions into states where a
+	// keyword ends by complementing them (negative): the scan loop then
+	// needs one comparison per byte to know whether to report.
+	for i, t := range next[:n*cols] {
+		if own[t] >= 0 || dict[t] >= 0 {
+			next[i] = ^(t * cols)
+		} else {
+			next[i] = t * cols
+		}
+	}
+	m.next, m.own, m.dict = next[:n*cols], own, dict
+	return m
+}
+
+// Each calls fn for every occurrence of every word in text, in order of
+// where occurrences end, with the word's id and text[start:end] == word.
+func (m *Matcher) Each(text []byte, fn func(id, start, end int)) {
+	next, class, stride := m.next, &m.class, m.stride
+	s := int32(0)
+	for i, b := range text {
+		s = next[s+int32(class[b])]
+		if s >= 0 {
+			continue
+		}
+		s = ^s
+		end := i + 1
+		for st := s / stride; st >= 0; st = m.dict[st] {
+			if id := m.own[st]; id >= 0 {
+				fn(int(id), end-int(m.lens[id]), end)
+			}
+		}
+	}
+}

@@ -1,0 +1,115 @@
+package keywords
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+type hit struct{ id, start, end int }
+
+// naive is the definition: every (word, position) where the word occurs,
+// ordered by end, then by id as Each reports them (longest suffix first).
+func naive(words []string, text []byte) []hit {
+	var out []hit
+	first := map[string]int{}
+	for id, w := range words {
+		if _, dup := first[w]; dup || w == "" {
+			continue
+		}
+		first[w] = id
+		for i := 0; i+len(w) <= len(text); i++ {
+			if bytes.HasPrefix(text[i:], []byte(w)) {
+				out = append(out, hit{id, i, i + len(w)})
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b hit) int {
+		if a.end != b.end {
+			return a.end - b.end
+		}
+		return a.start - b.start // longer word (earlier start) first
+	})
+	return out
+}
+
+func each(m *Matcher, text []byte) []hit {
+	var out []hit
+	m.Each(text, func(id, start, end int) { out = append(out, hit{id, start, end}) })
+	return out
+}
+
+func check(t *testing.T, words []string, text []byte) {
+	t.Helper()
+	got, want := each(New(words), text), naive(words, text)
+	if !slices.Equal(got, want) {
+		t.Fatalf("words %q text %q:\n got %v\nwant %v", words, text, got, want)
+	}
+}
+
+func TestEveryOccurrence(t *testing.T) {
+	check(t, []string{"he", "she", "his", "hers"}, []byte("ushers and his shehe"))
+	check(t, []string{"a", "aa", "aaa"}, []byte("aaaaa"))
+	check(t, []string{"key", "api_key", "x-api-key", "key"}, []byte("x-api-key=1 api_key=2 monkey"))
+	check(t, []string{"", "abc"}, []byte("abcabc"))
+	check(t, nil, []byte("anything"))
+	check(t, []string{"abc"}, nil)
+}
+
+// Random small alphabets force deep failure chains and many overlaps.
+func TestRandomAgainstNaive(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for n := 0; n < 2000; n++ {
+		alpha := "ab\x00\xffc"[:1+r.IntN(5)]
+		word := func(max int) string {
+			b := make([]byte, r.IntN(max)+1)
+			for i := range b {
+				b[i] = alpha[r.IntN(len(alpha))]
+			}
+			return string(b)
+		}
+		words := make([]string, r.IntN(12))
+		for i := range words {
+			words[i] = word(5)
+		}
+		check(t, words, []byte(word(60)))
+	}
+}
+
+// All 256 byte values in the words: one column per byte.
+func TestEveryByteValue(t *testing.T) {
+	var words []string
+	var text []byte
+	for b := 0; b < 256; b++ {
+		words = append(words, string([]byte{byte(b), byte(255 - b)}))
+		text = append(text, byte(b))
+	}
+	check(t, words, text)
+	check(t, words, bytes.Repeat([]byte{7, 248, 7}, 50))
+}
+
+func FuzzAgainstNaive(f *testing.F) {
+	f.Add("he,she,his,hers", "ushers")
+	f.Fuzz(func(t *testing.T, ws, text string) {
+		words := bytes.Split([]byte(ws), []byte(","))
+		var s []string
+		for _, w := range words {
+			s = append(s, string(w))
+		}
+		if len(s) > 64 || len(text) > 4096 {
+			return
+		}
+		check(t, s, []byte(text))
+	})
+}
+
+func Example() {
+	m := New([]string{"smtp", "pass", "password"})
+	m.Each([]byte("smtp_password=x"), func(id, start, end int) { fmt.Println(id, start, end) })
+	// Output:
+	// 0 0 4
+	// 1 5 9
+	// 2 5 13
+}
