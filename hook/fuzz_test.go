@@ -44,9 +44,6 @@ func FuzzReadIndex(f *testing.F) {
 		if err := os.WriteFile(p, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		idx, err := readIndex(p)
-		if err == nil {
-			cacheTreeDirs(idx.Cache)
-		}
+		readIndex(p)
 	})
 }

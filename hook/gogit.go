@@ -36,7 +36,7 @@ func gogitStaged(ctx context.Context, repo *Repo, maxSize int64) (*Changes, erro
 	st := filesystem.NewStorageWithOptions(osfs.New(repo.CommonDir), cache.NewObjectLRUDefault(), filesystem.Options{})
 	defer st.Close()
 
-	idx, err := readIndex(repo.IndexFile())
+	idx, valid, err := readIndex(repo.IndexFile())
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +44,6 @@ func gogitStaged(ctx context.Context, repo *Repo, maxSize int64) (*Changes, erro
 	if err != nil {
 		return nil, err
 	}
-	valid := cacheTreeDirs(idx.Cache)
 	headFiles := map[string]object.TreeEntry{}
 	if head != nil {
 		if err := walkTree(st, head, "", valid, headFiles); err != nil {
@@ -142,13 +141,14 @@ func gogitStaged(ctx context.Context, repo *Repo, maxSize int64) (*Changes, erro
 
 // readIndex decodes an index file with internal/gitindex (which checks the
 // trailing checksum and refuses extensions it does not know how to skip) into
-// go-git's types. go-git's own decoder costs ~25 ms on a 15k-entry index and
-// drops invalidated cache-tree records, which made cacheTreeDirs give up as
-// soon as anything was staged.
-func readIndex(file string) (*index.Index, error) {
+// go-git's types, with the topmost directories whose cache-tree id is valid:
+// where the index matches HEAD those can be skipped. go-git's own decoder
+// costs ~25 ms on a 15k-entry index and drops invalidated cache-tree records,
+// which loses which directory a surviving record belongs to.
+func readIndex(file string) (*index.Index, map[string]plumbing.Hash, error) {
 	gi, err := gitindex.Read(file)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	idx := &index.Index{Version: gi.Version, Entries: make([]*index.Entry, len(gi.Entries))}
 	es := make([]index.Entry, len(gi.Entries))
@@ -157,13 +157,11 @@ func readIndex(file string) (*index.Index, error) {
 			Stage: index.Stage(e.Stage), SkipWorktree: e.SkipWorktree, IntentToAdd: e.IntentToAdd}
 		idx.Entries[i] = &es[i]
 	}
-	if len(gi.Tree) > 0 {
-		idx.Cache = &index.Tree{Entries: make([]index.TreeEntry, len(gi.Tree))}
-		for i, r := range gi.Tree {
-			idx.Cache.Entries[i] = index.TreeEntry{Path: r.Path, Entries: r.Entries, Trees: r.Subtrees, Hash: plumbing.Hash(r.Hash)}
-		}
+	valid := map[string]plumbing.Hash{}
+	for dir, h := range gi.ValidTrees() {
+		valid[dir] = plumbing.Hash(h)
 	}
-	return idx, nil
+	return idx, valid, nil
 }
 
 // headTree returns HEAD's tree, or nil on an unborn branch.
@@ -194,42 +192,6 @@ func headTree(repo *Repo, st *filesystem.Storage) (*object.Tree, error) {
 		return nil, fmt.Errorf("reading HEAD commit: %v", err)
 	}
 	return c.Tree()
-}
-
-// cacheTreeDirs maps each directory whose cache-tree entry is valid to the
-// tree id the index would write for it.
-//
-// go-git's decoder drops invalidated entries (entry count -1) instead of
-// keeping them as placeholders, so the pre-order list loses its shape: a
-// surviving subtree is then attributed to the wrong directory and a changed
-// directory can be skipped. An invalidated directory invalidates every
-// ancestor up to the root, so the list is trustworthy exactly when its first
-// entry is the (valid) root; otherwise no directory is skipped.
-func cacheTreeDirs(t *index.Tree) map[string]plumbing.Hash {
-	out := map[string]plumbing.Hash{}
-	if t == nil || len(t.Entries) == 0 || t.Entries[0].Path != "" {
-		return out
-	}
-	i := 0
-	var visit func(prefix string)
-	visit = func(prefix string) {
-		e := t.Entries[i]
-		i++
-		dir := e.Path
-		if prefix != "" {
-			dir = prefix + "/" + e.Path
-		} else if e.Path != "" {
-			dir = e.Path
-		}
-		if e.Entries >= 0 {
-			out[dir] = e.Hash
-		}
-		for k := 0; k < e.Trees && i < len(t.Entries); k++ {
-			visit(dir)
-		}
-	}
-	visit("")
-	return out
 }
 
 // underValid reports whether path lies in a directory whose cache-tree says

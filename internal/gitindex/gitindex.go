@@ -19,6 +19,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // Entry is one index entry. Name shares memory with the index buffer.
@@ -68,7 +69,9 @@ func Read(path string) (*Index, error) {
 var errShort = errors.New("truncated index")
 
 // Parse decodes an index held in data. It verifies the trailing SHA-1
-// (unless it is all zeros, as index.skipHash writes it).
+// (unless it is all zeros, as index.skipHash writes it). The Index shares
+// data's memory (an index of a large repository is megabytes; copying it cost
+// as much as the checksum), so data must not change while the Index is used.
 func Parse(data []byte) (*Index, error) {
 	if len(data) < 12+sha1.Size || string(data[:4]) != "DIRC" {
 		return nil, errors.New("not a git index (no DIRC header)")
@@ -87,7 +90,7 @@ func Parse(data []byte) (*Index, error) {
 	if uint64(n) > uint64(len(body))/62 {
 		return nil, fmt.Errorf("index claims %d entries in %d bytes", n, len(body))
 	}
-	s := string(body) // one copy; every Name is a substring of it
+	s := unsafe.String(unsafe.SliceData(body), len(body)) // every Name is a substring of it
 	idx.Entries = make([]Entry, n)
 	off := 12
 	prev := ""
@@ -208,18 +211,23 @@ func parseTree(s string) ([]TreeRecord, error) {
 	return out, nil
 }
 
-// ValidTrees maps each directory (full path, "" for the root) whose
-// cache-tree record is valid to its tree id. It walks the records in git's
-// pre-order; if their shape does not add up it returns an empty map (no
-// shortcut is better than a wrong one).
+// ValidTrees maps the topmost directories (full path, "" for the root)
+// whose cache-tree record is valid to their tree id: valid directories whose
+// parent is not. Their subdirectories are valid too, so readers that stop at
+// the first valid directory on the way down need no more, and on a clean
+// index this is one entry instead of one per directory. It walks the records
+// in git's pre-order; if their shape does not add up it returns an empty map
+// (no shortcut is better than a wrong one).
 func (idx *Index) ValidTrees() map[string][20]byte {
 	out := map[string][20]byte{}
 	if len(idx.Tree) == 0 || idx.Tree[0].Path != "" {
 		return out
 	}
 	i := 0
-	var visit func(dir string, depth int) bool
-	visit = func(dir string, depth int) bool {
+	// visit consumes the record for dir and its subtrees; under a valid
+	// directory (record false) it only checks their shape.
+	var visit func(dir string, depth int, record bool) bool
+	visit = func(dir string, depth int, record bool) bool {
 		if i >= len(idx.Tree) || depth > 4096 {
 			return false
 		}
@@ -229,22 +237,24 @@ func (idx *Index) ValidTrees() map[string][20]byte {
 			if r.Path == "" {
 				return false
 			}
-			if dir != "" {
-				dir += "/"
+			if record && dir != "" {
+				dir += "/" + r.Path
+			} else if record {
+				dir = r.Path
 			}
-			dir += r.Path
 		}
-		if r.Entries >= 0 {
+		if record && r.Entries >= 0 {
 			out[dir] = r.Hash
+			record = false
 		}
 		for k := 0; k < r.Subtrees; k++ {
-			if !visit(dir, depth+1) {
+			if !visit(dir, depth+1, record) {
 				return false
 			}
 		}
 		return true
 	}
-	if !visit("", 0) || i != len(idx.Tree) {
+	if !visit("", 0, true) || i != len(idx.Tree) {
 		return map[string][20]byte{}
 	}
 	return out
