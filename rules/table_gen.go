@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "23b33dfbfa6c3105d96c8019951f29401b07b5476ad1fba0b580f122dbba23b5"
+const tableHash = "crc32c:7a3a917b:460360"
 
 var tableRules = []Rule{
 	Rule{ID: "aws-access-key-id", Description: "AWS access key ID; with its secret access key it signs requests as an IAM user or role (SES, S3, ...).", Regex: "\\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\\b", Entropy: 3, Keywords: []string{
