@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 
 	"github.com/leakhook/leakhook/hook"
 	"github.com/leakhook/leakhook/report"
@@ -55,6 +56,7 @@ func runPreCommit(args []string) int {
 	if err != nil {
 		return problem("%v", err)
 	}
+	restoreGC := lazyGC()
 	phase := phaseTimer()
 	repo, err := hook.Open(ctx, wd)
 	if err != nil {
@@ -107,6 +109,9 @@ func runPreCommit(args []string) int {
 		return readFailure(budgetError(ctx, err, "reading the staged changes"))
 	}
 	phase("read staged changes (" + changes.Backend + ")")
+	if size := changes.Size(); size > 32<<20 {
+		restoreGC() // a huge change: keep its memory bounded
+	}
 	res, err := scan.Items(ctx, cfg.Engine, changes.Items)
 	phase("scan")
 	if err != nil {
@@ -120,6 +125,22 @@ func runPreCommit(args []string) int {
 		phase("write scan receipt")
 	}
 	return code
+}
+
+// lazyGC makes the garbage collector run at 5× the live heap instead of 2×,
+// but never past 256 MiB, unless GOGC or GOMEMLIMIT say otherwise. A commit
+// hook's heap is small and short-lived: collecting it cost ~3 ms of ~17 and
+// freed nothing the process needed. It returns a function that restores the
+// defaults.
+func lazyGC() (restore func()) {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	pct, limit := debug.SetGCPercent(400), debug.SetMemoryLimit(256<<20)
+	return func() {
+		debug.SetGCPercent(pct)
+		debug.SetMemoryLimit(limit)
+	}
 }
 
 // readFailure blocks when what is being committed could not be read: a
