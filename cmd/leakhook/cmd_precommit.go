@@ -63,21 +63,24 @@ func runPreCommit(args []string) int {
 		return readFailure(budgetError(ctx, err, "finding the repository"))
 	}
 	phase("find repository")
-	// Load the rules while git reads the staged change: on two cores the
-	// rule set and keyword automaton cost nothing the user waits for.
+	// While git reads the staged change, one goroutine loads the rules and
+	// then prepares the scan receipt (which lets pre-push skip this commit,
+	// cmd_prepush.go). One, not two: on a two-core machine git keeps a core
+	// to itself, and both jobs together take less time than git does.
 	type loaded struct {
 		cfg *rules.Config
 		err error
 	}
 	cfgDone := make(chan loaded, 1)
+	var receipt *pendingReceipt
+	if !filesMode {
+		receipt = newPendingReceipt(repo)
+	}
 	go func() {
 		cfg, err := loadConfig(repo.Root, of.config)
 		cfgDone <- loaded{cfg, err}
+		receipt.prepare(ctx)
 	}()
-	var receipt *pendingReceipt
-	if !filesMode {
-		receipt = prepareReceipt(ctx, repo) // lets pre-push skip this commit (cmd_prepush.go)
-	}
 	read := func(maxSize int64) (*hook.Changes, error) {
 		switch {
 		case !filesMode:

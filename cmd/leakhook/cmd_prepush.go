@@ -147,19 +147,23 @@ type pendingReceipt struct {
 	err        error
 }
 
-func prepareReceipt(ctx context.Context, repo *hook.Repo) *pendingReceipt {
-	p := &pendingReceipt{repo: repo, done: make(chan struct{})}
-	go func() {
-		defer close(p.done)
-		if p.tree, p.err = hook.StagedTree(repo); p.err != nil {
-			return
-		}
-		p.head, p.err = hook.HeadCommit(ctx, repo)
-		if p.err == nil && len(p.head) != 0 && len(p.head) != 40 {
-			p.err = fmt.Errorf("not a SHA-1 repository")
-		}
-	}()
-	return p
+func newPendingReceipt(repo *hook.Repo) *pendingReceipt {
+	return &pendingReceipt{repo: repo, done: make(chan struct{})}
+}
+
+// prepare reads the index's tree and HEAD; p may be nil (no receipt wanted).
+func (p *pendingReceipt) prepare(ctx context.Context) {
+	if p == nil {
+		return
+	}
+	defer close(p.done)
+	if p.tree, p.err = hook.StagedTree(p.repo); p.err != nil {
+		return
+	}
+	p.head, p.err = hook.HeadCommit(ctx, p.repo)
+	if p.err == nil && len(p.head) != 0 && len(p.head) != 40 {
+		p.err = fmt.Errorf("not a SHA-1 repository")
+	}
 }
 
 // write records the clean pass for the rule set cfg describes.
