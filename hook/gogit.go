@@ -3,8 +3,8 @@ package hook
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -22,6 +22,7 @@ import (
 	"github.com/sergi/go-diff/diffmatchpatch"
 
 	"github.com/leakhook/leakhook/internal/gitindex"
+	"github.com/leakhook/leakhook/internal/gitobj"
 	"github.com/leakhook/leakhook/rules"
 )
 
@@ -33,7 +34,12 @@ const contextLines = 3
 // HEAD's tree. Unchanged directories are skipped with the index's cache-tree,
 // so the work follows the size of the change, not of the repository.
 func gogitStaged(ctx context.Context, repo *Repo, maxSize int64) (*Changes, error) {
-	st := filesystem.NewStorageWithOptions(osfs.New(repo.CommonDir), cache.NewObjectLRUDefault(), filesystem.Options{})
+	objs, err := gitobj.Open(filepath.Join(repo.CommonDir, "objects"))
+	if err != nil {
+		return nil, err
+	}
+	defer objs.Close()
+	st := &objectStore{filesystem.NewStorageWithOptions(osfs.New(repo.CommonDir), cache.NewObjectLRUDefault(), filesystem.Options{}), objs}
 	defer st.Close()
 
 	idx, valid, err := readIndex(repo.IndexFile())
@@ -165,7 +171,7 @@ func readIndex(file string) (*index.Index, map[string]plumbing.Hash, error) {
 }
 
 // headTree returns HEAD's tree, or nil on an unborn branch.
-func headTree(repo *Repo, st *filesystem.Storage) (*object.Tree, error) {
+func headTree(repo *Repo, st *objectStore) (*object.Tree, error) {
 	data, err := os.ReadFile(filepath.Join(repo.GitDir, "HEAD"))
 	if err != nil {
 		return nil, err
@@ -216,7 +222,7 @@ func underValid(p string, valid map[string]plumbing.Hash, head *object.Tree) boo
 // walkTree lists the files of tree t into out, except in directories whose
 // cache-tree id equals HEAD's (unchanged); those are recorded in valid under
 // a "\x00skip/" key for underValid.
-func walkTree(st *filesystem.Storage, t *object.Tree, dir string, valid map[string]plumbing.Hash, out map[string]object.TreeEntry) error {
+func walkTree(st *objectStore, t *object.Tree, dir string, valid map[string]plumbing.Hash, out map[string]object.TreeEntry) error {
 	if h, ok := valid[dir]; ok && h == t.Hash {
 		valid["\x00skip/"+dir] = h
 		return nil
@@ -250,7 +256,7 @@ const renameLimit = 1000
 // renameSource finds the deleted file that blob h was renamed from: one with
 // the same id, or the most similar one sharing at least half its lines (git's
 // default -M threshold). It reports false when there is none.
-func renameSource(st *filesystem.Storage, h plumbing.Hash, deleted []object.TreeEntry, maxSize int64) (plumbing.Hash, bool) {
+func renameSource(st *objectStore, h plumbing.Hash, deleted []object.TreeEntry, maxSize int64) (plumbing.Hash, bool) {
 	for _, d := range deleted {
 		if d.Hash == h {
 			return h, true
@@ -298,20 +304,44 @@ func similarity(a, b map[string]int) float64 {
 	return float64(common) / float64(max(na, nb))
 }
 
-func readBlob(st *filesystem.Storage, h plumbing.Hash, maxSize int64) ([]byte, error) {
-	obj, err := st.EncodedObject(plumbing.BlobObject, h)
-	if err != nil {
-		return nil, err
-	}
-	if maxSize > 0 && obj.Size() > maxSize {
+func readBlob(st *objectStore, h plumbing.Hash, maxSize int64) ([]byte, error) {
+	typ, data, err := st.objs.Read(h, maxSize)
+	switch {
+	case errors.Is(err, gitobj.ErrTooLarge):
 		return nil, errTooLarge
+	case err != nil:
+		return nil, err
+	case typ != gitobj.Blob:
+		return nil, fmt.Errorf("%s is not a blob", h)
 	}
-	r, err := obj.Reader()
+	return data, nil
+}
+
+// objectStore is go-git's storage for references, with objects read by
+// internal/gitobj: go-git's own object reader loads every pack index on first
+// use (~220 ms on a large repository), gitobj reads one fan-out bucket.
+type objectStore struct {
+	*filesystem.Storage
+	objs *gitobj.Store
+}
+
+// EncodedObject reads object h for go-git's object decoders.
+func (s *objectStore) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
+	typ, data, err := s.objs.Read(h, 0)
+	if errors.Is(err, gitobj.ErrNotFound) {
+		return nil, plumbing.ErrObjectNotFound
+	}
 	if err != nil {
 		return nil, err
 	}
-	defer r.Close()
-	return io.ReadAll(r)
+	// Pack and go-git number the types alike (commit 1, tree 2, blob 3, tag 4).
+	if ot := plumbing.ObjectType(typ); t != plumbing.AnyObject && ot != t {
+		return nil, plumbing.ErrObjectNotFound
+	}
+	o := &plumbing.MemoryObject{}
+	o.SetType(plumbing.ObjectType(typ))
+	o.Write(data)
+	return o, nil
 }
 
 // hunksOf diffs two versions of a file by lines and returns the new side of
