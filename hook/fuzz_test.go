@@ -44,6 +44,9 @@ func FuzzReadIndex(f *testing.F) {
 		if err := os.WriteFile(p, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		readIndex(p)
+		if idx, err := loadIndex(p); err == nil {
+			idx.ValidTrees()
+			idx.TreeID()
+		}
 	})
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -15,7 +14,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/utils/diff"
@@ -42,7 +40,7 @@ func gogitStaged(ctx context.Context, repo *Repo, maxSize int64) (*Changes, erro
 	st := &objectStore{filesystem.NewStorageWithOptions(osfs.New(repo.CommonDir), cache.NewObjectLRUDefault(), filesystem.Options{}), objs}
 	defer st.Close()
 
-	idx, valid, err := readIndex(repo.IndexFile())
+	idx, err := loadIndex(repo.IndexFile())
 	if err != nil {
 		return nil, err
 	}
@@ -50,53 +48,17 @@ func gogitStaged(ctx context.Context, repo *Repo, maxSize int64) (*Changes, erro
 	if err != nil {
 		return nil, err
 	}
-	headFiles := map[string]object.TreeEntry{}
+	d := &indexDiff{st: st, valid: idx.ValidTrees()}
+	var headID *plumbing.Hash
 	if head != nil {
-		if err := walkTree(st, head, "", valid, headFiles); err != nil {
-			return nil, err
-		}
+		headID = &head.Hash
 	}
-
-	type change struct {
-		path     string
-		new, old plumbing.Hash
-		hasOld   bool
+	if err := d.dir("", idx.Entries, headID); err != nil {
+		return nil, err
 	}
-	var changes []change
-
-	inIndex := map[string]bool{}
-	for _, e := range idx.Entries {
-		if e.Stage != 0 { // unmerged: git cannot commit it; nothing to read
-			inIndex[e.Name] = true
-			continue
-		}
-		inIndex[e.Name] = true
-		if underValid(e.Name, valid, head) {
-			continue
-		}
-		if e.Mode == filemode.Submodule || e.IntentToAdd {
-			continue
-		}
-		old, ok := headFiles[e.Name]
-		if ok && old.Hash == e.Hash {
-			continue
-		}
-		c := change{path: e.Name, new: e.Hash}
-		if ok && old.Mode != filemode.Submodule {
-			c.old, c.hasOld = old.Hash, true
-		}
-		changes = append(changes, c)
-	}
+	changes, deleted := d.changes, d.deleted
 	// Renames, as git diff -M sees them: an added file whose content a deleted
 	// file had is not new, and one mostly like a deleted file is diffed against it.
-	var deleted []object.TreeEntry
-	var deletedPaths []string
-	for p, e := range headFiles {
-		if !inIndex[p] && e.Mode != filemode.Submodule {
-			deleted = append(deleted, e)
-			deletedPaths = append(deletedPaths, p)
-		}
-	}
 	renamed := map[string]bool{}
 	if len(deleted) > 0 {
 		for i := range changes {
@@ -145,31 +107,6 @@ func gogitStaged(ctx context.Context, repo *Repo, maxSize int64) (*Changes, erro
 	return ch, nil
 }
 
-// readIndex decodes an index file with internal/gitindex (which checks the
-// trailing checksum and refuses extensions it does not know how to skip) into
-// go-git's types, with the topmost directories whose cache-tree id is valid:
-// where the index matches HEAD those can be skipped. go-git's own decoder
-// costs ~25 ms on a 15k-entry index and drops invalidated cache-tree records,
-// which loses which directory a surviving record belongs to.
-func readIndex(file string) (*index.Index, map[string]plumbing.Hash, error) {
-	gi, err := gitindex.Read(file)
-	if err != nil {
-		return nil, nil, err
-	}
-	idx := &index.Index{Version: gi.Version, Entries: make([]*index.Entry, len(gi.Entries))}
-	es := make([]index.Entry, len(gi.Entries))
-	for i, e := range gi.Entries {
-		es[i] = index.Entry{Name: e.Name, Hash: plumbing.Hash(e.Hash), Mode: filemode.FileMode(e.Mode), Size: e.Size,
-			Stage: index.Stage(e.Stage), SkipWorktree: e.SkipWorktree, IntentToAdd: e.IntentToAdd}
-		idx.Entries[i] = &es[i]
-	}
-	valid := map[string]plumbing.Hash{}
-	for dir, h := range gi.ValidTrees() {
-		valid[dir] = plumbing.Hash(h)
-	}
-	return idx, valid, nil
-}
-
 // headTree returns HEAD's tree, or nil on an unborn branch.
 func headTree(repo *Repo, st *objectStore) (*object.Tree, error) {
 	data, err := os.ReadFile(filepath.Join(repo.GitDir, "HEAD"))
@@ -200,49 +137,116 @@ func headTree(repo *Repo, st *objectStore) (*object.Tree, error) {
 	return c.Tree()
 }
 
-// underValid reports whether path lies in a directory whose cache-tree says
-// the index matches HEAD there.
-func underValid(p string, valid map[string]plumbing.Hash, head *object.Tree) bool {
-	if head == nil {
-		return false
-	}
-	for d := path.Dir(p); ; d = path.Dir(d) {
-		if d == "." {
-			d = ""
-		}
-		if _, ok := valid["\x00skip/"+d]; ok {
-			return true
-		}
-		if d == "" {
-			return false
-		}
-	}
+// change is a staged file whose content differs from HEAD's.
+type change struct {
+	path     string
+	new, old plumbing.Hash
+	hasOld   bool
 }
 
-// walkTree lists the files of tree t into out, except in directories whose
-// cache-tree id equals HEAD's (unchanged); those are recorded in valid under
-// a "\x00skip/" key for underValid.
-func walkTree(st *objectStore, t *object.Tree, dir string, valid map[string]plumbing.Hash, out map[string]object.TreeEntry) error {
-	if h, ok := valid[dir]; ok && h == t.Hash {
-		valid["\x00skip/"+dir] = h
-		return nil
-	}
-	for _, e := range t.Entries {
-		p := e.Name
-		if dir != "" {
-			p = dir + "/" + e.Name
+// indexDiff compares the index with HEAD's tree directory by directory,
+// skipping every directory whose cache-tree id equals HEAD's: the work
+// follows the size of the change, not of the repository.
+type indexDiff struct {
+	st      *objectStore
+	valid   map[string][20]byte // topmost directories with a valid cache-tree id
+	changes []change
+	deleted []object.TreeEntry // HEAD's files gone from the index (rename sources)
+}
+
+// dir compares directory dir: es are the index entries under it (in index
+// order, so each subdirectory's entries are contiguous), head its tree in
+// HEAD (nil if HEAD has no such directory).
+func (d *indexDiff) dir(dir string, es []gitindex.Entry, head *plumbing.Hash) error {
+	if head != nil {
+		if v, ok := d.valid[dir]; ok && plumbing.Hash(v) == *head {
+			return nil
 		}
-		if e.Mode == filemode.Dir {
-			sub, err := object.GetTree(st, e.Hash)
-			if err != nil {
-				return fmt.Errorf("reading tree %s: %v", p, err)
+	}
+	headEntries := map[string]object.TreeEntry{}
+	if head != nil {
+		t, err := object.GetTree(d.st, *head)
+		if err != nil {
+			return fmt.Errorf("reading HEAD's tree of %q: %v", dir, err)
+		}
+		for _, e := range t.Entries {
+			headEntries[e.Name] = e
+		}
+	}
+	prefix := ""
+	if dir != "" {
+		prefix = dir + "/"
+	}
+	files, dirs := map[string]bool{}, map[string]bool{} // names the index has in dir
+	for i := 0; i < len(es); {
+		e := &es[i]
+		rest := e.Name[len(prefix):]
+		if sub, _, isDir := strings.Cut(rest, "/"); isDir {
+			j := i + 1
+			for j < len(es) && strings.HasPrefix(es[j].Name, prefix+sub+"/") {
+				j++
 			}
-			if err := walkTree(st, sub, p, valid, out); err != nil {
+			var subHead *plumbing.Hash
+			if h, ok := headEntries[sub]; ok && h.Mode == filemode.Dir {
+				subHead = &h.Hash
+			}
+			dirs[sub] = true
+			if err := d.dir(prefix+sub, es[i:j], subHead); err != nil {
 				return err
 			}
+			i = j
 			continue
 		}
-		out[p] = e
+		i++
+		files[rest] = true
+		// Unmerged entries cannot be committed; intent-to-add ones are
+		// committed as absent; submodules are guarded by their own hook.
+		if e.Stage != 0 || e.IntentToAdd || filemode.FileMode(e.Mode) == filemode.Submodule {
+			continue
+		}
+		old, ok := headEntries[rest]
+		if ok && old.Mode == filemode.Dir {
+			ok = false // a directory in HEAD became a file
+		}
+		if ok && old.Hash == plumbing.Hash(e.Hash) {
+			continue
+		}
+		c := change{path: e.Name, new: plumbing.Hash(e.Hash)}
+		if ok && old.Mode != filemode.Submodule {
+			c.old, c.hasOld = old.Hash, true
+		}
+		d.changes = append(d.changes, c)
+	}
+	for name, e := range headEntries {
+		switch {
+		case e.Mode == filemode.Submodule:
+		case e.Mode == filemode.Dir && !dirs[name]:
+			if err := d.gone(prefix+name, e.Hash); err != nil {
+				return err
+			}
+		case e.Mode != filemode.Dir && !files[name]:
+			d.deleted = append(d.deleted, e)
+		}
+	}
+	return nil
+}
+
+// gone records every file of HEAD's directory dir (tree h) as deleted.
+func (d *indexDiff) gone(dir string, h plumbing.Hash) error {
+	t, err := object.GetTree(d.st, h)
+	if err != nil {
+		return fmt.Errorf("reading HEAD's tree of %q: %v", dir, err)
+	}
+	for _, e := range t.Entries {
+		switch e.Mode {
+		case filemode.Dir:
+			if err := d.gone(dir+"/"+e.Name, e.Hash); err != nil {
+				return err
+			}
+		case filemode.Submodule:
+		default:
+			d.deleted = append(d.deleted, e)
+		}
 	}
 	return nil
 }

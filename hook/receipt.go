@@ -30,7 +30,6 @@ import (
 	"runtime/debug"
 	"strings"
 
-	"github.com/leakhook/leakhook/internal/gitindex"
 	"github.com/leakhook/leakhook/rules"
 )
 
@@ -227,7 +226,7 @@ func readHead(repo *Repo) string {
 // errs on anything it does not model (unmerged entries, sparse directory
 // entries); callers then simply write no receipt.
 func StagedTree(repo *Repo) (string, error) {
-	idx, err := gitindex.Read(repo.IndexFile())
+	idx, err := loadIndex(repo.IndexFile())
 	if err != nil {
 		return "", err
 	}

@@ -143,6 +143,43 @@ func TestStagedScenarios(t *testing.T) {
 			r.Write("new.txt", strings.Repeat("content line\n", 10)+"extra\n")
 			r.Git("add", "-A")
 		}, []string{"new.txt:11:extra"}},
+		// The in-process reader walks HEAD and the index directory by
+		// directory: type changes and removed directories must come out
+		// as git sees them.
+		{"file becomes a directory", func(r *gittest.Repo) {
+			r.Write("x", "was a file\n")
+			r.Commit("base")
+			r.Git("rm", "-q", "--cached", "x")
+			os.Remove(filepath.Join(r.Dir, "x"))
+			r.Write("x/inner.txt", "now a directory\n")
+			r.Git("add", "-A")
+		}, []string{"x/inner.txt:1:now a directory"}},
+		{"directory becomes a file", func(r *gittest.Repo) {
+			r.Write("y/a.txt", "in a directory\n")
+			r.Write("y/deep/b.txt", "deeper\n")
+			r.Commit("base")
+			r.Git("rm", "-q", "-r", "--cached", "y")
+			os.RemoveAll(filepath.Join(r.Dir, "y"))
+			r.Write("y", "now a file\n")
+			r.Git("add", "-A")
+		}, []string{"y:1:now a file"}},
+		{"file moved out of a removed directory", func(r *gittest.Repo) {
+			r.Write("old/dir/keep.txt", strings.Repeat("moved content\n", 8))
+			r.Write("other/unchanged.txt", "same\n")
+			r.Commit("base")
+			r.Git("mv", "old/dir/keep.txt", "kept.txt")
+			r.Write("kept.txt", strings.Repeat("moved content\n", 8)+"one more\n")
+			r.Git("add", "-A")
+		}, []string{"kept.txt:9:one more"}},
+		{"deep change beside unchanged directories", func(r *gittest.Repo) {
+			for _, d := range []string{"a", "a/b", "a/b/c", "a/bb", "a-b", "a0", "z"} {
+				r.Write(d+"/f.txt", d+"\n")
+			}
+			r.Commit("base")
+			r.Write("a/b/c/f.txt", "a/b/c\nchanged deep\n")
+			r.Write("a/bb/new.txt", "new beside\n")
+			r.Git("add", "-A")
+		}, []string{"a/b/c/f.txt:2:changed deep", "a/bb/new.txt:1:new beside"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -51,6 +51,7 @@ type Index struct {
 	Entries    []Entry
 	Tree       []TreeRecord
 	Extensions []string // signatures of every extension present, in order
+	Checksum   [20]byte // the trailing SHA-1 (all zeros under index.skipHash)
 }
 
 // Read reads and decodes the index file at path.
@@ -83,6 +84,7 @@ func Parse(data []byte) (*Index, error) {
 		}
 	}
 	idx := &Index{Version: binary.BigEndian.Uint32(data[4:8])}
+	copy(idx.Checksum[:], sum)
 	if idx.Version < 2 || idx.Version > 4 {
 		return nil, fmt.Errorf("unsupported index version %d", idx.Version)
 	}
