@@ -185,6 +185,24 @@ func TestSnippetsJavaScript(t *testing.T) {
 	}
 }
 
+// TypeScript snippets must also type-check in a strict project (where
+// process.env values are string | undefined). LEAKHOOK_NODE_TOOLS names a
+// directory where `npm install typescript @types/node` ran (.ci/run does).
+func TestSnippetsTypeScriptStrict(t *testing.T) {
+	node := need(t, "node")
+	if os.Getenv("LEAKHOOK_NODE_TOOLS") == "" {
+		t.Skip("LEAKHOOK_NODE_TOOLS is not set: cannot type-check TypeScript snippets here (see .ci/run)")
+	}
+	checker, err := filepath.Abs(filepath.Join("testdata", "ts-check.mjs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := renderAll(t)
+	dir := t.TempDir()
+	files := write(t, all, TypeScript, dir, ".mts")
+	run(t, dir, nil, node, append([]string{checker}, files...)...)
+}
+
 func TestSnippetsShell(t *testing.T) {
 	all := renderAll(t)
 	dir := t.TempDir()
@@ -320,12 +338,12 @@ func TestSnippetsPHP(t *testing.T) {
 
 // C# is parsed with tree-sitter's C# grammar: compiling needs the .NET SDK
 // and the NuGet packages (AWSSDK, VaultSharp), which CI cannot fetch.
-// LEAKHOOK_TREE_SITTER names a directory where `npm install web-tree-sitter
-// tree-sitter-c-sharp` ran (.ci/run does this).
+// LEAKHOOK_NODE_TOOLS names a directory where `npm install web-tree-sitter
+// tree-sitter-c-sharp` ran (.ci/run does).
 func TestSnippetsCSharp(t *testing.T) {
 	node := need(t, "node")
-	if os.Getenv("LEAKHOOK_TREE_SITTER") == "" {
-		t.Skip("LEAKHOOK_TREE_SITTER is not set: cannot check C# snippets here (see .ci/run)")
+	if os.Getenv("LEAKHOOK_NODE_TOOLS") == "" {
+		t.Skip("LEAKHOOK_NODE_TOOLS is not set: cannot check C# snippets here (see .ci/run)")
 	}
 	checker, err := filepath.Abs(filepath.Join("testdata", "csharp-syntax.mjs"))
 	if err != nil {

@@ -2,14 +2,14 @@
 // .NET SDK and no NuGet packages are needed): prints every syntax error as
 // file:line:column and exits 1 if there was any.
 //
-// Usage: LEAKHOOK_TREE_SITTER=DIR node csharp-syntax.mjs FILE...
+// Usage: LEAKHOOK_NODE_TOOLS=DIR node csharp-syntax.mjs FILE...
 // where DIR holds node_modules/web-tree-sitter and node_modules/tree-sitter-c-sharp
 // (npm install web-tree-sitter tree-sitter-c-sharp).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
-const require = createRequire(process.env.LEAKHOOK_TREE_SITTER + '/');
+const require = createRequire(process.env.LEAKHOOK_NODE_TOOLS + '/');
 const { Parser, Language } = await import(pathToFileURL(require.resolve('web-tree-sitter')).href);
 await Parser.init();
 const parser = new Parser();
