@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 
@@ -18,6 +19,8 @@ import (
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/utils/diff"
 	"github.com/sergi/go-diff/diffmatchpatch"
+
+	"github.com/sourcegraph/conc/iter"
 
 	"github.com/leakhook/leakhook/internal/gitindex"
 	"github.com/leakhook/leakhook/internal/gitobj"
@@ -78,29 +81,47 @@ func gogitStaged(ctx context.Context, repo *Repo, maxSize int64) (*Changes, erro
 
 	sort.Slice(changes, func(i, j int) bool { return changes[i].path < changes[j].path })
 
-	ch := &Changes{Backend: "go-git"}
+	// Files are read and diffed in parallel: inflating and diffing them is
+	// most of the work on a large change.
+	type result struct {
+		items   []Item
+		skipped bool
+	}
+	var todo []change
 	for _, c := range changes {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+		if !renamed[c.path] {
+			todo = append(todo, c)
 		}
-		if renamed[c.path] {
-			continue
+	}
+	mapper := iter.Mapper[change, result]{MaxGoroutines: runtime.GOMAXPROCS(0)}
+	results, err := mapper.MapErr(todo, func(c *change) (result, error) {
+		if err := ctx.Err(); err != nil {
+			return result{}, err
 		}
 		newBlob, err := readBlob(st, c.new, maxSize)
 		if err == errTooLarge {
-			ch.skip(Skipped{Path: c.path, Reason: fmt.Sprintf("larger than the size cap (%d bytes)", maxSize)})
-			continue
+			return result{skipped: true}, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: %v", c.path, err)
+			return result{}, fmt.Errorf("%s: %v", c.path, err)
 		}
 		var oldBlob []byte
 		if c.hasOld {
 			if oldBlob, err = readBlob(st, c.old, 0); err != nil {
-				return nil, fmt.Errorf("%s (HEAD): %v", c.path, err)
+				return result{}, fmt.Errorf("%s (HEAD): %v", c.path, err)
 			}
 		}
-		for _, it := range hunksOf(c.path, oldBlob, newBlob) {
+		return result{items: hunksOf(c.path, oldBlob, newBlob)}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	ch := &Changes{Backend: "go-git"}
+	for i, r := range results {
+		if r.skipped {
+			ch.skip(Skipped{Path: todo[i].path, Reason: fmt.Sprintf("larger than the size cap (%d bytes)", maxSize)})
+		}
+		for _, it := range r.items {
 			ch.add(it)
 		}
 	}

@@ -23,6 +23,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"sync"
 
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 )
@@ -47,8 +48,8 @@ var ErrNotFound = errors.New("object not found")
 // ErrTooLarge is returned when an object is larger than the limit asked for.
 var ErrTooLarge = errors.New("object larger than the limit")
 
-// Store is an object directory (.git/objects). It is not safe for
-// concurrent use.
+// Store is an object directory (.git/objects). It is safe for concurrent
+// use: packs are opened once and read with ReadAt.
 type Store struct {
 	dir   string
 	packs []*pack
@@ -217,36 +218,35 @@ type pack struct {
 	idxPath, packPath string
 	idx, data         *os.File
 	fanout            [256]uint32
-	opened            bool
-	err               error
+	once              sync.Once
+	err               error // from opening
 }
 
 func (p *pack) open() error {
-	if p.opened {
-		return p.err
-	}
-	p.opened = true
-	p.err = func() error {
-		var err error
-		if p.idx, err = os.Open(p.idxPath); err != nil {
-			return err
-		}
-		var hdr [8 + 256*4]byte
-		if _, err := p.idx.ReadAt(hdr[:], 0); err != nil {
-			return fmt.Errorf("%s: %v", p.idxPath, err)
-		}
-		if string(hdr[:4]) != "\377tOc" || binary.BigEndian.Uint32(hdr[4:]) != 2 {
-			return fmt.Errorf("%s: not a version 2 pack index", p.idxPath)
-		}
-		for i := range p.fanout {
-			p.fanout[i] = binary.BigEndian.Uint32(hdr[8+4*i:])
-		}
-		if p.data, err = os.Open(p.packPath); err != nil {
-			return err
-		}
-		return nil
-	}()
+	p.once.Do(func() { p.err = p.load() })
 	return p.err
+}
+
+// load opens the index and the pack and reads the fan-out table.
+func (p *pack) load() error {
+	var err error
+	if p.idx, err = os.Open(p.idxPath); err != nil {
+		return err
+	}
+	var hdr [8 + 256*4]byte
+	if _, err := p.idx.ReadAt(hdr[:], 0); err != nil {
+		return fmt.Errorf("%s: %v", p.idxPath, err)
+	}
+	if string(hdr[:4]) != "\377tOc" || binary.BigEndian.Uint32(hdr[4:]) != 2 {
+		return fmt.Errorf("%s: not a version 2 pack index", p.idxPath)
+	}
+	for i := range p.fanout {
+		p.fanout[i] = binary.BigEndian.Uint32(hdr[8+4*i:])
+	}
+	if p.data, err = os.Open(p.packPath); err != nil {
+		return err
+	}
+	return nil
 }
 
 func (p *pack) close() {

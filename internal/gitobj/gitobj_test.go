@@ -131,3 +131,34 @@ func TestMissingAndTooLarge(t *testing.T) {
 		t.Errorf("limit equal to the size: %d bytes, err = %v", len(data), err)
 	}
 }
+
+// Readers share one Store (the staged reader diffs files in parallel).
+func TestConcurrentReads(t *testing.T) {
+	r := history(t)
+	r.Git("repack", "-adf", "--depth=50")
+	want := catAll(t, r)
+	s, err := Open(filepath.Join(r.Dir, ".git", "objects"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	errs := make(chan error, 4)
+	for g := 0; g < 4; g++ {
+		go func() {
+			for id, w := range want {
+				var h [20]byte
+				hex.Decode(h[:], []byte(id))
+				if _, data, err := s.Read(h, 0); err != nil || !bytes.Equal(data, w.data) {
+					errs <- fmt.Errorf("%s: %v", id, err)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
