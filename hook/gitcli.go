@@ -97,12 +97,16 @@ func streamGit(ctx context.Context, dir string, stdin io.Reader, read func(io.Re
 	return readErr
 }
 
-// cliStaged reads the staged changes with `git diff --cached`.
-func cliStaged(ctx context.Context, repo *Repo, maxSize int64) (*Changes, error) {
+// cliStaged reads the staged changes with `git diff --cached`, handing each
+// item to emit as it is parsed (or collecting them when emit is nil).
+func cliStaged(ctx context.Context, repo *Repo, maxSize int64, emit func(Item) error) (*Changes, error) {
 	ch := &Changes{Backend: "git"}
+	if emit == nil {
+		emit = ch.add
+	}
 	args := append([]string{"diff", "--cached"}, diffFlags...)
 	err := streamGit(ctx, repo.Root, nil, func(r io.Reader) error {
-		return newPatchParser(r, maxSize, ch.add, ch.skip).run()
+		return newPatchParser(r, maxSize, emit, ch.skip).run()
 	}, args...)
 	if err != nil {
 		return nil, err

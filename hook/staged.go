@@ -28,25 +28,53 @@ const (
 // against HEAD. It uses go-git when the preflight says go-git is exact and
 // fast for this repository, and the git CLI otherwise or on any go-git error.
 func Staged(ctx context.Context, repo *Repo, maxSize int64, backend string) (*Changes, error) {
+	return StagedStream(ctx, repo, maxSize, backend, nil)
+}
+
+// StagedStream is Staged, handing each item to emit (when not nil) instead
+// of collecting it in Changes.Items: the git CLI reader emits items as git
+// prints them, so scanning overlaps reading. The go-git reader emits only
+// once it has read everything, so that falling back to the CLI after a
+// go-git error never emits an item twice.
+func StagedStream(ctx context.Context, repo *Repo, maxSize int64, backend string, emit func(Item) error) (*Changes, error) {
 	if repo.Bare {
 		return nil, fmt.Errorf("%s is a bare repository: there is no index to commit from", repo.GitDir)
 	}
+	cli := func() (*Changes, error) { return cliStaged(ctx, repo, maxSize, emit) }
 	switch backend {
 	case BackendGit:
-		return cliStaged(ctx, repo, maxSize)
+		return cli()
 	case BackendGoGit:
-		return safeGoGit(ctx, repo, maxSize)
+		ch, err := safeGoGit(ctx, repo, maxSize)
+		if err != nil {
+			return nil, err
+		}
+		return ch, ch.emitTo(emit)
 	}
 	if reason := goGitUnfit(repo); reason != "" {
 		debugf("staged: using git CLI: %s", reason)
-		return cliStaged(ctx, repo, maxSize)
+		return cli()
 	}
 	ch, err := safeGoGit(ctx, repo, maxSize)
 	if err != nil {
 		debugf("staged: go-git failed (%v); using git CLI", err)
-		return cliStaged(ctx, repo, maxSize)
+		return cli()
 	}
-	return ch, nil
+	return ch, ch.emitTo(emit)
+}
+
+// emitTo hands the collected items to emit, if there is one.
+func (c *Changes) emitTo(emit func(Item) error) error {
+	if emit == nil {
+		return nil
+	}
+	for _, it := range c.Items {
+		if err := emit(it); err != nil {
+			return err
+		}
+	}
+	c.Items = nil
+	return nil
 }
 
 // safeGoGit turns a go-git panic into an error so the caller can fall back.

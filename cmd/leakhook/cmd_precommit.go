@@ -81,42 +81,97 @@ func runPreCommit(args []string) int {
 		cfgDone <- loaded{cfg, err}
 		receipt.prepare(ctx)
 	}()
-	read := func(maxSize int64) (*hook.Changes, error) {
+	// read reads what is being committed, handing each item to emit.
+	read := func(maxSize int64, emit func(hook.Item) error) (*hook.Changes, error) {
+		backend := os.Getenv("LEAKHOOK_BACKEND")
 		switch {
 		case !filesMode:
-			return hook.Staged(ctx, repo, maxSize, os.Getenv("LEAKHOOK_BACKEND"))
+			return hook.StagedStream(ctx, repo, maxSize, backend, emit)
 		case os.Getenv("GIT_INDEX_FILE") != "":
 			// Inside git commit (git sets GIT_INDEX_FILE for every pre-commit
 			// hook): the staged change of these files only.
-			ch, err := hook.Staged(ctx, repo, maxSize, os.Getenv("LEAKHOOK_BACKEND"))
-			if err == nil {
-				ch.Items = onlyPaths(ch.Items, rootRelative(wd, repo.Root, files))
+			keep := map[string]bool{}
+			for _, p := range rootRelative(wd, repo.Root, files) {
+				keep[p] = true
 			}
-			return ch, err
+			return hook.StagedStream(ctx, repo, maxSize, backend, func(it hook.Item) error {
+				if !keep[it.Path] {
+					return nil
+				}
+				return emit(it)
+			})
 		default:
 			// An explicit run (pre-commit run --all-files / --files): the whole
 			// staged content of these files.
-			return hook.IndexFiles(ctx, repo, rootRelative(wd, repo.Root, files), maxSize)
+			ch, err := hook.IndexFiles(ctx, repo, rootRelative(wd, repo.Root, files), maxSize)
+			if err != nil {
+				return nil, err
+			}
+			for _, it := range ch.Items {
+				if err := emit(it); err != nil {
+					return nil, err
+				}
+			}
+			ch.Items = nil
+			return ch, nil
 		}
 	}
-	changes, err := read(rules.DefaultMaxFileSize)
-	l := <-cfgDone
+	// Items are scanned as git prints them: a scanner starts on the stream
+	// once the rules are loaded (well before git is done). A repository that
+	// sets its own size cap is read again with it.
+	type scanned struct {
+		res *scan.Result
+		err error
+	}
+	stream := make(chan hook.Item, 64)
+	scanDone := make(chan scanned, 1)
+	cfgReady := make(chan loaded, 1)
+	go func() {
+		l := <-cfgDone
+		cfgReady <- l
+		if l.err != nil || l.cfg.MaxFileSize != rules.DefaultMaxFileSize {
+			for range stream {
+			}
+			scanDone <- scanned{}
+			return
+		}
+		res, err := scan.Stream(ctx, l.cfg.Engine, stream)
+		scanDone <- scanned{res, err}
+	}()
+	size := 0
+	emit := func(it hook.Item) error {
+		if size += len(it.Content); size > 32<<20 && restoreGC != nil {
+			restoreGC() // a huge change: keep its memory bounded
+			restoreGC = nil
+		}
+		select {
+		case stream <- it:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	changes, err := read(rules.DefaultMaxFileSize, emit)
+	close(stream)
+	l := <-cfgReady
+	sc := <-scanDone
 	if l.err != nil {
 		return problem("%v", l.err)
 	}
 	cfg := l.cfg
 	if err == nil && cfg.MaxFileSize != rules.DefaultMaxFileSize {
-		changes, err = read(cfg.MaxFileSize) // the repository sets its own size cap
+		// The repository sets its own size cap: read again with it.
+		var items []hook.Item
+		changes, err = read(cfg.MaxFileSize, func(it hook.Item) error { items = append(items, it); return nil })
+		if err == nil {
+			sc.res, sc.err = scan.Items(ctx, cfg.Engine, items)
+		}
 	}
 	if err != nil {
 		return readFailure(budgetError(ctx, err, "reading the staged changes"))
 	}
-	phase("read staged changes (" + changes.Backend + ")")
-	if size := changes.Size(); size > 32<<20 {
-		restoreGC() // a huge change: keep its memory bounded
-	}
-	res, err := scan.Items(ctx, cfg.Engine, changes.Items)
-	phase("scan")
+	phase("read and scan staged changes (" + changes.Backend + ")")
+	res, err := sc.res, sc.err
 	if err != nil {
 		return readFailure(budgetError(ctx, err, "scanning the staged changes"))
 	}
@@ -175,20 +230,6 @@ func rootRelative(wd, root string, paths []string) []string {
 			p = rel
 		}
 		out = append(out, filepath.ToSlash(p))
-	}
-	return out
-}
-
-func onlyPaths(items []hook.Item, paths []string) []hook.Item {
-	keep := map[string]bool{}
-	for _, p := range paths {
-		keep[p] = true
-	}
-	var out []hook.Item
-	for _, it := range items {
-		if keep[it.Path] {
-			out = append(out, it)
-		}
 	}
 	return out
 }
