@@ -46,6 +46,10 @@ func Items(ctx context.Context, e *rules.Engine, items []hook.Item) (*Result, er
 	return Stream(ctx, e, ch)
 }
 
+// maxBatch bounds the items one task scans, so that work still spreads
+// over the workers when the producer is far ahead.
+const maxBatch = 32
+
 // Stream scans items as they arrive, so history scans need not hold every
 // commit's diff in memory.
 func Stream(ctx context.Context, e *rules.Engine, items <-chan hook.Item) (*Result, error) {
@@ -57,28 +61,51 @@ func Stream(ctx context.Context, e *rules.Engine, items <-chan hook.Item) (*Resu
 	}
 	var found []keyed
 	p := pool.New().WithErrors().WithContext(ctx).WithMaxGoroutines(runtime.GOMAXPROCS(0)).WithCancelOnError()
+	scanOne := func(it *hook.Item, n int) error {
+		fs, err := e.Scan(&it.Target)
+		if err != nil {
+			return fmt.Errorf("%s: %v", it.Path, err)
+		}
+		if len(fs) == 0 {
+			return nil
+		}
+		for i := range fs {
+			if c := it.Commit; c != nil {
+				fs[i].Commit, fs[i].Subject, fs[i].Ref = c.ID, c.Subject, c.Ref
+			}
+		}
+		mu.Lock()
+		for _, f := range fs {
+			found = append(found, keyed{n, f})
+		}
+		mu.Unlock()
+		return nil
+	}
+	// Items that are already waiting go to one task together: a history
+	// stream is thousands of small hunks, and a task (a goroutine handoff)
+	// per hunk cost more than scanning it.
 	seq := 0
 	for it := range items {
-		it, n := it, seq
-		seq++
+		batch, first := []hook.Item{it}, seq
+	more:
+		for len(batch) < maxBatch {
+			select {
+			case it, ok := <-items:
+				if !ok {
+					break more
+				}
+				batch = append(batch, it)
+			default:
+				break more
+			}
+		}
+		seq += len(batch)
 		p.Go(func(ctx context.Context) error {
-			fs, err := e.Scan(&it.Target)
-			if err != nil {
-				return fmt.Errorf("%s: %v", it.Path, err)
-			}
-			if len(fs) == 0 {
-				return nil
-			}
-			for i := range fs {
-				if c := it.Commit; c != nil {
-					fs[i].Commit, fs[i].Subject, fs[i].Ref = c.ID, c.Subject, c.Ref
+			for i := range batch {
+				if err := scanOne(&batch[i], first+i); err != nil {
+					return err
 				}
 			}
-			mu.Lock()
-			for _, f := range fs {
-				found = append(found, keyed{n, f})
-			}
-			mu.Unlock()
 			return nil
 		})
 	}
