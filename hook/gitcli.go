@@ -79,11 +79,16 @@ func streamGit(ctx context.Context, dir string, stdin io.Reader, read func(io.Re
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	cmd.Stdin = stdin
-	out, err := cmd.StdoutPipe()
+	out, w, err := os.Pipe()
 	if err != nil {
 		return err
 	}
-	if err := cmd.Start(); err != nil {
+	defer out.Close()
+	growPipe(out)
+	cmd.Stdout = w
+	err = cmd.Start()
+	w.Close() // git holds the write end now
+	if err != nil {
 		return gitError(args, err, nil)
 	}
 	readErr := read(out)

@@ -1,0 +1,8 @@
+//go:build !linux
+
+package hook
+
+import "os"
+
+// growPipe is a no-op where pipe sizes cannot be set (see pipe_linux.go).
+func growPipe(*os.File) {}
