@@ -6,12 +6,16 @@
 # medians and peak RSS (GNU time %M: the largest process of the tree, so git
 # children count).
 #
-# Usage: bench/compare.sh [a] [b] [c]        (default: all three)
+# Usage: bench/compare.sh [a] [b] [c] [d]    (default: all four)
 #   a  pre-commit: 5 files / 600 lines staged in Go's source tree with a long
 #      generated history (COMMITS commits, ~350k objects, one pack)
 #   b  scanning Go's source tree: leakhook scan vs gitleaks dir (MB/s)
 #   c  history: the last 1,000 commits of that repository
-# Environment: RUNS_A (15), RUNS_B (3), RUNS_C (5), COMMITS (20000),
+#   d  pre-push of RECEIPTS commits made with `git commit` through the
+#      installed hooks (so they carry scan receipts), in a copy of Go's
+#      source tree; also without the receipts, and gitleaks on the range
+# Environment: RUNS_A (15), RUNS_B (3), RUNS_C (5), RUNS_D (5), COMMITS (20000),
+#   RECEIPTS (1000),
 #   BENCH_DIR (keep the work directory and reuse its repository),
 #   GITLEAKS_VERSION (v8.30.1), CANDIDATE (another leakhook binary, e.g. a
 #   branch under test, measured alongside as "candidate").
@@ -20,10 +24,11 @@ set -euo pipefail
 export LC_ALL=C
 . "$(dirname "$0")/lib.sh"
 
-RUNS_A=${RUNS_A:-15} RUNS_B=${RUNS_B:-3} RUNS_C=${RUNS_C:-5} COMMITS=${COMMITS:-20000}
+RUNS_A=${RUNS_A:-15} RUNS_B=${RUNS_B:-3} RUNS_C=${RUNS_C:-5} RUNS_D=${RUNS_D:-5}
+COMMITS=${COMMITS:-20000} RECEIPTS=${RECEIPTS:-1000}
 [ -x /usr/bin/time ] || die "GNU time is required at /usr/bin/time (apt-get install -y time)"
 need go git awk
-cases=${*:-a b c}
+cases=${*:-a b c d}
 isolate_git
 workdir
 tools
@@ -124,6 +129,40 @@ build_repo() {
 	(cd "$R" && git count-objects -v | awk '/in-pack|size-pack/ {printf "%s ", $0} END {print ""}') >&2
 }
 
+# --- commits made through the hooks, for case d ------------------------------
+# build_receipts_repo makes $RECEIPTS commits, each changing three files, with
+# `git commit` running leakhook's installed pre-commit hook (which writes the
+# scan receipts pre-push then finds); sets D, BASE and TIP.
+build_receipts_repo() {
+	D=$W/receipts
+	if [ ! -f "$D/.git/bench-ready-$RECEIPTS" ]; then
+		rm -rf "$D"
+		echo "building $D: Go's source tree + $RECEIPTS commits through the hooks" >&2
+		cp -R "$GOSRC" "$D"
+		(
+			cd "$D"
+			git init -q -b main
+			git add -A
+			git commit -q -m "Go source tree"
+			PATH=$(dirname "$LEAKHOOK"):$PATH "$LEAKHOOK" install >/dev/null
+			mkdir -p gen
+			local i f
+			for i in $(seq 1 "$RECEIPTS"); do
+				for f in 0 1 2; do
+					printf 'var v%d_%d = "generated line %d of file %d"\n' "$i" "$f" "$i" "$f" >>"gen/file$(((i + f) % 7)).go"
+				done
+				git add gen
+				git commit -q -m "generated commit $i"
+			done
+			git reset -q --hard
+			touch ".git/bench-ready-$RECEIPTS"
+		)
+	fi
+	BASE=$(git -C "$D" rev-list --max-parents=0 HEAD)
+	TIP=$(git -C "$D" rev-parse HEAD)
+	echo "receipts: $(wc -l <"$D/.git/leakhook/receipts") in $D/.git/leakhook/receipts" >&2
+}
+
 # stage puts the same 5 files / 600 added lines in the index every run.
 stage() {
 	cd "$R"
@@ -183,6 +222,21 @@ for c in $cases; do
 		echo "(c) history scan of $range (1,000 commits, $(git log -p "$range" | wc -c | awk '{printf "%.1f MB", $1/1e6}') of git log -p); floor = git log -p"
 		table c floor
 		;;
-	*) die "unknown case $c (want a, b or c)" ;;
+	d)
+		build_receipts_repo
+		cd "$D"
+		push="refs/heads/main $TIP refs/heads/main $BASE"
+		cmd_floor() { run1 "$@" git log -p "$BASE..$TIP"; }
+		cmd_leakhook() { echo "$push" | run1 "$@" "$LEAKHOOK" pre-push origin /dev/null; }
+		cmd_candidate() { echo "$push" | run1 "$@" "$CANDIDATE" pre-push origin /dev/null; }
+		cmd_noreceipts() { echo "$push" | run1 "$@" "$LEAKHOOK" pre-push --no-receipts origin /dev/null; }
+		cmd_gitleaks() { run1 "$@" "$GITLEAKS" git --no-banner -l error --log-opts="$BASE..$TIP" .; }
+		names="floor leakhook ${CANDIDATE:+candidate }noreceipts gitleaks"
+		bench d "$RUNS_D"
+		echo
+		echo "(d) pre-push of $RECEIPTS commits made through the hook (receipts), and without receipts; floor = git log -p"
+		table d floor
+		;;
+	*) die "unknown case $c (want a, b, c or d)" ;;
 	esac
 done
