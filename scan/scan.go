@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/sourcegraph/conc/pool"
 
@@ -53,34 +54,8 @@ const maxBatch = 32
 // Stream scans items as they arrive, so history scans need not hold every
 // commit's diff in memory.
 func Stream(ctx context.Context, e *rules.Engine, items <-chan hook.Item) (*Result, error) {
-	var mu sync.Mutex
-	res := &Result{}
-	type keyed struct {
-		seq int
-		f   rules.Finding
-	}
-	var found []keyed
+	var c collector
 	p := pool.New().WithErrors().WithContext(ctx).WithMaxGoroutines(runtime.GOMAXPROCS(0)).WithCancelOnError()
-	scanOne := func(it *hook.Item, n int) error {
-		fs, err := e.Scan(&it.Target)
-		if err != nil {
-			return fmt.Errorf("%s: %v", it.Path, err)
-		}
-		if len(fs) == 0 {
-			return nil
-		}
-		for i := range fs {
-			if c := it.Commit; c != nil {
-				fs[i].Commit, fs[i].Subject, fs[i].Ref = c.ID, c.Subject, c.Ref
-			}
-		}
-		mu.Lock()
-		for _, f := range fs {
-			found = append(found, keyed{n, f})
-		}
-		mu.Unlock()
-		return nil
-	}
 	// Items that are already waiting go to one task together: a history
 	// stream is thousands of small hunks, and a task (a goroutine handoff)
 	// per hunk cost more than scanning it.
@@ -102,7 +77,7 @@ func Stream(ctx context.Context, e *rules.Engine, items <-chan hook.Item) (*Resu
 		seq += len(batch)
 		p.Go(func(ctx context.Context) error {
 			for i := range batch {
-				if err := scanOne(&batch[i], first+i); err != nil {
+				if err := c.scan(e, &batch[i], first+i); err != nil {
 					return err
 				}
 			}
@@ -112,6 +87,46 @@ func Stream(ctx context.Context, e *rules.Engine, items <-chan hook.Item) (*Resu
 	if err := p.Wait(); err != nil {
 		return nil, err
 	}
+	return &Result{Findings: c.sorted(), Scanned: seq}, nil
+}
+
+// collector gathers findings from concurrent scans and sorts them
+// deterministically, whatever order the scans finished in.
+type collector struct {
+	mu    sync.Mutex
+	found []keyedFinding
+}
+
+type keyedFinding struct {
+	seq int // the target's place in the input
+	f   rules.Finding
+}
+
+// scan scans one target; seq is its place in the input.
+func (c *collector) scan(e *rules.Engine, it *hook.Item, seq int) error {
+	fs, err := e.Scan(&it.Target)
+	if err != nil {
+		return fmt.Errorf("%s: %v", it.Path, err)
+	}
+	if len(fs) == 0 {
+		return nil
+	}
+	for i := range fs {
+		if cm := it.Commit; cm != nil {
+			fs[i].Commit, fs[i].Subject, fs[i].Ref = cm.ID, cm.Subject, cm.Ref
+		}
+	}
+	c.mu.Lock()
+	for _, f := range fs {
+		c.found = append(c.found, keyedFinding{seq, f})
+	}
+	c.mu.Unlock()
+	return nil
+}
+
+// sorted returns the findings by path, line and column, then input order.
+func (c *collector) sorted() []rules.Finding {
+	found := c.found
 	sort.SliceStable(found, func(i, j int) bool {
 		a, b := &found[i].f, &found[j].f
 		if a.Path != b.Path {
@@ -128,25 +143,35 @@ func Stream(ctx context.Context, e *rules.Engine, items <-chan hook.Item) (*Resu
 		}
 		return a.RuleID < b.RuleID
 	})
+	out := make([]rules.Finding, 0, len(found))
 	for _, k := range found {
-		res.Findings = append(res.Findings, k.f)
+		out = append(out, k.f)
 	}
-	res.Scanned = seq
-	return res, nil
+	return out
 }
 
 // Paths scans files and directories on disk ("-" is standard input). Paths
 // in findings are relative to base when they lie under it. Directories named
 // .git are skipped; symlinks are not followed.
 func Paths(ctx context.Context, e *rules.Engine, base string, paths []string, maxSize int64) (*Result, error) {
+	// The walk only lists files; the workers read and scan them, so reading
+	// (a few syscalls per file) is spread over the workers too.
+	type job struct {
+		seq       int
+		path, rel string
+		data      []byte // standard input, already read
+	}
 	var skipped []hook.Skipped
 	var walkErr error
-	ch := make(chan hook.Item)
+	jobs := make(chan job, 256)
 	go func() {
-		defer close(ch)
-		send := func(it hook.Item) bool {
+		defer close(jobs)
+		seq := 0
+		send := func(j job) bool {
+			j.seq = seq
+			seq++
 			select {
-			case ch <- it:
+			case jobs <- j:
 				return true
 			case <-ctx.Done():
 				return false
@@ -163,7 +188,7 @@ func Paths(ctx context.Context, e *rules.Engine, base string, paths []string, ma
 					skipped = append(skipped, hook.Skipped{Path: "-", Reason: fmt.Sprintf("larger than the size cap (%d bytes)", maxSize)})
 					continue
 				}
-				if !send(fileItem("-", data)) {
+				if !send(job{rel: "-", data: data}) {
 					return
 				}
 				continue
@@ -190,11 +215,7 @@ func Paths(ctx context.Context, e *rules.Engine, base string, paths []string, ma
 					skipped = append(skipped, hook.Skipped{Path: rel, Reason: fmt.Sprintf("larger than the size cap (%d bytes)", maxSize)})
 					return nil
 				}
-				data, err := os.ReadFile(p)
-				if err != nil {
-					return err
-				}
-				if !send(fileItem(rel, data)) {
+				if !send(job{path: p, rel: rel}) {
 					return ctx.Err()
 				}
 				return nil
@@ -205,15 +226,39 @@ func Paths(ctx context.Context, e *rules.Engine, base string, paths []string, ma
 			}
 		}
 	}()
-	res, err := Stream(ctx, e, ch)
+
+	var c collector
+	var scanned atomic.Int64
+	p := pool.New().WithErrors().WithContext(ctx).WithCancelOnError()
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		p.Go(func(ctx context.Context) error {
+			for j := range jobs {
+				data := j.data
+				if data == nil {
+					var err error
+					if data, err = os.ReadFile(j.path); err != nil {
+						return err
+					}
+				}
+				it := fileItem(j.rel, data)
+				if err := c.scan(e, &it, j.seq); err != nil {
+					return err
+				}
+				scanned.Add(1)
+			}
+			return nil
+		})
+	}
+	err := p.Wait()
+	for range jobs { // the walk may still be sending after an error
+	}
 	if err != nil {
 		return nil, err
 	}
 	if walkErr != nil {
 		return nil, walkErr
 	}
-	res.Skipped = skipped
-	return res, nil
+	return &Result{Findings: c.sorted(), Skipped: skipped, Scanned: int(scanned.Load())}, nil
 }
 
 func fileItem(path string, data []byte) hook.Item {
