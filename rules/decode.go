@@ -37,13 +37,34 @@ type encodedCandidate struct {
 	offsets    []int  // for percent-encoding: content offset of each decoded byte
 }
 
+// Decode hints: text whose presence anywhere in a file makes a decoder worth
+// running on its lines. The keyword pass finds them (engine.go).
+const (
+	hintK8s uint8 = 1 << iota
+	hintDockerAuth
+	hintBasic
+	hintURL
+)
+
+var decodeHints = []struct {
+	text string // lower case, as the keyword pass sees the content
+	bit  uint8
+}{
+	{"kind: secret", hintK8s},
+	{`"kind": "secret"`, hintK8s},
+	{`"auth"`, hintDockerAuth},
+	{"basic ", hintBasic},
+	{"://", hintURL},
+}
+
 // scanEncoded finds encoded values in t's added lines and scans their
-// decoded text. lower is t.Content lower-cased.
-func (e *Engine) scanEncoded(t *Target, lower []byte) ([]Finding, error) {
-	k8s := bytes.Contains(lower, []byte("kind: secret")) || bytes.Contains(lower, []byte(`"kind": "secret"`))
-	docker := bytes.Contains(lower, []byte(`"auth"`))
-	basic := bytes.Contains(lower, []byte("basic "))
-	pct := bytes.Contains(lower, []byte("://")) && bytes.IndexByte(lower, '%') >= 0
+// decoded text. lower is t.Content lower-cased; hints are the decode hints
+// the keyword pass found in it.
+func (e *Engine) scanEncoded(t *Target, lower []byte, hints uint8) ([]Finding, error) {
+	k8s := hints&hintK8s != 0
+	docker := hints&hintDockerAuth != 0
+	basic := hints&hintBasic != 0
+	pct := hints&hintURL != 0 && bytes.IndexByte(lower, '%') >= 0
 	if !k8s && !docker && !basic && !pct {
 		return nil, nil
 	}

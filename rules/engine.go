@@ -35,9 +35,10 @@ const maxMultilineWindow = 64 << 10
 // are compiled on first use, so a clean change pays only for the keyword pass.
 type Engine struct {
 	rules     []*compiledRule
-	keywords  *keywords.Matcher // nil when no rule has keywords
+	keywords  *keywords.Matcher // rules' keywords and the decoders' hints
 	byKeyword [][]int32         // keyword index -> rules
 	always    []int32           // rules without keywords run on every line
+	hintBits  []uint8           // keyword index -> the decode hints it is (decode.go)
 	global    []*compiledAllowlist
 	markers   *markerSet
 	bufs      sync.Pool
@@ -148,9 +149,21 @@ func NewEngine(rs []Rule, global []Allowlist) (*Engine, error) {
 		}
 		e.global = append(e.global, a)
 	}
-	if len(kws) > 0 {
-		e.keywords = keywords.New(kws)
+	// The decoders' file-wide hints are keywords too: the one pass finds
+	// them, instead of a search of the whole file for each.
+	e.hintBits = make([]uint8, len(kws), len(kws)+len(decodeHints))
+	for _, h := range decodeHints {
+		k, ok := kwIndex[h.text]
+		if !ok {
+			k = len(kws)
+			kwIndex[h.text] = k
+			kws = append(kws, h.text)
+			e.byKeyword = append(e.byKeyword, nil)
+			e.hintBits = append(e.hintBits, 0)
+		}
+		e.hintBits[k] |= h.bit
 	}
+	e.keywords = keywords.New(kws)
 	return e, nil
 }
 
@@ -191,6 +204,7 @@ type window struct {
 type scratch struct {
 	lower   []byte
 	windows []window
+	hints   uint8   // decode hints the keyword pass found
 	last    []int32 // per rule: index+1 of its latest window in windows
 	pathOK  []int8  // per rule: 0 unknown, 1 applies, -1 does not
 }
@@ -206,6 +220,7 @@ func (e *Engine) putScratch(s *scratch) {
 	clear(s.last)
 	clear(s.pathOK)
 	s.windows = s.windows[:0]
+	s.hints = 0
 	if cap(s.lower) > 1<<20 {
 		s.lower = nil // do not pin one huge file's buffer
 	}
@@ -225,7 +240,7 @@ func (e *Engine) Scan(t *Target) ([]Finding, error) {
 	if err != nil || t.Binary {
 		return out, err
 	}
-	enc, err := e.scanEncoded(t, s.lower)
+	enc, err := e.scanEncoded(t, s.lower, s.hints)
 	if err != nil {
 		return nil, err
 	}
@@ -249,13 +264,12 @@ func (e *Engine) scanPlain(t *Target) ([]Finding, error) {
 func (e *Engine) scanWindows(s *scratch, t *Target) ([]Finding, error) {
 	content := t.Content
 
-	if e.keywords != nil {
-		e.keywords.Each(s.lower, func(id, start, end int) {
-			for _, ri := range e.byKeyword[id] {
-				e.addWindow(s, t, ri, start, end)
-			}
-		})
-	}
+	e.keywords.Each(s.lower, func(id, start, end int) {
+		s.hints |= e.hintBits[id]
+		for _, ri := range e.byKeyword[id] {
+			e.addWindow(s, t, ri, start, end)
+		}
+	})
 	if len(e.always) > 0 {
 		for _, ri := range e.always {
 			if e.applies(s, t, ri) {
