@@ -58,13 +58,12 @@ var decodeHints = []struct {
 }
 
 // scanEncoded finds encoded values in t's added lines and scans their
-// decoded text. lower is t.Content lower-cased; hints are the decode hints
-// the keyword pass found in it.
-func (e *Engine) scanEncoded(t *Target, lower []byte, hints uint8) ([]Finding, error) {
+// decoded text; hints are the decode hints the keyword pass found in it.
+func (e *Engine) scanEncoded(t *Target, hints uint8) ([]Finding, error) {
 	k8s := hints&hintK8s != 0
 	docker := hints&hintDockerAuth != 0
 	basic := hints&hintBasic != 0
-	pct := hints&hintURL != 0 && bytes.IndexByte(lower, '%') >= 0
+	pct := hints&hintURL != 0 && bytes.IndexByte(t.Content, '%') >= 0
 	if !k8s && !docker && !basic && !pct {
 		return nil, nil
 	}
@@ -81,11 +80,10 @@ func (e *Engine) scanEncoded(t *Target, lower []byte, hints uint8) ([]Finding, e
 			line := c[ls:le]
 			budget := maxDecodedPerLine
 			// A file-wide hint runs its regex only on lines that can match it.
-			ll := lower[ls:le]
 			for _, cand := range candidates(line, k8s,
-				docker && bytes.Contains(ll, []byte(`"auth"`)),
-				basic && bytes.Contains(ll, []byte("basic")),
-				pct && bytes.IndexByte(ll, '%') >= 0) {
+				docker && containsFold(line, `"auth"`),
+				basic && containsFold(line, "basic"),
+				pct && bytes.IndexByte(line, '%') >= 0) {
 				if budget -= len(cand.decoded); budget < 0 {
 					break
 				}
@@ -103,6 +101,27 @@ func (e *Engine) scanEncoded(t *Target, lower []byte, hints uint8) ([]Finding, e
 		ls = le + 1
 	}
 	return out, nil
+}
+
+// containsFold reports whether s contains lit (lower-case ASCII), ignoring
+// ASCII case.
+func containsFold(s []byte, lit string) bool {
+	for i := 0; i+len(lit) <= len(s); i++ {
+		j := 0
+		for ; j < len(lit); j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != lit[j] {
+				break
+			}
+		}
+		if j == len(lit) {
+			return true
+		}
+	}
+	return false
 }
 
 // candidates lists the encoded values on one line.

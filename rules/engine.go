@@ -163,7 +163,7 @@ func NewEngine(rs []Rule, global []Allowlist) (*Engine, error) {
 		}
 		e.hintBits[k] |= h.bit
 	}
-	e.keywords = keywords.New(kws)
+	e.keywords = keywords.NewFold(kws)
 	return e, nil
 }
 
@@ -202,7 +202,6 @@ type window struct {
 }
 
 type scratch struct {
-	lower   []byte
 	windows []window
 	hints   uint8   // decode hints the keyword pass found
 	last    []int32 // per rule: index+1 of its latest window in windows
@@ -221,9 +220,6 @@ func (e *Engine) putScratch(s *scratch) {
 	clear(s.pathOK)
 	s.windows = s.windows[:0]
 	s.hints = 0
-	if cap(s.lower) > 1<<20 {
-		s.lower = nil // do not pin one huge file's buffer
-	}
 	e.bufs.Put(s)
 }
 
@@ -235,12 +231,11 @@ func (e *Engine) Scan(t *Target) ([]Finding, error) {
 	}
 	s := e.getScratch()
 	defer e.putScratch(s)
-	s.lower = asciiLower(s.lower[:0], t.Content)
 	out, err := e.scanWindows(s, t)
 	if err != nil || t.Binary {
 		return out, err
 	}
-	enc, err := e.scanEncoded(t, s.lower, s.hints)
+	enc, err := e.scanEncoded(t, s.hints)
 	if err != nil {
 		return nil, err
 	}
@@ -255,16 +250,15 @@ func (e *Engine) Scan(t *Target) ([]Finding, error) {
 func (e *Engine) scanPlain(t *Target) ([]Finding, error) {
 	s := e.getScratch()
 	defer e.putScratch(s)
-	s.lower = asciiLower(s.lower[:0], t.Content)
 	return e.scanWindows(s, t)
 }
 
-// scanWindows runs the keyword pass over t (lower-cased in s.lower), then
+// scanWindows runs the keyword pass over t (ignoring ASCII case), then
 // each hit rule's regex on the windows around its hits.
 func (e *Engine) scanWindows(s *scratch, t *Target) ([]Finding, error) {
 	content := t.Content
 
-	e.keywords.Each(s.lower, func(id, start, end int) {
+	e.keywords.Each(content, func(id, start, end int) {
 		s.hints |= e.hintBits[id]
 		for _, ri := range e.byKeyword[id] {
 			e.addWindow(s, t, ri, start, end)
@@ -375,10 +369,6 @@ func lineEnd(c []byte, end, reach int) int {
 		return end + i
 	}
 	return hi
-}
-
-func asciiLower(dst, src []byte) []byte {
-	return lowerASCII(dst[:0], src)
 }
 
 // finding turns regex match m (offsets relative to base) into a Finding, or

@@ -18,9 +18,30 @@ type Matcher struct {
 	lens   []int32    // keyword lengths
 }
 
+// NewFold is New for matching that ignores ASCII case: the words' ASCII
+// letters are lower-cased, and upper-case letters in the text take the same
+// transitions as lower-case ones, so the text needs no lower-cased copy.
+func NewFold(words []string) *Matcher {
+	lower := make([]string, len(words))
+	for i, w := range words {
+		b := []byte(w)
+		for j, c := range b {
+			if 'A' <= c && c <= 'Z' {
+				b[j] = c + 'a' - 'A'
+			}
+		}
+		lower[i] = string(b)
+	}
+	m := New(lower)
+	for c := 'A'; c <= 'Z'; c++ {
+		m.class[c] = m.class[c+'a'-'A']
+	}
+	return m
+}
+
 // New builds a matcher for words; the id of a word is its index. Words are
-// matched byte for byte (callers fold case first). Empty words never match;
-// a word listed twice is reported under its first index.
+// matched byte for byte. Empty words never match; a word listed twice is
+// reported under its first index.
 func New(words []string) *Matcher {
 	m := &Matcher{lens: make([]int32, len(words))}
 	var used [256]bool

@@ -113,3 +113,39 @@ func Example() {
 	// 1 5 9
 	// 2 5 13
 }
+
+// NewFold on any text finds what New finds on the ASCII-lower-cased text.
+func TestFoldAgainstLowered(t *testing.T) {
+	lower := func(b []byte) []byte {
+		out := bytes.Clone(b)
+		for i, c := range out {
+			if 'A' <= c && c <= 'Z' {
+				out[i] = c + 'a' - 'A'
+			}
+		}
+		return out
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for n := 0; n < 2000; n++ {
+		alpha := "aAbB\xc9\xe9zZ_"
+		word := func(max int) string {
+			b := make([]byte, r.IntN(max)+1)
+			for i := range b {
+				b[i] = alpha[r.IntN(len(alpha))]
+			}
+			return string(b)
+		}
+		words := make([]string, r.IntN(10))
+		lowered := make([]string, len(words))
+		for i := range words {
+			words[i] = word(4)
+			lowered[i] = string(lower([]byte(words[i])))
+		}
+		text := []byte(word(60))
+		got := each(NewFold(words), text)
+		want := naive(lowered, lower(text))
+		if !slices.Equal(got, want) {
+			t.Fatalf("words %q text %q:\n got %v\nwant %v", words, text, got, want)
+		}
+	}
+}
