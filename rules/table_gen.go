@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:7a3a917b:460360"
+const tableHash = "crc32c:6b5b6d28:461341"
 
 var tableRules = []Rule{
 	Rule{ID: "aws-access-key-id", Description: "AWS access key ID; with its secret access key it signs requests as an IAM user or role (SES, S3, ...).", Regex: "\\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\\b", Entropy: 3, Keywords: []string{
@@ -184,6 +184,11 @@ var tableRules = []Rule{
 		"privatekey",
 		"credential",
 	}, Allowlists: []Allowlist{
+		Allowlist{Description: "hex test vectors in test code and test data", Condition: "AND", RegexTarget: "secret", Regexes: []string{
+			"^(?:[0-9a-fA-F]{2}){16,}$",
+		}, Paths: []string{
+			"(?:^|/)(?:testdata|tests?|spec|__tests__|fixtures?)/|_test\\.(?:go|py)$|(?:^|/)test_[^/]*\\.py$|\\.(?:test|spec)\\.[cm]?[jt]sx?$|_spec\\.rb$|Tests?\\.(?:java|kt|cs)$",
+		}},
 		Allowlist{Description: "hashes, digests, identifiers and references", RegexTarget: "secret", Regexes: []string{
 			"^(?:sha\\d+|md5|h1|sha512-|sha384-|sha256-)",
 			"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
@@ -201,12 +206,18 @@ var tableRules = []Rule{
 		"API_KEY = \"{{alnum:32}}\"",
 		"const clientSecret = '{{b64url:40}}';",
 		"\"access_token\": \"{{alnum:24}}.{{alnum:20}}\"",
+		"@app/settings.py\nSECRET_KEY = \"{{hex:64}}\"",
+		"@internal/mail/client_test.go\n\tapiKey := \"{{alnum:32}}\"",
+		"@tests/test_upload.py\n    API_TOKEN = \"{{b64:40}}\"",
 	}, FP: []string{
 		"API_KEY = \"0123456789abcdef0123456789abcdef\"",
 		"token_type = \"refresh_token_expired\"",
 		"secret = \"config.secrets.primary_key\"",
 		"integrity: sha512-{{b64:86}}==",
 		"api_key = os.getenv(\"API_KEY\", \"{{alnum:32}}\")",
+		"@crypto/ecdh/ecdh_test.go\n\t\tSharedSecret: \"{{hex:64}}\",",
+		"@crypto/hpke/testdata/vectors.json\n    \"exporter_secret\": \"{{hex:64}}\",",
+		"@tests/test_hmac.py\n        secret_key = \"{{hex:40}}\"",
 	}},
 	Rule{ID: "generic-password", Description: "A password literal assigned to a password-like name.", Regex: "(?i)(?:^|[^\\w])[\\w.\\-]{0,20}?(?:password|passwd|passwort|pwd)[\\w\\-]{0,10}[\"']?\\s*(?::=|=>|=|:)\\s*(?:\"([^\"\\s$%{}<>]{8,128})\"|'([^'\\s$%{}<>]{8,128})')", Entropy: 3, Keywords: []string{
 		"passw",
