@@ -135,7 +135,11 @@ build_repo() {
 # scan receipts pre-push then finds); sets D, BASE and TIP.
 build_receipts_repo() {
 	D=$W/receipts
-	if [ ! -f "$D/.git/bench-ready-$RECEIPTS" ]; then
+	# Receipts are valid for the binary that wrote them (a rebuilt leakhook
+	# rescans everything), so the repository is made again for a new build.
+	local ready
+	ready=bench-ready-$RECEIPTS-$(cksum <"$LEAKHOOK" | cut -d' ' -f1)
+	if [ ! -f "$D/.git/$ready" ]; then
 		rm -rf "$D"
 		echo "building $D: Go's source tree + $RECEIPTS commits through the hooks" >&2
 		cp -R "$GOSRC" "$D"
@@ -155,7 +159,7 @@ build_receipts_repo() {
 				git commit -q -m "generated commit $i"
 			done
 			git reset -q --hard
-			touch ".git/bench-ready-$RECEIPTS"
+			touch ".git/$ready"
 		)
 	fi
 	BASE=$(git -C "$D" rev-list --max-parents=0 HEAD)
