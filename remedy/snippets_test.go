@@ -186,20 +186,25 @@ func TestSnippetsJavaScript(t *testing.T) {
 }
 
 // TypeScript snippets must also type-check in a strict project (where
-// process.env values are string | undefined). LEAKHOOK_NODE_TOOLS names a
-// directory where `npm install typescript @types/node` ran (.ci/run does).
+// process.env values are string | undefined).
 func TestSnippetsTypeScriptStrict(t *testing.T) {
+	checkWithNode(t, "ts-check.mjs", TypeScript, ".mts")
+}
+
+// checkWithNode runs one of testdata's Node checkers over every rendered
+// snippet of lang. The checkers need npm packages (listed in each script)
+// installed in the directory LEAKHOOK_NODE_TOOLS names; .ci/run does that.
+func checkWithNode(t *testing.T, script string, lang Lang, ext string) {
 	node := need(t, "node")
 	if os.Getenv("LEAKHOOK_NODE_TOOLS") == "" {
-		t.Skip("LEAKHOOK_NODE_TOOLS is not set: cannot type-check TypeScript snippets here (see .ci/run)")
+		t.Skipf("LEAKHOOK_NODE_TOOLS is not set: cannot check %s snippets here (see .ci/run)", lang)
 	}
-	checker, err := filepath.Abs(filepath.Join("testdata", "ts-check.mjs"))
+	checker, err := filepath.Abs(filepath.Join("testdata", script))
 	if err != nil {
 		t.Fatal(err)
 	}
-	all := renderAll(t)
 	dir := t.TempDir()
-	files := write(t, all, TypeScript, dir, ".mts")
+	files := write(t, renderAll(t), lang, dir, ext)
 	run(t, dir, nil, node, append([]string{checker}, files...)...)
 }
 
@@ -338,19 +343,6 @@ func TestSnippetsPHP(t *testing.T) {
 
 // C# is parsed with tree-sitter's C# grammar: compiling needs the .NET SDK
 // and the NuGet packages (AWSSDK, VaultSharp), which CI cannot fetch.
-// LEAKHOOK_NODE_TOOLS names a directory where `npm install web-tree-sitter
-// tree-sitter-c-sharp` ran (.ci/run does).
 func TestSnippetsCSharp(t *testing.T) {
-	node := need(t, "node")
-	if os.Getenv("LEAKHOOK_NODE_TOOLS") == "" {
-		t.Skip("LEAKHOOK_NODE_TOOLS is not set: cannot check C# snippets here (see .ci/run)")
-	}
-	checker, err := filepath.Abs(filepath.Join("testdata", "csharp-syntax.mjs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	all := renderAll(t)
-	dir := t.TempDir()
-	files := write(t, all, CSharp, dir, ".cs")
-	run(t, dir, nil, node, append([]string{checker}, files...)...)
+	checkWithNode(t, "csharp-syntax.mjs", CSharp, ".cs")
 }
