@@ -52,11 +52,7 @@ func gogitStaged(ctx context.Context, repo *Repo, maxSize int64) (*Changes, erro
 		return nil, err
 	}
 	d := &indexDiff{st: st, valid: idx.ValidTrees()}
-	var headID *plumbing.Hash
-	if head != nil {
-		headID = &head.Hash
-	}
-	if err := d.dir("", idx.Entries, headID); err != nil {
+	if err := d.dir("", idx.Entries, head); err != nil {
 		return nil, err
 	}
 	changes, deleted := d.changes, d.deleted
@@ -128,8 +124,8 @@ func gogitStaged(ctx context.Context, repo *Repo, maxSize int64) (*Changes, erro
 	return ch, nil
 }
 
-// headTree returns HEAD's tree, or nil on an unborn branch.
-func headTree(repo *Repo, st *objectStore) (*object.Tree, error) {
+// headTree returns the id of HEAD's tree, or nil on an unborn branch.
+func headTree(repo *Repo, st *objectStore) (*plumbing.Hash, error) {
 	data, err := os.ReadFile(filepath.Join(repo.GitDir, "HEAD"))
 	if err != nil {
 		return nil, err
@@ -155,7 +151,7 @@ func headTree(repo *Repo, st *objectStore) (*object.Tree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading HEAD commit: %v", err)
 	}
-	return c.Tree()
+	return &c.TreeHash, nil
 }
 
 // change is a staged file whose content differs from HEAD's.
