@@ -49,7 +49,7 @@ func StagedStream(ctx context.Context, repo *Repo, maxSize int64, backend string
 		if err != nil {
 			return nil, err
 		}
-		return ch, ch.emitTo(emit)
+		return ch, ch.EmitTo(emit)
 	}
 	if reason := goGitUnfit(repo); reason != "" {
 		debugf("staged: using git CLI: %s", reason)
@@ -60,11 +60,12 @@ func StagedStream(ctx context.Context, repo *Repo, maxSize int64, backend string
 		debugf("staged: go-git failed (%v); using git CLI", err)
 		return cli()
 	}
-	return ch, ch.emitTo(emit)
+	return ch, ch.EmitTo(emit)
 }
 
-// emitTo hands the collected items to emit, if there is one.
-func (c *Changes) emitTo(emit func(Item) error) error {
+// EmitTo hands the collected items to emit, if there is one, and forgets
+// them.
+func (c *Changes) EmitTo(emit func(Item) error) error {
 	if emit == nil {
 		return nil
 	}

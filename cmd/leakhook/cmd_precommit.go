@@ -67,10 +67,6 @@ func runPreCommit(args []string) int {
 	// then prepares the scan receipt (which lets pre-push skip this commit,
 	// cmd_prepush.go). One, not two: on a two-core machine git keeps a core
 	// to itself, and both jobs together take less time than git does.
-	type loaded struct {
-		cfg *rules.Config
-		err error
-	}
 	cfgDone := make(chan loaded, 1)
 	var receipt *pendingReceipt
 	if !filesMode {
@@ -107,18 +103,51 @@ func runPreCommit(args []string) int {
 			if err != nil {
 				return nil, err
 			}
-			for _, it := range ch.Items {
-				if err := emit(it); err != nil {
-					return nil, err
-				}
-			}
-			ch.Items = nil
-			return ch, nil
+			return ch, ch.EmitTo(emit)
 		}
 	}
-	// Items are scanned as git prints them: a scanner starts on the stream
-	// once the rules are loaded (well before git is done). A repository that
-	// sets its own size cap is read again with it.
+	st := readAndScan(ctx, cfgDone, read, restoreGC)
+	if st.cfgErr != nil {
+		return problem("%v", st.cfgErr)
+	}
+	if st.readErr != nil {
+		return readFailure(budgetError(ctx, st.readErr, "reading the staged changes"))
+	}
+	cfg, changes := st.cfg, st.changes
+	phase("read and scan staged changes (" + changes.Backend + ")")
+	if st.scanErr != nil {
+		return readFailure(budgetError(ctx, st.scanErr, "scanning the staged changes"))
+	}
+	res := st.res
+	res.Skipped = changes.Skipped
+	code = of.emit(res, cfg, report.ModeCommit, repo.Root)
+	phase("report")
+	if code == exitClean && receipt != nil && len(res.Skipped) == 0 {
+		receipt.write(cfg)
+		phase("write scan receipt")
+	}
+	return code
+}
+
+// loaded is the outcome of loading the rules and configuration.
+type loaded struct {
+	cfg *rules.Config
+	err error
+}
+
+// stagedScan is what readAndScan found, with an error for each stage.
+type stagedScan struct {
+	cfg                      *rules.Config
+	changes                  *hook.Changes
+	res                      *scan.Result
+	cfgErr, readErr, scanErr error
+}
+
+// readAndScan reads what is being committed with read and scans the items as
+// they arrive: a scanner starts on the stream once the rules are loaded (well
+// before git is done). A repository that sets its own size cap is read again
+// with it. restoreGC is called once the change passes 32 MiB.
+func readAndScan(ctx context.Context, cfgDone <-chan loaded, read func(int64, func(hook.Item) error) (*hook.Changes, error), restoreGC func()) stagedScan {
 	type scanned struct {
 		res *scan.Result
 		err error
@@ -156,33 +185,19 @@ func runPreCommit(args []string) int {
 	l := <-cfgReady
 	sc := <-scanDone
 	if l.err != nil {
-		return problem("%v", l.err)
+		return stagedScan{cfgErr: l.err}
 	}
-	cfg := l.cfg
-	if err == nil && cfg.MaxFileSize != rules.DefaultMaxFileSize {
-		// The repository sets its own size cap: read again with it.
+	if err == nil && l.cfg.MaxFileSize != rules.DefaultMaxFileSize {
 		var items []hook.Item
-		changes, err = read(cfg.MaxFileSize, func(it hook.Item) error { items = append(items, it); return nil })
+		changes, err = read(l.cfg.MaxFileSize, func(it hook.Item) error { items = append(items, it); return nil })
 		if err == nil {
-			sc.res, sc.err = scan.Items(ctx, cfg.Engine, items)
+			sc.res, sc.err = scan.Items(ctx, l.cfg.Engine, items)
 		}
 	}
 	if err != nil {
-		return readFailure(budgetError(ctx, err, "reading the staged changes"))
+		return stagedScan{cfg: l.cfg, readErr: err}
 	}
-	phase("read and scan staged changes (" + changes.Backend + ")")
-	res, err := sc.res, sc.err
-	if err != nil {
-		return readFailure(budgetError(ctx, err, "scanning the staged changes"))
-	}
-	res.Skipped = changes.Skipped
-	code = of.emit(res, cfg, report.ModeCommit, repo.Root)
-	phase("report")
-	if code == exitClean && receipt != nil && len(res.Skipped) == 0 {
-		receipt.write(cfg)
-		phase("write scan receipt")
-	}
-	return code
+	return stagedScan{cfg: l.cfg, changes: changes, res: sc.res, scanErr: sc.err}
 }
 
 // lazyGC makes the garbage collector run at 5× the live heap instead of 2×,
