@@ -48,6 +48,7 @@ type patchParser struct {
 	commit  *Commit
 	line    []byte
 	lineNo  int
+	scratch []byte // a hunk's new content as it is read; emitted as one exact copy
 	// per-file state
 	path      string
 	gitlink   bool
@@ -134,9 +135,9 @@ func (p *patchParser) file() (bool, error) {
 		if !ok || err != nil {
 			return ok, err
 		}
-		l := string(p.line)
+		l := p.line // header lines are compared in place: no string per line
 		switch {
-		case strings.HasPrefix(l, "@@ "):
+		case bytes.HasPrefix(l, []byte("@@ ")):
 			if p.path == "" {
 				return false, p.errorf("hunk before file name in %q", header)
 			}
@@ -147,10 +148,10 @@ func (p *patchParser) file() (bool, error) {
 					return ok, err
 				}
 			}
-		case strings.HasPrefix(l, "diff --git "), strings.HasPrefix(l, commitMarker):
+		case bytes.HasPrefix(l, []byte("diff --git ")), bytes.HasPrefix(l, []byte(commitMarker)):
 			return true, nil // a file with no hunks (mode change, pure rename, empty file)
-		case strings.HasPrefix(l, "+++ "):
-			name := l[4:]
+		case bytes.HasPrefix(l, []byte("+++ ")):
+			name := string(l[4:])
 			if name == "/dev/null" {
 				p.deleted = true
 				p.path = "/dev/null"
@@ -161,16 +162,16 @@ func (p *patchParser) file() (bool, error) {
 				return false, p.errorf("%v", err)
 			}
 			p.path = strings.TrimPrefix(path, "b/")
-		case strings.HasPrefix(l, "new file mode "):
+		case bytes.HasPrefix(l, []byte("new file mode ")):
 			p.newFile = true
-			p.gitlink = strings.HasSuffix(l, "160000")
-		case strings.HasPrefix(l, "index "):
-			if strings.HasSuffix(l, " 160000") {
+			p.gitlink = bytes.HasSuffix(l, []byte("160000"))
+		case bytes.HasPrefix(l, []byte("index ")):
+			if bytes.HasSuffix(l, []byte(" 160000")) {
 				p.gitlink = true
 			}
-		case strings.HasPrefix(l, "new mode "):
-			p.gitlink = strings.HasSuffix(l, "160000")
-		case strings.HasPrefix(l, "Binary files "):
+		case bytes.HasPrefix(l, []byte("new mode ")):
+			p.gitlink = bytes.HasSuffix(l, []byte("160000"))
+		case bytes.HasPrefix(l, []byte("Binary files ")):
 			// --text is always passed, so git should never say this; if it
 			// does, content was hidden from us and that must not pass silently.
 			return false, p.errorf("git printed no content for a binary file (%s)", l)
@@ -185,8 +186,13 @@ func (p *patchParser) hunk() (ok bool, err error) {
 	if err != nil {
 		return false, p.errorf("%v", err)
 	}
-	var content []byte
-	var added []bool
+	// The hunk's lines collect in a reused buffer and are copied once, at
+	// their final size, when emitted (the item must own its content: it is
+	// scanned concurrently with the parsing of the next hunk); growing a fresh
+	// slice per hunk copied each byte about twice more. added needs no
+	// guessing: the header says how many new lines there are.
+	content := p.scratch[:0]
+	added := make([]bool, 0, newCount)
 	for oldCount > 0 || newCount > 0 {
 		ok, err := p.next()
 		if err != nil {
@@ -219,6 +225,9 @@ func (p *patchParser) hunk() (ok bool, err error) {
 			return false, p.errorf("hunk of %s is longer than its header says", p.path)
 		}
 	}
+	if cap(content) <= 1<<20 { // keep no giant hunk's buffer for the rest of the stream
+		p.scratch = content
+	}
 	if err := p.emitHunk(newStart, content, added); err != nil {
 		return false, err
 	}
@@ -243,6 +252,7 @@ func (p *patchParser) emitHunk(start int, content []byte, added []bool) error {
 		p.skip(Skipped{Path: p.path, Reason: fmt.Sprintf("larger than the size cap (%d bytes)", p.maxSize), Commit: p.commit})
 		return nil
 	}
+	content = bytes.Clone(content)
 	sniff := content
 	if start <= 1 && len(sniff) > binarySniff {
 		sniff = sniff[:binarySniff]
