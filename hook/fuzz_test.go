@@ -16,6 +16,7 @@ func FuzzPatchParser(f *testing.F) {
 	f.Add([]byte("\x01leakhook-commit abc def\x02subject\n\ndiff --git a/s b/s\nindex 1..2 160000\n--- a/s\n+++ b/s\n@@ -1 +1 @@\n-Subproject commit 1\n+Subproject commit 2\n"))
 	f.Add([]byte("* Unmerged path c.txt\ndiff --git a/d b/d\ndeleted file mode 100644\n--- a/d\n+++ /dev/null\n@@ -1 +0,0 @@\n-gone\n"))
 	f.Add([]byte("diff --git a/h b/h\n--- a/h\n+++ b/h\n@@ -1 +1,99999999999999999999 @@\n+x\n"))
+	f.Add([]byte("diff --git a/h b/h\n--- a/h\n+++ b/h\n@@ -1 +1,999999999999 @@\n+x\n")) // fits an int: must not be allocated
 	f.Fuzz(func(t *testing.T, data []byte) {
 		emit := func(it Item) error {
 			if it.StartLine < 0 {

@@ -192,7 +192,7 @@ func (p *patchParser) hunk() (ok bool, err error) {
 	// slice per hunk copied each byte about twice more. added needs no
 	// guessing: the header says how many new lines there are.
 	content := p.scratch[:0]
-	added := make([]bool, 0, newCount)
+	added := make([]bool, 0, min(newCount, 1<<16)) // the header is git's, but never trusted with memory
 	for oldCount > 0 || newCount > 0 {
 		ok, err := p.next()
 		if err != nil {
