@@ -10,30 +10,16 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/leakhook/leakhook/internal/prestart"
 )
-
-// diffFlags pin git's diff output to the one format patchParser reads,
-// whatever the user's configuration says: no colour, no external diff or
-// textconv, content even for files that .gitattributes marks binary or -diff,
-// full blob ids, plain a/ b/ prefixes, paths relative to the top level.
-var diffFlags = []string{
-	"--no-color", "--no-ext-diff", "--no-textconv", "--text", "--full-index",
-	"--submodule=short", "--no-relative", "--src-prefix=a/", "--dst-prefix=b/",
-	"-U3", "-M",
-}
-
-// gitConfigFlags override configuration that changes how paths are printed.
-var gitConfigFlags = []string{"-c", "core.quotePath=false", "-c", "diff.noprefix=false", "-c", "diff.mnemonicPrefix=false"}
 
 // gitCommand builds a git command run in dir with our configuration overrides.
 func gitCommand(ctx context.Context, dir string, args ...string) *exec.Cmd {
-	full := append(append([]string{}, gitConfigFlags...), args...)
+	full := append(append([]string{}, prestart.ConfigFlags...), args...)
 	cmd := exec.CommandContext(ctx, "git", full...)
 	cmd.Dir = dir
-	// No optional locks (never rewrite the index), C locale messages, and the
-	// objects as they are: replacements (git replace) must not change what a
-	// scan or a push sees.
-	cmd.Env = append(os.Environ(), "GIT_OPTIONAL_LOCKS=0", "LC_ALL=C", "GIT_NO_REPLACE_OBJECTS=1")
+	cmd.Env = append(os.Environ(), prestart.Env...)
 	// git resolves a relative GIT_INDEX_FILE against its own working
 	// directory, which is dir, not ours.
 	if f := os.Getenv("GIT_INDEX_FILE"); f != "" && !filepath.IsAbs(f) {
@@ -83,23 +69,52 @@ func streamGit(ctx context.Context, dir string, stdin io.Reader, read func(io.Re
 	if err != nil {
 		return err
 	}
-	defer out.Close()
-	growPipe(out)
 	cmd.Stdout = w
 	err = cmd.Start()
 	w.Close() // git holds the write end now
 	if err != nil {
+		out.Close()
 		return gitError(args, err, nil)
 	}
+	return readGit(out, read, cmd.Wait, &stderr, args)
+}
+
+// readGit feeds a running git's standard output to read, then waits for it
+// and turns a failure into an error carrying git's own message.
+func readGit(out *os.File, read func(io.Reader) error, wait func() error, stderr *bytes.Buffer, args []string) error {
+	defer out.Close()
+	growPipe(out)
 	readErr := read(out)
 	if readErr != nil {
 		io.Copy(io.Discard, out) // let git finish writing before Wait
 	}
-	waitErr := cmd.Wait()
-	if waitErr != nil {
-		return gitError(args, waitErr, stderr.Bytes())
+	if err := wait(); err != nil {
+		return gitError(args, err, stderr.Bytes())
 	}
 	return readErr
+}
+
+// adoptGit reads the git that package prestart started before main ran, as
+// streamGit would read one it started itself.
+func adoptGit(ctx context.Context, p *prestart.Proc, read func(io.Reader) error, args []string) error {
+	var stderr bytes.Buffer
+	copied := make(chan struct{})
+	go func() {
+		io.Copy(&stderr, p.Stderr)
+		p.Stderr.Close()
+		close(copied)
+	}()
+	stop := context.AfterFunc(ctx, func() { p.Process.Kill() })
+	defer stop()
+	wait := func() error {
+		st, err := p.Process.Wait()
+		<-copied
+		if err == nil && !st.Success() {
+			err = &exec.ExitError{ProcessState: st}
+		}
+		return err
+	}
+	return readGit(p.Stdout, read, wait, &stderr, args)
 }
 
 // cliStaged reads the staged changes with `git diff --cached`, handing each
@@ -109,10 +124,15 @@ func cliStaged(ctx context.Context, repo *Repo, maxSize int64, emit func(Item) e
 	if emit == nil {
 		emit = ch.add
 	}
-	args := append([]string{"diff", "--cached"}, diffFlags...)
-	err := streamGit(ctx, repo.Root, nil, func(r io.Reader) error {
-		return newPatchParser(r, maxSize, emit, ch.skip).run()
-	}, args...)
+	args := append([]string{"diff", "--cached"}, prestart.DiffFlags...)
+	read := func(r io.Reader) error { return newPatchParser(r, maxSize, emit, ch.skip).run() }
+	var err error
+	if p := prestart.Take(repo.Root, append(append([]string{}, prestart.ConfigFlags...), args...)); p != nil {
+		debugf("staged: reading the git diff started before main")
+		err = adoptGit(ctx, p, read, args)
+	} else {
+		err = streamGit(ctx, repo.Root, nil, read, args...)
+	}
 	if err != nil {
 		return nil, err
 	}

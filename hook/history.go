@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"sync"
+
+	"github.com/leakhook/leakhook/internal/prestart"
 )
 
 // The history reader prints every selected commit's own change with ONE
@@ -46,7 +48,7 @@ type HistoryQuery struct {
 func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emit func(Item) error, skip func(Skipped)) error {
 	args := []string{"log", commitFormat}
 	args = append(args, historyFlags...)
-	args = append(args, diffFlags...)
+	args = append(args, prestart.DiffFlags...)
 	// No --topo-order for ranges: git would walk the whole range before
 	// printing anything (+30% time, +12 MB on 1,000 commits); git's default
 	// order (newest first) differs from it only under clock skew.

@@ -6,16 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-)
 
-// goGitMaxIdxBytes is where the preflight stops reading in-process: pack
-// indexes larger than this (about 30k objects) mean a repository where git's
-// own diff is faster. go-git's object storage loaded every pack index on the
-// first object access (~220 ms for 637k objects); internal/gitobj no longer
-// does, but on a 17k-file, 372k-object repository the in-process reader still
-// takes ~16 ms against git diff's ~7 ms (Go's inflate and line diff are
-// slower than git's C), so large repositories stay with the CLI.
-const goGitMaxIdxBytes = 1 << 20
+	"github.com/leakhook/leakhook/internal/prestart"
+)
 
 // Backend names accepted by LEAKHOOK_BACKEND, which forces one reader.
 const (
@@ -130,14 +123,12 @@ func goGitUnfit(repo *Repo) string {
 	if h := bytes.TrimSpace(head); !bytes.HasPrefix(h, []byte("ref: ")) && len(h) != 40 {
 		return "HEAD is not a SHA-1 id"
 	}
-	idx, _ := filepath.Glob(filepath.Join(repo.CommonDir, "objects", "pack", "*.idx"))
-	var total int64
-	for _, f := range idx {
-		if fi, err := os.Stat(f); err == nil {
-			total += fi.Size()
-		}
-	}
-	if total > goGitMaxIdxBytes {
+	// go-git's object storage loaded every pack index on the first object
+	// access (~220 ms for 637k objects); internal/gitobj no longer does, but on
+	// a 17k-file, 372k-object repository the in-process reader still takes
+	// ~16 ms against git diff's ~7 ms (Go's inflate and line diff are slower
+	// than git's C), so large repositories stay with the CLI.
+	if total := prestart.PackIndexBytes(repo.CommonDir); total > prestart.GoGitMaxIdxBytes {
 		return fmt.Sprintf("pack indexes total %d bytes", total)
 	}
 	return ""

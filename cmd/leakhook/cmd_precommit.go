@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 
 	"github.com/leakhook/leakhook/hook"
+	"github.com/leakhook/leakhook/internal/prestart"
 	"github.com/leakhook/leakhook/report"
 	"github.com/leakhook/leakhook/rules"
 	"github.com/leakhook/leakhook/scan"
@@ -24,6 +25,7 @@ func init() {
 }
 
 func runPreCommit(args []string) int {
+	defer prestart.Discard() // a git started early that nobody read
 	c := commands["pre-commit"]
 	fs := newFlags(c)
 	var of outputFlags
