@@ -217,7 +217,8 @@ func (e *Engine) allowedCommit(f *Finding) bool {
 	if r := e.compiled(f.RuleID); r != nil && r.compile() == nil {
 		lists = append(lists, r.allows...)
 	}
-	for _, a := range e.global {
+	global, _ := e.global.get() // an error stopped the scan that found f
+	for _, a := range global {
 		if a.targets(f.RuleID) {
 			lists = append(lists, a)
 		}

@@ -36,10 +36,11 @@ const maxMultilineWindow = 64 << 10
 type Engine struct {
 	rules     []*compiledRule
 	keywords  *keywords.Matcher // rules' keywords and the decoders' hints
+	words     []string          // what keywords was built from
 	byKeyword [][]int32         // keyword index -> rules
 	always    []int32           // rules without keywords run on every line
 	hintBits  []uint8           // keyword index -> the decode hints it is (decode.go)
-	global    []*compiledAllowlist
+	global    lazyAllowlists // compiled on first use, like the rules
 	markers   *markerSet
 	bufs      sync.Pool
 }
@@ -142,13 +143,7 @@ func NewEngine(rs []Rule, global []Allowlist) (*Engine, error) {
 			e.byKeyword[k] = append(e.byKeyword[k], int32(i))
 		}
 	}
-	for i := range global {
-		a, err := compileAllowlist(&global[i])
-		if err != nil {
-			return nil, fmt.Errorf("global allowlist %d: %v", i+1, err)
-		}
-		e.global = append(e.global, a)
-	}
+	e.global.src = global
 	// The decoders' file-wide hints are keywords too: the one pass finds
 	// them, instead of a search of the whole file for each.
 	e.hintBits = make([]uint8, len(kws), len(kws)+len(decodeHints))
@@ -163,12 +158,42 @@ func NewEngine(rs []Rule, global []Allowlist) (*Engine, error) {
 		}
 		e.hintBits[k] |= h.bit
 	}
-	e.keywords = keywords.NewFold(kws)
+	e.keywords = keywords.Decode(builtinKeywords, kws) // the built-in rules' (table.go)
+	if e.keywords == nil {
+		e.keywords = keywords.NewFold(kws)
+	}
+	e.words = kws
 	return e, nil
 }
 
-// CompileAll compiles every rule's regexes and returns the first error.
+// lazyAllowlists are global allowlists compiled on first use.
+type lazyAllowlists struct {
+	src  []Allowlist
+	once sync.Once
+	list []*compiledAllowlist
+	err  error
+}
+
+func (l *lazyAllowlists) get() ([]*compiledAllowlist, error) {
+	l.once.Do(func() {
+		for i := range l.src {
+			a, err := compileAllowlist(&l.src[i])
+			if err != nil {
+				l.err = fmt.Errorf("global allowlist %d: %v", i+1, err)
+				return
+			}
+			l.list = append(l.list, a)
+		}
+	})
+	return l.list, l.err
+}
+
+// CompileAll compiles every rule's regexes and the global allowlists, and
+// returns the first error.
 func (e *Engine) CompileAll() error {
+	if _, err := e.global.get(); err != nil {
+		return err
+	}
 	for _, r := range e.rules {
 		if err := r.compile(); err != nil {
 			return err
@@ -281,8 +306,16 @@ func (e *Engine) scanWindows(s *scratch, t *Target) ([]Finding, error) {
 		if r.shape != nil && !r.shape.fits(content[w.start:w.end]) {
 			continue // no run of the secret's characters: the regex cannot match
 		}
-		for _, m := range r.re.FindAllSubmatchIndex(content[w.start:w.end], -1) {
-			if f, ok := e.finding(t, r, w.start, m); ok {
+		matches := r.re.FindAllSubmatchIndex(content[w.start:w.end], -1)
+		if len(matches) == 0 {
+			continue
+		}
+		global, err := e.global.get()
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range matches {
+			if f, ok := e.finding(t, r, global, w.start, m); ok {
 				out = append(out, f)
 			}
 		}
@@ -373,7 +406,7 @@ func lineEnd(c []byte, end, reach int) int {
 
 // finding turns regex match m (offsets relative to base) into a Finding, or
 // reports false when a filter rejects it.
-func (e *Engine) finding(t *Target, r *compiledRule, base int, m []int) (Finding, bool) {
+func (e *Engine) finding(t *Target, r *compiledRule, global []*compiledAllowlist, base int, m []int) (Finding, bool) {
 	gs, ge := secretSpan(r, m)
 	if gs < 0 {
 		return Finding{}, false
@@ -415,7 +448,7 @@ func (e *Engine) finding(t *Target, r *compiledRule, base int, m []int) (Finding
 			return Finding{}, false
 		}
 	}
-	for _, a := range e.global {
+	for _, a := range global {
 		if a.targets(r.ID) && a.allows(t.Path, secret, match, line) {
 			return Finding{}, false
 		}

@@ -325,7 +325,11 @@ func Load(root, configPath string) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", configPath, err)
 	}
-	// Compile the configuration's rules now, so a bad regex names its rule before scanning.
+	// Compile the configuration's rules and allowlists now, so a bad regex
+	// names its rule or allowlist before scanning.
+	if _, err := cfg.Engine.global.get(); err != nil {
+		return nil, fmt.Errorf("%s: %v", configPath, err)
+	}
 	for _, r := range cfg.Engine.rules {
 		if own[r.ID] {
 			if err := r.compile(); err != nil {

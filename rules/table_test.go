@@ -3,6 +3,8 @@ package rules
 import (
 	"reflect"
 	"testing"
+
+	"github.com/leakhook/leakhook/rules/internal/keywords"
 )
 
 // TestTableCurrent checks that table_gen.go holds exactly the embedded TOML
@@ -17,5 +19,49 @@ func TestTableCurrent(t *testing.T) {
 	}
 	if !reflect.DeepEqual(rs, tableRules) || !reflect.DeepEqual(allows, tableAllowlists) {
 		t.Fatal("rules/table_gen.go differs from the TOML it claims to come from: run go generate ./rules")
+	}
+}
+
+// TestKeywordsCurrent checks that keywords_gen.bin is the automaton the
+// built-in rules build today, and that the built-in engine uses it rather
+// than building its own. When it fails, run: go generate ./rules
+func TestKeywordsCurrent(t *testing.T) {
+	rs, allows, err := parseBuiltin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := EncodeKeywords(rs, allows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(fresh) != builtinKeywords {
+		t.Fatal("rules/keywords_gen.bin is stale: run go generate ./rules")
+	}
+	e, err := NewEngine(rs, allows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if keywords.Decode(builtinKeywords, e.words) == nil {
+		t.Fatal("the built-in engine's keywords do not decode from keywords_gen.bin")
+	}
+	// A rule of one's own adds a keyword: the engine builds its automaton.
+	own := append(append([]Rule{}, rs...), Rule{ID: "own", Regex: `(zq-[a-z0-9]{12})`, Keywords: []string{"zq-"}})
+	e, err = NewEngine(own, allows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if keywords.Decode(builtinKeywords, e.words) != nil {
+		t.Fatal("keywords_gen.bin decoded for a different keyword list")
+	}
+	fs, err := e.Scan(&Target{Path: "x.txt", Content: []byte("token = zq-k3x9q2m7w4p8\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found []string
+	for _, f := range fs {
+		found = append(found, f.RuleID)
+	}
+	if !reflect.DeepEqual(found, []string{"own"}) {
+		t.Fatalf("own rule's keyword: found %v", found)
 	}
 }

@@ -1,6 +1,7 @@
-// Command gentable writes rules/table_gen.go: the embedded TOML rules as Go
-// values, so that the hook does not decode TOML on every run. Run it with
-// `go generate ./rules` after changing rules/data.
+// Command gentable writes rules/table_gen.go, the embedded TOML rules as Go
+// values, and rules/keywords_gen.bin, their keyword automaton, so that the
+// hook neither decodes TOML nor builds the automaton on every run. Run it
+// with `go generate ./rules` after changing rules/data.
 package main
 
 import (
@@ -34,6 +35,14 @@ func main() {
 		os.Exit(1)
 	}
 	if err := os.WriteFile("table_gen.go", src, 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, "gentable:", err)
+		os.Exit(1)
+	}
+	kw, err := rules.EncodeKeywords(rs, allows)
+	if err == nil {
+		err = os.WriteFile("keywords_gen.bin", kw, 0o644)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "gentable:", err)
 		os.Exit(1)
 	}
