@@ -43,7 +43,7 @@ func gogitStaged(ctx context.Context, repo *Repo, maxSize int64) (*Changes, erro
 	st := &objectStore{filesystem.NewStorageWithOptions(osfs.New(repo.CommonDir), cache.NewObjectLRUDefault(), filesystem.Options{}), objs}
 	defer st.Close()
 
-	idx, err := loadIndex(repo.IndexFile())
+	idx, err := loadIndex(repo.IndexFile(), true)
 	if err != nil {
 		return nil, err
 	}

@@ -13,27 +13,34 @@ import (
 // need it (decoding costs ~2.5 ms on a 17k-entry index), concurrently.
 var lastIndex struct {
 	sync.Mutex
-	path string
-	idx  *gitindex.Index
+	path     string
+	idx      *gitindex.Index
+	verified bool // its checksum was checked
 }
 
 // loadIndex returns the decoded index file at path. A cached copy is used
 // only when the file's checksum (a SHA-1 of everything before it, read with
 // one small read) is the cached one's, so a rewritten index is never missed;
 // an index without a checksum (index.skipHash) is always decoded afresh.
-func loadIndex(path string) (*gitindex.Index, error) {
+// verify asks for the checksum to be checked (gitindex.ReadUnverified says
+// who may skip it).
+func loadIndex(path string, verify bool) (*gitindex.Index, error) {
 	lastIndex.Lock()
 	defer lastIndex.Unlock()
-	if c := lastIndex.idx; c != nil && lastIndex.path == path && c.Checksum != ([20]byte{}) {
+	if c := lastIndex.idx; c != nil && lastIndex.path == path && c.Checksum != ([20]byte{}) && (lastIndex.verified || !verify) {
 		if sum, ok := indexChecksum(path); ok && bytes.Equal(sum[:], c.Checksum[:]) {
 			return c, nil
 		}
 	}
-	idx, err := gitindex.Read(path)
+	read := gitindex.ReadUnverified
+	if verify {
+		read = gitindex.Read
+	}
+	idx, err := read(path)
 	if err != nil {
 		return nil, err
 	}
-	lastIndex.path, lastIndex.idx = path, idx
+	lastIndex.path, lastIndex.idx, lastIndex.verified = path, idx, verify
 	return idx, nil
 }
 

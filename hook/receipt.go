@@ -226,7 +226,10 @@ func readHead(repo *Repo) string {
 // errs on anything it does not model (unmerged entries, sparse directory
 // entries); callers then simply write no receipt.
 func StagedTree(repo *Repo) (string, error) {
-	idx, err := loadIndex(repo.IndexFile())
+	// Unverified: the staged reader has read this same index through git or
+	// go-git, which check it (git commit holds index.lock meanwhile); and a
+	// corrupt index could only yield a tree id no commit has.
+	idx, err := loadIndex(repo.IndexFile(), false)
 	if err != nil {
 		return "", err
 	}
