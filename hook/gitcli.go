@@ -112,6 +112,10 @@ func adoptGit(ctx context.Context, p *prestart.Proc, read func(io.Reader) error,
 		if err == nil && !st.Success() {
 			err = &exec.ExitError{ProcessState: st}
 		}
+		if err == nil && ctx.Err() != nil {
+			// git may have finished before the kill: the budget still ran out.
+			err = ctx.Err()
+		}
 		return err
 	}
 	return readGit(p.Stdout, read, wait, &stderr, args)
