@@ -130,6 +130,7 @@ func cliStaged(ctx context.Context, repo *Repo, maxSize int64, emit func(Item) e
 	}
 	args := append([]string{"diff", "--cached"}, prestart.DiffFlags...)
 	read := func(r io.Reader) error { return newPatchParser(r, maxSize, emit, ch.skip).run() }
+	defer LeaveCoreToGit()()
 	var err error
 	if p := prestart.Take(repo.Root, append(append([]string{}, prestart.ConfigFlags...), args...)); p != nil {
 		debugf("staged: reading the git diff started before main")

@@ -71,6 +71,7 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 		}
 		return emit(it)
 	}
+	defer LeaveCoreToGit()()
 	return streamGit(ctx, repoDir(repo), revInput(q.Revs), func(r io.Reader) error {
 		return newPatchParser(r, maxSize, named, skip).run()
 	}, args...)

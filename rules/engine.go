@@ -40,7 +40,7 @@ type Engine struct {
 	byKeyword [][]int32         // keyword index -> rules
 	always    []int32           // rules without keywords run on every line
 	hintBits  []uint8           // keyword index -> the decode hints it is (decode.go)
-	global    lazyAllowlists // compiled on first use, like the rules
+	global    lazyAllowlists    // compiled on first use, like the rules
 	markers   *markerSet
 	bufs      sync.Pool
 }

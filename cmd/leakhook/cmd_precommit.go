@@ -26,6 +26,12 @@ func init() {
 
 func runPreCommit(args []string) int {
 	defer prestart.Discard() // a git started early that nobody read
+	if prestart.Started() {
+		// git is reading already: from here on, leave it a core. (The
+		// staged reader does the same whenever it reads through git, but
+		// this starts before the rules load beside it.)
+		defer hook.LeaveCoreToGit()()
+	}
 	c := commands["pre-commit"]
 	fs := newFlags(c)
 	var of outputFlags

@@ -175,6 +175,13 @@ func lookPath(file string) string {
 	return ""
 }
 
+// Started reports whether a git started early is waiting to be taken.
+func Started() bool {
+	mu.Lock()
+	defer mu.Unlock()
+	return started != nil
+}
+
 // Take hands over the early git if it runs args (the arguments after "git",
 // with Env added to the environment) in dir, and stops it otherwise. It
 // returns nil when there is no early git to take.
