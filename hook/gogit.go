@@ -275,8 +275,8 @@ var errTooLarge = fmt.Errorf("blob too large")
 const renameLimit = 1000
 
 // renameSource finds the deleted file that blob h was renamed from: one with
-// the same id, or the most similar one sharing at least half its lines (git's
-// default -M threshold). It reports false when there is none.
+// the same id, or the most similar one by git's own measure (similarity),
+// at git's default -M threshold of 50%. It reports false when there is none.
 func renameSource(st *objectStore, h plumbing.Hash, deleted []object.TreeEntry, maxSize int64) (plumbing.Hash, bool) {
 	for _, d := range deleted {
 		if d.Hash == h {
@@ -290,39 +290,66 @@ func renameSource(st *objectStore, h plumbing.Hash, deleted []object.TreeEntry, 
 	if err != nil || len(newBlob) == 0 {
 		return plumbing.ZeroHash, false
 	}
-	newLines := lineCounts(newBlob)
+	newSpans := spans(newBlob)
 	best, bestScore := plumbing.ZeroHash, 0.5
 	for _, d := range deleted {
 		old, err := readBlob(st, d.Hash, maxSize)
 		if err != nil || len(old) == 0 {
 			continue
 		}
-		if score := similarity(newLines, lineCounts(old)); score >= bestScore {
+		if score := similarity(spans(old), len(old), newSpans, len(newBlob)); score >= bestScore {
 			best, bestScore = d.Hash, score
 		}
 	}
 	return best, !best.IsZero()
 }
 
-func lineCounts(b []byte) map[string]int {
-	m := map[string]int{}
-	for _, l := range splitLines(b) {
-		m[string(l)]++
+// spans hashes b as git's rename detection does (diffcore-delta.c): in
+// chunks that end at a newline or after 64 bytes, a CR before a newline
+// not counted in text, each keyed by git's own hash, mapped to how many
+// bytes the chunks with that hash cover. The hash is git's and not an exact
+// key because its collisions change git's answers (a 64-byte run of one
+// letter hashes alike whatever the letter), and the readers must agree.
+func spans(b []byte) map[uint32]int {
+	const hashBase = 107927
+	text := bytes.IndexByte(b[:min(len(b), 8000)], 0) < 0 // git's binary test
+	m := map[uint32]int{}
+	var acc1, acc2 uint32
+	n := 0
+	for i, c := range b {
+		if text && c == '\r' && i+1 < len(b) && b[i+1] == '\n' {
+			continue
+		}
+		old := acc1
+		acc1 = acc1<<7 ^ acc2>>25
+		acc2 = acc2<<7 ^ old>>25
+		acc1 += uint32(c)
+		if n++; n < 64 && c != '\n' {
+			continue
+		}
+		m[(acc1+acc2*0x61)%hashBase] += n
+		acc1, acc2, n = 0, 0, 0
+	}
+	if n > 0 {
+		m[(acc1+acc2*0x61)%hashBase] += n
 	}
 	return m
 }
 
-// similarity is the share of lines two files have in common.
-func similarity(a, b map[string]int) float64 {
-	common, na, nb := 0, 0, 0
-	for l, n := range a {
-		na += n
-		common += min(n, b[l])
+// similarity is git's rename score of src (size srcSize) becoming dst: the
+// bytes of src's chunks that dst still has (by hash), over the larger size. Files
+// whose sizes differ by more than half cannot reach 50%, and git does not
+// compare them.
+func similarity(src map[uint32]int, srcSize int, dst map[uint32]int, dstSize int) float64 {
+	big, small := max(srcSize, dstSize), min(srcSize, dstSize)
+	if big == 0 || 2*(big-small) > big {
+		return 0
 	}
-	for _, n := range b {
-		nb += n
+	copied := 0
+	for h, n := range src {
+		copied += min(n, dst[h])
 	}
-	return float64(common) / float64(max(na, nb))
+	return float64(copied) / float64(big)
 }
 
 func readBlob(st *objectStore, h plumbing.Hash, maxSize int64) ([]byte, error) {

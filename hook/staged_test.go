@@ -143,6 +143,35 @@ func TestStagedScenarios(t *testing.T) {
 			r.Write("new.txt", strings.Repeat("content line\n", 10)+"extra\n")
 			r.Git("add", "-A")
 		}, []string{"new.txt:11:extra"}},
+		// git scores renames by bytes in 64-byte chunks, not by lines: a
+		// long line kept and short lines added is a rename...
+		{"rename scored by bytes", func(r *gittest.Repo) {
+			r.Write("config.py", "# settings\nTOKEN = \""+strings.Repeat("k", 48)+"\"\n")
+			r.Commit("base")
+			r.Git("rm", "-q", "config.py")
+			r.Write("settings.py", "# moved here\n\n\n# settings\nTOKEN = \""+strings.Repeat("k", 48)+"\"\n")
+			r.Git("add", "-A")
+		}, []string{"settings.py:1:# moved here", "settings.py:2:", "settings.py:3:"}},
+		// ...and short lines kept around a long line replaced is not,
+		{"not a rename by bytes", func(r *gittest.Repo) {
+			short := strings.Repeat("ab\n", 10)
+			r.Write("old.txt", short+strings.Repeat("0123456789", 20)+"\n")
+			r.Commit("base")
+			r.Git("rm", "-q", "old.txt")
+			r.Write("new.txt", short+strings.Repeat("9876543210", 20)+"\n")
+			r.Git("add", "-A")
+		}, []string{"new.txt:1:ab", "new.txt:10:ab", "new.txt:11:" + strings.Repeat("9876543210", 20),
+			"new.txt:2:ab", "new.txt:3:ab", "new.txt:4:ab", "new.txt:5:ab", "new.txt:6:ab", "new.txt:7:ab", "new.txt:8:ab", "new.txt:9:ab"}},
+		// unless git's chunk hash says otherwise: a 64-byte run of one letter
+		// hashes alike whatever the letter.
+		{"rename by git's chunk hash", func(r *gittest.Repo) {
+			short := strings.Repeat("ab\n", 10)
+			r.Write("old.txt", short+strings.Repeat("x", 200)+"\n")
+			r.Commit("base")
+			r.Git("rm", "-q", "old.txt")
+			r.Write("new.txt", short+strings.Repeat("y", 200)+"\n")
+			r.Git("add", "-A")
+		}, []string{"new.txt:11:" + strings.Repeat("y", 200)}},
 		// The in-process reader walks HEAD and the index directory by
 		// directory: type changes and removed directories must come out
 		// as git sees them.

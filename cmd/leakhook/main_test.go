@@ -19,9 +19,26 @@ func TestMain(m *testing.M) {
 // TestScript runs the CLI end-to-end scripts in testdata/script. Each runs
 // the real binary in a fresh directory with git isolated from the machine.
 func TestScript(t *testing.T) {
-	testscript.Run(t, testscript.Params{
+	testscript.Run(t, scriptParams(nil))
+}
+
+// TestScriptThroughGit runs the scripts again with the staged change read
+// through git, the path large repositories take (there the diff is started
+// before main by internal/prestart); the scripts' small repositories are
+// otherwise read in-process.
+func TestScriptThroughGit(t *testing.T) {
+	testscript.Run(t, scriptParams(map[string]string{"LEAKHOOK_BACKEND": "git"}))
+}
+
+// scriptParams are the scripts' settings, with env added to their environment.
+func scriptParams(env map[string]string) testscript.Params {
+	return testscript.Params{
 		Dir: "testdata/script",
-		Setup: func(env *testscript.Env) error {
+		Setup: func(e *testscript.Env) error {
+			for k, v := range env {
+				e.Setenv(k, v)
+			}
+			env := e
 			home := filepath.Join(env.WorkDir, ".home")
 			env.Setenv("HOME", home)
 			env.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
@@ -37,7 +54,7 @@ func TestScript(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"expand": cmdExpand,
 		},
-	})
+	}
 }
 
 // cmdExpand rewrites files in place, replacing generators such as
