@@ -146,6 +146,9 @@ build_receipts_repo() {
 		(
 			cd "$D"
 			git init -q -b main
+			# No automatic gc in the middle (it runs in the background and
+			# leaves the store half packed or not, run to run); one at the end.
+			git config gc.auto 0
 			git add -A
 			git commit -q -m "Go source tree"
 			PATH=$(dirname "$LEAKHOOK"):$PATH "$LEAKHOOK" install >/dev/null
@@ -159,6 +162,7 @@ build_receipts_repo() {
 				git commit -q -m "generated commit $i"
 			done
 			git reset -q --hard
+			git gc -q
 			touch ".git/$ready"
 		)
 	fi
