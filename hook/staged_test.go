@@ -30,6 +30,19 @@ func addedLines(ch *Changes) []string {
 	return out
 }
 
+// moveReplacingLastLine commits old.txt, ten short lines and last, then
+// stages its removal and new.txt: the same short lines and next.
+func moveReplacingLastLine(last, next string) func(r *gittest.Repo) {
+	short := strings.Repeat("ab\n", 10)
+	return func(r *gittest.Repo) {
+		r.Write("old.txt", short+last+"\n")
+		r.Commit("base")
+		r.Git("rm", "-q", "old.txt")
+		r.Write("new.txt", short+next+"\n")
+		r.Git("add", "-A")
+	}
+}
+
 // bothBackends reads the staged change with each backend, checks that they
 // agree, and returns the added lines.
 func bothBackends(t *testing.T, r *gittest.Repo) []string {
@@ -153,25 +166,13 @@ func TestStagedScenarios(t *testing.T) {
 			r.Git("add", "-A")
 		}, []string{"settings.py:1:# moved here", "settings.py:2:", "settings.py:3:"}},
 		// ...and short lines kept around a long line replaced is not,
-		{"not a rename by bytes", func(r *gittest.Repo) {
-			short := strings.Repeat("ab\n", 10)
-			r.Write("old.txt", short+strings.Repeat("0123456789", 20)+"\n")
-			r.Commit("base")
-			r.Git("rm", "-q", "old.txt")
-			r.Write("new.txt", short+strings.Repeat("9876543210", 20)+"\n")
-			r.Git("add", "-A")
-		}, []string{"new.txt:1:ab", "new.txt:10:ab", "new.txt:11:" + strings.Repeat("9876543210", 20),
-			"new.txt:2:ab", "new.txt:3:ab", "new.txt:4:ab", "new.txt:5:ab", "new.txt:6:ab", "new.txt:7:ab", "new.txt:8:ab", "new.txt:9:ab"}},
+		{"not a rename by bytes", moveReplacingLastLine(strings.Repeat("0123456789", 20), strings.Repeat("9876543210", 20)),
+			[]string{"new.txt:1:ab", "new.txt:10:ab", "new.txt:11:" + strings.Repeat("9876543210", 20),
+				"new.txt:2:ab", "new.txt:3:ab", "new.txt:4:ab", "new.txt:5:ab", "new.txt:6:ab", "new.txt:7:ab", "new.txt:8:ab", "new.txt:9:ab"}},
 		// unless git's chunk hash says otherwise: a 64-byte run of one letter
 		// hashes alike whatever the letter.
-		{"rename by git's chunk hash", func(r *gittest.Repo) {
-			short := strings.Repeat("ab\n", 10)
-			r.Write("old.txt", short+strings.Repeat("x", 200)+"\n")
-			r.Commit("base")
-			r.Git("rm", "-q", "old.txt")
-			r.Write("new.txt", short+strings.Repeat("y", 200)+"\n")
-			r.Git("add", "-A")
-		}, []string{"new.txt:11:" + strings.Repeat("y", 200)}},
+		{"rename by git's chunk hash", moveReplacingLastLine(strings.Repeat("x", 200), strings.Repeat("y", 200)),
+			[]string{"new.txt:11:" + strings.Repeat("y", 200)}},
 		// The in-process reader walks HEAD and the index directory by
 		// directory: type changes and removed directories must come out
 		// as git sees them.
