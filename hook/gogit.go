@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -55,27 +56,11 @@ func gogitStaged(ctx context.Context, repo *Repo, maxSize int64) (*Changes, erro
 	if err := d.dir("", idx.Entries, head); err != nil {
 		return nil, err
 	}
-	changes, deleted := d.changes, d.deleted
+	changes := d.changes
+	sort.Slice(changes, func(i, j int) bool { return changes[i].path < changes[j].path })
 	// Renames, as git diff -M sees them: an added file whose content a deleted
 	// file had is not new, and one mostly like a deleted file is diffed against it.
-	renamed := map[string]bool{}
-	if len(deleted) > 0 {
-		for i := range changes {
-			c := &changes[i]
-			if c.hasOld {
-				continue
-			}
-			if src, ok := renameSource(st, c.new, deleted, maxSize); ok {
-				if src == c.new {
-					renamed[c.path] = true
-				} else {
-					c.old, c.hasOld = src, true
-				}
-			}
-		}
-	}
-
-	sort.Slice(changes, func(i, j int) bool { return changes[i].path < changes[j].path })
+	renamed := findRenames(st, changes, d.deleted, maxSize)
 
 	// Files are read and diffed in parallel: inflating and diffing them is
 	// most of the work on a large change.
@@ -168,7 +153,13 @@ type indexDiff struct {
 	st      *objectStore
 	valid   map[string][20]byte // topmost directories with a valid cache-tree id
 	changes []change
-	deleted []object.TreeEntry // HEAD's files gone from the index (rename sources)
+	deleted []deletedFile // HEAD's files gone from the index (rename sources)
+}
+
+// deletedFile is a file of HEAD that the index no longer has.
+type deletedFile struct {
+	path string
+	hash plumbing.Hash
 }
 
 // dir compares directory dir: es are the index entries under it (in index
@@ -242,7 +233,7 @@ func (d *indexDiff) dir(dir string, es []gitindex.Entry, head *plumbing.Hash) er
 				return err
 			}
 		case e.Mode != filemode.Dir && !files[name]:
-			d.deleted = append(d.deleted, e)
+			d.deleted = append(d.deleted, deletedFile{prefix + name, e.Hash})
 		}
 	}
 	return nil
@@ -262,7 +253,7 @@ func (d *indexDiff) gone(dir string, h plumbing.Hash) error {
 			}
 		case filemode.Submodule:
 		default:
-			d.deleted = append(d.deleted, e)
+			d.deleted = append(d.deleted, deletedFile{dir + "/" + e.Name, e.Hash})
 		}
 	}
 	return nil
@@ -270,38 +261,117 @@ func (d *indexDiff) gone(dir string, h plumbing.Hash) error {
 
 var errTooLarge = fmt.Errorf("blob too large")
 
-// renameLimit bounds the pairs compared for inexact renames, as git's
-// diff.renameLimit does.
+// renameLimit bounds inexact rename detection, as git's diff.renameLimit
+// does: with more than renameLimit² added × deleted pairs, git looks for
+// exact renames only.
 const renameLimit = 1000
 
-// renameSource finds the deleted file that blob h was renamed from: one with
-// the same id, or the most similar one by git's own measure (similarity),
-// at git's default -M threshold of 50%. It reports false when there is none.
-func renameSource(st *objectStore, h plumbing.Hash, deleted []object.TreeEntry, maxSize int64) (plumbing.Hash, bool) {
-	for _, d := range deleted {
-		if d.Hash == h {
-			return h, true
-		}
+// findRenames pairs added files among changes (sorted by path) with deleted
+// ones the way git diff -M does, each deleted file used once: identical
+// content first (a deleted file with the same base name preferred), then by
+// similarity, the best-scoring pairs first, at git's default threshold of
+// 50%. Added files paired by identical content are returned (nothing of
+// them is new); the others get their source as their old side.
+func findRenames(st *objectStore, changes []change, deleted []deletedFile, maxSize int64) map[string]bool {
+	renamed := map[string]bool{}
+	if len(deleted) == 0 {
+		return renamed
 	}
-	if len(deleted) > renameLimit {
-		return plumbing.ZeroHash, false
-	}
-	newBlob, err := readBlob(st, h, maxSize)
-	if err != nil || len(newBlob) == 0 {
-		return plumbing.ZeroHash, false
-	}
-	newSpans := spans(newBlob)
-	best, bestScore := plumbing.ZeroHash, 0.5
-	for _, d := range deleted {
-		old, err := readBlob(st, d.Hash, maxSize)
-		if err != nil || len(old) == 0 {
+	sort.Slice(deleted, func(i, j int) bool { return deleted[i].path < deleted[j].path })
+	used := make([]bool, len(deleted))
+	var left []int // added files not paired by identical content
+	for i := range changes {
+		c := &changes[i]
+		if c.hasOld {
 			continue
 		}
-		if score := similarity(spans(old), len(old), newSpans, len(newBlob)); score >= bestScore {
-			best, bestScore = d.Hash, score
+		best, bestScore := -1, -1
+		for j, d := range deleted {
+			if used[j] || d.hash != c.new {
+				continue
+			}
+			if score := sameBase(d.path, c.path); score > bestScore {
+				best, bestScore = j, score
+			}
+		}
+		if best < 0 {
+			left = append(left, i)
+			continue
+		}
+		used[best] = true
+		renamed[c.path] = true
+	}
+	var sources []int
+	for j := range deleted {
+		if !used[j] {
+			sources = append(sources, j)
 		}
 	}
-	return best, !best.IsZero()
+	if len(left) == 0 || len(sources) == 0 || len(left)*len(sources) > renameLimit*renameLimit {
+		return renamed
+	}
+	type side struct {
+		spans map[uint32]int
+		size  int
+	}
+	read := func(h plumbing.Hash) (side, bool) {
+		b, err := readBlob(st, h, maxSize)
+		if err != nil || len(b) == 0 {
+			return side{}, false
+		}
+		return side{spans(b), len(b)}, true
+	}
+	srcs := map[int]side{}
+	for _, j := range sources {
+		if sd, ok := read(deleted[j].hash); ok {
+			srcs[j] = sd
+		}
+	}
+	type pair struct {
+		score    int
+		sameBase int
+		dst, src int
+	}
+	var pairs []pair
+	for _, i := range left {
+		dst, ok := read(changes[i].new)
+		if !ok {
+			continue
+		}
+		for _, j := range sources {
+			src, ok := srcs[j]
+			if !ok {
+				continue
+			}
+			if score := similarity(src.spans, src.size, dst.spans, dst.size); score >= maxScore/2 {
+				pairs = append(pairs, pair{score, sameBase(deleted[j].path, changes[i].path), i, j})
+			}
+		}
+	}
+	sort.SliceStable(pairs, func(a, b int) bool {
+		if pairs[a].score != pairs[b].score {
+			return pairs[a].score > pairs[b].score
+		}
+		return pairs[a].sameBase > pairs[b].sameBase
+	})
+	paired := map[int]bool{}
+	for _, p := range pairs {
+		if paired[p.dst] || used[p.src] {
+			continue
+		}
+		paired[p.dst], used[p.src] = true, true
+		changes[p.dst].old, changes[p.dst].hasOld = deleted[p.src].hash, true
+	}
+	return renamed
+}
+
+// sameBase is 1 when two paths have the same base name, as git's rename
+// detection prefers, else 0.
+func sameBase(a, b string) int {
+	if path.Base(a) == path.Base(b) {
+		return 1
+	}
+	return 0
 }
 
 // spans hashes b as git's rename detection does (diffcore-delta.c): in
@@ -336,11 +406,15 @@ func spans(b []byte) map[uint32]int {
 	return m
 }
 
-// similarity is git's rename score of src (size srcSize) becoming dst: the
-// bytes of src's chunks that dst still has (by hash), over the larger size. Files
-// whose sizes differ by more than half cannot reach 50%, and git does not
-// compare them.
-func similarity(src map[uint32]int, srcSize int, dst map[uint32]int, dstSize int) float64 {
+// maxScore is git's full similarity score (100%); renames need half of it.
+const maxScore = 60000
+
+// similarity is git's rename score of src (size srcSize) becoming dst, out
+// of maxScore: the bytes of src's chunks that dst still has (by hash), over
+// the larger size, in git's integer arithmetic so that ties are git's ties.
+// Files whose sizes differ by more than half cannot reach 50%, and git does
+// not compare them.
+func similarity(src map[uint32]int, srcSize int, dst map[uint32]int, dstSize int) int {
 	big, small := max(srcSize, dstSize), min(srcSize, dstSize)
 	if big == 0 || 2*(big-small) > big {
 		return 0
@@ -349,7 +423,7 @@ func similarity(src map[uint32]int, srcSize int, dst map[uint32]int, dstSize int
 	for h, n := range src {
 		copied += min(n, dst[h])
 	}
-	return float64(copied) / float64(big)
+	return int(int64(copied) * maxScore / int64(big))
 }
 
 func readBlob(st *objectStore, h plumbing.Hash, maxSize int64) ([]byte, error) {

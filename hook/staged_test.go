@@ -30,6 +30,15 @@ func addedLines(ch *Changes) []string {
 	return out
 }
 
+// numberedLines is format (with one %d) for 1 to n, concatenated.
+func numberedLines(format string, n int) string {
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, format, i)
+	}
+	return b.String()
+}
+
 // moveReplacingLastLine commits old.txt, ten short lines and last, then
 // stages its removal and new.txt: the same short lines and next.
 func moveReplacingLastLine(last, next string) func(r *gittest.Repo) {
@@ -93,13 +102,10 @@ func TestStagedScenarios(t *testing.T) {
 			r.Git("add", "a.txt")
 		}, []string{"a.txt:11:new"}},
 		{"two hunks", func(r *gittest.Repo) {
-			var b strings.Builder
-			for i := 1; i <= 30; i++ {
-				fmt.Fprintf(&b, "l%d\n", i)
-			}
-			r.Write("a.txt", b.String())
+			b := numberedLines("l%d\n", 30)
+			r.Write("a.txt", b)
 			r.Commit("base")
-			s := strings.Replace(b.String(), "l2\n", "l2\nX\n", 1)
+			s := strings.Replace(b, "l2\n", "l2\nX\n", 1)
 			s = strings.Replace(s, "l25\n", "Y\nl25\n", 1)
 			r.Write("a.txt", s)
 			r.Git("add", "a.txt")
@@ -173,6 +179,33 @@ func TestStagedScenarios(t *testing.T) {
 		// hashes alike whatever the letter.
 		{"rename by git's chunk hash", moveReplacingLastLine(strings.Repeat("x", 200), strings.Repeat("y", 200)),
 			[]string{"new.txt:11:" + strings.Repeat("y", 200)}},
+		// A deleted file is the source of one rename only: a second copy of
+		// it is a new file, all of it added.
+		{"one source, two identical copies", func(r *gittest.Repo) {
+			r.Write("old.txt", "shared line one\nshared line two\n")
+			r.Commit("base")
+			r.Git("rm", "-q", "old.txt")
+			r.Write("a.txt", "shared line one\nshared line two\n")
+			r.Write("b.txt", "shared line one\nshared line two\n")
+			r.Git("add", "-A")
+		}, []string{"b.txt:1:shared line one", "b.txt:2:shared line two"}},
+		{"one source, two similar copies: the closer one is the rename", func(r *gittest.Repo) {
+			base := numberedLines("configuration line number %d\n", 20)
+			r.Write("old.txt", base)
+			r.Commit("base")
+			r.Git("rm", "-q", "old.txt")
+			r.Write("far.txt", base+"far 1\nfar 2\nfar 3\nfar 4\n")
+			r.Write("near.txt", base+"near\n")
+			r.Git("add", "-A")
+		}, func() []string {
+			var want []string
+			for i := 1; i <= 20; i++ {
+				want = append(want, fmt.Sprintf("far.txt:%d:configuration line number %d", i, i))
+			}
+			want = append(want, "far.txt:21:far 1", "far.txt:22:far 2", "far.txt:23:far 3", "far.txt:24:far 4", "near.txt:21:near")
+			sort.Strings(want)
+			return want
+		}()},
 		// The in-process reader walks HEAD and the index directory by
 		// directory: type changes and removed directories must come out
 		// as git sees them.
