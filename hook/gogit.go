@@ -279,6 +279,10 @@ func findRenames(st *objectStore, changes []change, deleted []deletedFile, maxSi
 	}
 	sort.Slice(deleted, func(i, j int) bool { return deleted[i].path < deleted[j].path })
 	used := make([]bool, len(deleted))
+	byHash := map[plumbing.Hash][]int{} // a directory moved whole is thousands of these
+	for j, d := range deleted {
+		byHash[d.hash] = append(byHash[d.hash], j)
+	}
 	var left []int // added files not paired by identical content
 	for i := range changes {
 		c := &changes[i]
@@ -286,11 +290,11 @@ func findRenames(st *objectStore, changes []change, deleted []deletedFile, maxSi
 			continue
 		}
 		best, bestScore := -1, -1
-		for j, d := range deleted {
-			if used[j] || d.hash != c.new {
+		for _, j := range byHash[c.new] {
+			if used[j] {
 				continue
 			}
-			if score := sameBase(d.path, c.path); score > bestScore {
+			if score := sameBase(deleted[j].path, c.path); score > bestScore {
 				best, bestScore = j, score
 			}
 		}
