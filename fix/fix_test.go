@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/leakhook/leakhook/hook"
+	"github.com/leakhook/leakhook/gitread"
 	"github.com/leakhook/leakhook/internal/gittest"
 	"github.com/leakhook/leakhook/rules"
 )
@@ -27,7 +27,7 @@ func mailgunKey(t *testing.T, seed string) string {
 func plan(t *testing.T, r *gittest.Repo, vault string, paths ...string) *Plan {
 	t.Helper()
 	ctx := context.Background()
-	repo, err := hook.Open(ctx, r.Dir)
+	repo, err := gitread.Open(ctx, r.Dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func plan(t *testing.T, r *gittest.Repo, vault string, paths ...string) *Plan {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := NewPlan(ctx, Options{Repo: repo, Config: cfg, Vault: vault, Paths: paths, Backend: hook.BackendGit})
+	p, err := NewPlan(ctx, Options{Repo: repo, Config: cfg, Vault: vault, Paths: paths, Backend: gitread.BackendGit})
 	if err != nil {
 		t.Fatal(err)
 	}

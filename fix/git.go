@@ -8,14 +8,14 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/leakhook/leakhook/hook"
+	"github.com/leakhook/leakhook/gitread"
 )
 
 // git runs git at the top of the working tree with literal pathspecs and
 // the index git is committing from (GIT_INDEX_FILE made absolute, since the
 // command runs in another directory than the caller's).
 type git struct {
-	repo *hook.Repo
+	repo *gitread.Repo
 }
 
 func (g git) run(ctx context.Context, stdin []byte, args ...string) ([]byte, error) {

@@ -9,7 +9,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/leakhook/leakhook/hook"
+	"github.com/leakhook/leakhook/gitread"
 	"github.com/leakhook/leakhook/remedy"
 	"github.com/leakhook/leakhook/rules"
 	"github.com/leakhook/leakhook/scan"
@@ -17,7 +17,7 @@ import (
 
 // Options say what to fix and where the values go.
 type Options struct {
-	Repo    *hook.Repo
+	Repo    *gitread.Repo
 	Config  *rules.Config
 	Vault   string   // "env" (default), "aws", "hashicorp" or "conjur"
 	Paths   []string // repository-relative files or directories; none means all staged files
@@ -124,7 +124,7 @@ func NewPlan(ctx context.Context, o Options) (*Plan, error) {
 
 // Findings scans the staged change and keeps those under o.Paths.
 func Findings(ctx context.Context, o Options) ([]rules.Finding, error) {
-	ch, err := hook.Staged(ctx, o.Repo, o.Config.MaxFileSize, o.Backend)
+	ch, err := gitread.Staged(ctx, o.Repo, o.Config.MaxFileSize, o.Backend)
 	if err != nil {
 		return nil, err
 	}

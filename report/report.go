@@ -12,9 +12,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/leakhook/leakhook/hook"
 	"github.com/leakhook/leakhook/remedy"
 	"github.com/leakhook/leakhook/rules"
+	"github.com/leakhook/leakhook/scan"
 )
 
 // Mode says what was scanned, which changes the message's advice.
@@ -35,7 +35,7 @@ type Options struct {
 	Version     string
 	// History lists the commits with findings, children before parents, for
 	// the exact rebase recipe (pre-push and history scans).
-	History []hook.Commit
+	History []scan.Commit
 	// Note, when set, labels a finding in the text report ("new", or why a
 	// baselined secret blocks again); Known counts baselined findings left
 	// out because they do not block.
@@ -78,7 +78,7 @@ func neighbours(fs []rules.Finding) [][]string {
 }
 
 // JSON writes findings as a JSON array (an empty array when clean).
-func JSON(w io.Writer, fs []rules.Finding, skipped []hook.Skipped, o Options) error {
+func JSON(w io.Writer, fs []rules.Finding, skipped []scan.Skipped, o Options) error {
 	type jsonFinding struct {
 		RuleID      string  `json:"rule_id"`
 		Name        string  `json:"name"`

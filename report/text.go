@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/leakhook/leakhook/hook"
 	"github.com/leakhook/leakhook/remedy"
 	"github.com/leakhook/leakhook/rules"
+	"github.com/leakhook/leakhook/scan"
 )
 
 type palette struct{ bold, red, yellow, dim, cyan, reset string }
@@ -21,7 +21,7 @@ func colors(on bool) palette {
 // Text writes the human message: one block per finding with the fix in the
 // file's language, then a summary line. e supplies each rule's remediation
 // fields. Nothing is written when there are no findings and no skips.
-func Text(w io.Writer, fs []rules.Finding, skipped []hook.Skipped, e *rules.Engine, o Options) {
+func Text(w io.Writer, fs []rules.Finding, skipped []scan.Skipped, e *rules.Engine, o Options) {
 	c := colors(o.Color)
 	for _, s := range skipped {
 		where := s.Path
@@ -109,7 +109,7 @@ func historyAdvice(w io.Writer, fs []rules.Finding, o Options, c palette) {
 	fmt.Fprintf(w, "%sThe secret is in your commits, so it must leave history before you push:%s\n", c.bold, c.reset)
 	fmt.Fprintln(w, "  - if it is only in your last commit: move it out, git add the files, then git commit --amend")
 	// History is children before parents: the last one seen per ref is the oldest.
-	oldest := map[string]hook.Commit{}
+	oldest := map[string]scan.Commit{}
 	var refs []string
 	for _, h := range o.History {
 		if !commits[h.ID] {

@@ -19,21 +19,20 @@ import (
 
 	"github.com/sourcegraph/conc/pool"
 
-	"github.com/leakhook/leakhook/hook"
 	"github.com/leakhook/leakhook/rules"
 )
 
 // Result is what a scan found and what it could not look at.
 type Result struct {
 	Findings []rules.Finding
-	Skipped  []hook.Skipped
+	Skipped  []Skipped
 	Scanned  int // targets scanned
 }
 
 // Items scans items with a bounded pool and returns the findings sorted by
 // path, line and column (then commit order is kept by a stable sort).
-func Items(ctx context.Context, e *rules.Engine, items []hook.Item) (*Result, error) {
-	ch := make(chan hook.Item)
+func Items(ctx context.Context, e *rules.Engine, items []Item) (*Result, error) {
+	ch := make(chan Item)
 	go func() {
 		defer close(ch)
 		for _, it := range items {
@@ -53,7 +52,7 @@ const maxBatch = 32
 
 // Stream scans items as they arrive, so history scans need not hold every
 // commit's diff in memory.
-func Stream(ctx context.Context, e *rules.Engine, items <-chan hook.Item) (*Result, error) {
+func Stream(ctx context.Context, e *rules.Engine, items <-chan Item) (*Result, error) {
 	var c collector
 	p := pool.New().WithErrors().WithContext(ctx).WithMaxGoroutines(runtime.GOMAXPROCS(0)).WithCancelOnError()
 	// Items that are already waiting go to one task together: a history
@@ -61,7 +60,7 @@ func Stream(ctx context.Context, e *rules.Engine, items <-chan hook.Item) (*Resu
 	// per hunk cost more than scanning it.
 	seq := 0
 	for it := range items {
-		batch, first := []hook.Item{it}, seq
+		batch, first := []Item{it}, seq
 	more:
 		for len(batch) < maxBatch {
 			select {
@@ -103,7 +102,7 @@ type keyedFinding struct {
 }
 
 // scan scans one target; seq is its place in the input.
-func (c *collector) scan(e *rules.Engine, it *hook.Item, seq int) error {
+func (c *collector) scan(e *rules.Engine, it *Item, seq int) error {
 	fs, err := e.Scan(&it.Target)
 	if err != nil {
 		return fmt.Errorf("%s: %v", it.Path, err)
@@ -161,7 +160,7 @@ func Paths(ctx context.Context, e *rules.Engine, base string, paths []string, ma
 		path, rel string
 		data      []byte // standard input, already read
 	}
-	var skipped []hook.Skipped
+	var skipped []Skipped
 	var walkErr error
 	jobs := make(chan job, 256)
 	go func() {
@@ -185,7 +184,7 @@ func Paths(ctx context.Context, e *rules.Engine, base string, paths []string, ma
 					return
 				}
 				if int64(len(data)) > maxSize {
-					skipped = append(skipped, hook.Skipped{Path: "-", Reason: fmt.Sprintf("larger than the size cap (%d bytes)", maxSize)})
+					skipped = append(skipped, Skipped{Path: "-", Reason: fmt.Sprintf("larger than the size cap (%d bytes)", maxSize)})
 					continue
 				}
 				if !send(job{rel: "-", data: data}) {
@@ -212,7 +211,7 @@ func Paths(ctx context.Context, e *rules.Engine, base string, paths []string, ma
 					return err
 				}
 				if info.Size() > maxSize {
-					skipped = append(skipped, hook.Skipped{Path: rel, Reason: fmt.Sprintf("larger than the size cap (%d bytes)", maxSize)})
+					skipped = append(skipped, Skipped{Path: rel, Reason: fmt.Sprintf("larger than the size cap (%d bytes)", maxSize)})
 					return nil
 				}
 				if !send(job{path: p, rel: rel}) {
@@ -282,12 +281,12 @@ func readInto(buf *bytes.Buffer, path string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func fileItem(path string, data []byte) hook.Item {
+func fileItem(path string, data []byte) Item {
 	sniff := data
 	if len(sniff) > 8000 {
 		sniff = sniff[:8000]
 	}
-	return hook.Item{Target: rules.Target{Path: path, Content: data, StartLine: 1, Binary: bytes.IndexByte(sniff, 0) >= 0}}
+	return Item{Target: rules.Target{Path: path, Content: data, StartLine: 1, Binary: bytes.IndexByte(sniff, 0) >= 0}}
 }
 
 // displayPath makes p relative to base (slash-separated) when it is inside it.

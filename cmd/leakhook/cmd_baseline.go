@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/leakhook/leakhook/baseline"
-	"github.com/leakhook/leakhook/hook"
+	"github.com/leakhook/leakhook/gitread"
 	"github.com/leakhook/leakhook/report"
 	"github.com/leakhook/leakhook/rules"
 	"github.com/leakhook/leakhook/scan"
@@ -49,7 +49,7 @@ func runBaseline(args []string) int {
 	if err != nil {
 		return problem("%v", err)
 	}
-	repo, err := hook.Open(ctx, wd)
+	repo, err := gitread.Open(ctx, wd)
 	if err != nil {
 		return problem("%v", err)
 	}
@@ -65,7 +65,7 @@ func runBaseline(args []string) int {
 		path = filepath.Join(repo.Root, baseline.FileName)
 	}
 
-	head, err := hook.HeadFiles(ctx, repo, cfg.MaxFileSize)
+	head, err := gitread.HeadFiles(ctx, repo, cfg.MaxFileSize)
 	if err != nil {
 		return problem("reading the files at HEAD: %v", budgetError(ctx, err, "reading HEAD"))
 	}
@@ -76,7 +76,7 @@ func runBaseline(args []string) int {
 	}
 	findings := res.Findings
 	if *history && len(items) > 0 {
-		ch, wait := hook.HistoryItems(ctx, repo, hook.HistoryQuery{Revs: []string{"HEAD"}}, cfg.MaxFileSize)
+		ch, wait := gitread.HistoryItems(ctx, repo, gitread.HistoryQuery{Revs: []string{"HEAD"}}, cfg.MaxFileSize)
 		hres, err := scan.Stream(ctx, cfg.Engine, ch)
 		hskipped, werr := wait()
 		if err == nil {

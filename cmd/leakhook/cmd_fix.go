@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/leakhook/leakhook/fix"
-	"github.com/leakhook/leakhook/hook"
+	"github.com/leakhook/leakhook/gitread"
 	"github.com/leakhook/leakhook/remedy"
 	"github.com/leakhook/leakhook/rules"
 )
@@ -42,7 +42,7 @@ func runFix(args []string) int {
 	if err != nil {
 		return problem("%v", err)
 	}
-	repo, err := hook.Open(ctx, wd)
+	repo, err := gitread.Open(ctx, wd)
 	if err != nil {
 		return problem("%v", err)
 	}

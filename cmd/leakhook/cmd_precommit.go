@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 
-	"github.com/leakhook/leakhook/hook"
+	"github.com/leakhook/leakhook/gitread"
 	"github.com/leakhook/leakhook/internal/prestart"
 	"github.com/leakhook/leakhook/report"
 	"github.com/leakhook/leakhook/rules"
@@ -30,7 +30,7 @@ func runPreCommit(args []string) int {
 		// git is reading already: from here on, leave it a core. (The
 		// staged reader does the same whenever it reads through git, but
 		// this starts before the rules load beside it.)
-		defer hook.LeaveCoreToGit()()
+		defer gitread.LeaveCoreToGit()()
 	}
 	c := commands["pre-commit"]
 	fs := newFlags(c)
@@ -66,7 +66,7 @@ func runPreCommit(args []string) int {
 	}
 	restoreGC := lazyGC()
 	phase := phaseTimer()
-	repo, err := hook.Open(ctx, wd)
+	repo, err := gitread.Open(ctx, wd)
 	if err != nil {
 		return readFailure(budgetError(ctx, err, "finding the repository"))
 	}
@@ -86,11 +86,11 @@ func runPreCommit(args []string) int {
 		receipt.prepare(ctx)
 	}()
 	// read reads what is being committed, handing each item to emit.
-	read := func(maxSize int64, emit func(hook.Item) error) (*hook.Changes, error) {
+	read := func(maxSize int64, emit func(scan.Item) error) (*gitread.Changes, error) {
 		backend := os.Getenv("LEAKHOOK_BACKEND")
 		switch {
 		case !filesMode:
-			return hook.StagedStream(ctx, repo, maxSize, backend, emit)
+			return gitread.StagedStream(ctx, repo, maxSize, backend, emit)
 		case os.Getenv("GIT_INDEX_FILE") != "":
 			// Inside git commit (git sets GIT_INDEX_FILE for every pre-commit
 			// hook): the staged change of these files only.
@@ -98,7 +98,7 @@ func runPreCommit(args []string) int {
 			for _, p := range rootRelative(wd, repo.Root, files) {
 				keep[p] = true
 			}
-			return hook.StagedStream(ctx, repo, maxSize, backend, func(it hook.Item) error {
+			return gitread.StagedStream(ctx, repo, maxSize, backend, func(it scan.Item) error {
 				if !keep[it.Path] {
 					return nil
 				}
@@ -107,7 +107,7 @@ func runPreCommit(args []string) int {
 		default:
 			// An explicit run (pre-commit run --all-files / --files): the whole
 			// staged content of these files.
-			ch, err := hook.IndexFiles(ctx, repo, rootRelative(wd, repo.Root, files), maxSize)
+			ch, err := gitread.IndexFiles(ctx, repo, rootRelative(wd, repo.Root, files), maxSize)
 			if err != nil {
 				return nil, err
 			}
@@ -146,7 +146,7 @@ type loaded struct {
 // stagedScan is what readAndScan found, with an error for each stage.
 type stagedScan struct {
 	cfg                      *rules.Config
-	changes                  *hook.Changes
+	changes                  *gitread.Changes
 	res                      *scan.Result
 	cfgErr, readErr, scanErr error
 }
@@ -155,12 +155,12 @@ type stagedScan struct {
 // they arrive: a scanner starts on the stream once the rules are loaded (well
 // before git is done). A repository that sets its own size cap is read again
 // with it. restoreGC is called once the change passes 32 MiB.
-func readAndScan(ctx context.Context, cfgDone <-chan loaded, read func(int64, func(hook.Item) error) (*hook.Changes, error), restoreGC func()) stagedScan {
+func readAndScan(ctx context.Context, cfgDone <-chan loaded, read func(int64, func(scan.Item) error) (*gitread.Changes, error), restoreGC func()) stagedScan {
 	type scanned struct {
 		res *scan.Result
 		err error
 	}
-	stream := make(chan hook.Item, 64)
+	stream := make(chan scan.Item, 64)
 	scanDone := make(chan scanned, 1)
 	cfgReady := make(chan loaded, 1)
 	go func() {
@@ -176,7 +176,7 @@ func readAndScan(ctx context.Context, cfgDone <-chan loaded, read func(int64, fu
 		scanDone <- scanned{res, err}
 	}()
 	size := 0
-	emit := func(it hook.Item) error {
+	emit := func(it scan.Item) error {
 		if size += len(it.Content); size > 32<<20 && restoreGC != nil {
 			restoreGC() // a huge change: keep its memory bounded
 			restoreGC = nil
@@ -196,8 +196,8 @@ func readAndScan(ctx context.Context, cfgDone <-chan loaded, read func(int64, fu
 		return stagedScan{cfgErr: l.err}
 	}
 	if err == nil && l.cfg.MaxFileSize != rules.DefaultMaxFileSize {
-		var items []hook.Item
-		changes, err = read(l.cfg.MaxFileSize, func(it hook.Item) error { items = append(items, it); return nil })
+		var items []scan.Item
+		changes, err = read(l.cfg.MaxFileSize, func(it scan.Item) error { items = append(items, it); return nil })
 		if err == nil {
 			sc.res, sc.err = scan.Items(ctx, l.cfg.Engine, items)
 		}

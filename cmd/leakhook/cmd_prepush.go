@@ -6,7 +6,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/leakhook/leakhook/hook"
+	"github.com/leakhook/leakhook/gitread"
 	"github.com/leakhook/leakhook/report"
 	"github.com/leakhook/leakhook/rules"
 	"github.com/leakhook/leakhook/scan"
@@ -52,7 +52,7 @@ func runPrePush(args []string) int {
 	if err != nil {
 		return problem("%v", err)
 	}
-	repo, err := hook.OpenForPush(ctx, wd)
+	repo, err := gitread.OpenForPush(ctx, wd)
 	if err != nil {
 		return pushFailure(err)
 	}
@@ -60,7 +60,7 @@ func runPrePush(args []string) int {
 	if err != nil {
 		return problem("%v", err)
 	}
-	plan, err := hook.PlanPush(ctx, repo, remote, updates)
+	plan, err := gitread.PlanPush(ctx, repo, remote, updates)
 	if err != nil {
 		return pushFailure(budgetError(ctx, err, "listing the pushed commits"))
 	}
@@ -71,14 +71,14 @@ func runPrePush(args []string) int {
 			return pushFailure(err)
 		}
 	}
-	hook.Debugf("pre-push: %d commits pushed, %d scanned, %d skipped by receipts", len(plan.Commits), len(todo), len(plan.Commits)-len(todo))
+	gitread.Debugf("pre-push: %d commits pushed, %d scanned, %d skipped by receipts", len(plan.Commits), len(todo), len(plan.Commits)-len(todo))
 	res := &scan.Result{}
 	if len(todo) > 0 {
 		ids := make([]string, len(todo))
 		for i, c := range todo {
 			ids[i] = c.ID
 		}
-		res, err = scanHistory(ctx, repo, cfg, hook.HistoryQuery{Revs: ids, Exact: true, Refs: plan.Refs})
+		res, err = scanHistory(ctx, repo, cfg, gitread.HistoryQuery{Revs: ids, Exact: true, Refs: plan.Refs})
 		if err != nil {
 			return pushFailure(budgetError(ctx, err, "scanning the pushed commits"))
 		}
@@ -90,7 +90,7 @@ func runPrePush(args []string) int {
 // pushUpdates returns the refs being pushed: from PRE_COMMIT_FROM_REF and
 // PRE_COMMIT_TO_REF when the pre-commit framework runs us (it has consumed
 // git's stdin), else every line of standard input.
-func pushUpdates() ([]hook.RefUpdate, error) {
+func pushUpdates() ([]gitread.RefUpdate, error) {
 	from, to := os.Getenv("PRE_COMMIT_FROM_REF"), os.Getenv("PRE_COMMIT_TO_REF")
 	local := os.Getenv("PRE_COMMIT_LOCAL_BRANCH")
 	remoteRef := os.Getenv("PRE_COMMIT_REMOTE_BRANCH")
@@ -98,35 +98,35 @@ func pushUpdates() ([]hook.RefUpdate, error) {
 		if local == "" {
 			local = to
 		}
-		return []hook.RefUpdate{{LocalRef: local, LocalSHA: to, RemoteRef: remoteRef, RemoteSHA: from}}, nil
+		return []gitread.RefUpdate{{LocalRef: local, LocalSHA: to, RemoteRef: remoteRef, RemoteSHA: from}}, nil
 	}
-	var updates []hook.RefUpdate
+	var updates []gitread.RefUpdate
 	if !isTerminal(os.Stdin) {
 		var err error
-		if updates, err = hook.ParsePushInput(os.Stdin); err != nil {
+		if updates, err = gitread.ParsePushInput(os.Stdin); err != nil {
 			return nil, err
 		}
 	}
 	if len(updates) == 0 && local != "" {
 		// The framework's "new branch with its root commit" case: it sets
 		// no FROM/TO, only the branch; everything the remote lacks is new.
-		return []hook.RefUpdate{{LocalRef: local, LocalSHA: local, RemoteRef: remoteRef, RemoteSHA: strings.Repeat("0", 40)}}, nil
+		return []gitread.RefUpdate{{LocalRef: local, LocalSHA: local, RemoteRef: remoteRef, RemoteSHA: strings.Repeat("0", 40)}}, nil
 	}
 	return updates, nil
 }
 
 // withoutReceipts drops the commits pre-commit already scanned clean with
 // this rule set (see hook/receipt.go).
-func withoutReceipts(repo *hook.Repo, cfg *rules.Config, commits []hook.CommitInfo) ([]hook.CommitInfo, error) {
-	rec, err := hook.LoadReceipts(repo)
+func withoutReceipts(repo *gitread.Repo, cfg *rules.Config, commits []gitread.CommitInfo) ([]gitread.CommitInfo, error) {
+	rec, err := gitread.LoadReceipts(repo)
 	if err != nil || len(rec) == 0 {
 		return commits, err
 	}
-	rs, err := hook.RuleSetHash(cfg)
+	rs, err := gitread.RuleSetHash(cfg)
 	if err != nil {
 		return nil, err
 	}
-	var out []hook.CommitInfo
+	var out []gitread.CommitInfo
 	for _, c := range commits {
 		if !rec.Has(rs, c) {
 			out = append(out, c)
@@ -141,13 +141,13 @@ func withoutReceipts(repo *hook.Repo, cfg *rules.Config, commits []hook.CommitIn
 // scan came out clean. It is best effort: without a receipt pre-push scans
 // the commit itself.
 type pendingReceipt struct {
-	repo       *hook.Repo
+	repo       *gitread.Repo
 	done       chan struct{}
 	head, tree string
 	err        error
 }
 
-func newPendingReceipt(repo *hook.Repo) *pendingReceipt {
+func newPendingReceipt(repo *gitread.Repo) *pendingReceipt {
 	return &pendingReceipt{repo: repo, done: make(chan struct{})}
 }
 
@@ -157,10 +157,10 @@ func (p *pendingReceipt) prepare(ctx context.Context) {
 		return
 	}
 	defer close(p.done)
-	if p.tree, p.err = hook.StagedTree(p.repo); p.err != nil {
+	if p.tree, p.err = gitread.StagedTree(p.repo); p.err != nil {
 		return
 	}
-	p.head, p.err = hook.HeadCommit(ctx, p.repo)
+	p.head, p.err = gitread.HeadCommit(ctx, p.repo)
 	if p.err == nil && len(p.head) != 0 && len(p.head) != 40 {
 		p.err = fmt.Errorf("not a SHA-1 repository")
 	}
@@ -172,20 +172,20 @@ func (p *pendingReceipt) write(cfg *rules.Config) {
 	err := p.err
 	if err == nil {
 		var rs string
-		if rs, err = hook.RuleSetHash(cfg); err == nil {
-			err = hook.WriteReceipt(p.repo, rs, p.head, p.tree)
+		if rs, err = gitread.RuleSetHash(cfg); err == nil {
+			err = gitread.WriteReceipt(p.repo, rs, p.head, p.tree)
 		}
 	}
 	if err != nil {
-		hook.Debugf("no scan receipt written: %v", err)
+		gitread.Debugf("no scan receipt written: %v", err)
 	}
 }
 
 // scanHistory streams a history query through the scanner.
-func scanHistory(ctx context.Context, repo *hook.Repo, cfg *rules.Config, q hook.HistoryQuery) (*scan.Result, error) {
+func scanHistory(ctx context.Context, repo *gitread.Repo, cfg *rules.Config, q gitread.HistoryQuery) (*scan.Result, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	items, wait := hook.HistoryItems(ctx, repo, q, cfg.MaxFileSize)
+	items, wait := gitread.HistoryItems(ctx, repo, q, cfg.MaxFileSize)
 	res, err := scan.Stream(ctx, cfg.Engine, items)
 	if err != nil {
 		cancel()
@@ -202,17 +202,17 @@ func scanHistory(ctx context.Context, repo *hook.Repo, cfg *rules.Config, q hook
 
 // findingCommits lists the commits with findings in history order (children
 // before parents), for the rebase advice.
-func findingCommits(fs []rules.Finding, commits []hook.CommitInfo, refs map[string]string) []hook.Commit {
+func findingCommits(fs []rules.Finding, commits []gitread.CommitInfo, refs map[string]string) []scan.Commit {
 	subject := map[string]string{}
 	for _, f := range fs {
 		if f.Commit != "" {
 			subject[f.Commit] = f.Subject
 		}
 	}
-	var out []hook.Commit
+	var out []scan.Commit
 	for _, c := range commits {
 		if s, ok := subject[c.ID]; ok {
-			out = append(out, hook.Commit{ID: c.ID, Parent: c.Parent, Subject: s, Ref: refs[c.ID]})
+			out = append(out, scan.Commit{ID: c.ID, Parent: c.Parent, Subject: s, Ref: refs[c.ID]})
 		}
 	}
 	return out
@@ -247,7 +247,7 @@ func scanGit(of *outputFlags, revs []string) int {
 	if err != nil {
 		return problem("%v", err)
 	}
-	repo, err := hook.OpenForPush(ctx, wd)
+	repo, err := gitread.OpenForPush(ctx, wd)
 	if err != nil {
 		return problem("%v", err)
 	}
@@ -255,10 +255,10 @@ func scanGit(of *outputFlags, revs []string) int {
 	if err != nil {
 		return problem("%v", err)
 	}
-	q := hook.HistoryQuery{Revs: revs}
+	q := gitread.HistoryQuery{Revs: revs}
 	var bar *progress
 	if isTerminal(os.Stderr) {
-		n, err := hook.CountCommits(ctx, repo, revs)
+		n, err := gitread.CountCommits(ctx, repo, revs)
 		if err != nil {
 			return problem("%v", err)
 		}

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/leakhook/leakhook/hook"
 	"github.com/leakhook/leakhook/rules"
 	"github.com/leakhook/leakhook/scan"
 )
@@ -38,7 +37,7 @@ func stderrOf(t *testing.T, f func()) string {
 // stack only with LEAKHOOK_DEBUG=1.
 func TestPanicInScanWorkerFailsClosed(t *testing.T) {
 	register(&command{name: "test-worker-panic", run: func([]string) int {
-		items := []hook.Item{{Target: rules.Target{Path: "a.txt", Content: []byte("x\n")}}}
+		items := []scan.Item{{Target: rules.Target{Path: "a.txt", Content: []byte("x\n")}}}
 		scan.Items(context.Background(), nil, items)
 		return exitClean
 	}})

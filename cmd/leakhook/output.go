@@ -11,7 +11,6 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/leakhook/leakhook/hook"
 	"github.com/leakhook/leakhook/remedy"
 	"github.com/leakhook/leakhook/report"
 	"github.com/leakhook/leakhook/rules"
@@ -25,7 +24,7 @@ type outputFlags struct {
 	showSecrets bool
 	config      string
 	timeout     time.Duration
-	history     []hook.Commit // commits with findings, for the history advice
+	history     []scan.Commit // commits with findings, for the history advice
 	baseline    string        // --baseline: "" finds it at the root, "none" ignores it
 }
 

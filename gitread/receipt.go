@@ -1,4 +1,4 @@
-package hook
+package gitread
 
 // Scan receipts let pre-push skip commits that pre-commit already scanned.
 //

@@ -1,4 +1,4 @@
-package hook
+package gitread
 
 import (
 	"bufio"
@@ -8,31 +8,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/leakhook/leakhook/scan"
+
 	"github.com/leakhook/leakhook/rules"
 )
-
-// Item is one region of new content to scan, and the commit it comes from
-// when scanning history.
-type Item struct {
-	rules.Target
-	Commit *Commit
-}
-
-// Commit identifies a commit in history and push scans.
-type Commit struct {
-	ID      string
-	Parent  string // first parent, "" for a root commit
-	Subject string
-	Ref     string // the ref being pushed, when known
-}
-
-// Skipped is a changed file that was not scanned, and why. Skips are always
-// reported to the user, never silent.
-type Skipped struct {
-	Path   string
-	Reason string
-	Commit *Commit
-}
 
 // binarySniff is how much of a blob git inspects for NUL to call it binary.
 const binarySniff = 8000
@@ -43,9 +22,9 @@ const binarySniff = 8000
 type patchParser struct {
 	r       *bufio.Reader
 	maxSize int64
-	emit    func(Item) error
-	skip    func(Skipped)
-	commit  *Commit
+	emit    func(scan.Item) error
+	skip    func(scan.Skipped)
+	commit  *scan.Commit
 	line    []byte
 	lineNo  int
 	scratch []byte // a hunk's new content as it is read; emitted as one exact copy
@@ -61,7 +40,7 @@ type patchParser struct {
 // commitMarker starts a commit header in our `git log --format`.
 const commitMarker = "\x01leakhook-commit "
 
-func newPatchParser(r io.Reader, maxSize int64, emit func(Item) error, skip func(Skipped)) *patchParser {
+func newPatchParser(r io.Reader, maxSize int64, emit func(scan.Item) error, skip func(scan.Skipped)) *patchParser {
 	return &patchParser{r: bufio.NewReaderSize(r, 64<<10), maxSize: maxSize, emit: emit, skip: skip}
 }
 
@@ -112,11 +91,11 @@ func (p *patchParser) run() error {
 	return err
 }
 
-func parseCommitLine(s string) *Commit {
+func parseCommitLine(s string) *scan.Commit {
 	// "<id> <parent ids...>\x02<subject>"
 	head, subject, _ := strings.Cut(s, "\x02")
 	fields := strings.Fields(head)
-	c := &Commit{Subject: subject}
+	c := &scan.Commit{Subject: subject}
 	if len(fields) > 0 {
 		c.ID = fields[0]
 	}
@@ -249,7 +228,7 @@ func (p *patchParser) emitHunk(start int, content []byte, added []bool) error {
 	p.fileBytes += int64(len(content))
 	if p.maxSize > 0 && p.fileBytes > p.maxSize {
 		p.oversized = true
-		p.skip(Skipped{Path: p.path, Reason: fmt.Sprintf("larger than the size cap (%d bytes)", p.maxSize), Commit: p.commit})
+		p.skip(scan.Skipped{Path: p.path, Reason: fmt.Sprintf("larger than the size cap (%d bytes)", p.maxSize), Commit: p.commit})
 		return nil
 	}
 	content = bytes.Clone(content)
@@ -257,7 +236,7 @@ func (p *patchParser) emitHunk(start int, content []byte, added []bool) error {
 	if start <= 1 && len(sniff) > binarySniff {
 		sniff = sniff[:binarySniff]
 	}
-	it := Item{Target: rules.Target{
+	it := scan.Item{Target: rules.Target{
 		Path:      p.path,
 		Content:   content,
 		StartLine: start,

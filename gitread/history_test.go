@@ -1,10 +1,12 @@
-package hook
+package gitread
 
 import (
 	"context"
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/leakhook/leakhook/scan"
 
 	"github.com/leakhook/leakhook/internal/gittest"
 )
@@ -35,11 +37,11 @@ func TestHistoryItemsOwnTheirContent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var items []Item
-	err = History(context.Background(), repo, HistoryQuery{Revs: []string{"HEAD~2..HEAD"}}, 1<<20, func(it Item) error {
+	var items []scan.Item
+	err = History(context.Background(), repo, HistoryQuery{Revs: []string{"HEAD~2..HEAD"}}, 1<<20, func(it scan.Item) error {
 		items = append(items, it)
 		return nil
-	}, func(Skipped) {})
+	}, func(scan.Skipped) {})
 	if err != nil {
 		t.Fatal(err)
 	}

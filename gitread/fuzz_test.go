@@ -1,10 +1,12 @@
-package hook
+package gitread
 
 import (
 	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/leakhook/leakhook/scan"
 )
 
 // FuzzPatchParser feeds arbitrary bytes to the diff parser: it may reject
@@ -18,7 +20,7 @@ func FuzzPatchParser(f *testing.F) {
 	f.Add([]byte("diff --git a/h b/h\n--- a/h\n+++ b/h\n@@ -1 +1,99999999999999999999 @@\n+x\n"))
 	f.Add([]byte("diff --git a/h b/h\n--- a/h\n+++ b/h\n@@ -1 +1,999999999999 @@\n+x\n")) // fits an int: must not be allocated
 	f.Fuzz(func(t *testing.T, data []byte) {
-		emit := func(it Item) error {
+		emit := func(it scan.Item) error {
 			if it.StartLine < 0 {
 				t.Fatalf("negative start line %d", it.StartLine)
 			}
@@ -27,7 +29,7 @@ func FuzzPatchParser(f *testing.F) {
 			}
 			return nil
 		}
-		_ = newPatchParser(bytes.NewReader(data), 1<<20, emit, func(Skipped) {}).run()
+		_ = newPatchParser(bytes.NewReader(data), 1<<20, emit, func(scan.Skipped) {}).run()
 	})
 }
 

@@ -1,4 +1,4 @@
-package hook
+package gitread
 
 import (
 	"bytes"
@@ -11,6 +11,8 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+
+	"github.com/leakhook/leakhook/scan"
 
 	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -65,7 +67,7 @@ func gogitStaged(ctx context.Context, repo *Repo, maxSize int64) (*Changes, erro
 	// Files are read and diffed in parallel: inflating and diffing them is
 	// most of the work on a large change.
 	type result struct {
-		items   []Item
+		items   []scan.Item
 		skipped bool
 	}
 	var todo []change
@@ -100,7 +102,7 @@ func gogitStaged(ctx context.Context, repo *Repo, maxSize int64) (*Changes, erro
 	ch := &Changes{Backend: "go-git"}
 	for i, r := range results {
 		if r.skipped {
-			ch.skip(Skipped{Path: todo[i].path, Reason: fmt.Sprintf("larger than the size cap (%d bytes)", maxSize)})
+			ch.skip(scan.Skipped{Path: todo[i].path, Reason: fmt.Sprintf("larger than the size cap (%d bytes)", maxSize)})
 		}
 		for _, it := range r.items {
 			ch.add(it)
@@ -472,7 +474,7 @@ func (s *objectStore) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plu
 
 // hunksOf diffs two versions of a file by lines and returns the new side of
 // each changed region with contextLines of context, as git diff -U3 does.
-func hunksOf(p string, oldBlob, newBlob []byte) []Item {
+func hunksOf(p string, oldBlob, newBlob []byte) []scan.Item {
 	if len(newBlob) == 0 {
 		return nil
 	}
@@ -503,7 +505,7 @@ func hunksOf(p string, oldBlob, newBlob []byte) []Item {
 	}
 	binary := bytes.IndexByte(sniff, 0) >= 0
 
-	var items []Item
+	var items []scan.Item
 	for i := 0; i < len(lines); {
 		if !added[i] {
 			i++
@@ -521,7 +523,7 @@ func hunksOf(p string, oldBlob, newBlob []byte) []Item {
 		for _, l := range lines[start:stop] {
 			content = append(append(content, l...), '\n')
 		}
-		items = append(items, Item{Target: rules.Target{
+		items = append(items, scan.Item{Target: rules.Target{
 			Path: p, Content: content, StartLine: start + 1,
 			Added: append([]bool(nil), added[start:stop]...), Binary: binary,
 		}})

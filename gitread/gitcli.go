@@ -1,4 +1,4 @@
-package hook
+package gitread
 
 import (
 	"bytes"
@@ -10,6 +10,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/leakhook/leakhook/scan"
 
 	"github.com/leakhook/leakhook/internal/prestart"
 )
@@ -123,7 +125,7 @@ func adoptGit(ctx context.Context, p *prestart.Proc, read func(io.Reader) error,
 
 // cliStaged reads the staged changes with `git diff --cached`, handing each
 // item to emit as it is parsed (or collecting them when emit is nil).
-func cliStaged(ctx context.Context, repo *Repo, maxSize int64, emit func(Item) error) (*Changes, error) {
+func cliStaged(ctx context.Context, repo *Repo, maxSize int64, emit func(scan.Item) error) (*Changes, error) {
 	ch := &Changes{Backend: "git"}
 	if emit == nil {
 		emit = ch.add

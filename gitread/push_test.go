@@ -1,10 +1,12 @@
-package hook
+package gitread
 
 import (
 	"context"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/leakhook/leakhook/scan"
 
 	"github.com/leakhook/leakhook/internal/gittest"
 )
@@ -112,19 +114,19 @@ func TestHistoryAddedThenDeleted(t *testing.T) {
 		t.Fatal(err)
 	}
 	var found []string
-	err = History(context.Background(), repo, HistoryQuery{Revs: []string{"HEAD"}, Refs: map[string]string{add: "refs/heads/main"}}, 1<<20, func(it Item) error {
+	err = History(context.Background(), repo, HistoryQuery{Revs: []string{"HEAD"}, Refs: map[string]string{add: "refs/heads/main"}}, 1<<20, func(it scan.Item) error {
 		if strings.Contains(string(it.Content), "secret-line") {
 			found = append(found, it.Commit.ID+" "+it.Commit.Subject+" "+it.Commit.Ref)
 		}
 		return nil
-	}, func(Skipped) {})
+	}, func(scan.Skipped) {})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(found) != 1 || found[0] != add+" add refs/heads/main" {
 		t.Fatalf("found %q", found)
 	}
-	if err := History(context.Background(), repo, HistoryQuery{Revs: []string{"nope"}}, 1<<20, func(Item) error { return nil }, func(Skipped) {}); err == nil {
+	if err := History(context.Background(), repo, HistoryQuery{Revs: []string{"nope"}}, 1<<20, func(scan.Item) error { return nil }, func(scan.Skipped) {}); err == nil {
 		t.Fatal("bad revision gave no error")
 	}
 }

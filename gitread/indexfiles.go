@@ -1,4 +1,4 @@
-package hook
+package gitread
 
 import (
 	"bufio"
@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/leakhook/leakhook/scan"
 
 	"github.com/leakhook/leakhook/rules"
 )
@@ -59,7 +61,7 @@ func IndexFiles(ctx context.Context, repo *Repo, paths []string, maxSize int64) 
 			e := entries[i]
 			i++
 			if data == nil {
-				ch.skip(Skipped{Path: e.path, Reason: fmt.Sprintf("larger than the size cap (%d bytes)", maxSize)})
+				ch.skip(scan.Skipped{Path: e.path, Reason: fmt.Sprintf("larger than the size cap (%d bytes)", maxSize)})
 				return nil
 			}
 			ch.add(wholeFile(e.path, data))
@@ -80,7 +82,7 @@ func IndexFiles(ctx context.Context, repo *Repo, paths []string, maxSize int64) 
 			continue
 		}
 		if fi.Size() > maxSize {
-			ch.skip(Skipped{Path: p, Reason: fmt.Sprintf("larger than the size cap (%d bytes)", maxSize)})
+			ch.skip(scan.Skipped{Path: p, Reason: fmt.Sprintf("larger than the size cap (%d bytes)", maxSize)})
 			continue
 		}
 		data, err := os.ReadFile(full)
@@ -93,12 +95,12 @@ func IndexFiles(ctx context.Context, repo *Repo, paths []string, maxSize int64) 
 }
 
 // wholeFile is an Item covering a whole file, every line counted as new.
-func wholeFile(path string, data []byte) Item {
+func wholeFile(path string, data []byte) scan.Item {
 	sniff := data
 	if len(sniff) > binarySniff {
 		sniff = sniff[:binarySniff]
 	}
-	return Item{Target: rules.Target{Path: path, Content: data, StartLine: 1, Binary: bytes.IndexByte(sniff, 0) >= 0}}
+	return scan.Item{Target: rules.Target{Path: path, Content: data, StartLine: 1, Binary: bytes.IndexByte(sniff, 0) >= 0}}
 }
 
 // catBlobs reads blobs with one `git cat-file --batch`, calling fn for each in

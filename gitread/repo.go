@@ -1,4 +1,4 @@
-package hook
+package gitread
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/leakhook/leakhook/scan"
 )
 
 // Repo is a git repository as the hook sees it.
@@ -18,13 +20,13 @@ type Repo struct {
 
 // Changes are the Items read from a repository and the files skipped.
 type Changes struct {
-	Items   []Item
-	Skipped []Skipped
+	Items   []scan.Item
+	Skipped []scan.Skipped
 	Backend string // "go-git" or "git": which reader produced them
 }
 
-func (c *Changes) add(it Item) error { c.Items = append(c.Items, it); return nil }
-func (c *Changes) skip(s Skipped)    { c.Skipped = append(c.Skipped, s) }
+func (c *Changes) add(it scan.Item) error { c.Items = append(c.Items, it); return nil }
+func (c *Changes) skip(s scan.Skipped)    { c.Skipped = append(c.Skipped, s) }
 
 // Size is the number of content bytes read.
 func (c *Changes) Size() int {

@@ -1,4 +1,4 @@
-package hook
+package gitread
 
 import (
 	"bytes"
@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/leakhook/leakhook/scan"
 
 	"github.com/leakhook/leakhook/internal/prestart"
 )
@@ -29,7 +31,7 @@ func Staged(ctx context.Context, repo *Repo, maxSize int64, backend string) (*Ch
 // prints them, so scanning overlaps reading. The go-git reader emits only
 // once it has read everything, so that falling back to the CLI after a
 // go-git error never emits an item twice.
-func StagedStream(ctx context.Context, repo *Repo, maxSize int64, backend string, emit func(Item) error) (*Changes, error) {
+func StagedStream(ctx context.Context, repo *Repo, maxSize int64, backend string, emit func(scan.Item) error) (*Changes, error) {
 	if repo.Bare {
 		return nil, fmt.Errorf("%s is a bare repository: there is no index to commit from", repo.GitDir)
 	}
@@ -58,7 +60,7 @@ func StagedStream(ctx context.Context, repo *Repo, maxSize int64, backend string
 
 // EmitTo hands the collected items to emit, if there is one, and forgets
 // them.
-func (c *Changes) EmitTo(emit func(Item) error) error {
+func (c *Changes) EmitTo(emit func(scan.Item) error) error {
 	if emit == nil {
 		return nil
 	}

@@ -1,4 +1,4 @@
-package hook
+package gitread
 
 import (
 	"bytes"
@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/leakhook/leakhook/scan"
 )
 
 // HeadFiles returns every file tracked at HEAD, read from the object store
@@ -33,7 +35,7 @@ func HeadFiles(ctx context.Context, repo *Repo, maxSize int64) (*Changes, error)
 			continue
 		}
 		if size, err := strconv.ParseInt(f[3], 10, 64); err == nil && size > maxSize {
-			ch.skip(Skipped{Path: path, Reason: fmt.Sprintf("larger than the size cap (%d bytes)", maxSize)})
+			ch.skip(scan.Skipped{Path: path, Reason: fmt.Sprintf("larger than the size cap (%d bytes)", maxSize)})
 			continue
 		}
 		ids, paths = append(ids, f[2]), append(paths, path)

@@ -1,4 +1,4 @@
-package hook
+package gitread
 
 import (
 	"bufio"
@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"sync"
+
+	"github.com/leakhook/leakhook/scan"
 
 	"github.com/leakhook/leakhook/internal/prestart"
 )
@@ -45,7 +47,7 @@ type HistoryQuery struct {
 // History streams the items of every commit q selects to emit, in the order
 // git prints the commits (--topo-order: children before parents). Any git
 // failure is returned: a history that could not be read was not scanned.
-func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emit func(Item) error, skip func(Skipped)) error {
+func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emit func(scan.Item) error, skip func(scan.Skipped)) error {
 	args := []string{"log", commitFormat}
 	args = append(args, historyFlags...)
 	args = append(args, prestart.DiffFlags...)
@@ -56,9 +58,9 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 		args = append(args, "--no-walk=unsorted")
 	}
 	args = append(args, "--stdin")
-	var last *Commit
+	var last *scan.Commit
 	seen := 0
-	named := func(it Item) error {
+	named := func(it scan.Item) error {
 		if c := it.Commit; c != nil && c != last {
 			last = c
 			seen++
@@ -81,25 +83,25 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 // channel for scan.Stream, so memory stays bounded by the pipeline, not by
 // the length of history. wait returns the skipped files and History's error
 // once the channel is closed; cancel ctx to stop early.
-func HistoryItems(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64) (items <-chan Item, wait func() ([]Skipped, error)) {
-	ch := make(chan Item, 64)
-	var skipped []Skipped
+func HistoryItems(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64) (items <-chan scan.Item, wait func() ([]scan.Skipped, error)) {
+	ch := make(chan scan.Item, 64)
+	var skipped []scan.Skipped
 	var err error
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		defer close(ch)
-		err = History(ctx, repo, q, maxSize, func(it Item) error {
+		err = History(ctx, repo, q, maxSize, func(it scan.Item) error {
 			select {
 			case ch <- it:
 				return nil
 			case <-ctx.Done():
 				return ctx.Err()
 			}
-		}, func(s Skipped) { skipped = append(skipped, s) })
+		}, func(s scan.Skipped) { skipped = append(skipped, s) })
 	}()
-	return ch, func() ([]Skipped, error) {
+	return ch, func() ([]scan.Skipped, error) {
 		for range ch { // drain if the consumer stopped early
 		}
 		wg.Wait()

@@ -1,0 +1,26 @@
+package scan
+
+import "github.com/leakhook/leakhook/rules"
+
+// Item is one region of new content to scan, and the commit it comes from
+// when scanning history.
+type Item struct {
+	rules.Target
+	Commit *Commit
+}
+
+// Commit identifies a commit in history and push scans.
+type Commit struct {
+	ID      string
+	Parent  string // first parent, "" for a root commit
+	Subject string
+	Ref     string // the ref being pushed, when known
+}
+
+// Skipped is a changed file that was not scanned, and why. Skips are always
+// reported to the user, never silent.
+type Skipped struct {
+	Path   string
+	Reason string
+	Commit *Commit
+}
