@@ -2,369 +2,9 @@
 
 package rules
 
-const tableHash = "crc32c:6b5b6d28:461341"
+const tableHash = "crc32c:99fc6551:461328"
 
 var tableRules = []Rule{
-	Rule{ID: "aws-access-key-id", Description: "AWS access key ID; with its secret access key it signs requests as an IAM user or role (SES, S3, ...).", Regex: "\\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\\b", Entropy: 3, Keywords: []string{
-		"akia",
-		"asia",
-		"abia",
-		"acca",
-	}, Name: "AWS access key ID", EnvVar: "AWS_ACCESS_KEY_ID", RotateURL: "https://console.aws.amazon.com/iam/home#/security_credentials", RotateSteps: []string{
-		"In IAM, create a new access key for the user, deploy it, then deactivate and delete the exposed key.",
-		"Review CloudTrail for calls made with the exposed key id (and SES sending statistics).",
-		"Prefer IAM roles or AWS IAM Identity Center over long-lived keys.",
-	}, TP: []string{
-		"aws_access_key_id = AKIA{{b32:16}}",
-		"client = boto3.client(\"ses\", aws_access_key_id=\"AKIA{{b32:16}}\", region_name=\"us-east-1\")",
-		"AWS_ACCESS_KEY_ID=ASIA{{b32:16}}",
-	}, FP: []string{
-		"aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
-		"AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID}",
-		"policy = \"AKIA-not-a-key\"",
-	}},
-	Rule{ID: "aws-secret-access-key", Description: "AWS secret access key; it signs API requests with the rights of its IAM user (sending mail with SES, reading S3, ...).", Regex: "(?i)(?:aws|ses)[\\w.\\-]{0,20}(?:secret|private)[\\w.\\-]{0,20}[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)", Entropy: 4, Keywords: []string{
-		"aws",
-		"ses",
-	}, Name: "AWS secret access key", EnvVar: "AWS_SECRET_ACCESS_KEY", RotateURL: "https://console.aws.amazon.com/iam/home#/security_credentials", RotateSteps: []string{
-		"In IAM, create a new access key, deploy it, then deactivate and delete the exposed one.",
-		"Review CloudTrail and SES sending statistics for activity you do not recognise.",
-	}, TP: []string{
-		"aws_secret_access_key = {{b64:40}}",
-		"AWS_SECRET_ACCESS_KEY=\"{{b64:40}}\"",
-		"new SESClient({ credentials: { accessKeyId: id, awsSecretAccessKey: \"{{b64:40}}\" } })",
-		"awsSecretKey := \"{{b64:40}}\"",
-	}, FP: []string{
-		"aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-		"AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY}",
-		"aws_secret_access_key = aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-	}},
-	Rule{ID: "aws-ses-smtp-password", Description: "Amazon SES SMTP password (derived from an IAM secret key); it sends mail as your verified domains.", Regex: "(?:^|[^A-Za-z0-9/+])(B[A-Za-z0-9/+]{43})(?:[^A-Za-z0-9/+=]|$)", Entropy: 4, Keywords: []string{
-		"email-smtp",
-	}, Name: "AWS SES SMTP password", EnvVar: "SES_SMTP_PASSWORD", RotateURL: "https://console.aws.amazon.com/ses/home#/smtp", RotateSteps: []string{
-		"In the SES console (SMTP settings) create new SMTP credentials; they are a new IAM user's key.",
-		"Deploy them, then delete the exposed IAM user's access key in IAM.",
-		"Check SES sending statistics and CloudTrail for mail you did not send.",
-	}, Context: "(?i)email-smtp\\.[a-z0-9-]+\\.amazonaws\\.com", ContextLines: 8, Lines: 8, Validate: "base64", TP: []string{
-		"EMAIL_HOST = \"email-smtp.us-east-1.amazonaws.com\"\nEMAIL_HOST_USER = \"AKIA{{b32:16}}\"\nEMAIL_HOST_PASSWORD = \"B{{b64:43}}\"",
-		"spring.mail.host=email-smtp.eu-west-1.amazonaws.com\nspring.mail.password=B{{b64:43}}",
-	}, FP: []string{
-		"EMAIL_HOST = \"email-smtp.us-east-1.amazonaws.com\"\nEMAIL_HOST_PASSWORD = os.environ[\"SES_SMTP_PASSWORD\"]",
-		"image = \"B{{b64:43}}\"  # thumbnail bytes",
-	}},
-	Rule{ID: "gitlab-pat", Description: "GitLab personal, project or group access token (glpat-).", Regex: "\\b(glpat-[A-Za-z0-9_\\-.]{20,})(?:[^A-Za-z0-9_\\-.]|$)", Entropy: 3.5, Keywords: []string{
-		"glpat-",
-	}, Name: "GitLab personal access token", EnvVar: "GITLAB_TOKEN", RotateURL: "https://gitlab.com/-/user_settings/personal_access_tokens", RotateSteps: []string{
-		"Revoke the token in User settings > Access tokens (or the project's/group's).",
-		"Create a new token with minimal scopes and an expiry.",
-		"Check the audit events for its use.",
-	}, TP: []string{
-		"GITLAB_TOKEN=glpat-{{alnum:20}}",
-		"private_token: \"glpat-{{b64url:20}}\"",
-	}, FP: []string{
-		"GITLAB_TOKEN=glpat-xxxxxxxxxxxxxxxxxxxx",
-		"GITLAB_TOKEN=glpat-{{alnum:10}}",
-	}},
-	Rule{ID: "slack-token", Description: "Slack bot, user, app-level or configuration token.", Regex: "\\b(xox[bpaer]-[0-9]{8,14}-[0-9A-Za-z\\-]{10,100}|xapp-\\d-[A-Z0-9]{8,14}-\\d{8,16}-[a-f0-9]{32,80})\\b", Entropy: 3, Keywords: []string{
-		"xoxb-",
-		"xoxp-",
-		"xoxa-",
-		"xoxe-",
-		"xoxr-",
-		"xapp-",
-	}, Name: "Slack token", EnvVar: "SLACK_BOT_TOKEN", RotateURL: "https://api.slack.com/apps", RotateSteps: []string{
-		"Revoke the token (auth.revoke, or reinstall/rotate in the app's OAuth & Permissions page).",
-		"Review the workspace's access logs.",
-	}, TP: []string{
-		"SLACK_BOT_TOKEN=xoxb-{{digits:12}}-{{digits:13}}-{{alnum:24}}",
-		"token = \"xoxp-{{digits:11}}-{{digits:12}}-{{digits:13}}-{{hex:32}}\"",
-	}, FP: []string{
-		"SLACK_BOT_TOKEN=xoxb-your-token-here",
-		"SLACK_BOT_TOKEN=xoxb-xxxxxxxxxxxx-xxxxxxxxxxxxx",
-	}},
-	Rule{ID: "slack-webhook-url", Description: "Slack incoming webhook URL; anyone with it can post into the channel.", Regex: "(https://hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{40,120})", Entropy: 3.5, Keywords: []string{
-		"hooks.slack.com",
-	}, Name: "Slack incoming webhook URL", EnvVar: "SLACK_WEBHOOK_URL", RotateURL: "https://api.slack.com/apps", RotateSteps: []string{
-		"Remove the webhook in the app's Incoming Webhooks page and create a new one.",
-	}, TP: []string{
-		"SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T{{upper:8}}/B{{upper:8}}/{{alnum:24}}",
-	}, FP: []string{
-		"url = \"https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX\"",
-		"see https://hooks.slack.com/services/ for details",
-	}},
-	Rule{ID: "stripe-secret-key", Description: "Stripe live secret or restricted key; it can create charges and read customer data.", Regex: "\\b((?:sk|rk)_live_[0-9A-Za-z]{24,247})\\b", Entropy: 3.5, Keywords: []string{
-		"sk_live_",
-		"rk_live_",
-	}, Name: "Stripe secret key", EnvVar: "STRIPE_SECRET_KEY", RotateURL: "https://dashboard.stripe.com/apikeys", RotateSteps: []string{
-		"Roll the key in Developers > API keys (Stripe lets the old one expire after a grace period you choose).",
-		"Review Developers > Logs for requests you do not recognise.",
-	}, TP: []string{
-		"STRIPE_SECRET_KEY=sk_live_{{alnum:24}}",
-		"Stripe.api_key = \"rk_live_{{alnum:99}}\"",
-	}, FP: []string{
-		"STRIPE_SECRET_KEY=sk_live_xxxxxxxxxxxxxxxxxxxxxxxx",
-		"STRIPE_PUBLISHABLE_KEY=pk_live_{{alnum:24}}",
-	}},
-	Rule{ID: "google-api-key", Description: "Google Cloud / Firebase API key.", Regex: "\\b(AIza[0-9A-Za-z_\\-]{35})(?:[^0-9A-Za-z_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"aiza",
-	}, Name: "Google API key", EnvVar: "GOOGLE_API_KEY", RotateURL: "https://console.cloud.google.com/apis/credentials", RotateSteps: []string{
-		"Create a new key restricted to the APIs and referrers/IPs it needs.",
-		"Delete the exposed key in APIs & Services > Credentials.",
-		"Check API usage metrics for unexpected traffic.",
-	}, TP: []string{
-		"GOOGLE_API_KEY=AIza{{b64url:35}}",
-		"const firebaseConfig = { apiKey: \"AIza{{alnum:35}}\" };",
-	}, FP: []string{
-		"GOOGLE_API_KEY=AIzaxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-		"GOOGLE_API_KEY=AIza{{alnum:20}}",
-	}},
-	Rule{ID: "sendgrid-api-key", Description: "Twilio SendGrid API key; it can send mail as your domains.", Regex: "\\b(SG\\.[0-9A-Za-z_\\-]{22}\\.[0-9A-Za-z_\\-]{43})(?:[^0-9A-Za-z_\\-]|$)", Entropy: 4, Keywords: []string{
-		"sg.",
-	}, Name: "SendGrid API key", EnvVar: "SENDGRID_API_KEY", RotateURL: "https://app.sendgrid.com/settings/api_keys", RotateSteps: []string{
-		"Delete the key in Settings > API Keys and create a new one with restricted access.",
-		"Check Activity for mail you did not send.",
-	}, TP: []string{
-		"SENDGRID_API_KEY=SG.{{b64url:22}}.{{b64url:43}}",
-		"sg = SendGridAPIClient(\"SG.{{alnum:22}}.{{alnum:43}}\")",
-	}, FP: []string{
-		"SENDGRID_API_KEY=SG.xxxxxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-		"SENDGRID_API_KEY=SG.{{alnum:10}}",
-	}},
-	Rule{ID: "npm-token", Description: "npm access token; it can publish packages as its owner.", Regex: "\\b(npm_[A-Za-z0-9]{36})\\b", Entropy: 3.5, Keywords: []string{
-		"npm_",
-	}, Name: "npm access token", EnvVar: "NPM_TOKEN", RotateURL: "https://www.npmjs.com/settings/~/tokens", RotateSteps: []string{
-		"Revoke the token (npm token revoke ID, or Access Tokens on npmjs.com).",
-		"Create a granular token with an expiry; check your packages for versions you did not publish.",
-	}, TP: []string{
-		"//registry.npmjs.org/:_authToken=npm_{{alnum:36}}",
-		"NPM_TOKEN=npm_{{alnum:36}}",
-	}, FP: []string{
-		"//registry.npmjs.org/:_authToken=${NPM_TOKEN}",
-		"NPM_TOKEN=npm_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	}},
-	Rule{ID: "pypi-token", Description: "PyPI API token; it can upload releases of your projects.", Regex: "\\b(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\\-]{50,})", Keywords: []string{
-		"pypi-ageichlwas5vcmc",
-	}, Name: "PyPI API token", EnvVar: "PYPI_API_TOKEN", RotateURL: "https://pypi.org/manage/account/token/", RotateSteps: []string{
-		"Remove the token under Account settings > API tokens.",
-		"Prefer trusted publishing from CI; check your projects' release history.",
-	}, TP: []string{
-		"password = pypi-AgEIcHlwaS5vcmc{{b64url:120}}",
-		"TWINE_PASSWORD=pypi-AgEIcHlwaS5vcmc{{b64url:60}}",
-	}, FP: []string{
-		"TWINE_PASSWORD=pypi-AgEIcHlwaS5vcmc",
-		"TWINE_PASSWORD=${PYPI_TOKEN}",
-	}},
-	Rule{ID: "crates-io-token", Description: "crates.io API token; depending on its scopes it can publish, yank or change owners of your crates.", Regex: "\\b(cio[a-zA-Z0-9]{32})\\b", Entropy: 3.5, Keywords: []string{
-		"cio",
-	}, Name: "crates.io API token", EnvVar: "CARGO_REGISTRY_TOKEN", RotateURL: "https://crates.io/settings/tokens", RotateSteps: []string{
-		"Revoke the token at crates.io > Account Settings > API Tokens.",
-		"Create a new token with the narrowest scopes and crate patterns you need, and an expiry.",
-		"Store it as CARGO_REGISTRY_TOKEN in your CI secrets; check your crates' versions for releases you did not publish.",
-	}, TP: []string{
-		"[registry]\ntoken = \"cio{{alnum:32}}\"",
-		"CARGO_REGISTRY_TOKEN=cio{{alnum:32}}",
-		"cargo publish --token cio{{alnum:32}}",
-		"run: cargo login cio{{alnum:32}}",
-	}, FP: []string{
-		"CARGO_REGISTRY_TOKEN=${{ secrets.CARGO_REGISTRY_TOKEN }}",
-		"let ratio = \"ciocioaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\";",
-		"cio{{alnum:31}}",
-	}},
-	Rule{ID: "generic-secret", Description: "A high-entropy literal assigned to a name such as api_key, secret, token or credential.", Regex: "(?i)(?:^|[^\\w])[\\w.\\-]{0,30}?(?:secret|token|api_?key|apikey|access_?key|auth_?key|private_?key|client_?secret|credential)[\\w\\-]{0,20}[\"']?\\s*(?::=|=>|=|:)\\s*(?:\"([A-Za-z0-9_\\-+/=.~!@#%^&*]{16,200})\"|'([A-Za-z0-9_\\-+/=.~!@#%^&*]{16,200})'|`([A-Za-z0-9_\\-+/=.~!@#%^&*]{16,200})`)", Entropy: 3.7, Keywords: []string{
-		"secret",
-		"token",
-		"apikey",
-		"api_key",
-		"api-key",
-		"accesskey",
-		"access_key",
-		"authkey",
-		"auth_key",
-		"private_key",
-		"privatekey",
-		"credential",
-	}, Allowlists: []Allowlist{
-		Allowlist{Description: "hex test vectors in test code and test data", Condition: "AND", RegexTarget: "secret", Regexes: []string{
-			"^(?:[0-9a-fA-F]{2}){16,}$",
-		}, Paths: []string{
-			"(?:^|/)(?:testdata|tests?|spec|__tests__|fixtures?)/|_test\\.(?:go|py)$|(?:^|/)test_[^/]*\\.py$|\\.(?:test|spec)\\.[cm]?[jt]sx?$|_spec\\.rb$|Tests?\\.(?:java|kt|cs)$",
-		}},
-		Allowlist{Description: "hashes, digests, identifiers and references", RegexTarget: "secret", Regexes: []string{
-			"^(?:sha\\d+|md5|h1|sha512-|sha384-|sha256-)",
-			"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
-			"^[A-Za-z_][a-zA-Z_]*(?:\\.[a-zA-Z_][a-zA-Z_0-9]*)+$",
-			"^[a-z]+(?:[_\\-][a-z]+)+$",
-			"^[A-Z]+(?:_[A-Z0-9]+)+$",
-			"^(?:https?|file|ftp)://|^/|^\\./",
-		}},
-		Allowlist{Description: "lines that read a secret rather than set one", RegexTarget: "line", Regexes: []string{
-			"(?i)getenv|environ|process\\.env|System\\.getenv|ENV\\[|secretsmanager|vault",
-		}},
-	}, Name: "Hard-coded secret", RotateSteps: []string{
-		"Revoke or rotate the secret where it was issued, then load the new one from the environment or a vault.",
-	}, Generic: true, TP: []string{
-		"API_KEY = \"{{alnum:32}}\"",
-		"const clientSecret = '{{b64url:40}}';",
-		"\"access_token\": \"{{alnum:24}}.{{alnum:20}}\"",
-		"@app/settings.py\nSECRET_KEY = \"{{hex:64}}\"",
-		"@internal/mail/client_test.go\n\tapiKey := \"{{alnum:32}}\"",
-		"@tests/test_upload.py\n    API_TOKEN = \"{{b64:40}}\"",
-	}, FP: []string{
-		"API_KEY = \"0123456789abcdef0123456789abcdef\"",
-		"token_type = \"refresh_token_expired\"",
-		"secret = \"config.secrets.primary_key\"",
-		"integrity: sha512-{{b64:86}}==",
-		"api_key = os.getenv(\"API_KEY\", \"{{alnum:32}}\")",
-		"@crypto/ecdh/ecdh_test.go\n\t\tSharedSecret: \"{{hex:64}}\",",
-		"@crypto/hpke/testdata/vectors.json\n    \"exporter_secret\": \"{{hex:64}}\",",
-		"@tests/test_hmac.py\n        secret_key = \"{{hex:40}}\"",
-	}},
-	Rule{ID: "generic-password", Description: "A password literal assigned to a password-like name.", Regex: "(?i)(?:^|[^\\w])[\\w.\\-]{0,20}?(?:password|passwd|passwort|pwd)[\\w\\-]{0,10}[\"']?\\s*(?::=|=>|=|:)\\s*(?:\"([^\"\\s$%{}<>]{8,128})\"|'([^'\\s$%{}<>]{8,128})')", Entropy: 3, Keywords: []string{
-		"passw",
-		"pwd",
-	}, Allowlists: []Allowlist{
-		Allowlist{Description: "words, identifiers and references, not passwords", RegexTarget: "secret", Regexes: []string{
-			"^[A-Za-z]+$",
-			"^[A-Za-z_][a-zA-Z_]*(?:\\.[a-zA-Z_][a-zA-Z_0-9]*)+$",
-			"^[a-z]+(?:[_\\-][a-z]+)+$",
-			"^[A-Z]+(?:_[A-Z0-9]+)+$",
-		}},
-		Allowlist{RegexTarget: "line", Regexes: []string{
-			"(?i)getenv|environ|process\\.env|System\\.getenv|ENV\\[|placeholder|label|hint|prompt",
-		}},
-	}, Name: "Hard-coded password", RotateSteps: []string{
-		"Change the password where the account lives, then load the new one from the environment or a vault.",
-	}, Generic: true, TP: []string{
-		"DB_PASSWORD = \"{{alnum:10}}{{digits:2}}!\"",
-		"\"password\": \"{{alnum:12}}\"",
-	}, FP: []string{
-		"password = \"correcthorsebattery\"",
-		"PASSWORD_FIELD = \"user_password_hash\"",
-		"password = \"${DB_PASSWORD}\"",
-		"<input type=\"password\" placeholder=\"Enter password\">",
-	}},
-	Rule{ID: "github-token", Description: "GitHub personal access, OAuth, app or refresh token; it acts on repositories with its owner's rights.", Regex: "\\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36})\\b", Keywords: []string{
-		"ghp_",
-		"gho_",
-		"ghu_",
-		"ghs_",
-		"ghr_",
-	}, Name: "GitHub token", EnvVar: "GITHUB_TOKEN", RotateURL: "https://github.com/settings/tokens", RotateSteps: []string{
-		"Revoke the token (Settings > Developer settings > Personal access tokens, or the OAuth/GitHub App's settings).",
-		"Create a fine-grained token with only the repositories and permissions needed, with an expiry.",
-		"Review the security log (Settings > Security log) and the organisation audit log for its use.",
-	}, Validate: "github", TP: []string{
-		"GITHUB_TOKEN={{github:ghp}}",
-		"headers = {\"Authorization\": \"token {{github:gho}}\"}",
-		"git clone https://x-access-token:{{github:ghs}}@github.com/org/repo.git",
-	}, FP: []string{
-		"GITHUB_TOKEN=ghp_{{alnum:36}}",
-		"GITHUB_TOKEN=${{ secrets.GITHUB_TOKEN }}",
-		"token = \"ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"",
-	}},
-	Rule{ID: "github-fine-grained-pat", Description: "GitHub fine-grained personal access token.", Regex: "\\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\\b", Entropy: 4, Keywords: []string{
-		"github_pat_",
-	}, Name: "GitHub fine-grained personal access token", EnvVar: "GITHUB_TOKEN", RotateURL: "https://github.com/settings/personal-access-tokens", RotateSteps: []string{
-		"Revoke the token under Settings > Developer settings > Fine-grained tokens.",
-		"Create a new one with the narrowest repository access and an expiry.",
-	}, TP: []string{
-		"GH_TOKEN=github_pat_{{alnum:22}}_{{alnum:59}}",
-		"token: \"github_pat_{{alnum:22}}_{{alnum:59}}\"",
-	}, FP: []string{
-		"GH_TOKEN=github_pat_{{alnum:22}}_{{alnum:20}}",
-		"GH_TOKEN=github_pat_xxxxxxxxxxxxxxxxxxxxxx_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	}},
-	Rule{ID: "mailgun-api-key", Description: "Mailgun private API key in the legacy key-<32 hex> form; it can send mail and manage domains.", Regex: "\\b(key-[0-9a-f]{32})\\b", Entropy: 3, Keywords: []string{
-		"key-",
-	}, Name: "Mailgun API key", EnvVar: "MAILGUN_API_KEY", RotateURL: "https://app.mailgun.com/settings/api_security", RotateSteps: []string{
-		"Create a new API key under Settings > API Security.",
-		"Deploy it to every service that sends mail through Mailgun.",
-		"Delete the exposed key, then review Sending > Logs for mail you did not send.",
-	}, TP: []string{
-		"MAILGUN_API_KEY=key-{{hex:32}}",
-		"requests.post(url, auth=(\"api\", \"key-{{hex:32}}\"), data=msg)",
-		"mg := mailgun.NewMailgun(\"mg.example.com\", \"key-{{hex:32}}\")",
-	}, FP: []string{
-		"MAILGUN_API_KEY=key-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-		"pubkey-{{hex:32}}",
-		"MAILGUN_API_KEY=os.environ[\"MAILGUN_API_KEY\"]",
-	}},
-	Rule{ID: "mailgun-sending-key", Description: "Mailgun private API key or domain sending key (<32 hex>-<8 hex>-<8 hex>); it can send mail as your domains.", Regex: "(?i)(?:mailgun|mg|api|sending|domain|key|auth|client|create)[^\\n]{0,80}?\\b([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})\\b", Entropy: 3, Keywords: []string{
-		"mailgun",
-		"mg_",
-		"mg.",
-		"api",
-		"sending",
-		"key",
-	}, Name: "Mailgun private API or domain sending key", EnvVar: "MAILGUN_API_KEY", RotateURL: "https://app.mailgun.com/settings/api_security", RotateSteps: []string{
-		"Create a new key (Settings > API Security, or the domain's Sending keys).",
-		"Deploy it to every service that sends mail through Mailgun.",
-		"Delete the exposed key and review Sending > Logs for mail you did not send.",
-	}, TP: []string{
-		"MAILGUN_API_KEY={{hex:32}}-{{hex:8}}-{{hex:8}}",
-		"requests.post(\"https://api.mailgun.net/v3/mg.example.com/messages\", auth=(\"api\", \"{{hex:32}}-{{hex:8}}-{{hex:8}}\"))",
-		"const mg = mailgun.client({ username: \"api\", key: \"{{hex:32}}-{{hex:8}}-{{hex:8}}\" });",
-		"$mg = Mailgun::create('{{hex:32}}-{{hex:8}}-{{hex:8}}');",
-		"mg := mailgun.NewMailgun(\"mg.example.com\", \"{{hex:32}}-{{hex:8}}-{{hex:8}}\")",
-	}, FP: []string{
-		"MAILGUN_API_KEY=${MAILGUN_API_KEY}",
-		"request_id = \"{{hex:32}}-{{hex:8}}\"",
-		"MAILGUN_API_KEY = os.getenv(\"MAILGUN_API_KEY\")",
-	}},
-	Rule{ID: "mailgun-webhook-signing-key", Description: "Mailgun HTTP webhook signing key; anyone holding it can forge webhook events that your app trusts.", Regex: "(?i)(?:webhook|signing)[\\w.\\-]{0,30}[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?((?:key-)?[0-9a-f]{32})\\b", Entropy: 3, Keywords: []string{
-		"webhook",
-		"signing",
-	}, Name: "Mailgun webhook signing key", EnvVar: "MAILGUN_WEBHOOK_SIGNING_KEY", RotateURL: "https://app.mailgun.com/settings/api_security", RotateSteps: []string{
-		"Reset the HTTP webhook signing key under Settings > API Security.",
-		"Deploy the new key to the service that verifies Mailgun webhooks.",
-	}, Context: "(?i)mailgun|\\bmg[_.]", ContextLines: 10, TP: []string{
-		"MAILGUN_WEBHOOK_SIGNING_KEY={{hex:32}}",
-		"# mailgun webhooks\nwebhook_signing_key = \"{{hex:32}}\"",
-	}, FP: []string{
-		"webhook_signing_key = \"{{hex:32}}\"  # stripe",
-		"MAILGUN_WEBHOOK_SIGNING_KEY=${MAILGUN_WEBHOOK_SIGNING_KEY}",
-	}},
-	Rule{ID: "mailjet-secret-key", Description: "Mailjet API secret key (32 hex); with the API key it sends mail and reads contacts.", Regex: "(?i)(?:mj_apikey_private|mailjet[\\w.\\-]{0,20}(?:secret|private)[\\w.\\-]{0,20}|api_?secret|secret_?key|apiconnect\\([^,\\n]{1,80},|client\\([^,\\n]{1,80},|auth\\s*=\\s*[(\\[][^,\\n]{1,80},)\\s*[\"']?\\s*(?::=|=>|=|:)?\\s*[\"']?([0-9a-f]{32})(?:[^0-9A-Za-z\\-]|$)", Entropy: 3, Keywords: []string{
-		"mj_apikey_private",
-		"mailjet",
-		"secret",
-		"apiconnect",
-		"client(",
-		"auth",
-	}, Name: "Mailjet secret key", EnvVar: "MJ_APIKEY_PRIVATE", RotateURL: "https://app.mailjet.com/account/apikeys", RotateSteps: []string{
-		"In Account settings > API Key Management, generate a new secret key (or a new sub-account key).",
-		"Deploy the new key pair to every service that sends through Mailjet.",
-		"Delete the exposed key, then check Statistics for unexpected sends.",
-	}, Context: "(?i)mailjet|mj_apikey", ContextLines: 10, TP: []string{
-		"MJ_APIKEY_PUBLIC=ab12cd34ef\nMJ_APIKEY_PRIVATE={{hex:32}}",
-		"mailjet = Client(auth=(\"{{hex:32}}\", \"{{hex:32}}\"), version=\"v3.1\")",
-		"const mailjet = Mailjet.apiConnect(\"{{hex:32}}\", \"{{hex:32}}\");",
-		"$mj = new \\Mailjet\\Client('{{hex:32}}', '{{hex:32}}', true, ['version' => 'v3.1']);",
-		"mailjet:\n  api_key: {{hex:32}}\n  secret_key: {{hex:32}}",
-	}, FP: []string{
-		"MJ_APIKEY_PRIVATE=${MJ_APIKEY_PRIVATE}",
-		"mailjet = Client(auth=(os.environ[\"MJ_APIKEY_PUBLIC\"], os.environ[\"MJ_APIKEY_PRIVATE\"]))",
-		"secret_key = \"{{hex:32}}\"  # no provider named anywhere near",
-	}},
-	Rule{ID: "mailjet-api-key", Description: "Mailjet API key (the public half of the key pair, 32 hex); together with the secret key it grants full API access.", Regex: "(?i)(?:mj_apikey_public|mailjet[\\w.\\-]{0,20}(?:api|public)[\\w.\\-]{0,10}key|api_?key|apiconnect\\(|client\\(|auth\\s*=\\s*[(\\[])\\s*[\"']?\\s*(?::=|=>|=|:)?\\s*[\"']?([0-9a-f]{32})(?:[^0-9A-Za-z\\-]|$)", Entropy: 3, Keywords: []string{
-		"mj_apikey_public",
-		"mailjet",
-		"api_key",
-		"apikey",
-		"apiconnect",
-		"client(",
-		"auth",
-	}, Name: "Mailjet API key", EnvVar: "MJ_APIKEY_PUBLIC", RotateURL: "https://app.mailjet.com/account/apikeys", RotateSteps: []string{
-		"Rotate the key pair in Account settings > API Key Management.",
-		"Deploy the new pair to every service that sends through Mailjet.",
-	}, Context: "(?i)mailjet|mj_apikey", ContextLines: 10, TP: []string{
-		"MJ_APIKEY_PUBLIC={{hex:32}}",
-		"mailjet = Client(auth=(\"{{hex:32}}\", secret), version=\"v3.1\")",
-		"const mailjet = Mailjet.apiConnect(\"{{hex:32}}\", process.env.MJ_APIKEY_PRIVATE);",
-	}, FP: []string{
-		"MJ_APIKEY_PUBLIC=${MJ_APIKEY_PUBLIC}",
-		"api_key = \"{{hex:32}}\"  # some other service",
-	}},
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"sk-proj-",
 	}, Name: "OpenAI project API key", EnvVar: "OPENAI_API_KEY", RotateURL: "https://platform.openai.com/api-keys", RotateSteps: []string{
@@ -832,6 +472,396 @@ var tableRules = []Rule{
 		"GEMINI_API_KEY=${GEMINI_API_KEY}",
 		"GEMINI_API_KEY = os.environ[\"GEMINI_API_KEY\"]",
 		"GEMINI_API_KEY=AIza{{b64url:10}}",
+	}},
+	Rule{ID: "stytch-secret", Description: "Stytch project secret (secret-live- or secret-test- prefix); with the project id it calls every Stytch API for the project.", Regex: "\\b(secret-(?:live|test)-[A-Za-z0-9_\\-]{30,50}={0,2})(?:[^A-Za-z0-9_\\-=]|$)", Entropy: 3.5, Keywords: []string{
+		"secret-live-",
+		"secret-test-",
+	}, Name: "Stytch project secret", EnvVar: "STYTCH_SECRET", RotateURL: "https://stytch.com/dashboard/api-keys", RotateSteps: []string{
+		"Revoke the secret in the Stytch dashboard > Project ID & API keys (create a new secret, delete the old).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"STYTCH_SECRET=secret-live-{{b64url:36}}=",
+		"stytch_secret: \"secret-live-{{b64url:36}}=\"",
+	}, FP: []string{
+		"STYTCH_SECRET=secret-live-{{alnum:10}}",
+		"STYTCH_SECRET=${STYTCH_SECRET}",
+	}},
+	Rule{ID: "statsig-server-secret", Description: "Statsig server secret key (secret- prefix); it evaluates every gate and reads and changes the project's configuration.", Regex: "(?i:(?:statsig)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(secret-[A-Za-z0-9]{30,60})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"statsig",
+		"secret-",
+	}, Name: "Statsig server secret key", EnvVar: "STATSIG_SERVER_SECRET", RotateURL: "https://console.statsig.com/", RotateSteps: []string{
+		"Revoke the key in Statsig Console > Project settings > Keys & Environments (revoke the key).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"STATSIG_SERVER_SECRET=secret-{{alnum:43}}",
+		"statsig_server_secret: \"secret-{{alnum:43}}\"",
+	}, FP: []string{
+		"STATSIG_SERVER_SECRET=secret-{{alnum:8}}",
+		"STATSIG_SERVER_SECRET=${STATSIG_SERVER_SECRET}",
+		"unrelated_key = \"secret-{{alnum:43}}\"",
+	}},
+	Rule{ID: "clerk-secret-key", Description: "Clerk secret key (sk_live_ or sk_test_ with Clerk nearby); it manages the instance's users and sessions.", Regex: "\\b(sk_(?:live|test)_[A-Za-z0-9]{30,100})\\b", Entropy: 3.5, Keywords: []string{
+		"sk_live_",
+		"sk_test_",
+	}, Name: "Clerk secret key", EnvVar: "CLERK_SECRET_KEY", RotateURL: "https://dashboard.clerk.com/last-active?path=api-keys", RotateSteps: []string{
+		"Revoke the key in the Clerk dashboard > API keys (roll the secret key).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, Context: "(?i)clerk", ContextLines: 5, TP: []string{
+		"CLERK_SECRET_KEY=sk_live_{{alnum:42}}",
+		"clerk_secret_key: \"sk_live_{{alnum:42}}\"",
+	}, FP: []string{
+		"CLERK_SECRET_KEY=sk_live_{{alnum:10}}",
+		"CLERK_SECRET_KEY=${CLERK_SECRET_KEY}",
+		"STRIPE_KEY=sk_test_{{alnum:42}}",
+	}},
+	Rule{ID: "workos-api-key", Description: "WorkOS API key (sk_live_ or sk_test_ with WorkOS nearby); it manages the environment's SSO connections and directory data.", Regex: "\\b(sk_(?:live|test)_[A-Za-z0-9]{40,120})\\b", Entropy: 3.5, Keywords: []string{
+		"sk_live_",
+		"sk_test_",
+	}, Name: "WorkOS API key", EnvVar: "WORKOS_API_KEY", RotateURL: "https://dashboard.workos.com/api-keys", RotateSteps: []string{
+		"Revoke the key in the WorkOS dashboard > API Keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, Context: "(?i)workos", ContextLines: 5, TP: []string{
+		"WORKOS_API_KEY=sk_test_{{alnum:60}}",
+		"workos_api_key: \"sk_test_{{alnum:60}}\"",
+	}, FP: []string{
+		"WORKOS_API_KEY=sk_test_{{alnum:10}}",
+		"WORKOS_API_KEY=${WORKOS_API_KEY}",
+		"STRIPE_KEY=sk_test_{{alnum:60}}",
+	}},
+	Rule{ID: "magic-secret-key", Description: "Magic (magic.link) secret API key (sk_live_ and 16 hex, with Magic nearby); it validates DID tokens and manages users.", Regex: "\\b(sk_live_[0-9A-F]{16})\\b", Entropy: 3, Keywords: []string{
+		"sk_live_",
+	}, Name: "Magic secret key", EnvVar: "MAGIC_SECRET_KEY", RotateURL: "https://dashboard.magic.link/", RotateSteps: []string{
+		"Revoke the key in the Magic dashboard > the app > API Keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, Context: "(?i)magic[_\\-.]?(?:link|sdk|admin|secret)|@magic-sdk", ContextLines: 5, TP: []string{
+		"MAGIC_SECRET_KEY=sk_live_{{HEX:16}}",
+		"magic_secret_key: \"sk_live_{{HEX:16}}\"",
+	}, FP: []string{
+		"MAGIC_SECRET_KEY=sk_live_{{HEX:6}}",
+		"MAGIC_SECRET_KEY=${MAGIC_SECRET_KEY}",
+		"OTHER_KEY=sk_live_{{HEX:16}}",
+	}},
+	Rule{ID: "aws-access-key-id", Description: "AWS access key ID; with its secret access key it signs requests as an IAM user or role (SES, S3, ...).", Regex: "\\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\\b", Entropy: 3, Keywords: []string{
+		"akia",
+		"asia",
+		"abia",
+		"acca",
+	}, Name: "AWS access key ID", EnvVar: "AWS_ACCESS_KEY_ID", RotateURL: "https://console.aws.amazon.com/iam/home#/security_credentials", RotateSteps: []string{
+		"In IAM, create a new access key for the user, deploy it, then deactivate and delete the exposed key.",
+		"Review CloudTrail for calls made with the exposed key id (and SES sending statistics).",
+		"Prefer IAM roles or AWS IAM Identity Center over long-lived keys.",
+	}, TP: []string{
+		"aws_access_key_id = AKIA{{b32:16}}",
+		"client = boto3.client(\"ses\", aws_access_key_id=\"AKIA{{b32:16}}\", region_name=\"us-east-1\")",
+		"AWS_ACCESS_KEY_ID=ASIA{{b32:16}}",
+	}, FP: []string{
+		"aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
+		"AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID}",
+		"policy = \"AKIA-not-a-key\"",
+	}},
+	Rule{ID: "aws-secret-access-key", Description: "AWS secret access key; it signs API requests with the rights of its IAM user (sending mail with SES, reading S3, ...).", Regex: "(?i)(?:aws|ses)[\\w.\\-]{0,20}(?:secret|private)[\\w.\\-]{0,20}[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)", Entropy: 4, Keywords: []string{
+		"aws",
+		"ses",
+	}, Name: "AWS secret access key", EnvVar: "AWS_SECRET_ACCESS_KEY", RotateURL: "https://console.aws.amazon.com/iam/home#/security_credentials", RotateSteps: []string{
+		"In IAM, create a new access key, deploy it, then deactivate and delete the exposed one.",
+		"Review CloudTrail and SES sending statistics for activity you do not recognise.",
+	}, TP: []string{
+		"aws_secret_access_key = {{b64:40}}",
+		"AWS_SECRET_ACCESS_KEY=\"{{b64:40}}\"",
+		"new SESClient({ credentials: { accessKeyId: id, awsSecretAccessKey: \"{{b64:40}}\" } })",
+		"awsSecretKey := \"{{b64:40}}\"",
+	}, FP: []string{
+		"aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+		"AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY}",
+		"aws_secret_access_key = aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	}},
+	Rule{ID: "aws-ses-smtp-password", Description: "Amazon SES SMTP password (derived from an IAM secret key); it sends mail as your verified domains.", Regex: "(?:^|[^A-Za-z0-9/+])(B[A-Za-z0-9/+]{43})(?:[^A-Za-z0-9/+=]|$)", Entropy: 4, Keywords: []string{
+		"email-smtp",
+	}, Name: "AWS SES SMTP password", EnvVar: "SES_SMTP_PASSWORD", RotateURL: "https://console.aws.amazon.com/ses/home#/smtp", RotateSteps: []string{
+		"In the SES console (SMTP settings) create new SMTP credentials; they are a new IAM user's key.",
+		"Deploy them, then delete the exposed IAM user's access key in IAM.",
+		"Check SES sending statistics and CloudTrail for mail you did not send.",
+	}, Context: "(?i)email-smtp\\.[a-z0-9-]+\\.amazonaws\\.com", ContextLines: 8, Lines: 8, Validate: "base64", TP: []string{
+		"EMAIL_HOST = \"email-smtp.us-east-1.amazonaws.com\"\nEMAIL_HOST_USER = \"AKIA{{b32:16}}\"\nEMAIL_HOST_PASSWORD = \"B{{b64:43}}\"",
+		"spring.mail.host=email-smtp.eu-west-1.amazonaws.com\nspring.mail.password=B{{b64:43}}",
+	}, FP: []string{
+		"EMAIL_HOST = \"email-smtp.us-east-1.amazonaws.com\"\nEMAIL_HOST_PASSWORD = os.environ[\"SES_SMTP_PASSWORD\"]",
+		"image = \"B{{b64:43}}\"  # thumbnail bytes",
+	}},
+	Rule{ID: "circleci-api-token", Description: "CircleCI personal (CCIPAT_) or project (CCIPRJ_) API token.", Regex: "\\b(CCI(?:PAT|PRJ)_[A-Za-z0-9]{18,26}_[0-9a-f]{40})\\b", Entropy: 3.5, Keywords: []string{
+		"ccipat_",
+		"cciprj_",
+	}, Name: "CircleCI API token", EnvVar: "CIRCLECI_TOKEN", RotateURL: "https://app.circleci.com/settings/user/tokens", RotateSteps: []string{
+		"Delete the token in User settings > Personal API tokens (or Project settings > API permissions).",
+		"Create a new token with an expiry.",
+	}, TP: []string{
+		"CIRCLECI_TOKEN=CCIPAT_{{alnum:22}}_{{hex:40}}",
+		"curl -H 'Circle-Token: CCIPRJ_{{alnum:22}}_{{hex:40}}' https://circleci.com/api/v2/me",
+	}, FP: []string{
+		"CIRCLECI_TOKEN=CCIPAT_{{alnum:22}}_{{hex:10}}",
+		"CIRCLECI_TOKEN=${CIRCLECI_TOKEN}",
+	}},
+	Rule{ID: "circleci-legacy-token", Description: "Older 40-hex CircleCI API token assigned to a CircleCI variable.", Regex: "(?i:circle(?:ci)?[\\w.\\-]{0,20}?(?:token|key))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-f]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"circle",
+	}, Name: "CircleCI API token (legacy)", EnvVar: "CIRCLECI_TOKEN", RotateURL: "https://app.circleci.com/settings/user/tokens", RotateSteps: []string{
+		"Delete the token in User settings > Personal API tokens.",
+		"Create a new CCIPAT_ token with an expiry.",
+	}, TP: []string{
+		"CIRCLECI_TOKEN={{hex:40}}",
+		"circleci_token: \"{{hex:40}}\"",
+	}, FP: []string{
+		"CIRCLECI_TOKEN=${CIRCLECI_TOKEN}",
+		"CIRCLECI_TOKEN={{hex:20}}",
+	}},
+	Rule{ID: "travis-ci-token", Description: "Travis CI API token assigned to a Travis variable; it triggers builds and reads settings.", Regex: "(?i:travis[\\w.\\-]{0,20}?(?:token|api[_\\-]?key))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9_\\-]{22})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"travis",
+	}, Name: "Travis CI API token", EnvVar: "TRAVIS_API_TOKEN", RotateURL: "https://app.travis-ci.com/account/preferences", RotateSteps: []string{
+		"Regenerate the token in Travis CI > Settings > API authentication.",
+		"Update scripts that call the Travis API.",
+	}, TP: []string{
+		"TRAVIS_API_TOKEN={{alnum:22}}",
+		"travis_api_token: \"{{alnum:22}}\"",
+	}, FP: []string{
+		"TRAVIS_API_TOKEN=${TRAVIS_API_TOKEN}",
+		"TRAVIS_API_TOKEN={{alnum:10}}",
+	}},
+	Rule{ID: "buildkite-api-token", Description: "Buildkite API access token (bkua_ prefix); it acts on pipelines and builds as its user.", Regex: "\\b(bkua_[a-f0-9]{40})\\b", Entropy: 3, Keywords: []string{
+		"bkua_",
+	}, Name: "Buildkite API access token", EnvVar: "BUILDKITE_API_TOKEN", RotateURL: "https://buildkite.com/user/api-access-tokens", RotateSteps: []string{
+		"Revoke the token in Personal settings > API access tokens.",
+		"Create a new one with only the scopes and organisations needed.",
+	}, TP: []string{
+		"BUILDKITE_API_TOKEN=bkua_{{hex:40}}",
+		"curl -H 'Authorization: Bearer bkua_{{hex:40}}' https://api.buildkite.com/v2/user",
+	}, FP: []string{
+		"BUILDKITE_API_TOKEN=bkua_{{hex:20}}",
+		"BUILDKITE_API_TOKEN=${BUILDKITE_API_TOKEN}",
+	}},
+	Rule{ID: "buildkite-agent-token", Description: "Buildkite agent registration token; it connects agents that run your jobs and see their secrets.", Regex: "(?i:buildkite[\\w.\\-]{0,10}?agent[\\w.\\-]{0,10}?token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9]{40,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"buildkite",
+	}, Name: "Buildkite agent token", EnvVar: "BUILDKITE_AGENT_TOKEN", RotateURL: "https://buildkite.com/docs/agent/v3/tokens", RotateSteps: []string{
+		"Create a new agent token in Agents > Agent tokens (or the cluster's).",
+		"Roll it out to your agents, then revoke the exposed one.",
+	}, TP: []string{
+		"BUILDKITE_AGENT_TOKEN={{alnum:50}}",
+		"buildkite_agent_token: \"{{alnum:50}}\"",
+	}, FP: []string{
+		"BUILDKITE_AGENT_TOKEN=${BUILDKITE_AGENT_TOKEN}",
+		"BUILDKITE_AGENT_TOKEN={{alnum:12}}",
+	}},
+	Rule{ID: "codecov-token", Description: "Codecov repository or global upload token (a UUID) assigned to CODECOV_TOKEN.", Regex: "(?i:codecov[\\w.\\-]{0,10}?token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"codecov",
+	}, Name: "Codecov upload token", EnvVar: "CODECOV_TOKEN", RotateURL: "https://app.codecov.io/account", RotateSteps: []string{
+		"Regenerate the upload token in the repository's Codecov settings.",
+		"Store it as a CI secret.",
+	}, TP: []string{
+		"CODECOV_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"codecov_token: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"CODECOV_TOKEN=${CODECOV_TOKEN}",
+		"CODECOV_TOKEN={{hex:8}}-{{hex:4}}",
+	}},
+	Rule{ID: "sonarqube-token", Description: "SonarQube or SonarCloud user (squ_), project analysis (sqp_) or global analysis (sqa_) token.", Regex: "\\b(sq[upa]_[a-f0-9]{40})\\b", Entropy: 3, Keywords: []string{
+		"squ_",
+		"sqp_",
+		"sqa_",
+	}, Name: "SonarQube/SonarCloud token", EnvVar: "SONAR_TOKEN", RotateURL: "https://sonarcloud.io/account/security", RotateSteps: []string{
+		"Revoke the token in My Account > Security (or Administration > Security for global tokens).",
+		"Generate a project analysis token for CI.",
+	}, TP: []string{
+		"SONAR_TOKEN=squ_{{hex:40}}",
+		"mvn sonar:sonar -Dsonar.token=sqp_{{hex:40}}",
+		"sonar.login=sqa_{{hex:40}}",
+	}, FP: []string{
+		"SONAR_TOKEN=squ_{{hex:20}}",
+		"SONAR_TOKEN=${SONAR_TOKEN}",
+	}},
+	Rule{ID: "sonar-legacy-token", Description: "Older 40-hex SonarQube/SonarCloud token in sonar.login or SONAR_TOKEN.", Regex: "(?i:sonar(?:qube|cloud)?[\\w.\\-]{0,10}?(?:token|login))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-f]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"sonar",
+	}, Name: "SonarQube/SonarCloud token (legacy)", EnvVar: "SONAR_TOKEN", RotateURL: "https://sonarcloud.io/account/security", RotateSteps: []string{
+		"Revoke the token in My Account > Security.",
+		"Generate a new prefixed token for CI.",
+	}, TP: []string{
+		"SONAR_TOKEN={{hex:40}}",
+		"sonar_token: \"{{hex:40}}\"",
+		"sonar.login={{hex:40}}",
+	}, FP: []string{
+		"SONAR_TOKEN=${SONAR_TOKEN}",
+		"SONAR_TOKEN={{hex:20}}",
+	}},
+	Rule{ID: "snyk-api-token", Description: "Snyk API token (a UUID) assigned to SNYK_TOKEN; it reads and changes projects and tests code.", Regex: "(?i:snyk[\\w.\\-]{0,10}?(?:token|api[_\\-]?key|auth))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"snyk",
+	}, Name: "Snyk API token", EnvVar: "SNYK_TOKEN", RotateURL: "https://app.snyk.io/account", RotateSteps: []string{
+		"Revoke and regenerate the token in Account settings > Auth token (or the service account).",
+		"Use a service account token in CI.",
+	}, TP: []string{
+		"SNYK_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"snyk_token: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+		"snyk_api_key = '{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}'",
+	}, FP: []string{
+		"SNYK_TOKEN=${SNYK_TOKEN}",
+		"SNYK_TOKEN={{hex:8}}-{{hex:4}}",
+	}},
+	Rule{ID: "drone-ci-token", Description: "Drone CI personal token assigned to DRONE_TOKEN.", Regex: "(?i:drone[\\w.\\-]{0,10}?token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"drone",
+	}, Name: "Drone CI token", EnvVar: "DRONE_TOKEN", RotateURL: "https://docs.drone.io/cli/setup/", RotateSteps: []string{
+		"Rotate the token from the Drone user page (or drone user token rotate).",
+		"Update CLI users and scripts.",
+	}, TP: []string{
+		"DRONE_TOKEN={{alnum:32}}",
+		"drone_token: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"DRONE_TOKEN=${DRONE_TOKEN}",
+		"DRONE_TOKEN={{alnum:12}}",
+	}},
+	Rule{ID: "jenkins-api-token", Description: "Jenkins user API token (11 + 32 hex) assigned to a Jenkins variable.", Regex: "(?i:jenkins[\\w.\\-]{0,20}?(?:token|api[_\\-]?key|password))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(11[0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"jenkins",
+	}, Name: "Jenkins API token", EnvVar: "JENKINS_API_TOKEN", RotateURL: "https://www.jenkins.io/doc/book/system-administration/authenticating-scripted-clients/", RotateSteps: []string{
+		"Revoke the token in the user's Configure > API Token.",
+		"Create a new named token for each client.",
+	}, TP: []string{
+		"JENKINS_API_TOKEN=11{{hex:32}}",
+		"jenkins_api_token: \"11{{hex:32}}\"",
+	}, FP: []string{
+		"JENKINS_API_TOKEN=${JENKINS_API_TOKEN}",
+		"JENKINS_API_TOKEN=11{{hex:10}}",
+	}},
+	Rule{ID: "harness-api-key", Description: "Harness personal access (pat.) or service account (sat.) token.", Regex: "\\b((?:pat|sat)\\.[A-Za-z0-9_\\-]{20,24}\\.[0-9a-f]{24}\\.[A-Za-z0-9]{20})\\b", Entropy: 3.5, Keywords: []string{
+		"pat.",
+		"sat.",
+	}, Name: "Harness API key", EnvVar: "HARNESS_API_KEY", RotateURL: "https://developer.harness.io/docs/platform/automation/api/add-and-manage-api-keys/", RotateSteps: []string{
+		"Delete the token under My profile > API keys (or the service account's).",
+		"Create a new token with an expiry.",
+	}, TP: []string{
+		"HARNESS_API_KEY=pat.{{alnum:22}}.{{hex:24}}.{{alnum:20}}",
+		"x-api-key: sat.{{alnum:22}}.{{hex:24}}.{{alnum:20}}",
+	}, FP: []string{
+		"HARNESS_API_KEY=pat.{{alnum:22}}.{{hex:10}}",
+		"HARNESS_API_KEY=${HARNESS_API_KEY}",
+	}},
+	Rule{ID: "octopus-deploy-api-key", Description: "Octopus Deploy API key (API- prefix) next to Octopus configuration.", Regex: "(?i:octopus)[^\\n]{0,120}?\\b(API-[A-Z0-9]{25,32})\\b", Entropy: 3.5, Keywords: []string{
+		"octopus",
+	}, Name: "Octopus Deploy API key", EnvVar: "OCTOPUS_API_KEY", RotateURL: "https://octopus.com/docs/octopus-rest-api/how-to-create-an-api-key", RotateSteps: []string{
+		"Revoke the key in your profile > My API keys.",
+		"Create a new key with an expiry, for a service account where possible.",
+	}, TP: []string{
+		"OCTOPUS_API_KEY=API-{{upalnum:27}}",
+		"octo push --server https://octopus.example.com --apiKey API-{{upalnum:30}}",
+	}, FP: []string{
+		"OCTOPUS_API_KEY=API-{{upalnum:10}}",
+		"OCTOPUS_API_KEY=${OCTOPUS_API_KEY}",
+	}},
+	Rule{ID: "azure-devops-pat", Description: "Azure DevOps personal access token (84 characters with the AZDO signature).", Regex: "\\b([A-Za-z0-9]{52}[A-Za-z0-9]{24}AZDO[A-Za-z0-9]{4})\\b", Entropy: 4, Keywords: []string{
+		"azdo",
+	}, Name: "Azure DevOps personal access token", EnvVar: "AZURE_DEVOPS_EXT_PAT", RotateURL: "https://learn.microsoft.com/en-us/azure/devops/organizations/accounts/use-personal-access-tokens-to-authenticate", RotateSteps: []string{
+		"Revoke the token in User settings > Personal access tokens.",
+		"Create one scoped to the organisation and permissions needed, with an expiry, or use Entra tokens.",
+	}, TP: []string{
+		"AZURE_DEVOPS_EXT_PAT={{alnum:76}}AZDO{{alnum:4}}",
+		"git clone https://pat:{{alnum:76}}AZDO{{alnum:4}}@dev.azure.com/org/proj/_git/repo",
+	}, FP: []string{
+		"AZURE_DEVOPS_EXT_PAT={{alnum:40}}AZDO{{alnum:4}}",
+		"AZURE_DEVOPS_EXT_PAT=${AZURE_DEVOPS_EXT_PAT}",
+	}},
+	Rule{ID: "azure-devops-pat-legacy", Description: "Older 52-character Azure DevOps personal access token assigned to an Azure DevOps variable.", Regex: "(?i:(?:azure[_\\-]?devops|azdo|ado)[\\w.\\-]{0,15}?(?:pat|token))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([a-z2-7]{52})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"devops",
+		"azdo",
+		"_ado_",
+	}, Name: "Azure DevOps personal access token (legacy)", EnvVar: "AZURE_DEVOPS_EXT_PAT", RotateURL: "https://learn.microsoft.com/en-us/azure/devops/organizations/accounts/use-personal-access-tokens-to-authenticate", RotateSteps: []string{
+		"Revoke the token in User settings > Personal access tokens.",
+		"Create a new one with minimal scope and an expiry.",
+	}, TP: []string{
+		"AZURE_DEVOPS_EXT_PAT={{lower:52}}",
+		"azure_devops_ext_pat: \"{{lower:52}}\"",
+	}, FP: []string{
+		"AZURE_DEVOPS_EXT_PAT=${AZURE_DEVOPS_EXT_PAT}",
+		"AZURE_DEVOPS_EXT_PAT={{lower:20}}",
+	}},
+	Rule{ID: "codacy-project-token", Description: "Codacy project or account API token assigned to a Codacy variable.", Regex: "(?i:codacy[\\w.\\-]{0,15}?(?:token|api[_\\-]?key))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9]{20,40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"codacy",
+	}, Name: "Codacy project token", EnvVar: "CODACY_PROJECT_TOKEN", RotateURL: "https://docs.codacy.com/codacy-api/api-tokens/", RotateSteps: []string{
+		"Delete the token in the repository's Settings > Integrations > Project API (or your account's API tokens).",
+		"Create a new token and store it in CI secrets.",
+	}, TP: []string{
+		"CODACY_PROJECT_TOKEN={{alnum:32}}",
+		"codacy_project_token: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"CODACY_PROJECT_TOKEN=${CODACY_PROJECT_TOKEN}",
+		"CODACY_PROJECT_TOKEN={{alnum:10}}",
+	}},
+	Rule{ID: "coveralls-repo-token", Description: "Coveralls repository token assigned to COVERALLS_REPO_TOKEN.", Regex: "(?i:coveralls[\\w.\\-]{0,10}?(?:repo[_\\-]?)?token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9]{32,40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"coveralls",
+	}, Name: "Coveralls repo token", EnvVar: "COVERALLS_REPO_TOKEN", RotateURL: "https://coveralls.io/", RotateSteps: []string{
+		"Regenerate the repo token on the repository's Coveralls settings page.",
+		"Store it as a CI secret.",
+	}, TP: []string{
+		"COVERALLS_REPO_TOKEN={{alnum:33}}",
+		"coveralls_repo_token: \"{{alnum:33}}\"",
+		"coveralls_token = '{{alnum:33}}'",
+	}, FP: []string{
+		"COVERALLS_REPO_TOKEN=${COVERALLS_REPO_TOKEN}",
+		"COVERALLS_REPO_TOKEN={{alnum:10}}",
+	}},
+	Rule{ID: "cypress-record-key", Description: "Cypress Cloud record key (a UUID) assigned to CYPRESS_RECORD_KEY.", Regex: "(?i:cypress[\\w.\\-]{0,10}?record[_\\-]?key)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"cypress",
+	}, Name: "Cypress Cloud record key", EnvVar: "CYPRESS_RECORD_KEY", RotateURL: "https://docs.cypress.io/cloud/account-management/projects#Record-keys", RotateSteps: []string{
+		"Delete the record key in the project's settings in Cypress Cloud.",
+		"Create a new key and store it as a CI secret.",
+	}, TP: []string{
+		"CYPRESS_RECORD_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"cypress_record_key: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"CYPRESS_RECORD_KEY=${CYPRESS_RECORD_KEY}",
+		"CYPRESS_RECORD_KEY={{hex:8}}-{{hex:4}}",
+	}},
+	Rule{ID: "percy-token", Description: "Percy project token assigned to PERCY_TOKEN; it uploads snapshots to the project.", Regex: "(?i:percy[\\w.\\-]{0,10}?token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?((?:[a-z]{3,6}_)?[0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"percy",
+	}, Name: "Percy token", EnvVar: "PERCY_TOKEN", RotateURL: "https://www.browserstack.com/docs/percy/get-started/set-env-var", RotateSteps: []string{
+		"Regenerate the token in the Percy project's settings.",
+		"Store it as a CI secret.",
+	}, TP: []string{
+		"PERCY_TOKEN={{hex:64}}",
+		"percy_token: \"{{hex:64}}\"",
+	}, FP: []string{
+		"PERCY_TOKEN=${PERCY_TOKEN}",
+		"PERCY_TOKEN={{hex:20}}",
+	}},
+	Rule{ID: "browserstack-access-key", Description: "BrowserStack access key assigned to BROWSERSTACK_ACCESS_KEY.", Regex: "(?i:browserstack[\\w.\\-]{0,10}?(?:access[_\\-]?key|key))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"browserstack",
+	}, Name: "BrowserStack access key", EnvVar: "BROWSERSTACK_ACCESS_KEY", RotateURL: "https://www.browserstack.com/accounts/profile/details", RotateSteps: []string{
+		"Regenerate the access key in Account > Profile.",
+		"Update CI secrets.",
+	}, TP: []string{
+		"BROWSERSTACK_ACCESS_KEY={{alnum:20}}",
+		"browserstack_access_key: \"{{alnum:20}}\"",
+	}, FP: []string{
+		"BROWSERSTACK_ACCESS_KEY=${BROWSERSTACK_ACCESS_KEY}",
+		"BROWSERSTACK_ACCESS_KEY={{alnum:10}}",
+	}},
+	Rule{ID: "saucelabs-access-key", Description: "Sauce Labs access key (a UUID) assigned to SAUCE_ACCESS_KEY.", Regex: "(?i:sauce(?:labs)?[\\w.\\-]{0,10}?(?:access[_\\-]?key|key))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"sauce",
+	}, Name: "Sauce Labs access key", EnvVar: "SAUCE_ACCESS_KEY", RotateURL: "https://app.saucelabs.com/user-settings", RotateSteps: []string{
+		"Regenerate the access key in User settings.",
+		"Update CI secrets.",
+	}, TP: []string{
+		"SAUCE_ACCESS_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"sauce_access_key: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"SAUCE_ACCESS_KEY=${SAUCE_ACCESS_KEY}",
+		"SAUCE_ACCESS_KEY={{hex:8}}-{{hex:4}}",
+	}},
+	Rule{ID: "argocd-auth-token", Description: "Argo CD API token (a JWT) assigned to ARGOCD_AUTH_TOKEN; it deploys applications.", Regex: "(?i:argo[_\\-]?cd[\\w.\\-]{0,10}?(?:auth[_\\-]?)?token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Keywords: []string{
+		"argocd",
+		"argo_cd",
+	}, Name: "Argo CD auth token", EnvVar: "ARGOCD_AUTH_TOKEN", RotateURL: "https://argo-cd.readthedocs.io/en/stable/user-guide/commands/argocd_account_delete-token/", RotateSteps: []string{
+		"Delete the token (argocd account delete-token, or the project role's token).",
+		"Generate a new token with an expiry.",
+	}, Validate: "jwt", TP: []string{
+		"ARGOCD_AUTH_TOKEN={{jwt}}",
+		"argocd_auth_token: \"{{jwt}}\"",
+	}, FP: []string{
+		"ARGOCD_AUTH_TOKEN=${ARGOCD_AUTH_TOKEN}",
+		"ARGOCD_AUTH_TOKEN=eyJhbGciOi",
 	}},
 	Rule{ID: "gcp-service-account-key-id", Description: "private_key_id of a Google Cloud service-account JSON key file; the file beside it holds the private key that acts as the service account.", Regex: "\"private_key_id\"\\s*:\\s*\"([0-9a-f]{40})\"", Entropy: 3, Keywords: []string{
 		"private_key_id",
@@ -1487,1152 +1517,119 @@ var tableRules = []Rule{
 		"GCS_HMAC_ACCESS_ID=GOOG1{{upalnum:56}}\nGCS_HMAC_SECRET=${GCS_HMAC_SECRET}",
 		"GCS_HMAC_SECRET={{b64:40}}",
 	}},
-	Rule{ID: "postmark-api-token", Description: "Postmark server or account API token (a UUID sent as X-Postmark-Server-Token / X-Postmark-Account-Token); it sends mail as your servers or manages the account.", Regex: "(?:(?i:(?:postmark)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)|(?i:postmark)[\\w.:>'\")(\\-]{0,40}\\(\\s*\\{?\\s*(?:\\w+\\s*[=:]\\s*)?[\"']([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})[\"'])", Entropy: 3, Keywords: []string{
-		"postmark",
-	}, Name: "Postmark API token", EnvVar: "POSTMARK_SERVER_TOKEN", RotateURL: "https://account.postmarkapp.com/servers", RotateSteps: []string{
-		"Open the server > API Tokens (or Account > API Tokens) and generate a new token.",
-		"Deploy the new token, then delete the exposed one.",
-		"Review the server's Activity for mail you did not send.",
-	}, TP: []string{
-		"POSTMARK_SERVER_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
-		"const client = new postmark.ServerClient(\"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\");",
-		"curl -H \"X-Postmark-Server-Token: {{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\" https://api.postmarkapp.com/email",
-	}, FP: []string{
-		"POSTMARK_SERVER_TOKEN=${POSTMARK_SERVER_TOKEN}",
-		"POSTMARK_SERVER_TOKEN = os.environ[\"POSTMARK_SERVER_TOKEN\"]",
-		"message_id = \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
-		"POSTMARK_SERVER_TOKEN=00000000-0000-0000-0000-000000000000",
-	}},
-	Rule{ID: "sparkpost-api-key", Description: "SparkPost (Bird) API key, 40 hex characters; it can send mail and read account data depending on its grants.", Regex: "(?:(?i:(?:sparkpost)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{40})\\b|(?i:sparkpost)[\\w.:>'\")(\\-]{0,40}\\(\\s*\\{?\\s*(?:\\w+\\s*[=:]\\s*)?[\"']([0-9a-f]{40})[\"'])", Entropy: 3, Keywords: []string{
-		"sparkpost",
-	}, Name: "SparkPost API key", EnvVar: "SPARKPOST_API_KEY", RotateURL: "https://app.sparkpost.com/account/api-keys", RotateSteps: []string{
-		"Create a new API key with only the grants it needs under Account > API Keys.",
-		"Deploy it, then delete the exposed key.",
-		"Check the message events report for mail you did not send.",
-	}, TP: []string{
-		"SPARKPOST_API_KEY={{hex:40}}",
-		"sp = SparkPost('{{hex:40}}')",
-	}, FP: []string{
-		"SPARKPOST_API_KEY=${SPARKPOST_API_KEY}",
-		"SPARKPOST_API_KEY = os.environ[\"SPARKPOST_API_KEY\"]",
-		"commit = \"{{hex:40}}\"",
-		"SPARKPOST_API_KEY={{hex:32}}",
-	}},
-	Rule{ID: "brevo-api-key", Description: "Brevo (formerly Sendinblue) API v3 key: \"xkeysib-\", 64 hex, \"-\", 16 characters; it can send mail and read contacts.", Regex: "\\b(xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16})\\b", Entropy: 3, Keywords: []string{
-		"xkeysib-",
-	}, Name: "Brevo (Sendinblue) API key", EnvVar: "BREVO_API_KEY", RotateURL: "https://app.brevo.com/settings/keys/api", RotateSteps: []string{
-		"Generate a new API key under SMTP & API > API Keys.",
-		"Deploy it, then delete the exposed key.",
-		"Review Transactional > Logs and contact exports for activity you did not expect.",
-	}, TP: []string{
-		"BREVO_API_KEY=xkeysib-{{hex:64}}-{{alnum:16}}",
-		"configuration.api_key['api-key'] = 'xkeysib-{{hex:64}}-{{alnum:16}}'",
-	}, FP: []string{
-		"BREVO_API_KEY=xkeysib-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-xxxxxxxxxxxxxxxx",
-		"BREVO_API_KEY=xkeysib-{{hex:32}}-{{alnum:16}}",
-		"BREVO_API_KEY=${BREVO_API_KEY}",
-	}},
-	Rule{ID: "brevo-smtp-key", Description: "Brevo SMTP relay key: \"xsmtpsib-\", 64 hex, \"-\", 16 characters; it sends mail through smtp-relay.brevo.com.", Regex: "\\b(xsmtpsib-[0-9a-f]{64}-[A-Za-z0-9]{16})\\b", Entropy: 3, Keywords: []string{
-		"xsmtpsib-",
-	}, Name: "Brevo (Sendinblue) SMTP key", EnvVar: "BREVO_SMTP_KEY", RotateURL: "https://app.brevo.com/settings/keys/smtp", RotateSteps: []string{
-		"Generate a new SMTP key under SMTP & API > SMTP.",
-		"Deploy it, then delete the exposed key.",
-	}, TP: []string{
-		"EMAIL_HOST_PASSWORD=xsmtpsib-{{hex:64}}-{{alnum:16}}",
-		"BREVO_SMTP_KEY: \"xsmtpsib-{{hex:64}}-{{alnum:16}}\"",
-	}, FP: []string{
-		"EMAIL_HOST_PASSWORD=xsmtpsib-{{hex:60}}-{{alnum:16}}",
-		"BREVO_SMTP_KEY=${BREVO_SMTP_KEY}",
-	}},
-	Rule{ID: "mailchimp-api-key", Description: "Mailchimp Marketing API key: 32 hex characters and the data-center suffix (-us1 ... -us21); it can read and change audiences and campaigns.", Regex: "\\b([0-9a-f]{32}-us[0-9]{1,2})\\b", Entropy: 3, Keywords: []string{
-		"-us1",
-		"-us2",
-		"-us3",
-		"-us4",
-		"-us5",
-		"-us6",
-		"-us7",
-		"-us8",
-		"-us9",
-	}, Name: "Mailchimp API key", EnvVar: "MAILCHIMP_API_KEY", RotateURL: "https://admin.mailchimp.com/account/api/", RotateSteps: []string{
-		"Create a new key under Profile > Extras > API keys.",
-		"Deploy it, then disable and delete the exposed key.",
-		"Check audience exports and campaign history for changes you did not make.",
-	}, TP: []string{
-		"MAILCHIMP_API_KEY={{hex:32}}-us{{digits:1}}",
-		"client.set_config({\"api_key\": \"{{hex:32}}-us12\", \"server\": \"us12\"})",
-	}, FP: []string{
-		"MAILCHIMP_API_KEY=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-us6",
-		"MAILCHIMP_API_KEY={{hex:24}}-us6",
-		"MAILCHIMP_API_KEY=${MAILCHIMP_API_KEY}",
-	}},
-	Rule{ID: "mandrill-api-key", Description: "Mailchimp Transactional (Mandrill) API key; it sends transactional mail as your domains.", Regex: "(?:(?i:(?:mandrill|mailchimp_transactional|mailchimptransactional)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?((?:md-)?[A-Za-z0-9_\\-]{22})(?:[^A-Za-z0-9_\\-]|$)|(?i:mandrill|mailchimp_transactional|mailchimptransactional)[\\w.:>'\")(\\-]{0,40}\\(\\s*\\{?\\s*(?:\\w+\\s*[=:]\\s*)?[\"']((?:md-)?[A-Za-z0-9_\\-]{22})[\"'])", Entropy: 3.5, Keywords: []string{
-		"mandrill",
-		"mailchimp_transactional",
-		"mailchimptransactional",
-	}, Name: "Mandrill (Mailchimp Transactional) API key", EnvVar: "MANDRILL_API_KEY", RotateURL: "https://mandrillapp.com/settings", RotateSteps: []string{
-		"Add a new API key under Settings > SMTP & API Info.",
-		"Deploy it, then delete the exposed key.",
-		"Review Outbound > Activity for mail you did not send.",
-	}, TP: []string{
-		"MANDRILL_API_KEY=md-{{alnum:22}}",
-		"mandrill_client = mandrill.Mandrill(\"{{alnum:22}}\")",
-	}, FP: []string{
-		"MANDRILL_API_KEY=${MANDRILL_API_KEY}",
-		"MANDRILL_API_KEY = os.environ[\"MANDRILL_API_KEY\"]",
-		"MANDRILL_API_KEY=md-{{alnum:12}}",
-	}},
-	Rule{ID: "mailersend-api-token", Description: "MailerSend API token (\"mlsn.\" and 64 hex); it sends mail and SMS and manages domains.", Regex: "\\b(mlsn\\.[0-9a-f]{64})\\b", Entropy: 3, Keywords: []string{
-		"mlsn.",
-	}, Name: "MailerSend API token", EnvVar: "MAILERSEND_API_KEY", RotateURL: "https://app.mailersend.com/api-tokens", RotateSteps: []string{
-		"Create a new token under Integrations > API tokens with only the permissions it needs.",
-		"Deploy it, then delete (or pause) the exposed token.",
-	}, TP: []string{
-		"MAILERSEND_API_KEY=mlsn.{{hex:64}}",
-		"$mailersend = new MailerSend(['api_key' => 'mlsn.{{hex:64}}']);",
-	}, FP: []string{
-		"MAILERSEND_API_KEY=mlsn.{{hex:40}}",
-		"MAILERSEND_API_KEY=${MAILERSEND_API_KEY}",
-	}},
-	Rule{ID: "resend-api-key", Description: "Resend API key (\"re_\" and a random suffix); it sends mail as your verified domains.", Regex: "\\b(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})\\b", Entropy: 3.5, Keywords: []string{
-		"resend",
-	}, Name: "Resend API key", EnvVar: "RESEND_API_KEY", RotateURL: "https://resend.com/api-keys", RotateSteps: []string{
-		"Create a new API key in the Resend dashboard (API Keys).",
-		"Deploy it, then delete the exposed key.",
-		"Check Emails for messages you did not send.",
-	}, TP: []string{
-		"RESEND_API_KEY=re_{{alnum:8}}_{{alnum:24}}",
-		"const resend = new Resend('re_{{alnum:8}}_{{alnum:24}}');",
-	}, FP: []string{
-		"RESEND_API_KEY=re_xxxxxxxx_xxxxxxxxxxxxxxxxxxxxxxxx",
-		"RESEND_API_KEY=re_{{alnum:8}}_{{alnum:10}}",
-		"RESEND_API_KEY=${RESEND_API_KEY}",
-	}},
-	Rule{ID: "mailtrap-api-token", Description: "Mailtrap API token (32 hex); it sends mail through Mailtrap and reads captured test inboxes.", Regex: "(?:(?i:(?:mailtrap)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{32})\\b|(?i:mailtrap)[\\w.:>'\")(\\-]{0,40}\\(\\s*\\{?\\s*(?:\\w+\\s*[=:]\\s*)?[\"']([0-9a-f]{32})[\"'])", Entropy: 3, Keywords: []string{
-		"mailtrap",
-	}, Name: "Mailtrap API token", EnvVar: "MAILTRAP_API_TOKEN", RotateURL: "https://mailtrap.io/api-tokens", RotateSteps: []string{
-		"Create a new token under Settings > API Tokens.",
-		"Deploy it, then delete the exposed token.",
-	}, TP: []string{
-		"MAILTRAP_API_TOKEN={{hex:32}}",
-		"client = mailtrap.MailtrapClient(token=\"{{hex:32}}\")",
-		"const client = new MailtrapClient({ token: \"{{hex:32}}\" });",
-	}, FP: []string{
-		"MAILTRAP_API_TOKEN=${MAILTRAP_API_TOKEN}",
-		"MAILTRAP_API_TOKEN = os.environ[\"MAILTRAP_API_TOKEN\"]",
-		"MAILTRAP_INBOX_ID=2{{digits:6}}",
-	}},
-	Rule{ID: "smtp2go-api-key", Description: "SMTP2GO API key (\"api-\" and 32 hex); it sends mail through your SMTP2GO account.", Regex: "\\b(api-[0-9A-Fa-f]{32})\\b", Entropy: 3, Keywords: []string{
-		"smtp2go",
-	}, Name: "SMTP2GO API key", EnvVar: "SMTP2GO_API_KEY", RotateURL: "https://app.smtp2go.com/sending/apikeys/", RotateSteps: []string{
-		"Add a new API key under Sending > API Keys.",
-		"Deploy it, then delete the exposed key.",
-	}, TP: []string{
-		"SMTP2GO_API_KEY=api-{{HEX:32}}",
-		"requests.post(\"https://api.smtp2go.com/v3/email/send\", json={\"api_key\": \"api-{{HEX:32}}\"})",
-	}, FP: []string{
-		"SMTP2GO_API_KEY=api-{{HEX:16}}",
-		"SMTP2GO_API_KEY=${SMTP2GO_API_KEY}",
-	}},
-	Rule{ID: "twilio-auth-token", Description: "Twilio account auth token (32 hex); with the account SID it has full control of the Twilio account.", Regex: "(?:(?i:(?:twilio)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{32})\\b|(?i:auth_?token)[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([0-9a-f]{32})\\b)", Entropy: 3, Keywords: []string{
-		"twilio",
-		"auth_token",
-		"authtoken",
-	}, Name: "Twilio auth token", EnvVar: "TWILIO_AUTH_TOKEN", RotateURL: "https://console.twilio.com/us1/account/keys-credentials/api-keys", RotateSteps: []string{
-		"Request a secondary auth token in the Console (Account > API keys & tokens), deploy it, then promote it.",
-		"Prefer API keys (SK...) over the auth token for applications.",
-		"Review usage and the Monitor logs for calls or messages you did not make.",
-	}, Context: "(?i)twilio", ContextLines: 5, TP: []string{
-		"TWILIO_AUTH_TOKEN={{hex:32}}",
-		"twilio:\n  auth_token: \"{{hex:32}}\"",
-	}, FP: []string{
-		"TWILIO_AUTH_TOKEN=${TWILIO_AUTH_TOKEN}",
-		"TWILIO_AUTH_TOKEN = os.environ[\"TWILIO_AUTH_TOKEN\"]",
-		"TWILIO_ACCOUNT_SID=AC{{hex:32}}",
-	}},
-	Rule{ID: "twilio-api-key-secret", Description: "Twilio API key secret (32 characters, used with an SK... key SID); it calls the Twilio API as your account.", Regex: "(?i:twilio[\\w.\\-]{0,30}(?:api[_\\-.]?)?secret[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9]{32})\\b", Entropy: 3.5, Keywords: []string{
-		"twilio",
-	}, Name: "Twilio API key secret", EnvVar: "TWILIO_API_SECRET", RotateURL: "https://console.twilio.com/us1/account/keys-credentials/api-keys", RotateSteps: []string{
-		"Create a new API key under Account > API keys & tokens.",
-		"Deploy it, then delete the exposed key.",
-		"Review the Monitor logs for requests you did not make.",
-	}, TP: []string{
-		"TWILIO_API_SECRET={{alnum:32}}",
-		"twilioApiSecret: \"{{alnum:32}}\"",
-	}, FP: []string{
-		"TWILIO_API_SECRET=${TWILIO_API_SECRET}",
-		"TWILIO_API_SECRET = os.environ[\"TWILIO_API_SECRET\"]",
-		"TWILIO_API_SECRET={{alnum:20}}",
-	}},
-	Rule{ID: "vonage-api-secret", Description: "Vonage / Nexmo API secret (16 characters, with an 8-character API key); it sends SMS and places calls billed to you.", Regex: "(?i:(?:vonage|nexmo)[\\w.\\-]{0,30}secret[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9]{16})\\b", Entropy: 3, Keywords: []string{
-		"vonage",
-		"nexmo",
-	}, Name: "Vonage (Nexmo) API secret", EnvVar: "VONAGE_API_SECRET", RotateURL: "https://dashboard.nexmo.com/settings", RotateSteps: []string{
-		"Add a new secret in the Dashboard under API Settings.",
-		"Deploy it, then delete the exposed secret.",
-		"Review usage for messages and calls you did not make.",
-	}, TP: []string{
-		"VONAGE_API_SECRET={{alnum:16}}",
-		"nexmo_secret: \"{{alnum:16}}\"",
-	}, FP: []string{
-		"VONAGE_API_SECRET=${VONAGE_API_SECRET}",
-		"VONAGE_API_SECRET = os.environ[\"VONAGE_API_SECRET\"]",
-		"VONAGE_API_SECRET={{alnum:8}}",
-	}},
-	Rule{ID: "plivo-auth-token", Description: "Plivo auth token (40 characters, used with an MA.../SA... auth id); it sends SMS and places calls.", Regex: "(?i:plivo[\\w.\\-]{0,30}(?:token|secret)[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9]{40})\\b", Entropy: 3.5, Keywords: []string{
-		"plivo",
-	}, Name: "Plivo auth token", EnvVar: "PLIVO_AUTH_TOKEN", RotateURL: "https://console.plivo.com/dashboard/", RotateSteps: []string{
-		"Regenerate the auth token (or a subaccount token) in the Plivo console.",
-		"Deploy it and review message and call logs.",
-	}, TP: []string{
-		"PLIVO_AUTH_TOKEN={{alnum:40}}",
-		"plivo_auth_token = \"{{alnum:40}}\"",
-	}, FP: []string{
-		"PLIVO_AUTH_TOKEN=${PLIVO_AUTH_TOKEN}",
-		"PLIVO_AUTH_TOKEN = os.environ[\"PLIVO_AUTH_TOKEN\"]",
-		"PLIVO_AUTH_ID=MA{{upalnum:18}}",
-	}},
-	Rule{ID: "messagebird-access-key", Description: "MessageBird REST API access key (25 characters); it sends SMS and voice messages billed to you.", Regex: "(?:(?i:(?:messagebird|message_bird)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?((?:live_|test_)?[A-Za-z0-9]{25})\\b|(?i:messagebird)[\\w.:>'\")(\\-]{0,40}\\(\\s*\\{?\\s*(?:\\w+\\s*[=:]\\s*)?[\"']((?:live_|test_)?[A-Za-z0-9]{25})[\"'])", Entropy: 3.5, Keywords: []string{
-		"messagebird",
-		"message_bird",
-	}, Name: "MessageBird (Bird) access key", EnvVar: "MESSAGEBIRD_ACCESS_KEY", RotateURL: "https://dashboard.messagebird.com/en/developers/access", RotateSteps: []string{
-		"Create a new access key under Developers > API access.",
-		"Deploy it, then delete the exposed key.",
-	}, TP: []string{
-		"MESSAGEBIRD_ACCESS_KEY={{alnum:25}}",
-		"var messagebird = require('messagebird')('{{alnum:25}}');",
-	}, FP: []string{
-		"MESSAGEBIRD_ACCESS_KEY=${MESSAGEBIRD_ACCESS_KEY}",
-		"MESSAGEBIRD_ACCESS_KEY = os.environ[\"MESSAGEBIRD_ACCESS_KEY\"]",
-		"MESSAGEBIRD_ACCESS_KEY={{alnum:12}}",
-	}},
-	Rule{ID: "sinch-api-secret", Description: "Sinch access key secret or SMS service-plan API token; it sends messages and places calls billed to you.", Regex: "(?i:sinch[\\w.\\-]{0,30}(?:secret|token)[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9_~.\\-]{24,64})(?:[^A-Za-z0-9_~.\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"sinch",
-	}, Name: "Sinch API secret", EnvVar: "SINCH_KEY_SECRET", RotateURL: "https://dashboard.sinch.com/settings/access-keys", RotateSteps: []string{
-		"Create a new access key (or API token) in the Sinch dashboard.",
-		"Deploy it, then delete the exposed one.",
-	}, TP: []string{
-		"SINCH_KEY_SECRET={{b64url:32}}",
-		"sinch_api_token: \"{{hex:32}}\"",
-	}, FP: []string{
-		"SINCH_KEY_SECRET=${SINCH_KEY_SECRET}",
-		"SINCH_KEY_SECRET = os.environ[\"SINCH_KEY_SECRET\"]",
-		"SINCH_KEY_SECRET=short{{alnum:6}}",
-	}},
-	Rule{ID: "infobip-api-key", Description: "Infobip API key (32 hex, \"-\", a UUID); it sends SMS, WhatsApp and email messages billed to you.", Regex: "\\b([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b", Entropy: 3, Keywords: []string{
-		"infobip",
-	}, Name: "Infobip API key", EnvVar: "INFOBIP_API_KEY", RotateURL: "https://portal.infobip.com/dev/api-keys", RotateSteps: []string{
-		"Create a new API key under Developers > API keys.",
-		"Deploy it, then revoke the exposed key.",
-	}, TP: []string{
-		"INFOBIP_API_KEY={{hex:32}}-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
-		"headers = {\"Authorization\": \"App {{hex:32}}-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"}  # infobip",
-	}, FP: []string{
-		"INFOBIP_API_KEY=${INFOBIP_API_KEY}",
-		"INFOBIP_API_KEY={{hex:32}}",
-	}},
-	Rule{ID: "telegram-bot-token", Description: "Telegram Bot API token (<bot id>:<35 characters>); anyone holding it controls the bot and reads its messages.", Regex: "(?:^|[^0-9])([0-9]{8,10}:[A-Za-z0-9_\\-]{35})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"telegram",
-		"bot_token",
-		"bottoken",
-		"bot-token",
-		"tg_token",
-	}, Name: "Telegram bot token", EnvVar: "TELEGRAM_BOT_TOKEN", RotateURL: "https://t.me/BotFather", RotateSteps: []string{
-		"Send /revoke to @BotFather and pick the bot to issue a new token.",
-		"Deploy the new token to the bot.",
-	}, TP: []string{
-		"TELEGRAM_BOT_TOKEN=7{{digits:9}}:AA{{b64url:33}}",
-		"requests.get(f\"https://api.telegram.org/bot6{{digits:8}}:AA{{b64url:33}}/getMe\")",
-		"bot = telebot.TeleBot(\"5{{digits:9}}:AA{{b64url:33}}\")  # telegram",
-	}, FP: []string{
-		"TELEGRAM_BOT_TOKEN=${TELEGRAM_BOT_TOKEN}",
-		"TELEGRAM_BOT_TOKEN=123456:ABC-{{alnum:10}}",
-		"telegram chat 12:30:{{digits:4}}",
-	}},
-	Rule{ID: "discord-bot-token", Description: "Discord bot token (base64 user id . timestamp . HMAC); it logs in as the bot with all of its permissions.", Regex: "\\b([MNO][A-Za-z0-9_\\-]{23,25}\\.[A-Za-z0-9_\\-]{6}\\.[A-Za-z0-9_\\-]{27,38})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"discord",
-		"bot.run(",
-		"client.run(",
-	}, Name: "Discord bot token", EnvVar: "DISCORD_BOT_TOKEN", RotateURL: "https://discord.com/developers/applications", RotateSteps: []string{
-		"In the Developer Portal open the application > Bot and click Reset Token.",
-		"Deploy the new token to the bot.",
-	}, TP: []string{
-		"DISCORD_BOT_TOKEN=MT{{b64url:24}}.{{b64url:6}}.{{b64url:38}}",
-		"client.run(\"OD{{b64url:22}}.{{b64url:6}}.{{b64url:27}}\")",
-	}, FP: []string{
-		"DISCORD_BOT_TOKEN=${DISCORD_BOT_TOKEN}",
-		"client.run(os.environ[\"DISCORD_BOT_TOKEN\"])",
-		"DISCORD_BOT_TOKEN=MT{{b64url:10}}.{{b64url:6}}.{{b64url:27}}",
-	}},
-	Rule{ID: "discord-client-secret", Description: "Discord application OAuth2 client secret (32 characters); it exchanges codes for user tokens as your app.", Regex: "(?i:discord[\\w.\\-]{0,30}secret[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9_\\-]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"discord",
-	}, Name: "Discord OAuth2 client secret", EnvVar: "DISCORD_CLIENT_SECRET", RotateURL: "https://discord.com/developers/applications", RotateSteps: []string{
-		"In the Developer Portal open the application > OAuth2 and reset the secret.",
-		"Deploy it to the service that runs the OAuth2 flow.",
-	}, TP: []string{
-		"DISCORD_CLIENT_SECRET={{b64url:32}}",
-		"discordClientSecret: \"{{alnum:32}}\"",
-	}, FP: []string{
-		"DISCORD_CLIENT_SECRET=${DISCORD_CLIENT_SECRET}",
-		"DISCORD_CLIENT_SECRET = os.environ[\"DISCORD_CLIENT_SECRET\"]",
-		"DISCORD_CLIENT_ID=1{{digits:18}}",
-	}},
-	Rule{ID: "discord-webhook-url", Description: "Discord webhook URL with its token; anyone holding it can post to the channel as the webhook.", Regex: "(https://(?:(?:ptb|canary)\\.)?discord(?:app)?\\.com/api/(?:v\\d+/)?webhooks/[0-9]{17,20}/[A-Za-z0-9_\\-]{60,68})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"discord.com/api/",
-		"discordapp.com/api/",
-	}, Name: "Discord webhook URL", EnvVar: "DISCORD_WEBHOOK_URL", RotateURL: "https://support.discord.com/hc/en-us/articles/228383668-Intro-to-Webhooks", RotateSteps: []string{
-		"Delete the webhook in Server Settings > Integrations > Webhooks and create a new one.",
-		"Store the new URL in an environment variable or secret store.",
-	}, TP: []string{
-		"DISCORD_WEBHOOK_URL=https://discord.com/api/webhooks/1{{digits:18}}/{{b64url:68}}",
-		"requests.post(\"https://discordapp.com/api/webhooks/9{{digits:17}}/{{b64url:64}}\", json=msg)",
-	}, FP: []string{
-		"DISCORD_WEBHOOK_URL=https://discord.com/api/webhooks/{id}/{token}",
-		"see https://discord.com/api/webhooks/1{{digits:18}}/ for the format",
-	}},
-	Rule{ID: "microsoft-teams-webhook-url", Description: "Microsoft Teams (Office 365 connector) incoming webhook URL; anyone holding it can post messages into the channel.", Regex: "(https://[a-z0-9\\-]+\\.webhook\\.office\\.com/webhookb2/[0-9a-f\\-]{36}@[0-9a-f\\-]{36}/IncomingWebhook/[0-9a-f]{32}/[0-9a-f\\-]{36}(?:/[A-Za-z0-9_\\-]{40,60})?)", Entropy: 3, Keywords: []string{
-		"webhook.office.com",
-	}, Name: "Microsoft Teams incoming webhook URL", EnvVar: "TEAMS_WEBHOOK_URL", RotateURL: "https://learn.microsoft.com/en-us/microsoftteams/platform/webhooks-and-connectors/how-to/add-incoming-webhook", RotateSteps: []string{
-		"Remove the Incoming Webhook connector from the channel (Manage channel > Connectors) and add a new one.",
-		"Store the new URL in an environment variable or secret store.",
-	}, TP: []string{
-		"TEAMS_WEBHOOK_URL=https://contoso.webhook.office.com/webhookb2/{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}@{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}/IncomingWebhook/{{hex:32}}/{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
-		"url: \"https://acme.webhook.office.com/webhookb2/{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}@{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}/IncomingWebhook/{{hex:32}}/{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}/V2{{b64url:45}}\"",
-	}, FP: []string{
-		"TEAMS_WEBHOOK_URL=https://contoso.webhook.office.com/webhookb2/<group>@<tenant>/IncomingWebhook/<id>/<owner>",
-		"TEAMS_WEBHOOK_URL=${TEAMS_WEBHOOK_URL}",
-	}},
-	Rule{ID: "microsoft-teams-workflow-url", Description: "Power Automate (Teams Workflows) HTTP trigger URL with its SAS signature; anyone holding it can trigger the flow and post to Teams.", Regex: "(https://[a-z0-9\\-.]+\\.logic\\.azure\\.com(?::443)?/workflows/[0-9a-f]{32}/triggers/[A-Za-z0-9_]+/paths/invoke\\?[^\\s\"\\'<>]*?sig=[A-Za-z0-9_\\-%]{43,})", Entropy: 3, Keywords: []string{
-		"logic.azure.com",
-	}, Name: "Microsoft Teams / Power Automate workflow webhook URL", EnvVar: "TEAMS_WORKFLOW_URL", RotateURL: "https://learn.microsoft.com/en-us/power-automate/oauth-authentication", RotateSteps: []string{
-		"Delete or re-create the workflow's \"When a Teams webhook request is received\" trigger to get a new URL.",
-		"Store the new URL in an environment variable or secret store.",
-	}, TP: []string{
-		"TEAMS_WORKFLOW_URL=https://prod-12.westus.logic.azure.com:443/workflows/{{hex:32}}/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig={{b64url:43}}",
-		"url = \"https://prod-03.northeurope.logic.azure.com/workflows/{{hex:32}}/triggers/manual/paths/invoke?api-version=2016-06-01&sig={{b64url:43}}\"",
-	}, FP: []string{
-		"TEAMS_WORKFLOW_URL=https://prod-12.westus.logic.azure.com:443/workflows/{{hex:32}}/triggers/manual/paths/invoke?api-version=2016-06-01",
-		"TEAMS_WORKFLOW_URL=${TEAMS_WORKFLOW_URL}",
-	}},
-	Rule{ID: "google-chat-webhook-url", Description: "Google Chat incoming webhook URL (key and token query parameters); anyone holding it can post to the space.", Regex: "(https://chat\\.googleapis\\.com/v1/spaces/[A-Za-z0-9_\\-]+/messages\\?key=[A-Za-z0-9_\\-]{39}&token=[A-Za-z0-9_\\-%=]{43,})", Entropy: 3, Keywords: []string{
-		"chat.googleapis.com",
-	}, Name: "Google Chat webhook URL", EnvVar: "GOOGLE_CHAT_WEBHOOK_URL", RotateURL: "https://developers.google.com/workspace/chat/quickstart/webhooks", RotateSteps: []string{
-		"In the Chat space open Apps & integrations > Webhooks and delete the webhook.",
-		"Create a new webhook and store its URL in a secret store.",
-	}, TP: []string{
-		"GOOGLE_CHAT_WEBHOOK_URL=https://chat.googleapis.com/v1/spaces/AAAA{{alnum:7}}/messages?key=AIza{{b64url:35}}&token={{b64url:43}}",
-		"url: \"https://chat.googleapis.com/v1/spaces/{{alnum:11}}/messages?key=AIza{{b64url:35}}&token={{b64url:43}}%3D\"",
-	}, FP: []string{
-		"GOOGLE_CHAT_WEBHOOK_URL=https://chat.googleapis.com/v1/spaces/SPACE/messages?key=KEY&token=TOKEN",
-		"GOOGLE_CHAT_WEBHOOK_URL=${GOOGLE_CHAT_WEBHOOK_URL}",
-	}},
-	Rule{ID: "pusher-app-secret", Description: "Pusher Channels app secret (20 hex); it signs server events and private-channel auth for the app.", Regex: "(?i:pusher[\\w.\\-]{0,30}secret[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([0-9a-f]{20})\\b", Entropy: 3, Keywords: []string{
-		"pusher",
-	}, Name: "Pusher Channels app secret", EnvVar: "PUSHER_APP_SECRET", RotateURL: "https://dashboard.pusher.com/", RotateSteps: []string{
-		"In the dashboard open the app > App Keys and create a new key pair.",
-		"Deploy it, then delete the exposed key.",
-	}, TP: []string{
-		"PUSHER_APP_SECRET={{hex:20}}",
-		"pusherSecret: '{{hex:20}}'",
-	}, FP: []string{
-		"PUSHER_APP_SECRET=${PUSHER_APP_SECRET}",
-		"PUSHER_APP_SECRET = os.environ[\"PUSHER_APP_SECRET\"]",
-		"PUSHER_APP_KEY={{hex:20}}",
-	}},
-	Rule{ID: "ably-api-key", Description: "Ably API key (<app id>.<key id>:<secret>); it publishes and subscribes with the key's capabilities.", Regex: "\\b([A-Za-z0-9_\\-]{6}\\.[A-Za-z0-9_\\-]{6}:[A-Za-z0-9_\\-]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"ably",
-	}, Name: "Ably API key", EnvVar: "ABLY_API_KEY", RotateURL: "https://ably.com/accounts", RotateSteps: []string{
-		"In the app's API Keys tab create a new key with the capabilities it needs.",
-		"Deploy it, then revoke the exposed key.",
-	}, TP: []string{
-		"ABLY_API_KEY={{b64url:6}}.{{b64url:6}}:{{b64url:43}}",
-		"const ably = new Ably.Realtime('{{alnum:6}}.{{alnum:6}}:{{b64url:43}}');",
-	}, FP: []string{
-		"ABLY_API_KEY=${ABLY_API_KEY}",
-		"ABLY_API_KEY={{b64url:6}}.{{b64url:6}}:{{b64url:20}}",
-	}},
-	Rule{ID: "onesignal-api-key", Description: "OneSignal app or organization REST API key (\"os_v2_app_\" / \"os_v2_org_\"); it sends push, email and SMS to your users.", Regex: "\\b(os_v2_(?:app|org)_[a-z2-7]{100,140})\\b", Entropy: 3.5, Keywords: []string{
-		"os_v2_",
-	}, Name: "OneSignal REST API key", EnvVar: "ONESIGNAL_REST_API_KEY", RotateURL: "https://documentation.onesignal.com/docs/keys-and-ids", RotateSteps: []string{
-		"In Settings > Keys & IDs create a new API key.",
-		"Deploy it, then delete the exposed key.",
-	}, TP: []string{
-		"ONESIGNAL_REST_API_KEY=os_v2_app_{{lower:113}}",
-		"headers = {'Authorization': 'Key os_v2_org_{{lower:113}}'}",
-	}, FP: []string{
-		"ONESIGNAL_REST_API_KEY=os_v2_app_{{lower:40}}",
-		"ONESIGNAL_REST_API_KEY=${ONESIGNAL_REST_API_KEY}",
-	}},
-	Rule{ID: "sendbird-api-token", Description: "Sendbird master or secondary API token (40 hex); it has full access to the chat application.", Regex: "(?:(?i:(?:sendbird)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{40})\\b|(?i:api-token)[\"']?\\s*:\\s*[\"']?([0-9a-f]{40})\\b)", Entropy: 3, Keywords: []string{
-		"sendbird",
-		"api-token",
-	}, Name: "Sendbird API token", EnvVar: "SENDBIRD_API_TOKEN", RotateURL: "https://dashboard.sendbird.com/", RotateSteps: []string{
-		"In the dashboard open Settings > Application > General and add a secondary token.",
-		"Deploy it, then revoke the exposed token.",
-	}, Context: "(?i)sendbird", ContextLines: 5, TP: []string{
-		"SENDBIRD_API_TOKEN={{hex:40}}",
-		"# sendbird\nheaders = {\"Api-Token\": \"{{hex:40}}\"}",
-	}, FP: []string{
-		"SENDBIRD_API_TOKEN=${SENDBIRD_API_TOKEN}",
-		"SENDBIRD_API_TOKEN = os.environ[\"SENDBIRD_API_TOKEN\"]",
-		"SENDBIRD_APP_ID={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
-	}},
-	Rule{ID: "zendesk-api-token", Description: "Zendesk Support API token (40 characters, used as <email>/token); it acts as the admin who created it.", Regex: "(?i:zendesk[\\w.\\-]{0,30}(?:token|key|secret)[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9]{40})\\b", Entropy: 3.5, Keywords: []string{
-		"zendesk",
-	}, Name: "Zendesk API token", EnvVar: "ZENDESK_API_TOKEN", RotateURL: "https://support.zendesk.com/hc/en-us/articles/4408889192858", RotateSteps: []string{
-		"In Admin Center > Apps and integrations > Zendesk API, add a new token.",
-		"Deploy it, then delete the exposed token.",
-	}, TP: []string{
-		"ZENDESK_API_TOKEN={{alnum:40}}",
-		"zendesk_token: \"{{alnum:40}}\"",
-	}, FP: []string{
-		"ZENDESK_API_TOKEN=${ZENDESK_API_TOKEN}",
-		"ZENDESK_API_TOKEN = os.environ[\"ZENDESK_API_TOKEN\"]",
-		"ZENDESK_SUBDOMAIN=acme",
-	}},
-	Rule{ID: "intercom-access-token", Description: "Intercom access token (base64 of \"tok:...\"); it reads and writes conversations and contacts.", Regex: "\\b(dG9rO[A-Za-z0-9+/]{50,70}={0,2})(?:[^A-Za-z0-9+/=]|$)", Entropy: 3.5, Keywords: []string{
-		"dg9ro",
-	}, Name: "Intercom access token", EnvVar: "INTERCOM_ACCESS_TOKEN", RotateURL: "https://app.intercom.com/a/apps/_/developer-hub", RotateSteps: []string{
-		"In the Developer Hub open the app > Authentication and regenerate the access token.",
-		"Deploy it to every integration that uses it.",
-	}, TP: []string{
-		"INTERCOM_ACCESS_TOKEN=dG9rOj{{b64:54}}=",
-		"intercom = Client(token=\"dG9rOj{{alnum:56}}\")",
-	}, FP: []string{
-		"INTERCOM_ACCESS_TOKEN=dG9rOj{{b64:10}}",
-		"INTERCOM_ACCESS_TOKEN=${INTERCOM_ACCESS_TOKEN}",
-	}},
-	Rule{ID: "freshdesk-api-key", Description: "Freshdesk API key (20 characters); it acts as the agent it belongs to.", Regex: "(?i:fresh(?:desk|service)[\\w.\\-]{0,30}(?:key|token)[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9]{20})\\b", Entropy: 3.5, Keywords: []string{
-		"freshdesk",
-		"freshservice",
-	}, Name: "Freshdesk API key", EnvVar: "FRESHDESK_API_KEY", RotateURL: "https://support.freshdesk.com/support/solutions/articles/215517", RotateSteps: []string{
-		"Reset the key in Profile settings (View API key > reset).",
-		"Deploy it to every integration that uses it.",
-	}, TP: []string{
-		"FRESHDESK_API_KEY={{alnum:20}}",
-		"freshserviceApiKey = \"{{alnum:20}}\"",
-	}, FP: []string{
-		"FRESHDESK_API_KEY=${FRESHDESK_API_KEY}",
-		"FRESHDESK_API_KEY = os.environ[\"FRESHDESK_API_KEY\"]",
-		"FRESHDESK_API_KEY={{alnum:12}}",
-	}},
-	Rule{ID: "hubspot-private-app-token", Description: "HubSpot private app / personal access token (\"pat-<region>-\" and a UUID); it reads and writes CRM data with the app's scopes.", Regex: "\\b(pat-(?:na|eu|ap)[0-9]-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b", Entropy: 3, Keywords: []string{
-		"pat-na",
-		"pat-eu",
-		"pat-ap",
-	}, Name: "HubSpot private app access token", EnvVar: "HUBSPOT_ACCESS_TOKEN", RotateURL: "https://developers.hubspot.com/docs/api/private-apps", RotateSteps: []string{
-		"In Settings > Integrations > Private Apps open the app > Auth and rotate the token.",
-		"Deploy it; the old token stops working after rotation.",
-	}, TP: []string{
-		"HUBSPOT_ACCESS_TOKEN=pat-na1-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
-		"hubspot.Client.create(access_token=\"pat-eu1-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\")",
-	}, FP: []string{
-		"HUBSPOT_ACCESS_TOKEN=pat-na1-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
-		"HUBSPOT_ACCESS_TOKEN=${HUBSPOT_ACCESS_TOKEN}",
-	}},
-	Rule{ID: "hubspot-api-key", Description: "HubSpot legacy API key (hapikey, a UUID); it has full access to the portal's CRM data.", Regex: "(?:(?i:hapikey)[\"']?\\s*(?:=|:)\\s*[\"']?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b|(?i:(?:hubspot)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b)", Entropy: 3, Keywords: []string{
-		"hapikey",
-		"hubspot",
-	}, Name: "HubSpot legacy API key", EnvVar: "HUBSPOT_API_KEY", RotateURL: "https://developers.hubspot.com/docs/api/migrate-an-api-key-integration-to-a-private-app", RotateSteps: []string{
-		"Deactivate the key in Settings > Integrations > API key.",
-		"Move the integration to a private app token.",
-	}, TP: []string{
-		"HUBSPOT_API_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
-		"url = \"https://api.hubapi.com/contacts/v1/lists/all/contacts/all?hapikey={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
-	}, FP: []string{
-		"HUBSPOT_API_KEY=${HUBSPOT_API_KEY}",
-		"HUBSPOT_API_KEY = os.environ[\"HUBSPOT_API_KEY\"]",
-		"HUBSPOT_PORTAL_ID=2{{digits:7}}",
-	}},
-	Rule{ID: "zoho-oauth-token", Description: "Zoho OAuth access or refresh token (\"1000.\" and two 32-hex parts); a refresh token mints access tokens indefinitely.", Regex: "\\b(1000\\.[0-9a-f]{32}\\.[0-9a-f]{32})\\b", Entropy: 3, Keywords: []string{
-		"1000.",
-	}, Name: "Zoho OAuth token", EnvVar: "ZOHO_REFRESH_TOKEN", RotateURL: "https://api-console.zoho.com/", RotateSteps: []string{
-		"Revoke the token under Zoho Accounts > Security > Connected apps (or via the /oauth/v2/token/revoke endpoint).",
-		"Generate a new grant in the API console and store the refresh token in a secret store.",
-	}, TP: []string{
-		"ZOHO_REFRESH_TOKEN=1000.{{hex:32}}.{{hex:32}}",
-		"headers = {\"Authorization\": \"Zoho-oauthtoken 1000.{{hex:32}}.{{hex:32}}\"}",
-	}, FP: []string{
-		"version = 1000.{{hex:32}}",
-		"ZOHO_REFRESH_TOKEN=${ZOHO_REFRESH_TOKEN}",
-	}},
-	Rule{ID: "klaviyo-private-key", Description: "Klaviyo private API key (\"pk_\" and 34 hex); it reads and writes profiles, lists and campaigns.", Regex: "\\b(pk_[0-9a-f]{34})\\b", Entropy: 3, Keywords: []string{
-		"klaviyo",
-	}, Name: "Klaviyo private API key", EnvVar: "KLAVIYO_PRIVATE_API_KEY", RotateURL: "https://www.klaviyo.com/settings/account/api-keys", RotateSteps: []string{
-		"Create a new private key under Settings > API keys with only the scopes it needs.",
-		"Deploy it, then revoke the exposed key.",
-	}, TP: []string{
-		"KLAVIYO_PRIVATE_API_KEY=pk_{{hex:34}}",
-		"klaviyo = KlaviyoAPI(\"pk_{{hex:34}}\")",
-	}, FP: []string{
-		"KLAVIYO_PRIVATE_API_KEY=pk_{{hex:20}}",
-		"KLAVIYO_PUBLIC_KEY=Ab{{alnum:4}}",
-	}},
-	Rule{ID: "customerio-api-key", Description: "Customer.io App API key or Track API key; it sends messages and changes customer data.", Regex: "(?i:customer[._\\-]?io[\\w.\\-]{0,30}(?:key|token|secret)[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([0-9a-f]{20}|[0-9a-f]{32})\\b", Entropy: 3, Keywords: []string{
-		"customerio",
-		"customer_io",
-		"customer.io",
-		"customer-io",
-	}, Name: "Customer.io API key", EnvVar: "CUSTOMERIO_APP_API_KEY", RotateURL: "https://fly.customer.io/settings/api_credentials", RotateSteps: []string{
-		"Create a new key under Account Settings > API Credentials.",
-		"Deploy it, then delete the exposed key.",
-	}, TP: []string{
-		"CUSTOMERIO_APP_API_KEY={{hex:32}}",
-		"customer_io_track_api_key: \"{{hex:20}}\"",
-	}, FP: []string{
-		"CUSTOMERIO_APP_API_KEY=${CUSTOMERIO_APP_API_KEY}",
-		"CUSTOMERIO_APP_API_KEY = os.environ[\"CUSTOMERIO_APP_API_KEY\"]",
-		"CUSTOMERIO_SITE_ID={{hex:12}}",
-	}},
-	Rule{ID: "square-access-token", Description: "Square production or sandbox access token (\"EAAA\" and 60 characters); it takes payments, refunds and reads customer data.", Regex: "(?i:square)[^\\n]{0,80}?(?:^|[^A-Za-z0-9_\\-])(EAAA[A-Za-z0-9_\\-]{60})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"square",
-	}, Name: "Square access token", EnvVar: "SQUARE_ACCESS_TOKEN", RotateURL: "https://developer.squareup.com/apps", RotateSteps: []string{
-		"In the Developer Console open the application > Credentials and replace the access token.",
-		"Deploy the new token, then review Payments and Refunds for activity you did not initiate.",
-	}, TP: []string{
-		"SQUARE_ACCESS_TOKEN=EAAA{{b64url:60}}",
-		"client = Square::Client.new(access_token: \"EAAA{{alnum:60}}\", environment: \"production\")  # square",
-	}, FP: []string{
-		"SQUARE_ACCESS_TOKEN=EAAA{{b64url:20}}",
-		"image = \"EAAA{{b64url:60}}\"",
-	}},
-	Rule{ID: "square-oauth-secret", Description: "Square OAuth application secret (\"sq0csp-\"); it exchanges authorization codes for merchants' access tokens.", Regex: "\\b(sq0csp-[A-Za-z0-9_\\-]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"sq0csp-",
-	}, Name: "Square OAuth application secret", EnvVar: "SQUARE_APPLICATION_SECRET", RotateURL: "https://developer.squareup.com/apps", RotateSteps: []string{
-		"In the Developer Console open the application > OAuth and replace the application secret.",
-		"Deploy it to the service that runs the OAuth flow.",
-	}, TP: []string{
-		"SQUARE_APPLICATION_SECRET=sq0csp-{{b64url:43}}",
-		"square_oauth_secret: \"sq0csp-{{alnum:43}}\"",
-	}, FP: []string{
-		"SQUARE_APPLICATION_SECRET=sq0csp-{{b64url:10}}",
-		"SQUARE_APPLICATION_SECRET=sq0csp-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	}},
-	Rule{ID: "square-legacy-access-token", Description: "Square legacy personal access token (\"sq0atp-\"); it takes payments as the merchant.", Regex: "\\b(sq0atp-[A-Za-z0-9_\\-]{22})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"sq0atp-",
-	}, Name: "Square legacy access token", EnvVar: "SQUARE_ACCESS_TOKEN", RotateURL: "https://developer.squareup.com/apps", RotateSteps: []string{
-		"Replace the access token in the Developer Console (application > Credentials).",
-		"Review Payments for activity you did not initiate.",
-	}, TP: []string{
-		"SQUARE_ACCESS_TOKEN=sq0atp-{{b64url:22}}",
-		"square_token = 'sq0atp-{{alnum:22}}'",
-	}, FP: []string{
-		"SQUARE_ACCESS_TOKEN=sq0atp-{{b64url:8}}",
-		"SQUARE_ACCESS_TOKEN=${SQUARE_ACCESS_TOKEN}",
-	}},
-	Rule{ID: "paypal-client-secret", Description: "PayPal REST API client secret (80 characters); with the client id it obtains access tokens that move money.", Regex: "(?i:paypal[\\w.\\-]{0,30}secret[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9_\\-]{80})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
-		"paypal",
-	}, Name: "PayPal REST client secret", EnvVar: "PAYPAL_CLIENT_SECRET", RotateURL: "https://developer.paypal.com/dashboard/applications", RotateSteps: []string{
-		"In the Developer Dashboard open the app and generate a new secret, then disable the exposed one.",
-		"Review Activity for transactions you did not initiate.",
-	}, TP: []string{
-		"PAYPAL_CLIENT_SECRET={{b64url:80}}",
-		"paypalClientSecret: \"{{b64url:80}}\"",
-	}, FP: []string{
-		"PAYPAL_CLIENT_SECRET=${PAYPAL_CLIENT_SECRET}",
-		"PAYPAL_CLIENT_SECRET = os.environ[\"PAYPAL_CLIENT_SECRET\"]",
-		"PAYPAL_CLIENT_ID=A{{b64url:79}}",
-	}},
-	Rule{ID: "paypal-access-token", Description: "PayPal OAuth access token (\"A21AA\"); it calls the REST API as the app until it expires.", Regex: "\\b(A21AA[A-Za-z0-9_\\-]{80,120})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"a21aa",
-	}, Name: "PayPal OAuth access token", EnvVar: "PAYPAL_ACCESS_TOKEN", RotateURL: "https://developer.paypal.com/dashboard/applications", RotateSteps: []string{
-		"Rotate the app's client secret so no new tokens are minted; the token expires within hours.",
-		"Fetch tokens at run time instead of storing them.",
-	}, TP: []string{
-		"Authorization: Bearer A21AA{{b64url:92}}",
-		"PAYPAL_ACCESS_TOKEN=A21AA{{alnum:92}}",
-	}, FP: []string{
-		"PAYPAL_ACCESS_TOKEN=A21AA{{b64url:20}}",
-		"PAYPAL_ACCESS_TOKEN=${PAYPAL_ACCESS_TOKEN}",
-	}},
-	Rule{ID: "braintree-access-token", Description: "Braintree (PayPal) access token (\"access_token$production$...\"); it processes payments for the merchant.", Regex: "(access_token\\$(?:production|sandbox)\\$[0-9a-z]{16}\\$[0-9a-f]{32})", Entropy: 3, Keywords: []string{
-		"access_token$production$",
-		"access_token$sandbox$",
-	}, Name: "Braintree access token", EnvVar: "BRAINTREE_ACCESS_TOKEN", RotateURL: "https://developer.paypal.com/braintree/articles/control-panel/important-gateway-credentials", RotateSteps: []string{
-		"Revoke the token in the Braintree Control Panel (or PayPal developer dashboard) and create a new one.",
-		"Review transactions for activity you did not initiate.",
-	}, TP: []string{
-		"BRAINTREE_ACCESS_TOKEN=access_token$production${{lowalnum:16}}${{hex:32}}",
-		"gateway = braintree.BraintreeGateway(access_token='access_token$sandbox${{lowalnum:16}}${{hex:32}}')",
-	}, FP: []string{
-		"BRAINTREE_ACCESS_TOKEN=access_token$production$<merchant>$<token>",
-		"BRAINTREE_ACCESS_TOKEN=${BRAINTREE_ACCESS_TOKEN}",
-	}},
-	Rule{ID: "braintree-private-key", Description: "Braintree API private key (32 hex, with a merchant id and public key); it processes payments and refunds.", Regex: "(?i:braintree[\\w.\\-]{0,30}private[_\\-.]?key[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([0-9a-f]{32})\\b", Entropy: 3, Keywords: []string{
-		"braintree",
-	}, Name: "Braintree private key", EnvVar: "BRAINTREE_PRIVATE_KEY", RotateURL: "https://developer.paypal.com/braintree/articles/control-panel/important-gateway-credentials", RotateSteps: []string{
-		"In the Control Panel (Settings > API) generate a new API key pair and delete the exposed one.",
-		"Review transactions for activity you did not initiate.",
-	}, TP: []string{
-		"BRAINTREE_PRIVATE_KEY={{hex:32}}",
-		"braintree_private_key: \"{{hex:32}}\"",
-	}, FP: []string{
-		"BRAINTREE_PRIVATE_KEY=${BRAINTREE_PRIVATE_KEY}",
-		"BRAINTREE_PRIVATE_KEY = os.environ[\"BRAINTREE_PRIVATE_KEY\"]",
-		"BRAINTREE_PUBLIC_KEY={{lowalnum:16}}",
-	}},
-	Rule{ID: "adyen-api-key", Description: "Adyen API credential key (\"AQE...\"); it authorizes payments, payouts and management calls for the merchant account.", Regex: "\\b(AQE[A-Za-z0-9+/=_.\\-]{90,300})(?:[^A-Za-z0-9+/=_.\\-]|$)", Entropy: 4, Keywords: []string{
-		"adyen",
-	}, Name: "Adyen API key", EnvVar: "ADYEN_API_KEY", RotateURL: "https://docs.adyen.com/development-resources/api-credentials/", RotateSteps: []string{
-		"In the Customer Area open Developers > API credentials, generate a new API key and revoke the exposed one.",
-		"Review transactions and payouts for activity you did not initiate.",
-	}, TP: []string{
-		"ADYEN_API_KEY=AQE{{b64url:60}}.{{b64url:40}}-{{b64url:30}}",
-		"client.xApiKey = \"AQE{{alnum:130}}\"  // adyen",
-	}, FP: []string{
-		"ADYEN_API_KEY=AQE{{alnum:20}}",
-		"ADYEN_API_KEY=${ADYEN_API_KEY}",
-	}},
-	Rule{ID: "adyen-hmac-key", Description: "Adyen webhook HMAC key (64 hex); anyone holding it can forge payment notifications that your app trusts.", Regex: "(?i:adyen[\\w.\\-]{0,30}hmac[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([0-9A-Fa-f]{64})\\b", Entropy: 3, Keywords: []string{
-		"adyen",
-	}, Name: "Adyen webhook HMAC key", EnvVar: "ADYEN_HMAC_KEY", RotateURL: "https://docs.adyen.com/development-resources/webhooks/verify-hmac-signatures/", RotateSteps: []string{
-		"In the Customer Area open the webhook and generate a new HMAC key.",
-		"Deploy it to the service that verifies webhooks.",
-	}, TP: []string{
-		"ADYEN_HMAC_KEY={{HEX:64}}",
-		"adyenHmacKey: \"{{HEX:64}}\"",
-	}, FP: []string{
-		"ADYEN_HMAC_KEY=${ADYEN_HMAC_KEY}",
-		"ADYEN_HMAC_KEY = os.environ[\"ADYEN_HMAC_KEY\"]",
-		"ADYEN_HMAC_KEY={{HEX:32}}",
-	}},
-	Rule{ID: "shopify-access-token", Description: "Shopify Admin API access token (\"shpat_\" and 32 hex); it reads and writes the store's orders, customers and products.", Regex: "\\b(shpat_[0-9a-fA-F]{32})\\b", Entropy: 3, Keywords: []string{
-		"shpat_",
-	}, Name: "Shopify Admin API access token", EnvVar: "SHOPIFY_ACCESS_TOKEN", RotateURL: "https://help.shopify.com/en/manual/apps/app-types/custom-apps", RotateSteps: []string{
-		"Rotate it: in the Shopify admin (Apps > Develop apps) or the Partner Dashboard, reinstall the app or roll the secret to issue a new credential.",
-		"Deploy the new value and review the store's activity log.",
-	}, TP: []string{
-		"SHOPIFY_ACCESS_TOKEN=shpat_{{hex:32}}",
-		"session = shopify.Session(\"acme.myshopify.com\", \"2024-01\", \"shpat_{{hex:32}}\")",
-	}, FP: []string{
-		"SHOPIFY_ACCESS_TOKEN=shpat_{{hex:20}}",
-		"SHOPIFY_ACCESS_TOKEN=shpat_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	}},
-	Rule{ID: "shopify-custom-app-token", Description: "Shopify custom app access token (\"shpca_\" and 32 hex); it calls the Admin API with the custom app's scopes.", Regex: "\\b(shpca_[0-9a-fA-F]{32})\\b", Entropy: 3, Keywords: []string{
-		"shpca_",
-	}, Name: "Shopify custom app access token", EnvVar: "SHOPIFY_ACCESS_TOKEN", RotateURL: "https://help.shopify.com/en/manual/apps/app-types/custom-apps", RotateSteps: []string{
-		"Rotate it: in the Shopify admin (Apps > Develop apps) or the Partner Dashboard, reinstall the app or roll the secret to issue a new credential.",
-		"Deploy the new value and review the store's activity log.",
-	}, TP: []string{
-		"SHOPIFY_ACCESS_TOKEN=shpca_{{hex:32}}",
-		"session = shopify.Session(\"acme.myshopify.com\", \"2024-01\", \"shpca_{{hex:32}}\")",
-	}, FP: []string{
-		"SHOPIFY_ACCESS_TOKEN=shpca_{{hex:20}}",
-		"SHOPIFY_ACCESS_TOKEN=shpca_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	}},
-	Rule{ID: "shopify-private-app-password", Description: "Shopify private app password (\"shppa_\" and 32 hex); it calls the Admin API with the private app's permissions.", Regex: "\\b(shppa_[0-9a-fA-F]{32})\\b", Entropy: 3, Keywords: []string{
-		"shppa_",
-	}, Name: "Shopify private app password", EnvVar: "SHOPIFY_API_PASSWORD", RotateURL: "https://help.shopify.com/en/manual/apps/app-types/custom-apps", RotateSteps: []string{
-		"Rotate it: in the Shopify admin (Apps > Develop apps) or the Partner Dashboard, reinstall the app or roll the secret to issue a new credential.",
-		"Deploy the new value and review the store's activity log.",
-	}, TP: []string{
-		"SHOPIFY_API_PASSWORD=shppa_{{hex:32}}",
-		"session = shopify.Session(\"acme.myshopify.com\", \"2024-01\", \"shppa_{{hex:32}}\")",
-	}, FP: []string{
-		"SHOPIFY_API_PASSWORD=shppa_{{hex:20}}",
-		"SHOPIFY_API_PASSWORD=shppa_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	}},
-	Rule{ID: "shopify-shared-secret", Description: "Shopify app shared secret (\"shpss_\" and 32 hex); it signs webhooks and OAuth exchanges, so it can forge both.", Regex: "\\b(shpss_[0-9a-fA-F]{32})\\b", Entropy: 3, Keywords: []string{
-		"shpss_",
-	}, Name: "Shopify app shared secret", EnvVar: "SHOPIFY_API_SECRET", RotateURL: "https://help.shopify.com/en/manual/apps/app-types/custom-apps", RotateSteps: []string{
-		"Rotate it: in the Shopify admin (Apps > Develop apps) or the Partner Dashboard, reinstall the app or roll the secret to issue a new credential.",
-		"Deploy the new value and review the store's activity log.",
-	}, TP: []string{
-		"SHOPIFY_API_SECRET=shpss_{{hex:32}}",
-		"session = shopify.Session(\"acme.myshopify.com\", \"2024-01\", \"shpss_{{hex:32}}\")",
-	}, FP: []string{
-		"SHOPIFY_API_SECRET=shpss_{{hex:20}}",
-		"SHOPIFY_API_SECRET=shpss_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	}},
-	Rule{ID: "razorpay-key-secret", Description: "Razorpay API key secret (24 characters, with an rzp_live_/rzp_test_ key id); it captures payments and issues refunds.", Regex: "(?:(?i:razorpay[\\w.\\-]{0,30}secret[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9]{24})\\b|rzp_(?:live|test)_[A-Za-z0-9]{14}[\"']?\\s*(?:,|:)\\s*[\"']?([A-Za-z0-9]{24})\\b)", Entropy: 3.5, Keywords: []string{
-		"razorpay",
-		"rzp_live_",
-		"rzp_test_",
-	}, Name: "Razorpay key secret", EnvVar: "RAZORPAY_KEY_SECRET", RotateURL: "https://dashboard.razorpay.com/app/website-app-settings/api-keys", RotateSteps: []string{
-		"Regenerate the API key under Account & Settings > API Keys.",
-		"Deploy it and review payments and refunds for activity you did not initiate.",
-	}, TP: []string{
-		"RAZORPAY_KEY_SECRET={{alnum:24}}",
-		"client = razorpay.Client(auth=(\"rzp_live_{{alnum:14}}\", \"{{alnum:24}}\"))",
-	}, FP: []string{
-		"RAZORPAY_KEY_SECRET=${RAZORPAY_KEY_SECRET}",
-		"RAZORPAY_KEY_SECRET = os.environ[\"RAZORPAY_KEY_SECRET\"]",
-		"RAZORPAY_KEY_ID=rzp_live_{{alnum:14}}",
-	}},
-	Rule{ID: "paystack-secret-key", Description: "Paystack secret key (\"sk_live_\"/\"sk_test_\" and 40 hex); it charges customers and initiates transfers.", Regex: "\\b(sk_(?:live|test)_[0-9a-f]{40})\\b", Entropy: 3, Keywords: []string{
-		"paystack",
-		"sk_live_",
-		"sk_test_",
-	}, Name: "Paystack secret key", EnvVar: "PAYSTACK_SECRET_KEY", RotateURL: "https://dashboard.paystack.com/#/settings/developers", RotateSteps: []string{
-		"Generate new API keys under Settings > API Keys & Webhooks.",
-		"Deploy it and review transactions and transfers.",
-	}, Context: "(?i)paystack", ContextLines: 5, TP: []string{
-		"PAYSTACK_SECRET_KEY=sk_live_{{hex:40}}",
-		"const paystack = require('paystack')('sk_live_{{hex:40}}');",
-	}, FP: []string{
-		"PAYSTACK_SECRET_KEY=sk_live_{{hex:20}}",
-		"PAYSTACK_PUBLIC_KEY=pk_live_{{hex:40}}",
-	}},
-	Rule{ID: "flutterwave-secret-key", Description: "Flutterwave secret key (\"FLWSECK-\" or \"FLWSECK_TEST-\", 32 hex, \"-X\"); it charges customers and makes transfers.", Regex: "\\b(FLWSECK(?:_TEST)?-[0-9a-f]{32}-X)\\b", Entropy: 3, Keywords: []string{
-		"flwseck",
-	}, Name: "Flutterwave secret key", EnvVar: "FLW_SECRET_KEY", RotateURL: "https://app.flutterwave.com/dashboard/settings/apis/live", RotateSteps: []string{
-		"Generate new API keys under Settings > API Keys.",
-		"Deploy it and review transactions and transfers.",
-	}, TP: []string{
-		"FLW_SECRET_KEY=FLWSECK-{{hex:32}}-X",
-		"flw = Rave(\"FLWPUBK-{{hex:32}}-X\", \"FLWSECK_TEST-{{hex:32}}-X\")",
-	}, FP: []string{
-		"FLW_PUBLIC_KEY=FLWPUBK-{{hex:32}}-X",
-		"FLW_SECRET_KEY=FLWSECK-{{hex:16}}-X",
-	}},
-	Rule{ID: "flutterwave-encryption-key", Description: "Flutterwave encryption key (\"FLWSECK_TEST\" and 12 hex, or 24 hex next to its name); it encrypts card charge payloads.", Regex: "(?:\\b(FLWSECK_TEST[0-9a-f]{12})\\b|(?i:(?:flw|flutterwave)[\\w.\\-]{0,30}encryption[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([0-9a-f]{24})\\b)", Entropy: 3, Keywords: []string{
-		"flwseck_test",
-		"flutterwave",
-		"flw_",
-	}, Name: "Flutterwave encryption key", EnvVar: "FLW_ENCRYPTION_KEY", RotateURL: "https://app.flutterwave.com/dashboard/settings/apis/live", RotateSteps: []string{
-		"Generate new API keys under Settings > API Keys (the encryption key changes with them).",
-		"Deploy the new keys.",
-	}, TP: []string{
-		"FLW_ENCRYPTION_KEY=FLWSECK_TEST{{hex:12}}",
-		"flutterwave_encryption_key: \"{{hex:24}}\"",
-	}, FP: []string{
-		"FLW_ENCRYPTION_KEY=${FLW_ENCRYPTION_KEY}",
-		"FLW_ENCRYPTION_KEY = os.environ[\"FLW_ENCRYPTION_KEY\"]",
-		"FLW_ENCRYPTION_KEY=FLWSECK_TEST{{hex:6}}",
-	}},
-	Rule{ID: "coinbase-api-secret", Description: "Coinbase (CDP / Advanced Trade) API key secret; it trades and moves funds with the key's permissions.", Regex: "(?i:coinbase[\\w.\\-]{0,30}(?:secret|private)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9+/]{86}==|[A-Za-z0-9]{32})(?:[^A-Za-z0-9+/=]|$)", Entropy: 3.5, Keywords: []string{
-		"coinbase",
-	}, Name: "Coinbase API key secret", EnvVar: "COINBASE_API_SECRET", RotateURL: "https://portal.cdp.coinbase.com/projects/api-keys", RotateSteps: []string{
-		"Delete the API key in the Coinbase Developer Platform (or Settings > API) and create a new one.",
-		"Restrict the new key's permissions and IP allowlist, and review account activity.",
-	}, TP: []string{
-		"COINBASE_API_SECRET={{b64:86}}==",
-		"coinbase_api_secret: \"{{alnum:32}}\"",
-	}, FP: []string{
-		"COINBASE_API_SECRET=${COINBASE_API_SECRET}",
-		"COINBASE_API_SECRET = os.environ[\"COINBASE_API_SECRET\"]",
-		"COINBASE_API_KEY_NAME=organizations/{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
-	}},
-	Rule{ID: "plaid-access-token", Description: "Plaid Item access token (\"access-production-\" / \"access-development-\" / \"access-sandbox-\" and a UUID); with the client credentials it reads the user's bank data.", Regex: "\\b(access-(?:production|development|sandbox)-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b", Entropy: 3, Keywords: []string{
-		"access-production-",
-		"access-development-",
-		"access-sandbox-",
-	}, Name: "Plaid access token", EnvVar: "PLAID_ACCESS_TOKEN", RotateURL: "https://plaid.com/docs/api/items/#itemremove", RotateSteps: []string{
-		"Call /item/remove for the Item (or rotate it with /item/access_token/invalidate).",
-		"Store access tokens encrypted in your database, not in code.",
-	}, TP: []string{
-		"PLAID_ACCESS_TOKEN=access-production-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
-		"client.accounts_get(AccountsGetRequest(access_token=\"access-sandbox-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"))",
-	}, FP: []string{
-		"PLAID_ACCESS_TOKEN=access-production-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
-		"PLAID_ACCESS_TOKEN=${PLAID_ACCESS_TOKEN}",
-	}},
-	Rule{ID: "plaid-secret", Description: "Plaid API secret (30 hex, with a client id); it exchanges tokens and reads linked bank data.", Regex: "(?i:plaid[\\w.\\-]{0,30}secret[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([0-9a-f]{30})\\b", Entropy: 3, Keywords: []string{
-		"plaid",
-	}, Name: "Plaid secret", EnvVar: "PLAID_SECRET", RotateURL: "https://dashboard.plaid.com/developers/keys", RotateSteps: []string{
-		"Rotate the secret under Developers > Keys.",
-		"Deploy the new secret, then delete the old one.",
-	}, TP: []string{
-		"PLAID_SECRET={{hex:30}}",
-		"plaid_secret: \"{{hex:30}}\"",
-	}, FP: []string{
-		"PLAID_SECRET=${PLAID_SECRET}",
-		"PLAID_SECRET = os.environ[\"PLAID_SECRET\"]",
-		"PLAID_CLIENT_ID={{hex:24}}",
-	}},
-	Rule{ID: "gocardless-access-token", Description: "GoCardless API access token (\"live_\" or \"sandbox_\" and 40 characters); it creates mandates and collects payments.", Regex: "\\b((?:live|sandbox)_[A-Za-z0-9_\\-]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"gocardless",
-	}, Name: "GoCardless access token", EnvVar: "GOCARDLESS_ACCESS_TOKEN", RotateURL: "https://manage.gocardless.com/developers/access-tokens", RotateSteps: []string{
-		"Revoke the token under Developers > Access tokens and create a new one.",
-		"Review payments and mandates for activity you did not initiate.",
-	}, Context: "(?i)gocardless", ContextLines: 5, TP: []string{
-		"GOCARDLESS_ACCESS_TOKEN=live_{{b64url:40}}",
-		"client = gocardless_pro.Client(access_token=\"live_{{alnum:40}}\", environment=\"live\")",
-	}, FP: []string{
-		"GOCARDLESS_ACCESS_TOKEN=live_{{b64url:10}}",
-		"GOCARDLESS_ACCESS_TOKEN=${GOCARDLESS_ACCESS_TOKEN}",
-	}},
-	Rule{ID: "mollie-api-key", Description: "Mollie API key (\"live_\"/\"test_\" and 30 characters) or organization access token (\"access_\"); it creates payments and refunds.", Regex: "\\b((?:live|test)_[A-Za-z0-9]{30}|access_[A-Za-z0-9]{40})\\b", Entropy: 3.5, Keywords: []string{
-		"mollie",
-	}, Name: "Mollie API key", EnvVar: "MOLLIE_API_KEY", RotateURL: "https://my.mollie.com/dashboard/developers/api-keys", RotateSteps: []string{
-		"Reset the API key under Developers > API keys (or revoke the organization access token).",
-		"Deploy it and review payments and refunds.",
-	}, Context: "(?i)mollie", ContextLines: 5, TP: []string{
-		"MOLLIE_API_KEY=live_{{alnum:30}}",
-		"$mollie->setApiKey(\"live_{{alnum:30}}\"); // mollie",
-	}, FP: []string{
-		"MOLLIE_API_KEY=live_{{alnum:10}}",
-		"MOLLIE_API_KEY=${MOLLIE_API_KEY}",
-	}},
-	Rule{ID: "checkout-secret-key", Description: "Checkout.com secret API key (\"sk_sbox_\" / \"sk_\" new format, or legacy \"sk_test_<uuid>\"); it processes payments and refunds.", Regex: "(?:\\b(sk_sbox_[a-z2-7]{26}[a-z2-7#]?)(?:[^A-Za-z0-9_\\-]|$)|(?i:checkout[\\w.\\-]{0,30}secret[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?(sk_(?:test_)?(?:[a-z2-7]{26}[a-z2-7#]?|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}))(?:[^A-Za-z0-9_\\-]|$))", Entropy: 3, Keywords: []string{
-		"sk_sbox_",
-		"checkout",
-	}, Name: "Checkout.com secret key", EnvVar: "CKO_SECRET_KEY", RotateURL: "https://dashboard.checkout.com/developers/keys", RotateSteps: []string{
-		"In the Dashboard open Developers > Keys, create a new secret key and delete the exposed one.",
-		"Review payments for activity you did not initiate.",
-	}, TP: []string{
-		"CKO_SECRET_KEY=sk_sbox_{{lower:26}}",
-		"CHECKOUT_SECRET_KEY=sk_test_{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
-	}, FP: []string{
-		"CKO_PUBLIC_KEY=pk_sbox_{{lower:26}}",
-		"CKO_SECRET_KEY=sk_sbox_{{lower:8}}",
-	}},
-	Rule{ID: "stripe-webhook-secret", Description: "Stripe webhook endpoint signing secret (\"whsec_\"); anyone holding it can forge Stripe events that your app trusts.", Regex: "\\b(whsec_[A-Za-z0-9]{32,64})\\b", Entropy: 3.5, Keywords: []string{
-		"whsec_",
-	}, Name: "Stripe webhook signing secret", EnvVar: "STRIPE_WEBHOOK_SECRET", RotateURL: "https://dashboard.stripe.com/webhooks", RotateSteps: []string{
-		"In Developers > Webhooks open the endpoint and roll its signing secret.",
-		"Deploy the new secret to the service that verifies events.",
-	}, TP: []string{
-		"STRIPE_WEBHOOK_SECRET=whsec_{{alnum:32}}",
-		"endpoint_secret = 'whsec_{{alnum:64}}'",
-	}, FP: []string{
-		"STRIPE_WEBHOOK_SECRET=whsec_{{alnum:8}}",
-		"STRIPE_WEBHOOK_SECRET=whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	}},
-	Rule{ID: "paddle-api-key", Description: "Paddle Billing API key (\"pdl_live_apikey_\" / \"pdl_sdbx_apikey_\"); it manages subscriptions, prices and customers.", Regex: "\\b(pdl_(?:live|sdbx)_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})\\b", Entropy: 3.5, Keywords: []string{
-		"pdl_live_",
-		"pdl_sdbx_",
-	}, Name: "Paddle API key", EnvVar: "PADDLE_API_KEY", RotateURL: "https://developer.paddle.com/api-reference/about/api-keys", RotateSteps: []string{
-		"In Developer tools > Authentication revoke the key and create a new one with only the permissions it needs.",
-		"Deploy it and review the event log.",
-	}, TP: []string{
-		"PADDLE_API_KEY=pdl_live_apikey_01{{lowalnum:24}}_{{alnum:22}}_{{alnum:3}}",
-		"paddle = Client('pdl_sdbx_apikey_01{{lowalnum:24}}_{{alnum:22}}_{{alnum:3}}')",
-	}, FP: []string{
-		"PADDLE_API_KEY=pdl_live_apikey_01{{lowalnum:24}}",
-		"PADDLE_API_KEY=${PADDLE_API_KEY}",
-	}},
-	Rule{ID: "lemonsqueezy-api-key", Description: "Lemon Squeezy API key (a JWT next to its name); it manages the store's products, orders and subscriptions.", Regex: "(?i:(?:lemon[_\\-.]?squeezy|lmsqueezy|lemonsqueezy)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Keywords: []string{
-		"lemonsqueezy",
-		"lemon_squeezy",
-		"lmsqueezy",
-		"lemon-squeezy",
-	}, Name: "Lemon Squeezy API key", EnvVar: "LEMONSQUEEZY_API_KEY", RotateURL: "https://app.lemonsqueezy.com/settings/api", RotateSteps: []string{
-		"Delete the key under Settings > API and create a new one.",
-		"Deploy it and review orders and subscriptions.",
-	}, Validate: "jwt", TP: []string{
-		"LEMONSQUEEZY_API_KEY={{jwt}}",
-		"lemonSqueezyApiKey: \"{{jwt}}\"",
-	}, FP: []string{
-		"LEMONSQUEEZY_API_KEY=${LEMONSQUEEZY_API_KEY}",
-		"LEMONSQUEEZY_API_KEY = os.environ[\"LEMONSQUEEZY_API_KEY\"]",
-		"LEMONSQUEEZY_STORE_ID=1{{digits:5}}",
-	}},
-	Rule{ID: "xendit-secret-key", Description: "Xendit secret API key (\"xnd_production_\" / \"xnd_development_\"); it creates invoices, charges and disbursements.", Regex: "\\b(xnd_(?:production|development)_[A-Za-z0-9]{50,70})\\b", Entropy: 3.5, Keywords: []string{
-		"xnd_production_",
-		"xnd_development_",
-	}, Name: "Xendit secret API key", EnvVar: "XENDIT_SECRET_KEY", RotateURL: "https://dashboard.xendit.co/settings/developers#api-keys", RotateSteps: []string{
-		"Delete the key under Settings > Developers > API Keys and generate a new one.",
-		"Deploy it and review transactions and disbursements.",
-	}, TP: []string{
-		"XENDIT_SECRET_KEY=xnd_production_{{alnum:60}}",
-		"Xendit.set_api_key('xnd_development_{{alnum:60}}')",
-	}, FP: []string{
-		"XENDIT_SECRET_KEY=xnd_production_{{alnum:20}}",
-		"XENDIT_PUBLIC_KEY=xnd_public_production_{{alnum:60}}",
-	}},
-	Rule{ID: "midtrans-server-key", Description: "Midtrans server key (\"Mid-server-\" or \"SB-Mid-server-\"); it charges customers and reads transactions.", Regex: "\\b((?:SB-)?Mid-server-[A-Za-z0-9_\\-]{24})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"mid-server-",
-	}, Name: "Midtrans server key", EnvVar: "MIDTRANS_SERVER_KEY", RotateURL: "https://dashboard.midtrans.com/settings/config_info", RotateSteps: []string{
-		"Regenerate the access keys under Settings > Access Keys.",
-		"Deploy it and review transactions.",
-	}, TP: []string{
-		"MIDTRANS_SERVER_KEY=Mid-server-{{b64url:24}}",
-		"snap = midtransclient.Snap(server_key='SB-Mid-server-{{alnum:24}}')",
-	}, FP: []string{
-		"MIDTRANS_CLIENT_KEY=Mid-client-{{b64url:16}}",
-		"MIDTRANS_SERVER_KEY=Mid-server-{{alnum:8}}",
-	}},
-	Rule{ID: "authorize-net-transaction-key", Description: "Authorize.net API transaction key (16 characters, with an API login id); it charges cards for the merchant.", Regex: "(?i:(?:authorize[_\\-.]?net|authnet|anet)[\\w.\\-]{0,30}transaction[_\\-.]?key[\\w.\\-]{0,10}|transactionKey)[\"']?\\s*(?::=|=>|=|:|,|>)\\s*[\"']?([A-Za-z0-9]{16})\\b", Entropy: 3, Keywords: []string{
-		"authorize",
-		"authnet",
-		"anet_",
-		"transactionkey",
-	}, Name: "Authorize.net transaction key", EnvVar: "AUTHORIZENET_TRANSACTION_KEY", RotateURL: "https://account.authorize.net/", RotateSteps: []string{
-		"In the Merchant Interface open Account > API Credentials & Keys and create a new transaction key.",
-		"Deploy it and review transactions.",
-	}, TP: []string{
-		"AUTHORIZE_NET_TRANSACTION_KEY={{alnum:16}}",
-		"<transactionKey>{{alnum:16}}</transactionKey>",
-	}, FP: []string{
-		"AUTHORIZE_NET_TRANSACTION_KEY=${AUTHORIZE_NET_TRANSACTION_KEY}",
-		"AUTHORIZE_NET_TRANSACTION_KEY = os.environ[\"AUTHORIZE_NET_TRANSACTION_KEY\"]",
-		"AUTHORIZE_NET_API_LOGIN_ID={{alnum:9}}",
-	}},
-	Rule{ID: "circleci-api-token", Description: "CircleCI personal (CCIPAT_) or project (CCIPRJ_) API token.", Regex: "\\b(CCI(?:PAT|PRJ)_[A-Za-z0-9]{18,26}_[0-9a-f]{40})\\b", Entropy: 3.5, Keywords: []string{
-		"ccipat_",
-		"cciprj_",
-	}, Name: "CircleCI API token", EnvVar: "CIRCLECI_TOKEN", RotateURL: "https://app.circleci.com/settings/user/tokens", RotateSteps: []string{
-		"Delete the token in User settings > Personal API tokens (or Project settings > API permissions).",
-		"Create a new token with an expiry.",
-	}, TP: []string{
-		"CIRCLECI_TOKEN=CCIPAT_{{alnum:22}}_{{hex:40}}",
-		"curl -H 'Circle-Token: CCIPRJ_{{alnum:22}}_{{hex:40}}' https://circleci.com/api/v2/me",
-	}, FP: []string{
-		"CIRCLECI_TOKEN=CCIPAT_{{alnum:22}}_{{hex:10}}",
-		"CIRCLECI_TOKEN=${CIRCLECI_TOKEN}",
-	}},
-	Rule{ID: "circleci-legacy-token", Description: "Older 40-hex CircleCI API token assigned to a CircleCI variable.", Regex: "(?i:circle(?:ci)?[\\w.\\-]{0,20}?(?:token|key))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-f]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"circle",
-	}, Name: "CircleCI API token (legacy)", EnvVar: "CIRCLECI_TOKEN", RotateURL: "https://app.circleci.com/settings/user/tokens", RotateSteps: []string{
-		"Delete the token in User settings > Personal API tokens.",
-		"Create a new CCIPAT_ token with an expiry.",
-	}, TP: []string{
-		"CIRCLECI_TOKEN={{hex:40}}",
-		"circleci_token: \"{{hex:40}}\"",
-	}, FP: []string{
-		"CIRCLECI_TOKEN=${CIRCLECI_TOKEN}",
-		"CIRCLECI_TOKEN={{hex:20}}",
-	}},
-	Rule{ID: "travis-ci-token", Description: "Travis CI API token assigned to a Travis variable; it triggers builds and reads settings.", Regex: "(?i:travis[\\w.\\-]{0,20}?(?:token|api[_\\-]?key))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9_\\-]{22})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"travis",
-	}, Name: "Travis CI API token", EnvVar: "TRAVIS_API_TOKEN", RotateURL: "https://app.travis-ci.com/account/preferences", RotateSteps: []string{
-		"Regenerate the token in Travis CI > Settings > API authentication.",
-		"Update scripts that call the Travis API.",
-	}, TP: []string{
-		"TRAVIS_API_TOKEN={{alnum:22}}",
-		"travis_api_token: \"{{alnum:22}}\"",
-	}, FP: []string{
-		"TRAVIS_API_TOKEN=${TRAVIS_API_TOKEN}",
-		"TRAVIS_API_TOKEN={{alnum:10}}",
-	}},
-	Rule{ID: "buildkite-api-token", Description: "Buildkite API access token (bkua_ prefix); it acts on pipelines and builds as its user.", Regex: "\\b(bkua_[a-f0-9]{40})\\b", Entropy: 3, Keywords: []string{
-		"bkua_",
-	}, Name: "Buildkite API access token", EnvVar: "BUILDKITE_API_TOKEN", RotateURL: "https://buildkite.com/user/api-access-tokens", RotateSteps: []string{
-		"Revoke the token in Personal settings > API access tokens.",
-		"Create a new one with only the scopes and organisations needed.",
-	}, TP: []string{
-		"BUILDKITE_API_TOKEN=bkua_{{hex:40}}",
-		"curl -H 'Authorization: Bearer bkua_{{hex:40}}' https://api.buildkite.com/v2/user",
-	}, FP: []string{
-		"BUILDKITE_API_TOKEN=bkua_{{hex:20}}",
-		"BUILDKITE_API_TOKEN=${BUILDKITE_API_TOKEN}",
-	}},
-	Rule{ID: "buildkite-agent-token", Description: "Buildkite agent registration token; it connects agents that run your jobs and see their secrets.", Regex: "(?i:buildkite[\\w.\\-]{0,10}?agent[\\w.\\-]{0,10}?token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9]{40,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"buildkite",
-	}, Name: "Buildkite agent token", EnvVar: "BUILDKITE_AGENT_TOKEN", RotateURL: "https://buildkite.com/docs/agent/v3/tokens", RotateSteps: []string{
-		"Create a new agent token in Agents > Agent tokens (or the cluster's).",
-		"Roll it out to your agents, then revoke the exposed one.",
-	}, TP: []string{
-		"BUILDKITE_AGENT_TOKEN={{alnum:50}}",
-		"buildkite_agent_token: \"{{alnum:50}}\"",
-	}, FP: []string{
-		"BUILDKITE_AGENT_TOKEN=${BUILDKITE_AGENT_TOKEN}",
-		"BUILDKITE_AGENT_TOKEN={{alnum:12}}",
-	}},
-	Rule{ID: "codecov-token", Description: "Codecov repository or global upload token (a UUID) assigned to CODECOV_TOKEN.", Regex: "(?i:codecov[\\w.\\-]{0,10}?token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"codecov",
-	}, Name: "Codecov upload token", EnvVar: "CODECOV_TOKEN", RotateURL: "https://app.codecov.io/account", RotateSteps: []string{
-		"Regenerate the upload token in the repository's Codecov settings.",
-		"Store it as a CI secret.",
-	}, TP: []string{
-		"CODECOV_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
-		"codecov_token: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
-	}, FP: []string{
-		"CODECOV_TOKEN=${CODECOV_TOKEN}",
-		"CODECOV_TOKEN={{hex:8}}-{{hex:4}}",
-	}},
-	Rule{ID: "sonarqube-token", Description: "SonarQube or SonarCloud user (squ_), project analysis (sqp_) or global analysis (sqa_) token.", Regex: "\\b(sq[upa]_[a-f0-9]{40})\\b", Entropy: 3, Keywords: []string{
-		"squ_",
-		"sqp_",
-		"sqa_",
-	}, Name: "SonarQube/SonarCloud token", EnvVar: "SONAR_TOKEN", RotateURL: "https://sonarcloud.io/account/security", RotateSteps: []string{
-		"Revoke the token in My Account > Security (or Administration > Security for global tokens).",
-		"Generate a project analysis token for CI.",
-	}, TP: []string{
-		"SONAR_TOKEN=squ_{{hex:40}}",
-		"mvn sonar:sonar -Dsonar.token=sqp_{{hex:40}}",
-		"sonar.login=sqa_{{hex:40}}",
-	}, FP: []string{
-		"SONAR_TOKEN=squ_{{hex:20}}",
-		"SONAR_TOKEN=${SONAR_TOKEN}",
-	}},
-	Rule{ID: "sonar-legacy-token", Description: "Older 40-hex SonarQube/SonarCloud token in sonar.login or SONAR_TOKEN.", Regex: "(?i:sonar(?:qube|cloud)?[\\w.\\-]{0,10}?(?:token|login))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-f]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"sonar",
-	}, Name: "SonarQube/SonarCloud token (legacy)", EnvVar: "SONAR_TOKEN", RotateURL: "https://sonarcloud.io/account/security", RotateSteps: []string{
-		"Revoke the token in My Account > Security.",
-		"Generate a new prefixed token for CI.",
-	}, TP: []string{
-		"SONAR_TOKEN={{hex:40}}",
-		"sonar_token: \"{{hex:40}}\"",
-		"sonar.login={{hex:40}}",
-	}, FP: []string{
-		"SONAR_TOKEN=${SONAR_TOKEN}",
-		"SONAR_TOKEN={{hex:20}}",
-	}},
-	Rule{ID: "snyk-api-token", Description: "Snyk API token (a UUID) assigned to SNYK_TOKEN; it reads and changes projects and tests code.", Regex: "(?i:snyk[\\w.\\-]{0,10}?(?:token|api[_\\-]?key|auth))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"snyk",
-	}, Name: "Snyk API token", EnvVar: "SNYK_TOKEN", RotateURL: "https://app.snyk.io/account", RotateSteps: []string{
-		"Revoke and regenerate the token in Account settings > Auth token (or the service account).",
-		"Use a service account token in CI.",
-	}, TP: []string{
-		"SNYK_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
-		"snyk_token: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
-		"snyk_api_key = '{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}'",
-	}, FP: []string{
-		"SNYK_TOKEN=${SNYK_TOKEN}",
-		"SNYK_TOKEN={{hex:8}}-{{hex:4}}",
-	}},
-	Rule{ID: "drone-ci-token", Description: "Drone CI personal token assigned to DRONE_TOKEN.", Regex: "(?i:drone[\\w.\\-]{0,10}?token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"drone",
-	}, Name: "Drone CI token", EnvVar: "DRONE_TOKEN", RotateURL: "https://docs.drone.io/cli/setup/", RotateSteps: []string{
-		"Rotate the token from the Drone user page (or drone user token rotate).",
-		"Update CLI users and scripts.",
-	}, TP: []string{
-		"DRONE_TOKEN={{alnum:32}}",
-		"drone_token: \"{{alnum:32}}\"",
-	}, FP: []string{
-		"DRONE_TOKEN=${DRONE_TOKEN}",
-		"DRONE_TOKEN={{alnum:12}}",
-	}},
-	Rule{ID: "jenkins-api-token", Description: "Jenkins user API token (11 + 32 hex) assigned to a Jenkins variable.", Regex: "(?i:jenkins[\\w.\\-]{0,20}?(?:token|api[_\\-]?key|password))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(11[0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"jenkins",
-	}, Name: "Jenkins API token", EnvVar: "JENKINS_API_TOKEN", RotateURL: "https://www.jenkins.io/doc/book/system-administration/authenticating-scripted-clients/", RotateSteps: []string{
-		"Revoke the token in the user's Configure > API Token.",
-		"Create a new named token for each client.",
-	}, TP: []string{
-		"JENKINS_API_TOKEN=11{{hex:32}}",
-		"jenkins_api_token: \"11{{hex:32}}\"",
-	}, FP: []string{
-		"JENKINS_API_TOKEN=${JENKINS_API_TOKEN}",
-		"JENKINS_API_TOKEN=11{{hex:10}}",
-	}},
-	Rule{ID: "harness-api-key", Description: "Harness personal access (pat.) or service account (sat.) token.", Regex: "\\b((?:pat|sat)\\.[A-Za-z0-9_\\-]{20,24}\\.[0-9a-f]{24}\\.[A-Za-z0-9]{20})\\b", Entropy: 3.5, Keywords: []string{
-		"pat.",
-		"sat.",
-	}, Name: "Harness API key", EnvVar: "HARNESS_API_KEY", RotateURL: "https://developer.harness.io/docs/platform/automation/api/add-and-manage-api-keys/", RotateSteps: []string{
-		"Delete the token under My profile > API keys (or the service account's).",
-		"Create a new token with an expiry.",
-	}, TP: []string{
-		"HARNESS_API_KEY=pat.{{alnum:22}}.{{hex:24}}.{{alnum:20}}",
-		"x-api-key: sat.{{alnum:22}}.{{hex:24}}.{{alnum:20}}",
-	}, FP: []string{
-		"HARNESS_API_KEY=pat.{{alnum:22}}.{{hex:10}}",
-		"HARNESS_API_KEY=${HARNESS_API_KEY}",
-	}},
-	Rule{ID: "octopus-deploy-api-key", Description: "Octopus Deploy API key (API- prefix) next to Octopus configuration.", Regex: "(?i:octopus)[^\\n]{0,120}?\\b(API-[A-Z0-9]{25,32})\\b", Entropy: 3.5, Keywords: []string{
-		"octopus",
-	}, Name: "Octopus Deploy API key", EnvVar: "OCTOPUS_API_KEY", RotateURL: "https://octopus.com/docs/octopus-rest-api/how-to-create-an-api-key", RotateSteps: []string{
-		"Revoke the key in your profile > My API keys.",
-		"Create a new key with an expiry, for a service account where possible.",
-	}, TP: []string{
-		"OCTOPUS_API_KEY=API-{{upalnum:27}}",
-		"octo push --server https://octopus.example.com --apiKey API-{{upalnum:30}}",
-	}, FP: []string{
-		"OCTOPUS_API_KEY=API-{{upalnum:10}}",
-		"OCTOPUS_API_KEY=${OCTOPUS_API_KEY}",
-	}},
-	Rule{ID: "azure-devops-pat", Description: "Azure DevOps personal access token (84 characters with the AZDO signature).", Regex: "\\b([A-Za-z0-9]{52}[A-Za-z0-9]{24}AZDO[A-Za-z0-9]{4})\\b", Entropy: 4, Keywords: []string{
-		"azdo",
-	}, Name: "Azure DevOps personal access token", EnvVar: "AZURE_DEVOPS_EXT_PAT", RotateURL: "https://learn.microsoft.com/en-us/azure/devops/organizations/accounts/use-personal-access-tokens-to-authenticate", RotateSteps: []string{
-		"Revoke the token in User settings > Personal access tokens.",
-		"Create one scoped to the organisation and permissions needed, with an expiry, or use Entra tokens.",
-	}, TP: []string{
-		"AZURE_DEVOPS_EXT_PAT={{alnum:76}}AZDO{{alnum:4}}",
-		"git clone https://pat:{{alnum:76}}AZDO{{alnum:4}}@dev.azure.com/org/proj/_git/repo",
-	}, FP: []string{
-		"AZURE_DEVOPS_EXT_PAT={{alnum:40}}AZDO{{alnum:4}}",
-		"AZURE_DEVOPS_EXT_PAT=${AZURE_DEVOPS_EXT_PAT}",
-	}},
-	Rule{ID: "azure-devops-pat-legacy", Description: "Older 52-character Azure DevOps personal access token assigned to an Azure DevOps variable.", Regex: "(?i:(?:azure[_\\-]?devops|azdo|ado)[\\w.\\-]{0,15}?(?:pat|token))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([a-z2-7]{52})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"devops",
-		"azdo",
-		"_ado_",
-	}, Name: "Azure DevOps personal access token (legacy)", EnvVar: "AZURE_DEVOPS_EXT_PAT", RotateURL: "https://learn.microsoft.com/en-us/azure/devops/organizations/accounts/use-personal-access-tokens-to-authenticate", RotateSteps: []string{
-		"Revoke the token in User settings > Personal access tokens.",
-		"Create a new one with minimal scope and an expiry.",
-	}, TP: []string{
-		"AZURE_DEVOPS_EXT_PAT={{lower:52}}",
-		"azure_devops_ext_pat: \"{{lower:52}}\"",
-	}, FP: []string{
-		"AZURE_DEVOPS_EXT_PAT=${AZURE_DEVOPS_EXT_PAT}",
-		"AZURE_DEVOPS_EXT_PAT={{lower:20}}",
-	}},
-	Rule{ID: "codacy-project-token", Description: "Codacy project or account API token assigned to a Codacy variable.", Regex: "(?i:codacy[\\w.\\-]{0,15}?(?:token|api[_\\-]?key))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9]{20,40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"codacy",
-	}, Name: "Codacy project token", EnvVar: "CODACY_PROJECT_TOKEN", RotateURL: "https://docs.codacy.com/codacy-api/api-tokens/", RotateSteps: []string{
-		"Delete the token in the repository's Settings > Integrations > Project API (or your account's API tokens).",
-		"Create a new token and store it in CI secrets.",
-	}, TP: []string{
-		"CODACY_PROJECT_TOKEN={{alnum:32}}",
-		"codacy_project_token: \"{{alnum:32}}\"",
-	}, FP: []string{
-		"CODACY_PROJECT_TOKEN=${CODACY_PROJECT_TOKEN}",
-		"CODACY_PROJECT_TOKEN={{alnum:10}}",
-	}},
-	Rule{ID: "coveralls-repo-token", Description: "Coveralls repository token assigned to COVERALLS_REPO_TOKEN.", Regex: "(?i:coveralls[\\w.\\-]{0,10}?(?:repo[_\\-]?)?token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9]{32,40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"coveralls",
-	}, Name: "Coveralls repo token", EnvVar: "COVERALLS_REPO_TOKEN", RotateURL: "https://coveralls.io/", RotateSteps: []string{
-		"Regenerate the repo token on the repository's Coveralls settings page.",
-		"Store it as a CI secret.",
-	}, TP: []string{
-		"COVERALLS_REPO_TOKEN={{alnum:33}}",
-		"coveralls_repo_token: \"{{alnum:33}}\"",
-		"coveralls_token = '{{alnum:33}}'",
-	}, FP: []string{
-		"COVERALLS_REPO_TOKEN=${COVERALLS_REPO_TOKEN}",
-		"COVERALLS_REPO_TOKEN={{alnum:10}}",
-	}},
-	Rule{ID: "cypress-record-key", Description: "Cypress Cloud record key (a UUID) assigned to CYPRESS_RECORD_KEY.", Regex: "(?i:cypress[\\w.\\-]{0,10}?record[_\\-]?key)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"cypress",
-	}, Name: "Cypress Cloud record key", EnvVar: "CYPRESS_RECORD_KEY", RotateURL: "https://docs.cypress.io/cloud/account-management/projects#Record-keys", RotateSteps: []string{
-		"Delete the record key in the project's settings in Cypress Cloud.",
-		"Create a new key and store it as a CI secret.",
-	}, TP: []string{
-		"CYPRESS_RECORD_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
-		"cypress_record_key: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
-	}, FP: []string{
-		"CYPRESS_RECORD_KEY=${CYPRESS_RECORD_KEY}",
-		"CYPRESS_RECORD_KEY={{hex:8}}-{{hex:4}}",
-	}},
-	Rule{ID: "percy-token", Description: "Percy project token assigned to PERCY_TOKEN; it uploads snapshots to the project.", Regex: "(?i:percy[\\w.\\-]{0,10}?token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?((?:[a-z]{3,6}_)?[0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"percy",
-	}, Name: "Percy token", EnvVar: "PERCY_TOKEN", RotateURL: "https://www.browserstack.com/docs/percy/get-started/set-env-var", RotateSteps: []string{
-		"Regenerate the token in the Percy project's settings.",
-		"Store it as a CI secret.",
-	}, TP: []string{
-		"PERCY_TOKEN={{hex:64}}",
-		"percy_token: \"{{hex:64}}\"",
-	}, FP: []string{
-		"PERCY_TOKEN=${PERCY_TOKEN}",
-		"PERCY_TOKEN={{hex:20}}",
-	}},
-	Rule{ID: "browserstack-access-key", Description: "BrowserStack access key assigned to BROWSERSTACK_ACCESS_KEY.", Regex: "(?i:browserstack[\\w.\\-]{0,10}?(?:access[_\\-]?key|key))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"browserstack",
-	}, Name: "BrowserStack access key", EnvVar: "BROWSERSTACK_ACCESS_KEY", RotateURL: "https://www.browserstack.com/accounts/profile/details", RotateSteps: []string{
-		"Regenerate the access key in Account > Profile.",
-		"Update CI secrets.",
-	}, TP: []string{
-		"BROWSERSTACK_ACCESS_KEY={{alnum:20}}",
-		"browserstack_access_key: \"{{alnum:20}}\"",
-	}, FP: []string{
-		"BROWSERSTACK_ACCESS_KEY=${BROWSERSTACK_ACCESS_KEY}",
-		"BROWSERSTACK_ACCESS_KEY={{alnum:10}}",
-	}},
-	Rule{ID: "saucelabs-access-key", Description: "Sauce Labs access key (a UUID) assigned to SAUCE_ACCESS_KEY.", Regex: "(?i:sauce(?:labs)?[\\w.\\-]{0,10}?(?:access[_\\-]?key|key))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"sauce",
-	}, Name: "Sauce Labs access key", EnvVar: "SAUCE_ACCESS_KEY", RotateURL: "https://app.saucelabs.com/user-settings", RotateSteps: []string{
-		"Regenerate the access key in User settings.",
-		"Update CI secrets.",
-	}, TP: []string{
-		"SAUCE_ACCESS_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
-		"sauce_access_key: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
-	}, FP: []string{
-		"SAUCE_ACCESS_KEY=${SAUCE_ACCESS_KEY}",
-		"SAUCE_ACCESS_KEY={{hex:8}}-{{hex:4}}",
-	}},
-	Rule{ID: "argocd-auth-token", Description: "Argo CD API token (a JWT) assigned to ARGOCD_AUTH_TOKEN; it deploys applications.", Regex: "(?i:argo[_\\-]?cd[\\w.\\-]{0,10}?(?:auth[_\\-]?)?token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Keywords: []string{
-		"argocd",
-		"argo_cd",
-	}, Name: "Argo CD auth token", EnvVar: "ARGOCD_AUTH_TOKEN", RotateURL: "https://argo-cd.readthedocs.io/en/stable/user-guide/commands/argocd_account_delete-token/", RotateSteps: []string{
-		"Delete the token (argocd account delete-token, or the project role's token).",
-		"Generate a new token with an expiry.",
-	}, Validate: "jwt", TP: []string{
-		"ARGOCD_AUTH_TOKEN={{jwt}}",
-		"argocd_auth_token: \"{{jwt}}\"",
-	}, FP: []string{
-		"ARGOCD_AUTH_TOKEN=${ARGOCD_AUTH_TOKEN}",
-		"ARGOCD_AUTH_TOKEN=eyJhbGciOi",
+	Rule{ID: "strapi-api-token", Description: "Strapi API token (hex); full-access tokens read and write every content type.", Regex: "(?i:(?:strapi)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{128,256})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"strapi",
+	}, Name: "Strapi API token", EnvVar: "STRAPI_API_TOKEN", RotateURL: "https://docs.strapi.io/cms/features/api-tokens", RotateSteps: []string{
+		"Revoke the token in the Strapi admin > Settings > API Tokens (regenerate).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"STRAPI_API_TOKEN={{hex:256}}",
+		"strapi_api_token: \"{{hex:256}}\"",
+	}, FP: []string{
+		"STRAPI_API_TOKEN={{hex:20}}",
+		"STRAPI_API_TOKEN=${STRAPI_API_TOKEN}",
+		"unrelated_key = \"{{hex:256}}\"",
+	}},
+	Rule{ID: "sanity-api-token", Description: "Sanity API token (sk prefix); editor tokens write to the project's datasets.", Regex: "(?i:(?:sanity)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(sk[A-Za-z0-9]{70,90})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"sanity",
+	}, Name: "Sanity API token", EnvVar: "SANITY_API_TOKEN", RotateURL: "https://www.sanity.io/manage", RotateSteps: []string{
+		"Revoke the token in sanity.io/manage > the project > API > Tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"SANITY_API_TOKEN=sk{{alnum:79}}",
+		"sanity_api_token: \"sk{{alnum:79}}\"",
+	}, FP: []string{
+		"SANITY_API_TOKEN=sk{{alnum:10}}",
+		"SANITY_API_TOKEN=${SANITY_API_TOKEN}",
+		"unrelated_key = \"sk{{alnum:79}}\"",
+	}},
+	Rule{ID: "prismic-access-token", Description: "Prismic permanent access token or write API token for a repository.", Regex: "(?i:(?:prismic)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-.]{40,200})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"prismic",
+	}, Name: "Prismic access token", EnvVar: "PRISMIC_ACCESS_TOKEN", RotateURL: "https://prismic.io/dashboard", RotateSteps: []string{
+		"Revoke the token in the repository's Settings > API & Security.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"PRISMIC_ACCESS_TOKEN=MC5{{b64url:40}}.{{b64url:30}}",
+		"prismic_access_token: \"MC5{{b64url:40}}.{{b64url:30}}\"",
+	}, FP: []string{
+		"PRISMIC_ACCESS_TOKEN={{alnum:10}}",
+		"PRISMIC_ACCESS_TOKEN=${PRISMIC_ACCESS_TOKEN}",
+		"unrelated_key = \"MC5{{b64url:40}}.{{b64url:30}}\"",
+	}},
+	Rule{ID: "storyblok-access-token", Description: "Storyblok preview or management access token; management tokens change content.", Regex: "(?i:(?:storyblok)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9\\-]{20,60})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"storyblok",
+	}, Name: "Storyblok access token", EnvVar: "STORYBLOK_TOKEN", RotateURL: "https://app.storyblok.com/#/me/account?tab=token", RotateSteps: []string{
+		"Revoke the token in Storyblok > My account > Personal access token (or the space's Access Tokens).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"STORYBLOK_TOKEN={{alnum:22}}tt-{{digits:6}}-{{alnum:20}}",
+		"storyblok_token: \"{{alnum:22}}tt-{{digits:6}}-{{alnum:20}}\"",
+	}, FP: []string{
+		"STORYBLOK_TOKEN={{alnum:8}}",
+		"STORYBLOK_TOKEN=${STORYBLOK_TOKEN}",
+		"unrelated_key = \"{{alnum:22}}tt-{{digits:6}}-{{alnum:20}}\"",
+	}},
+	Rule{ID: "datocms-api-token", Description: "DatoCMS API token; full-access tokens change content and schema.", Regex: "(?i:(?:datocms|dato[_\\-.]?cms)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{30})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"datocms",
+		"dato_cms",
+	}, Name: "DatoCMS API token", EnvVar: "DATOCMS_API_TOKEN", RotateURL: "https://www.datocms.com/docs/general-concepts/api-tokens", RotateSteps: []string{
+		"Revoke the token in the project's Settings > API tokens (regenerate).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"DATOCMS_API_TOKEN={{hex:30}}",
+		"datocms_api_token: \"{{hex:30}}\"",
+	}, FP: []string{
+		"DATOCMS_API_TOKEN={{hex:10}}",
+		"DATOCMS_API_TOKEN=${DATOCMS_API_TOKEN}",
+		"unrelated_key = \"{{hex:30}}\"",
+	}},
+	Rule{ID: "webflow-api-token", Description: "Webflow site or workspace API token (64 hex); it edits and publishes the site.", Regex: "(?i:(?:webflow)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"webflow",
+	}, Name: "Webflow API token", EnvVar: "WEBFLOW_API_TOKEN", RotateURL: "https://webflow.com/dashboard", RotateSteps: []string{
+		"Revoke the token in the site's Settings > Apps & Integrations > API access.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"WEBFLOW_API_TOKEN={{hex:64}}",
+		"webflow_api_token: \"{{hex:64}}\"",
+	}, FP: []string{
+		"WEBFLOW_API_TOKEN={{hex:12}}",
+		"WEBFLOW_API_TOKEN=${WEBFLOW_API_TOKEN}",
+		"unrelated_key = \"{{hex:64}}\"",
+	}},
+	Rule{ID: "wordpress-application-password", Description: "WordPress application password (six groups of four characters); it logs in to the REST API as its user.", Regex: "(?i:(?:wordpress|wp[_\\-.]?app)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{4}(?: [A-Za-z0-9]{4}){5})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"wordpress",
+		"wp_app",
+		"wpapp",
+		"wp-app",
+	}, Name: "WordPress application password", EnvVar: "WORDPRESS_APP_PASSWORD", RotateURL: "https://wordpress.com/me/security/two-step", RotateSteps: []string{
+		"Revoke the password in wp-admin > Users > Profile > Application Passwords (revoke).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"WORDPRESS_APP_PASSWORD=\"{{alnum:4}} {{alnum:4}} {{alnum:4}} {{alnum:4}} {{alnum:4}} {{alnum:4}}\"",
+		"wp_app_password: '{{alnum:4}} {{alnum:4}} {{alnum:4}} {{alnum:4}} {{alnum:4}} {{alnum:4}}'",
+	}, FP: []string{
+		"WORDPRESS_APP_PASSWORD=\"{{alnum:4}} {{alnum:4}}\"",
+		"WORDPRESS_APP_PASSWORD=${WORDPRESS_APP_PASSWORD}",
+		"unrelated_password = \"{{alnum:4}} {{alnum:4}} {{alnum:4}} {{alnum:4}} {{alnum:4}} {{alnum:4}}\"",
+	}},
+	Rule{ID: "ghost-admin-api-key", Description: "Ghost Admin API key (24 hex id:64 hex secret); it publishes and deletes posts and manages members.", Regex: "(?i:(?:ghost[_\\-.]?(?:admin|api))[\\w.\\-]{0,40}(?:key|token|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{24}:[0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"ghost_admin",
+		"ghostadmin",
+		"ghost-admin",
+		"ghost.admin",
+		"ghost_api",
+		"ghostapi",
+		"ghost-api",
+	}, Name: "Ghost Admin API key", EnvVar: "GHOST_ADMIN_API_KEY", RotateURL: "https://ghost.org/docs/admin-api/", RotateSteps: []string{
+		"Revoke the key in Ghost Admin > Settings > Integrations > the custom integration (regenerate).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"GHOST_ADMIN_API_KEY={{hex:24}}:{{hex:64}}",
+		"ghost_admin_api_key: \"{{hex:24}}:{{hex:64}}\"",
+	}, FP: []string{
+		"GHOST_ADMIN_API_KEY={{hex:24}}:{{hex:8}}",
+		"GHOST_ADMIN_API_KEY=${GHOST_ADMIN_API_KEY}",
+		"unrelated_key = \"{{hex:24}}:{{hex:64}}\"",
 	}},
 	Rule{ID: "github-oauth-client-secret", Description: "Client secret of a GitHub OAuth app or GitHub App; with the client id it mints user tokens for the app.", Regex: "(?i:github[\\w.\\-]{0,20}?secret)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-f]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"github",
@@ -2880,6 +1877,493 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"JIRA_API_TOKEN=${JIRA_API_TOKEN}",
 		"JIRA_API_TOKEN={{alnum:16}}",
+	}},
+	Rule{ID: "lob-api-key", Description: "Lob live secret API key (live_ and 35 hex); it prints and mails letters and postcards billed to the account.", Regex: "(?i:(?:\\blob)[\\w.\\-]{0,40}(?:key|secret|token|auth)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(live_[a-f0-9]{35})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"live_",
+	}, Name: "Lob live API key", EnvVar: "LOB_API_KEY", RotateURL: "https://dashboard.lob.com/settings/api-keys", RotateSteps: []string{
+		"Revoke the key in the Lob dashboard > Settings > API Keys (rotate the live secret key).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"LOB_API_KEY=live_{{hex:35}}",
+		"lob_api_key: \"live_{{hex:35}}\"",
+	}, FP: []string{
+		"LOB_API_KEY=live_{{hex:10}}",
+		"LOB_API_KEY=${LOB_API_KEY}",
+		"unrelated_key = \"live_{{hex:35}}\"",
+	}},
+	Rule{ID: "shopify-partner-api-token", Description: "Shopify Partner API client access token (prtapi_ prefix); it reads the partner organization's apps, stores and transactions.", Regex: "\\b(prtapi_[a-f0-9]{32})\\b", Entropy: 3, Keywords: []string{
+		"prtapi_",
+	}, Name: "Shopify Partner API token", EnvVar: "SHOPIFY_PARTNER_TOKEN", RotateURL: "https://partners.shopify.com/", RotateSteps: []string{
+		"Revoke the token in the Partner Dashboard > Settings > Partner API clients.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"SHOPIFY_PARTNER_TOKEN=prtapi_{{hex:32}}",
+		"shopify_partner_token: \"prtapi_{{hex:32}}\"",
+	}, FP: []string{
+		"SHOPIFY_PARTNER_TOKEN=prtapi_{{hex:10}}",
+		"SHOPIFY_PARTNER_TOKEN=${SHOPIFY_PARTNER_TOKEN}",
+	}},
+	Rule{ID: "etsy-api-key", Description: "Etsy Open API v3 keystring or shared secret; it calls the API as the app and, with user tokens, manages shops.", Regex: "(?i:(?:etsy)[\\w.\\-]{0,40}(?:key|secret|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-z0-9]{24})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"etsy",
+	}, Name: "Etsy API keystring", EnvVar: "ETSY_API_KEY", RotateURL: "https://www.etsy.com/developers/your-apps", RotateSteps: []string{
+		"Revoke the key in Etsy > Developers > Your apps (request a new keystring / shared secret).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"ETSY_API_KEY={{lowalnum:24}}",
+		"etsy_api_key: \"{{lowalnum:24}}\"",
+	}, FP: []string{
+		"ETSY_API_KEY={{lowalnum:8}}",
+		"ETSY_API_KEY=${ETSY_API_KEY}",
+		"unrelated_key = \"{{lowalnum:24}}\"",
+	}},
+	Rule{ID: "ebay-cert-id", Description: "eBay application Cert ID, the OAuth client secret (PRD- or SBX- and a UUID-like value); it mints application tokens.", Regex: "\\b((?:PRD|SBX)-[0-9a-f]{12}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4})\\b", Entropy: 3, Keywords: []string{
+		"prd-",
+		"sbx-",
+	}, Name: "eBay Cert ID (client secret)", EnvVar: "EBAY_CERT_ID", RotateURL: "https://developer.ebay.com/my/keys", RotateSteps: []string{
+		"Revoke the secret in the eBay developer portal > Application Keys (reset the Cert ID).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"EBAY_CERT_ID=PRD-{{hex:12}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:4}}",
+		"ebay_cert_id: \"PRD-{{hex:12}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:4}}\"",
+	}, FP: []string{
+		"EBAY_CERT_ID=PRD-{{hex:12}}-{{hex:4}}",
+		"EBAY_CERT_ID=${EBAY_CERT_ID}",
+	}},
+	Rule{ID: "alpaca-api-secret", Description: "Alpaca trading API secret key (40 characters); it places trades on the brokerage account.", Regex: "(?i:(?:alpaca|apca)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"alpaca",
+		"apca",
+	}, Name: "Alpaca API secret key", EnvVar: "APCA_API_SECRET_KEY", RotateURL: "https://app.alpaca.markets/dashboard/overview", RotateSteps: []string{
+		"Revoke the key in the Alpaca dashboard > API Keys (Regenerate).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"APCA_API_SECRET_KEY={{alnum:40}}",
+		"apca_api_secret_key: \"{{alnum:40}}\"",
+	}, FP: []string{
+		"APCA_API_SECRET_KEY={{alnum:10}}",
+		"APCA_API_SECRET_KEY=${APCA_API_SECRET_KEY}",
+		"unrelated_key = \"{{alnum:40}}\"",
+	}},
+	Rule{ID: "binance-api-secret", Description: "Binance API secret key (64 characters); with its key it trades and, if enabled, withdraws.", Regex: "(?i:(?:binance)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"binance",
+	}, Name: "Binance API secret", EnvVar: "BINANCE_API_SECRET", RotateURL: "https://www.binance.com/en/my/settings/api-management", RotateSteps: []string{
+		"Revoke the key in Binance > Account > API Management (delete the key).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"BINANCE_API_SECRET={{alnum:64}}",
+		"binance_api_secret: \"{{alnum:64}}\"",
+	}, FP: []string{
+		"BINANCE_API_SECRET={{alnum:10}}",
+		"BINANCE_API_SECRET=${BINANCE_API_SECRET}",
+		"unrelated_key = \"{{alnum:64}}\"",
+	}},
+	Rule{ID: "kraken-private-key", Description: "Kraken API private key (base64, 88 characters); with its key it trades and, if permitted, withdraws.", Regex: "(?i:(?:kraken)[\\w.\\-]{0,40}(?:private|secret|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9+/]{86}==)(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
+		"kraken",
+	}, Name: "Kraken API private key", EnvVar: "KRAKEN_PRIVATE_KEY", RotateURL: "https://pro.kraken.com/app/settings/api", RotateSteps: []string{
+		"Revoke the key in Kraken > Settings > API (delete the key).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, Validate: "base64", TP: []string{
+		"KRAKEN_PRIVATE_KEY={{base64:alnum:64}}",
+		"kraken_private_key: \"{{base64:alnum:64}}\"",
+	}, FP: []string{
+		"KRAKEN_PRIVATE_KEY={{alnum:10}}",
+		"KRAKEN_PRIVATE_KEY=${KRAKEN_PRIVATE_KEY}",
+		"unrelated_key = \"{{base64:alnum:64}}\"",
+	}},
+	Rule{ID: "etherscan-api-key", Description: "Etherscan-family API key (34 uppercase characters; also BscScan, PolygonScan, Arbiscan).", Regex: "(?i:(?:etherscan|bscscan|polygonscan|arbiscan)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Z0-9]{34})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"etherscan",
+		"bscscan",
+		"polygonscan",
+		"arbiscan",
+	}, Name: "Etherscan API key", EnvVar: "ETHERSCAN_API_KEY", RotateURL: "https://etherscan.io/myapikey", RotateSteps: []string{
+		"Revoke the key in etherscan.io > API Keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"ETHERSCAN_API_KEY={{upalnum:34}}",
+		"etherscan_api_key: \"{{upalnum:34}}\"",
+	}, FP: []string{
+		"ETHERSCAN_API_KEY={{upalnum:10}}",
+		"ETHERSCAN_API_KEY=${ETHERSCAN_API_KEY}",
+		"unrelated_key = \"{{upalnum:34}}\"",
+	}},
+	Rule{ID: "infura-api-key", Description: "Infura (MetaMask Developer) API key or API key secret (32 hex); requests with it are billed to the account.", Regex: "(?i:(?:infura)[\\w.\\-]{0,40}(?:key|secret|project|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"infura",
+	}, Name: "Infura API key or secret", EnvVar: "INFURA_API_KEY", RotateURL: "https://developer.metamask.io/", RotateSteps: []string{
+		"Revoke the key in the Infura / MetaMask Developer dashboard > the API key > Settings.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"INFURA_API_KEY={{hex:32}}",
+		"infura_api_key: \"{{hex:32}}\"",
+		"INFURA_API_KEY_SECRET={{hex:32}}",
+	}, FP: []string{
+		"INFURA_API_KEY={{hex:10}}",
+		"INFURA_API_KEY=${INFURA_API_KEY}",
+		"unrelated_key = \"{{hex:32}}\"",
+	}},
+	Rule{ID: "alchemy-api-key", Description: "Alchemy API key (32 characters); requests with it are billed to the app's compute units.", Regex: "(?i:(?:alchemy)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"alchemy",
+	}, Name: "Alchemy API key", EnvVar: "ALCHEMY_API_KEY", RotateURL: "https://dashboard.alchemy.com/apps", RotateSteps: []string{
+		"Revoke the key in the Alchemy dashboard > the app > API Key (create a new app or key).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"ALCHEMY_API_KEY={{b64url:32}}",
+		"alchemy_api_key: \"{{b64url:32}}\"",
+	}, FP: []string{
+		"ALCHEMY_API_KEY={{alnum:10}}",
+		"ALCHEMY_API_KEY=${ALCHEMY_API_KEY}",
+		"unrelated_key = \"{{b64url:32}}\"",
+	}},
+	Rule{ID: "moralis-api-key", Description: "Moralis Web3 API key; requests with it use the account's compute units.", Regex: "(?i:(?:moralis)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,}|[A-Za-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"moralis",
+	}, Name: "Moralis API key", EnvVar: "MORALIS_API_KEY", RotateURL: "https://admin.moralis.com/", RotateSteps: []string{
+		"Revoke the key in the Moralis admin > Settings > API Keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"MORALIS_API_KEY={{alnum:64}}",
+		"moralis_api_key: \"{{alnum:64}}\"",
+		"MORALIS_API_KEY={{jwt}}",
+	}, FP: []string{
+		"MORALIS_API_KEY={{alnum:10}}",
+		"MORALIS_API_KEY=${MORALIS_API_KEY}",
+		"unrelated_key = \"{{alnum:64}}\"",
+	}},
+	Rule{ID: "pinata-api-secret", Description: "Pinata API secret (64 hex) or JWT; it pins and unpins files on the account.", Regex: "(?i:(?:pinata)[\\w.\\-]{0,40}(?:secret|jwt|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{64}|eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"pinata",
+	}, Name: "Pinata API secret", EnvVar: "PINATA_API_SECRET", RotateURL: "https://app.pinata.cloud/developers/api-keys", RotateSteps: []string{
+		"Revoke the key in Pinata > API Keys (revoke the key).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"PINATA_API_SECRET={{hex:64}}",
+		"pinata_api_secret: \"{{hex:64}}\"",
+		"PINATA_JWT={{jwt}}",
+	}, FP: []string{
+		"PINATA_API_SECRET={{hex:10}}",
+		"PINATA_API_SECRET=${PINATA_API_SECRET}",
+		"unrelated_key = \"{{hex:64}}\"",
+	}},
+	Rule{ID: "tomtom-api-key", Description: "TomTom Maps API key (32 characters); requests with it are billed to the account.", Regex: "(?i:(?:tomtom)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"tomtom",
+	}, Name: "TomTom API key", EnvVar: "TOMTOM_API_KEY", RotateURL: "https://developer.tomtom.com/user/me/apps", RotateSteps: []string{
+		"Revoke the key in the TomTom developer portal > Dashboard > Keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"TOMTOM_API_KEY={{alnum:32}}",
+		"tomtom_api_key: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"TOMTOM_API_KEY={{alnum:10}}",
+		"TOMTOM_API_KEY=${TOMTOM_API_KEY}",
+		"unrelated_key = \"{{alnum:32}}\"",
+	}},
+	Rule{ID: "openweather-api-key", Description: "OpenWeatherMap API key (32 hex); requests with it count against the account's plan.", Regex: "(?i:(?:openweather|\\bowm[_\\-.])[\\w.\\-]{0,40}(?:key|appid|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"openweather",
+		"owm_",
+		"owm-",
+		"owm.",
+	}, Name: "OpenWeather API key", EnvVar: "OPENWEATHER_API_KEY", RotateURL: "https://home.openweathermap.org/api_keys", RotateSteps: []string{
+		"Revoke the key in openweathermap.org > My API keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"OPENWEATHER_API_KEY={{hex:32}}",
+		"openweather_api_key: \"{{hex:32}}\"",
+	}, FP: []string{
+		"OPENWEATHER_API_KEY={{hex:10}}",
+		"OPENWEATHER_API_KEY=${OPENWEATHER_API_KEY}",
+		"unrelated_key = \"{{hex:32}}\"",
+	}},
+	Rule{ID: "finnhub-api-key", Description: "Finnhub market data API key (20 lowercase characters).", Regex: "(?i:(?:finnhub)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-z0-9]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.3, Keywords: []string{
+		"finnhub",
+	}, Name: "Finnhub API key", EnvVar: "FINNHUB_API_KEY", RotateURL: "https://finnhub.io/dashboard", RotateSteps: []string{
+		"Revoke the key in the Finnhub dashboard (regenerate the key).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"FINNHUB_API_KEY={{lowalnum:20}}",
+		"finnhub_api_key: \"{{lowalnum:20}}\"",
+	}, FP: []string{
+		"FINNHUB_API_KEY={{lowalnum:8}}",
+		"FINNHUB_API_KEY=${FINNHUB_API_KEY}",
+		"unrelated_key = \"{{lowalnum:20}}\"",
+	}},
+	Rule{ID: "alphavantage-api-key", Description: "Alpha Vantage market data API key (16 uppercase characters).", Regex: "(?i:(?:alpha[_\\-.]?vantage)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Z0-9]{16})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.3, Keywords: []string{
+		"alphavantage",
+		"alpha_vantage",
+		"alpha-vantage",
+	}, Name: "Alpha Vantage API key", EnvVar: "ALPHAVANTAGE_API_KEY", RotateURL: "https://www.alphavantage.co/support/#api-key", RotateSteps: []string{
+		"Revoke the key in Alpha Vantage support (request a new key).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"ALPHAVANTAGE_API_KEY={{upalnum:16}}",
+		"alphavantage_api_key: \"{{upalnum:16}}\"",
+	}, FP: []string{
+		"ALPHAVANTAGE_API_KEY={{upalnum:6}}",
+		"ALPHAVANTAGE_API_KEY=${ALPHAVANTAGE_API_KEY}",
+		"unrelated_key = \"{{upalnum:16}}\"",
+	}},
+	Rule{ID: "wasabi-secret-key", Description: "Wasabi storage secret access key (40 characters, S3-compatible); it reads and writes the account's buckets.", Regex: "(?i:(?:wasabi)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9+/]{40})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
+		"wasabi",
+	}, Name: "Wasabi secret access key", EnvVar: "WASABI_SECRET_ACCESS_KEY", RotateURL: "https://console.wasabisys.com/#/access_keys", RotateSteps: []string{
+		"Revoke the key in the Wasabi console > Access Keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"WASABI_SECRET_ACCESS_KEY={{b64:40}}",
+		"wasabi_secret_access_key: \"{{b64:40}}\"",
+	}, FP: []string{
+		"WASABI_SECRET_ACCESS_KEY={{alnum:10}}",
+		"WASABI_SECRET_ACCESS_KEY=${WASABI_SECRET_ACCESS_KEY}",
+		"unrelated_key = \"{{b64:40}}\"",
+	}},
+	Rule{ID: "cloudflare-r2-secret-access-key", Description: "Cloudflare R2 S3-compatible secret access key (64 hex); it reads and writes the account's R2 buckets.", Regex: "(?i:(?:\\br2[_\\-.]?(?:secret|access))[\\w.\\-]{0,40}(?:secret|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"r2_secret",
+		"r2secret",
+		"r2-secret",
+		"r2_access",
+		"r2access",
+		"r2-access",
+	}, Name: "Cloudflare R2 secret access key", EnvVar: "R2_SECRET_ACCESS_KEY", RotateURL: "https://dash.cloudflare.com/?to=/:account/r2/api-tokens", RotateSteps: []string{
+		"Revoke the key in Cloudflare dashboard > R2 > Manage API tokens (roll or delete the token).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"R2_SECRET_ACCESS_KEY={{hex:64}}",
+		"r2_secret_access_key: \"{{hex:64}}\"",
+	}, FP: []string{
+		"R2_SECRET_ACCESS_KEY={{hex:10}}",
+		"R2_SECRET_ACCESS_KEY=${R2_SECRET_ACCESS_KEY}",
+		"unrelated_key = \"{{hex:64}}\"",
+	}},
+	Rule{ID: "storj-access-grant", Description: "Storj access grant (a long base58 value holding the API key and encryption passphrase); it reads and writes the granted buckets.", Regex: "(?i:(?:storj)[\\w.\\-]{0,40}(?:grant|access|key|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{200,1000})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"storj",
+	}, Name: "Storj access grant", EnvVar: "STORJ_ACCESS_GRANT", RotateURL: "https://docs.storj.io/dcs/concepts/access/access-management-at-the-edge/", RotateSteps: []string{
+		"Revoke the key in the Storj console > Access (delete the access grant).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"STORJ_ACCESS_GRANT=1{{alnum:300}}",
+		"storj_access_grant: \"1{{alnum:300}}\"",
+	}, FP: []string{
+		"STORJ_ACCESS_GRANT=1{{alnum:20}}",
+		"STORJ_ACCESS_GRANT=${STORJ_ACCESS_GRANT}",
+		"unrelated_key = \"1{{alnum:300}}\"",
+	}},
+	Rule{ID: "filebase-secret-key", Description: "Filebase S3-compatible secret access key; it reads and writes the account's buckets and IPFS pins.", Regex: "(?i:(?:filebase)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"filebase",
+	}, Name: "Filebase secret access key", EnvVar: "FILEBASE_SECRET_KEY", RotateURL: "https://console.filebase.com/keys", RotateSteps: []string{
+		"Revoke the key in the Filebase console > Access Keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"FILEBASE_SECRET_KEY={{alnum:40}}",
+		"filebase_secret_key: \"{{alnum:40}}\"",
+	}, FP: []string{
+		"FILEBASE_SECRET_KEY={{alnum:10}}",
+		"FILEBASE_SECRET_KEY=${FILEBASE_SECRET_KEY}",
+		"unrelated_key = \"{{alnum:40}}\"",
+	}},
+	Rule{ID: "duffel-access-token", Description: "Duffel travel API access token (duffel_live_ or duffel_test_); live tokens book and pay for flights.", Regex: "\\b(duffel_(?:live|test)_[A-Za-z0-9_\\-=]{40,50})(?:[^A-Za-z0-9_\\-=]|$)", Entropy: 3.5, Keywords: []string{
+		"duffel_live_",
+		"duffel_test_",
+	}, Name: "Duffel access token", EnvVar: "DUFFEL_ACCESS_TOKEN", RotateURL: "https://app.duffel.com/", RotateSteps: []string{
+		"Revoke the token in the Duffel dashboard > Developers > Access tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"DUFFEL_ACCESS_TOKEN=duffel_live_{{b64url:43}}",
+		"duffel_access_token: \"duffel_live_{{b64url:43}}\"",
+	}, FP: []string{
+		"DUFFEL_ACCESS_TOKEN=duffel_live_{{alnum:10}}",
+		"DUFFEL_ACCESS_TOKEN=${DUFFEL_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "maxmind-license-key", Description: "MaxMind license key (40 characters ending _mmk); it downloads GeoIP databases and calls web services on the account.", Regex: "\\b([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)\\b", Entropy: 3.5, Keywords: []string{
+		"_mmk",
+	}, Name: "MaxMind license key", EnvVar: "MAXMIND_LICENSE_KEY", RotateURL: "https://www.maxmind.com/en/accounts/current/license-key", RotateSteps: []string{
+		"Revoke the key in MaxMind account > Manage License Keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"MAXMIND_LICENSE_KEY={{alnum:6}}_{{alnum:29}}_mmk",
+		"maxmind_license_key: \"{{alnum:6}}_{{alnum:29}}_mmk\"",
+	}, FP: []string{
+		"MAXMIND_LICENSE_KEY={{alnum:6}}_{{alnum:8}}_mmk",
+		"MAXMIND_LICENSE_KEY=${MAXMIND_LICENSE_KEY}",
+	}},
+	Rule{ID: "salesforce-access-token", Description: "Salesforce session ID / OAuth access token (org id 00D…! and a session key); it calls the org's APIs as the user.", Regex: "\\b(00D[A-Za-z0-9]{12,15}![A-Za-z0-9._]{80,200})", Entropy: 4, Keywords: []string{
+		"00d",
+	}, Name: "Salesforce access token", EnvVar: "SALESFORCE_ACCESS_TOKEN", RotateURL: "https://help.salesforce.com/s/articleView?id=sf.remoteaccess_revoke_token.htm", RotateSteps: []string{
+		"Revoke the session or OAuth token (Setup > Session Management, or Connected Apps OAuth Usage > Revoke, or the /services/oauth2/revoke endpoint).",
+		"Get tokens at run time through an OAuth flow; keep the client secret in a secret store, not the repository.",
+	}, TP: []string{
+		"SALESFORCE_ACCESS_TOKEN=00D{{alnum:15}}!{{alnum:96}}",
+		"salesforce_access_token: \"00D{{alnum:15}}!{{alnum:96}}\"",
+	}, FP: []string{
+		"SALESFORCE_ACCESS_TOKEN=00D{{alnum:15}}!{{alnum:10}}",
+		"SALESFORCE_ACCESS_TOKEN=${SALESFORCE_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "bitly-access-token", Description: "Bitly generic access token (40 hex); it creates and edits the account's short links.", Regex: "(?i:(?:bitly)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"bitly",
+	}, Name: "Bitly access token", EnvVar: "BITLY_ACCESS_TOKEN", RotateURL: "https://app.bitly.com/settings/api/", RotateSteps: []string{
+		"Revoke the token in Bitly > Settings > Developer settings > API.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"BITLY_ACCESS_TOKEN={{hex:40}}",
+		"bitly_access_token: \"{{hex:40}}\"",
+	}, FP: []string{
+		"BITLY_ACCESS_TOKEN={{hex:10}}",
+		"BITLY_ACCESS_TOKEN=${BITLY_ACCESS_TOKEN}",
+		"unrelated_key = \"{{hex:40}}\"",
+	}},
+	Rule{ID: "dropbox-app-secret", Description: "Dropbox app secret (15 characters); with the app key it exchanges codes and refresh tokens.", Regex: "(?i:(?:dropbox)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-z0-9]{15})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.3, Keywords: []string{
+		"dropbox",
+	}, Name: "Dropbox app secret", EnvVar: "DROPBOX_APP_SECRET", RotateURL: "https://www.dropbox.com/developers/apps", RotateSteps: []string{
+		"Revoke the secret in the Dropbox App Console > the app > Settings (regenerate is not offered: create a new app).",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"DROPBOX_APP_SECRET={{lowalnum:15}}",
+		"dropbox_app_secret: \"{{lowalnum:15}}\"",
+	}, FP: []string{
+		"DROPBOX_APP_SECRET={{lowalnum:6}}",
+		"DROPBOX_APP_SECRET=${DROPBOX_APP_SECRET}",
+		"unrelated_key = \"{{lowalnum:15}}\"",
+	}},
+	Rule{ID: "looker-client-secret", Description: "Looker API3 client secret (24 characters); with the client id it calls the API as its user.", Regex: "(?i:(?:looker)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{24})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"looker",
+	}, Name: "Looker API client secret", EnvVar: "LOOKERSDK_CLIENT_SECRET", RotateURL: "https://cloud.google.com/looker/docs/admin-panel-users-users#edit_api_keys", RotateSteps: []string{
+		"Revoke the API key in Looker Admin > Users > the user > Edit API Keys.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"LOOKERSDK_CLIENT_SECRET={{alnum:24}}",
+		"lookersdk_client_secret: \"{{alnum:24}}\"",
+	}, FP: []string{
+		"LOOKERSDK_CLIENT_SECRET={{alnum:8}}",
+		"LOOKERSDK_CLIENT_SECRET=${LOOKERSDK_CLIENT_SECRET}",
+		"unrelated_key = \"{{alnum:24}}\"",
+	}},
+	Rule{ID: "shortcut-api-token", Description: "Shortcut (formerly Clubhouse) API token (a UUID); it reads and changes the workspace's stories.", Regex: "(?i:(?:shortcut[_\\-.]?api|clubhouse[_\\-.]?api)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"shortcut_api",
+		"shortcutapi",
+		"shortcut-api",
+		"clubhouse_api",
+		"clubhouseapi",
+	}, Name: "Shortcut API token", EnvVar: "SHORTCUT_API_TOKEN", RotateURL: "https://app.shortcut.com/settings/account/api-tokens", RotateSteps: []string{
+		"Revoke the token in Shortcut > Settings > API Tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
+	}, TP: []string{
+		"SHORTCUT_API_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"shortcut_api_token: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"SHORTCUT_API_TOKEN={{hex:8}}",
+		"SHORTCUT_API_TOKEN=${SHORTCUT_API_TOKEN}",
+		"unrelated_key = \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}},
+	Rule{ID: "gitlab-pat", Description: "GitLab personal, project or group access token (glpat-).", Regex: "\\b(glpat-[A-Za-z0-9_\\-.]{20,})(?:[^A-Za-z0-9_\\-.]|$)", Entropy: 3.5, Keywords: []string{
+		"glpat-",
+	}, Name: "GitLab personal access token", EnvVar: "GITLAB_TOKEN", RotateURL: "https://gitlab.com/-/user_settings/personal_access_tokens", RotateSteps: []string{
+		"Revoke the token in User settings > Access tokens (or the project's/group's).",
+		"Create a new token with minimal scopes and an expiry.",
+		"Check the audit events for its use.",
+	}, TP: []string{
+		"GITLAB_TOKEN=glpat-{{alnum:20}}",
+		"private_token: \"glpat-{{b64url:20}}\"",
+	}, FP: []string{
+		"GITLAB_TOKEN=glpat-xxxxxxxxxxxxxxxxxxxx",
+		"GITLAB_TOKEN=glpat-{{alnum:10}}",
+	}},
+	Rule{ID: "slack-token", Description: "Slack bot, user, app-level or configuration token.", Regex: "\\b(xox[bpaer]-[0-9]{8,14}-[0-9A-Za-z\\-]{10,100}|xapp-\\d-[A-Z0-9]{8,14}-\\d{8,16}-[a-f0-9]{32,80})\\b", Entropy: 3, Keywords: []string{
+		"xoxb-",
+		"xoxp-",
+		"xoxa-",
+		"xoxe-",
+		"xoxr-",
+		"xapp-",
+	}, Name: "Slack token", EnvVar: "SLACK_BOT_TOKEN", RotateURL: "https://api.slack.com/apps", RotateSteps: []string{
+		"Revoke the token (auth.revoke, or reinstall/rotate in the app's OAuth & Permissions page).",
+		"Review the workspace's access logs.",
+	}, TP: []string{
+		"SLACK_BOT_TOKEN=xoxb-{{digits:12}}-{{digits:13}}-{{alnum:24}}",
+		"token = \"xoxp-{{digits:11}}-{{digits:12}}-{{digits:13}}-{{hex:32}}\"",
+	}, FP: []string{
+		"SLACK_BOT_TOKEN=xoxb-your-token-here",
+		"SLACK_BOT_TOKEN=xoxb-xxxxxxxxxxxx-xxxxxxxxxxxxx",
+	}},
+	Rule{ID: "slack-webhook-url", Description: "Slack incoming webhook URL; anyone with it can post into the channel.", Regex: "(https://hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{40,120})", Entropy: 3.5, Keywords: []string{
+		"hooks.slack.com",
+	}, Name: "Slack incoming webhook URL", EnvVar: "SLACK_WEBHOOK_URL", RotateURL: "https://api.slack.com/apps", RotateSteps: []string{
+		"Remove the webhook in the app's Incoming Webhooks page and create a new one.",
+	}, TP: []string{
+		"SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T{{upper:8}}/B{{upper:8}}/{{alnum:24}}",
+	}, FP: []string{
+		"url = \"https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX\"",
+		"see https://hooks.slack.com/services/ for details",
+	}},
+	Rule{ID: "stripe-secret-key", Description: "Stripe live secret or restricted key; it can create charges and read customer data.", Regex: "\\b((?:sk|rk)_live_[0-9A-Za-z]{24,247})\\b", Entropy: 3.5, Keywords: []string{
+		"sk_live_",
+		"rk_live_",
+	}, Name: "Stripe secret key", EnvVar: "STRIPE_SECRET_KEY", RotateURL: "https://dashboard.stripe.com/apikeys", RotateSteps: []string{
+		"Roll the key in Developers > API keys (Stripe lets the old one expire after a grace period you choose).",
+		"Review Developers > Logs for requests you do not recognise.",
+	}, TP: []string{
+		"STRIPE_SECRET_KEY=sk_live_{{alnum:24}}",
+		"Stripe.api_key = \"rk_live_{{alnum:99}}\"",
+	}, FP: []string{
+		"STRIPE_SECRET_KEY=sk_live_xxxxxxxxxxxxxxxxxxxxxxxx",
+		"STRIPE_PUBLISHABLE_KEY=pk_live_{{alnum:24}}",
+	}},
+	Rule{ID: "google-api-key", Description: "Google Cloud / Firebase API key.", Regex: "\\b(AIza[0-9A-Za-z_\\-]{35})(?:[^0-9A-Za-z_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"aiza",
+	}, Name: "Google API key", EnvVar: "GOOGLE_API_KEY", RotateURL: "https://console.cloud.google.com/apis/credentials", RotateSteps: []string{
+		"Create a new key restricted to the APIs and referrers/IPs it needs.",
+		"Delete the exposed key in APIs & Services > Credentials.",
+		"Check API usage metrics for unexpected traffic.",
+	}, TP: []string{
+		"GOOGLE_API_KEY=AIza{{b64url:35}}",
+		"const firebaseConfig = { apiKey: \"AIza{{alnum:35}}\" };",
+	}, FP: []string{
+		"GOOGLE_API_KEY=AIzaxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		"GOOGLE_API_KEY=AIza{{alnum:20}}",
+	}},
+	Rule{ID: "sendgrid-api-key", Description: "Twilio SendGrid API key; it can send mail as your domains.", Regex: "\\b(SG\\.[0-9A-Za-z_\\-]{22}\\.[0-9A-Za-z_\\-]{43})(?:[^0-9A-Za-z_\\-]|$)", Entropy: 4, Keywords: []string{
+		"sg.",
+	}, Name: "SendGrid API key", EnvVar: "SENDGRID_API_KEY", RotateURL: "https://app.sendgrid.com/settings/api_keys", RotateSteps: []string{
+		"Delete the key in Settings > API Keys and create a new one with restricted access.",
+		"Check Activity for mail you did not send.",
+	}, TP: []string{
+		"SENDGRID_API_KEY=SG.{{b64url:22}}.{{b64url:43}}",
+		"sg = SendGridAPIClient(\"SG.{{alnum:22}}.{{alnum:43}}\")",
+	}, FP: []string{
+		"SENDGRID_API_KEY=SG.xxxxxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		"SENDGRID_API_KEY=SG.{{alnum:10}}",
+	}},
+	Rule{ID: "npm-token", Description: "npm access token; it can publish packages as its owner.", Regex: "\\b(npm_[A-Za-z0-9]{36})\\b", Entropy: 3.5, Keywords: []string{
+		"npm_",
+	}, Name: "npm access token", EnvVar: "NPM_TOKEN", RotateURL: "https://www.npmjs.com/settings/~/tokens", RotateSteps: []string{
+		"Revoke the token (npm token revoke ID, or Access Tokens on npmjs.com).",
+		"Create a granular token with an expiry; check your packages for versions you did not publish.",
+	}, TP: []string{
+		"//registry.npmjs.org/:_authToken=npm_{{alnum:36}}",
+		"NPM_TOKEN=npm_{{alnum:36}}",
+	}, FP: []string{
+		"//registry.npmjs.org/:_authToken=${NPM_TOKEN}",
+		"NPM_TOKEN=npm_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	}},
+	Rule{ID: "pypi-token", Description: "PyPI API token; it can upload releases of your projects.", Regex: "\\b(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\\-]{50,})", Keywords: []string{
+		"pypi-ageichlwas5vcmc",
+	}, Name: "PyPI API token", EnvVar: "PYPI_API_TOKEN", RotateURL: "https://pypi.org/manage/account/token/", RotateSteps: []string{
+		"Remove the token under Account settings > API tokens.",
+		"Prefer trusted publishing from CI; check your projects' release history.",
+	}, TP: []string{
+		"password = pypi-AgEIcHlwaS5vcmc{{b64url:120}}",
+		"TWINE_PASSWORD=pypi-AgEIcHlwaS5vcmc{{b64url:60}}",
+	}, FP: []string{
+		"TWINE_PASSWORD=pypi-AgEIcHlwaS5vcmc",
+		"TWINE_PASSWORD=${PYPI_TOKEN}",
+	}},
+	Rule{ID: "crates-io-token", Description: "crates.io API token; depending on its scopes it can publish, yank or change owners of your crates.", Regex: "\\b(cio[a-zA-Z0-9]{32})\\b", Entropy: 3.5, Keywords: []string{
+		"cio",
+	}, Name: "crates.io API token", EnvVar: "CARGO_REGISTRY_TOKEN", RotateURL: "https://crates.io/settings/tokens", RotateSteps: []string{
+		"Revoke the token at crates.io > Account Settings > API Tokens.",
+		"Create a new token with the narrowest scopes and crate patterns you need, and an expiry.",
+		"Store it as CARGO_REGISTRY_TOKEN in your CI secrets; check your crates' versions for releases you did not publish.",
+	}, TP: []string{
+		"[registry]\ntoken = \"cio{{alnum:32}}\"",
+		"CARGO_REGISTRY_TOKEN=cio{{alnum:32}}",
+		"cargo publish --token cio{{alnum:32}}",
+		"run: cargo login cio{{alnum:32}}",
+	}, FP: []string{
+		"CARGO_REGISTRY_TOKEN=${{ secrets.CARGO_REGISTRY_TOKEN }}",
+		"let ratio = \"ciocioaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\";",
+		"cio{{alnum:31}}",
 	}},
 	Rule{ID: "postgres-uri-password", Description: "PostgreSQL URI password: a connection URI with an embedded password. Skipped: placeholders and references (${VAR}, {{ }}, %s, <password>), well-known dev defaults (password, postgres, root, guest, ...), and word-like passwords on localhost/127.0.0.1/host.docker.internal.", Regex: "\\b(?i:postgres(?:ql)?)(?:\\+[a-z0-9]+)?://[^:@/\\s'\\\"]*:([^\\s@/'\\\"<>]{3,128})@[A-Za-z0-9_\\-.\\[\\]]+", Keywords: []string{
 		"postgres",
@@ -3262,1659 +2746,6 @@ var tableRules = []Rule{
 		"\"Default\": \"Server=(localdb)\\\\mssqllocaldb;Database=App;Trusted_Connection=True;\"",
 		"\"Default\": \"Server=sql.example.com;Database=App;User Id=app;Password={DbPassword};\"",
 		"\"Default\": \"Server=localhost;Database=App;User Id=sa;Password=password;\"",
-	}},
-	Rule{ID: "datadog-api-key", Description: "Datadog API key (32 hex) assigned to a Datadog variable; it submits metrics, logs and events.", Regex: "(?i:(?:datadog|dd)[\\w.\\-]{0,15}?api[_\\-.]?key)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"datadog",
-		"dd_api",
-		"dd-api",
-		"ddapi",
-	}, Name: "Datadog API key", EnvVar: "DD_API_KEY", RotateURL: "https://app.datadoghq.com/organization-settings/api-keys", RotateSteps: []string{
-		"Create a new key in Organization settings > API keys and deploy it to agents and integrations.",
-		"Revoke the exposed key.",
-	}, TP: []string{
-		"DD_API_KEY={{hex:32}}",
-		"dd_api_key: \"{{hex:32}}\"",
-		"DATADOG_API_KEY={{hex:32}}",
-	}, FP: []string{
-		"DD_API_KEY=${DD_API_KEY}",
-		"DD_API_KEY={{hex:20}}",
-	}},
-	Rule{ID: "datadog-app-key", Description: "Datadog application key (40 hex); with an API key it reads and changes your Datadog account.", Regex: "(?i:(?:datadog|dd)[\\w.\\-]{0,15}?app(?:lication)?[_\\-.]?key)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-f]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"datadog",
-		"dd_app",
-		"dd-app",
-		"ddapp",
-	}, Name: "Datadog application key", EnvVar: "DD_APP_KEY", RotateURL: "https://app.datadoghq.com/personal-settings/application-keys", RotateSteps: []string{
-		"Revoke the key in Personal settings > Application keys (or Organization settings).",
-		"Create a scoped application key.",
-	}, TP: []string{
-		"DD_APP_KEY={{hex:40}}",
-		"dd_app_key: \"{{hex:40}}\"",
-		"DATADOG_APPLICATION_KEY={{hex:40}}",
-	}, FP: []string{
-		"DD_APP_KEY=${DD_APP_KEY}",
-		"DD_APP_KEY={{hex:20}}",
-	}},
-	Rule{ID: "new-relic-user-api-key", Description: "New Relic user key (NRAK-); it queries and changes the account through NerdGraph.", Regex: "\\b(NRAK-[A-Z0-9]{27})\\b", Entropy: 3, Keywords: []string{
-		"nrak-",
-	}, Name: "New Relic user API key", EnvVar: "NEW_RELIC_API_KEY", RotateURL: "https://one.newrelic.com/api-keys", RotateSteps: []string{
-		"Delete the key in the API keys UI.",
-		"Create a new user key.",
-	}, TP: []string{
-		"NEW_RELIC_API_KEY=NRAK-{{upalnum:27}}",
-		"newrelic.key = \"NRAK-{{upalnum:27}}\"",
-	}, FP: []string{
-		"NEW_RELIC_API_KEY=NRAK-xxxxxxxxxxxxxxxxxxxxxxxxxxx",
-		"NEW_RELIC_API_KEY=${NEW_RELIC_API_KEY}",
-		"NEW_RELIC_API_KEY=NRAK-ABC",
-	}},
-	Rule{ID: "new-relic-browser-key", Description: "New Relic browser/mobile ingest key (NRJS-).", Regex: "\\b(NRJS-[a-f0-9]{19})\\b", Entropy: 3, Keywords: []string{
-		"nrjs-",
-	}, Name: "New Relic browser key", EnvVar: "NEW_RELIC_BROWSER_KEY", RotateURL: "https://one.newrelic.com/api-keys", RotateSteps: []string{
-		"Rotate the browser key in the API keys UI.",
-		"Update the browser agent snippet.",
-	}, TP: []string{
-		"NEW_RELIC_BROWSER_KEY=NRJS-{{hex:19}}",
-		"newrelic.key = \"NRJS-{{hex:19}}\"",
-	}, FP: []string{
-		"NEW_RELIC_BROWSER_KEY=NRJS-xxxxxxxxxxxxxxxxxxxxxxxxxxx",
-		"NEW_RELIC_BROWSER_KEY=${NEW_RELIC_BROWSER_KEY}",
-		"NEW_RELIC_BROWSER_KEY=NRJS-ABC",
-	}},
-	Rule{ID: "new-relic-insert-key", Description: "New Relic Insights insert key (NRII-); it writes events into the account.", Regex: "\\b(NRII-[A-Za-z0-9_\\-]{32})\\b", Entropy: 3, Keywords: []string{
-		"nrii-",
-	}, Name: "New Relic insert key", EnvVar: "NEW_RELIC_INSERT_KEY", RotateURL: "https://one.newrelic.com/api-keys", RotateSteps: []string{
-		"Delete the insert key in the API keys UI.",
-		"Use a license key for ingest instead.",
-	}, TP: []string{
-		"NEW_RELIC_INSERT_KEY=NRII-{{b64url:32}}",
-		"newrelic.key = \"NRII-{{b64url:32}}\"",
-	}, FP: []string{
-		"NEW_RELIC_INSERT_KEY=NRII-xxxxxxxxxxxxxxxxxxxxxxxxxxx",
-		"NEW_RELIC_INSERT_KEY=${NEW_RELIC_INSERT_KEY}",
-		"NEW_RELIC_INSERT_KEY=NRII-ABC",
-	}},
-	Rule{ID: "new-relic-query-key", Description: "New Relic Insights query key (NRIQ-); it reads all event data.", Regex: "\\b(NRIQ-[A-Za-z0-9_\\-]{32})\\b", Entropy: 3, Keywords: []string{
-		"nriq-",
-	}, Name: "New Relic query key", EnvVar: "NEW_RELIC_QUERY_KEY", RotateURL: "https://one.newrelic.com/api-keys", RotateSteps: []string{
-		"Delete the query key in the API keys UI.",
-		"Use a user key with NerdGraph instead.",
-	}, TP: []string{
-		"NEW_RELIC_QUERY_KEY=NRIQ-{{b64url:32}}",
-		"newrelic.key = \"NRIQ-{{b64url:32}}\"",
-	}, FP: []string{
-		"NEW_RELIC_QUERY_KEY=NRIQ-xxxxxxxxxxxxxxxxxxxxxxxxxxx",
-		"NEW_RELIC_QUERY_KEY=${NEW_RELIC_QUERY_KEY}",
-		"NEW_RELIC_QUERY_KEY=NRIQ-ABC",
-	}},
-	Rule{ID: "new-relic-admin-key", Description: "Legacy New Relic admin API key (NRAA-).", Regex: "\\b(NRAA-[a-f0-9]{27})\\b", Entropy: 3, Keywords: []string{
-		"nraa-",
-	}, Name: "New Relic admin API key", EnvVar: "NEW_RELIC_ADMIN_KEY", RotateURL: "https://one.newrelic.com/api-keys", RotateSteps: []string{
-		"Delete the admin key in the API keys UI.",
-		"Move automation to user keys.",
-	}, TP: []string{
-		"NEW_RELIC_ADMIN_KEY=NRAA-{{hex:27}}",
-		"newrelic.key = \"NRAA-{{hex:27}}\"",
-	}, FP: []string{
-		"NEW_RELIC_ADMIN_KEY=NRAA-xxxxxxxxxxxxxxxxxxxxxxxxxxx",
-		"NEW_RELIC_ADMIN_KEY=${NEW_RELIC_ADMIN_KEY}",
-		"NEW_RELIC_ADMIN_KEY=NRAA-ABC",
-	}},
-	Rule{ID: "new-relic-license-key", Description: "New Relic ingest license key (40 characters ending in NRAL); it sends data into the account.", Regex: "\\b([a-f0-9]{36}NRAL)\\b", Entropy: 3, Keywords: []string{
-		"nral",
-	}, Name: "New Relic license key", EnvVar: "NEW_RELIC_LICENSE_KEY", RotateURL: "https://one.newrelic.com/api-keys", RotateSteps: []string{
-		"Create a new ingest license key and roll it out to agents.",
-		"Delete the exposed key in the API keys UI.",
-	}, TP: []string{
-		"NEW_RELIC_LICENSE_KEY={{hex:36}}NRAL",
-		"license_key: {{hex:36}}NRAL",
-	}, FP: []string{
-		"NEW_RELIC_LICENSE_KEY={{hex:20}}NRAL",
-		"NEW_RELIC_LICENSE_KEY=${NEW_RELIC_LICENSE_KEY}",
-	}},
-	Rule{ID: "sentry-org-token", Description: "Sentry organization auth token (sntrys_ prefix); it uploads releases and source maps.", Regex: "\\b(sntrys_eyJ[A-Za-z0-9+/=_\\-]{60,})", Entropy: 4, Keywords: []string{
-		"sntrys_",
-	}, Name: "Sentry organization token", EnvVar: "SENTRY_AUTH_TOKEN", RotateURL: "https://sentry.io/settings/auth-tokens/", RotateSteps: []string{
-		"Revoke the token in Settings > Auth Tokens (organization tokens).",
-		"Create a new one and store it in CI secrets.",
-	}, TP: []string{
-		"SENTRY_AUTH_TOKEN=sntrys_eyJ{{b64url:120}}",
-		"auth.token=sntrys_eyJ{{b64:150}}_{{b64url:43}}",
-	}, FP: []string{
-		"SENTRY_AUTH_TOKEN=sntrys_eyJ{{b64url:10}}",
-		"SENTRY_AUTH_TOKEN=${SENTRY_AUTH_TOKEN}",
-	}},
-	Rule{ID: "sentry-user-token", Description: "Sentry user auth token (sntryu_ prefix); it acts with its user's rights.", Regex: "\\b(sntryu_[a-f0-9]{64})\\b", Entropy: 3, Keywords: []string{
-		"sntryu_",
-	}, Name: "Sentry user auth token", EnvVar: "SENTRY_AUTH_TOKEN", RotateURL: "https://sentry.io/settings/account/api/auth-tokens/", RotateSteps: []string{
-		"Revoke the token in User settings > Personal tokens.",
-		"Prefer an organization token for CI.",
-	}, TP: []string{
-		"SENTRY_AUTH_TOKEN=sntryu_{{hex:64}}",
-		"sentry-cli --auth-token sntryu_{{hex:64}} releases list",
-	}, FP: []string{
-		"SENTRY_AUTH_TOKEN=sntryu_{{hex:30}}",
-		"SENTRY_AUTH_TOKEN=${SENTRY_AUTH_TOKEN}",
-	}},
-	Rule{ID: "sentry-legacy-token", Description: "Older 64-hex Sentry auth token assigned to a Sentry variable.", Regex: "(?i:sentry[\\w.\\-]{0,15}?token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([a-f0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"sentry",
-	}, Name: "Sentry auth token (legacy)", EnvVar: "SENTRY_AUTH_TOKEN", RotateURL: "https://sentry.io/settings/account/api/auth-tokens/", RotateSteps: []string{
-		"Revoke the token in User settings > Personal tokens.",
-		"Create a prefixed organization token.",
-	}, TP: []string{
-		"SENTRY_AUTH_TOKEN={{hex:64}}",
-		"sentry_auth_token: \"{{hex:64}}\"",
-	}, FP: []string{
-		"SENTRY_AUTH_TOKEN=${SENTRY_AUTH_TOKEN}",
-		"SENTRY_AUTH_TOKEN={{hex:30}}",
-	}},
-	Rule{ID: "sentry-dsn-secret", Description: "Legacy Sentry DSN that embeds the secret key (public:secret@host); the secret lets anyone submit events as your server.", Regex: "\\bhttps?://[0-9a-f]{32}:([0-9a-f]{32})@[A-Za-z0-9.\\-]+(?::\\d+)?/[\\w/\\-]*?\\d+", Entropy: 3, Keywords: []string{
-		"sentry",
-	}, Name: "Sentry DSN with secret key", EnvVar: "SENTRY_DSN", RotateURL: "https://docs.sentry.io/concepts/key-terms/dsn-explainer/", RotateSteps: []string{
-		"Revoke the client key in Project settings > Client Keys (DSN) and create a new one.",
-		"Use the DSN without the secret part (public key only).",
-	}, TP: []string{
-		"SENTRY_DSN=https://{{hex:32}}:{{hex:32}}@o{{digits:6}}.ingest.sentry.io/{{digits:7}}",
-		"sentry_sdk.init('https://{{hex:32}}:{{hex:32}}@sentry.example.com/42')",
-	}, FP: []string{
-		"SENTRY_DSN=https://{{hex:32}}@o{{digits:6}}.ingest.sentry.io/{{digits:7}}",
-		"SENTRY_DSN=${SENTRY_DSN}",
-	}},
-	Rule{ID: "grafana-cloud-token", Description: "Grafana Cloud access policy token (glc_ prefix); it reads or writes metrics, logs and traces.", Regex: "\\b(glc_[A-Za-z0-9+/]{32,400}={0,2})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
-		"glc_",
-	}, Name: "Grafana Cloud access policy token", EnvVar: "GRAFANA_CLOUD_TOKEN", RotateURL: "https://grafana.com/orgs/", RotateSteps: []string{
-		"Delete the token under Administration > Cloud access policies.",
-		"Create a new token with the narrowest scopes and an expiry.",
-	}, TP: []string{
-		"GRAFANA_CLOUD_TOKEN=glc_eyJ{{b64:120}}",
-		"password: glc_{{alnum:80}}==",
-	}, FP: []string{
-		"GRAFANA_CLOUD_TOKEN=glc_{{alnum:10}}",
-		"GRAFANA_CLOUD_TOKEN=${GRAFANA_CLOUD_TOKEN}",
-	}},
-	Rule{ID: "grafana-service-account-token", Description: "Grafana service account token (glsa_ prefix); it calls the Grafana HTTP API.", Regex: "\\b(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})\\b", Entropy: 3.5, Keywords: []string{
-		"glsa_",
-	}, Name: "Grafana service account token", EnvVar: "GRAFANA_SERVICE_ACCOUNT_TOKEN", RotateURL: "https://grafana.com/docs/grafana/latest/administration/service-accounts/", RotateSteps: []string{
-		"Delete the token under Administration > Service accounts.",
-		"Create a new token with an expiry.",
-	}, TP: []string{
-		"GRAFANA_TOKEN=glsa_{{alnum:32}}_{{hex:8}}",
-		"Authorization: Bearer glsa_{{alnum:32}}_{{hex:8}}",
-	}, FP: []string{
-		"GRAFANA_TOKEN=glsa_{{alnum:16}}_{{hex:8}}",
-		"GRAFANA_TOKEN=${GRAFANA_TOKEN}",
-	}},
-	Rule{ID: "grafana-api-key", Description: "Legacy Grafana API key (base64 JSON starting eyJrIjoi); it calls the Grafana HTTP API.", Regex: "\\b(eyJrIjoi[A-Za-z0-9+/]{50,300}={0,2})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
-		"eyjrijoi",
-	}, Name: "Grafana API key (legacy)", EnvVar: "GRAFANA_API_KEY", RotateURL: "https://grafana.com/docs/grafana/latest/administration/service-accounts/migrate-api-keys/", RotateSteps: []string{
-		"Delete the key under Administration > API keys.",
-		"Migrate to a service account token.",
-	}, TP: []string{
-		"GRAFANA_API_KEY=eyJrIjoi{{b64:90}}=",
-		"Authorization: Bearer eyJrIjoi{{alnum:70}}",
-	}, FP: []string{
-		"GRAFANA_API_KEY=eyJrIjoi{{alnum:10}}",
-		"GRAFANA_API_KEY=${GRAFANA_API_KEY}",
-	}},
-	Rule{ID: "pagerduty-api-key", Description: "PagerDuty REST API key (general or user token) assigned to a PagerDuty variable.", Regex: "(?i:(?:pagerduty|pd)[\\w.\\-]{0,15}?(?:api[_\\-]?key|token))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(u\\+[A-Za-z0-9_\\-]{18}|[A-Za-z0-9_\\-+]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"pagerduty",
-		"pd_api",
-		"pd_token",
-	}, Name: "PagerDuty REST API key", EnvVar: "PAGERDUTY_TOKEN", RotateURL: "https://support.pagerduty.com/main/docs/api-access-keys", RotateSteps: []string{
-		"Delete the key in Integrations > API Access Keys (or the user's User Settings).",
-		"Create a read-only key where writing is not needed.",
-	}, TP: []string{
-		"PAGERDUTY_TOKEN={{b64url:20}}",
-		"pagerduty_token: \"{{b64url:20}}\"",
-		"pagerduty_token = 'u+{{alnum:18}}'",
-	}, FP: []string{
-		"PAGERDUTY_TOKEN=${PAGERDUTY_TOKEN}",
-		"PAGERDUTY_TOKEN={{alnum:10}}",
-	}},
-	Rule{ID: "pagerduty-integration-key", Description: "PagerDuty Events API integration (routing) key; it triggers incidents on a service.", Regex: "(?i:(?:pagerduty[\\w.\\-]{0,15}?|pd[_\\-])(?:routing|integration|service|events?)[_\\-]?key|routing[_\\-]key|integration[_\\-]key)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"pagerduty",
-		"routing_key",
-		"integration_key",
-	}, Name: "PagerDuty integration/routing key", EnvVar: "PAGERDUTY_ROUTING_KEY", RotateURL: "https://support.pagerduty.com/main/docs/services-and-integrations", RotateSteps: []string{
-		"Regenerate the integration key on the service's Integrations tab.",
-		"Update the senders.",
-	}, Context: "(?i)pagerduty|\\bpd[_\\-]", ContextLines: 5, TP: []string{
-		"PAGERDUTY_ROUTING_KEY={{hex:32}}",
-		"pagerduty_routing_key: \"{{hex:32}}\"",
-	}, FP: []string{
-		"PAGERDUTY_ROUTING_KEY=${PAGERDUTY_ROUTING_KEY}",
-		"PAGERDUTY_ROUTING_KEY={{hex:20}}",
-	}},
-	Rule{ID: "opsgenie-api-key", Description: "Opsgenie API key (a UUID) assigned to an Opsgenie variable; it creates and closes alerts.", Regex: "(?i:opsgenie[\\w.\\-]{0,15}?(?:api[_\\-]?key|key|token))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"opsgenie",
-	}, Name: "Opsgenie API key", EnvVar: "OPSGENIE_API_KEY", RotateURL: "https://support.atlassian.com/opsgenie/docs/api-key-management/", RotateSteps: []string{
-		"Delete the key in Settings > API key management (or the integration).",
-		"Create a new key with only the rights needed.",
-	}, TP: []string{
-		"OPSGENIE_API_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
-		"opsgenie_api_key: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
-	}, FP: []string{
-		"OPSGENIE_API_KEY=${OPSGENIE_API_KEY}",
-		"OPSGENIE_API_KEY={{hex:8}}-{{hex:4}}",
-	}},
-	Rule{ID: "dynatrace-token", Description: "Dynatrace API/access token (dt0c01. prefix); it reads or writes the environment.", Regex: "\\b(dt0c01\\.[A-Z0-9]{24}\\.[A-Z0-9]{64})\\b", Entropy: 3.5, Keywords: []string{
-		"dt0c01.",
-	}, Name: "Dynatrace access token", EnvVar: "DT_API_TOKEN", RotateURL: "https://docs.dynatrace.com/docs/manage/identity-access-management/access-tokens-and-oauth-clients/access-tokens", RotateSteps: []string{
-		"Revoke the token under Access tokens.",
-		"Create a new token with only the scopes needed.",
-	}, TP: []string{
-		"DT_API_TOKEN=dt0c01.{{upalnum:24}}.{{upalnum:64}}",
-		"Authorization: Api-Token dt0c01.{{upalnum:24}}.{{upalnum:64}}",
-	}, FP: []string{
-		"DT_API_TOKEN=dt0c01.{{upalnum:24}}.{{upalnum:20}}",
-		"DT_API_TOKEN=${DT_API_TOKEN}",
-	}},
-	Rule{ID: "honeycomb-ingest-key", Description: "Honeycomb ingest key (hcaik_/hcxik_ prefix); it sends events to an environment.", Regex: "\\b(hc[abx]ik_[a-z0-9]{50,64})\\b", Entropy: 3.5, Keywords: []string{
-		"hcaik_",
-		"hcxik_",
-		"hcbik_",
-	}, Name: "Honeycomb ingest key", EnvVar: "HONEYCOMB_API_KEY", RotateURL: "https://docs.honeycomb.io/configure/environments/manage-api-keys/", RotateSteps: []string{
-		"Disable and delete the key in Environment settings > API keys.",
-		"Create a new ingest key.",
-	}, TP: []string{
-		"HONEYCOMB_API_KEY=hcaik_{{lowalnum:58}}",
-		"x-honeycomb-team: hcxik_{{lowalnum:58}}",
-	}, FP: []string{
-		"HONEYCOMB_API_KEY=hcaik_{{lowalnum:20}}",
-		"HONEYCOMB_API_KEY=${HONEYCOMB_API_KEY}",
-	}},
-	Rule{ID: "honeycomb-api-key", Description: "Honeycomb configuration/API key assigned to a Honeycomb variable.", Regex: "(?i:honeycomb[\\w.\\-]{0,15}?(?:api[_\\-]?key|key|team))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9]{22}|[a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"honeycomb",
-	}, Name: "Honeycomb API key", EnvVar: "HONEYCOMB_API_KEY", RotateURL: "https://docs.honeycomb.io/configure/environments/manage-api-keys/", RotateSteps: []string{
-		"Disable and delete the key in Environment settings > API keys.",
-		"Create a new key with only the permissions needed.",
-	}, TP: []string{
-		"HONEYCOMB_API_KEY={{alnum:22}}",
-		"honeycomb_api_key: \"{{alnum:22}}\"",
-	}, FP: []string{
-		"HONEYCOMB_API_KEY=${HONEYCOMB_API_KEY}",
-		"HONEYCOMB_API_KEY={{alnum:10}}",
-	}},
-	Rule{ID: "rollbar-access-token", Description: "Rollbar project or account access token (32 hex) assigned to a Rollbar variable.", Regex: "(?i:rollbar[\\w.\\-]{0,15}?(?:token|key))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"rollbar",
-	}, Name: "Rollbar access token", EnvVar: "ROLLBAR_ACCESS_TOKEN", RotateURL: "https://docs.rollbar.com/docs/access-tokens", RotateSteps: []string{
-		"Disable the token in Project settings > Project access tokens.",
-		"Create a new post_server_item token for servers.",
-	}, TP: []string{
-		"ROLLBAR_ACCESS_TOKEN={{hex:32}}",
-		"rollbar_access_token: \"{{hex:32}}\"",
-	}, FP: []string{
-		"ROLLBAR_ACCESS_TOKEN=${ROLLBAR_ACCESS_TOKEN}",
-		"ROLLBAR_ACCESS_TOKEN={{hex:20}}",
-	}},
-	Rule{ID: "bugsnag-api-key", Description: "Bugsnag notifier or data access API key assigned to a Bugsnag variable.", Regex: "(?i:bugsnag[\\w.\\-]{0,15}?(?:api[_\\-]?key|token|key))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"bugsnag",
-	}, Name: "Bugsnag API key", EnvVar: "BUGSNAG_API_KEY", RotateURL: "https://docs.bugsnag.com/product/getting-started/", RotateSteps: []string{
-		"Regenerate the project's notifier API key (Project settings) or revoke the personal auth token.",
-		"Deploy the new key.",
-	}, TP: []string{
-		"BUGSNAG_API_KEY={{hex:32}}",
-		"bugsnag_api_key: \"{{hex:32}}\"",
-	}, FP: []string{
-		"BUGSNAG_API_KEY=${BUGSNAG_API_KEY}",
-		"BUGSNAG_API_KEY={{hex:20}}",
-	}},
-	Rule{ID: "splunk-hec-token", Description: "Splunk HEC token (a UUID) assigned to a Splunk variable; it writes events into indexes.", Regex: "(?i:splunk(?:[\\w.\\-]{0,15}?(?:token|hec|key))?)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"splunk",
-	}, Name: "Splunk HTTP Event Collector token", EnvVar: "SPLUNK_HEC_TOKEN", RotateURL: "https://docs.splunk.com/Documentation/Splunk/latest/Data/UsetheHTTPEventCollector", RotateSteps: []string{
-		"Disable and delete the token in Settings > Data inputs > HTTP Event Collector.",
-		"Create a new token limited to the needed indexes.",
-	}, TP: []string{
-		"SPLUNK_HEC_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
-		"splunk_hec_token: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
-		"Authorization: Splunk {{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
-	}, FP: []string{
-		"SPLUNK_HEC_TOKEN=${SPLUNK_HEC_TOKEN}",
-		"SPLUNK_HEC_TOKEN={{hex:8}}-{{hex:4}}",
-	}},
-	Rule{ID: "sumologic-access-key", Description: "Sumo Logic access key assigned to a Sumo Logic variable.", Regex: "(?i:sumo(?:logic)?[\\w.\\-]{0,15}?(?:access[_\\-]?key|key|secret))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
-		"sumo",
-	}, Name: "Sumo Logic access key", EnvVar: "SUMOLOGIC_ACCESSKEY", RotateURL: "https://help.sumologic.com/docs/manage/security/access-keys/", RotateSteps: []string{
-		"Delete the access key in Administration > Security > Access keys.",
-		"Create a new one with the needed scopes.",
-	}, TP: []string{
-		"SUMOLOGIC_ACCESSKEY={{alnum:64}}",
-		"sumologic_accesskey: \"{{alnum:64}}\"",
-	}, FP: []string{
-		"SUMOLOGIC_ACCESSKEY=${SUMOLOGIC_ACCESSKEY}",
-		"SUMOLOGIC_ACCESSKEY={{alnum:20}}",
-	}},
-	Rule{ID: "loggly-token", Description: "Loggly customer token (a UUID) assigned to a Loggly variable.", Regex: "(?i:loggly[\\w.\\-]{0,15}?(?:token|key))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"loggly",
-	}, Name: "Loggly customer token", EnvVar: "LOGGLY_TOKEN", RotateURL: "https://documentation.solarwinds.com/en/success_center/loggly/content/admin/customer-token-authentication-token.htm", RotateSteps: []string{
-		"Create a new customer token in Source setup > Customer tokens.",
-		"Delete the exposed token.",
-	}, TP: []string{
-		"LOGGLY_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
-		"loggly_token: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
-	}, FP: []string{
-		"LOGGLY_TOKEN=${LOGGLY_TOKEN}",
-		"LOGGLY_TOKEN={{hex:8}}-{{hex:4}}",
-	}},
-	Rule{ID: "hashicorp-vault-token", Description: "HashiCorp Vault service (hvs.), batch (hvb.) or recovery (hvr.) token; it reads secrets under its policies.", Regex: "\\b(hv[sbr]\\.[A-Za-z0-9_\\-]{24,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"hvs.",
-		"hvb.",
-		"hvr.",
-	}, Name: "HashiCorp Vault token", EnvVar: "VAULT_TOKEN", RotateURL: "https://developer.hashicorp.com/vault/docs/commands/token/revoke", RotateSteps: []string{
-		"Revoke the token (vault token revoke, or revoke its accessor).",
-		"Issue short-lived tokens through an auth method (AppRole, OIDC, Kubernetes) instead.",
-	}, TP: []string{
-		"VAULT_TOKEN=hvs.{{b64url:90}}",
-		"token = \"hvs.{{b64url:90}}\"",
-	}, FP: []string{
-		"VAULT_TOKEN=hvs.{{alnum:10}}",
-		"VAULT_TOKEN=${VAULT_TOKEN}",
-	}},
-	Rule{ID: "hashicorp-vault-legacy-token", Description: "Older Vault service token (s. + 24 characters) assigned to a Vault variable.", Regex: "(?i:vault[\\w.\\-]{0,10}?token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(s\\.[A-Za-z0-9]{24})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"vault",
-	}, Name: "HashiCorp Vault token (legacy s.)", EnvVar: "VAULT_TOKEN", RotateURL: "https://developer.hashicorp.com/vault/docs/commands/token/revoke", RotateSteps: []string{
-		"Revoke the token (vault token revoke).",
-		"Use an auth method that issues short-lived tokens.",
-	}, TP: []string{
-		"VAULT_TOKEN=s.{{alnum:24}}",
-		"vault_token: \"s.{{alnum:24}}\"",
-	}, FP: []string{
-		"VAULT_TOKEN=${VAULT_TOKEN}",
-		"VAULT_TOKEN=s.{{alnum:10}}",
-	}},
-	Rule{ID: "terraform-cloud-token", Description: "HCP Terraform (Terraform Cloud/Enterprise) user, team or organisation API token (*.atlasv1.*).", Regex: "\\b([A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_\\-=]{60,70})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
-		".atlasv1.",
-	}, Name: "Terraform Cloud/Enterprise API token", EnvVar: "TF_TOKEN_app_terraform_io", RotateURL: "https://app.terraform.io/app/settings/tokens", RotateSteps: []string{
-		"Delete the token in User settings > Tokens (or the team/organisation's API token page).",
-		"Create a team token with an expiry; prefer dynamic provider credentials.",
-	}, TP: []string{
-		"TF_TOKEN_app_terraform_io={{alnum:14}}.atlasv1.{{alnum:67}}",
-		"token = \"{{alnum:14}}.atlasv1.{{alnum:67}}\"",
-	}, FP: []string{
-		"TF_TOKEN_app_terraform_io={{alnum:14}}.atlasv1.{{alnum:10}}",
-		"TF_TOKEN_app_terraform_io=${TF_TOKEN_app_terraform_io}",
-	}},
-	Rule{ID: "hcp-client-secret", Description: "HashiCorp Cloud Platform service principal client secret assigned to HCP_CLIENT_SECRET.", Regex: "(?i:hcp[_\\-]client[_\\-]secret)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9_\\-]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
-		"hcp_client",
-		"hcp-client",
-	}, Name: "HCP service principal client secret", EnvVar: "HCP_CLIENT_SECRET", RotateURL: "https://portal.cloud.hashicorp.com/", RotateSteps: []string{
-		"Delete the key under Access control (IAM) > Service principals > Keys.",
-		"Create a new key and store it in a secrets manager.",
-	}, TP: []string{
-		"HCP_CLIENT_SECRET={{b64url:64}}",
-		"hcp_client_secret: \"{{b64url:64}}\"",
-	}, FP: []string{
-		"HCP_CLIENT_SECRET=${HCP_CLIENT_SECRET}",
-		"HCP_CLIENT_SECRET={{alnum:20}}",
-	}},
-	Rule{ID: "consul-acl-token", Description: "HashiCorp Consul ACL token (a UUID) assigned to a Consul variable.", Regex: "(?i:consul[\\w.\\-]{0,15}?token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"consul",
-	}, Name: "Consul ACL token", EnvVar: "CONSUL_HTTP_TOKEN", RotateURL: "https://developer.hashicorp.com/consul/commands/acl/token/delete", RotateSteps: []string{
-		"Delete the token (consul acl token delete).",
-		"Create a token with a narrower policy.",
-	}, TP: []string{
-		"CONSUL_HTTP_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
-		"consul_http_token: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
-	}, FP: []string{
-		"CONSUL_HTTP_TOKEN=${CONSUL_HTTP_TOKEN}",
-		"CONSUL_HTTP_TOKEN={{hex:8}}-{{hex:4}}",
-	}},
-	Rule{ID: "nomad-token", Description: "HashiCorp Nomad ACL secret id (a UUID) assigned to a Nomad variable.", Regex: "(?i:nomad[\\w.\\-]{0,15}?token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"nomad",
-	}, Name: "Nomad ACL token", EnvVar: "NOMAD_TOKEN", RotateURL: "https://developer.hashicorp.com/nomad/commands/acl/token/delete", RotateSteps: []string{
-		"Delete the token (nomad acl token delete).",
-		"Create a token with a narrower policy.",
-	}, TP: []string{
-		"NOMAD_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
-		"nomad_token: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
-	}, FP: []string{
-		"NOMAD_TOKEN=${NOMAD_TOKEN}",
-		"NOMAD_TOKEN={{hex:8}}-{{hex:4}}",
-	}},
-	Rule{ID: "pulumi-access-token", Description: "Pulumi Cloud access token (pul- prefix); it reads and writes stack state, including secrets.", Regex: "\\b(pul-[a-f0-9]{40})\\b", Entropy: 3, Keywords: []string{
-		"pul-",
-	}, Name: "Pulumi access token", EnvVar: "PULUMI_ACCESS_TOKEN", RotateURL: "https://app.pulumi.com/account/tokens", RotateSteps: []string{
-		"Delete the token in Pulumi Cloud > Personal access tokens (or the team/organisation's).",
-		"Create a new token with an expiry; prefer OIDC from CI.",
-	}, TP: []string{
-		"PULUMI_ACCESS_TOKEN=pul-{{hex:40}}",
-		"token = \"pul-{{hex:40}}\"",
-	}, FP: []string{
-		"PULUMI_ACCESS_TOKEN=pul-{{hex:20}}",
-		"PULUMI_ACCESS_TOKEN=${PULUMI_ACCESS_TOKEN}",
-	}},
-	Rule{ID: "doppler-personal-token", Description: "Doppler personal token (dp.pt. prefix); it reads secrets from Doppler.", Regex: "\\b(dp\\.pt\\.[A-Za-z0-9_\\-.]{40,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
-		"dp.pt.",
-	}, Name: "Doppler personal token", EnvVar: "DOPPLER_TOKEN", RotateURL: "https://docs.doppler.com/docs/token-formats", RotateSteps: []string{
-		"Revoke the token in the Doppler dashboard (or doppler configs tokens revoke).",
-		"Create a new token with the narrowest access.",
-	}, TP: []string{
-		"DOPPLER_TOKEN=dp.pt.{{alnum:43}}",
-		"token = \"dp.pt.{{alnum:43}}\"",
-	}, FP: []string{
-		"DOPPLER_TOKEN=dp.pt.{{alnum:10}}",
-		"DOPPLER_TOKEN=${DOPPLER_TOKEN}",
-	}},
-	Rule{ID: "doppler-service-token", Description: "Doppler service token (dp.st. prefix); it reads secrets from Doppler.", Regex: "\\b(dp\\.st\\.[A-Za-z0-9_\\-.]{40,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
-		"dp.st.",
-	}, Name: "Doppler service token", EnvVar: "DOPPLER_TOKEN", RotateURL: "https://docs.doppler.com/docs/token-formats", RotateSteps: []string{
-		"Revoke the token in the Doppler dashboard (or doppler configs tokens revoke).",
-		"Create a new token with the narrowest access.",
-	}, TP: []string{
-		"DOPPLER_TOKEN=dp.st.{{alnum:43}}",
-		"token = \"dp.st.{{alnum:43}}\"",
-	}, FP: []string{
-		"DOPPLER_TOKEN=dp.st.{{alnum:10}}",
-		"DOPPLER_TOKEN=${DOPPLER_TOKEN}",
-	}},
-	Rule{ID: "doppler-service-account-token", Description: "Doppler service account token (dp.sa. prefix); it reads secrets from Doppler.", Regex: "\\b(dp\\.sa\\.[A-Za-z0-9_\\-.]{40,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
-		"dp.sa.",
-	}, Name: "Doppler service account token", EnvVar: "DOPPLER_TOKEN", RotateURL: "https://docs.doppler.com/docs/token-formats", RotateSteps: []string{
-		"Revoke the token in the Doppler dashboard (or doppler configs tokens revoke).",
-		"Create a new token with the narrowest access.",
-	}, TP: []string{
-		"DOPPLER_TOKEN=dp.sa.{{alnum:43}}",
-		"token = \"dp.sa.{{alnum:43}}\"",
-	}, FP: []string{
-		"DOPPLER_TOKEN=dp.sa.{{alnum:10}}",
-		"DOPPLER_TOKEN=${DOPPLER_TOKEN}",
-	}},
-	Rule{ID: "doppler-CLI-token", Description: "Doppler CLI token (dp.ct. prefix); it reads secrets from Doppler.", Regex: "\\b(dp\\.ct\\.[A-Za-z0-9_\\-.]{40,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
-		"dp.ct.",
-	}, Name: "Doppler CLI token", EnvVar: "DOPPLER_TOKEN", RotateURL: "https://docs.doppler.com/docs/token-formats", RotateSteps: []string{
-		"Revoke the token in the Doppler dashboard (or doppler configs tokens revoke).",
-		"Create a new token with the narrowest access.",
-	}, TP: []string{
-		"DOPPLER_TOKEN=dp.ct.{{alnum:43}}",
-		"token = \"dp.ct.{{alnum:43}}\"",
-	}, FP: []string{
-		"DOPPLER_TOKEN=dp.ct.{{alnum:10}}",
-		"DOPPLER_TOKEN=${DOPPLER_TOKEN}",
-	}},
-	Rule{ID: "doppler-SCIM-token", Description: "Doppler SCIM token (dp.scim. prefix); it reads secrets from Doppler.", Regex: "\\b(dp\\.scim\\.[A-Za-z0-9_\\-.]{40,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
-		"dp.scim.",
-	}, Name: "Doppler SCIM token", EnvVar: "DOPPLER_SCIM_TOKEN", RotateURL: "https://docs.doppler.com/docs/token-formats", RotateSteps: []string{
-		"Revoke the token in the Doppler dashboard (or doppler configs tokens revoke).",
-		"Create a new token with the narrowest access.",
-	}, TP: []string{
-		"DOPPLER_SCIM_TOKEN=dp.scim.{{alnum:43}}",
-		"token = \"dp.scim.{{alnum:43}}\"",
-	}, FP: []string{
-		"DOPPLER_SCIM_TOKEN=dp.scim.{{alnum:10}}",
-		"DOPPLER_SCIM_TOKEN=${DOPPLER_SCIM_TOKEN}",
-	}},
-	Rule{ID: "doppler-audit-token", Description: "Doppler audit token (dp.audit. prefix); it reads secrets from Doppler.", Regex: "\\b(dp\\.audit\\.[A-Za-z0-9_\\-.]{40,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
-		"dp.audit.",
-	}, Name: "Doppler audit token", EnvVar: "DOPPLER_AUDIT_TOKEN", RotateURL: "https://docs.doppler.com/docs/token-formats", RotateSteps: []string{
-		"Revoke the token in the Doppler dashboard (or doppler configs tokens revoke).",
-		"Create a new token with the narrowest access.",
-	}, TP: []string{
-		"DOPPLER_AUDIT_TOKEN=dp.audit.{{alnum:43}}",
-		"token = \"dp.audit.{{alnum:43}}\"",
-	}, FP: []string{
-		"DOPPLER_AUDIT_TOKEN=dp.audit.{{alnum:10}}",
-		"DOPPLER_AUDIT_TOKEN=${DOPPLER_AUDIT_TOKEN}",
-	}},
-	Rule{ID: "linear-api-key", Description: "Linear personal API key (lin_api_ prefix); it acts on issues as its user.", Regex: "\\b(lin_api_[A-Za-z0-9]{40})\\b", Entropy: 4, Keywords: []string{
-		"lin_api_",
-	}, Name: "Linear API key", EnvVar: "LINEAR_API_KEY", RotateURL: "https://linear.app/settings/account/security", RotateSteps: []string{
-		"Revoke the key in Settings > Security & access > Personal API keys.",
-		"Create a key with only the permissions needed.",
-	}, TP: []string{
-		"LINEAR_API_KEY=lin_api_{{alnum:40}}",
-		"token = \"lin_api_{{alnum:40}}\"",
-	}, FP: []string{
-		"LINEAR_API_KEY=lin_api_{{alnum:10}}",
-		"LINEAR_API_KEY=${LINEAR_API_KEY}",
-	}},
-	Rule{ID: "linear-oauth-token", Description: "Linear OAuth access token (lin_oauth_ prefix).", Regex: "\\b(lin_oauth_[a-f0-9]{64})\\b", Entropy: 3, Keywords: []string{
-		"lin_oauth_",
-	}, Name: "Linear OAuth access token", EnvVar: "LINEAR_ACCESS_TOKEN", RotateURL: "https://linear.app/settings/api/applications", RotateSteps: []string{
-		"Revoke the token (POST https://api.linear.app/oauth/revoke).",
-		"Re-authorise the application.",
-	}, TP: []string{
-		"LINEAR_ACCESS_TOKEN=lin_oauth_{{hex:64}}",
-		"token = \"lin_oauth_{{hex:64}}\"",
-	}, FP: []string{
-		"LINEAR_ACCESS_TOKEN=lin_oauth_{{hex:10}}",
-		"LINEAR_ACCESS_TOKEN=${LINEAR_ACCESS_TOKEN}",
-	}},
-	Rule{ID: "postman-api-key", Description: "Postman API key (PMAK- prefix); it reads and changes workspaces, collections and environments.", Regex: "\\b(PMAK-[a-f0-9]{24}-[a-f0-9]{34})\\b", Entropy: 3, Keywords: []string{
-		"pmak-",
-	}, Name: "Postman API key", EnvVar: "POSTMAN_API_KEY", RotateURL: "https://go.postman.co/settings/me/api-keys", RotateSteps: []string{
-		"Revoke the key in Settings > API keys.",
-		"Generate a new key with an expiry.",
-	}, TP: []string{
-		"POSTMAN_API_KEY=PMAK-{{hex:24}}-{{hex:34}}",
-		"token = \"PMAK-{{hex:24}}-{{hex:34}}\"",
-	}, FP: []string{
-		"POSTMAN_API_KEY=PMAK-{{hex:24}}-{{hex:10}}",
-		"POSTMAN_API_KEY=${POSTMAN_API_KEY}",
-	}},
-	Rule{ID: "databricks-token", Description: "Databricks personal access token (dapi prefix); it acts on the workspace as its user.", Regex: "\\b(dapi[a-f0-9]{32}(?:-\\d)?)\\b", Entropy: 3, Keywords: []string{
-		"dapi",
-	}, Name: "Databricks personal access token", EnvVar: "DATABRICKS_TOKEN", RotateURL: "https://docs.databricks.com/aws/en/dev-tools/auth/pat", RotateSteps: []string{
-		"Revoke the token in User settings > Developer > Access tokens.",
-		"Prefer OAuth machine-to-machine credentials for automation.",
-	}, TP: []string{
-		"DATABRICKS_TOKEN=dapi{{hex:32}}",
-		"token = \"dapi{{hex:32}}\"",
-	}, FP: []string{
-		"DATABRICKS_TOKEN=dapi{{hex:16}}",
-		"DATABRICKS_TOKEN=${DATABRICKS_TOKEN}",
-	}},
-	Rule{ID: "age-secret-key", Description: "age (file encryption) X25519 secret key; it decrypts everything encrypted to its recipient (e.g. SOPS files).", Regex: "\\b(AGE-SECRET-KEY-1[0-9A-Z]{58})\\b", Entropy: 3.5, Keywords: []string{
-		"age-secret-key-1",
-	}, Name: "age secret key", EnvVar: "SOPS_AGE_KEY", RotateURL: "https://github.com/FiloSottile/age", RotateSteps: []string{
-		"Generate a new key (age-keygen) and re-encrypt the files to its recipient.",
-		"Remove the old recipient from .sops.yaml and anywhere it is trusted.",
-		"Treat everything encrypted to the old key as exposed.",
-	}, TP: []string{
-		"SOPS_AGE_KEY=AGE-SECRET-KEY-1{{upalnum:58}}",
-		"token = \"AGE-SECRET-KEY-1{{upalnum:58}}\"",
-	}, FP: []string{
-		"SOPS_AGE_KEY=AGE-SECRET-KEY-1{{upalnum:20}}",
-		"SOPS_AGE_KEY=${SOPS_AGE_KEY}",
-	}},
-	Rule{ID: "okta-api-token", Description: "Okta API token (SSWS, 42 characters starting 00) next to Okta configuration.", Regex: "(?i:okta[\\w.\\-]{0,15}?(?:token|api[_\\-]?key)|ssws)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(00[A-Za-z0-9_\\-]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"okta",
-		"ssws",
-	}, Name: "Okta API token", EnvVar: "OKTA_API_TOKEN", RotateURL: "https://help.okta.com/en-us/content/topics/security/api.htm", RotateSteps: []string{
-		"Revoke the token in Security > API > Tokens.",
-		"Use an OAuth service app with scoped grants instead.",
-	}, TP: []string{
-		"OKTA_API_TOKEN=00{{b64url:40}}",
-		"okta_api_token: \"00{{b64url:40}}\"",
-		"Authorization: SSWS 00{{alnum:40}}",
-	}, FP: []string{
-		"OKTA_API_TOKEN=${OKTA_API_TOKEN}",
-		"OKTA_API_TOKEN=00{{alnum:10}}",
-	}},
-	Rule{ID: "auth0-client-secret", Description: "Auth0 application client secret assigned to an Auth0 variable.", Regex: "(?i:auth0[\\w.\\-]{0,15}?secret)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9_\\-]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
-		"auth0",
-	}, Name: "Auth0 client secret", EnvVar: "AUTH0_CLIENT_SECRET", RotateURL: "https://manage.auth0.com/", RotateSteps: []string{
-		"Rotate the secret in Applications > the app > Settings.",
-		"Deploy it, then confirm the old one no longer works.",
-	}, TP: []string{
-		"AUTH0_CLIENT_SECRET={{b64url:64}}",
-		"auth0_client_secret: \"{{b64url:64}}\"",
-	}, FP: []string{
-		"AUTH0_CLIENT_SECRET=${AUTH0_CLIENT_SECRET}",
-		"AUTH0_CLIENT_SECRET={{alnum:20}}",
-	}},
-	Rule{ID: "auth0-management-token", Description: "Auth0 Management API access token (a JWT) assigned to an Auth0 variable.", Regex: "(?i:auth0[\\w.\\-]{0,15}?token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Keywords: []string{
-		"auth0",
-	}, Name: "Auth0 Management API token", EnvVar: "AUTH0_MGMT_TOKEN", RotateURL: "https://manage.auth0.com/", RotateSteps: []string{
-		"Tokens expire; revoke the signing key or the Machine-to-Machine grant if needed.",
-		"Fetch tokens at run time with client credentials.",
-	}, Validate: "jwt", TP: []string{
-		"AUTH0_MGMT_TOKEN={{jwt}}",
-		"auth0_mgmt_token: \"{{jwt}}\"",
-	}, FP: []string{
-		"AUTH0_MGMT_TOKEN=${AUTH0_MGMT_TOKEN}",
-		"AUTH0_MGMT_TOKEN=eyJhbGciOi",
-	}},
-	Rule{ID: "1password-service-account-token", Description: "1Password service account token (ops_ prefix); it reads the vaults granted to the account.", Regex: "\\b(ops_eyJ[A-Za-z0-9+/=_\\-]{100,})", Entropy: 4, Keywords: []string{
-		"ops_eyj",
-	}, Name: "1Password service account token", EnvVar: "OP_SERVICE_ACCOUNT_TOKEN", RotateURL: "https://my.1password.com/developer-tools/infrastructure-secrets/serviceaccount", RotateSteps: []string{
-		"Revoke the token in Developer > Service accounts.",
-		"Create a new service account limited to the vaults it needs.",
-	}, TP: []string{
-		"OP_SERVICE_ACCOUNT_TOKEN=ops_eyJ{{b64url:300}}",
-		"token = \"ops_eyJ{{b64url:300}}\"",
-	}, FP: []string{
-		"OP_SERVICE_ACCOUNT_TOKEN=ops_eyJ{{alnum:20}}",
-		"OP_SERVICE_ACCOUNT_TOKEN=${OP_SERVICE_ACCOUNT_TOKEN}",
-	}},
-	Rule{ID: "1password-connect-token", Description: "1Password Connect server access token (a JWT) assigned to OP_CONNECT_TOKEN.", Regex: "(?i:(?:op|onepassword)[_\\-]connect[_\\-]token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Keywords: []string{
-		"op_connect",
-		"op-connect",
-		"onepassword",
-	}, Name: "1Password Connect token", EnvVar: "OP_CONNECT_TOKEN", RotateURL: "https://developer.1password.com/docs/connect/manage-connect/", RotateSteps: []string{
-		"Revoke the token on the Connect server's page in 1Password.",
-		"Issue a new token limited to the vaults needed.",
-	}, Validate: "jwt", TP: []string{
-		"OP_CONNECT_TOKEN={{jwt}}",
-		"op_connect_token: \"{{jwt}}\"",
-	}, FP: []string{
-		"OP_CONNECT_TOKEN=${OP_CONNECT_TOKEN}",
-		"OP_CONNECT_TOKEN=eyJhbGciOi",
-	}},
-	Rule{ID: "infisical-service-token", Description: "Infisical service token (st.<id>.<secret>.<key>); it reads project secrets.", Regex: "(?i:infisical)[^\\n]{0,80}?\\b(st\\.[a-f0-9]{24}\\.[a-f0-9]{32}\\.[a-f0-9]{32})\\b", Entropy: 3, Keywords: []string{
-		"infisical",
-	}, Name: "Infisical service token", EnvVar: "INFISICAL_TOKEN", RotateURL: "https://infisical.com/docs/documentation/platform/token", RotateSteps: []string{
-		"Revoke the token in Project settings > Service tokens.",
-		"Move to machine identities with short-lived tokens.",
-	}, TP: []string{
-		"INFISICAL_TOKEN=st.{{hex:24}}.{{hex:32}}.{{hex:32}}",
-		"infisical run --token st.{{hex:24}}.{{hex:32}}.{{hex:32}} -- npm start",
-	}, FP: []string{
-		"INFISICAL_TOKEN=st.{{hex:24}}.{{hex:10}}",
-		"INFISICAL_TOKEN=${INFISICAL_TOKEN}",
-	}},
-	Rule{ID: "infisical-client-secret", Description: "Infisical universal-auth client secret assigned to an Infisical variable.", Regex: "(?i:infisical[\\w.\\-]{0,25}?secret)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([a-f0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"infisical",
-	}, Name: "Infisical machine identity client secret", EnvVar: "INFISICAL_CLIENT_SECRET", RotateURL: "https://infisical.com/docs/documentation/platform/identities/universal-auth", RotateSteps: []string{
-		"Revoke the client secret on the machine identity's page.",
-		"Create a new one with a TTL and IP restrictions.",
-	}, TP: []string{
-		"INFISICAL_CLIENT_SECRET={{hex:64}}",
-		"infisical_client_secret: \"{{hex:64}}\"",
-	}, FP: []string{
-		"INFISICAL_CLIENT_SECRET=${INFISICAL_CLIENT_SECRET}",
-		"INFISICAL_CLIENT_SECRET={{hex:20}}",
-	}},
-	Rule{ID: "tailscale-key", Description: "Tailscale auth key, API access token, OAuth client secret or SCIM/webhook key (tskey- prefix).", Regex: "\\b(tskey-(?:auth|api|client|scim|webhook)-[A-Za-z0-9]{6,}-[A-Za-z0-9]{20,})\\b", Entropy: 3.5, Keywords: []string{
-		"tskey-",
-	}, Name: "Tailscale key", EnvVar: "TS_AUTHKEY", RotateURL: "https://login.tailscale.com/admin/settings/keys", RotateSteps: []string{
-		"Revoke the key in Admin console > Settings > Keys.",
-		"Create an ephemeral, pre-approved, tagged key with a short expiry.",
-	}, TP: []string{
-		"TS_AUTHKEY=tskey-auth-{{alnum:12}}CNTRL-{{alnum:32}}",
-		"tailscale up --authkey=tskey-auth-{{alnum:11}}-{{alnum:33}}",
-	}, FP: []string{
-		"TS_AUTHKEY=tskey-auth-{{alnum:6}}-{{alnum:5}}",
-		"TS_AUTHKEY=${TS_AUTHKEY}",
-	}},
-	Rule{ID: "ngrok-authtoken", Description: "ngrok authtoken or API key assigned to an ngrok variable.", Regex: "(?i:ngrok[\\w.\\-]{0,15}?(?:token|api[_\\-]?key|authtoken))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9]{20,30}_[A-Za-z0-9]{18,30})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"ngrok",
-	}, Name: "ngrok authtoken or API key", EnvVar: "NGROK_AUTHTOKEN", RotateURL: "https://dashboard.ngrok.com/authtokens", RotateSteps: []string{
-		"Delete the credential in the ngrok dashboard (Authtokens or API keys).",
-		"Create a new one restricted with ACLs.",
-	}, TP: []string{
-		"NGROK_AUTHTOKEN={{alnum:27}}_{{alnum:21}}",
-		"ngrok_authtoken: \"{{alnum:27}}_{{alnum:21}}\"",
-		"NGROK_API_KEY={{alnum:27}}_{{alnum:21}}",
-	}, FP: []string{
-		"NGROK_AUTHTOKEN=${NGROK_AUTHTOKEN}",
-		"NGROK_AUTHTOKEN={{alnum:10}}_{{alnum:5}}",
-	}},
-	Rule{ID: "fastly-api-token", Description: "Fastly API token assigned to a Fastly variable; it purges and changes services.", Regex: "(?i:fastly[\\w.\\-]{0,15}?(?:token|api[_\\-]?key|key))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9_\\-]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"fastly",
-	}, Name: "Fastly API token", EnvVar: "FASTLY_API_TOKEN", RotateURL: "https://manage.fastly.com/account/personal/tokens", RotateSteps: []string{
-		"Delete the token in Account > Personal API tokens.",
-		"Create a token scoped to the services and scopes needed, with an expiry.",
-	}, TP: []string{
-		"FASTLY_API_TOKEN={{b64url:32}}",
-		"fastly_api_token: \"{{b64url:32}}\"",
-	}, FP: []string{
-		"FASTLY_API_TOKEN=${FASTLY_API_TOKEN}",
-		"FASTLY_API_TOKEN={{alnum:12}}",
-	}},
-	Rule{ID: "akamai-edgegrid-secret", Description: "Akamai EdgeGrid client_secret (.edgerc) next to its akab- client/access tokens.", Regex: "(?i:client_secret)\\s*[=:]\\s*[\\\"']?([A-Za-z0-9+/]{43}=)", Entropy: 4, Keywords: []string{
-		"client_secret",
-	}, Name: "Akamai EdgeGrid client secret", EnvVar: "AKAMAI_CLIENT_SECRET", RotateURL: "https://control.akamai.com/apps/identity-management/#/tabs/users/list", RotateSteps: []string{
-		"Delete the credential in Identity and Access Management > API clients.",
-		"Create a new credential and update .edgerc outside the repository.",
-	}, Context: "akab-|(?i)akamai", ContextLines: 6, Validate: "base64", TP: []string{
-		"[default]\nclient_secret = {{b64:43}}=\nhost = akab-{{lowalnum:16}}-{{lowalnum:16}}.luna.akamaiapis.net\naccess_token = akab-{{lowalnum:16}}-{{lowalnum:16}}",
-		"client_token = akab-{{lowalnum:16}}-{{lowalnum:16}}\nclient_secret = {{b64:43}}=",
-	}, FP: []string{
-		"client_secret = {{b64:43}}=",
-		"[default]\nclient_secret = ${AKAMAI_CLIENT_SECRET}\nclient_token = akab-{{lowalnum:16}}-{{lowalnum:16}}",
-	}},
-	Rule{ID: "launchdarkly-sdk-key", Description: "LaunchDarkly server-side SDK key (sdk- + UUID); it reads all flag rules of an environment.", Regex: "\\b(sdk-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b", Entropy: 3, Keywords: []string{
-		"sdk-",
-	}, Name: "LaunchDarkly SDK key", EnvVar: "LAUNCHDARKLY_SDK_KEY", RotateURL: "https://app.launchdarkly.com/settings/projects", RotateSteps: []string{
-		"Reset the SDK key in the project's Environments settings (with an expiry for the old one).",
-		"Deploy the new key to servers.",
-	}, TP: []string{
-		"LAUNCHDARKLY_SDK_KEY=sdk-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
-		"ldclient.set_config(Config('sdk-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}'))",
-	}, FP: []string{
-		"LAUNCHDARKLY_SDK_KEY=sdk-{{hex:8}}-{{hex:4}}",
-		"LAUNCHDARKLY_SDK_KEY=${LAUNCHDARKLY_SDK_KEY}",
-	}},
-	Rule{ID: "launchdarkly-access-token", Description: "LaunchDarkly API access token (api- + UUID); it changes flags and settings.", Regex: "(?i:launchdarkly|\\bld)[^\\n]{0,60}?\\b(api-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b", Entropy: 3, Keywords: []string{
-		"launchdarkly",
-		"ld_api",
-		"ld_access",
-	}, Name: "LaunchDarkly API access token", EnvVar: "LAUNCHDARKLY_ACCESS_TOKEN", RotateURL: "https://app.launchdarkly.com/settings/authorization", RotateSteps: []string{
-		"Delete or reset the token in Organization settings > Authorization.",
-		"Create a token with a custom role limited to what it needs.",
-	}, TP: []string{
-		"LAUNCHDARKLY_ACCESS_TOKEN=api-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
-		"ld_api_token: 'api-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}'",
-	}, FP: []string{
-		"LAUNCHDARKLY_ACCESS_TOKEN=api-{{hex:8}}-{{hex:4}}",
-		"LAUNCHDARKLY_ACCESS_TOKEN=${LAUNCHDARKLY_ACCESS_TOKEN}",
-	}},
-	Rule{ID: "npm-legacy-auth-token", Description: "npm legacy (UUID) auth token in an .npmrc; it can publish packages as its owner.", Regex: "(?i:_authToken)\\s*=\\s*[\\\"']?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b", Entropy: 3, Keywords: []string{
-		"_authtoken",
-	}, Name: "npm legacy auth token", EnvVar: "NPM_TOKEN", RotateURL: "https://www.npmjs.com/settings/~/tokens", RotateSteps: []string{
-		"Revoke the token (npm token revoke, or Access Tokens on npmjs.com).",
-		"Create a granular token with an expiry and reference it as ${NPM_TOKEN} in .npmrc.",
-	}, TP: []string{
-		"//registry.npmjs.org/:_authToken={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
-		"always-auth=true\n//npm.corp.example/:_authToken = \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
-	}, FP: []string{
-		"//registry.npmjs.org/:_authToken=${NPM_TOKEN}",
-		"//registry.npmjs.org/:_authToken=00000000-0000-0000-0000-000000000000",
-	}},
-	Rule{ID: "npmrc-basic-auth", Description: "Base64 user:password (_auth) or base64 password (_password) for an npm registry in an .npmrc.", Regex: "(?:^|[:\\s])(?:_auth|_password)\\s*=\\s*[\\\"']?([A-Za-z0-9+/]{12,}={0,2})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 3, Keywords: []string{
-		"_auth",
-		"_password",
-	}, Name: "npm registry basic auth", EnvVar: "NPM_AUTH", RotateURL: "https://docs.npmjs.com/cli/v10/configuring-npm/npmrc", RotateSteps: []string{
-		"Change the registry user's password (or revoke the token) at the registry.",
-		"Reference it from the environment in .npmrc: _auth=${NPM_AUTH}.",
-	}, Validate: "base64", TP: []string{
-		"//npm.example.com/:_auth={{b64:32}}",
-		"//registry.example.com/:_password={{b64:24}}",
-		"_auth = {{b64:40}}",
-	}, FP: []string{
-		"//npm.example.com/:_auth=${NPM_AUTH}",
-		"_auth={{b64:33}}",
-		"always-auth=true",
-	}},
-	Rule{ID: "pypi-test-token", Description: "TestPyPI API token (macaroon for test.pypi.org); it uploads to your TestPyPI projects.", Regex: "\\b(pypi-AgENdGVzdC5weXBpLm9yZw[A-Za-z0-9_\\-]{50,})", Keywords: []string{
-		"pypi-agendgvzdc5wexbplm9yzw",
-	}, Name: "TestPyPI API token", EnvVar: "TEST_PYPI_API_TOKEN", RotateURL: "https://test.pypi.org/manage/account/token/", RotateSteps: []string{
-		"Remove the token under TestPyPI Account settings > API tokens.",
-		"Use trusted publishing from CI instead of stored tokens.",
-	}, TP: []string{
-		"TWINE_PASSWORD=pypi-AgENdGVzdC5weXBpLm9yZw{{b64url:120}}",
-		"password = pypi-AgENdGVzdC5weXBpLm9yZw{{b64url:80}}",
-	}, FP: []string{
-		"TWINE_PASSWORD=pypi-AgENdGVzdC5weXBpLm9yZw",
-		"TWINE_PASSWORD=${TEST_PYPI_TOKEN}",
-	}},
-	Rule{ID: "rubygems-api-key", Description: "RubyGems.org API key (rubygems_ prefix); it pushes and yanks gems as its owner.", Regex: "\\b(rubygems_[0-9a-f]{48})\\b", Entropy: 3, Keywords: []string{
-		"rubygems_",
-	}, Name: "RubyGems API key", EnvVar: "GEM_HOST_API_KEY", RotateURL: "https://rubygems.org/profile/api_keys", RotateSteps: []string{
-		"Delete the key at rubygems.org > Settings > API keys.",
-		"Create a scoped key (push only, one gem) or use trusted publishing.",
-		"Check your gems' versions for releases you did not make.",
-	}, TP: []string{
-		"GEM_HOST_API_KEY=rubygems_{{hex:48}}",
-		":rubygems_api_key: rubygems_{{hex:48}}",
-	}, FP: []string{
-		"GEM_HOST_API_KEY=rubygems_{{hex:20}}",
-		"GEM_HOST_API_KEY=${GEM_HOST_API_KEY}",
-	}},
-	Rule{ID: "nuget-api-key", Description: "nuget.org API key (oy2 prefix); it pushes packages as its owner.", Regex: "(?i:nuget)[^\\n]{0,200}?\\b(oy2[a-z0-9]{43})\\b", Entropy: 3.5, Keywords: []string{
-		"nuget",
-	}, Name: "NuGet API key", EnvVar: "NUGET_API_KEY", RotateURL: "https://www.nuget.org/account/apikeys", RotateSteps: []string{
-		"Delete (or regenerate) the key at nuget.org > API Keys.",
-		"Create a key scoped to the packages and glob it needs, with an expiry.",
-	}, TP: []string{
-		"NUGET_API_KEY=oy2{{lowalnum:43}}",
-		"dotnet nuget push pkg.nupkg --api-key oy2{{lowalnum:43}} --source https://api.nuget.org/v3/index.json",
-	}, FP: []string{
-		"NUGET_API_KEY=oy2{{lowalnum:20}}",
-		"NUGET_API_KEY=${NUGET_API_KEY}",
-	}},
-	Rule{ID: "docker-hub-access-token", Description: "Docker Hub personal or organisation access token (dckr_pat_/dckr_oat_); it pushes and pulls images.", Regex: "\\b(dckr_(?:pat|oat)_[A-Za-z0-9_\\-]{24,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"dckr_pat_",
-		"dckr_oat_",
-	}, Name: "Docker Hub access token", EnvVar: "DOCKERHUB_TOKEN", RotateURL: "https://app.docker.com/settings/personal-access-tokens", RotateSteps: []string{
-		"Delete the token in Docker Hub > Account settings > Personal access tokens (or the organisation's).",
-		"Create a read-only token where pushing is not needed.",
-		"Check your repositories for tags you did not push.",
-	}, TP: []string{
-		"DOCKERHUB_TOKEN=dckr_pat_{{b64url:27}}",
-		"echo dckr_oat_{{alnum:32}} | docker login -u org --password-stdin",
-	}, FP: []string{
-		"DOCKERHUB_TOKEN=dckr_pat_{{alnum:10}}",
-		"DOCKERHUB_TOKEN=dckr_pat_xxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	}},
-	Rule{ID: "docker-config-auth", Description: "Base64 user:password in a Docker config.json or .dockerconfigjson \"auths\" entry.", Regex: "\\\"auth\\\"\\s*:\\s*\\\"([A-Za-z0-9+/]{16,}={0,2})\\\"", Entropy: 3, Keywords: []string{
-		"\"auth\"",
-	}, Name: "Docker registry credentials (config.json)", EnvVar: "DOCKER_AUTH_CONFIG", RotateURL: "https://docs.docker.com/reference/cli/docker/login/", RotateSteps: []string{
-		"Revoke the registry password or token the entry encodes.",
-		"Use a credential helper (credsStore) instead of auths in config.json.",
-		"In CI, create the config at run time from secret variables.",
-	}, Context: "\\\"auths\\\"|dockerconfig", ContextLines: 6, Validate: "base64", TP: []string{
-		"{\"auths\": {\"https://index.docker.io/v1/\": {\"auth\": \"{{b64:40}}\"}}}",
-		"{\n  \"auths\": {\n    \"ghcr.io\": {\n      \"auth\": \"{{b64:32}}\"\n    }\n  }\n}",
-	}, FP: []string{
-		"{\"auth\": \"{{b64:40}}\", \"mode\": \"basic\"}",
-		"{\"auths\": {\"ghcr.io\": {\"auth\": \"\"}}}",
-		"{\"auths\": {\"ghcr.io\": {\"auth\": \"{{b64:33}}\"}}}",
-	}},
-	Rule{ID: "jfrog-api-key", Description: "JFrog Artifactory API key (AKCp prefix, deprecated); it acts on repositories as its user.", Regex: "\\b(AKCp[A-Za-z0-9]{69})\\b", Entropy: 4, Keywords: []string{
-		"akcp",
-	}, Name: "JFrog API key", EnvVar: "ARTIFACTORY_API_KEY", RotateURL: "https://jfrog.com/help/r/jfrog-platform-administration-documentation/api-key", RotateSteps: []string{
-		"Revoke the API key in Edit Profile > API Key.",
-		"Replace it with a scoped access token (API keys are deprecated).",
-	}, TP: []string{
-		"ARTIFACTORY_API_KEY=AKCp{{alnum:69}}",
-		"curl -H 'X-JFrog-Art-Api: AKCp{{alnum:69}}' https://acme.jfrog.io/artifactory/api/repositories",
-	}, FP: []string{
-		"ARTIFACTORY_API_KEY=AKCp{{alnum:30}}",
-		"ARTIFACTORY_API_KEY=${ARTIFACTORY_API_KEY}",
-	}},
-	Rule{ID: "jfrog-reference-token", Description: "JFrog access reference token (base64 of reftkn:01:...); it acts with the token's scopes.", Regex: "\\b(cmVmdGtuOjAxOj[A-Za-z0-9]{40,60})\\b", Entropy: 4, Keywords: []string{
-		"cmvmdgtuojaxoj",
-	}, Name: "JFrog reference token", EnvVar: "JFROG_ACCESS_TOKEN", RotateURL: "https://jfrog.com/help/r/jfrog-platform-administration-documentation/access-tokens", RotateSteps: []string{
-		"Revoke the token in Administration > User Management > Access Tokens.",
-		"Create a new token with a short expiry and minimal scope.",
-	}, TP: []string{
-		"JFROG_ACCESS_TOKEN=cmVmdGtuOjAxOj{{alnum:50}}",
-		"jf c add --access-token cmVmdGtuOjAxOj{{alnum:50}}",
-	}, FP: []string{
-		"JFROG_ACCESS_TOKEN=cmVmdGtuOjAxOj{{alnum:10}}",
-		"JFROG_ACCESS_TOKEN=${JFROG_ACCESS_TOKEN}",
-	}},
-	Rule{ID: "jfrog-access-token", Description: "JFrog Platform access or identity token (a JWT) assigned to a JFrog/Artifactory variable.", Regex: "(?i:(?:jfrog|artifactory|jf)[\\w.\\-]{0,25}?(?:token|password|key))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Keywords: []string{
-		"jfrog",
-		"artifactory",
-	}, Name: "JFrog access token (JWT)", EnvVar: "JFROG_ACCESS_TOKEN", RotateURL: "https://jfrog.com/help/r/jfrog-platform-administration-documentation/access-tokens", RotateSteps: []string{
-		"Revoke the token in Administration > User Management > Access Tokens.",
-		"Create a new token with a short expiry; prefer OIDC from CI.",
-	}, Validate: "jwt", TP: []string{
-		"JFROG_ACCESS_TOKEN={{jwt}}",
-		"artifactory_password: \"{{jwt}}\"",
-	}, FP: []string{
-		"JFROG_ACCESS_TOKEN=${JFROG_ACCESS_TOKEN}",
-		"JFROG_URL=https://acme.jfrog.io",
-	}},
-	Rule{ID: "clojars-deploy-token", Description: "Clojars deploy token (CLOJARS_ prefix); it deploys artifacts to your groups.", Regex: "\\b(CLOJARS_[a-f0-9]{60})\\b", Entropy: 3, Keywords: []string{
-		"clojars_",
-	}, Name: "Clojars deploy token", EnvVar: "CLOJARS_DEPLOY_TOKEN", RotateURL: "https://clojars.org/tokens", RotateSteps: []string{
-		"Disable the token at clojars.org/tokens.",
-		"Create a token scoped to one group or artifact.",
-	}, TP: []string{
-		"CLOJARS_PASSWORD=CLOJARS_{{hex:60}}",
-		":password \"CLOJARS_{{hex:60}}\"",
-	}, FP: []string{
-		"CLOJARS_PASSWORD=CLOJARS_{{hex:30}}",
-		"CLOJARS_PASSWORD=${CLOJARS_DEPLOY_TOKEN}",
-	}},
-	Rule{ID: "packagist-token", Description: "Private Packagist organisation or user token (packagist_xxx_ prefix, 60 hex + 8 hex checksum).", Regex: "\\b(packagist_[a-z]{3}_[a-f0-9]{68})\\b", Entropy: 3, Keywords: []string{
-		"packagist_",
-	}, Name: "Private Packagist token", EnvVar: "PACKAGIST_TOKEN", RotateURL: "https://packagist.com/", RotateSteps: []string{
-		"Revoke the token in the organisation's Settings > Authentication tokens.",
-		"Create a read-only token for installs; keep update tokens in CI secrets.",
-	}, TP: []string{
-		"composer config --global --auth http-basic.repo.packagist.com token packagist_ort_{{hex:68}}",
-		"COMPOSER_AUTH_TOKEN=packagist_uut_{{hex:68}}",
-	}, FP: []string{
-		"COMPOSER_AUTH_TOKEN=packagist_out_{{hex:30}}",
-		"COMPOSER_AUTH_TOKEN=${PACKAGIST_TOKEN}",
-	}},
-	Rule{ID: "hex-pm-api-key", Description: "Hex.pm API key assigned to HEX_API_KEY; it publishes Elixir/Erlang packages.", Regex: "(?i:hex[_\\-]?api[_\\-]?key)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"hex_api",
-		"hex-api",
-		"hexapi",
-	}, Name: "Hex.pm API key", EnvVar: "HEX_API_KEY", RotateURL: "https://hex.pm/dashboard/keys", RotateSteps: []string{
-		"Revoke the key at hex.pm > Dashboard > Keys (or mix hex.user key revoke).",
-		"Generate a key with only the api:write permission needed.",
-	}, TP: []string{
-		"HEX_API_KEY={{hex:32}}",
-		"mix hex.publish --yes # HEX_API_KEY: '{{hex:32}}'",
-	}, FP: []string{
-		"HEX_API_KEY=${HEX_API_KEY}",
-		"HEX_API_KEY={{hex:16}}",
-	}},
-	Rule{ID: "gradle-plugin-portal-key", Description: "Gradle Plugin Portal publishing key or secret (gradle.publish.key/secret).", Regex: "(?i:gradle[._]publish[._](?:key|secret))[\\\"']?\\s*[=:]\\s*[\\\"']?([A-Za-z0-9]{32})\\b", Entropy: 3.5, Keywords: []string{
-		"gradle.publish",
-		"gradle_publish",
-	}, Name: "Gradle Plugin Portal key or secret", EnvVar: "GRADLE_PUBLISH_SECRET", RotateURL: "https://plugins.gradle.org/", RotateSteps: []string{
-		"Regenerate the API keys on your plugins.gradle.org profile page.",
-		"Pass them from CI secrets as GRADLE_PUBLISH_KEY/GRADLE_PUBLISH_SECRET.",
-	}, TP: []string{
-		"gradle.publish.key={{alnum:32}}",
-		"GRADLE_PUBLISH_SECRET={{alnum:32}}",
-	}, FP: []string{
-		"gradle.publish.key=${GRADLE_PUBLISH_KEY}",
-		"gradle.publish.secret={{alnum:12}}",
-	}},
-	Rule{ID: "notion-integration-token", Description: "Notion internal integration token (ntn_ prefix); it reads and edits the pages shared with the integration.", Regex: "\\b(ntn_[0-9]{11}[A-Za-z0-9]{35})\\b", Entropy: 3.5, Keywords: []string{
-		"ntn_",
-	}, Name: "Notion integration token", EnvVar: "NOTION_TOKEN", RotateURL: "https://www.notion.so/profile/integrations", RotateSteps: []string{
-		"Revoke the token in Settings > Integrations (refresh the internal integration secret).",
-		"Create a new one with the narrowest scope and store it outside the repository.",
-	}, TP: []string{
-		"NOTION_TOKEN=ntn_{{digits:11}}{{alnum:35}}",
-		"notion_token: \"ntn_{{digits:11}}{{alnum:35}}\"",
-	}, FP: []string{
-		"NOTION_TOKEN=ntn_{{digits:11}}{{alnum:5}}",
-		"NOTION_TOKEN=${NOTION_TOKEN}",
-	}},
-	Rule{ID: "notion-legacy-token", Description: "Older Notion integration token (secret_ + 43 characters).", Regex: "\\b(secret_[A-Za-z0-9]{43})\\b", Entropy: 4, Keywords: []string{
-		"secret_",
-	}, Name: "Notion integration token (legacy)", EnvVar: "NOTION_TOKEN", RotateURL: "https://www.notion.so/profile/integrations", RotateSteps: []string{
-		"Revoke the token in Settings > Integrations.",
-		"Create a new one with the narrowest scope and store it outside the repository.",
-	}, TP: []string{
-		"NOTION_TOKEN=secret_{{alnum:43}}",
-		"notion_token: \"secret_{{alnum:43}}\"",
-	}, FP: []string{
-		"NOTION_TOKEN=secret_{{alnum:20}}",
-		"NOTION_TOKEN=${NOTION_TOKEN}",
-	}},
-	Rule{ID: "figma-pat", Description: "Figma personal access token (figd_ prefix); it reads files as its user.", Regex: "\\b(figd_[A-Za-z0-9_\\-]{38,50})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"figd_",
-	}, Name: "Figma personal access token", EnvVar: "FIGMA_TOKEN", RotateURL: "https://www.figma.com/settings", RotateSteps: []string{
-		"Revoke the token in Settings > Security > Personal access tokens.",
-		"Create a new one with the narrowest scope and store it outside the repository.",
-	}, TP: []string{
-		"FIGMA_TOKEN=figd_{{b64url:40}}",
-		"figma_token: \"figd_{{b64url:40}}\"",
-	}, FP: []string{
-		"FIGMA_TOKEN=figd_{{alnum:10}}",
-		"FIGMA_TOKEN=${FIGMA_TOKEN}",
-	}},
-	Rule{ID: "airtable-pat", Description: "Airtable personal access token (pat<14>.<64 hex>).", Regex: "(?i:airtable)[^\\n]{0,60}?\\b(pat[A-Za-z0-9]{14}\\.[a-f0-9]{64})\\b", Entropy: 3.5, Keywords: []string{
-		"airtable",
-	}, Name: "Airtable personal access token", EnvVar: "AIRTABLE_API_KEY", RotateURL: "https://airtable.com/create/tokens", RotateSteps: []string{
-		"Revoke the token in the Builder hub > Personal access tokens.",
-		"Create a new one with the narrowest scope and store it outside the repository.",
-	}, TP: []string{
-		"AIRTABLE_API_KEY=pat{{alnum:14}}.{{hex:64}}",
-		"airtable_api_key: \"pat{{alnum:14}}.{{hex:64}}\"",
-	}, FP: []string{
-		"AIRTABLE_API_KEY=pat{{alnum:14}}.{{hex:10}}",
-		"AIRTABLE_API_KEY=${AIRTABLE_API_KEY}",
-	}},
-	Rule{ID: "typeform-pat", Description: "Typeform personal access token (tfp_ prefix).", Regex: "\\b(tfp_[A-Za-z0-9_\\-.=]{50,70})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"tfp_",
-	}, Name: "Typeform personal access token", EnvVar: "TYPEFORM_TOKEN", RotateURL: "https://admin.typeform.com/user/tokens", RotateSteps: []string{
-		"Revoke the token in Account > Personal tokens.",
-		"Create a new one with the narrowest scope and store it outside the repository.",
-	}, TP: []string{
-		"TYPEFORM_TOKEN=tfp_{{b64url:59}}",
-		"typeform_token: \"tfp_{{b64url:59}}\"",
-	}, FP: []string{
-		"TYPEFORM_TOKEN=tfp_{{alnum:10}}",
-		"TYPEFORM_TOKEN=${TYPEFORM_TOKEN}",
-	}},
-	Rule{ID: "shippo-live-token", Description: "Shippo live API token (shippo_live_ prefix); it buys labels on your account.", Regex: "\\b(shippo_live_[a-f0-9]{40})\\b", Entropy: 3, Keywords: []string{
-		"shippo_live_",
-	}, Name: "Shippo live API token", EnvVar: "SHIPPO_API_TOKEN", RotateURL: "https://apps.goshippo.com/settings/api", RotateSteps: []string{
-		"Revoke the token in Settings > API.",
-		"Create a new one with the narrowest scope and store it outside the repository.",
-	}, TP: []string{
-		"SHIPPO_API_TOKEN=shippo_live_{{hex:40}}",
-		"shippo_api_token: \"shippo_live_{{hex:40}}\"",
-	}, FP: []string{
-		"SHIPPO_API_TOKEN=shippo_live_{{hex:10}}",
-		"SHIPPO_API_TOKEN=${SHIPPO_API_TOKEN}",
-	}},
-	Rule{ID: "easypost-production-key", Description: "EasyPost production API key (EZAK prefix); it buys postage on your account.", Regex: "\\b(EZAK[a-f0-9]{54})\\b", Entropy: 3, Keywords: []string{
-		"ezak",
-	}, Name: "EasyPost production API key", EnvVar: "EASYPOST_API_KEY", RotateURL: "https://www.easypost.com/account/api-keys", RotateSteps: []string{
-		"Revoke the token in Account > API Keys.",
-		"Create a new one with the narrowest scope and store it outside the repository.",
-	}, TP: []string{
-		"EASYPOST_API_KEY=EZAK{{hex:54}}",
-		"easypost_api_key: \"EZAK{{hex:54}}\"",
-	}, FP: []string{
-		"EASYPOST_API_KEY=EZAK{{hex:20}}",
-		"EASYPOST_API_KEY=${EASYPOST_API_KEY}",
-	}},
-	Rule{ID: "frameio-token", Description: "Frame.io developer token (fio-u- prefix).", Regex: "\\b(fio-u-[A-Za-z0-9_\\-=]{60,72})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"fio-u-",
-	}, Name: "Frame.io developer token", EnvVar: "FRAMEIO_TOKEN", RotateURL: "https://developer.frame.io/app/tokens", RotateSteps: []string{
-		"Revoke the token in the developer site > Tokens.",
-		"Create a new one with the narrowest scope and store it outside the repository.",
-	}, TP: []string{
-		"FRAMEIO_TOKEN=fio-u-{{b64url:64}}",
-		"frameio_token: \"fio-u-{{b64url:64}}\"",
-	}, FP: []string{
-		"FRAMEIO_TOKEN=fio-u-{{alnum:10}}",
-		"FRAMEIO_TOKEN=${FRAMEIO_TOKEN}",
-	}},
-	Rule{ID: "prefect-api-key", Description: "Prefect Cloud user (pnu_) or service account (pnb_) API key.", Regex: "\\b(pn[ub]_[A-Za-z0-9]{36})\\b", Entropy: 3.5, Keywords: []string{
-		"pnu_",
-		"pnb_",
-	}, Name: "Prefect Cloud API key", EnvVar: "PREFECT_API_KEY", RotateURL: "https://app.prefect.cloud/my/api-keys", RotateSteps: []string{
-		"Revoke the token in Profile > API keys (or the service account).",
-		"Create a new one with the narrowest scope and store it outside the repository.",
-	}, TP: []string{
-		"PREFECT_API_KEY=pnu_{{alnum:36}}",
-		"prefect_api_key: \"pnu_{{alnum:36}}\"",
-	}, FP: []string{
-		"PREFECT_API_KEY=pnu_{{alnum:10}}",
-		"PREFECT_API_KEY=${PREFECT_API_KEY}",
-	}},
-	Rule{ID: "planetscale-tkn", Description: "PlanetScale service token (pscale_tkn_ prefix).", Regex: "\\b(pscale_tkn_[A-Za-z0-9_\\-.]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"pscale_tkn_",
-	}, Name: "PlanetScale service token", EnvVar: "PLANETSCALE_TOKEN", RotateURL: "https://app.planetscale.com/", RotateSteps: []string{
-		"Revoke the token in the organisation's Settings (service tokens) or the branch's Passwords page.",
-		"Create a new one with the narrowest scope and store it outside the repository.",
-	}, TP: []string{
-		"PLANETSCALE_TOKEN=pscale_tkn_{{alnum:43}}",
-		"planetscale_token: \"pscale_tkn_{{alnum:43}}\"",
-	}, FP: []string{
-		"PLANETSCALE_TOKEN=pscale_tkn_{{alnum:10}}",
-		"PLANETSCALE_TOKEN=${PLANETSCALE_TOKEN}",
-	}},
-	Rule{ID: "planetscale-pw", Description: "PlanetScale database password (pscale_pw_ prefix).", Regex: "\\b(pscale_pw_[A-Za-z0-9_\\-.]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"pscale_pw_",
-	}, Name: "PlanetScale database password", EnvVar: "DATABASE_PASSWORD", RotateURL: "https://app.planetscale.com/", RotateSteps: []string{
-		"Revoke the token in the organisation's Settings (service tokens) or the branch's Passwords page.",
-		"Create a new one with the narrowest scope and store it outside the repository.",
-	}, TP: []string{
-		"DATABASE_PASSWORD=pscale_pw_{{alnum:43}}",
-		"database_password: \"pscale_pw_{{alnum:43}}\"",
-	}, FP: []string{
-		"DATABASE_PASSWORD=pscale_pw_{{alnum:10}}",
-		"DATABASE_PASSWORD=${DATABASE_PASSWORD}",
-	}},
-	Rule{ID: "planetscale-oauth", Description: "PlanetScale OAuth token (pscale_oauth_ prefix).", Regex: "\\b(pscale_oauth_[A-Za-z0-9_\\-.]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"pscale_oauth_",
-	}, Name: "PlanetScale OAuth token", EnvVar: "PLANETSCALE_TOKEN", RotateURL: "https://app.planetscale.com/", RotateSteps: []string{
-		"Revoke the token in the organisation's Settings (service tokens) or the branch's Passwords page.",
-		"Create a new one with the narrowest scope and store it outside the repository.",
-	}, TP: []string{
-		"PLANETSCALE_TOKEN=pscale_oauth_{{alnum:43}}",
-		"planetscale_token: \"pscale_oauth_{{alnum:43}}\"",
-	}, FP: []string{
-		"PLANETSCALE_TOKEN=pscale_oauth_{{alnum:10}}",
-		"PLANETSCALE_TOKEN=${PLANETSCALE_TOKEN}",
-	}},
-	Rule{ID: "aiven-service-password", Description: "Aiven-generated service user password (AVNS_ prefix).", Regex: "\\b(AVNS_[A-Za-z0-9_\\-]{19,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"avns_",
-	}, Name: "Aiven service password", EnvVar: "DATABASE_PASSWORD", RotateURL: "https://console.aiven.io/", RotateSteps: []string{
-		"Reset the service user's password in the Aiven console (Users tab).",
-		"Read it from the environment at run time.",
-	}, TP: []string{
-		"DATABASE_PASSWORD=AVNS_{{alnum:19}}",
-		"database_password: \"AVNS_{{alnum:19}}\"",
-	}, FP: []string{
-		"DATABASE_PASSWORD=AVNS_{{alnum:6}}",
-		"DATABASE_PASSWORD=${DATABASE_PASSWORD}",
-	}},
-	Rule{ID: "readme-api-key", Description: "ReadMe API key (rdme_ prefix).", Regex: "\\b(rdme_[a-z0-9]{70})\\b", Entropy: 3.5, Keywords: []string{
-		"rdme_",
-	}, Name: "ReadMe API key", EnvVar: "README_API_KEY", RotateURL: "https://dash.readme.com/", RotateSteps: []string{
-		"Revoke the token in Project > API keys.",
-		"Create a new one with the narrowest scope and store it outside the repository.",
-	}, TP: []string{
-		"README_API_KEY=rdme_{{lowalnum:70}}",
-		"readme_api_key: \"rdme_{{lowalnum:70}}\"",
-	}, FP: []string{
-		"README_API_KEY=rdme_{{lowalnum:10}}",
-		"README_API_KEY=${README_API_KEY}",
-	}},
-	Rule{ID: "sourcegraph-access-token", Description: "Sourcegraph access token (sgp_ prefix).", Regex: "\\b(sgp_(?:[a-f0-9]{16}_)?[a-f0-9]{40})\\b", Entropy: 3, Keywords: []string{
-		"sgp_",
-	}, Name: "Sourcegraph access token", EnvVar: "SRC_ACCESS_TOKEN", RotateURL: "https://sourcegraph.com/user/settings/tokens", RotateSteps: []string{
-		"Revoke the token in User settings > Access tokens.",
-		"Create a new one with the narrowest scope and store it outside the repository.",
-	}, TP: []string{
-		"SRC_ACCESS_TOKEN=sgp_{{hex:16}}_{{hex:40}}",
-		"src_access_token: \"sgp_{{hex:16}}_{{hex:40}}\"",
-	}, FP: []string{
-		"SRC_ACCESS_TOKEN=sgp_{{hex:10}}",
-		"SRC_ACCESS_TOKEN=${SRC_ACCESS_TOKEN}",
-	}},
-	Rule{ID: "contentful-pat", Description: "Contentful management personal access token (CFPAT- prefix).", Regex: "\\b(CFPAT-[A-Za-z0-9_\\-]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"cfpat-",
-	}, Name: "Contentful personal access token", EnvVar: "CONTENTFUL_MANAGEMENT_TOKEN", RotateURL: "https://app.contentful.com/account/profile/cma_tokens", RotateSteps: []string{
-		"Revoke the token in Account settings > CMA tokens.",
-		"Create a new one with the narrowest scope and store it outside the repository.",
-	}, TP: []string{
-		"CONTENTFUL_MANAGEMENT_TOKEN=CFPAT-{{b64url:43}}",
-		"contentful_management_token: \"CFPAT-{{b64url:43}}\"",
-	}, FP: []string{
-		"CONTENTFUL_MANAGEMENT_TOKEN=CFPAT-{{alnum:10}}",
-		"CONTENTFUL_MANAGEMENT_TOKEN=${CONTENTFUL_MANAGEMENT_TOKEN}",
-	}},
-	Rule{ID: "dropbox-short-lived-token", Description: "Dropbox short-lived OAuth access token (sl. prefix).", Regex: "\\b(sl\\.[A-Za-z0-9_\\-.]{130,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
-		"sl.u.",
-		"sl.b",
-	}, Name: "Dropbox access token", EnvVar: "DROPBOX_ACCESS_TOKEN", RotateURL: "https://www.dropbox.com/developers/apps", RotateSteps: []string{
-		"Revoke the token (POST /2/auth/token/revoke).",
-		"Use refresh tokens kept outside the repository.",
-	}, TP: []string{
-		"DROPBOX_ACCESS_TOKEN=sl.u.{{b64url:140}}",
-		"dropbox_access_token: \"sl.u.{{b64url:140}}\"",
-	}, FP: []string{
-		"DROPBOX_ACCESS_TOKEN=sl.u.{{alnum:20}}",
-		"DROPBOX_ACCESS_TOKEN=${DROPBOX_ACCESS_TOKEN}",
-	}},
-	Rule{ID: "stytch-secret", Description: "Stytch project secret (secret-live- or secret-test- prefix); with the project id it calls every Stytch API for the project.", Regex: "\\b(secret-(?:live|test)-[A-Za-z0-9_\\-]{30,50}={0,2})(?:[^A-Za-z0-9_\\-=]|$)", Entropy: 3.5, Keywords: []string{
-		"secret-live-",
-		"secret-test-",
-	}, Name: "Stytch project secret", EnvVar: "STYTCH_SECRET", RotateURL: "https://stytch.com/dashboard/api-keys", RotateSteps: []string{
-		"Revoke the secret in the Stytch dashboard > Project ID & API keys (create a new secret, delete the old).",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"STYTCH_SECRET=secret-live-{{b64url:36}}=",
-		"stytch_secret: \"secret-live-{{b64url:36}}=\"",
-	}, FP: []string{
-		"STYTCH_SECRET=secret-live-{{alnum:10}}",
-		"STYTCH_SECRET=${STYTCH_SECRET}",
-	}},
-	Rule{ID: "statsig-server-secret", Description: "Statsig server secret key (secret- prefix); it evaluates every gate and reads and changes the project's configuration.", Regex: "(?i:(?:statsig)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(secret-[A-Za-z0-9]{30,60})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"statsig",
-		"secret-",
-	}, Name: "Statsig server secret key", EnvVar: "STATSIG_SERVER_SECRET", RotateURL: "https://console.statsig.com/", RotateSteps: []string{
-		"Revoke the key in Statsig Console > Project settings > Keys & Environments (revoke the key).",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"STATSIG_SERVER_SECRET=secret-{{alnum:43}}",
-		"statsig_server_secret: \"secret-{{alnum:43}}\"",
-	}, FP: []string{
-		"STATSIG_SERVER_SECRET=secret-{{alnum:8}}",
-		"STATSIG_SERVER_SECRET=${STATSIG_SERVER_SECRET}",
-		"unrelated_key = \"secret-{{alnum:43}}\"",
-	}},
-	Rule{ID: "clerk-secret-key", Description: "Clerk secret key (sk_live_ or sk_test_ with Clerk nearby); it manages the instance's users and sessions.", Regex: "\\b(sk_(?:live|test)_[A-Za-z0-9]{30,100})\\b", Entropy: 3.5, Keywords: []string{
-		"sk_live_",
-		"sk_test_",
-	}, Name: "Clerk secret key", EnvVar: "CLERK_SECRET_KEY", RotateURL: "https://dashboard.clerk.com/last-active?path=api-keys", RotateSteps: []string{
-		"Revoke the key in the Clerk dashboard > API keys (roll the secret key).",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, Context: "(?i)clerk", ContextLines: 5, TP: []string{
-		"CLERK_SECRET_KEY=sk_live_{{alnum:42}}",
-		"clerk_secret_key: \"sk_live_{{alnum:42}}\"",
-	}, FP: []string{
-		"CLERK_SECRET_KEY=sk_live_{{alnum:10}}",
-		"CLERK_SECRET_KEY=${CLERK_SECRET_KEY}",
-		"STRIPE_KEY=sk_test_{{alnum:42}}",
-	}},
-	Rule{ID: "workos-api-key", Description: "WorkOS API key (sk_live_ or sk_test_ with WorkOS nearby); it manages the environment's SSO connections and directory data.", Regex: "\\b(sk_(?:live|test)_[A-Za-z0-9]{40,120})\\b", Entropy: 3.5, Keywords: []string{
-		"sk_live_",
-		"sk_test_",
-	}, Name: "WorkOS API key", EnvVar: "WORKOS_API_KEY", RotateURL: "https://dashboard.workos.com/api-keys", RotateSteps: []string{
-		"Revoke the key in the WorkOS dashboard > API Keys.",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, Context: "(?i)workos", ContextLines: 5, TP: []string{
-		"WORKOS_API_KEY=sk_test_{{alnum:60}}",
-		"workos_api_key: \"sk_test_{{alnum:60}}\"",
-	}, FP: []string{
-		"WORKOS_API_KEY=sk_test_{{alnum:10}}",
-		"WORKOS_API_KEY=${WORKOS_API_KEY}",
-		"STRIPE_KEY=sk_test_{{alnum:60}}",
-	}},
-	Rule{ID: "magic-secret-key", Description: "Magic (magic.link) secret API key (sk_live_ and 16 hex, with Magic nearby); it validates DID tokens and manages users.", Regex: "\\b(sk_live_[0-9A-F]{16})\\b", Entropy: 3, Keywords: []string{
-		"sk_live_",
-	}, Name: "Magic secret key", EnvVar: "MAGIC_SECRET_KEY", RotateURL: "https://dashboard.magic.link/", RotateSteps: []string{
-		"Revoke the key in the Magic dashboard > the app > API Keys.",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, Context: "(?i)magic[_\\-.]?(?:link|sdk|admin|secret)|@magic-sdk", ContextLines: 5, TP: []string{
-		"MAGIC_SECRET_KEY=sk_live_{{HEX:16}}",
-		"magic_secret_key: \"sk_live_{{HEX:16}}\"",
-	}, FP: []string{
-		"MAGIC_SECRET_KEY=sk_live_{{HEX:6}}",
-		"MAGIC_SECRET_KEY=${MAGIC_SECRET_KEY}",
-		"OTHER_KEY=sk_live_{{HEX:16}}",
-	}},
-	Rule{ID: "strapi-api-token", Description: "Strapi API token (hex); full-access tokens read and write every content type.", Regex: "(?i:(?:strapi)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{128,256})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"strapi",
-	}, Name: "Strapi API token", EnvVar: "STRAPI_API_TOKEN", RotateURL: "https://docs.strapi.io/cms/features/api-tokens", RotateSteps: []string{
-		"Revoke the token in the Strapi admin > Settings > API Tokens (regenerate).",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"STRAPI_API_TOKEN={{hex:256}}",
-		"strapi_api_token: \"{{hex:256}}\"",
-	}, FP: []string{
-		"STRAPI_API_TOKEN={{hex:20}}",
-		"STRAPI_API_TOKEN=${STRAPI_API_TOKEN}",
-		"unrelated_key = \"{{hex:256}}\"",
-	}},
-	Rule{ID: "sanity-api-token", Description: "Sanity API token (sk prefix); editor tokens write to the project's datasets.", Regex: "(?i:(?:sanity)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(sk[A-Za-z0-9]{70,90})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"sanity",
-	}, Name: "Sanity API token", EnvVar: "SANITY_API_TOKEN", RotateURL: "https://www.sanity.io/manage", RotateSteps: []string{
-		"Revoke the token in sanity.io/manage > the project > API > Tokens.",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"SANITY_API_TOKEN=sk{{alnum:79}}",
-		"sanity_api_token: \"sk{{alnum:79}}\"",
-	}, FP: []string{
-		"SANITY_API_TOKEN=sk{{alnum:10}}",
-		"SANITY_API_TOKEN=${SANITY_API_TOKEN}",
-		"unrelated_key = \"sk{{alnum:79}}\"",
-	}},
-	Rule{ID: "prismic-access-token", Description: "Prismic permanent access token or write API token for a repository.", Regex: "(?i:(?:prismic)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-.]{40,200})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
-		"prismic",
-	}, Name: "Prismic access token", EnvVar: "PRISMIC_ACCESS_TOKEN", RotateURL: "https://prismic.io/dashboard", RotateSteps: []string{
-		"Revoke the token in the repository's Settings > API & Security.",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"PRISMIC_ACCESS_TOKEN=MC5{{b64url:40}}.{{b64url:30}}",
-		"prismic_access_token: \"MC5{{b64url:40}}.{{b64url:30}}\"",
-	}, FP: []string{
-		"PRISMIC_ACCESS_TOKEN={{alnum:10}}",
-		"PRISMIC_ACCESS_TOKEN=${PRISMIC_ACCESS_TOKEN}",
-		"unrelated_key = \"MC5{{b64url:40}}.{{b64url:30}}\"",
-	}},
-	Rule{ID: "storyblok-access-token", Description: "Storyblok preview or management access token; management tokens change content.", Regex: "(?i:(?:storyblok)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9\\-]{20,60})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"storyblok",
-	}, Name: "Storyblok access token", EnvVar: "STORYBLOK_TOKEN", RotateURL: "https://app.storyblok.com/#/me/account?tab=token", RotateSteps: []string{
-		"Revoke the token in Storyblok > My account > Personal access token (or the space's Access Tokens).",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"STORYBLOK_TOKEN={{alnum:22}}tt-{{digits:6}}-{{alnum:20}}",
-		"storyblok_token: \"{{alnum:22}}tt-{{digits:6}}-{{alnum:20}}\"",
-	}, FP: []string{
-		"STORYBLOK_TOKEN={{alnum:8}}",
-		"STORYBLOK_TOKEN=${STORYBLOK_TOKEN}",
-		"unrelated_key = \"{{alnum:22}}tt-{{digits:6}}-{{alnum:20}}\"",
-	}},
-	Rule{ID: "datocms-api-token", Description: "DatoCMS API token; full-access tokens change content and schema.", Regex: "(?i:(?:datocms|dato[_\\-.]?cms)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{30})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"datocms",
-		"dato_cms",
-	}, Name: "DatoCMS API token", EnvVar: "DATOCMS_API_TOKEN", RotateURL: "https://www.datocms.com/docs/general-concepts/api-tokens", RotateSteps: []string{
-		"Revoke the token in the project's Settings > API tokens (regenerate).",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"DATOCMS_API_TOKEN={{hex:30}}",
-		"datocms_api_token: \"{{hex:30}}\"",
-	}, FP: []string{
-		"DATOCMS_API_TOKEN={{hex:10}}",
-		"DATOCMS_API_TOKEN=${DATOCMS_API_TOKEN}",
-		"unrelated_key = \"{{hex:30}}\"",
-	}},
-	Rule{ID: "webflow-api-token", Description: "Webflow site or workspace API token (64 hex); it edits and publishes the site.", Regex: "(?i:(?:webflow)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"webflow",
-	}, Name: "Webflow API token", EnvVar: "WEBFLOW_API_TOKEN", RotateURL: "https://webflow.com/dashboard", RotateSteps: []string{
-		"Revoke the token in the site's Settings > Apps & Integrations > API access.",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"WEBFLOW_API_TOKEN={{hex:64}}",
-		"webflow_api_token: \"{{hex:64}}\"",
-	}, FP: []string{
-		"WEBFLOW_API_TOKEN={{hex:12}}",
-		"WEBFLOW_API_TOKEN=${WEBFLOW_API_TOKEN}",
-		"unrelated_key = \"{{hex:64}}\"",
-	}},
-	Rule{ID: "wordpress-application-password", Description: "WordPress application password (six groups of four characters); it logs in to the REST API as its user.", Regex: "(?i:(?:wordpress|wp[_\\-.]?app)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{4}(?: [A-Za-z0-9]{4}){5})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"wordpress",
-		"wp_app",
-		"wpapp",
-		"wp-app",
-	}, Name: "WordPress application password", EnvVar: "WORDPRESS_APP_PASSWORD", RotateURL: "https://wordpress.com/me/security/two-step", RotateSteps: []string{
-		"Revoke the password in wp-admin > Users > Profile > Application Passwords (revoke).",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"WORDPRESS_APP_PASSWORD=\"{{alnum:4}} {{alnum:4}} {{alnum:4}} {{alnum:4}} {{alnum:4}} {{alnum:4}}\"",
-		"wp_app_password: '{{alnum:4}} {{alnum:4}} {{alnum:4}} {{alnum:4}} {{alnum:4}} {{alnum:4}}'",
-	}, FP: []string{
-		"WORDPRESS_APP_PASSWORD=\"{{alnum:4}} {{alnum:4}}\"",
-		"WORDPRESS_APP_PASSWORD=${WORDPRESS_APP_PASSWORD}",
-		"unrelated_password = \"{{alnum:4}} {{alnum:4}} {{alnum:4}} {{alnum:4}} {{alnum:4}} {{alnum:4}}\"",
-	}},
-	Rule{ID: "ghost-admin-api-key", Description: "Ghost Admin API key (24 hex id:64 hex secret); it publishes and deletes posts and manages members.", Regex: "(?i:(?:ghost[_\\-.]?(?:admin|api))[\\w.\\-]{0,40}(?:key|token|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{24}:[0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"ghost_admin",
-		"ghostadmin",
-		"ghost-admin",
-		"ghost.admin",
-		"ghost_api",
-		"ghostapi",
-		"ghost-api",
-	}, Name: "Ghost Admin API key", EnvVar: "GHOST_ADMIN_API_KEY", RotateURL: "https://ghost.org/docs/admin-api/", RotateSteps: []string{
-		"Revoke the key in Ghost Admin > Settings > Integrations > the custom integration (regenerate).",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"GHOST_ADMIN_API_KEY={{hex:24}}:{{hex:64}}",
-		"ghost_admin_api_key: \"{{hex:24}}:{{hex:64}}\"",
-	}, FP: []string{
-		"GHOST_ADMIN_API_KEY={{hex:24}}:{{hex:8}}",
-		"GHOST_ADMIN_API_KEY=${GHOST_ADMIN_API_KEY}",
-		"unrelated_key = \"{{hex:24}}:{{hex:64}}\"",
-	}},
-	Rule{ID: "lob-api-key", Description: "Lob live secret API key (live_ and 35 hex); it prints and mails letters and postcards billed to the account.", Regex: "(?i:(?:\\blob)[\\w.\\-]{0,40}(?:key|secret|token|auth)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(live_[a-f0-9]{35})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"live_",
-	}, Name: "Lob live API key", EnvVar: "LOB_API_KEY", RotateURL: "https://dashboard.lob.com/settings/api-keys", RotateSteps: []string{
-		"Revoke the key in the Lob dashboard > Settings > API Keys (rotate the live secret key).",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"LOB_API_KEY=live_{{hex:35}}",
-		"lob_api_key: \"live_{{hex:35}}\"",
-	}, FP: []string{
-		"LOB_API_KEY=live_{{hex:10}}",
-		"LOB_API_KEY=${LOB_API_KEY}",
-		"unrelated_key = \"live_{{hex:35}}\"",
-	}},
-	Rule{ID: "shopify-partner-api-token", Description: "Shopify Partner API client access token (prtapi_ prefix); it reads the partner organization's apps, stores and transactions.", Regex: "\\b(prtapi_[a-f0-9]{32})\\b", Entropy: 3, Keywords: []string{
-		"prtapi_",
-	}, Name: "Shopify Partner API token", EnvVar: "SHOPIFY_PARTNER_TOKEN", RotateURL: "https://partners.shopify.com/", RotateSteps: []string{
-		"Revoke the token in the Partner Dashboard > Settings > Partner API clients.",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"SHOPIFY_PARTNER_TOKEN=prtapi_{{hex:32}}",
-		"shopify_partner_token: \"prtapi_{{hex:32}}\"",
-	}, FP: []string{
-		"SHOPIFY_PARTNER_TOKEN=prtapi_{{hex:10}}",
-		"SHOPIFY_PARTNER_TOKEN=${SHOPIFY_PARTNER_TOKEN}",
-	}},
-	Rule{ID: "etsy-api-key", Description: "Etsy Open API v3 keystring or shared secret; it calls the API as the app and, with user tokens, manages shops.", Regex: "(?i:(?:etsy)[\\w.\\-]{0,40}(?:key|secret|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-z0-9]{24})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"etsy",
-	}, Name: "Etsy API keystring", EnvVar: "ETSY_API_KEY", RotateURL: "https://www.etsy.com/developers/your-apps", RotateSteps: []string{
-		"Revoke the key in Etsy > Developers > Your apps (request a new keystring / shared secret).",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"ETSY_API_KEY={{lowalnum:24}}",
-		"etsy_api_key: \"{{lowalnum:24}}\"",
-	}, FP: []string{
-		"ETSY_API_KEY={{lowalnum:8}}",
-		"ETSY_API_KEY=${ETSY_API_KEY}",
-		"unrelated_key = \"{{lowalnum:24}}\"",
-	}},
-	Rule{ID: "ebay-cert-id", Description: "eBay application Cert ID, the OAuth client secret (PRD- or SBX- and a UUID-like value); it mints application tokens.", Regex: "\\b((?:PRD|SBX)-[0-9a-f]{12}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4})\\b", Entropy: 3, Keywords: []string{
-		"prd-",
-		"sbx-",
-	}, Name: "eBay Cert ID (client secret)", EnvVar: "EBAY_CERT_ID", RotateURL: "https://developer.ebay.com/my/keys", RotateSteps: []string{
-		"Revoke the secret in the eBay developer portal > Application Keys (reset the Cert ID).",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"EBAY_CERT_ID=PRD-{{hex:12}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:4}}",
-		"ebay_cert_id: \"PRD-{{hex:12}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:4}}\"",
-	}, FP: []string{
-		"EBAY_CERT_ID=PRD-{{hex:12}}-{{hex:4}}",
-		"EBAY_CERT_ID=${EBAY_CERT_ID}",
-	}},
-	Rule{ID: "alpaca-api-secret", Description: "Alpaca trading API secret key (40 characters); it places trades on the brokerage account.", Regex: "(?i:(?:alpaca|apca)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"alpaca",
-		"apca",
-	}, Name: "Alpaca API secret key", EnvVar: "APCA_API_SECRET_KEY", RotateURL: "https://app.alpaca.markets/dashboard/overview", RotateSteps: []string{
-		"Revoke the key in the Alpaca dashboard > API Keys (Regenerate).",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"APCA_API_SECRET_KEY={{alnum:40}}",
-		"apca_api_secret_key: \"{{alnum:40}}\"",
-	}, FP: []string{
-		"APCA_API_SECRET_KEY={{alnum:10}}",
-		"APCA_API_SECRET_KEY=${APCA_API_SECRET_KEY}",
-		"unrelated_key = \"{{alnum:40}}\"",
-	}},
-	Rule{ID: "binance-api-secret", Description: "Binance API secret key (64 characters); with its key it trades and, if enabled, withdraws.", Regex: "(?i:(?:binance)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"binance",
-	}, Name: "Binance API secret", EnvVar: "BINANCE_API_SECRET", RotateURL: "https://www.binance.com/en/my/settings/api-management", RotateSteps: []string{
-		"Revoke the key in Binance > Account > API Management (delete the key).",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"BINANCE_API_SECRET={{alnum:64}}",
-		"binance_api_secret: \"{{alnum:64}}\"",
-	}, FP: []string{
-		"BINANCE_API_SECRET={{alnum:10}}",
-		"BINANCE_API_SECRET=${BINANCE_API_SECRET}",
-		"unrelated_key = \"{{alnum:64}}\"",
-	}},
-	Rule{ID: "kraken-private-key", Description: "Kraken API private key (base64, 88 characters); with its key it trades and, if permitted, withdraws.", Regex: "(?i:(?:kraken)[\\w.\\-]{0,40}(?:private|secret|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9+/]{86}==)(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
-		"kraken",
-	}, Name: "Kraken API private key", EnvVar: "KRAKEN_PRIVATE_KEY", RotateURL: "https://pro.kraken.com/app/settings/api", RotateSteps: []string{
-		"Revoke the key in Kraken > Settings > API (delete the key).",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, Validate: "base64", TP: []string{
-		"KRAKEN_PRIVATE_KEY={{base64:alnum:64}}",
-		"kraken_private_key: \"{{base64:alnum:64}}\"",
-	}, FP: []string{
-		"KRAKEN_PRIVATE_KEY={{alnum:10}}",
-		"KRAKEN_PRIVATE_KEY=${KRAKEN_PRIVATE_KEY}",
-		"unrelated_key = \"{{base64:alnum:64}}\"",
-	}},
-	Rule{ID: "etherscan-api-key", Description: "Etherscan-family API key (34 uppercase characters; also BscScan, PolygonScan, Arbiscan).", Regex: "(?i:(?:etherscan|bscscan|polygonscan|arbiscan)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Z0-9]{34})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"etherscan",
-		"bscscan",
-		"polygonscan",
-		"arbiscan",
-	}, Name: "Etherscan API key", EnvVar: "ETHERSCAN_API_KEY", RotateURL: "https://etherscan.io/myapikey", RotateSteps: []string{
-		"Revoke the key in etherscan.io > API Keys.",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"ETHERSCAN_API_KEY={{upalnum:34}}",
-		"etherscan_api_key: \"{{upalnum:34}}\"",
-	}, FP: []string{
-		"ETHERSCAN_API_KEY={{upalnum:10}}",
-		"ETHERSCAN_API_KEY=${ETHERSCAN_API_KEY}",
-		"unrelated_key = \"{{upalnum:34}}\"",
-	}},
-	Rule{ID: "infura-api-key", Description: "Infura (MetaMask Developer) API key or API key secret (32 hex); requests with it are billed to the account.", Regex: "(?i:(?:infura)[\\w.\\-]{0,40}(?:key|secret|project|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"infura",
-	}, Name: "Infura API key or secret", EnvVar: "INFURA_API_KEY", RotateURL: "https://developer.metamask.io/", RotateSteps: []string{
-		"Revoke the key in the Infura / MetaMask Developer dashboard > the API key > Settings.",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"INFURA_API_KEY={{hex:32}}",
-		"infura_api_key: \"{{hex:32}}\"",
-		"INFURA_API_KEY_SECRET={{hex:32}}",
-	}, FP: []string{
-		"INFURA_API_KEY={{hex:10}}",
-		"INFURA_API_KEY=${INFURA_API_KEY}",
-		"unrelated_key = \"{{hex:32}}\"",
-	}},
-	Rule{ID: "alchemy-api-key", Description: "Alchemy API key (32 characters); requests with it are billed to the app's compute units.", Regex: "(?i:(?:alchemy)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"alchemy",
-	}, Name: "Alchemy API key", EnvVar: "ALCHEMY_API_KEY", RotateURL: "https://dashboard.alchemy.com/apps", RotateSteps: []string{
-		"Revoke the key in the Alchemy dashboard > the app > API Key (create a new app or key).",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"ALCHEMY_API_KEY={{b64url:32}}",
-		"alchemy_api_key: \"{{b64url:32}}\"",
-	}, FP: []string{
-		"ALCHEMY_API_KEY={{alnum:10}}",
-		"ALCHEMY_API_KEY=${ALCHEMY_API_KEY}",
-		"unrelated_key = \"{{b64url:32}}\"",
-	}},
-	Rule{ID: "moralis-api-key", Description: "Moralis Web3 API key; requests with it use the account's compute units.", Regex: "(?i:(?:moralis)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,}|[A-Za-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"moralis",
-	}, Name: "Moralis API key", EnvVar: "MORALIS_API_KEY", RotateURL: "https://admin.moralis.com/", RotateSteps: []string{
-		"Revoke the key in the Moralis admin > Settings > API Keys.",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"MORALIS_API_KEY={{alnum:64}}",
-		"moralis_api_key: \"{{alnum:64}}\"",
-		"MORALIS_API_KEY={{jwt}}",
-	}, FP: []string{
-		"MORALIS_API_KEY={{alnum:10}}",
-		"MORALIS_API_KEY=${MORALIS_API_KEY}",
-		"unrelated_key = \"{{alnum:64}}\"",
-	}},
-	Rule{ID: "pinata-api-secret", Description: "Pinata API secret (64 hex) or JWT; it pins and unpins files on the account.", Regex: "(?i:(?:pinata)[\\w.\\-]{0,40}(?:secret|jwt|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{64}|eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"pinata",
-	}, Name: "Pinata API secret", EnvVar: "PINATA_API_SECRET", RotateURL: "https://app.pinata.cloud/developers/api-keys", RotateSteps: []string{
-		"Revoke the key in Pinata > API Keys (revoke the key).",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"PINATA_API_SECRET={{hex:64}}",
-		"pinata_api_secret: \"{{hex:64}}\"",
-		"PINATA_JWT={{jwt}}",
-	}, FP: []string{
-		"PINATA_API_SECRET={{hex:10}}",
-		"PINATA_API_SECRET=${PINATA_API_SECRET}",
-		"unrelated_key = \"{{hex:64}}\"",
-	}},
-	Rule{ID: "tomtom-api-key", Description: "TomTom Maps API key (32 characters); requests with it are billed to the account.", Regex: "(?i:(?:tomtom)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"tomtom",
-	}, Name: "TomTom API key", EnvVar: "TOMTOM_API_KEY", RotateURL: "https://developer.tomtom.com/user/me/apps", RotateSteps: []string{
-		"Revoke the key in the TomTom developer portal > Dashboard > Keys.",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"TOMTOM_API_KEY={{alnum:32}}",
-		"tomtom_api_key: \"{{alnum:32}}\"",
-	}, FP: []string{
-		"TOMTOM_API_KEY={{alnum:10}}",
-		"TOMTOM_API_KEY=${TOMTOM_API_KEY}",
-		"unrelated_key = \"{{alnum:32}}\"",
-	}},
-	Rule{ID: "openweather-api-key", Description: "OpenWeatherMap API key (32 hex); requests with it count against the account's plan.", Regex: "(?i:(?:openweather|\\bowm[_\\-.])[\\w.\\-]{0,40}(?:key|appid|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"openweather",
-		"owm_",
-		"owm-",
-		"owm.",
-	}, Name: "OpenWeather API key", EnvVar: "OPENWEATHER_API_KEY", RotateURL: "https://home.openweathermap.org/api_keys", RotateSteps: []string{
-		"Revoke the key in openweathermap.org > My API keys.",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"OPENWEATHER_API_KEY={{hex:32}}",
-		"openweather_api_key: \"{{hex:32}}\"",
-	}, FP: []string{
-		"OPENWEATHER_API_KEY={{hex:10}}",
-		"OPENWEATHER_API_KEY=${OPENWEATHER_API_KEY}",
-		"unrelated_key = \"{{hex:32}}\"",
-	}},
-	Rule{ID: "finnhub-api-key", Description: "Finnhub market data API key (20 lowercase characters).", Regex: "(?i:(?:finnhub)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-z0-9]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.3, Keywords: []string{
-		"finnhub",
-	}, Name: "Finnhub API key", EnvVar: "FINNHUB_API_KEY", RotateURL: "https://finnhub.io/dashboard", RotateSteps: []string{
-		"Revoke the key in the Finnhub dashboard (regenerate the key).",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"FINNHUB_API_KEY={{lowalnum:20}}",
-		"finnhub_api_key: \"{{lowalnum:20}}\"",
-	}, FP: []string{
-		"FINNHUB_API_KEY={{lowalnum:8}}",
-		"FINNHUB_API_KEY=${FINNHUB_API_KEY}",
-		"unrelated_key = \"{{lowalnum:20}}\"",
-	}},
-	Rule{ID: "alphavantage-api-key", Description: "Alpha Vantage market data API key (16 uppercase characters).", Regex: "(?i:(?:alpha[_\\-.]?vantage)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Z0-9]{16})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.3, Keywords: []string{
-		"alphavantage",
-		"alpha_vantage",
-		"alpha-vantage",
-	}, Name: "Alpha Vantage API key", EnvVar: "ALPHAVANTAGE_API_KEY", RotateURL: "https://www.alphavantage.co/support/#api-key", RotateSteps: []string{
-		"Revoke the key in Alpha Vantage support (request a new key).",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"ALPHAVANTAGE_API_KEY={{upalnum:16}}",
-		"alphavantage_api_key: \"{{upalnum:16}}\"",
-	}, FP: []string{
-		"ALPHAVANTAGE_API_KEY={{upalnum:6}}",
-		"ALPHAVANTAGE_API_KEY=${ALPHAVANTAGE_API_KEY}",
-		"unrelated_key = \"{{upalnum:16}}\"",
-	}},
-	Rule{ID: "wasabi-secret-key", Description: "Wasabi storage secret access key (40 characters, S3-compatible); it reads and writes the account's buckets.", Regex: "(?i:(?:wasabi)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9+/]{40})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
-		"wasabi",
-	}, Name: "Wasabi secret access key", EnvVar: "WASABI_SECRET_ACCESS_KEY", RotateURL: "https://console.wasabisys.com/#/access_keys", RotateSteps: []string{
-		"Revoke the key in the Wasabi console > Access Keys.",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"WASABI_SECRET_ACCESS_KEY={{b64:40}}",
-		"wasabi_secret_access_key: \"{{b64:40}}\"",
-	}, FP: []string{
-		"WASABI_SECRET_ACCESS_KEY={{alnum:10}}",
-		"WASABI_SECRET_ACCESS_KEY=${WASABI_SECRET_ACCESS_KEY}",
-		"unrelated_key = \"{{b64:40}}\"",
-	}},
-	Rule{ID: "cloudflare-r2-secret-access-key", Description: "Cloudflare R2 S3-compatible secret access key (64 hex); it reads and writes the account's R2 buckets.", Regex: "(?i:(?:\\br2[_\\-.]?(?:secret|access))[\\w.\\-]{0,40}(?:secret|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"r2_secret",
-		"r2secret",
-		"r2-secret",
-		"r2_access",
-		"r2access",
-		"r2-access",
-	}, Name: "Cloudflare R2 secret access key", EnvVar: "R2_SECRET_ACCESS_KEY", RotateURL: "https://dash.cloudflare.com/?to=/:account/r2/api-tokens", RotateSteps: []string{
-		"Revoke the key in Cloudflare dashboard > R2 > Manage API tokens (roll or delete the token).",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"R2_SECRET_ACCESS_KEY={{hex:64}}",
-		"r2_secret_access_key: \"{{hex:64}}\"",
-	}, FP: []string{
-		"R2_SECRET_ACCESS_KEY={{hex:10}}",
-		"R2_SECRET_ACCESS_KEY=${R2_SECRET_ACCESS_KEY}",
-		"unrelated_key = \"{{hex:64}}\"",
-	}},
-	Rule{ID: "storj-access-grant", Description: "Storj access grant (a long base58 value holding the API key and encryption passphrase); it reads and writes the granted buckets.", Regex: "(?i:(?:storj)[\\w.\\-]{0,40}(?:grant|access|key|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{200,1000})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
-		"storj",
-	}, Name: "Storj access grant", EnvVar: "STORJ_ACCESS_GRANT", RotateURL: "https://docs.storj.io/dcs/concepts/access/access-management-at-the-edge/", RotateSteps: []string{
-		"Revoke the key in the Storj console > Access (delete the access grant).",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"STORJ_ACCESS_GRANT=1{{alnum:300}}",
-		"storj_access_grant: \"1{{alnum:300}}\"",
-	}, FP: []string{
-		"STORJ_ACCESS_GRANT=1{{alnum:20}}",
-		"STORJ_ACCESS_GRANT=${STORJ_ACCESS_GRANT}",
-		"unrelated_key = \"1{{alnum:300}}\"",
-	}},
-	Rule{ID: "filebase-secret-key", Description: "Filebase S3-compatible secret access key; it reads and writes the account's buckets and IPFS pins.", Regex: "(?i:(?:filebase)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"filebase",
-	}, Name: "Filebase secret access key", EnvVar: "FILEBASE_SECRET_KEY", RotateURL: "https://console.filebase.com/keys", RotateSteps: []string{
-		"Revoke the key in the Filebase console > Access Keys.",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"FILEBASE_SECRET_KEY={{alnum:40}}",
-		"filebase_secret_key: \"{{alnum:40}}\"",
-	}, FP: []string{
-		"FILEBASE_SECRET_KEY={{alnum:10}}",
-		"FILEBASE_SECRET_KEY=${FILEBASE_SECRET_KEY}",
-		"unrelated_key = \"{{alnum:40}}\"",
-	}},
-	Rule{ID: "duffel-access-token", Description: "Duffel travel API access token (duffel_live_ or duffel_test_); live tokens book and pay for flights.", Regex: "\\b(duffel_(?:live|test)_[A-Za-z0-9_\\-=]{40,50})(?:[^A-Za-z0-9_\\-=]|$)", Entropy: 3.5, Keywords: []string{
-		"duffel_live_",
-		"duffel_test_",
-	}, Name: "Duffel access token", EnvVar: "DUFFEL_ACCESS_TOKEN", RotateURL: "https://app.duffel.com/", RotateSteps: []string{
-		"Revoke the token in the Duffel dashboard > Developers > Access tokens.",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"DUFFEL_ACCESS_TOKEN=duffel_live_{{b64url:43}}",
-		"duffel_access_token: \"duffel_live_{{b64url:43}}\"",
-	}, FP: []string{
-		"DUFFEL_ACCESS_TOKEN=duffel_live_{{alnum:10}}",
-		"DUFFEL_ACCESS_TOKEN=${DUFFEL_ACCESS_TOKEN}",
-	}},
-	Rule{ID: "maxmind-license-key", Description: "MaxMind license key (40 characters ending _mmk); it downloads GeoIP databases and calls web services on the account.", Regex: "\\b([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)\\b", Entropy: 3.5, Keywords: []string{
-		"_mmk",
-	}, Name: "MaxMind license key", EnvVar: "MAXMIND_LICENSE_KEY", RotateURL: "https://www.maxmind.com/en/accounts/current/license-key", RotateSteps: []string{
-		"Revoke the key in MaxMind account > Manage License Keys.",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"MAXMIND_LICENSE_KEY={{alnum:6}}_{{alnum:29}}_mmk",
-		"maxmind_license_key: \"{{alnum:6}}_{{alnum:29}}_mmk\"",
-	}, FP: []string{
-		"MAXMIND_LICENSE_KEY={{alnum:6}}_{{alnum:8}}_mmk",
-		"MAXMIND_LICENSE_KEY=${MAXMIND_LICENSE_KEY}",
-	}},
-	Rule{ID: "salesforce-access-token", Description: "Salesforce session ID / OAuth access token (org id 00D…! and a session key); it calls the org's APIs as the user.", Regex: "\\b(00D[A-Za-z0-9]{12,15}![A-Za-z0-9._]{80,200})", Entropy: 4, Keywords: []string{
-		"00d",
-	}, Name: "Salesforce access token", EnvVar: "SALESFORCE_ACCESS_TOKEN", RotateURL: "https://help.salesforce.com/s/articleView?id=sf.remoteaccess_revoke_token.htm", RotateSteps: []string{
-		"Revoke the session or OAuth token (Setup > Session Management, or Connected Apps OAuth Usage > Revoke, or the /services/oauth2/revoke endpoint).",
-		"Get tokens at run time through an OAuth flow; keep the client secret in a secret store, not the repository.",
-	}, TP: []string{
-		"SALESFORCE_ACCESS_TOKEN=00D{{alnum:15}}!{{alnum:96}}",
-		"salesforce_access_token: \"00D{{alnum:15}}!{{alnum:96}}\"",
-	}, FP: []string{
-		"SALESFORCE_ACCESS_TOKEN=00D{{alnum:15}}!{{alnum:10}}",
-		"SALESFORCE_ACCESS_TOKEN=${SALESFORCE_ACCESS_TOKEN}",
-	}},
-	Rule{ID: "bitly-access-token", Description: "Bitly generic access token (40 hex); it creates and edits the account's short links.", Regex: "(?i:(?:bitly)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"bitly",
-	}, Name: "Bitly access token", EnvVar: "BITLY_ACCESS_TOKEN", RotateURL: "https://app.bitly.com/settings/api/", RotateSteps: []string{
-		"Revoke the token in Bitly > Settings > Developer settings > API.",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"BITLY_ACCESS_TOKEN={{hex:40}}",
-		"bitly_access_token: \"{{hex:40}}\"",
-	}, FP: []string{
-		"BITLY_ACCESS_TOKEN={{hex:10}}",
-		"BITLY_ACCESS_TOKEN=${BITLY_ACCESS_TOKEN}",
-		"unrelated_key = \"{{hex:40}}\"",
-	}},
-	Rule{ID: "dropbox-app-secret", Description: "Dropbox app secret (15 characters); with the app key it exchanges codes and refresh tokens.", Regex: "(?i:(?:dropbox)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-z0-9]{15})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.3, Keywords: []string{
-		"dropbox",
-	}, Name: "Dropbox app secret", EnvVar: "DROPBOX_APP_SECRET", RotateURL: "https://www.dropbox.com/developers/apps", RotateSteps: []string{
-		"Revoke the secret in the Dropbox App Console > the app > Settings (regenerate is not offered: create a new app).",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"DROPBOX_APP_SECRET={{lowalnum:15}}",
-		"dropbox_app_secret: \"{{lowalnum:15}}\"",
-	}, FP: []string{
-		"DROPBOX_APP_SECRET={{lowalnum:6}}",
-		"DROPBOX_APP_SECRET=${DROPBOX_APP_SECRET}",
-		"unrelated_key = \"{{lowalnum:15}}\"",
-	}},
-	Rule{ID: "looker-client-secret", Description: "Looker API3 client secret (24 characters); with the client id it calls the API as its user.", Regex: "(?i:(?:looker)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{24})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"looker",
-	}, Name: "Looker API client secret", EnvVar: "LOOKERSDK_CLIENT_SECRET", RotateURL: "https://cloud.google.com/looker/docs/admin-panel-users-users#edit_api_keys", RotateSteps: []string{
-		"Revoke the API key in Looker Admin > Users > the user > Edit API Keys.",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"LOOKERSDK_CLIENT_SECRET={{alnum:24}}",
-		"lookersdk_client_secret: \"{{alnum:24}}\"",
-	}, FP: []string{
-		"LOOKERSDK_CLIENT_SECRET={{alnum:8}}",
-		"LOOKERSDK_CLIENT_SECRET=${LOOKERSDK_CLIENT_SECRET}",
-		"unrelated_key = \"{{alnum:24}}\"",
-	}},
-	Rule{ID: "shortcut-api-token", Description: "Shortcut (formerly Clubhouse) API token (a UUID); it reads and changes the workspace's stories.", Regex: "(?i:(?:shortcut[_\\-.]?api|clubhouse[_\\-.]?api)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"shortcut_api",
-		"shortcutapi",
-		"shortcut-api",
-		"clubhouse_api",
-		"clubhouseapi",
-	}, Name: "Shortcut API token", EnvVar: "SHORTCUT_API_TOKEN", RotateURL: "https://app.shortcut.com/settings/account/api-tokens", RotateSteps: []string{
-		"Revoke the token in Shortcut > Settings > API Tokens.",
-		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
-	}, TP: []string{
-		"SHORTCUT_API_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
-		"shortcut_api_token: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
-	}, FP: []string{
-		"SHORTCUT_API_TOKEN={{hex:8}}",
-		"SHORTCUT_API_TOKEN=${SHORTCUT_API_TOKEN}",
-		"unrelated_key = \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
 	}},
 	Rule{ID: "deno-deploy-personal-token", Description: "Deno Deploy personal access token (ddp_ prefix); it deploys and manages every project its user can reach.", Regex: "\\b(ddp_[A-Za-z0-9]{30,40})\\b", Entropy: 3.5, Keywords: []string{
 		"ddp_",
@@ -5564,6 +3395,1081 @@ var tableRules = []Rule{
 		"CHROMA_API_KEY=${CHROMA_API_KEY}",
 		"unrelated_key = \"ck-{{alnum:44}}\"",
 	}},
+	Rule{ID: "generic-secret", Description: "A high-entropy literal assigned to a name such as api_key, secret, token or credential.", Regex: "(?i)(?:^|[^\\w])[\\w.\\-]{0,30}?(?:secret|token|api_?key|apikey|access_?key|auth_?key|private_?key|client_?secret|credential)[\\w\\-]{0,20}[\"']?\\s*(?::=|=>|=|:)\\s*(?:\"([A-Za-z0-9_\\-+/=.~!@#%^&*]{16,200})\"|'([A-Za-z0-9_\\-+/=.~!@#%^&*]{16,200})'|`([A-Za-z0-9_\\-+/=.~!@#%^&*]{16,200})`)", Entropy: 3.7, Keywords: []string{
+		"secret",
+		"token",
+		"apikey",
+		"api_key",
+		"api-key",
+		"accesskey",
+		"access_key",
+		"authkey",
+		"auth_key",
+		"private_key",
+		"privatekey",
+		"credential",
+	}, Allowlists: []Allowlist{
+		Allowlist{Description: "hex test vectors in test code and test data", Condition: "AND", RegexTarget: "secret", Regexes: []string{
+			"^(?:[0-9a-fA-F]{2}){16,}$",
+		}, Paths: []string{
+			"(?:^|/)(?:testdata|tests?|spec|__tests__|fixtures?)/|_test\\.(?:go|py)$|(?:^|/)test_[^/]*\\.py$|\\.(?:test|spec)\\.[cm]?[jt]sx?$|_spec\\.rb$|Tests?\\.(?:java|kt|cs)$",
+		}},
+		Allowlist{Description: "hashes, digests, identifiers and references", RegexTarget: "secret", Regexes: []string{
+			"^(?:sha\\d+|md5|h1|sha512-|sha384-|sha256-)",
+			"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+			"^[A-Za-z_][a-zA-Z_]*(?:\\.[a-zA-Z_][a-zA-Z_0-9]*)+$",
+			"^[a-z]+(?:[_\\-][a-z]+)+$",
+			"^[A-Z]+(?:_[A-Z0-9]+)+$",
+			"^(?:https?|file|ftp)://|^/|^\\./",
+		}},
+		Allowlist{Description: "lines that read a secret rather than set one", RegexTarget: "line", Regexes: []string{
+			"(?i)getenv|environ|process\\.env|System\\.getenv|ENV\\[|secretsmanager|vault",
+		}},
+	}, Name: "Hard-coded secret", RotateSteps: []string{
+		"Revoke or rotate the secret where it was issued, then load the new one from the environment or a vault.",
+	}, Generic: true, TP: []string{
+		"API_KEY = \"{{alnum:32}}\"",
+		"const clientSecret = '{{b64url:40}}';",
+		"\"access_token\": \"{{alnum:24}}.{{alnum:20}}\"",
+		"@app/settings.py\nSECRET_KEY = \"{{hex:64}}\"",
+		"@internal/mail/client_test.go\n\tapiKey := \"{{alnum:32}}\"",
+		"@tests/test_upload.py\n    API_TOKEN = \"{{b64:40}}\"",
+	}, FP: []string{
+		"API_KEY = \"0123456789abcdef0123456789abcdef\"",
+		"token_type = \"refresh_token_expired\"",
+		"secret = \"config.secrets.primary_key\"",
+		"integrity: sha512-{{b64:86}}==",
+		"api_key = os.getenv(\"API_KEY\", \"{{alnum:32}}\")",
+		"@crypto/ecdh/ecdh_test.go\n\t\tSharedSecret: \"{{hex:64}}\",",
+		"@crypto/hpke/testdata/vectors.json\n    \"exporter_secret\": \"{{hex:64}}\",",
+		"@tests/test_hmac.py\n        secret_key = \"{{hex:40}}\"",
+	}},
+	Rule{ID: "generic-password", Description: "A password literal assigned to a password-like name.", Regex: "(?i)(?:^|[^\\w])[\\w.\\-]{0,20}?(?:password|passwd|passwort|pwd)[\\w\\-]{0,10}[\"']?\\s*(?::=|=>|=|:)\\s*(?:\"([^\"\\s$%{}<>]{8,128})\"|'([^'\\s$%{}<>]{8,128})')", Entropy: 3, Keywords: []string{
+		"passw",
+		"pwd",
+	}, Allowlists: []Allowlist{
+		Allowlist{Description: "words, identifiers and references, not passwords", RegexTarget: "secret", Regexes: []string{
+			"^[A-Za-z]+$",
+			"^[A-Za-z_][a-zA-Z_]*(?:\\.[a-zA-Z_][a-zA-Z_0-9]*)+$",
+			"^[a-z]+(?:[_\\-][a-z]+)+$",
+			"^[A-Z]+(?:_[A-Z0-9]+)+$",
+		}},
+		Allowlist{RegexTarget: "line", Regexes: []string{
+			"(?i)getenv|environ|process\\.env|System\\.getenv|ENV\\[|placeholder|label|hint|prompt",
+		}},
+	}, Name: "Hard-coded password", RotateSteps: []string{
+		"Change the password where the account lives, then load the new one from the environment or a vault.",
+	}, Generic: true, TP: []string{
+		"DB_PASSWORD = \"{{alnum:10}}{{digits:2}}!\"",
+		"\"password\": \"{{alnum:12}}\"",
+	}, FP: []string{
+		"password = \"correcthorsebattery\"",
+		"PASSWORD_FIELD = \"user_password_hash\"",
+		"password = \"${DB_PASSWORD}\"",
+		"<input type=\"password\" placeholder=\"Enter password\">",
+	}},
+	Rule{ID: "github-token", Description: "GitHub personal access, OAuth, app or refresh token; it acts on repositories with its owner's rights.", Regex: "\\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36})\\b", Keywords: []string{
+		"ghp_",
+		"gho_",
+		"ghu_",
+		"ghs_",
+		"ghr_",
+	}, Name: "GitHub token", EnvVar: "GITHUB_TOKEN", RotateURL: "https://github.com/settings/tokens", RotateSteps: []string{
+		"Revoke the token (Settings > Developer settings > Personal access tokens, or the OAuth/GitHub App's settings).",
+		"Create a fine-grained token with only the repositories and permissions needed, with an expiry.",
+		"Review the security log (Settings > Security log) and the organisation audit log for its use.",
+	}, Validate: "github", TP: []string{
+		"GITHUB_TOKEN={{github:ghp}}",
+		"headers = {\"Authorization\": \"token {{github:gho}}\"}",
+		"git clone https://x-access-token:{{github:ghs}}@github.com/org/repo.git",
+	}, FP: []string{
+		"GITHUB_TOKEN=ghp_{{alnum:36}}",
+		"GITHUB_TOKEN=${{ secrets.GITHUB_TOKEN }}",
+		"token = \"ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"",
+	}},
+	Rule{ID: "github-fine-grained-pat", Description: "GitHub fine-grained personal access token.", Regex: "\\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\\b", Entropy: 4, Keywords: []string{
+		"github_pat_",
+	}, Name: "GitHub fine-grained personal access token", EnvVar: "GITHUB_TOKEN", RotateURL: "https://github.com/settings/personal-access-tokens", RotateSteps: []string{
+		"Revoke the token under Settings > Developer settings > Fine-grained tokens.",
+		"Create a new one with the narrowest repository access and an expiry.",
+	}, TP: []string{
+		"GH_TOKEN=github_pat_{{alnum:22}}_{{alnum:59}}",
+		"token: \"github_pat_{{alnum:22}}_{{alnum:59}}\"",
+	}, FP: []string{
+		"GH_TOKEN=github_pat_{{alnum:22}}_{{alnum:20}}",
+		"GH_TOKEN=github_pat_xxxxxxxxxxxxxxxxxxxxxx_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	}},
+	Rule{ID: "hashicorp-vault-token", Description: "HashiCorp Vault service (hvs.), batch (hvb.) or recovery (hvr.) token; it reads secrets under its policies.", Regex: "\\b(hv[sbr]\\.[A-Za-z0-9_\\-]{24,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"hvs.",
+		"hvb.",
+		"hvr.",
+	}, Name: "HashiCorp Vault token", EnvVar: "VAULT_TOKEN", RotateURL: "https://developer.hashicorp.com/vault/docs/commands/token/revoke", RotateSteps: []string{
+		"Revoke the token (vault token revoke, or revoke its accessor).",
+		"Issue short-lived tokens through an auth method (AppRole, OIDC, Kubernetes) instead.",
+	}, TP: []string{
+		"VAULT_TOKEN=hvs.{{b64url:90}}",
+		"token = \"hvs.{{b64url:90}}\"",
+	}, FP: []string{
+		"VAULT_TOKEN=hvs.{{alnum:10}}",
+		"VAULT_TOKEN=${VAULT_TOKEN}",
+	}},
+	Rule{ID: "hashicorp-vault-legacy-token", Description: "Older Vault service token (s. + 24 characters) assigned to a Vault variable.", Regex: "(?i:vault[\\w.\\-]{0,10}?token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(s\\.[A-Za-z0-9]{24})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"vault",
+	}, Name: "HashiCorp Vault token (legacy s.)", EnvVar: "VAULT_TOKEN", RotateURL: "https://developer.hashicorp.com/vault/docs/commands/token/revoke", RotateSteps: []string{
+		"Revoke the token (vault token revoke).",
+		"Use an auth method that issues short-lived tokens.",
+	}, TP: []string{
+		"VAULT_TOKEN=s.{{alnum:24}}",
+		"vault_token: \"s.{{alnum:24}}\"",
+	}, FP: []string{
+		"VAULT_TOKEN=${VAULT_TOKEN}",
+		"VAULT_TOKEN=s.{{alnum:10}}",
+	}},
+	Rule{ID: "terraform-cloud-token", Description: "HCP Terraform (Terraform Cloud/Enterprise) user, team or organisation API token (*.atlasv1.*).", Regex: "\\b([A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_\\-=]{60,70})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		".atlasv1.",
+	}, Name: "Terraform Cloud/Enterprise API token", EnvVar: "TF_TOKEN_app_terraform_io", RotateURL: "https://app.terraform.io/app/settings/tokens", RotateSteps: []string{
+		"Delete the token in User settings > Tokens (or the team/organisation's API token page).",
+		"Create a team token with an expiry; prefer dynamic provider credentials.",
+	}, TP: []string{
+		"TF_TOKEN_app_terraform_io={{alnum:14}}.atlasv1.{{alnum:67}}",
+		"token = \"{{alnum:14}}.atlasv1.{{alnum:67}}\"",
+	}, FP: []string{
+		"TF_TOKEN_app_terraform_io={{alnum:14}}.atlasv1.{{alnum:10}}",
+		"TF_TOKEN_app_terraform_io=${TF_TOKEN_app_terraform_io}",
+	}},
+	Rule{ID: "hcp-client-secret", Description: "HashiCorp Cloud Platform service principal client secret assigned to HCP_CLIENT_SECRET.", Regex: "(?i:hcp[_\\-]client[_\\-]secret)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9_\\-]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"hcp_client",
+		"hcp-client",
+	}, Name: "HCP service principal client secret", EnvVar: "HCP_CLIENT_SECRET", RotateURL: "https://portal.cloud.hashicorp.com/", RotateSteps: []string{
+		"Delete the key under Access control (IAM) > Service principals > Keys.",
+		"Create a new key and store it in a secrets manager.",
+	}, TP: []string{
+		"HCP_CLIENT_SECRET={{b64url:64}}",
+		"hcp_client_secret: \"{{b64url:64}}\"",
+	}, FP: []string{
+		"HCP_CLIENT_SECRET=${HCP_CLIENT_SECRET}",
+		"HCP_CLIENT_SECRET={{alnum:20}}",
+	}},
+	Rule{ID: "consul-acl-token", Description: "HashiCorp Consul ACL token (a UUID) assigned to a Consul variable.", Regex: "(?i:consul[\\w.\\-]{0,15}?token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"consul",
+	}, Name: "Consul ACL token", EnvVar: "CONSUL_HTTP_TOKEN", RotateURL: "https://developer.hashicorp.com/consul/commands/acl/token/delete", RotateSteps: []string{
+		"Delete the token (consul acl token delete).",
+		"Create a token with a narrower policy.",
+	}, TP: []string{
+		"CONSUL_HTTP_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"consul_http_token: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"CONSUL_HTTP_TOKEN=${CONSUL_HTTP_TOKEN}",
+		"CONSUL_HTTP_TOKEN={{hex:8}}-{{hex:4}}",
+	}},
+	Rule{ID: "nomad-token", Description: "HashiCorp Nomad ACL secret id (a UUID) assigned to a Nomad variable.", Regex: "(?i:nomad[\\w.\\-]{0,15}?token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"nomad",
+	}, Name: "Nomad ACL token", EnvVar: "NOMAD_TOKEN", RotateURL: "https://developer.hashicorp.com/nomad/commands/acl/token/delete", RotateSteps: []string{
+		"Delete the token (nomad acl token delete).",
+		"Create a token with a narrower policy.",
+	}, TP: []string{
+		"NOMAD_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"nomad_token: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"NOMAD_TOKEN=${NOMAD_TOKEN}",
+		"NOMAD_TOKEN={{hex:8}}-{{hex:4}}",
+	}},
+	Rule{ID: "pulumi-access-token", Description: "Pulumi Cloud access token (pul- prefix); it reads and writes stack state, including secrets.", Regex: "\\b(pul-[a-f0-9]{40})\\b", Entropy: 3, Keywords: []string{
+		"pul-",
+	}, Name: "Pulumi access token", EnvVar: "PULUMI_ACCESS_TOKEN", RotateURL: "https://app.pulumi.com/account/tokens", RotateSteps: []string{
+		"Delete the token in Pulumi Cloud > Personal access tokens (or the team/organisation's).",
+		"Create a new token with an expiry; prefer OIDC from CI.",
+	}, TP: []string{
+		"PULUMI_ACCESS_TOKEN=pul-{{hex:40}}",
+		"token = \"pul-{{hex:40}}\"",
+	}, FP: []string{
+		"PULUMI_ACCESS_TOKEN=pul-{{hex:20}}",
+		"PULUMI_ACCESS_TOKEN=${PULUMI_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "doppler-personal-token", Description: "Doppler personal token (dp.pt. prefix); it reads secrets from Doppler.", Regex: "\\b(dp\\.pt\\.[A-Za-z0-9_\\-.]{40,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"dp.pt.",
+	}, Name: "Doppler personal token", EnvVar: "DOPPLER_TOKEN", RotateURL: "https://docs.doppler.com/docs/token-formats", RotateSteps: []string{
+		"Revoke the token in the Doppler dashboard (or doppler configs tokens revoke).",
+		"Create a new token with the narrowest access.",
+	}, TP: []string{
+		"DOPPLER_TOKEN=dp.pt.{{alnum:43}}",
+		"token = \"dp.pt.{{alnum:43}}\"",
+	}, FP: []string{
+		"DOPPLER_TOKEN=dp.pt.{{alnum:10}}",
+		"DOPPLER_TOKEN=${DOPPLER_TOKEN}",
+	}},
+	Rule{ID: "doppler-service-token", Description: "Doppler service token (dp.st. prefix); it reads secrets from Doppler.", Regex: "\\b(dp\\.st\\.[A-Za-z0-9_\\-.]{40,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"dp.st.",
+	}, Name: "Doppler service token", EnvVar: "DOPPLER_TOKEN", RotateURL: "https://docs.doppler.com/docs/token-formats", RotateSteps: []string{
+		"Revoke the token in the Doppler dashboard (or doppler configs tokens revoke).",
+		"Create a new token with the narrowest access.",
+	}, TP: []string{
+		"DOPPLER_TOKEN=dp.st.{{alnum:43}}",
+		"token = \"dp.st.{{alnum:43}}\"",
+	}, FP: []string{
+		"DOPPLER_TOKEN=dp.st.{{alnum:10}}",
+		"DOPPLER_TOKEN=${DOPPLER_TOKEN}",
+	}},
+	Rule{ID: "doppler-service-account-token", Description: "Doppler service account token (dp.sa. prefix); it reads secrets from Doppler.", Regex: "\\b(dp\\.sa\\.[A-Za-z0-9_\\-.]{40,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"dp.sa.",
+	}, Name: "Doppler service account token", EnvVar: "DOPPLER_TOKEN", RotateURL: "https://docs.doppler.com/docs/token-formats", RotateSteps: []string{
+		"Revoke the token in the Doppler dashboard (or doppler configs tokens revoke).",
+		"Create a new token with the narrowest access.",
+	}, TP: []string{
+		"DOPPLER_TOKEN=dp.sa.{{alnum:43}}",
+		"token = \"dp.sa.{{alnum:43}}\"",
+	}, FP: []string{
+		"DOPPLER_TOKEN=dp.sa.{{alnum:10}}",
+		"DOPPLER_TOKEN=${DOPPLER_TOKEN}",
+	}},
+	Rule{ID: "doppler-CLI-token", Description: "Doppler CLI token (dp.ct. prefix); it reads secrets from Doppler.", Regex: "\\b(dp\\.ct\\.[A-Za-z0-9_\\-.]{40,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"dp.ct.",
+	}, Name: "Doppler CLI token", EnvVar: "DOPPLER_TOKEN", RotateURL: "https://docs.doppler.com/docs/token-formats", RotateSteps: []string{
+		"Revoke the token in the Doppler dashboard (or doppler configs tokens revoke).",
+		"Create a new token with the narrowest access.",
+	}, TP: []string{
+		"DOPPLER_TOKEN=dp.ct.{{alnum:43}}",
+		"token = \"dp.ct.{{alnum:43}}\"",
+	}, FP: []string{
+		"DOPPLER_TOKEN=dp.ct.{{alnum:10}}",
+		"DOPPLER_TOKEN=${DOPPLER_TOKEN}",
+	}},
+	Rule{ID: "doppler-SCIM-token", Description: "Doppler SCIM token (dp.scim. prefix); it reads secrets from Doppler.", Regex: "\\b(dp\\.scim\\.[A-Za-z0-9_\\-.]{40,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"dp.scim.",
+	}, Name: "Doppler SCIM token", EnvVar: "DOPPLER_SCIM_TOKEN", RotateURL: "https://docs.doppler.com/docs/token-formats", RotateSteps: []string{
+		"Revoke the token in the Doppler dashboard (or doppler configs tokens revoke).",
+		"Create a new token with the narrowest access.",
+	}, TP: []string{
+		"DOPPLER_SCIM_TOKEN=dp.scim.{{alnum:43}}",
+		"token = \"dp.scim.{{alnum:43}}\"",
+	}, FP: []string{
+		"DOPPLER_SCIM_TOKEN=dp.scim.{{alnum:10}}",
+		"DOPPLER_SCIM_TOKEN=${DOPPLER_SCIM_TOKEN}",
+	}},
+	Rule{ID: "doppler-audit-token", Description: "Doppler audit token (dp.audit. prefix); it reads secrets from Doppler.", Regex: "\\b(dp\\.audit\\.[A-Za-z0-9_\\-.]{40,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"dp.audit.",
+	}, Name: "Doppler audit token", EnvVar: "DOPPLER_AUDIT_TOKEN", RotateURL: "https://docs.doppler.com/docs/token-formats", RotateSteps: []string{
+		"Revoke the token in the Doppler dashboard (or doppler configs tokens revoke).",
+		"Create a new token with the narrowest access.",
+	}, TP: []string{
+		"DOPPLER_AUDIT_TOKEN=dp.audit.{{alnum:43}}",
+		"token = \"dp.audit.{{alnum:43}}\"",
+	}, FP: []string{
+		"DOPPLER_AUDIT_TOKEN=dp.audit.{{alnum:10}}",
+		"DOPPLER_AUDIT_TOKEN=${DOPPLER_AUDIT_TOKEN}",
+	}},
+	Rule{ID: "linear-api-key", Description: "Linear personal API key (lin_api_ prefix); it acts on issues as its user.", Regex: "\\b(lin_api_[A-Za-z0-9]{40})\\b", Entropy: 4, Keywords: []string{
+		"lin_api_",
+	}, Name: "Linear API key", EnvVar: "LINEAR_API_KEY", RotateURL: "https://linear.app/settings/account/security", RotateSteps: []string{
+		"Revoke the key in Settings > Security & access > Personal API keys.",
+		"Create a key with only the permissions needed.",
+	}, TP: []string{
+		"LINEAR_API_KEY=lin_api_{{alnum:40}}",
+		"token = \"lin_api_{{alnum:40}}\"",
+	}, FP: []string{
+		"LINEAR_API_KEY=lin_api_{{alnum:10}}",
+		"LINEAR_API_KEY=${LINEAR_API_KEY}",
+	}},
+	Rule{ID: "linear-oauth-token", Description: "Linear OAuth access token (lin_oauth_ prefix).", Regex: "\\b(lin_oauth_[a-f0-9]{64})\\b", Entropy: 3, Keywords: []string{
+		"lin_oauth_",
+	}, Name: "Linear OAuth access token", EnvVar: "LINEAR_ACCESS_TOKEN", RotateURL: "https://linear.app/settings/api/applications", RotateSteps: []string{
+		"Revoke the token (POST https://api.linear.app/oauth/revoke).",
+		"Re-authorise the application.",
+	}, TP: []string{
+		"LINEAR_ACCESS_TOKEN=lin_oauth_{{hex:64}}",
+		"token = \"lin_oauth_{{hex:64}}\"",
+	}, FP: []string{
+		"LINEAR_ACCESS_TOKEN=lin_oauth_{{hex:10}}",
+		"LINEAR_ACCESS_TOKEN=${LINEAR_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "postman-api-key", Description: "Postman API key (PMAK- prefix); it reads and changes workspaces, collections and environments.", Regex: "\\b(PMAK-[a-f0-9]{24}-[a-f0-9]{34})\\b", Entropy: 3, Keywords: []string{
+		"pmak-",
+	}, Name: "Postman API key", EnvVar: "POSTMAN_API_KEY", RotateURL: "https://go.postman.co/settings/me/api-keys", RotateSteps: []string{
+		"Revoke the key in Settings > API keys.",
+		"Generate a new key with an expiry.",
+	}, TP: []string{
+		"POSTMAN_API_KEY=PMAK-{{hex:24}}-{{hex:34}}",
+		"token = \"PMAK-{{hex:24}}-{{hex:34}}\"",
+	}, FP: []string{
+		"POSTMAN_API_KEY=PMAK-{{hex:24}}-{{hex:10}}",
+		"POSTMAN_API_KEY=${POSTMAN_API_KEY}",
+	}},
+	Rule{ID: "databricks-token", Description: "Databricks personal access token (dapi prefix); it acts on the workspace as its user.", Regex: "\\b(dapi[a-f0-9]{32}(?:-\\d)?)\\b", Entropy: 3, Keywords: []string{
+		"dapi",
+	}, Name: "Databricks personal access token", EnvVar: "DATABRICKS_TOKEN", RotateURL: "https://docs.databricks.com/aws/en/dev-tools/auth/pat", RotateSteps: []string{
+		"Revoke the token in User settings > Developer > Access tokens.",
+		"Prefer OAuth machine-to-machine credentials for automation.",
+	}, TP: []string{
+		"DATABRICKS_TOKEN=dapi{{hex:32}}",
+		"token = \"dapi{{hex:32}}\"",
+	}, FP: []string{
+		"DATABRICKS_TOKEN=dapi{{hex:16}}",
+		"DATABRICKS_TOKEN=${DATABRICKS_TOKEN}",
+	}},
+	Rule{ID: "age-secret-key", Description: "age (file encryption) X25519 secret key; it decrypts everything encrypted to its recipient (e.g. SOPS files).", Regex: "\\b(AGE-SECRET-KEY-1[0-9A-Z]{58})\\b", Entropy: 3.5, Keywords: []string{
+		"age-secret-key-1",
+	}, Name: "age secret key", EnvVar: "SOPS_AGE_KEY", RotateURL: "https://github.com/FiloSottile/age", RotateSteps: []string{
+		"Generate a new key (age-keygen) and re-encrypt the files to its recipient.",
+		"Remove the old recipient from .sops.yaml and anywhere it is trusted.",
+		"Treat everything encrypted to the old key as exposed.",
+	}, TP: []string{
+		"SOPS_AGE_KEY=AGE-SECRET-KEY-1{{upalnum:58}}",
+		"token = \"AGE-SECRET-KEY-1{{upalnum:58}}\"",
+	}, FP: []string{
+		"SOPS_AGE_KEY=AGE-SECRET-KEY-1{{upalnum:20}}",
+		"SOPS_AGE_KEY=${SOPS_AGE_KEY}",
+	}},
+	Rule{ID: "okta-api-token", Description: "Okta API token (SSWS, 42 characters starting 00) next to Okta configuration.", Regex: "(?i:okta[\\w.\\-]{0,15}?(?:token|api[_\\-]?key)|ssws)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(00[A-Za-z0-9_\\-]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"okta",
+		"ssws",
+	}, Name: "Okta API token", EnvVar: "OKTA_API_TOKEN", RotateURL: "https://help.okta.com/en-us/content/topics/security/api.htm", RotateSteps: []string{
+		"Revoke the token in Security > API > Tokens.",
+		"Use an OAuth service app with scoped grants instead.",
+	}, TP: []string{
+		"OKTA_API_TOKEN=00{{b64url:40}}",
+		"okta_api_token: \"00{{b64url:40}}\"",
+		"Authorization: SSWS 00{{alnum:40}}",
+	}, FP: []string{
+		"OKTA_API_TOKEN=${OKTA_API_TOKEN}",
+		"OKTA_API_TOKEN=00{{alnum:10}}",
+	}},
+	Rule{ID: "auth0-client-secret", Description: "Auth0 application client secret assigned to an Auth0 variable.", Regex: "(?i:auth0[\\w.\\-]{0,15}?secret)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9_\\-]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"auth0",
+	}, Name: "Auth0 client secret", EnvVar: "AUTH0_CLIENT_SECRET", RotateURL: "https://manage.auth0.com/", RotateSteps: []string{
+		"Rotate the secret in Applications > the app > Settings.",
+		"Deploy it, then confirm the old one no longer works.",
+	}, TP: []string{
+		"AUTH0_CLIENT_SECRET={{b64url:64}}",
+		"auth0_client_secret: \"{{b64url:64}}\"",
+	}, FP: []string{
+		"AUTH0_CLIENT_SECRET=${AUTH0_CLIENT_SECRET}",
+		"AUTH0_CLIENT_SECRET={{alnum:20}}",
+	}},
+	Rule{ID: "auth0-management-token", Description: "Auth0 Management API access token (a JWT) assigned to an Auth0 variable.", Regex: "(?i:auth0[\\w.\\-]{0,15}?token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Keywords: []string{
+		"auth0",
+	}, Name: "Auth0 Management API token", EnvVar: "AUTH0_MGMT_TOKEN", RotateURL: "https://manage.auth0.com/", RotateSteps: []string{
+		"Tokens expire; revoke the signing key or the Machine-to-Machine grant if needed.",
+		"Fetch tokens at run time with client credentials.",
+	}, Validate: "jwt", TP: []string{
+		"AUTH0_MGMT_TOKEN={{jwt}}",
+		"auth0_mgmt_token: \"{{jwt}}\"",
+	}, FP: []string{
+		"AUTH0_MGMT_TOKEN=${AUTH0_MGMT_TOKEN}",
+		"AUTH0_MGMT_TOKEN=eyJhbGciOi",
+	}},
+	Rule{ID: "1password-service-account-token", Description: "1Password service account token (ops_ prefix); it reads the vaults granted to the account.", Regex: "\\b(ops_eyJ[A-Za-z0-9+/=_\\-]{100,})", Entropy: 4, Keywords: []string{
+		"ops_eyj",
+	}, Name: "1Password service account token", EnvVar: "OP_SERVICE_ACCOUNT_TOKEN", RotateURL: "https://my.1password.com/developer-tools/infrastructure-secrets/serviceaccount", RotateSteps: []string{
+		"Revoke the token in Developer > Service accounts.",
+		"Create a new service account limited to the vaults it needs.",
+	}, TP: []string{
+		"OP_SERVICE_ACCOUNT_TOKEN=ops_eyJ{{b64url:300}}",
+		"token = \"ops_eyJ{{b64url:300}}\"",
+	}, FP: []string{
+		"OP_SERVICE_ACCOUNT_TOKEN=ops_eyJ{{alnum:20}}",
+		"OP_SERVICE_ACCOUNT_TOKEN=${OP_SERVICE_ACCOUNT_TOKEN}",
+	}},
+	Rule{ID: "1password-connect-token", Description: "1Password Connect server access token (a JWT) assigned to OP_CONNECT_TOKEN.", Regex: "(?i:(?:op|onepassword)[_\\-]connect[_\\-]token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Keywords: []string{
+		"op_connect",
+		"op-connect",
+		"onepassword",
+	}, Name: "1Password Connect token", EnvVar: "OP_CONNECT_TOKEN", RotateURL: "https://developer.1password.com/docs/connect/manage-connect/", RotateSteps: []string{
+		"Revoke the token on the Connect server's page in 1Password.",
+		"Issue a new token limited to the vaults needed.",
+	}, Validate: "jwt", TP: []string{
+		"OP_CONNECT_TOKEN={{jwt}}",
+		"op_connect_token: \"{{jwt}}\"",
+	}, FP: []string{
+		"OP_CONNECT_TOKEN=${OP_CONNECT_TOKEN}",
+		"OP_CONNECT_TOKEN=eyJhbGciOi",
+	}},
+	Rule{ID: "infisical-service-token", Description: "Infisical service token (st.<id>.<secret>.<key>); it reads project secrets.", Regex: "(?i:infisical)[^\\n]{0,80}?\\b(st\\.[a-f0-9]{24}\\.[a-f0-9]{32}\\.[a-f0-9]{32})\\b", Entropy: 3, Keywords: []string{
+		"infisical",
+	}, Name: "Infisical service token", EnvVar: "INFISICAL_TOKEN", RotateURL: "https://infisical.com/docs/documentation/platform/token", RotateSteps: []string{
+		"Revoke the token in Project settings > Service tokens.",
+		"Move to machine identities with short-lived tokens.",
+	}, TP: []string{
+		"INFISICAL_TOKEN=st.{{hex:24}}.{{hex:32}}.{{hex:32}}",
+		"infisical run --token st.{{hex:24}}.{{hex:32}}.{{hex:32}} -- npm start",
+	}, FP: []string{
+		"INFISICAL_TOKEN=st.{{hex:24}}.{{hex:10}}",
+		"INFISICAL_TOKEN=${INFISICAL_TOKEN}",
+	}},
+	Rule{ID: "infisical-client-secret", Description: "Infisical universal-auth client secret assigned to an Infisical variable.", Regex: "(?i:infisical[\\w.\\-]{0,25}?secret)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([a-f0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"infisical",
+	}, Name: "Infisical machine identity client secret", EnvVar: "INFISICAL_CLIENT_SECRET", RotateURL: "https://infisical.com/docs/documentation/platform/identities/universal-auth", RotateSteps: []string{
+		"Revoke the client secret on the machine identity's page.",
+		"Create a new one with a TTL and IP restrictions.",
+	}, TP: []string{
+		"INFISICAL_CLIENT_SECRET={{hex:64}}",
+		"infisical_client_secret: \"{{hex:64}}\"",
+	}, FP: []string{
+		"INFISICAL_CLIENT_SECRET=${INFISICAL_CLIENT_SECRET}",
+		"INFISICAL_CLIENT_SECRET={{hex:20}}",
+	}},
+	Rule{ID: "tailscale-key", Description: "Tailscale auth key, API access token, OAuth client secret or SCIM/webhook key (tskey- prefix).", Regex: "\\b(tskey-(?:auth|api|client|scim|webhook)-[A-Za-z0-9]{6,}-[A-Za-z0-9]{20,})\\b", Entropy: 3.5, Keywords: []string{
+		"tskey-",
+	}, Name: "Tailscale key", EnvVar: "TS_AUTHKEY", RotateURL: "https://login.tailscale.com/admin/settings/keys", RotateSteps: []string{
+		"Revoke the key in Admin console > Settings > Keys.",
+		"Create an ephemeral, pre-approved, tagged key with a short expiry.",
+	}, TP: []string{
+		"TS_AUTHKEY=tskey-auth-{{alnum:12}}CNTRL-{{alnum:32}}",
+		"tailscale up --authkey=tskey-auth-{{alnum:11}}-{{alnum:33}}",
+	}, FP: []string{
+		"TS_AUTHKEY=tskey-auth-{{alnum:6}}-{{alnum:5}}",
+		"TS_AUTHKEY=${TS_AUTHKEY}",
+	}},
+	Rule{ID: "ngrok-authtoken", Description: "ngrok authtoken or API key assigned to an ngrok variable.", Regex: "(?i:ngrok[\\w.\\-]{0,15}?(?:token|api[_\\-]?key|authtoken))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9]{20,30}_[A-Za-z0-9]{18,30})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"ngrok",
+	}, Name: "ngrok authtoken or API key", EnvVar: "NGROK_AUTHTOKEN", RotateURL: "https://dashboard.ngrok.com/authtokens", RotateSteps: []string{
+		"Delete the credential in the ngrok dashboard (Authtokens or API keys).",
+		"Create a new one restricted with ACLs.",
+	}, TP: []string{
+		"NGROK_AUTHTOKEN={{alnum:27}}_{{alnum:21}}",
+		"ngrok_authtoken: \"{{alnum:27}}_{{alnum:21}}\"",
+		"NGROK_API_KEY={{alnum:27}}_{{alnum:21}}",
+	}, FP: []string{
+		"NGROK_AUTHTOKEN=${NGROK_AUTHTOKEN}",
+		"NGROK_AUTHTOKEN={{alnum:10}}_{{alnum:5}}",
+	}},
+	Rule{ID: "fastly-api-token", Description: "Fastly API token assigned to a Fastly variable; it purges and changes services.", Regex: "(?i:fastly[\\w.\\-]{0,15}?(?:token|api[_\\-]?key|key))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9_\\-]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"fastly",
+	}, Name: "Fastly API token", EnvVar: "FASTLY_API_TOKEN", RotateURL: "https://manage.fastly.com/account/personal/tokens", RotateSteps: []string{
+		"Delete the token in Account > Personal API tokens.",
+		"Create a token scoped to the services and scopes needed, with an expiry.",
+	}, TP: []string{
+		"FASTLY_API_TOKEN={{b64url:32}}",
+		"fastly_api_token: \"{{b64url:32}}\"",
+	}, FP: []string{
+		"FASTLY_API_TOKEN=${FASTLY_API_TOKEN}",
+		"FASTLY_API_TOKEN={{alnum:12}}",
+	}},
+	Rule{ID: "akamai-edgegrid-secret", Description: "Akamai EdgeGrid client_secret (.edgerc) next to its akab- client/access tokens.", Regex: "(?i:client_secret)\\s*[=:]\\s*[\\\"']?([A-Za-z0-9+/]{43}=)", Entropy: 4, Keywords: []string{
+		"client_secret",
+	}, Name: "Akamai EdgeGrid client secret", EnvVar: "AKAMAI_CLIENT_SECRET", RotateURL: "https://control.akamai.com/apps/identity-management/#/tabs/users/list", RotateSteps: []string{
+		"Delete the credential in Identity and Access Management > API clients.",
+		"Create a new credential and update .edgerc outside the repository.",
+	}, Context: "akab-|(?i)akamai", ContextLines: 6, Validate: "base64", TP: []string{
+		"[default]\nclient_secret = {{b64:43}}=\nhost = akab-{{lowalnum:16}}-{{lowalnum:16}}.luna.akamaiapis.net\naccess_token = akab-{{lowalnum:16}}-{{lowalnum:16}}",
+		"client_token = akab-{{lowalnum:16}}-{{lowalnum:16}}\nclient_secret = {{b64:43}}=",
+	}, FP: []string{
+		"client_secret = {{b64:43}}=",
+		"[default]\nclient_secret = ${AKAMAI_CLIENT_SECRET}\nclient_token = akab-{{lowalnum:16}}-{{lowalnum:16}}",
+	}},
+	Rule{ID: "launchdarkly-sdk-key", Description: "LaunchDarkly server-side SDK key (sdk- + UUID); it reads all flag rules of an environment.", Regex: "\\b(sdk-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b", Entropy: 3, Keywords: []string{
+		"sdk-",
+	}, Name: "LaunchDarkly SDK key", EnvVar: "LAUNCHDARKLY_SDK_KEY", RotateURL: "https://app.launchdarkly.com/settings/projects", RotateSteps: []string{
+		"Reset the SDK key in the project's Environments settings (with an expiry for the old one).",
+		"Deploy the new key to servers.",
+	}, TP: []string{
+		"LAUNCHDARKLY_SDK_KEY=sdk-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"ldclient.set_config(Config('sdk-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}'))",
+	}, FP: []string{
+		"LAUNCHDARKLY_SDK_KEY=sdk-{{hex:8}}-{{hex:4}}",
+		"LAUNCHDARKLY_SDK_KEY=${LAUNCHDARKLY_SDK_KEY}",
+	}},
+	Rule{ID: "launchdarkly-access-token", Description: "LaunchDarkly API access token (api- + UUID); it changes flags and settings.", Regex: "(?i:launchdarkly|\\bld)[^\\n]{0,60}?\\b(api-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b", Entropy: 3, Keywords: []string{
+		"launchdarkly",
+		"ld_api",
+		"ld_access",
+	}, Name: "LaunchDarkly API access token", EnvVar: "LAUNCHDARKLY_ACCESS_TOKEN", RotateURL: "https://app.launchdarkly.com/settings/authorization", RotateSteps: []string{
+		"Delete or reset the token in Organization settings > Authorization.",
+		"Create a token with a custom role limited to what it needs.",
+	}, TP: []string{
+		"LAUNCHDARKLY_ACCESS_TOKEN=api-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"ld_api_token: 'api-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}'",
+	}, FP: []string{
+		"LAUNCHDARKLY_ACCESS_TOKEN=api-{{hex:8}}-{{hex:4}}",
+		"LAUNCHDARKLY_ACCESS_TOKEN=${LAUNCHDARKLY_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "mailgun-api-key", Description: "Mailgun private API key in the legacy key-<32 hex> form; it can send mail and manage domains.", Regex: "\\b(key-[0-9a-f]{32})\\b", Entropy: 3, Keywords: []string{
+		"key-",
+	}, Name: "Mailgun API key", EnvVar: "MAILGUN_API_KEY", RotateURL: "https://app.mailgun.com/settings/api_security", RotateSteps: []string{
+		"Create a new API key under Settings > API Security.",
+		"Deploy it to every service that sends mail through Mailgun.",
+		"Delete the exposed key, then review Sending > Logs for mail you did not send.",
+	}, TP: []string{
+		"MAILGUN_API_KEY=key-{{hex:32}}",
+		"requests.post(url, auth=(\"api\", \"key-{{hex:32}}\"), data=msg)",
+		"mg := mailgun.NewMailgun(\"mg.example.com\", \"key-{{hex:32}}\")",
+	}, FP: []string{
+		"MAILGUN_API_KEY=key-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		"pubkey-{{hex:32}}",
+		"MAILGUN_API_KEY=os.environ[\"MAILGUN_API_KEY\"]",
+	}},
+	Rule{ID: "mailgun-sending-key", Description: "Mailgun private API key or domain sending key (<32 hex>-<8 hex>-<8 hex>); it can send mail as your domains.", Regex: "(?i)(?:mailgun|mg|api|sending|domain|key|auth|client|create)[^\\n]{0,80}?\\b([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})\\b", Entropy: 3, Keywords: []string{
+		"mailgun",
+		"mg_",
+		"mg.",
+		"api",
+		"sending",
+		"key",
+	}, Name: "Mailgun private API or domain sending key", EnvVar: "MAILGUN_API_KEY", RotateURL: "https://app.mailgun.com/settings/api_security", RotateSteps: []string{
+		"Create a new key (Settings > API Security, or the domain's Sending keys).",
+		"Deploy it to every service that sends mail through Mailgun.",
+		"Delete the exposed key and review Sending > Logs for mail you did not send.",
+	}, TP: []string{
+		"MAILGUN_API_KEY={{hex:32}}-{{hex:8}}-{{hex:8}}",
+		"requests.post(\"https://api.mailgun.net/v3/mg.example.com/messages\", auth=(\"api\", \"{{hex:32}}-{{hex:8}}-{{hex:8}}\"))",
+		"const mg = mailgun.client({ username: \"api\", key: \"{{hex:32}}-{{hex:8}}-{{hex:8}}\" });",
+		"$mg = Mailgun::create('{{hex:32}}-{{hex:8}}-{{hex:8}}');",
+		"mg := mailgun.NewMailgun(\"mg.example.com\", \"{{hex:32}}-{{hex:8}}-{{hex:8}}\")",
+	}, FP: []string{
+		"MAILGUN_API_KEY=${MAILGUN_API_KEY}",
+		"request_id = \"{{hex:32}}-{{hex:8}}\"",
+		"MAILGUN_API_KEY = os.getenv(\"MAILGUN_API_KEY\")",
+	}},
+	Rule{ID: "mailgun-webhook-signing-key", Description: "Mailgun HTTP webhook signing key; anyone holding it can forge webhook events that your app trusts.", Regex: "(?i)(?:webhook|signing)[\\w.\\-]{0,30}[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?((?:key-)?[0-9a-f]{32})\\b", Entropy: 3, Keywords: []string{
+		"webhook",
+		"signing",
+	}, Name: "Mailgun webhook signing key", EnvVar: "MAILGUN_WEBHOOK_SIGNING_KEY", RotateURL: "https://app.mailgun.com/settings/api_security", RotateSteps: []string{
+		"Reset the HTTP webhook signing key under Settings > API Security.",
+		"Deploy the new key to the service that verifies Mailgun webhooks.",
+	}, Context: "(?i)mailgun|\\bmg[_.]", ContextLines: 10, TP: []string{
+		"MAILGUN_WEBHOOK_SIGNING_KEY={{hex:32}}",
+		"# mailgun webhooks\nwebhook_signing_key = \"{{hex:32}}\"",
+	}, FP: []string{
+		"webhook_signing_key = \"{{hex:32}}\"  # stripe",
+		"MAILGUN_WEBHOOK_SIGNING_KEY=${MAILGUN_WEBHOOK_SIGNING_KEY}",
+	}},
+	Rule{ID: "mailjet-secret-key", Description: "Mailjet API secret key (32 hex); with the API key it sends mail and reads contacts.", Regex: "(?i)(?:mj_apikey_private|mailjet[\\w.\\-]{0,20}(?:secret|private)[\\w.\\-]{0,20}|api_?secret|secret_?key|apiconnect\\([^,\\n]{1,80},|client\\([^,\\n]{1,80},|auth\\s*=\\s*[(\\[][^,\\n]{1,80},)\\s*[\"']?\\s*(?::=|=>|=|:)?\\s*[\"']?([0-9a-f]{32})(?:[^0-9A-Za-z\\-]|$)", Entropy: 3, Keywords: []string{
+		"mj_apikey_private",
+		"mailjet",
+		"secret",
+		"apiconnect",
+		"client(",
+		"auth",
+	}, Name: "Mailjet secret key", EnvVar: "MJ_APIKEY_PRIVATE", RotateURL: "https://app.mailjet.com/account/apikeys", RotateSteps: []string{
+		"In Account settings > API Key Management, generate a new secret key (or a new sub-account key).",
+		"Deploy the new key pair to every service that sends through Mailjet.",
+		"Delete the exposed key, then check Statistics for unexpected sends.",
+	}, Context: "(?i)mailjet|mj_apikey", ContextLines: 10, TP: []string{
+		"MJ_APIKEY_PUBLIC=ab12cd34ef\nMJ_APIKEY_PRIVATE={{hex:32}}",
+		"mailjet = Client(auth=(\"{{hex:32}}\", \"{{hex:32}}\"), version=\"v3.1\")",
+		"const mailjet = Mailjet.apiConnect(\"{{hex:32}}\", \"{{hex:32}}\");",
+		"$mj = new \\Mailjet\\Client('{{hex:32}}', '{{hex:32}}', true, ['version' => 'v3.1']);",
+		"mailjet:\n  api_key: {{hex:32}}\n  secret_key: {{hex:32}}",
+	}, FP: []string{
+		"MJ_APIKEY_PRIVATE=${MJ_APIKEY_PRIVATE}",
+		"mailjet = Client(auth=(os.environ[\"MJ_APIKEY_PUBLIC\"], os.environ[\"MJ_APIKEY_PRIVATE\"]))",
+		"secret_key = \"{{hex:32}}\"  # no provider named anywhere near",
+	}},
+	Rule{ID: "mailjet-api-key", Description: "Mailjet API key (the public half of the key pair, 32 hex); together with the secret key it grants full API access.", Regex: "(?i)(?:mj_apikey_public|mailjet[\\w.\\-]{0,20}(?:api|public)[\\w.\\-]{0,10}key|api_?key|apiconnect\\(|client\\(|auth\\s*=\\s*[(\\[])\\s*[\"']?\\s*(?::=|=>|=|:)?\\s*[\"']?([0-9a-f]{32})(?:[^0-9A-Za-z\\-]|$)", Entropy: 3, Keywords: []string{
+		"mj_apikey_public",
+		"mailjet",
+		"api_key",
+		"apikey",
+		"apiconnect",
+		"client(",
+		"auth",
+	}, Name: "Mailjet API key", EnvVar: "MJ_APIKEY_PUBLIC", RotateURL: "https://app.mailjet.com/account/apikeys", RotateSteps: []string{
+		"Rotate the key pair in Account settings > API Key Management.",
+		"Deploy the new pair to every service that sends through Mailjet.",
+	}, Context: "(?i)mailjet|mj_apikey", ContextLines: 10, TP: []string{
+		"MJ_APIKEY_PUBLIC={{hex:32}}",
+		"mailjet = Client(auth=(\"{{hex:32}}\", secret), version=\"v3.1\")",
+		"const mailjet = Mailjet.apiConnect(\"{{hex:32}}\", process.env.MJ_APIKEY_PRIVATE);",
+	}, FP: []string{
+		"MJ_APIKEY_PUBLIC=${MJ_APIKEY_PUBLIC}",
+		"api_key = \"{{hex:32}}\"  # some other service",
+	}},
+	Rule{ID: "postmark-api-token", Description: "Postmark server or account API token (a UUID sent as X-Postmark-Server-Token / X-Postmark-Account-Token); it sends mail as your servers or manages the account.", Regex: "(?:(?i:(?:postmark)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)|(?i:postmark)[\\w.:>'\")(\\-]{0,40}\\(\\s*\\{?\\s*(?:\\w+\\s*[=:]\\s*)?[\"']([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})[\"'])", Entropy: 3, Keywords: []string{
+		"postmark",
+	}, Name: "Postmark API token", EnvVar: "POSTMARK_SERVER_TOKEN", RotateURL: "https://account.postmarkapp.com/servers", RotateSteps: []string{
+		"Open the server > API Tokens (or Account > API Tokens) and generate a new token.",
+		"Deploy the new token, then delete the exposed one.",
+		"Review the server's Activity for mail you did not send.",
+	}, TP: []string{
+		"POSTMARK_SERVER_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"const client = new postmark.ServerClient(\"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\");",
+		"curl -H \"X-Postmark-Server-Token: {{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\" https://api.postmarkapp.com/email",
+	}, FP: []string{
+		"POSTMARK_SERVER_TOKEN=${POSTMARK_SERVER_TOKEN}",
+		"POSTMARK_SERVER_TOKEN = os.environ[\"POSTMARK_SERVER_TOKEN\"]",
+		"message_id = \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+		"POSTMARK_SERVER_TOKEN=00000000-0000-0000-0000-000000000000",
+	}},
+	Rule{ID: "sparkpost-api-key", Description: "SparkPost (Bird) API key, 40 hex characters; it can send mail and read account data depending on its grants.", Regex: "(?:(?i:(?:sparkpost)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{40})\\b|(?i:sparkpost)[\\w.:>'\")(\\-]{0,40}\\(\\s*\\{?\\s*(?:\\w+\\s*[=:]\\s*)?[\"']([0-9a-f]{40})[\"'])", Entropy: 3, Keywords: []string{
+		"sparkpost",
+	}, Name: "SparkPost API key", EnvVar: "SPARKPOST_API_KEY", RotateURL: "https://app.sparkpost.com/account/api-keys", RotateSteps: []string{
+		"Create a new API key with only the grants it needs under Account > API Keys.",
+		"Deploy it, then delete the exposed key.",
+		"Check the message events report for mail you did not send.",
+	}, TP: []string{
+		"SPARKPOST_API_KEY={{hex:40}}",
+		"sp = SparkPost('{{hex:40}}')",
+	}, FP: []string{
+		"SPARKPOST_API_KEY=${SPARKPOST_API_KEY}",
+		"SPARKPOST_API_KEY = os.environ[\"SPARKPOST_API_KEY\"]",
+		"commit = \"{{hex:40}}\"",
+		"SPARKPOST_API_KEY={{hex:32}}",
+	}},
+	Rule{ID: "brevo-api-key", Description: "Brevo (formerly Sendinblue) API v3 key: \"xkeysib-\", 64 hex, \"-\", 16 characters; it can send mail and read contacts.", Regex: "\\b(xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16})\\b", Entropy: 3, Keywords: []string{
+		"xkeysib-",
+	}, Name: "Brevo (Sendinblue) API key", EnvVar: "BREVO_API_KEY", RotateURL: "https://app.brevo.com/settings/keys/api", RotateSteps: []string{
+		"Generate a new API key under SMTP & API > API Keys.",
+		"Deploy it, then delete the exposed key.",
+		"Review Transactional > Logs and contact exports for activity you did not expect.",
+	}, TP: []string{
+		"BREVO_API_KEY=xkeysib-{{hex:64}}-{{alnum:16}}",
+		"configuration.api_key['api-key'] = 'xkeysib-{{hex:64}}-{{alnum:16}}'",
+	}, FP: []string{
+		"BREVO_API_KEY=xkeysib-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-xxxxxxxxxxxxxxxx",
+		"BREVO_API_KEY=xkeysib-{{hex:32}}-{{alnum:16}}",
+		"BREVO_API_KEY=${BREVO_API_KEY}",
+	}},
+	Rule{ID: "brevo-smtp-key", Description: "Brevo SMTP relay key: \"xsmtpsib-\", 64 hex, \"-\", 16 characters; it sends mail through smtp-relay.brevo.com.", Regex: "\\b(xsmtpsib-[0-9a-f]{64}-[A-Za-z0-9]{16})\\b", Entropy: 3, Keywords: []string{
+		"xsmtpsib-",
+	}, Name: "Brevo (Sendinblue) SMTP key", EnvVar: "BREVO_SMTP_KEY", RotateURL: "https://app.brevo.com/settings/keys/smtp", RotateSteps: []string{
+		"Generate a new SMTP key under SMTP & API > SMTP.",
+		"Deploy it, then delete the exposed key.",
+	}, TP: []string{
+		"EMAIL_HOST_PASSWORD=xsmtpsib-{{hex:64}}-{{alnum:16}}",
+		"BREVO_SMTP_KEY: \"xsmtpsib-{{hex:64}}-{{alnum:16}}\"",
+	}, FP: []string{
+		"EMAIL_HOST_PASSWORD=xsmtpsib-{{hex:60}}-{{alnum:16}}",
+		"BREVO_SMTP_KEY=${BREVO_SMTP_KEY}",
+	}},
+	Rule{ID: "mailchimp-api-key", Description: "Mailchimp Marketing API key: 32 hex characters and the data-center suffix (-us1 ... -us21); it can read and change audiences and campaigns.", Regex: "\\b([0-9a-f]{32}-us[0-9]{1,2})\\b", Entropy: 3, Keywords: []string{
+		"-us1",
+		"-us2",
+		"-us3",
+		"-us4",
+		"-us5",
+		"-us6",
+		"-us7",
+		"-us8",
+		"-us9",
+	}, Name: "Mailchimp API key", EnvVar: "MAILCHIMP_API_KEY", RotateURL: "https://admin.mailchimp.com/account/api/", RotateSteps: []string{
+		"Create a new key under Profile > Extras > API keys.",
+		"Deploy it, then disable and delete the exposed key.",
+		"Check audience exports and campaign history for changes you did not make.",
+	}, TP: []string{
+		"MAILCHIMP_API_KEY={{hex:32}}-us{{digits:1}}",
+		"client.set_config({\"api_key\": \"{{hex:32}}-us12\", \"server\": \"us12\"})",
+	}, FP: []string{
+		"MAILCHIMP_API_KEY=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-us6",
+		"MAILCHIMP_API_KEY={{hex:24}}-us6",
+		"MAILCHIMP_API_KEY=${MAILCHIMP_API_KEY}",
+	}},
+	Rule{ID: "mandrill-api-key", Description: "Mailchimp Transactional (Mandrill) API key; it sends transactional mail as your domains.", Regex: "(?:(?i:(?:mandrill|mailchimp_transactional|mailchimptransactional)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?((?:md-)?[A-Za-z0-9_\\-]{22})(?:[^A-Za-z0-9_\\-]|$)|(?i:mandrill|mailchimp_transactional|mailchimptransactional)[\\w.:>'\")(\\-]{0,40}\\(\\s*\\{?\\s*(?:\\w+\\s*[=:]\\s*)?[\"']((?:md-)?[A-Za-z0-9_\\-]{22})[\"'])", Entropy: 3.5, Keywords: []string{
+		"mandrill",
+		"mailchimp_transactional",
+		"mailchimptransactional",
+	}, Name: "Mandrill (Mailchimp Transactional) API key", EnvVar: "MANDRILL_API_KEY", RotateURL: "https://mandrillapp.com/settings", RotateSteps: []string{
+		"Add a new API key under Settings > SMTP & API Info.",
+		"Deploy it, then delete the exposed key.",
+		"Review Outbound > Activity for mail you did not send.",
+	}, TP: []string{
+		"MANDRILL_API_KEY=md-{{alnum:22}}",
+		"mandrill_client = mandrill.Mandrill(\"{{alnum:22}}\")",
+	}, FP: []string{
+		"MANDRILL_API_KEY=${MANDRILL_API_KEY}",
+		"MANDRILL_API_KEY = os.environ[\"MANDRILL_API_KEY\"]",
+		"MANDRILL_API_KEY=md-{{alnum:12}}",
+	}},
+	Rule{ID: "mailersend-api-token", Description: "MailerSend API token (\"mlsn.\" and 64 hex); it sends mail and SMS and manages domains.", Regex: "\\b(mlsn\\.[0-9a-f]{64})\\b", Entropy: 3, Keywords: []string{
+		"mlsn.",
+	}, Name: "MailerSend API token", EnvVar: "MAILERSEND_API_KEY", RotateURL: "https://app.mailersend.com/api-tokens", RotateSteps: []string{
+		"Create a new token under Integrations > API tokens with only the permissions it needs.",
+		"Deploy it, then delete (or pause) the exposed token.",
+	}, TP: []string{
+		"MAILERSEND_API_KEY=mlsn.{{hex:64}}",
+		"$mailersend = new MailerSend(['api_key' => 'mlsn.{{hex:64}}']);",
+	}, FP: []string{
+		"MAILERSEND_API_KEY=mlsn.{{hex:40}}",
+		"MAILERSEND_API_KEY=${MAILERSEND_API_KEY}",
+	}},
+	Rule{ID: "resend-api-key", Description: "Resend API key (\"re_\" and a random suffix); it sends mail as your verified domains.", Regex: "\\b(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})\\b", Entropy: 3.5, Keywords: []string{
+		"resend",
+	}, Name: "Resend API key", EnvVar: "RESEND_API_KEY", RotateURL: "https://resend.com/api-keys", RotateSteps: []string{
+		"Create a new API key in the Resend dashboard (API Keys).",
+		"Deploy it, then delete the exposed key.",
+		"Check Emails for messages you did not send.",
+	}, TP: []string{
+		"RESEND_API_KEY=re_{{alnum:8}}_{{alnum:24}}",
+		"const resend = new Resend('re_{{alnum:8}}_{{alnum:24}}');",
+	}, FP: []string{
+		"RESEND_API_KEY=re_xxxxxxxx_xxxxxxxxxxxxxxxxxxxxxxxx",
+		"RESEND_API_KEY=re_{{alnum:8}}_{{alnum:10}}",
+		"RESEND_API_KEY=${RESEND_API_KEY}",
+	}},
+	Rule{ID: "mailtrap-api-token", Description: "Mailtrap API token (32 hex); it sends mail through Mailtrap and reads captured test inboxes.", Regex: "(?:(?i:(?:mailtrap)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{32})\\b|(?i:mailtrap)[\\w.:>'\")(\\-]{0,40}\\(\\s*\\{?\\s*(?:\\w+\\s*[=:]\\s*)?[\"']([0-9a-f]{32})[\"'])", Entropy: 3, Keywords: []string{
+		"mailtrap",
+	}, Name: "Mailtrap API token", EnvVar: "MAILTRAP_API_TOKEN", RotateURL: "https://mailtrap.io/api-tokens", RotateSteps: []string{
+		"Create a new token under Settings > API Tokens.",
+		"Deploy it, then delete the exposed token.",
+	}, TP: []string{
+		"MAILTRAP_API_TOKEN={{hex:32}}",
+		"client = mailtrap.MailtrapClient(token=\"{{hex:32}}\")",
+		"const client = new MailtrapClient({ token: \"{{hex:32}}\" });",
+	}, FP: []string{
+		"MAILTRAP_API_TOKEN=${MAILTRAP_API_TOKEN}",
+		"MAILTRAP_API_TOKEN = os.environ[\"MAILTRAP_API_TOKEN\"]",
+		"MAILTRAP_INBOX_ID=2{{digits:6}}",
+	}},
+	Rule{ID: "smtp2go-api-key", Description: "SMTP2GO API key (\"api-\" and 32 hex); it sends mail through your SMTP2GO account.", Regex: "\\b(api-[0-9A-Fa-f]{32})\\b", Entropy: 3, Keywords: []string{
+		"smtp2go",
+	}, Name: "SMTP2GO API key", EnvVar: "SMTP2GO_API_KEY", RotateURL: "https://app.smtp2go.com/sending/apikeys/", RotateSteps: []string{
+		"Add a new API key under Sending > API Keys.",
+		"Deploy it, then delete the exposed key.",
+	}, TP: []string{
+		"SMTP2GO_API_KEY=api-{{HEX:32}}",
+		"requests.post(\"https://api.smtp2go.com/v3/email/send\", json={\"api_key\": \"api-{{HEX:32}}\"})",
+	}, FP: []string{
+		"SMTP2GO_API_KEY=api-{{HEX:16}}",
+		"SMTP2GO_API_KEY=${SMTP2GO_API_KEY}",
+	}},
+	Rule{ID: "twilio-auth-token", Description: "Twilio account auth token (32 hex); with the account SID it has full control of the Twilio account.", Regex: "(?:(?i:(?:twilio)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{32})\\b|(?i:auth_?token)[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([0-9a-f]{32})\\b)", Entropy: 3, Keywords: []string{
+		"twilio",
+		"auth_token",
+		"authtoken",
+	}, Name: "Twilio auth token", EnvVar: "TWILIO_AUTH_TOKEN", RotateURL: "https://console.twilio.com/us1/account/keys-credentials/api-keys", RotateSteps: []string{
+		"Request a secondary auth token in the Console (Account > API keys & tokens), deploy it, then promote it.",
+		"Prefer API keys (SK...) over the auth token for applications.",
+		"Review usage and the Monitor logs for calls or messages you did not make.",
+	}, Context: "(?i)twilio", ContextLines: 5, TP: []string{
+		"TWILIO_AUTH_TOKEN={{hex:32}}",
+		"twilio:\n  auth_token: \"{{hex:32}}\"",
+	}, FP: []string{
+		"TWILIO_AUTH_TOKEN=${TWILIO_AUTH_TOKEN}",
+		"TWILIO_AUTH_TOKEN = os.environ[\"TWILIO_AUTH_TOKEN\"]",
+		"TWILIO_ACCOUNT_SID=AC{{hex:32}}",
+	}},
+	Rule{ID: "twilio-api-key-secret", Description: "Twilio API key secret (32 characters, used with an SK... key SID); it calls the Twilio API as your account.", Regex: "(?i:twilio[\\w.\\-]{0,30}(?:api[_\\-.]?)?secret[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9]{32})\\b", Entropy: 3.5, Keywords: []string{
+		"twilio",
+	}, Name: "Twilio API key secret", EnvVar: "TWILIO_API_SECRET", RotateURL: "https://console.twilio.com/us1/account/keys-credentials/api-keys", RotateSteps: []string{
+		"Create a new API key under Account > API keys & tokens.",
+		"Deploy it, then delete the exposed key.",
+		"Review the Monitor logs for requests you did not make.",
+	}, TP: []string{
+		"TWILIO_API_SECRET={{alnum:32}}",
+		"twilioApiSecret: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"TWILIO_API_SECRET=${TWILIO_API_SECRET}",
+		"TWILIO_API_SECRET = os.environ[\"TWILIO_API_SECRET\"]",
+		"TWILIO_API_SECRET={{alnum:20}}",
+	}},
+	Rule{ID: "vonage-api-secret", Description: "Vonage / Nexmo API secret (16 characters, with an 8-character API key); it sends SMS and places calls billed to you.", Regex: "(?i:(?:vonage|nexmo)[\\w.\\-]{0,30}secret[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9]{16})\\b", Entropy: 3, Keywords: []string{
+		"vonage",
+		"nexmo",
+	}, Name: "Vonage (Nexmo) API secret", EnvVar: "VONAGE_API_SECRET", RotateURL: "https://dashboard.nexmo.com/settings", RotateSteps: []string{
+		"Add a new secret in the Dashboard under API Settings.",
+		"Deploy it, then delete the exposed secret.",
+		"Review usage for messages and calls you did not make.",
+	}, TP: []string{
+		"VONAGE_API_SECRET={{alnum:16}}",
+		"nexmo_secret: \"{{alnum:16}}\"",
+	}, FP: []string{
+		"VONAGE_API_SECRET=${VONAGE_API_SECRET}",
+		"VONAGE_API_SECRET = os.environ[\"VONAGE_API_SECRET\"]",
+		"VONAGE_API_SECRET={{alnum:8}}",
+	}},
+	Rule{ID: "plivo-auth-token", Description: "Plivo auth token (40 characters, used with an MA.../SA... auth id); it sends SMS and places calls.", Regex: "(?i:plivo[\\w.\\-]{0,30}(?:token|secret)[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9]{40})\\b", Entropy: 3.5, Keywords: []string{
+		"plivo",
+	}, Name: "Plivo auth token", EnvVar: "PLIVO_AUTH_TOKEN", RotateURL: "https://console.plivo.com/dashboard/", RotateSteps: []string{
+		"Regenerate the auth token (or a subaccount token) in the Plivo console.",
+		"Deploy it and review message and call logs.",
+	}, TP: []string{
+		"PLIVO_AUTH_TOKEN={{alnum:40}}",
+		"plivo_auth_token = \"{{alnum:40}}\"",
+	}, FP: []string{
+		"PLIVO_AUTH_TOKEN=${PLIVO_AUTH_TOKEN}",
+		"PLIVO_AUTH_TOKEN = os.environ[\"PLIVO_AUTH_TOKEN\"]",
+		"PLIVO_AUTH_ID=MA{{upalnum:18}}",
+	}},
+	Rule{ID: "messagebird-access-key", Description: "MessageBird REST API access key (25 characters); it sends SMS and voice messages billed to you.", Regex: "(?:(?i:(?:messagebird|message_bird)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?((?:live_|test_)?[A-Za-z0-9]{25})\\b|(?i:messagebird)[\\w.:>'\")(\\-]{0,40}\\(\\s*\\{?\\s*(?:\\w+\\s*[=:]\\s*)?[\"']((?:live_|test_)?[A-Za-z0-9]{25})[\"'])", Entropy: 3.5, Keywords: []string{
+		"messagebird",
+		"message_bird",
+	}, Name: "MessageBird (Bird) access key", EnvVar: "MESSAGEBIRD_ACCESS_KEY", RotateURL: "https://dashboard.messagebird.com/en/developers/access", RotateSteps: []string{
+		"Create a new access key under Developers > API access.",
+		"Deploy it, then delete the exposed key.",
+	}, TP: []string{
+		"MESSAGEBIRD_ACCESS_KEY={{alnum:25}}",
+		"var messagebird = require('messagebird')('{{alnum:25}}');",
+	}, FP: []string{
+		"MESSAGEBIRD_ACCESS_KEY=${MESSAGEBIRD_ACCESS_KEY}",
+		"MESSAGEBIRD_ACCESS_KEY = os.environ[\"MESSAGEBIRD_ACCESS_KEY\"]",
+		"MESSAGEBIRD_ACCESS_KEY={{alnum:12}}",
+	}},
+	Rule{ID: "sinch-api-secret", Description: "Sinch access key secret or SMS service-plan API token; it sends messages and places calls billed to you.", Regex: "(?i:sinch[\\w.\\-]{0,30}(?:secret|token)[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9_~.\\-]{24,64})(?:[^A-Za-z0-9_~.\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"sinch",
+	}, Name: "Sinch API secret", EnvVar: "SINCH_KEY_SECRET", RotateURL: "https://dashboard.sinch.com/settings/access-keys", RotateSteps: []string{
+		"Create a new access key (or API token) in the Sinch dashboard.",
+		"Deploy it, then delete the exposed one.",
+	}, TP: []string{
+		"SINCH_KEY_SECRET={{b64url:32}}",
+		"sinch_api_token: \"{{hex:32}}\"",
+	}, FP: []string{
+		"SINCH_KEY_SECRET=${SINCH_KEY_SECRET}",
+		"SINCH_KEY_SECRET = os.environ[\"SINCH_KEY_SECRET\"]",
+		"SINCH_KEY_SECRET=short{{alnum:6}}",
+	}},
+	Rule{ID: "infobip-api-key", Description: "Infobip API key (32 hex, \"-\", a UUID); it sends SMS, WhatsApp and email messages billed to you.", Regex: "\\b([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b", Entropy: 3, Keywords: []string{
+		"infobip",
+	}, Name: "Infobip API key", EnvVar: "INFOBIP_API_KEY", RotateURL: "https://portal.infobip.com/dev/api-keys", RotateSteps: []string{
+		"Create a new API key under Developers > API keys.",
+		"Deploy it, then revoke the exposed key.",
+	}, TP: []string{
+		"INFOBIP_API_KEY={{hex:32}}-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"headers = {\"Authorization\": \"App {{hex:32}}-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"}  # infobip",
+	}, FP: []string{
+		"INFOBIP_API_KEY=${INFOBIP_API_KEY}",
+		"INFOBIP_API_KEY={{hex:32}}",
+	}},
+	Rule{ID: "telegram-bot-token", Description: "Telegram Bot API token (<bot id>:<35 characters>); anyone holding it controls the bot and reads its messages.", Regex: "(?:^|[^0-9])([0-9]{8,10}:[A-Za-z0-9_\\-]{35})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"telegram",
+		"bot_token",
+		"bottoken",
+		"bot-token",
+		"tg_token",
+	}, Name: "Telegram bot token", EnvVar: "TELEGRAM_BOT_TOKEN", RotateURL: "https://t.me/BotFather", RotateSteps: []string{
+		"Send /revoke to @BotFather and pick the bot to issue a new token.",
+		"Deploy the new token to the bot.",
+	}, TP: []string{
+		"TELEGRAM_BOT_TOKEN=7{{digits:9}}:AA{{b64url:33}}",
+		"requests.get(f\"https://api.telegram.org/bot6{{digits:8}}:AA{{b64url:33}}/getMe\")",
+		"bot = telebot.TeleBot(\"5{{digits:9}}:AA{{b64url:33}}\")  # telegram",
+	}, FP: []string{
+		"TELEGRAM_BOT_TOKEN=${TELEGRAM_BOT_TOKEN}",
+		"TELEGRAM_BOT_TOKEN=123456:ABC-{{alnum:10}}",
+		"telegram chat 12:30:{{digits:4}}",
+	}},
+	Rule{ID: "discord-bot-token", Description: "Discord bot token (base64 user id . timestamp . HMAC); it logs in as the bot with all of its permissions.", Regex: "\\b([MNO][A-Za-z0-9_\\-]{23,25}\\.[A-Za-z0-9_\\-]{6}\\.[A-Za-z0-9_\\-]{27,38})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"discord",
+		"bot.run(",
+		"client.run(",
+	}, Name: "Discord bot token", EnvVar: "DISCORD_BOT_TOKEN", RotateURL: "https://discord.com/developers/applications", RotateSteps: []string{
+		"In the Developer Portal open the application > Bot and click Reset Token.",
+		"Deploy the new token to the bot.",
+	}, TP: []string{
+		"DISCORD_BOT_TOKEN=MT{{b64url:24}}.{{b64url:6}}.{{b64url:38}}",
+		"client.run(\"OD{{b64url:22}}.{{b64url:6}}.{{b64url:27}}\")",
+	}, FP: []string{
+		"DISCORD_BOT_TOKEN=${DISCORD_BOT_TOKEN}",
+		"client.run(os.environ[\"DISCORD_BOT_TOKEN\"])",
+		"DISCORD_BOT_TOKEN=MT{{b64url:10}}.{{b64url:6}}.{{b64url:27}}",
+	}},
+	Rule{ID: "discord-client-secret", Description: "Discord application OAuth2 client secret (32 characters); it exchanges codes for user tokens as your app.", Regex: "(?i:discord[\\w.\\-]{0,30}secret[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9_\\-]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"discord",
+	}, Name: "Discord OAuth2 client secret", EnvVar: "DISCORD_CLIENT_SECRET", RotateURL: "https://discord.com/developers/applications", RotateSteps: []string{
+		"In the Developer Portal open the application > OAuth2 and reset the secret.",
+		"Deploy it to the service that runs the OAuth2 flow.",
+	}, TP: []string{
+		"DISCORD_CLIENT_SECRET={{b64url:32}}",
+		"discordClientSecret: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"DISCORD_CLIENT_SECRET=${DISCORD_CLIENT_SECRET}",
+		"DISCORD_CLIENT_SECRET = os.environ[\"DISCORD_CLIENT_SECRET\"]",
+		"DISCORD_CLIENT_ID=1{{digits:18}}",
+	}},
+	Rule{ID: "discord-webhook-url", Description: "Discord webhook URL with its token; anyone holding it can post to the channel as the webhook.", Regex: "(https://(?:(?:ptb|canary)\\.)?discord(?:app)?\\.com/api/(?:v\\d+/)?webhooks/[0-9]{17,20}/[A-Za-z0-9_\\-]{60,68})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"discord.com/api/",
+		"discordapp.com/api/",
+	}, Name: "Discord webhook URL", EnvVar: "DISCORD_WEBHOOK_URL", RotateURL: "https://support.discord.com/hc/en-us/articles/228383668-Intro-to-Webhooks", RotateSteps: []string{
+		"Delete the webhook in Server Settings > Integrations > Webhooks and create a new one.",
+		"Store the new URL in an environment variable or secret store.",
+	}, TP: []string{
+		"DISCORD_WEBHOOK_URL=https://discord.com/api/webhooks/1{{digits:18}}/{{b64url:68}}",
+		"requests.post(\"https://discordapp.com/api/webhooks/9{{digits:17}}/{{b64url:64}}\", json=msg)",
+	}, FP: []string{
+		"DISCORD_WEBHOOK_URL=https://discord.com/api/webhooks/{id}/{token}",
+		"see https://discord.com/api/webhooks/1{{digits:18}}/ for the format",
+	}},
+	Rule{ID: "microsoft-teams-webhook-url", Description: "Microsoft Teams (Office 365 connector) incoming webhook URL; anyone holding it can post messages into the channel.", Regex: "(https://[a-z0-9\\-]+\\.webhook\\.office\\.com/webhookb2/[0-9a-f\\-]{36}@[0-9a-f\\-]{36}/IncomingWebhook/[0-9a-f]{32}/[0-9a-f\\-]{36}(?:/[A-Za-z0-9_\\-]{40,60})?)", Entropy: 3, Keywords: []string{
+		"webhook.office.com",
+	}, Name: "Microsoft Teams incoming webhook URL", EnvVar: "TEAMS_WEBHOOK_URL", RotateURL: "https://learn.microsoft.com/en-us/microsoftteams/platform/webhooks-and-connectors/how-to/add-incoming-webhook", RotateSteps: []string{
+		"Remove the Incoming Webhook connector from the channel (Manage channel > Connectors) and add a new one.",
+		"Store the new URL in an environment variable or secret store.",
+	}, TP: []string{
+		"TEAMS_WEBHOOK_URL=https://contoso.webhook.office.com/webhookb2/{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}@{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}/IncomingWebhook/{{hex:32}}/{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"url: \"https://acme.webhook.office.com/webhookb2/{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}@{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}/IncomingWebhook/{{hex:32}}/{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}/V2{{b64url:45}}\"",
+	}, FP: []string{
+		"TEAMS_WEBHOOK_URL=https://contoso.webhook.office.com/webhookb2/<group>@<tenant>/IncomingWebhook/<id>/<owner>",
+		"TEAMS_WEBHOOK_URL=${TEAMS_WEBHOOK_URL}",
+	}},
+	Rule{ID: "microsoft-teams-workflow-url", Description: "Power Automate (Teams Workflows) HTTP trigger URL with its SAS signature; anyone holding it can trigger the flow and post to Teams.", Regex: "(https://[a-z0-9\\-.]+\\.logic\\.azure\\.com(?::443)?/workflows/[0-9a-f]{32}/triggers/[A-Za-z0-9_]+/paths/invoke\\?[^\\s\"\\'<>]*?sig=[A-Za-z0-9_\\-%]{43,})", Entropy: 3, Keywords: []string{
+		"logic.azure.com",
+	}, Name: "Microsoft Teams / Power Automate workflow webhook URL", EnvVar: "TEAMS_WORKFLOW_URL", RotateURL: "https://learn.microsoft.com/en-us/power-automate/oauth-authentication", RotateSteps: []string{
+		"Delete or re-create the workflow's \"When a Teams webhook request is received\" trigger to get a new URL.",
+		"Store the new URL in an environment variable or secret store.",
+	}, TP: []string{
+		"TEAMS_WORKFLOW_URL=https://prod-12.westus.logic.azure.com:443/workflows/{{hex:32}}/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig={{b64url:43}}",
+		"url = \"https://prod-03.northeurope.logic.azure.com/workflows/{{hex:32}}/triggers/manual/paths/invoke?api-version=2016-06-01&sig={{b64url:43}}\"",
+	}, FP: []string{
+		"TEAMS_WORKFLOW_URL=https://prod-12.westus.logic.azure.com:443/workflows/{{hex:32}}/triggers/manual/paths/invoke?api-version=2016-06-01",
+		"TEAMS_WORKFLOW_URL=${TEAMS_WORKFLOW_URL}",
+	}},
+	Rule{ID: "google-chat-webhook-url", Description: "Google Chat incoming webhook URL (key and token query parameters); anyone holding it can post to the space.", Regex: "(https://chat\\.googleapis\\.com/v1/spaces/[A-Za-z0-9_\\-]+/messages\\?key=[A-Za-z0-9_\\-]{39}&token=[A-Za-z0-9_\\-%=]{43,})", Entropy: 3, Keywords: []string{
+		"chat.googleapis.com",
+	}, Name: "Google Chat webhook URL", EnvVar: "GOOGLE_CHAT_WEBHOOK_URL", RotateURL: "https://developers.google.com/workspace/chat/quickstart/webhooks", RotateSteps: []string{
+		"In the Chat space open Apps & integrations > Webhooks and delete the webhook.",
+		"Create a new webhook and store its URL in a secret store.",
+	}, TP: []string{
+		"GOOGLE_CHAT_WEBHOOK_URL=https://chat.googleapis.com/v1/spaces/AAAA{{alnum:7}}/messages?key=AIza{{b64url:35}}&token={{b64url:43}}",
+		"url: \"https://chat.googleapis.com/v1/spaces/{{alnum:11}}/messages?key=AIza{{b64url:35}}&token={{b64url:43}}%3D\"",
+	}, FP: []string{
+		"GOOGLE_CHAT_WEBHOOK_URL=https://chat.googleapis.com/v1/spaces/SPACE/messages?key=KEY&token=TOKEN",
+		"GOOGLE_CHAT_WEBHOOK_URL=${GOOGLE_CHAT_WEBHOOK_URL}",
+	}},
+	Rule{ID: "pusher-app-secret", Description: "Pusher Channels app secret (20 hex); it signs server events and private-channel auth for the app.", Regex: "(?i:pusher[\\w.\\-]{0,30}secret[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([0-9a-f]{20})\\b", Entropy: 3, Keywords: []string{
+		"pusher",
+	}, Name: "Pusher Channels app secret", EnvVar: "PUSHER_APP_SECRET", RotateURL: "https://dashboard.pusher.com/", RotateSteps: []string{
+		"In the dashboard open the app > App Keys and create a new key pair.",
+		"Deploy it, then delete the exposed key.",
+	}, TP: []string{
+		"PUSHER_APP_SECRET={{hex:20}}",
+		"pusherSecret: '{{hex:20}}'",
+	}, FP: []string{
+		"PUSHER_APP_SECRET=${PUSHER_APP_SECRET}",
+		"PUSHER_APP_SECRET = os.environ[\"PUSHER_APP_SECRET\"]",
+		"PUSHER_APP_KEY={{hex:20}}",
+	}},
+	Rule{ID: "ably-api-key", Description: "Ably API key (<app id>.<key id>:<secret>); it publishes and subscribes with the key's capabilities.", Regex: "\\b([A-Za-z0-9_\\-]{6}\\.[A-Za-z0-9_\\-]{6}:[A-Za-z0-9_\\-]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"ably",
+	}, Name: "Ably API key", EnvVar: "ABLY_API_KEY", RotateURL: "https://ably.com/accounts", RotateSteps: []string{
+		"In the app's API Keys tab create a new key with the capabilities it needs.",
+		"Deploy it, then revoke the exposed key.",
+	}, TP: []string{
+		"ABLY_API_KEY={{b64url:6}}.{{b64url:6}}:{{b64url:43}}",
+		"const ably = new Ably.Realtime('{{alnum:6}}.{{alnum:6}}:{{b64url:43}}');",
+	}, FP: []string{
+		"ABLY_API_KEY=${ABLY_API_KEY}",
+		"ABLY_API_KEY={{b64url:6}}.{{b64url:6}}:{{b64url:20}}",
+	}},
+	Rule{ID: "onesignal-api-key", Description: "OneSignal app or organization REST API key (\"os_v2_app_\" / \"os_v2_org_\"); it sends push, email and SMS to your users.", Regex: "\\b(os_v2_(?:app|org)_[a-z2-7]{100,140})\\b", Entropy: 3.5, Keywords: []string{
+		"os_v2_",
+	}, Name: "OneSignal REST API key", EnvVar: "ONESIGNAL_REST_API_KEY", RotateURL: "https://documentation.onesignal.com/docs/keys-and-ids", RotateSteps: []string{
+		"In Settings > Keys & IDs create a new API key.",
+		"Deploy it, then delete the exposed key.",
+	}, TP: []string{
+		"ONESIGNAL_REST_API_KEY=os_v2_app_{{lower:113}}",
+		"headers = {'Authorization': 'Key os_v2_org_{{lower:113}}'}",
+	}, FP: []string{
+		"ONESIGNAL_REST_API_KEY=os_v2_app_{{lower:40}}",
+		"ONESIGNAL_REST_API_KEY=${ONESIGNAL_REST_API_KEY}",
+	}},
+	Rule{ID: "sendbird-api-token", Description: "Sendbird master or secondary API token (40 hex); it has full access to the chat application.", Regex: "(?:(?i:(?:sendbird)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{40})\\b|(?i:api-token)[\"']?\\s*:\\s*[\"']?([0-9a-f]{40})\\b)", Entropy: 3, Keywords: []string{
+		"sendbird",
+		"api-token",
+	}, Name: "Sendbird API token", EnvVar: "SENDBIRD_API_TOKEN", RotateURL: "https://dashboard.sendbird.com/", RotateSteps: []string{
+		"In the dashboard open Settings > Application > General and add a secondary token.",
+		"Deploy it, then revoke the exposed token.",
+	}, Context: "(?i)sendbird", ContextLines: 5, TP: []string{
+		"SENDBIRD_API_TOKEN={{hex:40}}",
+		"# sendbird\nheaders = {\"Api-Token\": \"{{hex:40}}\"}",
+	}, FP: []string{
+		"SENDBIRD_API_TOKEN=${SENDBIRD_API_TOKEN}",
+		"SENDBIRD_API_TOKEN = os.environ[\"SENDBIRD_API_TOKEN\"]",
+		"SENDBIRD_APP_ID={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+	}},
+	Rule{ID: "zendesk-api-token", Description: "Zendesk Support API token (40 characters, used as <email>/token); it acts as the admin who created it.", Regex: "(?i:zendesk[\\w.\\-]{0,30}(?:token|key|secret)[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9]{40})\\b", Entropy: 3.5, Keywords: []string{
+		"zendesk",
+	}, Name: "Zendesk API token", EnvVar: "ZENDESK_API_TOKEN", RotateURL: "https://support.zendesk.com/hc/en-us/articles/4408889192858", RotateSteps: []string{
+		"In Admin Center > Apps and integrations > Zendesk API, add a new token.",
+		"Deploy it, then delete the exposed token.",
+	}, TP: []string{
+		"ZENDESK_API_TOKEN={{alnum:40}}",
+		"zendesk_token: \"{{alnum:40}}\"",
+	}, FP: []string{
+		"ZENDESK_API_TOKEN=${ZENDESK_API_TOKEN}",
+		"ZENDESK_API_TOKEN = os.environ[\"ZENDESK_API_TOKEN\"]",
+		"ZENDESK_SUBDOMAIN=acme",
+	}},
+	Rule{ID: "intercom-access-token", Description: "Intercom access token (base64 of \"tok:...\"); it reads and writes conversations and contacts.", Regex: "\\b(dG9rO[A-Za-z0-9+/]{50,70}={0,2})(?:[^A-Za-z0-9+/=]|$)", Entropy: 3.5, Keywords: []string{
+		"dg9ro",
+	}, Name: "Intercom access token", EnvVar: "INTERCOM_ACCESS_TOKEN", RotateURL: "https://app.intercom.com/a/apps/_/developer-hub", RotateSteps: []string{
+		"In the Developer Hub open the app > Authentication and regenerate the access token.",
+		"Deploy it to every integration that uses it.",
+	}, TP: []string{
+		"INTERCOM_ACCESS_TOKEN=dG9rOj{{b64:54}}=",
+		"intercom = Client(token=\"dG9rOj{{alnum:56}}\")",
+	}, FP: []string{
+		"INTERCOM_ACCESS_TOKEN=dG9rOj{{b64:10}}",
+		"INTERCOM_ACCESS_TOKEN=${INTERCOM_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "freshdesk-api-key", Description: "Freshdesk API key (20 characters); it acts as the agent it belongs to.", Regex: "(?i:fresh(?:desk|service)[\\w.\\-]{0,30}(?:key|token)[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9]{20})\\b", Entropy: 3.5, Keywords: []string{
+		"freshdesk",
+		"freshservice",
+	}, Name: "Freshdesk API key", EnvVar: "FRESHDESK_API_KEY", RotateURL: "https://support.freshdesk.com/support/solutions/articles/215517", RotateSteps: []string{
+		"Reset the key in Profile settings (View API key > reset).",
+		"Deploy it to every integration that uses it.",
+	}, TP: []string{
+		"FRESHDESK_API_KEY={{alnum:20}}",
+		"freshserviceApiKey = \"{{alnum:20}}\"",
+	}, FP: []string{
+		"FRESHDESK_API_KEY=${FRESHDESK_API_KEY}",
+		"FRESHDESK_API_KEY = os.environ[\"FRESHDESK_API_KEY\"]",
+		"FRESHDESK_API_KEY={{alnum:12}}",
+	}},
+	Rule{ID: "hubspot-private-app-token", Description: "HubSpot private app / personal access token (\"pat-<region>-\" and a UUID); it reads and writes CRM data with the app's scopes.", Regex: "\\b(pat-(?:na|eu|ap)[0-9]-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b", Entropy: 3, Keywords: []string{
+		"pat-na",
+		"pat-eu",
+		"pat-ap",
+	}, Name: "HubSpot private app access token", EnvVar: "HUBSPOT_ACCESS_TOKEN", RotateURL: "https://developers.hubspot.com/docs/api/private-apps", RotateSteps: []string{
+		"In Settings > Integrations > Private Apps open the app > Auth and rotate the token.",
+		"Deploy it; the old token stops working after rotation.",
+	}, TP: []string{
+		"HUBSPOT_ACCESS_TOKEN=pat-na1-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"hubspot.Client.create(access_token=\"pat-eu1-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\")",
+	}, FP: []string{
+		"HUBSPOT_ACCESS_TOKEN=pat-na1-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+		"HUBSPOT_ACCESS_TOKEN=${HUBSPOT_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "hubspot-api-key", Description: "HubSpot legacy API key (hapikey, a UUID); it has full access to the portal's CRM data.", Regex: "(?:(?i:hapikey)[\"']?\\s*(?:=|:)\\s*[\"']?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b|(?i:(?:hubspot)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b)", Entropy: 3, Keywords: []string{
+		"hapikey",
+		"hubspot",
+	}, Name: "HubSpot legacy API key", EnvVar: "HUBSPOT_API_KEY", RotateURL: "https://developers.hubspot.com/docs/api/migrate-an-api-key-integration-to-a-private-app", RotateSteps: []string{
+		"Deactivate the key in Settings > Integrations > API key.",
+		"Move the integration to a private app token.",
+	}, TP: []string{
+		"HUBSPOT_API_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"url = \"https://api.hubapi.com/contacts/v1/lists/all/contacts/all?hapikey={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"HUBSPOT_API_KEY=${HUBSPOT_API_KEY}",
+		"HUBSPOT_API_KEY = os.environ[\"HUBSPOT_API_KEY\"]",
+		"HUBSPOT_PORTAL_ID=2{{digits:7}}",
+	}},
+	Rule{ID: "zoho-oauth-token", Description: "Zoho OAuth access or refresh token (\"1000.\" and two 32-hex parts); a refresh token mints access tokens indefinitely.", Regex: "\\b(1000\\.[0-9a-f]{32}\\.[0-9a-f]{32})\\b", Entropy: 3, Keywords: []string{
+		"1000.",
+	}, Name: "Zoho OAuth token", EnvVar: "ZOHO_REFRESH_TOKEN", RotateURL: "https://api-console.zoho.com/", RotateSteps: []string{
+		"Revoke the token under Zoho Accounts > Security > Connected apps (or via the /oauth/v2/token/revoke endpoint).",
+		"Generate a new grant in the API console and store the refresh token in a secret store.",
+	}, TP: []string{
+		"ZOHO_REFRESH_TOKEN=1000.{{hex:32}}.{{hex:32}}",
+		"headers = {\"Authorization\": \"Zoho-oauthtoken 1000.{{hex:32}}.{{hex:32}}\"}",
+	}, FP: []string{
+		"version = 1000.{{hex:32}}",
+		"ZOHO_REFRESH_TOKEN=${ZOHO_REFRESH_TOKEN}",
+	}},
+	Rule{ID: "klaviyo-private-key", Description: "Klaviyo private API key (\"pk_\" and 34 hex); it reads and writes profiles, lists and campaigns.", Regex: "\\b(pk_[0-9a-f]{34})\\b", Entropy: 3, Keywords: []string{
+		"klaviyo",
+	}, Name: "Klaviyo private API key", EnvVar: "KLAVIYO_PRIVATE_API_KEY", RotateURL: "https://www.klaviyo.com/settings/account/api-keys", RotateSteps: []string{
+		"Create a new private key under Settings > API keys with only the scopes it needs.",
+		"Deploy it, then revoke the exposed key.",
+	}, TP: []string{
+		"KLAVIYO_PRIVATE_API_KEY=pk_{{hex:34}}",
+		"klaviyo = KlaviyoAPI(\"pk_{{hex:34}}\")",
+	}, FP: []string{
+		"KLAVIYO_PRIVATE_API_KEY=pk_{{hex:20}}",
+		"KLAVIYO_PUBLIC_KEY=Ab{{alnum:4}}",
+	}},
+	Rule{ID: "customerio-api-key", Description: "Customer.io App API key or Track API key; it sends messages and changes customer data.", Regex: "(?i:customer[._\\-]?io[\\w.\\-]{0,30}(?:key|token|secret)[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([0-9a-f]{20}|[0-9a-f]{32})\\b", Entropy: 3, Keywords: []string{
+		"customerio",
+		"customer_io",
+		"customer.io",
+		"customer-io",
+	}, Name: "Customer.io API key", EnvVar: "CUSTOMERIO_APP_API_KEY", RotateURL: "https://fly.customer.io/settings/api_credentials", RotateSteps: []string{
+		"Create a new key under Account Settings > API Credentials.",
+		"Deploy it, then delete the exposed key.",
+	}, TP: []string{
+		"CUSTOMERIO_APP_API_KEY={{hex:32}}",
+		"customer_io_track_api_key: \"{{hex:20}}\"",
+	}, FP: []string{
+		"CUSTOMERIO_APP_API_KEY=${CUSTOMERIO_APP_API_KEY}",
+		"CUSTOMERIO_APP_API_KEY = os.environ[\"CUSTOMERIO_APP_API_KEY\"]",
+		"CUSTOMERIO_SITE_ID={{hex:12}}",
+	}},
 	Rule{ID: "courier-auth-token", Description: "Courier API auth token (pk_prod_ or pk_test_ and 28 characters); it sends notifications to the workspace's users.", Regex: "\\b(pk_(?:prod|test)_[A-Z0-9]{28})\\b", Entropy: 3.5, Keywords: []string{
 		"pk_prod_",
 		"pk_test_",
@@ -5804,6 +4710,1237 @@ var tableRules = []Rule{
 		"UPLOADCARE_SECRET_KEY={{hex:8}}",
 		"UPLOADCARE_SECRET_KEY=${UPLOADCARE_SECRET_KEY}",
 		"unrelated_key = \"{{hex:20}}\"",
+	}},
+	Rule{ID: "datadog-api-key", Description: "Datadog API key (32 hex) assigned to a Datadog variable; it submits metrics, logs and events.", Regex: "(?i:(?:datadog|dd)[\\w.\\-]{0,15}?api[_\\-.]?key)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"datadog",
+		"dd_api",
+		"dd-api",
+		"ddapi",
+	}, Name: "Datadog API key", EnvVar: "DD_API_KEY", RotateURL: "https://app.datadoghq.com/organization-settings/api-keys", RotateSteps: []string{
+		"Create a new key in Organization settings > API keys and deploy it to agents and integrations.",
+		"Revoke the exposed key.",
+	}, TP: []string{
+		"DD_API_KEY={{hex:32}}",
+		"dd_api_key: \"{{hex:32}}\"",
+		"DATADOG_API_KEY={{hex:32}}",
+	}, FP: []string{
+		"DD_API_KEY=${DD_API_KEY}",
+		"DD_API_KEY={{hex:20}}",
+	}},
+	Rule{ID: "datadog-app-key", Description: "Datadog application key (40 hex); with an API key it reads and changes your Datadog account.", Regex: "(?i:(?:datadog|dd)[\\w.\\-]{0,15}?app(?:lication)?[_\\-.]?key)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-f]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"datadog",
+		"dd_app",
+		"dd-app",
+		"ddapp",
+	}, Name: "Datadog application key", EnvVar: "DD_APP_KEY", RotateURL: "https://app.datadoghq.com/personal-settings/application-keys", RotateSteps: []string{
+		"Revoke the key in Personal settings > Application keys (or Organization settings).",
+		"Create a scoped application key.",
+	}, TP: []string{
+		"DD_APP_KEY={{hex:40}}",
+		"dd_app_key: \"{{hex:40}}\"",
+		"DATADOG_APPLICATION_KEY={{hex:40}}",
+	}, FP: []string{
+		"DD_APP_KEY=${DD_APP_KEY}",
+		"DD_APP_KEY={{hex:20}}",
+	}},
+	Rule{ID: "new-relic-user-api-key", Description: "New Relic user key (NRAK-); it queries and changes the account through NerdGraph.", Regex: "\\b(NRAK-[A-Z0-9]{27})\\b", Entropy: 3, Keywords: []string{
+		"nrak-",
+	}, Name: "New Relic user API key", EnvVar: "NEW_RELIC_API_KEY", RotateURL: "https://one.newrelic.com/api-keys", RotateSteps: []string{
+		"Delete the key in the API keys UI.",
+		"Create a new user key.",
+	}, TP: []string{
+		"NEW_RELIC_API_KEY=NRAK-{{upalnum:27}}",
+		"newrelic.key = \"NRAK-{{upalnum:27}}\"",
+	}, FP: []string{
+		"NEW_RELIC_API_KEY=NRAK-xxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		"NEW_RELIC_API_KEY=${NEW_RELIC_API_KEY}",
+		"NEW_RELIC_API_KEY=NRAK-ABC",
+	}},
+	Rule{ID: "new-relic-browser-key", Description: "New Relic browser/mobile ingest key (NRJS-).", Regex: "\\b(NRJS-[a-f0-9]{19})\\b", Entropy: 3, Keywords: []string{
+		"nrjs-",
+	}, Name: "New Relic browser key", EnvVar: "NEW_RELIC_BROWSER_KEY", RotateURL: "https://one.newrelic.com/api-keys", RotateSteps: []string{
+		"Rotate the browser key in the API keys UI.",
+		"Update the browser agent snippet.",
+	}, TP: []string{
+		"NEW_RELIC_BROWSER_KEY=NRJS-{{hex:19}}",
+		"newrelic.key = \"NRJS-{{hex:19}}\"",
+	}, FP: []string{
+		"NEW_RELIC_BROWSER_KEY=NRJS-xxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		"NEW_RELIC_BROWSER_KEY=${NEW_RELIC_BROWSER_KEY}",
+		"NEW_RELIC_BROWSER_KEY=NRJS-ABC",
+	}},
+	Rule{ID: "new-relic-insert-key", Description: "New Relic Insights insert key (NRII-); it writes events into the account.", Regex: "\\b(NRII-[A-Za-z0-9_\\-]{32})\\b", Entropy: 3, Keywords: []string{
+		"nrii-",
+	}, Name: "New Relic insert key", EnvVar: "NEW_RELIC_INSERT_KEY", RotateURL: "https://one.newrelic.com/api-keys", RotateSteps: []string{
+		"Delete the insert key in the API keys UI.",
+		"Use a license key for ingest instead.",
+	}, TP: []string{
+		"NEW_RELIC_INSERT_KEY=NRII-{{b64url:32}}",
+		"newrelic.key = \"NRII-{{b64url:32}}\"",
+	}, FP: []string{
+		"NEW_RELIC_INSERT_KEY=NRII-xxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		"NEW_RELIC_INSERT_KEY=${NEW_RELIC_INSERT_KEY}",
+		"NEW_RELIC_INSERT_KEY=NRII-ABC",
+	}},
+	Rule{ID: "new-relic-query-key", Description: "New Relic Insights query key (NRIQ-); it reads all event data.", Regex: "\\b(NRIQ-[A-Za-z0-9_\\-]{32})\\b", Entropy: 3, Keywords: []string{
+		"nriq-",
+	}, Name: "New Relic query key", EnvVar: "NEW_RELIC_QUERY_KEY", RotateURL: "https://one.newrelic.com/api-keys", RotateSteps: []string{
+		"Delete the query key in the API keys UI.",
+		"Use a user key with NerdGraph instead.",
+	}, TP: []string{
+		"NEW_RELIC_QUERY_KEY=NRIQ-{{b64url:32}}",
+		"newrelic.key = \"NRIQ-{{b64url:32}}\"",
+	}, FP: []string{
+		"NEW_RELIC_QUERY_KEY=NRIQ-xxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		"NEW_RELIC_QUERY_KEY=${NEW_RELIC_QUERY_KEY}",
+		"NEW_RELIC_QUERY_KEY=NRIQ-ABC",
+	}},
+	Rule{ID: "new-relic-admin-key", Description: "Legacy New Relic admin API key (NRAA-).", Regex: "\\b(NRAA-[a-f0-9]{27})\\b", Entropy: 3, Keywords: []string{
+		"nraa-",
+	}, Name: "New Relic admin API key", EnvVar: "NEW_RELIC_ADMIN_KEY", RotateURL: "https://one.newrelic.com/api-keys", RotateSteps: []string{
+		"Delete the admin key in the API keys UI.",
+		"Move automation to user keys.",
+	}, TP: []string{
+		"NEW_RELIC_ADMIN_KEY=NRAA-{{hex:27}}",
+		"newrelic.key = \"NRAA-{{hex:27}}\"",
+	}, FP: []string{
+		"NEW_RELIC_ADMIN_KEY=NRAA-xxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		"NEW_RELIC_ADMIN_KEY=${NEW_RELIC_ADMIN_KEY}",
+		"NEW_RELIC_ADMIN_KEY=NRAA-ABC",
+	}},
+	Rule{ID: "new-relic-license-key", Description: "New Relic ingest license key (40 characters ending in NRAL); it sends data into the account.", Regex: "\\b([a-f0-9]{36}NRAL)\\b", Entropy: 3, Keywords: []string{
+		"nral",
+	}, Name: "New Relic license key", EnvVar: "NEW_RELIC_LICENSE_KEY", RotateURL: "https://one.newrelic.com/api-keys", RotateSteps: []string{
+		"Create a new ingest license key and roll it out to agents.",
+		"Delete the exposed key in the API keys UI.",
+	}, TP: []string{
+		"NEW_RELIC_LICENSE_KEY={{hex:36}}NRAL",
+		"license_key: {{hex:36}}NRAL",
+	}, FP: []string{
+		"NEW_RELIC_LICENSE_KEY={{hex:20}}NRAL",
+		"NEW_RELIC_LICENSE_KEY=${NEW_RELIC_LICENSE_KEY}",
+	}},
+	Rule{ID: "sentry-org-token", Description: "Sentry organization auth token (sntrys_ prefix); it uploads releases and source maps.", Regex: "\\b(sntrys_eyJ[A-Za-z0-9+/=_\\-]{60,})", Entropy: 4, Keywords: []string{
+		"sntrys_",
+	}, Name: "Sentry organization token", EnvVar: "SENTRY_AUTH_TOKEN", RotateURL: "https://sentry.io/settings/auth-tokens/", RotateSteps: []string{
+		"Revoke the token in Settings > Auth Tokens (organization tokens).",
+		"Create a new one and store it in CI secrets.",
+	}, TP: []string{
+		"SENTRY_AUTH_TOKEN=sntrys_eyJ{{b64url:120}}",
+		"auth.token=sntrys_eyJ{{b64:150}}_{{b64url:43}}",
+	}, FP: []string{
+		"SENTRY_AUTH_TOKEN=sntrys_eyJ{{b64url:10}}",
+		"SENTRY_AUTH_TOKEN=${SENTRY_AUTH_TOKEN}",
+	}},
+	Rule{ID: "sentry-user-token", Description: "Sentry user auth token (sntryu_ prefix); it acts with its user's rights.", Regex: "\\b(sntryu_[a-f0-9]{64})\\b", Entropy: 3, Keywords: []string{
+		"sntryu_",
+	}, Name: "Sentry user auth token", EnvVar: "SENTRY_AUTH_TOKEN", RotateURL: "https://sentry.io/settings/account/api/auth-tokens/", RotateSteps: []string{
+		"Revoke the token in User settings > Personal tokens.",
+		"Prefer an organization token for CI.",
+	}, TP: []string{
+		"SENTRY_AUTH_TOKEN=sntryu_{{hex:64}}",
+		"sentry-cli --auth-token sntryu_{{hex:64}} releases list",
+	}, FP: []string{
+		"SENTRY_AUTH_TOKEN=sntryu_{{hex:30}}",
+		"SENTRY_AUTH_TOKEN=${SENTRY_AUTH_TOKEN}",
+	}},
+	Rule{ID: "sentry-legacy-token", Description: "Older 64-hex Sentry auth token assigned to a Sentry variable.", Regex: "(?i:sentry[\\w.\\-]{0,15}?token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([a-f0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"sentry",
+	}, Name: "Sentry auth token (legacy)", EnvVar: "SENTRY_AUTH_TOKEN", RotateURL: "https://sentry.io/settings/account/api/auth-tokens/", RotateSteps: []string{
+		"Revoke the token in User settings > Personal tokens.",
+		"Create a prefixed organization token.",
+	}, TP: []string{
+		"SENTRY_AUTH_TOKEN={{hex:64}}",
+		"sentry_auth_token: \"{{hex:64}}\"",
+	}, FP: []string{
+		"SENTRY_AUTH_TOKEN=${SENTRY_AUTH_TOKEN}",
+		"SENTRY_AUTH_TOKEN={{hex:30}}",
+	}},
+	Rule{ID: "sentry-dsn-secret", Description: "Legacy Sentry DSN that embeds the secret key (public:secret@host); the secret lets anyone submit events as your server.", Regex: "\\bhttps?://[0-9a-f]{32}:([0-9a-f]{32})@[A-Za-z0-9.\\-]+(?::\\d+)?/[\\w/\\-]*?\\d+", Entropy: 3, Keywords: []string{
+		"sentry",
+	}, Name: "Sentry DSN with secret key", EnvVar: "SENTRY_DSN", RotateURL: "https://docs.sentry.io/concepts/key-terms/dsn-explainer/", RotateSteps: []string{
+		"Revoke the client key in Project settings > Client Keys (DSN) and create a new one.",
+		"Use the DSN without the secret part (public key only).",
+	}, TP: []string{
+		"SENTRY_DSN=https://{{hex:32}}:{{hex:32}}@o{{digits:6}}.ingest.sentry.io/{{digits:7}}",
+		"sentry_sdk.init('https://{{hex:32}}:{{hex:32}}@sentry.example.com/42')",
+	}, FP: []string{
+		"SENTRY_DSN=https://{{hex:32}}@o{{digits:6}}.ingest.sentry.io/{{digits:7}}",
+		"SENTRY_DSN=${SENTRY_DSN}",
+	}},
+	Rule{ID: "grafana-cloud-token", Description: "Grafana Cloud access policy token (glc_ prefix); it reads or writes metrics, logs and traces.", Regex: "\\b(glc_[A-Za-z0-9+/]{32,400}={0,2})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
+		"glc_",
+	}, Name: "Grafana Cloud access policy token", EnvVar: "GRAFANA_CLOUD_TOKEN", RotateURL: "https://grafana.com/orgs/", RotateSteps: []string{
+		"Delete the token under Administration > Cloud access policies.",
+		"Create a new token with the narrowest scopes and an expiry.",
+	}, TP: []string{
+		"GRAFANA_CLOUD_TOKEN=glc_eyJ{{b64:120}}",
+		"password: glc_{{alnum:80}}==",
+	}, FP: []string{
+		"GRAFANA_CLOUD_TOKEN=glc_{{alnum:10}}",
+		"GRAFANA_CLOUD_TOKEN=${GRAFANA_CLOUD_TOKEN}",
+	}},
+	Rule{ID: "grafana-service-account-token", Description: "Grafana service account token (glsa_ prefix); it calls the Grafana HTTP API.", Regex: "\\b(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})\\b", Entropy: 3.5, Keywords: []string{
+		"glsa_",
+	}, Name: "Grafana service account token", EnvVar: "GRAFANA_SERVICE_ACCOUNT_TOKEN", RotateURL: "https://grafana.com/docs/grafana/latest/administration/service-accounts/", RotateSteps: []string{
+		"Delete the token under Administration > Service accounts.",
+		"Create a new token with an expiry.",
+	}, TP: []string{
+		"GRAFANA_TOKEN=glsa_{{alnum:32}}_{{hex:8}}",
+		"Authorization: Bearer glsa_{{alnum:32}}_{{hex:8}}",
+	}, FP: []string{
+		"GRAFANA_TOKEN=glsa_{{alnum:16}}_{{hex:8}}",
+		"GRAFANA_TOKEN=${GRAFANA_TOKEN}",
+	}},
+	Rule{ID: "grafana-api-key", Description: "Legacy Grafana API key (base64 JSON starting eyJrIjoi); it calls the Grafana HTTP API.", Regex: "\\b(eyJrIjoi[A-Za-z0-9+/]{50,300}={0,2})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
+		"eyjrijoi",
+	}, Name: "Grafana API key (legacy)", EnvVar: "GRAFANA_API_KEY", RotateURL: "https://grafana.com/docs/grafana/latest/administration/service-accounts/migrate-api-keys/", RotateSteps: []string{
+		"Delete the key under Administration > API keys.",
+		"Migrate to a service account token.",
+	}, TP: []string{
+		"GRAFANA_API_KEY=eyJrIjoi{{b64:90}}=",
+		"Authorization: Bearer eyJrIjoi{{alnum:70}}",
+	}, FP: []string{
+		"GRAFANA_API_KEY=eyJrIjoi{{alnum:10}}",
+		"GRAFANA_API_KEY=${GRAFANA_API_KEY}",
+	}},
+	Rule{ID: "pagerduty-api-key", Description: "PagerDuty REST API key (general or user token) assigned to a PagerDuty variable.", Regex: "(?i:(?:pagerduty|pd)[\\w.\\-]{0,15}?(?:api[_\\-]?key|token))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(u\\+[A-Za-z0-9_\\-]{18}|[A-Za-z0-9_\\-+]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"pagerduty",
+		"pd_api",
+		"pd_token",
+	}, Name: "PagerDuty REST API key", EnvVar: "PAGERDUTY_TOKEN", RotateURL: "https://support.pagerduty.com/main/docs/api-access-keys", RotateSteps: []string{
+		"Delete the key in Integrations > API Access Keys (or the user's User Settings).",
+		"Create a read-only key where writing is not needed.",
+	}, TP: []string{
+		"PAGERDUTY_TOKEN={{b64url:20}}",
+		"pagerduty_token: \"{{b64url:20}}\"",
+		"pagerduty_token = 'u+{{alnum:18}}'",
+	}, FP: []string{
+		"PAGERDUTY_TOKEN=${PAGERDUTY_TOKEN}",
+		"PAGERDUTY_TOKEN={{alnum:10}}",
+	}},
+	Rule{ID: "pagerduty-integration-key", Description: "PagerDuty Events API integration (routing) key; it triggers incidents on a service.", Regex: "(?i:(?:pagerduty[\\w.\\-]{0,15}?|pd[_\\-])(?:routing|integration|service|events?)[_\\-]?key|routing[_\\-]key|integration[_\\-]key)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"pagerduty",
+		"routing_key",
+		"integration_key",
+	}, Name: "PagerDuty integration/routing key", EnvVar: "PAGERDUTY_ROUTING_KEY", RotateURL: "https://support.pagerduty.com/main/docs/services-and-integrations", RotateSteps: []string{
+		"Regenerate the integration key on the service's Integrations tab.",
+		"Update the senders.",
+	}, Context: "(?i)pagerduty|\\bpd[_\\-]", ContextLines: 5, TP: []string{
+		"PAGERDUTY_ROUTING_KEY={{hex:32}}",
+		"pagerduty_routing_key: \"{{hex:32}}\"",
+	}, FP: []string{
+		"PAGERDUTY_ROUTING_KEY=${PAGERDUTY_ROUTING_KEY}",
+		"PAGERDUTY_ROUTING_KEY={{hex:20}}",
+	}},
+	Rule{ID: "opsgenie-api-key", Description: "Opsgenie API key (a UUID) assigned to an Opsgenie variable; it creates and closes alerts.", Regex: "(?i:opsgenie[\\w.\\-]{0,15}?(?:api[_\\-]?key|key|token))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"opsgenie",
+	}, Name: "Opsgenie API key", EnvVar: "OPSGENIE_API_KEY", RotateURL: "https://support.atlassian.com/opsgenie/docs/api-key-management/", RotateSteps: []string{
+		"Delete the key in Settings > API key management (or the integration).",
+		"Create a new key with only the rights needed.",
+	}, TP: []string{
+		"OPSGENIE_API_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"opsgenie_api_key: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"OPSGENIE_API_KEY=${OPSGENIE_API_KEY}",
+		"OPSGENIE_API_KEY={{hex:8}}-{{hex:4}}",
+	}},
+	Rule{ID: "dynatrace-token", Description: "Dynatrace API/access token (dt0c01. prefix); it reads or writes the environment.", Regex: "\\b(dt0c01\\.[A-Z0-9]{24}\\.[A-Z0-9]{64})\\b", Entropy: 3.5, Keywords: []string{
+		"dt0c01.",
+	}, Name: "Dynatrace access token", EnvVar: "DT_API_TOKEN", RotateURL: "https://docs.dynatrace.com/docs/manage/identity-access-management/access-tokens-and-oauth-clients/access-tokens", RotateSteps: []string{
+		"Revoke the token under Access tokens.",
+		"Create a new token with only the scopes needed.",
+	}, TP: []string{
+		"DT_API_TOKEN=dt0c01.{{upalnum:24}}.{{upalnum:64}}",
+		"Authorization: Api-Token dt0c01.{{upalnum:24}}.{{upalnum:64}}",
+	}, FP: []string{
+		"DT_API_TOKEN=dt0c01.{{upalnum:24}}.{{upalnum:20}}",
+		"DT_API_TOKEN=${DT_API_TOKEN}",
+	}},
+	Rule{ID: "honeycomb-ingest-key", Description: "Honeycomb ingest key (hcaik_/hcxik_ prefix); it sends events to an environment.", Regex: "\\b(hc[abx]ik_[a-z0-9]{50,64})\\b", Entropy: 3.5, Keywords: []string{
+		"hcaik_",
+		"hcxik_",
+		"hcbik_",
+	}, Name: "Honeycomb ingest key", EnvVar: "HONEYCOMB_API_KEY", RotateURL: "https://docs.honeycomb.io/configure/environments/manage-api-keys/", RotateSteps: []string{
+		"Disable and delete the key in Environment settings > API keys.",
+		"Create a new ingest key.",
+	}, TP: []string{
+		"HONEYCOMB_API_KEY=hcaik_{{lowalnum:58}}",
+		"x-honeycomb-team: hcxik_{{lowalnum:58}}",
+	}, FP: []string{
+		"HONEYCOMB_API_KEY=hcaik_{{lowalnum:20}}",
+		"HONEYCOMB_API_KEY=${HONEYCOMB_API_KEY}",
+	}},
+	Rule{ID: "honeycomb-api-key", Description: "Honeycomb configuration/API key assigned to a Honeycomb variable.", Regex: "(?i:honeycomb[\\w.\\-]{0,15}?(?:api[_\\-]?key|key|team))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9]{22}|[a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"honeycomb",
+	}, Name: "Honeycomb API key", EnvVar: "HONEYCOMB_API_KEY", RotateURL: "https://docs.honeycomb.io/configure/environments/manage-api-keys/", RotateSteps: []string{
+		"Disable and delete the key in Environment settings > API keys.",
+		"Create a new key with only the permissions needed.",
+	}, TP: []string{
+		"HONEYCOMB_API_KEY={{alnum:22}}",
+		"honeycomb_api_key: \"{{alnum:22}}\"",
+	}, FP: []string{
+		"HONEYCOMB_API_KEY=${HONEYCOMB_API_KEY}",
+		"HONEYCOMB_API_KEY={{alnum:10}}",
+	}},
+	Rule{ID: "rollbar-access-token", Description: "Rollbar project or account access token (32 hex) assigned to a Rollbar variable.", Regex: "(?i:rollbar[\\w.\\-]{0,15}?(?:token|key))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"rollbar",
+	}, Name: "Rollbar access token", EnvVar: "ROLLBAR_ACCESS_TOKEN", RotateURL: "https://docs.rollbar.com/docs/access-tokens", RotateSteps: []string{
+		"Disable the token in Project settings > Project access tokens.",
+		"Create a new post_server_item token for servers.",
+	}, TP: []string{
+		"ROLLBAR_ACCESS_TOKEN={{hex:32}}",
+		"rollbar_access_token: \"{{hex:32}}\"",
+	}, FP: []string{
+		"ROLLBAR_ACCESS_TOKEN=${ROLLBAR_ACCESS_TOKEN}",
+		"ROLLBAR_ACCESS_TOKEN={{hex:20}}",
+	}},
+	Rule{ID: "bugsnag-api-key", Description: "Bugsnag notifier or data access API key assigned to a Bugsnag variable.", Regex: "(?i:bugsnag[\\w.\\-]{0,15}?(?:api[_\\-]?key|token|key))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"bugsnag",
+	}, Name: "Bugsnag API key", EnvVar: "BUGSNAG_API_KEY", RotateURL: "https://docs.bugsnag.com/product/getting-started/", RotateSteps: []string{
+		"Regenerate the project's notifier API key (Project settings) or revoke the personal auth token.",
+		"Deploy the new key.",
+	}, TP: []string{
+		"BUGSNAG_API_KEY={{hex:32}}",
+		"bugsnag_api_key: \"{{hex:32}}\"",
+	}, FP: []string{
+		"BUGSNAG_API_KEY=${BUGSNAG_API_KEY}",
+		"BUGSNAG_API_KEY={{hex:20}}",
+	}},
+	Rule{ID: "splunk-hec-token", Description: "Splunk HEC token (a UUID) assigned to a Splunk variable; it writes events into indexes.", Regex: "(?i:splunk(?:[\\w.\\-]{0,15}?(?:token|hec|key))?)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"splunk",
+	}, Name: "Splunk HTTP Event Collector token", EnvVar: "SPLUNK_HEC_TOKEN", RotateURL: "https://docs.splunk.com/Documentation/Splunk/latest/Data/UsetheHTTPEventCollector", RotateSteps: []string{
+		"Disable and delete the token in Settings > Data inputs > HTTP Event Collector.",
+		"Create a new token limited to the needed indexes.",
+	}, TP: []string{
+		"SPLUNK_HEC_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"splunk_hec_token: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+		"Authorization: Splunk {{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+	}, FP: []string{
+		"SPLUNK_HEC_TOKEN=${SPLUNK_HEC_TOKEN}",
+		"SPLUNK_HEC_TOKEN={{hex:8}}-{{hex:4}}",
+	}},
+	Rule{ID: "sumologic-access-key", Description: "Sumo Logic access key assigned to a Sumo Logic variable.", Regex: "(?i:sumo(?:logic)?[\\w.\\-]{0,15}?(?:access[_\\-]?key|key|secret))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"sumo",
+	}, Name: "Sumo Logic access key", EnvVar: "SUMOLOGIC_ACCESSKEY", RotateURL: "https://help.sumologic.com/docs/manage/security/access-keys/", RotateSteps: []string{
+		"Delete the access key in Administration > Security > Access keys.",
+		"Create a new one with the needed scopes.",
+	}, TP: []string{
+		"SUMOLOGIC_ACCESSKEY={{alnum:64}}",
+		"sumologic_accesskey: \"{{alnum:64}}\"",
+	}, FP: []string{
+		"SUMOLOGIC_ACCESSKEY=${SUMOLOGIC_ACCESSKEY}",
+		"SUMOLOGIC_ACCESSKEY={{alnum:20}}",
+	}},
+	Rule{ID: "loggly-token", Description: "Loggly customer token (a UUID) assigned to a Loggly variable.", Regex: "(?i:loggly[\\w.\\-]{0,15}?(?:token|key))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"loggly",
+	}, Name: "Loggly customer token", EnvVar: "LOGGLY_TOKEN", RotateURL: "https://documentation.solarwinds.com/en/success_center/loggly/content/admin/customer-token-authentication-token.htm", RotateSteps: []string{
+		"Create a new customer token in Source setup > Customer tokens.",
+		"Delete the exposed token.",
+	}, TP: []string{
+		"LOGGLY_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"loggly_token: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"LOGGLY_TOKEN=${LOGGLY_TOKEN}",
+		"LOGGLY_TOKEN={{hex:8}}-{{hex:4}}",
+	}},
+	Rule{ID: "square-access-token", Description: "Square production or sandbox access token (\"EAAA\" and 60 characters); it takes payments, refunds and reads customer data.", Regex: "(?i:square)[^\\n]{0,80}?(?:^|[^A-Za-z0-9_\\-])(EAAA[A-Za-z0-9_\\-]{60})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"square",
+	}, Name: "Square access token", EnvVar: "SQUARE_ACCESS_TOKEN", RotateURL: "https://developer.squareup.com/apps", RotateSteps: []string{
+		"In the Developer Console open the application > Credentials and replace the access token.",
+		"Deploy the new token, then review Payments and Refunds for activity you did not initiate.",
+	}, TP: []string{
+		"SQUARE_ACCESS_TOKEN=EAAA{{b64url:60}}",
+		"client = Square::Client.new(access_token: \"EAAA{{alnum:60}}\", environment: \"production\")  # square",
+	}, FP: []string{
+		"SQUARE_ACCESS_TOKEN=EAAA{{b64url:20}}",
+		"image = \"EAAA{{b64url:60}}\"",
+	}},
+	Rule{ID: "square-oauth-secret", Description: "Square OAuth application secret (\"sq0csp-\"); it exchanges authorization codes for merchants' access tokens.", Regex: "\\b(sq0csp-[A-Za-z0-9_\\-]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"sq0csp-",
+	}, Name: "Square OAuth application secret", EnvVar: "SQUARE_APPLICATION_SECRET", RotateURL: "https://developer.squareup.com/apps", RotateSteps: []string{
+		"In the Developer Console open the application > OAuth and replace the application secret.",
+		"Deploy it to the service that runs the OAuth flow.",
+	}, TP: []string{
+		"SQUARE_APPLICATION_SECRET=sq0csp-{{b64url:43}}",
+		"square_oauth_secret: \"sq0csp-{{alnum:43}}\"",
+	}, FP: []string{
+		"SQUARE_APPLICATION_SECRET=sq0csp-{{b64url:10}}",
+		"SQUARE_APPLICATION_SECRET=sq0csp-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	}},
+	Rule{ID: "square-legacy-access-token", Description: "Square legacy personal access token (\"sq0atp-\"); it takes payments as the merchant.", Regex: "\\b(sq0atp-[A-Za-z0-9_\\-]{22})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"sq0atp-",
+	}, Name: "Square legacy access token", EnvVar: "SQUARE_ACCESS_TOKEN", RotateURL: "https://developer.squareup.com/apps", RotateSteps: []string{
+		"Replace the access token in the Developer Console (application > Credentials).",
+		"Review Payments for activity you did not initiate.",
+	}, TP: []string{
+		"SQUARE_ACCESS_TOKEN=sq0atp-{{b64url:22}}",
+		"square_token = 'sq0atp-{{alnum:22}}'",
+	}, FP: []string{
+		"SQUARE_ACCESS_TOKEN=sq0atp-{{b64url:8}}",
+		"SQUARE_ACCESS_TOKEN=${SQUARE_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "paypal-client-secret", Description: "PayPal REST API client secret (80 characters); with the client id it obtains access tokens that move money.", Regex: "(?i:paypal[\\w.\\-]{0,30}secret[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9_\\-]{80})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"paypal",
+	}, Name: "PayPal REST client secret", EnvVar: "PAYPAL_CLIENT_SECRET", RotateURL: "https://developer.paypal.com/dashboard/applications", RotateSteps: []string{
+		"In the Developer Dashboard open the app and generate a new secret, then disable the exposed one.",
+		"Review Activity for transactions you did not initiate.",
+	}, TP: []string{
+		"PAYPAL_CLIENT_SECRET={{b64url:80}}",
+		"paypalClientSecret: \"{{b64url:80}}\"",
+	}, FP: []string{
+		"PAYPAL_CLIENT_SECRET=${PAYPAL_CLIENT_SECRET}",
+		"PAYPAL_CLIENT_SECRET = os.environ[\"PAYPAL_CLIENT_SECRET\"]",
+		"PAYPAL_CLIENT_ID=A{{b64url:79}}",
+	}},
+	Rule{ID: "paypal-access-token", Description: "PayPal OAuth access token (\"A21AA\"); it calls the REST API as the app until it expires.", Regex: "\\b(A21AA[A-Za-z0-9_\\-]{80,120})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"a21aa",
+	}, Name: "PayPal OAuth access token", EnvVar: "PAYPAL_ACCESS_TOKEN", RotateURL: "https://developer.paypal.com/dashboard/applications", RotateSteps: []string{
+		"Rotate the app's client secret so no new tokens are minted; the token expires within hours.",
+		"Fetch tokens at run time instead of storing them.",
+	}, TP: []string{
+		"Authorization: Bearer A21AA{{b64url:92}}",
+		"PAYPAL_ACCESS_TOKEN=A21AA{{alnum:92}}",
+	}, FP: []string{
+		"PAYPAL_ACCESS_TOKEN=A21AA{{b64url:20}}",
+		"PAYPAL_ACCESS_TOKEN=${PAYPAL_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "braintree-access-token", Description: "Braintree (PayPal) access token (\"access_token$production$...\"); it processes payments for the merchant.", Regex: "(access_token\\$(?:production|sandbox)\\$[0-9a-z]{16}\\$[0-9a-f]{32})", Entropy: 3, Keywords: []string{
+		"access_token$production$",
+		"access_token$sandbox$",
+	}, Name: "Braintree access token", EnvVar: "BRAINTREE_ACCESS_TOKEN", RotateURL: "https://developer.paypal.com/braintree/articles/control-panel/important-gateway-credentials", RotateSteps: []string{
+		"Revoke the token in the Braintree Control Panel (or PayPal developer dashboard) and create a new one.",
+		"Review transactions for activity you did not initiate.",
+	}, TP: []string{
+		"BRAINTREE_ACCESS_TOKEN=access_token$production${{lowalnum:16}}${{hex:32}}",
+		"gateway = braintree.BraintreeGateway(access_token='access_token$sandbox${{lowalnum:16}}${{hex:32}}')",
+	}, FP: []string{
+		"BRAINTREE_ACCESS_TOKEN=access_token$production$<merchant>$<token>",
+		"BRAINTREE_ACCESS_TOKEN=${BRAINTREE_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "braintree-private-key", Description: "Braintree API private key (32 hex, with a merchant id and public key); it processes payments and refunds.", Regex: "(?i:braintree[\\w.\\-]{0,30}private[_\\-.]?key[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([0-9a-f]{32})\\b", Entropy: 3, Keywords: []string{
+		"braintree",
+	}, Name: "Braintree private key", EnvVar: "BRAINTREE_PRIVATE_KEY", RotateURL: "https://developer.paypal.com/braintree/articles/control-panel/important-gateway-credentials", RotateSteps: []string{
+		"In the Control Panel (Settings > API) generate a new API key pair and delete the exposed one.",
+		"Review transactions for activity you did not initiate.",
+	}, TP: []string{
+		"BRAINTREE_PRIVATE_KEY={{hex:32}}",
+		"braintree_private_key: \"{{hex:32}}\"",
+	}, FP: []string{
+		"BRAINTREE_PRIVATE_KEY=${BRAINTREE_PRIVATE_KEY}",
+		"BRAINTREE_PRIVATE_KEY = os.environ[\"BRAINTREE_PRIVATE_KEY\"]",
+		"BRAINTREE_PUBLIC_KEY={{lowalnum:16}}",
+	}},
+	Rule{ID: "adyen-api-key", Description: "Adyen API credential key (\"AQE...\"); it authorizes payments, payouts and management calls for the merchant account.", Regex: "\\b(AQE[A-Za-z0-9+/=_.\\-]{90,300})(?:[^A-Za-z0-9+/=_.\\-]|$)", Entropy: 4, Keywords: []string{
+		"adyen",
+	}, Name: "Adyen API key", EnvVar: "ADYEN_API_KEY", RotateURL: "https://docs.adyen.com/development-resources/api-credentials/", RotateSteps: []string{
+		"In the Customer Area open Developers > API credentials, generate a new API key and revoke the exposed one.",
+		"Review transactions and payouts for activity you did not initiate.",
+	}, TP: []string{
+		"ADYEN_API_KEY=AQE{{b64url:60}}.{{b64url:40}}-{{b64url:30}}",
+		"client.xApiKey = \"AQE{{alnum:130}}\"  // adyen",
+	}, FP: []string{
+		"ADYEN_API_KEY=AQE{{alnum:20}}",
+		"ADYEN_API_KEY=${ADYEN_API_KEY}",
+	}},
+	Rule{ID: "adyen-hmac-key", Description: "Adyen webhook HMAC key (64 hex); anyone holding it can forge payment notifications that your app trusts.", Regex: "(?i:adyen[\\w.\\-]{0,30}hmac[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([0-9A-Fa-f]{64})\\b", Entropy: 3, Keywords: []string{
+		"adyen",
+	}, Name: "Adyen webhook HMAC key", EnvVar: "ADYEN_HMAC_KEY", RotateURL: "https://docs.adyen.com/development-resources/webhooks/verify-hmac-signatures/", RotateSteps: []string{
+		"In the Customer Area open the webhook and generate a new HMAC key.",
+		"Deploy it to the service that verifies webhooks.",
+	}, TP: []string{
+		"ADYEN_HMAC_KEY={{HEX:64}}",
+		"adyenHmacKey: \"{{HEX:64}}\"",
+	}, FP: []string{
+		"ADYEN_HMAC_KEY=${ADYEN_HMAC_KEY}",
+		"ADYEN_HMAC_KEY = os.environ[\"ADYEN_HMAC_KEY\"]",
+		"ADYEN_HMAC_KEY={{HEX:32}}",
+	}},
+	Rule{ID: "shopify-access-token", Description: "Shopify Admin API access token (\"shpat_\" and 32 hex); it reads and writes the store's orders, customers and products.", Regex: "\\b(shpat_[0-9a-fA-F]{32})\\b", Entropy: 3, Keywords: []string{
+		"shpat_",
+	}, Name: "Shopify Admin API access token", EnvVar: "SHOPIFY_ACCESS_TOKEN", RotateURL: "https://help.shopify.com/en/manual/apps/app-types/custom-apps", RotateSteps: []string{
+		"Rotate it: in the Shopify admin (Apps > Develop apps) or the Partner Dashboard, reinstall the app or roll the secret to issue a new credential.",
+		"Deploy the new value and review the store's activity log.",
+	}, TP: []string{
+		"SHOPIFY_ACCESS_TOKEN=shpat_{{hex:32}}",
+		"session = shopify.Session(\"acme.myshopify.com\", \"2024-01\", \"shpat_{{hex:32}}\")",
+	}, FP: []string{
+		"SHOPIFY_ACCESS_TOKEN=shpat_{{hex:20}}",
+		"SHOPIFY_ACCESS_TOKEN=shpat_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	}},
+	Rule{ID: "shopify-custom-app-token", Description: "Shopify custom app access token (\"shpca_\" and 32 hex); it calls the Admin API with the custom app's scopes.", Regex: "\\b(shpca_[0-9a-fA-F]{32})\\b", Entropy: 3, Keywords: []string{
+		"shpca_",
+	}, Name: "Shopify custom app access token", EnvVar: "SHOPIFY_ACCESS_TOKEN", RotateURL: "https://help.shopify.com/en/manual/apps/app-types/custom-apps", RotateSteps: []string{
+		"Rotate it: in the Shopify admin (Apps > Develop apps) or the Partner Dashboard, reinstall the app or roll the secret to issue a new credential.",
+		"Deploy the new value and review the store's activity log.",
+	}, TP: []string{
+		"SHOPIFY_ACCESS_TOKEN=shpca_{{hex:32}}",
+		"session = shopify.Session(\"acme.myshopify.com\", \"2024-01\", \"shpca_{{hex:32}}\")",
+	}, FP: []string{
+		"SHOPIFY_ACCESS_TOKEN=shpca_{{hex:20}}",
+		"SHOPIFY_ACCESS_TOKEN=shpca_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	}},
+	Rule{ID: "shopify-private-app-password", Description: "Shopify private app password (\"shppa_\" and 32 hex); it calls the Admin API with the private app's permissions.", Regex: "\\b(shppa_[0-9a-fA-F]{32})\\b", Entropy: 3, Keywords: []string{
+		"shppa_",
+	}, Name: "Shopify private app password", EnvVar: "SHOPIFY_API_PASSWORD", RotateURL: "https://help.shopify.com/en/manual/apps/app-types/custom-apps", RotateSteps: []string{
+		"Rotate it: in the Shopify admin (Apps > Develop apps) or the Partner Dashboard, reinstall the app or roll the secret to issue a new credential.",
+		"Deploy the new value and review the store's activity log.",
+	}, TP: []string{
+		"SHOPIFY_API_PASSWORD=shppa_{{hex:32}}",
+		"session = shopify.Session(\"acme.myshopify.com\", \"2024-01\", \"shppa_{{hex:32}}\")",
+	}, FP: []string{
+		"SHOPIFY_API_PASSWORD=shppa_{{hex:20}}",
+		"SHOPIFY_API_PASSWORD=shppa_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	}},
+	Rule{ID: "shopify-shared-secret", Description: "Shopify app shared secret (\"shpss_\" and 32 hex); it signs webhooks and OAuth exchanges, so it can forge both.", Regex: "\\b(shpss_[0-9a-fA-F]{32})\\b", Entropy: 3, Keywords: []string{
+		"shpss_",
+	}, Name: "Shopify app shared secret", EnvVar: "SHOPIFY_API_SECRET", RotateURL: "https://help.shopify.com/en/manual/apps/app-types/custom-apps", RotateSteps: []string{
+		"Rotate it: in the Shopify admin (Apps > Develop apps) or the Partner Dashboard, reinstall the app or roll the secret to issue a new credential.",
+		"Deploy the new value and review the store's activity log.",
+	}, TP: []string{
+		"SHOPIFY_API_SECRET=shpss_{{hex:32}}",
+		"session = shopify.Session(\"acme.myshopify.com\", \"2024-01\", \"shpss_{{hex:32}}\")",
+	}, FP: []string{
+		"SHOPIFY_API_SECRET=shpss_{{hex:20}}",
+		"SHOPIFY_API_SECRET=shpss_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	}},
+	Rule{ID: "razorpay-key-secret", Description: "Razorpay API key secret (24 characters, with an rzp_live_/rzp_test_ key id); it captures payments and issues refunds.", Regex: "(?:(?i:razorpay[\\w.\\-]{0,30}secret[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9]{24})\\b|rzp_(?:live|test)_[A-Za-z0-9]{14}[\"']?\\s*(?:,|:)\\s*[\"']?([A-Za-z0-9]{24})\\b)", Entropy: 3.5, Keywords: []string{
+		"razorpay",
+		"rzp_live_",
+		"rzp_test_",
+	}, Name: "Razorpay key secret", EnvVar: "RAZORPAY_KEY_SECRET", RotateURL: "https://dashboard.razorpay.com/app/website-app-settings/api-keys", RotateSteps: []string{
+		"Regenerate the API key under Account & Settings > API Keys.",
+		"Deploy it and review payments and refunds for activity you did not initiate.",
+	}, TP: []string{
+		"RAZORPAY_KEY_SECRET={{alnum:24}}",
+		"client = razorpay.Client(auth=(\"rzp_live_{{alnum:14}}\", \"{{alnum:24}}\"))",
+	}, FP: []string{
+		"RAZORPAY_KEY_SECRET=${RAZORPAY_KEY_SECRET}",
+		"RAZORPAY_KEY_SECRET = os.environ[\"RAZORPAY_KEY_SECRET\"]",
+		"RAZORPAY_KEY_ID=rzp_live_{{alnum:14}}",
+	}},
+	Rule{ID: "paystack-secret-key", Description: "Paystack secret key (\"sk_live_\"/\"sk_test_\" and 40 hex); it charges customers and initiates transfers.", Regex: "\\b(sk_(?:live|test)_[0-9a-f]{40})\\b", Entropy: 3, Keywords: []string{
+		"paystack",
+		"sk_live_",
+		"sk_test_",
+	}, Name: "Paystack secret key", EnvVar: "PAYSTACK_SECRET_KEY", RotateURL: "https://dashboard.paystack.com/#/settings/developers", RotateSteps: []string{
+		"Generate new API keys under Settings > API Keys & Webhooks.",
+		"Deploy it and review transactions and transfers.",
+	}, Context: "(?i)paystack", ContextLines: 5, TP: []string{
+		"PAYSTACK_SECRET_KEY=sk_live_{{hex:40}}",
+		"const paystack = require('paystack')('sk_live_{{hex:40}}');",
+	}, FP: []string{
+		"PAYSTACK_SECRET_KEY=sk_live_{{hex:20}}",
+		"PAYSTACK_PUBLIC_KEY=pk_live_{{hex:40}}",
+	}},
+	Rule{ID: "flutterwave-secret-key", Description: "Flutterwave secret key (\"FLWSECK-\" or \"FLWSECK_TEST-\", 32 hex, \"-X\"); it charges customers and makes transfers.", Regex: "\\b(FLWSECK(?:_TEST)?-[0-9a-f]{32}-X)\\b", Entropy: 3, Keywords: []string{
+		"flwseck",
+	}, Name: "Flutterwave secret key", EnvVar: "FLW_SECRET_KEY", RotateURL: "https://app.flutterwave.com/dashboard/settings/apis/live", RotateSteps: []string{
+		"Generate new API keys under Settings > API Keys.",
+		"Deploy it and review transactions and transfers.",
+	}, TP: []string{
+		"FLW_SECRET_KEY=FLWSECK-{{hex:32}}-X",
+		"flw = Rave(\"FLWPUBK-{{hex:32}}-X\", \"FLWSECK_TEST-{{hex:32}}-X\")",
+	}, FP: []string{
+		"FLW_PUBLIC_KEY=FLWPUBK-{{hex:32}}-X",
+		"FLW_SECRET_KEY=FLWSECK-{{hex:16}}-X",
+	}},
+	Rule{ID: "flutterwave-encryption-key", Description: "Flutterwave encryption key (\"FLWSECK_TEST\" and 12 hex, or 24 hex next to its name); it encrypts card charge payloads.", Regex: "(?:\\b(FLWSECK_TEST[0-9a-f]{12})\\b|(?i:(?:flw|flutterwave)[\\w.\\-]{0,30}encryption[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([0-9a-f]{24})\\b)", Entropy: 3, Keywords: []string{
+		"flwseck_test",
+		"flutterwave",
+		"flw_",
+	}, Name: "Flutterwave encryption key", EnvVar: "FLW_ENCRYPTION_KEY", RotateURL: "https://app.flutterwave.com/dashboard/settings/apis/live", RotateSteps: []string{
+		"Generate new API keys under Settings > API Keys (the encryption key changes with them).",
+		"Deploy the new keys.",
+	}, TP: []string{
+		"FLW_ENCRYPTION_KEY=FLWSECK_TEST{{hex:12}}",
+		"flutterwave_encryption_key: \"{{hex:24}}\"",
+	}, FP: []string{
+		"FLW_ENCRYPTION_KEY=${FLW_ENCRYPTION_KEY}",
+		"FLW_ENCRYPTION_KEY = os.environ[\"FLW_ENCRYPTION_KEY\"]",
+		"FLW_ENCRYPTION_KEY=FLWSECK_TEST{{hex:6}}",
+	}},
+	Rule{ID: "coinbase-api-secret", Description: "Coinbase (CDP / Advanced Trade) API key secret; it trades and moves funds with the key's permissions.", Regex: "(?i:coinbase[\\w.\\-]{0,30}(?:secret|private)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9+/]{86}==|[A-Za-z0-9]{32})(?:[^A-Za-z0-9+/=]|$)", Entropy: 3.5, Keywords: []string{
+		"coinbase",
+	}, Name: "Coinbase API key secret", EnvVar: "COINBASE_API_SECRET", RotateURL: "https://portal.cdp.coinbase.com/projects/api-keys", RotateSteps: []string{
+		"Delete the API key in the Coinbase Developer Platform (or Settings > API) and create a new one.",
+		"Restrict the new key's permissions and IP allowlist, and review account activity.",
+	}, TP: []string{
+		"COINBASE_API_SECRET={{b64:86}}==",
+		"coinbase_api_secret: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"COINBASE_API_SECRET=${COINBASE_API_SECRET}",
+		"COINBASE_API_SECRET = os.environ[\"COINBASE_API_SECRET\"]",
+		"COINBASE_API_KEY_NAME=organizations/{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+	}},
+	Rule{ID: "plaid-access-token", Description: "Plaid Item access token (\"access-production-\" / \"access-development-\" / \"access-sandbox-\" and a UUID); with the client credentials it reads the user's bank data.", Regex: "\\b(access-(?:production|development|sandbox)-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b", Entropy: 3, Keywords: []string{
+		"access-production-",
+		"access-development-",
+		"access-sandbox-",
+	}, Name: "Plaid access token", EnvVar: "PLAID_ACCESS_TOKEN", RotateURL: "https://plaid.com/docs/api/items/#itemremove", RotateSteps: []string{
+		"Call /item/remove for the Item (or rotate it with /item/access_token/invalidate).",
+		"Store access tokens encrypted in your database, not in code.",
+	}, TP: []string{
+		"PLAID_ACCESS_TOKEN=access-production-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"client.accounts_get(AccountsGetRequest(access_token=\"access-sandbox-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"))",
+	}, FP: []string{
+		"PLAID_ACCESS_TOKEN=access-production-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+		"PLAID_ACCESS_TOKEN=${PLAID_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "plaid-secret", Description: "Plaid API secret (30 hex, with a client id); it exchanges tokens and reads linked bank data.", Regex: "(?i:plaid[\\w.\\-]{0,30}secret[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([0-9a-f]{30})\\b", Entropy: 3, Keywords: []string{
+		"plaid",
+	}, Name: "Plaid secret", EnvVar: "PLAID_SECRET", RotateURL: "https://dashboard.plaid.com/developers/keys", RotateSteps: []string{
+		"Rotate the secret under Developers > Keys.",
+		"Deploy the new secret, then delete the old one.",
+	}, TP: []string{
+		"PLAID_SECRET={{hex:30}}",
+		"plaid_secret: \"{{hex:30}}\"",
+	}, FP: []string{
+		"PLAID_SECRET=${PLAID_SECRET}",
+		"PLAID_SECRET = os.environ[\"PLAID_SECRET\"]",
+		"PLAID_CLIENT_ID={{hex:24}}",
+	}},
+	Rule{ID: "gocardless-access-token", Description: "GoCardless API access token (\"live_\" or \"sandbox_\" and 40 characters); it creates mandates and collects payments.", Regex: "\\b((?:live|sandbox)_[A-Za-z0-9_\\-]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"gocardless",
+	}, Name: "GoCardless access token", EnvVar: "GOCARDLESS_ACCESS_TOKEN", RotateURL: "https://manage.gocardless.com/developers/access-tokens", RotateSteps: []string{
+		"Revoke the token under Developers > Access tokens and create a new one.",
+		"Review payments and mandates for activity you did not initiate.",
+	}, Context: "(?i)gocardless", ContextLines: 5, TP: []string{
+		"GOCARDLESS_ACCESS_TOKEN=live_{{b64url:40}}",
+		"client = gocardless_pro.Client(access_token=\"live_{{alnum:40}}\", environment=\"live\")",
+	}, FP: []string{
+		"GOCARDLESS_ACCESS_TOKEN=live_{{b64url:10}}",
+		"GOCARDLESS_ACCESS_TOKEN=${GOCARDLESS_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "mollie-api-key", Description: "Mollie API key (\"live_\"/\"test_\" and 30 characters) or organization access token (\"access_\"); it creates payments and refunds.", Regex: "\\b((?:live|test)_[A-Za-z0-9]{30}|access_[A-Za-z0-9]{40})\\b", Entropy: 3.5, Keywords: []string{
+		"mollie",
+	}, Name: "Mollie API key", EnvVar: "MOLLIE_API_KEY", RotateURL: "https://my.mollie.com/dashboard/developers/api-keys", RotateSteps: []string{
+		"Reset the API key under Developers > API keys (or revoke the organization access token).",
+		"Deploy it and review payments and refunds.",
+	}, Context: "(?i)mollie", ContextLines: 5, TP: []string{
+		"MOLLIE_API_KEY=live_{{alnum:30}}",
+		"$mollie->setApiKey(\"live_{{alnum:30}}\"); // mollie",
+	}, FP: []string{
+		"MOLLIE_API_KEY=live_{{alnum:10}}",
+		"MOLLIE_API_KEY=${MOLLIE_API_KEY}",
+	}},
+	Rule{ID: "checkout-secret-key", Description: "Checkout.com secret API key (\"sk_sbox_\" / \"sk_\" new format, or legacy \"sk_test_<uuid>\"); it processes payments and refunds.", Regex: "(?:\\b(sk_sbox_[a-z2-7]{26}[a-z2-7#]?)(?:[^A-Za-z0-9_\\-]|$)|(?i:checkout[\\w.\\-]{0,30}secret[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?(sk_(?:test_)?(?:[a-z2-7]{26}[a-z2-7#]?|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}))(?:[^A-Za-z0-9_\\-]|$))", Entropy: 3, Keywords: []string{
+		"sk_sbox_",
+		"checkout",
+	}, Name: "Checkout.com secret key", EnvVar: "CKO_SECRET_KEY", RotateURL: "https://dashboard.checkout.com/developers/keys", RotateSteps: []string{
+		"In the Dashboard open Developers > Keys, create a new secret key and delete the exposed one.",
+		"Review payments for activity you did not initiate.",
+	}, TP: []string{
+		"CKO_SECRET_KEY=sk_sbox_{{lower:26}}",
+		"CHECKOUT_SECRET_KEY=sk_test_{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+	}, FP: []string{
+		"CKO_PUBLIC_KEY=pk_sbox_{{lower:26}}",
+		"CKO_SECRET_KEY=sk_sbox_{{lower:8}}",
+	}},
+	Rule{ID: "stripe-webhook-secret", Description: "Stripe webhook endpoint signing secret (\"whsec_\"); anyone holding it can forge Stripe events that your app trusts.", Regex: "\\b(whsec_[A-Za-z0-9]{32,64})\\b", Entropy: 3.5, Keywords: []string{
+		"whsec_",
+	}, Name: "Stripe webhook signing secret", EnvVar: "STRIPE_WEBHOOK_SECRET", RotateURL: "https://dashboard.stripe.com/webhooks", RotateSteps: []string{
+		"In Developers > Webhooks open the endpoint and roll its signing secret.",
+		"Deploy the new secret to the service that verifies events.",
+	}, TP: []string{
+		"STRIPE_WEBHOOK_SECRET=whsec_{{alnum:32}}",
+		"endpoint_secret = 'whsec_{{alnum:64}}'",
+	}, FP: []string{
+		"STRIPE_WEBHOOK_SECRET=whsec_{{alnum:8}}",
+		"STRIPE_WEBHOOK_SECRET=whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	}},
+	Rule{ID: "paddle-api-key", Description: "Paddle Billing API key (\"pdl_live_apikey_\" / \"pdl_sdbx_apikey_\"); it manages subscriptions, prices and customers.", Regex: "\\b(pdl_(?:live|sdbx)_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})\\b", Entropy: 3.5, Keywords: []string{
+		"pdl_live_",
+		"pdl_sdbx_",
+	}, Name: "Paddle API key", EnvVar: "PADDLE_API_KEY", RotateURL: "https://developer.paddle.com/api-reference/about/api-keys", RotateSteps: []string{
+		"In Developer tools > Authentication revoke the key and create a new one with only the permissions it needs.",
+		"Deploy it and review the event log.",
+	}, TP: []string{
+		"PADDLE_API_KEY=pdl_live_apikey_01{{lowalnum:24}}_{{alnum:22}}_{{alnum:3}}",
+		"paddle = Client('pdl_sdbx_apikey_01{{lowalnum:24}}_{{alnum:22}}_{{alnum:3}}')",
+	}, FP: []string{
+		"PADDLE_API_KEY=pdl_live_apikey_01{{lowalnum:24}}",
+		"PADDLE_API_KEY=${PADDLE_API_KEY}",
+	}},
+	Rule{ID: "lemonsqueezy-api-key", Description: "Lemon Squeezy API key (a JWT next to its name); it manages the store's products, orders and subscriptions.", Regex: "(?i:(?:lemon[_\\-.]?squeezy|lmsqueezy|lemonsqueezy)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Keywords: []string{
+		"lemonsqueezy",
+		"lemon_squeezy",
+		"lmsqueezy",
+		"lemon-squeezy",
+	}, Name: "Lemon Squeezy API key", EnvVar: "LEMONSQUEEZY_API_KEY", RotateURL: "https://app.lemonsqueezy.com/settings/api", RotateSteps: []string{
+		"Delete the key under Settings > API and create a new one.",
+		"Deploy it and review orders and subscriptions.",
+	}, Validate: "jwt", TP: []string{
+		"LEMONSQUEEZY_API_KEY={{jwt}}",
+		"lemonSqueezyApiKey: \"{{jwt}}\"",
+	}, FP: []string{
+		"LEMONSQUEEZY_API_KEY=${LEMONSQUEEZY_API_KEY}",
+		"LEMONSQUEEZY_API_KEY = os.environ[\"LEMONSQUEEZY_API_KEY\"]",
+		"LEMONSQUEEZY_STORE_ID=1{{digits:5}}",
+	}},
+	Rule{ID: "xendit-secret-key", Description: "Xendit secret API key (\"xnd_production_\" / \"xnd_development_\"); it creates invoices, charges and disbursements.", Regex: "\\b(xnd_(?:production|development)_[A-Za-z0-9]{50,70})\\b", Entropy: 3.5, Keywords: []string{
+		"xnd_production_",
+		"xnd_development_",
+	}, Name: "Xendit secret API key", EnvVar: "XENDIT_SECRET_KEY", RotateURL: "https://dashboard.xendit.co/settings/developers#api-keys", RotateSteps: []string{
+		"Delete the key under Settings > Developers > API Keys and generate a new one.",
+		"Deploy it and review transactions and disbursements.",
+	}, TP: []string{
+		"XENDIT_SECRET_KEY=xnd_production_{{alnum:60}}",
+		"Xendit.set_api_key('xnd_development_{{alnum:60}}')",
+	}, FP: []string{
+		"XENDIT_SECRET_KEY=xnd_production_{{alnum:20}}",
+		"XENDIT_PUBLIC_KEY=xnd_public_production_{{alnum:60}}",
+	}},
+	Rule{ID: "midtrans-server-key", Description: "Midtrans server key (\"Mid-server-\" or \"SB-Mid-server-\"); it charges customers and reads transactions.", Regex: "\\b((?:SB-)?Mid-server-[A-Za-z0-9_\\-]{24})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"mid-server-",
+	}, Name: "Midtrans server key", EnvVar: "MIDTRANS_SERVER_KEY", RotateURL: "https://dashboard.midtrans.com/settings/config_info", RotateSteps: []string{
+		"Regenerate the access keys under Settings > Access Keys.",
+		"Deploy it and review transactions.",
+	}, TP: []string{
+		"MIDTRANS_SERVER_KEY=Mid-server-{{b64url:24}}",
+		"snap = midtransclient.Snap(server_key='SB-Mid-server-{{alnum:24}}')",
+	}, FP: []string{
+		"MIDTRANS_CLIENT_KEY=Mid-client-{{b64url:16}}",
+		"MIDTRANS_SERVER_KEY=Mid-server-{{alnum:8}}",
+	}},
+	Rule{ID: "authorize-net-transaction-key", Description: "Authorize.net API transaction key (16 characters, with an API login id); it charges cards for the merchant.", Regex: "(?i:(?:authorize[_\\-.]?net|authnet|anet)[\\w.\\-]{0,30}transaction[_\\-.]?key[\\w.\\-]{0,10}|transactionKey)[\"']?\\s*(?::=|=>|=|:|,|>)\\s*[\"']?([A-Za-z0-9]{16})\\b", Entropy: 3, Keywords: []string{
+		"authorize",
+		"authnet",
+		"anet_",
+		"transactionkey",
+	}, Name: "Authorize.net transaction key", EnvVar: "AUTHORIZENET_TRANSACTION_KEY", RotateURL: "https://account.authorize.net/", RotateSteps: []string{
+		"In the Merchant Interface open Account > API Credentials & Keys and create a new transaction key.",
+		"Deploy it and review transactions.",
+	}, TP: []string{
+		"AUTHORIZE_NET_TRANSACTION_KEY={{alnum:16}}",
+		"<transactionKey>{{alnum:16}}</transactionKey>",
+	}, FP: []string{
+		"AUTHORIZE_NET_TRANSACTION_KEY=${AUTHORIZE_NET_TRANSACTION_KEY}",
+		"AUTHORIZE_NET_TRANSACTION_KEY = os.environ[\"AUTHORIZE_NET_TRANSACTION_KEY\"]",
+		"AUTHORIZE_NET_API_LOGIN_ID={{alnum:9}}",
+	}},
+	Rule{ID: "private-key", Description: "PEM private key (PKCS#1 RSA, EC, DSA, PKCS#8, encrypted PKCS#8) or OpenSSH private key.", Regex: "(-----BEGIN[ A-Z0-9]{0,30}PRIVATE KEY-----\\s*(?:[A-Za-z\\-]+:[^\\n]*\\n\\s*)*[A-Za-z0-9+/=\\s]{64,}?-----END[ A-Z0-9]{0,30}PRIVATE KEY-----)", Keywords: []string{
+		"private key-----",
+	}, Name: "Private key", EnvVar: "PRIVATE_KEY", RotateSteps: []string{
+		"Generate a new key pair and replace the public key wherever it is trusted (servers, authorized_keys, certificates, JWT verifiers).",
+		"Revoke certificates issued for the exposed key and remove its public key from authorized_keys.",
+		"Load the private key from a secrets manager or a file outside the repository at run time.",
+	}, Lines: 200, Binary: true, TP: []string{
+		"{{pem:RSA PRIVATE KEY}}",
+		"{{pem:OPENSSH PRIVATE KEY}}",
+		"key = \"\"\"{{pem:ENCRYPTED PRIVATE KEY}}\"\"\"",
+		"{{pem:EC PRIVATE KEY}}",
+	}, FP: []string{
+		"{{pem:PUBLIC KEY}}",
+		"-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----",
+		"if strings.HasPrefix(s, \"-----BEGIN RSA PRIVATE KEY-----\") {",
+	}},
+	Rule{ID: "pgp-private-key", Description: "ASCII-armored OpenPGP secret key.", Regex: "(-----BEGIN PGP PRIVATE KEY BLOCK-----[\\s\\S]{64,}?-----END PGP PRIVATE KEY BLOCK-----)", Keywords: []string{
+		"begin pgp private key block",
+	}, Name: "PGP private key block", EnvVar: "PGP_PRIVATE_KEY", RotateSteps: []string{
+		"Revoke the key (gpg --gen-revoke) and publish the revocation certificate.",
+		"Create a new key and re-sign what needs signing.",
+	}, Lines: 400, Binary: true, TP: []string{
+		"{{pem:PGP PRIVATE KEY BLOCK}}",
+	}, FP: []string{
+		"{{pem:PGP PUBLIC KEY BLOCK}}",
+		"const header = \"-----BEGIN PGP PRIVATE KEY BLOCK-----\"",
+	}},
+	Rule{ID: "putty-private-key", Description: "PuTTY .ppk private key.", Regex: "(PuTTY-User-Key-File-[23]: [\\w\\-]+\\s*\\n[\\s\\S]{0,400}?Private-Lines: \\d+\\s*\\n(?:[A-Za-z0-9+/=]{4,}\\s*\\n){1,60})", Keywords: []string{
+		"putty-user-key-file-",
+	}, Name: "PuTTY private key", EnvVar: "PUTTY_PRIVATE_KEY", RotateSteps: []string{
+		"Generate a new key pair in PuTTYgen and replace the public key on every server that trusts it.",
+	}, Lines: 80, TP: []string{
+		"PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: deploy\nPublic-Lines: 2\n{{b64:64}}\n{{b64:16}}\nPrivate-Lines: 1\n{{b64:44}}\nPrivate-MAC: {{hex:64}}",
+	}, FP: []string{
+		"Private-Lines: 1",
+		"# PuTTY-User-Key-File-3: header explained in the docs",
+	}},
+	Rule{ID: "npm-legacy-auth-token", Description: "npm legacy (UUID) auth token in an .npmrc; it can publish packages as its owner.", Regex: "(?i:_authToken)\\s*=\\s*[\\\"']?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b", Entropy: 3, Keywords: []string{
+		"_authtoken",
+	}, Name: "npm legacy auth token", EnvVar: "NPM_TOKEN", RotateURL: "https://www.npmjs.com/settings/~/tokens", RotateSteps: []string{
+		"Revoke the token (npm token revoke, or Access Tokens on npmjs.com).",
+		"Create a granular token with an expiry and reference it as ${NPM_TOKEN} in .npmrc.",
+	}, TP: []string{
+		"//registry.npmjs.org/:_authToken={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"always-auth=true\n//npm.corp.example/:_authToken = \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"//registry.npmjs.org/:_authToken=${NPM_TOKEN}",
+		"//registry.npmjs.org/:_authToken=00000000-0000-0000-0000-000000000000",
+	}},
+	Rule{ID: "npmrc-basic-auth", Description: "Base64 user:password (_auth) or base64 password (_password) for an npm registry in an .npmrc.", Regex: "(?:^|[:\\s])(?:_auth|_password)\\s*=\\s*[\\\"']?([A-Za-z0-9+/]{12,}={0,2})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 3, Keywords: []string{
+		"_auth",
+		"_password",
+	}, Name: "npm registry basic auth", EnvVar: "NPM_AUTH", RotateURL: "https://docs.npmjs.com/cli/v10/configuring-npm/npmrc", RotateSteps: []string{
+		"Change the registry user's password (or revoke the token) at the registry.",
+		"Reference it from the environment in .npmrc: _auth=${NPM_AUTH}.",
+	}, Validate: "base64", TP: []string{
+		"//npm.example.com/:_auth={{b64:32}}",
+		"//registry.example.com/:_password={{b64:24}}",
+		"_auth = {{b64:40}}",
+	}, FP: []string{
+		"//npm.example.com/:_auth=${NPM_AUTH}",
+		"_auth={{b64:33}}",
+		"always-auth=true",
+	}},
+	Rule{ID: "pypi-test-token", Description: "TestPyPI API token (macaroon for test.pypi.org); it uploads to your TestPyPI projects.", Regex: "\\b(pypi-AgENdGVzdC5weXBpLm9yZw[A-Za-z0-9_\\-]{50,})", Keywords: []string{
+		"pypi-agendgvzdc5wexbplm9yzw",
+	}, Name: "TestPyPI API token", EnvVar: "TEST_PYPI_API_TOKEN", RotateURL: "https://test.pypi.org/manage/account/token/", RotateSteps: []string{
+		"Remove the token under TestPyPI Account settings > API tokens.",
+		"Use trusted publishing from CI instead of stored tokens.",
+	}, TP: []string{
+		"TWINE_PASSWORD=pypi-AgENdGVzdC5weXBpLm9yZw{{b64url:120}}",
+		"password = pypi-AgENdGVzdC5weXBpLm9yZw{{b64url:80}}",
+	}, FP: []string{
+		"TWINE_PASSWORD=pypi-AgENdGVzdC5weXBpLm9yZw",
+		"TWINE_PASSWORD=${TEST_PYPI_TOKEN}",
+	}},
+	Rule{ID: "rubygems-api-key", Description: "RubyGems.org API key (rubygems_ prefix); it pushes and yanks gems as its owner.", Regex: "\\b(rubygems_[0-9a-f]{48})\\b", Entropy: 3, Keywords: []string{
+		"rubygems_",
+	}, Name: "RubyGems API key", EnvVar: "GEM_HOST_API_KEY", RotateURL: "https://rubygems.org/profile/api_keys", RotateSteps: []string{
+		"Delete the key at rubygems.org > Settings > API keys.",
+		"Create a scoped key (push only, one gem) or use trusted publishing.",
+		"Check your gems' versions for releases you did not make.",
+	}, TP: []string{
+		"GEM_HOST_API_KEY=rubygems_{{hex:48}}",
+		":rubygems_api_key: rubygems_{{hex:48}}",
+	}, FP: []string{
+		"GEM_HOST_API_KEY=rubygems_{{hex:20}}",
+		"GEM_HOST_API_KEY=${GEM_HOST_API_KEY}",
+	}},
+	Rule{ID: "nuget-api-key", Description: "nuget.org API key (oy2 prefix); it pushes packages as its owner.", Regex: "(?i:nuget)[^\\n]{0,200}?\\b(oy2[a-z0-9]{43})\\b", Entropy: 3.5, Keywords: []string{
+		"nuget",
+	}, Name: "NuGet API key", EnvVar: "NUGET_API_KEY", RotateURL: "https://www.nuget.org/account/apikeys", RotateSteps: []string{
+		"Delete (or regenerate) the key at nuget.org > API Keys.",
+		"Create a key scoped to the packages and glob it needs, with an expiry.",
+	}, TP: []string{
+		"NUGET_API_KEY=oy2{{lowalnum:43}}",
+		"dotnet nuget push pkg.nupkg --api-key oy2{{lowalnum:43}} --source https://api.nuget.org/v3/index.json",
+	}, FP: []string{
+		"NUGET_API_KEY=oy2{{lowalnum:20}}",
+		"NUGET_API_KEY=${NUGET_API_KEY}",
+	}},
+	Rule{ID: "docker-hub-access-token", Description: "Docker Hub personal or organisation access token (dckr_pat_/dckr_oat_); it pushes and pulls images.", Regex: "\\b(dckr_(?:pat|oat)_[A-Za-z0-9_\\-]{24,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"dckr_pat_",
+		"dckr_oat_",
+	}, Name: "Docker Hub access token", EnvVar: "DOCKERHUB_TOKEN", RotateURL: "https://app.docker.com/settings/personal-access-tokens", RotateSteps: []string{
+		"Delete the token in Docker Hub > Account settings > Personal access tokens (or the organisation's).",
+		"Create a read-only token where pushing is not needed.",
+		"Check your repositories for tags you did not push.",
+	}, TP: []string{
+		"DOCKERHUB_TOKEN=dckr_pat_{{b64url:27}}",
+		"echo dckr_oat_{{alnum:32}} | docker login -u org --password-stdin",
+	}, FP: []string{
+		"DOCKERHUB_TOKEN=dckr_pat_{{alnum:10}}",
+		"DOCKERHUB_TOKEN=dckr_pat_xxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	}},
+	Rule{ID: "docker-config-auth", Description: "Base64 user:password in a Docker config.json or .dockerconfigjson \"auths\" entry.", Regex: "\\\"auth\\\"\\s*:\\s*\\\"([A-Za-z0-9+/]{16,}={0,2})\\\"", Entropy: 3, Keywords: []string{
+		"\"auth\"",
+	}, Name: "Docker registry credentials (config.json)", EnvVar: "DOCKER_AUTH_CONFIG", RotateURL: "https://docs.docker.com/reference/cli/docker/login/", RotateSteps: []string{
+		"Revoke the registry password or token the entry encodes.",
+		"Use a credential helper (credsStore) instead of auths in config.json.",
+		"In CI, create the config at run time from secret variables.",
+	}, Context: "\\\"auths\\\"|dockerconfig", ContextLines: 6, Validate: "base64", TP: []string{
+		"{\"auths\": {\"https://index.docker.io/v1/\": {\"auth\": \"{{b64:40}}\"}}}",
+		"{\n  \"auths\": {\n    \"ghcr.io\": {\n      \"auth\": \"{{b64:32}}\"\n    }\n  }\n}",
+	}, FP: []string{
+		"{\"auth\": \"{{b64:40}}\", \"mode\": \"basic\"}",
+		"{\"auths\": {\"ghcr.io\": {\"auth\": \"\"}}}",
+		"{\"auths\": {\"ghcr.io\": {\"auth\": \"{{b64:33}}\"}}}",
+	}},
+	Rule{ID: "jfrog-api-key", Description: "JFrog Artifactory API key (AKCp prefix, deprecated); it acts on repositories as its user.", Regex: "\\b(AKCp[A-Za-z0-9]{69})\\b", Entropy: 4, Keywords: []string{
+		"akcp",
+	}, Name: "JFrog API key", EnvVar: "ARTIFACTORY_API_KEY", RotateURL: "https://jfrog.com/help/r/jfrog-platform-administration-documentation/api-key", RotateSteps: []string{
+		"Revoke the API key in Edit Profile > API Key.",
+		"Replace it with a scoped access token (API keys are deprecated).",
+	}, TP: []string{
+		"ARTIFACTORY_API_KEY=AKCp{{alnum:69}}",
+		"curl -H 'X-JFrog-Art-Api: AKCp{{alnum:69}}' https://acme.jfrog.io/artifactory/api/repositories",
+	}, FP: []string{
+		"ARTIFACTORY_API_KEY=AKCp{{alnum:30}}",
+		"ARTIFACTORY_API_KEY=${ARTIFACTORY_API_KEY}",
+	}},
+	Rule{ID: "jfrog-reference-token", Description: "JFrog access reference token (base64 of reftkn:01:...); it acts with the token's scopes.", Regex: "\\b(cmVmdGtuOjAxOj[A-Za-z0-9]{40,60})\\b", Entropy: 4, Keywords: []string{
+		"cmvmdgtuojaxoj",
+	}, Name: "JFrog reference token", EnvVar: "JFROG_ACCESS_TOKEN", RotateURL: "https://jfrog.com/help/r/jfrog-platform-administration-documentation/access-tokens", RotateSteps: []string{
+		"Revoke the token in Administration > User Management > Access Tokens.",
+		"Create a new token with a short expiry and minimal scope.",
+	}, TP: []string{
+		"JFROG_ACCESS_TOKEN=cmVmdGtuOjAxOj{{alnum:50}}",
+		"jf c add --access-token cmVmdGtuOjAxOj{{alnum:50}}",
+	}, FP: []string{
+		"JFROG_ACCESS_TOKEN=cmVmdGtuOjAxOj{{alnum:10}}",
+		"JFROG_ACCESS_TOKEN=${JFROG_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "jfrog-access-token", Description: "JFrog Platform access or identity token (a JWT) assigned to a JFrog/Artifactory variable.", Regex: "(?i:(?:jfrog|artifactory|jf)[\\w.\\-]{0,25}?(?:token|password|key))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Keywords: []string{
+		"jfrog",
+		"artifactory",
+	}, Name: "JFrog access token (JWT)", EnvVar: "JFROG_ACCESS_TOKEN", RotateURL: "https://jfrog.com/help/r/jfrog-platform-administration-documentation/access-tokens", RotateSteps: []string{
+		"Revoke the token in Administration > User Management > Access Tokens.",
+		"Create a new token with a short expiry; prefer OIDC from CI.",
+	}, Validate: "jwt", TP: []string{
+		"JFROG_ACCESS_TOKEN={{jwt}}",
+		"artifactory_password: \"{{jwt}}\"",
+	}, FP: []string{
+		"JFROG_ACCESS_TOKEN=${JFROG_ACCESS_TOKEN}",
+		"JFROG_URL=https://acme.jfrog.io",
+	}},
+	Rule{ID: "clojars-deploy-token", Description: "Clojars deploy token (CLOJARS_ prefix); it deploys artifacts to your groups.", Regex: "\\b(CLOJARS_[a-f0-9]{60})\\b", Entropy: 3, Keywords: []string{
+		"clojars_",
+	}, Name: "Clojars deploy token", EnvVar: "CLOJARS_DEPLOY_TOKEN", RotateURL: "https://clojars.org/tokens", RotateSteps: []string{
+		"Disable the token at clojars.org/tokens.",
+		"Create a token scoped to one group or artifact.",
+	}, TP: []string{
+		"CLOJARS_PASSWORD=CLOJARS_{{hex:60}}",
+		":password \"CLOJARS_{{hex:60}}\"",
+	}, FP: []string{
+		"CLOJARS_PASSWORD=CLOJARS_{{hex:30}}",
+		"CLOJARS_PASSWORD=${CLOJARS_DEPLOY_TOKEN}",
+	}},
+	Rule{ID: "packagist-token", Description: "Private Packagist organisation or user token (packagist_xxx_ prefix, 60 hex + 8 hex checksum).", Regex: "\\b(packagist_[a-z]{3}_[a-f0-9]{68})\\b", Entropy: 3, Keywords: []string{
+		"packagist_",
+	}, Name: "Private Packagist token", EnvVar: "PACKAGIST_TOKEN", RotateURL: "https://packagist.com/", RotateSteps: []string{
+		"Revoke the token in the organisation's Settings > Authentication tokens.",
+		"Create a read-only token for installs; keep update tokens in CI secrets.",
+	}, TP: []string{
+		"composer config --global --auth http-basic.repo.packagist.com token packagist_ort_{{hex:68}}",
+		"COMPOSER_AUTH_TOKEN=packagist_uut_{{hex:68}}",
+	}, FP: []string{
+		"COMPOSER_AUTH_TOKEN=packagist_out_{{hex:30}}",
+		"COMPOSER_AUTH_TOKEN=${PACKAGIST_TOKEN}",
+	}},
+	Rule{ID: "hex-pm-api-key", Description: "Hex.pm API key assigned to HEX_API_KEY; it publishes Elixir/Erlang packages.", Regex: "(?i:hex[_\\-]?api[_\\-]?key)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"hex_api",
+		"hex-api",
+		"hexapi",
+	}, Name: "Hex.pm API key", EnvVar: "HEX_API_KEY", RotateURL: "https://hex.pm/dashboard/keys", RotateSteps: []string{
+		"Revoke the key at hex.pm > Dashboard > Keys (or mix hex.user key revoke).",
+		"Generate a key with only the api:write permission needed.",
+	}, TP: []string{
+		"HEX_API_KEY={{hex:32}}",
+		"mix hex.publish --yes # HEX_API_KEY: '{{hex:32}}'",
+	}, FP: []string{
+		"HEX_API_KEY=${HEX_API_KEY}",
+		"HEX_API_KEY={{hex:16}}",
+	}},
+	Rule{ID: "gradle-plugin-portal-key", Description: "Gradle Plugin Portal publishing key or secret (gradle.publish.key/secret).", Regex: "(?i:gradle[._]publish[._](?:key|secret))[\\\"']?\\s*[=:]\\s*[\\\"']?([A-Za-z0-9]{32})\\b", Entropy: 3.5, Keywords: []string{
+		"gradle.publish",
+		"gradle_publish",
+	}, Name: "Gradle Plugin Portal key or secret", EnvVar: "GRADLE_PUBLISH_SECRET", RotateURL: "https://plugins.gradle.org/", RotateSteps: []string{
+		"Regenerate the API keys on your plugins.gradle.org profile page.",
+		"Pass them from CI secrets as GRADLE_PUBLISH_KEY/GRADLE_PUBLISH_SECRET.",
+	}, TP: []string{
+		"gradle.publish.key={{alnum:32}}",
+		"GRADLE_PUBLISH_SECRET={{alnum:32}}",
+	}, FP: []string{
+		"gradle.publish.key=${GRADLE_PUBLISH_KEY}",
+		"gradle.publish.secret={{alnum:12}}",
+	}},
+	Rule{ID: "notion-integration-token", Description: "Notion internal integration token (ntn_ prefix); it reads and edits the pages shared with the integration.", Regex: "\\b(ntn_[0-9]{11}[A-Za-z0-9]{35})\\b", Entropy: 3.5, Keywords: []string{
+		"ntn_",
+	}, Name: "Notion integration token", EnvVar: "NOTION_TOKEN", RotateURL: "https://www.notion.so/profile/integrations", RotateSteps: []string{
+		"Revoke the token in Settings > Integrations (refresh the internal integration secret).",
+		"Create a new one with the narrowest scope and store it outside the repository.",
+	}, TP: []string{
+		"NOTION_TOKEN=ntn_{{digits:11}}{{alnum:35}}",
+		"notion_token: \"ntn_{{digits:11}}{{alnum:35}}\"",
+	}, FP: []string{
+		"NOTION_TOKEN=ntn_{{digits:11}}{{alnum:5}}",
+		"NOTION_TOKEN=${NOTION_TOKEN}",
+	}},
+	Rule{ID: "notion-legacy-token", Description: "Older Notion integration token (secret_ + 43 characters).", Regex: "\\b(secret_[A-Za-z0-9]{43})\\b", Entropy: 4, Keywords: []string{
+		"secret_",
+	}, Name: "Notion integration token (legacy)", EnvVar: "NOTION_TOKEN", RotateURL: "https://www.notion.so/profile/integrations", RotateSteps: []string{
+		"Revoke the token in Settings > Integrations.",
+		"Create a new one with the narrowest scope and store it outside the repository.",
+	}, TP: []string{
+		"NOTION_TOKEN=secret_{{alnum:43}}",
+		"notion_token: \"secret_{{alnum:43}}\"",
+	}, FP: []string{
+		"NOTION_TOKEN=secret_{{alnum:20}}",
+		"NOTION_TOKEN=${NOTION_TOKEN}",
+	}},
+	Rule{ID: "figma-pat", Description: "Figma personal access token (figd_ prefix); it reads files as its user.", Regex: "\\b(figd_[A-Za-z0-9_\\-]{38,50})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"figd_",
+	}, Name: "Figma personal access token", EnvVar: "FIGMA_TOKEN", RotateURL: "https://www.figma.com/settings", RotateSteps: []string{
+		"Revoke the token in Settings > Security > Personal access tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository.",
+	}, TP: []string{
+		"FIGMA_TOKEN=figd_{{b64url:40}}",
+		"figma_token: \"figd_{{b64url:40}}\"",
+	}, FP: []string{
+		"FIGMA_TOKEN=figd_{{alnum:10}}",
+		"FIGMA_TOKEN=${FIGMA_TOKEN}",
+	}},
+	Rule{ID: "airtable-pat", Description: "Airtable personal access token (pat<14>.<64 hex>).", Regex: "(?i:airtable)[^\\n]{0,60}?\\b(pat[A-Za-z0-9]{14}\\.[a-f0-9]{64})\\b", Entropy: 3.5, Keywords: []string{
+		"airtable",
+	}, Name: "Airtable personal access token", EnvVar: "AIRTABLE_API_KEY", RotateURL: "https://airtable.com/create/tokens", RotateSteps: []string{
+		"Revoke the token in the Builder hub > Personal access tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository.",
+	}, TP: []string{
+		"AIRTABLE_API_KEY=pat{{alnum:14}}.{{hex:64}}",
+		"airtable_api_key: \"pat{{alnum:14}}.{{hex:64}}\"",
+	}, FP: []string{
+		"AIRTABLE_API_KEY=pat{{alnum:14}}.{{hex:10}}",
+		"AIRTABLE_API_KEY=${AIRTABLE_API_KEY}",
+	}},
+	Rule{ID: "typeform-pat", Description: "Typeform personal access token (tfp_ prefix).", Regex: "\\b(tfp_[A-Za-z0-9_\\-.=]{50,70})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"tfp_",
+	}, Name: "Typeform personal access token", EnvVar: "TYPEFORM_TOKEN", RotateURL: "https://admin.typeform.com/user/tokens", RotateSteps: []string{
+		"Revoke the token in Account > Personal tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository.",
+	}, TP: []string{
+		"TYPEFORM_TOKEN=tfp_{{b64url:59}}",
+		"typeform_token: \"tfp_{{b64url:59}}\"",
+	}, FP: []string{
+		"TYPEFORM_TOKEN=tfp_{{alnum:10}}",
+		"TYPEFORM_TOKEN=${TYPEFORM_TOKEN}",
+	}},
+	Rule{ID: "shippo-live-token", Description: "Shippo live API token (shippo_live_ prefix); it buys labels on your account.", Regex: "\\b(shippo_live_[a-f0-9]{40})\\b", Entropy: 3, Keywords: []string{
+		"shippo_live_",
+	}, Name: "Shippo live API token", EnvVar: "SHIPPO_API_TOKEN", RotateURL: "https://apps.goshippo.com/settings/api", RotateSteps: []string{
+		"Revoke the token in Settings > API.",
+		"Create a new one with the narrowest scope and store it outside the repository.",
+	}, TP: []string{
+		"SHIPPO_API_TOKEN=shippo_live_{{hex:40}}",
+		"shippo_api_token: \"shippo_live_{{hex:40}}\"",
+	}, FP: []string{
+		"SHIPPO_API_TOKEN=shippo_live_{{hex:10}}",
+		"SHIPPO_API_TOKEN=${SHIPPO_API_TOKEN}",
+	}},
+	Rule{ID: "easypost-production-key", Description: "EasyPost production API key (EZAK prefix); it buys postage on your account.", Regex: "\\b(EZAK[a-f0-9]{54})\\b", Entropy: 3, Keywords: []string{
+		"ezak",
+	}, Name: "EasyPost production API key", EnvVar: "EASYPOST_API_KEY", RotateURL: "https://www.easypost.com/account/api-keys", RotateSteps: []string{
+		"Revoke the token in Account > API Keys.",
+		"Create a new one with the narrowest scope and store it outside the repository.",
+	}, TP: []string{
+		"EASYPOST_API_KEY=EZAK{{hex:54}}",
+		"easypost_api_key: \"EZAK{{hex:54}}\"",
+	}, FP: []string{
+		"EASYPOST_API_KEY=EZAK{{hex:20}}",
+		"EASYPOST_API_KEY=${EASYPOST_API_KEY}",
+	}},
+	Rule{ID: "frameio-token", Description: "Frame.io developer token (fio-u- prefix).", Regex: "\\b(fio-u-[A-Za-z0-9_\\-=]{60,72})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"fio-u-",
+	}, Name: "Frame.io developer token", EnvVar: "FRAMEIO_TOKEN", RotateURL: "https://developer.frame.io/app/tokens", RotateSteps: []string{
+		"Revoke the token in the developer site > Tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository.",
+	}, TP: []string{
+		"FRAMEIO_TOKEN=fio-u-{{b64url:64}}",
+		"frameio_token: \"fio-u-{{b64url:64}}\"",
+	}, FP: []string{
+		"FRAMEIO_TOKEN=fio-u-{{alnum:10}}",
+		"FRAMEIO_TOKEN=${FRAMEIO_TOKEN}",
+	}},
+	Rule{ID: "prefect-api-key", Description: "Prefect Cloud user (pnu_) or service account (pnb_) API key.", Regex: "\\b(pn[ub]_[A-Za-z0-9]{36})\\b", Entropy: 3.5, Keywords: []string{
+		"pnu_",
+		"pnb_",
+	}, Name: "Prefect Cloud API key", EnvVar: "PREFECT_API_KEY", RotateURL: "https://app.prefect.cloud/my/api-keys", RotateSteps: []string{
+		"Revoke the token in Profile > API keys (or the service account).",
+		"Create a new one with the narrowest scope and store it outside the repository.",
+	}, TP: []string{
+		"PREFECT_API_KEY=pnu_{{alnum:36}}",
+		"prefect_api_key: \"pnu_{{alnum:36}}\"",
+	}, FP: []string{
+		"PREFECT_API_KEY=pnu_{{alnum:10}}",
+		"PREFECT_API_KEY=${PREFECT_API_KEY}",
+	}},
+	Rule{ID: "planetscale-tkn", Description: "PlanetScale service token (pscale_tkn_ prefix).", Regex: "\\b(pscale_tkn_[A-Za-z0-9_\\-.]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"pscale_tkn_",
+	}, Name: "PlanetScale service token", EnvVar: "PLANETSCALE_TOKEN", RotateURL: "https://app.planetscale.com/", RotateSteps: []string{
+		"Revoke the token in the organisation's Settings (service tokens) or the branch's Passwords page.",
+		"Create a new one with the narrowest scope and store it outside the repository.",
+	}, TP: []string{
+		"PLANETSCALE_TOKEN=pscale_tkn_{{alnum:43}}",
+		"planetscale_token: \"pscale_tkn_{{alnum:43}}\"",
+	}, FP: []string{
+		"PLANETSCALE_TOKEN=pscale_tkn_{{alnum:10}}",
+		"PLANETSCALE_TOKEN=${PLANETSCALE_TOKEN}",
+	}},
+	Rule{ID: "planetscale-pw", Description: "PlanetScale database password (pscale_pw_ prefix).", Regex: "\\b(pscale_pw_[A-Za-z0-9_\\-.]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"pscale_pw_",
+	}, Name: "PlanetScale database password", EnvVar: "DATABASE_PASSWORD", RotateURL: "https://app.planetscale.com/", RotateSteps: []string{
+		"Revoke the token in the organisation's Settings (service tokens) or the branch's Passwords page.",
+		"Create a new one with the narrowest scope and store it outside the repository.",
+	}, TP: []string{
+		"DATABASE_PASSWORD=pscale_pw_{{alnum:43}}",
+		"database_password: \"pscale_pw_{{alnum:43}}\"",
+	}, FP: []string{
+		"DATABASE_PASSWORD=pscale_pw_{{alnum:10}}",
+		"DATABASE_PASSWORD=${DATABASE_PASSWORD}",
+	}},
+	Rule{ID: "planetscale-oauth", Description: "PlanetScale OAuth token (pscale_oauth_ prefix).", Regex: "\\b(pscale_oauth_[A-Za-z0-9_\\-.]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"pscale_oauth_",
+	}, Name: "PlanetScale OAuth token", EnvVar: "PLANETSCALE_TOKEN", RotateURL: "https://app.planetscale.com/", RotateSteps: []string{
+		"Revoke the token in the organisation's Settings (service tokens) or the branch's Passwords page.",
+		"Create a new one with the narrowest scope and store it outside the repository.",
+	}, TP: []string{
+		"PLANETSCALE_TOKEN=pscale_oauth_{{alnum:43}}",
+		"planetscale_token: \"pscale_oauth_{{alnum:43}}\"",
+	}, FP: []string{
+		"PLANETSCALE_TOKEN=pscale_oauth_{{alnum:10}}",
+		"PLANETSCALE_TOKEN=${PLANETSCALE_TOKEN}",
+	}},
+	Rule{ID: "aiven-service-password", Description: "Aiven-generated service user password (AVNS_ prefix).", Regex: "\\b(AVNS_[A-Za-z0-9_\\-]{19,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"avns_",
+	}, Name: "Aiven service password", EnvVar: "DATABASE_PASSWORD", RotateURL: "https://console.aiven.io/", RotateSteps: []string{
+		"Reset the service user's password in the Aiven console (Users tab).",
+		"Read it from the environment at run time.",
+	}, TP: []string{
+		"DATABASE_PASSWORD=AVNS_{{alnum:19}}",
+		"database_password: \"AVNS_{{alnum:19}}\"",
+	}, FP: []string{
+		"DATABASE_PASSWORD=AVNS_{{alnum:6}}",
+		"DATABASE_PASSWORD=${DATABASE_PASSWORD}",
+	}},
+	Rule{ID: "readme-api-key", Description: "ReadMe API key (rdme_ prefix).", Regex: "\\b(rdme_[a-z0-9]{70})\\b", Entropy: 3.5, Keywords: []string{
+		"rdme_",
+	}, Name: "ReadMe API key", EnvVar: "README_API_KEY", RotateURL: "https://dash.readme.com/", RotateSteps: []string{
+		"Revoke the token in Project > API keys.",
+		"Create a new one with the narrowest scope and store it outside the repository.",
+	}, TP: []string{
+		"README_API_KEY=rdme_{{lowalnum:70}}",
+		"readme_api_key: \"rdme_{{lowalnum:70}}\"",
+	}, FP: []string{
+		"README_API_KEY=rdme_{{lowalnum:10}}",
+		"README_API_KEY=${README_API_KEY}",
+	}},
+	Rule{ID: "sourcegraph-access-token", Description: "Sourcegraph access token (sgp_ prefix).", Regex: "\\b(sgp_(?:[a-f0-9]{16}_)?[a-f0-9]{40})\\b", Entropy: 3, Keywords: []string{
+		"sgp_",
+	}, Name: "Sourcegraph access token", EnvVar: "SRC_ACCESS_TOKEN", RotateURL: "https://sourcegraph.com/user/settings/tokens", RotateSteps: []string{
+		"Revoke the token in User settings > Access tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository.",
+	}, TP: []string{
+		"SRC_ACCESS_TOKEN=sgp_{{hex:16}}_{{hex:40}}",
+		"src_access_token: \"sgp_{{hex:16}}_{{hex:40}}\"",
+	}, FP: []string{
+		"SRC_ACCESS_TOKEN=sgp_{{hex:10}}",
+		"SRC_ACCESS_TOKEN=${SRC_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "contentful-pat", Description: "Contentful management personal access token (CFPAT- prefix).", Regex: "\\b(CFPAT-[A-Za-z0-9_\\-]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"cfpat-",
+	}, Name: "Contentful personal access token", EnvVar: "CONTENTFUL_MANAGEMENT_TOKEN", RotateURL: "https://app.contentful.com/account/profile/cma_tokens", RotateSteps: []string{
+		"Revoke the token in Account settings > CMA tokens.",
+		"Create a new one with the narrowest scope and store it outside the repository.",
+	}, TP: []string{
+		"CONTENTFUL_MANAGEMENT_TOKEN=CFPAT-{{b64url:43}}",
+		"contentful_management_token: \"CFPAT-{{b64url:43}}\"",
+	}, FP: []string{
+		"CONTENTFUL_MANAGEMENT_TOKEN=CFPAT-{{alnum:10}}",
+		"CONTENTFUL_MANAGEMENT_TOKEN=${CONTENTFUL_MANAGEMENT_TOKEN}",
+	}},
+	Rule{ID: "dropbox-short-lived-token", Description: "Dropbox short-lived OAuth access token (sl. prefix).", Regex: "\\b(sl\\.[A-Za-z0-9_\\-.]{130,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"sl.u.",
+		"sl.b",
+	}, Name: "Dropbox access token", EnvVar: "DROPBOX_ACCESS_TOKEN", RotateURL: "https://www.dropbox.com/developers/apps", RotateSteps: []string{
+		"Revoke the token (POST /2/auth/token/revoke).",
+		"Use refresh tokens kept outside the repository.",
+	}, TP: []string{
+		"DROPBOX_ACCESS_TOKEN=sl.u.{{b64url:140}}",
+		"dropbox_access_token: \"sl.u.{{b64url:140}}\"",
+	}, FP: []string{
+		"DROPBOX_ACCESS_TOKEN=sl.u.{{alnum:20}}",
+		"DROPBOX_ACCESS_TOKEN=${DROPBOX_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "smtp-url-password", Description: "Password inside an smtp:// or smtps:// URL; anyone holding it can send mail as this account.", Regex: "(?i)\\bsmtps?(?:\\+starttls|\\+ssl)?://[^:/\\s\"']{1,100}:([^@/\\s\"']{3,200})@[\\w.\\-]", Keywords: []string{
+		"smtp://",
+		"smtps://",
+		"smtp+",
+	}, Name: "SMTP credentials in a URL", EnvVar: "SMTP_PASSWORD", RotateSteps: []string{
+		"Change the mailbox or SMTP user's password (or app password) at your mail provider.",
+		"Update every service that sends with it, then check the provider's sending logs for mail you did not send.",
+	}, TP: []string{
+		"EMAIL_URL=smtp://mailer@example.com:{{alnum:16}}@smtp.example.com:587",
+		"transport = \"smtps://noreply:{{alnum:12}}{{digits:3}}@mail.example.org:465\"",
+	}, FP: []string{
+		"EMAIL_URL=smtp://mailer:${SMTP_PASSWORD}@smtp.example.com:587",
+		"EMAIL_URL=smtp://user:password@localhost:1025",
+		"url = \"smtp://smtp.example.com:25\"",
+	}},
+	Rule{ID: "smtp-password", Description: "SMTP password assigned to a mail setting (Django EMAIL_HOST_PASSWORD, Laravel MAIL_PASSWORD, Spring spring.mail.password, ...).", Regex: "(?i)\\b(?:email_host_password|mail_password|mail_pass|smtp_password|smtp_passwd|smtp_pass|smtp_pwd|mail_smtp_password|mailer_password|email_password|spring\\.mail\\.password|mail\\.smtp\\.password|mail\\.password|smtp\\.password|smtp_auth_password)\\b(?:[\"']?\\s*(?::=|=>|=|:)\\s*(?:\"([^\"\\n]{4,200})\"|'([^'\\n]{4,200})'|`([^`\\n]{4,200})`)|[\"']\\s*,\\s*(?:\"([^\"\\n]{4,200})\"|'([^'\\n]{4,200})')\\s*\\))", Keywords: []string{
+		"email_host_password",
+		"mail_password",
+		"mail_pass",
+		"smtp_pass",
+		"smtp_pwd",
+		"mailer_password",
+		"email_password",
+		"mail.password",
+		"mail.smtp.password",
+		"smtp.password",
+		"smtp_auth_password",
+	}, Name: "SMTP password", EnvVar: "SMTP_PASSWORD", RotateSteps: []string{
+		"Change the SMTP user's password (or app password / provider SMTP key) at your mail provider.",
+		"Update every service that sends with it, then check the provider's sending logs for mail you did not send.",
+	}, TP: []string{
+		"EMAIL_HOST_PASSWORD = \"{{alnum:14}}\"",
+		"props.put(\"mail.smtp.password\", \"{{alnum:10}}{{digits:2}}\");",
+		"define('SMTP_PASSWORD', '{{alnum:16}}');",
+	}, FP: []string{
+		"EMAIL_HOST_PASSWORD = os.environ[\"EMAIL_HOST_PASSWORD\"]",
+		"EMAIL_HOST_PASSWORD = \"${EMAIL_HOST_PASSWORD}\"",
+		"MAIL_PASSWORD = \"changeme\"",
+		"EMAIL_HOST_PASSWORD = \"\"",
+	}},
+	Rule{ID: "smtp-password-config", Description: "SMTP password in a configuration file (.env, properties, YAML, INI).", Regex: "(?im)(?:\\b(?:email_host_password|mail_password|mail_pass|smtp_password|smtp_passwd|smtp_pass|smtp_pwd|mail_smtp_password|mailer_password|email_password|spring\\.mail\\.password|mail\\.smtp\\.password|mail\\.password|smtp\\.password|smtp_auth_password)|^[ \\t]*(?:password|pass|passwd))[ \\t]*(?:=|:)[ \\t]*([^\\s\"'`$%{}()\\[\\]<>#;,]{4,200})[ \\t]*(?:[#;].*)?$", Keywords: []string{
+		"email_host_password",
+		"mail_password",
+		"mail_pass",
+		"smtp_pass",
+		"smtp_pwd",
+		"mailer_password",
+		"email_password",
+		"mail.password",
+		"mail.smtp.password",
+		"smtp.password",
+		"smtp_auth_password",
+		"pass",
+	}, Path: "(?i)(?:^|/)(?:\\.env(?:\\.[\\w.\\-]+)?|[\\w.\\-]*\\.env|[^/]*\\.(?:properties|ya?ml|ini|cfg|conf|toml)|Dockerfile[^/]*)$", Name: "SMTP password", EnvVar: "SMTP_PASSWORD", RotateSteps: []string{
+		"Change the SMTP user's password (or app password / provider SMTP key) at your mail provider.",
+		"Update every service that sends with it, then check the provider's sending logs for mail you did not send.",
+	}, Context: "(?i)smtp|\\bmail(?:er)?\\b|email|mail\\.|mail_", ContextLines: 6, TP: []string{
+		"@.env\nMAIL_MAILER=smtp\nMAIL_HOST=smtp.mailtrap.io\nMAIL_PASSWORD={{alnum:14}}",
+		"@src/main/resources/application.properties\nspring.mail.host=smtp.example.com\nspring.mail.password={{alnum:12}}{{digits:2}}",
+		"@config/application.yml\nspring:\n  mail:\n    host: smtp.example.com\n    username: mailer\n    password: {{alnum:16}}",
+	}, FP: []string{
+		"@.env\nMAIL_PASSWORD=null",
+		"@.env\nMAIL_PASSWORD=${SMTP_PASSWORD}",
+		"@config/database.yml\ndatabase:\n  password: {{alnum:16}}",
+		"@app/settings.py\nEMAIL_HOST_PASSWORD = get_secret(\"smtp\")",
+	}},
+	Rule{ID: "smtp-password-context", Description: "Password in SMTP client settings (nodemailer auth, Rails smtp_settings, PHPMailer, ...).", Regex: "(?im)(?:^[ \\t]*|[{,(.>\\[][ \\t]*)[$@]?[\"':]?(?:pass|password|passwd|pwd)[\"']?\\s*(?::=|=>|=|:)\\s*(?:\"([^\"\\n]{4,200})\"|'([^'\\n]{4,200})'|`([^`\\n]{4,200})`)", Keywords: []string{
+		"pass",
+		"pwd",
+	}, Name: "SMTP password", EnvVar: "SMTP_PASSWORD", RotateSteps: []string{
+		"Change the SMTP user's password (or app password / provider SMTP key) at your mail provider.",
+		"Update every service that sends with it, then check the provider's sending logs for mail you did not send.",
+	}, Context: "(?i)smtp|nodemailer|createtransport|phpmailer|swift_?mailer|action_?mailer|mail_?settings|mailer", ContextLines: 8, TP: []string{
+		"const transporter = nodemailer.createTransport({\n  host: \"smtp.example.com\", port: 587,\n  auth: { user: \"mailer@example.com\", pass: \"{{alnum:15}}\" },\n});",
+		"config.action_mailer.smtp_settings = {\n  address: \"smtp.example.com\",\n  user_name: \"mailer\",\n  password: \"{{alnum:14}}\",\n}",
+		"$mail->isSMTP();\n$mail->Password = '{{alnum:12}}';",
+	}, FP: []string{
+		"const transporter = nodemailer.createTransport({\n  auth: { user: process.env.SMTP_USER, pass: process.env.SMTP_PASSWORD },\n});",
+		"db = connect(password=\"{{alnum:14}}\")",
+		"config.action_mailer.smtp_settings = { password: ENV[\"SMTP_PASSWORD\"] }",
+	}},
+	Rule{ID: "smtp-login-password", Description: "Password passed literally to an SMTP login call (smtplib login, Go smtp.PlainAuth, JavaMail, .NET NetworkCredential).", Regex: "(?i)(?:\\.login\\(\\s*(?:\"[^\"\\n]*\"|'[^'\\n]*'|[\\w.\\[\\]()>$-]+),\\s*|smtp\\.plainauth\\(\\s*(?:\"[^\"\\n]*\"|'[^'\\n]*'|[\\w.\\[\\]()>$-]+),\\s*(?:\"[^\"\\n]*\"|'[^'\\n]*'|[\\w.\\[\\]()>$-]+),\\s*|smtp\\.crammd5auth\\(\\s*(?:\"[^\"\\n]*\"|'[^'\\n]*'|[\\w.\\[\\]()>$-]+),\\s*|passwordauthentication\\(\\s*(?:\"[^\"\\n]*\"|'[^'\\n]*'|[\\w.\\[\\]()>$-]+),\\s*|networkcredential\\(\\s*(?:\"[^\"\\n]*\"|'[^'\\n]*'|[\\w.\\[\\]()>$-]+),\\s*|transport\\.connect\\(\\s*(?:\"[^\"\\n]*\"|'[^'\\n]*'|[\\w.\\[\\]()>$-]+),\\s*(?:\"[^\"\\n]*\"|'[^'\\n]*'|[\\w.\\[\\]()>$-]+),\\s*)(?:\"([^\"\\n]{4,200})\"|'([^'\\n]{4,200})')\\s*[,)]", Keywords: []string{
+		".login(",
+		"plainauth(",
+		"crammd5auth(",
+		"passwordauthentication(",
+		"networkcredential(",
+		"transport.connect(",
+	}, Name: "SMTP password", EnvVar: "SMTP_PASSWORD", RotateSteps: []string{
+		"Change the SMTP user's password (or app password / provider SMTP key) at your mail provider.",
+		"Update every service that sends with it, then check the provider's sending logs for mail you did not send.",
+	}, Context: "(?i)smtp|mail", ContextLines: 10, TP: []string{
+		"with smtplib.SMTP(\"smtp.example.com\", 587) as server:\n    server.starttls()\n    server.login(\"mailer@example.com\", \"{{alnum:16}}\")",
+		"auth := smtp.PlainAuth(\"\", \"mailer@example.com\", \"{{alnum:16}}\", \"smtp.example.com\")",
+		"var smtp = new SmtpClient(\"smtp.example.com\") { Credentials = new NetworkCredential(\"mailer\", \"{{alnum:14}}\") };",
+	}, FP: []string{
+		"server.login(\"mailer@example.com\", os.environ[\"SMTP_PASSWORD\"])",
+		"auth := smtp.PlainAuth(\"\", user, os.Getenv(\"SMTP_PASSWORD\"), host)",
+		"session.login(\"admin\", \"{{alnum:16}}\")  # web UI test client",
 	}},
 	Rule{ID: "twitch-client-secret", Description: "Twitch application client secret (30 lowercase characters); it mints app access tokens.", Regex: "(?i:(?:twitch)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-z0-9]{30})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"twitch",
@@ -6310,143 +6447,6 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"IFTTT_WEBHOOK_KEY=https://maker.ifttt.com/trigger/door_open/with/key/{{alnum:5}}",
 		"IFTTT_WEBHOOK_KEY=${IFTTT_WEBHOOK_KEY}",
-	}},
-	Rule{ID: "private-key", Description: "PEM private key (PKCS#1 RSA, EC, DSA, PKCS#8, encrypted PKCS#8) or OpenSSH private key.", Regex: "(-----BEGIN[ A-Z0-9]{0,30}PRIVATE KEY-----\\s*(?:[A-Za-z\\-]+:[^\\n]*\\n\\s*)*[A-Za-z0-9+/=\\s]{64,}?-----END[ A-Z0-9]{0,30}PRIVATE KEY-----)", Keywords: []string{
-		"private key-----",
-	}, Name: "Private key", EnvVar: "PRIVATE_KEY", RotateSteps: []string{
-		"Generate a new key pair and replace the public key wherever it is trusted (servers, authorized_keys, certificates, JWT verifiers).",
-		"Revoke certificates issued for the exposed key and remove its public key from authorized_keys.",
-		"Load the private key from a secrets manager or a file outside the repository at run time.",
-	}, Lines: 200, Binary: true, TP: []string{
-		"{{pem:RSA PRIVATE KEY}}",
-		"{{pem:OPENSSH PRIVATE KEY}}",
-		"key = \"\"\"{{pem:ENCRYPTED PRIVATE KEY}}\"\"\"",
-		"{{pem:EC PRIVATE KEY}}",
-	}, FP: []string{
-		"{{pem:PUBLIC KEY}}",
-		"-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----",
-		"if strings.HasPrefix(s, \"-----BEGIN RSA PRIVATE KEY-----\") {",
-	}},
-	Rule{ID: "pgp-private-key", Description: "ASCII-armored OpenPGP secret key.", Regex: "(-----BEGIN PGP PRIVATE KEY BLOCK-----[\\s\\S]{64,}?-----END PGP PRIVATE KEY BLOCK-----)", Keywords: []string{
-		"begin pgp private key block",
-	}, Name: "PGP private key block", EnvVar: "PGP_PRIVATE_KEY", RotateSteps: []string{
-		"Revoke the key (gpg --gen-revoke) and publish the revocation certificate.",
-		"Create a new key and re-sign what needs signing.",
-	}, Lines: 400, Binary: true, TP: []string{
-		"{{pem:PGP PRIVATE KEY BLOCK}}",
-	}, FP: []string{
-		"{{pem:PGP PUBLIC KEY BLOCK}}",
-		"const header = \"-----BEGIN PGP PRIVATE KEY BLOCK-----\"",
-	}},
-	Rule{ID: "putty-private-key", Description: "PuTTY .ppk private key.", Regex: "(PuTTY-User-Key-File-[23]: [\\w\\-]+\\s*\\n[\\s\\S]{0,400}?Private-Lines: \\d+\\s*\\n(?:[A-Za-z0-9+/=]{4,}\\s*\\n){1,60})", Keywords: []string{
-		"putty-user-key-file-",
-	}, Name: "PuTTY private key", EnvVar: "PUTTY_PRIVATE_KEY", RotateSteps: []string{
-		"Generate a new key pair in PuTTYgen and replace the public key on every server that trusts it.",
-	}, Lines: 80, TP: []string{
-		"PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: deploy\nPublic-Lines: 2\n{{b64:64}}\n{{b64:16}}\nPrivate-Lines: 1\n{{b64:44}}\nPrivate-MAC: {{hex:64}}",
-	}, FP: []string{
-		"Private-Lines: 1",
-		"# PuTTY-User-Key-File-3: header explained in the docs",
-	}},
-	Rule{ID: "smtp-url-password", Description: "Password inside an smtp:// or smtps:// URL; anyone holding it can send mail as this account.", Regex: "(?i)\\bsmtps?(?:\\+starttls|\\+ssl)?://[^:/\\s\"']{1,100}:([^@/\\s\"']{3,200})@[\\w.\\-]", Keywords: []string{
-		"smtp://",
-		"smtps://",
-		"smtp+",
-	}, Name: "SMTP credentials in a URL", EnvVar: "SMTP_PASSWORD", RotateSteps: []string{
-		"Change the mailbox or SMTP user's password (or app password) at your mail provider.",
-		"Update every service that sends with it, then check the provider's sending logs for mail you did not send.",
-	}, TP: []string{
-		"EMAIL_URL=smtp://mailer@example.com:{{alnum:16}}@smtp.example.com:587",
-		"transport = \"smtps://noreply:{{alnum:12}}{{digits:3}}@mail.example.org:465\"",
-	}, FP: []string{
-		"EMAIL_URL=smtp://mailer:${SMTP_PASSWORD}@smtp.example.com:587",
-		"EMAIL_URL=smtp://user:password@localhost:1025",
-		"url = \"smtp://smtp.example.com:25\"",
-	}},
-	Rule{ID: "smtp-password", Description: "SMTP password assigned to a mail setting (Django EMAIL_HOST_PASSWORD, Laravel MAIL_PASSWORD, Spring spring.mail.password, ...).", Regex: "(?i)\\b(?:email_host_password|mail_password|mail_pass|smtp_password|smtp_passwd|smtp_pass|smtp_pwd|mail_smtp_password|mailer_password|email_password|spring\\.mail\\.password|mail\\.smtp\\.password|mail\\.password|smtp\\.password|smtp_auth_password)\\b(?:[\"']?\\s*(?::=|=>|=|:)\\s*(?:\"([^\"\\n]{4,200})\"|'([^'\\n]{4,200})'|`([^`\\n]{4,200})`)|[\"']\\s*,\\s*(?:\"([^\"\\n]{4,200})\"|'([^'\\n]{4,200})')\\s*\\))", Keywords: []string{
-		"email_host_password",
-		"mail_password",
-		"mail_pass",
-		"smtp_pass",
-		"smtp_pwd",
-		"mailer_password",
-		"email_password",
-		"mail.password",
-		"mail.smtp.password",
-		"smtp.password",
-		"smtp_auth_password",
-	}, Name: "SMTP password", EnvVar: "SMTP_PASSWORD", RotateSteps: []string{
-		"Change the SMTP user's password (or app password / provider SMTP key) at your mail provider.",
-		"Update every service that sends with it, then check the provider's sending logs for mail you did not send.",
-	}, TP: []string{
-		"EMAIL_HOST_PASSWORD = \"{{alnum:14}}\"",
-		"props.put(\"mail.smtp.password\", \"{{alnum:10}}{{digits:2}}\");",
-		"define('SMTP_PASSWORD', '{{alnum:16}}');",
-	}, FP: []string{
-		"EMAIL_HOST_PASSWORD = os.environ[\"EMAIL_HOST_PASSWORD\"]",
-		"EMAIL_HOST_PASSWORD = \"${EMAIL_HOST_PASSWORD}\"",
-		"MAIL_PASSWORD = \"changeme\"",
-		"EMAIL_HOST_PASSWORD = \"\"",
-	}},
-	Rule{ID: "smtp-password-config", Description: "SMTP password in a configuration file (.env, properties, YAML, INI).", Regex: "(?im)(?:\\b(?:email_host_password|mail_password|mail_pass|smtp_password|smtp_passwd|smtp_pass|smtp_pwd|mail_smtp_password|mailer_password|email_password|spring\\.mail\\.password|mail\\.smtp\\.password|mail\\.password|smtp\\.password|smtp_auth_password)|^[ \\t]*(?:password|pass|passwd))[ \\t]*(?:=|:)[ \\t]*([^\\s\"'`$%{}()\\[\\]<>#;,]{4,200})[ \\t]*(?:[#;].*)?$", Keywords: []string{
-		"email_host_password",
-		"mail_password",
-		"mail_pass",
-		"smtp_pass",
-		"smtp_pwd",
-		"mailer_password",
-		"email_password",
-		"mail.password",
-		"mail.smtp.password",
-		"smtp.password",
-		"smtp_auth_password",
-		"pass",
-	}, Path: "(?i)(?:^|/)(?:\\.env(?:\\.[\\w.\\-]+)?|[\\w.\\-]*\\.env|[^/]*\\.(?:properties|ya?ml|ini|cfg|conf|toml)|Dockerfile[^/]*)$", Name: "SMTP password", EnvVar: "SMTP_PASSWORD", RotateSteps: []string{
-		"Change the SMTP user's password (or app password / provider SMTP key) at your mail provider.",
-		"Update every service that sends with it, then check the provider's sending logs for mail you did not send.",
-	}, Context: "(?i)smtp|\\bmail(?:er)?\\b|email|mail\\.|mail_", ContextLines: 6, TP: []string{
-		"@.env\nMAIL_MAILER=smtp\nMAIL_HOST=smtp.mailtrap.io\nMAIL_PASSWORD={{alnum:14}}",
-		"@src/main/resources/application.properties\nspring.mail.host=smtp.example.com\nspring.mail.password={{alnum:12}}{{digits:2}}",
-		"@config/application.yml\nspring:\n  mail:\n    host: smtp.example.com\n    username: mailer\n    password: {{alnum:16}}",
-	}, FP: []string{
-		"@.env\nMAIL_PASSWORD=null",
-		"@.env\nMAIL_PASSWORD=${SMTP_PASSWORD}",
-		"@config/database.yml\ndatabase:\n  password: {{alnum:16}}",
-		"@app/settings.py\nEMAIL_HOST_PASSWORD = get_secret(\"smtp\")",
-	}},
-	Rule{ID: "smtp-password-context", Description: "Password in SMTP client settings (nodemailer auth, Rails smtp_settings, PHPMailer, ...).", Regex: "(?im)(?:^[ \\t]*|[{,(.>\\[][ \\t]*)[$@]?[\"':]?(?:pass|password|passwd|pwd)[\"']?\\s*(?::=|=>|=|:)\\s*(?:\"([^\"\\n]{4,200})\"|'([^'\\n]{4,200})'|`([^`\\n]{4,200})`)", Keywords: []string{
-		"pass",
-		"pwd",
-	}, Name: "SMTP password", EnvVar: "SMTP_PASSWORD", RotateSteps: []string{
-		"Change the SMTP user's password (or app password / provider SMTP key) at your mail provider.",
-		"Update every service that sends with it, then check the provider's sending logs for mail you did not send.",
-	}, Context: "(?i)smtp|nodemailer|createtransport|phpmailer|swift_?mailer|action_?mailer|mail_?settings|mailer", ContextLines: 8, TP: []string{
-		"const transporter = nodemailer.createTransport({\n  host: \"smtp.example.com\", port: 587,\n  auth: { user: \"mailer@example.com\", pass: \"{{alnum:15}}\" },\n});",
-		"config.action_mailer.smtp_settings = {\n  address: \"smtp.example.com\",\n  user_name: \"mailer\",\n  password: \"{{alnum:14}}\",\n}",
-		"$mail->isSMTP();\n$mail->Password = '{{alnum:12}}';",
-	}, FP: []string{
-		"const transporter = nodemailer.createTransport({\n  auth: { user: process.env.SMTP_USER, pass: process.env.SMTP_PASSWORD },\n});",
-		"db = connect(password=\"{{alnum:14}}\")",
-		"config.action_mailer.smtp_settings = { password: ENV[\"SMTP_PASSWORD\"] }",
-	}},
-	Rule{ID: "smtp-login-password", Description: "Password passed literally to an SMTP login call (smtplib login, Go smtp.PlainAuth, JavaMail, .NET NetworkCredential).", Regex: "(?i)(?:\\.login\\(\\s*(?:\"[^\"\\n]*\"|'[^'\\n]*'|[\\w.\\[\\]()>$-]+),\\s*|smtp\\.plainauth\\(\\s*(?:\"[^\"\\n]*\"|'[^'\\n]*'|[\\w.\\[\\]()>$-]+),\\s*(?:\"[^\"\\n]*\"|'[^'\\n]*'|[\\w.\\[\\]()>$-]+),\\s*|smtp\\.crammd5auth\\(\\s*(?:\"[^\"\\n]*\"|'[^'\\n]*'|[\\w.\\[\\]()>$-]+),\\s*|passwordauthentication\\(\\s*(?:\"[^\"\\n]*\"|'[^'\\n]*'|[\\w.\\[\\]()>$-]+),\\s*|networkcredential\\(\\s*(?:\"[^\"\\n]*\"|'[^'\\n]*'|[\\w.\\[\\]()>$-]+),\\s*|transport\\.connect\\(\\s*(?:\"[^\"\\n]*\"|'[^'\\n]*'|[\\w.\\[\\]()>$-]+),\\s*(?:\"[^\"\\n]*\"|'[^'\\n]*'|[\\w.\\[\\]()>$-]+),\\s*)(?:\"([^\"\\n]{4,200})\"|'([^'\\n]{4,200})')\\s*[,)]", Keywords: []string{
-		".login(",
-		"plainauth(",
-		"crammd5auth(",
-		"passwordauthentication(",
-		"networkcredential(",
-		"transport.connect(",
-	}, Name: "SMTP password", EnvVar: "SMTP_PASSWORD", RotateSteps: []string{
-		"Change the SMTP user's password (or app password / provider SMTP key) at your mail provider.",
-		"Update every service that sends with it, then check the provider's sending logs for mail you did not send.",
-	}, Context: "(?i)smtp|mail", ContextLines: 10, TP: []string{
-		"with smtplib.SMTP(\"smtp.example.com\", 587) as server:\n    server.starttls()\n    server.login(\"mailer@example.com\", \"{{alnum:16}}\")",
-		"auth := smtp.PlainAuth(\"\", \"mailer@example.com\", \"{{alnum:16}}\", \"smtp.example.com\")",
-		"var smtp = new SmtpClient(\"smtp.example.com\") { Credentials = new NetworkCredential(\"mailer\", \"{{alnum:14}}\") };",
-	}, FP: []string{
-		"server.login(\"mailer@example.com\", os.environ[\"SMTP_PASSWORD\"])",
-		"auth := smtp.PlainAuth(\"\", user, os.Getenv(\"SMTP_PASSWORD\"), host)",
-		"session.login(\"admin\", \"{{alnum:16}}\")  # web UI test client",
 	}},
 }
 
