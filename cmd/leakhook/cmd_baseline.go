@@ -10,6 +10,7 @@ import (
 
 	"github.com/leakhook/leakhook/baseline"
 	"github.com/leakhook/leakhook/gitread"
+	"github.com/leakhook/leakhook/hook"
 	"github.com/leakhook/leakhook/report"
 	"github.com/leakhook/leakhook/rules"
 	"github.com/leakhook/leakhook/scan"
@@ -24,41 +25,41 @@ func init() {
 	})
 }
 
-func runBaseline(args []string) int {
-	c := commands["baseline"]
-	fs := newFlags(c)
+func runBaseline(c *cli, args []string) int {
+	cmd := commands["baseline"]
+	fs := c.newFlags(cmd)
 	history := fs.Bool("history", false, "also record secrets in the history of HEAD (every commit), not only the files at HEAD")
 	prune := fs.Bool("prune", false, "drop entries whose secret is no longer found")
 	file := fs.String("file", "", "baseline file (default: "+baseline.FileName+" at the repository root)")
 	reason := fs.String("reason", "", "reason recorded with each new entry (after '#')")
 	config := fs.String("config", "", "configuration file (default: .leakhook.toml at the repository root)")
 	timeout := fs.Duration("timeout", 10*time.Minute, "time budget")
-	rest, code, ok := parseFlags(fs, args)
+	rest, code, ok := c.parseFlags(fs, args)
 	if !ok {
 		return code
 	}
 	if len(rest) > 0 {
-		return problem("baseline takes no arguments (got %q)", rest)
+		return c.problem("baseline takes no arguments (got %q)", rest)
 	}
 	if strings.ContainsAny(*reason, "\n\r") {
-		return problem("--reason must be one line")
+		return c.problem("--reason must be one line")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
 	wd, err := os.Getwd()
 	if err != nil {
-		return problem("%v", err)
+		return c.problem("%v", err)
 	}
 	repo, err := gitread.Open(ctx, wd)
 	if err != nil {
-		return problem("%v", err)
+		return c.problem("%v", err)
 	}
 	if repo.Bare {
-		return problem("%s is a bare repository: run leakhook baseline in a working tree", repo.GitDir)
+		return c.problem("%s is a bare repository: run leakhook baseline in a working tree", repo.GitDir)
 	}
-	cfg, err := loadConfig(repo.Root, *config)
+	cfg, err := c.loadConfig(repo.Root, *config)
 	if err != nil {
-		return problem("%v", err)
+		return c.problem("%v", err)
 	}
 	path := *file
 	if path == "" {
@@ -67,12 +68,12 @@ func runBaseline(args []string) int {
 
 	head, err := gitread.HeadFiles(ctx, repo, cfg.MaxFileSize)
 	if err != nil {
-		return problem("reading the files at HEAD: %v", budgetError(ctx, err, "reading HEAD"))
+		return c.problem("reading the files at HEAD: %v", hook.BudgetError(ctx, err, "reading HEAD"))
 	}
 	items, skipped := head.Items, head.Skipped
 	res, err := scan.Items(ctx, cfg.Engine, items)
 	if err != nil {
-		return problem("%v", budgetError(ctx, err, "scanning HEAD"))
+		return c.problem("%v", hook.BudgetError(ctx, err, "scanning HEAD"))
 	}
 	findings := res.Findings
 	if *history && len(items) > 0 {
@@ -83,7 +84,7 @@ func runBaseline(args []string) int {
 			err = werr
 		}
 		if err != nil {
-			return problem("scanning history: %v", budgetError(ctx, err, "scanning history"))
+			return c.problem("scanning history: %v", hook.BudgetError(ctx, err, "scanning history"))
 		}
 		findings = append(findings, hres.Findings...)
 		skipped = append(skipped, hskipped...)
@@ -93,7 +94,7 @@ func runBaseline(args []string) int {
 		if s.Commit != nil {
 			where += " (commit " + s.Commit.ID[:min(10, len(s.Commit.ID))] + ")"
 		}
-		fmt.Fprintf(os.Stderr, "leakhook: not scanned: %s: %s\n", where, s.Reason)
+		fmt.Fprintf(c.stderr, "leakhook: not scanned: %s: %s\n", where, s.Reason)
 	}
 	kept := findings[:0]
 	for i := range findings {
@@ -105,7 +106,7 @@ func runBaseline(args []string) int {
 
 	old, err := baseline.Load(path)
 	if err != nil {
-		return problem("%v", err)
+		return c.problem("%v", err)
 	}
 	nb, st := baseline.Update(old, path, findings, *reason, *prune)
 	added := map[string]bool{}
@@ -119,30 +120,30 @@ func runBaseline(args []string) int {
 		if f.Commit != "" {
 			where += " in commit " + f.Commit[:min(10, len(f.Commit))]
 		}
-		fmt.Fprintf(os.Stderr, "  + %s %s  (%s)\n", f.RuleID, f.Fingerprint, where)
+		fmt.Fprintf(c.stderr, "  + %s %s  (%s)\n", f.RuleID, f.Fingerprint, where)
 	}
 	if err := nb.Write(); err != nil {
-		return problem("writing the baseline: %v", err)
+		return c.problem("writing the baseline: %v", err)
 	}
 	if *file == "" {
 		wrote, err := baseline.EnsureUnionMerge(repo.Root)
 		if err != nil {
-			return problem("updating .gitattributes: %v", err)
+			return c.problem("updating .gitattributes: %v", err)
 		}
 		if wrote {
-			fmt.Fprintf(os.Stderr, "leakhook: added %q to .gitattributes so branches that both add entries merge without conflicts\n", baseline.FileName+" merge=union")
+			fmt.Fprintf(c.stderr, "leakhook: added %q to .gitattributes so branches that both add entries merge without conflicts\n", baseline.FileName+" merge=union")
 		}
 	}
 	rel := path
 	if r, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(r, "..") {
 		rel = r
 	}
-	fmt.Fprintf(os.Stderr, "leakhook: %s: %s (%d added, %d kept, %d pruned).\n", rel, plural(nb.Len(), "known secret"), st.Added, st.Kept, st.Pruned)
+	fmt.Fprintf(c.stderr, "leakhook: %s: %s (%d added, %d kept, %d pruned).\n", rel, plural(nb.Len(), "known secret"), st.Added, st.Kept, st.Pruned)
 	if st.Added > 0 {
-		fmt.Fprintf(os.Stderr, "These stop blocking; every new secret still blocks. Rotate them when you can. Commit the file: git add %s\n", rel)
+		fmt.Fprintf(c.stderr, "These stop blocking; every new secret still blocks. Rotate them when you can. Commit the file: git add %s\n", rel)
 	}
 	if !*history {
-		fmt.Fprintln(os.Stderr, "Only the files at HEAD were read; add --history to record secrets in older commits (for pre-push and history scans).")
+		fmt.Fprintln(c.stderr, "Only the files at HEAD were read; add --history to record secrets in older commits (for pre-push and history scans).")
 	}
 	return exitClean
 }

@@ -20,30 +20,30 @@ func init() {
 	})
 }
 
-func runExplain(args []string) int {
-	c := commands["explain"]
-	fs := newFlags(c)
+func runExplain(c *cli, args []string) int {
+	cmd := commands["explain"]
+	fs := c.newFlags(cmd)
 	langFlag := fs.String("lang", "", "language of the code to show: py, js, ts, go, java, rb, php, cs, sh, yaml, env, docker, tf (or a file name); default all")
 	vaultFlag := fs.String("vault", "all", "backend to show: env, aws, hashicorp, conjur or all")
 	config := fs.String("config", "", "configuration file (default: .leakhook.toml in the current directory)")
-	rest, code, ok := parseFlags(fs, args)
+	rest, code, ok := c.parseFlags(fs, args)
 	if !ok {
 		return code
 	}
 	if len(rest) != 1 {
-		return problem("explain takes one rule id, e.g. leakhook explain mailgun-api-key ('leakhook rules' lists them)")
+		return c.problem("explain takes one rule id, e.g. leakhook explain mailgun-api-key ('leakhook rules' lists them)")
 	}
 	lang, ok := explainLang(*langFlag)
 	if !ok {
-		return problem("unknown language %q: use py, js, ts, go, java, kotlin, rb, php, cs, sh, rust, yaml, env, docker, tf, toml, json, properties, ini or xml", *langFlag)
+		return c.problem("unknown language %q: use py, js, ts, go, java, kotlin, rb, php, cs, sh, rust, yaml, env, docker, tf, toml, json, properties, ini or xml", *langFlag)
 	}
 	vault, ok := remedy.ParseVault(*vaultFlag, true)
 	if !ok {
-		return problem("unknown vault %q: use env, aws, hashicorp, conjur or all", *vaultFlag)
+		return c.problem("unknown vault %q: use env, aws, hashicorp, conjur or all", *vaultFlag)
 	}
-	cfg, err := loadConfig(".", *config)
+	cfg, err := c.loadConfig(".", *config)
 	if err != nil {
-		return problem("%v", err)
+		return c.problem("%v", err)
 	}
 	r := findRule(cfg, rest[0])
 	if r == nil {
@@ -51,14 +51,14 @@ func runExplain(args []string) int {
 		if near := nearRules(cfg, rest[0]); len(near) > 0 {
 			msg += "; did you mean " + strings.Join(near, ", ") + "?"
 		}
-		return problem("%s", msg)
+		return c.problem("%s", msg)
 	}
 	s := remedy.Secret{RuleID: r.ID, Name: r.Name, Description: r.Description, EnvVar: r.EnvName(),
 		RotateURL: r.RotateURL, RotateSteps: r.RotateSteps}
 	wd, _ := os.Getwd()
 	o := remedy.Options{SecretPath: cfg.Remediation.SecretPath, EnvFile: cfg.Remediation.EnvFile, Repo: filepath.Base(wd)}
-	if err := remedy.ExplainWith(os.Stdout, s, lang, vault, o); err != nil {
-		return problem("%v", err)
+	if err := remedy.ExplainWith(c.stdout, s, lang, vault, o); err != nil {
+		return c.problem("%v", err)
 	}
 	return exitClean
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/leakhook/leakhook/fix"
 	"github.com/leakhook/leakhook/gitread"
+	"github.com/leakhook/leakhook/hook"
 	"github.com/leakhook/leakhook/remedy"
 	"github.com/leakhook/leakhook/rules"
 )
@@ -22,54 +24,54 @@ func init() {
 	})
 }
 
-func runFix(args []string) int {
-	c := commands["fix"]
-	fs := newFlags(c)
+func runFix(c *cli, args []string) int {
+	cmd := commands["fix"]
+	fs := c.newFlags(cmd)
 	yes := fs.Bool("yes", false, "apply the fix to the index, the working tree and the env file (default: show it)")
 	vaultFlag := fs.String("vault", "", "keep the values in aws, hashicorp or conjur instead of the env file (default: [remediation] vault, else env)")
 	var of outputFlags
-	of.register(fs)
-	rest, code, ok := parseFlags(fs, args)
+	of.register(c, fs)
+	rest, code, ok := c.parseFlags(fs, args)
 	if !ok {
 		return code
 	}
 	if of.format != "text" || of.output != "" {
-		return problem("fix writes text to the terminal; --format and --output are not supported")
+		return c.problem("fix writes text to the terminal; --format and --output are not supported")
 	}
 	ctx, cancel := of.withBudget()
 	defer cancel()
 	wd, err := os.Getwd()
 	if err != nil {
-		return problem("%v", err)
+		return c.problem("%v", err)
 	}
 	repo, err := gitread.Open(ctx, wd)
 	if err != nil {
-		return problem("%v", err)
+		return c.problem("%v", err)
 	}
 	if repo.Bare {
-		return problem("%s is a bare repository: there is nothing staged to fix", repo.GitDir)
+		return c.problem("%s is a bare repository: there is nothing staged to fix", repo.GitDir)
 	}
-	cfg, err := loadConfig(repo.Root, of.config)
+	cfg, err := c.loadConfig(repo.Root, of.config)
 	if err != nil {
-		return problem("%v", err)
+		return c.problem("%v", err)
 	}
 	vault := *vaultFlag
 	if vault == "" {
 		vault = cfg.Remediation.Vault
 	}
 	if _, ok := remedy.ParseVault(vault, false); !ok {
-		return problem("unknown vault %q: use env, aws, hashicorp or conjur", vault)
+		return c.problem("unknown vault %q: use env, aws, hashicorp or conjur", vault)
 	}
 	scope, err := repoPaths(repo.Root, wd, rest)
 	if err != nil {
-		return problem("%v", err)
+		return c.problem("%v", err)
 	}
 	o := fix.Options{Repo: repo, Config: cfg, Vault: vault, Paths: scope, Backend: os.Getenv("LEAKHOOK_BACKEND")}
 	plan, err := fix.NewPlan(ctx, o)
 	if err != nil {
-		return problem("%v", budgetError(ctx, err, "reading the staged changes"))
+		return c.problem("%v", hook.BudgetError(ctx, err, "reading the staged changes"))
 	}
-	out := os.Stdout
+	out := c.stdout
 	if plan.Empty() {
 		fmt.Fprintln(out, "leakhook fix: no secrets in the staged change; nothing to do")
 		return exitClean
@@ -85,14 +87,14 @@ func runFix(args []string) int {
 		return exitFound
 	}
 	if err := plan.Apply(ctx); err != nil {
-		return problem("%v", err)
+		return c.problem("%v", err)
 	}
 	// Re-scan the whole staged change, not only PATH: what blocks the commit.
 	all := o
 	all.Paths = nil
 	left, err := fix.Findings(ctx, all)
 	if err != nil {
-		return problem("re-scanning the staged change: %v", err)
+		return c.problem("re-scanning the staged change: %v", err)
 	}
 	fmt.Fprintf(out, "\nfixed: %d of %d; the staged change now has %s.\n", len(plan.Fixed), len(plan.Findings), plural(len(left), "secret"))
 	for _, f := range left {
@@ -106,7 +108,7 @@ func runFix(args []string) int {
 }
 
 // rotateReminder: moving a value out of the code does not un-leak it.
-func rotateReminder(out *os.File, cfg *rules.Config, found []rules.Finding) {
+func rotateReminder(out io.Writer, cfg *rules.Config, found []rules.Finding) {
 	fmt.Fprintln(out, "\nrotate: these values were on disk and may be elsewhere (editor backups, shell history, CI logs, other clones):\nrevoke and replace each one, then update the env file or vault:")
 	seen := map[string]bool{}
 	var ids []string

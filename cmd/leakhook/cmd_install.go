@@ -23,17 +23,17 @@ func init() {
 	})
 }
 
-func runInstall(args []string) int {
-	fs := newFlags(commands["install"])
+func runInstall(c *cli, args []string) int {
+	fs := c.newFlags(commands["install"])
 	global := fs.Bool("global", false, "install for every repository: hooks in leakhook's config dir, set with git config --global core.hooksPath")
 	hooks := fs.String("hooks", strings.Join(install.HookNames, ","), "comma-separated hooks to install")
 	force := fs.Bool("force", false, "replace an existing hook instead of chaining it (kept aside, restored by uninstall); with --global, replace another core.hooksPath")
-	rest, code, ok := parseFlags(fs, args)
+	rest, code, ok := c.parseFlags(fs, args)
 	if !ok {
 		return code
 	}
 	if len(rest) > 0 {
-		return problem("install takes no arguments (got %q)", rest[0])
+		return c.problem("install takes no arguments (got %q)", rest[0])
 	}
 	var names []string
 	for _, h := range strings.Split(*hooks, ",") {
@@ -42,52 +42,52 @@ func runInstall(args []string) int {
 		}
 	}
 	if len(names) == 0 {
-		return problem("--hooks names no hook (use pre-commit, pre-push or both)")
+		return c.problem("--hooks names no hook (use pre-commit, pre-push or both)")
 	}
-	o := install.Options{Hooks: names, Force: *force, Log: os.Stdout}
+	o := install.Options{Hooks: names, Force: *force, Log: c.stdout}
 	if *global {
 		dir, err := install.Global(o)
 		if err != nil {
-			return problem("%v", err)
+			return c.problem("%v", err)
 		}
-		fmt.Printf("leakhook now guards every repository on this machine (hooks in %s).\n", dir)
-		fmt.Println("A repository that sets its own core.hooksPath (husky, for one) is not covered: run 'leakhook install' there.")
+		fmt.Fprintf(c.stdout, "leakhook now guards every repository on this machine (hooks in %s).\n", dir)
+		fmt.Fprintln(c.stdout, "A repository that sets its own core.hooksPath (husky, for one) is not covered: run 'leakhook install' there.")
 		return exitClean
 	}
 	wd, err := os.Getwd()
 	if err != nil {
-		return problem("%v", err)
+		return c.problem("%v", err)
 	}
 	dir, err := install.Repo(wd, o)
 	if err != nil {
-		return problem("%v", err)
+		return c.problem("%v", err)
 	}
-	fmt.Printf("leakhook hooks are installed in %s.\n", dir)
+	fmt.Fprintf(c.stdout, "leakhook hooks are installed in %s.\n", dir)
 	return exitClean
 }
 
-func runUninstall(args []string) int {
-	fs := newFlags(commands["uninstall"])
+func runUninstall(c *cli, args []string) int {
+	fs := c.newFlags(commands["uninstall"])
 	global := fs.Bool("global", false, "remove the global hooks and unset git config --global core.hooksPath if it points at them")
-	rest, code, ok := parseFlags(fs, args)
+	rest, code, ok := c.parseFlags(fs, args)
 	if !ok {
 		return code
 	}
 	if len(rest) > 0 {
-		return problem("uninstall takes no arguments (got %q)", rest[0])
+		return c.problem("uninstall takes no arguments (got %q)", rest[0])
 	}
 	if *global {
-		if _, err := install.UninstallGlobal(os.Stdout); err != nil {
-			return problem("%v", err)
+		if _, err := install.UninstallGlobal(c.stdout); err != nil {
+			return c.problem("%v", err)
 		}
 		return exitClean
 	}
 	wd, err := os.Getwd()
 	if err != nil {
-		return problem("%v", err)
+		return c.problem("%v", err)
 	}
 	if _, err := install.UninstallRepo(wd, os.Stdout); err != nil {
-		return problem("%v", err)
+		return c.problem("%v", err)
 	}
 	return exitClean
 }

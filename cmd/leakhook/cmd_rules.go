@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"text/tabwriter"
 )
 
@@ -10,22 +9,22 @@ func init() {
 	register(&command{name: "rules", args: "[--config FILE]", summary: "list the rules in effect, one per line: ID  NAME", run: runRules})
 }
 
-func runRules(args []string) int {
-	c := commands["rules"]
-	fs := newFlags(c)
+func runRules(c *cli, args []string) int {
+	cmd := commands["rules"]
+	fs := c.newFlags(cmd)
 	config := fs.String("config", "", "configuration file (default: .leakhook.toml in the current directory)")
-	rest, code, ok := parseFlags(fs, args)
+	rest, code, ok := c.parseFlags(fs, args)
 	if !ok {
 		return code
 	}
 	if len(rest) > 0 {
-		return problem("rules takes no arguments")
+		return c.problem("rules takes no arguments")
 	}
-	cfg, err := loadConfig(".", *config)
+	cfg, err := c.loadConfig(".", *config)
 	if err != nil {
-		return problem("%v", err)
+		return c.problem("%v", err)
 	}
-	tw := tabwriter.NewWriter(os.Stdout, 0, 8, 2, ' ', 0)
+	tw := tabwriter.NewWriter(c.stdout, 0, 8, 2, ' ', 0)
 	for _, r := range cfg.Engine.Rules() {
 		fmt.Fprintf(tw, "%s\t%s\n", r.ID, r.Name)
 	}

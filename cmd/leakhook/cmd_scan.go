@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/leakhook/leakhook/hook"
 	"github.com/leakhook/leakhook/report"
 	"github.com/leakhook/leakhook/scan"
 )
@@ -18,21 +19,21 @@ func init() {
 	})
 }
 
-func runScan(args []string) int {
-	c := commands["scan"]
-	fs := newFlags(c)
+func runScan(c *cli, args []string) int {
+	cmd := commands["scan"]
+	fs := c.newFlags(cmd)
 	var of outputFlags
-	of.register(fs)
+	of.register(c, fs)
 	git := fs.Bool("git", false, "scan git history: each commit's own change in RANGE (e.g. origin/main..HEAD; default: all of HEAD's history)")
-	paths, code, ok := parseFlags(fs, args)
+	paths, code, ok := c.parseFlags(fs, args)
 	if !ok {
 		return code
 	}
 	if err := of.check(); err != nil {
-		return problem("%v", err)
+		return c.problem("%v", err)
 	}
 	if *git {
-		return scanGit(&of, paths)
+		return scanGit(c, &of, paths)
 	}
 	if len(paths) == 0 {
 		paths = []string{"."}
@@ -42,25 +43,25 @@ func runScan(args []string) int {
 			continue
 		}
 		if _, err := os.Stat(p); err != nil {
-			return problem("%v", err)
+			return c.problem("%v", err)
 		}
 	}
 	ctx, cancel := of.withBudget()
 	defer cancel()
 	wd, err := os.Getwd()
 	if err != nil {
-		return problem("%v", err)
+		return c.problem("%v", err)
 	}
 	root := configRoot(paths)
-	cfg, err := loadConfig(root, of.config)
+	cfg, err := c.loadConfig(root, of.config)
 	if err != nil {
-		return problem("%v", err)
+		return c.problem("%v", err)
 	}
 	res, err := scan.Paths(ctx, cfg.Engine, displayBase(wd, paths), paths, cfg.MaxFileSize)
 	if err != nil {
-		return problem("%v", budgetError(ctx, err, "scanning files"))
+		return c.problem("%v", hook.BudgetError(ctx, err, "scanning files"))
 	}
-	return of.emit(res, cfg, report.ModeScan, root)
+	return of.emit(c, res, cfg, report.ModeScan, root)
 }
 
 // configRoot is where scan looks for .leakhook.toml: the single directory

@@ -10,7 +10,7 @@ func init() {
 	register(&command{name: "version", summary: "print leakhook's version", run: runVersion})
 }
 
-func runVersion(args []string) int {
+func runVersion(c *cli, args []string) int {
 	v := version
 	if v == "" {
 		v = "(devel)"
@@ -18,6 +18,6 @@ func runVersion(args []string) int {
 			v = bi.Main.Version
 		}
 	}
-	fmt.Printf("leakhook %s %s/%s\n", v, runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintf(c.stdout, "leakhook %s %s/%s\n", v, runtime.GOOS, runtime.GOARCH)
 	return exitClean
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"io"
-	"os"
 	"strings"
 	"testing"
 
@@ -11,32 +10,12 @@ import (
 	"github.com/leakhook/leakhook/scan"
 )
 
-// stderrOf runs f with os.Stderr captured.
-func stderrOf(t *testing.T, f func()) string {
-	t.Helper()
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	saved := os.Stderr
-	os.Stderr = w
-	done := make(chan string)
-	go func() {
-		b, _ := io.ReadAll(r)
-		done <- string(b)
-	}()
-	defer func() { os.Stderr = saved }()
-	f()
-	w.Close()
-	return <-done
-}
-
 // TestPanicInScanWorkerFailsClosed: a panic inside one of scan's pool
 // goroutines (here a nil engine) reaches run's recover through conc's
 // re-panic in Wait, blocks with exit 2 and one paragraph, and shows the
 // stack only with LEAKHOOK_DEBUG=1.
 func TestPanicInScanWorkerFailsClosed(t *testing.T) {
-	register(&command{name: "test-worker-panic", run: func([]string) int {
+	register(&command{name: "test-worker-panic", run: func(*cli, []string) int {
 		items := []scan.Item{{Target: rules.Target{Path: "a.txt", Content: []byte("x\n")}}}
 		scan.Items(context.Background(), nil, items)
 		return exitClean
@@ -45,8 +24,9 @@ func TestPanicInScanWorkerFailsClosed(t *testing.T) {
 
 	for _, debug := range []string{"", "1"} {
 		t.Setenv("LEAKHOOK_DEBUG", debug)
-		var code int
-		out := stderrOf(t, func() { code = run([]string{"test-worker-panic"}) })
+		var stderr strings.Builder
+		code := run([]string{"test-worker-panic"}, strings.NewReader(""), io.Discard, &stderr)
+		out := stderr.String()
 		if code != exitProblem {
 			t.Fatalf("LEAKHOOK_DEBUG=%q: exit %d, want %d", debug, code, exitProblem)
 		}

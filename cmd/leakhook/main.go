@@ -32,41 +32,49 @@ type command struct {
 	name    string
 	args    string // usage synopsis after the name
 	summary string
-	run     func(args []string) int
+	run     func(c *cli, args []string) int
+}
+
+// cli is one run of the command line: its standard streams. Commands read
+// and write only through it, never through os.Stdin, os.Stdout or os.Stderr.
+type cli struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
 }
 
 var commands = map[string]*command{}
 
 func register(c *command) { commands[c.name] = c }
 
-func main() { os.Exit(run(os.Args[1:])) }
+func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
 
 // run dispatches to a subcommand. A panic anywhere becomes exit 2 with a
 // clear paragraph: a security hook that crashes must block, not pass.
-func run(args []string) (code int) {
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr}
 	defer func() {
 		if p := recover(); p != nil {
-			code = internalError(panicError(p))
+			code = c.internalError(panicError(p))
 		}
 	}()
 	if len(args) == 0 {
-		usage(os.Stderr)
+		usage(c.stderr)
 		return exitProblem
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
-		usage(os.Stdout)
+		usage(c.stdout)
 		return exitClean
 	case "-version", "--version":
 		args[0] = "version"
 	}
-	c, ok := commands[args[0]]
+	cmd, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(os.Stderr, "leakhook: unknown command %q\n\n", args[0])
-		usage(os.Stderr)
+		fmt.Fprintf(c.stderr, "leakhook: unknown command %q\n\n", args[0])
+		usage(c.stderr)
 		return exitProblem
 	}
-	return c.run(args[1:])
+	return cmd.run(c, args[1:])
 }
 
 // panicError turns a recovered value into the error and stack internalError
@@ -102,11 +110,11 @@ func usage(w io.Writer) {
 }
 
 // newFlags returns a flag set whose -h prints the command's usage.
-func newFlags(c *command) *flag.FlagSet {
-	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
-	fs.SetOutput(os.Stderr)
+func (c *cli) newFlags(cmd *command) *flag.FlagSet {
+	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: leakhook %s %s\n\n%s\n", c.name, c.args, c.summary)
+		fmt.Fprintf(fs.Output(), "Usage: leakhook %s %s\n\n%s\n", cmd.name, cmd.args, cmd.summary)
 		if hasFlags(fs) {
 			fmt.Fprintln(fs.Output(), "\nOptions:")
 			fs.PrintDefaults()
@@ -123,12 +131,12 @@ func hasFlags(fs *flag.FlagSet) bool {
 
 // parseFlags parses args, allowing flags after positional arguments. It
 // returns ok=false with the exit code when parsing ended the command.
-func parseFlags(fs *flag.FlagSet, args []string) (rest []string, code int, ok bool) {
+func (c *cli) parseFlags(fs *flag.FlagSet, args []string) (rest []string, code int, ok bool) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				fs.SetOutput(os.Stdout)
+				fs.SetOutput(c.stdout)
 				fs.Usage()
 				return nil, exitClean, false
 			}
@@ -147,22 +155,22 @@ func parseFlags(fs *flag.FlagSet, args []string) (rest []string, code int, ok bo
 }
 
 // problem reports a usage, configuration or repository error and returns exit 2.
-func problem(format string, a ...any) int {
-	fmt.Fprintf(os.Stderr, "leakhook: "+format+"\n", a...)
+func (c *cli) problem(format string, a ...any) int {
+	fmt.Fprintf(c.stderr, "leakhook: "+format+"\n", a...)
 	return exitProblem
 }
 
 // internalError is the fail-closed path: what failed, how to report it, how
 // to bypass once. The Go stack is shown only with LEAKHOOK_DEBUG=1.
-func internalError(err error, stack []byte) int {
-	fmt.Fprintf(os.Stderr, `leakhook: internal error: %v
+func (c *cli) internalError(err error, stack []byte) int {
+	fmt.Fprintf(c.stderr, `leakhook: internal error: %v
 leakhook could not finish, so it blocked this operation rather than let a secret through.
 Please report it with the command you ran and 'leakhook version' at
 https://github.com/leakhook/leakhook/issues (set LEAKHOOK_DEBUG=1 to include details).
 To bypass the hook once, knowing nothing was checked: git commit --no-verify (or git push --no-verify).
 `, err)
 	if os.Getenv("LEAKHOOK_DEBUG") == "1" && stack != nil {
-		os.Stderr.Write(stack)
+		c.stderr.Write(stack)
 	}
 	return exitProblem
 }

@@ -4,13 +4,13 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"time"
 
 	"golang.org/x/term"
 
+	"github.com/leakhook/leakhook/hook"
 	"github.com/leakhook/leakhook/remedy"
 	"github.com/leakhook/leakhook/report"
 	"github.com/leakhook/leakhook/rules"
@@ -28,13 +28,13 @@ type outputFlags struct {
 	baseline    string        // --baseline: "" finds it at the root, "none" ignores it
 }
 
-func (o *outputFlags) register(fs *flag.FlagSet) {
+func (o *outputFlags) register(c *cli, fs *flag.FlagSet) {
 	fs.StringVar(&o.format, "format", "text", "output format: text, json or sarif")
 	fs.StringVar(&o.output, "output", "", "write the report to this file instead of standard output/error")
 	fs.BoolVar(&o.showSecrets, "show-secrets", false, "print secrets in full (they are masked by default)")
 	fs.StringVar(&o.config, "config", "", "configuration file (default: .leakhook.toml at the repository root)")
 	fs.StringVar(&o.baseline, "baseline", "", "baseline of known secrets (default: .leakhook-baseline at the repository root; none: ignore it)")
-	fs.DurationVar(&o.timeout, "timeout", defaultTimeout(), "time budget (default from LEAKHOOK_TIMEOUT, else 2m); when exceeded leakhook blocks and says what was not scanned")
+	fs.DurationVar(&o.timeout, "timeout", c.defaultTimeout(), "time budget (default from LEAKHOOK_TIMEOUT, else 2m); when exceeded leakhook blocks and says what was not scanned")
 }
 
 func (o *outputFlags) check() error {
@@ -46,15 +46,8 @@ func (o *outputFlags) check() error {
 }
 
 // loadConfig loads rules for root and prints configuration warnings.
-func loadConfig(root, path string) (*rules.Config, error) {
-	cfg, err := rules.Load(root, path)
-	if err != nil {
-		return nil, err
-	}
-	for _, w := range cfg.Warnings {
-		fmt.Fprintf(os.Stderr, "leakhook: %s\n", w)
-	}
-	return cfg, nil
+func (c *cli) loadConfig(root, path string) (*rules.Config, error) {
+	return hook.LoadConfig(root, path, c.stderr)
 }
 
 // withBudget returns a context that ends after the time budget.
@@ -67,7 +60,7 @@ func (o *outputFlags) withBudget() (context.Context, context.CancelFunc) {
 
 // emit writes the result in the chosen format and returns the exit code.
 // Text goes to stderr (it is a hook's message); JSON and SARIF to stdout.
-func (o *outputFlags) emit(res *scan.Result, cfg *rules.Config, mode report.Mode, root string) int {
+func (o *outputFlags) emit(c *cli, res *scan.Result, cfg *rules.Config, mode report.Mode, root string) int {
 	ro := report.Options{
 		Mode:        mode,
 		ShowSecrets: o.showSecrets,
@@ -81,21 +74,21 @@ func (o *outputFlags) emit(res *scan.Result, cfg *rules.Config, mode report.Mode
 		},
 	}
 	if err := o.applyBaseline(res, cfg, root, &ro); err != nil {
-		return problem("%v", err)
+		return c.problem("%v", err)
 	}
-	var w io.Writer = os.Stdout
+	w := c.stdout
 	if o.format == "text" {
-		w = os.Stderr
+		w = c.stderr
 	}
 	if o.output != "" {
 		f, err := os.Create(o.output)
 		if err != nil {
-			return problem("%v", err)
+			return c.problem("%v", err)
 		}
 		defer f.Close()
 		w = f
 	} else if o.format == "text" {
-		ro.Color = isTerminal(os.Stderr) && os.Getenv("NO_COLOR") == ""
+		ro.Color = isTerminal(c.stderr) && os.Getenv("NO_COLOR") == ""
 	}
 	var err error
 	switch o.format {
@@ -103,21 +96,21 @@ func (o *outputFlags) emit(res *scan.Result, cfg *rules.Config, mode report.Mode
 		err = report.JSON(w, res.Findings, res.Skipped, ro)
 		if err == nil {
 			for _, s := range res.Skipped {
-				fmt.Fprintf(os.Stderr, "leakhook: not scanned: %s: %s\n", s.Path, s.Reason)
+				fmt.Fprintf(c.stderr, "leakhook: not scanned: %s: %s\n", s.Path, s.Reason)
 			}
 		}
 	case "sarif":
 		err = report.SARIF(w, res.Findings, cfg.Engine, ro)
 		if err == nil {
 			for _, s := range res.Skipped {
-				fmt.Fprintf(os.Stderr, "leakhook: not scanned: %s: %s\n", s.Path, s.Reason)
+				fmt.Fprintf(c.stderr, "leakhook: not scanned: %s: %s\n", s.Path, s.Reason)
 			}
 		}
 	default:
 		report.Text(w, res.Findings, res.Skipped, cfg.Engine, ro)
 	}
 	if err != nil {
-		return problem("writing report: %v", err)
+		return c.problem("writing report: %v", err)
 	}
 	if len(res.Findings) > 0 {
 		return exitFound
@@ -125,30 +118,34 @@ func (o *outputFlags) emit(res *scan.Result, cfg *rules.Config, mode report.Mode
 	return exitClean
 }
 
-func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
+// isTerminal says whether a standard stream is a terminal.
+func isTerminal(s any) bool {
+	f, ok := s.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
 
 // phaseTimer returns a function that, with LEAKHOOK_DEBUG=1, prints how long
 // each phase of a run took: the first thing to look at when a hook feels slow.
-func phaseTimer() func(string) {
+func (c *cli) phaseTimer() func(string) {
 	if os.Getenv("LEAKHOOK_DEBUG") != "1" {
 		return func(string) {}
 	}
 	last := time.Now()
 	return func(name string) {
 		now := time.Now()
-		fmt.Fprintf(os.Stderr, "leakhook debug: %-34s %6.2f ms\n", name, float64(now.Sub(last).Microseconds())/1000)
+		fmt.Fprintf(c.stderr, "leakhook debug: %-34s %6.2f ms\n", name, float64(now.Sub(last).Microseconds())/1000)
 		last = now
 	}
 }
 
 // defaultTimeout is the time budget hooks run with: LEAKHOOK_TIMEOUT (a Go
 // duration such as 30s) when set, since hook scripts pass no flags.
-func defaultTimeout() time.Duration {
+func (c *cli) defaultTimeout() time.Duration {
 	if v := os.Getenv("LEAKHOOK_TIMEOUT"); v != "" {
 		if d, err := time.ParseDuration(v); err == nil {
 			return d
 		}
-		fmt.Fprintf(os.Stderr, "leakhook: LEAKHOOK_TIMEOUT=%q is not a duration (like 30s or 2m); using 2m\n", v)
+		fmt.Fprintf(c.stderr, "leakhook: LEAKHOOK_TIMEOUT=%q is not a duration (like 30s or 2m); using 2m\n", v)
 	}
 	return 2 * time.Minute
 }

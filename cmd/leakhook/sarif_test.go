@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,24 +12,12 @@ import (
 	"github.com/leakhook/leakhook/rules"
 )
 
-// runCaptured runs the CLI in-process with stdout sent to a file.
+// runCaptured runs the CLI in-process and returns its exit code and stdout.
 func runCaptured(t *testing.T, args ...string) (int, string) {
 	t.Helper()
-	out := filepath.Join(t.TempDir(), "stdout")
-	f, err := os.Create(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	saved := os.Stdout
-	os.Stdout = f
-	code := run(args)
-	os.Stdout = saved
-	f.Close()
-	data, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return code, string(data)
+	var stdout strings.Builder
+	code := run(args, strings.NewReader(""), &stdout, io.Discard)
+	return code, stdout.String()
 }
 
 // expandTree copies testdata/realistic with its generators expanded.
