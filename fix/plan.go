@@ -13,6 +13,7 @@ import (
 	"github.com/leakhook/leakhook/remedy"
 	"github.com/leakhook/leakhook/rules"
 	"github.com/leakhook/leakhook/scan"
+	"github.com/leakhook/leakhook/triage"
 )
 
 // Options say what to fix and where the values go.
@@ -22,6 +23,10 @@ type Options struct {
 	Vault   string   // "env" (default), "aws", "hashicorp" or "conjur"
 	Paths   []string // repository-relative files or directories; none means all staged files
 	Backend string   // staged-change reader, as LEAKHOOK_BACKEND
+	// Triage decides which findings block, so fix moves exactly what would
+	// block the commit. Nil uses the configuration alone (.gitleaksignore,
+	// allowlist commits) and no baseline.
+	Triage *triage.Triage
 }
 
 // Plan is everything a fix would do. Building it changes nothing.
@@ -132,8 +137,16 @@ func Findings(ctx context.Context, o Options) ([]rules.Finding, error) {
 	if err != nil {
 		return nil, err
 	}
+	t := o.Triage
+	if t == nil {
+		t = triage.New(o.Config, "", triage.None)
+	}
+	v, err := t.Apply(res.Findings)
+	if err != nil {
+		return nil, err
+	}
 	var out []rules.Finding
-	for _, f := range res.Findings {
+	for _, f := range v.Blocking {
 		if inScope(f.Path, o.Paths) {
 			out = append(out, f)
 		}

@@ -11,9 +11,8 @@ import (
 	"github.com/leakhook/leakhook/baseline"
 	"github.com/leakhook/leakhook/gitread"
 	"github.com/leakhook/leakhook/hook"
-	"github.com/leakhook/leakhook/report"
-	"github.com/leakhook/leakhook/rules"
 	"github.com/leakhook/leakhook/scan"
+	"github.com/leakhook/leakhook/triage"
 )
 
 func init() {
@@ -77,17 +76,12 @@ func runBaseline(c *cli, args []string) int {
 	}
 	findings := res.Findings
 	if *history && len(items) > 0 {
-		ch, wait := gitread.HistoryItems(ctx, repo, gitread.HistoryQuery{Revs: []string{"HEAD"}}, cfg.MaxFileSize)
-		hres, err := scan.Stream(ctx, cfg.Engine, ch)
-		hskipped, werr := wait()
-		if err == nil {
-			err = werr
-		}
+		hres, err := hook.ScanHistory(ctx, repo, cfg, gitread.HistoryQuery{Revs: []string{"HEAD"}})
 		if err != nil {
 			return c.problem("scanning history: %v", hook.BudgetError(ctx, err, "scanning history"))
 		}
 		findings = append(findings, hres.Findings...)
-		skipped = append(skipped, hskipped...)
+		skipped = append(skipped, hres.Skipped...)
 	}
 	for _, s := range skipped {
 		where := s.Path
@@ -96,13 +90,13 @@ func runBaseline(c *cli, args []string) int {
 		}
 		fmt.Fprintf(c.stderr, "leakhook: not scanned: %s: %s\n", where, s.Reason)
 	}
-	kept := findings[:0]
-	for i := range findings {
-		if !cfg.Suppressed(&findings[i]) {
-			kept = append(kept, findings[i])
-		}
+	// What .gitleaksignore or an allowlist's commits suppress is not
+	// recorded; the baseline itself is what is being written.
+	v, err := triage.New(cfg, "", triage.None).Apply(findings)
+	if err != nil {
+		return c.problem("%v", err)
 	}
-	findings = kept
+	findings = v.Blocking
 
 	old, err := baseline.Load(path)
 	if err != nil {
@@ -146,75 +140,4 @@ func runBaseline(c *cli, args []string) int {
 		fmt.Fprintln(c.stderr, "Only the files at HEAD were read; add --history to record secrets in older commits (for pre-push and history scans).")
 	}
 	return exitClean
-}
-
-// applyBaseline drops what must not block from res: findings a
-// .gitleaksignore or an allowlist's commits suppress, and secrets the
-// baseline knows. What remains is labelled new, or baselined but expired.
-func (o *outputFlags) applyBaseline(res *scan.Result, cfg *rules.Config, root string, ro *report.Options) error {
-	kept := res.Findings[:0]
-	for i := range res.Findings {
-		if !cfg.Suppressed(&res.Findings[i]) {
-			kept = append(kept, res.Findings[i])
-		}
-	}
-	res.Findings = kept
-	if o.baseline == "none" || len(res.Findings) == 0 {
-		return nil
-	}
-	path := o.baseline
-	if path == "" {
-		if root == "" {
-			return nil
-		}
-		path = findBaseline(root)
-	} else if _, err := os.Stat(path); err != nil {
-		return fmt.Errorf("--baseline: %v", err)
-	}
-	b, err := baseline.Load(path)
-	if err != nil || b == nil {
-		return err
-	}
-	today := time.Now()
-	notes := map[string]string{}
-	kept = res.Findings[:0]
-	for _, f := range res.Findings {
-		switch st, e := b.Status(&f, today); st {
-		case baseline.Known:
-			ro.Known++
-			continue
-		case baseline.Expired:
-			notes[f.RuleID+" "+f.Fingerprint] = "baselined, but the entry expired on " + e.Expires
-		default:
-			notes[f.RuleID+" "+f.Fingerprint] = "new"
-		}
-		kept = append(kept, f)
-	}
-	res.Findings = kept
-	ro.Note = func(f *rules.Finding) string { return notes[f.RuleID+" "+f.Fingerprint] }
-	return nil
-}
-
-// findBaseline looks for the baseline in root and, for a scan of a
-// subdirectory, in its parents up to the repository's top (the directory
-// holding .git).
-func findBaseline(root string) string {
-	dir, err := filepath.Abs(root)
-	if err != nil {
-		return filepath.Join(root, baseline.FileName)
-	}
-	for {
-		p := filepath.Join(dir, baseline.FileName)
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
-			return p
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			return filepath.Join(root, baseline.FileName)
-		}
-		dir = up
-	}
 }

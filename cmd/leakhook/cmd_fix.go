@@ -13,6 +13,7 @@ import (
 	"github.com/leakhook/leakhook/hook"
 	"github.com/leakhook/leakhook/remedy"
 	"github.com/leakhook/leakhook/rules"
+	"github.com/leakhook/leakhook/triage"
 )
 
 func init() {
@@ -66,7 +67,8 @@ func runFix(c *cli, args []string) int {
 	if err != nil {
 		return c.problem("%v", err)
 	}
-	o := fix.Options{Repo: repo, Config: cfg, Vault: vault, Paths: scope, Backend: os.Getenv("LEAKHOOK_BACKEND")}
+	o := fix.Options{Repo: repo, Config: cfg, Vault: vault, Paths: scope, Backend: os.Getenv("LEAKHOOK_BACKEND"),
+		Triage: triage.New(cfg, repo.Root, of.baseline)}
 	plan, err := fix.NewPlan(ctx, o)
 	if err != nil {
 		return c.problem("%v", hook.BudgetError(ctx, err, "reading the staged changes"))

@@ -15,6 +15,7 @@ import (
 	"github.com/leakhook/leakhook/report"
 	"github.com/leakhook/leakhook/rules"
 	"github.com/leakhook/leakhook/scan"
+	"github.com/leakhook/leakhook/triage"
 )
 
 // outputFlags are shared by every command that reports findings.
@@ -73,9 +74,11 @@ func (o *outputFlags) emit(c *cli, res *scan.Result, cfg *rules.Config, mode rep
 			Repo:       filepath.Base(root),
 		},
 	}
-	if err := o.applyBaseline(res, cfg, root, &ro); err != nil {
+	v, err := triage.New(cfg, root, o.baseline).Apply(res.Findings)
+	if err != nil {
 		return c.problem("%v", err)
 	}
+	res.Findings, ro.Known, ro.Note = v.Blocking, v.Known, v.Note
 	w := c.stdout
 	if o.format == "text" {
 		w = c.stderr
@@ -90,7 +93,6 @@ func (o *outputFlags) emit(c *cli, res *scan.Result, cfg *rules.Config, mode rep
 	} else if o.format == "text" {
 		ro.Color = isTerminal(c.stderr) && os.Getenv("NO_COLOR") == ""
 	}
-	var err error
 	switch o.format {
 	case "json":
 		err = report.JSON(w, res.Findings, res.Skipped, ro)

@@ -1,0 +1,142 @@
+// Package triage decides which findings block. It is the one step between
+// the scanner and every report, for every command (pre-commit, pre-push,
+// scan, fix and baseline):
+//
+//   - inline allow markers and the rules' allowlists (paths, regexes,
+//     stopwords) are decided while matching, by the engine in package rules,
+//     since they need the match's line and context;
+//   - after scanning, triage drops findings a .gitleaksignore entry or an
+//     allowlist's commits suppress (the engine scans content without knowing
+//     its commit), then findings the baseline knows; a baselined finding
+//     whose entry has expired blocks again, labelled as such.
+//
+// It reads files (the baseline) but not git: it sits beside scan, below the
+// git reader's users.
+package triage
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/leakhook/leakhook/baseline"
+	"github.com/leakhook/leakhook/rules"
+)
+
+// None is the baseline flag value that ignores the baseline.
+const None = "none"
+
+// Triage holds what decides: the configuration (.gitleaksignore, allowlist
+// commits) and where the baseline is.
+type Triage struct {
+	cfg                *rules.Config
+	root, baselineFile string
+	today              time.Time
+}
+
+// New returns the triage for findings under root. baselineFile is the
+// --baseline flag: "" finds .leakhook-baseline at root (or, for a scan of a
+// subdirectory, in its parents up to the repository's top), None ignores
+// the baseline, anything else is a file that must exist. With root "" and
+// no file, no baseline is read. The baseline is read only when there are
+// findings to look up.
+func New(cfg *rules.Config, root, baselineFile string) *Triage {
+	return &Triage{cfg: cfg, root: root, baselineFile: baselineFile, today: time.Now()}
+}
+
+// load reads the baseline; nil without one.
+func (t *Triage) load() (*baseline.Baseline, error) {
+	if t.baselineFile == None {
+		return nil, nil
+	}
+	path := t.baselineFile
+	if path == "" {
+		if t.root == "" {
+			return nil, nil
+		}
+		path = findBaseline(t.root)
+	} else if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("--baseline: %v", err)
+	}
+	return baseline.Load(path)
+}
+
+// Suppressed reports whether a finding is dropped whatever the baseline
+// says: by a .gitleaksignore entry or by an allowlist's commits.
+func (t *Triage) Suppressed(f *rules.Finding) bool { return t.cfg.Suppressed(f) }
+
+// Verdict is what blocks.
+type Verdict struct {
+	Blocking   []rules.Finding // in the order found
+	Suppressed int             // dropped by .gitleaksignore or an allowlist's commits
+	Known      int             // dropped because the baseline knows them
+
+	notes map[string]string
+}
+
+// Note labels a blocking finding for the report when a baseline is in use:
+// "new", or why a baselined secret blocks again. It is "" without one.
+func (v *Verdict) Note(f *rules.Finding) string { return v.notes[f.RuleID+" "+f.Fingerprint] }
+
+// Apply decides which of findings block. It does not modify findings. An
+// error is a baseline that could not be read.
+func (t *Triage) Apply(findings []rules.Finding) (*Verdict, error) {
+	v := &Verdict{}
+	var kept []rules.Finding
+	for i := range findings {
+		if t.Suppressed(&findings[i]) {
+			v.Suppressed++
+			continue
+		}
+		kept = append(kept, findings[i])
+	}
+	v.Blocking = kept
+	if len(kept) == 0 {
+		return v, nil
+	}
+	base, err := t.load()
+	if err != nil || base == nil {
+		return v, err
+	}
+	v.Blocking = nil
+	v.notes = map[string]string{}
+	for _, f := range kept {
+		key := f.RuleID + " " + f.Fingerprint
+		switch st, e := base.Status(&f, t.today); st {
+		case baseline.Known:
+			v.Known++
+			continue
+		case baseline.Expired:
+			v.notes[key] = "baselined, but the entry expired on " + e.Expires
+		default:
+			v.notes[key] = "new"
+		}
+		v.Blocking = append(v.Blocking, f)
+	}
+	return v, nil
+}
+
+// findBaseline looks for the baseline in root and, for a scan of a
+// subdirectory, in its parents up to the repository's top (the directory
+// holding .git).
+func findBaseline(root string) string {
+	dir, err := filepath.Abs(root)
+	if err != nil {
+		return filepath.Join(root, baseline.FileName)
+	}
+	for {
+		p := filepath.Join(dir, baseline.FileName)
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
+			return p
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			return filepath.Join(root, baseline.FileName)
+		}
+		dir = up
+	}
+}
