@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:99fc6551:461328"
+const tableHash = "crc32c:9d22f1b2:515565"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -472,6 +472,464 @@ var tableRules = []Rule{
 		"GEMINI_API_KEY=${GEMINI_API_KEY}",
 		"GEMINI_API_KEY = os.environ[\"GEMINI_API_KEY\"]",
 		"GEMINI_API_KEY=AIza{{b64url:10}}",
+	}},
+	Rule{ID: "jina-api-key", Description: "Jina AI API key (\"jina_\" and 60 characters); it calls the embedding, reranker and reader APIs billed to the account.", Regex: "\\b(jina_[A-Za-z0-9_\\-]{60})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"jina_",
+	}, Name: "Jina AI API key", EnvVar: "JINA_API_KEY", RotateURL: "https://jina.ai/api-dashboard/key-manager", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Jina AI API dashboard (Key manager).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"JINA_API_KEY=jina_{{alnum:60}}",
+		"jinaApiKey: \"jina_{{alnum:60}}\"",
+	}, FP: []string{
+		"JINA_API_KEY=${JINA_API_KEY}",
+		"JINA_API_KEY = os.environ[\"JINA_API_KEY\"]",
+		"JINA_API_KEY=jina_{{alnum:20}}",
+	}},
+	Rule{ID: "kagi-api-key", Description: "Kagi API or session token (11 and 43 characters joined by a dot); it runs searches and the summarizer billed to the account.", Regex: "(?i:(?:kagi)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{11}\\.[A-Za-z0-9_\\-]{43})(?:[^A-Za-z0-9_\\-]|$)|kagi\\.com/[^\\s\"']{0,40}[?&]token=([A-Za-z0-9_\\-]{11}\\.[A-Za-z0-9_\\-]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"kagi",
+	}, Name: "Kagi API key", EnvVar: "KAGI_API_KEY", RotateURL: "https://kagi.com/settings?p=api", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Kagi (Settings > API).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"KAGI_API_KEY={{b64url:11}}.{{b64url:43}}",
+		"kagiApiKey: \"{{b64url:11}}.{{b64url:43}}\"",
+		"https://kagi.com/search?token={{b64url:11}}.{{b64url:43}}",
+	}, FP: []string{
+		"KAGI_API_KEY=${KAGI_API_KEY}",
+		"KAGI_API_KEY = os.environ[\"KAGI_API_KEY\"]",
+		"KAGI_API_KEY={{b64url:11}}.{{b64url:10}}",
+	}},
+	Rule{ID: "helicone-api-key", Description: "Helicone API key (\"sk-helicone-\" to write, \"pk-helicone-\" to read); it logs requests to and reads the organization's LLM request history.", Regex: "\\b((?:sk|pk)-helicone-(?:eu-|proxy-)?[a-z0-9]{7}-[a-z0-9]{7}-[a-z0-9]{7}-[a-z0-9]{7})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"sk-helicone-",
+		"pk-helicone-",
+	}, Name: "Helicone API key", EnvVar: "HELICONE_API_KEY", RotateURL: "https://us.helicone.ai/settings/api-keys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Helicone (Settings > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"HELICONE_API_KEY=sk-helicone-{{lowalnum:7}}-{{lowalnum:7}}-{{lowalnum:7}}-{{lowalnum:7}}",
+		"heliconeApiKey: \"sk-helicone-{{lowalnum:7}}-{{lowalnum:7}}-{{lowalnum:7}}-{{lowalnum:7}}\"",
+	}, FP: []string{
+		"HELICONE_API_KEY=${HELICONE_API_KEY}",
+		"HELICONE_API_KEY = os.environ[\"HELICONE_API_KEY\"]",
+		"HELICONE_API_KEY=sk-helicone-{{lowalnum:7}}",
+	}},
+	Rule{ID: "cartesia-api-key", Description: "Cartesia API key (\"sk_car_\"); it runs text-to-speech and voice cloning billed to the account.", Regex: "\\b(sk_car_[A-Za-z0-9]{20,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"sk_car_",
+	}, Name: "Cartesia API key", EnvVar: "CARTESIA_API_KEY", RotateURL: "https://play.cartesia.ai/keys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Cartesia playground (API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"CARTESIA_API_KEY=sk_car_{{alnum:22}}",
+		"cartesiaApiKey: \"sk_car_{{alnum:22}}\"",
+	}, FP: []string{
+		"CARTESIA_API_KEY=${CARTESIA_API_KEY}",
+		"CARTESIA_API_KEY = os.environ[\"CARTESIA_API_KEY\"]",
+		"CARTESIA_API_KEY=sk_car_{{alnum:8}}",
+	}},
+	Rule{ID: "browserbase-api-key", Description: "Browserbase API key (\"bb_live_\"); it starts headless browser sessions billed to the account and reads their recordings.", Regex: "\\b(bb_live_[A-Za-z0-9_\\-]{20,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"bb_live_",
+	}, Name: "Browserbase API key", EnvVar: "BROWSERBASE_API_KEY", RotateURL: "https://www.browserbase.com/settings", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Browserbase (Settings > API key).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"BROWSERBASE_API_KEY=bb_live_{{b64url:27}}",
+		"browserbaseApiKey: \"bb_live_{{b64url:27}}\"",
+	}, FP: []string{
+		"BROWSERBASE_API_KEY=${BROWSERBASE_API_KEY}",
+		"BROWSERBASE_API_KEY = os.environ[\"BROWSERBASE_API_KEY\"]",
+		"BROWSERBASE_API_KEY=bb_live_{{b64url:8}}",
+	}},
+	Rule{ID: "e2b-api-key", Description: "E2B API key (\"e2b_\" and 40 hex); it starts code-execution sandboxes billed to the team.", Regex: "\\b(e2b_[a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"e2b_",
+	}, Name: "E2B API key", EnvVar: "E2B_API_KEY", RotateURL: "https://e2b.dev/dashboard?tab=keys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the E2B dashboard (Keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"E2B_API_KEY=e2b_{{hex:40}}",
+		"e2bApiKey: \"e2b_{{hex:40}}\"",
+	}, FP: []string{
+		"E2B_API_KEY=${E2B_API_KEY}",
+		"E2B_API_KEY = os.environ[\"E2B_API_KEY\"]",
+		"E2B_API_KEY=e2b_{{hex:12}}",
+	}},
+	Rule{ID: "promptlayer-api-key", Description: "PromptLayer API key (\"pl_\" and 32 hex); it reads the workspace's prompt templates and logged LLM requests.", Regex: "\\b(pl_[a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"pl_",
+	}, Name: "PromptLayer API key", EnvVar: "PROMPTLAYER_API_KEY", RotateURL: "https://dashboard.promptlayer.com/settings", RotateSteps: []string{
+		"Revoke or delete the exposed credential in PromptLayer (Settings > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"PROMPTLAYER_API_KEY=pl_{{hex:32}}",
+		"promptlayerApiKey: \"pl_{{hex:32}}\"",
+	}, FP: []string{
+		"PROMPTLAYER_API_KEY=${PROMPTLAYER_API_KEY}",
+		"PROMPTLAYER_API_KEY = os.environ[\"PROMPTLAYER_API_KEY\"]",
+		"PROMPTLAYER_API_KEY=pl_{{hex:12}}",
+	}},
+	Rule{ID: "neptune-api-token", Description: "neptune.ai API token (base64 JSON starting \"{\\\"api_address\\\":\"); it reads and writes the user's experiment tracking projects.", Regex: "\\b(eyJhcGlfYWRkcmVzcyI6[A-Za-z0-9+/]{40,400}={0,2})(?:[^A-Za-z0-9+/=]|$)", Entropy: 4, Keywords: []string{
+		"eyjhcglfywrkcmvzcyi6",
+	}, Name: "neptune.ai API token", EnvVar: "NEPTUNE_API_TOKEN", RotateURL: "https://app.neptune.ai/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in neptune.ai (your user menu > Get your API token; reset it there).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"NEPTUNE_API_TOKEN=eyJhcGlfYWRkcmVzcyI6{{b64:160}}",
+		"neptuneApiToken: \"eyJhcGlfYWRkcmVzcyI6{{b64:160}}\"",
+	}, FP: []string{
+		"NEPTUNE_API_TOKEN=${NEPTUNE_API_TOKEN}",
+		"NEPTUNE_API_TOKEN = os.environ[\"NEPTUNE_API_TOKEN\"]",
+		"NEPTUNE_API_TOKEN=eyJhcGlfYWRkcmVzcyI6{{b64:10}}",
+	}},
+	Rule{ID: "deepl-api-key", Description: "DeepL API authentication key (a UUID, \":fx\" for Free); it translates text and documents billed to the account.", Regex: "(?i:(?:deepl)[\\w.\\-]{0,40}(?:key|auth|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?::fx)?)(?:[^A-Za-z0-9_\\-]|$)|deepl\\.(?:Translator|DeepLClient)\\(\\s*(?:auth_key\\s*=\\s*)?[\"']([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?::fx)?)[\"']", Entropy: 3, Keywords: []string{
+		"deepl",
+	}, Name: "DeepL API key", EnvVar: "DEEPL_AUTH_KEY", RotateURL: "https://www.deepl.com/your-account/keys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in your DeepL account (API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"DEEPL_AUTH_KEY={{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}:fx",
+		"deeplAuthKey: \"{{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}:fx\"",
+		"translator = deepl.Translator(\"{{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}\")",
+	}, FP: []string{
+		"DEEPL_AUTH_KEY=${DEEPL_AUTH_KEY}",
+		"DEEPL_AUTH_KEY = os.environ[\"DEEPL_AUTH_KEY\"]",
+		"DEEPL_AUTH_KEY={{hex:8}}-{{hex:4}}:fx",
+	}},
+	Rule{ID: "serpapi-api-key", Description: "SerpApi API key (64 hex); it runs search-engine scraping queries billed to the account.", Regex: "(?i:(?:serp_?api)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"serpapi",
+		"serp_api",
+	}, Name: "SerpApi API key", EnvVar: "SERPAPI_API_KEY", RotateURL: "https://serpapi.com/manage-api-key", RotateSteps: []string{
+		"Revoke or delete the exposed credential in SerpApi (Api Key > Regenerate).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"SERPAPI_API_KEY={{hex:64}}",
+		"serpapiApiKey: \"{{hex:64}}\"",
+	}, FP: []string{
+		"SERPAPI_API_KEY=${SERPAPI_API_KEY}",
+		"SERPAPI_API_KEY = os.environ[\"SERPAPI_API_KEY\"]",
+		"SERPAPI_API_KEY={{hex:20}}",
+	}},
+	Rule{ID: "serper-api-key", Description: "Serper Google Search API key (40 hex); it runs search queries billed to the account.", Regex: "(?i:(?:serper)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)|(?i:x-api-key)[\"']?\\s*[:=,]\\s*[\"']([a-f0-9]{40})[\"'][^\\n]{0,120}google\\.serper\\.dev", Entropy: 3, Keywords: []string{
+		"serper",
+	}, Name: "Serper API key", EnvVar: "SERPER_API_KEY", RotateURL: "https://serper.dev/api-key", RotateSteps: []string{
+		"Revoke or delete the exposed credential in serper.dev (API key).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"SERPER_API_KEY={{hex:40}}",
+		"serperApiKey: \"{{hex:40}}\"",
+		"headers = {\"X-API-KEY\": \"{{hex:40}}\", \"url\": \"https://google.serper.dev/search\"}",
+	}, FP: []string{
+		"SERPER_API_KEY=${SERPER_API_KEY}",
+		"SERPER_API_KEY = os.environ[\"SERPER_API_KEY\"]",
+		"SERPER_API_KEY={{hex:20}}",
+	}},
+	Rule{ID: "scrapingbee-api-key", Description: "ScrapingBee API key (80 characters); it runs scraping requests billed to the account.", Regex: "(?i:(?:scrapingbee|scraping_bee)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Z0-9]{80})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"scrapingbee",
+		"scraping_bee",
+	}, Name: "ScrapingBee API key", EnvVar: "SCRAPINGBEE_API_KEY", RotateURL: "https://app.scrapingbee.com/account/manage/api_key", RotateSteps: []string{
+		"Revoke or delete the exposed credential in ScrapingBee (Account > API key).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"SCRAPINGBEE_API_KEY={{upalnum:80}}",
+		"scrapingbeeApiKey: \"{{upalnum:80}}\"",
+	}, FP: []string{
+		"SCRAPINGBEE_API_KEY=${SCRAPINGBEE_API_KEY}",
+		"SCRAPINGBEE_API_KEY = os.environ[\"SCRAPINGBEE_API_KEY\"]",
+		"SCRAPINGBEE_API_KEY={{upalnum:30}}",
+	}},
+	Rule{ID: "scraperapi-api-key", Description: "ScraperAPI key (32 hex); it runs proxied scraping requests billed to the account.", Regex: "(?i:(?:scraper_?api)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"scraperapi",
+		"scraper_api",
+	}, Name: "ScraperAPI key", EnvVar: "SCRAPERAPI_KEY", RotateURL: "https://dashboard.scraperapi.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the ScraperAPI dashboard.",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"SCRAPERAPI_KEY={{hex:32}}",
+		"scraperapiKey: \"{{hex:32}}\"",
+	}, FP: []string{
+		"SCRAPERAPI_KEY=${SCRAPERAPI_KEY}",
+		"SCRAPERAPI_KEY = os.environ[\"SCRAPERAPI_KEY\"]",
+		"SCRAPERAPI_KEY={{hex:16}}",
+	}},
+	Rule{ID: "apify-api-token", Description: "Apify API token (\"apify_api_\" and 36 characters); it runs actors and reads datasets and key-value stores of the account.", Regex: "\\b(apify_api_[A-Za-z0-9]{36})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"apify_api_",
+	}, Name: "Apify API token", EnvVar: "APIFY_TOKEN", RotateURL: "https://console.apify.com/settings/integrations", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Apify Console (Settings > API & Integrations).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"APIFY_TOKEN=apify_api_{{alnum:36}}",
+		"apifyToken: \"apify_api_{{alnum:36}}\"",
+	}, FP: []string{
+		"APIFY_TOKEN=${APIFY_TOKEN}",
+		"APIFY_TOKEN = os.environ[\"APIFY_TOKEN\"]",
+		"APIFY_TOKEN=apify_api_{{alnum:12}}",
+	}},
+	Rule{ID: "zyte-api-key", Description: "Zyte (Scrapinghub) API key (32 hex); it runs scraping requests and Scrapy Cloud jobs billed to the organization.", Regex: "(?i:(?:zyte|scrapinghub|\\bshub)[\\w.\\-]{0,40}(?:key|token|apikey)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"zyte",
+		"scrapinghub",
+		"shub",
+	}, Name: "Zyte API key", EnvVar: "ZYTE_API_KEY", RotateURL: "https://app.zyte.com/o/zyte-api/api-access", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Zyte dashboard (API access).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"ZYTE_API_KEY={{hex:32}}",
+		"zyteApiKey: \"{{hex:32}}\"",
+	}, FP: []string{
+		"ZYTE_API_KEY=${ZYTE_API_KEY}",
+		"ZYTE_API_KEY = os.environ[\"ZYTE_API_KEY\"]",
+		"ZYTE_API_KEY={{hex:16}}",
+	}},
+	Rule{ID: "clarifai-pat", Description: "Clarifai personal access token or API key (32 hex); it runs models and manages the apps of the account.", Regex: "(?i:(?:clarifai)[\\w.\\-]{0,40}(?:pat|token|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"clarifai",
+	}, Name: "Clarifai personal access token", EnvVar: "CLARIFAI_PAT", RotateURL: "https://clarifai.com/settings/security", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Clarifai (Settings > Secrets).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"CLARIFAI_PAT={{hex:32}}",
+		"clarifaiPat: \"{{hex:32}}\"",
+	}, FP: []string{
+		"CLARIFAI_PAT=${CLARIFAI_PAT}",
+		"CLARIFAI_PAT = os.environ[\"CLARIFAI_PAT\"]",
+		"CLARIFAI_PAT={{hex:16}}",
+	}},
+	Rule{ID: "comet-api-key", Description: "Comet ML API key (25 characters); it reads and writes the workspace's experiments, models and artifacts.", Regex: "(?i:(?:comet(?:_ml)?)[\\w.\\-]{0,40}(?:key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{25})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"comet",
+	}, Name: "Comet API key", EnvVar: "COMET_API_KEY", RotateURL: "https://www.comet.com/account-settings/apiKeys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Comet (Account settings > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"COMET_API_KEY={{alnum:25}}",
+		"cometApiKey: \"{{alnum:25}}\"",
+	}, FP: []string{
+		"COMET_API_KEY=${COMET_API_KEY}",
+		"COMET_API_KEY = os.environ[\"COMET_API_KEY\"]",
+		"COMET_API_KEY={{alnum:12}}",
+	}},
+	Rule{ID: "dify-api-key", Description: "Dify app or knowledge-base API key (\"app-\" or \"dataset-\" and 24 characters); it calls the app or dataset billed to the workspace.", Regex: "(?i:(?:dify)[\\w.\\-]{0,40}(?:key|token|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?((?:app|dataset)-[A-Za-z0-9]{24})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"dify",
+	}, Name: "Dify API key", EnvVar: "DIFY_API_KEY", RotateURL: "https://cloud.dify.ai/apps", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Dify (the app > API Access > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"DIFY_API_KEY=app-{{alnum:24}}",
+		"difyApiKey: \"app-{{alnum:24}}\"",
+	}, FP: []string{
+		"DIFY_API_KEY=${DIFY_API_KEY}",
+		"DIFY_API_KEY = os.environ[\"DIFY_API_KEY\"]",
+		"DIFY_API_KEY=app-{{alnum:10}}",
+	}},
+	Rule{ID: "baseten-api-key", Description: "Baseten API key (8 and 32 characters joined by a dot); it deploys and calls the workspace's models.", Regex: "(?i:(?:baseten)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{8}\\.[A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"baseten",
+	}, Name: "Baseten API key", EnvVar: "BASETEN_API_KEY", RotateURL: "https://app.baseten.co/settings/account/api_keys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Baseten (Settings > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"BASETEN_API_KEY={{alnum:8}}.{{alnum:32}}",
+		"basetenApiKey: \"{{alnum:8}}.{{alnum:32}}\"",
+	}, FP: []string{
+		"BASETEN_API_KEY=${BASETEN_API_KEY}",
+		"BASETEN_API_KEY = os.environ[\"BASETEN_API_KEY\"]",
+		"BASETEN_API_KEY={{alnum:8}}.{{alnum:10}}",
+	}},
+	Rule{ID: "fal-api-key", Description: "fal.ai API key (a key id and 32-hex secret joined by a colon); it runs generative models billed to the account.", Regex: "(?i:(?:\\bfal)[\\w.\\-]{0,40}(?:key|token|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:[a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"fal_key",
+		"fal_api",
+		"falkey",
+		"fal.",
+		"fal_",
+	}, Name: "fal.ai API key", EnvVar: "FAL_KEY", RotateURL: "https://fal.ai/dashboard/keys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the fal dashboard (Keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"FAL_KEY={{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}:{{hex:32}}",
+		"falKey: \"{{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}:{{hex:32}}\"",
+	}, FP: []string{
+		"FAL_KEY=${FAL_KEY}",
+		"FAL_KEY = os.environ[\"FAL_KEY\"]",
+		"FAL_KEY={{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}",
+	}},
+	Rule{ID: "runpod-api-key", Description: "RunPod API key; it starts GPU pods and serverless endpoints billed to the account.", Regex: "(?i:(?:runpod)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(rpa_[A-Za-z0-9]{32,60}|[A-Z0-9]{32,48})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"runpod",
+	}, Name: "RunPod API key", EnvVar: "RUNPOD_API_KEY", RotateURL: "https://www.runpod.io/console/user/settings", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the RunPod console (Settings > API Keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"RUNPOD_API_KEY=rpa_{{upalnum:44}}",
+		"runpodApiKey: \"rpa_{{upalnum:44}}\"",
+	}, FP: []string{
+		"RUNPOD_API_KEY=${RUNPOD_API_KEY}",
+		"RUNPOD_API_KEY = os.environ[\"RUNPOD_API_KEY\"]",
+		"RUNPOD_API_KEY=rpa_{{upalnum:10}}",
+	}},
+	Rule{ID: "roboflow-api-key", Description: "Roboflow private API key (20 characters); it reads, uploads and deletes the workspace's datasets and models.", Regex: "(?i:(?:roboflow)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{20})(?:[^A-Za-z0-9_\\-]|$)|\\bRoboflow\\(\\s*api_key\\s*=\\s*[\"']([A-Za-z0-9]{20})[\"']", Entropy: 3.5, Keywords: []string{
+		"roboflow",
+	}, Name: "Roboflow API key", EnvVar: "ROBOFLOW_API_KEY", RotateURL: "https://app.roboflow.com/settings/api", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Roboflow (Workspace settings > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"ROBOFLOW_API_KEY={{alnum:20}}",
+		"roboflowApiKey: \"{{alnum:20}}\"",
+		"rf = Roboflow(api_key=\"{{alnum:20}}\")",
+	}, FP: []string{
+		"ROBOFLOW_API_KEY=${ROBOFLOW_API_KEY}",
+		"ROBOFLOW_API_KEY = os.environ[\"ROBOFLOW_API_KEY\"]",
+		"ROBOFLOW_API_KEY={{alnum:10}}",
+	}},
+	Rule{ID: "picovoice-access-key", Description: "Picovoice AccessKey (base64); it runs the speech engines under the account's quota.", Regex: "(?i:(?:picovoice|porcupine|\\bpv)[\\w.\\-]{0,40}(?:access_?key|accesskey|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9+/]{54,58}={0,2})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
+		"picovoice",
+		"porcupine",
+		"pv_access",
+		"pvaccess",
+	}, Name: "Picovoice AccessKey", EnvVar: "PICOVOICE_ACCESS_KEY", RotateURL: "https://console.picovoice.ai/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Picovoice Console (AccessKey > Reset).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"PICOVOICE_ACCESS_KEY={{b64:54}}==",
+		"picovoiceAccessKey: \"{{b64:54}}==\"",
+	}, FP: []string{
+		"PICOVOICE_ACCESS_KEY=${PICOVOICE_ACCESS_KEY}",
+		"PICOVOICE_ACCESS_KEY = os.environ[\"PICOVOICE_ACCESS_KEY\"]",
+		"PICOVOICE_ACCESS_KEY={{b64:20}}==",
+	}},
+	Rule{ID: "speechmatics-api-key", Description: "Speechmatics API key (32 characters); it runs transcription billed to the account.", Regex: "(?i:(?:speechmatics)[\\w.\\-]{0,40}(?:key|token|auth)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"speechmatics",
+	}, Name: "Speechmatics API key", EnvVar: "SPEECHMATICS_API_KEY", RotateURL: "https://portal.speechmatics.com/settings/api-keys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Speechmatics portal (API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"SPEECHMATICS_API_KEY={{alnum:32}}",
+		"speechmaticsApiKey: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"SPEECHMATICS_API_KEY=${SPEECHMATICS_API_KEY}",
+		"SPEECHMATICS_API_KEY = os.environ[\"SPEECHMATICS_API_KEY\"]",
+		"SPEECHMATICS_API_KEY={{alnum:16}}",
+	}},
+	Rule{ID: "gladia-api-key", Description: "Gladia API key (a UUID); it runs transcription billed to the account.", Regex: "(?i:(?:gladia)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"gladia",
+	}, Name: "Gladia API key", EnvVar: "GLADIA_API_KEY", RotateURL: "https://app.gladia.io/account", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Gladia app (Account > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"GLADIA_API_KEY={{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}",
+		"gladiaApiKey: \"{{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}\"",
+	}, FP: []string{
+		"GLADIA_API_KEY=${GLADIA_API_KEY}",
+		"GLADIA_API_KEY = os.environ[\"GLADIA_API_KEY\"]",
+		"GLADIA_API_KEY={{hex:8}}-{{hex:4}}",
+	}},
+	Rule{ID: "brave-search-api-key", Description: "Brave Search API subscription token (\"BSA\"); it runs web searches billed to the subscription.", Regex: "(?i:(?:brave)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(BSA[A-Za-z0-9_\\-]{20,40})(?:[^A-Za-z0-9_\\-]|$)|(?i:x-subscription-token)[\"']?\\s*[:=,]\\s*[\"']?(BSA[A-Za-z0-9_\\-]{20,40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"brave",
+		"x-subscription-token",
+	}, Name: "Brave Search API key", EnvVar: "BRAVE_API_KEY", RotateURL: "https://api-dashboard.search.brave.com/app/keys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Brave Search API dashboard (API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"BRAVE_API_KEY=BSA{{b64url:27}}",
+		"braveApiKey: \"BSA{{b64url:27}}\"",
+		"headers = {\"X-Subscription-Token\": \"BSA{{b64url:27}}\"}",
+	}, FP: []string{
+		"BRAVE_API_KEY=${BRAVE_API_KEY}",
+		"BRAVE_API_KEY = os.environ[\"BRAVE_API_KEY\"]",
+		"BRAVE_API_KEY=BSA{{b64url:8}}",
+	}},
+	Rule{ID: "exa-api-key", Description: "Exa search API key (a UUID); it runs searches and content retrieval billed to the account.", Regex: "(?i:(?:\\bexa)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)|\\bExa\\(\\s*(?:api_key\\s*=\\s*)?[\"']([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})[\"']", Entropy: 3, Keywords: []string{
+		"exa_api",
+		"exa-api",
+		"exaapi",
+		"exa_key",
+		"exa(",
+	}, Name: "Exa API key", EnvVar: "EXA_API_KEY", RotateURL: "https://dashboard.exa.ai/api-keys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Exa dashboard (API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"EXA_API_KEY={{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}",
+		"exa = Exa(api_key=\"{{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}\")",
+	}, FP: []string{
+		"EXA_API_KEY=${EXA_API_KEY}",
+		"EXA_API_KEY = os.environ[\"EXA_API_KEY\"]",
+		"EXA_API_KEY={{hex:8}}-{{hex:4}}",
+	}},
+	Rule{ID: "unstructured-api-key", Description: "Unstructured API key (30 characters); it runs document partitioning billed to the account.", Regex: "(?i:(?:unstructured)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{30})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"unstructured",
+	}, Name: "Unstructured API key", EnvVar: "UNSTRUCTURED_API_KEY", RotateURL: "https://platform.unstructured.io/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Unstructured platform (API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"UNSTRUCTURED_API_KEY={{alnum:30}}",
+		"unstructuredApiKey: \"{{alnum:30}}\"",
+	}, FP: []string{
+		"UNSTRUCTURED_API_KEY=${UNSTRUCTURED_API_KEY}",
+		"UNSTRUCTURED_API_KEY = os.environ[\"UNSTRUCTURED_API_KEY\"]",
+		"UNSTRUCTURED_API_KEY={{alnum:12}}",
+	}},
+	Rule{ID: "hume-api-key", Description: "Hume AI API key or secret key (48 characters); it calls the voice and expression APIs billed to the account.", Regex: "(?i:(?:\\bhume)[\\w.\\-]{0,40}(?:key|secret|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{48})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"hume",
+	}, Name: "Hume AI API key", EnvVar: "HUME_API_KEY", RotateURL: "https://platform.hume.ai/settings/keys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Hume platform (Settings > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"HUME_API_KEY={{alnum:48}}",
+		"humeApiKey: \"{{alnum:48}}\"",
+	}, FP: []string{
+		"HUME_API_KEY=${HUME_API_KEY}",
+		"HUME_API_KEY = os.environ[\"HUME_API_KEY\"]",
+		"HUME_API_KEY={{alnum:16}}",
+	}},
+	Rule{ID: "playht-api-key", Description: "PlayHT API secret key (32 hex, with a user id); it generates speech and clones voices billed to the account.", Regex: "(?i:(?:play_?ht)[\\w.\\-]{0,40}(?:key|secret|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"playht",
+		"play_ht",
+	}, Name: "PlayHT API secret key", EnvVar: "PLAYHT_API_KEY", RotateURL: "https://play.ht/studio/api-access", RotateSteps: []string{
+		"Revoke or delete the exposed credential in PlayHT (API access > Regenerate).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"PLAYHT_API_KEY={{hex:32}}",
+		"playhtApiKey: \"{{hex:32}}\"",
+	}, FP: []string{
+		"PLAYHT_API_KEY=${PLAYHT_API_KEY}",
+		"PLAYHT_API_KEY = os.environ[\"PLAYHT_API_KEY\"]",
+		"PLAYHT_API_KEY={{hex:16}}",
+	}},
+	Rule{ID: "runway-api-key", Description: "Runway API secret (\"key_\" and 128 hex); it generates video billed to the organization's credits.", Regex: "(?i:(?:runway)[\\w.\\-]{0,40}(?:key|secret|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(key_[a-f0-9]{128})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"runway",
+	}, Name: "Runway API key", EnvVar: "RUNWAYML_API_SECRET", RotateURL: "https://dev.runwayml.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Runway developer portal (API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"RUNWAYML_API_SECRET=key_{{hex:128}}",
+		"runwaymlApiSecret: \"key_{{hex:128}}\"",
+	}, FP: []string{
+		"RUNWAYML_API_SECRET=${RUNWAYML_API_SECRET}",
+		"RUNWAYML_API_SECRET = os.environ[\"RUNWAYML_API_SECRET\"]",
+		"RUNWAYML_API_SECRET=key_{{hex:32}}",
 	}},
 	Rule{ID: "stytch-secret", Description: "Stytch project secret (secret-live- or secret-test- prefix); with the project id it calls every Stytch API for the project.", Regex: "\\b(secret-(?:live|test)-[A-Za-z0-9_\\-]{30,50}={0,2})(?:[^A-Za-z0-9_\\-=]|$)", Entropy: 3.5, Keywords: []string{
 		"secret-live-",
@@ -3881,6 +4339,286 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"LAUNCHDARKLY_ACCESS_TOKEN=api-{{hex:8}}-{{hex:4}}",
 		"LAUNCHDARKLY_ACCESS_TOKEN=${LAUNCHDARKLY_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "particle-access-token", Description: "Particle Cloud access token (40 hex); it controls the account's devices, calls their functions and flashes firmware.", Regex: "(?i:(?:particle)[\\w.\\-]{0,40}(?:token|access|auth)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)|api\\.particle\\.io/v1/[^\\s\"']{0,200}[?&]access_token=([a-f0-9]{40})\\b|(?i:authorization:\\s*bearer)\\s+([a-f0-9]{40})\\b", Entropy: 3, Keywords: []string{
+		"particle",
+		"api.particle.io",
+	}, Name: "Particle access token", EnvVar: "PARTICLE_ACCESS_TOKEN", RotateURL: "https://console.particle.io/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Particle Console or with `particle token revoke`.",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, Context: "(?i)particle", ContextLines: 3, TP: []string{
+		"PARTICLE_ACCESS_TOKEN={{hex:40}}",
+		"particleAccessToken: \"{{hex:40}}\"",
+		"curl https://api.particle.io/v1/devices?access_token={{hex:40}}",
+		"curl -H \"Authorization: Bearer {{hex:40}}\" https://api.particle.io/v1/devices",
+	}, FP: []string{
+		"PARTICLE_ACCESS_TOKEN=${PARTICLE_ACCESS_TOKEN}",
+		"PARTICLE_ACCESS_TOKEN = os.environ[\"PARTICLE_ACCESS_TOKEN\"]",
+		"PARTICLE_ACCESS_TOKEN={{hex:24}}",
+		"curl -H \"Authorization: Bearer {{hex:40}}\" https://api.example.com/v1/devices",
+	}},
+	Rule{ID: "blynk-device-auth-token", Description: "Blynk device auth token (32 characters); it reads and writes the device's datastreams and impersonates the device.", Regex: "(?i:blynk[\\w.\\-]{0,20}auth[\\w.\\-]{0,10}(?:token)?)[\"']?\\s*(?::=|=>|=|:|,|\\(|\\s)\\s*[\"']?([A-Za-z0-9_\\-]{32})(?:[^A-Za-z0-9_\\-]|$)|blynk\\.cloud/external/api/[A-Za-z0-9/]*\\?token=([A-Za-z0-9_\\-]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"blynk",
+	}, Name: "Blynk device auth token", EnvVar: "BLYNK_AUTH_TOKEN", RotateURL: "https://blynk.cloud/dashboard", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Blynk.Console (device > Device info > Auth token; delete the device or re-activate it).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"BLYNK_AUTH_TOKEN={{b64url:32}}",
+		"blynkAuthToken: \"{{b64url:32}}\"",
+		"#define BLYNK_AUTH_TOKEN \"{{alnum:32}}\"",
+		"curl \"https://fra1.blynk.cloud/external/api/get?token={{b64url:32}}&V1\"",
+	}, FP: []string{
+		"BLYNK_AUTH_TOKEN=${BLYNK_AUTH_TOKEN}",
+		"BLYNK_AUTH_TOKEN = os.environ[\"BLYNK_AUTH_TOKEN\"]",
+		"BLYNK_AUTH_TOKEN={{b64url:16}}",
+	}},
+	Rule{ID: "blynk-organization-token", Description: "Blynk organization (platform API) access token (40 characters); it manages the organization's devices, users and templates.", Regex: "blynk\\.cloud/api/[^\\n]{0,200}(?i:authorization:\\s*bearer)\\s+([A-Za-z0-9_\\-]{40})(?:[^A-Za-z0-9_\\-]|$)|(?i:authorization:\\s*bearer)\\s+([A-Za-z0-9_\\-]{40})[\"'\\s\\\\]+https://(?:[a-z0-9]+\\.)?blynk\\.cloud/api", Entropy: 3.5, Keywords: []string{
+		"blynk.cloud/api",
+	}, Name: "Blynk organization access token", EnvVar: "BLYNK_ORG_TOKEN", RotateURL: "https://blynk.cloud/dashboard", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Blynk.Console (Organization settings > Developers > OAuth2 clients).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"curl https://fra1.blynk.cloud/api/organization/profile -H \"Authorization: Bearer {{b64url:40}}\"",
+		"curl -H \"Authorization: Bearer {{b64url:40}}\" https://blynk.cloud/api/organization/devices",
+	}, FP: []string{
+		"curl https://fra1.blynk.cloud/api/organization/profile -H \"Authorization: Bearer ${BLYNK_ORG_TOKEN}\"",
+		"curl https://blynk.cloud/api/organization/profile -H \"Authorization: Bearer {{b64url:20}}\"",
+	}},
+	Rule{ID: "blynk-oauth-client-secret", Description: "Blynk organization OAuth2 client secret (40 characters, with an \"oa2-client-id_\" client id); it mints platform API access tokens.", Regex: "\\boa2-client-id_[A-Za-z0-9_\\-]{32}(?::|&client_secret=|[\"']?\\s*[,;]\\s*[\"']?)([A-Za-z0-9_\\-]{40})(?:[^A-Za-z0-9_\\-]|$)|(?i:blynk[\\w.\\-]{0,30}(?:client[_\\-.]?)?secret[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"oa2-client-id_",
+		"blynk",
+	}, Name: "Blynk OAuth2 client secret", EnvVar: "BLYNK_CLIENT_SECRET", RotateURL: "https://blynk.cloud/dashboard", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Blynk.Console (Organization settings > Developers > OAuth2 clients).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"BLYNK_CLIENT_SECRET={{b64url:40}}",
+		"blynkClientSecret: \"{{b64url:40}}\"",
+		"curl -X POST \"https://fra1.blynk.cloud/oauth2/token?grant_type=client_credentials\" -u oa2-client-id_{{b64url:32}}:{{b64url:40}}",
+	}, FP: []string{
+		"BLYNK_CLIENT_SECRET=${BLYNK_CLIENT_SECRET}",
+		"BLYNK_CLIENT_SECRET = os.environ[\"BLYNK_CLIENT_SECRET\"]",
+		"BLYNK_CLIENT_SECRET={{b64url:20}}",
+	}},
+	Rule{ID: "thingsboard-device-access-token", Description: "ThingsBoard device access token (20 characters); it posts telemetry and attributes as the device and receives its RPC calls.", Regex: "/api/v1/([a-zA-Z0-9]{20})/(?:telemetry|attributes|rpc|claim|firmware|software)\\b|(?i:thingsboard[\\w.\\-]{0,30}(?:token|access))[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"/telemetry",
+		"/attributes",
+		"/rpc",
+		"thingsboard",
+	}, Name: "ThingsBoard device access token", EnvVar: "THINGSBOARD_ACCESS_TOKEN", RotateURL: "https://thingsboard.cloud/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in ThingsBoard (Devices > the device > Manage credentials).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, Context: "(?i)thingsboard|/api/v1/[a-z0-9]{20}/(?:telemetry|attributes)", ContextLines: 5, TP: []string{
+		"curl -v -X POST https://thingsboard.cloud/api/v1/{{lowalnum:20}}/telemetry --header Content-Type:application/json --data \"{temperature:25}\"",
+		"THINGSBOARD_ACCESS_TOKEN={{lowalnum:20}}",
+	}, FP: []string{
+		"curl -X POST https://thingsboard.cloud/api/v1/$ACCESS_TOKEN/telemetry",
+		"THINGSBOARD_ACCESS_TOKEN=${THINGSBOARD_ACCESS_TOKEN}",
+		"THINGSBOARD_ACCESS_TOKEN={{lowalnum:12}}",
+	}},
+	Rule{ID: "thingsboard-provision-secret", Description: "ThingsBoard device provisioning key and secret (20 characters each); with both, anyone can register devices in your tenant.", Regex: "\"provisionDeviceSecret\"\\s*:\\s*\"([a-z0-9]{20})\"|(?i:provision[_\\-.]?device[_\\-.]?secret)[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-z0-9]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"provisiondevicesecret",
+		"provision_device_secret",
+	}, Name: "ThingsBoard device provisioning secret", EnvVar: "THINGSBOARD_PROVISION_SECRET", RotateURL: "https://thingsboard.cloud/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in ThingsBoard (Device profiles > the profile > Device provisioning).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"{\"deviceName\": \"dev-1\", \"provisionDeviceKey\": \"{{lowalnum:20}}\", \"provisionDeviceSecret\": \"{{lowalnum:20}}\"}",
+		"PROVISION_DEVICE_SECRET = \"{{lowalnum:20}}\"",
+	}, FP: []string{
+		"{\"provisionDeviceKey\": \"{{lowalnum:20}}\", \"provisionDeviceSecret\": \"${SECRET}\"}",
+		"PROVISION_DEVICE_SECRET = \"{{lowalnum:10}}\"",
+	}},
+	Rule{ID: "adafruit-io-key", Description: "Adafruit IO key (\"aio_\" and 28 characters); it reads and writes every feed and dashboard of the account.", Regex: "\\b(aio_[A-Za-z0-9]{28})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"aio_",
+	}, Name: "Adafruit IO key", EnvVar: "ADAFRUIT_IO_KEY", RotateURL: "https://io.adafruit.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Adafruit IO (My Key > Regenerate key).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"ADAFRUIT_IO_KEY=aio_{{alnum:28}}",
+		"adafruitIoKey: \"aio_{{alnum:28}}\"",
+		"#define IO_KEY       \"aio_{{alnum:28}}\"",
+	}, FP: []string{
+		"ADAFRUIT_IO_KEY=${ADAFRUIT_IO_KEY}",
+		"ADAFRUIT_IO_KEY = os.environ[\"ADAFRUIT_IO_KEY\"]",
+		"ADAFRUIT_IO_KEY=aio_{{alnum:12}}",
+	}},
+	Rule{ID: "truenas-api-key", Description: "TrueNAS API key (\"<id>-\" and 64 characters); it calls the REST and WebSocket API with the rights of the user that created it (often root).", Regex: "(?:^|[^A-Za-z0-9_\\-])([0-9]{1,6}-[A-Za-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"truenas",
+		"freenas",
+		"login_with_api_key",
+		"/api/v2.0",
+	}, Name: "TrueNAS API key", EnvVar: "TRUENAS_API_KEY", RotateURL: "https://www.truenas.com/docs/scale/scaletutorials/toptoolbar/managingapikeys/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the TrueNAS web UI (user menu > API Keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, Context: "(?i)truenas|freenas|login_with_api_key|/api/v2\\.0/", ContextLines: 3, TP: []string{
+		"{\"id\":\"{{hex:8}}\", \"msg\":\"method\", \"method\":\"auth.login_with_api_key\", \"params\":[\"8-{{alnum:64}}\"]}",
+		"curl -X POST \"http://192.168.0.30/api/v2.0/device/get_info\" -H \"Authorization: Bearer 12-{{alnum:64}}\"",
+		"TRUENAS_API_KEY=3-{{alnum:64}}",
+	}, FP: []string{
+		"TRUENAS_API_KEY=${TRUENAS_API_KEY}",
+		"TRUENAS_API_KEY=3-{{alnum:30}}",
+		"build_id = \"8-{{alnum:64}}\"",
+	}},
+	Rule{ID: "home-assistant-access-token", Description: "Home Assistant long-lived access token (a JWT); it controls every entity of the home (locks, alarms, cameras) for ten years.", Regex: "(?i:(?:home[_\\-.]?assistant|\\bhass|\\bha)[\\w.\\-]{0,40}(?:token|auth|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(eyJ[A-Za-z0-9_\\-]{15,}\\.eyJ[A-Za-z0-9_\\-]{20,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"homeassistant",
+		"home_assistant",
+		"home-assistant",
+		"hass",
+		"ha_token",
+		"ha_access",
+	}, Name: "Home Assistant long-lived access token", EnvVar: "HASS_TOKEN", RotateURL: "https://www.home-assistant.io/docs/authentication/#your-account-profile", RotateSteps: []string{
+		"Revoke or delete the exposed credential in your Home Assistant profile (Security > Long-lived access tokens).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check Home Assistant's logbook and the security log for logins you did not make.",
+	}, TP: []string{
+		"HASS_TOKEN=eyJ{{b64url:33}}.eyJ{{b64url:120}}.{{b64url:43}}",
+		"hassToken: \"eyJ{{b64url:33}}.eyJ{{b64url:120}}.{{b64url:43}}\"",
+	}, FP: []string{
+		"HASS_TOKEN=${HASS_TOKEN}",
+		"HASS_TOKEN = os.environ[\"HASS_TOKEN\"]",
+		"HASS_TOKEN=eyJ{{b64url:10}}",
+	}},
+	Rule{ID: "arduino-cloud-client-secret", Description: "Arduino Cloud API client secret; with its client id it manages the account's things, devices and dashboards.", Regex: "(?i:(?:arduino)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{40,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"arduino",
+	}, Name: "Arduino Cloud API client secret", EnvVar: "ARDUINO_CLIENT_SECRET", RotateURL: "https://cloud.arduino.cc/home/api-keys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Arduino Cloud (API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"ARDUINO_CLIENT_SECRET={{alnum:64}}",
+		"arduinoClientSecret: \"{{alnum:64}}\"",
+	}, FP: []string{
+		"ARDUINO_CLIENT_SECRET=${ARDUINO_CLIENT_SECRET}",
+		"ARDUINO_CLIENT_SECRET = os.environ[\"ARDUINO_CLIENT_SECRET\"]",
+		"ARDUINO_CLIENT_SECRET={{alnum:20}}",
+	}},
+	Rule{ID: "balena-api-key", Description: "balenaCloud API key (32 characters); it manages the fleets and devices of the account (SSH, env vars, releases).", Regex: "(?i:(?:balena)[\\w.\\-]{0,40}(?:token|key|auth)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"balena",
+	}, Name: "balena API key", EnvVar: "BALENA_API_KEY", RotateURL: "https://dashboard.balena-cloud.com/preferences/access-tokens", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the balenaCloud dashboard (Preferences > Access tokens).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"BALENA_API_KEY={{alnum:32}}",
+		"balenaApiKey: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"BALENA_API_KEY=${BALENA_API_KEY}",
+		"BALENA_API_KEY = os.environ[\"BALENA_API_KEY\"]",
+		"BALENA_API_KEY={{alnum:16}}",
+	}},
+	Rule{ID: "tuya-access-secret", Description: "Tuya IoT platform access secret (client secret, 32 hex); it controls the devices linked to the cloud project.", Regex: "(?i:(?:tuya)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"tuya",
+	}, Name: "Tuya cloud access secret", EnvVar: "TUYA_ACCESS_SECRET", RotateURL: "https://iot.tuya.com/cloud/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Tuya IoT Development Platform (Cloud > the project > Authorization key).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"TUYA_ACCESS_SECRET={{hex:32}}",
+		"tuyaAccessSecret: \"{{hex:32}}\"",
+	}, FP: []string{
+		"TUYA_ACCESS_SECRET=${TUYA_ACCESS_SECRET}",
+		"TUYA_ACCESS_SECRET = os.environ[\"TUYA_ACCESS_SECRET\"]",
+		"TUYA_ACCESS_SECRET={{hex:16}}",
+	}},
+	Rule{ID: "smartthings-personal-access-token", Description: "SmartThings personal access token (a UUID); it controls the account's devices, scenes and locations.", Regex: "(?i:(?:smartthings|smart_things)[\\w.\\-]{0,40}(?:token|pat|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"smartthings",
+		"smart_things",
+	}, Name: "SmartThings personal access token", EnvVar: "SMARTTHINGS_TOKEN", RotateURL: "https://account.smartthings.com/tokens", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the SmartThings personal access tokens page.",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"SMARTTHINGS_TOKEN={{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}",
+		"smartthingsToken: \"{{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}\"",
+	}, FP: []string{
+		"SMARTTHINGS_TOKEN=${SMARTTHINGS_TOKEN}",
+		"SMARTTHINGS_TOKEN = os.environ[\"SMARTTHINGS_TOKEN\"]",
+		"SMARTTHINGS_TOKEN={{hex:8}}-{{hex:4}}",
+	}},
+	Rule{ID: "ubidots-token", Description: "Ubidots API token (\"BBFF-\" or \"BBUS-\" and 30 characters); it reads and writes the account's devices and variables.", Regex: "\\b(BB(?:FF|US)-[A-Za-z0-9]{30})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"bbff-",
+		"bbus-",
+	}, Name: "Ubidots token", EnvVar: "UBIDOTS_TOKEN", RotateURL: "https://stem.ubidots.com/accounts/me/apiCredentials", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Ubidots (API Credentials).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"UBIDOTS_TOKEN=BBFF-{{alnum:30}}",
+		"ubidotsToken: \"BBFF-{{alnum:30}}\"",
+		"TOKEN = \"BBUS-{{alnum:30}}\"",
+	}, FP: []string{
+		"UBIDOTS_TOKEN=${UBIDOTS_TOKEN}",
+		"UBIDOTS_TOKEN = os.environ[\"UBIDOTS_TOKEN\"]",
+		"UBIDOTS_TOKEN=BBFF-{{alnum:10}}",
+	}},
+	Rule{ID: "thingspeak-api-key", Description: "ThingSpeak channel write or read API key (16 characters); the write key lets anyone post data to the channel.", Regex: "(?i:(?:thingspeak|\\bts[_\\-.]?(?:write|read))[\\w.\\-]{0,40}(?:key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Z0-9]{16})(?:[^A-Za-z0-9_\\-]|$)|api\\.thingspeak\\.com/update[^\\s\"']{0,40}[?&]api_key=([A-Z0-9]{16})\\b", Entropy: 3, Keywords: []string{
+		"thingspeak",
+		"ts_write",
+		"ts_read",
+	}, Name: "ThingSpeak channel API key", EnvVar: "THINGSPEAK_WRITE_KEY", RotateURL: "https://thingspeak.mathworks.com/channels", RotateSteps: []string{
+		"Revoke or delete the exposed credential in ThingSpeak (Channels > the channel > API Keys > Generate new key).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"THINGSPEAK_WRITE_KEY={{upalnum:16}}",
+		"thingspeakWriteKey: \"{{upalnum:16}}\"",
+		"http.get(\"https://api.thingspeak.com/update?api_key={{upalnum:16}}&field1=3\")",
+	}, FP: []string{
+		"THINGSPEAK_WRITE_KEY=${THINGSPEAK_WRITE_KEY}",
+		"THINGSPEAK_WRITE_KEY = os.environ[\"THINGSPEAK_WRITE_KEY\"]",
+		"THINGSPEAK_WRITE_KEY={{upalnum:8}}",
+	}},
+	Rule{ID: "cisco-meraki-api-key", Description: "Cisco Meraki Dashboard API key (40 hex); it manages the organization's networks, devices and firewall rules.", Regex: "(?i:(?:meraki)[\\w.\\-]{0,40}(?:key|token|auth)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"meraki",
+	}, Name: "Cisco Meraki API key", EnvVar: "MERAKI_DASHBOARD_API_KEY", RotateURL: "https://dashboard.meraki.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Meraki dashboard (My profile > API access).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the organization's change log for changes you did not make.",
+	}, TP: []string{
+		"MERAKI_DASHBOARD_API_KEY={{hex:40}}",
+		"merakiDashboardApiKey: \"{{hex:40}}\"",
+		"headers = {\"X-Cisco-Meraki-API-Key\": \"{{hex:40}}\"}",
+	}, FP: []string{
+		"MERAKI_DASHBOARD_API_KEY=${MERAKI_DASHBOARD_API_KEY}",
+		"MERAKI_DASHBOARD_API_KEY = os.environ[\"MERAKI_DASHBOARD_API_KEY\"]",
+		"MERAKI_DASHBOARD_API_KEY={{hex:20}}",
+	}},
+	Rule{ID: "octoprint-api-key", Description: "OctoPrint API key (32 characters); it controls the 3D printer: starts and cancels jobs, uploads files, sets temperatures.", Regex: "(?i:(?:octoprint|octopi)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"octoprint",
+		"octopi",
+	}, Name: "OctoPrint API key", EnvVar: "OCTOPRINT_API_KEY", RotateURL: "https://docs.octoprint.org/en/master/bundledplugins/appkeys.html", RotateSteps: []string{
+		"Revoke or delete the exposed credential in OctoPrint (Settings > Application keys, or User settings > API key).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"OCTOPRINT_API_KEY={{alnum:32}}",
+		"octoprintApiKey: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"OCTOPRINT_API_KEY=${OCTOPRINT_API_KEY}",
+		"OCTOPRINT_API_KEY = os.environ[\"OCTOPRINT_API_KEY\"]",
+		"OCTOPRINT_API_KEY={{alnum:16}}",
+	}},
+	Rule{ID: "openhab-api-token", Description: "openHAB API token (\"oh.<name>.\" and a random part); it reads and commands every item of the installation.", Regex: "\\b(oh\\.[A-Za-z0-9_\\-]{1,40}\\.[A-Za-z0-9]{40,128})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"oh.",
+	}, Name: "openHAB API token", EnvVar: "OPENHAB_TOKEN", RotateURL: "https://www.openhab.org/docs/configuration/apitokens.html", RotateSteps: []string{
+		"Revoke or delete the exposed credential in openHAB (your profile > API tokens).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"OPENHAB_TOKEN=oh.homebridge.{{alnum:86}}",
+		"openhabToken: \"oh.homebridge.{{alnum:86}}\"",
+	}, FP: []string{
+		"OPENHAB_TOKEN=${OPENHAB_TOKEN}",
+		"OPENHAB_TOKEN = os.environ[\"OPENHAB_TOKEN\"]",
+		"OPENHAB_TOKEN=oh.homebridge.{{alnum:12}}",
 	}},
 	Rule{ID: "mailgun-api-key", Description: "Mailgun private API key in the legacy key-<32 hex> form; it can send mail and manage domains.", Regex: "\\b(key-[0-9a-f]{32})\\b", Entropy: 3, Keywords: []string{
 		"key-",
