@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:9d22f1b2:515565"
+const tableHash = "crc32c:fe5cbbee:550509"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -1321,6 +1321,21 @@ var tableRules = []Rule{
 		"ARGOCD_AUTH_TOKEN=${ARGOCD_AUTH_TOKEN}",
 		"ARGOCD_AUTH_TOKEN=eyJhbGciOi",
 	}},
+	Rule{ID: "jenkins-setup-admin-password", Description: "Jenkins setup wizard admin password (32 hex, secrets/initialAdminPassword); it unlocks a new controller as administrator.", Regex: "(?i:(?:initial[_\\-]?admin|jenkins[\\w.\\-]{0,20}?admin)[\\w.\\-]{0,20}?(?:pass(?:word)?))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"initialadmin",
+		"initial_admin",
+		"initial-admin",
+		"jenkins",
+	}, Name: "Jenkins initial admin password", EnvVar: "JENKINS_ADMIN_PASSWORD", RotateURL: "https://www.jenkins.io/doc/book/security/managing-security/", RotateSteps: []string{
+		"Change the admin password (or delete the account) in Manage Jenkins > Users.",
+		"Delete secrets/initialAdminPassword once setup is complete.",
+	}, TP: []string{
+		"initialAdminPassword: {{hex:32}}",
+		"JENKINS_ADMIN_PASSWORD={{hex:32}}",
+	}, FP: []string{
+		"initialAdminPassword: {{hex:16}}",
+		"JENKINS_ADMIN_PASSWORD=${JENKINS_ADMIN_PASSWORD}",
+	}},
 	Rule{ID: "gcp-service-account-key-id", Description: "private_key_id of a Google Cloud service-account JSON key file; the file beside it holds the private key that acts as the service account.", Regex: "\"private_key_id\"\\s*:\\s*\"([0-9a-f]{40})\"", Entropy: 3, Keywords: []string{
 		"private_key_id",
 	}, Name: "Google Cloud service account key", EnvVar: "GOOGLE_APPLICATION_CREDENTIALS", RotateURL: "https://console.cloud.google.com/iam-admin/serviceaccounts", RotateSteps: []string{
@@ -2335,6 +2350,18 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"JIRA_API_TOKEN=${JIRA_API_TOKEN}",
 		"JIRA_API_TOKEN={{alnum:16}}",
+	}},
+	Rule{ID: "bitbucket-data-center-token", Description: "Bitbucket Data Center / Server HTTP access token (BBDC- prefix); it clones and calls the REST API as its user, project or repository.", Regex: "\\b(BBDC-[A-Za-z0-9+/_\\-]{40,50})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"bbdc-",
+	}, Name: "Bitbucket Data Center HTTP access token", EnvVar: "BITBUCKET_TOKEN", RotateURL: "https://confluence.atlassian.com/bitbucketserver/http-access-tokens-939515499.html", RotateSteps: []string{
+		"Revoke the token in Manage account (or the project/repository settings) > HTTP access tokens.",
+		"Create a new token with an expiry and the least permission.",
+	}, TP: []string{
+		"BITBUCKET_TOKEN=BBDC-{{alnum:44}}",
+		"git clone https://x-token-auth:BBDC-{{b64url:44}}@bitbucket.example.com/scm/p/r.git",
+	}, FP: []string{
+		"BITBUCKET_TOKEN=BBDC-{{alnum:12}}",
+		"BITBUCKET_TOKEN=${BITBUCKET_TOKEN}",
 	}},
 	Rule{ID: "lob-api-key", Description: "Lob live secret API key (live_ and 35 hex); it prints and mails letters and postcards billed to the account.", Regex: "(?i:(?:\\blob)[\\w.\\-]{0,40}(?:key|secret|token|auth)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(live_[a-f0-9]{35})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"live_",
@@ -4340,6 +4367,71 @@ var tableRules = []Rule{
 		"LAUNCHDARKLY_ACCESS_TOKEN=api-{{hex:8}}-{{hex:4}}",
 		"LAUNCHDARKLY_ACCESS_TOKEN=${LAUNCHDARKLY_ACCESS_TOKEN}",
 	}},
+	Rule{ID: "1password-secret-key", Description: "1Password account Secret Key (A3- and six groups); with the account password it opens every vault of the account.", Regex: "\\b(A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})\\b", Entropy: 3, Keywords: []string{
+		"a3-",
+	}, Name: "1Password account Secret Key", EnvVar: "OP_SECRET_KEY", RotateURL: "https://support.1password.com/secret-key/", RotateSteps: []string{
+		"Change the account password and regenerate the Secret Key in 1Password > My Profile > Regenerate Secret Key.",
+		"Sign in again on every device with the new Emergency Kit.",
+	}, TP: []string{
+		"OP_SECRET_KEY=A3-{{upalnum:6}}-{{upalnum:6}}-{{upalnum:5}}-{{upalnum:5}}-{{upalnum:5}}-{{upalnum:5}}",
+		"secret key: A3-{{upalnum:6}}-{{upalnum:11}}-{{upalnum:5}}-{{upalnum:5}}-{{upalnum:5}}",
+	}, FP: []string{
+		"OP_SECRET_KEY=A3-XXXXXX-XXXXXX-XXXXX-XXXXX-XXXXX-XXXXX",
+		"OP_SECRET_KEY=A3-{{upalnum:6}}-{{upalnum:6}}",
+	}},
+	Rule{ID: "hashicorp-vault-unseal-key", Description: "HashiCorp Vault unseal (or recovery) key share, as printed by vault operator init; enough shares unseal the whole Vault.", Regex: "(?i:(?:unseal|recovery)[_\\- ]?keys?(?:[_\\- ]?(?:b64|hex))?(?:[_\\- ]?\\d{1,2})?)[\"']?\\s*(?:[:=,]|\\[\\s*\\d+\\s*\\]\\s*=)\\s*[\"']?([A-Za-z0-9+/]{44}|[0-9a-f]{66})(?:[^A-Za-z0-9+/=]|$)", Entropy: 3.5, Keywords: []string{
+		"unseal",
+		"recovery key",
+		"recovery_key",
+		"recovery-key",
+	}, Name: "HashiCorp Vault unseal key", EnvVar: "VAULT_UNSEAL_KEY", RotateURL: "https://developer.hashicorp.com/vault/docs/commands/operator/rekey", RotateSteps: []string{
+		"Generate new unseal keys with vault operator rekey (a quorum of the old shares is needed).",
+		"Hand each new share to its holder out of band; never store them in a repository.",
+	}, TP: []string{
+		"Unseal Key 1: {{b64:44}}",
+		"VAULT_UNSEAL_KEY={{b64:44}}",
+		"unseal_keys_hex: \"{{hex:66}}\"",
+	}, FP: []string{
+		"Unseal Key 1: {{b64:20}}",
+		"VAULT_UNSEAL_KEY=${VAULT_UNSEAL_KEY}",
+	}},
+	Rule{ID: "cloudflare-account-api-token", Description: "Cloudflare account-owned API token (cfat_ prefix); it acts on the account, not tied to a user.", Regex: "\\b(cfat_[A-Za-z0-9_\\-]{40,50})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"cfat_",
+	}, Name: "Cloudflare account API token", EnvVar: "CLOUDFLARE_API_TOKEN", RotateURL: "https://dash.cloudflare.com/?to=/:account/api-tokens", RotateSteps: []string{
+		"Roll or delete the token in Manage Account > API Tokens.",
+		"Create a new token with the least permissions and an IP filter.",
+	}, TP: []string{
+		"CLOUDFLARE_API_TOKEN=cfat_{{alnum:40}}{{alnum:6}}",
+		"curl -H 'Authorization: Bearer cfat_{{alnum:46}}' https://api.cloudflare.com/client/v4/accounts",
+	}, FP: []string{
+		"CLOUDFLARE_API_TOKEN=cfat_{{alnum:10}}",
+		"CLOUDFLARE_API_TOKEN=${CLOUDFLARE_API_TOKEN}",
+	}},
+	Rule{ID: "cloudflare-turnstile-secret-key", Description: "Cloudflare Turnstile widget secret key (0x4...) assigned to a Turnstile secret variable; it validates challenge tokens.", Regex: "(?i:(?:turnstile)[\\w.\\-]{0,20}?(?:secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(0x4[A-Za-z0-9_\\-]{30,40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"turnstile",
+	}, Name: "Cloudflare Turnstile secret key", EnvVar: "TURNSTILE_SECRET_KEY", RotateURL: "https://dash.cloudflare.com/?to=/:account/turnstile", RotateSteps: []string{
+		"Rotate the secret key in Cloudflare > Turnstile > the widget > Settings.",
+		"Update the server that calls siteverify.",
+	}, TP: []string{
+		"TURNSTILE_SECRET_KEY=0x4AAAAAAA{{b64url:25}}",
+		"turnstile_secret: \"0x4AAAAAAA{{alnum:25}}\"",
+	}, FP: []string{
+		"TURNSTILE_SECRET_KEY=1x0000000000000000000000000000000AA",
+		"TURNSTILE_SECRET_KEY=${TURNSTILE_SECRET_KEY}",
+	}},
+	Rule{ID: "cloudflare-access-service-token", Description: "Cloudflare Access (Zero Trust) service token client secret (64 hex); it passes Access policies for automated clients.", Regex: "(?i:cf[_\\-]access[_\\-]client[_\\-]secret)[\"']?\\s*(?:[:?!+]{0,3}=>?|:|,)\\s*[\"']?([0-9a-f]{64})\\b", Entropy: 3, Keywords: []string{
+		"cf-access-client-secret",
+		"cf_access_client_secret",
+	}, Name: "Cloudflare Access service token secret", EnvVar: "CF_ACCESS_CLIENT_SECRET", RotateURL: "https://one.dash.cloudflare.com/", RotateSteps: []string{
+		"Refresh or revoke the token in Zero Trust > Access > Service auth > Service Tokens.",
+		"Update the clients that send CF-Access-Client-Secret.",
+	}, TP: []string{
+		"curl -H 'CF-Access-Client-Secret: {{hex:64}}' https://app.example.com",
+		"CF_ACCESS_CLIENT_SECRET={{hex:64}}",
+	}, FP: []string{
+		"CF_ACCESS_CLIENT_SECRET={{hex:32}}",
+		"CF_ACCESS_CLIENT_SECRET=${CF_ACCESS_CLIENT_SECRET}",
+	}},
 	Rule{ID: "particle-access-token", Description: "Particle Cloud access token (40 hex); it controls the account's devices, calls their functions and flashes firmware.", Regex: "(?i:(?:particle)[\\w.\\-]{0,40}(?:token|access|auth)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)|api\\.particle\\.io/v1/[^\\s\"']{0,200}[?&]access_token=([a-f0-9]{40})\\b|(?i:authorization:\\s*bearer)\\s+([a-f0-9]{40})\\b", Entropy: 3, Keywords: []string{
 		"particle",
 		"api.particle.io",
@@ -5782,6 +5874,54 @@ var tableRules = []Rule{
 		"LOGGLY_TOKEN=${LOGGLY_TOKEN}",
 		"LOGGLY_TOKEN={{hex:8}}-{{hex:4}}",
 	}},
+	Rule{ID: "new-relic-rest-api-key", Description: "New Relic REST API key (NRRA- prefix, deprecated key type); it reads and changes account configuration through REST API v2.", Regex: "\\b(NRRA-[0-9a-f]{42})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"nrra-",
+	}, Name: "New Relic REST API key", EnvVar: "NEW_RELIC_REST_API_KEY", RotateURL: "https://one.newrelic.com/api-keys", RotateSteps: []string{
+		"Delete the key in New Relic > API keys.",
+		"Move the integration to a user key (NRAK-) with least privilege.",
+	}, TP: []string{
+		"NEW_RELIC_REST_API_KEY=NRRA-{{hex:42}}",
+		"curl -H 'X-Api-Key: NRRA-{{hex:42}}' https://api.newrelic.com/v2/applications.json",
+	}, FP: []string{
+		"NEW_RELIC_REST_API_KEY=NRRA-{{hex:20}}",
+		"NEW_RELIC_REST_API_KEY=${NEW_RELIC_REST_API_KEY}",
+	}},
+	Rule{ID: "new-relic-pixie-api-key", Description: "Pixie (New Relic) API key (px-api- and a UUID); it queries cluster telemetry through the Pixie API.", Regex: "\\b(px-api-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"px-api-",
+	}, Name: "Pixie API key", EnvVar: "PIXIE_API_KEY", RotateURL: "https://work.withpixie.ai/admin", RotateSteps: []string{
+		"Delete the key in the Pixie Admin > API Keys page (or px api-key delete).",
+		"Create a new key.",
+	}, TP: []string{
+		"PIXIE_API_KEY=px-api-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"apiKey: \"px-api-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"PIXIE_API_KEY=px-api-{{hex:8}}",
+		"PIXIE_API_KEY=${PIXIE_API_KEY}",
+	}},
+	Rule{ID: "new-relic-pixie-deploy-key", Description: "Pixie (New Relic) deployment key (px-dep- and a UUID); it registers Vizier clusters to the organisation.", Regex: "\\b(px-dep-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"px-dep-",
+	}, Name: "Pixie deploy key", EnvVar: "PX_DEPLOY_KEY", RotateURL: "https://work.withpixie.ai/admin", RotateSteps: []string{
+		"Delete the key in the Pixie Admin > Deployment Keys page (or px deploy-key delete).",
+		"Create a new key for new deployments.",
+	}, TP: []string{
+		"PX_DEPLOY_KEY=px-dep-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"deployKey: \"px-dep-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"PX_DEPLOY_KEY=px-dep-{{hex:8}}",
+		"PX_DEPLOY_KEY=${PX_DEPLOY_KEY}",
+	}},
+	Rule{ID: "sumologic-access-id", Description: "Sumo Logic access ID (su and 12 characters) assigned to a Sumo Logic variable; it is the user half of an access key pair.", Regex: "(?i:(?:sumo(?:logic)?)[\\w.\\-]{0,20}?(?:access[_\\-.]?id|accessid))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(su[A-Za-z0-9]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"sumo",
+	}, Name: "Sumo Logic access ID", EnvVar: "SUMOLOGIC_ACCESSID", RotateURL: "https://service.sumologic.com/ui/#/preferences", RotateSteps: []string{
+		"Delete the access key in Preferences > My Access Keys (or Administration > Security > Access Keys).",
+		"Create a new access ID and key with the needed scopes.",
+	}, TP: []string{
+		"SUMO_ACCESS_ID=su{{alnum:12}}",
+		"sumologic.accessId = \"su{{alnum:12}}\"",
+	}, FP: []string{
+		"SUMO_ACCESS_ID=su{{alnum:4}}",
+		"SUMO_ACCESS_ID=${SUMO_ACCESS_ID}",
+	}},
 	Rule{ID: "square-access-token", Description: "Square production or sandbox access token (\"EAAA\" and 60 characters); it takes payments, refunds and reads customer data.", Regex: "(?i:square)[^\\n]{0,80}?(?:^|[^A-Za-z0-9_\\-])(EAAA[A-Za-z0-9_\\-]{60})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"square",
 	}, Name: "Square access token", EnvVar: "SQUARE_ACCESS_TOKEN", RotateURL: "https://developer.squareup.com/apps", RotateSteps: []string{
@@ -6579,6 +6719,384 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"DROPBOX_ACCESS_TOKEN=sl.u.{{alnum:20}}",
 		"DROPBOX_ACCESS_TOKEN=${DROPBOX_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "voiceflow-api-key", Description: "Voiceflow Dialog Manager (agent) API key (VF.DM. prefix); it runs and reads the agent and its transcripts.", Regex: "\\b(VF\\.DM\\.[0-9a-f]{24}\\.[A-Za-z0-9]{16})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"vf.dm.",
+	}, Name: "Voiceflow API key", EnvVar: "VOICEFLOW_API_KEY", RotateURL: "https://creator.voiceflow.com/", RotateSteps: []string{
+		"Create a secondary key in the agent Settings > API keys, promote it, and delete the leaked one.",
+		"Update the integration that sends it.",
+	}, TP: []string{
+		"VOICEFLOW_API_KEY=VF.DM.{{hex:24}}.{{alnum:16}}",
+		"Authorization: VF.DM.{{hex:24}}.{{alnum:16}}",
+	}, FP: []string{
+		"VOICEFLOW_API_KEY=VF.DM.XXXXXXXXX",
+		"VOICEFLOW_API_KEY=${VOICEFLOW_API_KEY}",
+	}},
+	Rule{ID: "tableau-pat-secret", Description: "Tableau Server/Cloud personal access token secret (base64 part, ==:, 32 characters); with the token name it signs in as the user.", Regex: "(?:^|[^A-Za-z0-9+/])([A-Za-z0-9+/]{22}==:[A-Za-z0-9]{32})(?:[^A-Za-z0-9]|$)", Entropy: 3.5, Keywords: []string{
+		"==:",
+	}, Name: "Tableau personal access token secret", EnvVar: "TABLEAU_PAT_SECRET", RotateURL: "https://help.tableau.com/current/online/en-us/security_personal_access_tokens.htm", RotateSteps: []string{
+		"Revoke the token in My Account Settings > Personal Access Tokens (admins can revoke any user token).",
+		"Create a new token and update the scripts that sign in with it.",
+	}, TP: []string{
+		"TABLEAU_PAT_SECRET={{b64:22}}==:{{alnum:32}}",
+		"personal_access_token_secret = \"{{b64:22}}==:{{alnum:32}}\"",
+	}, FP: []string{
+		"TABLEAU_PAT_SECRET={{b64:22}}==:{{alnum:12}}",
+		"TABLEAU_PAT_SECRET=${TABLEAU_PAT_SECRET}",
+	}},
+	Rule{ID: "dependency-track-api-key", Description: "Dependency-Track API key (odt_ prefix); it uploads BOMs and reads the portfolio as its team.", Regex: "\\b(odt_[A-Za-z0-9]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"odt_",
+	}, Name: "Dependency-Track API key", EnvVar: "DTRACK_API_KEY", RotateURL: "https://docs.dependencytrack.org/integrations/rest-api/", RotateSteps: []string{
+		"Delete the key under Administration > Access Management > Teams > API Keys.",
+		"Generate a new key for the team and update CI.",
+	}, TP: []string{
+		"DTRACK_API_KEY=odt_{{alnum:32}}",
+		"curl -H 'X-Api-Key: odt_{{alnum:32}}' https://dtrack.example.com/api/v1/project",
+	}, FP: []string{
+		"DTRACK_API_KEY=odt_{{alnum:12}}",
+		"DTRACK_API_KEY=${DTRACK_API_KEY}",
+	}},
+	Rule{ID: "stackhawk-api-key", Description: "StackHawk API key (hawk. prefix); it runs scans and reads findings for the organisation.", Regex: "\\b(hawk\\.[A-Za-z0-9_\\-]{20}\\.[A-Za-z0-9_\\-]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"hawk.",
+	}, Name: "StackHawk API key", EnvVar: "HAWK_API_KEY", RotateURL: "https://app.stackhawk.com/settings/apikeys", RotateSteps: []string{
+		"Delete the key in StackHawk > Settings > API Keys.",
+		"Create a new key and store it as HAWK_API_KEY in CI.",
+	}, TP: []string{
+		"HAWK_API_KEY=hawk.{{alnum:20}}.{{alnum:20}}",
+		"apiKey: \"hawk.{{alnum:20}}.{{alnum:20}}\"",
+	}, FP: []string{
+		"HAWK_API_KEY=hawk.{{alnum:8}}.{{alnum:8}}",
+		"HAWK_API_KEY=${HAWK_API_KEY}",
+	}},
+	Rule{ID: "codeclimate-reporter-id", Description: "Code Climate test reporter ID (64 hex) assigned to a Code Climate variable; it uploads coverage for the repository.", Regex: "(?i:(?:cc[_\\-]?test|codeclimate|code[_\\-]climate)[\\w.\\-]{0,20}?(?:reporter[_\\-]?id|token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"cc_test",
+		"cc-test",
+		"codeclimate",
+		"code_climate",
+		"code-climate",
+	}, Name: "Code Climate test reporter ID", EnvVar: "CC_TEST_REPORTER_ID", RotateURL: "https://codeclimate.com/repos", RotateSteps: []string{
+		"Regenerate the test reporter ID in Repo Settings > Test coverage.",
+		"Store it as a CI secret named CC_TEST_REPORTER_ID.",
+	}, TP: []string{
+		"CC_TEST_REPORTER_ID={{hex:64}}",
+		"codeclimate_reporter_id: \"{{hex:64}}\"",
+	}, FP: []string{
+		"CC_TEST_REPORTER_ID={{hex:40}}",
+		"CC_TEST_REPORTER_ID=${CC_TEST_REPORTER_ID}",
+	}},
+	Rule{ID: "semgrep-app-token", Description: "Semgrep AppSec Platform token assigned to a Semgrep variable; it uploads findings and reads policies.", Regex: "(?i:(?:semgrep)[\\w.\\-]{0,20}?(?:app[_\\-]?token|token|api[_\\-]?key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{40,80})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"semgrep",
+	}, Name: "Semgrep App token", EnvVar: "SEMGREP_APP_TOKEN", RotateURL: "https://semgrep.dev/orgs/-/settings/tokens", RotateSteps: []string{
+		"Revoke the token in Semgrep > Settings > Tokens.",
+		"Create a new CI token and store it as SEMGREP_APP_TOKEN.",
+	}, TP: []string{
+		"SEMGREP_APP_TOKEN={{hex:64}}",
+		"semgrep_token: \"{{alnum:64}}\"",
+	}, FP: []string{
+		"SEMGREP_APP_TOKEN={{hex:16}}",
+		"SEMGREP_APP_TOKEN=${SEMGREP_APP_TOKEN}",
+	}},
+	Rule{ID: "gitguardian-api-key", Description: "GitGuardian personal access token or service account token assigned to a GitGuardian variable.", Regex: "(?i:(?:gitguardian|ggshield)[\\w.\\-]{0,20}?(?:api[_\\-]?key|token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{60,80})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"gitguardian",
+		"ggshield",
+	}, Name: "GitGuardian API key", EnvVar: "GITGUARDIAN_API_KEY", RotateURL: "https://dashboard.gitguardian.com/api/personal-access-tokens", RotateSteps: []string{
+		"Revoke the token in GitGuardian > API > Personal access tokens (or Service accounts).",
+		"Create a new token with the scopes needed.",
+	}, TP: []string{
+		"GITGUARDIAN_API_KEY={{alnum:69}}",
+		"gitguardian_token: \"{{alnum:69}}\"",
+	}, FP: []string{
+		"GITGUARDIAN_API_KEY={{alnum:20}}",
+		"GITGUARDIAN_API_KEY=${GITGUARDIAN_API_KEY}",
+	}},
+	Rule{ID: "veracode-api-key-secret", Description: "Veracode API secret key (128 hex) assigned to a Veracode variable; with its ID it acts as the user.", Regex: "(?i:(?:veracode)[\\w.\\-]{0,20}?(?:secret|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{128})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"veracode",
+	}, Name: "Veracode API key secret", EnvVar: "VERACODE_API_KEY_SECRET", RotateURL: "https://web.analysiscenter.veracode.com/", RotateSteps: []string{
+		"Revoke the credentials in Veracode > API Credentials.",
+		"Generate new credentials and update ~/.veracode/credentials and CI.",
+	}, TP: []string{
+		"VERACODE_API_KEY_SECRET={{hex:128}}",
+		"veracode_api_key_secret = {{hex:128}}",
+	}, FP: []string{
+		"VERACODE_API_KEY_SECRET={{hex:64}}",
+		"VERACODE_API_KEY_SECRET=${VERACODE_API_KEY_SECRET}",
+	}},
+	Rule{ID: "mend-user-key", Description: "Mend (formerly WhiteSource) user or API key (64 hex) assigned to a Mend variable.", Regex: "(?i:(?:whitesource|(?:\\b|_)mend|(?:\\b|_)ws[_\\-])[\\w.\\-]{0,20}?(?:user[_\\-]?key|api[_\\-]?key|apikey|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"whitesource",
+		"mend",
+		"ws_",
+		"ws-",
+	}, Name: "Mend (WhiteSource) user key", EnvVar: "MEND_USER_KEY", RotateURL: "https://app.mend.io/", RotateSteps: []string{
+		"Regenerate the user key in Mend > Profile > User Keys.",
+		"Update the CI secret that holds it.",
+	}, TP: []string{
+		"MEND_USER_KEY={{hex:64}}",
+		"WS_APIKEY={{hex:64}}",
+	}, FP: []string{
+		"MEND_USER_KEY={{hex:32}}",
+		"recommended_key = {{hex:64}}",
+	}},
+	Rule{ID: "shodan-api-key", Description: "Shodan API key (32 characters) assigned to a Shodan variable; it spends the account query credits.", Regex: "(?i:(?:shodan)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"shodan",
+	}, Name: "Shodan API key", EnvVar: "SHODAN_API_KEY", RotateURL: "https://account.shodan.io/", RotateSteps: []string{
+		"Reset the API key in Shodan > Account > Overview.",
+		"Update scripts that read SHODAN_API_KEY.",
+	}, TP: []string{
+		"SHODAN_API_KEY={{alnum:32}}",
+		"shodan_key: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"SHODAN_API_KEY={{alnum:16}}",
+		"SHODAN_API_KEY=${SHODAN_API_KEY}",
+	}},
+	Rule{ID: "virustotal-api-key", Description: "VirusTotal API key (64 hex) assigned to a VirusTotal variable; it uses the account quota and private data.", Regex: "(?i:(?:virustotal|(?:\\b|_)vt[_\\-])[\\w.\\-]{0,20}?(?:api[_\\-]?key|apikey|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"virustotal",
+		"vt_",
+		"vt-",
+	}, Name: "VirusTotal API key", EnvVar: "VT_API_KEY", RotateURL: "https://www.virustotal.com/gui/my-apikey", RotateSteps: []string{
+		"Regenerate the key on the VirusTotal API key page.",
+		"Update tools that read VT_API_KEY.",
+	}, TP: []string{
+		"VT_API_KEY={{hex:64}}",
+		"virustotal_api_key: \"{{hex:64}}\"",
+	}, FP: []string{
+		"VT_API_KEY={{hex:32}}",
+		"VT_API_KEY=${VT_API_KEY}",
+	}},
+	Rule{ID: "censys-api-secret", Description: "Censys API secret assigned to a Censys variable; with the API ID it queries as the account.", Regex: "(?i:(?:censys)[\\w.\\-]{0,20}?(?:api[_\\-]?secret|secret|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"censys",
+	}, Name: "Censys API secret", EnvVar: "CENSYS_API_SECRET", RotateURL: "https://search.censys.io/account/api", RotateSteps: []string{
+		"Reset the API secret in Censys > My Account > API.",
+		"Update tools that read CENSYS_API_SECRET.",
+	}, TP: []string{
+		"CENSYS_API_SECRET={{alnum:32}}",
+		"censys_secret: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"CENSYS_API_SECRET={{alnum:12}}",
+		"CENSYS_API_SECRET=${CENSYS_API_SECRET}",
+	}},
+	Rule{ID: "securitytrails-api-key", Description: "SecurityTrails API key assigned to a SecurityTrails variable.", Regex: "(?i:(?:securitytrails|security[_\\-]trails)[\\w.\\-]{0,20}?(?:api[_\\-]?key|apikey|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"securitytrails",
+		"security_trails",
+		"security-trails",
+	}, Name: "SecurityTrails API key", EnvVar: "SECURITYTRAILS_API_KEY", RotateURL: "https://securitytrails.com/app/account/credentials", RotateSteps: []string{
+		"Delete the key in SecurityTrails > Account > API keys.",
+		"Create a new key and update its users.",
+	}, TP: []string{
+		"SECURITYTRAILS_API_KEY={{alnum:32}}",
+		"securitytrails_apikey: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"SECURITYTRAILS_API_KEY={{alnum:10}}",
+		"SECURITYTRAILS_API_KEY=${SECURITYTRAILS_API_KEY}",
+	}},
+	Rule{ID: "hibp-api-key", Description: "Have I Been Pwned API key (32 hex) assigned to an HIBP variable; it runs paid breach searches.", Regex: "(?i:(?:hibp|haveibeenpwned|have[_\\-]i[_\\-]been[_\\-]pwned)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"hibp",
+		"haveibeenpwned",
+		"have_i_been_pwned",
+	}, Name: "Have I Been Pwned API key", EnvVar: "HIBP_API_KEY", RotateURL: "https://haveibeenpwned.com/API/Key", RotateSteps: []string{
+		"Regenerate the key on the HIBP API key dashboard.",
+		"Update services that read HIBP_API_KEY.",
+	}, TP: []string{
+		"HIBP_API_KEY={{hex:32}}",
+		"hibp-api-key: \"{{hex:32}}\"",
+	}, FP: []string{
+		"HIBP_API_KEY={{hex:12}}",
+		"HIBP_API_KEY=${HIBP_API_KEY}",
+	}},
+	Rule{ID: "urlscan-api-key", Description: "urlscan.io API key (a UUID) assigned to a urlscan variable; private scans are made as the account.", Regex: "(?i:(?:urlscan)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"urlscan",
+	}, Name: "urlscan.io API key", EnvVar: "URLSCAN_API_KEY", RotateURL: "https://urlscan.io/user/profile/", RotateSteps: []string{
+		"Delete the key in urlscan.io > Profile > API keys.",
+		"Create a new key.",
+	}, TP: []string{
+		"URLSCAN_API_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"urlscan_key: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"URLSCAN_API_KEY={{hex:8}}",
+		"URLSCAN_API_KEY=${URLSCAN_API_KEY}",
+	}},
+	Rule{ID: "abuseipdb-api-key", Description: "AbuseIPDB API key (80 hex) assigned to an AbuseIPDB variable; it reports and checks IPs as the account.", Regex: "(?i:(?:abuseipdb|abuse[_\\-]ipdb)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{80})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"abuseipdb",
+		"abuse_ipdb",
+		"abuse-ipdb",
+	}, Name: "AbuseIPDB API key", EnvVar: "ABUSEIPDB_API_KEY", RotateURL: "https://www.abuseipdb.com/account/api", RotateSteps: []string{
+		"Delete the key in AbuseIPDB > Account > API.",
+		"Create a new key.",
+	}, TP: []string{
+		"ABUSEIPDB_API_KEY={{hex:80}}",
+		"abuseipdb_key: \"{{hex:80}}\"",
+	}, FP: []string{
+		"ABUSEIPDB_API_KEY={{hex:40}}",
+		"ABUSEIPDB_API_KEY=${ABUSEIPDB_API_KEY}",
+	}},
+	Rule{ID: "greynoise-api-key", Description: "GreyNoise API key assigned to a GreyNoise variable.", Regex: "(?i:(?:greynoise|grey[_\\-]noise)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"greynoise",
+		"grey_noise",
+		"grey-noise",
+	}, Name: "GreyNoise API key", EnvVar: "GREYNOISE_API_KEY", RotateURL: "https://viz.greynoise.io/account/api-key", RotateSteps: []string{
+		"Reset the key in GreyNoise > Account > API key.",
+		"Update integrations that read it.",
+	}, TP: []string{
+		"GREYNOISE_API_KEY={{alnum:64}}",
+		"greynoise_key: \"{{alnum:64}}\"",
+	}, FP: []string{
+		"GREYNOISE_API_KEY={{alnum:32}}",
+		"GREYNOISE_API_KEY=${GREYNOISE_API_KEY}",
+	}},
+	Rule{ID: "tenable-secret-key", Description: "Tenable Vulnerability Management API secret key (64 hex), in an X-ApiKeys header or a Tenable variable.", Regex: "(?i:x-apikeys[\"']?\\s*[:=,]\\s*[\"']?accesskey=[0-9a-f]{64};\\s*secretkey=|tenable[\\w.\\-]{0,20}?secret[_\\-]?key[\\w.\\-]{0,20}?[\"']?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\"']?)([0-9a-f]{64})\\b", Entropy: 3, Keywords: []string{
+		"x-apikeys",
+		"tenable",
+	}, Name: "Tenable API secret key", EnvVar: "TENABLE_SECRET_KEY", RotateURL: "https://cloud.tenable.com/tio/app.html#/settings/my-account/api-keys", RotateSteps: []string{
+		"Generate new API keys in Tenable > My Account > API Keys (this invalidates the old pair).",
+		"Update integrations with the new access and secret keys.",
+	}, TP: []string{
+		"curl -H 'X-ApiKeys: accessKey={{hex:64}}; secretKey={{hex:64}}' https://cloud.tenable.com/scans",
+		"TENABLE_SECRET_KEY={{hex:64}}",
+	}, FP: []string{
+		"TENABLE_SECRET_KEY={{hex:32}}",
+		"TENABLE_SECRET_KEY=${TENABLE_SECRET_KEY}",
+	}},
+	Rule{ID: "wiz-client-secret", Description: "Wiz service account client secret assigned to a Wiz variable; it reads the cloud inventory and issues.", Regex: "(?i:(?:(?:\\b|_)wiz[_\\-.]?(?:client|api|sa))[\\w.\\-]{0,20}?(?:secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"wiz_",
+		"wiz-",
+		"wizclient",
+		"wizapi",
+	}, Name: "Wiz service account client secret", EnvVar: "WIZ_CLIENT_SECRET", RotateURL: "https://app.wiz.io/settings/service-accounts", RotateSteps: []string{
+		"Rotate the secret of the service account in Wiz > Settings > Service Accounts.",
+		"Update integrations that use it.",
+	}, TP: []string{
+		"WIZ_CLIENT_SECRET={{alnum:64}}",
+		"wiz_api_secret: \"{{alnum:64}}\"",
+	}, FP: []string{
+		"WIZ_CLIENT_SECRET={{alnum:20}}",
+		"wizard_client_secret = \"{{alnum:64}}\"",
+	}},
+	Rule{ID: "crowdstrike-falcon-client-secret", Description: "CrowdStrike Falcon OAuth2 API client secret assigned to a Falcon/CrowdStrike variable.", Regex: "(?i:(?:falcon|crowdstrike)[\\w.\\-]{0,20}?(?:client[_\\-]?secret|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"falcon",
+		"crowdstrike",
+	}, Name: "CrowdStrike Falcon API client secret", EnvVar: "FALCON_CLIENT_SECRET", RotateURL: "https://falcon.crowdstrike.com/api-clients-and-keys/clients", RotateSteps: []string{
+		"Reset the secret of the API client in Falcon > Support > API Clients and Keys.",
+		"Update integrations that use it.",
+	}, TP: []string{
+		"FALCON_CLIENT_SECRET={{alnum:40}}",
+		"crowdstrike_client_secret: \"{{alnum:40}}\"",
+	}, FP: []string{
+		"FALCON_CLIENT_SECRET={{alnum:20}}",
+		"FALCON_CLIENT_SECRET=${FALCON_CLIENT_SECRET}",
+	}},
+	Rule{ID: "lacework-api-secret", Description: "Lacework (FortiCNAPP) API secret (underscore and 32 hex) assigned to a Lacework variable.", Regex: "(?i:(?:lacework|(?:\\b|_)lw[_\\-]api)[\\w.\\-]{0,20}?(?:secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(_[0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"lacework",
+		"lw_api",
+		"lw-api",
+	}, Name: "Lacework API secret", EnvVar: "LW_API_SECRET", RotateURL: "https://docs.lacework.net/console/api-access-keys", RotateSteps: []string{
+		"Disable and delete the API key in Settings > API keys.",
+		"Create a new key and update the CLI profile and CI.",
+	}, TP: []string{
+		"LW_API_SECRET=_{{hex:32}}",
+		"lacework_api_secret: \"_{{hex:32}}\"",
+	}, FP: []string{
+		"LW_API_SECRET=_{{hex:16}}",
+		"LW_API_SECRET=${LW_API_SECRET}",
+	}},
+	Rule{ID: "deepsource-dsn", Description: "DeepSource DSN with its secret token; it reports coverage and analysis for the repository.", Regex: "https://([0-9a-f]{32})@(?:app\\.)?deepsource\\.(?:io|com)\\b", Entropy: 3, Keywords: []string{
+		"deepsource",
+	}, Name: "DeepSource DSN", EnvVar: "DEEPSOURCE_DSN", RotateURL: "https://app.deepsource.com/", RotateSteps: []string{
+		"Regenerate the DSN in the repository settings > Reporting.",
+		"Store the DSN as a CI secret named DEEPSOURCE_DSN.",
+	}, TP: []string{
+		"DEEPSOURCE_DSN=https://{{hex:32}}@app.deepsource.com",
+		"dsn: \"https://{{hex:32}}@deepsource.io\"",
+	}, FP: []string{
+		"DEEPSOURCE_DSN=https://{{hex:12}}@app.deepsource.com",
+		"DEEPSOURCE_DSN=${DEEPSOURCE_DSN}",
+	}},
+	Rule{ID: "fossa-api-key", Description: "FOSSA API key (32 hex) assigned to a FOSSA variable; a full key uploads and reads projects.", Regex: "(?i:(?:fossa)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"fossa",
+	}, Name: "FOSSA API key", EnvVar: "FOSSA_API_KEY", RotateURL: "https://app.fossa.com/account/settings/integrations/api_tokens", RotateSteps: []string{
+		"Delete the token in FOSSA > Account Settings > Integrations > API.",
+		"Create a push-only token for CI.",
+	}, TP: []string{
+		"FOSSA_API_KEY={{hex:32}}",
+		"fossa_api_key: \"{{hex:32}}\"",
+	}, FP: []string{
+		"FOSSA_API_KEY={{hex:16}}",
+		"FOSSA_API_KEY=${FOSSA_API_KEY}",
+	}},
+	Rule{ID: "detectify-api-key", Description: "Detectify API key (32 hex) assigned to a Detectify variable.", Regex: "(?i:(?:detectify)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"detectify",
+	}, Name: "Detectify API key", EnvVar: "DETECTIFY_API_KEY", RotateURL: "https://detectify.com/dashboard/team/api", RotateSteps: []string{
+		"Revoke the key in Detectify > Team settings > API keys.",
+		"Create a new key.",
+	}, TP: []string{
+		"DETECTIFY_API_KEY={{hex:32}}",
+		"detectify_key: \"{{hex:32}}\"",
+	}, FP: []string{
+		"DETECTIFY_API_KEY={{hex:10}}",
+		"DETECTIFY_API_KEY=${DETECTIFY_API_KEY}",
+	}},
+	Rule{ID: "hackerone-api-token", Description: "HackerOne API token (base64, 44 characters) assigned to a HackerOne variable; it reads reports.", Regex: "(?i:(?:hackerone|(?:\\b|_)h1[_\\-]api)[\\w.\\-]{0,20}?(?:api[_\\-]?token|token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9+/]{43}=)(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"hackerone",
+		"h1_api",
+		"h1-api",
+	}, Name: "HackerOne API token", EnvVar: "HACKERONE_API_TOKEN", RotateURL: "https://hackerone.com/settings/api_token/edit", RotateSteps: []string{
+		"Delete the token in HackerOne > Settings > API token.",
+		"Create a new token.",
+	}, TP: []string{
+		"HACKERONE_API_TOKEN={{b64:43}}=",
+		"hackerone_token: \"{{b64:43}}=\"",
+	}, FP: []string{
+		"HACKERONE_API_TOKEN={{b64:20}}=",
+		"HACKERONE_API_TOKEN=${HACKERONE_API_TOKEN}",
+	}},
+	Rule{ID: "socket-api-token", Description: "Socket.dev API token (sktsec_ prefix); it scans dependencies and reads the organisation reports.", Regex: "\\b(sktsec_[A-Za-z0-9_\\-]{40,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"sktsec_",
+	}, Name: "Socket API token", EnvVar: "SOCKET_SECURITY_API_TOKEN", RotateURL: "https://socket.dev/dashboard", RotateSteps: []string{
+		"Delete the token in Socket > Settings > API Tokens.",
+		"Create a new token with the scopes needed.",
+	}, TP: []string{
+		"SOCKET_SECURITY_API_TOKEN=sktsec_{{b64url:44}}",
+		"token: \"sktsec_{{alnum:48}}\"",
+	}, FP: []string{
+		"SOCKET_SECURITY_API_TOKEN=sktsec_{{alnum:10}}",
+		"SOCKET_SECURITY_API_TOKEN=${SOCKET_SECURITY_API_TOKEN}",
+	}},
+	Rule{ID: "vulncheck-api-token", Description: "VulnCheck API token (vulncheck_ prefix).", Regex: "\\b(vulncheck_[0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"vulncheck_",
+	}, Name: "VulnCheck API token", EnvVar: "VULNCHECK_API_TOKEN", RotateURL: "https://vulncheck.com/settings/tokens", RotateSteps: []string{
+		"Revoke the token in VulnCheck > Settings > API tokens.",
+		"Create a new token.",
+	}, TP: []string{
+		"VULNCHECK_API_TOKEN=vulncheck_{{hex:64}}",
+		"token = \"vulncheck_{{hex:64}}\"",
+	}, FP: []string{
+		"VULNCHECK_API_TOKEN=vulncheck_{{hex:16}}",
+		"VULNCHECK_API_TOKEN=${VULNCHECK_API_TOKEN}",
+	}},
+	Rule{ID: "nvd-api-key", Description: "NIST National Vulnerability Database API key (a UUID) assigned to an NVD variable, e.g. for OWASP Dependency-Check.", Regex: "(?i:(?:(?:\\b|_)nvd)[\\w.\\-]{0,20}?(?:api[_\\-.]?key|apikey))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"nvd",
+	}, Name: "NVD API key", EnvVar: "NVD_API_KEY", RotateURL: "https://nvd.nist.gov/developers/request-an-api-key", RotateSteps: []string{
+		"Request a new key on the NVD API key page (the old one is deactivated).",
+		"Store it as a CI secret, e.g. NVD_API_KEY.",
+	}, TP: []string{
+		"NVD_API_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"nvd.api.key={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+	}, FP: []string{
+		"NVD_API_KEY={{hex:8}}",
+		"NVD_API_KEY=${NVD_API_KEY}",
+	}},
+	Rule{ID: "sonatype-ossindex-token", Description: "Sonatype OSS Index API token (40 hex) assigned to an OSS Index variable.", Regex: "(?i:(?:ossindex|oss[_\\-.]index)[\\w.\\-]{0,20}?(?:token|password|api[_\\-]?key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"ossindex",
+		"oss_index",
+		"oss-index",
+		"oss.index",
+	}, Name: "Sonatype OSS Index API token", EnvVar: "OSSINDEX_TOKEN", RotateURL: "https://ossindex.sonatype.org/user/settings", RotateSteps: []string{
+		"Regenerate the token in OSS Index > Settings.",
+		"Update builds that read it.",
+	}, TP: []string{
+		"OSSINDEX_TOKEN={{hex:40}}",
+		"ossindex.password={{hex:40}}",
+	}, FP: []string{
+		"OSSINDEX_TOKEN={{hex:20}}",
+		"OSSINDEX_TOKEN=${OSSINDEX_TOKEN}",
 	}},
 	Rule{ID: "smtp-url-password", Description: "Password inside an smtp:// or smtps:// URL; anyone holding it can send mail as this account.", Regex: "(?i)\\bsmtps?(?:\\+starttls|\\+ssl)?://[^:/\\s\"']{1,100}:([^@/\\s\"']{3,200})@[\\w.\\-]", Keywords: []string{
 		"smtp://",
