@@ -2,6 +2,7 @@ package rules
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"regexp"
 	"unicode/utf8"
@@ -59,7 +60,7 @@ var decodeHints = []struct {
 
 // scanEncoded finds encoded values in t's added lines and scans their
 // decoded text; hints are the decode hints the keyword pass found in it.
-func (e *Engine) scanEncoded(t *Target, hints uint8) ([]Finding, error) {
+func (e *Engine) scanEncoded(ctx context.Context, t *Target, hints uint8) ([]Finding, error) {
 	k8s := hints&hintK8s != 0
 	docker := hints&hintDockerAuth != 0
 	basic := hints&hintBasic != 0
@@ -70,6 +71,11 @@ func (e *Engine) scanEncoded(t *Target, hints uint8) ([]Finding, error) {
 	c := t.Content
 	var out []Finding
 	for ls, idx := 0, 0; ls < len(c); idx++ {
+		if idx%1024 == 1023 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		le := bytes.IndexByte(c[ls:], '\n')
 		if le < 0 {
 			le = len(c)
@@ -87,7 +93,7 @@ func (e *Engine) scanEncoded(t *Target, hints uint8) ([]Finding, error) {
 				if budget -= len(cand.decoded); budget < 0 {
 					break
 				}
-				fs, err := e.scanPlain(&Target{Path: t.Path, Content: cand.decoded, StartLine: 1})
+				fs, err := e.scanPlain(ctx, &Target{Path: t.Path, Content: cand.decoded, StartLine: 1})
 				if err != nil {
 					return nil, err
 				}

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"math"
 	"regexp"
@@ -53,6 +54,7 @@ type compiledRule struct {
 	shape   *shape // a necessary condition checked before re runs on a window
 	path    *regexp.Regexp
 	context *regexp.Regexp
+	ctxLits []string // one of these (lower case) is in every match of context
 	err     error
 	allows  []*compiledAllowlist
 }
@@ -79,6 +81,7 @@ func (r *compiledRule) compile() error {
 				r.err = fmt.Errorf("rule %q: invalid context regex: %v", r.ID, err)
 				return
 			}
+			r.ctxLits = requiredLiterals(r.Context)
 		}
 		for i := range r.Rule.Allowlists {
 			a, err := compileAllowlist(&r.Rule.Allowlists[i])
@@ -227,11 +230,30 @@ type window struct {
 }
 
 type scratch struct {
+	ctx     context.Context
 	windows []window
 	hints   uint8   // decode hints the keyword pass found
 	last    []int32 // per rule: index+1 of its latest window in windows
 	pathOK  []int8  // per rule: 0 unknown, 1 applies, -1 does not
+	// lineIdx is the number of newlines before linePos: findings come in
+	// window order, so counting from the last one keeps line numbers linear
+	// in the content, not quadratic on a file with a candidate per line.
+	linePos, lineIdx int
+	lower            []byte // a context span in lower case
 }
+
+// lineOf returns the 0-based line of content offset pos.
+func (s *scratch) lineOf(c []byte, pos int) int {
+	if pos >= s.linePos {
+		s.lineIdx += bytes.Count(c[s.linePos:pos], newline)
+	} else {
+		s.lineIdx -= bytes.Count(c[pos:s.linePos], newline)
+	}
+	s.linePos = pos
+	return s.lineIdx
+}
+
+var newline = []byte{'\n'}
 
 func (e *Engine) getScratch() *scratch {
 	if s, ok := e.bufs.Get().(*scratch); ok {
@@ -245,22 +267,35 @@ func (e *Engine) putScratch(s *scratch) {
 	clear(s.pathOK)
 	s.windows = s.windows[:0]
 	s.hints = 0
+	s.linePos, s.lineIdx = 0, 0
+	s.ctx = nil
 	e.bufs.Put(s)
 }
 
 // Scan returns the findings in t, ordered by line and column. An error means a
 // rule could not be compiled; the caller must treat the target as unscanned.
 func (e *Engine) Scan(t *Target) ([]Finding, error) {
+	return e.ScanContext(context.Background(), t)
+}
+
+// ScanContext is Scan under a time budget: it returns ctx's error as soon as
+// ctx is done, even in the middle of one large target, so a hook's budget
+// holds however slow the content is to scan.
+func (e *Engine) ScanContext(ctx context.Context, t *Target) ([]Finding, error) {
 	if len(t.Content) == 0 {
 		return nil, nil
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	s := e.getScratch()
 	defer e.putScratch(s)
+	s.ctx = ctx
 	out, err := e.scanWindows(s, t)
 	if err != nil || t.Binary {
 		return out, err
 	}
-	enc, err := e.scanEncoded(t, s.hints)
+	enc, err := e.scanEncoded(ctx, t, s.hints)
 	if err != nil {
 		return nil, err
 	}
@@ -272,9 +307,10 @@ func (e *Engine) Scan(t *Target) ([]Finding, error) {
 
 // scanPlain scans decoded text: no further decoding, so decoding happens
 // at most once.
-func (e *Engine) scanPlain(t *Target) ([]Finding, error) {
+func (e *Engine) scanPlain(ctx context.Context, t *Target) ([]Finding, error) {
 	s := e.getScratch()
 	defer e.putScratch(s)
+	s.ctx = ctx
 	return e.scanWindows(s, t)
 }
 
@@ -298,7 +334,12 @@ func (e *Engine) scanWindows(s *scratch, t *Target) ([]Finding, error) {
 	}
 
 	var out []Finding
-	for _, w := range s.windows {
+	for i, w := range s.windows {
+		if i%64 == 63 && s.ctx != nil {
+			if err := s.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		r := e.rules[w.rule]
 		if err := r.compile(); err != nil {
 			return nil, err
@@ -315,7 +356,7 @@ func (e *Engine) scanWindows(s *scratch, t *Target) ([]Finding, error) {
 			return nil, err
 		}
 		for _, m := range matches {
-			if f, ok := e.finding(t, r, global, w.start, m); ok {
+			if f, ok := e.finding(s, t, r, global, w.start, m); ok {
 				out = append(out, f)
 			}
 		}
@@ -406,7 +447,7 @@ func lineEnd(c []byte, end, reach int) int {
 
 // finding turns regex match m (offsets relative to base) into a Finding, or
 // reports false when a filter rejects it.
-func (e *Engine) finding(t *Target, r *compiledRule, global []*compiledAllowlist, base int, m []int) (Finding, bool) {
+func (e *Engine) finding(s *scratch, t *Target, r *compiledRule, global []*compiledAllowlist, base int, m []int) (Finding, bool) {
 	gs, ge := secretSpan(r, m)
 	if gs < 0 {
 		return Finding{}, false
@@ -418,7 +459,7 @@ func (e *Engine) finding(t *Target, r *compiledRule, global []*compiledAllowlist
 		return Finding{}, false
 	}
 	first := max(t.StartLine, 1)
-	lineIdx := bytes.Count(c[:ss], []byte{'\n'})
+	lineIdx := s.lineOf(c, ss)
 	endIdx := lineIdx + bytes.Count(c[ss:se], []byte{'\n'})
 	if !anyAdded(t.Added, lineIdx, endIdx) {
 		return Finding{}, false
@@ -435,7 +476,7 @@ func (e *Engine) finding(t *Target, r *compiledRule, global []*compiledAllowlist
 	if r.Validate != "" && !validate(r.Validate, secret) {
 		return Finding{}, false
 	}
-	if r.context != nil && !r.context.Match(linesAround(c, ss, r.ContextLines)) {
+	if r.context != nil && !s.contextMatch(r, linesAround(c, ss, r.ContextLines)) {
 		return Finding{}, false
 	}
 	match := c[base+m[0] : base+m[1]]
@@ -510,6 +551,22 @@ func linesAround(c []byte, pos, n int) []byte {
 		end = lineEnd(c, end+1, min(lineReach, hi-end-1))
 	}
 	return c[max(start, lo):min(end, hi)]
+}
+
+// contextMatch reports whether r's context regex matches span. When every
+// match of the regex holds one of a few literals, a span holding none of them
+// is refused without the regex: on text dense in keywords, where a rule
+// finds a candidate on every line, the regex (Go's backtracker, ~100 ns a
+// byte for a case-insensitive alternation) ran over the same eleven lines for
+// each of them.
+func (s *scratch) contextMatch(r *compiledRule, span []byte) bool {
+	if r.ctxLits != nil {
+		s.lower = lowerASCII(s.lower[:0], span)
+		if !containsAny(s.lower, r.ctxLits) {
+			return false
+		}
+	}
+	return r.context.Match(span)
 }
 
 // ShannonEntropy is the entropy of s in bits per byte.

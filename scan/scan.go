@@ -54,7 +54,7 @@ const maxBatch = 32
 // commit's diff in memory.
 func Stream(ctx context.Context, e *rules.Engine, items <-chan Item) (*Result, error) {
 	var c collector
-	p := pool.New().WithErrors().WithContext(ctx).WithMaxGoroutines(runtime.GOMAXPROCS(0)).WithCancelOnError()
+	p := pool.New().WithErrors().WithContext(ctx).WithMaxGoroutines(runtime.GOMAXPROCS(0)).WithCancelOnError().WithFirstError()
 	// Items that are already waiting go to one task together: a history
 	// stream is thousands of small hunks, and a task (a goroutine handoff)
 	// per hunk cost more than scanning it.
@@ -76,7 +76,7 @@ func Stream(ctx context.Context, e *rules.Engine, items <-chan Item) (*Result, e
 		seq += len(batch)
 		p.Go(func(ctx context.Context) error {
 			for i := range batch {
-				if err := c.scan(e, &batch[i], first+i); err != nil {
+				if err := c.scan(ctx, e, &batch[i], first+i); err != nil {
 					return err
 				}
 			}
@@ -102,9 +102,12 @@ type keyedFinding struct {
 }
 
 // scan scans one target; seq is its place in the input.
-func (c *collector) scan(e *rules.Engine, it *Item, seq int) error {
-	fs, err := e.Scan(&it.Target)
+func (c *collector) scan(ctx context.Context, e *rules.Engine, it *Item, seq int) error {
+	fs, err := e.ScanContext(ctx, &it.Target)
 	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err() // the budget ran out inside this target
+		}
 		return fmt.Errorf("%s: %v", it.Path, err)
 	}
 	if len(fs) == 0 {
@@ -228,7 +231,7 @@ func Paths(ctx context.Context, e *rules.Engine, base string, paths []string, ma
 
 	var c collector
 	var scanned atomic.Int64
-	p := pool.New().WithErrors().WithContext(ctx).WithCancelOnError()
+	p := pool.New().WithErrors().WithContext(ctx).WithCancelOnError().WithFirstError()
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
 		p.Go(func(ctx context.Context) error {
 			// One buffer per worker, reused file after file: findings copy
@@ -244,7 +247,7 @@ func Paths(ctx context.Context, e *rules.Engine, base string, paths []string, ma
 					}
 				}
 				it := fileItem(j.rel, data)
-				if err := c.scan(e, &it, j.seq); err != nil {
+				if err := c.scan(ctx, e, &it, j.seq); err != nil {
 					return err
 				}
 				scanned.Add(1)

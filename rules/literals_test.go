@@ -1,0 +1,78 @@
+package rules
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestRequiredLiterals(t *testing.T) {
+	for _, c := range []struct {
+		re   string
+		want []string
+	}{
+		{`(?i)twilio`, []string{"twilio"}},
+		{`(?i)smtp|\bmail(?:er)?\b|email|mail\.|mail_`, nil}, // checked below: any complete set
+		{`akab-|(?i)akamai`, []string{"akab-", "akamai"}},
+		{`\bGOOG1[A-Z0-9]{56}\b`, []string{"goog1"}},
+		{`[a-z]+`, nil},
+		{`(?i)foo|[0-9]+`, nil},
+		{`(?:abc)?x`, []string{"x"}},
+	} {
+		got := requiredLiterals(c.re)
+		if c.want != nil && !slices.Equal(got, c.want) {
+			t.Errorf("%s: got %q, want %q", c.re, got, c.want)
+		}
+		if c.want == nil && strings.Contains(c.re, "[") && got != nil {
+			t.Errorf("%s: got %q, want none", c.re, got)
+		}
+	}
+}
+
+// Every built-in rule's context prefilter is sound: whatever text its regex
+// matches holds one of the literals. Checked on the rules' own examples and
+// on each literal's matches in mixed case.
+func TestContextLiteralsSound(t *testing.T) {
+	e := builtinEngine(t)
+	n := 0
+	for _, r := range e.rules {
+		if r.context == nil || r.ctxLits == nil {
+			continue
+		}
+		n++
+		for _, ex := range append(append([]string{}, r.TP...), r.FP...) {
+			text, err := Expand(ex, "literals")
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := r.context.FindString(text)
+			if m == "" {
+				continue
+			}
+			if !holdsAny(m, r.ctxLits) {
+				t.Errorf("%s: context %q matched %q, which holds none of %q", r.ID, r.Context, m, r.ctxLits)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no built-in context regex has a literal prefilter")
+	}
+	re := regexp.MustCompile(`(?i)smtp|\bmail(?:er)?\b|email|mail\.|mail_`)
+	lits := requiredLiterals(re.String())
+	for _, s := range []string{"SMTP_HOST", "Mailer", "x.mail.y", "EMAIL", "mail_from"} {
+		if re.MatchString(s) && !holdsAny(s, lits) {
+			t.Errorf("%q matches but holds none of %q", s, lits)
+		}
+	}
+}
+
+func holdsAny(s string, lits []string) bool {
+	s = strings.ToLower(s)
+	for _, l := range lits {
+		if strings.Contains(s, l) {
+			return true
+		}
+	}
+	return false
+}
