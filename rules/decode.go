@@ -109,6 +109,18 @@ func (e *Engine) scanEncoded(ctx context.Context, t *Target, hints uint8) ([]Fin
 	return out, nil
 }
 
+// encodedElsewhere reports whether a generic rule's secret is a value the
+// decoders judge instead: in a Kubernetes Secret, a base64 value that decodes
+// to text is the encoding of the real value, which is scanned decoded (a
+// password "changeme" is a placeholder whatever its base64 looks like).
+func encodedElsewhere(hints uint8, secret string) bool {
+	if hints&hintK8s == 0 || len(secret)%4 != 0 {
+		return false
+	}
+	_, ok := decodeBase64([]byte(secret))
+	return ok
+}
+
 // containsFold reports whether s contains lit (lower-case ASCII), ignoring
 // ASCII case.
 func containsFold(s []byte, lit string) bool {

@@ -356,7 +356,7 @@ func (e *Engine) scanWindows(s *scratch, t *Target) ([]Finding, error) {
 			return nil, err
 		}
 		for _, m := range matches {
-			if f, ok := e.finding(s, t, r, global, w.start, m); ok {
+			if f, ok := e.finding(s, t, r, global, w.start, m); ok && !(r.Generic && encodedElsewhere(s.hints, f.Secret)) {
 				out = append(out, f)
 			}
 		}
@@ -470,7 +470,7 @@ func (e *Engine) finding(s *scratch, t *Target, r *compiledRule, global []*compi
 	le := lineEnd(c, ss, lineReach+se-ss)
 	line := c[ls:le]
 	ent := ShannonEntropy(secret)
-	if r.Entropy > 0 && ent < r.Entropy {
+	if r.Entropy > 0 && ent < r.minEntropy(secret) {
 		return Finding{}, false
 	}
 	if r.Validate != "" && !validate(r.Validate, secret) {
@@ -506,6 +506,16 @@ func (e *Engine) finding(s *scratch, t *Target, r *compiledRule, global []*compi
 		Fingerprint: fp,
 		Entropy:     math.Round(ent*1000) / 1000,
 	}, true
+}
+
+// minEntropy is the entropy secret must reach: the rule's threshold, or for
+// a generic rule the lower of that and what random values of the secret's
+// alphabet and length reach (entropy.go).
+func (r *compiledRule) minEntropy(secret string) float64 {
+	if !r.Generic {
+		return r.Entropy
+	}
+	return min(r.Entropy, randomFloor(secret))
 }
 
 // secretSpan picks the secret out of a match: secretGroup if set, else the
