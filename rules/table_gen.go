@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:bf93ed57:565044"
+const tableHash = "crc32c:c83bbd69:599490"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -1336,6 +1336,235 @@ var tableRules = []Rule{
 		"initialAdminPassword: {{hex:16}}",
 		"JENKINS_ADMIN_PASSWORD=${JENKINS_ADMIN_PASSWORD}",
 	}},
+	Rule{ID: "semaphore-api-token", Description: "Semaphore CI API token assigned to a Semaphore API variable; it runs and reads pipelines as its user.", Regex: "(?i:(?:semaphore(?:ci)?[_\\-.]?api)[\\w.\\-]{0,20}?(?:token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{20,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"semaphore",
+	}, Name: "Semaphore CI API token", EnvVar: "SEMAPHORE_API_TOKEN", RotateURL: "https://me.semaphoreci.com/account", RotateSteps: []string{
+		"Regenerate the API token in Semaphore > Profile settings > API token.",
+		"Update the sem CLI and scripts.",
+	}, TP: []string{
+		"SEMAPHORE_API_TOKEN={{alnum:20}}",
+		"semaphore_api_token: \"{{alnum:20}}\"",
+	}, FP: []string{
+		"SEMAPHORE_API_TOKEN={{alnum:8}}",
+		"SEMAPHORE_API_TOKEN=${SEMAPHORE_API_TOKEN}",
+	}},
+	Rule{ID: "codefresh-api-key", Description: "Codefresh API key (24 hex, a dot, 32 hex) assigned to a Codefresh variable.", Regex: "(?i:(?:codefresh|(?:\\b|_)cf[_\\-]api)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{24}\\.[0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"codefresh",
+		"cf_api",
+		"cf-api",
+	}, Name: "Codefresh API key", EnvVar: "CF_API_KEY", RotateURL: "https://g.codefresh.io/user/settings", RotateSteps: []string{
+		"Delete the key in Codefresh > User Settings > API Keys.",
+		"Generate a new key with only the scopes needed.",
+	}, TP: []string{
+		"CF_API_KEY={{hex:24}}.{{hex:32}}",
+		"codefresh_api_key: \"{{hex:24}}.{{hex:32}}\"",
+	}, FP: []string{
+		"CF_API_KEY={{hex:24}}.{{hex:8}}",
+		"CF_API_KEY=${CF_API_KEY}",
+	}},
+	Rule{ID: "nx-cloud-access-token", Description: "Nx Cloud (Nx Replay) access token assigned to an Nx Cloud variable; read-write tokens can poison the remote cache.", Regex: "(?i:(?:nx[_\\-.]?cloud)[\\w.\\-]{0,20}?(?:access[_\\-]?token|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9+/]{30,120}={0,2}(?:\\|read-write|\\|read-only|\\|read)?)(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"nx_cloud",
+		"nx-cloud",
+		"nxcloud",
+		"nx.cloud",
+	}, Name: "Nx Cloud access token", EnvVar: "NX_CLOUD_ACCESS_TOKEN", RotateURL: "https://cloud.nx.app/", RotateSteps: []string{
+		"Revoke the token in Nx Cloud > workspace settings > Access tokens.",
+		"Create a new read-only token for developers and read-write only for CI.",
+	}, TP: []string{
+		"NX_CLOUD_ACCESS_TOKEN={{b64:64}}|read-write",
+		"nx_cloud_access_token: \"{{b64:64}}|read-write\"",
+	}, FP: []string{
+		"NX_CLOUD_ACCESS_TOKEN={{b64:10}}",
+		"NX_CLOUD_ACCESS_TOKEN=${NX_CLOUD_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "chromatic-project-token", Description: "Chromatic project token (chpt_ prefix); it publishes Storybook builds to the project.", Regex: "\\b(chpt_[A-Za-z0-9]{12,40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"chpt_",
+	}, Name: "Chromatic project token", EnvVar: "CHROMATIC_PROJECT_TOKEN", RotateURL: "https://www.chromatic.com/manage", RotateSteps: []string{
+		"Regenerate the project token in Chromatic > Manage > Configure.",
+		"Store it as the CI secret CHROMATIC_PROJECT_TOKEN.",
+	}, TP: []string{
+		"CHROMATIC_PROJECT_TOKEN=chpt_{{alnum:14}}",
+		"npx chromatic --project-token=chpt_{{alnum:14}}",
+	}, FP: []string{
+		"CHROMATIC_PROJECT_TOKEN=chpt_{{alnum:5}}",
+		"CHROMATIC_PROJECT_TOKEN=${CHROMATIC_PROJECT_TOKEN}",
+	}},
+	Rule{ID: "codemagic-api-token", Description: "Codemagic API token assigned to a Codemagic variable; it starts builds and reads apps.", Regex: "(?i:(?:codemagic|(?:\\b|_)cm[_\\-]api)[\\w.\\-]{0,20}?(?:token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{30,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"codemagic",
+		"cm_api",
+		"cm-api",
+	}, Name: "Codemagic API token", EnvVar: "CM_API_TOKEN", RotateURL: "https://codemagic.io/teams", RotateSteps: []string{
+		"Regenerate the token in Codemagic > Teams > Personal account > Integrations > Codemagic API.",
+		"Update scripts that call the API.",
+	}, TP: []string{
+		"CM_API_TOKEN={{b64url:43}}",
+		"codemagic_api_token: \"{{b64url:43}}\"",
+	}, FP: []string{
+		"CM_API_TOKEN={{alnum:10}}",
+		"CM_API_TOKEN=${CM_API_TOKEN}",
+	}},
+	Rule{ID: "applitools-api-key", Description: "Applitools Eyes API key assigned to an Applitools variable; it uploads and reads visual test results.", Regex: "(?i:(?:applitools)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{40,60})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"applitools",
+	}, Name: "Applitools API key", EnvVar: "APPLITOOLS_API_KEY", RotateURL: "https://eyes.applitools.com/", RotateSteps: []string{
+		"Regenerate the API key in Eyes > My API key (or the team key in Admin).",
+		"Update CI.",
+	}, TP: []string{
+		"APPLITOOLS_API_KEY={{alnum:48}}",
+		"applitools_api_key: \"{{alnum:48}}\"",
+	}, FP: []string{
+		"APPLITOOLS_API_KEY={{alnum:12}}",
+		"APPLITOOLS_API_KEY=${APPLITOOLS_API_KEY}",
+	}},
+	Rule{ID: "lambdatest-access-key", Description: "LambdaTest access key assigned to a LambdaTest variable; it runs tests on the account grid.", Regex: "(?i:(?:lambdatest|(?:\\b|_)lt[_\\-])[\\w.\\-]{0,20}?(?:access[_\\-]?key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{40,60})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"lambdatest",
+		"lt_access",
+		"lt-access",
+	}, Name: "LambdaTest access key", EnvVar: "LT_ACCESS_KEY", RotateURL: "https://accounts.lambdatest.com/security", RotateSteps: []string{
+		"Regenerate the access key in LambdaTest > Account settings > Password & Security.",
+		"Update CI.",
+	}, TP: []string{
+		"LT_ACCESS_KEY={{alnum:50}}",
+		"lambdatest_access_key: \"{{alnum:50}}\"",
+	}, FP: []string{
+		"LT_ACCESS_KEY={{alnum:12}}",
+		"LT_ACCESS_KEY=${LT_ACCESS_KEY}",
+	}},
+	Rule{ID: "currents-record-key", Description: "Currents.dev record key assigned to a Currents variable; it records test runs to the project.", Regex: "(?i:(?:currents)[\\w.\\-]{0,20}?(?:record[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{16})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"currents",
+	}, Name: "Currents record key", EnvVar: "CURRENTS_RECORD_KEY", RotateURL: "https://app.currents.dev/", RotateSteps: []string{
+		"Revoke the record key in Currents > Organization settings > Record keys.",
+		"Create a new key for CI.",
+	}, TP: []string{
+		"CURRENTS_RECORD_KEY={{alnum:16}}",
+		"currents_record_key: \"{{alnum:16}}\"",
+	}, FP: []string{
+		"CURRENTS_RECORD_KEY={{alnum:6}}",
+		"CURRENTS_RECORD_KEY=${CURRENTS_RECORD_KEY}",
+	}},
+	Rule{ID: "appcenter-api-token", Description: "Visual Studio App Center API token (40 hex) assigned to an App Center variable.", Regex: "(?i:(?:appcenter|app[_\\-]center)[\\w.\\-]{0,20}?(?:api[_\\-]?token|token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"appcenter",
+		"app_center",
+		"app-center",
+	}, Name: "Visual Studio App Center API token", EnvVar: "APPCENTER_API_TOKEN", RotateURL: "https://appcenter.ms/settings/apitokens", RotateSteps: []string{
+		"Delete the token in App Center > Account settings > User API tokens.",
+		"Move the workflow off App Center (retired).",
+	}, TP: []string{
+		"APPCENTER_API_TOKEN={{hex:40}}",
+		"appcenter_api_token: \"{{hex:40}}\"",
+	}, FP: []string{
+		"APPCENTER_API_TOKEN={{hex:20}}",
+		"APPCENTER_API_TOKEN=${APPCENTER_API_TOKEN}",
+	}},
+	Rule{ID: "env0-api-secret", Description: "env0 API key secret assigned to an env0 variable; with the key ID it manages environments.", Regex: "(?i:(?:env0)[\\w.\\-]{0,20}?(?:api[_\\-]?secret|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{20,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"env0",
+	}, Name: "env0 API key secret", EnvVar: "ENV0_API_SECRET", RotateURL: "https://app.env0.com/organizations/settings", RotateSteps: []string{
+		"Delete the API key in env0 > Organization Settings > API Keys.",
+		"Create a new key.",
+	}, TP: []string{
+		"ENV0_API_SECRET={{alnum:32}}",
+		"env0_api_secret: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"ENV0_API_SECRET={{alnum:8}}",
+		"ENV0_API_SECRET=${ENV0_API_SECRET}",
+	}},
+	Rule{ID: "bamboo-personal-access-token", Description: "Atlassian Bamboo Data Center personal access token assigned to a Bamboo variable.", Regex: "(?i:(?:bamboo)[\\w.\\-]{0,20}?(?:token|pat))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([MNO][A-Za-z0-9+/]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"bamboo",
+	}, Name: "Bamboo personal access token", EnvVar: "BAMBOO_TOKEN", RotateURL: "https://confluence.atlassian.com/bamboo/personal-access-tokens-976779873.html", RotateSteps: []string{
+		"Revoke the token in Bamboo > Profile > Personal access tokens.",
+		"Create a new token with an expiry.",
+	}, TP: []string{
+		"BAMBOO_TOKEN=N{{b64:43}}",
+		"bamboo_token: \"N{{b64:43}}\"",
+	}, FP: []string{
+		"BAMBOO_TOKEN=N{{b64:20}}",
+		"BAMBOO_TOKEN=${BAMBOO_TOKEN}",
+	}},
+	Rule{ID: "gocd-access-token", Description: "GoCD personal access token (40 hex) assigned to a GoCD variable.", Regex: "(?i:(?:gocd|go[_\\-]cd)[\\w.\\-]{0,20}?(?:token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"gocd",
+		"go_cd",
+		"go-cd",
+	}, Name: "GoCD access token", EnvVar: "GOCD_TOKEN", RotateURL: "https://docs.gocd.org/current/configuration/access_tokens.html", RotateSteps: []string{
+		"Revoke the token in GoCD > Personal Access Tokens.",
+		"Create a new one.",
+	}, TP: []string{
+		"GOCD_TOKEN={{hex:40}}",
+		"gocd_token: \"{{hex:40}}\"",
+	}, FP: []string{
+		"GOCD_TOKEN={{hex:12}}",
+		"GOCD_TOKEN=${GOCD_TOKEN}",
+	}},
+	Rule{ID: "cirrus-ci-api-token", Description: "Cirrus CI API token assigned to a Cirrus variable.", Regex: "(?i:(?:cirrus)[\\w.\\-]{0,20}?(?:api[_\\-]?token|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{24,80})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"cirrus",
+	}, Name: "Cirrus CI API token", EnvVar: "CIRRUS_API_TOKEN", RotateURL: "https://cirrus-ci.com/settings/profile/", RotateSteps: []string{
+		"Regenerate the token in Cirrus CI > Settings > API token.",
+		"Update scripts.",
+	}, TP: []string{
+		"CIRRUS_API_TOKEN={{alnum:40}}",
+		"cirrus_api_token: \"{{alnum:40}}\"",
+	}, FP: []string{
+		"CIRRUS_API_TOKEN={{alnum:8}}",
+		"CIRRUS_API_TOKEN=${CIRRUS_API_TOKEN}",
+	}},
+	Rule{ID: "buddy-works-token", Description: "Buddy.Works personal access token assigned to a Buddy variable.", Regex: "(?i:(?:buddy[_\\-.]?works|buddy[_\\-]api)[\\w.\\-]{0,20}?(?:token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{40,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"buddy",
+	}, Name: "Buddy.Works personal access token", EnvVar: "BUDDY_WORKS_TOKEN", RotateURL: "https://app.buddy.works/my-id/api-tokens", RotateSteps: []string{
+		"Delete the token in Buddy > My ID > API tokens.",
+		"Create a new token with fewer scopes.",
+	}, TP: []string{
+		"BUDDY_WORKS_TOKEN={{alnum:48}}",
+		"buddy_works_token: \"{{alnum:48}}\"",
+	}, FP: []string{
+		"BUDDY_WORKS_TOKEN={{alnum:10}}",
+		"BUDDY_WORKS_TOKEN=${BUDDY_WORKS_TOKEN}",
+	}},
+	Rule{ID: "atlantis-webhook-secret", Description: "Atlantis webhook secret; whoever has it can forge plan/apply events to the Atlantis server.", Regex: "(?i:(?:atlantis)[\\w.\\-]{0,20}?(?:webhook[_\\-]?secret|gh[_\\-]webhook[_\\-]secret|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{24,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"atlantis",
+	}, Name: "Atlantis webhook secret", EnvVar: "ATLANTIS_GH_WEBHOOK_SECRET", RotateURL: "https://www.runatlantis.io/docs/webhook-secrets", RotateSteps: []string{
+		"Generate a new random secret and set it on the repository/org webhook and on the server.",
+		"Restart Atlantis.",
+	}, TP: []string{
+		"ATLANTIS_GH_WEBHOOK_SECRET={{alnum:32}}",
+		"atlantis_gh_webhook_secret: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"ATLANTIS_GH_WEBHOOK_SECRET={{alnum:8}}",
+		"ATLANTIS_GH_WEBHOOK_SECRET=${ATLANTIS_GH_WEBHOOK_SECRET}",
+	}},
+	Rule{ID: "woodpecker-agent-secret", Description: "Woodpecker CI agent secret; it lets an agent join the server and receive jobs and their secrets.", Regex: "(?i:(?:woodpecker)[\\w.\\-]{0,20}?(?:agent[_\\-]?secret|secret|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"woodpecker",
+	}, Name: "Woodpecker CI agent secret", EnvVar: "WOODPECKER_AGENT_SECRET", RotateURL: "https://woodpecker-ci.org/docs/administration/configuration/agent", RotateSteps: []string{
+		"Generate a new secret (openssl rand -hex 32) and set it on the server and agents.",
+		"Restart them.",
+	}, TP: []string{
+		"WOODPECKER_AGENT_SECRET={{hex:64}}",
+		"woodpecker_agent_secret: \"{{hex:64}}\"",
+	}, FP: []string{
+		"WOODPECKER_AGENT_SECRET={{hex:8}}",
+		"WOODPECKER_AGENT_SECRET=${WOODPECKER_AGENT_SECRET}",
+	}},
+	Rule{ID: "katalon-api-key", Description: "Katalon TestOps/Platform API key (a UUID) assigned to a Katalon variable.", Regex: "(?i:(?:katalon)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"katalon",
+	}, Name: "Katalon API key", EnvVar: "KATALON_API_KEY", RotateURL: "https://testops.katalon.io/user/apikey", RotateSteps: []string{
+		"Delete the key in Katalon > User Settings > API Keys.",
+		"Create a new key.",
+	}, TP: []string{
+		"KATALON_API_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"katalon_api_key: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"KATALON_API_KEY={{hex:8}}",
+		"KATALON_API_KEY=${KATALON_API_KEY}",
+	}},
+	Rule{ID: "k6-cloud-token", Description: "Grafana Cloud k6 API token (64 hex) assigned to a k6 variable; it runs load tests on the account.", Regex: "(?i:(?:(?:\\b|_)k6[_\\-.]?(?:cloud)?)[\\w.\\-]{0,20}?(?:token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"k6",
+	}, Name: "Grafana k6 Cloud API token", EnvVar: "K6_CLOUD_TOKEN", RotateURL: "https://grafana.com/docs/grafana-cloud/testing/k6/author-run/tokens-and-cli-authentication/", RotateSteps: []string{
+		"Regenerate the token in Grafana Cloud k6 > Settings > API token.",
+		"Update CI.",
+	}, TP: []string{
+		"K6_CLOUD_TOKEN={{hex:64}}",
+		"k6_cloud_token: \"{{hex:64}}\"",
+	}, FP: []string{
+		"K6_CLOUD_TOKEN={{hex:20}}",
+		"K6_CLOUD_TOKEN=${K6_CLOUD_TOKEN}",
+	}},
 	Rule{ID: "gcp-service-account-key-id", Description: "private_key_id of a Google Cloud service-account JSON key file; the file beside it holds the private key that acts as the service account.", Regex: "\"private_key_id\"\\s*:\\s*\"([0-9a-f]{40})\"", Entropy: 3, Keywords: []string{
 		"private_key_id",
 	}, Name: "Google Cloud service account key", EnvVar: "GOOGLE_APPLICATION_CREDENTIALS", RotateURL: "https://console.cloud.google.com/iam-admin/serviceaccounts", RotateSteps: []string{
@@ -2363,6 +2592,59 @@ var tableRules = []Rule{
 		"BITBUCKET_TOKEN=BBDC-{{alnum:12}}",
 		"BITBUCKET_TOKEN=${BITBUCKET_TOKEN}",
 	}},
+	Rule{ID: "gitee-access-token", Description: "Gitee personal access token (32 hex) assigned to a Gitee variable.", Regex: "(?i:(?:gitee)[\\w.\\-]{0,20}?(?:token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"gitee",
+	}, Name: "Gitee personal access token", EnvVar: "GITEE_TOKEN", RotateURL: "https://gitee.com/profile/personal_access_tokens", RotateSteps: []string{
+		"Delete the token in Gitee > Settings > Personal access tokens.",
+		"Create a new token.",
+	}, TP: []string{
+		"GITEE_TOKEN={{hex:32}}",
+		"gitee_token: \"{{hex:32}}\"",
+	}, FP: []string{
+		"GITEE_TOKEN={{hex:10}}",
+		"GITEE_TOKEN=${GITEE_TOKEN}",
+	}},
+	Rule{ID: "phabricator-conduit-token", Description: "Phabricator / Phorge Conduit API token (api- and 28 characters) in a Phabricator or .arcrc setting.", Regex: "(?i:(?:phabricator|phorge|conduit|(?:\\b|_)arc)[\\w.\\-]{0,20}?(?:token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(api-[a-z0-9]{28})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"phabricator",
+		"phorge",
+		"conduit",
+		"arc",
+	}, Name: "Phabricator Conduit API token", EnvVar: "CONDUIT_TOKEN", RotateURL: "https://secure.phabricator.com/book/phabricator/article/conduit/", RotateSteps: []string{
+		"Revoke the token in Settings > Conduit API Tokens.",
+		"Generate a new one and update ~/.arcrc.",
+	}, TP: []string{
+		"CONDUIT_TOKEN=api-{{lowalnum:28}}",
+		"conduit_token: \"api-{{lowalnum:28}}\"",
+	}, FP: []string{
+		"CONDUIT_TOKEN=api-{{lowalnum:10}}",
+		"CONDUIT_TOKEN=${CONDUIT_TOKEN}",
+	}},
+	Rule{ID: "gerrit-http-password", Description: "Gerrit generated HTTP password assigned to a Gerrit variable; it pushes and reviews as the user.", Regex: "(?i:(?:gerrit)[\\w.\\-]{0,20}?(?:password|token|pass))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9+/]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"gerrit",
+	}, Name: "Gerrit HTTP password", EnvVar: "GERRIT_HTTP_PASSWORD", RotateURL: "https://gerrit-review.googlesource.com/Documentation/user-upload.html#http", RotateSteps: []string{
+		"Generate a new HTTP password in Gerrit > Settings > HTTP Credentials (this revokes the old one).",
+		"Update ~/.gitcookies or .netrc.",
+	}, TP: []string{
+		"GERRIT_HTTP_PASSWORD={{b64:42}}",
+		"gerrit_http_password: \"{{b64:42}}\"",
+	}, FP: []string{
+		"GERRIT_HTTP_PASSWORD={{b64:10}}",
+		"GERRIT_HTTP_PASSWORD=${GERRIT_HTTP_PASSWORD}",
+	}},
+	Rule{ID: "aws-codecommit-git-password", Description: "AWS CodeCommit HTTPS Git credentials password assigned to a CodeCommit variable.", Regex: "(?i:(?:codecommit|code[_\\-]commit)[\\w.\\-]{0,20}?(?:password|pass))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9+/]{43}=|[A-Za-z0-9+/]{44})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"codecommit",
+		"code_commit",
+		"code-commit",
+	}, Name: "AWS CodeCommit Git credentials password", EnvVar: "CODECOMMIT_GIT_PASSWORD", RotateURL: "https://console.aws.amazon.com/iam/home#/security_credentials", RotateSteps: []string{
+		"Delete the Git credentials in IAM > Users > Security credentials > HTTPS Git credentials for AWS CodeCommit.",
+		"Generate new credentials or switch to git-remote-codecommit.",
+	}, TP: []string{
+		"CODECOMMIT_GIT_PASSWORD={{b64:43}}=",
+		"codecommit_git_password: \"{{b64:43}}=\"",
+	}, FP: []string{
+		"CODECOMMIT_GIT_PASSWORD={{b64:20}}",
+		"CODECOMMIT_GIT_PASSWORD=${CODECOMMIT_GIT_PASSWORD}",
+	}},
 	Rule{ID: "lob-api-key", Description: "Lob live secret API key (live_ and 35 hex); it prints and mails letters and postcards billed to the account.", Regex: "(?i:(?:\\blob)[\\w.\\-]{0,40}(?:key|secret|token|auth)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(live_[a-f0-9]{35})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"live_",
 	}, Name: "Lob live API key", EnvVar: "LOB_API_KEY", RotateURL: "https://dashboard.lob.com/settings/api-keys", RotateSteps: []string{
@@ -3231,6 +3513,202 @@ var tableRules = []Rule{
 		"\"Default\": \"Server=(localdb)\\\\mssqllocaldb;Database=App;Trusted_Connection=True;\"",
 		"\"Default\": \"Server=sql.example.com;Database=App;User Id=app;Password={DbPassword};\"",
 		"\"Default\": \"Server=localhost;Database=App;User Id=sa;Password=password;\"",
+	}},
+	Rule{ID: "datastax-astra-token", Description: "DataStax Astra DB application token (AstraCS: prefix); it reads and writes the databases its role allows.", Regex: "\\b(AstraCS:[A-Za-z]{24}:[0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"astracs:",
+	}, Name: "DataStax Astra DB application token", EnvVar: "ASTRA_DB_APPLICATION_TOKEN", RotateURL: "https://astra.datastax.com/", RotateSteps: []string{
+		"Revoke the token in Astra Portal > Settings > Tokens.",
+		"Generate a new token with the least role.",
+	}, TP: []string{
+		"ASTRA_DB_APPLICATION_TOKEN=AstraCS:{{lower:24}}:{{hex:64}}",
+		"token: \"AstraCS:{{upper:24}}:{{hex:64}}\"",
+	}, FP: []string{
+		"ASTRA_DB_APPLICATION_TOKEN=AstraCS:{{lower:24}}:{{hex:10}}",
+		"ASTRA_DB_APPLICATION_TOKEN=${ASTRA_DB_APPLICATION_TOKEN}",
+	}},
+	Rule{ID: "clickhouse-cloud-api-secret", Description: "ClickHouse Cloud API key secret (4b1d prefix); with the key ID it manages services through the Cloud API.", Regex: "\\b(4b1d[A-Za-z0-9]{38})\\b", Entropy: 4.3, Keywords: []string{
+		"4b1d",
+	}, Name: "ClickHouse Cloud API key secret", EnvVar: "CLICKHOUSE_KEY_SECRET", RotateURL: "https://clickhouse.cloud/", RotateSteps: []string{
+		"Delete the key in ClickHouse Cloud > Organization > API Keys.",
+		"Create a new key with the least role.",
+	}, TP: []string{
+		"CLICKHOUSE_KEY_SECRET=4b1d{{alnum:38}}",
+		"key_secret: \"4b1d{{alnum:38}}\"",
+	}, FP: []string{
+		"sha = \"4b1d{{hex:38}}\"",
+		"CLICKHOUSE_KEY_SECRET=${CLICKHOUSE_KEY_SECRET}",
+	}},
+	Rule{ID: "influxdb-token", Description: "InfluxDB 2.x / Cloud API token (86 characters and ==) assigned to an Influx variable.", Regex: "(?i:(?:influx(?:db)?)[\\w.\\-]{0,20}?(?:token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{86}==)(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"influx",
+	}, Name: "InfluxDB API token", EnvVar: "INFLUX_TOKEN", RotateURL: "https://docs.influxdata.com/influxdb/v2/admin/tokens/delete/", RotateSteps: []string{
+		"Delete the token in InfluxDB > Load Data > API Tokens (or influx auth delete).",
+		"Create a new token with only the buckets needed.",
+	}, TP: []string{
+		"INFLUX_TOKEN={{b64url:86}}==",
+		"influx_token: \"{{b64url:86}}==\"",
+	}, FP: []string{
+		"INFLUX_TOKEN={{b64url:20}}==",
+		"INFLUX_TOKEN=${INFLUX_TOKEN}",
+	}},
+	Rule{ID: "elastic-cloud-api-key", Description: "Elastic Cloud organisation API key (essu_ prefix); it manages deployments through the Elastic Cloud API.", Regex: "\\b(essu_[A-Za-z0-9+/_\\-]{40,120}={0,2})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"essu_",
+	}, Name: "Elastic Cloud API key", EnvVar: "EC_API_KEY", RotateURL: "https://cloud.elastic.co/account/keys", RotateSteps: []string{
+		"Revoke the key in Elastic Cloud > Organization > API keys.",
+		"Create a new key with an expiry.",
+	}, TP: []string{
+		"EC_API_KEY=essu_{{b64:80}}",
+		"api_key: \"essu_{{b64:60}}==\"",
+	}, FP: []string{
+		"EC_API_KEY=essu_{{alnum:10}}",
+		"EC_API_KEY=${EC_API_KEY}",
+	}},
+	Rule{ID: "gel-cloud-secret-key", Description: "Gel (formerly EdgeDB) Cloud secret key (nbwt_ and a JWT); it connects to the instances of the organisation.", Regex: "\\b(nbwt_eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{10,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"nbwt_",
+	}, Name: "Gel (EdgeDB) Cloud secret key", EnvVar: "GEL_SECRET_KEY", RotateURL: "https://cloud.geldata.com/", RotateSteps: []string{
+		"Revoke the key in Gel Cloud > Secret keys (or gel cloud secretkey revoke).",
+		"Create a new key.",
+	}, TP: []string{
+		"GEL_SECRET_KEY=nbwt_eyJ{{b64url:30}}.{{b64url:120}}.{{b64url:43}}",
+		"EDGEDB_SECRET_KEY=\"nbwt_eyJ{{b64url:30}}.{{b64url:120}}.{{b64url:43}}\"",
+	}, FP: []string{
+		"GEL_SECRET_KEY=nbwt_{{alnum:10}}",
+		"GEL_SECRET_KEY=${GEL_SECRET_KEY}",
+	}},
+	Rule{ID: "turso-auth-token", Description: "Turso / libSQL database auth token (a JWT) assigned to a Turso variable.", Regex: "(?i:(?:turso|libsql)[\\w.\\-]{0,20}?(?:auth[_\\-]?token|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"turso",
+		"libsql",
+	}, Name: "Turso database auth token", EnvVar: "TURSO_AUTH_TOKEN", RotateURL: "https://docs.turso.tech/cli/db/tokens/invalidate", RotateSteps: []string{
+		"Invalidate the database tokens (turso db tokens invalidate <db>).",
+		"Create a new token with an expiry.",
+	}, Validate: "jwt", TP: []string{
+		"TURSO_AUTH_TOKEN={{jwt}}",
+		"turso_auth_token: \"{{jwt}}\"",
+	}, FP: []string{
+		"TURSO_AUTH_TOKEN=eyJ{{b64url:8}}",
+		"TURSO_AUTH_TOKEN=${TURSO_AUTH_TOKEN}",
+	}},
+	Rule{ID: "motherduck-token", Description: "MotherDuck access token (a JWT) assigned to a MotherDuck variable.", Regex: "(?i:(?:motherduck)[\\w.\\-]{0,20}?(?:token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"motherduck",
+	}, Name: "MotherDuck access token", EnvVar: "MOTHERDUCK_TOKEN", RotateURL: "https://app.motherduck.com/settings/tokens", RotateSteps: []string{
+		"Revoke the token in MotherDuck > Settings > Access Tokens.",
+		"Create a new token.",
+	}, Validate: "jwt", TP: []string{
+		"MOTHERDUCK_TOKEN={{jwt}}",
+		"motherduck_token: \"{{jwt}}\"",
+	}, FP: []string{
+		"MOTHERDUCK_TOKEN=eyJ{{b64url:8}}",
+		"MOTHERDUCK_TOKEN=${MOTHERDUCK_TOKEN}",
+	}},
+	Rule{ID: "upstash-qstash-signing-key", Description: "Upstash QStash current or next signing key (sig_ prefix); it lets anyone forge messages your endpoints accept.", Regex: "(?i:(?:qstash)[\\w.\\-]{0,20}?(?:signing[_\\-]?key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(sig_[A-Za-z0-9]{20,40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"qstash",
+	}, Name: "Upstash QStash signing key", EnvVar: "QSTASH_CURRENT_SIGNING_KEY", RotateURL: "https://console.upstash.com/qstash", RotateSteps: []string{
+		"Roll the signing keys in Upstash Console > QStash > Signing keys.",
+		"Deploy the new current/next keys to the receivers.",
+	}, TP: []string{
+		"QSTASH_CURRENT_SIGNING_KEY=sig_{{alnum:28}}",
+		"qstash_current_signing_key: \"sig_{{alnum:28}}\"",
+	}, FP: []string{
+		"QSTASH_CURRENT_SIGNING_KEY=sig_{{alnum:6}}",
+		"QSTASH_CURRENT_SIGNING_KEY=${QSTASH_CURRENT_SIGNING_KEY}",
+	}},
+	Rule{ID: "databricks-oauth-secret", Description: "Databricks service principal OAuth secret (dose prefix); with the client ID it gets workspace tokens.", Regex: "\\b(dose[a-f0-9]{32})\\b", Entropy: 3, Keywords: []string{
+		"dose",
+	}, Name: "Databricks service principal OAuth secret", EnvVar: "DATABRICKS_CLIENT_SECRET", RotateURL: "https://accounts.cloud.databricks.com/", RotateSteps: []string{
+		"Delete the secret of the service principal in the account console > Service principals > Secrets.",
+		"Generate a new secret.",
+	}, TP: []string{
+		"DATABRICKS_CLIENT_SECRET=dose{{hex:32}}",
+		"client_secret = \"dose{{hex:32}}\"",
+	}, FP: []string{
+		"DATABRICKS_CLIENT_SECRET=dose{{hex:12}}",
+		"DATABRICKS_CLIENT_SECRET=${DATABRICKS_CLIENT_SECRET}",
+	}},
+	Rule{ID: "aiven-api-token", Description: "Aiven personal or application token assigned to an Aiven variable; it manages projects and services.", Regex: "(?i:(?:aiven)[\\w.\\-]{0,20}?(?:api[_\\-]?token|auth[_\\-]?token|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9+/]{100,400}={0,2})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"aiven",
+	}, Name: "Aiven API token", EnvVar: "AIVEN_API_TOKEN", RotateURL: "https://console.aiven.io/profile/tokens", RotateSteps: []string{
+		"Revoke the token in Aiven Console > User information > Tokens.",
+		"Create a new token with an expiry.",
+	}, TP: []string{
+		"AIVEN_API_TOKEN={{b64:300}}",
+		"aiven_api_token: \"{{b64:300}}\"",
+	}, FP: []string{
+		"AIVEN_API_TOKEN={{b64:40}}",
+		"AIVEN_API_TOKEN=${AIVEN_API_TOKEN}",
+	}},
+	Rule{ID: "cockroachdb-cloud-api-key", Description: "CockroachDB Cloud service account API key secret (CCDB1_ prefix); it manages clusters as the service account.", Regex: "\\b(CCDB1_[A-Za-z0-9]{22}_[A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"ccdb1_",
+	}, Name: "CockroachDB Cloud API key", EnvVar: "COCKROACH_API_KEY", RotateURL: "https://cockroachlabs.cloud/access/serviceaccounts", RotateSteps: []string{
+		"Delete the API key in Organization > Access Management > Service Accounts.",
+		"Create a new key.",
+	}, TP: []string{
+		"COCKROACH_API_KEY=CCDB1_{{alnum:22}}_{{alnum:40}}",
+		"Authorization: Bearer CCDB1_{{alnum:22}}_{{alnum:40}}",
+	}, FP: []string{
+		"COCKROACH_API_KEY=CCDB1_{{alnum:22}}_{{alnum:8}}",
+		"COCKROACH_API_KEY=${COCKROACH_API_KEY}",
+	}},
+	Rule{ID: "redis-cloud-api-key", Description: "Redis Cloud API user secret key assigned to a Redis Cloud variable; it manages subscriptions and databases.", Regex: "(?i:(?:redis[_\\-.]?cloud|rediscloud)[\\w.\\-]{0,20}?(?:secret[_\\-]?key|api[_\\-]?key|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{40,60})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"rediscloud",
+		"redis_cloud",
+		"redis-cloud",
+		"redis.cloud",
+	}, Name: "Redis Cloud API secret key", EnvVar: "REDISCLOUD_SECRET_KEY", RotateURL: "https://app.redislabs.com/#/access-management/api-keys", RotateSteps: []string{
+		"Delete the API user key in Redis Cloud > Access Management > API Keys.",
+		"Create a new key with IP restrictions.",
+	}, TP: []string{
+		"REDISCLOUD_SECRET_KEY={{alnum:50}}",
+		"rediscloud_secret_key: \"{{alnum:50}}\"",
+	}, FP: []string{
+		"REDISCLOUD_SECRET_KEY={{alnum:10}}",
+		"REDISCLOUD_SECRET_KEY=${REDISCLOUD_SECRET_KEY}",
+	}},
+	Rule{ID: "fauna-secret", Description: "Fauna key or token secret (fn prefix) assigned to a Fauna variable.", Regex: "(?i:(?:fauna)[\\w.\\-]{0,20}?(?:secret|key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(fn[A-Za-z0-9_\\-]{38})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"fauna",
+	}, Name: "Fauna secret", EnvVar: "FAUNA_SECRET", RotateURL: "https://dashboard.fauna.com/", RotateSteps: []string{
+		"Delete the key in the Fauna dashboard > Keys.",
+		"Create a new key with the least role.",
+	}, TP: []string{
+		"FAUNA_SECRET=fnA{{alnum:37}}",
+		"fauna_secret: \"fnA{{alnum:37}}\"",
+	}, FP: []string{
+		"FAUNA_SECRET=fnA{{alnum:8}}",
+		"FAUNA_SECRET=${FAUNA_SECRET}",
+	}},
+	Rule{ID: "firebolt-client-secret", Description: "Firebolt service account client secret assigned to a Firebolt variable.", Regex: "(?i:(?:firebolt)[\\w.\\-]{0,20}?(?:client[_\\-]?secret|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{40,80})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"firebolt",
+	}, Name: "Firebolt service account secret", EnvVar: "FIREBOLT_CLIENT_SECRET", RotateURL: "https://go.firebolt.io/", RotateSteps: []string{
+		"Generate a new secret for the service account in Configure > Service accounts.",
+		"Update clients.",
+	}, TP: []string{
+		"FIREBOLT_CLIENT_SECRET={{b64url:64}}",
+		"firebolt_client_secret: \"{{b64url:64}}\"",
+	}, FP: []string{
+		"FIREBOLT_CLIENT_SECRET={{alnum:10}}",
+		"FIREBOLT_CLIENT_SECRET=${FIREBOLT_CLIENT_SECRET}",
+	}},
+	Rule{ID: "prisma-accelerate-api-key", Description: "Prisma Accelerate / Prisma Postgres API key in a prisma:// connection string; it queries the database through Prisma.", Regex: "prisma(?:\\+postgres)?://accelerate\\.prisma-data\\.net/?\\?api_key=(eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,})", Entropy: 3.5, Keywords: []string{
+		"accelerate.prisma-data.net",
+	}, Name: "Prisma Accelerate API key", EnvVar: "DATABASE_URL", RotateURL: "https://console.prisma.io/", RotateSteps: []string{
+		"Delete the API key in Prisma Console > the project > API keys.",
+		"Generate a new connection string and update DATABASE_URL.",
+	}, Validate: "jwt", TP: []string{
+		"DATABASE_URL=\"prisma://accelerate.prisma-data.net/?api_key={{jwt}}\"",
+		"url: 'prisma+postgres://accelerate.prisma-data.net/?api_key={{jwt}}'",
+	}, FP: []string{
+		"DATABASE_URL=\"prisma://accelerate.prisma-data.net/?api_key=__API_KEY__\"",
+		"DATABASE_URL=${DATABASE_URL}",
+	}},
+	Rule{ID: "instantdb-admin-token", Description: "InstantDB app admin token (a UUID) assigned to an Instant variable; it bypasses permissions.", Regex: "(?i:(?:instant(?:db)?[_\\-.]?(?:app)?)[\\w.\\-]{0,20}?(?:admin[_\\-]?token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"instant",
+	}, Name: "InstantDB admin token", EnvVar: "INSTANT_APP_ADMIN_TOKEN", RotateURL: "https://www.instantdb.com/dash", RotateSteps: []string{
+		"Regenerate the admin token in the Instant dashboard > Admin.",
+		"Update the backend that reads it.",
+	}, TP: []string{
+		"INSTANT_APP_ADMIN_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"instant_app_admin_token: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"INSTANT_APP_ADMIN_TOKEN={{hex:8}}",
+		"INSTANT_APP_ADMIN_TOKEN=${INSTANT_APP_ADMIN_TOKEN}",
 	}},
 	Rule{ID: "deno-deploy-personal-token", Description: "Deno Deploy personal access token (ddp_ prefix); it deploys and manages every project its user can reach.", Regex: "\\b(ddp_[A-Za-z0-9]{30,40})\\b", Entropy: 3.5, Keywords: []string{
 		"ddp_",
@@ -6890,6 +7368,30 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"TABLEAU_PAT_SECRET={{b64:22}}==:{{alnum:12}}",
 		"TABLEAU_PAT_SECRET=${TABLEAU_PAT_SECRET}",
+	}},
+	Rule{ID: "jira-datacenter-pat", Description: "Jira Server / Data Center personal access token assigned to a Jira variable (cloud tokens are ATATT and another rule).", Regex: "(?i:(?:jira)[\\w.\\-]{0,20}?(?:token|pat))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([MNO][A-Za-z0-9+/]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"jira",
+	}, Name: "Jira Data Center personal access token", EnvVar: "JIRA_TOKEN", RotateURL: "https://confluence.atlassian.com/enterprise/using-personal-access-tokens-1026032365.html", RotateSteps: []string{
+		"Revoke the token in Jira > Profile > Personal Access Tokens.",
+		"Create a new token with an expiry.",
+	}, TP: []string{
+		"JIRA_TOKEN=N{{b64:43}}",
+		"jira_token: \"N{{b64:43}}\"",
+	}, FP: []string{
+		"JIRA_TOKEN=N{{b64:20}}",
+		"JIRA_TOKEN=${JIRA_TOKEN}",
+	}},
+	Rule{ID: "confluence-datacenter-pat", Description: "Confluence Server / Data Center personal access token assigned to a Confluence variable.", Regex: "(?i:(?:confluence)[\\w.\\-]{0,20}?(?:token|pat))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([MNO][A-Za-z0-9+/]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"confluence",
+	}, Name: "Confluence Data Center personal access token", EnvVar: "CONFLUENCE_TOKEN", RotateURL: "https://confluence.atlassian.com/enterprise/using-personal-access-tokens-1026032365.html", RotateSteps: []string{
+		"Revoke the token in Confluence > Settings > Personal Access Tokens.",
+		"Create a new token with an expiry.",
+	}, TP: []string{
+		"CONFLUENCE_TOKEN=M{{b64:43}}",
+		"confluence_token: \"M{{b64:43}}\"",
+	}, FP: []string{
+		"CONFLUENCE_TOKEN=M{{b64:20}}",
+		"CONFLUENCE_TOKEN=${CONFLUENCE_TOKEN}",
 	}},
 	Rule{ID: "dependency-track-api-key", Description: "Dependency-Track API key (odt_ prefix); it uploads BOMs and reads the portfolio as its team.", Regex: "\\b(odt_[A-Za-z0-9]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"odt_",
