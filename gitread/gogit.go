@@ -499,12 +499,6 @@ func hunksOf(p string, oldBlob, newBlob []byte) []scan.Item {
 			}
 		}
 	}
-	sniff := newBlob
-	if len(sniff) > binarySniff {
-		sniff = sniff[:binarySniff]
-	}
-	binary := bytes.IndexByte(sniff, 0) >= 0
-
 	var items []scan.Item
 	for i := 0; i < len(lines); {
 		if !added[i] {
@@ -525,7 +519,7 @@ func hunksOf(p string, oldBlob, newBlob []byte) []scan.Item {
 		}
 		items = append(items, scan.Item{Target: rules.Target{
 			Path: p, Content: content, StartLine: start + 1,
-			Added: append([]bool(nil), added[start:stop]...), Binary: binary,
+			Added: append([]bool(nil), added[start:stop]...),
 		}})
 		i = stop
 	}

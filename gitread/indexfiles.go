@@ -96,11 +96,7 @@ func IndexFiles(ctx context.Context, repo *Repo, paths []string, maxSize int64) 
 
 // wholeFile is an Item covering a whole file, every line counted as new.
 func wholeFile(path string, data []byte) scan.Item {
-	sniff := data
-	if len(sniff) > binarySniff {
-		sniff = sniff[:binarySniff]
-	}
-	return scan.Item{Target: rules.Target{Path: path, Content: data, StartLine: 1, Binary: bytes.IndexByte(sniff, 0) >= 0}}
+	return scan.Item{Target: rules.Target{Path: path, Content: data, StartLine: 1}}
 }
 
 // catBlobs reads blobs with one `git cat-file --batch`, calling fn for each in

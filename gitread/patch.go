@@ -13,9 +13,6 @@ import (
 	"github.com/leakhook/leakhook/rules"
 )
 
-// binarySniff is how much of a blob git inspects for NUL to call it binary.
-const binarySniff = 8000
-
 // patchParser reads unified diffs as printed by git diff/log with the flags in
 // diffArgs. It is driven by the counts in each @@ header, so content that
 // looks like a header ("+++ x", "diff --git") is never mistaken for one.
@@ -231,17 +228,13 @@ func (p *patchParser) emitHunk(start int, content []byte, added []bool) error {
 		p.skip(scan.Skipped{Path: p.path, Reason: fmt.Sprintf("larger than the size cap (%d bytes)", p.maxSize), Commit: p.commit})
 		return nil
 	}
-	content = bytes.Clone(content)
-	sniff := content
-	if start <= 1 && len(sniff) > binarySniff {
-		sniff = sniff[:binarySniff]
-	}
+	// Binary content and UTF-16 are the engine's business (rules/text.go):
+	// it judges the bytes of the hunk, as it does the in-process reader's.
 	it := scan.Item{Target: rules.Target{
 		Path:      p.path,
-		Content:   content,
+		Content:   bytes.Clone(content),
 		StartLine: start,
 		Added:     added,
-		Binary:    bytes.IndexByte(sniff, 0) >= 0,
 	}, Commit: p.commit}
 	return p.emit(it)
 }

@@ -288,11 +288,28 @@ func (e *Engine) ScanContext(ctx context.Context, t *Target) ([]Finding, error) 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	forms := textForms(t) // text.go: binary content's text runs, UTF-16 decoded
+	if len(forms) == 1 {
+		return e.scanText(ctx, forms[0])
+	}
+	var out []Finding
+	for _, f := range forms {
+		fs, err := e.scanText(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fs...)
+	}
+	return dedupe(e, out), nil
+}
+
+// scanText scans one form of a target with every rule and decoder.
+func (e *Engine) scanText(ctx context.Context, t *Target) ([]Finding, error) {
 	s := e.getScratch()
 	defer e.putScratch(s)
 	s.ctx = ctx
 	out, err := e.scanWindows(s, t)
-	if err != nil || t.Binary {
+	if err != nil {
 		return out, err
 	}
 	enc, err := e.scanEncoded(ctx, t, s.hints)
@@ -372,8 +389,8 @@ func (e *Engine) applies(s *scratch, t *Target, ri int32) bool {
 		return false
 	}
 	r := e.rules[ri]
-	ok := !t.Binary || r.Binary
-	if ok && r.Path != "" {
+	ok := true
+	if r.Path != "" {
 		if err := r.compile(); err != nil {
 			ok = true // the error surfaces when the rule runs
 		} else {

@@ -13,7 +13,6 @@ type Target struct {
 	Content   []byte
 	StartLine int    // line number of Content's first line in the file; 0 means 1
 	Added     []bool // Added[i] reports whether line StartLine+i is new; nil means every line is
-	Binary    bool   // only rules marked binary run on binary content
 }
 
 // Finding is one secret found in a Target.

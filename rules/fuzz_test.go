@@ -2,6 +2,7 @@ package rules
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -47,30 +48,47 @@ func FuzzEngineScan(f *testing.F) {
 		if err != nil {
 			f.Fatal(err)
 		}
-		f.Add([]byte(v), uint8(0), false)
+		f.Add([]byte(v), uint8(0))
 	}
-	f.Fuzz(func(t *testing.T, content []byte, start uint8, binary bool) {
-		target := Target{Path: "f.txt", Content: content, StartLine: int(start), Binary: binary}
+	f.Fuzz(func(t *testing.T, content []byte, start uint8) {
+		target := Target{Path: "f.txt", Content: content, StartLine: int(start)}
 		fs, err := e.Scan(&target)
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Each finding holds in one of the forms the rules saw (text.go):
+		// the content, its text runs, or its UTF-16 decoding.
 		first := max(int(start), 1)
-		lines := bytes.Count(content, []byte{'\n'}) + 1
 		for _, f := range fs {
-			if f.Line < first || f.EndLine < f.Line || f.EndLine >= first+lines {
-				t.Fatalf("%s: lines %d-%d outside %d-%d", f.RuleID, f.Line, f.EndLine, first, first+lines-1)
+			var why string
+			for _, form := range textForms(&target) {
+				if why = checkFinding(f, form.Content, first); why == "" {
+					break
+				}
 			}
-			line := strings.Split(string(content), "\n")[f.Line-first]
-			if f.Column < 1 || f.Column > utf8.RuneCountInString(line)+1 {
-				t.Fatalf("%s: column %d outside line of %d characters", f.RuleID, f.Column, utf8.RuneCountInString(line))
-			}
-			if f.Secret == "" || !bytes.Contains(content, []byte(f.Secret)) {
-				t.Fatalf("%s: secret %q not in content", f.RuleID, f.Secret)
-			}
-			if f.LineText != line {
-				t.Fatalf("%s: line text %q, want %q", f.RuleID, f.LineText, line)
+			if why != "" {
+				t.Fatal(why)
 			}
 		}
 	})
+}
+
+// checkFinding says what is wrong with f as a finding in content whose first
+// line is first, or "".
+func checkFinding(f Finding, content []byte, first int) string {
+	lines := bytes.Count(content, []byte{'\n'}) + 1
+	if f.Line < first || f.EndLine < f.Line || f.EndLine >= first+lines {
+		return fmt.Sprintf("%s: lines %d-%d outside %d-%d", f.RuleID, f.Line, f.EndLine, first, first+lines-1)
+	}
+	line := strings.Split(string(content), "\n")[f.Line-first]
+	if f.Column < 1 || f.Column > utf8.RuneCountInString(line)+1 {
+		return fmt.Sprintf("%s: column %d outside line of %d characters", f.RuleID, f.Column, utf8.RuneCountInString(line))
+	}
+	if f.Secret == "" || !bytes.Contains(content, []byte(f.Secret)) {
+		return fmt.Sprintf("%s: secret %q not in content", f.RuleID, f.Secret)
+	}
+	if f.LineText != line {
+		return fmt.Sprintf("%s: line text %q, want %q", f.RuleID, f.LineText, line)
+	}
+	return ""
 }

@@ -38,7 +38,8 @@ type Rule struct {
 	// Validate names a structural check the secret must pass: "github" (CRC32
 	// checksum), "jwt" (three base64url parts, JSON header), "base64" (decodes).
 	Validate string `toml:"validate"`
-	// Binary rules also run on binary blobs (a private key inside a keystore).
+	// Binary is accepted for old rule files and means nothing: every rule
+	// runs on binary content's text runs (text.go).
 	Binary bool `toml:"binary"`
 	// Generic rules give way to a specific rule that finds the same secret.
 	Generic bool `toml:"generic"`

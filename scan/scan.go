@@ -285,11 +285,7 @@ func readInto(buf *bytes.Buffer, path string) ([]byte, error) {
 }
 
 func fileItem(path string, data []byte) Item {
-	sniff := data
-	if len(sniff) > 8000 {
-		sniff = sniff[:8000]
-	}
-	return Item{Target: rules.Target{Path: path, Content: data, StartLine: 1, Binary: bytes.IndexByte(sniff, 0) >= 0}}
+	return Item{Target: rules.Target{Path: path, Content: data, StartLine: 1}}
 }
 
 // displayPath makes p relative to base (slash-separated) when it is inside it.

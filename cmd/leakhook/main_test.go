@@ -1,9 +1,13 @@
 package main
 
 import (
+	"encoding/binary"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -53,6 +57,7 @@ func scriptParams(env map[string]string) testscript.Params {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"expand": cmdExpand,
+			"recode": cmdRecode,
 		},
 	}
 }
@@ -72,4 +77,43 @@ func cmdExpand(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(err)
 		ts.Check(os.WriteFile(p, []byte(out), 0o644))
 	}
+}
+
+// cmdRecode rewrites a file in place as Windows tools and binary formats
+// would hold it: recode utf16le|utf16be|utf16le-bom|utf16be-bom FILE encodes
+// it as UTF-16; recode nul@N FILE puts a NUL byte at the end of line N.
+func cmdRecode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: recode utf16le|utf16be|utf16le-bom|utf16be-bom|nul@N FILE")
+	}
+	p := ts.MkAbs(args[1])
+	data, err := os.ReadFile(p)
+	ts.Check(err)
+	var out []byte
+	switch how := args[0]; {
+	case strings.HasPrefix(how, "nul@"):
+		n, err := strconv.Atoi(how[4:])
+		ts.Check(err)
+		lines := strings.SplitAfter(string(data), "\n")
+		if n < 1 || n > len(lines) {
+			ts.Fatalf("%s has no line %d", args[1], n)
+		}
+		lines[n-1] = strings.TrimSuffix(lines[n-1], "\n") + "\x00\n"
+		out = []byte(strings.Join(lines, ""))
+	case strings.HasPrefix(how, "utf16"):
+		units := utf16.Encode([]rune(string(data)))
+		if strings.HasSuffix(how, "-bom") {
+			units = append([]uint16{0xfeff}, units...)
+		}
+		var order binary.AppendByteOrder = binary.LittleEndian
+		if strings.HasPrefix(how, "utf16be") {
+			order = binary.BigEndian
+		}
+		for _, u := range units {
+			out = order.AppendUint16(out, u)
+		}
+	default:
+		ts.Fatalf("recode: unknown encoding %q", how)
+	}
+	ts.Check(os.WriteFile(p, out, 0o644))
 }
