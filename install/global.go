@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -59,8 +60,11 @@ Either add leakhook to the hooks in that directory, or install per repository wi
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
-	for _, name := range o.Hooks {
-		body := script(name, o.Binary, globalMode)
+	for _, name := range globalHookNames(o.Hooks) {
+		body := forwarder(name)
+		if slices.Contains(o.Hooks, name) {
+			body = script(name, o.Binary, globalMode)
+		}
 		path := filepath.Join(dir, name)
 		if old, err := os.ReadFile(path); err == nil && string(old) == body {
 			o.logf("%s: already installed", path)
@@ -126,7 +130,7 @@ func UninstallGlobal(log io.Writer) (string, error) {
 	if err := os.Remove(prevPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return "", err
 	}
-	for _, name := range HookNames {
+	for _, name := range globalHookNames(nil) {
 		path := filepath.Join(dir, name)
 		b, err := os.ReadFile(path)
 		if err != nil || !isOurs(b) {

@@ -3,6 +3,7 @@ package install
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -20,13 +21,66 @@ const ChainedSuffix = ".leakhook-chained"
 const ReplacedSuffix = ".leakhook-replaced"
 
 // Hook names leakhook can install, and the subcommand each one runs.
+// pre-merge-commit is the hook git runs instead of pre-commit when a merge
+// commits without conflicts: it scans the staged merge like any commit.
 var hookCommands = map[string]string{
-	"pre-commit": "pre-commit",
-	"pre-push":   `pre-push "$@"`,
+	"pre-commit":       "pre-commit",
+	"pre-merge-commit": "pre-commit",
+	"pre-push":         `pre-push "$@"`,
 }
 
 // HookNames lists the hooks installed by default, in order.
-var HookNames = []string{"pre-commit", "pre-push"}
+var HookNames = []string{"pre-commit", "pre-merge-commit", "pre-push"}
+
+// forwardedHooks are the other hook types the global install puts in its
+// directory, each only running the repository's own hook of that name: with
+// core.hooksPath set globally, git would otherwise run none of them (a
+// Gerrit commit-msg, git-lfs's post-checkout, a team's prepare-commit-msg).
+// Left out are the hooks whose mere presence changes what git does
+// (push-to-checkout, proc-receive, fsmonitor-watchman, reference-transaction)
+// and post-index-change, which git would start after every index write on
+// the machine (each git status) to run, almost always, nothing.
+var forwardedHooks = []string{
+	"applypatch-msg", "pre-applypatch", "post-applypatch",
+	"prepare-commit-msg", "commit-msg", "post-commit",
+	"pre-rebase", "post-checkout", "post-merge", "post-rewrite",
+	"pre-auto-gc", "sendemail-validate",
+	"p4-changelist", "p4-prepare-changelist", "p4-post-changelist", "p4-pre-submit",
+	"pre-receive", "update", "post-receive", "post-update",
+}
+
+// globalHookNames returns the hooks the global directory holds: leakhook's
+// own (those in own) and a forwarder for every other hook type.
+func globalHookNames(own []string) []string {
+	names := append([]string(nil), own...)
+	for _, n := range append(append([]string(nil), HookNames...), forwardedHooks...) {
+		if !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+// forwarder returns the global directory's hook for a type leakhook does not
+// check: it runs the repository's own hook of that name, with the same
+// arguments and standard input, and succeeds when there is none.
+func forwarder(name string) string {
+	var b strings.Builder
+	w := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
+	w("#!/bin/sh")
+	w("%s", Marker)
+	w("# Global hook (core.hooksPath): leakhook checks nothing here; it runs the")
+	w("# repository's own hooks/%s, which git would run if core.hooksPath did not", name)
+	w("# point here. --git-common-dir: linked worktrees share them.")
+	w(`if common_dir=$(git rev-parse --git-common-dir 2>/dev/null); then`)
+	w(`	own="$common_dir/hooks/%s"`, name)
+	w(`	if [ -f "$own" ] && [ -x "$own" ]; then`)
+	w(`		exec "$own" "$@"`)
+	w(`	fi`)
+	w(`fi`)
+	w(`exit 0`)
+	return b.String()
+}
 
 // mode tells where a hook script lives and so which hook it chains.
 type mode int
@@ -52,7 +106,7 @@ func script(name, bin string, m mode) string {
 	w := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
 	w("#!/bin/sh")
 	w("%s", Marker)
-	w("# Runs 'leakhook %s' on what git is about to %s.", name, map[string]string{"pre-commit": "commit", "pre-push": "push"}[name])
+	w("# Runs 'leakhook %s' on what git is about to %s.", strings.Fields(hookCommands[name])[0], map[string]string{"pre-commit": "commit", "pre-merge-commit": "commit (a merge)", "pre-push": "push"}[name])
 	if m == repoMode {
 		w("# A hook that was here before leakhook is kept as %s%s and runs first.", name, ChainedSuffix)
 	} else {

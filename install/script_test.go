@@ -64,7 +64,7 @@ func TestScriptRunsUnderPOSIXShells(t *testing.T) {
 					if err := runHook(); err != nil {
 						t.Fatal(err)
 					}
-					lh := strings.TrimSpace("leakhook " + name + " " + strings.Join(args, " "))
+					lh := strings.TrimSpace("leakhook " + strings.Fields(hookCommands[name])[0] + " " + strings.Join(args, " "))
 					own := "own " + strings.Join(args, " ")
 					in := strings.Split(strings.TrimSpace(stdin), "\n")
 					if stdin == "" {

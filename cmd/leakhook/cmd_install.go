@@ -11,7 +11,7 @@ import (
 func init() {
 	register(&command{
 		name:    "install",
-		args:    "[--global] [--hooks pre-commit,pre-push] [--force]",
+		args:    "[--global] [--hooks pre-commit,pre-merge-commit,pre-push] [--force]",
 		summary: "install leakhook's git hooks in this repository (or globally), keeping existing hooks",
 		run:     runInstall,
 	})
