@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:c83bbd69:599490"
+const tableHash = "crc32c:d304877c:627744"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -6546,6 +6546,436 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"SUMO_ACCESS_ID=su{{alnum:4}}",
 		"SUMO_ACCESS_ID=${SUMO_ACCESS_ID}",
+	}},
+	Rule{ID: "lightstep-access-token", Description: "ServiceNow Cloud Observability (Lightstep) project access token assigned to a Lightstep variable; it sends telemetry to the project.", Regex: "(?i:(?:lightstep|(?:\\b|_)ls[_\\-]access)[\\w.\\-]{0,20}?(?:access[_\\-]?token|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9+/]{60,140}={0,2})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"lightstep",
+		"ls_access",
+		"ls-access",
+	}, Name: "Lightstep (Cloud Observability) access token", EnvVar: "LIGHTSTEP_ACCESS_TOKEN", RotateURL: "https://app.lightstep.com/", RotateSteps: []string{
+		"Create a new access token in Project settings > Access tokens.",
+		"Deploy it to the collectors, then delete the leaked one.",
+	}, TP: []string{
+		"LIGHTSTEP_ACCESS_TOKEN={{b64:84}}",
+		"lightstep_access_token: \"{{b64:84}}\"",
+	}, FP: []string{
+		"LIGHTSTEP_ACCESS_TOKEN={{b64:20}}",
+		"LIGHTSTEP_ACCESS_TOKEN=${LIGHTSTEP_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "logzio-shipping-token", Description: "Logz.io data shipping token (32 letters) assigned to a Logz.io variable; it writes logs, metrics or traces into the account.", Regex: "(?i:(?:logz(?:io)?)[\\w.\\-]{0,20}?(?:shipping[_\\-]?token|listener[_\\-]?token|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"logz",
+	}, Name: "Logz.io shipping token", EnvVar: "LOGZIO_TOKEN", RotateURL: "https://app.logz.io/#/dashboard/settings/manage-tokens/data-shipping", RotateSteps: []string{
+		"Create a new shipping token in Settings > Manage tokens > Data shipping tokens.",
+		"Deploy it to the shippers and delete the leaked token.",
+	}, TP: []string{
+		"LOGZIO_TOKEN={{lower:16}}{{upper:16}}",
+		"logzio_token: \"{{lower:16}}{{upper:16}}\"",
+	}, FP: []string{
+		"LOGZIO_TOKEN={{lower:12}}",
+		"LOGZIO_TOKEN=${LOGZIO_TOKEN}",
+	}},
+	Rule{ID: "logzio-api-token", Description: "Logz.io API token (a UUID) assigned to a Logz.io API variable; it reads data and manages the account.", Regex: "(?i:(?:logz(?:io)?[_\\-.]?api)[\\w.\\-]{0,20}?(?:token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"logz",
+	}, Name: "Logz.io API token", EnvVar: "LOGZIO_API_TOKEN", RotateURL: "https://app.logz.io/#/dashboard/settings/manage-tokens/api", RotateSteps: []string{
+		"Delete the token in Settings > Manage tokens > API tokens.",
+		"Create a new token.",
+	}, TP: []string{
+		"LOGZIO_API_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"logzio_api_token: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"LOGZIO_API_TOKEN={{hex:8}}",
+		"LOGZIO_API_TOKEN=${LOGZIO_API_TOKEN}",
+	}},
+	Rule{ID: "papertrail-api-token", Description: "Papertrail HTTP API token assigned to a Papertrail variable; it searches the account logs.", Regex: "(?i:(?:papertrail)[\\w.\\-]{0,20}?(?:api[_\\-]?token|token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"papertrail",
+	}, Name: "Papertrail API token", EnvVar: "PAPERTRAIL_API_TOKEN", RotateURL: "https://papertrailapp.com/account/profile", RotateSteps: []string{
+		"Regenerate the API token in Papertrail > Profile.",
+		"Update tools that read it.",
+	}, TP: []string{
+		"PAPERTRAIL_API_TOKEN={{alnum:20}}",
+		"papertrail_api_token: \"{{alnum:20}}\"",
+	}, FP: []string{
+		"PAPERTRAIL_API_TOKEN={{alnum:8}}",
+		"PAPERTRAIL_API_TOKEN=${PAPERTRAIL_API_TOKEN}",
+	}},
+	Rule{ID: "betterstack-source-token", Description: "Better Stack Telemetry / Logtail source token assigned to a Logtail variable; it writes logs into the source.", Regex: "(?i:(?:logtail|better[_\\-]?stack[_\\-.]?(?:telemetry|logs?|source))[\\w.\\-]{0,20}?(?:source[_\\-]?token|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{24})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"logtail",
+		"betterstack",
+		"better_stack",
+		"better-stack",
+	}, Name: "Better Stack (Logtail) source token", EnvVar: "LOGTAIL_SOURCE_TOKEN", RotateURL: "https://telemetry.betterstack.com/", RotateSteps: []string{
+		"Rotate the token in Telemetry > Sources > the source > Settings.",
+		"Update the shippers.",
+	}, TP: []string{
+		"LOGTAIL_SOURCE_TOKEN={{alnum:24}}",
+		"logtail_source_token: \"{{alnum:24}}\"",
+	}, FP: []string{
+		"LOGTAIL_SOURCE_TOKEN={{alnum:10}}",
+		"LOGTAIL_SOURCE_TOKEN=${LOGTAIL_SOURCE_TOKEN}",
+	}},
+	Rule{ID: "betterstack-api-token", Description: "Better Stack Uptime API token assigned to a Better Uptime / Better Stack API variable; it manages monitors and incidents.", Regex: "(?i:(?:better[_\\-]?uptime|better[_\\-]?stack)[\\w.\\-]{0,20}?(?:api[_\\-]?token|api[_\\-]?key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{24})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"betteruptime",
+		"better_uptime",
+		"better-uptime",
+		"betterstack",
+		"better_stack",
+		"better-stack",
+	}, Name: "Better Stack (Better Uptime) API token", EnvVar: "BETTERSTACK_API_TOKEN", RotateURL: "https://uptime.betterstack.com/team/api-tokens", RotateSteps: []string{
+		"Delete the token in Settings > API tokens.",
+		"Create a new token.",
+	}, TP: []string{
+		"BETTERSTACK_API_TOKEN={{alnum:24}}",
+		"betterstack_api_token: \"{{alnum:24}}\"",
+	}, FP: []string{
+		"BETTERSTACK_API_TOKEN={{alnum:10}}",
+		"BETTERSTACK_API_TOKEN=${BETTERSTACK_API_TOKEN}",
+	}},
+	Rule{ID: "splunk-observability-token", Description: "Splunk Observability Cloud (SignalFx) access or API token assigned to a SignalFx variable.", Regex: "(?i:(?:signalfx|(?:\\b|_)sfx|splunk[_\\-]?(?:o11y|observability))[\\w.\\-]{0,20}?(?:access[_\\-]?token|api[_\\-]?token|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{22})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"signalfx",
+		"sfx",
+		"splunk_o11y",
+		"splunk-o11y",
+		"splunk_observability",
+	}, Name: "Splunk Observability (SignalFx) access token", EnvVar: "SFX_ACCESS_TOKEN", RotateURL: "https://app.signalfx.com/#/organization/current?selectedKeyValue=sf_section:accesstokens", RotateSteps: []string{
+		"Rotate the token in Settings > Access Tokens.",
+		"Update the collectors.",
+	}, TP: []string{
+		"SFX_ACCESS_TOKEN={{b64url:22}}",
+		"sfx_access_token: \"{{b64url:22}}\"",
+	}, FP: []string{
+		"SFX_ACCESS_TOKEN={{alnum:10}}",
+		"SFX_ACCESS_TOKEN=${SFX_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "instana-api-token", Description: "IBM Instana REST API token assigned to an Instana variable.", Regex: "(?i:(?:instana)[\\w.\\-]{0,20}?(?:api[_\\-]?token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{22})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"instana",
+	}, Name: "Instana API token", EnvVar: "INSTANA_API_TOKEN", RotateURL: "https://www.ibm.com/docs/en/instana-observability/current?topic=apis-instana-rest-api", RotateSteps: []string{
+		"Delete the token in Settings > Security & Access > API Tokens.",
+		"Create a new token with fewer permissions.",
+	}, TP: []string{
+		"INSTANA_API_TOKEN={{b64url:22}}",
+		"instana_api_token: \"{{b64url:22}}\"",
+	}, FP: []string{
+		"INSTANA_API_TOKEN={{alnum:10}}",
+		"INSTANA_API_TOKEN=${INSTANA_API_TOKEN}",
+	}},
+	Rule{ID: "instana-agent-key", Description: "IBM Instana agent key assigned to an Instana variable; it lets agents report into the tenant.", Regex: "(?i:(?:instana)[\\w.\\-]{0,20}?(?:agent[_\\-]?key|download[_\\-]?key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{22})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"instana",
+	}, Name: "Instana agent key", EnvVar: "INSTANA_AGENT_KEY", RotateURL: "https://www.ibm.com/docs/en/instana-observability/current", RotateSteps: []string{
+		"Create a new agent key in Settings > Agents > Agent keys.",
+		"Roll it out to the agents and delete the leaked key.",
+	}, TP: []string{
+		"INSTANA_AGENT_KEY={{b64url:22}}",
+		"instana_agent_key: \"{{b64url:22}}\"",
+	}, FP: []string{
+		"INSTANA_AGENT_KEY={{alnum:10}}",
+		"INSTANA_AGENT_KEY=${INSTANA_AGENT_KEY}",
+	}},
+	Rule{ID: "raygun-api-key", Description: "Raygun application API key assigned to a Raygun variable.", Regex: "(?i:(?:raygun)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{20,32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"raygun",
+	}, Name: "Raygun API key", EnvVar: "RAYGUN_API_KEY", RotateURL: "https://app.raygun.com/", RotateSteps: []string{
+		"Generate a new API key in the application settings.",
+		"Update the apps that report to it.",
+	}, TP: []string{
+		"RAYGUN_API_KEY={{alnum:22}}",
+		"raygun_api_key: \"{{alnum:22}}\"",
+	}, FP: []string{
+		"RAYGUN_API_KEY={{alnum:10}}",
+		"RAYGUN_API_KEY=${RAYGUN_API_KEY}",
+	}},
+	Rule{ID: "airbrake-project-key", Description: "Airbrake project key (32 hex) assigned to an Airbrake variable.", Regex: "(?i:(?:airbrake)[\\w.\\-]{0,20}?(?:project[_\\-]?key|api[_\\-]?key|key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"airbrake",
+	}, Name: "Airbrake project key", EnvVar: "AIRBRAKE_PROJECT_KEY", RotateURL: "https://airbrake.io/", RotateSteps: []string{
+		"Regenerate the project key in the project settings.",
+		"Update the notifier configuration.",
+	}, TP: []string{
+		"AIRBRAKE_PROJECT_KEY={{hex:32}}",
+		"airbrake_project_key: \"{{hex:32}}\"",
+	}, FP: []string{
+		"AIRBRAKE_PROJECT_KEY={{hex:12}}",
+		"AIRBRAKE_PROJECT_KEY=${AIRBRAKE_PROJECT_KEY}",
+	}},
+	Rule{ID: "mezmo-ingestion-key", Description: "Mezmo (formerly LogDNA) ingestion key (32 hex) assigned to a Mezmo/LogDNA variable.", Regex: "(?i:(?:logdna|mezmo|(?:\\b|_)mz[_\\-])[\\w.\\-]{0,20}?(?:ingestion[_\\-]?key|api[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"logdna",
+		"mezmo",
+		"mz_",
+		"mz-",
+	}, Name: "Mezmo (LogDNA) ingestion key", EnvVar: "MZ_INGESTION_KEY", RotateURL: "https://app.mezmo.com/", RotateSteps: []string{
+		"Create a new ingestion key in Settings > Organization > API Keys.",
+		"Deploy it and delete the leaked key.",
+	}, TP: []string{
+		"MZ_INGESTION_KEY={{hex:32}}",
+		"logdna_ingestion_key: \"{{hex:32}}\"",
+	}, FP: []string{
+		"MZ_INGESTION_KEY={{hex:12}}",
+		"MZ_INGESTION_KEY=${MZ_INGESTION_KEY}",
+	}},
+	Rule{ID: "coralogix-api-key", Description: "Coralogix team (cxtp_) or personal (cxup_) API key; it sends data or manages the team depending on its presets.", Regex: "\\b(cx(?:tp|up)_[A-Za-z0-9]{20,40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"cxtp_",
+		"cxup_",
+	}, Name: "Coralogix API key", EnvVar: "CORALOGIX_API_KEY", RotateURL: "https://coralogix.com/docs/user-guides/account-management/api-keys/api-keys/", RotateSteps: []string{
+		"Delete the key in Settings > API Keys.",
+		"Create a new key with the least presets.",
+	}, TP: []string{
+		"CORALOGIX_API_KEY=cxtp_{{alnum:30}}",
+		"private_key: \"cxup_{{alnum:30}}\"",
+	}, FP: []string{
+		"CORALOGIX_API_KEY=cxtp_{{alnum:8}}",
+		"CORALOGIX_API_KEY=${CORALOGIX_API_KEY}",
+	}},
+	Rule{ID: "checkly-api-key", Description: "Checkly user API key (cu_ prefix) assigned to a Checkly variable.", Regex: "(?i:(?:checkly)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(cu_[0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"checkly",
+	}, Name: "Checkly API key", EnvVar: "CHECKLY_API_KEY", RotateURL: "https://app.checklyhq.com/settings/user/api-keys", RotateSteps: []string{
+		"Delete the key in User settings > API keys.",
+		"Create a new key.",
+	}, TP: []string{
+		"CHECKLY_API_KEY=cu_{{hex:32}}",
+		"checkly_api_key: \"cu_{{hex:32}}\"",
+	}, FP: []string{
+		"CHECKLY_API_KEY=cu_{{hex:10}}",
+		"CHECKLY_API_KEY=${CHECKLY_API_KEY}",
+	}},
+	Rule{ID: "uptimerobot-api-key", Description: "UptimeRobot main, read-only or monitor-specific API key assigned to an UptimeRobot variable.", Regex: "(?i:(?:uptime[_\\-]?robot)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?((?:ur?|m)\\d{5,10}-[0-9a-f]{24})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"uptimerobot",
+		"uptime_robot",
+		"uptime-robot",
+	}, Name: "UptimeRobot API key", EnvVar: "UPTIMEROBOT_API_KEY", RotateURL: "https://dashboard.uptimerobot.com/integrations", RotateSteps: []string{
+		"Reset the API key in Integrations & API > API.",
+		"Update tools that read it.",
+	}, TP: []string{
+		"UPTIMEROBOT_API_KEY=u{{digits:7}}-{{hex:24}}",
+		"uptimerobot_api_key: \"u{{digits:7}}-{{hex:24}}\"",
+	}, FP: []string{
+		"UPTIMEROBOT_API_KEY=u{{digits:7}}-{{hex:8}}",
+		"UPTIMEROBOT_API_KEY=${UPTIMEROBOT_API_KEY}",
+	}},
+	Rule{ID: "pingdom-api-token", Description: "Pingdom API 3.1 token assigned to a Pingdom variable.", Regex: "(?i:(?:pingdom)[\\w.\\-]{0,20}?(?:api[_\\-]?token|token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{64,72})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"pingdom",
+	}, Name: "Pingdom API token", EnvVar: "PINGDOM_API_TOKEN", RotateURL: "https://my.pingdom.com/app/api-tokens", RotateSteps: []string{
+		"Delete the token in Settings > Pingdom API.",
+		"Create a new read-only token if writing is not needed.",
+	}, TP: []string{
+		"PINGDOM_API_TOKEN={{b64url:64}}",
+		"pingdom_api_token: \"{{b64url:64}}\"",
+	}, FP: []string{
+		"PINGDOM_API_TOKEN={{alnum:20}}",
+		"PINGDOM_API_TOKEN=${PINGDOM_API_TOKEN}",
+	}},
+	Rule{ID: "statuscake-api-key", Description: "StatusCake API key assigned to a StatusCake variable.", Regex: "(?i:(?:statuscake)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"statuscake",
+	}, Name: "StatusCake API key", EnvVar: "STATUSCAKE_API_KEY", RotateURL: "https://app.statuscake.com/User.php", RotateSteps: []string{
+		"Create a new key in Account > API keys and delete the leaked one.",
+		"Update tools that read it.",
+	}, TP: []string{
+		"STATUSCAKE_API_KEY={{alnum:20}}",
+		"statuscake_api_key: \"{{alnum:20}}\"",
+	}, FP: []string{
+		"STATUSCAKE_API_KEY={{alnum:8}}",
+		"STATUSCAKE_API_KEY=${STATUSCAKE_API_KEY}",
+	}},
+	Rule{ID: "cronitor-api-key", Description: "Cronitor API key (32 hex) assigned to a Cronitor variable.", Regex: "(?i:(?:cronitor)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"cronitor",
+	}, Name: "Cronitor API key", EnvVar: "CRONITOR_API_KEY", RotateURL: "https://cronitor.io/app/settings/api", RotateSteps: []string{
+		"Regenerate the key in Settings > API.",
+		"Update the agents and SDKs.",
+	}, TP: []string{
+		"CRONITOR_API_KEY={{hex:32}}",
+		"cronitor_api_key: \"{{hex:32}}\"",
+	}, FP: []string{
+		"CRONITOR_API_KEY={{hex:12}}",
+		"CRONITOR_API_KEY=${CRONITOR_API_KEY}",
+	}},
+	Rule{ID: "healthchecks-api-key", Description: "Healthchecks.io project API key assigned to a Healthchecks variable.", Regex: "(?i:(?:healthchecks(?:io)?|(?:\\b|_)hc[_\\-]api)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"healthchecks",
+		"hc_api",
+		"hc-api",
+	}, Name: "Healthchecks.io API key", EnvVar: "HEALTHCHECKS_API_KEY", RotateURL: "https://healthchecks.io/projects/", RotateSteps: []string{
+		"Revoke the key in Project Settings > API Access.",
+		"Create a new key (read-only if possible).",
+	}, TP: []string{
+		"HEALTHCHECKS_API_KEY={{alnum:32}}",
+		"healthchecks_api_key: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"HEALTHCHECKS_API_KEY={{alnum:10}}",
+		"HEALTHCHECKS_API_KEY=${HEALTHCHECKS_API_KEY}",
+	}},
+	Rule{ID: "honeybadger-api-key", Description: "Honeybadger project API key or personal auth token assigned to a Honeybadger variable.", Regex: "(?i:(?:honeybadger)[\\w.\\-]{0,20}?(?:api[_\\-]?key|auth[_\\-]?token|token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(hbp_[A-Za-z0-9]{30,40}|[A-Za-z0-9]{20,32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"honeybadger",
+	}, Name: "Honeybadger API key", EnvVar: "HONEYBADGER_API_KEY", RotateURL: "https://app.honeybadger.io/users/edit#authentication", RotateSteps: []string{
+		"Reset the project API key in Project Settings > API keys (or the personal token in the profile).",
+		"Update the apps.",
+	}, TP: []string{
+		"HONEYBADGER_API_KEY=hbp_{{alnum:36}}",
+		"honeybadger_api_key: \"hbp_{{alnum:36}}\"",
+	}, FP: []string{
+		"HONEYBADGER_API_KEY={{alnum:8}}",
+		"HONEYBADGER_API_KEY=${HONEYBADGER_API_KEY}",
+	}},
+	Rule{ID: "scout-apm-key", Description: "Scout APM organisation key assigned to a Scout variable.", Regex: "(?i:(?:(?:\\b|_)scout(?:[_\\-]?apm)?)[\\w.\\-]{0,20}?(?:(?:\\b|_)key|api[_\\-]?key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"scout",
+	}, Name: "Scout APM key", EnvVar: "SCOUT_KEY", RotateURL: "https://scoutapm.com/settings", RotateSteps: []string{
+		"Regenerate the key in Organization settings.",
+		"Update the agents.",
+	}, TP: []string{
+		"SCOUT_KEY={{alnum:20}}",
+		"scout_key: \"{{alnum:20}}\"",
+	}, FP: []string{
+		"SCOUT_KEY={{alnum:8}}",
+		"SCOUT_KEY=${SCOUT_KEY}",
+	}},
+	Rule{ID: "elastic-apm-secret-token", Description: "Elastic APM server secret token assigned to an Elastic APM variable; it sends data to the APM server.", Regex: "(?i:(?:elastic[_\\-.]?apm)[\\w.\\-]{0,20}?(?:secret[_\\-]?token|api[_\\-]?key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{16,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"elastic_apm",
+		"elastic-apm",
+		"elastic.apm",
+		"elasticapm",
+	}, Name: "Elastic APM secret token", EnvVar: "ELASTIC_APM_SECRET_TOKEN", RotateURL: "https://www.elastic.co/guide/en/observability/current/apm-secret-token.html", RotateSteps: []string{
+		"Set a new secret token in the APM integration settings.",
+		"Update the agents.",
+	}, TP: []string{
+		"ELASTIC_APM_SECRET_TOKEN={{alnum:32}}",
+		"elastic_apm_secret_token: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"ELASTIC_APM_SECRET_TOKEN={{alnum:8}}",
+		"ELASTIC_APM_SECRET_TOKEN=${ELASTIC_APM_SECRET_TOKEN}",
+	}},
+	Rule{ID: "victorops-api-key", Description: "Splunk On-Call (VictorOps) API key or REST integration key assigned to a VictorOps variable.", Regex: "(?i:(?:victorops|splunk[_\\-]?on[_\\-]?call)[\\w.\\-]{0,20}?(?:api[_\\-]?key|routing[_\\-]?key|integration[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"victorops",
+		"splunk_on_call",
+		"splunk-on-call",
+		"splunkoncall",
+	}, Name: "Splunk On-Call (VictorOps) API key", EnvVar: "VICTOROPS_API_KEY", RotateURL: "https://portal.victorops.com/", RotateSteps: []string{
+		"Delete the key in Integrations > API.",
+		"Create a new key.",
+	}, TP: []string{
+		"VICTOROPS_API_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"victorops_api_key: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"VICTOROPS_API_KEY={{hex:8}}",
+		"VICTOROPS_API_KEY=${VICTOROPS_API_KEY}",
+	}},
+	Rule{ID: "incident-io-api-key", Description: "incident.io API key assigned to an incident.io variable.", Regex: "(?i:(?:incident[_\\-.]?io)[\\w.\\-]{0,20}?(?:api[_\\-]?key|token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{30,80})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"incident_io",
+		"incident-io",
+		"incident.io",
+		"incidentio",
+	}, Name: "incident.io API key", EnvVar: "INCIDENT_IO_API_KEY", RotateURL: "https://app.incident.io/settings/api-keys", RotateSteps: []string{
+		"Delete the key in Settings > API keys.",
+		"Create a new key with the needed roles.",
+	}, TP: []string{
+		"INCIDENT_IO_API_KEY={{b64url:64}}",
+		"incident_io_api_key: \"{{b64url:64}}\"",
+	}, FP: []string{
+		"INCIDENT_IO_API_KEY={{alnum:10}}",
+		"INCIDENT_IO_API_KEY=${INCIDENT_IO_API_KEY}",
+	}},
+	Rule{ID: "firehydrant-api-key", Description: "FireHydrant bot token assigned to a FireHydrant variable.", Regex: "(?i:(?:firehydrant|fire[_\\-]hydrant)[\\w.\\-]{0,20}?(?:api[_\\-]?key|token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{30,80})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"firehydrant",
+		"fire_hydrant",
+		"fire-hydrant",
+	}, Name: "FireHydrant API key", EnvVar: "FIREHYDRANT_API_KEY", RotateURL: "https://app.firehydrant.io/organizations/bots", RotateSteps: []string{
+		"Revoke the bot token in Settings > API keys.",
+		"Create a new token.",
+	}, TP: []string{
+		"FIREHYDRANT_API_KEY=fhb-{{hex:32}}",
+		"firehydrant_api_key: \"fhb-{{hex:32}}\"",
+	}, FP: []string{
+		"FIREHYDRANT_API_KEY={{alnum:10}}",
+		"FIREHYDRANT_API_KEY=${FIREHYDRANT_API_KEY}",
+	}},
+	Rule{ID: "rootly-api-key", Description: "Rootly API key assigned to a Rootly variable.", Regex: "(?i:(?:rootly)[\\w.\\-]{0,20}?(?:api[_\\-]?key|token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(rootly_[0-9a-f]{64}|[A-Za-z0-9_\\-]{30,80})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"rootly",
+	}, Name: "Rootly API key", EnvVar: "ROOTLY_API_TOKEN", RotateURL: "https://rootly.com/account/api_keys", RotateSteps: []string{
+		"Delete the key in Organization settings > API Keys.",
+		"Create a new key.",
+	}, TP: []string{
+		"ROOTLY_API_TOKEN=rootly_{{hex:64}}",
+		"rootly_api_token: \"rootly_{{hex:64}}\"",
+	}, FP: []string{
+		"ROOTLY_API_TOKEN={{alnum:10}}",
+		"ROOTLY_API_TOKEN=${ROOTLY_API_TOKEN}",
+	}},
+	Rule{ID: "squadcast-refresh-token", Description: "Squadcast API refresh token assigned to a Squadcast variable.", Regex: "(?i:(?:squadcast)[\\w.\\-]{0,20}?(?:refresh[_\\-]?token|api[_\\-]?token|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"squadcast",
+	}, Name: "Squadcast API refresh token", EnvVar: "SQUADCAST_REFRESH_TOKEN", RotateURL: "https://app.squadcast.com/user/profile", RotateSteps: []string{
+		"Delete the token in Profile > API token.",
+		"Generate a new token.",
+	}, TP: []string{
+		"SQUADCAST_REFRESH_TOKEN={{hex:64}}",
+		"squadcast_refresh_token: \"{{hex:64}}\"",
+	}, FP: []string{
+		"SQUADCAST_REFRESH_TOKEN={{hex:12}}",
+		"SQUADCAST_REFRESH_TOKEN=${SQUADCAST_REFRESH_TOKEN}",
+	}},
+	Rule{ID: "signoz-ingestion-key", Description: "SigNoz Cloud ingestion key or API key assigned to a SigNoz variable.", Regex: "(?i:(?:signoz)[\\w.\\-]{0,20}?(?:ingestion[_\\-]?key|access[_\\-]?token|api[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{20,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"signoz",
+	}, Name: "SigNoz ingestion key", EnvVar: "SIGNOZ_INGESTION_KEY", RotateURL: "https://signoz.io/docs/ingestion/signoz-cloud/keys/", RotateSteps: []string{
+		"Delete the key in Settings > Ingestion Settings.",
+		"Create a new key and update the collectors.",
+	}, TP: []string{
+		"SIGNOZ_INGESTION_KEY={{b64url:36}}",
+		"signoz_ingestion_key: \"{{b64url:36}}\"",
+	}, FP: []string{
+		"SIGNOZ_INGESTION_KEY={{alnum:10}}",
+		"SIGNOZ_INGESTION_KEY=${SIGNOZ_INGESTION_KEY}",
+	}},
+	Rule{ID: "uptrace-dsn", Description: "Uptrace project DSN with its secret token; it writes telemetry into the project.", Regex: "https?://([A-Za-z0-9_\\-]{16,40})@(?:api\\.)?uptrace\\.dev", Entropy: 3.5, Keywords: []string{
+		"uptrace",
+	}, Name: "Uptrace DSN", EnvVar: "UPTRACE_DSN", RotateURL: "https://app.uptrace.dev/", RotateSteps: []string{
+		"Regenerate the project token in Project > Settings.",
+		"Update the DSN in the services.",
+	}, TP: []string{
+		"UPTRACE_DSN=https://{{alnum:22}}@api.uptrace.dev?grpc=4317",
+		"dsn: \"https://{{alnum:22}}@uptrace.dev/1\"",
+	}, FP: []string{
+		"UPTRACE_DSN=https://<token>@api.uptrace.dev",
+		"UPTRACE_DSN=${UPTRACE_DSN}",
+	}},
+	Rule{ID: "lumigo-token", Description: "Lumigo tracer token (t_ prefix) assigned to a Lumigo variable.", Regex: "(?i:(?:lumigo)[\\w.\\-]{0,20}?(?:token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(t_[0-9a-f]{20,32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"lumigo",
+	}, Name: "Lumigo token", EnvVar: "LUMIGO_TRACER_TOKEN", RotateURL: "https://platform.lumigo.io/settings/tracing", RotateSteps: []string{
+		"Regenerate the token in Settings > Tracing.",
+		"Update the tracers.",
+	}, TP: []string{
+		"LUMIGO_TRACER_TOKEN=t_{{hex:20}}",
+		"lumigo_tracer_token: \"t_{{hex:20}}\"",
+	}, FP: []string{
+		"LUMIGO_TRACER_TOKEN=t_{{hex:6}}",
+		"LUMIGO_TRACER_TOKEN=${LUMIGO_TRACER_TOKEN}",
+	}},
+	Rule{ID: "appsignal-push-api-key", Description: "AppSignal organisation push API key (a UUID) assigned to an AppSignal variable.", Regex: "(?i:(?:appsignal)[\\w.\\-]{0,20}?(?:push[_\\-]?api[_\\-]?key|api[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"appsignal",
+	}, Name: "AppSignal push API key", EnvVar: "APPSIGNAL_PUSH_API_KEY", RotateURL: "https://appsignal.com/accounts", RotateSteps: []string{
+		"Reset the push API key in Organization settings > Administration > API keys.",
+		"Update the agents.",
+	}, TP: []string{
+		"APPSIGNAL_PUSH_API_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"appsignal_push_api_key: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"APPSIGNAL_PUSH_API_KEY={{hex:8}}",
+		"APPSIGNAL_PUSH_API_KEY=${APPSIGNAL_PUSH_API_KEY}",
+	}},
+	Rule{ID: "logentries-token", Description: "Rapid7 InsightOps / Logentries log token (a UUID) assigned to a Logentries variable.", Regex: "(?i:(?:logentries|insightops)[\\w.\\-]{0,20}?(?:token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"logentries",
+		"insightops",
+	}, Name: "Logentries (InsightOps) log token", EnvVar: "LOGENTRIES_TOKEN", RotateURL: "https://insight.rapid7.com/", RotateSteps: []string{
+		"Delete the log or regenerate its token in InsightOps.",
+		"Update the forwarders.",
+	}, TP: []string{
+		"LOGENTRIES_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"logentries_token: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"LOGENTRIES_TOKEN={{hex:8}}",
+		"LOGENTRIES_TOKEN=${LOGENTRIES_TOKEN}",
+	}},
+	Rule{ID: "zenduty-api-key", Description: "Zenduty API token assigned to a Zenduty variable.", Regex: "(?i:(?:zenduty)[\\w.\\-]{0,20}?(?:api[_\\-]?key|token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{30,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"zenduty",
+	}, Name: "Zenduty API key", EnvVar: "ZENDUTY_API_KEY", RotateURL: "https://www.zenduty.com/dashboard/account/api_keys", RotateSteps: []string{
+		"Delete the token in Account settings > API Keys.",
+		"Create a new token.",
+	}, TP: []string{
+		"ZENDUTY_API_KEY={{alnum:40}}",
+		"zenduty_api_key: \"{{alnum:40}}\"",
+	}, FP: []string{
+		"ZENDUTY_API_KEY={{alnum:10}}",
+		"ZENDUTY_API_KEY=${ZENDUTY_API_KEY}",
 	}},
 	Rule{ID: "square-access-token", Description: "Square production or sandbox access token (\"EAAA\" and 60 characters); it takes payments, refunds and reads customer data.", Regex: "(?i:square)[^\\n]{0,80}?(?:^|[^A-Za-z0-9_\\-])(EAAA[A-Za-z0-9_\\-]{60})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"square",
