@@ -75,60 +75,104 @@ type PushPlan struct {
 	Tips    map[string]bool   // commits that are the tip of a pushed ref
 }
 
-// PlanPush works out, for every update, which commits the remote does not
-// have yet:
-//   - deletion: none;
-//   - update whose remote sha this repository has: remote..local;
-//   - new ref, or a remote sha unknown here (a force push over work we never
-//     fetched): local minus everything under refs/remotes/REMOTE/, or, when
-//     that remote has no tracking refs (a URL, a first push), minus every
-//     remote-tracking ref. With no tracking refs at all that is the whole
-//     history of local, which is then all new to the remote.
+// PlanPush works out, in one pass for all updates, which commits the remote
+// does not have yet: every commit reachable from a pushed tip and from none
+// of what the remote is known to have, that is
+//   - the remote's old value of each ref pushed over, when this repository
+//     has it (git read it from the remote for this push), and
+//   - the commits under refs/remotes/REMOTE/ (REMOTE's name, or the remote
+//     whose URL REMOTE is).
+//
+// A remote with no tracking refs (a first push, a URL of no configured
+// remote) excludes nothing else: its history goes unscanned only where
+// receipts vouch for it, never because another remote has it. Deletions need
+// nothing. The whole plan is one `git log` over every tip, whatever the
+// number of refs (it was one per ref: 2.5 s for 200 new branches).
 func PlanPush(ctx context.Context, repo *Repo, remote string, updates []RefUpdate) (*PushPlan, error) {
 	plan := &PushPlan{Refs: map[string]string{}, Tips: map[string]bool{}}
-	var known map[string]bool
-	var exclude []string
+	var pushed []RefUpdate
 	for _, u := range updates {
-		if u.IsDeletion() {
-			continue
+		if !u.IsDeletion() {
+			pushed = append(pushed, u)
 		}
-		if known == nil {
-			var err error
-			if known, err = knownCommits(ctx, repo, updates); err != nil {
-				return nil, err
-			}
-		}
+	}
+	if len(pushed) == 0 {
+		return plan, nil
+	}
+	known, err := knownCommits(ctx, repo, pushed)
+	if err != nil {
+		return nil, err
+	}
+	var revs []string
+	name := map[string]string{} // a pushed tip (as given) -> the ref it is reported under
+	excluded := map[string]bool{}
+	for _, u := range pushed {
 		if !known[u.LocalSHA] {
 			return nil, fmt.Errorf("%s: %s is not a commit in this repository", u.LocalRef, u.LocalSHA)
 		}
-		revs := []string{u.LocalSHA}
-		if !isZeroID(u.RemoteSHA) && known[u.RemoteSHA] {
+		if _, dup := name[u.LocalSHA]; !dup {
+			name[u.LocalSHA] = u.Name()
+			revs = append(revs, u.LocalSHA)
+		}
+		if !isZeroID(u.RemoteSHA) && known[u.RemoteSHA] && !excluded[u.RemoteSHA] {
+			excluded[u.RemoteSHA] = true
 			revs = append(revs, "^"+u.RemoteSHA)
-		} else {
-			if exclude == nil {
-				var err error
-				if exclude, err = remoteTips(ctx, repo, remote); err != nil {
-					return nil, err
-				}
-			}
-			revs = append(revs, exclude...)
 		}
-		list, err := ListCommits(ctx, repo, revs)
-		if err != nil {
-			return nil, err
+	}
+	tips, err := remoteTips(ctx, repo, remote)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range tips {
+		if !excluded[id] {
+			excluded[id] = true
+			revs = append(revs, "^"+id)
 		}
-		if len(list) > 0 {
-			plan.Tips[list[0].ID] = true
-		}
-		for _, c := range list {
-			if _, seen := plan.Refs[c.ID]; seen {
-				continue
-			}
-			plan.Refs[c.ID] = u.Name()
-			plan.Commits = append(plan.Commits, c)
+	}
+	list, err := listPushed(ctx, repo, revs)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range list {
+		plan.Refs[c.ID] = name[c.source]
+		plan.Commits = append(plan.Commits, c.CommitInfo)
+	}
+	for _, u := range pushed {
+		if _, ok := plan.Refs[u.LocalSHA]; ok {
+			plan.Tips[u.LocalSHA] = true
 		}
 	}
 	return plan, nil
+}
+
+// pushedCommit is a listed commit and the tip (as given to git) it was
+// reached from.
+type pushedCommit struct {
+	CommitInfo
+	source string
+}
+
+// listPushed lists the commits revs select, children before parents, each
+// with the revision it was reached from (%S), in one `git log`.
+func listPushed(ctx context.Context, repo *Repo, revs []string) ([]pushedCommit, error) {
+	args := []string{"log", "--no-show-signature", "--topo-order", "--format=tformat:%H %T %S %P", "--stdin"}
+	var out []pushedCommit
+	err := streamGit(ctx, repoDir(repo), revInput(revs), func(r io.Reader) error {
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			f := strings.Fields(sc.Text())
+			if len(f) < 3 {
+				return fmt.Errorf("git log printed %q", sc.Text())
+			}
+			c := pushedCommit{CommitInfo: CommitInfo{ID: f[0], Tree: f[1]}, source: f[2]}
+			if len(f) > 3 {
+				c.Parent = f[3]
+			}
+			out = append(out, c)
+		}
+		return sc.Err()
+	}, args...)
+	return out, err
 }
 
 // knownCommits says which of the updates' shas name commits (or tags of
@@ -163,36 +207,83 @@ func knownCommits(ctx context.Context, repo *Repo, updates []RefUpdate) (map[str
 	return known, err
 }
 
-// remoteTips returns "^<sha>" for every ref under refs/remotes/REMOTE/, or
-// for every remote-tracking ref when that remote has none. (git 2.39 takes
-// no --remotes=... pseudo-option on --stdin, so the refs are expanded here.)
+// remoteTips returns the commits of every ref under refs/remotes/REMOTE/.
+// When REMOTE is a URL (git gives the URL for `git push URL`), it is the
+// configured remotes with that URL whose tracking refs count. Other remotes'
+// tracking refs never do: what origin has says nothing of what public has.
 func remoteTips(ctx context.Context, repo *Repo, remote string) ([]string, error) {
-	list := func(pattern string) ([]string, error) {
-		out, err := runGit(ctx, repoDir(repo), "for-each-ref", "--format=%(objectname)", pattern)
+	if remote == "" {
+		return nil, nil
+	}
+	names := []string{remote}
+	if strings.ContainsAny(remote, ":/\\") { // a URL or a path; remote names may hold '/' too
+		more, err := remotesWithURL(ctx, repo, remote)
 		if err != nil {
 			return nil, err
 		}
-		var tips []string
-		seen := map[string]bool{}
-		for _, id := range strings.Fields(string(out)) {
-			if !seen[id] {
-				seen[id] = true
-				tips = append(tips, "^"+id)
-			}
+		names = append(names, more...)
+	}
+	var patterns []string
+	for _, n := range names {
+		patterns = append(patterns, "refs/remotes/"+n+"/")
+	}
+	out, err := runGit(ctx, repoDir(repo), append([]string{"for-each-ref", "--format=%(objectname)"}, patterns...)...)
+	if err != nil {
+		return nil, err
+	}
+	var tips []string
+	seen := map[string]bool{}
+	for _, id := range strings.Fields(string(out)) {
+		if !seen[id] {
+			seen[id] = true
+			tips = append(tips, id)
 		}
-		return tips, nil
 	}
-	if remote != "" { // a URL or path matches no tracking ref and falls through
-		tips, err := list("refs/remotes/" + remote + "/")
-		if err != nil || len(tips) > 0 {
-			return tips, err
+	return tips, nil
+}
+
+// remotesWithURL names the configured remotes whose url or pushurl is url.
+func remotesWithURL(ctx context.Context, repo *Repo, url string) ([]string, error) {
+	out, err := runGit(ctx, repoDir(repo), "config", "--get-regexp", `^remote\..*\.(push)?url$`)
+	if err != nil {
+		return nil, nil // no remotes configured: git config exits 1
+	}
+	var names []string
+	for _, line := range strings.Split(string(out), "\n") {
+		key, val, ok := strings.Cut(line, " ")
+		if !ok || val != url {
+			continue
 		}
+		key = strings.TrimPrefix(key, "remote.")
+		key = strings.TrimSuffix(strings.TrimSuffix(key, ".url"), ".pushurl")
+		names = append(names, key)
 	}
-	tips, err := list("refs/remotes/")
-	if tips == nil && err == nil {
-		tips = []string{} // nothing to exclude; non-nil so it is computed once
+	return names, nil
+}
+
+// LocalRefs returns an update for every local branch and tag, as if each
+// were pushed to a ref of the same name that the remote lacks: what
+// pre-push scans when it is given no refs (lefthook without use_stdin) or
+// only one of several (the pre-commit framework). The plan then keeps what
+// the remote's tracking refs lack.
+func LocalRefs(ctx context.Context, repo *Repo) ([]RefUpdate, error) {
+	out, err := runGit(ctx, repoDir(repo), "for-each-ref", "--format=%(refname) %(objectname)", "refs/heads/", "refs/tags/")
+	if err != nil {
+		return nil, err
 	}
-	return tips, err
+	zero := strings.Repeat("0", 40)
+	var us []RefUpdate
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		ref, id, ok := strings.Cut(line, " ")
+		if !ok {
+			continue
+		}
+		if len(id) == 64 {
+			zero = strings.Repeat("0", 64)
+		}
+		us = append(us, RefUpdate{LocalRef: ref, LocalSHA: id, RemoteRef: ref, RemoteSHA: zero})
+	}
+	return us, nil
 }
 
 // OpenForPush is Open for hooks that may run in a bare repository (a push

@@ -2,9 +2,14 @@ package gitread
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/leakhook/leakhook/scan"
 
@@ -84,7 +89,7 @@ func TestPlanPush(t *testing.T) {
 	// Several refs: every one is planned, shared commits once.
 	expect(plan(RefUpdate{main, two, main, base}, RefUpdate{"refs/heads/x", two, "refs/heads/x", zero}, RefUpdate{"refs/heads/feature", feat, "refs/heads/feature", zero}),
 		"feat@refs/heads/feature", "one@"+main, "two@"+main)
-	// A URL remote (no tracking refs of that name) falls back to all remote-tracking refs.
+	// Pushing by URL uses the tracking refs of the remote with that URL.
 	p, err := PlanPush(context.Background(), repo, remote, []RefUpdate{{"refs/heads/feature", feat, "refs/heads/feature", zero}})
 	if err != nil {
 		t.Fatal(err)
@@ -128,5 +133,155 @@ func TestHistoryAddedThenDeleted(t *testing.T) {
 	}
 	if err := History(context.Background(), repo, HistoryQuery{Revs: []string{"nope"}}, 1<<20, func(scan.Item) error { return nil }, func(scan.Skipped) {}); err == nil {
 		t.Fatal("bad revision gave no error")
+	}
+}
+
+// TestPushToNewRemoteScansWhatItLacks (issue 16, item 4): a history that is
+// on origin is not on public. A first push to public (no tracking refs yet)
+// used to exclude every other remote's tracking refs, so it went unscanned.
+// It is what public lacks, by name or by URL; a URL of no configured remote
+// excludes nothing either.
+func TestPushToNewRemoteScansWhatItLacks(t *testing.T) {
+	r := gittest.New(t)
+	origin, public, stray := t.TempDir(), t.TempDir(), t.TempDir()
+	for _, d := range []string{origin, public, stray} {
+		r.Git("init", "-q", "--bare", d)
+	}
+	r.Git("remote", "add", "origin", origin)
+	r.Git("remote", "add", "public", public)
+	r.Commit("base")
+	tip := r.Commit("leak")
+	r.Git("push", "-q", "origin", "main")
+	repo, err := Open(context.Background(), r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	main := "refs/heads/main"
+	for _, remote := range []string{"public", public, stray} {
+		p, err := PlanPush(context.Background(), repo, remote, []RefUpdate{{main, tip, main, zero}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(subjects(t, r, p), ","); got != "base@"+main+",leak@"+main {
+			t.Errorf("push to %s planned %q: want both commits, which it lacks", remote, got)
+		}
+	}
+	// To origin, which has them, there is nothing to scan.
+	p, err := PlanPush(context.Background(), repo, "origin", []RefUpdate{{main, tip, main, zero}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Commits) != 0 {
+		t.Errorf("push to origin planned %q", subjects(t, r, p))
+	}
+}
+
+// manyRefs makes n branches of k commits each on top of main, unknown to
+// origin (one git fast-import), and returns their updates.
+func manyRefs(t testing.TB, r *gittest.Repo, n, k int) []RefUpdate {
+	var in strings.Builder
+	mark := 1
+	for b := 0; b < n; b++ {
+		for c := 0; c < k; c++ {
+			msg := fmt.Sprintf("b%03d.%d", b, c)
+			fmt.Fprintf(&in, "commit refs/heads/b%03d\nmark :%d\ncommitter T <t@example.com> %d +0000\ndata %d\n%s\n", b, mark, 1700000000+mark, len(msg), msg)
+			if c == 0 {
+				in.WriteString("from refs/heads/main^0\n")
+			}
+			content := fmt.Sprintf("line %d of branch %d\n", c, b)
+			fmt.Fprintf(&in, "M 644 inline f%03d.txt\ndata %d\n%s\n", b, len(content), content)
+			mark++
+		}
+	}
+	cmd := exec.Command("git", "fast-import", "--quiet")
+	cmd.Dir = r.Dir
+	cmd.Stdin = strings.NewReader(in.String())
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("fast-import: %v\n%s", err, out)
+	}
+	var us []RefUpdate
+	for b := 0; b < n; b++ {
+		ref := fmt.Sprintf("refs/heads/b%03d", b)
+		us = append(us, RefUpdate{ref, strings.TrimSpace(r.Git("rev-parse", ref)), ref, zero})
+	}
+	return us
+}
+
+// TestPlanPushOnePassForAllRefs (issue 20): a push of 200 new branches is
+// planned with one git log over every tip, not one per ref (2.46 s, ~12.5 ms
+// a ref, before), and each commit is still reported under its own ref.
+func TestPlanPushOnePassForAllRefs(t *testing.T) {
+	r := gittest.New(t)
+	origin := t.TempDir()
+	r.Git("init", "-q", "--bare", origin)
+	r.Git("remote", "add", "origin", origin)
+	r.Commit("base")
+	r.Git("push", "-q", "origin", "main")
+	us := manyRefs(t, r, 200, 3)
+	repo, err := Open(context.Background(), r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trace := filepath.Join(t.TempDir(), "trace")
+	t.Setenv("GIT_TRACE", trace)
+	start := time.Now()
+	p, err := PlanPush(context.Background(), repo, "origin", us)
+	took := time.Since(start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Unsetenv("GIT_TRACE")
+	data, err := os.ReadFile(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var runs []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if _, cmd, ok := strings.Cut(line, "trace: built-in: git "); ok {
+			runs = append(runs, cmd)
+		}
+	}
+	if len(runs) > 3 {
+		t.Errorf("planning 200 refs ran git %d times (want at most 3: cat-file, for-each-ref, log); first: %q", len(runs), runs[:5])
+	}
+	t.Logf("planned %d commits of %d refs in %v with %d git runs", len(p.Commits), len(us), took, len(runs))
+	if len(p.Commits) != 600 {
+		t.Fatalf("planned %d commits, want 600", len(p.Commits))
+	}
+	subjectOf := map[string]string{}
+	for _, line := range strings.Split(r.Git("log", "--branches", "--format=%H %s"), "\n") {
+		id, subject, _ := strings.Cut(line, " ")
+		subjectOf[id] = subject
+	}
+	for _, c := range p.Commits {
+		subject := subjectOf[c.ID]
+		if want := "refs/heads/" + subject[:4]; p.Refs[c.ID] != want {
+			t.Fatalf("commit %q reported under %q, want %q", subject, p.Refs[c.ID], want)
+		}
+		if c.ID == us[0].LocalSHA && !p.Tips[c.ID] {
+			t.Fatal("tip not marked")
+		}
+	}
+}
+
+// BenchmarkPlanPush200Refs is issue 20's first case: planning a push of 200
+// new branches of 5 commits (git log -p of them all, the floor, ~160 ms).
+func BenchmarkPlanPush200Refs(b *testing.B) {
+	r := gittest.New(b)
+	origin := b.TempDir()
+	r.Git("init", "-q", "--bare", origin)
+	r.Git("remote", "add", "origin", origin)
+	r.Commit("base")
+	r.Git("push", "-q", "origin", "main")
+	us := manyRefs(b, r, 200, 5)
+	repo, err := Open(context.Background(), r.Dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := PlanPush(context.Background(), repo, "origin", us); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
