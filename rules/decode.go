@@ -27,6 +27,9 @@ var (
 	authB64 = regexp.MustCompile(`"auth"\s*:\s*"([A-Za-z0-9+/]{8,}={0,2})"`)
 	// An HTTP basic-auth credential.
 	basicB64 = regexp.MustCompile(`(?i)\bbasic\s+([A-Za-z0-9+/]{8,}={0,2})`)
+	// A base64-encoded PEM block ("-----BEGIN" encodes to LS0tLS1CRUdJTi),
+	// as private keys are often stored in environment variables and JSON.
+	pemB64 = regexp.MustCompile(`(LS0tLS1CRUdJTi[A-Za-z0-9+/]{40,}={0,2})`)
 	// A percent-encoded byte.
 	pctByte = regexp.MustCompile(`%[0-9A-Fa-f]{2}`)
 )
@@ -45,6 +48,7 @@ const (
 	hintDockerAuth
 	hintBasic
 	hintURL
+	hintPEM
 )
 
 var decodeHints = []struct {
@@ -56,6 +60,7 @@ var decodeHints = []struct {
 	{`"auth"`, hintDockerAuth},
 	{"basic ", hintBasic},
 	{"://", hintURL},
+	{"ls0tls1crudjti", hintPEM},
 }
 
 // scanEncoded finds encoded values in t's added lines and scans their
@@ -65,7 +70,8 @@ func (e *Engine) scanEncoded(ctx context.Context, t *Target, hints uint8) ([]Fin
 	docker := hints&hintDockerAuth != 0
 	basic := hints&hintBasic != 0
 	pct := hints&hintURL != 0 && bytes.IndexByte(t.Content, '%') >= 0
-	if !k8s && !docker && !basic && !pct {
+	pem := hints&hintPEM != 0
+	if !k8s && !docker && !basic && !pct && !pem {
 		return nil, nil
 	}
 	c := t.Content
@@ -89,7 +95,8 @@ func (e *Engine) scanEncoded(ctx context.Context, t *Target, hints uint8) ([]Fin
 			for _, cand := range candidates(line, k8s,
 				docker && containsFold(line, `"auth"`),
 				basic && containsFold(line, "basic"),
-				pct && bytes.IndexByte(line, '%') >= 0) {
+				pct && bytes.IndexByte(line, '%') >= 0,
+				pem && bytes.Contains(line, []byte("LS0tLS1CRUdJTi"))) {
 				if budget -= len(cand.decoded); budget < 0 {
 					break
 				}
@@ -143,7 +150,7 @@ func containsFold(s []byte, lit string) bool {
 }
 
 // candidates lists the encoded values on one line.
-func candidates(line []byte, k8s, docker, basic, pct bool) []encodedCandidate {
+func candidates(line []byte, k8s, docker, basic, pct, pem bool) []encodedCandidate {
 	var out []encodedCandidate
 	add := func(re *regexp.Regexp) {
 		for _, m := range re.FindAllSubmatchIndex(line, -1) {
@@ -160,6 +167,9 @@ func candidates(line []byte, k8s, docker, basic, pct bool) []encodedCandidate {
 	}
 	if basic {
 		add(basicB64)
+	}
+	if pem && !k8s { // in a Kubernetes Secret yamlB64 already decodes it
+		add(pemB64)
 	}
 	if pct && bytes.Contains(line, []byte("://")) && pctByte.Match(line) {
 		dec, offsets := percentDecode(line)

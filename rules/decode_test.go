@@ -73,3 +73,24 @@ func TestEncodedNoise(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestBase64PEM: a private key stored base64-encoded whole (an environment
+// variable, a JSON field) is decoded and found; an encoded public key is not.
+func TestBase64PEM(t *testing.T) {
+	e := builtinEngine(t)
+	key, _ := Expand("{{pem:RSA PRIVATE KEY}}", "b64pem")
+	pub, _ := Expand("{{pem:PUBLIC KEY}}", "b64pem")
+	enc := base64.StdEncoding.EncodeToString([]byte(key + "\n"))
+	for _, text := range []string{
+		"PRIVATE_KEY_B64=" + enc + "\n",
+		`{"privateKey": "` + enc + `"}`,
+	} {
+		fs := scanText(t, e, "app.env", text, nil)
+		if len(fs) != 1 || fs[0].RuleID != "private-key" || fs[0].Line != 1 || fs[0].Encoded != enc {
+			t.Errorf("%.40q: findings %+v", text, fs)
+		}
+	}
+	if fs := scanText(t, e, "app.env", "PUBLIC_KEY_B64="+base64.StdEncoding.EncodeToString([]byte(pub))+"\n", nil); len(fs) != 0 {
+		t.Errorf("encoded public key reported: %+v", fs)
+	}
+}

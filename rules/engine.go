@@ -634,8 +634,11 @@ func dedupe(e *Engine, fs []Finding) []Finding {
 		if r.Context != "" {
 			score++
 		}
-		if r.Generic {
-			return score // a generic rule's keyword ("secret") in a value names no provider
+		if r.Generic || r.Lines > 0 {
+			// A generic rule's keyword ("secret") in a value names no
+			// provider, nor does a multi-line format's marker ("PRIVATE
+			// KEY-----"): a rule that knows whose key it is wins.
+			return score
 		}
 		low := strings.ToLower(f.Secret)
 		for _, kw := range r.Keywords {

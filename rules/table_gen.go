@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:d304877c:627744"
+const tableHash = "crc32c:8133242b:629658"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -5536,7 +5536,7 @@ var tableRules = []Rule{
 		"MAILERSEND_API_KEY=${MAILERSEND_API_KEY}",
 	}},
 	Rule{ID: "resend-api-key", Description: "Resend API key (\"re_\" and a random suffix); it sends mail as your verified domains.", Regex: "\\b(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})\\b", Entropy: 3.5, Keywords: []string{
-		"resend",
+		"re_",
 	}, Name: "Resend API key", EnvVar: "RESEND_API_KEY", RotateURL: "https://resend.com/api-keys", RotateSteps: []string{
 		"Create a new API key in the Resend dashboard (API Keys).",
 		"Deploy it, then delete the exposed key.",
@@ -5544,6 +5544,7 @@ var tableRules = []Rule{
 	}, TP: []string{
 		"RESEND_API_KEY=re_{{alnum:8}}_{{alnum:24}}",
 		"const resend = new Resend('re_{{alnum:8}}_{{alnum:24}}');",
+		"const mailer = new Mailer({ apiKey: \"re_{{alnum:8}}_{{alnum:24}}\" });",
 	}, FP: []string{
 		"RESEND_API_KEY=re_xxxxxxxx_xxxxxxxxxxxxxxxxxxxxxxxx",
 		"RESEND_API_KEY=re_{{alnum:8}}_{{alnum:10}}",
@@ -5678,6 +5679,9 @@ var tableRules = []Rule{
 		"bottoken",
 		"bot-token",
 		"tg_token",
+		"tgtoken",
+		"tg-token",
+		":aa",
 	}, Name: "Telegram bot token", EnvVar: "TELEGRAM_BOT_TOKEN", RotateURL: "https://t.me/BotFather", RotateSteps: []string{
 		"Send /revoke to @BotFather and pick the bot to issue a new token.",
 		"Deploy the new token to the bot.",
@@ -5685,6 +5689,8 @@ var tableRules = []Rule{
 		"TELEGRAM_BOT_TOKEN=7{{digits:9}}:AA{{b64url:33}}",
 		"requests.get(f\"https://api.telegram.org/bot6{{digits:8}}:AA{{b64url:33}}/getMe\")",
 		"bot = telebot.TeleBot(\"5{{digits:9}}:AA{{b64url:33}}\")  # telegram",
+		"const tgToken = \"6{{digits:9}}:AA{{b64url:33}}\";",
+		"NOTIFY_KEY=7{{digits:9}}:AA{{b64url:33}}",
 	}, FP: []string{
 		"TELEGRAM_BOT_TOKEN=${TELEGRAM_BOT_TOKEN}",
 		"TELEGRAM_BOT_TOKEN=123456:ABC-{{alnum:10}}",
@@ -7352,7 +7358,7 @@ var tableRules = []Rule{
 		"AUTHORIZE_NET_TRANSACTION_KEY = os.environ[\"AUTHORIZE_NET_TRANSACTION_KEY\"]",
 		"AUTHORIZE_NET_API_LOGIN_ID={{alnum:9}}",
 	}},
-	Rule{ID: "private-key", Description: "PEM private key (PKCS#1 RSA, EC, DSA, PKCS#8, encrypted PKCS#8) or OpenSSH private key.", Regex: "(-----BEGIN[ A-Z0-9]{0,30}PRIVATE KEY-----\\s*(?:[A-Za-z\\-]+:[^\\n]*\\n\\s*)*[A-Za-z0-9+/=\\s]{64,}?-----END[ A-Z0-9]{0,30}PRIVATE KEY-----)", Keywords: []string{
+	Rule{ID: "private-key", Description: "PEM private key (PKCS#1 RSA, EC, DSA, PKCS#8, encrypted PKCS#8) or OpenSSH private key, also written with \\n escapes (a GCP service-account JSON) or split over string concatenation.", Regex: "(-----BEGIN[ A-Z0-9]{0,30}PRIVATE KEY-----(?:\\s|\\\\[rnt]|[\"'`][ \\t]*[+.&]?\\s*[+.&]?[ \\t]*[\"'`])*(?:[A-Za-z\\-]+:[^\\n\\\\]*(?:\\n|\\\\r?\\\\n)(?:\\s|\\\\[rnt]|[\"'`][ \\t]*[+.&]?\\s*[+.&]?[ \\t]*[\"'`])*)*[A-Za-z0-9+/=]{16,}(?:[A-Za-z0-9+/=]|(?:\\s|\\\\[rnt]|[\"'`][ \\t]*[+.&]?\\s*[+.&]?[ \\t]*[\"'`]))*?-----END[ A-Z0-9]{0,30}PRIVATE KEY-----)", Keywords: []string{
 		"private key-----",
 	}, Name: "Private key", EnvVar: "PRIVATE_KEY", RotateSteps: []string{
 		"Generate a new key pair and replace the public key wherever it is trusted (servers, authorized_keys, certificates, JWT verifiers).",
@@ -7363,10 +7369,16 @@ var tableRules = []Rule{
 		"{{pem:OPENSSH PRIVATE KEY}}",
 		"key = \"\"\"{{pem:ENCRYPTED PRIVATE KEY}}\"\"\"",
 		"{{pem:EC PRIVATE KEY}}",
+		"@keys/sa.json\n{\n  \"type\": \"service_account\",\n  \"project_id\": \"payments-prod\",\n  \"private_key_id\": \"{{hex:40}}\",\n  \"private_key\": \"-----BEGIN PRIVATE KEY-----\\n{{b64:64}}\\n{{b64:64}}\\n{{b64:64}}\\n{{b64:64}}\\n{{b64:64}}\\n{{b64:64}}\\n{{b64:64}}\\n{{b64:64}}\\n{{b64:64}}\\n{{b64:64}}\\n{{b64:64}}\\n{{b64:64}}\\n{{b64:64}}\\n{{b64:64}}\\n{{b64:64}}\\n{{b64:64}}\\n{{b64:64}}\\n{{b64:64}}\\n{{b64:64}}\\n{{b64:64}}\\n{{b64:64}}\\n{{b64:64}}\\n{{b64:64}}\\n{{b64:64}}\\n{{b64:64}}\\n{{b64:64}}\\n{{b64:20}}==\\n-----END PRIVATE KEY-----\\n\",\n  \"client_email\": \"deployer@payments-prod.iam.gserviceaccount.com\"\n}",
+		"const key = \"-----BEGIN RSA PRIVATE KEY-----\\r\\n{{b64:64}}\\r\\n{{b64:64}}\\r\\n{{b64:64}}\\r\\n{{b64:32}}\\r\\n-----END RSA PRIVATE KEY-----\";",
+		"String key = \"-----BEGIN RSA PRIVATE KEY-----\" +\n    \"{{b64:64}}\" +\n    \"{{b64:64}}\" +\n    \"{{b64:64}}\" +\n    \"-----END RSA PRIVATE KEY-----\";",
+		"KEY = (\"-----BEGIN EC PRIVATE KEY-----\\n\"\n       \"{{b64:64}}\\n\"\n       \"{{b64:56}}\\n\"\n       \"-----END EC PRIVATE KEY-----\\n\")",
 	}, FP: []string{
 		"{{pem:PUBLIC KEY}}",
 		"-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----",
 		"if strings.HasPrefix(s, \"-----BEGIN RSA PRIVATE KEY-----\") {",
+		"const pemHeader = \"-----BEGIN PRIVATE KEY-----\\n\" + body + \"\\n-----END PRIVATE KEY-----\\n\"",
+		"\"private_key\": \"-----BEGIN PRIVATE KEY-----\\n...\\n-----END PRIVATE KEY-----\\n\",",
 	}},
 	Rule{ID: "pgp-private-key", Description: "ASCII-armored OpenPGP secret key.", Regex: "(-----BEGIN PGP PRIVATE KEY BLOCK-----[\\s\\S]{64,}?-----END PGP PRIVATE KEY BLOCK-----)", Keywords: []string{
 		"begin pgp private key block",
