@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:8133242b:629658"
+const tableHash = "crc32c:e0ed6f8a:663124"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -5057,6 +5057,299 @@ var tableRules = []Rule{
 		"CF_ACCESS_CLIENT_SECRET={{hex:32}}",
 		"CF_ACCESS_CLIENT_SECRET=${CF_ACCESS_CLIENT_SECRET}",
 	}},
+	Rule{ID: "wireguard-private-key", Description: "WireGuard interface private key (PrivateKey = base64 of 32 bytes); whoever has it can impersonate the peer.", Regex: "(?i:privatekey|wg[_\\-]?private[_\\-]?key|wireguard[_\\-]?private[_\\-]?key)[\"']?\\s*(?:=|:)\\s*[\"']?([A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=)", Entropy: 3.5, Keywords: []string{
+		"privatekey",
+		"private_key",
+		"private-key",
+	}, Name: "WireGuard private key", EnvVar: "WG_PRIVATE_KEY", RotateURL: "https://www.wireguard.com/quickstart/", RotateSteps: []string{
+		"Generate a new key pair (wg genkey | tee privatekey | wg pubkey).",
+		"Replace the public key on every peer that lists this one, then restart the interface.",
+	}, TP: []string{
+		"[Interface]\nPrivateKey = {{b64:42}}A=",
+		"WG_PRIVATE_KEY={{b64:42}}Q=",
+	}, FP: []string{
+		"PrivateKey = {{b64:20}}=",
+		"PrivateKey = ${WG_PRIVATE_KEY}",
+	}},
+	Rule{ID: "wireguard-preshared-key", Description: "WireGuard peer preshared key (PresharedKey = base64 of 32 bytes); it is the post-quantum layer of the tunnel.", Regex: "(?i:presharedkey|wg[_\\-]?preshared[_\\-]?key)[\"']?\\s*(?:=|:)\\s*[\"']?([A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=)", Entropy: 3.5, Keywords: []string{
+		"presharedkey",
+		"preshared_key",
+		"preshared-key",
+	}, Name: "WireGuard preshared key", EnvVar: "WG_PRESHARED_KEY", RotateURL: "https://www.wireguard.com/protocol/", RotateSteps: []string{
+		"Generate a new key with wg genpsk.",
+		"Set it on both peers and restart the interfaces.",
+	}, TP: []string{
+		"[Peer]\nPresharedKey = {{b64:42}}E=",
+		"wg_preshared_key: \"{{b64:42}}g=\"",
+	}, FP: []string{
+		"PresharedKey = {{b64:20}}=",
+		"PresharedKey = ${WG_PSK}",
+	}},
+	Rule{ID: "proxmox-api-token", Description: "Proxmox VE API token secret (a UUID), in a PVEAPIToken header or a Proxmox variable; it administers the cluster within its privileges.", Regex: "PVEAPIToken=[A-Za-z0-9._@\\-]+![A-Za-z0-9._\\-]+=([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b|(?i:(?:proxmox|(?:\\b|_)pve|(?:\\b|_)pm)[\\w.\\-]{0,20}?(?:token[_\\-]?secret|api[_\\-]?secret|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b", Entropy: 3, Keywords: []string{
+		"pveapitoken",
+		"proxmox",
+		"pve",
+		"pm_",
+	}, Name: "Proxmox VE API token secret", EnvVar: "PROXMOX_TOKEN_SECRET", RotateURL: "https://pve.proxmox.com/wiki/User_Management#pveum_tokens", RotateSteps: []string{
+		"Delete the token in Datacenter > Permissions > API Tokens (or pveum user token remove).",
+		"Create a new token with privilege separation.",
+	}, TP: []string{
+		"curl -H 'Authorization: PVEAPIToken=root@pam!ci={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}' https://pve:8006/api2/json/nodes",
+		"PM_API_TOKEN_SECRET={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+	}, FP: []string{
+		"PVEAPIToken=root@pam!ci=${SECRET}",
+		"PROXMOX_TOKEN_SECRET=${PROXMOX_TOKEN_SECRET}",
+	}},
+	Rule{ID: "netbox-api-token", Description: "NetBox API token (40 hex) assigned to a NetBox variable; it reads or changes the source of truth.", Regex: "(?i:(?:netbox)[\\w.\\-]{0,20}?(?:token|api[_\\-]?key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"netbox",
+	}, Name: "NetBox API token", EnvVar: "NETBOX_TOKEN", RotateURL: "https://netboxlabs.com/docs/netbox/en/stable/integrations/rest-api/#tokens", RotateSteps: []string{
+		"Delete the token in the user profile > API Tokens.",
+		"Create a new token with write disabled if possible.",
+	}, TP: []string{
+		"NETBOX_TOKEN={{hex:40}}",
+		"netbox_token: \"{{hex:40}}\"",
+	}, FP: []string{
+		"NETBOX_TOKEN={{hex:12}}",
+		"NETBOX_TOKEN=${NETBOX_TOKEN}",
+	}},
+	Rule{ID: "zerotier-api-token", Description: "ZeroTier Central API token assigned to a ZeroTier variable; it authorises members and edits networks.", Regex: "(?i:(?:zerotier|(?:\\b|_)zt[_\\-](?:central|api))[\\w.\\-]{0,20}?(?:token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"zerotier",
+		"zt_central",
+		"zt-central",
+		"zt_api",
+	}, Name: "ZeroTier Central API token", EnvVar: "ZEROTIER_CENTRAL_TOKEN", RotateURL: "https://my.zerotier.com/account", RotateSteps: []string{
+		"Delete the token in Account > API Access Tokens.",
+		"Create a new token.",
+	}, TP: []string{
+		"ZEROTIER_CENTRAL_TOKEN={{alnum:32}}",
+		"zerotier_central_token: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"ZEROTIER_CENTRAL_TOKEN={{alnum:10}}",
+		"ZEROTIER_CENTRAL_TOKEN=${ZEROTIER_CENTRAL_TOKEN}",
+	}},
+	Rule{ID: "twingate-api-key", Description: "Twingate Admin API key assigned to a Twingate variable.", Regex: "(?i:(?:twingate)[\\w.\\-]{0,20}?(?:api[_\\-]?key|api[_\\-]?token|token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{40,100})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"twingate",
+	}, Name: "Twingate API key", EnvVar: "TWINGATE_API_TOKEN", RotateURL: "https://www.twingate.com/docs/api-overview", RotateSteps: []string{
+		"Revoke the token in Settings > API.",
+		"Create a new token with read-only access if possible.",
+	}, TP: []string{
+		"TWINGATE_API_TOKEN={{b64url:64}}",
+		"twingate_api_token: \"{{b64url:64}}\"",
+	}, FP: []string{
+		"TWINGATE_API_TOKEN={{alnum:12}}",
+		"TWINGATE_API_TOKEN=${TWINGATE_API_TOKEN}",
+	}},
+	Rule{ID: "defined-networking-api-key", Description: "Defined Networking (managed Nebula) API key (dnkey- prefix); it creates hosts and enrolment codes.", Regex: "\\b(dnkey-[a-z0-9=_\\-]{26}-[a-z0-9=_\\-]{52})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"dnkey-",
+	}, Name: "Defined Networking API key", EnvVar: "DN_API_KEY", RotateURL: "https://admin.defined.net/settings/api-keys", RotateSteps: []string{
+		"Delete the key in Admin > Settings > API Keys.",
+		"Create a new key with the least scopes.",
+	}, TP: []string{
+		"DN_API_KEY=dnkey-{{lowalnum:26}}-{{lowalnum:52}}",
+		"curl -H 'Authorization: Bearer dnkey-{{lowalnum:26}}-{{lowalnum:52}}' https://api.defined.net/v1/hosts",
+	}, FP: []string{
+		"DN_API_KEY=dnkey-{{lowalnum:10}}",
+		"DN_API_KEY=${DN_API_KEY}",
+	}},
+	Rule{ID: "porkbun-secret-api-key", Description: "Porkbun secret API key (sk1_ prefix); with the API key it changes DNS and domains.", Regex: "\\b(sk1_[0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"sk1_",
+	}, Name: "Porkbun secret API key", EnvVar: "PORKBUN_SECRET_API_KEY", RotateURL: "https://porkbun.com/account/api", RotateSteps: []string{
+		"Delete the API key pair in Account > API Access.",
+		"Create a new pair and enable API access only on the domains that need it.",
+	}, TP: []string{
+		"PORKBUN_SECRET_API_KEY=sk1_{{hex:64}}",
+		"\"secretapikey\": \"sk1_{{hex:64}}\"",
+	}, FP: []string{
+		"PORKBUN_SECRET_API_KEY=sk1_{{hex:20}}",
+		"PORKBUN_SECRET_API_KEY=${PORKBUN_SECRET_API_KEY}",
+	}},
+	Rule{ID: "dnsimple-api-token", Description: "DNSimple account or user API access token assigned to a DNSimple variable.", Regex: "(?i:(?:dnsimple)[\\w.\\-]{0,20}?(?:token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?((?:dnsimple_[au]_)?[A-Za-z0-9]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"dnsimple",
+	}, Name: "DNSimple API token", EnvVar: "DNSIMPLE_TOKEN", RotateURL: "https://dnsimple.com/user", RotateSteps: []string{
+		"Delete the token in Account > Access tokens.",
+		"Create a new token.",
+	}, TP: []string{
+		"DNSIMPLE_TOKEN={{alnum:32}}",
+		"dnsimple_token: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"DNSIMPLE_TOKEN={{alnum:10}}",
+		"DNSIMPLE_TOKEN=${DNSIMPLE_TOKEN}",
+	}},
+	Rule{ID: "namecheap-api-key", Description: "Namecheap API key (32 hex) assigned to a Namecheap variable; it changes domains and DNS.", Regex: "(?i:(?:namecheap)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"namecheap",
+	}, Name: "Namecheap API key", EnvVar: "NAMECHEAP_API_KEY", RotateURL: "https://ap.www.namecheap.com/settings/tools/apiaccess/", RotateSteps: []string{
+		"Regenerate the key in Profile > Tools > API Access.",
+		"Keep the IP allowlist tight.",
+	}, TP: []string{
+		"NAMECHEAP_API_KEY={{hex:32}}",
+		"namecheap_api_key: \"{{hex:32}}\"",
+	}, FP: []string{
+		"NAMECHEAP_API_KEY={{hex:12}}",
+		"NAMECHEAP_API_KEY=${NAMECHEAP_API_KEY}",
+	}},
+	Rule{ID: "godaddy-api-secret", Description: "GoDaddy API secret assigned to a GoDaddy variable; with the key it changes domains and DNS.", Regex: "(?i:(?:godaddy|go[_\\-]daddy)[\\w.\\-]{0,20}?(?:secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{20,24})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"godaddy",
+		"go_daddy",
+		"go-daddy",
+	}, Name: "GoDaddy API secret", EnvVar: "GODADDY_API_SECRET", RotateURL: "https://developer.godaddy.com/keys", RotateSteps: []string{
+		"Delete the key in the GoDaddy developer portal > API Keys.",
+		"Create a new key.",
+	}, TP: []string{
+		"GODADDY_API_SECRET={{alnum:22}}",
+		"godaddy_api_secret: \"{{alnum:22}}\"",
+	}, FP: []string{
+		"GODADDY_API_SECRET={{alnum:8}}",
+		"GODADDY_API_SECRET=${GODADDY_API_SECRET}",
+	}},
+	Rule{ID: "gandi-pat", Description: "Gandi personal access token or API key assigned to a Gandi variable.", Regex: "(?i:(?:gandi)[\\w.\\-]{0,20}?(?:token|pat|api[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{24,40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"gandi",
+	}, Name: "Gandi personal access token", EnvVar: "GANDI_PAT", RotateURL: "https://admin.gandi.net/organizations/account/pat", RotateSteps: []string{
+		"Delete the token in Organizations > Personal Access Tokens.",
+		"Create a new token with an expiry and fewer rights.",
+	}, TP: []string{
+		"GANDI_PAT={{alnum:40}}",
+		"gandi_pat: \"{{alnum:40}}\"",
+	}, FP: []string{
+		"GANDI_PAT={{alnum:10}}",
+		"GANDI_PAT=${GANDI_PAT}",
+	}},
+	Rule{ID: "ns1-api-key", Description: "NS1 (IBM NS1 Connect) API key assigned to an NS1 variable.", Regex: "(?i:(?:(?:\\b|_)ns1|nsone)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"ns1",
+		"nsone",
+	}, Name: "NS1 API key", EnvVar: "NS1_APIKEY", RotateURL: "https://my.nsone.net/#/account/settings", RotateSteps: []string{
+		"Delete the key in Account settings > API keys.",
+		"Create a new key.",
+	}, TP: []string{
+		"NS1_APIKEY={{alnum:20}}",
+		"ns1_apikey: \"{{alnum:20}}\"",
+	}, FP: []string{
+		"NS1_APIKEY={{alnum:8}}",
+		"NS1_APIKEY=${NS1_APIKEY}",
+	}},
+	Rule{ID: "desec-token", Description: "deSEC DNS API token assigned to a deSEC variable.", Regex: "(?i:(?:desec)[\\w.\\-]{0,20}?(?:token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{28})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"desec",
+	}, Name: "deSEC API token", EnvVar: "DESEC_TOKEN", RotateURL: "https://desec.io/tokens", RotateSteps: []string{
+		"Delete the token in Token Management.",
+		"Create a new token with a policy.",
+	}, TP: []string{
+		"DESEC_TOKEN={{b64url:28}}",
+		"desec_token: \"{{b64url:28}}\"",
+	}, FP: []string{
+		"DESEC_TOKEN={{alnum:10}}",
+		"DESEC_TOKEN=${DESEC_TOKEN}",
+	}},
+	Rule{ID: "duckdns-token", Description: "Duck DNS account token (a UUID) in an update URL or a Duck DNS variable; it changes every domain of the account.", Regex: "duckdns\\.org/update[^\\s\"']{0,200}?[?&]token=([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b|(?i:duck[_\\-]?dns[\\w.\\-]{0,20}?token)[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b", Entropy: 3, Keywords: []string{
+		"duckdns",
+		"duck_dns",
+		"duck-dns",
+	}, Name: "Duck DNS token", EnvVar: "DUCKDNS_TOKEN", RotateURL: "https://www.duckdns.org/", RotateSteps: []string{
+		"Recreate the token on the Duck DNS account page.",
+		"Update the clients.",
+	}, TP: []string{
+		"curl \"https://www.duckdns.org/update?domains=home&token={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}&ip=\"",
+		"DUCKDNS_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+	}, FP: []string{
+		"DUCKDNS_TOKEN=${DUCKDNS_TOKEN}",
+		"https://www.duckdns.org/update?domains=home&token=YOUR-TOKEN",
+	}},
+	Rule{ID: "bunny-api-key", Description: "bunny.net account API key or storage zone password assigned to a Bunny variable.", Regex: "(?i:(?:bunny(?:cdn|net)?)[\\w.\\-]{0,20}?(?:api[_\\-]?key|access[_\\-]?key|storage[_\\-]?(?:password|key)|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?)(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"bunny",
+	}, Name: "bunny.net API key", EnvVar: "BUNNY_API_KEY", RotateURL: "https://dash.bunny.net/account/api-key", RotateSteps: []string{
+		"Reset the key in Account > API (or the storage zone password in FTP & API Access).",
+		"Update the clients.",
+	}, TP: []string{
+		"BUNNY_API_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"bunny_api_key: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"BUNNY_API_KEY={{hex:8}}",
+		"BUNNY_API_KEY=${BUNNY_API_KEY}",
+	}},
+	Rule{ID: "akeyless-access-key", Description: "Akeyless API access key assigned to an Akeyless variable; with its access ID it reads the secrets its role allows.", Regex: "(?i:(?:akeyless)[\\w.\\-]{0,20}?(?:access[_\\-]?key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9+/]{43}=|[A-Za-z0-9+/]{44})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"akeyless",
+	}, Name: "Akeyless access key", EnvVar: "AKEYLESS_ACCESS_KEY", RotateURL: "https://console.akeyless.io/", RotateSteps: []string{
+		"Reset the access key of the auth method in Users & Auth Methods.",
+		"Update the clients.",
+	}, TP: []string{
+		"AKEYLESS_ACCESS_KEY={{b64:43}}=",
+		"akeyless_access_key: \"{{b64:43}}=\"",
+	}, FP: []string{
+		"AKEYLESS_ACCESS_KEY={{b64:20}}",
+		"AKEYLESS_ACCESS_KEY=${AKEYLESS_ACCESS_KEY}",
+	}},
+	Rule{ID: "conjur-api-key", Description: "CyberArk Conjur host or user API key assigned to a Conjur variable; it reads the secrets the identity may.", Regex: "(?i:(?:conjur)[\\w.\\-]{0,20}?(?:api[_\\-]?key|authn[_\\-]?api[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{50,56})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"conjur",
+	}, Name: "CyberArk Conjur API key", EnvVar: "CONJUR_AUTHN_API_KEY", RotateURL: "https://docs.cyberark.com/conjur-open-source/latest/en/content/operations/services/rotate-api-key.htm", RotateSteps: []string{
+		"Rotate the API key (conjur host rotate-api-key or the rotate_api_key endpoint).",
+		"Update the workloads.",
+	}, TP: []string{
+		"CONJUR_AUTHN_API_KEY={{lowalnum:54}}",
+		"conjur_authn_api_key: \"{{lowalnum:54}}\"",
+	}, FP: []string{
+		"CONJUR_AUTHN_API_KEY={{lowalnum:12}}",
+		"CONJUR_AUTHN_API_KEY=${CONJUR_AUTHN_API_KEY}",
+	}},
+	Rule{ID: "bitwarden-sm-access-token", Description: "Bitwarden Secrets Manager machine account access token; it reads the projects the machine account can.", Regex: "(?i:(?:(?:\\b|_)bws|bitwarden)[\\w.\\-]{0,20}?(?:access[_\\-]?token|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(0\\.[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\.[A-Za-z0-9]{30}:[A-Za-z0-9+/]{22}==)(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"bws",
+		"bitwarden",
+	}, Name: "Bitwarden Secrets Manager access token", EnvVar: "BWS_ACCESS_TOKEN", RotateURL: "https://vault.bitwarden.com/", RotateSteps: []string{
+		"Revoke the token in Secrets Manager > Machine accounts > Access tokens.",
+		"Create a new token with an expiry.",
+	}, TP: []string{
+		"BWS_ACCESS_TOKEN=0.{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}.{{alnum:30}}:{{b64:22}}==",
+		"bws_access_token: \"0.{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}.{{alnum:30}}:{{b64:22}}==\"",
+	}, FP: []string{
+		"BWS_ACCESS_TOKEN=0.{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}.{{alnum:8}}",
+		"BWS_ACCESS_TOKEN=${BWS_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "keeper-ksm-token", Description: "Keeper Secrets Manager one-time access token (region prefix and 43 characters) assigned to a Keeper variable.", Regex: "(?i:(?:keeper|(?:\\b|_)ksm)[\\w.\\-]{0,20}?(?:token|config))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?((?:US|EU|AU|GOV|JP|CA):[A-Za-z0-9_\\-]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"keeper",
+		"ksm",
+	}, Name: "Keeper Secrets Manager one-time token", EnvVar: "KSM_TOKEN", RotateURL: "https://keepersecurity.com/vault/", RotateSteps: []string{
+		"Remove the client device from the Secrets Manager application.",
+		"Create a new one-time token.",
+	}, TP: []string{
+		"KSM_TOKEN=US:{{b64url:43}}",
+		"ksm_token: \"US:{{b64url:43}}\"",
+	}, FP: []string{
+		"KSM_TOKEN=US:{{b64url:10}}",
+		"KSM_TOKEN=${KSM_TOKEN}",
+	}},
+	Rule{ID: "openvpn-static-key", Description: "OpenVPN static key (tls-auth / tls-crypt / secret); it authenticates or encrypts the control channel of every client.", Regex: "(-----BEGIN OpenVPN Static key V1-----\\s*(?:[0-9a-f]{32}\\s*){16}-----END OpenVPN Static key V1-----)", Entropy: 3, Keywords: []string{
+		"openvpn static key",
+	}, Name: "OpenVPN static key", EnvVar: "OPENVPN_TLS_KEY", RotateURL: "https://openvpn.net/community-resources/reference-manual-for-openvpn-2-4/", RotateSteps: []string{
+		"Generate a new key (openvpn --genkey secret ta.key).",
+		"Deploy it to the server and every client profile.",
+	}, Lines: 20, TP: []string{
+		"-----BEGIN OpenVPN Static key V1-----\n{{hex:32}}\n{{hex:32}}\n{{hex:32}}\n{{hex:32}}\n{{hex:32}}\n{{hex:32}}\n{{hex:32}}\n{{hex:32}}\n{{hex:32}}\n{{hex:32}}\n{{hex:32}}\n{{hex:32}}\n{{hex:32}}\n{{hex:32}}\n{{hex:32}}\n{{hex:32}}\n-----END OpenVPN Static key V1-----",
+		"<tls-auth>\n-----BEGIN OpenVPN Static key V1-----\n{{hex:32}}\n{{hex:32}}\n{{hex:32}}\n{{hex:32}}\n{{hex:32}}\n{{hex:32}}\n{{hex:32}}\n{{hex:32}}\n{{hex:32}}\n{{hex:32}}\n{{hex:32}}\n{{hex:32}}\n{{hex:32}}\n{{hex:32}}\n{{hex:32}}\n{{hex:32}}\n-----END OpenVPN Static key V1-----\n</tls-auth>",
+	}, FP: []string{
+		"-----BEGIN OpenVPN Static key V1-----\n...\n-----END OpenVPN Static key V1-----",
+		"-----BEGIN OpenVPN Static key V1-----\n{{hex:32}}\n-----END OpenVPN Static key V1-----",
+	}},
+	Rule{ID: "k3s-token", Description: "K3s or RKE2 secure cluster join token (K10, CA hash, ::server: and a password); it joins nodes to the cluster.", Regex: "\\b(K10[0-9a-f]{64}::[a-z]+:[A-Za-z0-9]{16,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"k10",
+	}, Name: "K3s / RKE2 cluster token", EnvVar: "K3S_TOKEN", RotateURL: "https://docs.k3s.io/cli/token#rotate", RotateSteps: []string{
+		"Rotate the server token (k3s token rotate --new-token ...).",
+		"Update the agents that join with it.",
+	}, TP: []string{
+		"K3S_TOKEN=K10{{hex:64}}::server:{{hex:32}}",
+		"token: \"K10{{hex:64}}::node:{{alnum:32}}\"",
+	}, FP: []string{
+		"K3S_TOKEN=K10{{hex:20}}::server:{{hex:32}}",
+		"K3S_TOKEN=${K3S_TOKEN}",
+	}},
+	Rule{ID: "minio-secret-key", Description: "MinIO root password or access-key secret assigned to a MinIO variable; the root user owns every bucket.", Regex: "(?i:(?:minio)[\\w.\\-]{0,20}?(?:root[_\\-]?password|secret[_\\-]?key|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9+/]{20,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"minio",
+	}, Name: "MinIO root password / secret key", EnvVar: "MINIO_ROOT_PASSWORD", RotateURL: "https://min.io/docs/minio/linux/administration/identity-access-management/minio-user-management.html", RotateSteps: []string{
+		"Change the root password (and restart) or delete the access key in the MinIO Console > Access Keys.",
+		"Update the clients.",
+	}, TP: []string{
+		"MINIO_ROOT_PASSWORD={{alnum:40}}",
+		"minio_root_password: \"{{alnum:40}}\"",
+	}, FP: []string{
+		"MINIO_ROOT_PASSWORD={{alnum:8}}",
+		"MINIO_ROOT_PASSWORD=${MINIO_ROOT_PASSWORD}",
+	}},
 	Rule{ID: "particle-access-token", Description: "Particle Cloud access token (40 hex); it controls the account's devices, calls their functions and flashes firmware.", Regex: "(?i:(?:particle)[\\w.\\-]{0,40}(?:token|access|auth)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)|api\\.particle\\.io/v1/[^\\s\"']{0,200}[?&]access_token=([a-f0-9]{40})\\b|(?i:authorization:\\s*bearer)\\s+([a-f0-9]{40})\\b", Entropy: 3, Keywords: []string{
 		"particle",
 		"api.particle.io",
@@ -7580,6 +7873,189 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"gradle.publish.key=${GRADLE_PUBLISH_KEY}",
 		"gradle.publish.secret={{alnum:12}}",
+	}},
+	Rule{ID: "quay-robot-token", Description: "Quay.io / Red Hat Quay robot account token (64 upper-case characters) assigned to a Quay variable.", Regex: "(?i:(?:quay)[\\w.\\-]{0,20}?(?:token|password|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"quay",
+	}, Name: "Quay robot account token", EnvVar: "QUAY_ROBOT_TOKEN", RotateURL: "https://quay.io/organization/", RotateSteps: []string{
+		"Regenerate the robot token in the organisation > Robot Accounts.",
+		"Update the pull secrets and CI.",
+	}, TP: []string{
+		"QUAY_ROBOT_TOKEN={{upalnum:64}}",
+		"quay_robot_token: \"{{upalnum:64}}\"",
+	}, FP: []string{
+		"QUAY_ROBOT_TOKEN={{upalnum:20}}",
+		"QUAY_ROBOT_TOKEN=${QUAY_ROBOT_TOKEN}",
+	}},
+	Rule{ID: "harbor-robot-secret", Description: "Harbor robot account secret assigned to a Harbor variable; it pushes or pulls images in its projects.", Regex: "(?i:(?:harbor)[\\w.\\-]{0,20}?(?:secret|password|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"harbor",
+	}, Name: "Harbor robot account secret", EnvVar: "HARBOR_ROBOT_SECRET", RotateURL: "https://goharbor.io/docs/main/administration/robot-accounts/", RotateSteps: []string{
+		"Refresh the secret of the robot account in Administration (or the project) > Robot Accounts.",
+		"Update pull secrets and CI.",
+	}, TP: []string{
+		"HARBOR_ROBOT_SECRET={{alnum:32}}",
+		"harbor_robot_secret: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"HARBOR_ROBOT_SECRET={{alnum:10}}",
+		"HARBOR_ROBOT_SECRET=${HARBOR_ROBOT_SECRET}",
+	}},
+	Rule{ID: "gemfury-token", Description: "Gemfury push or deploy token, in a fury.io URL or a Gemfury variable.", Regex: "https://([A-Za-z0-9_\\-]{20,40})(?::[^@\\s]*)?@(?:push|npm|pypi|repo|gem|maven|nuget|go)\\.fury\\.io|(?i:(?:gemfury|(?:\\b|_)fury)[\\w.\\-]{0,20}?(?:token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{20,40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"fury",
+	}, Name: "Gemfury token", EnvVar: "FURY_TOKEN", RotateURL: "https://manage.fury.io/manage/", RotateSteps: []string{
+		"Revoke the token in Gemfury > Tokens.",
+		"Create a new token (deploy tokens for pulling, push tokens for CI).",
+	}, TP: []string{
+		"FURY_TOKEN={{alnum:24}}",
+		"pip install --extra-index-url https://{{alnum:24}}:@pypi.fury.io/acme/ acme-lib",
+	}, FP: []string{
+		"FURY_TOKEN={{alnum:8}}",
+		"FURY_TOKEN=${FURY_TOKEN}",
+	}},
+	Rule{ID: "anaconda-api-token", Description: "Anaconda.org API token assigned to an Anaconda variable; it uploads packages to the channel.", Regex: "(?i:(?:anaconda|(?:\\b|_)conda)[\\w.\\-]{0,20}?(?:api[_\\-]?token|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{30,60})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"anaconda",
+		"conda",
+	}, Name: "Anaconda.org API token", EnvVar: "ANACONDA_API_TOKEN", RotateURL: "https://anaconda.org/settings/access", RotateSteps: []string{
+		"Remove the token in Settings > Access.",
+		"Create a new token with only the upload scope.",
+	}, TP: []string{
+		"ANACONDA_API_TOKEN={{b64url:40}}",
+		"anaconda_api_token: \"{{b64url:40}}\"",
+	}, FP: []string{
+		"ANACONDA_API_TOKEN={{alnum:10}}",
+		"ANACONDA_API_TOKEN=${ANACONDA_API_TOKEN}",
+	}},
+	Rule{ID: "cocoapods-trunk-token", Description: "CocoaPods trunk session token (32 hex) assigned to a CocoaPods variable; it publishes pods as the owner.", Regex: "(?i:(?:cocoapods|pod[_\\-]?trunk)[\\w.\\-]{0,20}?(?:token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"cocoapods",
+		"pod_trunk",
+		"pod-trunk",
+		"podtrunk",
+	}, Name: "CocoaPods trunk token", EnvVar: "COCOAPODS_TRUNK_TOKEN", RotateURL: "https://guides.cocoapods.org/making/getting-setup-with-trunk.html", RotateSteps: []string{
+		"Remove the session (pod trunk me clean-sessions --all).",
+		"Register a new session and store its token as a CI secret.",
+	}, TP: []string{
+		"COCOAPODS_TRUNK_TOKEN={{hex:32}}",
+		"cocoapods_trunk_token: \"{{hex:32}}\"",
+	}, FP: []string{
+		"COCOAPODS_TRUNK_TOKEN={{hex:12}}",
+		"COCOAPODS_TRUNK_TOKEN=${COCOAPODS_TRUNK_TOKEN}",
+	}},
+	Rule{ID: "chocolatey-api-key", Description: "Chocolatey community repository API key (a UUID) assigned to a Chocolatey variable; it pushes packages.", Regex: "(?i:(?:choco(?:latey)?)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"choco",
+	}, Name: "Chocolatey API key", EnvVar: "CHOCOLATEY_API_KEY", RotateURL: "https://community.chocolatey.org/account", RotateSteps: []string{
+		"Regenerate the key on the chocolatey.org account page.",
+		"Update CI.",
+	}, TP: []string{
+		"CHOCOLATEY_API_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"chocolatey_api_key: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"CHOCOLATEY_API_KEY={{hex:8}}",
+		"CHOCOLATEY_API_KEY=${CHOCOLATEY_API_KEY}",
+	}},
+	Rule{ID: "packagecloud-token", Description: "packagecloud.io API token (48 hex) assigned to a packagecloud variable.", Regex: "(?i:(?:packagecloud)[\\w.\\-]{0,20}?(?:token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{48})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"packagecloud",
+	}, Name: "packagecloud API token", EnvVar: "PACKAGECLOUD_TOKEN", RotateURL: "https://packagecloud.io/api_token", RotateSteps: []string{
+		"Regenerate the API token on the packagecloud API token page.",
+		"Update CI.",
+	}, TP: []string{
+		"PACKAGECLOUD_TOKEN={{hex:48}}",
+		"packagecloud_token: \"{{hex:48}}\"",
+	}, FP: []string{
+		"PACKAGECLOUD_TOKEN={{hex:12}}",
+		"PACKAGECLOUD_TOKEN=${PACKAGECLOUD_TOKEN}",
+	}},
+	Rule{ID: "sonatype-central-token", Description: "Maven Central (Sonatype Central Portal or OSSRH) user token password assigned to a Sonatype/OSSRH variable; it publishes artifacts.", Regex: "(?i:(?:ossrh|sonatype|central[_\\-]?portal|maven[_\\-]?central)[\\w.\\-]{0,20}?(?:password|token|passcode))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9+/]{30,48}={0,2})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"ossrh",
+		"sonatype",
+		"central_portal",
+		"central-portal",
+		"maven_central",
+		"maven-central",
+		"mavencentral",
+	}, Name: "Sonatype Central / OSSRH user token", EnvVar: "OSSRH_PASSWORD", RotateURL: "https://central.sonatype.com/account", RotateSteps: []string{
+		"Revoke the user token in Central Portal > View Account > Generate User Token (or OSSRH profile > User Token > Reset).",
+		"Update the CI secrets.",
+	}, TP: []string{
+		"OSSRH_PASSWORD={{b64:44}}",
+		"ossrh_password: \"{{b64:44}}\"",
+	}, FP: []string{
+		"OSSRH_PASSWORD={{alnum:10}}",
+		"OSSRH_PASSWORD=${OSSRH_PASSWORD}",
+	}},
+	Rule{ID: "buf-token", Description: "Buf Schema Registry token (64 hex) assigned to a Buf variable; it pushes modules.", Regex: "(?i:(?:(?:\\b|_)buf)[\\w.\\-]{0,20}?(?:token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"buf",
+	}, Name: "Buf Schema Registry token", EnvVar: "BUF_TOKEN", RotateURL: "https://buf.build/settings/user", RotateSteps: []string{
+		"Revoke the token in BSR > Settings > Tokens.",
+		"Create a new token.",
+	}, TP: []string{
+		"BUF_TOKEN={{hex:64}}",
+		"buf_token: \"{{hex:64}}\"",
+	}, FP: []string{
+		"BUF_TOKEN={{hex:20}}",
+		"BUF_TOKEN=${BUF_TOKEN}",
+	}},
+	Rule{ID: "open-vsx-token", Description: "Open VSX access token (a UUID) assigned to an Open VSX variable; it publishes extensions.", Regex: "(?i:(?:ovsx|open[_\\-]?vsx)[\\w.\\-]{0,20}?(?:pat|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"ovsx",
+		"openvsx",
+		"open_vsx",
+		"open-vsx",
+	}, Name: "Open VSX access token", EnvVar: "OVSX_PAT", RotateURL: "https://open-vsx.org/user-settings/tokens", RotateSteps: []string{
+		"Delete the token in open-vsx.org > Settings > Access Tokens.",
+		"Generate a new token.",
+	}, TP: []string{
+		"OVSX_PAT={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"ovsx_pat: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"OVSX_PAT={{hex:8}}",
+		"OVSX_PAT=${OVSX_PAT}",
+	}},
+	Rule{ID: "ansible-galaxy-token", Description: "Ansible Galaxy API token (40 hex) assigned to a Galaxy variable; it publishes collections and roles.", Regex: "(?i:(?:galaxy)[\\w.\\-]{0,20}?(?:token|api[_\\-]?key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"galaxy",
+	}, Name: "Ansible Galaxy API token", EnvVar: "ANSIBLE_GALAXY_TOKEN", RotateURL: "https://galaxy.ansible.com/ui/token/", RotateSteps: []string{
+		"Load a new token on the Galaxy API token page (this invalidates the old one).",
+		"Update CI.",
+	}, TP: []string{
+		"ANSIBLE_GALAXY_TOKEN={{hex:40}}",
+		"ansible_galaxy_token: \"{{hex:40}}\"",
+	}, FP: []string{
+		"ANSIBLE_GALAXY_TOKEN={{hex:12}}",
+		"ANSIBLE_GALAXY_TOKEN=${ANSIBLE_GALAXY_TOKEN}",
+	}},
+	Rule{ID: "aws-codeartifact-token", Description: "AWS CodeArtifact authorization token assigned to a CodeArtifact variable; it reads and publishes packages until it expires.", Regex: "(?i:(?:codeartifact|code[_\\-]artifact)[\\w.\\-]{0,20}?(?:auth[_\\-]?token|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(eyJ[A-Za-z0-9_\\-.]{200,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"codeartifact",
+		"code_artifact",
+		"code-artifact",
+	}, Name: "AWS CodeArtifact authorization token", EnvVar: "CODEARTIFACT_AUTH_TOKEN", RotateURL: "https://docs.aws.amazon.com/codeartifact/latest/ug/tokens-authentication.html", RotateSteps: []string{
+		"The token expires (12 h by default); rotate the IAM credentials that fetched it if they leaked too.",
+		"Fetch tokens at build time with aws codeartifact get-authorization-token.",
+	}, TP: []string{
+		"CODEARTIFACT_AUTH_TOKEN=eyJ{{b64url:300}}",
+		"codeartifact_auth_token: \"eyJ{{b64url:300}}\"",
+	}, FP: []string{
+		"CODEARTIFACT_AUTH_TOKEN=eyJ{{b64url:30}}",
+		"CODEARTIFACT_AUTH_TOKEN=${CODEARTIFACT_AUTH_TOKEN}",
+	}},
+	Rule{ID: "nuget-config-password", Description: "Password stored in clear text in a NuGet.config packageSourceCredentials entry.", Regex: "<add\\s+key\\s*=\\s*[\"']ClearTextPassword[\"']\\s+value\\s*=\\s*[\"']([^\"'%$\\s][^\"'\\s]{5,})[\"']", Entropy: 3, Keywords: []string{
+		"cleartextpassword",
+	}, Name: "NuGet.config cleartext password", EnvVar: "NUGET_PASSWORD", RotateURL: "https://learn.microsoft.com/en-us/nuget/reference/nuget-config-file#packagesourcecredentials", RotateSteps: []string{
+		"Revoke the password or token at the feed (Azure Artifacts PAT, GitHub Packages token, ...).",
+		"Reference an environment variable instead: value=\"%NUGET_PASSWORD%\".",
+	}, TP: []string{
+		"<add key=\"ClearTextPassword\" value=\"{{alnum:52}}\" />",
+		"<add key='ClearTextPassword' value='{{b64url:24}}'/>",
+	}, FP: []string{
+		"<add key=\"ClearTextPassword\" value=\"%NUGET_PASSWORD%\" />",
+		"<add key=\"ClearTextPassword\" value=\"$(FEED_PAT)\" />",
+	}},
+	Rule{ID: "snapcraft-store-credentials", Description: "Snap Store exported login credentials assigned to a Snapcraft variable; they upload and release snaps.", Regex: "(?i:(?:snapcraft)[\\w.\\-]{0,20}?(?:store[_\\-]?credentials|login|credentials))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9+/]{100,}={0,2})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"snapcraft",
+	}, Name: "Snapcraft store credentials", EnvVar: "SNAPCRAFT_STORE_CREDENTIALS", RotateURL: "https://dashboard.snapcraft.io/", RotateSteps: []string{
+		"Revoke the exported login (snapcraft export-login has an expiry; revoke it on the Snap Store account page).",
+		"Export new credentials with the least ACLs and a short expiry.",
+	}, TP: []string{
+		"SNAPCRAFT_STORE_CREDENTIALS={{b64:200}}",
+		"snapcraft_store_credentials: \"{{b64:200}}\"",
+	}, FP: []string{
+		"SNAPCRAFT_STORE_CREDENTIALS={{b64:20}}",
+		"SNAPCRAFT_STORE_CREDENTIALS=${SNAPCRAFT_STORE_CREDENTIALS}",
 	}},
 	Rule{ID: "notion-integration-token", Description: "Notion internal integration token (ntn_ prefix); it reads and edits the pages shared with the integration.", Regex: "\\b(ntn_[0-9]{11}[A-Za-z0-9]{35})\\b", Entropy: 3.5, Keywords: []string{
 		"ntn_",
