@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:e0ed6f8a:663124"
+const tableHash = "crc32c:88db5716:664484"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -4358,7 +4358,7 @@ var tableRules = []Rule{
 		"CHROMA_API_KEY=${CHROMA_API_KEY}",
 		"unrelated_key = \"ck-{{alnum:44}}\"",
 	}},
-	Rule{ID: "generic-secret", Description: "A high-entropy literal assigned to a name such as api_key, secret, token or credential.", Regex: "(?i)(?:(?:^|[^\\w])[\\w.\\-]{0,30}?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w\\-]{0,20}(?:[\"']\\s+value\\s*=|[\"']?\\s*(?::\\s*&?(?:'static\\s+)?[\\w.<>\\[\\]]{1,30}\\??\\s*)?(?::{1,3}=|=>|\\?=|=|:))\\s*(?:\"([A-Za-z0-9_\\-+/=.~!@#$%^&*?]{16,200})\"|'([A-Za-z0-9_\\-+/=.~!@#$%^&*?]{16,200})'|`([A-Za-z0-9_\\-+/=.~!@#$%^&*?]{16,200})`)|<[\\w.\\-:]{0,30}?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w.\\-:]{0,20}>\\s*([A-Za-z0-9_\\-+/=.~!@#$%^&*]{16,200})\\s*</|\\bset[\\w]{0,20}?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)\\s*\\(\\s*(?:\"([A-Za-z0-9_\\-+/=.~!@#$%^&*?]{16,200})\"|'([A-Za-z0-9_\\-+/=.~!@#$%^&*?]{16,200})')\\s*\\))", Entropy: 3.7, Keywords: []string{
+	Rule{ID: "generic-secret", Description: "A high-entropy literal assigned to a name such as api_key, secret, token or credential.", Regex: "(?i)(?:(?:^|[^\\w])[\\w.\\-]{0,30}?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w\\-]{0,20}(?:[\"']\\s+value\\s*=|[\"']?\\s*(?::\\s*&?(?:'static\\s+)?[\\w.<>\\[\\]]{1,30}\\??\\s*)?(?:[=!]==?|::{0,2}=|=>|\\?=|=|:))\\s*(?:\"([A-Za-z0-9_\\-+/=.~!@#$%^&*?]{16,200})\"|'([A-Za-z0-9_\\-+/=.~!@#$%^&*?]{16,200})'|`([A-Za-z0-9_\\-+/=.~!@#$%^&*?]{16,200})`)|<[\\w.\\-:]{0,30}?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w.\\-:]{0,20}>\\s*([A-Za-z0-9_\\-+/=.~!@#$%^&*]{16,200})\\s*</|\\w\\s*\\(\\s*[\"'][\\w.\\-]{0,30}?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w\\-]{0,20}[\"']\\s*,\\s*(?:\"([A-Za-z0-9_\\-+/=.~!@#$%^&*?]{16,200})\"|'([A-Za-z0-9_\\-+/=.~!@#$%^&*?]{16,200})')\\s*[,)]|[\"'][\\w.\\-]{0,30}?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w\\-]{0,20}[\"']\\s*,\\s*'\"([A-Za-z0-9_\\-+/=.~!@#$%^&*?]{16,200})\"'|\\bset[\\w]{0,20}?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)\\s*\\(\\s*(?:\"([A-Za-z0-9_\\-+/=.~!@#$%^&*?]{16,200})\"|'([A-Za-z0-9_\\-+/=.~!@#$%^&*?]{16,200})')\\s*\\))", Entropy: 3.7, Keywords: []string{
 		"secret",
 		"token",
 		"apikey",
@@ -4405,6 +4405,8 @@ var tableRules = []Rule{
 		"client.setApiKey(\"{{alnum:32}}\");",
 		"stripe.Client(api_key=\"{{alnum:32}}\")",
 		"secret_access_key = \"/{{b64:39}}\"",
+		"buildConfigField 'String', 'API_KEY', '\"{{hex:32}}\"'",
+		"headers.put(\"X-Api-Key\", \"{{alnum:32}}\");",
 	}, FP: []string{
 		"API_KEY = \"0123456789abcdef0123456789abcdef\"",
 		"token_type = \"refresh_token_expired\"",
@@ -4424,7 +4426,7 @@ var tableRules = []Rule{
 		"token_id = \"{{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}\"",
 		"token_digest = \"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\"",
 	}},
-	Rule{ID: "generic-password", Description: "A password literal assigned to a password-like name.", Regex: "(?i)(?:(?:^|[^\\w])[\\w.\\-]{0,20}?(?:password|passwd|passwort|pwd)[\\w\\-]{0,10}(?:[\"']\\s+value\\s*=|[\"']?\\s*(?::\\s*&?(?:'static\\s+)?[\\w.<>\\[\\]]{1,30}\\??\\s*)?(?::{1,3}=|=>|\\?=|=|:))\\s*(?:\"([^\"'\\s]{8,128})\"|'([^\"'\\s]{8,128})'|`([^`\\s]{8,128})`)|<[\\w.\\-:]{0,20}?(?:password|passwd|passwort|pwd)[\\w.\\-:]{0,10}>\\s*([^<>\\s]{8,128})\\s*</|\\bset[\\w]{0,20}?(?:password|passwd|passwort|pwd)\\s*\\(\\s*(?:\"([^\"\\s]{8,128})\"|'([^'\\s]{8,128})')\\s*\\)|\\bNetworkCredential\\s*\\(\\s*(?:\"[^\"\\n]*\"|'[^'\\n]*')\\s*,\\s*(?:\"([^\"\\s]{8,128})\"|'([^'\\s]{8,128})'))", Entropy: 3, Keywords: []string{
+	Rule{ID: "generic-password", Description: "A password literal assigned to a password-like name.", Regex: "(?i)(?:(?:^|[^\\w])[\\w.\\-]{0,20}?(?:password|passwd|passwort|pwd)[\\w\\-]{0,10}(?:[\"']\\s+value\\s*=|[\"']?\\s*(?::\\s*&?(?:'static\\s+)?[\\w.<>\\[\\]]{1,30}\\??\\s*)?(?:[=!]==?|::{0,2}=|=>|\\?=|=|:))\\s*(?:\"([^\"'\\s]{8,128})\"|'([^\"'\\s]{8,128})'|`([^`\\s]{8,128})`)|<[\\w.\\-:]{0,20}?(?:password|passwd|passwort|pwd)[\\w.\\-:]{0,10}>\\s*([^<>\\s]{8,128})\\s*</|\\w\\s*\\(\\s*[\"'][\\w.\\-]{0,20}?(?:password|passwd|passwort|pwd)[\\w\\-]{0,10}[\"']\\s*,\\s*(?:\"([^\"'\\s]{8,128})\"|'([^\"'\\s]{8,128})')\\s*[,)]|\\bset[\\w]{0,20}?(?:password|passwd|passwort|pwd)\\s*\\(\\s*(?:\"([^\"\\s]{8,128})\"|'([^'\\s]{8,128})')\\s*\\)|(?m:^[ \\t]*(?:password|passwd)[ \\t]+(?:\"([^\"'\\s]{8,128})\"|'([^\"'\\s]{8,128})')[ \\t]*$)|\\bNetworkCredential\\s*\\(\\s*(?:\"[^\"\\n]*\"|'[^'\\n]*')\\s*,\\s*(?:\"([^\"\\s]{8,128})\"|'([^'\\s]{8,128})'))", Entropy: 3, Keywords: []string{
 		"passw",
 		"pwd",
 		"networkcredential",
@@ -4451,6 +4453,9 @@ var tableRules = []Rule{
 		"conn = psycopg2.connect(host=host, user=\"app\", password=\"{{alnum:12}}{{digits:2}}\")",
 		"var cred = new NetworkCredential(\"svc-build\", \"{{alnum:12}}{{digits:2}}\");",
 		"ConnectionPassword = \"{{alnum:4}}%s{{alnum:6}}\"",
+		"    if username == \"admin\" and password == \"{{alnum:10}}@@\":",
+		"define('DB_PASSWORD', '{{alnum:12}}{{digits:2}}');",
+		"@build.gradle\n    credentials {\n        username 'deploy'\n        password '{{alnum:14}}'\n    }",
 	}, FP: []string{
 		"password = \"correcthorsebattery\"",
 		"PASSWORD_FIELD = \"user_password_hash\"",
@@ -4477,8 +4482,12 @@ var tableRules = []Rule{
 		"min_password_length = \"12345678\"",
 		"password_version = \"2.14.1-rc.1\"",
 		"user.password = hashPassword(\"{{alnum:12}}\")",
+		"if token.token_type == 'bare-quoted-string':",
+		"print(password, \"{{alnum:12}}\")",
+		"(\"http\", \"user/name\", \"password\", \"localhost:{{digits:4}}\"),",
+		"waited = [('password', '{{alnum:6}}^%#rest-of-my-password'), ('realm', 'pypi')]",
 	}},
-	Rule{ID: "generic-secret-unquoted", Description: "A high-entropy unquoted value assigned to a name such as api_key, secret or token in a configuration file, shell script, Dockerfile or log line.", Regex: "(?im)(?:^[ \\t]*(?:export[ \\t]+|ENV[ \\t]+|set[ \\t]+|-[ \\t]+)?[\"']?[\\w.\\-]{0,40}?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w.\\-]{0,20}[\"']?[ \\t]*[=:][ \\t]*([^\\s\"'`]{16,200})[ \\t]*(?:[ \\t][#;].*)?$|^[ \\t]*ENV[ \\t]+[\\w.\\-]{0,40}?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w.\\-]{0,20}[ \\t]+([^\\s\"'`=]{16,200})[ \\t]*$|[ \\t?&;,][\\w.\\-]{0,40}?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w.\\-]{0,20}[ \\t]*=[ \\t]*([^\\s\"'`;,&<>(){}\\[\\]]{16,200})(?:[\\s;,&]|$))", Entropy: 3.7, Keywords: []string{
+	Rule{ID: "generic-secret-unquoted", Description: "A high-entropy unquoted value assigned to a name such as api_key, secret or token in a configuration file, shell script, Dockerfile or log line.", Regex: "(?im)(?:^[ \\t]*(?:#+[ \\t]*)?(?:export[ \\t]+|ENV[ \\t]+|set[ \\t]+|-[ \\t]+)?[\"']?[\\w.\\-]{0,40}?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w.\\-]{0,20}[\"']?[ \\t]*[=:][ \\t]*([^\\s\"'`]{16,200})[ \\t]*(?:[ \\t][#;].*)?$|^[ \\t]*ENV[ \\t]+[\\w.\\-]{0,40}?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w.\\-]{0,20}[ \\t]+([^\\s\"'`=]{16,200})[ \\t]*$|[ \\t?&;,][\\w.\\-]{0,40}?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w.\\-]{0,20}[ \\t]*=[ \\t]*([^\\s\"'`;,&<>(){}\\[\\]]{16,200})(?:[\\s;,&]|$))", Entropy: 3.7, Keywords: []string{
 		"secret",
 		"token",
 		"apikey",
@@ -4526,7 +4535,7 @@ var tableRules = []Rule{
 		"@config.yml\napi_key: op://Production/Payment/api-key-credential",
 		"@config.yml\nsecret: vault:secret/data/payment#api_key_value",
 	}},
-	Rule{ID: "generic-password-unquoted", Description: "An unquoted password value in a configuration file, shell script, Dockerfile, log line or connection string.", Regex: "(?im)(?:^[ \\t]*(?:export[ \\t]+|ENV[ \\t]+|set[ \\t]+|-[ \\t]+)?[\"']?[\\w.\\-]{0,40}?(?:password|passwd|passwort|pwd)[\\w.\\-]{0,20}[\"']?[ \\t]*[=:][ \\t]*([^\\s\"'`]{8,128})[ \\t]*(?:[ \\t][#;].*)?$|^[ \\t]*ENV[ \\t]+[\\w.\\-]{0,40}?(?:password|passwd|passwort|pwd)[\\w.\\-]{0,20}[ \\t]+([^\\s\"'`=]{8,128})[ \\t]*$|[ \\t?&;,][\\w.\\-]{0,40}?(?:password|passwd|passwort|pwd)[\\w.\\-]{0,20}[ \\t]*=[ \\t]*([^\\s\"'`;,&<>(){}\\[\\]]{8,128})(?:[\\s;,&]|$))", Entropy: 3, Keywords: []string{
+	Rule{ID: "generic-password-unquoted", Description: "An unquoted password value in a configuration file, shell script, Dockerfile, log line or connection string.", Regex: "(?im)(?:^[ \\t]*(?:#+[ \\t]*)?(?:export[ \\t]+|ENV[ \\t]+|set[ \\t]+|-[ \\t]+)?[\"']?[\\w.\\-]{0,40}?(?:password|passwd|passwort|pwd)[\\w.\\-]{0,20}[\"']?[ \\t]*[=:][ \\t]*([^\\s\"'`]{8,128})[ \\t]*(?:[ \\t][#;].*)?$|^[ \\t]*ENV[ \\t]+[\\w.\\-]{0,40}?(?:password|passwd|passwort|pwd)[\\w.\\-]{0,20}[ \\t]+([^\\s\"'`=]{8,128})[ \\t]*$|[ \\t?&;,][\\w.\\-]{0,40}?(?:password|passwd|passwort|pwd)[\\w.\\-]{0,20}[ \\t]*=[ \\t]*([^\\s\"'`;,&<>(){}\\[\\]]{8,128})(?:[\\s;,&]|$))", Entropy: 3, Keywords: []string{
 		"passw",
 		"pwd",
 	}, Name: "Hard-coded password", RotateSteps: []string{
@@ -4541,6 +4550,7 @@ var tableRules = []Rule{
 		"@logs/app.log\n2024-05-01 10:00:00 connecting host=db.internal user=app password={{alnum:12}}{{digits:2}} sslmode=require",
 		"@notes.txt\nCREDS user=app;password={{alnum:12}}{{digits:2}};port=5432",
 		"@docker-compose.yml\n    environment:\n      - POSTGRES_PASSWORD={{alnum:16}}",
+		"@.env\n# REACT_APP_GUEST_PASSWORD={{alnum:8}}!1",
 	}, FP: []string{
 		"@.env\nDB_PASSWORD=changeme",
 		"@.env\nDB_PASSWORD=your-password-here",
