@@ -11,39 +11,42 @@ import (
 	"github.com/leakhook/leakhook/scan"
 )
 
-// PushInput is where pre-push learns which refs are pushed: the pre-commit
-// framework's PRE_COMMIT_* variables when it runs us (it has consumed git's
-// stdin), else git's lines on standard input.
+// PushInput is where pre-push learns which refs are pushed: git's lines on
+// standard input, else the pre-commit framework's PRE_COMMIT_* variables
+// (it has consumed git's stdin and passes one ref of a push).
 type PushInput struct {
 	FromRef, ToRef, LocalBranch, RemoteBranch string    // PRE_COMMIT_FROM_REF, _TO_REF, _LOCAL_BRANCH, _REMOTE_BRANCH
 	Stdin                                     io.Reader // git's ref lines; nil when standard input is a terminal
 }
 
-// PushUpdates returns the refs being pushed: from FromRef and ToRef when the
-// pre-commit framework runs us, else every line of standard input.
-func PushUpdates(in PushInput) ([]gitread.RefUpdate, error) {
-	from, to := in.FromRef, in.ToRef
-	local := in.LocalBranch
-	remoteRef := in.RemoteBranch
-	if from != "" && to != "" {
-		if local == "" {
-			local = to
-		}
-		return []gitread.RefUpdate{{LocalRef: local, LocalSHA: to, RemoteRef: remoteRef, RemoteSHA: from}}, nil
-	}
-	var updates []gitread.RefUpdate
+// PushUpdates returns the refs being pushed, and whether they may be only
+// part of the push. git's lines on standard input always win: variables
+// left in the environment (a shell that once ran the framework) never
+// replace them. Without them, the framework's one ref, or nothing (lefthook
+// without use_stdin, a manual run), is partial: PrePush then adds every
+// local branch and tag, so a missing ref never means a pass.
+func PushUpdates(in PushInput) (updates []gitread.RefUpdate, partial bool, err error) {
 	if in.Stdin != nil {
-		var err error
 		if updates, err = gitread.ParsePushInput(in.Stdin); err != nil {
-			return nil, err
+			return nil, false, err
+		}
+		if len(updates) > 0 {
+			return updates, false, nil
 		}
 	}
-	if len(updates) == 0 && local != "" {
+	local, remoteRef := in.LocalBranch, in.RemoteBranch
+	switch {
+	case in.FromRef != "" && in.ToRef != "":
+		if local == "" {
+			local = in.ToRef
+		}
+		updates = []gitread.RefUpdate{{LocalRef: local, LocalSHA: in.ToRef, RemoteRef: remoteRef, RemoteSHA: in.FromRef}}
+	case local != "":
 		// The framework's "new branch with its root commit" case: it sets
 		// no FROM/TO, only the branch; everything the remote lacks is new.
-		return []gitread.RefUpdate{{LocalRef: local, LocalSHA: local, RemoteRef: remoteRef, RemoteSHA: strings.Repeat("0", 40)}}, nil
+		updates = []gitread.RefUpdate{{LocalRef: local, LocalSHA: local, RemoteRef: remoteRef, RemoteSHA: strings.Repeat("0", 40)}}
 	}
-	return updates, nil
+	return updates, true, nil
 }
 
 // PrePushOptions say what a pre-push run scans.
@@ -52,6 +55,9 @@ type PrePushOptions struct {
 	ConfigFile string // --config; "" is .leakhook.toml at the repository root
 	Remote     string // the remote pushed to
 	Updates    []gitread.RefUpdate
+	// Partial says Updates may miss refs of the push (PushUpdates): every
+	// local branch and tag is planned too, and the run says so on Stderr.
+	Partial    bool
 	NoReceipts bool      // scan every commit, even those pre-commit scanned clean
 	Stderr     io.Writer // configuration warnings
 }
@@ -68,9 +74,21 @@ func PrePush(ctx context.Context, o PrePushOptions) (*Outcome, error) {
 	if err != nil {
 		return nil, &ConfigError{err}
 	}
-	plan, err := gitread.PlanPush(ctx, repo, o.Remote, o.Updates)
+	updates := o.Updates
+	if o.Partial {
+		local, err := gitread.LocalRefs(ctx, repo)
+		if err != nil {
+			return nil, BudgetError(ctx, err, "listing the local refs")
+		}
+		updates = append(append([]gitread.RefUpdate{}, updates...), local...)
+	}
+	plan, err := gitread.PlanPush(ctx, repo, o.Remote, updates)
 	if err != nil {
 		return nil, BudgetError(ctx, err, "listing the pushed commits")
+	}
+	if o.Partial {
+		fmt.Fprintf(o.Stderr, "leakhook: %s, so pre-push scanned every local branch and tag (%d refs) for commits %s lacks: %d commits\n",
+			partialWhy(o.Updates), len(updates)-len(o.Updates), remoteName(o.Remote), len(plan.Commits))
 	}
 	todo := plan.Commits
 	if !o.NoReceipts && len(todo) > 0 {
@@ -92,6 +110,22 @@ func PrePush(ctx context.Context, o PrePushOptions) (*Outcome, error) {
 		}
 	}
 	return &Outcome{Repo: repo, Config: cfg, Result: res, History: findingCommits(res.Findings, todo, plan.Refs)}, nil
+}
+
+// partialWhy says why the refs pre-push was given may not be the whole push.
+func partialWhy(given []gitread.RefUpdate) string {
+	if len(given) == 0 {
+		return "git's refs were not on standard input (a hook manager that does not pass it on, such as lefthook without use_stdin)"
+	}
+	return "the pre-commit framework passes one ref of a push"
+}
+
+// remoteName is how the summary names the remote.
+func remoteName(remote string) string {
+	if remote == "" {
+		return "the remote (unknown, so everything)"
+	}
+	return remote
 }
 
 // withoutReceipts drops the commits pre-commit already scanned clean with

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -50,9 +52,13 @@ func runPrePush(c *cli, args []string) int {
 		RemoteBranch: os.Getenv("PRE_COMMIT_REMOTE_BRANCH"),
 	}
 	if !isTerminal(c.stdin) {
-		in.Stdin = c.stdin
+		data, err := readWithin(ctx, c.stdin)
+		if err != nil {
+			return c.pushFailure(hook.BudgetError(ctx, err, "reading the pushed refs from standard input"))
+		}
+		in.Stdin = bytes.NewReader(data)
 	}
-	updates, err := hook.PushUpdates(in)
+	updates, partial, err := hook.PushUpdates(in)
 	if err != nil {
 		return c.pushFailure(err)
 	}
@@ -65,6 +71,7 @@ func runPrePush(c *cli, args []string) int {
 		ConfigFile: of.config,
 		Remote:     remote,
 		Updates:    updates,
+		Partial:    partial,
 		NoReceipts: *noReceipts,
 		Stderr:     c.stderr,
 	})
@@ -77,6 +84,26 @@ func runPrePush(c *cli, args []string) int {
 	}
 	of.history = out.History
 	return of.emit(c, out.Result, out.Config, report.ModePush, out.Repo.Root)
+}
+
+// readWithin reads r to its end, or fails when ctx ends first: a hook
+// manager that leaves standard input open and silent must not hang the push.
+func readWithin(ctx context.Context, r io.Reader) ([]byte, error) {
+	type result struct {
+		data []byte
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		data, err := io.ReadAll(r)
+		done <- result{data, err}
+	}()
+	select {
+	case res := <-done:
+		return res.data, res.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // pushFailure blocks when the push could not be read or scanned.
