@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:88db5716:664484"
+const tableHash = "crc32c:9972462a:704289"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -2218,6 +2218,526 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"GCS_HMAC_ACCESS_ID=GOOG1{{upalnum:56}}\nGCS_HMAC_SECRET=${GCS_HMAC_SECRET}",
 		"GCS_HMAC_SECRET={{b64:40}}",
+	}},
+	Rule{ID: "aws-bedrock-api-key", Description: "Amazon Bedrock long-term API key (\"ABSK\", a base64 \"BedrockAPIKey-\" credential); it invokes Bedrock models billed to the AWS account.", Regex: "\\b(ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9+/]{60,300}={0,2})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
+		"absk",
+	}, Name: "Amazon Bedrock API key", EnvVar: "AWS_BEARER_TOKEN_BEDROCK", RotateURL: "https://console.aws.amazon.com/bedrock/home#/api-keys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Amazon Bedrock console (API keys) or IAM (the BedrockAPIKey user's service-specific credentials).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review CloudTrail for Bedrock calls you did not make.",
+	}, TP: []string{
+		"AWS_BEARER_TOKEN_BEDROCK=ABSKQmVkcm9ja0FQSUtleS{{b64:110}}=",
+		"awsBearerTokenBedrock: \"ABSKQmVkcm9ja0FQSUtleS{{b64:110}}=\"",
+	}, FP: []string{
+		"AWS_BEARER_TOKEN_BEDROCK=${AWS_BEARER_TOKEN_BEDROCK}",
+		"AWS_BEARER_TOKEN_BEDROCK = os.environ[\"AWS_BEARER_TOKEN_BEDROCK\"]",
+		"AWS_BEARER_TOKEN_BEDROCK=ABSKQmVkcm9ja0FQSUtleS{{b64:20}}",
+	}},
+	Rule{ID: "aws-bedrock-short-term-api-key", Description: "Amazon Bedrock short-term API key (\"bedrock-api-key-\", a presigned request valid up to 12 hours); it invokes Bedrock models as the IAM principal that made it.", Regex: "\\b(bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/%=]{60,1000})(?:[^A-Za-z0-9+/%=]|$)", Entropy: 4, Keywords: []string{
+		"bedrock-api-key-",
+	}, Name: "Amazon Bedrock short-term API key", EnvVar: "AWS_BEARER_TOKEN_BEDROCK", RotateURL: "https://console.aws.amazon.com/iam/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in IAM (revoke the sessions of the role or user that generated it).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review CloudTrail for Bedrock calls you did not make.",
+	}, TP: []string{
+		"AWS_BEARER_TOKEN_BEDROCK=bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t{{b64:400}}",
+		"awsBearerTokenBedrock: \"bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t{{b64:400}}\"",
+	}, FP: []string{
+		"AWS_BEARER_TOKEN_BEDROCK=${AWS_BEARER_TOKEN_BEDROCK}",
+		"AWS_BEARER_TOKEN_BEDROCK = os.environ[\"AWS_BEARER_TOKEN_BEDROCK\"]",
+		"AWS_BEARER_TOKEN_BEDROCK=bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t{{b64:10}}",
+	}},
+	Rule{ID: "azure-identifiable-key", Description: "Azure service key in the identifiable 84-character format (\"JQQJ9\" at position 53: Cognitive Services, API Management, Event Grid, Maps, Cache for Redis, ...); it calls or administers the Azure resource it belongs to.", Regex: "\\b([A-Za-z0-9]{52}JQQJ9[A-Za-z0-9]{27})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"jqqj9",
+	}, Name: "Azure identifiable service key", EnvVar: "AZURE_SERVICE_KEY", RotateURL: "https://portal.azure.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Azure portal (the resource > Keys or Access keys > Regenerate).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the resource's Activity log and metrics for use you did not make.",
+	}, TP: []string{
+		"AZURE_SERVICE_KEY={{alnum:52}}JQQJ99{{alnum:26}}",
+		"azureServiceKey: \"{{alnum:52}}JQQJ99{{alnum:26}}\"",
+	}, FP: []string{
+		"AZURE_SERVICE_KEY=${AZURE_SERVICE_KEY}",
+		"AZURE_SERVICE_KEY = os.environ[\"AZURE_SERVICE_KEY\"]",
+		"AZURE_SERVICE_KEY={{alnum:20}}JQQJ99{{alnum:10}}",
+	}},
+	Rule{ID: "azure-entra-refresh-token", Description: "Microsoft Entra ID (Azure AD) refresh token (\"0.A...\"); it mints new access tokens for the user and app, often for 90 days, to Graph, Azure and Microsoft 365.", Regex: "\\b(0\\.A[A-Za-z0-9_\\-]{40,}\\.AgAB[A-Za-z0-9_\\-]{100,}(?:\\.[A-Za-z0-9_\\-]{20,})*)(?:[^A-Za-z0-9_\\-.]|$)", Entropy: 4, Keywords: []string{
+		".agab",
+	}, Name: "Microsoft Entra ID refresh token", EnvVar: "AZURE_REFRESH_TOKEN", RotateURL: "https://myaccount.microsoft.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Entra ID (revoke the user's sessions: Users > the user > Revoke sessions, or `Revoke-MgUserSignInSession`).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the Entra sign-in logs for the user and app for sign-ins you did not make.",
+	}, TP: []string{
+		"AZURE_REFRESH_TOKEN=0.A{{b64url:60}}.AgABAAAAAAD{{b64url:400}}",
+		"azureRefreshToken: \"0.A{{b64url:60}}.AgABAAAAAAD{{b64url:400}}\"",
+	}, FP: []string{
+		"AZURE_REFRESH_TOKEN=${AZURE_REFRESH_TOKEN}",
+		"AZURE_REFRESH_TOKEN = os.environ[\"AZURE_REFRESH_TOKEN\"]",
+		"AZURE_REFRESH_TOKEN=0.A{{b64url:10}}.AgAB{{b64url:20}}",
+	}},
+	Rule{ID: "azure-function-key", Description: "Azure Functions function or host key (in \"?code=\" or x-functions-key); it invokes the HTTP-triggered functions of the app (a host or master key invokes all of them).", Regex: "\\.azurewebsites\\.net/api/[^\\s\"'?]*\\?(?:[^\\s\"'#]*&)?code=([A-Za-z0-9_\\-/+%]{40,100}(?:={0,2}|(?:%3D){0,2}))(?:[^A-Za-z0-9_\\-/+%=]|$)|(?i:x-functions-key)[\"']?\\s*[:=,]\\s*[\"']?([A-Za-z0-9_\\-/+]{40,100}={0,2})(?:[^A-Za-z0-9_\\-/+=]|$)", Entropy: 3.5, Keywords: []string{
+		"azurewebsites.net/api/",
+		"x-functions-key",
+	}, Name: "Azure Functions key", EnvVar: "AZURE_FUNCTION_KEY", RotateURL: "https://portal.azure.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Azure portal (Function App > App keys or the function > Function keys > Renew key value).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"curl \"https://myapp.azurewebsites.net/api/HttpTrigger1?code={{b64url:54}}==\"",
+		"headers = {\"x-functions-key\": \"{{b64url:54}}==\"}",
+	}, FP: []string{
+		"curl \"https://myapp.azurewebsites.net/api/HttpTrigger1?code=${FUNCTION_KEY}\"",
+		"headers = {\"x-functions-key\": os.environ[\"FUNCTION_KEY\"]}",
+		"curl \"https://myapp.azurewebsites.net/api/HttpTrigger1?code={{b64url:10}}\"",
+	}},
+	Rule{ID: "azure-container-registry-password", Description: "Azure Container Registry admin or token password (52 characters with \"+ACR\"); it pushes and pulls the registry's images.", Regex: "(?:^|[^A-Za-z0-9+/])([A-Za-z0-9+/]{42}\\+ACR[A-Za-z0-9]{6})(?:[^A-Za-z0-9+/=]|$)", Entropy: 4, Keywords: []string{
+		"+acr",
+	}, Name: "Azure Container Registry password", EnvVar: "ACR_PASSWORD", RotateURL: "https://portal.azure.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Azure portal (the registry > Access keys, or Tokens > Regenerate).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the registry's repository events for pushes you did not make.",
+	}, TP: []string{
+		"ACR_PASSWORD={{alnum:42}}+ACR{{alnum:6}}",
+		"acrPassword: \"{{alnum:42}}+ACR{{alnum:6}}\"",
+	}, FP: []string{
+		"ACR_PASSWORD=${ACR_PASSWORD}",
+		"ACR_PASSWORD = os.environ[\"ACR_PASSWORD\"]",
+		"ACR_PASSWORD={{alnum:20}}+ACR{{alnum:6}}",
+	}},
+	Rule{ID: "azure-batch-account-key", Description: "Azure Batch account shared key (88 base64); it creates pools and runs jobs on compute billed to the subscription.", Regex: "(?i:(?:azure[_\\-.]?batch|batch[_\\-.]?account)[\\w.\\-]{0,40}(?:key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9+/]{86}==)(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
+		"azure_batch",
+		"azurebatch",
+		"batch_account",
+		"batchaccount",
+		"azure-batch",
+	}, Name: "Azure Batch account key", EnvVar: "AZURE_BATCH_ACCOUNT_KEY", RotateURL: "https://portal.azure.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Azure portal (Batch account > Keys > Regenerate).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, Context: "(?i)batch", ContextLines: 1, TP: []string{
+		"AZURE_BATCH_ACCOUNT_KEY={{b64:86}}==",
+		"azureBatchAccountKey: \"{{b64:86}}==\"",
+	}, FP: []string{
+		"AZURE_BATCH_ACCOUNT_KEY=${AZURE_BATCH_ACCOUNT_KEY}",
+		"AZURE_BATCH_ACCOUNT_KEY = os.environ[\"AZURE_BATCH_ACCOUNT_KEY\"]",
+		"AZURE_BATCH_ACCOUNT_KEY={{b64:20}}==",
+	}},
+	Rule{ID: "azure-redis-cache-connection-string", Description: "Azure Cache for Redis access key in a connection string (\"<name>.redis.cache.windows.net:6380,password=...\"); it reads and writes every key in the cache.", Regex: "(?i:\\.redis\\.cache\\.windows\\.net(?::\\d+)?,[^\\n\"']{0,200}?password=)([A-Za-z0-9+/]{43}=)", Entropy: 4, Keywords: []string{
+		"redis.cache.windows.net",
+	}, Name: "Azure Cache for Redis access key", EnvVar: "AZURE_REDIS_CONNECTION_STRING", RotateURL: "https://portal.azure.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Azure portal (the cache > Authentication > Access keys > Regenerate).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"\"Redis\": \"contoso.redis.cache.windows.net:6380,password={{b64:43}}=,ssl=True,abortConnect=False\"",
+		"REDIS_URL=myapp.redis.cache.windows.net:6380,ssl=True,password={{b64:43}}=",
+	}, FP: []string{
+		"\"Redis\": \"contoso.redis.cache.windows.net:6380,password=${REDIS_KEY},ssl=True\"",
+		"\"Redis\": \"contoso.redis.cache.windows.net:6380,password={{b64:20}}=,ssl=True\"",
+	}},
+	Rule{ID: "azure-publish-profile-password", Description: "Azure App Service deployment password from a publish profile (userPWD); it deploys code to the web app and reads its files over FTP and Kudu.", Regex: "\\buserPWD=\"([A-Za-z0-9+/]{40,100})\"", Entropy: 4, Keywords: []string{
+		"userpwd=",
+	}, Name: "Azure App Service publish profile password", EnvVar: "AZURE_PUBLISH_PASSWORD", RotateURL: "https://portal.azure.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Azure portal (the app > Deployment Center > FTPS credentials > Reset, or Get publish profile > Reset).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"<publishProfile profileName=\"app - Web Deploy\" publishMethod=\"MSDeploy\" userName=\"$app\" userPWD=\"{{alnum:60}}\" destinationAppUrl=\"https://app.azurewebsites.net\" />",
+		"<publishProfile publishMethod=\"FTP\" userPWD=\"{{alnum:60}}\" />",
+	}, FP: []string{
+		"<publishProfile publishMethod=\"MSDeploy\" userPWD=\"$(PublishPassword)\" />",
+		"<publishProfile publishMethod=\"FTP\" userPWD=\"{{alnum:12}}\" />",
+	}},
+	Rule{ID: "azure-static-web-apps-token", Description: "Azure Static Web Apps deployment token; it deploys any content to the static web app.", Regex: "(?i:(?:azure[_\\-.]?static[_\\-.]?web[_\\-.]?apps?)[\\w.\\-]{0,40}(?:token|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{50,200})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"azure_static_web_app",
+		"azure-static-web-app",
+		"azurestaticwebapp",
+	}, Name: "Azure Static Web Apps deployment token", EnvVar: "AZURE_STATIC_WEB_APPS_API_TOKEN", RotateURL: "https://portal.azure.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Azure portal (the static web app > Manage deployment token > Reset token).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"AZURE_STATIC_WEB_APPS_API_TOKEN={{hex:64}}-{{hex:8}}-{{hex:4}}",
+		"azureStaticWebAppsApiToken: \"{{hex:64}}-{{hex:8}}-{{hex:4}}\"",
+	}, FP: []string{
+		"AZURE_STATIC_WEB_APPS_API_TOKEN=${AZURE_STATIC_WEB_APPS_API_TOKEN}",
+		"AZURE_STATIC_WEB_APPS_API_TOKEN = os.environ[\"AZURE_STATIC_WEB_APPS_API_TOKEN\"]",
+		"AZURE_STATIC_WEB_APPS_API_TOKEN={{hex:16}}",
+	}},
+	Rule{ID: "azure-event-grid-key", Description: "Azure Event Grid topic or namespace access key (44 base64); it publishes events to every subscriber of the topic.", Regex: "(?i:(?:event[_\\-.]?grid|\\baeg)[\\w.\\-]{0,40}(?:key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9+/]{43}=)(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
+		"eventgrid",
+		"event_grid",
+		"event-grid",
+		"aeg-sas-key",
+		"aeg_",
+	}, Name: "Azure Event Grid access key", EnvVar: "AZURE_EVENTGRID_KEY", RotateURL: "https://portal.azure.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Azure portal (the topic > Access keys > Regenerate).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"AZURE_EVENTGRID_KEY={{b64:43}}=",
+		"azureEventgridKey: \"{{b64:43}}=\"",
+	}, FP: []string{
+		"AZURE_EVENTGRID_KEY=${AZURE_EVENTGRID_KEY}",
+		"AZURE_EVENTGRID_KEY = os.environ[\"AZURE_EVENTGRID_KEY\"]",
+		"AZURE_EVENTGRID_KEY={{b64:20}}=",
+	}},
+	Rule{ID: "azure-maps-key", Description: "Azure Maps shared key (43 characters); it calls the Maps APIs billed to the subscription.", Regex: "(?i:(?:azure[_\\-.]?maps|atlas[_\\-.]?(?:subscription))[\\w.\\-]{0,40}(?:key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"azure_maps",
+		"azuremaps",
+		"azure-maps",
+		"atlas_subscription",
+		"atlassubscription",
+	}, Name: "Azure Maps subscription key", EnvVar: "AZURE_MAPS_KEY", RotateURL: "https://portal.azure.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Azure portal (the Maps account > Authentication > Regenerate).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"AZURE_MAPS_KEY={{b64url:43}}",
+		"azureMapsKey: \"{{b64url:43}}\"",
+	}, FP: []string{
+		"AZURE_MAPS_KEY=${AZURE_MAPS_KEY}",
+		"AZURE_MAPS_KEY = os.environ[\"AZURE_MAPS_KEY\"]",
+		"AZURE_MAPS_KEY={{b64url:16}}",
+	}},
+	Rule{ID: "google-recaptcha-secret-key", Description: "Google reCAPTCHA secret key (\"6L\" and 38 characters); with it anyone can pass your site's CAPTCHA checks through the verify API.", Regex: "(?i:(?:recaptcha|captcha)[\\w.\\-]{0,40}(?:secret|private)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(6L[A-Za-z0-9_\\-]{38})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"recaptcha",
+		"captcha",
+	}, Name: "Google reCAPTCHA secret key", EnvVar: "RECAPTCHA_SECRET_KEY", RotateURL: "https://www.google.com/recaptcha/admin", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the reCAPTCHA admin console (the site > Settings; create new keys, then delete the site).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"RECAPTCHA_SECRET_KEY=6L{{b64url:38}}",
+		"recaptchaSecretKey: \"6L{{b64url:38}}\"",
+	}, FP: []string{
+		"RECAPTCHA_SECRET_KEY=${RECAPTCHA_SECRET_KEY}",
+		"RECAPTCHA_SECRET_KEY = os.environ[\"RECAPTCHA_SECRET_KEY\"]",
+		"RECAPTCHA_SECRET_KEY=6L{{b64url:12}}",
+	}},
+	Rule{ID: "firebase-database-secret", Description: "Firebase Realtime Database legacy secret (40 characters); it reads and writes the whole database, bypassing security rules.", Regex: "(?i:(?:firebase)[\\w.\\-]{0,40}(?:secret|auth|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"firebase",
+	}, Name: "Firebase Realtime Database secret", EnvVar: "FIREBASE_DATABASE_SECRET", RotateURL: "https://console.firebase.google.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Firebase console (Project settings > Service accounts > Database secrets).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"FIREBASE_DATABASE_SECRET={{alnum:40}}",
+		"firebaseDatabaseSecret: \"{{alnum:40}}\"",
+	}, FP: []string{
+		"FIREBASE_DATABASE_SECRET=${FIREBASE_DATABASE_SECRET}",
+		"FIREBASE_DATABASE_SECRET = os.environ[\"FIREBASE_DATABASE_SECRET\"]",
+		"FIREBASE_DATABASE_SECRET={{alnum:16}}",
+	}},
+	Rule{ID: "google-ads-developer-token", Description: "Google Ads API developer token (22 characters); with OAuth credentials it calls the Ads API under your manager account's quota and access level.", Regex: "(?i:developer[_\\-.]?token)[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9_\\-]{22})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"developer_token",
+		"developertoken",
+		"developer-token",
+	}, Name: "Google Ads API developer token", EnvVar: "GOOGLE_ADS_DEVELOPER_TOKEN", RotateURL: "https://ads.google.com/aw/apicenter", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Google Ads API Center (reset the developer token).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, Context: "(?i)google[_\\-.]?ads|adwords|login_customer_id|use_proto_plus", ContextLines: 10, TP: []string{
+		"developer_token: {{b64url:22}}\nlogin_customer_id: 1234567890\nuse_proto_plus: True",
+		"GOOGLE_ADS_DEVELOPER_TOKEN={{b64url:22}}",
+	}, FP: []string{
+		"developer_token: {{b64url:22}}",
+		"GOOGLE_ADS_DEVELOPER_TOKEN=${GOOGLE_ADS_DEVELOPER_TOKEN}",
+		"GOOGLE_ADS_DEVELOPER_TOKEN={{b64url:10}}",
+	}},
+	Rule{ID: "google-maps-signing-secret", Description: "Google Maps Platform URL signing secret (28 base64url); it signs Static Maps and Street View requests billed to your project.", Regex: "(?i:(?:google[_\\-.]?maps|gmaps|maps[_\\-.]?(?:url|static|api))[\\w.\\-]{0,40}(?:signing|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{27}=)(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 3.5, Keywords: []string{
+		"google_maps",
+		"googlemaps",
+		"google-maps",
+		"gmaps",
+		"maps_url",
+		"maps_static",
+		"maps_api",
+	}, Name: "Google Maps URL signing secret", EnvVar: "GOOGLE_MAPS_SIGNING_SECRET", RotateURL: "https://console.cloud.google.com/google/maps-apis/credentials", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Google Cloud console (Google Maps Platform > Credentials > URL signing secret > Regenerate).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"GOOGLE_MAPS_SIGNING_SECRET={{b64url:27}}=",
+		"googleMapsSigningSecret: \"{{b64url:27}}=\"",
+	}, FP: []string{
+		"GOOGLE_MAPS_SIGNING_SECRET=${GOOGLE_MAPS_SIGNING_SECRET}",
+		"GOOGLE_MAPS_SIGNING_SECRET = os.environ[\"GOOGLE_MAPS_SIGNING_SECRET\"]",
+		"GOOGLE_MAPS_SIGNING_SECRET={{b64url:10}}=",
+	}},
+	Rule{ID: "exoscale-api-secret", Description: "Exoscale API secret (43 characters, with an \"EXO...\" key); it manages the organization's compute, storage and DNS.", Regex: "(?i:(?:exoscale|\\bexo)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"exoscale",
+		"exo_api",
+		"exo_secret",
+	}, Name: "Exoscale API secret", EnvVar: "EXOSCALE_API_SECRET", RotateURL: "https://portal.exoscale.com/iam/api-keys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Exoscale portal (IAM > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"EXOSCALE_API_SECRET={{b64url:43}}",
+		"exoscaleApiSecret: \"{{b64url:43}}\"",
+	}, FP: []string{
+		"EXOSCALE_API_SECRET=${EXOSCALE_API_SECRET}",
+		"EXOSCALE_API_SECRET = os.environ[\"EXOSCALE_API_SECRET\"]",
+		"EXOSCALE_API_SECRET={{b64url:16}}",
+	}},
+	Rule{ID: "upcloud-api-token", Description: "UpCloud API token (\"ucat_\"); it manages the account's servers, storage and networks.", Regex: "\\b(ucat_[A-Za-z0-9_\\-]{20,80})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"ucat_",
+	}, Name: "UpCloud API token", EnvVar: "UPCLOUD_TOKEN", RotateURL: "https://hub.upcloud.com/account/api-tokens", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the UpCloud Control Panel (Account > API Tokens).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"UPCLOUD_TOKEN=ucat_{{alnum:26}}",
+		"upcloudToken: \"ucat_{{alnum:26}}\"",
+	}, FP: []string{
+		"UPCLOUD_TOKEN=${UPCLOUD_TOKEN}",
+		"UPCLOUD_TOKEN = os.environ[\"UPCLOUD_TOKEN\"]",
+		"UPCLOUD_TOKEN=ucat_{{alnum:8}}",
+	}},
+	Rule{ID: "ovh-application-secret", Description: "OVHcloud API application secret (32 characters); with a consumer key it manages the account's servers, domains and billing.", Regex: "(?i:(?:\\bovh)[\\w.\\-]{0,40}(?:app(?:lication)?[_\\-.]?secret|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"ovh",
+	}, Name: "OVHcloud application secret", EnvVar: "OVH_APPLICATION_SECRET", RotateURL: "https://api.ovh.com/console/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the OVHcloud API console (delete the application: DELETE /me/api/application/{id}).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"OVH_APPLICATION_SECRET={{alnum:32}}",
+		"ovhApplicationSecret: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"OVH_APPLICATION_SECRET=${OVH_APPLICATION_SECRET}",
+		"OVH_APPLICATION_SECRET = os.environ[\"OVH_APPLICATION_SECRET\"]",
+		"OVH_APPLICATION_SECRET={{alnum:16}}",
+	}},
+	Rule{ID: "ovh-consumer-key", Description: "OVHcloud API consumer key (32 characters); it is the token that grants an application access to the account.", Regex: "(?i:(?:\\bovh)[\\w.\\-]{0,40}(?:consumer[_\\-.]?key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"ovh",
+	}, Name: "OVHcloud consumer key", EnvVar: "OVH_CONSUMER_KEY", RotateURL: "https://api.ovh.com/console/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the OVHcloud API console (DELETE /me/api/credential/{id}).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"OVH_CONSUMER_KEY={{alnum:32}}",
+		"ovhConsumerKey: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"OVH_CONSUMER_KEY=${OVH_CONSUMER_KEY}",
+		"OVH_CONSUMER_KEY = os.environ[\"OVH_CONSUMER_KEY\"]",
+		"OVH_CONSUMER_KEY={{alnum:16}}",
+	}},
+	Rule{ID: "oci-customer-secret-key", Description: "Oracle Cloud (OCI) customer secret key (44 base64); it reads and writes Object Storage through the S3-compatible API.", Regex: "(?i:(?:\\boci|oracle[_\\-.]?cloud)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9+/]{43}=)(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
+		"oci_",
+		"oci-",
+		"oracle_cloud",
+		"oraclecloud",
+	}, Name: "Oracle Cloud customer secret key", EnvVar: "OCI_SECRET_ACCESS_KEY", RotateURL: "https://cloud.oracle.com/identity/domains/my-profile/customer-secret-keys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the OCI console (My profile > Customer secret keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"OCI_SECRET_ACCESS_KEY={{b64:43}}=",
+		"oci_secret_key: \"{{b64:43}}=\"",
+	}, FP: []string{
+		"OCI_SECRET_ACCESS_KEY=${OCI_SECRET_ACCESS_KEY}",
+		"OCI_SECRET_ACCESS_KEY = os.environ[\"OCI_SECRET_ACCESS_KEY\"]",
+		"OCI_SECRET_ACCESS_KEY={{b64:20}}=",
+	}},
+	Rule{ID: "huawei-cloud-secret-key", Description: "Huawei Cloud secret access key (SK, 40 characters, with a 20-character AK); it calls the cloud APIs as the IAM user.", Regex: "(?i:(?:huawei|hwcloud|\\bhw[_\\-.]|\\bobs[_\\-.])[\\w.\\-]{0,40}(?:secret|sk)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"huawei",
+		"hwcloud",
+		"hw_",
+		"obs_",
+	}, Name: "Huawei Cloud secret access key", EnvVar: "HUAWEICLOUD_SDK_SK", RotateURL: "https://console-intl.huaweicloud.com/iam/#/mine/accessKey", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Huawei Cloud console (My credentials > Access keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"HUAWEICLOUD_SDK_SK={{alnum:40}}",
+		"huaweicloudSdkSk: \"{{alnum:40}}\"",
+	}, FP: []string{
+		"HUAWEICLOUD_SDK_SK=${HUAWEICLOUD_SDK_SK}",
+		"HUAWEICLOUD_SDK_SK = os.environ[\"HUAWEICLOUD_SDK_SK\"]",
+		"HUAWEICLOUD_SDK_SK={{alnum:16}}",
+	}},
+	Rule{ID: "baidu-cloud-secret-key", Description: "Baidu AI Cloud (BCE) secret access key (32 hex); it calls the cloud and Qianfan model APIs billed to the account.", Regex: "(?i:(?:baidu|\\bbce|qianfan)[\\w.\\-]{0,40}(?:secret|\\bsk\\b|_sk\\b)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"baidu",
+		"bce_",
+		"bce-",
+		"qianfan",
+	}, Name: "Baidu AI Cloud secret access key", EnvVar: "BAIDU_SECRET_KEY", RotateURL: "https://console.bce.baidu.com/iam/#/iam/accesslist", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Baidu AI Cloud console (Security authentication > Access key).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"BAIDU_SECRET_KEY={{hex:32}}",
+		"baiduSecretKey: \"{{hex:32}}\"",
+	}, FP: []string{
+		"BAIDU_SECRET_KEY=${BAIDU_SECRET_KEY}",
+		"BAIDU_SECRET_KEY = os.environ[\"BAIDU_SECRET_KEY\"]",
+		"BAIDU_SECRET_KEY={{hex:16}}",
+	}},
+	Rule{ID: "volcengine-secret-key", Description: "Volcengine / BytePlus secret access key (with an \"AKLT\" access key id); it calls the cloud and Ark model APIs as the user.", Regex: "(?i:(?:volc(?:engine)?|byteplus)[\\w.\\-]{0,40}(?:secret|\\bsk\\b|_sk\\b)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9+/]{40,64}={0,2})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
+		"volc",
+		"byteplus",
+	}, Name: "Volcengine secret access key", EnvVar: "VOLCENGINE_SECRET_KEY", RotateURL: "https://console.volcengine.com/iam/keymanage/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Volcengine console (Access key management).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"VOLCENGINE_SECRET_KEY={{b64:56}}==",
+		"volcengineSecretKey: \"{{b64:56}}==\"",
+	}, FP: []string{
+		"VOLCENGINE_SECRET_KEY=${VOLCENGINE_SECRET_KEY}",
+		"VOLCENGINE_SECRET_KEY = os.environ[\"VOLCENGINE_SECRET_KEY\"]",
+		"VOLCENGINE_SECRET_KEY={{b64:16}}",
+	}},
+	Rule{ID: "yandex-iam-token", Description: "Yandex Cloud IAM token (\"t1.\"); it calls the cloud APIs as the account for up to 12 hours.", Regex: "\\b(t1\\.[A-Za-z0-9_\\-]{20,}={0,2}\\.[A-Za-z0-9_\\-]{80,}={0,2})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
+		"t1.",
+	}, Name: "Yandex Cloud IAM token", EnvVar: "YC_IAM_TOKEN", RotateURL: "https://console.yandex.cloud/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Yandex Cloud (revoke with `yc iam revoke-token`; revoke the source OAuth token or key too).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"YC_IAM_TOKEN=t1.9euelZ{{b64url:60}}.{{b64url:86}}",
+		"ycIamToken: \"t1.9euelZ{{b64url:60}}.{{b64url:86}}\"",
+	}, FP: []string{
+		"YC_IAM_TOKEN=${YC_IAM_TOKEN}",
+		"YC_IAM_TOKEN = os.environ[\"YC_IAM_TOKEN\"]",
+		"YC_IAM_TOKEN=t1.9euelZ{{b64url:10}}.{{b64url:20}}",
+	}},
+	Rule{ID: "yandex-oauth-token", Description: "Yandex OAuth token (\"y0_\"..\"y3_\"); it calls Yandex APIs (Cloud, Disk, Direct, ...) as the user, often for a year.", Regex: "\\b(y[0-3]_[A-Za-z0-9_\\-]{50,70})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"y0_",
+		"y1_",
+		"y2_",
+		"y3_",
+	}, Name: "Yandex OAuth token", EnvVar: "YANDEX_OAUTH_TOKEN", RotateURL: "https://id.yandex.com/security/apps", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Yandex ID (Security > Devices and apps; revoke the app).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"YANDEX_OAUTH_TOKEN=y0_{{b64url:55}}",
+		"yandexOauthToken: \"y0_{{b64url:55}}\"",
+	}, FP: []string{
+		"YANDEX_OAUTH_TOKEN=${YANDEX_OAUTH_TOKEN}",
+		"YANDEX_OAUTH_TOKEN = os.environ[\"YANDEX_OAUTH_TOKEN\"]",
+		"YANDEX_OAUTH_TOKEN=y0_{{b64url:12}}",
+	}},
+	Rule{ID: "yandex-static-access-key", Description: "Yandex Cloud static access key secret (\"YC\" and 38 characters); it reads and writes Object Storage and other S3/SQS-compatible services.", Regex: "(?i:(?:yandex|\\byc|ycloud)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(YC[A-Za-z0-9_\\-]{38})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"yandex",
+		"yc_",
+		"ycloud",
+	}, Name: "Yandex Cloud static access key secret", EnvVar: "YC_SECRET_ACCESS_KEY", RotateURL: "https://console.yandex.cloud/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Yandex Cloud console (the service account > Static access keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"YC_SECRET_ACCESS_KEY=YC{{b64url:38}}",
+		"yandex_secret_key = \"YC{{b64url:38}}\"",
+	}, FP: []string{
+		"YC_SECRET_ACCESS_KEY=${YC_SECRET_ACCESS_KEY}",
+		"YC_SECRET_ACCESS_KEY = os.environ[\"YC_SECRET_ACCESS_KEY\"]",
+		"YC_SECRET_ACCESS_KEY=YC{{b64url:12}}",
+	}},
+	Rule{ID: "civo-api-key", Description: "Civo API key (50 characters); it manages the account's Kubernetes clusters, instances and networks.", Regex: "(?i:(?:civo)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{50})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"civo",
+	}, Name: "Civo API key", EnvVar: "CIVO_TOKEN", RotateURL: "https://dashboard.civo.com/security", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Civo dashboard (Settings > Profile > Security > API key).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"CIVO_TOKEN={{alnum:50}}",
+		"civoToken: \"{{alnum:50}}\"",
+	}, FP: []string{
+		"CIVO_TOKEN=${CIVO_TOKEN}",
+		"CIVO_TOKEN = os.environ[\"CIVO_TOKEN\"]",
+		"CIVO_TOKEN={{alnum:20}}",
+	}},
+	Rule{ID: "ionos-api-token", Description: "IONOS Cloud API token (a JWT); it manages the contract's data centers, servers and storage.", Regex: "(?i:(?:ionos)[\\w.\\-]{0,40}(?:token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(eyJ[A-Za-z0-9_\\-]{15,}\\.eyJ[A-Za-z0-9_\\-]{20,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"ionos",
+	}, Name: "IONOS Cloud API token", EnvVar: "IONOS_TOKEN", RotateURL: "https://dcd.ionos.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the IONOS DCD (Management > Token Manager).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"IONOS_TOKEN=eyJ{{b64url:40}}.eyJ{{b64url:200}}.{{b64url:342}}",
+		"ionosToken: \"eyJ{{b64url:40}}.eyJ{{b64url:200}}.{{b64url:342}}\"",
+	}, FP: []string{
+		"IONOS_TOKEN=${IONOS_TOKEN}",
+		"IONOS_TOKEN = os.environ[\"IONOS_TOKEN\"]",
+		"IONOS_TOKEN=eyJ{{b64url:10}}",
+	}},
+	Rule{ID: "gcore-api-token", Description: "Gcore permanent API token (\"<id>$\" and hex); it manages the account's CDN, cloud and DNS resources.", Regex: "(?i:(?:gcore|g_core)[\\w.\\-]{0,40}(?:token|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9]{2,8}\\$[a-f0-9]{64,128})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"gcore",
+		"g_core",
+	}, Name: "Gcore permanent API token", EnvVar: "GCORE_PERMANENT_API_TOKEN", RotateURL: "https://accounts.gcore.com/profile/api-tokens", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Gcore customer portal (Profile > API tokens).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"GCORE_PERMANENT_API_TOKEN=1234${{hex:128}}",
+		"gcorePermanentApiToken: \"1234${{hex:128}}\"",
+	}, FP: []string{
+		"GCORE_PERMANENT_API_TOKEN=${GCORE_PERMANENT_API_TOKEN}",
+		"GCORE_PERMANENT_API_TOKEN = os.environ[\"GCORE_PERMANENT_API_TOKEN\"]",
+		"GCORE_PERMANENT_API_TOKEN=1234${{hex:20}}",
+	}},
+	Rule{ID: "bunny-net-api-key", Description: "bunny.net account API key or storage zone password; it manages CDN zones or reads and writes the storage zone's files.", Regex: "(?i:(?:bunny(?:cdn|net)?|b-cdn)[\\w.\\-]{0,40}(?:key|password|token|access)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f][0-9a-f-]{11,47})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"bunny",
+		"b-cdn",
+	}, Name: "bunny.net API key", EnvVar: "BUNNY_API_KEY", RotateURL: "https://dash.bunny.net/account/settings", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the bunny.net dashboard (Account settings > API key; storage zones: FTP & API access > Reset).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"BUNNY_API_KEY={{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"bunnyApiKey: \"{{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"BUNNY_API_KEY=${BUNNY_API_KEY}",
+		"BUNNY_API_KEY = os.environ[\"BUNNY_API_KEY\"]",
+		"BUNNY_API_KEY={{hex:8}}-{{hex:4}}",
+	}},
+	Rule{ID: "imagekit-private-key", Description: "ImageKit private API key (\"private_\"); it uploads, deletes and lists the account's media.", Regex: "\\b(private_[A-Za-z0-9+/]{27}=)(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
+		"private_",
+	}, Name: "ImageKit private API key", EnvVar: "IMAGEKIT_PRIVATE_KEY", RotateURL: "https://imagekit.io/dashboard/developer/api-keys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the ImageKit dashboard (Developer options > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"IMAGEKIT_PRIVATE_KEY=private_{{b64:27}}=",
+		"imagekitPrivateKey: \"private_{{b64:27}}=\"",
+	}, FP: []string{
+		"IMAGEKIT_PRIVATE_KEY=${IMAGEKIT_PRIVATE_KEY}",
+		"IMAGEKIT_PRIVATE_KEY = os.environ[\"IMAGEKIT_PRIVATE_KEY\"]",
+		"IMAGEKIT_PRIVATE_KEY=private_{{b64:10}}=",
+	}},
+	Rule{ID: "transloadit-auth-secret", Description: "Transloadit auth secret (40 hex); it signs assemblies that encode, store and export files billed to the account.", Regex: "(?i:(?:transloadit)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"transloadit",
+	}, Name: "Transloadit auth secret", EnvVar: "TRANSLOADIT_SECRET", RotateURL: "https://transloadit.com/c/-/api-credentials", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Transloadit (API credentials).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"TRANSLOADIT_SECRET={{hex:40}}",
+		"transloaditSecret: \"{{hex:40}}\"",
+	}, FP: []string{
+		"TRANSLOADIT_SECRET=${TRANSLOADIT_SECRET}",
+		"TRANSLOADIT_SECRET = os.environ[\"TRANSLOADIT_SECRET\"]",
+		"TRANSLOADIT_SECRET={{hex:16}}",
+	}},
+	Rule{ID: "ibm-cos-hmac-secret", Description: "IBM Cloud Object Storage HMAC secret access key (48 hex); it reads and writes the instance's buckets through the S3 API.", Regex: "(?i:(?:ibm|\\bcos[_\\-.]|cos_hmac)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{48})(?:[^A-Za-z0-9_\\-]|$)|\"cos_hmac_keys\"\\s*:\\s*\\{[^}]{0,200}?\"secret_access_key\"\\s*:\\s*\"([a-f0-9]{48})\"", Entropy: 3, Keywords: []string{
+		"ibm",
+		"cos_",
+		"cos-",
+		"cos.",
+	}, Name: "IBM Cloud Object Storage HMAC secret", EnvVar: "COS_HMAC_SECRET_ACCESS_KEY", RotateURL: "https://cloud.ibm.com/resources", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the IBM Cloud console (the COS instance > Service credentials).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"COS_HMAC_SECRET_ACCESS_KEY={{hex:48}}",
+		"\"cos_hmac_keys\": {\"access_key_id\": \"{{hex:32}}\", \"secret_access_key\": \"{{hex:48}}\"}",
+	}, FP: []string{
+		"COS_HMAC_SECRET_ACCESS_KEY=${COS_HMAC_SECRET_ACCESS_KEY}",
+		"COS_HMAC_SECRET_ACCESS_KEY = os.environ[\"COS_HMAC_SECRET_ACCESS_KEY\"]",
+		"COS_HMAC_SECRET_ACCESS_KEY={{hex:16}}",
 	}},
 	Rule{ID: "strapi-api-token", Description: "Strapi API token (hex); full-access tokens read and write every content type.", Regex: "(?i:(?:strapi)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{128,256})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"strapi",
