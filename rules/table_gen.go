@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:9972462a:704289"
+const tableHash = "crc32c:ad6a7fa8:750417"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -6994,6 +6994,654 @@ var tableRules = []Rule{
 		"UPLOADCARE_SECRET_KEY={{hex:8}}",
 		"UPLOADCARE_SECRET_KEY=${UPLOADCARE_SECRET_KEY}",
 		"unrelated_key = \"{{hex:20}}\"",
+	}},
+	Rule{ID: "twilio-api-key-sid", Description: "Twilio API key SID (\"SK\" and 32 hex), the identifier half of a Twilio API key; a committed SID usually sits next to its secret.", Regex: "\\b(SK[0-9a-f]{32})\\b", Entropy: 3, Keywords: []string{
+		"twilio",
+		"api_key_sid",
+		"apikeysid",
+	}, Name: "Twilio API key SID", EnvVar: "TWILIO_API_KEY", RotateURL: "https://console.twilio.com/us1/account/keys-credentials/api-keys", RotateSteps: []string{
+		"Delete the API key (SID and secret) in the Console under Account > API keys & tokens.",
+		"Create a new API key and keep its secret in a secret store.",
+		"Review the Monitor logs for requests you did not make.",
+	}, TP: []string{
+		"TWILIO_API_KEY=SK{{hex:32}}",
+		"twilioApiKey: \"SK{{hex:32}}\"",
+		"const twilioApiKeySID = 'SK{{hex:32}}';",
+		"'API' => env('TWILIO_API', 'SK{{hex:32}}'),",
+	}, FP: []string{
+		"TWILIO_API_KEY=${TWILIO_API_KEY}",
+		"TWILIO_API_KEY = os.environ[\"TWILIO_API_KEY\"]",
+		"TWILIO_API_KEY=SK{{hex:16}}",
+		"TWILIO_ACCOUNT_SID=AC{{hex:32}}",
+	}},
+	Rule{ID: "telegram-api-hash", Description: "Telegram application api_hash (32 hex, with an api_id); it signs in user accounts through MTProto clients (Telethon, Pyrogram, TDLib) as your app.", Regex: "(?i:(?:telegram|\\btg|\\btelethon)?[_\\-.]?api[_\\-.]?hash)[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})\\b", Entropy: 3, Keywords: []string{
+		"api_hash",
+		"apihash",
+		"api-hash",
+	}, Name: "Telegram API hash", EnvVar: "TELEGRAM_API_HASH", RotateURL: "https://my.telegram.org/apps", RotateSteps: []string{
+		"Revoke or delete the exposed credential in my.telegram.org (API development tools; delete the app and create a new one).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, Context: "(?i)telegram|telethon|pyrogram|tdlib|\\bapi_id\\b|TelegramClient", ContextLines: 5, TP: []string{
+		"TELEGRAM_API_HASH={{hex:32}}",
+		"api_id = 1234567\napi_hash = \"{{hex:32}}\"\nclient = TelegramClient(\"session\", api_id, api_hash)",
+	}, FP: []string{
+		"TELEGRAM_API_HASH=${TELEGRAM_API_HASH}",
+		"api_hash = \"{{hex:32}}\"",
+		"TELEGRAM_API_HASH={{hex:16}}",
+	}},
+	Rule{ID: "slack-legacy-token", Description: "Slack legacy token (\"xoxs-\" or \"xoxo-\"); it acts as the user who created it, across every workspace channel that user can read.", Regex: "\\b(xox[os]-[0-9]{4,14}-[0-9]{4,14}-[0-9]{4,14}-[0-9a-f]{10,64})\\b", Entropy: 3, Keywords: []string{
+		"xoxs-",
+		"xoxo-",
+	}, Name: "Slack legacy token", EnvVar: "SLACK_TOKEN", RotateURL: "https://api.slack.com/legacy/custom-integrations/legacy-tokens", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Slack (Legacy tokens page; revoke it, or call auth.revoke).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the workspace's access logs for activity you did not make.",
+	}, TP: []string{
+		"SLACK_TOKEN=xoxs-{{digits:12}}-{{digits:12}}-{{digits:12}}-{{hex:64}}",
+		"slackToken: \"xoxs-{{digits:12}}-{{digits:12}}-{{digits:12}}-{{hex:64}}\"",
+	}, FP: []string{
+		"SLACK_TOKEN=${SLACK_TOKEN}",
+		"SLACK_TOKEN = os.environ[\"SLACK_TOKEN\"]",
+		"SLACK_TOKEN=xoxs-{{digits:12}}-{{hex:10}}",
+	}},
+	Rule{ID: "slack-workspace-app-token", Description: "Slack workspace app access token (\"xoxa-2-\") or refresh token (\"xoxr-\"); it acts for the app across the workspace with its granted scopes.", Regex: "\\b(xoxa-2-[0-9]{4,14}-[0-9]{4,14}-[0-9]{4,14}-[0-9a-f]{16,64}|xoxr-[0-9]-[A-Za-z0-9_\\-]{40,200})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"xoxa-2-",
+		"xoxr-",
+	}, Name: "Slack workspace app or refresh token", EnvVar: "SLACK_APP_TOKEN", RotateURL: "https://api.slack.com/apps", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Slack (the app's OAuth & Permissions page: revoke tokens, or call auth.revoke).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"SLACK_APP_TOKEN=xoxa-2-{{digits:9}}-{{digits:11}}-{{digits:13}}-{{hex:64}}",
+		"slackAppToken: \"xoxa-2-{{digits:9}}-{{digits:11}}-{{digits:13}}-{{hex:64}}\"",
+		"\"refresh_token\": \"xoxr-1-{{b64url:80}}\"",
+	}, FP: []string{
+		"SLACK_APP_TOKEN=${SLACK_APP_TOKEN}",
+		"SLACK_APP_TOKEN = os.environ[\"SLACK_APP_TOKEN\"]",
+		"SLACK_APP_TOKEN=xoxa-2-{{digits:9}}-{{hex:10}}",
+	}},
+	Rule{ID: "vapid-private-key", Description: "Web Push VAPID private key (43 base64url, P-256); it signs push messages to every browser subscribed to your application.", Regex: "(?i:(?:vapid|web[_\\-.]?push)[\\w.\\-]{0,40}(?:private|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"vapid",
+		"web_push",
+		"webpush",
+		"web-push",
+	}, Name: "Web Push VAPID private key", EnvVar: "VAPID_PRIVATE_KEY", RotateURL: "https://web.dev/articles/push-notifications-web-push-protocol", RotateSteps: []string{
+		"Generate a new VAPID key pair and deploy it.",
+		"Existing subscriptions are tied to the old public key: re-subscribe clients, then drop the old key.",
+		"Keep the private key in a secret store or the environment, not in code.",
+	}, TP: []string{
+		"VAPID_PRIVATE_KEY={{b64url:43}}",
+		"vapidPrivateKey: \"{{b64url:43}}\"",
+	}, FP: []string{
+		"VAPID_PRIVATE_KEY=${VAPID_PRIVATE_KEY}",
+		"VAPID_PRIVATE_KEY = os.environ[\"VAPID_PRIVATE_KEY\"]",
+		"VAPID_PRIVATE_KEY={{b64url:16}}",
+	}},
+	Rule{ID: "africastalking-api-key", Description: "Africa's Talking API key (\"atsk_\" and 64 hex); it sends SMS, airtime and voice calls billed to the account.", Regex: "\\b(atsk_[a-f0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"atsk_",
+	}, Name: "Africa's Talking API key", EnvVar: "AT_API_KEY", RotateURL: "https://account.africastalking.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Africa's Talking dashboard (Settings > API key).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"AT_API_KEY=atsk_{{hex:64}}",
+		"atApiKey: \"atsk_{{hex:64}}\"",
+	}, FP: []string{
+		"AT_API_KEY=${AT_API_KEY}",
+		"AT_API_KEY = os.environ[\"AT_API_KEY\"]",
+		"AT_API_KEY=atsk_{{hex:16}}",
+	}},
+	Rule{ID: "telnyx-api-key", Description: "Telnyx API v2 key (\"KEY...\"); it sends messages, places calls and buys numbers billed to the account.", Regex: "(?i:(?:telnyx)[\\w.\\-]{0,40}(?:key|token|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(KEY[0-9A-Fa-f]{32}_[A-Za-z0-9]{20,24}|[A-Za-z0-9_\\-]{22})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"telnyx",
+	}, Name: "Telnyx API key", EnvVar: "TELNYX_API_KEY", RotateURL: "https://portal.telnyx.com/#/app/api-keys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Telnyx Mission Control portal (Auth > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"TELNYX_API_KEY=KEY{{HEX:32}}_{{alnum:22}}",
+		"telnyxApiKey: \"KEY{{HEX:32}}_{{alnum:22}}\"",
+	}, FP: []string{
+		"TELNYX_API_KEY=${TELNYX_API_KEY}",
+		"TELNYX_API_KEY = os.environ[\"TELNYX_API_KEY\"]",
+		"TELNYX_API_KEY=KEY{{HEX:12}}",
+	}},
+	Rule{ID: "textmagic-api-key", Description: "TextMagic API key (30 characters); it sends SMS billed to the account.", Regex: "(?i:(?:textmagic|text_magic)[\\w.\\-]{0,40}(?:key|token|password)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{30})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"textmagic",
+		"text_magic",
+	}, Name: "TextMagic API key", EnvVar: "TEXTMAGIC_API_KEY", RotateURL: "https://my.textmagic.com/online/api/rest-api/keys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in TextMagic (Services > API > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"TEXTMAGIC_API_KEY={{alnum:30}}",
+		"textmagicApiKey: \"{{alnum:30}}\"",
+	}, FP: []string{
+		"TEXTMAGIC_API_KEY=${TEXTMAGIC_API_KEY}",
+		"TEXTMAGIC_API_KEY = os.environ[\"TEXTMAGIC_API_KEY\"]",
+		"TEXTMAGIC_API_KEY={{alnum:12}}",
+	}},
+	Rule{ID: "clicksend-api-key", Description: "ClickSend API key (a UUID); it sends SMS, MMS and letters billed to the account.", Regex: "(?i:(?:clicksend|click_send)[\\w.\\-]{0,40}(?:key|token|password)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"clicksend",
+		"click_send",
+	}, Name: "ClickSend API key", EnvVar: "CLICKSEND_API_KEY", RotateURL: "https://dashboard.clicksend.com/account/subaccounts", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the ClickSend dashboard (API credentials).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"CLICKSEND_API_KEY={{HEX:8}}-{{HEX:4}}-4{{HEX:3}}-A{{HEX:3}}-{{HEX:12}}",
+		"clicksendApiKey: \"{{HEX:8}}-{{HEX:4}}-4{{HEX:3}}-A{{HEX:3}}-{{HEX:12}}\"",
+	}, FP: []string{
+		"CLICKSEND_API_KEY=${CLICKSEND_API_KEY}",
+		"CLICKSEND_API_KEY = os.environ[\"CLICKSEND_API_KEY\"]",
+		"CLICKSEND_API_KEY={{HEX:8}}-{{HEX:4}}",
+	}},
+	Rule{ID: "msg91-auth-key", Description: "MSG91 auth key; it sends SMS, OTP and WhatsApp messages billed to the account.", Regex: "(?i:(?:msg91)[\\w.\\-]{0,40}(?:key|auth|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{20,40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"msg91",
+	}, Name: "MSG91 auth key", EnvVar: "MSG91_AUTH_KEY", RotateURL: "https://control.msg91.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the MSG91 panel (Authkey).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"MSG91_AUTH_KEY={{digits:6}}A{{alnum:17}}",
+		"msg91AuthKey: \"{{digits:6}}A{{alnum:17}}\"",
+	}, FP: []string{
+		"MSG91_AUTH_KEY=${MSG91_AUTH_KEY}",
+		"MSG91_AUTH_KEY = os.environ[\"MSG91_AUTH_KEY\"]",
+		"MSG91_AUTH_KEY={{alnum:10}}",
+	}},
+	Rule{ID: "elastic-email-api-key", Description: "Elastic Email API key; it sends email from your verified domains and reads contacts.", Regex: "(?i:(?:elastic[_\\-.]?email)[\\w.\\-]{0,40}(?:key|token|password)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-F0-9]{96}|[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"elasticemail",
+		"elastic_email",
+		"elastic-email",
+	}, Name: "Elastic Email API key", EnvVar: "ELASTICEMAIL_API_KEY", RotateURL: "https://app.elasticemail.com/marketing/settings/new/manage-api", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Elastic Email (Settings > Manage API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"ELASTICEMAIL_API_KEY={{HEX:96}}",
+		"elasticemailApiKey: \"{{HEX:96}}\"",
+	}, FP: []string{
+		"ELASTICEMAIL_API_KEY=${ELASTICEMAIL_API_KEY}",
+		"ELASTICEMAIL_API_KEY = os.environ[\"ELASTICEMAIL_API_KEY\"]",
+		"ELASTICEMAIL_API_KEY={{HEX:30}}",
+	}},
+	Rule{ID: "loops-api-key", Description: "Loops API key (32 hex); it sends transactional email and edits the audience.", Regex: "(?i:(?:loops(?:[_\\-.]?so)?)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"loops",
+	}, Name: "Loops API key", EnvVar: "LOOPS_API_KEY", RotateURL: "https://app.loops.so/settings?page=api", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Loops (Settings > API).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"LOOPS_API_KEY={{hex:32}}",
+		"loopsApiKey: \"{{hex:32}}\"",
+	}, FP: []string{
+		"LOOPS_API_KEY=${LOOPS_API_KEY}",
+		"LOOPS_API_KEY = os.environ[\"LOOPS_API_KEY\"]",
+		"LOOPS_API_KEY={{hex:16}}",
+	}},
+	Rule{ID: "convertkit-api-secret", Description: "Kit (ConvertKit) v4 API key or v3 API secret; it reads and changes subscribers and sends broadcasts.", Regex: "(?i:(?:convert[_\\-.]?kit|\\bkit)[\\w.\\-]{0,40}(?:secret|api[_\\-.]?key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(kit_[A-Za-z0-9]{20,80}|[A-Za-z0-9_\\-]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"convertkit",
+		"convert_kit",
+		"kit_api",
+		"kit_secret",
+		"kitapi",
+		"kitsecret",
+	}, Name: "Kit (ConvertKit) API secret", EnvVar: "KIT_API_KEY", RotateURL: "https://app.kit.com/account_settings/developer_settings", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Kit (Settings > Developer).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"KIT_API_KEY=kit_{{hex:32}}",
+		"kitApiKey: \"kit_{{hex:32}}\"",
+		"CONVERTKIT_API_SECRET={{b64url:43}}",
+	}, FP: []string{
+		"KIT_API_KEY=${KIT_API_KEY}",
+		"KIT_API_KEY = os.environ[\"KIT_API_KEY\"]",
+		"KIT_API_KEY=kit_{{hex:8}}",
+	}},
+	Rule{ID: "activecampaign-api-key", Description: "ActiveCampaign API key (72 hex); it reads and changes contacts, automations and deals.", Regex: "(?i:(?:active[_\\-.]?campaign|\\bac[_\\-.]api)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{72})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"activecampaign",
+		"active_campaign",
+		"ac_api",
+	}, Name: "ActiveCampaign API key", EnvVar: "ACTIVECAMPAIGN_API_KEY", RotateURL: "https://www.activecampaign.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in ActiveCampaign (Settings > Developer; reset the key).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"ACTIVECAMPAIGN_API_KEY={{hex:72}}",
+		"activecampaignApiKey: \"{{hex:72}}\"",
+	}, FP: []string{
+		"ACTIVECAMPAIGN_API_KEY=${ACTIVECAMPAIGN_API_KEY}",
+		"ACTIVECAMPAIGN_API_KEY = os.environ[\"ACTIVECAMPAIGN_API_KEY\"]",
+		"ACTIVECAMPAIGN_API_KEY={{hex:32}}",
+	}},
+	Rule{ID: "campaign-monitor-api-key", Description: "Campaign Monitor API key; it reads subscriber lists and sends campaigns.", Regex: "(?i:(?:campaign[_\\-.]?monitor|createsend)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9+/]{60,100}={0,2})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
+		"campaign_monitor",
+		"campaignmonitor",
+		"campaign-monitor",
+		"createsend",
+	}, Name: "Campaign Monitor API key", EnvVar: "CAMPAIGN_MONITOR_API_KEY", RotateURL: "https://www.campaignmonitor.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Campaign Monitor (Account settings > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"CAMPAIGN_MONITOR_API_KEY={{b64:86}}==",
+		"campaignMonitorApiKey: \"{{b64:86}}==\"",
+	}, FP: []string{
+		"CAMPAIGN_MONITOR_API_KEY=${CAMPAIGN_MONITOR_API_KEY}",
+		"CAMPAIGN_MONITOR_API_KEY = os.environ[\"CAMPAIGN_MONITOR_API_KEY\"]",
+		"CAMPAIGN_MONITOR_API_KEY={{b64:20}}",
+	}},
+	Rule{ID: "getresponse-api-key", Description: "GetResponse API key (32 characters); it reads and changes contacts and sends newsletters.", Regex: "(?i:(?:get[_\\-.]?response)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"getresponse",
+		"get_response",
+	}, Name: "GetResponse API key", EnvVar: "GETRESPONSE_API_KEY", RotateURL: "https://app.getresponse.com/api", RotateSteps: []string{
+		"Revoke or delete the exposed credential in GetResponse (Tools > Integrations and API > API).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"GETRESPONSE_API_KEY={{lowalnum:32}}",
+		"getresponseApiKey: \"{{lowalnum:32}}\"",
+	}, FP: []string{
+		"GETRESPONSE_API_KEY=${GETRESPONSE_API_KEY}",
+		"GETRESPONSE_API_KEY = os.environ[\"GETRESPONSE_API_KEY\"]",
+		"GETRESPONSE_API_KEY={{lowalnum:12}}",
+	}},
+	Rule{ID: "drip-api-token", Description: "Drip API token (32 hex); it reads and changes subscribers and campaigns.", Regex: "(?i:(?:\\bdrip)[\\w.\\-]{0,40}(?:token|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"drip",
+	}, Name: "Drip API token", EnvVar: "DRIP_API_TOKEN", RotateURL: "https://www.getdrip.com/user/edit", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Drip (User settings > API token).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"DRIP_API_TOKEN={{hex:32}}",
+		"dripApiToken: \"{{hex:32}}\"",
+	}, FP: []string{
+		"DRIP_API_TOKEN=${DRIP_API_TOKEN}",
+		"DRIP_API_TOKEN = os.environ[\"DRIP_API_TOKEN\"]",
+		"DRIP_API_TOKEN={{hex:16}}",
+	}},
+	Rule{ID: "omnisend-api-key", Description: "Omnisend API key; it reads and changes contacts, orders and campaigns of the store.", Regex: "(?i:(?:omnisend)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{24}-[A-Za-z0-9]{40,60})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"omnisend",
+	}, Name: "Omnisend API key", EnvVar: "OMNISEND_API_KEY", RotateURL: "https://app.omnisend.com/integrations/api-keys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Omnisend (Store settings > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"OMNISEND_API_KEY={{hex:24}}-{{alnum:50}}",
+		"omnisendApiKey: \"{{hex:24}}-{{alnum:50}}\"",
+	}, FP: []string{
+		"OMNISEND_API_KEY=${OMNISEND_API_KEY}",
+		"OMNISEND_API_KEY = os.environ[\"OMNISEND_API_KEY\"]",
+		"OMNISEND_API_KEY={{hex:24}}-{{alnum:10}}",
+	}},
+	Rule{ID: "mailerlite-api-token", Description: "MailerLite API token (a JWT; classic: 32 hex); it reads and changes subscribers and sends campaigns.", Regex: "(?i:(?:mailer[_\\-.]?lite)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(eyJ[A-Za-z0-9_\\-]{15,}\\.eyJ[A-Za-z0-9_\\-]{20,}\\.[A-Za-z0-9_\\-]{20,}|[a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"mailerlite",
+		"mailer_lite",
+	}, Name: "MailerLite API token", EnvVar: "MAILERLITE_API_KEY", RotateURL: "https://dashboard.mailerlite.com/integrations/api", RotateSteps: []string{
+		"Revoke or delete the exposed credential in MailerLite (Integrations > API).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"MAILERLITE_API_KEY=eyJ{{b64url:40}}.eyJ{{b64url:300}}.{{b64url:342}}",
+		"mailerliteApiKey: \"eyJ{{b64url:40}}.eyJ{{b64url:300}}.{{b64url:342}}\"",
+	}, FP: []string{
+		"MAILERLITE_API_KEY=${MAILERLITE_API_KEY}",
+		"MAILERLITE_API_KEY = os.environ[\"MAILERLITE_API_KEY\"]",
+		"MAILERLITE_API_KEY=eyJ{{b64url:10}}",
+	}},
+	Rule{ID: "beehiiv-api-key", Description: "beehiiv API key (64 characters); it reads and changes the publication's subscribers and posts.", Regex: "(?i:(?:beehiiv)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"beehiiv",
+	}, Name: "beehiiv API key", EnvVar: "BEEHIIV_API_KEY", RotateURL: "https://app.beehiiv.com/settings/integrations", RotateSteps: []string{
+		"Revoke or delete the exposed credential in beehiiv (Settings > Integrations > API).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"BEEHIIV_API_KEY={{alnum:64}}",
+		"beehiivApiKey: \"{{alnum:64}}\"",
+	}, FP: []string{
+		"BEEHIIV_API_KEY=${BEEHIIV_API_KEY}",
+		"BEEHIIV_API_KEY = os.environ[\"BEEHIIV_API_KEY\"]",
+		"BEEHIIV_API_KEY={{alnum:20}}",
+	}},
+	Rule{ID: "magicbell-api-secret", Description: "MagicBell API secret; it sends notifications to every user of the project.", Regex: "(?i:(?:magic[_\\-.]?bell)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{40,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"magicbell",
+		"magic_bell",
+	}, Name: "MagicBell API secret", EnvVar: "MAGICBELL_API_SECRET", RotateURL: "https://app.magicbell.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the MagicBell dashboard (Settings > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"MAGICBELL_API_SECRET={{alnum:40}}",
+		"magicbellApiSecret: \"{{alnum:40}}\"",
+	}, FP: []string{
+		"MAGICBELL_API_SECRET=${MAGICBELL_API_SECRET}",
+		"MAGICBELL_API_SECRET = os.environ[\"MAGICBELL_API_SECRET\"]",
+		"MAGICBELL_API_SECRET={{alnum:12}}",
+	}},
+	Rule{ID: "pushover-app-token", Description: "Pushover application API token (30 characters); with a user key it sends notifications from your application.", Regex: "(?i:(?:pushover)[\\w.\\-]{0,40}(?:token|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-z0-9]{30})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"pushover",
+	}, Name: "Pushover application token", EnvVar: "PUSHOVER_APP_TOKEN", RotateURL: "https://pushover.net/apps", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Pushover (Your applications > the app > Reset token).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"PUSHOVER_APP_TOKEN={{lowalnum:30}}",
+		"pushoverAppToken: \"{{lowalnum:30}}\"",
+	}, FP: []string{
+		"PUSHOVER_APP_TOKEN=${PUSHOVER_APP_TOKEN}",
+		"PUSHOVER_APP_TOKEN = os.environ[\"PUSHOVER_APP_TOKEN\"]",
+		"PUSHOVER_APP_TOKEN={{lowalnum:12}}",
+	}},
+	Rule{ID: "pushbullet-access-token", Description: "Pushbullet access token (\"o.\" and 32 characters); it reads the user's pushes, SMS and notification mirroring and sends pushes.", Regex: "(?i:(?:pushbullet)[\\w.\\-]{0,40}(?:token|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(o\\.[A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:access-token:\\s*)(o\\.[A-Za-z0-9]{32})\\b", Entropy: 3.5, Keywords: []string{
+		"pushbullet",
+	}, Name: "Pushbullet access token", EnvVar: "PUSHBULLET_TOKEN", RotateURL: "https://www.pushbullet.com/#settings/account", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Pushbullet (Settings > Account > Access tokens).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"PUSHBULLET_TOKEN=o.{{alnum:32}}",
+		"pushbulletToken: \"o.{{alnum:32}}\"",
+		"curl --header \"Access-Token: o.{{alnum:32}}\" https://api.pushbullet.com/v2/users/me",
+	}, FP: []string{
+		"PUSHBULLET_TOKEN=${PUSHBULLET_TOKEN}",
+		"PUSHBULLET_TOKEN = os.environ[\"PUSHBULLET_TOKEN\"]",
+		"PUSHBULLET_TOKEN=o.{{alnum:10}}",
+	}},
+	Rule{ID: "ntfy-access-token", Description: "ntfy access token (\"tk_\" and 29 characters); it publishes to and reads the topics the user can access.", Regex: "\\b(tk_[a-z0-9]{29})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"tk_",
+	}, Name: "ntfy access token", EnvVar: "NTFY_TOKEN", RotateURL: "https://ntfy.sh/account", RotateSteps: []string{
+		"Revoke or delete the exposed credential in ntfy (Account > Access tokens, or `ntfy token remove`).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"NTFY_TOKEN=tk_{{lowalnum:29}}",
+		"ntfyToken: \"tk_{{lowalnum:29}}\"",
+	}, FP: []string{
+		"NTFY_TOKEN=${NTFY_TOKEN}",
+		"NTFY_TOKEN = os.environ[\"NTFY_TOKEN\"]",
+		"NTFY_TOKEN=tk_{{lowalnum:10}}",
+	}},
+	Rule{ID: "gotify-app-token", Description: "Gotify application or client token (15 characters, \"A...\"/\"C...\"); it sends notifications to (or reads them from) the server.", Regex: "(?i:(?:gotify)[\\w.\\-]{0,40}(?:token|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([AC][A-Za-z0-9._\\-]{14})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"gotify",
+	}, Name: "Gotify application token", EnvVar: "GOTIFY_TOKEN", RotateURL: "https://gotify.net/docs/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Gotify web UI (Apps > delete the app).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"GOTIFY_TOKEN=A{{alnum:14}}",
+		"gotifyToken: \"A{{alnum:14}}\"",
+	}, FP: []string{
+		"GOTIFY_TOKEN=${GOTIFY_TOKEN}",
+		"GOTIFY_TOKEN = os.environ[\"GOTIFY_TOKEN\"]",
+		"GOTIFY_TOKEN=A{{alnum:5}}",
+	}},
+	Rule{ID: "zulip-api-key", Description: "Zulip API key (32 characters); it reads and sends messages as the user or bot.", Regex: "(?i:(?:zulip)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|^\\s*key\\s*=\\s*([A-Za-z0-9]{32})\\s*$", Entropy: 3.5, Keywords: []string{
+		"zulip",
+		"key=",
+	}, Name: "Zulip API key", EnvVar: "ZULIP_API_KEY", RotateURL: "https://zulip.com/help/manage-your-api-key", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Zulip (Personal settings > Account & privacy > API key > Generate new).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, Context: "(?i)zulip", ContextLines: 5, TP: []string{
+		"ZULIP_API_KEY={{alnum:32}}",
+		"zulipApiKey: \"{{alnum:32}}\"",
+		"[api]\nemail=bot@example.zulipchat.com\nkey={{alnum:32}}\nsite=https://example.zulipchat.com",
+	}, FP: []string{
+		"ZULIP_API_KEY=${ZULIP_API_KEY}",
+		"ZULIP_API_KEY = os.environ[\"ZULIP_API_KEY\"]",
+		"ZULIP_API_KEY={{alnum:16}}",
+	}},
+	Rule{ID: "mattermost-access-token", Description: "Mattermost personal access or bot token (26 characters); it acts as the user or bot on the server.", Regex: "(?i:(?:mattermost|\\bmm)[\\w.\\-]{0,40}(?:token|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-z0-9]{26})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"mattermost",
+		"mm_",
+	}, Name: "Mattermost access token", EnvVar: "MATTERMOST_TOKEN", RotateURL: "https://docs.mattermost.com/developer/personal-access-tokens.html", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Mattermost (Profile > Security > Personal access tokens, or System Console > Bot accounts).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"MATTERMOST_TOKEN={{lowalnum:26}}",
+		"mattermostToken: \"{{lowalnum:26}}\"",
+	}, FP: []string{
+		"MATTERMOST_TOKEN=${MATTERMOST_TOKEN}",
+		"MATTERMOST_TOKEN = os.environ[\"MATTERMOST_TOKEN\"]",
+		"MATTERMOST_TOKEN={{lowalnum:10}}",
+	}},
+	Rule{ID: "rocketchat-access-token", Description: "Rocket.Chat personal access token (43 characters); it acts as the user through the REST API.", Regex: "(?i:(?:rocket[_\\-.]?chat)[\\w.\\-]{0,40}(?:token|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"rocketchat",
+		"rocket_chat",
+		"rocket.chat",
+		"rocket-chat",
+	}, Name: "Rocket.Chat personal access token", EnvVar: "ROCKETCHAT_TOKEN", RotateURL: "https://docs.rocket.chat/docs/manage-personal-access-tokens", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Rocket.Chat (My account > Personal access tokens).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"ROCKETCHAT_TOKEN={{b64url:43}}",
+		"rocketchatToken: \"{{b64url:43}}\"",
+	}, FP: []string{
+		"ROCKETCHAT_TOKEN=${ROCKETCHAT_TOKEN}",
+		"ROCKETCHAT_TOKEN = os.environ[\"ROCKETCHAT_TOKEN\"]",
+		"ROCKETCHAT_TOKEN={{b64url:16}}",
+	}},
+	Rule{ID: "gitter-access-token", Description: "Gitter access token (40 hex); it reads and sends messages as the user.", Regex: "(?i:(?:gitter)[\\w.\\-]{0,40}(?:token|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"gitter",
+	}, Name: "Gitter access token", EnvVar: "GITTER_TOKEN", RotateURL: "https://developer.gitter.im/apps", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Gitter (Developer apps).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"GITTER_TOKEN={{hex:40}}",
+		"gitterToken: \"{{hex:40}}\"",
+	}, FP: []string{
+		"GITTER_TOKEN=${GITTER_TOKEN}",
+		"GITTER_TOKEN = os.environ[\"GITTER_TOKEN\"]",
+		"GITTER_TOKEN={{hex:16}}",
+	}},
+	Rule{ID: "webex-access-token", Description: "Webex bot or integration access token (64 characters, a 4-character realm and the org id); it reads and sends messages in every space the bot is in.", Regex: "(?:^|[^A-Za-z0-9])([A-Za-z0-9]{64}_[A-Za-z0-9]{4}_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b", Entropy: 4, Keywords: []string{
+		"webex",
+		"spark",
+		"bearer",
+	}, Name: "Webex access token", EnvVar: "WEBEX_ACCESS_TOKEN", RotateURL: "https://developer.webex.com/my-apps", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Webex developer portal (My Webex Apps > the bot > Regenerate access token).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"WEBEX_ACCESS_TOKEN={{alnum:64}}_PF84_{{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}",
+		"webexAccessToken: \"{{alnum:64}}_PF84_{{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}\"",
+	}, FP: []string{
+		"WEBEX_ACCESS_TOKEN=${WEBEX_ACCESS_TOKEN}",
+		"WEBEX_ACCESS_TOKEN = os.environ[\"WEBEX_ACCESS_TOKEN\"]",
+		"WEBEX_ACCESS_TOKEN={{alnum:20}}_PF84_{{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}",
+	}},
+	Rule{ID: "line-channel-access-token", Description: "LINE Messaging API channel access token; it sends messages to every user who added the official account.", Regex: "(?i:(?:line[_\\-.]?(?:channel|bot|messaging))[\\w.\\-]{0,40}(?:token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9+/]{100,200}={0,2})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
+		"line_channel",
+		"linechannel",
+		"line-channel",
+		"line_bot",
+		"linebot",
+		"line_messaging",
+	}, Name: "LINE channel access token", EnvVar: "LINE_CHANNEL_ACCESS_TOKEN", RotateURL: "https://developers.line.biz/console/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the LINE Developers Console (the channel > Messaging API > Channel access token > Reissue).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"LINE_CHANNEL_ACCESS_TOKEN={{b64:171}}=",
+		"lineChannelAccessToken: \"{{b64:171}}=\"",
+	}, FP: []string{
+		"LINE_CHANNEL_ACCESS_TOKEN=${LINE_CHANNEL_ACCESS_TOKEN}",
+		"LINE_CHANNEL_ACCESS_TOKEN = os.environ[\"LINE_CHANNEL_ACCESS_TOKEN\"]",
+		"LINE_CHANNEL_ACCESS_TOKEN={{b64:40}}=",
+	}},
+	Rule{ID: "line-channel-secret", Description: "LINE channel secret (32 hex); it signs webhooks and issues channel access tokens.", Regex: "(?i:(?:line[_\\-.]?(?:channel|bot|messaging|login))[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"line_channel",
+		"linechannel",
+		"line-channel",
+		"line_bot",
+		"linebot",
+		"line_messaging",
+		"line_login",
+	}, Name: "LINE channel secret", EnvVar: "LINE_CHANNEL_SECRET", RotateURL: "https://developers.line.biz/console/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the LINE Developers Console (the channel > Basic settings > Channel secret > Issue).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"LINE_CHANNEL_SECRET={{hex:32}}",
+		"lineChannelSecret: \"{{hex:32}}\"",
+	}, FP: []string{
+		"LINE_CHANNEL_SECRET=${LINE_CHANNEL_SECRET}",
+		"LINE_CHANNEL_SECRET = os.environ[\"LINE_CHANNEL_SECRET\"]",
+		"LINE_CHANNEL_SECRET={{hex:16}}",
+	}},
+	Rule{ID: "viber-auth-token", Description: "Viber bot authentication token; it sends messages as the bot to its subscribers.", Regex: "(?i:(?:viber)[\\w.\\-]{0,40}(?:token|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{16}-[0-9a-f]{16}-[0-9a-f]{16})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"viber",
+	}, Name: "Viber bot auth token", EnvVar: "VIBER_AUTH_TOKEN", RotateURL: "https://partners.viber.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Viber admin panel (the bot account > Edit info > auth token).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"VIBER_AUTH_TOKEN={{hex:16}}-{{hex:16}}-{{hex:16}}",
+		"viberAuthToken: \"{{hex:16}}-{{hex:16}}-{{hex:16}}\"",
+		"headers = {\"X-Viber-Auth-Token\": \"{{hex:16}}-{{hex:16}}-{{hex:16}}\"}",
+	}, FP: []string{
+		"VIBER_AUTH_TOKEN=${VIBER_AUTH_TOKEN}",
+		"VIBER_AUTH_TOKEN = os.environ[\"VIBER_AUTH_TOKEN\"]",
+		"VIBER_AUTH_TOKEN={{hex:16}}-{{hex:16}}",
+	}},
+	Rule{ID: "dingtalk-webhook-url", Description: "DingTalk custom robot webhook URL with its access token; it posts messages into the group.", Regex: "(https://oapi\\.dingtalk\\.com/robot/send\\?access_token=[a-f0-9]{64})\\b", Entropy: 3, Keywords: []string{
+		"oapi.dingtalk.com/robot/send",
+	}, Name: "DingTalk robot webhook", EnvVar: "DINGTALK_WEBHOOK", RotateURL: "https://open.dingtalk.com/", RotateSteps: []string{
+		"Delete or regenerate the webhook in the DingTalk group (Group settings > Robots > the robot > Reset webhook).",
+		"Create a new one and keep its URL in a secret store or the environment, not in code.",
+		"Check the channel for messages you did not send.",
+	}, TP: []string{
+		"DINGTALK_WEBHOOK=https://oapi.dingtalk.com/robot/send?access_token={{hex:64}}",
+		"requests.post(\"https://oapi.dingtalk.com/robot/send?access_token={{hex:64}}\", json=payload)",
+	}, FP: []string{
+		"DINGTALK_WEBHOOK=${DINGTALK_WEBHOOK}",
+		"requests.post(\"https://oapi.dingtalk.com/robot/send?access_token={{hex:16}}\", json=payload)",
+	}},
+	Rule{ID: "feishu-webhook-url", Description: "Feishu or Lark custom bot webhook URL; it posts messages into the group.", Regex: "(https://open\\.(?:feishu\\.cn|larksuite\\.com)/open-apis/bot/v2/hook/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b", Entropy: 3, Keywords: []string{
+		"open-apis/bot/v2/hook/",
+	}, Name: "Feishu / Lark bot webhook", EnvVar: "FEISHU_WEBHOOK", RotateURL: "https://open.feishu.cn/", RotateSteps: []string{
+		"Delete or regenerate the webhook in the Feishu/Lark group (Settings > Bots > the bot > Reset webhook).",
+		"Create a new one and keep its URL in a secret store or the environment, not in code.",
+		"Check the channel for messages you did not send.",
+	}, TP: []string{
+		"FEISHU_WEBHOOK=https://open.feishu.cn/open-apis/bot/v2/hook/{{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}",
+		"requests.post(\"https://open.feishu.cn/open-apis/bot/v2/hook/{{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}\", json=payload)",
+	}, FP: []string{
+		"FEISHU_WEBHOOK=${FEISHU_WEBHOOK}",
+		"requests.post(\"https://open.feishu.cn/open-apis/bot/v2/hook/{{hex:8}}\", json=payload)",
+	}},
+	Rule{ID: "wecom-webhook-url", Description: "WeCom (WeChat Work) group robot webhook URL; it posts messages and files into the group.", Regex: "(https://qyapi\\.weixin\\.qq\\.com/cgi-bin/webhook/send\\?key=[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b", Entropy: 3, Keywords: []string{
+		"qyapi.weixin.qq.com/cgi-bin/webhook",
+	}, Name: "WeCom group robot webhook", EnvVar: "WECOM_WEBHOOK", RotateURL: "https://work.weixin.qq.com/", RotateSteps: []string{
+		"Delete or regenerate the webhook in the WeCom group (Group robots > the robot > remove it and add a new one).",
+		"Create a new one and keep its URL in a secret store or the environment, not in code.",
+		"Check the channel for messages you did not send.",
+	}, TP: []string{
+		"WECOM_WEBHOOK=https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key={{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}",
+		"requests.post(\"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key={{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}\", json=payload)",
+	}, FP: []string{
+		"WECOM_WEBHOOK=${WECOM_WEBHOOK}",
+		"requests.post(\"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key={{hex:8}}\", json=payload)",
+	}},
+	Rule{ID: "make-webhook-url", Description: "Make (Integromat) custom webhook URL; anyone holding it triggers the scenario with data of their choice.", Regex: "(https://hook\\.(?:eu[12]|us[12])\\.(?:make\\.com|integromat\\.com)/[a-z0-9]{32})\\b", Entropy: 3, Keywords: []string{
+		"make.com/",
+		"integromat.com/",
+	}, Name: "Make (Integromat) webhook", EnvVar: "MAKE_WEBHOOK_URL", RotateURL: "https://www.make.com/", RotateSteps: []string{
+		"Delete or regenerate the webhook in Make (Webhooks > the webhook > delete it and create a new one).",
+		"Create a new one and keep its URL in a secret store or the environment, not in code.",
+		"Check the channel for messages you did not send.",
+	}, TP: []string{
+		"MAKE_WEBHOOK_URL=https://hook.eu1.make.com/{{lowalnum:32}}",
+		"requests.post(\"https://hook.eu1.make.com/{{lowalnum:32}}\", json=payload)",
+	}, FP: []string{
+		"MAKE_WEBHOOK_URL=${MAKE_WEBHOOK_URL}",
+		"requests.post(\"https://hook.eu1.make.com/{{lowalnum:10}}\", json=payload)",
+	}},
+	Rule{ID: "n8n-api-key", Description: "n8n public API key; it reads and changes workflows and credentials of the instance.", Regex: "(?i:(?:\\bn8n)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(eyJ[A-Za-z0-9_\\-]{15,}\\.eyJ[A-Za-z0-9_\\-]{20,}\\.[A-Za-z0-9_\\-]{20,}|n8n_api_[A-Za-z0-9]{40,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"n8n",
+	}, Name: "n8n API key", EnvVar: "N8N_API_KEY", RotateURL: "https://docs.n8n.io/api/authentication/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in n8n (Settings > n8n API; delete the key).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"N8N_API_KEY=eyJ{{b64url:33}}.eyJ{{b64url:150}}.{{b64url:43}}",
+		"n8nApiKey: \"eyJ{{b64url:33}}.eyJ{{b64url:150}}.{{b64url:43}}\"",
+		"headers = {\"X-N8N-API-KEY\": \"eyJ{{b64url:33}}.eyJ{{b64url:150}}.{{b64url:43}}\"}",
+	}, FP: []string{
+		"N8N_API_KEY=${N8N_API_KEY}",
+		"N8N_API_KEY = os.environ[\"N8N_API_KEY\"]",
+		"N8N_API_KEY=eyJ{{b64url:10}}",
+	}},
+	Rule{ID: "front-api-token", Description: "Front API token (a JWT); it reads and sends the company's shared-inbox conversations.", Regex: "(?i:(?:\\bfront[_\\-.]?(?:app|api))[\\w.\\-]{0,40}(?:token|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(eyJ[A-Za-z0-9_\\-]{15,}\\.eyJ[A-Za-z0-9_\\-]{20,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"front_app",
+		"frontapp",
+		"front_api",
+		"frontapi",
+		"front-api",
+		"front-app",
+	}, Name: "Front API token", EnvVar: "FRONT_API_TOKEN", RotateURL: "https://app.frontapp.com/settings/tools/api", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Front (Settings > Developers > API tokens).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"FRONT_API_TOKEN=eyJ{{b64url:33}}.eyJ{{b64url:150}}.{{b64url:43}}",
+		"frontApiToken: \"eyJ{{b64url:33}}.eyJ{{b64url:150}}.{{b64url:43}}\"",
+	}, FP: []string{
+		"FRONT_API_TOKEN=${FRONT_API_TOKEN}",
+		"FRONT_API_TOKEN = os.environ[\"FRONT_API_TOKEN\"]",
+		"FRONT_API_TOKEN=eyJ{{b64url:10}}",
+	}},
+	Rule{ID: "aircall-api-token", Description: "Aircall API token (32 hex, with an API id); it reads calls and recordings and manages users and numbers.", Regex: "(?i:(?:aircall)[\\w.\\-]{0,40}(?:token|key|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"aircall",
+	}, Name: "Aircall API token", EnvVar: "AIRCALL_API_TOKEN", RotateURL: "https://dashboard.aircall.io/integrations/api-keys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Aircall dashboard (Integrations > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"AIRCALL_API_TOKEN={{hex:32}}",
+		"aircallApiToken: \"{{hex:32}}\"",
+	}, FP: []string{
+		"AIRCALL_API_TOKEN=${AIRCALL_API_TOKEN}",
+		"AIRCALL_API_TOKEN = os.environ[\"AIRCALL_API_TOKEN\"]",
+		"AIRCALL_API_TOKEN={{hex:16}}",
+	}},
+	Rule{ID: "ringcentral-client-secret", Description: "RingCentral app client secret; with a JWT credential it calls, texts and reads call logs as the account.", Regex: "(?i:(?:ringcentral|\\brc[_\\-.]client)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{22,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"ringcentral",
+		"rc_client",
+		"rcclient",
+	}, Name: "RingCentral client secret", EnvVar: "RINGCENTRAL_CLIENT_SECRET", RotateURL: "https://developers.ringcentral.com/console/my-apps", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the RingCentral developer console (the app > Credentials > Reset).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"RINGCENTRAL_CLIENT_SECRET={{b64url:43}}",
+		"ringcentralClientSecret: \"{{b64url:43}}\"",
+	}, FP: []string{
+		"RINGCENTRAL_CLIENT_SECRET=${RINGCENTRAL_CLIENT_SECRET}",
+		"RINGCENTRAL_CLIENT_SECRET = os.environ[\"RINGCENTRAL_CLIENT_SECRET\"]",
+		"RINGCENTRAL_CLIENT_SECRET={{b64url:10}}",
+	}},
+	Rule{ID: "opentok-api-secret", Description: "Vonage Video (OpenTok / TokBox) project API secret (40 hex); it creates sessions and tokens and reads archives.", Regex: "(?i:(?:opentok|tokbox|vonage[_\\-.]?video)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"opentok",
+		"tokbox",
+		"vonage_video",
+		"vonagevideo",
+	}, Name: "Vonage Video (OpenTok) API secret", EnvVar: "OPENTOK_API_SECRET", RotateURL: "https://tokbox.com/account/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Vonage Video account (the project > Generate new secret).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"OPENTOK_API_SECRET={{hex:40}}",
+		"opentokApiSecret: \"{{hex:40}}\"",
+	}, FP: []string{
+		"OPENTOK_API_SECRET=${OPENTOK_API_SECRET}",
+		"OPENTOK_API_SECRET = os.environ[\"OPENTOK_API_SECRET\"]",
+		"OPENTOK_API_SECRET={{hex:16}}",
 	}},
 	Rule{ID: "datadog-api-key", Description: "Datadog API key (32 hex) assigned to a Datadog variable; it submits metrics, logs and events.", Regex: "(?i:(?:datadog|dd)[\\w.\\-]{0,15}?api[_\\-.]?key)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"datadog",
