@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:ad6a7fa8:750417"
+const tableHash = "crc32c:81de35f3:751455"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -1638,18 +1638,21 @@ var tableRules = []Rule{
 		"FCM_SERVER_KEY=AAAA{{b64url:7}}:APA91b{{b64url:20}}",
 		"FCM_SERVER_KEY=${FCM_SERVER_KEY}",
 	}},
-	Rule{ID: "azure-storage-connection-string", Description: "Azure Storage connection string with an AccountKey; it has full access to the storage account's blobs, queues, tables and files.", Regex: "(?i:AccountName=[a-z0-9]{3,24};\\s*AccountKey=)([A-Za-z0-9+/]{86}==)", Entropy: 4, Keywords: []string{
+	Rule{ID: "azure-storage-connection-string", Description: "Azure Storage connection string with an AccountKey; it has full access to the storage account's blobs, queues, tables and files.", Regex: "(?i:\\bAccountKey=)([A-Za-z0-9+/]{86}==)(?:[^A-Za-z0-9+/=]|$)", Entropy: 4, Keywords: []string{
 		"accountkey=",
 	}, Name: "Azure Storage connection string", EnvVar: "AZURE_STORAGE_CONNECTION_STRING", RotateURL: "https://learn.microsoft.com/en-us/azure/storage/common/storage-account-keys-manage", RotateSteps: []string{
 		"Rotate the key in the portal (Storage account > Access keys > Rotate key) after moving clients to the other key.",
 		"Prefer Microsoft Entra ID (managed identity) or SAS with short expiry over account keys.",
 		"Review the storage account's activity and diagnostic logs.",
-	}, Validate: "base64", TP: []string{
+	}, Context: "(?i)\\bAccountName=|DefaultEndpointsProtocol=|EndpointSuffix=|(?:Blob|Queue|Table|File)Endpoint=|\\.core\\.windows\\.net", ContextLines: 5, Validate: "base64", TP: []string{
 		"AZURE_STORAGE_CONNECTION_STRING=\"DefaultEndpointsProtocol=https;AccountName=acme{{lower:6}};AccountKey={{b64:86}}==;EndpointSuffix=core.windows.net\"",
 		"\"ConnectionStrings\": { \"Storage\": \"DefaultEndpointsProtocol=https;AccountName=st{{lowalnum:8}};AccountKey={{b64:86}}==\" }",
+		"\"Storage\": \"AccountKey={{b64:86}}==;AccountName=st{{lowalnum:8}};DefaultEndpointsProtocol=https\"",
+		"DefaultEndpointsProtocol=https;AccountName=st{{lowalnum:8}};\nAccountKey={{b64:86}}==;\nBlobEndpoint=https://st{{lowalnum:8}}.blob.core.windows.net/;",
 	}, FP: []string{
 		"AZURE_STORAGE_CONNECTION_STRING=\"DefaultEndpointsProtocol=https;AccountName=devstoreaccount1;AccountKey=${STORAGE_KEY}\"",
 		"AZURE_STORAGE_CONNECTION_STRING=\"UseDevelopmentStorage=true\"",
+		"config.AccountKey={{b64:86}}==",
 	}},
 	Rule{ID: "azure-storage-account-key", Description: "Azure Storage account access key (88 base64 characters); it has full access to the storage account.", Regex: "(?i:(?:azure|storage)[\\w.\\-]{0,30}(?:account)?[_\\-.]?key[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9+/]{86}==)(?:[^A-Za-z0-9+/=]|$)", Entropy: 4, Keywords: []string{
 		"azure",
@@ -1801,7 +1804,7 @@ var tableRules = []Rule{
 		"HEROKU_API_KEY = os.environ[\"HEROKU_API_KEY\"]",
 		"HEROKU_APP_ID={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
 	}},
-	Rule{ID: "cloudflare-api-token", Description: "Cloudflare API token (40 characters); it changes DNS, Workers and zone settings with its permissions.", Regex: "(?i:(?:cloudflare|cf)[\\w.\\-]{0,20}(?:api)?[_\\-.]?token[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9_\\-]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "cloudflare-api-token", Description: "Cloudflare API token (40 characters); it changes DNS, Workers and zone settings with its permissions.", Regex: "(?i:cloudflare[\\w.\\-]{0,20}(?:(?:api)?[_\\-.]?(?:token|key)[\\w.\\-]{0,10})?|cf[\\w.\\-]{0,20}(?:api)?[_\\-.]?token[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9_\\-]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"cloudflare",
 		"cf_api",
 		"cf_token",
@@ -1812,9 +1815,12 @@ var tableRules = []Rule{
 		"Create a new token scoped to the zones and permissions it needs.",
 		"Review the account Audit Log.",
 	}, TP: []string{
+		"CLOUDFLARE_API_KEY: {{b64url:40}}",
+		"cloudflare: \"{{b64url:40}}\"",
 		"CLOUDFLARE_API_TOKEN={{b64url:40}}",
 		"cf_api_token = \"{{alnum:40}}\"",
 	}, FP: []string{
+		"cloudflare_zone_id: \"{{hex:32}}\"",
 		"CLOUDFLARE_API_TOKEN=${CLOUDFLARE_API_TOKEN}",
 		"CLOUDFLARE_API_TOKEN = os.environ[\"CLOUDFLARE_API_TOKEN\"]",
 		"CLOUDFLARE_ZONE_ID={{hex:32}}",
@@ -3564,12 +3570,13 @@ var tableRules = []Rule{
 		"SLACK_BOT_TOKEN=xoxb-your-token-here",
 		"SLACK_BOT_TOKEN=xoxb-xxxxxxxxxxxx-xxxxxxxxxxxxx",
 	}},
-	Rule{ID: "slack-webhook-url", Description: "Slack incoming webhook URL; anyone with it can post into the channel.", Regex: "(https://hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{40,120})", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "slack-webhook-url", Description: "Slack incoming webhook URL; anyone with it can post into the channel.", Regex: "(https?://hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{40,120})", Entropy: 3.5, Keywords: []string{
 		"hooks.slack.com",
 	}, Name: "Slack incoming webhook URL", EnvVar: "SLACK_WEBHOOK_URL", RotateURL: "https://api.slack.com/apps", RotateSteps: []string{
 		"Remove the webhook in the app's Incoming Webhooks page and create a new one.",
 	}, TP: []string{
 		"SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T{{upper:8}}/B{{upper:8}}/{{alnum:24}}",
+		"curl -X POST http://hooks.slack.com/services/T{{upper:8}}/B{{upper:8}}/{{alnum:24}}",
 	}, FP: []string{
 		"url = \"https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX\"",
 		"see https://hooks.slack.com/services/ for details",
@@ -6496,7 +6503,7 @@ var tableRules = []Rule{
 		"INFOBIP_API_KEY=${INFOBIP_API_KEY}",
 		"INFOBIP_API_KEY={{hex:32}}",
 	}},
-	Rule{ID: "telegram-bot-token", Description: "Telegram Bot API token (<bot id>:<35 characters>); anyone holding it controls the bot and reads its messages.", Regex: "(?:^|[^0-9])([0-9]{8,10}:[A-Za-z0-9_\\-]{35})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "telegram-bot-token", Description: "Telegram Bot API token (<bot id>:<35 characters>); anyone holding it controls the bot and reads its messages.", Regex: "(?:^|[^0-9])([0-9]{8,10}:(?:[A-Za-z0-9_\\-]{35}|AA[A-Za-z0-9_\\-]{32,33}))(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"telegram",
 		"bot_token",
 		"bottoken",
@@ -6504,6 +6511,8 @@ var tableRules = []Rule{
 		"tg_token",
 		"tgtoken",
 		"tg-token",
+		"tg_bot",
+		"tgbot",
 		":aa",
 	}, Name: "Telegram bot token", EnvVar: "TELEGRAM_BOT_TOKEN", RotateURL: "https://t.me/BotFather", RotateSteps: []string{
 		"Send /revoke to @BotFather and pick the bot to issue a new token.",
@@ -6514,10 +6523,12 @@ var tableRules = []Rule{
 		"bot = telebot.TeleBot(\"5{{digits:9}}:AA{{b64url:33}}\")  # telegram",
 		"const tgToken = \"6{{digits:9}}:AA{{b64url:33}}\";",
 		"NOTIFY_KEY=7{{digits:9}}:AA{{b64url:33}}",
+		"6{{digits:9}}:AA{{b64url:33}}",
 	}, FP: []string{
 		"TELEGRAM_BOT_TOKEN=${TELEGRAM_BOT_TOKEN}",
 		"TELEGRAM_BOT_TOKEN=123456:ABC-{{alnum:10}}",
 		"telegram chat 12:30:{{digits:4}}",
+		"ts = \"1700000000:AA{{lower:4}}\"",
 	}},
 	Rule{ID: "discord-bot-token", Description: "Discord bot token (base64 user id . timestamp . HMAC); it logs in as the bot with all of its permissions.", Regex: "\\b([MNO][A-Za-z0-9_\\-]{23,25}\\.[A-Za-z0-9_\\-]{6}\\.[A-Za-z0-9_\\-]{27,38})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"discord",
@@ -10024,17 +10035,24 @@ var tableRules = []Rule{
 		"FACEBOOK_ACCESS_TOKEN=EAA{{alnum:20}}",
 		"FACEBOOK_ACCESS_TOKEN=${FACEBOOK_ACCESS_TOKEN}",
 	}},
-	Rule{ID: "facebook-app-secret", Description: "Meta/Facebook app secret (32 hex); it mints app access tokens and signs webhooks.", Regex: "(?i:(?:facebook|fb[_\\-.]?app)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "facebook-app-secret", Description: "Meta/Facebook app secret (32 hex); it mints app access tokens and signs webhooks.", Regex: "(?i:(?:facebook|\\bfb[_\\-.]?app)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20}|(?:facebook|\\bfb)[_\\-.]?(?:api|app|application|consumer)?[_\\-.]?key)[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"facebook",
 		"fb_app",
 		"fbapp",
 		"fb-app",
+		"fbapi",
+		"fb_api",
+		"fbkey",
+		"fb_key",
+		"fb.key",
 	}, Name: "Meta (Facebook) app secret", EnvVar: "FACEBOOK_APP_SECRET", RotateURL: "https://developers.facebook.com/apps/", RotateSteps: []string{
 		"Revoke the secret in Meta for Developers > the app > App settings > Basic > App secret (Reset).",
 		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
 	}, TP: []string{
 		"FACEBOOK_APP_SECRET={{hex:32}}",
 		"facebook_app_secret: \"{{hex:32}}\"",
+		"config.facebook.key = \"{{hex:32}}\"",
+		"var fbApiKey = '{{hex:32}}';",
 	}, FP: []string{
 		"FACEBOOK_APP_SECRET={{hex:10}}",
 		"FACEBOOK_APP_SECRET=${FACEBOOK_APP_SECRET}",
