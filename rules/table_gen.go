@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:81de35f3:751455"
+const tableHash = "crc32c:0102b406:751461"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -2341,7 +2341,7 @@ var tableRules = []Rule{
 		"\"Redis\": \"contoso.redis.cache.windows.net:6380,password=${REDIS_KEY},ssl=True\"",
 		"\"Redis\": \"contoso.redis.cache.windows.net:6380,password={{b64:20}}=,ssl=True\"",
 	}},
-	Rule{ID: "azure-publish-profile-password", Description: "Azure App Service deployment password from a publish profile (userPWD); it deploys code to the web app and reads its files over FTP and Kudu.", Regex: "\\buserPWD=\"([A-Za-z0-9+/]{40,100})\"", Entropy: 4, Keywords: []string{
+	Rule{ID: "azure-publish-profile-password", Description: "Azure App Service deployment password from a publish profile (userPWD); it deploys code to the web app and reads its files over FTP and Kudu.", Regex: "\\buserPWD=[\"']([A-Za-z0-9+/]{40,100})[\"']", Entropy: 4, Keywords: []string{
 		"userpwd=",
 	}, Name: "Azure App Service publish profile password", EnvVar: "AZURE_PUBLISH_PASSWORD", RotateURL: "https://portal.azure.com/", RotateSteps: []string{
 		"Revoke or delete the exposed credential in the Azure portal (the app > Deployment Center > FTPS credentials > Reset, or Get publish profile > Reset).",
