@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:0102b406:751461"
+const tableHash = "crc32c:4fbf2d3d:750145"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -2684,21 +2684,6 @@ var tableRules = []Rule{
 		"GCORE_PERMANENT_API_TOKEN=${GCORE_PERMANENT_API_TOKEN}",
 		"GCORE_PERMANENT_API_TOKEN = os.environ[\"GCORE_PERMANENT_API_TOKEN\"]",
 		"GCORE_PERMANENT_API_TOKEN=1234${{hex:20}}",
-	}},
-	Rule{ID: "bunny-net-api-key", Description: "bunny.net account API key or storage zone password; it manages CDN zones or reads and writes the storage zone's files.", Regex: "(?i:(?:bunny(?:cdn|net)?|b-cdn)[\\w.\\-]{0,40}(?:key|password|token|access)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f][0-9a-f-]{11,47})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"bunny",
-		"b-cdn",
-	}, Name: "bunny.net API key", EnvVar: "BUNNY_API_KEY", RotateURL: "https://dash.bunny.net/account/settings", RotateSteps: []string{
-		"Revoke or delete the exposed credential in the bunny.net dashboard (Account settings > API key; storage zones: FTP & API access > Reset).",
-		"Create a new one and keep it in a secret store or the environment, not in code.",
-		"Check the account's activity or usage for requests you did not make.",
-	}, TP: []string{
-		"BUNNY_API_KEY={{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
-		"bunnyApiKey: \"{{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
-	}, FP: []string{
-		"BUNNY_API_KEY=${BUNNY_API_KEY}",
-		"BUNNY_API_KEY = os.environ[\"BUNNY_API_KEY\"]",
-		"BUNNY_API_KEY={{hex:8}}-{{hex:4}}",
 	}},
 	Rule{ID: "imagekit-private-key", Description: "ImageKit private API key (\"private_\"); it uploads, deletes and lists the account's media.", Regex: "\\b(private_[A-Za-z0-9+/]{27}=)(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
 		"private_",
