@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:4fbf2d3d:750145"
+const tableHash = "crc32c:4dad0c1a:846845"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -3525,6 +3525,270 @@ var tableRules = []Rule{
 		"SHORTCUT_API_TOKEN=${SHORTCUT_API_TOKEN}",
 		"unrelated_key = \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
 	}},
+	Rule{ID: "bigcommerce-access-token", Description: "BigCommerce store API account access token; it reads and changes the store's orders, products and customers.", Regex: "(?i:(?:bigcommerce|big_commerce|\\bbc[_\\-.](?:api|access))[\\w.\\-]{0,40}(?:token|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-z0-9]{30,31})(?:[^A-Za-z0-9_\\-]|$)|(?i:x-auth-token)[\"']?\\s*[:=,]\\s*[\"']([a-z0-9]{30,31})[\"'][^\\n]{0,120}bigcommerce", Entropy: 3.5, Keywords: []string{
+		"bigcommerce",
+		"big_commerce",
+		"bc_api",
+		"bc_access",
+	}, Name: "BigCommerce API access token", EnvVar: "BIGCOMMERCE_ACCESS_TOKEN", RotateURL: "https://login.bigcommerce.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the store control panel (Settings > API > Store-level API accounts).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the store's orders, staff activity and API logs for changes you did not make.",
+	}, TP: []string{
+		"BIGCOMMERCE_ACCESS_TOKEN={{lowalnum:31}}",
+		"bigcommerceAccessToken: \"{{lowalnum:31}}\"",
+		"headers = {\"X-Auth-Token\": \"{{lowalnum:31}}\", \"Host\": \"api.bigcommerce.com\"}",
+	}, FP: []string{
+		"BIGCOMMERCE_ACCESS_TOKEN=${BIGCOMMERCE_ACCESS_TOKEN}",
+		"BIGCOMMERCE_ACCESS_TOKEN = os.environ[\"BIGCOMMERCE_ACCESS_TOKEN\"]",
+		"BIGCOMMERCE_ACCESS_TOKEN={{lowalnum:12}}",
+	}},
+	Rule{ID: "woocommerce-consumer-secret", Description: "WooCommerce REST API consumer secret (\"cs_\" and 40 hex); with its ck_ key it reads and changes orders, products and customers.", Regex: "\\b(cs_[a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"cs_",
+	}, Name: "WooCommerce consumer secret", EnvVar: "WOOCOMMERCE_CONSUMER_SECRET", RotateURL: "https://woocommerce.com/document/woocommerce-rest-api/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in WordPress admin (WooCommerce > Settings > Advanced > REST API > Revoke).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the store's orders, staff activity and API logs for changes you did not make.",
+	}, TP: []string{
+		"WOOCOMMERCE_CONSUMER_SECRET=cs_{{hex:40}}",
+		"woocommerceConsumerSecret: \"cs_{{hex:40}}\"",
+	}, FP: []string{
+		"WOOCOMMERCE_CONSUMER_SECRET=${WOOCOMMERCE_CONSUMER_SECRET}",
+		"WOOCOMMERCE_CONSUMER_SECRET = os.environ[\"WOOCOMMERCE_CONSUMER_SECRET\"]",
+		"WOOCOMMERCE_CONSUMER_SECRET=cs_{{hex:12}}",
+	}},
+	Rule{ID: "magento-access-token", Description: "Magento / Adobe Commerce integration access token or consumer secret (32 characters); it calls the store's REST API with the integration's resources.", Regex: "(?i:(?:magento|adobe[_\\-.]?commerce)[\\w.\\-]{0,40}(?:token|secret|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"magento",
+		"adobe_commerce",
+		"adobecommerce",
+	}, Name: "Magento / Adobe Commerce integration token", EnvVar: "MAGENTO_ACCESS_TOKEN", RotateURL: "https://experienceleague.adobe.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Magento admin (System > Extensions > Integrations > Reauthorize).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the store's orders, staff activity and API logs for changes you did not make.",
+	}, TP: []string{
+		"MAGENTO_ACCESS_TOKEN={{lowalnum:32}}",
+		"magentoAccessToken: \"{{lowalnum:32}}\"",
+	}, FP: []string{
+		"MAGENTO_ACCESS_TOKEN=${MAGENTO_ACCESS_TOKEN}",
+		"MAGENTO_ACCESS_TOKEN = os.environ[\"MAGENTO_ACCESS_TOKEN\"]",
+		"MAGENTO_ACCESS_TOKEN={{lowalnum:12}}",
+	}},
+	Rule{ID: "prestashop-webservice-key", Description: "PrestaShop webservice key (32 characters); it reads and changes the shop's resources the key is granted.", Regex: "(?i:(?:prestashop|\\bps[_\\-.]ws)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"prestashop",
+		"ps_ws",
+	}, Name: "PrestaShop webservice key", EnvVar: "PRESTASHOP_WS_KEY", RotateURL: "https://devdocs.prestashop-project.org/8/webservice/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the PrestaShop back office (Advanced parameters > Webservice > the key).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the store's orders, staff activity and API logs for changes you did not make.",
+	}, TP: []string{
+		"PRESTASHOP_WS_KEY={{upalnum:32}}",
+		"prestashopWsKey: \"{{upalnum:32}}\"",
+	}, FP: []string{
+		"PRESTASHOP_WS_KEY=${PRESTASHOP_WS_KEY}",
+		"PRESTASHOP_WS_KEY = os.environ[\"PRESTASHOP_WS_KEY\"]",
+		"PRESTASHOP_WS_KEY={{upalnum:12}}",
+	}},
+	Rule{ID: "squarespace-api-key", Description: "Squarespace Commerce API key (a UUID); it reads orders and changes inventory and products.", Regex: "(?i:(?:squarespace)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"squarespace",
+	}, Name: "Squarespace API key", EnvVar: "SQUARESPACE_API_KEY", RotateURL: "https://account.squarespace.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Squarespace (Settings > Advanced > Developer API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the store's orders, staff activity and API logs for changes you did not make.",
+	}, TP: []string{
+		"SQUARESPACE_API_KEY={{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}",
+		"squarespaceApiKey: \"{{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}\"",
+	}, FP: []string{
+		"SQUARESPACE_API_KEY=${SQUARESPACE_API_KEY}",
+		"SQUARESPACE_API_KEY = os.environ[\"SQUARESPACE_API_KEY\"]",
+		"SQUARESPACE_API_KEY={{hex:8}}-{{hex:4}}",
+	}},
+	Rule{ID: "wix-api-key", Description: "Wix API key (\"IST.eyJ...\"); it calls the account's sites' APIs (stores, bookings, members) with its permissions.", Regex: "\\b(IST\\.eyJ[A-Za-z0-9_\\-]{20,}\\.[A-Za-z0-9_\\-]{40,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"ist.eyj",
+	}, Name: "Wix API key", EnvVar: "WIX_API_KEY", RotateURL: "https://manage.wix.com/account/api-keys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Wix account (API Keys Manager).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the store's orders, staff activity and API logs for changes you did not make.",
+	}, TP: []string{
+		"WIX_API_KEY=IST.eyJ{{b64url:30}}.{{b64url:400}}.{{b64url:342}}",
+		"wixApiKey: \"IST.eyJ{{b64url:30}}.{{b64url:400}}.{{b64url:342}}\"",
+	}, FP: []string{
+		"WIX_API_KEY=${WIX_API_KEY}",
+		"WIX_API_KEY = os.environ[\"WIX_API_KEY\"]",
+		"WIX_API_KEY=IST.eyJ{{b64url:10}}",
+	}},
+	Rule{ID: "ecwid-secret-token", Description: "Ecwid (Lightspeed E-Series) secret access token (\"secret_\"); it reads and changes the store's orders, products and customers.", Regex: "(?i:(?:ecwid|lightspeed[_\\-.]?(?:ecom|ecwid))[\\w.\\-]{0,40}(?:token|key|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(secret_[A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"ecwid",
+		"lightspeed",
+	}, Name: "Ecwid secret access token", EnvVar: "ECWID_SECRET_TOKEN", RotateURL: "https://my.ecwid.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Ecwid admin (Apps > My apps > the app > Details).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the store's orders, staff activity and API logs for changes you did not make.",
+	}, TP: []string{
+		"ECWID_SECRET_TOKEN=secret_{{alnum:32}}",
+		"ecwidSecretToken: \"secret_{{alnum:32}}\"",
+	}, FP: []string{
+		"ECWID_SECRET_TOKEN=${ECWID_SECRET_TOKEN}",
+		"ECWID_SECRET_TOKEN = os.environ[\"ECWID_SECRET_TOKEN\"]",
+		"ECWID_SECRET_TOKEN=secret_{{alnum:8}}",
+	}},
+	Rule{ID: "commercetools-client-secret", Description: "commercetools API client secret (32 characters); it calls the project's API with the client's scopes.", Regex: "(?i:(?:commercetools|\\bctp)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"commercetools",
+		"ctp_",
+	}, Name: "commercetools client secret", EnvVar: "CTP_CLIENT_SECRET", RotateURL: "https://mc.commercetools.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Merchant Center (Settings > Developer settings > API clients).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the store's orders, staff activity and API logs for changes you did not make.",
+	}, TP: []string{
+		"CTP_CLIENT_SECRET={{b64url:32}}",
+		"commercetools_client_secret: \"{{b64url:32}}\"",
+	}, FP: []string{
+		"CTP_CLIENT_SECRET=${CTP_CLIENT_SECRET}",
+		"CTP_CLIENT_SECRET = os.environ[\"CTP_CLIENT_SECRET\"]",
+		"CTP_CLIENT_SECRET={{b64url:12}}",
+	}},
+	Rule{ID: "printful-api-token", Description: "Printful private token (40 characters); it creates and pays for orders and reads the store's products.", Regex: "(?i:(?:printful)[\\w.\\-]{0,40}(?:token|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"printful",
+	}, Name: "Printful API token", EnvVar: "PRINTFUL_API_TOKEN", RotateURL: "https://developers.printful.com/tokens", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Printful developer portal (Your tokens).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the store's orders, staff activity and API logs for changes you did not make.",
+	}, TP: []string{
+		"PRINTFUL_API_TOKEN={{alnum:40}}",
+		"printfulApiToken: \"{{alnum:40}}\"",
+	}, FP: []string{
+		"PRINTFUL_API_TOKEN=${PRINTFUL_API_TOKEN}",
+		"PRINTFUL_API_TOKEN = os.environ[\"PRINTFUL_API_TOKEN\"]",
+		"PRINTFUL_API_TOKEN={{alnum:12}}",
+	}},
+	Rule{ID: "shipstation-api-secret", Description: "ShipStation API key or secret (32 hex); it reads orders and customers and buys shipping labels billed to the account.", Regex: "(?i:(?:shipstation|ship_station)[\\w.\\-]{0,40}(?:secret|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"shipstation",
+		"ship_station",
+	}, Name: "ShipStation API secret", EnvVar: "SHIPSTATION_API_SECRET", RotateURL: "https://ship.shipstation.com/settings/api", RotateSteps: []string{
+		"Revoke or delete the exposed credential in ShipStation (Settings > Account > API settings > Regenerate).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the store's orders, staff activity and API logs for changes you did not make.",
+	}, TP: []string{
+		"SHIPSTATION_API_SECRET={{hex:32}}",
+		"shipstationApiSecret: \"{{hex:32}}\"",
+	}, FP: []string{
+		"SHIPSTATION_API_SECRET=${SHIPSTATION_API_SECRET}",
+		"SHIPSTATION_API_SECRET = os.environ[\"SHIPSTATION_API_SECRET\"]",
+		"SHIPSTATION_API_SECRET={{hex:12}}",
+	}},
+	Rule{ID: "shipengine-api-key", Description: "ShipEngine API key; it buys shipping labels billed to the account and reads shipments.", Regex: "(?i:(?:shipengine|ship_engine)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?((?:TEST_)?[A-Za-z0-9+/]{43})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 3.5, Keywords: []string{
+		"shipengine",
+		"ship_engine",
+	}, Name: "ShipEngine API key", EnvVar: "SHIPENGINE_API_KEY", RotateURL: "https://app.shipengine.com/#/portal/apimanagement", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the ShipEngine dashboard (API management).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the store's orders, staff activity and API logs for changes you did not make.",
+	}, TP: []string{
+		"SHIPENGINE_API_KEY={{b64:43}}",
+		"shipengineApiKey: \"{{b64:43}}\"",
+	}, FP: []string{
+		"SHIPENGINE_API_KEY=${SHIPENGINE_API_KEY}",
+		"SHIPENGINE_API_KEY = os.environ[\"SHIPENGINE_API_KEY\"]",
+		"SHIPENGINE_API_KEY={{b64:12}}",
+	}},
+	Rule{ID: "aftership-api-key", Description: "AfterShip API key (\"asat_\" and 32 hex); it reads and changes the store's shipment tracking and customer notifications.", Regex: "\\b(asat_[a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"asat_",
+	}, Name: "AfterShip API key", EnvVar: "AFTERSHIP_API_KEY", RotateURL: "https://admin.aftership.com/settings/api-keys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the AfterShip admin (Settings > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the store's orders, staff activity and API logs for changes you did not make.",
+	}, TP: []string{
+		"AFTERSHIP_API_KEY=asat_{{hex:32}}",
+		"aftershipApiKey: \"asat_{{hex:32}}\"",
+	}, FP: []string{
+		"AFTERSHIP_API_KEY=${AFTERSHIP_API_KEY}",
+		"AFTERSHIP_API_KEY = os.environ[\"AFTERSHIP_API_KEY\"]",
+		"AFTERSHIP_API_KEY=asat_{{hex:10}}",
+	}},
+	Rule{ID: "sendcloud-api-secret", Description: "Sendcloud API secret key (32 hex); it creates parcels and buys labels billed to the account.", Regex: "(?i:(?:sendcloud|send_cloud)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"sendcloud",
+		"send_cloud",
+	}, Name: "Sendcloud API secret", EnvVar: "SENDCLOUD_SECRET_KEY", RotateURL: "https://app.sendcloud.com/v2/settings/integrations/manage", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Sendcloud (Settings > Integrations > the API integration).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the store's orders, staff activity and API logs for changes you did not make.",
+	}, TP: []string{
+		"SENDCLOUD_SECRET_KEY={{hex:32}}",
+		"sendcloudSecretKey: \"{{hex:32}}\"",
+	}, FP: []string{
+		"SENDCLOUD_SECRET_KEY=${SENDCLOUD_SECRET_KEY}",
+		"SENDCLOUD_SECRET_KEY = os.environ[\"SENDCLOUD_SECRET_KEY\"]",
+		"SENDCLOUD_SECRET_KEY={{hex:12}}",
+	}},
+	Rule{ID: "amazon-lwa-client-secret", Description: "Login with Amazon (LWA) client secret (\"amzn1.oa2-cs.v1.\"); it exchanges refresh tokens for access to the Selling Partner, Ads and Alexa APIs.", Regex: "\\b(amzn1\\.oa2-cs\\.v1\\.[a-f0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"amzn1.oa2-cs.v1.",
+	}, Name: "Login with Amazon client secret", EnvVar: "LWA_CLIENT_SECRET", RotateURL: "https://developer.amazon.com/loginwithamazon/console/site/lwa/overview.html", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Amazon developer console (Security profiles > the profile > Web settings; Selling Partner API: Developer Central > Rotate secret).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the store's orders, staff activity and API logs for changes you did not make.",
+	}, TP: []string{
+		"LWA_CLIENT_SECRET=amzn1.oa2-cs.v1.{{hex:64}}",
+		"lwaClientSecret: \"amzn1.oa2-cs.v1.{{hex:64}}\"",
+	}, FP: []string{
+		"LWA_CLIENT_SECRET=${LWA_CLIENT_SECRET}",
+		"LWA_CLIENT_SECRET = os.environ[\"LWA_CLIENT_SECRET\"]",
+		"LWA_CLIENT_SECRET=amzn1.oa2-cs.v1.{{hex:12}}",
+	}},
+	Rule{ID: "amazon-lwa-refresh-token", Description: "Login with Amazon refresh token (\"Atzr|\"); with the client secret it acts for the seller or user on the Selling Partner, Ads or Alexa APIs.", Regex: "\\b(Atzr\\|[A-Za-z0-9_\\-]{100,600})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"atzr|",
+	}, Name: "Login with Amazon refresh token", EnvVar: "LWA_REFRESH_TOKEN", RotateURL: "https://sellercentral.amazon.com/apps/manage", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Seller Central (Apps and services > Manage your apps > revoke the authorization) or the Amazon account's apps page.",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the store's orders, staff activity and API logs for changes you did not make.",
+	}, TP: []string{
+		"LWA_REFRESH_TOKEN=Atzr|{{b64url:300}}",
+		"lwaRefreshToken: \"Atzr|{{b64url:300}}\"",
+	}, FP: []string{
+		"LWA_REFRESH_TOKEN=${LWA_REFRESH_TOKEN}",
+		"LWA_REFRESH_TOKEN = os.environ[\"LWA_REFRESH_TOKEN\"]",
+		"LWA_REFRESH_TOKEN=Atzr|{{b64url:20}}",
+	}},
+	Rule{ID: "ebay-user-token", Description: "eBay OAuth user access or refresh token (\"v^1.1#i^1#...\"); it lists items, reads orders and manages the seller account.", Regex: "(?:^|[^A-Za-z0-9^#])(v\\^1\\.1#i\\^1#[A-Za-z0-9^#=/+_\\-]{60,1000})(?:[^A-Za-z0-9^#=/+_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"v^1.1#i^1#",
+	}, Name: "eBay OAuth user token", EnvVar: "EBAY_USER_TOKEN", RotateURL: "https://developer.ebay.com/my/auth", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the eBay developer portal (User tokens) and the seller's eBay account (revoke the application's access).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the store's orders, staff activity and API logs for changes you did not make.",
+	}, TP: []string{
+		"EBAY_USER_TOKEN=v^1.1#i^1#p^3#r^1#f^0#I^3#t^{{b64:300}}",
+		"ebayUserToken: \"v^1.1#i^1#p^3#r^1#f^0#I^3#t^{{b64:300}}\"",
+	}, FP: []string{
+		"EBAY_USER_TOKEN=${EBAY_USER_TOKEN}",
+		"EBAY_USER_TOKEN = os.environ[\"EBAY_USER_TOKEN\"]",
+		"EBAY_USER_TOKEN=v^1.1#i^1#p^3#",
+	}},
+	Rule{ID: "walmart-client-secret", Description: "Walmart Marketplace API client secret; it reads orders and changes items, prices and inventory of the seller.", Regex: "(?i:(?:walmart)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{64,90})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"walmart",
+	}, Name: "Walmart Marketplace client secret", EnvVar: "WALMART_CLIENT_SECRET", RotateURL: "https://developer.walmart.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Walmart Developer Portal (API keys > Reset).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the store's orders, staff activity and API logs for changes you did not make.",
+	}, TP: []string{
+		"WALMART_CLIENT_SECRET={{b64url:86}}",
+		"walmartClientSecret: \"{{b64url:86}}\"",
+	}, FP: []string{
+		"WALMART_CLIENT_SECRET=${WALMART_CLIENT_SECRET}",
+		"WALMART_CLIENT_SECRET = os.environ[\"WALMART_CLIENT_SECRET\"]",
+		"WALMART_CLIENT_SECRET={{b64url:12}}",
+	}},
+	Rule{ID: "yotpo-api-secret", Description: "Yotpo API secret key (40 characters); it reads and changes reviews, orders and loyalty data of the store.", Regex: "(?i:(?:yotpo)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"yotpo",
+	}, Name: "Yotpo API secret", EnvVar: "YOTPO_SECRET_KEY", RotateURL: "https://reviews.yotpo.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Yotpo (Settings > Store > API credentials).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the store's orders, staff activity and API logs for changes you did not make.",
+	}, TP: []string{
+		"YOTPO_SECRET_KEY={{alnum:40}}",
+		"yotpoSecretKey: \"{{alnum:40}}\"",
+	}, FP: []string{
+		"YOTPO_SECRET_KEY=${YOTPO_SECRET_KEY}",
+		"YOTPO_SECRET_KEY = os.environ[\"YOTPO_SECRET_KEY\"]",
+		"YOTPO_SECRET_KEY={{alnum:12}}",
+	}},
 	Rule{ID: "gitlab-pat", Description: "GitLab personal, project or group access token (glpat-).", Regex: "\\b(glpat-[A-Za-z0-9_\\-.]{20,})(?:[^A-Za-z0-9_\\-.]|$)", Entropy: 3.5, Keywords: []string{
 		"glpat-",
 	}, Name: "GitLab personal access token", EnvVar: "GITLAB_TOKEN", RotateURL: "https://gitlab.com/-/user_settings/personal_access_tokens", RotateSteps: []string{
@@ -4869,6 +5133,570 @@ var tableRules = []Rule{
 		"CHROMA_API_KEY=ck-{{alnum:10}}",
 		"CHROMA_API_KEY=${CHROMA_API_KEY}",
 		"unrelated_key = \"ck-{{alnum:44}}\"",
+	}},
+	Rule{ID: "bitfinex-api-secret", Description: "Bitfinex API secret (43 characters); with its key it trades and, if allowed, withdraws from the account.", Regex: "(?i:(?:bitfinex|\\bbfx)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"bitfinex",
+		"bfx_",
+		"bfx-",
+	}, Name: "Bitfinex API secret", EnvVar: "BITFINEX_API_SECRET", RotateURL: "https://setting.bitfinex.com/api", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Bitfinex (Account > API keys > Revoke).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's order, withdrawal and API-key history for activity you did not make.",
+	}, TP: []string{
+		"BITFINEX_API_SECRET={{alnum:43}}",
+		"bitfinexApiSecret: \"{{alnum:43}}\"",
+	}, FP: []string{
+		"BITFINEX_API_SECRET=${BITFINEX_API_SECRET}",
+		"BITFINEX_API_SECRET = os.environ[\"BITFINEX_API_SECRET\"]",
+		"BITFINEX_API_SECRET={{alnum:12}}",
+	}},
+	Rule{ID: "bitstamp-api-secret", Description: "Bitstamp API secret (32 characters); with its key it trades and, if allowed, withdraws from the account.", Regex: "(?i:(?:bitstamp)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"bitstamp",
+	}, Name: "Bitstamp API secret", EnvVar: "BITSTAMP_API_SECRET", RotateURL: "https://www.bitstamp.net/account/security/api/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Bitstamp (Settings > API access).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's order, withdrawal and API-key history for activity you did not make.",
+	}, TP: []string{
+		"BITSTAMP_API_SECRET={{alnum:32}}",
+		"bitstampApiSecret: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"BITSTAMP_API_SECRET=${BITSTAMP_API_SECRET}",
+		"BITSTAMP_API_SECRET = os.environ[\"BITSTAMP_API_SECRET\"]",
+		"BITSTAMP_API_SECRET={{alnum:12}}",
+	}},
+	Rule{ID: "bittrex-api-secret", Description: "Bittrex API secret (32 hex); with its key it trades and withdraws from the account.", Regex: "(?i:(?:bittrex)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"bittrex",
+	}, Name: "Bittrex API secret", EnvVar: "BITTREX_API_SECRET", RotateURL: "https://global.bittrex.com/Manage#sectionApi", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Bittrex (Settings > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's order, withdrawal and API-key history for activity you did not make.",
+	}, TP: []string{
+		"BITTREX_API_SECRET={{hex:32}}",
+		"bittrexApiSecret: \"{{hex:32}}\"",
+	}, FP: []string{
+		"BITTREX_API_SECRET=${BITTREX_API_SECRET}",
+		"BITTREX_API_SECRET = os.environ[\"BITTREX_API_SECRET\"]",
+		"BITTREX_API_SECRET={{hex:12}}",
+	}},
+	Rule{ID: "kucoin-api-secret", Description: "KuCoin API secret (a UUID, with key and passphrase); it trades and, if allowed, withdraws from the account.", Regex: "(?i:(?:kucoin|\\bkc[_\\-.]api)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"kucoin",
+		"kc_api",
+	}, Name: "KuCoin API secret", EnvVar: "KUCOIN_API_SECRET", RotateURL: "https://www.kucoin.com/account/api", RotateSteps: []string{
+		"Revoke or delete the exposed credential in KuCoin (API management > Delete).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's order, withdrawal and API-key history for activity you did not make.",
+	}, TP: []string{
+		"KUCOIN_API_SECRET={{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}",
+		"kucoinApiSecret: \"{{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}\"",
+	}, FP: []string{
+		"KUCOIN_API_SECRET=${KUCOIN_API_SECRET}",
+		"KUCOIN_API_SECRET = os.environ[\"KUCOIN_API_SECRET\"]",
+		"KUCOIN_API_SECRET={{hex:8}}-{{hex:4}}",
+	}},
+	Rule{ID: "okx-api-secret", Description: "OKX API secret key (32 hex, with key and passphrase); it trades and, if allowed, withdraws from the account.", Regex: "(?i:(?:\\bokx|\\bokex)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-F0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"okx",
+		"okex",
+	}, Name: "OKX API secret key", EnvVar: "OKX_SECRET_KEY", RotateURL: "https://www.okx.com/account/my-api", RotateSteps: []string{
+		"Revoke or delete the exposed credential in OKX (Profile > API keys > Delete).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's order, withdrawal and API-key history for activity you did not make.",
+	}, TP: []string{
+		"OKX_SECRET_KEY={{HEX:32}}",
+		"okxSecretKey: \"{{HEX:32}}\"",
+	}, FP: []string{
+		"OKX_SECRET_KEY=${OKX_SECRET_KEY}",
+		"OKX_SECRET_KEY = os.environ[\"OKX_SECRET_KEY\"]",
+		"OKX_SECRET_KEY={{HEX:12}}",
+	}},
+	Rule{ID: "bybit-api-secret", Description: "Bybit API secret (36 characters); it trades and, if allowed, withdraws from the account.", Regex: "(?i:(?:bybit)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{36})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"bybit",
+	}, Name: "Bybit API secret", EnvVar: "BYBIT_API_SECRET", RotateURL: "https://www.bybit.com/app/user/api-management", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Bybit (Account > API > Delete).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's order, withdrawal and API-key history for activity you did not make.",
+	}, TP: []string{
+		"BYBIT_API_SECRET={{alnum:36}}",
+		"bybitApiSecret: \"{{alnum:36}}\"",
+	}, FP: []string{
+		"BYBIT_API_SECRET=${BYBIT_API_SECRET}",
+		"BYBIT_API_SECRET = os.environ[\"BYBIT_API_SECRET\"]",
+		"BYBIT_API_SECRET={{alnum:12}}",
+	}},
+	Rule{ID: "gateio-api-secret", Description: "Gate.io APIv4 secret (64 hex); it trades and, if allowed, withdraws from the account.", Regex: "(?i:(?:gate[_\\-.]?io|\\bgate[_\\-.]api)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"gateio",
+		"gate_io",
+		"gate.io",
+		"gate_api",
+		"gate-io",
+	}, Name: "Gate.io API secret", EnvVar: "GATE_API_SECRET", RotateURL: "https://www.gate.io/myaccount/apiv4keys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Gate.io (API management > Delete).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's order, withdrawal and API-key history for activity you did not make.",
+	}, TP: []string{
+		"GATE_API_SECRET={{hex:64}}",
+		"gateio_secret = \"{{hex:64}}\"",
+	}, FP: []string{
+		"GATE_API_SECRET=${GATE_API_SECRET}",
+		"GATE_API_SECRET = os.environ[\"GATE_API_SECRET\"]",
+		"GATE_API_SECRET={{hex:20}}",
+	}},
+	Rule{ID: "htx-api-secret", Description: "HTX (Huobi) API secret key; it trades and, if allowed, withdraws from the account.", Regex: "(?i:(?:huobi|\\bhtx)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{8}-[a-f0-9]{8}-[a-f0-9]{8}-[a-f0-9]{5})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"huobi",
+		"htx",
+	}, Name: "HTX (Huobi) API secret", EnvVar: "HUOBI_SECRET_KEY", RotateURL: "https://www.htx.com/en-us/apikey/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in HTX (API management > Delete).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's order, withdrawal and API-key history for activity you did not make.",
+	}, TP: []string{
+		"HUOBI_SECRET_KEY={{hex:8}}-{{hex:8}}-{{hex:8}}-{{hex:5}}",
+		"huobiSecretKey: \"{{hex:8}}-{{hex:8}}-{{hex:8}}-{{hex:5}}\"",
+	}, FP: []string{
+		"HUOBI_SECRET_KEY=${HUOBI_SECRET_KEY}",
+		"HUOBI_SECRET_KEY = os.environ[\"HUOBI_SECRET_KEY\"]",
+		"HUOBI_SECRET_KEY={{hex:8}}-{{hex:8}}",
+	}},
+	Rule{ID: "gemini-exchange-api-secret", Description: "Gemini exchange API secret (base58, with an \"account-\"/\"master-\" key); it trades and, if allowed, withdraws from the account.", Regex: "(?i:(?:gemini[_\\-.]?(?:api|exchange|trading))[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{27,28})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"gemini_api",
+		"geminiapi",
+		"gemini-api",
+		"gemini_exchange",
+		"gemini_trading",
+	}, Name: "Gemini exchange API secret", EnvVar: "GEMINI_API_SECRET", RotateURL: "https://exchange.gemini.com/settings/api", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Gemini (Settings > API > Revoke).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's order, withdrawal and API-key history for activity you did not make.",
+	}, TP: []string{
+		"GEMINI_API_SECRET={{alnum:28}}",
+		"gemini_exchange_secret = \"{{alnum:28}}\"",
+	}, FP: []string{
+		"GEMINI_API_SECRET=${GEMINI_API_SECRET}",
+		"GEMINI_API_SECRET={{upper:8}}",
+		"GEMINI_API_KEY=AIza{{b64url:35}}",
+	}},
+	Rule{ID: "bitget-api-secret", Description: "Bitget API secret (64 hex, with key and passphrase); it trades and, if allowed, withdraws from the account.", Regex: "(?i:(?:bitget)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"bitget",
+	}, Name: "Bitget API secret", EnvVar: "BITGET_API_SECRET", RotateURL: "https://www.bitget.com/account/newapi", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Bitget (API management > Delete).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's order, withdrawal and API-key history for activity you did not make.",
+	}, TP: []string{
+		"BITGET_API_SECRET={{hex:64}}",
+		"bitgetApiSecret: \"{{hex:64}}\"",
+	}, FP: []string{
+		"BITGET_API_SECRET=${BITGET_API_SECRET}",
+		"BITGET_API_SECRET = os.environ[\"BITGET_API_SECRET\"]",
+		"BITGET_API_SECRET={{hex:20}}",
+	}},
+	Rule{ID: "mexc-api-secret", Description: "MEXC API secret (32 hex); it trades and, if allowed, withdraws from the account.", Regex: "(?i:(?:\\bmexc)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"mexc",
+	}, Name: "MEXC API secret", EnvVar: "MEXC_API_SECRET", RotateURL: "https://www.mexc.com/user/openapi", RotateSteps: []string{
+		"Revoke or delete the exposed credential in MEXC (API management > Delete).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's order, withdrawal and API-key history for activity you did not make.",
+	}, TP: []string{
+		"MEXC_API_SECRET={{hex:32}}",
+		"mexcApiSecret: \"{{hex:32}}\"",
+	}, FP: []string{
+		"MEXC_API_SECRET=${MEXC_API_SECRET}",
+		"MEXC_API_SECRET = os.environ[\"MEXC_API_SECRET\"]",
+		"MEXC_API_SECRET={{hex:12}}",
+	}},
+	Rule{ID: "cryptocom-api-secret", Description: "Crypto.com Exchange API secret; it trades and, if allowed, withdraws from the account.", Regex: "(?i:(?:crypto[_\\-.]?com|cdc[_\\-.])[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{22,32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"cryptocom",
+		"crypto_com",
+		"crypto.com",
+		"crypto-com",
+		"cdc_",
+	}, Name: "Crypto.com Exchange API secret", EnvVar: "CRYPTOCOM_API_SECRET", RotateURL: "https://crypto.com/exchange/user/settings/api-management", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Crypto.com Exchange (Settings > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's order, withdrawal and API-key history for activity you did not make.",
+	}, TP: []string{
+		"CRYPTOCOM_API_SECRET={{alnum:28}}",
+		"cryptocomApiSecret: \"{{alnum:28}}\"",
+	}, FP: []string{
+		"CRYPTOCOM_API_SECRET=${CRYPTOCOM_API_SECRET}",
+		"CRYPTOCOM_API_SECRET = os.environ[\"CRYPTOCOM_API_SECRET\"]",
+		"CRYPTOCOM_API_SECRET={{alnum:10}}",
+	}},
+	Rule{ID: "deribit-client-secret", Description: "Deribit API client secret (43 characters); it trades derivatives and, if allowed, withdraws from the account.", Regex: "(?i:(?:deribit)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"deribit",
+	}, Name: "Deribit client secret", EnvVar: "DERIBIT_CLIENT_SECRET", RotateURL: "https://www.deribit.com/account/BTC/api", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Deribit (Account > API > Remove).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's order, withdrawal and API-key history for activity you did not make.",
+	}, TP: []string{
+		"DERIBIT_CLIENT_SECRET={{b64url:43}}",
+		"deribitClientSecret: \"{{b64url:43}}\"",
+	}, FP: []string{
+		"DERIBIT_CLIENT_SECRET=${DERIBIT_CLIENT_SECRET}",
+		"DERIBIT_CLIENT_SECRET = os.environ[\"DERIBIT_CLIENT_SECRET\"]",
+		"DERIBIT_CLIENT_SECRET={{b64url:12}}",
+	}},
+	Rule{ID: "bitmex-api-secret", Description: "BitMEX API secret (48 characters); it trades and, if allowed, withdraws from the account.", Regex: "(?i:(?:bitmex)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{48})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"bitmex",
+	}, Name: "BitMEX API secret", EnvVar: "BITMEX_API_SECRET", RotateURL: "https://www.bitmex.com/app/apiKeys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in BitMEX (Account > API keys > Delete).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's order, withdrawal and API-key history for activity you did not make.",
+	}, TP: []string{
+		"BITMEX_API_SECRET={{b64url:48}}",
+		"bitmexApiSecret: \"{{b64url:48}}\"",
+	}, FP: []string{
+		"BITMEX_API_SECRET=${BITMEX_API_SECRET}",
+		"BITMEX_API_SECRET = os.environ[\"BITMEX_API_SECRET\"]",
+		"BITMEX_API_SECRET={{b64url:12}}",
+	}},
+	Rule{ID: "poloniex-api-secret", Description: "Poloniex API secret (128 hex); it trades and, if allowed, withdraws from the account.", Regex: "(?i:(?:poloniex)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{128})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"poloniex",
+	}, Name: "Poloniex API secret", EnvVar: "POLONIEX_API_SECRET", RotateURL: "https://poloniex.com/apiKeys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Poloniex (API keys > Delete).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's order, withdrawal and API-key history for activity you did not make.",
+	}, TP: []string{
+		"POLONIEX_API_SECRET={{hex:128}}",
+		"poloniexApiSecret: \"{{hex:128}}\"",
+	}, FP: []string{
+		"POLONIEX_API_SECRET=${POLONIEX_API_SECRET}",
+		"POLONIEX_API_SECRET = os.environ[\"POLONIEX_API_SECRET\"]",
+		"POLONIEX_API_SECRET={{hex:32}}",
+	}},
+	Rule{ID: "upbit-secret-key", Description: "Upbit Open API secret key (40 characters); it trades and, if allowed, withdraws from the account.", Regex: "(?i:(?:upbit)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"upbit",
+	}, Name: "Upbit secret key", EnvVar: "UPBIT_SECRET_KEY", RotateURL: "https://upbit.com/mypage/open_api_management", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Upbit (My page > Open API management).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's order, withdrawal and API-key history for activity you did not make.",
+	}, TP: []string{
+		"UPBIT_SECRET_KEY={{alnum:40}}",
+		"upbitSecretKey: \"{{alnum:40}}\"",
+	}, FP: []string{
+		"UPBIT_SECRET_KEY=${UPBIT_SECRET_KEY}",
+		"UPBIT_SECRET_KEY = os.environ[\"UPBIT_SECRET_KEY\"]",
+		"UPBIT_SECRET_KEY={{alnum:12}}",
+	}},
+	Rule{ID: "covalent-api-key", Description: "Covalent / GoldRush API key (\"cqt_\"); it queries blockchain data billed to the account.", Regex: "\\b(cqt_[A-Za-z0-9]{26,40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"cqt_",
+	}, Name: "Covalent (GoldRush) API key", EnvVar: "COVALENT_API_KEY", RotateURL: "https://goldrush.dev/platform/apikey", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the GoldRush platform (API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"COVALENT_API_KEY=cqt_{{alnum:28}}",
+		"covalentApiKey: \"cqt_{{alnum:28}}\"",
+	}, FP: []string{
+		"COVALENT_API_KEY=${COVALENT_API_KEY}",
+		"COVALENT_API_KEY = os.environ[\"COVALENT_API_KEY\"]",
+		"COVALENT_API_KEY=cqt_{{alnum:8}}",
+	}},
+	Rule{ID: "quicknode-endpoint-url", Description: "QuickNode endpoint URL with its token (\"...quiknode.pro/<token>/\"); anyone holding it sends RPC calls billed to the account.", Regex: "(https://[a-z0-9\\-]+(?:\\.[a-z0-9\\-]+)?\\.(?:quiknode|quicknode)\\.pro/[a-f0-9]{40})\\b", Entropy: 3.5, Keywords: []string{
+		"quiknode.pro",
+		"quicknode.pro",
+	}, Name: "QuickNode endpoint URL", EnvVar: "QUICKNODE_URL", RotateURL: "https://dashboard.quicknode.com/endpoints", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the QuickNode dashboard (the endpoint > Security > Authentication: add a new token, delete the old).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"QUICKNODE_URL=https://frosty-wild-sun.quiknode.pro/{{hex:40}}/",
+		"provider = Web3.HTTPProvider(\"https://red-icy-pond.matic.quiknode.pro/{{hex:40}}/\")",
+	}, FP: []string{
+		"QUICKNODE_URL=${QUICKNODE_URL}",
+		"provider = Web3.HTTPProvider(\"https://red-icy-pond.matic.quiknode.pro/{{hex:12}}/\")",
+	}},
+	Rule{ID: "ankr-api-key", Description: "Ankr premium RPC API key (64 hex); it sends RPC calls billed to the account.", Regex: "(?i:(?:ankr)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{64})(?:[^A-Za-z0-9_\\-]|$)|rpc\\.ankr\\.com/[a-z0-9_]+/([a-f0-9]{64})\\b", Entropy: 3, Keywords: []string{
+		"ankr",
+	}, Name: "Ankr RPC API key", EnvVar: "ANKR_API_KEY", RotateURL: "https://www.ankr.com/rpc/projects/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Ankr RPC dashboard (Projects > the project > Regenerate).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"ANKR_API_KEY={{hex:64}}",
+		"ankrApiKey: \"{{hex:64}}\"",
+		"rpc = \"https://rpc.ankr.com/eth/{{hex:64}}\"",
+	}, FP: []string{
+		"ANKR_API_KEY=${ANKR_API_KEY}",
+		"ANKR_API_KEY = os.environ[\"ANKR_API_KEY\"]",
+		"ANKR_API_KEY={{hex:20}}",
+	}},
+	Rule{ID: "blockfrost-project-id", Description: "Blockfrost project id (\"mainnet\", \"preprod\", \"ipfs\"... and 32 characters); it is the API key for Cardano and IPFS requests billed to the project.", Regex: "\\b((?:mainnet|preprod|preview|testnet|ipfs|milkmainnet)[A-Za-z0-9]{32})\\b", Entropy: 3.5, Keywords: []string{
+		"mainnet",
+		"preprod",
+		"preview",
+		"ipfs",
+		"testnet",
+	}, Name: "Blockfrost project id", EnvVar: "BLOCKFROST_PROJECT_ID", RotateURL: "https://blockfrost.io/dashboard", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Blockfrost dashboard (the project > Delete; create a new project).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, Context: "(?i)blockfrost|project_?id", ContextLines: 5, TP: []string{
+		"BLOCKFROST_PROJECT_ID=mainnet{{alnum:32}}",
+		"api = BlockFrostApi(project_id=\"preprod{{alnum:32}}\")",
+	}, FP: []string{
+		"BLOCKFROST_PROJECT_ID=${BLOCKFROST_PROJECT_ID}",
+		"BLOCKFROST_PROJECT_ID=mainnet{{alnum:10}}",
+		"network = \"mainnet{{alnum:32}}\"",
+	}},
+	Rule{ID: "thirdweb-secret-key", Description: "thirdweb secret key (86 characters); it calls the project's RPC, storage and wallet services billed to the account.", Regex: "(?i:(?:thirdweb|third_web)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{86})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"thirdweb",
+		"third_web",
+	}, Name: "thirdweb secret key", EnvVar: "THIRDWEB_SECRET_KEY", RotateURL: "https://thirdweb.com/dashboard/settings/api-keys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the thirdweb dashboard (Projects > the project > Settings > Rotate secret key).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"THIRDWEB_SECRET_KEY={{b64url:86}}",
+		"thirdwebSecretKey: \"{{b64url:86}}\"",
+	}, FP: []string{
+		"THIRDWEB_SECRET_KEY=${THIRDWEB_SECRET_KEY}",
+		"THIRDWEB_SECRET_KEY = os.environ[\"THIRDWEB_SECRET_KEY\"]",
+		"THIRDWEB_SECRET_KEY={{b64url:20}}",
+	}},
+	Rule{ID: "coinmarketcap-api-key", Description: "CoinMarketCap API key (a UUID); it queries market data billed to the plan.", Regex: "(?i:(?:coin[_\\-.]?market[_\\-.]?cap|\\bcmc)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"coinmarketcap",
+		"coin_market_cap",
+		"cmc_",
+		"cmc-",
+	}, Name: "CoinMarketCap API key", EnvVar: "CMC_PRO_API_KEY", RotateURL: "https://pro.coinmarketcap.com/account", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the CoinMarketCap developer portal (Account > API key).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"CMC_PRO_API_KEY={{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}",
+		"headers = {\"X-CMC_PRO_API_KEY\": \"{{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}\"}",
+	}, FP: []string{
+		"CMC_PRO_API_KEY=${CMC_PRO_API_KEY}",
+		"CMC_PRO_API_KEY = os.environ[\"CMC_PRO_API_KEY\"]",
+		"CMC_PRO_API_KEY={{hex:8}}-{{hex:4}}",
+	}},
+	Rule{ID: "coingecko-api-key", Description: "CoinGecko API key (\"CG-\" and 24 characters); it queries market data billed to the plan.", Regex: "\\b(CG-[A-Za-z0-9]{24})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"cg-",
+	}, Name: "CoinGecko API key", EnvVar: "COINGECKO_API_KEY", RotateURL: "https://www.coingecko.com/en/developers/dashboard", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the CoinGecko developer dashboard.",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"COINGECKO_API_KEY=CG-{{alnum:24}}",
+		"coingeckoApiKey: \"CG-{{alnum:24}}\"",
+	}, FP: []string{
+		"COINGECKO_API_KEY=${COINGECKO_API_KEY}",
+		"COINGECKO_API_KEY = os.environ[\"COINGECKO_API_KEY\"]",
+		"COINGECKO_API_KEY=CG-{{alnum:8}}",
+	}},
+	Rule{ID: "dune-api-key", Description: "Dune API key (32 characters); it runs queries billed to the account's credits.", Regex: "(?i:(?:\\bdune)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"dune",
+	}, Name: "Dune API key", EnvVar: "DUNE_API_KEY", RotateURL: "https://dune.com/settings/api", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Dune (Settings > API).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"DUNE_API_KEY={{alnum:32}}",
+		"duneApiKey: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"DUNE_API_KEY=${DUNE_API_KEY}",
+		"DUNE_API_KEY = os.environ[\"DUNE_API_KEY\"]",
+		"DUNE_API_KEY={{alnum:12}}",
+	}},
+	Rule{ID: "the-graph-api-key", Description: "The Graph gateway API key (32 hex); it queries subgraphs billed to the account.", Regex: "(?i:(?:thegraph|the_graph|graph[_\\-.]?(?:api|studio))[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|gateway(?:-arbitrum)?\\.thegraph\\.com/api/([a-f0-9]{32})/", Entropy: 3, Keywords: []string{
+		"thegraph",
+		"the_graph",
+		"graph_api",
+		"graphapi",
+		"graph_studio",
+	}, Name: "The Graph API key", EnvVar: "GRAPH_API_KEY", RotateURL: "https://thegraph.com/studio/apikeys/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Subgraph Studio (API keys > Delete).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"GRAPH_API_KEY={{hex:32}}",
+		"graphApiKey: \"{{hex:32}}\"",
+		"url = \"https://gateway.thegraph.com/api/{{hex:32}}/subgraphs/id/abc\"",
+	}, FP: []string{
+		"GRAPH_API_KEY=${GRAPH_API_KEY}",
+		"GRAPH_API_KEY = os.environ[\"GRAPH_API_KEY\"]",
+		"GRAPH_API_KEY={{hex:12}}",
+	}},
+	Rule{ID: "polygon-io-api-key", Description: "Polygon.io (Massive) market data API key (32 characters); it queries market data billed to the plan.", Regex: "(?i:(?:polygon[_\\-.]?(?:io|api)|massive[_\\-.]?(?:com|api))[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"polygon_io",
+		"polygonio",
+		"polygon.io",
+		"polygon-io",
+		"polygon_api",
+		"polygonapi",
+		"massive",
+	}, Name: "Polygon.io (Massive) API key", EnvVar: "POLYGON_API_KEY", RotateURL: "https://polygon.io/dashboard/keys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Polygon.io dashboard (API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"POLYGON_API_KEY={{alnum:32}}",
+		"polygonApiKey: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"POLYGON_API_KEY=${POLYGON_API_KEY}",
+		"POLYGON_API_KEY = os.environ[\"POLYGON_API_KEY\"]",
+		"POLYGON_API_KEY={{alnum:12}}",
+	}},
+	Rule{ID: "iex-cloud-secret-token", Description: "IEX Cloud secret token (\"sk_\" and 32 hex); it queries data and changes account settings.", Regex: "(?i:(?:\\biex)[\\w.\\-]{0,40}(?:token|key|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(sk_[a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"iex",
+	}, Name: "IEX Cloud secret token", EnvVar: "IEX_CLOUD_SECRET_TOKEN", RotateURL: "https://iexcloud.io/console/tokens", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the IEX Cloud console (API tokens).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"IEX_CLOUD_SECRET_TOKEN=sk_{{hex:32}}",
+		"iexCloudSecretToken: \"sk_{{hex:32}}\"",
+	}, FP: []string{
+		"IEX_CLOUD_SECRET_TOKEN=${IEX_CLOUD_SECRET_TOKEN}",
+		"IEX_CLOUD_SECRET_TOKEN = os.environ[\"IEX_CLOUD_SECRET_TOKEN\"]",
+		"IEX_CLOUD_SECRET_TOKEN=sk_{{hex:12}}",
+	}},
+	Rule{ID: "tiingo-api-token", Description: "Tiingo API token (40 hex); it queries market data billed to the plan.", Regex: "(?i:(?:tiingo)[\\w.\\-]{0,40}(?:token|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"tiingo",
+	}, Name: "Tiingo API token", EnvVar: "TIINGO_API_KEY", RotateURL: "https://www.tiingo.com/account/api/token", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Tiingo (Account > API > Token).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"TIINGO_API_KEY={{hex:40}}",
+		"tiingoApiKey: \"{{hex:40}}\"",
+	}, FP: []string{
+		"TIINGO_API_KEY=${TIINGO_API_KEY}",
+		"TIINGO_API_KEY = os.environ[\"TIINGO_API_KEY\"]",
+		"TIINGO_API_KEY={{hex:12}}",
+	}},
+	Rule{ID: "twelve-data-api-key", Description: "Twelve Data API key (32 hex); it queries market data billed to the plan.", Regex: "(?i:(?:twelve[_\\-.]?data|\\btd[_\\-.]api)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"twelvedata",
+		"twelve_data",
+		"twelve-data",
+		"td_api",
+	}, Name: "Twelve Data API key", EnvVar: "TWELVE_DATA_API_KEY", RotateURL: "https://twelvedata.com/account/api-keys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Twelve Data (Account > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"TWELVE_DATA_API_KEY={{hex:32}}",
+		"twelveDataApiKey: \"{{hex:32}}\"",
+	}, FP: []string{
+		"TWELVE_DATA_API_KEY=${TWELVE_DATA_API_KEY}",
+		"TWELVE_DATA_API_KEY = os.environ[\"TWELVE_DATA_API_KEY\"]",
+		"TWELVE_DATA_API_KEY={{hex:12}}",
+	}},
+	Rule{ID: "fmp-api-key", Description: "Financial Modeling Prep API key (32 characters); it queries market data billed to the plan.", Regex: "(?i:(?:\\bfmp|financial[_\\-.]?modeling)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|financialmodelingprep\\.com/[^\\s\"']{0,120}[?&]apikey=([A-Za-z0-9]{32})\\b", Entropy: 3.5, Keywords: []string{
+		"fmp",
+		"financialmodeling",
+		"financial_modeling",
+	}, Name: "Financial Modeling Prep API key", EnvVar: "FMP_API_KEY", RotateURL: "https://site.financialmodelingprep.com/developer/docs/dashboard", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the FMP dashboard.",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"FMP_API_KEY={{alnum:32}}",
+		"fmpApiKey: \"{{alnum:32}}\"",
+		"url = \"https://financialmodelingprep.com/api/v3/quote/AAPL?apikey={{alnum:32}}\"",
+	}, FP: []string{
+		"FMP_API_KEY=${FMP_API_KEY}",
+		"FMP_API_KEY = os.environ[\"FMP_API_KEY\"]",
+		"FMP_API_KEY={{alnum:12}}",
+	}},
+	Rule{ID: "nasdaq-data-link-api-key", Description: "Nasdaq Data Link (Quandl) API key (20 characters); it downloads datasets billed to the subscription.", Regex: "(?i:(?:quandl|nasdaq[_\\-.]?data)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"quandl",
+		"nasdaq_data",
+		"nasdaqdata",
+		"nasdaq-data",
+	}, Name: "Nasdaq Data Link (Quandl) API key", EnvVar: "NASDAQ_DATA_LINK_API_KEY", RotateURL: "https://data.nasdaq.com/account/profile", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Nasdaq Data Link (Account settings > API key).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"NASDAQ_DATA_LINK_API_KEY={{alnum:20}}",
+		"nasdaqDataLinkApiKey: \"{{alnum:20}}\"",
+	}, FP: []string{
+		"NASDAQ_DATA_LINK_API_KEY=${NASDAQ_DATA_LINK_API_KEY}",
+		"NASDAQ_DATA_LINK_API_KEY = os.environ[\"NASDAQ_DATA_LINK_API_KEY\"]",
+		"NASDAQ_DATA_LINK_API_KEY={{alnum:8}}",
+	}},
+	Rule{ID: "marketstack-api-key", Description: "marketstack access key (32 hex); it queries market data billed to the plan.", Regex: "(?i:(?:marketstack)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"marketstack",
+	}, Name: "marketstack access key", EnvVar: "MARKETSTACK_ACCESS_KEY", RotateURL: "https://marketstack.com/dashboard", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the marketstack dashboard (Reset API access key).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"MARKETSTACK_ACCESS_KEY={{hex:32}}",
+		"marketstackAccessKey: \"{{hex:32}}\"",
+	}, FP: []string{
+		"MARKETSTACK_ACCESS_KEY=${MARKETSTACK_ACCESS_KEY}",
+		"MARKETSTACK_ACCESS_KEY = os.environ[\"MARKETSTACK_ACCESS_KEY\"]",
+		"MARKETSTACK_ACCESS_KEY={{hex:12}}",
+	}},
+	Rule{ID: "oanda-api-token", Description: "OANDA v20 personal access token (two 32-hex halves); it trades on the account's margin accounts.", Regex: "(?:^|[^A-Za-z0-9\\-])([a-f0-9]{32}-[a-f0-9]{32})(?:[^A-Za-z0-9\\-]|$)", Entropy: 3, Keywords: []string{
+		"oanda",
+	}, Name: "OANDA API token", EnvVar: "OANDA_API_KEY", RotateURL: "https://www.oanda.com/account/tpa/personal_token", RotateSteps: []string{
+		"Revoke or delete the exposed credential in OANDA (My services > Manage API access > Revoke).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's order, withdrawal and API-key history for activity you did not make.",
+	}, Context: "(?i)oanda", ContextLines: 2, TP: []string{
+		"OANDA_API_KEY={{hex:32}}-{{hex:32}}",
+		"api = oandapyV20.API(access_token=\"{{hex:32}}-{{hex:32}}\")  # oanda",
+	}, FP: []string{
+		"OANDA_API_KEY=${OANDA_API_KEY}",
+		"OANDA_API_KEY={{hex:32}}-{{hex:8}}",
+		"build = \"{{hex:32}}-{{hex:32}}\"",
+	}},
+	Rule{ID: "openexchangerates-app-id", Description: "Open Exchange Rates app id (32 hex); it is the API key for currency data billed to the plan.", Regex: "(?i:(?:open[_\\-.]?exchange[_\\-.]?rates|\\boxr)[\\w.\\-]{0,40}(?:app[_\\-.]?id|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"openexchangerates",
+		"open_exchange_rates",
+		"oxr_",
+	}, Name: "Open Exchange Rates app id", EnvVar: "OPENEXCHANGERATES_APP_ID", RotateURL: "https://openexchangerates.org/account/app-ids", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Open Exchange Rates (Account > App IDs).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"OPENEXCHANGERATES_APP_ID={{hex:32}}",
+		"openexchangeratesAppId: \"{{hex:32}}\"",
+	}, FP: []string{
+		"OPENEXCHANGERATES_APP_ID=${OPENEXCHANGERATES_APP_ID}",
+		"OPENEXCHANGERATES_APP_ID = os.environ[\"OPENEXCHANGERATES_APP_ID\"]",
+		"OPENEXCHANGERATES_APP_ID={{hex:12}}",
+	}},
+	Rule{ID: "exchangerate-api-key", Description: "ExchangeRate-API key (24 hex); it queries currency data billed to the plan.", Regex: "(?i:(?:exchange[_\\-.]?rate[_\\-.]?api|exchangerate)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{24})(?:[^A-Za-z0-9_\\-]|$)|v6\\.exchangerate-api\\.com/v6/([a-f0-9]{24})/", Entropy: 3, Keywords: []string{
+		"exchangerate",
+		"exchange_rate",
+	}, Name: "ExchangeRate-API key", EnvVar: "EXCHANGERATE_API_KEY", RotateURL: "https://app.exchangerate-api.com/dashboard", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the ExchangeRate-API dashboard.",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"EXCHANGERATE_API_KEY={{hex:24}}",
+		"exchangerateApiKey: \"{{hex:24}}\"",
+		"url = \"https://v6.exchangerate-api.com/v6/{{hex:24}}/latest/USD\"",
+	}, FP: []string{
+		"EXCHANGERATE_API_KEY=${EXCHANGERATE_API_KEY}",
+		"EXCHANGERATE_API_KEY = os.environ[\"EXCHANGERATE_API_KEY\"]",
+		"EXCHANGERATE_API_KEY={{hex:10}}",
+	}},
+	Rule{ID: "apilayer-access-key", Description: "APILayer access key (32 characters) for fixer, currencylayer, ipstack, positionstack, weatherstack and the other *layer/*stack APIs; it queries them billed to the plan.", Regex: "(?i:(?:apilayer|currencylayer|fixer|ipstack|numverify|mailboxlayer|positionstack|weatherstack|aviationstack|serpstack|screenshotlayer)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32}|[A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"apilayer",
+		"currencylayer",
+		"fixer",
+		"ipstack",
+		"numverify",
+		"mailboxlayer",
+		"positionstack",
+		"weatherstack",
+		"aviationstack",
+		"serpstack",
+		"screenshotlayer",
+	}, Name: "APILayer access key", EnvVar: "APILAYER_ACCESS_KEY", RotateURL: "https://apilayer.com/account", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the APILayer account (or the product's dashboard: Reset access key).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's activity or usage for requests you did not make.",
+	}, TP: []string{
+		"APILAYER_ACCESS_KEY={{hex:32}}",
+		"apilayerAccessKey: \"{{hex:32}}\"",
+	}, FP: []string{
+		"APILAYER_ACCESS_KEY=${APILAYER_ACCESS_KEY}",
+		"APILAYER_ACCESS_KEY = os.environ[\"APILAYER_ACCESS_KEY\"]",
+		"APILAYER_ACCESS_KEY={{hex:12}}",
 	}},
 	Rule{ID: "generic-secret", Description: "A high-entropy literal assigned to a name such as api_key, secret, token or credential.", Regex: "(?i)(?:(?:^|[^\\w])[\\w.\\-]{0,30}?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w\\-]{0,20}(?:[\"']\\s+value\\s*=|[\"']?\\s*(?::\\s*&?(?:'static\\s+)?[\\w.<>\\[\\]]{1,30}\\??\\s*)?(?:[=!]==?|::{0,2}=|=>|\\?=|=|:))\\s*(?:\"([A-Za-z0-9_\\-+/=.~!@#$%^&*?]{16,200})\"|'([A-Za-z0-9_\\-+/=.~!@#$%^&*?]{16,200})'|`([A-Za-z0-9_\\-+/=.~!@#$%^&*?]{16,200})`)|<[\\w.\\-:]{0,30}?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w.\\-:]{0,20}>\\s*([A-Za-z0-9_\\-+/=.~!@#$%^&*]{16,200})\\s*</|\\w\\s*\\(\\s*[\"'][\\w.\\-]{0,30}?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w\\-]{0,20}[\"']\\s*,\\s*(?:\"([A-Za-z0-9_\\-+/=.~!@#$%^&*?]{16,200})\"|'([A-Za-z0-9_\\-+/=.~!@#$%^&*?]{16,200})')\\s*[,)]|[\"'][\\w.\\-]{0,30}?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w\\-]{0,20}[\"']\\s*,\\s*'\"([A-Za-z0-9_\\-+/=.~!@#$%^&*?]{16,200})\"'|\\bset[\\w]{0,20}?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)\\s*\\(\\s*(?:\"([A-Za-z0-9_\\-+/=.~!@#$%^&*?]{16,200})\"|'([A-Za-z0-9_\\-+/=.~!@#$%^&*?]{16,200})')\\s*\\))", Entropy: 3.7, Keywords: []string{
 		"secret",
@@ -8824,6 +9652,496 @@ var tableRules = []Rule{
 		"AUTHORIZE_NET_TRANSACTION_KEY=${AUTHORIZE_NET_TRANSACTION_KEY}",
 		"AUTHORIZE_NET_TRANSACTION_KEY = os.environ[\"AUTHORIZE_NET_TRANSACTION_KEY\"]",
 		"AUTHORIZE_NET_API_LOGIN_ID={{alnum:9}}",
+	}},
+	Rule{ID: "sumup-secret-key", Description: "SumUp secret API key (\"sup_sk_\"); it creates checkouts, refunds and reads transactions of the merchant account.", Regex: "\\b(sup_sk_[A-Za-z0-9]{24,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"sup_sk_",
+	}, Name: "SumUp secret API key", EnvVar: "SUMUP_API_KEY", RotateURL: "https://me.sumup.com/developers", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the SumUp dashboard (Developers > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"SUMUP_API_KEY=sup_sk_{{alnum:32}}",
+		"sumupApiKey: \"sup_sk_{{alnum:32}}\"",
+	}, FP: []string{
+		"SUMUP_API_KEY=${SUMUP_API_KEY}",
+		"SUMUP_API_KEY = os.environ[\"SUMUP_API_KEY\"]",
+		"SUMUP_API_KEY=sup_sk_{{alnum:8}}",
+	}},
+	Rule{ID: "cashfree-secret-key", Description: "Cashfree Payments secret key (\"cfsk_ma_prod_\"); it creates orders, payouts and refunds for the merchant.", Regex: "\\b(cfsk_ma_(?:prod|test)_[A-Za-z0-9_]{32,80})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"cfsk_ma_",
+	}, Name: "Cashfree secret key", EnvVar: "CASHFREE_SECRET_KEY", RotateURL: "https://merchant.cashfree.com/merchants/pg/developers/api-keys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Cashfree merchant dashboard (Developers > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"CASHFREE_SECRET_KEY=cfsk_ma_prod_{{hex:32}}_{{hex:8}}",
+		"cashfreeSecretKey: \"cfsk_ma_prod_{{hex:32}}_{{hex:8}}\"",
+	}, FP: []string{
+		"CASHFREE_SECRET_KEY=${CASHFREE_SECRET_KEY}",
+		"CASHFREE_SECRET_KEY = os.environ[\"CASHFREE_SECRET_KEY\"]",
+		"CASHFREE_SECRET_KEY=cfsk_ma_prod_{{hex:8}}",
+	}},
+	Rule{ID: "polar-access-token", Description: "Polar organization or personal access token (\"polar_oat_\", \"polar_pat_\"); it manages products, checkouts, customers and payouts.", Regex: "\\b(polar_(?:oat|pat|at_[uo])_[A-Za-z0-9]{30,80})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"polar_oat_",
+		"polar_pat_",
+		"polar_at_",
+	}, Name: "Polar access token", EnvVar: "POLAR_ACCESS_TOKEN", RotateURL: "https://polar.sh/dashboard", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Polar dashboard (Settings > Developers > Access tokens).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"POLAR_ACCESS_TOKEN=polar_oat_{{alnum:43}}",
+		"polarAccessToken: \"polar_oat_{{alnum:43}}\"",
+	}, FP: []string{
+		"POLAR_ACCESS_TOKEN=${POLAR_ACCESS_TOKEN}",
+		"POLAR_ACCESS_TOKEN = os.environ[\"POLAR_ACCESS_TOKEN\"]",
+		"POLAR_ACCESS_TOKEN=polar_oat_{{alnum:10}}",
+	}},
+	Rule{ID: "mercadopago-access-token", Description: "Mercado Pago production access token (\"APP_USR-\"); it charges cards, issues refunds and reads payments of the seller account.", Regex: "\\b(APP_USR-[0-9]{10,20}-[0-9]{6}-[a-f0-9]{32}-[0-9]{6,12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"app_usr-",
+	}, Name: "Mercado Pago access token", EnvVar: "MERCADOPAGO_ACCESS_TOKEN", RotateURL: "https://www.mercadopago.com/developers/panel/app", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Mercado Pago (Your integrations > the app > Production credentials > Renew).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"MERCADOPAGO_ACCESS_TOKEN=APP_USR-{{digits:16}}-{{digits:6}}-{{hex:32}}-{{digits:9}}",
+		"mercadopagoAccessToken: \"APP_USR-{{digits:16}}-{{digits:6}}-{{hex:32}}-{{digits:9}}\"",
+	}, FP: []string{
+		"MERCADOPAGO_ACCESS_TOKEN=${MERCADOPAGO_ACCESS_TOKEN}",
+		"MERCADOPAGO_ACCESS_TOKEN = os.environ[\"MERCADOPAGO_ACCESS_TOKEN\"]",
+		"MERCADOPAGO_ACCESS_TOKEN=APP_USR-{{digits:16}}-{{hex:8}}",
+	}},
+	Rule{ID: "wise-api-token", Description: "Wise (TransferWise) personal API token (a UUID); it reads balances and statements and, with full access, sends transfers.", Regex: "(?i:(?:\\bwise|transferwise)[\\w.\\-]{0,40}(?:token|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"wise",
+		"transferwise",
+	}, Name: "Wise API token", EnvVar: "WISE_API_TOKEN", RotateURL: "https://wise.com/settings/api-tokens", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Wise (Settings > Integrations and tools > API tokens).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"WISE_API_TOKEN={{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}",
+		"wiseApiToken: \"{{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}\"",
+	}, FP: []string{
+		"WISE_API_TOKEN=${WISE_API_TOKEN}",
+		"WISE_API_TOKEN = os.environ[\"WISE_API_TOKEN\"]",
+		"WISE_API_TOKEN={{hex:8}}-{{hex:4}}",
+	}},
+	Rule{ID: "revolut-business-api-key", Description: "Revolut Business or Merchant API secret key; it reads accounts and creates payments or orders.", Regex: "(?i:(?:revolut)[\\w.\\-]{0,40}(?:key|secret|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?((?:sk|pk)_[A-Za-z0-9_\\-]{40,80}|[A-Za-z0-9_\\-]{40,80})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"revolut",
+	}, Name: "Revolut Business API secret", EnvVar: "REVOLUT_API_KEY", RotateURL: "https://business.revolut.com/settings/api", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Revolut Business (Settings > APIs).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"REVOLUT_API_KEY=sk_{{b64url:48}}",
+		"revolutApiKey: \"sk_{{b64url:48}}\"",
+	}, FP: []string{
+		"REVOLUT_API_KEY=${REVOLUT_API_KEY}",
+		"REVOLUT_API_KEY = os.environ[\"REVOLUT_API_KEY\"]",
+		"REVOLUT_API_KEY=sk_{{b64url:10}}",
+	}},
+	Rule{ID: "klarna-api-secret", Description: "Klarna API password or key (\"klarna_live_api_...\"); it creates orders and captures and refunds payments for the merchant.", Regex: "(?i:(?:klarna)[\\w.\\-]{0,40}(?:secret|password|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(klarna_(?:live|test)_api_[A-Za-z0-9_\\-]{40,200}|[A-Za-z0-9_\\-]{16,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"klarna",
+	}, Name: "Klarna API credentials", EnvVar: "KLARNA_API_SECRET", RotateURL: "https://portal.klarna.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Klarna Merchant Portal (Settings > Klarna API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"KLARNA_API_SECRET=klarna_live_api_{{b64url:60}}",
+		"klarnaApiSecret: \"klarna_live_api_{{b64url:60}}\"",
+	}, FP: []string{
+		"KLARNA_API_SECRET=${KLARNA_API_SECRET}",
+		"KLARNA_API_SECRET = os.environ[\"KLARNA_API_SECRET\"]",
+		"KLARNA_API_SECRET={{b64url:8}}",
+	}},
+	Rule{ID: "affirm-private-key", Description: "Affirm private API key (32 characters); it authorizes, captures and refunds loans for the merchant.", Regex: "(?i:(?:affirm)[\\w.\\-]{0,40}(?:private|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"affirm",
+	}, Name: "Affirm private API key", EnvVar: "AFFIRM_PRIVATE_KEY", RotateURL: "https://www.affirm.com/dashboard", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Affirm merchant dashboard (Global settings > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"AFFIRM_PRIVATE_KEY={{alnum:32}}",
+		"affirmPrivateKey: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"AFFIRM_PRIVATE_KEY=${AFFIRM_PRIVATE_KEY}",
+		"AFFIRM_PRIVATE_KEY = os.environ[\"AFFIRM_PRIVATE_KEY\"]",
+		"AFFIRM_PRIVATE_KEY={{alnum:12}}",
+	}},
+	Rule{ID: "afterpay-secret-key", Description: "Afterpay / Clearpay merchant secret key; it creates checkouts and captures and refunds payments.", Regex: "(?i:(?:afterpay|clearpay)[\\w.\\-]{0,40}(?:secret|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{128}|[A-Za-z0-9]{40,80})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"afterpay",
+		"clearpay",
+	}, Name: "Afterpay / Clearpay secret key", EnvVar: "AFTERPAY_SECRET_KEY", RotateURL: "https://portal.afterpay.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Afterpay business portal (API credentials).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"AFTERPAY_SECRET_KEY={{hex:128}}",
+		"afterpaySecretKey: \"{{hex:128}}\"",
+	}, FP: []string{
+		"AFTERPAY_SECRET_KEY=${AFTERPAY_SECRET_KEY}",
+		"AFTERPAY_SECRET_KEY = os.environ[\"AFTERPAY_SECRET_KEY\"]",
+		"AFTERPAY_SECRET_KEY={{hex:20}}",
+	}},
+	Rule{ID: "rapyd-secret-key", Description: "Rapyd secret key; it signs requests that move money through the account (payments, payouts, wallets).", Regex: "(?i:(?:rapyd)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{100,128}|[A-Za-z0-9]{40,128})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"rapyd",
+	}, Name: "Rapyd secret key", EnvVar: "RAPYD_SECRET_KEY", RotateURL: "https://dashboard.rapyd.net/developers/credentials", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Rapyd Client Portal (Developers > Credentials details).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"RAPYD_SECRET_KEY={{hex:100}}",
+		"rapydSecretKey: \"{{hex:100}}\"",
+	}, FP: []string{
+		"RAPYD_SECRET_KEY=${RAPYD_SECRET_KEY}",
+		"RAPYD_SECRET_KEY = os.environ[\"RAPYD_SECRET_KEY\"]",
+		"RAPYD_SECRET_KEY={{hex:20}}",
+	}},
+	Rule{ID: "dlocal-secret-key", Description: "dLocal secret key; it signs pay-in and payout requests for the merchant.", Regex: "(?i:(?:dlocal)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{30,40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"dlocal",
+	}, Name: "dLocal secret key", EnvVar: "DLOCAL_SECRET_KEY", RotateURL: "https://dashboard.dlocal.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the dLocal merchant dashboard (Integration > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"DLOCAL_SECRET_KEY={{alnum:32}}",
+		"dlocalSecretKey: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"DLOCAL_SECRET_KEY=${DLOCAL_SECRET_KEY}",
+		"DLOCAL_SECRET_KEY = os.environ[\"DLOCAL_SECRET_KEY\"]",
+		"DLOCAL_SECRET_KEY={{alnum:12}}",
+	}},
+	Rule{ID: "payu-merchant-salt", Description: "PayU merchant salt or client secret; it signs payment requests and verifies responses for the merchant.", Regex: "(?i:(?:\\bpayu)[\\w.\\-]{0,40}(?:salt|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"payu",
+	}, Name: "PayU merchant salt / key", EnvVar: "PAYU_MERCHANT_SALT", RotateURL: "https://onboarding.payu.in/app/account", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the PayU dashboard (Developers > Key and salt).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"PAYU_MERCHANT_SALT={{alnum:32}}",
+		"payuMerchantSalt: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"PAYU_MERCHANT_SALT=${PAYU_MERCHANT_SALT}",
+		"PAYU_MERCHANT_SALT = os.environ[\"PAYU_MERCHANT_SALT\"]",
+		"PAYU_MERCHANT_SALT={{alnum:8}}",
+	}},
+	Rule{ID: "instamojo-private-token", Description: "Instamojo private API key or auth token (32 hex); it creates payment requests and reads payments.", Regex: "(?i:(?:instamojo)[\\w.\\-]{0,40}(?:token|key|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"instamojo",
+	}, Name: "Instamojo private auth token", EnvVar: "INSTAMOJO_AUTH_TOKEN", RotateURL: "https://www.instamojo.com/integrations/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Instamojo (API & Plugins > Generate credentials).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"INSTAMOJO_AUTH_TOKEN={{hex:32}}",
+		"instamojoAuthToken: \"{{hex:32}}\"",
+	}, FP: []string{
+		"INSTAMOJO_AUTH_TOKEN=${INSTAMOJO_AUTH_TOKEN}",
+		"INSTAMOJO_AUTH_TOKEN = os.environ[\"INSTAMOJO_AUTH_TOKEN\"]",
+		"INSTAMOJO_AUTH_TOKEN={{hex:12}}",
+	}},
+	Rule{ID: "paytm-merchant-key", Description: "Paytm merchant key (16 characters); it signs transaction checksums for the merchant.", Regex: "(?i:(?:paytm)[\\w.\\-]{0,40}(?:key|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9#%&@!_]{16})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"paytm",
+	}, Name: "Paytm merchant key", EnvVar: "PAYTM_MERCHANT_KEY", RotateURL: "https://dashboard.paytm.com/next/apikeys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Paytm business dashboard (Developer settings > API keys > Regenerate).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"PAYTM_MERCHANT_KEY={{alnum:16}}",
+		"paytmMerchantKey: \"{{alnum:16}}\"",
+	}, FP: []string{
+		"PAYTM_MERCHANT_KEY=${PAYTM_MERCHANT_KEY}",
+		"PAYTM_MERCHANT_KEY = os.environ[\"PAYTM_MERCHANT_KEY\"]",
+		"PAYTM_MERCHANT_KEY={{alnum:6}}",
+	}},
+	Rule{ID: "ccavenue-working-key", Description: "CCAvenue working key (32 hex); it encrypts and decrypts payment requests and responses.", Regex: "(?i:(?:ccavenue|ccav)[\\w.\\-]{0,40}(?:working[_\\-.]?key|key|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-F0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"ccavenue",
+		"ccav",
+	}, Name: "CCAvenue working key", EnvVar: "CCAVENUE_WORKING_KEY", RotateURL: "https://dashboard.ccavenue.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the CCAvenue dashboard (Settings > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"CCAVENUE_WORKING_KEY={{HEX:32}}",
+		"ccavenueWorkingKey: \"{{HEX:32}}\"",
+	}, FP: []string{
+		"CCAVENUE_WORKING_KEY=${CCAVENUE_WORKING_KEY}",
+		"CCAVENUE_WORKING_KEY = os.environ[\"CCAVENUE_WORKING_KEY\"]",
+		"CCAVENUE_WORKING_KEY={{HEX:12}}",
+	}},
+	Rule{ID: "chargebee-api-key", Description: "Chargebee API key (\"live_...\"); it reads and changes subscriptions, invoices and customers.", Regex: "(?i:(?:chargebee)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?((?:live|test)_[A-Za-z0-9]{20,40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"chargebee",
+	}, Name: "Chargebee API key", EnvVar: "CHARGEBEE_API_KEY", RotateURL: "https://app.chargebee.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Chargebee (Settings > Configure Chargebee > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"CHARGEBEE_API_KEY=live_{{alnum:32}}",
+		"chargebeeApiKey: \"live_{{alnum:32}}\"",
+	}, FP: []string{
+		"CHARGEBEE_API_KEY=${CHARGEBEE_API_KEY}",
+		"CHARGEBEE_API_KEY = os.environ[\"CHARGEBEE_API_KEY\"]",
+		"CHARGEBEE_API_KEY=live_{{alnum:8}}",
+	}},
+	Rule{ID: "recurly-api-key", Description: "Recurly private API key (32 hex); it reads and changes subscriptions, accounts and billing info.", Regex: "(?i:(?:recurly)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"recurly",
+	}, Name: "Recurly API key", EnvVar: "RECURLY_API_KEY", RotateURL: "https://app.recurly.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Recurly (Integrations > API credentials).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"RECURLY_API_KEY={{hex:32}}",
+		"recurlyApiKey: \"{{hex:32}}\"",
+	}, FP: []string{
+		"RECURLY_API_KEY=${RECURLY_API_KEY}",
+		"RECURLY_API_KEY = os.environ[\"RECURLY_API_KEY\"]",
+		"RECURLY_API_KEY={{hex:12}}",
+	}},
+	Rule{ID: "chargify-api-key", Description: "Maxio Advanced Billing (Chargify) API key; it reads and changes subscriptions and customers.", Regex: "(?i:(?:chargify|maxio)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{40,45})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"chargify",
+		"maxio",
+	}, Name: "Maxio (Chargify) API key", EnvVar: "CHARGIFY_API_KEY", RotateURL: "https://app.chargify.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Maxio Advanced Billing (Config > Integrations > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"CHARGIFY_API_KEY={{alnum:43}}",
+		"chargifyApiKey: \"{{alnum:43}}\"",
+	}, FP: []string{
+		"CHARGIFY_API_KEY=${CHARGIFY_API_KEY}",
+		"CHARGIFY_API_KEY = os.environ[\"CHARGIFY_API_KEY\"]",
+		"CHARGIFY_API_KEY={{alnum:12}}",
+	}},
+	Rule{ID: "zuora-client-secret", Description: "Zuora OAuth client secret; it calls the billing API as the user the client belongs to.", Regex: "(?i:(?:zuora)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9=+/]{30,64})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 3.5, Keywords: []string{
+		"zuora",
+	}, Name: "Zuora OAuth client secret", EnvVar: "ZUORA_CLIENT_SECRET", RotateURL: "https://www.zuora.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Zuora (Administration > Manage users > the user > OAuth clients).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"ZUORA_CLIENT_SECRET={{alnum:40}}",
+		"zuoraClientSecret: \"{{alnum:40}}\"",
+	}, FP: []string{
+		"ZUORA_CLIENT_SECRET=${ZUORA_CLIENT_SECRET}",
+		"ZUORA_CLIENT_SECRET = os.environ[\"ZUORA_CLIENT_SECRET\"]",
+		"ZUORA_CLIENT_SECRET={{alnum:12}}",
+	}},
+	Rule{ID: "fastspring-api-password", Description: "FastSpring API credential password; it reads orders and changes subscriptions and products.", Regex: "(?i:(?:fastspring)[\\w.\\-]{0,40}(?:password|secret|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{20,40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"fastspring",
+	}, Name: "FastSpring API password", EnvVar: "FASTSPRING_API_PASSWORD", RotateURL: "https://app.fastspring.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in FastSpring (Developer tools > APIs > API credentials).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"FASTSPRING_API_PASSWORD={{b64url:22}}",
+		"fastspringApiPassword: \"{{b64url:22}}\"",
+	}, FP: []string{
+		"FASTSPRING_API_PASSWORD=${FASTSPRING_API_PASSWORD}",
+		"FASTSPRING_API_PASSWORD = os.environ[\"FASTSPRING_API_PASSWORD\"]",
+		"FASTSPRING_API_PASSWORD={{b64url:8}}",
+	}},
+	Rule{ID: "gumroad-access-token", Description: "Gumroad application access token; it reads sales and changes products and licenses.", Regex: "(?i:(?:gumroad)[\\w.\\-]{0,40}(?:token|key|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"gumroad",
+	}, Name: "Gumroad access token", EnvVar: "GUMROAD_ACCESS_TOKEN", RotateURL: "https://app.gumroad.com/settings/advanced", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Gumroad (Settings > Advanced > Applications).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"GUMROAD_ACCESS_TOKEN={{b64url:43}}",
+		"gumroadAccessToken: \"{{b64url:43}}\"",
+	}, FP: []string{
+		"GUMROAD_ACCESS_TOKEN=${GUMROAD_ACCESS_TOKEN}",
+		"GUMROAD_ACCESS_TOKEN = os.environ[\"GUMROAD_ACCESS_TOKEN\"]",
+		"GUMROAD_ACCESS_TOKEN={{b64url:12}}",
+	}},
+	Rule{ID: "coinbase-commerce-api-key", Description: "Coinbase Commerce API key (a UUID); it creates charges and reads payments of the merchant.", Regex: "(?i:(?:coinbase[_\\-.]?commerce|\\bcb[_\\-.]commerce)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"coinbase_commerce",
+		"coinbasecommerce",
+		"coinbase-commerce",
+		"cb_commerce",
+	}, Name: "Coinbase Commerce API key", EnvVar: "COINBASE_COMMERCE_API_KEY", RotateURL: "https://beta.commerce.coinbase.com/settings/security", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Coinbase Commerce (Settings > Security > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"COINBASE_COMMERCE_API_KEY={{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}",
+		"coinbaseCommerceApiKey: \"{{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}\"",
+	}, FP: []string{
+		"COINBASE_COMMERCE_API_KEY=${COINBASE_COMMERCE_API_KEY}",
+		"COINBASE_COMMERCE_API_KEY = os.environ[\"COINBASE_COMMERCE_API_KEY\"]",
+		"COINBASE_COMMERCE_API_KEY={{hex:8}}-{{hex:4}}",
+	}},
+	Rule{ID: "nowpayments-api-key", Description: "NOWPayments API key; it creates invoices and payouts of the crypto-payments account.", Regex: "(?i:(?:nowpayments|now_payments)[\\w.\\-]{0,40}(?:key|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Z0-9]{7}-[A-Z0-9]{7}-[A-Z0-9]{7}-[A-Z0-9]{7})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"nowpayments",
+		"now_payments",
+	}, Name: "NOWPayments API key", EnvVar: "NOWPAYMENTS_API_KEY", RotateURL: "https://account.nowpayments.io/store-settings", RotateSteps: []string{
+		"Revoke or delete the exposed credential in NOWPayments (Store settings > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"NOWPAYMENTS_API_KEY={{upalnum:7}}-{{upalnum:7}}-{{upalnum:7}}-{{upalnum:7}}",
+		"nowpaymentsApiKey: \"{{upalnum:7}}-{{upalnum:7}}-{{upalnum:7}}-{{upalnum:7}}\"",
+	}, FP: []string{
+		"NOWPAYMENTS_API_KEY=${NOWPAYMENTS_API_KEY}",
+		"NOWPAYMENTS_API_KEY = os.environ[\"NOWPAYMENTS_API_KEY\"]",
+		"NOWPAYMENTS_API_KEY={{upalnum:7}}-{{upalnum:7}}",
+	}},
+	Rule{ID: "modern-treasury-api-key", Description: "Modern Treasury API key (\"live-...\"); it initiates payment orders and reads bank accounts of the organization.", Regex: "(?i:(?:modern[_\\-.]?treasury|\\bmt[_\\-.]api)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?((?:live|test)-[A-Za-z0-9]{40,80})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"modern_treasury",
+		"moderntreasury",
+		"modern-treasury",
+		"mt_api",
+	}, Name: "Modern Treasury API key", EnvVar: "MODERN_TREASURY_API_KEY", RotateURL: "https://app.moderntreasury.com/developers/api_keys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Modern Treasury (Developers > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"MODERN_TREASURY_API_KEY=live-{{alnum:64}}",
+		"modernTreasuryApiKey: \"live-{{alnum:64}}\"",
+	}, FP: []string{
+		"MODERN_TREASURY_API_KEY=${MODERN_TREASURY_API_KEY}",
+		"MODERN_TREASURY_API_KEY = os.environ[\"MODERN_TREASURY_API_KEY\"]",
+		"MODERN_TREASURY_API_KEY=live-{{alnum:10}}",
+	}},
+	Rule{ID: "increase-api-key", Description: "Increase API key (\"secret_key_...\"); it opens accounts and moves money through ACH, wires and cards.", Regex: "(?i:(?:increase)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(secret_key_[A-Za-z0-9]{30,80})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"increase",
+	}, Name: "Increase API key", EnvVar: "INCREASE_API_KEY", RotateURL: "https://dashboard.increase.com/developers/api_keys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Increase dashboard (Developers > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"INCREASE_API_KEY=secret_key_{{alnum:40}}",
+		"increaseApiKey: \"secret_key_{{alnum:40}}\"",
+	}, FP: []string{
+		"INCREASE_API_KEY=${INCREASE_API_KEY}",
+		"INCREASE_API_KEY = os.environ[\"INCREASE_API_KEY\"]",
+		"INCREASE_API_KEY=secret_key_{{alnum:8}}",
+	}},
+	Rule{ID: "marqeta-access-token", Description: "Marqeta admin access token; it issues cards and moves funds in the card program.", Regex: "(?i:(?:marqeta)[\\w.\\-]{0,40}(?:token|password|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"marqeta",
+	}, Name: "Marqeta admin access token", EnvVar: "MARQETA_ADMIN_TOKEN", RotateURL: "https://app.marqeta.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Marqeta dashboard (Admin > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"MARQETA_ADMIN_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"marqetaAdminToken: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"MARQETA_ADMIN_TOKEN=${MARQETA_ADMIN_TOKEN}",
+		"MARQETA_ADMIN_TOKEN = os.environ[\"MARQETA_ADMIN_TOKEN\"]",
+		"MARQETA_ADMIN_TOKEN={{hex:8}}",
+	}},
+	Rule{ID: "lithic-api-key", Description: "Lithic API key (a UUID); it issues virtual cards and reads transactions.", Regex: "(?i:(?:lithic)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"lithic",
+	}, Name: "Lithic API key", EnvVar: "LITHIC_API_KEY", RotateURL: "https://app.lithic.com/account", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Lithic dashboard (Account > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"LITHIC_API_KEY={{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}",
+		"lithicApiKey: \"{{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}\"",
+	}, FP: []string{
+		"LITHIC_API_KEY=${LITHIC_API_KEY}",
+		"LITHIC_API_KEY = os.environ[\"LITHIC_API_KEY\"]",
+		"LITHIC_API_KEY={{hex:8}}-{{hex:4}}",
+	}},
+	Rule{ID: "dwolla-api-secret", Description: "Dwolla application secret (50 characters); with the key it moves money through ACH for the account.", Regex: "(?i:(?:dwolla)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{50})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"dwolla",
+	}, Name: "Dwolla API secret", EnvVar: "DWOLLA_SECRET", RotateURL: "https://dashboard.dwolla.com/applications", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Dwolla dashboard (Applications > the application > Regenerate secret).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"DWOLLA_SECRET={{alnum:50}}",
+		"dwollaSecret: \"{{alnum:50}}\"",
+	}, FP: []string{
+		"DWOLLA_SECRET=${DWOLLA_SECRET}",
+		"DWOLLA_SECRET = os.environ[\"DWOLLA_SECRET\"]",
+		"DWOLLA_SECRET={{alnum:12}}",
+	}},
+	Rule{ID: "finix-api-password", Description: "Finix API password (a UUID, with a \"US...\" username); it creates transfers and reads merchants.", Regex: "(?i:(?:finix)[\\w.\\-]{0,40}(?:password|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"finix",
+	}, Name: "Finix API password", EnvVar: "FINIX_PASSWORD", RotateURL: "https://finix.payments-dashboard.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Finix dashboard (Developer > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"FINIX_PASSWORD={{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}",
+		"finixPassword: \"{{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}\"",
+	}, FP: []string{
+		"FINIX_PASSWORD=${FINIX_PASSWORD}",
+		"FINIX_PASSWORD = os.environ[\"FINIX_PASSWORD\"]",
+		"FINIX_PASSWORD={{hex:8}}-{{hex:4}}",
+	}},
+	Rule{ID: "finicity-app-key", Description: "Finicity (Mastercard Open Banking) app key (32 hex); with the partner secret it reads customers' bank data.", Regex: "(?i:(?:finicity)[\\w.\\-]{0,40}(?:app[_\\-.]?key|key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"finicity",
+	}, Name: "Finicity app key", EnvVar: "FINICITY_APP_KEY", RotateURL: "https://developer.mastercard.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Mastercard Developers portal (the project > Credentials).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"FINICITY_APP_KEY={{hex:32}}",
+		"finicityAppKey: \"{{hex:32}}\"",
+	}, FP: []string{
+		"FINICITY_APP_KEY=${FINICITY_APP_KEY}",
+		"FINICITY_APP_KEY = os.environ[\"FINICITY_APP_KEY\"]",
+		"FINICITY_APP_KEY={{hex:12}}",
+	}},
+	Rule{ID: "finicity-partner-secret", Description: "Finicity (Mastercard Open Banking) partner secret (20 characters); it authenticates the partner to read customers' bank data.", Regex: "(?i:(?:finicity)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"finicity",
+	}, Name: "Finicity partner secret", EnvVar: "FINICITY_PARTNER_SECRET", RotateURL: "https://developer.mastercard.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Mastercard Developers portal (the project > Credentials).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"FINICITY_PARTNER_SECRET={{alnum:20}}",
+		"finicityPartnerSecret: \"{{alnum:20}}\"",
+	}, FP: []string{
+		"FINICITY_PARTNER_SECRET=${FINICITY_PARTNER_SECRET}",
+		"FINICITY_PARTNER_SECRET = os.environ[\"FINICITY_PARTNER_SECRET\"]",
+		"FINICITY_PARTNER_SECRET={{alnum:8}}",
+	}},
+	Rule{ID: "truelayer-client-secret", Description: "TrueLayer client secret (a UUID); it makes open-banking payments and reads account data for the client.", Regex: "(?i:(?:truelayer|true_layer)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"truelayer",
+		"true_layer",
+	}, Name: "TrueLayer client secret", EnvVar: "TRUELAYER_CLIENT_SECRET", RotateURL: "https://console.truelayer.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the TrueLayer Console (Settings > Client secret > Reset).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"TRUELAYER_CLIENT_SECRET={{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}",
+		"truelayerClientSecret: \"{{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}\"",
+	}, FP: []string{
+		"TRUELAYER_CLIENT_SECRET=${TRUELAYER_CLIENT_SECRET}",
+		"TRUELAYER_CLIENT_SECRET = os.environ[\"TRUELAYER_CLIENT_SECRET\"]",
+		"TRUELAYER_CLIENT_SECRET={{hex:8}}-{{hex:4}}",
+	}},
+	Rule{ID: "yodlee-client-secret", Description: "Envestnet | Yodlee client secret; it reads aggregated bank accounts and transactions of users.", Regex: "(?i:(?:yodlee)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{16,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"yodlee",
+	}, Name: "Yodlee client secret", EnvVar: "YODLEE_SECRET", RotateURL: "https://developer.yodlee.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Envestnet | Yodlee developer portal (API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"YODLEE_SECRET={{alnum:32}}",
+		"yodleeSecret: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"YODLEE_SECRET=${YODLEE_SECRET}",
+		"YODLEE_SECRET = os.environ[\"YODLEE_SECRET\"]",
+		"YODLEE_SECRET={{alnum:8}}",
+	}},
+	Rule{ID: "teller-access-token", Description: "Teller access token (\"token_\" and 26 characters); it reads the enrolled user's bank accounts and transactions.", Regex: "(?i:(?:teller)[\\w.\\-]{0,40}(?:token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(token_[a-z0-9]{26})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"teller",
+	}, Name: "Teller access token", EnvVar: "TELLER_ACCESS_TOKEN", RotateURL: "https://teller.io/settings/application", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Teller dashboard (Enrollments > disconnect the enrollment).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's transactions and API logs for activity you did not make.",
+	}, TP: []string{
+		"TELLER_ACCESS_TOKEN=token_{{lowalnum:26}}",
+		"tellerAccessToken: \"token_{{lowalnum:26}}\"",
+	}, FP: []string{
+		"TELLER_ACCESS_TOKEN=${TELLER_ACCESS_TOKEN}",
+		"TELLER_ACCESS_TOKEN = os.environ[\"TELLER_ACCESS_TOKEN\"]",
+		"TELLER_ACCESS_TOKEN=token_{{lowalnum:8}}",
 	}},
 	Rule{ID: "private-key", Description: "PEM private key (PKCS#1 RSA, EC, DSA, PKCS#8, encrypted PKCS#8) or OpenSSH private key, also written with \\n escapes (a GCP service-account JSON) or split over string concatenation.", Regex: "(-----BEGIN[ A-Z0-9]{0,30}PRIVATE KEY-----(?:\\s|\\\\[rnt]|[\"'`][ \\t]*[+.&]?\\s*[+.&]?[ \\t]*[\"'`])*(?:[A-Za-z\\-]+:[^\\n\\\\]*(?:\\n|\\\\r?\\\\n)(?:\\s|\\\\[rnt]|[\"'`][ \\t]*[+.&]?\\s*[+.&]?[ \\t]*[\"'`])*)*[A-Za-z0-9+/=]{16,}(?:[A-Za-z0-9+/=]|(?:\\s|\\\\[rnt]|[\"'`][ \\t]*[+.&]?\\s*[+.&]?[ \\t]*[\"'`]))*?-----END[ A-Z0-9]{0,30}PRIVATE KEY-----)", Keywords: []string{
 		"private key-----",
