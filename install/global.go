@@ -75,6 +75,18 @@ Either add leakhook to the hooks in that directory, or install per repository wi
 		}
 		o.logf("%s: installed", path)
 	}
+	// Repositories that set their own core.hooksPath are out of the global
+	// directory's reach; husky's (the common case) sources the user's
+	// init.sh before every hook.
+	if init, err := huskyInit(); err == nil {
+		changed, err := setBlock(init, huskyBlock(o.Binary, o.Hooks))
+		if err != nil {
+			return "", err
+		}
+		if changed {
+			o.logf("%s: repositories using husky (their own core.hooksPath) run leakhook too", init)
+		}
+	}
 	if foreign {
 		if err := os.WriteFile(filepath.Join(filepath.Dir(dir), previousFile), []byte(cur+"\n"), 0o644); err != nil {
 			return "", err
@@ -140,6 +152,13 @@ func UninstallGlobal(log io.Writer) (string, error) {
 			return "", err
 		}
 		o.logf("%s: removed", path)
+	}
+	if init, err := huskyInit(); err == nil {
+		if changed, err := setBlock(init, ""); err != nil {
+			return "", err
+		} else if changed {
+			o.logf("%s: leakhook's block removed", init)
+		}
 	}
 	// Only if empty: a file someone put there is theirs.
 	if os.Remove(dir) == nil {

@@ -32,6 +32,10 @@ type Options struct {
 	Binary string
 	// Log receives one line per action; nil discards.
 	Log io.Writer
+	// Team wires leakhook into a hook manager's committed configuration
+	// (.husky/<hook>, lefthook.yml) instead of the developer's own (husky's
+	// init.sh, lefthook-local.yml).
+	Team bool
 }
 
 func (o *Options) logf(format string, a ...any) {
@@ -96,6 +100,21 @@ func Repo(dir string, o Options) (string, error) {
 	}
 	if g, err := GlobalDir(); err == nil && samePath(hd, g) {
 		return "", fmt.Errorf("this repository's hooks directory is leakhook's global one (%s): the global hooks already guard it, nothing to install", hd)
+	}
+	top, err := gitCmd(dir, "rev-parse", "--show-toplevel")
+	if err != nil {
+		top = "" // bare repository: no hook manager
+	}
+	switch detectManager(top, hd) {
+	case husky:
+		o.logf("this repository's hooks are husky's (core.hooksPath %s): leakhook is wired through husky", hd)
+		return hd, installHusky(top, &o)
+	case lefthook:
+		o.logf("this repository's hooks are lefthook's: leakhook is wired through lefthook's configuration")
+		return hd, installLefthook(top, &o)
+	}
+	if o.Team {
+		return "", fmt.Errorf("--team wires leakhook into husky's or lefthook's committed files, and this repository uses neither")
 	}
 	if err := os.MkdirAll(hd, 0o755); err != nil {
 		return "", err
@@ -195,6 +214,14 @@ func UninstallRepo(dir string, log io.Writer) (string, error) {
 	}
 	if g, err := GlobalDir(); err == nil && samePath(hd, g) {
 		return "", fmt.Errorf("this repository uses leakhook's global hooks (%s); remove them with 'leakhook uninstall --global'", hd)
+	}
+	if top, err := gitCmd(dir, "rev-parse", "--show-toplevel"); err == nil {
+		switch detectManager(top, hd) {
+		case husky:
+			return hd, uninstallHusky(top, hd, o)
+		case lefthook:
+			return hd, uninstallLefthook(top, o)
+		}
 	}
 	for _, name := range HookNames {
 		if err := uninstallOne(hd, name, o); err != nil {

@@ -148,6 +148,12 @@ func script(name, bin string, m mode) string {
 		w(`if [ ! -x "$chained" ]; then`)
 		w(`	exec "$leakhook_bin" %s`, hookCommands[name])
 		w(`fi`)
+		w(`# When the pre-commit framework was installed after leakhook, it runs this`)
+		w(`# hook as its "legacy" hook, and the chained hook is the framework's own`)
+		w(`# earlier script: running it again would fail ("migration mode").`)
+		w(`if [ -n "${PRE_COMMIT_RUNNING_LEGACY:-}" ] && grep -F -q %s "$chained" 2>/dev/null; then`, shQuote(frameworkMarker))
+		w(`	exec "$leakhook_bin" %s`, hookCommands[name])
+		w(`fi`)
 	} else {
 		w(`# Hooks of the repository itself: git would run them if core.hooksPath`)
 		w(`# did not point here. --git-common-dir: linked worktrees share them.`)

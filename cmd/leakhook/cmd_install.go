@@ -11,7 +11,7 @@ import (
 func init() {
 	register(&command{
 		name:    "install",
-		args:    "[--global] [--hooks pre-commit,pre-merge-commit,pre-push] [--force]",
+		args:    "[--global] [--hooks pre-commit,pre-merge-commit,pre-push] [--force] [--team]",
 		summary: "install leakhook's git hooks in this repository (or globally), keeping existing hooks",
 		run:     runInstall,
 	})
@@ -28,6 +28,7 @@ func runInstall(c *cli, args []string) int {
 	global := fs.Bool("global", false, "install for every repository: hooks in leakhook's config dir, set with git config --global core.hooksPath")
 	hooks := fs.String("hooks", strings.Join(install.HookNames, ","), "comma-separated hooks to install")
 	force := fs.Bool("force", false, "replace an existing hook instead of chaining it (kept aside, restored by uninstall); with --global, replace another core.hooksPath")
+	team := fs.Bool("team", false, "with husky or lefthook: edit the team's committed hook files (.husky/<hook>, lefthook.yml) instead of your own (husky's init.sh, lefthook-local.yml)")
 	rest, code, ok := c.parseFlags(fs, args)
 	if !ok {
 		return code
@@ -44,14 +45,14 @@ func runInstall(c *cli, args []string) int {
 	if len(names) == 0 {
 		return c.problem("--hooks names no hook (use pre-commit, pre-push or both)")
 	}
-	o := install.Options{Hooks: names, Force: *force, Log: c.stdout}
+	o := install.Options{Hooks: names, Force: *force, Team: *team, Log: c.stdout}
 	if *global {
 		dir, err := install.Global(o)
 		if err != nil {
 			return c.problem("%v", err)
 		}
 		fmt.Fprintf(c.stdout, "leakhook now guards every repository on this machine (hooks in %s).\n", dir)
-		fmt.Fprintln(c.stdout, "A repository that sets its own core.hooksPath (husky, for one) is not covered: run 'leakhook install' there.")
+		fmt.Fprintln(c.stdout, "A repository that sets its own core.hooksPath other than husky's is not covered: run 'leakhook install' there.")
 		return exitClean
 	}
 	wd, err := os.Getwd()
@@ -62,7 +63,7 @@ func runInstall(c *cli, args []string) int {
 	if err != nil {
 		return c.problem("%v", err)
 	}
-	fmt.Fprintf(c.stdout, "leakhook hooks are installed in %s.\n", dir)
+	fmt.Fprintf(c.stdout, "leakhook guards this repository (its hooks directory: %s).\n", dir)
 	return exitClean
 }
 
