@@ -336,12 +336,23 @@ func (e *Engine) scanPlain(ctx context.Context, t *Target) ([]Finding, error) {
 func (e *Engine) scanWindows(s *scratch, t *Target) ([]Finding, error) {
 	content := t.Content
 
+	hits, stopped := 0, false
 	e.keywords.Each(content, func(id, start, end int) {
+		if stopped {
+			return
+		}
+		if hits++; hits%4096 == 0 && s.ctx != nil && s.ctx.Err() != nil {
+			stopped = true // the budget ran out while windows were still being laid
+			return
+		}
 		s.hints |= e.hintBits[id]
 		for _, ri := range e.byKeyword[id] {
 			e.addWindow(s, t, ri, start, end)
 		}
 	})
+	if stopped {
+		return nil, s.ctx.Err()
+	}
 	if len(e.always) > 0 {
 		for _, ri := range e.always {
 			if e.applies(s, t, ri) {
