@@ -47,6 +47,9 @@ func History(ctx context.Context, o HistoryOptions) (*Outcome, error) {
 	if err != nil {
 		return nil, BudgetError(ctx, err, "scanning history")
 	}
+	if err := scanHistoryMessages(ctx, repo, cfg, revs, res); err != nil {
+		return nil, BudgetError(ctx, err, "scanning commit and tag messages")
+	}
 	return &Outcome{Repo: repo, Config: cfg, Result: res}, nil
 }
 
@@ -67,4 +70,40 @@ func ScanHistory(ctx context.Context, repo *gitread.Repo, cfg *rules.Config, q g
 	}
 	res.Skipped = skipped
 	return res, nil
+}
+
+// scanHistoryMessages adds to res what the messages of the commits revs
+// select hold, and those of the annotated tags that point at them.
+func scanHistoryMessages(ctx context.Context, repo *gitread.Repo, cfg *rules.Config, revs []string, res *scan.Result) error {
+	items, err := gitread.CommitMessages(ctx, repo, gitread.HistoryQuery{Revs: revs})
+	if err != nil {
+		return err
+	}
+	commits := map[string]bool{}
+	for _, it := range items {
+		commits[it.Commit.ID] = true
+	}
+	tags, refs, err := gitread.TagsPointingAt(ctx, repo, commits)
+	if err != nil {
+		return err
+	}
+	tagItems, err := gitread.TagMessages(ctx, repo, tags, refs)
+	if err != nil {
+		return err
+	}
+	return scanMessages(ctx, cfg, append(items, tagItems...), res)
+}
+
+// scanMessages scans commit and tag messages and adds their findings to res.
+func scanMessages(ctx context.Context, cfg *rules.Config, items []scan.Item, res *scan.Result) error {
+	if len(items) == 0 {
+		return nil
+	}
+	mres, err := scan.Items(ctx, cfg.Engine, items)
+	if err != nil {
+		return err
+	}
+	res.Findings = append(mres.Findings, res.Findings...)
+	res.Scanned += mres.Scanned
+	return nil
 }

@@ -109,7 +109,44 @@ func PrePush(ctx context.Context, o PrePushOptions) (*Outcome, error) {
 			return nil, BudgetError(ctx, err, "scanning the pushed commits")
 		}
 	}
-	return &Outcome{Repo: repo, Config: cfg, Result: res, History: findingCommits(res.Findings, todo, plan.Refs)}, nil
+	// Messages are scanned for every pushed commit, whatever the receipts
+	// say: pre-commit never saw them. Pushed annotated tags too.
+	if err := scanPushMessages(ctx, repo, cfg, plan, updates, res); err != nil {
+		return nil, BudgetError(ctx, err, "scanning the pushed commit and tag messages")
+	}
+	return &Outcome{Repo: repo, Config: cfg, Result: res, History: findingCommits(res.Findings, plan.Commits, plan.Refs)}, nil
+}
+
+// scanPushMessages adds to res what the messages of the pushed commits and
+// annotated tags hold.
+func scanPushMessages(ctx context.Context, repo *gitread.Repo, cfg *rules.Config, plan *gitread.PushPlan, updates []gitread.RefUpdate, res *scan.Result) error {
+	var items []scan.Item
+	if len(plan.Commits) > 0 {
+		ids := make([]string, len(plan.Commits))
+		for i, c := range plan.Commits {
+			ids[i] = c.ID
+		}
+		var err error
+		if items, err = gitread.CommitMessages(ctx, repo, gitread.HistoryQuery{Revs: ids, Exact: true, Refs: plan.Refs}); err != nil {
+			return err
+		}
+	}
+	var tags []string
+	refs := map[string]string{}
+	for _, u := range updates {
+		if !u.IsDeletion() && strings.HasPrefix(u.Name(), "refs/tags/") && refs[u.LocalSHA] == "" {
+			tags = append(tags, u.LocalSHA)
+			refs[u.LocalSHA] = u.Name()
+		}
+	}
+	if len(tags) > 0 {
+		tagItems, err := gitread.TagMessages(ctx, repo, tags, refs)
+		if err != nil {
+			return err
+		}
+		items = append(items, tagItems...)
+	}
+	return scanMessages(ctx, cfg, items, res)
 }
 
 // partialWhy says why the refs pre-push was given may not be the whole push.

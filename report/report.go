@@ -51,6 +51,20 @@ func (o *Options) secretText(f *rules.Finding) string {
 	return rules.Mask(f.Secret)
 }
 
+// subjectText is what any output shows of a commit or tag subject: every
+// secret this report found masked in it. A token pasted into a subject is a
+// finding in the commit message, and the subject is printed beside every
+// finding of that commit (issue 16, item 11).
+func (o *Options) subjectText(subject string, fs []rules.Finding) string {
+	if o.ShowSecrets || subject == "" {
+		return subject
+	}
+	for i := range fs {
+		subject = rules.MaskSecrets(subject, fs[i].Secret, fs[i].Encoded)
+	}
+	return subject
+}
+
 func (o *Options) lineText(f *rules.Finding, others []string) string {
 	if o.ShowSecrets {
 		return strings.TrimRight(f.LineText, "\r\n")
@@ -100,7 +114,7 @@ func JSON(w io.Writer, fs []rules.Finding, skipped []scan.Skipped, o Options) er
 		out = append(out, jsonFinding{
 			RuleID: f.RuleID, Name: f.RuleName, File: f.Path, Line: f.Line, Column: f.Column, EndLine: f.EndLine,
 			Secret: o.secretText(f), Masked: !o.ShowSecrets, Fingerprint: f.Fingerprint, Entropy: f.Entropy,
-			Commit: f.Commit, Subject: f.Subject, Ref: f.Ref,
+			Commit: f.Commit, Subject: o.subjectText(f.Subject, fs), Ref: f.Ref,
 		})
 	}
 	enc := json.NewEncoder(w)

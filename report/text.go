@@ -51,7 +51,7 @@ func Text(w io.Writer, fs []rules.Finding, skipped []scan.Skipped, e *rules.Engi
 		}
 		fmt.Fprintf(w, "%s%s:%d:%d%s  %s%s%s [%s]%s\n", c.bold, f.Path, f.Line, f.Column, c.reset, c.red, f.RuleName, c.reset, f.RuleID, note)
 		if f.Commit != "" {
-			fmt.Fprintf(w, "    in commit %s %q", short(f.Commit), f.Subject)
+			fmt.Fprintf(w, "    in commit %s %q", short(f.Commit), o.subjectText(f.Subject, fs))
 			if f.Ref != "" {
 				fmt.Fprintf(w, " on %s", f.Ref)
 			}
@@ -133,7 +133,7 @@ func historyAdvice(w io.Writer, fs []rules.Finding, o Options, c palette) {
 		if h.Parent != "" {
 			base = short(h.Parent)
 		}
-		fmt.Fprintf(w, "  - otherwise%s, the oldest commit with a secret is %s %q; rewrite from its parent:\n", on, short(h.ID), h.Subject)
+		fmt.Fprintf(w, "  - otherwise%s, the oldest commit with a secret is %s %q; rewrite from its parent:\n", on, short(h.ID), o.subjectText(h.Subject, fs))
 		fmt.Fprintf(w, "      git rebase -i %s\n", base)
 		fmt.Fprintln(w, "    mark each commit named above 'edit'; at each stop move the secret out, git add the files, git commit --amend, git rebase --continue")
 	}

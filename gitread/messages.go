@@ -1,0 +1,164 @@
+package gitread
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/leakhook/leakhook/rules"
+	"github.com/leakhook/leakhook/scan"
+)
+
+// Commit and tag messages are scanned like files: a token pasted into a
+// subject reaches the remote as surely as one in a file, and pre-commit
+// never sees the message (receipts do not cover it). These are the paths
+// their findings are reported under.
+const (
+	CommitMessagePath = "(commit message)"
+	TagMessagePath    = "(tag message)"
+)
+
+// CommitMessages returns the message (subject and body) of every commit q
+// selects, as items to scan, with one `git log` and no diffs.
+func CommitMessages(ctx context.Context, repo *Repo, q HistoryQuery) ([]scan.Item, error) {
+	args := []string{"log", "--no-show-signature", "--no-notes", "--no-mailmap", "--format=tformat:%H %P%n%B%x00"}
+	if q.Exact {
+		args = append(args, "--no-walk=unsorted")
+	}
+	args = append(args, "--stdin")
+	var items []scan.Item
+	err := streamGit(ctx, repoDir(repo), revInput(q.Revs), func(r io.Reader) error {
+		br := bufio.NewReaderSize(r, 64<<10)
+		for {
+			rec, err := br.ReadBytes(0)
+			if err == io.EOF {
+				if len(bytes.TrimSpace(rec)) != 0 {
+					return fmt.Errorf("git log: truncated commit message record")
+				}
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			rec = bytes.TrimPrefix(rec[:len(rec)-1], []byte("\n")) // tformat puts a newline between records
+			head, msg, _ := bytes.Cut(rec, []byte("\n"))
+			ids := strings.Fields(string(head))
+			if len(ids) == 0 {
+				return fmt.Errorf("git log printed %q", head)
+			}
+			c := &scan.Commit{ID: ids[0], Subject: subjectOf(msg)}
+			if len(ids) > 1 {
+				c.Parent = ids[1]
+			}
+			if q.Refs != nil {
+				c.Ref = q.Refs[c.ID]
+			}
+			// Empty messages stay: the caller learns every commit listed.
+			items = append(items, scan.Item{Target: rules.Target{Path: CommitMessagePath, Content: msg, StartLine: 1}, Commit: c})
+		}
+	}, args...)
+	return items, err
+}
+
+// subjectOf is a message's first paragraph on one line, as git's %s prints it.
+func subjectOf(msg []byte) string {
+	para, _, _ := bytes.Cut(bytes.TrimLeft(msg, "\n"), []byte("\n\n"))
+	return strings.Join(strings.Fields(string(para)), " ")
+}
+
+// TagMessages returns the message of each annotated tag among ids (other
+// objects are ignored), reported under refs[id], with one `git cat-file
+// --batch`. A tag of a tag is followed, so every message on the way counts.
+func TagMessages(ctx context.Context, repo *Repo, ids []string, refs map[string]string) ([]scan.Item, error) {
+	var items []scan.Item
+	seen := map[string]bool{}
+	for len(ids) > 0 {
+		var in strings.Builder
+		var ask []string
+		for _, id := range ids {
+			if !seen[id] {
+				seen[id] = true
+				ask = append(ask, id)
+				in.WriteString(id + "\n")
+			}
+		}
+		ids = nil
+		if len(ask) == 0 {
+			break
+		}
+		err := streamGit(ctx, repoDir(repo), strings.NewReader(in.String()), func(r io.Reader) error {
+			br := bufio.NewReader(r)
+			for _, id := range ask {
+				line, err := br.ReadString('\n')
+				if err != nil {
+					return fmt.Errorf("git cat-file: %v", err)
+				}
+				f := strings.Fields(line)
+				if len(f) == 2 && f[1] == "missing" {
+					continue
+				}
+				if len(f) != 3 {
+					return fmt.Errorf("git cat-file printed %q", line)
+				}
+				size, err := strconv.Atoi(f[2])
+				if err != nil {
+					return fmt.Errorf("git cat-file printed %q", line)
+				}
+				body := make([]byte, size+1) // and the newline after it
+				if _, err := io.ReadFull(br, body); err != nil {
+					return fmt.Errorf("git cat-file: %v", err)
+				}
+				if f[1] != "tag" {
+					continue
+				}
+				headers, msg, _ := bytes.Cut(body[:size], []byte("\n\n"))
+				for _, h := range strings.Split(string(headers), "\n") {
+					if target, ok := strings.CutPrefix(h, "object "); ok && strings.Contains(string(headers), "\ntype tag") {
+						ids = append(ids, target)
+						if refs != nil && refs[target] == "" {
+							refs[target] = refs[id]
+						}
+					}
+				}
+				if len(bytes.TrimSpace(msg)) == 0 {
+					continue
+				}
+				items = append(items, scan.Item{
+					Target: rules.Target{Path: TagMessagePath, Content: msg, StartLine: 1},
+					Commit: &scan.Commit{ID: id, Subject: subjectOf(msg), Ref: refs[id]},
+				})
+			}
+			return nil
+		}, "cat-file", "--batch")
+		if err != nil {
+			return nil, err
+		}
+	}
+	return items, nil
+}
+
+// TagsPointingAt returns the annotated tags whose commit is in commits, and
+// the ref name of each: the tags `scan --git` reads messages of.
+func TagsPointingAt(ctx context.Context, repo *Repo, commits map[string]bool) ([]string, map[string]string, error) {
+	out, err := runGit(ctx, repoDir(repo), "for-each-ref", "--format=%(objecttype) %(objectname) %(*objectname) %(refname)", "refs/tags/")
+	if err != nil {
+		return nil, nil, err
+	}
+	var ids []string
+	refs := map[string]string{}
+	for _, line := range strings.Split(string(out), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 4 || f[0] != "tag" || !commits[f[2]] {
+			continue
+		}
+		if _, dup := refs[f[1]]; !dup {
+			ids = append(ids, f[1])
+		}
+		refs[f[1]] = f[3]
+	}
+	return ids, refs, nil
+}
