@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:4dad0c1a:846845"
+const tableHash = "crc32c:d364c759:923776"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -7071,6 +7071,618 @@ var tableRules = []Rule{
 		"MJ_APIKEY_PUBLIC=${MJ_APIKEY_PUBLIC}",
 		"api_key = \"{{hex:32}}\"  # some other service",
 	}},
+	Rule{ID: "mapbox-temporary-token", Description: "Mapbox temporary token (\"tk.\"); it carries the scopes of the secret token that created it, for up to an hour.", Regex: "\\b(tk\\.eyJ[A-Za-z0-9_\\-]{20,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"tk.eyj",
+	}, Name: "Mapbox temporary access token", EnvVar: "MAPBOX_ACCESS_TOKEN", RotateURL: "https://account.mapbox.com/access-tokens/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Mapbox (Account > Access tokens: revoke the secret token that created it).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"MAPBOX_ACCESS_TOKEN=tk.eyJ{{b64url:80}}.{{b64url:22}}",
+		"mapboxAccessToken: \"tk.eyJ{{b64url:80}}.{{b64url:22}}\"",
+	}, FP: []string{
+		"MAPBOX_ACCESS_TOKEN=${MAPBOX_ACCESS_TOKEN}",
+		"MAPBOX_ACCESS_TOKEN = os.environ[\"MAPBOX_ACCESS_TOKEN\"]",
+		"MAPBOX_ACCESS_TOKEN=tk.eyJ{{b64url:10}}",
+	}},
+	Rule{ID: "here-api-key", Description: "HERE location platform API key (43 characters); it calls routing, geocoding and map APIs billed to the project.", Regex: "(?i:(?:\\bhere[_\\-.]?(?:api|maps|app|access)|\\bhere_?key)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"here_api",
+		"hereapi",
+		"here-api",
+		"here_maps",
+		"here_app",
+		"here_access",
+		"here_key",
+		"herekey",
+	}, Name: "HERE API key", EnvVar: "HERE_API_KEY", RotateURL: "https://platform.here.com/admin/apps", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the HERE platform (Access manager > the app > Credentials > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"HERE_API_KEY={{b64url:43}}",
+		"hereApiKey: \"{{b64url:43}}\"",
+	}, FP: []string{
+		"HERE_API_KEY=${HERE_API_KEY}",
+		"HERE_API_KEY = os.environ[\"HERE_API_KEY\"]",
+		"HERE_API_KEY={{b64url:12}}",
+	}},
+	Rule{ID: "mapquest-api-key", Description: "MapQuest API key (32 characters); it calls the mapping APIs billed to the account.", Regex: "(?i:(?:mapquest)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"mapquest",
+	}, Name: "MapQuest API key", EnvVar: "MAPQUEST_API_KEY", RotateURL: "https://developer.mapquest.com/user/me/apps", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the MapQuest developer portal (Manage keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"MAPQUEST_API_KEY={{alnum:32}}",
+		"mapquestApiKey: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"MAPQUEST_API_KEY=${MAPQUEST_API_KEY}",
+		"MAPQUEST_API_KEY = os.environ[\"MAPQUEST_API_KEY\"]",
+		"MAPQUEST_API_KEY={{alnum:12}}",
+	}},
+	Rule{ID: "bing-maps-key", Description: "Bing Maps key (64 characters); it calls the Bing Maps APIs billed to the account.", Regex: "(?i:(?:bing[_\\-.]?maps?|virtual[_\\-.]?earth)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"bing_map",
+		"bingmap",
+		"bing-map",
+		"virtualearth",
+		"virtual_earth",
+	}, Name: "Bing Maps key", EnvVar: "BING_MAPS_KEY", RotateURL: "https://www.bingmapsportal.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Bing Maps Dev Center (My keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"BING_MAPS_KEY={{b64url:64}}",
+		"bingMapsKey: \"{{b64url:64}}\"",
+	}, FP: []string{
+		"BING_MAPS_KEY=${BING_MAPS_KEY}",
+		"BING_MAPS_KEY = os.environ[\"BING_MAPS_KEY\"]",
+		"BING_MAPS_KEY={{b64url:20}}",
+	}},
+	Rule{ID: "geoapify-api-key", Description: "Geoapify API key (32 hex); it calls the geocoding, routing and map tile APIs billed to the project.", Regex: "(?i:(?:geoapify)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|api\\.geoapify\\.com/[^\\s\"']{0,200}[?&]apiKey=([a-f0-9]{32})\\b", Entropy: 3, Keywords: []string{
+		"geoapify",
+	}, Name: "Geoapify API key", EnvVar: "GEOAPIFY_API_KEY", RotateURL: "https://myprojects.geoapify.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Geoapify (My projects > the project > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"GEOAPIFY_API_KEY={{hex:32}}",
+		"geoapifyApiKey: \"{{hex:32}}\"",
+		"url = \"https://api.geoapify.com/v1/geocode/search?text=x&apiKey={{hex:32}}\"",
+	}, FP: []string{
+		"GEOAPIFY_API_KEY=${GEOAPIFY_API_KEY}",
+		"GEOAPIFY_API_KEY = os.environ[\"GEOAPIFY_API_KEY\"]",
+		"GEOAPIFY_API_KEY={{hex:12}}",
+	}},
+	Rule{ID: "locationiq-access-token", Description: "LocationIQ access token (\"pk.\" and 32 hex); it calls geocoding and map APIs billed to the account.", Regex: "(?:^|[^A-Za-z0-9_.\\-])(pk\\.[a-f0-9]{32})\\b", Entropy: 3, Keywords: []string{
+		"pk.",
+	}, Name: "LocationIQ access token", EnvVar: "LOCATIONIQ_TOKEN", RotateURL: "https://my.locationiq.com/dashboard", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the LocationIQ dashboard (Access tokens).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, Context: "(?i)locationiq|locationiq\\.com|\\bliq", ContextLines: 5, TP: []string{
+		"LOCATIONIQ_TOKEN=pk.{{hex:32}}",
+		"fetch(`https://us1.locationiq.com/v1/search?key=pk.{{hex:32}}&q=${q}`)",
+	}, FP: []string{
+		"LOCATIONIQ_TOKEN=${LOCATIONIQ_TOKEN}",
+		"LOCATIONIQ_TOKEN=pk.{{hex:12}}",
+		"stripeKey = \"pk.{{hex:32}}\"",
+	}},
+	Rule{ID: "opencage-api-key", Description: "OpenCage geocoding API key (32 hex); it geocodes billed to the account.", Regex: "(?i:(?:opencage|open_cage)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"opencage",
+		"open_cage",
+	}, Name: "OpenCage API key", EnvVar: "OPENCAGE_API_KEY", RotateURL: "https://opencagedata.com/dashboard#geocoding", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the OpenCage dashboard (Geocoding API > Keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"OPENCAGE_API_KEY={{hex:32}}",
+		"opencageApiKey: \"{{hex:32}}\"",
+	}, FP: []string{
+		"OPENCAGE_API_KEY=${OPENCAGE_API_KEY}",
+		"OPENCAGE_API_KEY = os.environ[\"OPENCAGE_API_KEY\"]",
+		"OPENCAGE_API_KEY={{hex:12}}",
+	}},
+	Rule{ID: "ipinfo-token", Description: "IPinfo access token (14 hex); it queries IP data billed to the account.", Regex: "(?i:(?:ipinfo)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{14})(?:[^A-Za-z0-9_\\-]|$)|ipinfo\\.io/[^\\s\"']{0,60}[?&]token=([a-f0-9]{14})\\b", Entropy: 3, Keywords: []string{
+		"ipinfo",
+	}, Name: "IPinfo access token", EnvVar: "IPINFO_TOKEN", RotateURL: "https://ipinfo.io/account/token", RotateSteps: []string{
+		"Revoke or delete the exposed credential in IPinfo (Account > Token > Reset).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"IPINFO_TOKEN={{hex:14}}",
+		"ipinfoToken: \"{{hex:14}}\"",
+		"curl \"https://ipinfo.io/8.8.8.8?token={{hex:14}}\"",
+	}, FP: []string{
+		"IPINFO_TOKEN=${IPINFO_TOKEN}",
+		"IPINFO_TOKEN = os.environ[\"IPINFO_TOKEN\"]",
+		"IPINFO_TOKEN={{hex:8}}",
+	}},
+	Rule{ID: "ipgeolocation-api-key", Description: "ipgeolocation.io API key (32 hex); it queries IP and timezone data billed to the account.", Regex: "(?i:(?:ipgeolocation|ip_geolocation)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"ipgeolocation",
+		"ip_geolocation",
+	}, Name: "ipgeolocation.io API key", EnvVar: "IPGEOLOCATION_API_KEY", RotateURL: "https://app.ipgeolocation.io/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the ipgeolocation.io dashboard (API key > Reset).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"IPGEOLOCATION_API_KEY={{hex:32}}",
+		"ipgeolocationApiKey: \"{{hex:32}}\"",
+	}, FP: []string{
+		"IPGEOLOCATION_API_KEY=${IPGEOLOCATION_API_KEY}",
+		"IPGEOLOCATION_API_KEY = os.environ[\"IPGEOLOCATION_API_KEY\"]",
+		"IPGEOLOCATION_API_KEY={{hex:12}}",
+	}},
+	Rule{ID: "ipdata-api-key", Description: "ipdata API key (56 hex); it queries IP data billed to the account.", Regex: "(?i:(?:ipdata)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{56})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"ipdata",
+	}, Name: "ipdata API key", EnvVar: "IPDATA_API_KEY", RotateURL: "https://dashboard.ipdata.co/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the ipdata dashboard (API key).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"IPDATA_API_KEY={{hex:56}}",
+		"ipdataApiKey: \"{{hex:56}}\"",
+	}, FP: []string{
+		"IPDATA_API_KEY=${IPDATA_API_KEY}",
+		"IPDATA_API_KEY = os.environ[\"IPDATA_API_KEY\"]",
+		"IPDATA_API_KEY={{hex:20}}",
+	}},
+	Rule{ID: "radar-secret-key", Description: "Radar secret API key (\"prj_live_sk_\"); it reads users' location history and changes geofences of the project.", Regex: "\\b(prj_(?:live|test)_sk_[a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"prj_live_sk_",
+		"prj_test_sk_",
+	}, Name: "Radar secret key", EnvVar: "RADAR_SECRET_KEY", RotateURL: "https://dashboard.radar.com/settings", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Radar dashboard (Settings > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"RADAR_SECRET_KEY=prj_live_sk_{{hex:40}}",
+		"radarSecretKey: \"prj_live_sk_{{hex:40}}\"",
+	}, FP: []string{
+		"RADAR_SECRET_KEY=${RADAR_SECRET_KEY}",
+		"RADAR_SECRET_KEY = os.environ[\"RADAR_SECRET_KEY\"]",
+		"RADAR_SECRET_KEY=prj_live_sk_{{hex:12}}",
+	}},
+	Rule{ID: "stadia-maps-api-key", Description: "Stadia Maps API key (a UUID); it calls map tiles, geocoding and routing billed to the account.", Regex: "(?i:(?:stadia)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"stadia",
+	}, Name: "Stadia Maps API key", EnvVar: "STADIA_API_KEY", RotateURL: "https://client.stadiamaps.com/dashboard/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Stadia Maps client dashboard (the property > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"STADIA_API_KEY={{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}",
+		"stadiaApiKey: \"{{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}\"",
+	}, FP: []string{
+		"STADIA_API_KEY=${STADIA_API_KEY}",
+		"STADIA_API_KEY = os.environ[\"STADIA_API_KEY\"]",
+		"STADIA_API_KEY={{hex:8}}-{{hex:4}}",
+	}},
+	Rule{ID: "maptiler-api-key", Description: "MapTiler Cloud API key (20 characters); it loads maps and geocodes billed to the account.", Regex: "(?i:(?:maptiler|map_tiler)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{20})(?:[^A-Za-z0-9_\\-]|$)|api\\.maptiler\\.com/[^\\s\"']{0,200}[?&]key=([A-Za-z0-9]{20})\\b", Entropy: 3.5, Keywords: []string{
+		"maptiler",
+		"map_tiler",
+	}, Name: "MapTiler API key", EnvVar: "MAPTILER_API_KEY", RotateURL: "https://cloud.maptiler.com/account/keys/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in MapTiler Cloud (Account > Keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"MAPTILER_API_KEY={{alnum:20}}",
+		"maptilerApiKey: \"{{alnum:20}}\"",
+		"style: \"https://api.maptiler.com/maps/streets/style.json?key={{alnum:20}}\"",
+	}, FP: []string{
+		"MAPTILER_API_KEY=${MAPTILER_API_KEY}",
+		"MAPTILER_API_KEY = os.environ[\"MAPTILER_API_KEY\"]",
+		"MAPTILER_API_KEY={{alnum:8}}",
+	}},
+	Rule{ID: "mapillary-access-token", Description: "Mapillary client or user token (\"MLY|<app id>|<32 hex>\"); it reads imagery and, for user tokens, uploads as the user.", Regex: "(?:^|[^A-Za-z0-9|])(MLY\\|[0-9]{8,20}\\|[a-f0-9]{32})\\b", Entropy: 3, Keywords: []string{
+		"mly|",
+	}, Name: "Mapillary client token", EnvVar: "MAPILLARY_TOKEN", RotateURL: "https://www.mapillary.com/dashboard/developers", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Mapillary developer dashboard (the app).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"MAPILLARY_TOKEN=MLY|{{digits:16}}|{{hex:32}}",
+		"mapillaryToken: \"MLY|{{digits:16}}|{{hex:32}}\"",
+	}, FP: []string{
+		"MAPILLARY_TOKEN=${MAPILLARY_TOKEN}",
+		"MAPILLARY_TOKEN = os.environ[\"MAPILLARY_TOKEN\"]",
+		"MAPILLARY_TOKEN=MLY|{{digits:16}}|{{hex:8}}",
+	}},
+	Rule{ID: "foursquare-api-key", Description: "Foursquare Places API key (\"fsq3\"); it calls the Places API billed to the project.", Regex: "\\b(fsq3[A-Za-z0-9+/]{40,48}={0,2})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
+		"fsq3",
+	}, Name: "Foursquare Places API key", EnvVar: "FOURSQUARE_API_KEY", RotateURL: "https://foursquare.com/developers/projects", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Foursquare developer console (the project > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"FOURSQUARE_API_KEY=fsq3{{b64:44}}",
+		"foursquareApiKey: \"fsq3{{b64:44}}\"",
+	}, FP: []string{
+		"FOURSQUARE_API_KEY=${FOURSQUARE_API_KEY}",
+		"FOURSQUARE_API_KEY = os.environ[\"FOURSQUARE_API_KEY\"]",
+		"FOURSQUARE_API_KEY=fsq3{{b64:10}}",
+	}},
+	Rule{ID: "yelp-api-key", Description: "Yelp Fusion API key (128 characters); it queries business data billed to the app.", Regex: "(?i:(?:\\byelp)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{128})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"yelp",
+	}, Name: "Yelp Fusion API key", EnvVar: "YELP_API_KEY", RotateURL: "https://www.yelp.com/developers/v3/manage_app", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Yelp Fusion (Manage app).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"YELP_API_KEY={{b64url:128}}",
+		"yelpApiKey: \"{{b64url:128}}\"",
+	}, FP: []string{
+		"YELP_API_KEY=${YELP_API_KEY}",
+		"YELP_API_KEY = os.environ[\"YELP_API_KEY\"]",
+		"YELP_API_KEY={{b64url:30}}",
+	}},
+	Rule{ID: "weatherapi-key", Description: "WeatherAPI.com key (31 hex); it queries weather data billed to the plan.", Regex: "(?i:(?:weather[_\\-.]?api)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{31})(?:[^A-Za-z0-9_\\-]|$)|api\\.weatherapi\\.com/[^\\s\"']{0,120}[?&]key=([a-f0-9]{31})\\b", Entropy: 3, Keywords: []string{
+		"weatherapi",
+		"weather_api",
+		"weather-api",
+	}, Name: "WeatherAPI.com key", EnvVar: "WEATHERAPI_KEY", RotateURL: "https://www.weatherapi.com/my/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in WeatherAPI.com (My account > API key > Regenerate).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"WEATHERAPI_KEY={{hex:31}}",
+		"weatherapiKey: \"{{hex:31}}\"",
+		"url = \"https://api.weatherapi.com/v1/current.json?key={{hex:31}}&q=London\"",
+	}, FP: []string{
+		"WEATHERAPI_KEY=${WEATHERAPI_KEY}",
+		"WEATHERAPI_KEY = os.environ[\"WEATHERAPI_KEY\"]",
+		"WEATHERAPI_KEY={{hex:12}}",
+	}},
+	Rule{ID: "tomorrow-io-api-key", Description: "Tomorrow.io (ClimaCell) API key (32 characters); it queries weather data billed to the plan.", Regex: "(?i:(?:tomorrow[_\\-.]?io|climacell)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"tomorrow_io",
+		"tomorrowio",
+		"tomorrow.io",
+		"tomorrow-io",
+		"climacell",
+	}, Name: "Tomorrow.io API key", EnvVar: "TOMORROW_IO_API_KEY", RotateURL: "https://app.tomorrow.io/development/keys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Tomorrow.io (Development > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"TOMORROW_IO_API_KEY={{alnum:32}}",
+		"tomorrowIoApiKey: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"TOMORROW_IO_API_KEY=${TOMORROW_IO_API_KEY}",
+		"TOMORROW_IO_API_KEY = os.environ[\"TOMORROW_IO_API_KEY\"]",
+		"TOMORROW_IO_API_KEY={{alnum:12}}",
+	}},
+	Rule{ID: "visual-crossing-api-key", Description: "Visual Crossing weather API key (25 characters); it queries weather data billed to the account.", Regex: "(?i:(?:visual[_\\-.]?crossing)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Z0-9]{25})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"visualcrossing",
+		"visual_crossing",
+		"visual-crossing",
+	}, Name: "Visual Crossing API key", EnvVar: "VISUAL_CROSSING_API_KEY", RotateURL: "https://www.visualcrossing.com/account", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Visual Crossing (Account > Reset key).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"VISUAL_CROSSING_API_KEY={{upalnum:25}}",
+		"visualCrossingApiKey: \"{{upalnum:25}}\"",
+	}, FP: []string{
+		"VISUAL_CROSSING_API_KEY=${VISUAL_CROSSING_API_KEY}",
+		"VISUAL_CROSSING_API_KEY = os.environ[\"VISUAL_CROSSING_API_KEY\"]",
+		"VISUAL_CROSSING_API_KEY={{upalnum:10}}",
+	}},
+	Rule{ID: "accuweather-api-key", Description: "AccuWeather API key (32 characters); it queries weather data billed to the plan.", Regex: "(?i:(?:accu[_\\-.]?weather)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"accuweather",
+		"accu_weather",
+	}, Name: "AccuWeather API key", EnvVar: "ACCUWEATHER_API_KEY", RotateURL: "https://developer.accuweather.com/user/me/apps", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the AccuWeather developer portal (My apps).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"ACCUWEATHER_API_KEY={{alnum:32}}",
+		"accuweatherApiKey: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"ACCUWEATHER_API_KEY=${ACCUWEATHER_API_KEY}",
+		"ACCUWEATHER_API_KEY = os.environ[\"ACCUWEATHER_API_KEY\"]",
+		"ACCUWEATHER_API_KEY={{alnum:12}}",
+	}},
+	Rule{ID: "weatherbit-api-key", Description: "Weatherbit API key (32 hex); it queries weather data billed to the plan.", Regex: "(?i:(?:weatherbit)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"weatherbit",
+	}, Name: "Weatherbit API key", EnvVar: "WEATHERBIT_API_KEY", RotateURL: "https://www.weatherbit.io/account/dashboard", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Weatherbit dashboard.",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"WEATHERBIT_API_KEY={{hex:32}}",
+		"weatherbitApiKey: \"{{hex:32}}\"",
+	}, FP: []string{
+		"WEATHERBIT_API_KEY=${WEATHERBIT_API_KEY}",
+		"WEATHERBIT_API_KEY = os.environ[\"WEATHERBIT_API_KEY\"]",
+		"WEATHERBIT_API_KEY={{hex:12}}",
+	}},
+	Rule{ID: "nasa-api-key", Description: "NASA / api.data.gov API key (40 characters); it calls government APIs under your rate limit and identity.", Regex: "(?i:(?:nasa|data[_\\-.]?gov)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)|\\.(?:nasa|data)\\.gov/[^\\s\"']{0,200}[?&]api_key=([A-Za-z0-9]{40})\\b", Entropy: 3.5, Keywords: []string{
+		"nasa",
+		"data_gov",
+		"datagov",
+		"data.gov",
+	}, Name: "NASA / api.data.gov API key", EnvVar: "NASA_API_KEY", RotateURL: "https://api.data.gov/signup/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in api.data.gov (request a new key; contact api.data.gov to disable the old one).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"NASA_API_KEY={{alnum:40}}",
+		"nasaApiKey: \"{{alnum:40}}\"",
+		"url = \"https://api.nasa.gov/planetary/apod?api_key={{alnum:40}}\"",
+	}, FP: []string{
+		"NASA_API_KEY=${NASA_API_KEY}",
+		"NASA_API_KEY = os.environ[\"NASA_API_KEY\"]",
+		"NASA_API_KEY={{alnum:12}}",
+	}},
+	Rule{ID: "newsapi-key", Description: "NewsAPI.org key (32 hex); it queries news billed to the plan.", Regex: "(?i:(?:news[_\\-.]?api)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"newsapi",
+		"news_api",
+		"news-api",
+	}, Name: "NewsAPI key", EnvVar: "NEWS_API_KEY", RotateURL: "https://newsapi.org/account", RotateSteps: []string{
+		"Revoke or delete the exposed credential in NewsAPI (Account > API key).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"NEWS_API_KEY={{hex:32}}",
+		"newsApiKey: \"{{hex:32}}\"",
+	}, FP: []string{
+		"NEWS_API_KEY=${NEWS_API_KEY}",
+		"NEWS_API_KEY = os.environ[\"NEWS_API_KEY\"]",
+		"NEWS_API_KEY={{hex:12}}",
+	}},
+	Rule{ID: "nytimes-api-key", Description: "New York Times developer API key (32 characters); it queries NYT APIs under your quota.", Regex: "(?i:(?:nytimes|\\bnyt)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"nytimes",
+		"nyt_",
+		"nyt-",
+		"nytapi",
+	}, Name: "New York Times API key", EnvVar: "NYT_API_KEY", RotateURL: "https://developer.nytimes.com/my-apps", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the NYT developer portal (My apps > the app).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"NYT_API_KEY={{alnum:32}}",
+		"nytApiKey: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"NYT_API_KEY=${NYT_API_KEY}",
+		"NYT_API_KEY = os.environ[\"NYT_API_KEY\"]",
+		"NYT_API_KEY={{alnum:12}}",
+	}},
+	Rule{ID: "tmdb-api-key", Description: "TMDB v3 API key (32 hex); it calls the API under your account.", Regex: "(?i:(?:tmdb|themoviedb|movie[_\\-.]?db)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"tmdb",
+		"themoviedb",
+		"moviedb",
+		"movie_db",
+	}, Name: "TMDB API key", EnvVar: "TMDB_API_KEY", RotateURL: "https://www.themoviedb.org/settings/api", RotateSteps: []string{
+		"Revoke or delete the exposed credential in TMDB (Settings > API > Regenerate).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"TMDB_API_KEY={{hex:32}}",
+		"tmdbApiKey: \"{{hex:32}}\"",
+	}, FP: []string{
+		"TMDB_API_KEY=${TMDB_API_KEY}",
+		"TMDB_API_KEY = os.environ[\"TMDB_API_KEY\"]",
+		"TMDB_API_KEY={{hex:12}}",
+	}},
+	Rule{ID: "tmdb-read-access-token", Description: "TMDB v4 API read access token (a JWT); it calls the API under your account.", Regex: "(?i:(?:tmdb|themoviedb|movie[_\\-.]?db)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(eyJhbGciOiJIUzI1NiJ9\\.eyJ[A-Za-z0-9_\\-]{40,}\\.[A-Za-z0-9_\\-]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"tmdb",
+		"themoviedb",
+		"moviedb",
+		"movie_db",
+	}, Name: "TMDB API read access token", EnvVar: "TMDB_READ_ACCESS_TOKEN", RotateURL: "https://www.themoviedb.org/settings/api", RotateSteps: []string{
+		"Revoke or delete the exposed credential in TMDB (Settings > API > Regenerate).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"TMDB_READ_ACCESS_TOKEN=eyJhbGciOiJIUzI1NiJ9.eyJ{{b64url:150}}.{{b64url:43}}",
+		"tmdbReadAccessToken: \"eyJhbGciOiJIUzI1NiJ9.eyJ{{b64url:150}}.{{b64url:43}}\"",
+	}, FP: []string{
+		"TMDB_READ_ACCESS_TOKEN=${TMDB_READ_ACCESS_TOKEN}",
+		"TMDB_READ_ACCESS_TOKEN = os.environ[\"TMDB_READ_ACCESS_TOKEN\"]",
+		"TMDB_READ_ACCESS_TOKEN=eyJhbGciOiJIUzI1NiJ9.eyJ{{b64url:10}}",
+	}},
+	Rule{ID: "lastfm-api-secret", Description: "Last.fm shared secret (32 hex); it signs authenticated calls (scrobbling, profile changes) as your app.", Regex: "(?i:(?:last[_\\-.]?fm|audioscrobbler)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"lastfm",
+		"last_fm",
+		"last.fm",
+		"audioscrobbler",
+	}, Name: "Last.fm API secret", EnvVar: "LASTFM_API_SECRET", RotateURL: "https://www.last.fm/api/accounts", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Last.fm (API accounts).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"LASTFM_API_SECRET={{hex:32}}",
+		"lastfmApiSecret: \"{{hex:32}}\"",
+	}, FP: []string{
+		"LASTFM_API_SECRET=${LASTFM_API_SECRET}",
+		"LASTFM_API_SECRET = os.environ[\"LASTFM_API_SECRET\"]",
+		"LASTFM_API_SECRET={{hex:12}}",
+	}},
+	Rule{ID: "genius-access-token", Description: "Genius API client access token (64 characters); it calls the API as your client.", Regex: "(?i:(?:genius)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"genius",
+	}, Name: "Genius API access token", EnvVar: "GENIUS_ACCESS_TOKEN", RotateURL: "https://genius.com/api-clients", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Genius (API clients > the client).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"GENIUS_ACCESS_TOKEN={{b64url:64}}",
+		"geniusAccessToken: \"{{b64url:64}}\"",
+	}, FP: []string{
+		"GENIUS_ACCESS_TOKEN=${GENIUS_ACCESS_TOKEN}",
+		"GENIUS_ACCESS_TOKEN = os.environ[\"GENIUS_ACCESS_TOKEN\"]",
+		"GENIUS_ACCESS_TOKEN={{b64url:20}}",
+	}},
+	Rule{ID: "discogs-token", Description: "Discogs personal access token (40 characters); it reads and changes the user's collection and marketplace listings.", Regex: "(?i:(?:discogs)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"discogs",
+	}, Name: "Discogs personal access token", EnvVar: "DISCOGS_TOKEN", RotateURL: "https://www.discogs.com/settings/developers", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Discogs (Settings > Developers > Generate new token).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"DISCOGS_TOKEN={{alnum:40}}",
+		"discogsToken: \"{{alnum:40}}\"",
+	}, FP: []string{
+		"DISCOGS_TOKEN=${DISCOGS_TOKEN}",
+		"DISCOGS_TOKEN = os.environ[\"DISCOGS_TOKEN\"]",
+		"DISCOGS_TOKEN={{alnum:12}}",
+	}},
+	Rule{ID: "giphy-api-key", Description: "GIPHY API key (32 characters); it calls the API under your app's quota.", Regex: "(?i:(?:giphy)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"giphy",
+	}, Name: "GIPHY API key", EnvVar: "GIPHY_API_KEY", RotateURL: "https://developers.giphy.com/dashboard/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the GIPHY developer dashboard.",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"GIPHY_API_KEY={{alnum:32}}",
+		"giphyApiKey: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"GIPHY_API_KEY=${GIPHY_API_KEY}",
+		"GIPHY_API_KEY = os.environ[\"GIPHY_API_KEY\"]",
+		"GIPHY_API_KEY={{alnum:12}}",
+	}},
+	Rule{ID: "unsplash-secret-key", Description: "Unsplash access or secret key (43 characters); it calls the API as your application (the secret key acts for users who authorized it).", Regex: "(?i:(?:unsplash)[\\w.\\-]{0,40}(?:secret|access|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"unsplash",
+	}, Name: "Unsplash secret key", EnvVar: "UNSPLASH_SECRET_KEY", RotateURL: "https://unsplash.com/oauth/applications", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Unsplash (Your apps > the app > Keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"UNSPLASH_SECRET_KEY={{b64url:43}}",
+		"unsplashSecretKey: \"{{b64url:43}}\"",
+	}, FP: []string{
+		"UNSPLASH_SECRET_KEY=${UNSPLASH_SECRET_KEY}",
+		"UNSPLASH_SECRET_KEY = os.environ[\"UNSPLASH_SECRET_KEY\"]",
+		"UNSPLASH_SECRET_KEY={{b64url:12}}",
+	}},
+	Rule{ID: "pexels-api-key", Description: "Pexels API key (56 characters); it calls the API under your quota.", Regex: "(?i:(?:pexels)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{56})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"pexels",
+	}, Name: "Pexels API key", EnvVar: "PEXELS_API_KEY", RotateURL: "https://www.pexels.com/api/new/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Pexels (Image & Video API > your key).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"PEXELS_API_KEY={{alnum:56}}",
+		"pexelsApiKey: \"{{alnum:56}}\"",
+	}, FP: []string{
+		"PEXELS_API_KEY=${PEXELS_API_KEY}",
+		"PEXELS_API_KEY = os.environ[\"PEXELS_API_KEY\"]",
+		"PEXELS_API_KEY={{alnum:20}}",
+	}},
+	Rule{ID: "pixabay-api-key", Description: "Pixabay API key (\"<user id>-\" and 25 hex); it calls the API under your account.", Regex: "(?i:(?:pixabay)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9]{6,10}-[a-f0-9]{25})(?:[^A-Za-z0-9_\\-]|$)|pixabay\\.com/api/[^\\s\"']{0,40}[?&]key=([0-9]{6,10}-[a-f0-9]{25})\\b", Entropy: 3, Keywords: []string{
+		"pixabay",
+	}, Name: "Pixabay API key", EnvVar: "PIXABAY_API_KEY", RotateURL: "https://pixabay.com/api/docs/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Pixabay (API documentation page, while logged in).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"PIXABAY_API_KEY={{digits:8}}-{{hex:25}}",
+		"pixabayApiKey: \"{{digits:8}}-{{hex:25}}\"",
+		"url = \"https://pixabay.com/api/?key={{digits:8}}-{{hex:25}}&q=cats\"",
+	}, FP: []string{
+		"PIXABAY_API_KEY=${PIXABAY_API_KEY}",
+		"PIXABAY_API_KEY = os.environ[\"PIXABAY_API_KEY\"]",
+		"PIXABAY_API_KEY={{digits:8}}-{{hex:8}}",
+	}},
+	Rule{ID: "flickr-api-secret", Description: "Flickr API key or secret (hex); the secret signs calls that act for users who authorized the app.", Regex: "(?i:(?:flickr)[\\w.\\-]{0,40}(?:secret|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{16}|[a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"flickr",
+	}, Name: "Flickr API secret", EnvVar: "FLICKR_API_SECRET", RotateURL: "https://www.flickr.com/services/apps/by/me", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Flickr (App Garden > your apps).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"FLICKR_API_SECRET={{hex:16}}",
+		"flickrApiSecret: \"{{hex:16}}\"",
+	}, FP: []string{
+		"FLICKR_API_SECRET=${FLICKR_API_SECRET}",
+		"FLICKR_API_SECRET = os.environ[\"FLICKR_API_SECRET\"]",
+		"FLICKR_API_SECRET={{hex:8}}",
+	}},
+	Rule{ID: "clearbit-api-key", Description: "Clearbit secret API key (\"sk_\" and 32 hex); it enriches people and companies billed to the account.", Regex: "(?i:(?:clearbit)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(sk_[a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"clearbit",
+	}, Name: "Clearbit API key", EnvVar: "CLEARBIT_API_KEY", RotateURL: "https://dashboard.clearbit.com/api", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Clearbit dashboard (API).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"CLEARBIT_API_KEY=sk_{{hex:32}}",
+		"clearbitApiKey: \"sk_{{hex:32}}\"",
+	}, FP: []string{
+		"CLEARBIT_API_KEY=${CLEARBIT_API_KEY}",
+		"CLEARBIT_API_KEY = os.environ[\"CLEARBIT_API_KEY\"]",
+		"CLEARBIT_API_KEY=sk_{{hex:12}}",
+	}},
+	Rule{ID: "hunter-api-key", Description: "Hunter.io API key (40 hex); it finds and verifies email addresses billed to the account.", Regex: "(?i:(?:hunter(?:[_\\-.]?io)?)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"hunter",
+	}, Name: "Hunter API key", EnvVar: "HUNTER_API_KEY", RotateURL: "https://hunter.io/api-keys", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Hunter (API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"HUNTER_API_KEY={{hex:40}}",
+		"hunterApiKey: \"{{hex:40}}\"",
+	}, FP: []string{
+		"HUNTER_API_KEY=${HUNTER_API_KEY}",
+		"HUNTER_API_KEY = os.environ[\"HUNTER_API_KEY\"]",
+		"HUNTER_API_KEY={{hex:12}}",
+	}},
+	Rule{ID: "abstract-api-key", Description: "Abstract API key (32 hex); it calls the validation and lookup APIs billed to the account.", Regex: "(?i:(?:abstract[_\\-.]?api)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"abstractapi",
+		"abstract_api",
+		"abstract-api",
+	}, Name: "Abstract API key", EnvVar: "ABSTRACT_API_KEY", RotateURL: "https://app.abstractapi.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Abstract API dashboard (the API > Reset key).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"ABSTRACT_API_KEY={{hex:32}}",
+		"abstractApiKey: \"{{hex:32}}\"",
+	}, FP: []string{
+		"ABSTRACT_API_KEY=${ABSTRACT_API_KEY}",
+		"ABSTRACT_API_KEY = os.environ[\"ABSTRACT_API_KEY\"]",
+		"ABSTRACT_API_KEY={{hex:12}}",
+	}},
+	Rule{ID: "peopledatalabs-api-key", Description: "People Data Labs API key (64 hex); it enriches person and company records billed to the account.", Regex: "(?i:(?:people[_\\-.]?data[_\\-.]?labs|\\bpdl)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"peopledatalabs",
+		"people_data_labs",
+		"pdl_",
+		"pdl-",
+	}, Name: "People Data Labs API key", EnvVar: "PDL_API_KEY", RotateURL: "https://dashboard.peopledatalabs.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the PDL dashboard (API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"PDL_API_KEY={{hex:64}}",
+		"peopledatalabs_api_key = \"{{hex:64}}\"",
+	}, FP: []string{
+		"PDL_API_KEY=${PDL_API_KEY}",
+		"PDL_API_KEY = os.environ[\"PDL_API_KEY\"]",
+		"PDL_API_KEY={{hex:20}}",
+	}},
+	Rule{ID: "crunchbase-api-key", Description: "Crunchbase API user key (32 hex); it queries company data billed to the license.", Regex: "(?i:(?:crunchbase)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"crunchbase",
+	}, Name: "Crunchbase API key", EnvVar: "CRUNCHBASE_API_KEY", RotateURL: "https://data.crunchbase.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Crunchbase (Integrations > Crunchbase API).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"CRUNCHBASE_API_KEY={{hex:32}}",
+		"crunchbaseApiKey: \"{{hex:32}}\"",
+	}, FP: []string{
+		"CRUNCHBASE_API_KEY=${CRUNCHBASE_API_KEY}",
+		"CRUNCHBASE_API_KEY = os.environ[\"CRUNCHBASE_API_KEY\"]",
+		"CRUNCHBASE_API_KEY={{hex:12}}",
+	}},
+	Rule{ID: "census-api-key", Description: "US Census Bureau data API key (40 hex); it calls the API under your identity and limits.", Regex: "(?i:(?:census)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"census",
+	}, Name: "US Census Bureau API key", EnvVar: "CENSUS_API_KEY", RotateURL: "https://api.census.gov/data/key_signup.html", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Census API key signup page (request a new key).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Check the account's usage and billing for requests you did not make.",
+	}, TP: []string{
+		"CENSUS_API_KEY={{hex:40}}",
+		"censusApiKey: \"{{hex:40}}\"",
+	}, FP: []string{
+		"CENSUS_API_KEY=${CENSUS_API_KEY}",
+		"CENSUS_API_KEY = os.environ[\"CENSUS_API_KEY\"]",
+		"CENSUS_API_KEY={{hex:12}}",
+	}},
 	Rule{ID: "postmark-api-token", Description: "Postmark server or account API token (a UUID sent as X-Postmark-Server-Token / X-Postmark-Account-Token); it sends mail as your servers or manages the account.", Regex: "(?:(?i:(?:postmark)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)|(?i:postmark)[\\w.:>'\")(\\-]{0,40}\\(\\s*\\{?\\s*(?:\\w+\\s*[=:]\\s*)?[\"']([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})[\"'])", Entropy: 3, Keywords: []string{
 		"postmark",
 	}, Name: "Postmark API token", EnvVar: "POSTMARK_SERVER_TOKEN", RotateURL: "https://account.postmarkapp.com/servers", RotateSteps: []string{
@@ -11769,6 +12381,485 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"IFTTT_WEBHOOK_KEY=https://maker.ifttt.com/trigger/door_open/with/key/{{alnum:5}}",
 		"IFTTT_WEBHOOK_KEY=${IFTTT_WEBHOOK_KEY}",
+	}},
+	Rule{ID: "facebook-app-access-token", Description: "Meta/Facebook app access token (\"<app id>|<secret or signature>\"); it calls the Graph API as the app: reads app insights, changes settings, manages test users and webhooks.", Regex: "(?:^|[^0-9])([0-9]{15,16}\\|[A-Za-z0-9_\\-]{27}|[0-9]{15,16}\\|[a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"facebook",
+		"access_token",
+		"fb_",
+		"graph.",
+	}, Name: "Meta (Facebook) app access token", EnvVar: "FACEBOOK_APP_ACCESS_TOKEN", RotateURL: "https://developers.facebook.com/apps/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Meta for Developers (the app > App settings > Basic > reset the app secret, which invalidates app tokens).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's recent activity and connected apps for anything you did not do.",
+	}, TP: []string{
+		"{\"facebook access_token\":\"{{digits:15}}|{{b64url:27}}\",\"token_type\":\"bearer\"}",
+		"facebook {{digits:16}}|{{b64url:27}}",
+		"url = \"https://graph.facebook.com/debug_token?access_token={{digits:15}}|{{hex:32}}\"",
+	}, FP: []string{
+		"facebook {{digits:15}}|{{b64url:10}}",
+		"FACEBOOK_APP_ACCESS_TOKEN=${FACEBOOK_APP_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "facebook-client-token", Description: "Meta/Facebook app client token (32 hex); embedded in apps it identifies them, but with the app id it calls app-level Graph endpoints.", Regex: "(?i:(?:facebook|\\bfb)[\\w.\\-]{0,40}(?:client[_\\-.]?(?:access[_\\-.]?)?token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"facebook",
+		"fb_client",
+		"fbclient",
+	}, Name: "Meta (Facebook) client token", EnvVar: "FACEBOOK_CLIENT_TOKEN", RotateURL: "https://developers.facebook.com/apps/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Meta for Developers (the app > App settings > Advanced > Client token > Reset).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's recent activity and connected apps for anything you did not do.",
+	}, TP: []string{
+		"FACEBOOK_CLIENT_TOKEN={{hex:32}}",
+		"facebookClientToken: \"{{hex:32}}\"",
+	}, FP: []string{
+		"FACEBOOK_CLIENT_TOKEN=${FACEBOOK_CLIENT_TOKEN}",
+		"FACEBOOK_CLIENT_TOKEN = os.environ[\"FACEBOOK_CLIENT_TOKEN\"]",
+		"FACEBOOK_CLIENT_TOKEN={{hex:12}}",
+	}},
+	Rule{ID: "pinterest-access-token", Description: "Pinterest API access token (\"pina_\"); it reads and creates pins, boards and ads as the user.", Regex: "\\b(pina_[A-Za-z0-9]{60,120})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"pina_",
+	}, Name: "Pinterest access token", EnvVar: "PINTEREST_ACCESS_TOKEN", RotateURL: "https://developers.pinterest.com/apps/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Pinterest developer portal (My apps > the app) and the account's connected apps.",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's recent activity and connected apps for anything you did not do.",
+	}, TP: []string{
+		"PINTEREST_ACCESS_TOKEN=pina_{{alnum:94}}",
+		"pinterestAccessToken: \"pina_{{alnum:94}}\"",
+	}, FP: []string{
+		"PINTEREST_ACCESS_TOKEN=${PINTEREST_ACCESS_TOKEN}",
+		"PINTEREST_ACCESS_TOKEN = os.environ[\"PINTEREST_ACCESS_TOKEN\"]",
+		"PINTEREST_ACCESS_TOKEN=pina_{{alnum:12}}",
+	}},
+	Rule{ID: "pinterest-refresh-token", Description: "Pinterest API refresh token (\"pinr_\"); it mints new access tokens for the user for a year.", Regex: "\\b(pinr_[A-Za-z0-9]{60,120})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"pinr_",
+	}, Name: "Pinterest refresh token", EnvVar: "PINTEREST_REFRESH_TOKEN", RotateURL: "https://developers.pinterest.com/apps/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Pinterest account's connected apps (revoke the app).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's recent activity and connected apps for anything you did not do.",
+	}, TP: []string{
+		"PINTEREST_REFRESH_TOKEN=pinr_{{alnum:94}}",
+		"pinterestRefreshToken: \"pinr_{{alnum:94}}\"",
+	}, FP: []string{
+		"PINTEREST_REFRESH_TOKEN=${PINTEREST_REFRESH_TOKEN}",
+		"PINTEREST_REFRESH_TOKEN = os.environ[\"PINTEREST_REFRESH_TOKEN\"]",
+		"PINTEREST_REFRESH_TOKEN=pinr_{{alnum:12}}",
+	}},
+	Rule{ID: "tiktok-client-secret", Description: "TikTok app client secret (32 characters); it exchanges codes and refresh tokens for access to users' accounts.", Regex: "(?i:(?:tiktok|tik_tok)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"tiktok",
+		"tik_tok",
+	}, Name: "TikTok client secret", EnvVar: "TIKTOK_CLIENT_SECRET", RotateURL: "https://developers.tiktok.com/apps/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in TikTok for Developers (Manage apps > the app > Client secret > Reset).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's recent activity and connected apps for anything you did not do.",
+	}, TP: []string{
+		"TIKTOK_CLIENT_SECRET={{alnum:32}}",
+		"tiktokClientSecret: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"TIKTOK_CLIENT_SECRET=${TIKTOK_CLIENT_SECRET}",
+		"TIKTOK_CLIENT_SECRET = os.environ[\"TIKTOK_CLIENT_SECRET\"]",
+		"TIKTOK_CLIENT_SECRET={{alnum:12}}",
+	}},
+	Rule{ID: "tiktok-access-token", Description: "TikTok user access token (\"act.\"); it posts and reads videos and profile data as the user.", Regex: "\\b(act\\.[A-Za-z0-9]{40,80}![0-9]{4}(?:\\.[a-z0-9]{2})?)(?:[^A-Za-z0-9_\\-.!]|$)", Entropy: 3.5, Keywords: []string{
+		"act.",
+	}, Name: "TikTok user access token", EnvVar: "TIKTOK_ACCESS_TOKEN", RotateURL: "https://developers.tiktok.com/apps/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in TikTok (revoke via /v2/oauth/revoke/ or the user's Manage app permissions).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's recent activity and connected apps for anything you did not do.",
+	}, TP: []string{
+		"TIKTOK_ACCESS_TOKEN=act.{{alnum:56}}!{{digits:4}}.va",
+		"tiktokAccessToken: \"act.{{alnum:56}}!{{digits:4}}.va\"",
+	}, FP: []string{
+		"TIKTOK_ACCESS_TOKEN=${TIKTOK_ACCESS_TOKEN}",
+		"TIKTOK_ACCESS_TOKEN = os.environ[\"TIKTOK_ACCESS_TOKEN\"]",
+		"TIKTOK_ACCESS_TOKEN=act.{{alnum:10}}",
+	}},
+	Rule{ID: "snapchat-client-secret", Description: "Snapchat (Snap Kit / Marketing API) OAuth client secret; it acts for users or ad accounts that authorized the app.", Regex: "(?i:(?:snap(?:chat)?[_\\-.]?(?:kit|client|app|ads|marketing))[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{22,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"snapchat",
+		"snap_kit",
+		"snapkit",
+		"snap_client",
+		"snap_app",
+		"snap_ads",
+		"snap_marketing",
+	}, Name: "Snapchat (Snap Kit) client secret", EnvVar: "SNAPCHAT_CLIENT_SECRET", RotateURL: "https://kit.snapchat.com/manage", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Snap Kit developer portal (the app > OAuth client secret).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's recent activity and connected apps for anything you did not do.",
+	}, TP: []string{
+		"SNAPCHAT_CLIENT_SECRET={{b64url:43}}",
+		"snapchatClientSecret: \"{{b64url:43}}\"",
+	}, FP: []string{
+		"SNAPCHAT_CLIENT_SECRET=${SNAPCHAT_CLIENT_SECRET}",
+		"SNAPCHAT_CLIENT_SECRET = os.environ[\"SNAPCHAT_CLIENT_SECRET\"]",
+		"SNAPCHAT_CLIENT_SECRET={{b64url:10}}",
+	}},
+	Rule{ID: "tumblr-consumer-secret", Description: "Tumblr OAuth consumer or token secret (50 characters); it posts and reads as users who authorized the app.", Regex: "(?i:(?:tumblr)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{50})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"tumblr",
+	}, Name: "Tumblr consumer secret", EnvVar: "TUMBLR_CONSUMER_SECRET", RotateURL: "https://www.tumblr.com/oauth/apps", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Tumblr (Applications > the app > Reset secret).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's recent activity and connected apps for anything you did not do.",
+	}, TP: []string{
+		"TUMBLR_CONSUMER_SECRET={{alnum:50}}",
+		"tumblrConsumerSecret: \"{{alnum:50}}\"",
+	}, FP: []string{
+		"TUMBLR_CONSUMER_SECRET=${TUMBLR_CONSUMER_SECRET}",
+		"TUMBLR_CONSUMER_SECRET = os.environ[\"TUMBLR_CONSUMER_SECRET\"]",
+		"TUMBLR_CONSUMER_SECRET={{alnum:12}}",
+	}},
+	Rule{ID: "mastodon-access-token", Description: "Mastodon application access token (43 characters); it posts, reads DMs and follows as the account.", Regex: "(?i:(?:mastodon|fediverse)[\\w.\\-]{0,40}(?:token|secret|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"mastodon",
+		"fediverse",
+	}, Name: "Mastodon access token", EnvVar: "MASTODON_ACCESS_TOKEN", RotateURL: "https://mastodon.social/settings/applications", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the instance (Preferences > Development > the app > Regenerate access token).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's recent activity and connected apps for anything you did not do.",
+	}, TP: []string{
+		"MASTODON_ACCESS_TOKEN={{b64url:43}}",
+		"mastodonAccessToken: \"{{b64url:43}}\"",
+	}, FP: []string{
+		"MASTODON_ACCESS_TOKEN=${MASTODON_ACCESS_TOKEN}",
+		"MASTODON_ACCESS_TOKEN = os.environ[\"MASTODON_ACCESS_TOKEN\"]",
+		"MASTODON_ACCESS_TOKEN={{b64url:12}}",
+	}},
+	Rule{ID: "bluesky-app-password", Description: "Bluesky app password (four groups of four characters); it logs in to the account and posts as it.", Regex: "(?i:(?:bluesky|\\bbsky|\\batproto)[\\w.\\-]{0,40}(?:pass(?:word)?|pwd|secret|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"bluesky",
+		"bsky",
+		"atproto",
+	}, Name: "Bluesky app password", EnvVar: "BLUESKY_APP_PASSWORD", RotateURL: "https://bsky.app/settings/app-passwords", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Bluesky (Settings > Privacy and security > App passwords > Delete).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's recent activity and connected apps for anything you did not do.",
+	}, TP: []string{
+		"BLUESKY_APP_PASSWORD={{lowalnum:4}}-{{lowalnum:4}}-{{lowalnum:4}}-{{lowalnum:4}}",
+		"blueskyAppPassword: \"{{lowalnum:4}}-{{lowalnum:4}}-{{lowalnum:4}}-{{lowalnum:4}}\"",
+	}, FP: []string{
+		"BLUESKY_APP_PASSWORD=${BLUESKY_APP_PASSWORD}",
+		"BLUESKY_APP_PASSWORD = os.environ[\"BLUESKY_APP_PASSWORD\"]",
+		"BLUESKY_APP_PASSWORD={{lowalnum:4}}-{{lowalnum:4}}",
+	}},
+	Rule{ID: "medium-integration-token", Description: "Medium integration token (65 hex); it publishes posts as the user.", Regex: "(?i:(?:\\bmedium)[\\w.\\-]{0,40}(?:token|key|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{65})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"medium",
+	}, Name: "Medium integration token", EnvVar: "MEDIUM_TOKEN", RotateURL: "https://medium.com/me/settings/security", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Medium (Settings > Security and apps > Integration tokens > Revoke).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's recent activity and connected apps for anything you did not do.",
+	}, TP: []string{
+		"MEDIUM_TOKEN={{hex:65}}",
+		"mediumToken: \"{{hex:65}}\"",
+	}, FP: []string{
+		"MEDIUM_TOKEN=${MEDIUM_TOKEN}",
+		"MEDIUM_TOKEN = os.environ[\"MEDIUM_TOKEN\"]",
+		"MEDIUM_TOKEN={{hex:20}}",
+	}},
+	Rule{ID: "devto-api-key", Description: "DEV Community (Forem) API key (24 characters); it publishes and edits articles as the user.", Regex: "(?i:(?:dev[_\\-.]?to|forem)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{24})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"devto",
+		"dev_to",
+		"dev.to",
+		"forem",
+	}, Name: "DEV Community (Forem) API key", EnvVar: "DEVTO_API_KEY", RotateURL: "https://dev.to/settings/extensions", RotateSteps: []string{
+		"Revoke or delete the exposed credential in DEV (Settings > Extensions > DEV Community API keys > Revoke).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's recent activity and connected apps for anything you did not do.",
+	}, TP: []string{
+		"DEVTO_API_KEY={{alnum:24}}",
+		"devtoApiKey: \"{{alnum:24}}\"",
+	}, FP: []string{
+		"DEVTO_API_KEY=${DEVTO_API_KEY}",
+		"DEVTO_API_KEY = os.environ[\"DEVTO_API_KEY\"]",
+		"DEVTO_API_KEY={{alnum:10}}",
+	}},
+	Rule{ID: "patreon-access-token", Description: "Patreon creator access token or client secret; it reads the campaign's patrons, their emails and pledges.", Regex: "(?i:(?:patreon)[\\w.\\-]{0,40}(?:token|key|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"patreon",
+	}, Name: "Patreon creator access token", EnvVar: "PATREON_ACCESS_TOKEN", RotateURL: "https://www.patreon.com/portal/registration/register-clients", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Patreon developer portal (My clients > Refresh token).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's recent activity and connected apps for anything you did not do.",
+	}, TP: []string{
+		"PATREON_ACCESS_TOKEN={{b64url:43}}",
+		"patreonAccessToken: \"{{b64url:43}}\"",
+	}, FP: []string{
+		"PATREON_ACCESS_TOKEN=${PATREON_ACCESS_TOKEN}",
+		"PATREON_ACCESS_TOKEN = os.environ[\"PATREON_ACCESS_TOKEN\"]",
+		"PATREON_ACCESS_TOKEN={{b64url:12}}",
+	}},
+	Rule{ID: "disqus-api-secret", Description: "Disqus API secret key (64 characters); it moderates and posts as users who authorized the app.", Regex: "(?i:(?:disqus)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"disqus",
+	}, Name: "Disqus API secret", EnvVar: "DISQUS_SECRET_KEY", RotateURL: "https://disqus.com/api/applications/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Disqus (API applications > the app > Regenerate).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's recent activity and connected apps for anything you did not do.",
+	}, TP: []string{
+		"DISQUS_SECRET_KEY={{alnum:64}}",
+		"disqusSecretKey: \"{{alnum:64}}\"",
+	}, FP: []string{
+		"DISQUS_SECRET_KEY=${DISQUS_SECRET_KEY}",
+		"DISQUS_SECRET_KEY = os.environ[\"DISQUS_SECRET_KEY\"]",
+		"DISQUS_SECRET_KEY={{alnum:20}}",
+	}},
+	Rule{ID: "strava-client-secret", Description: "Strava client secret or access/refresh token (40 hex); it reads activities and location data of athletes who authorized the app.", Regex: "(?i:(?:strava)[\\w.\\-]{0,40}(?:token|key|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"strava",
+	}, Name: "Strava client secret or token", EnvVar: "STRAVA_CLIENT_SECRET", RotateURL: "https://www.strava.com/settings/api", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Strava (Settings > My API application).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's recent activity and connected apps for anything you did not do.",
+	}, TP: []string{
+		"STRAVA_CLIENT_SECRET={{hex:40}}",
+		"stravaClientSecret: \"{{hex:40}}\"",
+	}, FP: []string{
+		"STRAVA_CLIENT_SECRET=${STRAVA_CLIENT_SECRET}",
+		"STRAVA_CLIENT_SECRET = os.environ[\"STRAVA_CLIENT_SECRET\"]",
+		"STRAVA_CLIENT_SECRET={{hex:12}}",
+	}},
+	Rule{ID: "fitbit-client-secret", Description: "Fitbit OAuth client secret (32 hex); it exchanges codes for users' health data.", Regex: "(?i:(?:fitbit)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"fitbit",
+	}, Name: "Fitbit client secret", EnvVar: "FITBIT_CLIENT_SECRET", RotateURL: "https://dev.fitbit.com/apps", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Fitbit (Manage my apps > the app > Reset secret).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's recent activity and connected apps for anything you did not do.",
+	}, TP: []string{
+		"FITBIT_CLIENT_SECRET={{hex:32}}",
+		"fitbitClientSecret: \"{{hex:32}}\"",
+	}, FP: []string{
+		"FITBIT_CLIENT_SECRET=${FITBIT_CLIENT_SECRET}",
+		"FITBIT_CLIENT_SECRET = os.environ[\"FITBIT_CLIENT_SECRET\"]",
+		"FITBIT_CLIENT_SECRET={{hex:12}}",
+	}},
+	Rule{ID: "vk-access-token", Description: "VK (VKontakte) access token (\"vk1.a.\"); it acts as the user or community: posts, messages, friends.", Regex: "\\b(vk1\\.a\\.[A-Za-z0-9_\\-]{60,400})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+		"vk1.a.",
+	}, Name: "VK access token", EnvVar: "VK_ACCESS_TOKEN", RotateURL: "https://vk.com/settings?act=apps", RotateSteps: []string{
+		"Revoke or delete the exposed credential in VK (Settings > Apps: remove the app) or the community's API settings.",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's recent activity and connected apps for anything you did not do.",
+	}, TP: []string{
+		"VK_ACCESS_TOKEN=vk1.a.{{b64url:180}}",
+		"vkAccessToken: \"vk1.a.{{b64url:180}}\"",
+	}, FP: []string{
+		"VK_ACCESS_TOKEN=${VK_ACCESS_TOKEN}",
+		"VK_ACCESS_TOKEN = os.environ[\"VK_ACCESS_TOKEN\"]",
+		"VK_ACCESS_TOKEN=vk1.a.{{b64url:12}}",
+	}},
+	Rule{ID: "kakao-rest-api-key", Description: "Kakao REST API or admin key (32 hex); the admin key calls privileged APIs (user management, push) for the app.", Regex: "(?i:(?:kakao)[\\w.\\-]{0,40}(?:key|secret|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"kakao",
+	}, Name: "Kakao app key", EnvVar: "KAKAO_REST_API_KEY", RotateURL: "https://developers.kakao.com/console/app", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Kakao Developers (My application > App keys > Reissue).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's recent activity and connected apps for anything you did not do.",
+	}, TP: []string{
+		"KAKAO_REST_API_KEY={{hex:32}}",
+		"kakaoRestApiKey: \"{{hex:32}}\"",
+	}, FP: []string{
+		"KAKAO_REST_API_KEY=${KAKAO_REST_API_KEY}",
+		"KAKAO_REST_API_KEY = os.environ[\"KAKAO_REST_API_KEY\"]",
+		"KAKAO_REST_API_KEY={{hex:12}}",
+	}},
+	Rule{ID: "wechat-app-secret", Description: "WeChat Official Account or Mini Program AppSecret (32 hex); it obtains access tokens that send messages and read user data.", Regex: "(?i:(?:wechat|weixin|\\bwx)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"wechat",
+		"weixin",
+		"wx_",
+		"wxapp",
+		"wx.",
+	}, Name: "WeChat AppSecret", EnvVar: "WECHAT_APP_SECRET", RotateURL: "https://mp.weixin.qq.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the WeChat Official Accounts / Mini Program platform (Development > Basic configuration > reset AppSecret).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's recent activity and connected apps for anything you did not do.",
+	}, TP: []string{
+		"WECHAT_APP_SECRET={{hex:32}}",
+		"wechatAppSecret: \"{{hex:32}}\"",
+	}, FP: []string{
+		"WECHAT_APP_SECRET=${WECHAT_APP_SECRET}",
+		"WECHAT_APP_SECRET = os.environ[\"WECHAT_APP_SECRET\"]",
+		"WECHAT_APP_SECRET={{hex:12}}",
+	}},
+	Rule{ID: "intra42-client-secret", Description: "42 school intra API client secret (\"s-s4t2ud-\"); it calls the API as the application and reads students' profiles.", Regex: "\\b(s-s4t2(?:ud|af)-[a-f0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"s-s4t2ud-",
+		"s-s4t2af-",
+	}, Name: "42 intra client secret", EnvVar: "FT_CLIENT_SECRET", RotateURL: "https://profile.intra.42.fr/oauth/applications", RotateSteps: []string{
+		"Revoke or delete the exposed credential in 42 intra (Settings > API > the application > Replace secret).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's recent activity and connected apps for anything you did not do.",
+	}, TP: []string{
+		"FT_CLIENT_SECRET=s-s4t2ud-{{hex:64}}",
+		"ftClientSecret: \"s-s4t2ud-{{hex:64}}\"",
+	}, FP: []string{
+		"FT_CLIENT_SECRET=${FT_CLIENT_SECRET}",
+		"FT_CLIENT_SECRET = os.environ[\"FT_CLIENT_SECRET\"]",
+		"FT_CLIENT_SECRET=s-s4t2ud-{{hex:12}}",
+	}},
+	Rule{ID: "imgur-client-secret", Description: "Imgur client secret or access token (40 hex); it uploads and deletes images as users who authorized the app.", Regex: "(?i:(?:imgur)[\\w.\\-]{0,40}(?:token|key|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"imgur",
+	}, Name: "Imgur client secret", EnvVar: "IMGUR_CLIENT_SECRET", RotateURL: "https://imgur.com/account/settings/apps", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Imgur (Settings > Applications).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's recent activity and connected apps for anything you did not do.",
+	}, TP: []string{
+		"IMGUR_CLIENT_SECRET={{hex:40}}",
+		"imgurClientSecret: \"{{hex:40}}\"",
+	}, FP: []string{
+		"IMGUR_CLIENT_SECRET=${IMGUR_CLIENT_SECRET}",
+		"IMGUR_CLIENT_SECRET = os.environ[\"IMGUR_CLIENT_SECRET\"]",
+		"IMGUR_CLIENT_SECRET={{hex:12}}",
+	}},
+	Rule{ID: "producthunt-api-token", Description: "Product Hunt developer token or client secret (43 characters); it calls the API as the user.", Regex: "(?i:(?:product[_\\-.]?hunt)[\\w.\\-]{0,40}(?:token|key|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"producthunt",
+		"product_hunt",
+	}, Name: "Product Hunt developer token", EnvVar: "PRODUCTHUNT_TOKEN", RotateURL: "https://www.producthunt.com/v2/oauth/applications", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Product Hunt (API dashboard > the application).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's recent activity and connected apps for anything you did not do.",
+	}, TP: []string{
+		"PRODUCTHUNT_TOKEN={{b64url:43}}",
+		"producthuntToken: \"{{b64url:43}}\"",
+	}, FP: []string{
+		"PRODUCTHUNT_TOKEN=${PRODUCTHUNT_TOKEN}",
+		"PRODUCTHUNT_TOKEN = os.environ[\"PRODUCTHUNT_TOKEN\"]",
+		"PRODUCTHUNT_TOKEN={{b64url:12}}",
+	}},
+	Rule{ID: "soundcloud-client-secret", Description: "SoundCloud client secret (32 characters); it uploads and manages tracks for users who authorized the app.", Regex: "(?i:(?:soundcloud)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"soundcloud",
+	}, Name: "SoundCloud client secret", EnvVar: "SOUNDCLOUD_CLIENT_SECRET", RotateURL: "https://soundcloud.com/you/apps", RotateSteps: []string{
+		"Revoke or delete the exposed credential in SoundCloud (Your apps > the app).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's recent activity and connected apps for anything you did not do.",
+	}, TP: []string{
+		"SOUNDCLOUD_CLIENT_SECRET={{alnum:32}}",
+		"soundcloudClientSecret: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"SOUNDCLOUD_CLIENT_SECRET=${SOUNDCLOUD_CLIENT_SECRET}",
+		"SOUNDCLOUD_CLIENT_SECRET = os.environ[\"SOUNDCLOUD_CLIENT_SECRET\"]",
+		"SOUNDCLOUD_CLIENT_SECRET={{alnum:12}}",
+	}},
+	Rule{ID: "riot-games-api-key", Description: "Riot Games API key (\"RGAPI-\" and a UUID); it calls the game APIs under your app's rate limits.", Regex: "\\b(RGAPI-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"rgapi-",
+	}, Name: "Riot Games API key", EnvVar: "RIOT_API_KEY", RotateURL: "https://developer.riotgames.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Riot Developer Portal (Regenerate API key).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's recent activity and connected apps for anything you did not do.",
+	}, TP: []string{
+		"RIOT_API_KEY=RGAPI-{{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}",
+		"riotApiKey: \"RGAPI-{{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}\"",
+	}, FP: []string{
+		"RIOT_API_KEY=${RIOT_API_KEY}",
+		"RIOT_API_KEY = os.environ[\"RIOT_API_KEY\"]",
+		"RIOT_API_KEY=RGAPI-{{hex:8}}",
+	}},
+	Rule{ID: "steam-web-api-key", Description: "Steam Web API key (32 hex); it calls the Web API as the account (publisher keys manage the game's items and users).", Regex: "(?i:(?:steam)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-F0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"steam",
+	}, Name: "Steam Web API key", EnvVar: "STEAM_API_KEY", RotateURL: "https://steamcommunity.com/dev/apikey", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Steam (Web API key page > Revoke).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's recent activity and connected apps for anything you did not do.",
+	}, TP: []string{
+		"STEAM_API_KEY={{HEX:32}}",
+		"steamApiKey: \"{{HEX:32}}\"",
+	}, FP: []string{
+		"STEAM_API_KEY=${STEAM_API_KEY}",
+		"STEAM_API_KEY = os.environ[\"STEAM_API_KEY\"]",
+		"STEAM_API_KEY={{HEX:12}}",
+	}},
+	Rule{ID: "battlenet-client-secret", Description: "Battle.net (Blizzard) OAuth client secret (32 characters); it calls the game data APIs as your client.", Regex: "(?i:(?:battle[_\\-.]?net|blizzard|\\bbnet)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"battlenet",
+		"battle_net",
+		"battle.net",
+		"blizzard",
+		"bnet",
+	}, Name: "Battle.net client secret", EnvVar: "BLIZZARD_CLIENT_SECRET", RotateURL: "https://develop.battle.net/access/clients", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Blizzard developer portal (API access > the client).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's recent activity and connected apps for anything you did not do.",
+	}, TP: []string{
+		"BLIZZARD_CLIENT_SECRET={{alnum:32}}",
+		"blizzardClientSecret: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"BLIZZARD_CLIENT_SECRET=${BLIZZARD_CLIENT_SECRET}",
+		"BLIZZARD_CLIENT_SECRET = os.environ[\"BLIZZARD_CLIENT_SECRET\"]",
+		"BLIZZARD_CLIENT_SECRET={{alnum:12}}",
+	}},
+	Rule{ID: "bungie-api-key", Description: "Bungie.net API key or client secret (32 hex); it calls the Destiny APIs as your application.", Regex: "(?i:(?:bungie)[\\w.\\-]{0,40}(?:key|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"bungie",
+	}, Name: "Bungie API key", EnvVar: "BUNGIE_API_KEY", RotateURL: "https://www.bungie.net/en/Application", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Bungie.net (Applications > the app).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's recent activity and connected apps for anything you did not do.",
+	}, TP: []string{
+		"BUNGIE_API_KEY={{hex:32}}",
+		"bungieApiKey: \"{{hex:32}}\"",
+	}, FP: []string{
+		"BUNGIE_API_KEY=${BUNGIE_API_KEY}",
+		"BUNGIE_API_KEY = os.environ[\"BUNGIE_API_KEY\"]",
+		"BUNGIE_API_KEY={{hex:12}}",
+	}},
+	Rule{ID: "playfab-secret-key", Description: "PlayFab title secret key; it calls the server and admin APIs of the title (players, economy, data).", Regex: "(?i:(?:playfab)[\\w.\\-]{0,40}(?:secret|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Z0-9]{50,56})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"playfab",
+	}, Name: "PlayFab title secret key", EnvVar: "PLAYFAB_SECRET_KEY", RotateURL: "https://developer.playfab.com/", RotateSteps: []string{
+		"Revoke or delete the exposed credential in PlayFab Game Manager (Title settings > Secret keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's recent activity and connected apps for anything you did not do.",
+	}, TP: []string{
+		"PLAYFAB_SECRET_KEY={{upalnum:52}}",
+		"playfabSecretKey: \"{{upalnum:52}}\"",
+	}, FP: []string{
+		"PLAYFAB_SECRET_KEY=${PLAYFAB_SECRET_KEY}",
+		"PLAYFAB_SECRET_KEY = os.environ[\"PLAYFAB_SECRET_KEY\"]",
+		"PLAYFAB_SECRET_KEY={{upalnum:16}}",
+	}},
+	Rule{ID: "roblox-security-cookie", Description: "Roblox .ROBLOSECURITY session cookie; it logs in as the account, bypassing its password and 2-step verification.", Regex: "(_\\|WARNING:-DO-NOT-SHARE-THIS\\.--Sharing-this-will-allow-someone-to-log-in-as-you-and-to-steal-your-ROBUX-and-items\\.\\|_[A-F0-9]{100,1000})", Entropy: 3, Keywords: []string{
+		"_|warning:-do-not-share-this",
+	}, Name: "Roblox .ROBLOSECURITY cookie", EnvVar: "ROBLOX_COOKIE", RotateURL: "https://www.roblox.com/my/account#!/security", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Roblox (Settings > Security > Log out of all other sessions).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's recent activity and connected apps for anything you did not do.",
+	}, TP: []string{
+		"ROBLOX_COOKIE=_|WARNING:-DO-NOT-SHARE-THIS.--Sharing-this-will-allow-someone-to-log-in-as-you-and-to-steal-your-ROBUX-and-items.|_{{HEX:600}}",
+		"cookies = {\".ROBLOSECURITY\": \"_|WARNING:-DO-NOT-SHARE-THIS.--Sharing-this-will-allow-someone-to-log-in-as-you-and-to-steal-your-ROBUX-and-items.|_{{HEX:400}}\"}",
+	}, FP: []string{
+		"ROBLOX_COOKIE=${ROBLOX_COOKIE}",
+		"cookie = \"_|WARNING:-DO-NOT-SHARE-THIS.--Sharing-this-will-allow-someone-to-log-in-as-you-and-to-steal-your-ROBUX-and-items.|_{{HEX:20}}\"",
+	}},
+	Rule{ID: "roblox-open-cloud-api-key", Description: "Roblox Open Cloud API key; it publishes places and changes data stores and assets of the experience.", Regex: "(?i:(?:roblox|rbx|open[_\\-.]?cloud)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9+/]{200,1000}={0,2})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
+		"roblox",
+		"rbx",
+		"open_cloud",
+		"opencloud",
+	}, Name: "Roblox Open Cloud API key", EnvVar: "ROBLOX_API_KEY", RotateURL: "https://create.roblox.com/dashboard/credentials", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Creator Dashboard (Credentials > API keys).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's recent activity and connected apps for anything you did not do.",
+	}, TP: []string{
+		"ROBLOX_API_KEY={{b64:600}}",
+		"robloxApiKey: \"{{b64:600}}\"",
+	}, FP: []string{
+		"ROBLOX_API_KEY=${ROBLOX_API_KEY}",
+		"ROBLOX_API_KEY = os.environ[\"ROBLOX_API_KEY\"]",
+		"ROBLOX_API_KEY={{b64:40}}",
+	}},
+	Rule{ID: "twitch-stream-key", Description: "Twitch stream key (\"live_<user id>_\"); anyone holding it broadcasts on the channel.", Regex: "\\b(live_[0-9]{8,12}_[A-Za-z0-9]{30,36})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"live_",
+	}, Name: "Twitch stream key", EnvVar: "TWITCH_STREAM_KEY", RotateURL: "https://dashboard.twitch.tv/settings/stream", RotateSteps: []string{
+		"Revoke or delete the exposed credential in the Twitch creator dashboard (Settings > Stream > Reset primary stream key).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's recent activity and connected apps for anything you did not do.",
+	}, TP: []string{
+		"TWITCH_STREAM_KEY=live_{{digits:9}}_{{alnum:30}}",
+		"twitchStreamKey: \"live_{{digits:9}}_{{alnum:30}}\"",
+	}, FP: []string{
+		"TWITCH_STREAM_KEY=${TWITCH_STREAM_KEY}",
+		"TWITCH_STREAM_KEY = os.environ[\"TWITCH_STREAM_KEY\"]",
+		"TWITCH_STREAM_KEY=live_{{digits:9}}_{{alnum:8}}",
+	}},
+	Rule{ID: "weibo-app-secret", Description: "Weibo app secret (32 hex); it obtains tokens that post and read as users who authorized the app.", Regex: "(?i:(?:weibo|sina)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"weibo",
+		"sina",
+	}, Name: "Weibo app secret", EnvVar: "WEIBO_APP_SECRET", RotateURL: "https://open.weibo.com/apps", RotateSteps: []string{
+		"Revoke or delete the exposed credential in Weibo Open Platform (My apps > the app > App Secret > Reset).",
+		"Create a new one and keep it in a secret store or the environment, not in code.",
+		"Review the account's recent activity and connected apps for anything you did not do.",
+	}, TP: []string{
+		"WEIBO_APP_SECRET={{hex:32}}",
+		"weiboAppSecret: \"{{hex:32}}\"",
+	}, FP: []string{
+		"WEIBO_APP_SECRET=${WEIBO_APP_SECRET}",
+		"WEIBO_APP_SECRET = os.environ[\"WEIBO_APP_SECRET\"]",
+		"WEIBO_APP_SECRET={{hex:12}}",
 	}},
 }
 
