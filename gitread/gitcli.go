@@ -57,7 +57,20 @@ func gitError(args []string, err error, stderr []byte) error {
 	if msg == "" {
 		msg = err.Error()
 	}
-	return fmt.Errorf("git %s: %s", args[0], msg)
+	return fmt.Errorf("git %s: %s", subcommand(args), msg)
+}
+
+// subcommand is the git command args run: the first that is not an option.
+func subcommand(args []string) string {
+	for i := 0; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "-c" || a == "-C":
+			i++
+		case !strings.HasPrefix(a, "-"):
+			return a
+		}
+	}
+	return strings.Join(args, " ")
 }
 
 // streamGit runs git and feeds its standard output to read. The command's
@@ -130,15 +143,18 @@ func cliStaged(ctx context.Context, repo *Repo, maxSize int64, emit func(scan.It
 	if emit == nil {
 		emit = ch.add
 	}
-	args := append([]string{"diff", "--cached"}, prestart.DiffFlags...)
+	// git runs in the git directory, away from the working tree
+	// (prestart.StagedWorkTree says why).
+	args := append(append([]string{}, prestart.StagedWorkTree...), "diff", "--cached")
+	args = append(args, prestart.DiffFlags...)
 	read := func(r io.Reader) error { return newPatchParser(r, maxSize, emit, ch.skip).run() }
 	defer LeaveCoreToGit()()
 	var err error
-	if p := prestart.Take(repo.Root, append(append([]string{}, prestart.ConfigFlags...), args...)); p != nil {
+	if p := prestart.Take(repo.GitDir, append(append([]string{}, prestart.ConfigFlags...), args...)); p != nil {
 		debugf("staged: reading the git diff started before main")
 		err = adoptGit(ctx, p, read, args)
 	} else {
-		err = streamGit(ctx, repo.Root, nil, read, args...)
+		err = streamGit(ctx, repo.GitDir, nil, read, args...)
 	}
 	if err != nil {
 		return nil, err

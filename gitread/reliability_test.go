@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/leakhook/leakhook/internal/gittest"
 	"github.com/leakhook/leakhook/rules"
@@ -165,6 +166,49 @@ func TestReliabilityIndexDiffersFromDisk(t *testing.T) {
 	r.Write("a.txt", "base\n") // the secret is gone from disk but still staged
 	bothBackends(t, r)
 	mustFind(t, r, "a.txt", tok)
+}
+
+// TestReliabilityWorktreeSameStat: with core.checkStat=minimal and
+// core.trustctime=false, git diff --cached reads a working-tree file instead
+// of the staged blob when its size and mtime match the index's. A file
+// rewritten in place after git add, same size, mtime put back, must not
+// stand in for the staged secret (nor in the same second, whatever the
+// configuration, when only ctime would tell them apart).
+func TestReliabilityWorktreeSameStat(t *testing.T) {
+	for _, cfg := range [][2]string{{"core.checkStat", "minimal"}, {"core.trustctime", "false"}, {"core.checkStat", "default"}} {
+		t.Run(cfg[0]+"="+cfg[1], func(t *testing.T) {
+			r := gittest.New(t)
+			r.Git("config", cfg[0], cfg[1])
+			r.Write("a.txt", "base\n")
+			r.Commit("base")
+			tok := ghToken(t, "")
+			staged := "base\n" + secretFile(tok)
+			mtime := time.Unix(1700000000, 0)
+			p := filepath.Join(r.Dir, "a.txt")
+			r.Write("a.txt", staged)
+			if err := os.Chtimes(p, mtime, mtime); err != nil {
+				t.Fatal(err)
+			}
+			r.Git("add", "a.txt")
+			// In place (same inode), same size, same mtime, other bytes.
+			f, err := os.OpenFile(p, os.O_WRONLY, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.WriteAt([]byte(strings.Repeat("x", len(staged)-1)+"\n"), 0); err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
+			if err := os.Chtimes(p, mtime, mtime); err != nil {
+				t.Fatal(err)
+			}
+			_, ch := readStaged(t, r.Dir, BackendGit, rules.DefaultMaxFileSize)
+			if fs := scanAll(t, ch); !hasFinding(fs, "a.txt", tok) {
+				t.Fatalf("git read the working tree, not the staged blob: %q", addedLines(ch))
+			}
+			bothBackends(t, r)
+		})
+	}
 }
 
 func TestReliabilityPartialStagingPasses(t *testing.T) {

@@ -48,12 +48,26 @@ var Env = []string{"GIT_OPTIONAL_LOCKS=0", "LC_ALL=C", "GIT_NO_REPLACE_OBJECTS=1
 // repository where git's own diff is faster (hook/staged.go says why).
 const GoGitMaxIdxBytes = 1 << 20
 
-// StagedArgs are the arguments after "git" of the staged diff.
+// StagedArgs are the arguments after "git" of the staged diff, which runs in
+// the git directory (see StagedWorkTree).
 func StagedArgs() []string {
 	args := append([]string{}, ConfigFlags...)
+	args = append(args, StagedWorkTree...)
 	args = append(args, "diff", "--cached")
 	return append(args, DiffFlags...)
 }
+
+// StagedWorkTree keeps the staged diff away from the working tree. To save
+// inflating a blob, git diff --cached reads a file of the working tree
+// instead whenever the index's stat data says it is unchanged, and with
+// core.checkStat=minimal or core.trustctime=false (or in the second git
+// add wrote it: ctime is compared to the second) a file edited after git
+// add with its size and mtime kept passes for the staged blob. So git runs
+// in its git directory and is told that is its working tree: the paths it
+// would look up there are not the working tree's files (and should one of
+// git's own files share a tracked file's name, full stat checking tells
+// them apart).
+var StagedWorkTree = []string{"--git-dir=.", "--work-tree=.", "-c", "core.checkStat=default", "-c", "core.trustctime=true"}
 
 // PackIndexBytes is the total size of the pack indexes of the object store
 // in gitDir (a repository's common git dir).
@@ -113,9 +127,23 @@ func start() *Proc {
 	if backend == "" && PackIndexBytes(".git") <= GoGitMaxIdxBytes {
 		return nil
 	}
-	dir, err := os.Stat(".")
+	dir, err := os.Stat(".git")
 	if err != nil {
 		return nil
+	}
+	env := os.Environ()
+	// git runs in .git (StagedWorkTree): a relative GIT_INDEX_FILE (git
+	// commit sets .git/index) is made absolute, as the hook package does.
+	if f := os.Getenv("GIT_INDEX_FILE"); f != "" && f[0] != '/' {
+		wd, err := os.Getwd()
+		if err != nil {
+			return nil
+		}
+		for i, kv := range env {
+			if len(kv) > len("GIT_INDEX_FILE=") && kv[:len("GIT_INDEX_FILE=")] == "GIT_INDEX_FILE=" {
+				env[i] = "GIT_INDEX_FILE=" + wd + "/" + f
+			}
+		}
 	}
 	git := lookPath("git")
 	if git == "" {
@@ -136,12 +164,10 @@ func start() *Proc {
 		outW.Close()
 		return nil
 	}
-	// git runs here, at the top of the working tree, which is where the hook
-	// package would run it: a relative GIT_INDEX_FILE (git commit sets
-	// .git/index) means the same file to both.
 	args := StagedArgs()
 	p, err := os.StartProcess(git, append([]string{"git"}, args...), &os.ProcAttr{
-		Env:   append(os.Environ(), Env...),
+		Dir:   ".git",
+		Env:   append(env, Env...),
 		Files: []*os.File{null, outW, errW},
 	})
 	outW.Close()
