@@ -134,17 +134,32 @@ func WriteReceipt(repo *Repo, ruleSet, parent, tree string) error {
 			return err
 		}
 	}
+	return appendLine(file, receiptKey(ruleSet, parent, tree)+"\n")
+}
+
+// appendLine appends line to file with one write, so that concurrent
+// commits in several worktrees cannot interleave within a line. If the
+// write fails (a full disk), the part it wrote is cut off again: the file
+// never keeps part of a line, and a file it created is removed.
+func appendLine(file, line string) error {
 	f, err := os.OpenFile(file, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
 		return err
 	}
-	// One short append per receipt: concurrent commits in several worktrees
-	// cannot interleave within a line.
-	_, err = f.WriteString(receiptKey(ruleSet, parent, tree) + "\n")
-	if cerr := f.Close(); err == nil {
-		err = cerr
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return err
 	}
-	return err
+	if _, err := f.WriteString(line); err != nil {
+		f.Truncate(fi.Size())
+		f.Close()
+		if fi.Size() == 0 {
+			os.Remove(file)
+		}
+		return err
+	}
+	return f.Close()
 }
 
 // trimReceipts keeps the newer half of the receipts.
@@ -157,11 +172,36 @@ func trimReceipts(file string) error {
 	if i := bytes.IndexByte(half, '\n'); i >= 0 {
 		half = half[i+1:]
 	}
-	tmp := file + ".tmp"
-	if err := os.WriteFile(tmp, half, 0o644); err != nil {
+	return replaceFile(file, half)
+}
+
+// replaceFile replaces file with data atomically: data goes to a new
+// temporary file beside it, which is synced and renamed over file. On any
+// failure the temporary file is removed and file is left as it was.
+func replaceFile(file string, data []byte) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".*.tmp")
+	if err != nil {
 		return err
 	}
-	return os.Rename(tmp, file)
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err := tmp.Write(data); err != nil {
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), file)
 }
 
 // HeadCommit is HEAD's commit id, or "" on an unborn branch. The common
