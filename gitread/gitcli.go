@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/leakhook/leakhook/scan"
 
+	"github.com/leakhook/leakhook/internal/gitindex"
 	"github.com/leakhook/leakhook/internal/prestart"
 )
 
@@ -149,12 +151,21 @@ func cliStaged(ctx context.Context, repo *Repo, maxSize int64, emit func(scan.It
 	args = append(args, prestart.DiffFlags...)
 	read := func(r io.Reader) error { return newPatchParser(r, maxSize, emit, ch.skip).run() }
 	defer LeaveCoreToGit()()
+	// git does not check the index's checksum when it reads it: a truncated
+	// index would be read as far as it goes. Checked here, beside git.
+	verified := make(chan error, 1)
+	go func() { verified <- gitindex.Verify(repo.IndexFile()) }()
 	var err error
 	if p := prestart.Take(repo.GitDir, append(append([]string{}, prestart.ConfigFlags...), args...)); p != nil {
 		debugf("staged: reading the git diff started before main")
 		err = adoptGit(ctx, p, read, args)
 	} else {
 		err = streamGit(ctx, repo.GitDir, nil, read, args...)
+	}
+	// A damaged index explains whatever git made of it; no index at all is
+	// an empty one, to git as to us.
+	if verr := <-verified; verr != nil && !errors.Is(verr, fs.ErrNotExist) {
+		err = verr
 	}
 	if err != nil {
 		return nil, err

@@ -211,6 +211,42 @@ func TestReliabilityWorktreeSameStat(t *testing.T) {
 	}
 }
 
+// TestReliabilityTruncatedIndex: git does not check the index's checksum
+// when it reads it, so through git a truncated index read as far as it
+// went and the commit passed. Every reader must refuse it.
+func TestReliabilityTruncatedIndex(t *testing.T) {
+	r := gittest.New(t)
+	for i := range 5 {
+		r.Write(fmt.Sprintf("f%d.txt", i), "line\n")
+	}
+	r.Commit("base")
+	r.Write("new.txt", secretFile(ghToken(t, "")))
+	r.Git("add", "-A")
+	p := filepath.Join(r.Dir, ".git", "index")
+	full, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cut := range []int{1, 10, 20, 30, 100} {
+		if err := os.WriteFile(p, full[:len(full)-cut], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		repo := mustOpen(t, r)
+		for _, backend := range []string{BackendGit, BackendAuto} {
+			ch, err := Staged(context.Background(), repo, rules.DefaultMaxFileSize, backend)
+			if err == nil {
+				t.Errorf("index cut by %d bytes: backend %q read it (%d items)", cut, backend, len(ch.Items))
+			} else if cut < 100 && backend == BackendGit && !strings.Contains(err.Error(), "checksum") {
+				t.Errorf("index cut by %d bytes: %v", cut, err)
+			}
+		}
+	}
+	if err := os.WriteFile(p, full, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustFind(t, r, "new.txt", ghToken(t, ""))
+}
+
 func TestReliabilityPartialStagingPasses(t *testing.T) {
 	r := gittest.New(t)
 	r.Write("a.txt", "base\n")

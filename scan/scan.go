@@ -86,6 +86,9 @@ func Stream(ctx context.Context, e *rules.Engine, items <-chan Item) (*Result, e
 	if err := p.Wait(); err != nil {
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err // the producer stopped early: not everything was scanned
+	}
 	return &Result{Findings: c.sorted(), Scanned: seq}, nil
 }
 
@@ -238,7 +241,17 @@ func Paths(ctx context.Context, e *rules.Engine, base string, paths []string, ma
 			// what they keep, and a fresh buffer per file was most of the
 			// garbage.
 			var buf bytes.Buffer
-			for j := range jobs {
+			for {
+				var j job
+				var ok bool
+				select {
+				case j, ok = <-jobs:
+				case <-ctx.Done(): // the walk may be blocked reading standard input
+					return ctx.Err()
+				}
+				if !ok {
+					return nil
+				}
 				data := j.data
 				if data == nil {
 					var err error
@@ -256,6 +269,11 @@ func Paths(ctx context.Context, e *rules.Engine, base string, paths []string, ma
 		})
 	}
 	err := p.Wait()
+	if ctx.Err() != nil {
+		// The budget ran out: what was scanned is not everything (the walk
+		// may still be reading standard input; it is left behind).
+		return nil, ctx.Err()
+	}
 	for range jobs { // the walk may still be sending after an error
 	}
 	if err != nil {

@@ -13,6 +13,7 @@ package gitindex
 import (
 	"bytes"
 	"crypto/sha1"
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -74,6 +75,35 @@ func readIndex(path string, verify bool) (*Index, error) {
 }
 
 var errShort = errors.New("truncated index")
+
+// Verify checks the index file at path against its trailing checksum
+// without decoding it: the SHA-1 of everything before it or, in a sha256
+// repository, the SHA-256 (either may be all zeros, as index.skipHash
+// writes it). git checks it only in fsck, not when it reads an index, so a
+// truncated or damaged index is read by git as far as it goes; a reader
+// that relies on git must check it here.
+func Verify(path string) error {
+	data, err := readFile(path)
+	if err != nil {
+		return err
+	}
+	if len(data) < 12+sha1.Size || string(data[:4]) != "DIRC" {
+		return fmt.Errorf("%s is not a git index (no DIRC header)", path)
+	}
+	if sum := data[len(data)-sha1.Size:]; allZero(sum) {
+		return nil
+	} else if got := sha1.Sum(data[:len(data)-sha1.Size]); bytes.Equal(got[:], sum) {
+		return nil
+	}
+	if len(data) >= 12+sha256.Size {
+		if sum := data[len(data)-sha256.Size:]; allZero(sum) {
+			return nil
+		} else if got := sha256.Sum256(data[:len(data)-sha256.Size]); bytes.Equal(got[:], sum) {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s is damaged or truncated (index checksum mismatch)", path)
+}
 
 // Parse decodes an index held in data. It verifies the trailing SHA-1
 // (unless it is all zeros, as index.skipHash writes it). The Index shares
