@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:d364c759:923776"
+const tableHash = "crc32c:14924b1e:925116"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -1713,11 +1713,14 @@ var tableRules = []Rule{
 		"client-secret",
 		"arm_client",
 		"entra",
+		"8q~",
+		"7q~",
 	}, Name: "Microsoft Entra ID (Azure AD) client secret", EnvVar: "AZURE_CLIENT_SECRET", RotateURL: "https://portal.azure.com/#view/Microsoft_AAD_RegisteredApps/ApplicationsListBlade", RotateSteps: []string{
 		"In App registrations > the app > Certificates & secrets, add a new client secret and delete the exposed one.",
 		"Prefer certificates, managed identities or workload identity federation.",
 		"Review the app's sign-in logs for unexpected service-principal sign-ins.",
 	}, TP: []string{
+		"<value xsi:type=\"xsd:string\">{{alnum:3}}8Q~{{b64url:34}}</value>",
 		"AZURE_CLIENT_SECRET={{alnum:3}}8Q~{{b64url:34}}",
 		"ClientSecret = \"{{alnum:3}}7Q~{{alnum:34}}\"  // azure",
 	}, FP: []string{
@@ -1804,7 +1807,7 @@ var tableRules = []Rule{
 		"HEROKU_API_KEY = os.environ[\"HEROKU_API_KEY\"]",
 		"HEROKU_APP_ID={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
 	}},
-	Rule{ID: "cloudflare-api-token", Description: "Cloudflare API token (40 characters); it changes DNS, Workers and zone settings with its permissions.", Regex: "(?i:cloudflare[\\w.\\-]{0,20}(?:(?:api)?[_\\-.]?(?:token|key)[\\w.\\-]{0,10})?|cf[\\w.\\-]{0,20}(?:api)?[_\\-.]?token[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9_\\-]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "cloudflare-api-token", Description: "Cloudflare API token (40 characters); it changes DNS, Workers and zone settings with its permissions.", Regex: "(?i:(?:cloudflare|cf)[\\w.\\-]{0,20}(?:api)?[_\\-.]?token[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9_\\-]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"cloudflare",
 		"cf_api",
 		"cf_token",
@@ -1815,12 +1818,9 @@ var tableRules = []Rule{
 		"Create a new token scoped to the zones and permissions it needs.",
 		"Review the account Audit Log.",
 	}, TP: []string{
-		"CLOUDFLARE_API_KEY: {{b64url:40}}",
-		"cloudflare: \"{{b64url:40}}\"",
 		"CLOUDFLARE_API_TOKEN={{b64url:40}}",
 		"cf_api_token = \"{{alnum:40}}\"",
 	}, FP: []string{
-		"cloudflare_zone_id: \"{{hex:32}}\"",
 		"CLOUDFLARE_API_TOKEN=${CLOUDFLARE_API_TOKEN}",
 		"CLOUDFLARE_API_TOKEN = os.environ[\"CLOUDFLARE_API_TOKEN\"]",
 		"CLOUDFLARE_ZONE_ID={{hex:32}}",
@@ -6703,6 +6703,7 @@ var tableRules = []Rule{
 	Rule{ID: "particle-access-token", Description: "Particle Cloud access token (40 hex); it controls the account's devices, calls their functions and flashes firmware.", Regex: "(?i:(?:particle)[\\w.\\-]{0,40}(?:token|access|auth)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)|api\\.particle\\.io/v1/[^\\s\"']{0,200}[?&]access_token=([a-f0-9]{40})\\b|(?i:authorization:\\s*bearer)\\s+([a-f0-9]{40})\\b", Entropy: 3, Keywords: []string{
 		"particle",
 		"api.particle.io",
+		"bearer",
 	}, Name: "Particle access token", EnvVar: "PARTICLE_ACCESS_TOKEN", RotateURL: "https://console.particle.io/", RotateSteps: []string{
 		"Revoke or delete the exposed credential in the Particle Console or with `particle token revoke`.",
 		"Create a new one and keep it in a secret store or the environment, not in code.",
@@ -6734,16 +6735,18 @@ var tableRules = []Rule{
 		"BLYNK_AUTH_TOKEN = os.environ[\"BLYNK_AUTH_TOKEN\"]",
 		"BLYNK_AUTH_TOKEN={{b64url:16}}",
 	}},
-	Rule{ID: "blynk-organization-token", Description: "Blynk organization (platform API) access token (40 characters); it manages the organization's devices, users and templates.", Regex: "blynk\\.cloud/api/[^\\n]{0,200}(?i:authorization:\\s*bearer)\\s+([A-Za-z0-9_\\-]{40})(?:[^A-Za-z0-9_\\-]|$)|(?i:authorization:\\s*bearer)\\s+([A-Za-z0-9_\\-]{40})[\"'\\s\\\\]+https://(?:[a-z0-9]+\\.)?blynk\\.cloud/api", Entropy: 3.5, Keywords: []string{
-		"blynk.cloud/api",
+	Rule{ID: "blynk-organization-token", Description: "Blynk organization (platform API) access token (40 characters); it manages the organization's devices, users and templates.", Regex: "(?i:authorization:\\s*bearer)\\s+([A-Za-z0-9_\\-]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"bearer",
 	}, Name: "Blynk organization access token", EnvVar: "BLYNK_ORG_TOKEN", RotateURL: "https://blynk.cloud/dashboard", RotateSteps: []string{
 		"Revoke or delete the exposed credential in Blynk.Console (Organization settings > Developers > OAuth2 clients).",
 		"Create a new one and keep it in a secret store or the environment, not in code.",
 		"Check the account's activity or usage for requests you did not make.",
-	}, TP: []string{
+	}, Context: "blynk\\.cloud/api/", ContextLines: 3, TP: []string{
+		"curl https://fra1.blynk.cloud/api/organization/profile \\\n-H \"Authorization: Bearer {{b64url:40}}\"",
 		"curl https://fra1.blynk.cloud/api/organization/profile -H \"Authorization: Bearer {{b64url:40}}\"",
 		"curl -H \"Authorization: Bearer {{b64url:40}}\" https://blynk.cloud/api/organization/devices",
 	}, FP: []string{
+		"curl -H \"Authorization: Bearer {{b64url:40}}\" https://api.example.com/v1/devices",
 		"curl https://fra1.blynk.cloud/api/organization/profile -H \"Authorization: Bearer ${BLYNK_ORG_TOKEN}\"",
 		"curl https://blynk.cloud/api/organization/profile -H \"Authorization: Bearer {{b64url:20}}\"",
 	}},
@@ -6818,7 +6821,8 @@ var tableRules = []Rule{
 		"Revoke or delete the exposed credential in the TrueNAS web UI (user menu > API Keys).",
 		"Create a new one and keep it in a secret store or the environment, not in code.",
 		"Check the account's activity or usage for requests you did not make.",
-	}, Context: "(?i)truenas|freenas|login_with_api_key|/api/v2\\.0/", ContextLines: 3, TP: []string{
+	}, Context: "(?i)truenas|freenas|login_with_api_key|/api/v2\\.0/", ContextLines: 3, Lines: 6, TP: []string{
+		"{\n  \"msg\": \"method\",\n  \"method\": \"auth.login_with_api_key\",\n  \"params\": [\n    \"10-{{alnum:64}}\"\n  ]\n}",
 		"{\"id\":\"{{hex:8}}\", \"msg\":\"method\", \"method\":\"auth.login_with_api_key\", \"params\":[\"8-{{alnum:64}}\"]}",
 		"curl -X POST \"http://192.168.0.30/api/v2.0/device/get_info\" -H \"Authorization: Bearer 12-{{alnum:64}}\"",
 		"TRUENAS_API_KEY=3-{{alnum:64}}",
@@ -7683,13 +7687,14 @@ var tableRules = []Rule{
 		"CENSUS_API_KEY = os.environ[\"CENSUS_API_KEY\"]",
 		"CENSUS_API_KEY={{hex:12}}",
 	}},
-	Rule{ID: "postmark-api-token", Description: "Postmark server or account API token (a UUID sent as X-Postmark-Server-Token / X-Postmark-Account-Token); it sends mail as your servers or manages the account.", Regex: "(?:(?i:(?:postmark)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)|(?i:postmark)[\\w.:>'\")(\\-]{0,40}\\(\\s*\\{?\\s*(?:\\w+\\s*[=:]\\s*)?[\"']([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})[\"'])", Entropy: 3, Keywords: []string{
+	Rule{ID: "postmark-api-token", Description: "Postmark server or account API token (a UUID sent as X-Postmark-Server-Token / X-Postmark-Account-Token); it sends mail as your servers or manages the account.", Regex: "(?:(?i:(?:postmark)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)|(?i:postmark)[\\w.:>'\")(\\-]{0,40}\\(\\s*\\{?\\s*(?:\\w+\\s*[=:]\\s*)?[\"']([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})[\"']|(?i:postmark)[\"']?\\s*:\\s*[\"']([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})[\"'])", Entropy: 3, Keywords: []string{
 		"postmark",
 	}, Name: "Postmark API token", EnvVar: "POSTMARK_SERVER_TOKEN", RotateURL: "https://account.postmarkapp.com/servers", RotateSteps: []string{
 		"Open the server > API Tokens (or Account > API Tokens) and generate a new token.",
 		"Deploy the new token, then delete the exposed one.",
 		"Review the server's Activity for mail you did not send.",
 	}, TP: []string{
+		"postmark: \"{{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}\",",
 		"POSTMARK_SERVER_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
 		"const client = new postmark.ServerClient(\"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\");",
 		"curl -H \"X-Postmark-Server-Token: {{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\" https://api.postmarkapp.com/email",
@@ -8481,7 +8486,7 @@ var tableRules = []Rule{
 		"SLACK_TOKEN = os.environ[\"SLACK_TOKEN\"]",
 		"SLACK_TOKEN=xoxs-{{digits:12}}-{{hex:10}}",
 	}},
-	Rule{ID: "slack-workspace-app-token", Description: "Slack workspace app access token (\"xoxa-2-\") or refresh token (\"xoxr-\"); it acts for the app across the workspace with its granted scopes.", Regex: "\\b(xoxa-2-[0-9]{4,14}-[0-9]{4,14}-[0-9]{4,14}-[0-9a-f]{16,64}|xoxr-[0-9]-[A-Za-z0-9_\\-]{40,200})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "slack-workspace-app-token", Description: "Slack workspace app access token (\"xoxa-2-\") or refresh token (\"xoxr-\"); it acts for the app across the workspace with its granted scopes.", Regex: "\\b(xoxa-2-[0-9]{4,14}-[0-9]{4,14}-[0-9]{4,14}-[0-9a-f]{16,64}|xoxr-[0-9]-[A-Za-z0-9_\\-]{40,200})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 2.5, Keywords: []string{
 		"xoxa-2-",
 		"xoxr-",
 	}, Name: "Slack workspace app or refresh token", EnvVar: "SLACK_APP_TOKEN", RotateURL: "https://api.slack.com/apps", RotateSteps: []string{
@@ -10754,6 +10759,20 @@ var tableRules = []Rule{
 		"TELLER_ACCESS_TOKEN=${TELLER_ACCESS_TOKEN}",
 		"TELLER_ACCESS_TOKEN = os.environ[\"TELLER_ACCESS_TOKEN\"]",
 		"TELLER_ACCESS_TOKEN=token_{{lowalnum:8}}",
+	}},
+	Rule{ID: "stripe-test-secret-key", Description: "Stripe test-mode secret or restricted key (\"sk_test_\", \"rk_test_\"); it reads and changes the account's test-mode data (customers, webhooks, Connect settings) and is often swapped for a live key in the same place.", Regex: "\\b((?:sk|rk)_test_[0-9A-Za-z]{24,247})\\b", Entropy: 3.5, Keywords: []string{
+		"sk_test_",
+		"rk_test_",
+	}, Name: "Stripe test-mode secret key", EnvVar: "STRIPE_SECRET_KEY", RotateURL: "https://dashboard.stripe.com/test/apikeys", RotateSteps: []string{
+		"Roll the key in the Dashboard (Developers > API keys, test mode).",
+		"Keep test keys out of code too: load them from the environment like live keys.",
+	}, TP: []string{
+		"STRIPE_SECRET_KEY=sk_test_51{{alnum:97}}",
+		"var stripe = require(\"stripe\")(\"sk_test_{{alnum:24}}\");",
+	}, FP: []string{
+		"STRIPE_SECRET_KEY=sk_test_{{alnum:10}}",
+		"STRIPE_SECRET_KEY=${STRIPE_SECRET_KEY}",
+		"STRIPE_PUBLISHABLE_KEY=pk_test_{{alnum:24}}",
 	}},
 	Rule{ID: "private-key", Description: "PEM private key (PKCS#1 RSA, EC, DSA, PKCS#8, encrypted PKCS#8) or OpenSSH private key, also written with \\n escapes (a GCP service-account JSON) or split over string concatenation.", Regex: "(-----BEGIN[ A-Z0-9]{0,30}PRIVATE KEY-----(?:\\s|\\\\[rnt]|[\"'`][ \\t]*[+.&]?\\s*[+.&]?[ \\t]*[\"'`])*(?:[A-Za-z\\-]+:[^\\n\\\\]*(?:\\n|\\\\r?\\\\n)(?:\\s|\\\\[rnt]|[\"'`][ \\t]*[+.&]?\\s*[+.&]?[ \\t]*[\"'`])*)*[A-Za-z0-9+/=]{16,}(?:[A-Za-z0-9+/=]|(?:\\s|\\\\[rnt]|[\"'`][ \\t]*[+.&]?\\s*[+.&]?[ \\t]*[\"'`]))*?-----END[ A-Z0-9]{0,30}PRIVATE KEY-----)", Keywords: []string{
 		"private key-----",
