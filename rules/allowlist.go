@@ -83,6 +83,12 @@ func (c *compiledAllowlist) targets(ruleID string) bool {
 	return c.rules == nil || c.rules[ruleID]
 }
 
+// pathOnly reports whether the allowlist has paths and no other criterion,
+// so that a path it matches allows every finding there.
+func (c *compiledAllowlist) pathOnly() bool {
+	return len(c.paths)+len(c.globs) > 0 && len(c.regexes) == 0 && len(c.stopwords) == 0 && len(c.commits) == 0
+}
+
 func (c *compiledAllowlist) matchPath(p string) bool {
 	for _, re := range c.paths {
 		if re.MatchString(p) {

@@ -239,3 +239,40 @@ func TestIsGlob(t *testing.T) {
 		}
 	}
 }
+
+// TestPathOnlyAllowlistSkipsRule: a rule whose findings a paths-only
+// allowlist (its own or a global one targeting it) would all drop is not run
+// on that file; an allowlist with any other criterion does not skip it.
+func TestPathOnlyAllowlistSkipsRule(t *testing.T) {
+	rs := []Rule{
+		{ID: "a", Regex: `a=(\w+)`, Keywords: []string{"a="}, Allowlists: []Allowlist{{Paths: []string{`\.go$`}}}},
+		{ID: "b", Regex: `b=(\w+)`, Keywords: []string{"b="}},
+		{ID: "c", Regex: `c=(\w+)`, Keywords: []string{"c="}, Allowlists: []Allowlist{{Paths: []string{`\.go$`}, Regexes: []string{`^x`}, Condition: "AND"}}},
+	}
+	e, err := NewEngine(rs, []Allowlist{{TargetRules: []string{"b"}, Paths: []string{"docs/**"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		rule int32
+		path string
+		want bool
+	}{
+		{0, "main.go", false}, {0, "app.env", true},
+		{1, "docs/a/x.md", false}, {1, "main.go", true},
+		{2, "main.go", true},
+	} {
+		s := e.getScratch()
+		if got := e.applies(s, &Target{Path: c.path}, c.rule); got != c.want {
+			t.Errorf("rule %s on %s: applies %v, want %v", rs[c.rule].ID, c.path, got, c.want)
+		}
+		e.putScratch(s)
+	}
+	fs, err := e.Scan(&Target{Path: "main.go", Content: []byte("a=1 b=2 c=3 c=x4")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ruleIDs(fs); strings.Join(got, ",") != "b,c" {
+		t.Errorf("findings %v, want b,c", got)
+	}
+}

@@ -408,12 +408,39 @@ func (e *Engine) applies(s *scratch, t *Target, ri int32) bool {
 			ok = r.path.MatchString(t.Path)
 		}
 	}
+	if ok && e.pathAllowed(r, t.Path) {
+		ok = false // every finding would be allowed: do not look for them
+	}
 	if ok {
 		s.pathOK[ri] = 1
 	} else {
 		s.pathOK[ri] = -1
 	}
 	return ok
+}
+
+// pathAllowed reports whether an allowlist of r's, or a global one that
+// targets r, allows every finding in path by its path alone (the generic
+// unquoted rules and source code, a user's "paths" allowlist).
+func (e *Engine) pathAllowed(r *compiledRule, path string) bool {
+	if r.compile() != nil {
+		return false
+	}
+	for _, a := range r.allows {
+		if a.pathOnly() && a.matchPath(path) {
+			return true
+		}
+	}
+	global, err := e.global.get()
+	if err != nil {
+		return false
+	}
+	for _, a := range global {
+		if a.pathOnly() && a.targets(r.ID) && a.matchPath(path) {
+			return true
+		}
+	}
+	return false
 }
 
 // addWindow records that rule ri must run around the keyword hit [pos,end),

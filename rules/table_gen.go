@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:14924b1e:925116"
+const tableHash = "crc32c:ad07b5e7:925511"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -5698,7 +5698,7 @@ var tableRules = []Rule{
 		"APILAYER_ACCESS_KEY = os.environ[\"APILAYER_ACCESS_KEY\"]",
 		"APILAYER_ACCESS_KEY={{hex:12}}",
 	}},
-	Rule{ID: "generic-secret", Description: "A high-entropy literal assigned to a name such as api_key, secret, token or credential.", Regex: "(?i)(?:(?:^|[^\\w])[\\w.\\-]{0,30}?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w\\-]{0,20}(?:[\"']\\s+value\\s*=|[\"']?\\s*(?::\\s*&?(?:'static\\s+)?[\\w.<>\\[\\]]{1,30}\\??\\s*)?(?:[=!]==?|::{0,2}=|=>|\\?=|=|:))\\s*(?:\"([A-Za-z0-9_\\-+/=.~!@#$%^&*?]{16,200})\"|'([A-Za-z0-9_\\-+/=.~!@#$%^&*?]{16,200})'|`([A-Za-z0-9_\\-+/=.~!@#$%^&*?]{16,200})`)|<[\\w.\\-:]{0,30}?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w.\\-:]{0,20}>\\s*([A-Za-z0-9_\\-+/=.~!@#$%^&*]{16,200})\\s*</|\\w\\s*\\(\\s*[\"'][\\w.\\-]{0,30}?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w\\-]{0,20}[\"']\\s*,\\s*(?:\"([A-Za-z0-9_\\-+/=.~!@#$%^&*?]{16,200})\"|'([A-Za-z0-9_\\-+/=.~!@#$%^&*?]{16,200})')\\s*[,)]|[\"'][\\w.\\-]{0,30}?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w\\-]{0,20}[\"']\\s*,\\s*'\"([A-Za-z0-9_\\-+/=.~!@#$%^&*?]{16,200})\"'|\\bset[\\w]{0,20}?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)\\s*\\(\\s*(?:\"([A-Za-z0-9_\\-+/=.~!@#$%^&*?]{16,200})\"|'([A-Za-z0-9_\\-+/=.~!@#$%^&*?]{16,200})')\\s*\\))", Entropy: 3.7, Keywords: []string{
+	Rule{ID: "generic-secret", Description: "A high-entropy literal assigned to a name such as api_key, secret, token or credential.", Regex: "(?i)(?:(?:^|[^\\w])[\\w.\\-]*?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w\\-]*(?:(?:[\"']\\s+value\\s*=|[\"']?\\s*(?::\\s*&?(?:'static\\s+)?[\\w.<>\\[\\]]+\\??\\s*)?(?:[=!]==?|::{0,2}=|=>|\\?=|=|:))\\s*(?:\"((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*?]+))\"|'((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*?]+))'|`((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*?]+))`)|>\\s*((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*]+))\\s*</|[\"']\\s*,\\s*'\"((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*?]+))\"')|\\w\\s*\\(\\s*[\"'][\\w.\\-]*?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w\\-]*[\"']\\s*,\\s*(?:\"((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*?]+))\"|'((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*?]+))')\\s*[,)]|\\bset[\\w]*?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)\\s*\\(\\s*(?:\"((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*?]+))\"|'((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*?]+))')\\s*\\))", Entropy: 3.7, Keywords: []string{
 		"secret",
 		"token",
 		"apikey",
@@ -5766,7 +5766,7 @@ var tableRules = []Rule{
 		"token_id = \"{{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}\"",
 		"token_digest = \"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\"",
 	}},
-	Rule{ID: "generic-password", Description: "A password literal assigned to a password-like name.", Regex: "(?i)(?:(?:^|[^\\w])[\\w.\\-]{0,20}?(?:password|passwd|passwort|pwd)[\\w\\-]{0,10}(?:[\"']\\s+value\\s*=|[\"']?\\s*(?::\\s*&?(?:'static\\s+)?[\\w.<>\\[\\]]{1,30}\\??\\s*)?(?:[=!]==?|::{0,2}=|=>|\\?=|=|:))\\s*(?:\"([^\"'\\s]{8,128})\"|'([^\"'\\s]{8,128})'|`([^`\\s]{8,128})`)|<[\\w.\\-:]{0,20}?(?:password|passwd|passwort|pwd)[\\w.\\-:]{0,10}>\\s*([^<>\\s]{8,128})\\s*</|\\w\\s*\\(\\s*[\"'][\\w.\\-]{0,20}?(?:password|passwd|passwort|pwd)[\\w\\-]{0,10}[\"']\\s*,\\s*(?:\"([^\"'\\s]{8,128})\"|'([^\"'\\s]{8,128})')\\s*[,)]|\\bset[\\w]{0,20}?(?:password|passwd|passwort|pwd)\\s*\\(\\s*(?:\"([^\"\\s]{8,128})\"|'([^'\\s]{8,128})')\\s*\\)|(?m:^[ \\t]*(?:password|passwd)[ \\t]+(?:\"([^\"'\\s]{8,128})\"|'([^\"'\\s]{8,128})')[ \\t]*$)|\\bNetworkCredential\\s*\\(\\s*(?:\"[^\"\\n]*\"|'[^'\\n]*')\\s*,\\s*(?:\"([^\"\\s]{8,128})\"|'([^'\\s]{8,128})'))", Entropy: 3, Keywords: []string{
+	Rule{ID: "generic-password", Description: "A password literal assigned to a password-like name.", Regex: "(?i)(?:(?:^|[^\\w])[\\w.\\-]*?(?:password|passwd|passwort|pwd)[\\w\\-]*(?:(?:[\"']\\s+value\\s*=|[\"']?\\s*(?::\\s*&?(?:'static\\s+)?[\\w.<>\\[\\]]+\\??\\s*)?(?:[=!]==?|::{0,2}=|=>|\\?=|=|:))\\s*(?:\"((?-i:[^\"'\\s]+))\"|'((?-i:[^\"'\\s]+))'|`((?-i:[^`\\s]+))`)|>\\s*((?-i:[^<>\\s]+))\\s*</)|\\w\\s*\\(\\s*[\"'][\\w.\\-]*?(?:password|passwd|passwort|pwd)[\\w\\-]*[\"']\\s*,\\s*(?:\"((?-i:[^\"'\\s]+))\"|'((?-i:[^\"'\\s]+))')\\s*[,)]|\\bset[\\w]*?(?:password|passwd|passwort|pwd)\\s*\\(\\s*(?:\"((?-i:[^\"\\s]+))\"|'((?-i:[^'\\s]+))')\\s*\\)|(?m:^[ \\t]*(?:password|passwd)[ \\t]+(?:\"((?-i:[^\"'\\s]+))\"|'((?-i:[^\"'\\s]+))')[ \\t]*$)|\\bNetworkCredential\\s*\\(\\s*(?:\"[^\"\\n]*\"|'[^'\\n]*')\\s*,\\s*(?:\"((?-i:[^\"\\s]+))\"|'((?-i:[^'\\s]+))'))", Entropy: 3, Keywords: []string{
 		"passw",
 		"pwd",
 		"networkcredential",
@@ -5827,7 +5827,7 @@ var tableRules = []Rule{
 		"(\"http\", \"user/name\", \"password\", \"localhost:{{digits:4}}\"),",
 		"waited = [('password', '{{alnum:6}}^%#rest-of-my-password'), ('realm', 'pypi')]",
 	}},
-	Rule{ID: "generic-secret-unquoted", Description: "A high-entropy unquoted value assigned to a name such as api_key, secret or token in a configuration file, shell script, Dockerfile or log line.", Regex: "(?im)(?:^[ \\t]*(?:#+[ \\t]*)?(?:export[ \\t]+|ENV[ \\t]+|set[ \\t]+|-[ \\t]+)?[\"']?[\\w.\\-]{0,40}?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w.\\-]{0,20}[\"']?[ \\t]*[=:][ \\t]*([^\\s\"'`]{16,200})[ \\t]*(?:[ \\t][#;].*)?$|^[ \\t]*ENV[ \\t]+[\\w.\\-]{0,40}?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w.\\-]{0,20}[ \\t]+([^\\s\"'`=]{16,200})[ \\t]*$|[ \\t?&;,][\\w.\\-]{0,40}?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w.\\-]{0,20}[ \\t]*=[ \\t]*([^\\s\"'`;,&<>(){}\\[\\]]{16,200})(?:[\\s;,&]|$))", Entropy: 3.7, Keywords: []string{
+	Rule{ID: "generic-secret-unquoted", Description: "A high-entropy unquoted value assigned to a name such as api_key, secret or token in a configuration file, shell script, Dockerfile or log line.", Regex: "(?im)(?:^[ \\t]*(?:#+[ \\t]*)?(?:export[ \\t]+|ENV[ \\t]+|set[ \\t]+|-[ \\t]+)?[\"']?[\\w.\\-]*?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w.\\-]*[\"']?[ \\t]*[=:][ \\t]*((?-i:[^\\s\"'`]+))[ \\t]*(?:[ \\t][#;].*)?$|^[ \\t]*ENV[ \\t]+[\\w.\\-]*?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w.\\-]*[ \\t]+((?-i:[^\\s\"'`=]+))[ \\t]*$|[ \\t?&;,][\\w.\\-]*?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w.\\-]*[ \\t]*=[ \\t]*((?-i:[^\\s\"'`;,&<>(){}\\[\\]]+))(?:[\\s;,&]|$))", Entropy: 3.7, Keywords: []string{
 		"secret",
 		"token",
 		"apikey",
@@ -5875,7 +5875,7 @@ var tableRules = []Rule{
 		"@config.yml\napi_key: op://Production/Payment/api-key-credential",
 		"@config.yml\nsecret: vault:secret/data/payment#api_key_value",
 	}},
-	Rule{ID: "generic-password-unquoted", Description: "An unquoted password value in a configuration file, shell script, Dockerfile, log line or connection string.", Regex: "(?im)(?:^[ \\t]*(?:#+[ \\t]*)?(?:export[ \\t]+|ENV[ \\t]+|set[ \\t]+|-[ \\t]+)?[\"']?[\\w.\\-]{0,40}?(?:password|passwd|passwort|pwd)[\\w.\\-]{0,20}[\"']?[ \\t]*[=:][ \\t]*([^\\s\"'`]{8,128})[ \\t]*(?:[ \\t][#;].*)?$|^[ \\t]*ENV[ \\t]+[\\w.\\-]{0,40}?(?:password|passwd|passwort|pwd)[\\w.\\-]{0,20}[ \\t]+([^\\s\"'`=]{8,128})[ \\t]*$|[ \\t?&;,][\\w.\\-]{0,40}?(?:password|passwd|passwort|pwd)[\\w.\\-]{0,20}[ \\t]*=[ \\t]*([^\\s\"'`;,&<>(){}\\[\\]]{8,128})(?:[\\s;,&]|$))", Entropy: 3, Keywords: []string{
+	Rule{ID: "generic-password-unquoted", Description: "An unquoted password value in a configuration file, shell script, Dockerfile, log line or connection string.", Regex: "(?im)(?:^[ \\t]*(?:#+[ \\t]*)?(?:export[ \\t]+|ENV[ \\t]+|set[ \\t]+|-[ \\t]+)?[\"']?[\\w.\\-]*?(?:password|passwd|passwort|pwd)[\\w.\\-]*[\"']?[ \\t]*[=:][ \\t]*((?-i:[^\\s\"'`]+))[ \\t]*(?:[ \\t][#;].*)?$|^[ \\t]*ENV[ \\t]+[\\w.\\-]*?(?:password|passwd|passwort|pwd)[\\w.\\-]*[ \\t]+((?-i:[^\\s\"'`=]+))[ \\t]*$|[ \\t?&;,][\\w.\\-]*?(?:password|passwd|passwort|pwd)[\\w.\\-]*[ \\t]*=[ \\t]*((?-i:[^\\s\"'`;,&<>(){}\\[\\]]+))(?:[\\s;,&]|$))", Entropy: 3, Keywords: []string{
 		"passw",
 		"pwd",
 	}, Name: "Hard-coded password", RotateSteps: []string{
@@ -5916,7 +5916,7 @@ var tableRules = []Rule{
 		"@deploy.sh\nDB_PASSWORD=$(cat /run/secrets/db_password)",
 		"@config.yml\npassword: \"{{alnum:12}}\"",
 	}},
-	Rule{ID: "generic-secret-env-value", Description: "A secret literal in a Kubernetes or CI environment entry: name: DB_PASSWORD on one line, value: on the next.", Regex: "(?i)\\bname:[ \\t]*[\"']?[\\w.\\-]{0,40}?(?:password|passwd|passwort|pwd|secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w.\\-]{0,20}[\"']?[ \\t]*\\r?\\n[ \\t]*value:[ \\t]*(?:\"([^\"\\s]{8,200})\"|'([^'\\s]{8,200})'|([^\\s\"'#]{8,200}))", Entropy: 3, Keywords: []string{
+	Rule{ID: "generic-secret-env-value", Description: "A secret literal in a Kubernetes or CI environment entry: name: DB_PASSWORD on one line, value: on the next.", Regex: "name:[ \\t]*[\"']?(?i:[\\w.\\-]*?(?:password|passwd|passwort|pwd|secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w.\\-]*)[\"']?[ \\t]*\\r?\\n[ \\t]*value:[ \\t]*(?:\"((?-i:[^\"\\s]+))\"|'((?-i:[^'\\s]+))'|((?-i:[^\\s\"'#]+)))", Entropy: 3, Keywords: []string{
 		"value:",
 	}, Name: "Hard-coded secret", RotateSteps: []string{
 		"Revoke or rotate the secret where it was issued, then load it from a Kubernetes Secret (valueFrom.secretKeyRef) or your CI's secret store.",
@@ -12923,6 +12923,23 @@ var tableAllowlists = []Allowlist{
 		"generic-password",
 		"generic-secret-unquoted",
 		"generic-password-unquoted",
+		"generic-secret-env-value",
+	}},
+	Allowlist{Description: "generic secrets: shorter than 16 or longer than 200 characters", RegexTarget: "secret", Regexes: []string{
+		"^.{0,15}$|^.{201,}$",
+	}, TargetRules: []string{
+		"generic-secret",
+		"generic-secret-unquoted",
+	}},
+	Allowlist{Description: "generic passwords: shorter than 8 or longer than 128 characters", RegexTarget: "secret", Regexes: []string{
+		"^.{0,7}$|^.{129,}$",
+	}, TargetRules: []string{
+		"generic-password",
+		"generic-password-unquoted",
+	}},
+	Allowlist{Description: "environment entries: shorter than 8 or longer than 200 characters", RegexTarget: "secret", Regexes: []string{
+		"^.{0,7}$|^.{201,}$",
+	}, TargetRules: []string{
 		"generic-secret-env-value",
 	}},
 	Allowlist{Description: "generic rules: lines that read a secret rather than set one", RegexTarget: "line", Regexes: []string{
