@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:ad07b5e7:925511"
+const tableHash = "crc32c:bd57b168:996872"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -998,6 +998,211 @@ var tableRules = []Rule{
 		"MAGIC_SECRET_KEY=sk_live_{{HEX:6}}",
 		"MAGIC_SECRET_KEY=${MAGIC_SECRET_KEY}",
 		"OTHER_KEY=sk_live_{{HEX:16}}",
+	}},
+	Rule{ID: "jumpcloud-api-key", Description: "JumpCloud admin API key assigned to a JumpCloud variable; it manages users and devices.", Regex: "(?i:(?:jumpcloud|jump[_\\-]cloud)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(jca_[A-Za-z0-9]{36}|[0-9a-f]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"jumpcloud",
+		"jump_cloud",
+		"jump-cloud",
+	}, Name: "JumpCloud API key", EnvVar: "JUMPCLOUD_API_KEY", RotateURL: "https://console.jumpcloud.com/", RotateSteps: []string{
+		"Revoke or regenerate it in JumpCloud > the admin menu > My API Key (or Service Accounts).",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"JUMPCLOUD_API_KEY=jca_{{alnum:36}}",
+		"jumpcloud_api_key: \"jca_{{alnum:36}}\"",
+	}, FP: []string{
+		"JUMPCLOUD_API_KEY={{hex:12}}",
+		"JUMPCLOUD_API_KEY=${JUMPCLOUD_API_KEY}",
+	}},
+	Rule{ID: "onelogin-client-secret", Description: "OneLogin API credential client secret (64 hex) assigned to a OneLogin variable.", Regex: "(?i:(?:onelogin|one[_\\-]login)[\\w.\\-]{0,20}?(?:client[_\\-]?secret|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"onelogin",
+		"one_login",
+		"one-login",
+	}, Name: "OneLogin API client secret", EnvVar: "ONELOGIN_CLIENT_SECRET", RotateURL: "https://www.onelogin.com/", RotateSteps: []string{
+		"Revoke or regenerate it in OneLogin > Developers > API Credentials.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"ONELOGIN_CLIENT_SECRET={{hex:64}}",
+		"onelogin_client_secret: \"{{hex:64}}\"",
+	}, FP: []string{
+		"ONELOGIN_CLIENT_SECRET={{hex:20}}",
+		"ONELOGIN_CLIENT_SECRET=${ONELOGIN_CLIENT_SECRET}",
+	}},
+	Rule{ID: "duo-secret-key", Description: "Cisco Duo application or Admin API secret key (40 characters) assigned to a Duo variable.", Regex: "(?i:(?:(?:\\b|_)duo)[\\w.\\-]{0,20}?(?:secret[_\\-]?key|skey|client[_\\-]?secret|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"duo",
+	}, Name: "Duo integration secret key", EnvVar: "DUO_SECRET_KEY", RotateURL: "https://admin.duosecurity.com/", RotateSteps: []string{
+		"Revoke or regenerate it in Duo Admin Panel > Applications > the application > Reset Secret Key.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"DUO_SECRET_KEY={{alnum:40}}",
+		"duo_secret_key: \"{{alnum:40}}\"",
+	}, FP: []string{
+		"DUO_SECRET_KEY={{alnum:12}}",
+		"DUO_SECRET_KEY=${DUO_SECRET_KEY}",
+	}},
+	Rule{ID: "keycloak-client-secret", Description: "Keycloak confidential client secret assigned to a Keycloak variable.", Regex: "(?i:(?:keycloak|(?:\\b|_)kc[_\\-])[\\w.\\-]{0,20}?(?:client[_\\-]?secret|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"keycloak",
+		"kc_",
+		"kc-",
+	}, Name: "Keycloak client secret", EnvVar: "KEYCLOAK_CLIENT_SECRET", RotateURL: "https://www.keycloak.org/docs/latest/server_admin/#_client-credentials", RotateSteps: []string{
+		"Revoke or regenerate it in Keycloak admin console > Clients > the client > Credentials > Regenerate.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"KEYCLOAK_CLIENT_SECRET={{alnum:32}}",
+		"keycloak_client_secret: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"KEYCLOAK_CLIENT_SECRET={{alnum:10}}",
+		"KEYCLOAK_CLIENT_SECRET=${KEYCLOAK_CLIENT_SECRET}",
+	}},
+	Rule{ID: "fusionauth-api-key", Description: "FusionAuth API key assigned to a FusionAuth variable.", Regex: "(?i:(?:fusionauth|fusion[_\\-]auth)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{40,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"fusionauth",
+		"fusion_auth",
+		"fusion-auth",
+	}, Name: "FusionAuth API key", EnvVar: "FUSIONAUTH_API_KEY", RotateURL: "https://fusionauth.io/docs/apis/api-keys", RotateSteps: []string{
+		"Revoke or regenerate it in FusionAuth > Settings > API Keys.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"FUSIONAUTH_API_KEY={{b64url:44}}",
+		"fusionauth_api_key: \"{{b64url:44}}\"",
+	}, FP: []string{
+		"FUSIONAUTH_API_KEY={{alnum:10}}",
+		"FUSIONAUTH_API_KEY=${FUSIONAUTH_API_KEY}",
+	}},
+	Rule{ID: "descope-management-key", Description: "Descope management or access key assigned to a Descope variable.", Regex: "(?i:(?:descope)[\\w.\\-]{0,20}?(?:management[_\\-]?key|access[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{40,200})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"descope",
+	}, Name: "Descope management key", EnvVar: "DESCOPE_MANAGEMENT_KEY", RotateURL: "https://app.descope.com/settings/company/managementkeys", RotateSteps: []string{
+		"Revoke or regenerate it in Descope > Company settings > Management Keys.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"DESCOPE_MANAGEMENT_KEY={{b64url:90}}",
+		"descope_management_key: \"{{b64url:90}}\"",
+	}, FP: []string{
+		"DESCOPE_MANAGEMENT_KEY={{alnum:12}}",
+		"DESCOPE_MANAGEMENT_KEY=${DESCOPE_MANAGEMENT_KEY}",
+	}},
+	Rule{ID: "frontegg-api-key", Description: "Frontegg environment API key (a UUID) assigned to a Frontegg variable.", Regex: "(?i:(?:frontegg)[\\w.\\-]{0,20}?(?:api[_\\-]?key|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"frontegg",
+	}, Name: "Frontegg API key", EnvVar: "FRONTEGG_API_KEY", RotateURL: "https://portal.frontegg.com/", RotateSteps: []string{
+		"Revoke or regenerate it in Frontegg > Environment > Settings > API Key.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"FRONTEGG_API_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"frontegg_api_key: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"FRONTEGG_API_KEY={{hex:8}}",
+		"FRONTEGG_API_KEY=${FRONTEGG_API_KEY}",
+	}},
+	Rule{ID: "kinde-client-secret", Description: "Kinde application client secret assigned to a Kinde variable.", Regex: "(?i:(?:kinde)[\\w.\\-]{0,20}?(?:client[_\\-]?secret|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{40,60})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"kinde",
+	}, Name: "Kinde client secret", EnvVar: "KINDE_CLIENT_SECRET", RotateURL: "https://app.kinde.com/", RotateSteps: []string{
+		"Revoke or regenerate it in Kinde > Settings > Applications > the app > Client secret.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"KINDE_CLIENT_SECRET={{alnum:48}}",
+		"kinde_client_secret: \"{{alnum:48}}\"",
+	}, FP: []string{
+		"KINDE_CLIENT_SECRET={{alnum:10}}",
+		"KINDE_CLIENT_SECRET=${KINDE_CLIENT_SECRET}",
+	}},
+	Rule{ID: "supertokens-api-key", Description: "SuperTokens core API key assigned to a SuperTokens variable.", Regex: "(?i:(?:supertokens|super[_\\-]tokens)[\\w.\\-]{0,20}?(?:api[_\\-]?keys?|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-=]{20,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"supertokens",
+		"super_tokens",
+		"super-tokens",
+	}, Name: "SuperTokens core API key", EnvVar: "SUPERTOKENS_API_KEY", RotateURL: "https://supertokens.com/dashboard-saas", RotateSteps: []string{
+		"Revoke or regenerate it in SuperTokens > the core configuration (api_keys) or the SaaS dashboard.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"SUPERTOKENS_API_KEY={{b64url:32}}",
+		"supertokens_api_key: \"{{b64url:32}}\"",
+	}, FP: []string{
+		"SUPERTOKENS_API_KEY={{alnum:10}}",
+		"SUPERTOKENS_API_KEY=${SUPERTOKENS_API_KEY}",
+	}},
+	Rule{ID: "propelauth-api-key", Description: "PropelAuth backend API key assigned to a PropelAuth variable.", Regex: "(?i:(?:propelauth|propel[_\\-]auth)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{40,128})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"propelauth",
+		"propel_auth",
+		"propel-auth",
+	}, Name: "PropelAuth API key", EnvVar: "PROPELAUTH_API_KEY", RotateURL: "https://app.propelauth.com/", RotateSteps: []string{
+		"Revoke or regenerate it in PropelAuth > Backend Integration > API Keys.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"PROPELAUTH_API_KEY={{hex:96}}",
+		"propelauth_api_key: \"{{hex:96}}\"",
+	}, FP: []string{
+		"PROPELAUTH_API_KEY={{hex:12}}",
+		"PROPELAUTH_API_KEY=${PROPELAUTH_API_KEY}",
+	}},
+	Rule{ID: "zitadel-pat", Description: "ZITADEL service user personal access token assigned to a ZITADEL variable.", Regex: "(?i:(?:zitadel)[\\w.\\-]{0,20}?(?:token|pat|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{40,100})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"zitadel",
+	}, Name: "ZITADEL personal access token", EnvVar: "ZITADEL_PAT", RotateURL: "https://zitadel.com/docs/guides/integrate/service-users/personal-access-token", RotateSteps: []string{
+		"Revoke or regenerate it in ZITADEL > Users > Service Users > the user > Personal Access Tokens.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"ZITADEL_PAT={{b64url:70}}",
+		"zitadel_pat: \"{{b64url:70}}\"",
+	}, FP: []string{
+		"ZITADEL_PAT={{alnum:12}}",
+		"ZITADEL_PAT=${ZITADEL_PAT}",
+	}},
+	Rule{ID: "permit-api-key", Description: "Permit.io API key (permit_key_ prefix); it changes policies and checks permissions.", Regex: "\\b(permit_key_[A-Za-z0-9]{60,200})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"permit_key_",
+	}, Name: "Permit.io API key", EnvVar: "PERMIT_API_KEY", RotateURL: "https://app.permit.io/settings/api-keys", RotateSteps: []string{
+		"Delete the key in Permit.io > Settings > API Keys.",
+		"Create a new environment key.",
+	}, TP: []string{
+		"PERMIT_API_KEY=permit_key_{{alnum:100}}",
+		"token: \"permit_key_{{alnum:100}}\"",
+	}, FP: []string{
+		"PERMIT_API_KEY=permit_key_{{alnum:20}}",
+		"PERMIT_API_KEY=${PERMIT_API_KEY}",
+	}},
+	Rule{ID: "appwrite-api-key", Description: "Appwrite server API key (standard_ prefix); it acts on the project with its scopes.", Regex: "\\b(standard_[0-9a-f]{256})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"standard_",
+	}, Name: "Appwrite API key", EnvVar: "APPWRITE_API_KEY", RotateURL: "https://cloud.appwrite.io/console", RotateSteps: []string{
+		"Delete the key in the project > Overview > Integrations > API keys.",
+		"Create a new key with fewer scopes and an expiry.",
+	}, TP: []string{
+		"APPWRITE_API_KEY=standard_{{hex:256}}",
+		".setKey(\"standard_{{hex:256}}\")",
+	}, FP: []string{
+		"APPWRITE_API_KEY=standard_{{hex:32}}",
+		"APPWRITE_API_KEY=${APPWRITE_API_KEY}",
+	}},
+	Rule{ID: "nhost-admin-secret", Description: "Nhost project admin secret assigned to an Nhost variable; it bypasses every permission.", Regex: "(?i:(?:nhost)[\\w.\\-]{0,20}?(?:admin[_\\-]?secret|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-\\x27:;!#@]{20,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"nhost",
+	}, Name: "Nhost admin secret", EnvVar: "NHOST_ADMIN_SECRET", RotateURL: "https://app.nhost.io/", RotateSteps: []string{
+		"Revoke or regenerate it in Nhost > the project > Settings > Secrets / Environment variables.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"NHOST_ADMIN_SECRET={{alnum:32}}",
+		"nhost_admin_secret: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"NHOST_ADMIN_SECRET={{alnum:10}}",
+		"NHOST_ADMIN_SECRET=${NHOST_ADMIN_SECRET}",
+	}},
+	Rule{ID: "authress-service-client-key", Description: "Authress service client access key (sc_ and an account part); it calls the Authress API as the service client.", Regex: "\\b(sc_[a-z0-9]{5,30}\\.[a-z0-9]{4,8}\\.acc[_\\-][a-z0-9\\-]{10,40}\\.[A-Za-z0-9+/=_\\-]{30,140})(?:[^A-Za-z0-9+/=_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		".acc_",
+		".acc-",
+	}, Name: "Authress service client access key", EnvVar: "AUTHRESS_SERVICE_CLIENT_ACCESS_KEY", RotateURL: "https://authress.io/app/#/settings?focus=clients", RotateSteps: []string{
+		"Delete the access key of the service client in Authress > Settings > Service clients.",
+		"Generate a new key.",
+	}, TP: []string{
+		"AUTHRESS_KEY=sc_{{lowalnum:10}}.{{lowalnum:5}}.acc_{{lowalnum:16}}.{{b64:60}}",
+		"accessKey: \"sc_{{lowalnum:10}}.{{lowalnum:5}}.acc-{{lowalnum:16}}.{{b64url:60}}\"",
+	}, FP: []string{
+		"AUTHRESS_KEY=sc_{{lowalnum:10}}.{{lowalnum:5}}",
+		"AUTHRESS_KEY=${AUTHRESS_KEY}",
+	}},
+	Rule{ID: "okta-client-secret", Description: "Okta OIDC/OAuth application client secret assigned to an Okta variable.", Regex: "(?i:(?:okta)[\\w.\\-]{0,20}?(?:client[_\\-]?secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{40,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"okta",
+	}, Name: "Okta OAuth client secret", EnvVar: "OKTA_CLIENT_SECRET", RotateURL: "https://help.okta.com/en-us/content/topics/apps/oauth-client-cred-mgmt.htm", RotateSteps: []string{
+		"Revoke or regenerate it in Okta Admin Console > Applications > the app > General > Client Credentials (generate a new secret, then deactivate the old one).",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"OKTA_CLIENT_SECRET={{b64url:40}}",
+		"okta_client_secret: \"{{b64url:40}}\"",
+	}, FP: []string{
+		"OKTA_CLIENT_SECRET={{alnum:10}}",
+		"OKTA_CLIENT_SECRET=${OKTA_CLIENT_SECRET}",
 	}},
 	Rule{ID: "aws-access-key-id", Description: "AWS access key ID; with its secret access key it signs requests as an IAM user or role (SES, S3, ...).", Regex: "\\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\\b", Entropy: 3, Keywords: []string{
 		"akia",
@@ -2843,6 +3048,163 @@ var tableRules = []Rule{
 		"GHOST_ADMIN_API_KEY={{hex:24}}:{{hex:8}}",
 		"GHOST_ADMIN_API_KEY=${GHOST_ADMIN_API_KEY}",
 		"unrelated_key = \"{{hex:24}}:{{hex:64}}\"",
+	}},
+	Rule{ID: "contentful-delivery-token", Description: "Contentful Content Delivery API access token assigned to a Contentful variable; it reads the published content of the space.", Regex: "(?i:contentful[_\\-.]?(?:delivery[_\\-.]?|cda[_\\-.]?|content[_\\-.]?delivery[_\\-.]?)?(?:api[_\\-.]?)?(?:access[_\\-.]?)?(?:token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"contentful",
+	}, Name: "Contentful Delivery API token", EnvVar: "CONTENTFUL_ACCESS_TOKEN", RotateURL: "https://app.contentful.com/", RotateSteps: []string{
+		"Delete the API key in Settings > API keys and create a new one.",
+		"Update the sites that read it.",
+	}, TP: []string{
+		"CONTENTFUL_ACCESS_TOKEN={{b64url:43}}",
+		"contentfulDeliveryToken: \"{{b64url:43}}\"",
+	}, FP: []string{
+		"CONTENTFUL_ACCESS_TOKEN={{b64url:20}}",
+		"CONTENTFUL_ACCESS_TOKEN=${CONTENTFUL_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "contentful-preview-token", Description: "Contentful Content Preview API access token assigned to a Contentful preview variable; it reads draft content.", Regex: "(?i:contentful[\\w.\\-]{0,10}?preview[_\\-.]?(?:api[_\\-.]?)?(?:access[_\\-.]?)?(?:token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"contentful",
+	}, Name: "Contentful Preview API token", EnvVar: "CONTENTFUL_PREVIEW_ACCESS_TOKEN", RotateURL: "https://app.contentful.com/", RotateSteps: []string{
+		"Delete the API key in Settings > API keys and create a new one.",
+		"Update the preview environments.",
+	}, TP: []string{
+		"CONTENTFUL_PREVIEW_ACCESS_TOKEN={{b64url:43}}",
+		"contentful_preview_token: \"{{b64url:43}}\"",
+	}, FP: []string{
+		"CONTENTFUL_PREVIEW_ACCESS_TOKEN={{b64url:20}}",
+		"CONTENTFUL_PREVIEW_ACCESS_TOKEN=${CONTENTFUL_PREVIEW_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "contentstack-management-token", Description: "Contentstack management token (cs prefix) assigned to a Contentstack variable; it writes content.", Regex: "(?i:(?:contentstack)[\\w.\\-]{0,20}?(?:management[_\\-]?token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(cs[0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"contentstack",
+	}, Name: "Contentstack management token", EnvVar: "CONTENTSTACK_MANAGEMENT_TOKEN", RotateURL: "https://app.contentstack.com/", RotateSteps: []string{
+		"Revoke or regenerate it in Contentstack > Settings > Tokens > Management Tokens.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"CONTENTSTACK_MANAGEMENT_TOKEN=cs{{hex:32}}",
+		"contentstack_management_token: \"cs{{hex:32}}\"",
+	}, FP: []string{
+		"CONTENTSTACK_MANAGEMENT_TOKEN=cs{{hex:8}}",
+		"CONTENTSTACK_MANAGEMENT_TOKEN=${CONTENTSTACK_MANAGEMENT_TOKEN}",
+	}},
+	Rule{ID: "contentstack-delivery-token", Description: "Contentstack delivery token (cs prefix) assigned to a Contentstack variable; it reads published content.", Regex: "(?i:(?:contentstack)[\\w.\\-]{0,20}?(?:delivery[_\\-]?token|access[_\\-]?token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(cs[0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"contentstack",
+	}, Name: "Contentstack delivery token", EnvVar: "CONTENTSTACK_DELIVERY_TOKEN", RotateURL: "https://app.contentstack.com/", RotateSteps: []string{
+		"Revoke or regenerate it in Contentstack > Settings > Tokens > Delivery Tokens.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"CONTENTSTACK_DELIVERY_TOKEN=cs{{hex:32}}",
+		"contentstack_delivery_token: \"cs{{hex:32}}\"",
+	}, FP: []string{
+		"CONTENTSTACK_DELIVERY_TOKEN=cs{{hex:8}}",
+		"CONTENTSTACK_DELIVERY_TOKEN=${CONTENTSTACK_DELIVERY_TOKEN}",
+	}},
+	Rule{ID: "builder-io-private-key", Description: "Builder.io private API key (bpk- prefix); it writes content and reads private data.", Regex: "\\b(bpk-[0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"bpk-",
+	}, Name: "Builder.io private API key", EnvVar: "BUILDER_PRIVATE_KEY", RotateURL: "https://builder.io/account/space", RotateSteps: []string{
+		"Delete the key in Account > Space > Private keys.",
+		"Create a new key.",
+	}, TP: []string{
+		"BUILDER_PRIVATE_KEY=bpk-{{hex:32}}",
+		"Authorization: Bearer bpk-{{hex:32}}",
+	}, FP: []string{
+		"BUILDER_PRIVATE_KEY=bpk-{{hex:8}}",
+		"BUILDER_PRIVATE_KEY=${BUILDER_PRIVATE_KEY}",
+	}},
+	Rule{ID: "directus-static-token", Description: "Directus user static token assigned to a Directus variable; it acts as the user.", Regex: "(?i:(?:directus)[\\w.\\-]{0,20}?(?:static[_\\-]?token|token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"directus",
+	}, Name: "Directus static token", EnvVar: "DIRECTUS_TOKEN", RotateURL: "https://directus.io/docs/guides/auth/tokens-cookies", RotateSteps: []string{
+		"Revoke or regenerate it in Directus > User Directory > the user > Token.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"DIRECTUS_TOKEN={{b64url:32}}",
+		"directus_token: \"{{b64url:32}}\"",
+	}, FP: []string{
+		"DIRECTUS_TOKEN={{alnum:10}}",
+		"DIRECTUS_TOKEN=${DIRECTUS_TOKEN}",
+	}},
+	Rule{ID: "buttercms-api-token", Description: "ButterCMS read or write API token (40 hex) assigned to a ButterCMS variable.", Regex: "(?i:(?:butter(?:cms)?)[\\w.\\-]{0,20}?(?:api[_\\-]?token|token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"butter",
+	}, Name: "ButterCMS API token", EnvVar: "BUTTER_CMS_API_TOKEN", RotateURL: "https://buttercms.com/settings/", RotateSteps: []string{
+		"Revoke or regenerate it in ButterCMS > Settings > API Tokens.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"BUTTER_CMS_API_TOKEN={{hex:40}}",
+		"butter_cms_api_token: \"{{hex:40}}\"",
+	}, FP: []string{
+		"BUTTER_CMS_API_TOKEN={{hex:12}}",
+		"BUTTER_CMS_API_TOKEN=${BUTTER_CMS_API_TOKEN}",
+	}},
+	Rule{ID: "hygraph-token", Description: "Hygraph (GraphCMS) permanent auth token (a JWT) assigned to a Hygraph variable.", Regex: "(?i:(?:hygraph|graphcms)[\\w.\\-]{0,20}?(?:token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"hygraph",
+		"graphcms",
+	}, Name: "Hygraph permanent auth token", EnvVar: "HYGRAPH_TOKEN", RotateURL: "https://app.hygraph.com/", RotateSteps: []string{
+		"Revoke or regenerate it in Hygraph > Project settings > Permanent Auth Tokens.",
+		"Store the new value in a secret manager and update its users.",
+	}, Validate: "jwt", TP: []string{
+		"HYGRAPH_TOKEN={{jwt}}",
+		"hygraph_token: \"{{jwt}}\"",
+	}, FP: []string{
+		"HYGRAPH_TOKEN=eyJ{{b64url:8}}",
+		"HYGRAPH_TOKEN=${HYGRAPH_TOKEN}",
+	}},
+	Rule{ID: "kontent-ai-api-key", Description: "Kontent.ai management or delivery preview API key (a JWT) assigned to a Kontent variable.", Regex: "(?i:(?:kontent)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"kontent",
+	}, Name: "Kontent.ai API key", EnvVar: "KONTENT_MANAGEMENT_API_KEY", RotateURL: "https://app.kontent.ai/", RotateSteps: []string{
+		"Revoke or regenerate it in Kontent.ai > Project settings > API keys.",
+		"Store the new value in a secret manager and update its users.",
+	}, Validate: "jwt", TP: []string{
+		"KONTENT_MANAGEMENT_API_KEY={{jwt}}",
+		"kontent_management_api_key: \"{{jwt}}\"",
+	}, FP: []string{
+		"KONTENT_MANAGEMENT_API_KEY=eyJ{{b64url:8}}",
+		"KONTENT_MANAGEMENT_API_KEY=${KONTENT_MANAGEMENT_API_KEY}",
+	}},
+	Rule{ID: "wix-api-key", Description: "Wix account API key (IST. prefix); it calls Wix APIs for the sites its permissions cover.", Regex: "\\b(IST\\.eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,})", Entropy: 3.5, Keywords: []string{
+		"ist.eyj",
+	}, Name: "Wix API key", EnvVar: "WIX_API_KEY", RotateURL: "https://manage.wix.com/account/api-keys", RotateSteps: []string{
+		"Delete the key in the Wix API Keys Manager.",
+		"Create a new key with only the permissions needed.",
+	}, TP: []string{
+		"WIX_API_KEY=IST.{{jwt}}",
+		"Authorization: IST.{{jwt}}",
+	}, FP: []string{
+		"WIX_API_KEY=IST.eyJ{{b64url:8}}",
+		"WIX_API_KEY=${WIX_API_KEY}",
+	}},
+	Rule{ID: "squarespace-api-key", Description: "Squarespace Commerce API key (a UUID) assigned to a Squarespace variable.", Regex: "(?i:(?:squarespace)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"squarespace",
+	}, Name: "Squarespace API key", EnvVar: "SQUARESPACE_API_KEY", RotateURL: "https://developers.squarespace.com/commerce-apis/authentication-and-permissions", RotateSteps: []string{
+		"Revoke or regenerate it in Squarespace > Settings > Advanced > Developer API Keys.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"SQUARESPACE_API_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"squarespace_api_key: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"SQUARESPACE_API_KEY={{hex:8}}",
+		"SQUARESPACE_API_KEY=${SQUARESPACE_API_KEY}",
+	}},
+	Rule{ID: "cosmic-write-key", Description: "Cosmic CMS bucket write key assigned to a Cosmic variable.", Regex: "(?i:(?:cosmic)[\\w.\\-]{0,20}?(?:write[_\\-]?key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{40,60})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"cosmic",
+	}, Name: "Cosmic write key", EnvVar: "COSMIC_WRITE_KEY", RotateURL: "https://app.cosmicjs.com/", RotateSteps: []string{
+		"Revoke or regenerate it in Cosmic > Bucket > Settings > API access.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"COSMIC_WRITE_KEY={{alnum:50}}",
+		"cosmic_write_key: \"{{alnum:50}}\"",
+	}, FP: []string{
+		"COSMIC_WRITE_KEY={{alnum:10}}",
+		"COSMIC_WRITE_KEY=${COSMIC_WRITE_KEY}",
+	}},
+	Rule{ID: "tina-cloud-token", Description: "TinaCloud read-only or content token assigned to a Tina variable.", Regex: "(?i:(?:(?:\\b|_)tina)[\\w.\\-]{0,20}?(?:token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"tina",
+	}, Name: "TinaCloud token", EnvVar: "TINA_TOKEN", RotateURL: "https://app.tina.io/", RotateSteps: []string{
+		"Revoke or regenerate it in TinaCloud > the project > Tokens.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"TINA_TOKEN={{alnum:40}}",
+		"tina_token: \"{{alnum:40}}\"",
+	}, FP: []string{
+		"TINA_TOKEN={{alnum:10}}",
+		"TINA_TOKEN=${TINA_TOKEN}",
 	}},
 	Rule{ID: "github-oauth-client-secret", Description: "Client secret of a GitHub OAuth app or GitHub App; with the client id it mints user tokens for the app.", Regex: "(?i:github[\\w.\\-]{0,20}?secret)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-f]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"github",
@@ -5133,6 +5495,216 @@ var tableRules = []Rule{
 		"CHROMA_API_KEY=ck-{{alnum:10}}",
 		"CHROMA_API_KEY=${CHROMA_API_KEY}",
 		"unrelated_key = \"ck-{{alnum:44}}\"",
+	}},
+	Rule{ID: "gitpod-pat", Description: "Gitpod personal access token (gitpod_pat_ prefix).", Regex: "\\b(gitpod_pat_[A-Za-z0-9_\\-.]{40,120})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"gitpod_pat_",
+	}, Name: "Gitpod personal access token", EnvVar: "GITPOD_TOKEN", RotateURL: "https://gitpod.io/user/tokens", RotateSteps: []string{
+		"Delete the token in User settings > Access Tokens.",
+		"Create a new token with an expiry.",
+	}, TP: []string{
+		"GITPOD_TOKEN=gitpod_pat_{{b64url:80}}",
+		"token: \"gitpod_pat_{{alnum:60}}\"",
+	}, FP: []string{
+		"GITPOD_TOKEN=gitpod_pat_{{alnum:10}}",
+		"GITPOD_TOKEN=${GITPOD_TOKEN}",
+	}},
+	Rule{ID: "gitbook-api-token", Description: "GitBook personal API token (gb_api_ prefix).", Regex: "\\b(gb_api_[A-Za-z0-9]{40,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"gb_api_",
+	}, Name: "GitBook API token", EnvVar: "GITBOOK_TOKEN", RotateURL: "https://app.gitbook.com/account/developer", RotateSteps: []string{
+		"Delete the token in Account settings > Developer > Personal access tokens.",
+		"Create a new token.",
+	}, TP: []string{
+		"GITBOOK_TOKEN=gb_api_{{alnum:44}}",
+		"Authorization: Bearer gb_api_{{alnum:44}}",
+	}, FP: []string{
+		"GITBOOK_TOKEN=gb_api_{{alnum:10}}",
+		"GITBOOK_TOKEN=${GITBOOK_TOKEN}",
+	}},
+	Rule{ID: "devcycle-server-sdk-key", Description: "DevCycle server SDK key (dvc_server_ prefix); it reads every feature and variable of the environment.", Regex: "\\b(dvc_server_[A-Za-z0-9_\\-]{30,80})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"dvc_server_",
+	}, Name: "DevCycle server SDK key", EnvVar: "DEVCYCLE_SERVER_SDK_KEY", RotateURL: "https://app.devcycle.com/", RotateSteps: []string{
+		"Rotate the key in the project > Environments > Keys.",
+		"Deploy the new key to the servers.",
+	}, TP: []string{
+		"DEVCYCLE_SERVER_SDK_KEY=dvc_server_{{hex:8}}_{{hex:8}}_{{hex:8}}_{{hex:8}}_{{hex:8}}",
+		"sdkKey: \"dvc_server_{{b64url:48}}\"",
+	}, FP: []string{
+		"DEVCYCLE_SERVER_SDK_KEY=dvc_server_{{alnum:8}}",
+		"DEVCYCLE_SERVER_SDK_KEY=${DEVCYCLE_SERVER_SDK_KEY}",
+	}},
+	Rule{ID: "flagsmith-server-key", Description: "Flagsmith server-side environment key (ser. prefix) assigned to a Flagsmith variable.", Regex: "(?i:(?:flagsmith)[\\w.\\-]{0,20}?(?:key|environment))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(ser\\.[A-Za-z0-9]{22})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"flagsmith",
+	}, Name: "Flagsmith server-side environment key", EnvVar: "FLAGSMITH_ENVIRONMENT_KEY", RotateURL: "https://app.flagsmith.com/", RotateSteps: []string{
+		"Revoke or regenerate it in Flagsmith > Environment Settings > Keys > Server-side Environment Keys.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"FLAGSMITH_ENVIRONMENT_KEY=ser.{{alnum:22}}",
+		"flagsmith_environment_key: \"ser.{{alnum:22}}\"",
+	}, FP: []string{
+		"FLAGSMITH_ENVIRONMENT_KEY=ser.{{alnum:6}}",
+		"FLAGSMITH_ENVIRONMENT_KEY=${FLAGSMITH_ENVIRONMENT_KEY}",
+	}},
+	Rule{ID: "codesandbox-api-token", Description: "CodeSandbox API token (csb_v1_ prefix); it creates and runs sandboxes for the workspace.", Regex: "\\b(csb_v1_[A-Za-z0-9_\\-]{40,80})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"csb_v1_",
+	}, Name: "CodeSandbox API token", EnvVar: "CSB_API_KEY", RotateURL: "https://codesandbox.io/t/permissions", RotateSteps: []string{
+		"Revoke the token in the workspace settings > Permissions > API tokens.",
+		"Create a new token.",
+	}, TP: []string{
+		"CSB_API_KEY=csb_v1_{{b64url:43}}",
+		"apiKey: \"csb_v1_{{b64url:43}}\"",
+	}, FP: []string{
+		"CSB_API_KEY=csb_v1_{{alnum:8}}",
+		"CSB_API_KEY=${CSB_API_KEY}",
+	}},
+	Rule{ID: "intra42-client-secret", Description: "42 school Intra API application secret (s-s4t2ud- or s-s4t2af- prefix).", Regex: "\\b(s-s4t2(?:ud|af)-[0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"s-s4t2ud-",
+		"s-s4t2af-",
+	}, Name: "42 Intra API client secret", EnvVar: "INTRA42_CLIENT_SECRET", RotateURL: "https://profile.intra.42.fr/oauth/applications", RotateSteps: []string{
+		"Regenerate the secret of the application in Intra > Settings > API.",
+		"Update the app.",
+	}, TP: []string{
+		"INTRA42_CLIENT_SECRET=s-s4t2ud-{{hex:64}}",
+		"client_secret: \"s-s4t2af-{{hex:64}}\"",
+	}, FP: []string{
+		"INTRA42_CLIENT_SECRET=s-s4t2ud-{{hex:20}}",
+		"INTRA42_CLIENT_SECRET=${INTRA42_CLIENT_SECRET}",
+	}},
+	Rule{ID: "settlemint-personal-token", Description: "SettleMint personal access token; it acts as the user on every workspace (sm_pat_ prefix).", Regex: "\\b(sm_pat_[A-Za-z0-9]{16,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"sm_pat_",
+	}, Name: "SettleMint personal access token", EnvVar: "SETTLEMINT_ACCESS_TOKEN", RotateURL: "https://console.settlemint.com/", RotateSteps: []string{
+		"Delete the token in the SettleMint console (profile or application > Access tokens).",
+		"Create a new token with an expiry.",
+	}, TP: []string{
+		"SETTLEMINT_ACCESS_TOKEN=sm_pat_{{alnum:16}}",
+		"token: \"sm_pat_{{alnum:32}}\"",
+	}, FP: []string{
+		"SETTLEMINT_ACCESS_TOKEN=sm_pat_{{alnum:6}}",
+		"SETTLEMINT_ACCESS_TOKEN=${SETTLEMINT_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "settlemint-application-token", Description: "SettleMint application access token; it acts on one application (sm_aat_ prefix).", Regex: "\\b(sm_aat_[A-Za-z0-9]{16,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"sm_aat_",
+	}, Name: "SettleMint application access token", EnvVar: "SETTLEMINT_ACCESS_TOKEN", RotateURL: "https://console.settlemint.com/", RotateSteps: []string{
+		"Delete the token in the SettleMint console (profile or application > Access tokens).",
+		"Create a new token with an expiry.",
+	}, TP: []string{
+		"SETTLEMINT_ACCESS_TOKEN=sm_aat_{{alnum:16}}",
+		"token: \"sm_aat_{{alnum:32}}\"",
+	}, FP: []string{
+		"SETTLEMINT_ACCESS_TOKEN=sm_aat_{{alnum:6}}",
+		"SETTLEMINT_ACCESS_TOKEN=${SETTLEMINT_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "settlemint-service-token", Description: "SettleMint service access token; it reaches one service (sm_sat_ prefix).", Regex: "\\b(sm_sat_[A-Za-z0-9]{16,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"sm_sat_",
+	}, Name: "SettleMint service access token", EnvVar: "SETTLEMINT_ACCESS_TOKEN", RotateURL: "https://console.settlemint.com/", RotateSteps: []string{
+		"Delete the token in the SettleMint console (profile or application > Access tokens).",
+		"Create a new token with an expiry.",
+	}, TP: []string{
+		"SETTLEMINT_ACCESS_TOKEN=sm_sat_{{alnum:16}}",
+		"token: \"sm_sat_{{alnum:32}}\"",
+	}, FP: []string{
+		"SETTLEMINT_ACCESS_TOKEN=sm_sat_{{alnum:6}}",
+		"SETTLEMINT_ACCESS_TOKEN=${SETTLEMINT_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "nasa-api-key", Description: "api.nasa.gov API key assigned to a NASA variable.", Regex: "(?i:(?:(?:\\b|_)nasa)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"nasa",
+	}, Name: "NASA API key", EnvVar: "NASA_API_KEY", RotateURL: "https://api.nasa.gov/", RotateSteps: []string{
+		"Request a new key on api.nasa.gov.",
+		"Keep it out of client-side code.",
+	}, TP: []string{
+		"NASA_API_KEY={{alnum:40}}",
+		"nasa_api_key: \"{{alnum:40}}\"",
+	}, FP: []string{
+		"NASA_API_KEY={{alnum:10}}",
+		"NASA_API_KEY=${NASA_API_KEY}",
+	}},
+	Rule{ID: "temporal-cloud-api-key", Description: "Temporal Cloud API key (a JWT) assigned to a Temporal variable; it runs workflows in the namespaces it can reach.", Regex: "(?i:(?:temporal)[\\w.\\-]{0,20}?(?:api[_\\-]?key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"temporal",
+	}, Name: "Temporal Cloud API key", EnvVar: "TEMPORAL_API_KEY", RotateURL: "https://cloud.temporal.io/settings/api-keys", RotateSteps: []string{
+		"Revoke or regenerate it in Temporal Cloud > Settings > API Keys.",
+		"Store the new value in a secret manager and update its users.",
+	}, Validate: "jwt", TP: []string{
+		"TEMPORAL_API_KEY={{jwt}}",
+		"temporal_api_key: \"{{jwt}}\"",
+	}, FP: []string{
+		"TEMPORAL_API_KEY=eyJ{{b64url:8}}",
+		"TEMPORAL_API_KEY=${TEMPORAL_API_KEY}",
+	}},
+	Rule{ID: "windmill-token", Description: "Windmill user or webhook token assigned to a Windmill variable.", Regex: "(?i:(?:windmill)[\\w.\\-]{0,20}?(?:token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"windmill",
+	}, Name: "Windmill token", EnvVar: "WINDMILL_TOKEN", RotateURL: "https://app.windmill.dev/#user-settings", RotateSteps: []string{
+		"Revoke or regenerate it in Windmill > Account settings > Tokens.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"WINDMILL_TOKEN={{alnum:32}}",
+		"windmill_token: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"WINDMILL_TOKEN={{alnum:10}}",
+		"WINDMILL_TOKEN=${WINDMILL_TOKEN}",
+	}},
+	Rule{ID: "hookdeck-api-key", Description: "Hookdeck project API key assigned to a Hookdeck variable.", Regex: "(?i:(?:hookdeck)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{30,60})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"hookdeck",
+	}, Name: "Hookdeck API key", EnvVar: "HOOKDECK_API_KEY", RotateURL: "https://dashboard.hookdeck.com/settings/project/secrets", RotateSteps: []string{
+		"Revoke or regenerate it in Hookdeck > Project settings > Secrets > Rotate API key.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"HOOKDECK_API_KEY={{alnum:40}}",
+		"hookdeck_api_key: \"{{alnum:40}}\"",
+	}, FP: []string{
+		"HOOKDECK_API_KEY={{alnum:10}}",
+		"HOOKDECK_API_KEY=${HOOKDECK_API_KEY}",
+	}},
+	Rule{ID: "svix-api-key", Description: "Svix API auth token assigned to a Svix variable; it sends webhooks and reads endpoint secrets.", Regex: "(?i:(?:svix)[\\w.\\-]{0,20}?(?:auth[_\\-]?token|api[_\\-]?key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?((?:test)?sk_[A-Za-z0-9_\\-]{30,60}(?:\\.[a-z]{2})?)(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"svix",
+	}, Name: "Svix API key", EnvVar: "SVIX_AUTH_TOKEN", RotateURL: "https://dashboard.svix.com/api-access", RotateSteps: []string{
+		"Revoke or regenerate it in Svix > API Access.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"SVIX_AUTH_TOKEN=sk_{{alnum:40}}.eu",
+		"svix_auth_token: \"sk_{{alnum:40}}.eu\"",
+	}, FP: []string{
+		"SVIX_AUTH_TOKEN=sk_{{alnum:8}}",
+		"SVIX_AUTH_TOKEN=${SVIX_AUTH_TOKEN}",
+	}},
+	Rule{ID: "growthbook-secret-key", Description: "GrowthBook secret API key (secret_ prefix) assigned to a GrowthBook variable.", Regex: "(?i:(?:growthbook|growth[_\\-]book)[\\w.\\-]{0,20}?(?:secret|api[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(secret_[A-Za-z0-9_\\-]{20,80})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"growthbook",
+		"growth_book",
+		"growth-book",
+	}, Name: "GrowthBook secret API key", EnvVar: "GROWTHBOOK_API_KEY", RotateURL: "https://app.growthbook.io/settings/keys", RotateSteps: []string{
+		"Revoke or regenerate it in GrowthBook > Settings > API Keys.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"GROWTHBOOK_API_KEY=secret_{{alnum:40}}",
+		"growthbook_api_key: \"secret_{{alnum:40}}\"",
+	}, FP: []string{
+		"GROWTHBOOK_API_KEY=secret_{{alnum:6}}",
+		"GROWTHBOOK_API_KEY=${GROWTHBOOK_API_KEY}",
+	}},
+	Rule{ID: "split-io-api-key", Description: "Split.io server-side SDK or Admin API key assigned to a Split variable.", Regex: "(?i:(?:split[_\\-.]?io)[\\w.\\-]{0,20}?(?:api[_\\-]?key|sdk[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{36})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"split_io",
+		"split-io",
+		"split.io",
+		"splitio",
+	}, Name: "Split (Harness FME) API key", EnvVar: "SPLIT_IO_API_KEY", RotateURL: "https://app.split.io/", RotateSteps: []string{
+		"Revoke or regenerate it in Split > Admin settings > API keys.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"SPLIT_IO_API_KEY={{lowalnum:36}}",
+		"splitio_sdk_key: \"{{lowalnum:36}}\"",
+	}, FP: []string{
+		"SPLIT_IO_API_KEY={{lowalnum:10}}",
+		"SPLIT_IO_API_KEY=${SPLIT_IO_API_KEY}",
+	}},
+	Rule{ID: "optimizely-token", Description: "Optimizely personal access token (2: prefix) assigned to an Optimizely variable.", Regex: "(?i:(?:optimizely)[\\w.\\-]{0,20}?(?:token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(2:[A-Za-z0-9_\\-]{40,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"optimizely",
+	}, Name: "Optimizely personal access token", EnvVar: "OPTIMIZELY_TOKEN", RotateURL: "https://app.optimizely.com/v2/profile/api", RotateSteps: []string{
+		"Revoke or regenerate it in Optimizely > Profile > API Access.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"OPTIMIZELY_TOKEN=2:{{b64url:44}}",
+		"optimizely_token: \"2:{{b64url:44}}\"",
+	}, FP: []string{
+		"OPTIMIZELY_TOKEN=2:{{alnum:10}}",
+		"OPTIMIZELY_TOKEN=${OPTIMIZELY_TOKEN}",
 	}},
 	Rule{ID: "bitfinex-api-secret", Description: "Bitfinex API secret (43 characters); with its key it trades and, if allowed, withdraws from the account.", Regex: "(?i:(?:bitfinex|\\bbfx)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"bitfinex",
@@ -11433,6 +12005,459 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"CONFLUENCE_TOKEN=M{{b64:20}}",
 		"CONFLUENCE_TOKEN=${CONFLUENCE_TOKEN}",
+	}},
+	Rule{ID: "jotform-api-key", Description: "Jotform API key (32 hex) assigned to a Jotform variable; it reads form submissions.", Regex: "(?i:(?:jotform)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"jotform",
+	}, Name: "Jotform API key", EnvVar: "JOTFORM_API_KEY", RotateURL: "https://www.jotform.com/myaccount/api", RotateSteps: []string{
+		"Revoke or regenerate it in Jotform > Settings > API.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"JOTFORM_API_KEY={{hex:32}}",
+		"jotform_api_key: \"{{hex:32}}\"",
+	}, FP: []string{
+		"JOTFORM_API_KEY={{hex:12}}",
+		"JOTFORM_API_KEY=${JOTFORM_API_KEY}",
+	}},
+	Rule{ID: "qualtrics-api-token", Description: "Qualtrics API token assigned to a Qualtrics variable; it reads survey responses.", Regex: "(?i:(?:qualtrics)[\\w.\\-]{0,20}?(?:api[_\\-]?token|token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"qualtrics",
+	}, Name: "Qualtrics API token", EnvVar: "QUALTRICS_API_TOKEN", RotateURL: "https://www.qualtrics.com/support/integrations/api-integration/overview/", RotateSteps: []string{
+		"Revoke or regenerate it in Qualtrics > Account Settings > Qualtrics IDs > API > Generate Token.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"QUALTRICS_API_TOKEN={{alnum:40}}",
+		"qualtrics_api_token: \"{{alnum:40}}\"",
+	}, FP: []string{
+		"QUALTRICS_API_TOKEN={{alnum:10}}",
+		"QUALTRICS_API_TOKEN=${QUALTRICS_API_TOKEN}",
+	}},
+	Rule{ID: "todoist-api-token", Description: "Todoist personal API token (40 hex) assigned to a Todoist variable.", Regex: "(?i:(?:todoist)[\\w.\\-]{0,20}?(?:api[_\\-]?token|token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"todoist",
+	}, Name: "Todoist API token", EnvVar: "TODOIST_API_TOKEN", RotateURL: "https://app.todoist.com/app/settings/integrations/developer", RotateSteps: []string{
+		"Revoke or regenerate it in Todoist > Settings > Integrations > Developer > Issue a new API token.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"TODOIST_API_TOKEN={{hex:40}}",
+		"todoist_api_token: \"{{hex:40}}\"",
+	}, FP: []string{
+		"TODOIST_API_TOKEN={{hex:12}}",
+		"TODOIST_API_TOKEN=${TODOIST_API_TOKEN}",
+	}},
+	Rule{ID: "pivotal-tracker-token", Description: "Pivotal Tracker API token (32 hex) assigned to a Pivotal/Tracker variable.", Regex: "(?i:(?:pivotal|tracker[_\\-]api)[\\w.\\-]{0,20}?(?:token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"pivotal",
+		"tracker_api",
+		"tracker-api",
+	}, Name: "Pivotal Tracker API token", EnvVar: "PIVOTAL_TRACKER_TOKEN", RotateURL: "https://www.pivotaltracker.com/profile", RotateSteps: []string{
+		"Revoke or regenerate it in Pivotal Tracker > Profile > API Token > Create New Token.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"PIVOTAL_TRACKER_TOKEN={{hex:32}}",
+		"pivotal_tracker_token: \"{{hex:32}}\"",
+	}, FP: []string{
+		"PIVOTAL_TRACKER_TOKEN={{hex:12}}",
+		"PIVOTAL_TRACKER_TOKEN=${PIVOTAL_TRACKER_TOKEN}",
+	}},
+	Rule{ID: "aha-api-key", Description: "Aha! API key (64 hex) assigned to an Aha variable.", Regex: "(?i:(?:(?:\\b|_)aha[_\\-.]?(?:io|api))[\\w.\\-]{0,20}?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"aha_",
+		"aha-",
+		"aha.",
+		"ahaio",
+		"ahaapi",
+	}, Name: "Aha! API key", EnvVar: "AHA_API_KEY", RotateURL: "https://secure.aha.io/settings/api_keys", RotateSteps: []string{
+		"Revoke or regenerate it in Aha! > Settings > Personal > Developer > API keys.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"AHA_API_KEY={{hex:64}}",
+		"aha_api_key: \"{{hex:64}}\"",
+	}, FP: []string{
+		"AHA_API_KEY={{hex:20}}",
+		"AHA_API_KEY=${AHA_API_KEY}",
+	}},
+	Rule{ID: "dropbox-sign-api-key", Description: "Dropbox Sign (formerly HelloSign) API key (64 hex) assigned to a HelloSign/Dropbox Sign variable.", Regex: "(?i:(?:hellosign|dropbox[_\\-]?sign)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"hellosign",
+		"dropbox_sign",
+		"dropbox-sign",
+		"dropboxsign",
+	}, Name: "Dropbox Sign (HelloSign) API key", EnvVar: "HELLOSIGN_API_KEY", RotateURL: "https://app.hellosign.com/home/myAccount#api", RotateSteps: []string{
+		"Revoke or regenerate it in Dropbox Sign > Settings > API.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"HELLOSIGN_API_KEY={{hex:64}}",
+		"hellosign_api_key: \"{{hex:64}}\"",
+	}, FP: []string{
+		"HELLOSIGN_API_KEY={{hex:20}}",
+		"HELLOSIGN_API_KEY=${HELLOSIGN_API_KEY}",
+	}},
+	Rule{ID: "pandadoc-api-key", Description: "PandaDoc API key (40 hex) assigned to a PandaDoc variable; it reads and sends documents.", Regex: "(?i:(?:pandadoc)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"pandadoc",
+	}, Name: "PandaDoc API key", EnvVar: "PANDADOC_API_KEY", RotateURL: "https://app.pandadoc.com/a/#/settings/integrations/api", RotateSteps: []string{
+		"Revoke or regenerate it in PandaDoc > Settings > Integrations > API.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"PANDADOC_API_KEY={{hex:40}}",
+		"pandadoc_api_key: \"{{hex:40}}\"",
+	}, FP: []string{
+		"PANDADOC_API_KEY={{hex:12}}",
+		"PANDADOC_API_KEY=${PANDADOC_API_KEY}",
+	}},
+	Rule{ID: "bamboohr-api-key", Description: "BambooHR API key (40 hex) assigned to a BambooHR variable; it reads employee records.", Regex: "(?i:(?:bamboohr|bamboo[_\\-]hr)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"bamboohr",
+		"bamboo_hr",
+		"bamboo-hr",
+	}, Name: "BambooHR API key", EnvVar: "BAMBOOHR_API_KEY", RotateURL: "https://documentation.bamboohr.com/docs/getting-started", RotateSteps: []string{
+		"Revoke or regenerate it in BambooHR > the profile menu > API Keys.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"BAMBOOHR_API_KEY={{hex:40}}",
+		"bamboohr_api_key: \"{{hex:40}}\"",
+	}, FP: []string{
+		"BAMBOOHR_API_KEY={{hex:12}}",
+		"BAMBOOHR_API_KEY=${BAMBOOHR_API_KEY}",
+	}},
+	Rule{ID: "greenhouse-api-key", Description: "Greenhouse Harvest API key assigned to a Greenhouse variable; it reads candidate data.", Regex: "(?i:(?:greenhouse)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{32}(?:-\\d{1,3})?)(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"greenhouse",
+	}, Name: "Greenhouse Harvest API key", EnvVar: "GREENHOUSE_API_KEY", RotateURL: "https://app.greenhouse.io/configure/dev_center/credentials", RotateSteps: []string{
+		"Revoke or regenerate it in Greenhouse > Configure > Dev Center > API Credential Management.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"GREENHOUSE_API_KEY={{hex:32}}",
+		"greenhouse_api_key: \"{{hex:32}}\"",
+	}, FP: []string{
+		"GREENHOUSE_API_KEY={{hex:12}}",
+		"GREENHOUSE_API_KEY=${GREENHOUSE_API_KEY}",
+	}},
+	Rule{ID: "lever-api-key", Description: "Lever API key assigned to a Lever variable; it reads candidates and postings.", Regex: "(?i:(?:(?:\\b|_)lever)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9+/]{48})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"lever",
+	}, Name: "Lever API key", EnvVar: "LEVER_API_KEY", RotateURL: "https://hire.lever.co/settings/integrations", RotateSteps: []string{
+		"Revoke or regenerate it in Lever > Settings > Integrations and API > API Credentials.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"LEVER_API_KEY={{alnum:48}}",
+		"lever_api_key: \"{{alnum:48}}\"",
+	}, FP: []string{
+		"LEVER_API_KEY={{alnum:10}}",
+		"LEVER_API_KEY=${LEVER_API_KEY}",
+	}},
+	Rule{ID: "freshbooks-access-token", Description: "FreshBooks OAuth access token (64 hex) assigned to a FreshBooks variable.", Regex: "(?i:(?:freshbooks)[\\w.\\-]{0,20}?(?:access[_\\-]?token|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"freshbooks",
+	}, Name: "FreshBooks access token", EnvVar: "FRESHBOOKS_ACCESS_TOKEN", RotateURL: "https://my.freshbooks.com/#/developer", RotateSteps: []string{
+		"Revoke or regenerate it in FreshBooks > Developer portal > the app (reset the secret, revoke tokens).",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"FRESHBOOKS_ACCESS_TOKEN={{hex:64}}",
+		"freshbooks_access_token: \"{{hex:64}}\"",
+	}, FP: []string{
+		"FRESHBOOKS_ACCESS_TOKEN={{hex:20}}",
+		"FRESHBOOKS_ACCESS_TOKEN=${FRESHBOOKS_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "xero-client-secret", Description: "Xero OAuth 2.0 app client secret assigned to a Xero variable.", Regex: "(?i:(?:xero)[\\w.\\-]{0,20}?(?:client[_\\-]?secret|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{48})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"xero",
+	}, Name: "Xero client secret", EnvVar: "XERO_CLIENT_SECRET", RotateURL: "https://developer.xero.com/app/manage", RotateSteps: []string{
+		"Revoke or regenerate it in Xero developer portal > My Apps > the app > Configuration > Generate a secret.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"XERO_CLIENT_SECRET={{b64url:48}}",
+		"xero_client_secret: \"{{b64url:48}}\"",
+	}, FP: []string{
+		"XERO_CLIENT_SECRET={{alnum:10}}",
+		"XERO_CLIENT_SECRET=${XERO_CLIENT_SECRET}",
+	}},
+	Rule{ID: "intuit-client-secret", Description: "Intuit / QuickBooks Online app client secret assigned to an Intuit or QuickBooks variable.", Regex: "(?i:(?:quickbooks|intuit|(?:\\b|_)qbo)[\\w.\\-]{0,20}?(?:client[_\\-]?secret|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"quickbooks",
+		"intuit",
+		"qbo",
+	}, Name: "Intuit (QuickBooks) client secret", EnvVar: "INTUIT_CLIENT_SECRET", RotateURL: "https://developer.intuit.com/app/developer/dashboard", RotateSteps: []string{
+		"Revoke or regenerate it in Intuit Developer > the app > Keys & credentials.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"INTUIT_CLIENT_SECRET={{alnum:40}}",
+		"intuit_client_secret: \"{{alnum:40}}\"",
+	}, FP: []string{
+		"INTUIT_CLIENT_SECRET={{alnum:10}}",
+		"INTUIT_CLIENT_SECRET=${INTUIT_CLIENT_SECRET}",
+	}},
+	Rule{ID: "fullstory-api-key", Description: "FullStory server API key (region prefix such as na1.) assigned to a FullStory variable.", Regex: "(?i:(?:fullstory|full[_\\-]story)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?((?:na1|eu1)\\.[A-Za-z0-9+/=]{40,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"fullstory",
+		"full_story",
+		"full-story",
+	}, Name: "FullStory API key", EnvVar: "FULLSTORY_API_KEY", RotateURL: "https://app.fullstory.com/ui/settings/apikeys", RotateSteps: []string{
+		"Revoke or regenerate it in FullStory > Settings > Integrations > API Keys.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"FULLSTORY_API_KEY=na1.{{b64:60}}",
+		"fullstory_api_key: \"na1.{{b64:60}}\"",
+	}, FP: []string{
+		"FULLSTORY_API_KEY=na1.{{b64:10}}",
+		"FULLSTORY_API_KEY=${FULLSTORY_API_KEY}",
+	}},
+	Rule{ID: "livechat-pat", Description: "LiveChat / Text platform personal access token assigned to a LiveChat variable.", Regex: "(?i:(?:livechat|live[_\\-]chat)[\\w.\\-]{0,20}?(?:token|pat))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?((?:[a-z]{2,4}:)?[A-Za-z0-9_\\-]{27,40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"livechat",
+		"live_chat",
+		"live-chat",
+	}, Name: "LiveChat personal access token", EnvVar: "LIVECHAT_PAT", RotateURL: "https://developers.livechat.com/console/tools/personal-access-tokens", RotateSteps: []string{
+		"Revoke or regenerate it in LiveChat Developer Console > Tools > Personal Access Tokens.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"LIVECHAT_PAT=dal:{{b64url:27}}",
+		"livechat_pat: \"dal:{{b64url:27}}\"",
+	}, FP: []string{
+		"LIVECHAT_PAT={{alnum:10}}",
+		"LIVECHAT_PAT=${LIVECHAT_PAT}",
+	}},
+	Rule{ID: "make-api-token", Description: "Make (formerly Integromat) API token (a UUID) assigned to a Make variable; it runs and edits scenarios.", Regex: "(?i:(?:(?:\\b|_)make[_\\-.]?(?:com|api)|integromat)[\\w.\\-]{0,20}?(?:token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"make_",
+		"make-",
+		"make.com",
+		"makeapi",
+		"integromat",
+	}, Name: "Make (Integromat) API token", EnvVar: "MAKE_API_TOKEN", RotateURL: "https://www.make.com/en/help/general/profile#api-access", RotateSteps: []string{
+		"Revoke or regenerate it in Make > Profile > API access.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"MAKE_API_TOKEN={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"make_api_token: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"MAKE_API_TOKEN={{hex:8}}",
+		"MAKE_API_TOKEN=${MAKE_API_TOKEN}",
+	}},
+	Rule{ID: "retool-api-token", Description: "Retool API access token assigned to a Retool variable.", Regex: "(?i:(?:retool)[\\w.\\-]{0,20}?(?:api[_\\-]?token|token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(retool_[A-Za-z0-9_]{20,60}|[A-Za-z0-9_\\-]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"retool",
+	}, Name: "Retool API token", EnvVar: "RETOOL_API_TOKEN", RotateURL: "https://docs.retool.com/org-users/guides/retool-api/authentication", RotateSteps: []string{
+		"Revoke or regenerate it in Retool > Settings > API.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"RETOOL_API_TOKEN=retool_{{alnum:32}}",
+		"retool_api_token: \"retool_{{alnum:32}}\"",
+	}, FP: []string{
+		"RETOOL_API_TOKEN={{alnum:10}}",
+		"RETOOL_API_TOKEN=${RETOOL_API_TOKEN}",
+	}},
+	Rule{ID: "adobe-client-secret", Description: "Adobe Developer Console OAuth client secret (p8e- prefix); with the client ID it gets access tokens for the project APIs.", Regex: "\\b(p8e-[A-Za-z0-9_\\-]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"p8e-",
+	}, Name: "Adobe client secret", EnvVar: "ADOBE_CLIENT_SECRET", RotateURL: "https://developer.adobe.com/console/projects", RotateSteps: []string{
+		"Add a new client secret to the project credential in the Adobe Developer Console, deploy it, then delete the leaked one.",
+		"Update the integrations.",
+	}, TP: []string{
+		"ADOBE_CLIENT_SECRET=p8e-{{b64url:32}}",
+		"client_secret: \"p8e-{{alnum:32}}\"",
+	}, FP: []string{
+		"ADOBE_CLIENT_SECRET=p8e-{{alnum:8}}",
+		"ADOBE_CLIENT_SECRET=${ADOBE_CLIENT_SECRET}",
+	}},
+	Rule{ID: "beamer-api-key", Description: "Beamer API key (b_ prefix) assigned to a Beamer variable.", Regex: "(?i:(?:beamer)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(b_[A-Za-z0-9+/=_\\-]{44})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"beamer",
+	}, Name: "Beamer API key", EnvVar: "BEAMER_API_KEY", RotateURL: "https://app.getbeamer.com/settings", RotateSteps: []string{
+		"Revoke or regenerate it in Beamer > Settings > API.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"BEAMER_API_KEY=b_{{b64url:44}}",
+		"beamer_api_key: \"b_{{b64url:44}}\"",
+	}, FP: []string{
+		"BEAMER_API_KEY=b_{{alnum:10}}",
+		"BEAMER_API_KEY=${BEAMER_API_KEY}",
+	}},
+	Rule{ID: "freemius-secret-key", Description: "Freemius product secret key (sk_ prefix) assigned to a Freemius variable.", Regex: "(?i:(?:freemius)[\\w.\\-]{0,20}?(?:secret[_\\-]?key|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(sk_[^\\s\"\\x27\\x60]{29})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"freemius",
+	}, Name: "Freemius secret key", EnvVar: "FREEMIUS_SECRET_KEY", RotateURL: "https://dashboard.freemius.com/", RotateSteps: []string{
+		"Revoke or regenerate it in Freemius > the product > Settings > Keys.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"FREEMIUS_SECRET_KEY=sk_{{alnum:29}}",
+		"freemius_secret_key: \"sk_{{alnum:29}}\"",
+	}, FP: []string{
+		"FREEMIUS_SECRET_KEY=sk_{{alnum:8}}",
+		"FREEMIUS_SECRET_KEY=${FREEMIUS_SECRET_KEY}",
+	}},
+	Rule{ID: "plane-api-key", Description: "Plane project-management API key (plane_api_ prefix).", Regex: "\\b(plane_api_[0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"plane_api_",
+	}, Name: "Plane API key", EnvVar: "PLANE_API_KEY", RotateURL: "https://app.plane.so/", RotateSteps: []string{
+		"Delete the token in Profile settings > API tokens.",
+		"Create a new token with an expiry.",
+	}, TP: []string{
+		"PLANE_API_KEY=plane_api_{{hex:32}}",
+		"curl -H 'X-API-Key: plane_api_{{hex:32}}' https://api.plane.so/api/v1/workspaces/",
+	}, FP: []string{
+		"PLANE_API_KEY=plane_api_{{hex:8}}",
+		"PLANE_API_KEY=${PLANE_API_KEY}",
+	}},
+	Rule{ID: "nytimes-api-key", Description: "New York Times developer API key assigned to an NYT variable.", Regex: "(?i:(?:nytimes|(?:\\b|_)nyt)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"nytimes",
+		"nyt",
+	}, Name: "New York Times API key", EnvVar: "NYT_API_KEY", RotateURL: "https://developer.nytimes.com/my-apps", RotateSteps: []string{
+		"Revoke or regenerate it in NYT Developer > My Apps > the app > Keys.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"NYT_API_KEY={{alnum:32}}",
+		"nyt_api_key: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"NYT_API_KEY={{alnum:10}}",
+		"NYT_API_KEY=${NYT_API_KEY}",
+	}},
+	Rule{ID: "surveymonkey-access-token", Description: "SurveyMonkey API access token assigned to a SurveyMonkey variable.", Regex: "(?i:(?:surveymonkey|survey[_\\-]monkey)[\\w.\\-]{0,20}?(?:access[_\\-]?token|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9._\\-]{60,120})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"surveymonkey",
+		"survey_monkey",
+		"survey-monkey",
+	}, Name: "SurveyMonkey access token", EnvVar: "SURVEYMONKEY_ACCESS_TOKEN", RotateURL: "https://developer.surveymonkey.com/apps/", RotateSteps: []string{
+		"Revoke or regenerate it in SurveyMonkey > Developer > My Apps > the app.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"SURVEYMONKEY_ACCESS_TOKEN={{b64url:80}}",
+		"surveymonkey_access_token: \"{{b64url:80}}\"",
+	}, FP: []string{
+		"SURVEYMONKEY_ACCESS_TOKEN={{alnum:20}}",
+		"SURVEYMONKEY_ACCESS_TOKEN=${SURVEYMONKEY_ACCESS_TOKEN}",
+	}},
+	Rule{ID: "docusign-integration-secret", Description: "Docusign app (integration key) secret, a UUID assigned to a Docusign secret variable.", Regex: "(?i:(?:docusign)[\\w.\\-]{0,20}?(?:secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"docusign",
+	}, Name: "Docusign secret key", EnvVar: "DOCUSIGN_CLIENT_SECRET", RotateURL: "https://admindemo.docusign.com/apps-and-keys", RotateSteps: []string{
+		"Revoke or regenerate it in Docusign > Apps and Keys > the app > Secret Keys.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"DOCUSIGN_CLIENT_SECRET={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"docusign_client_secret: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"DOCUSIGN_CLIENT_SECRET={{hex:8}}",
+		"DOCUSIGN_CLIENT_SECRET=${DOCUSIGN_CLIENT_SECRET}",
+	}},
+	Rule{ID: "productboard-token", Description: "Productboard public API access token (a JWT) assigned to a Productboard variable.", Regex: "(?i:(?:productboard)[\\w.\\-]{0,20}?(?:token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"productboard",
+	}, Name: "Productboard API token", EnvVar: "PRODUCTBOARD_TOKEN", RotateURL: "https://app.productboard.com/", RotateSteps: []string{
+		"Revoke or regenerate it in Productboard > Workspace settings > Integrations > Public API.",
+		"Store the new value in a secret manager and update its users.",
+	}, Validate: "jwt", TP: []string{
+		"PRODUCTBOARD_TOKEN={{jwt}}",
+		"productboard_token: \"{{jwt}}\"",
+	}, FP: []string{
+		"PRODUCTBOARD_TOKEN=eyJ{{b64url:8}}",
+		"PRODUCTBOARD_TOKEN=${PRODUCTBOARD_TOKEN}",
+	}},
+	Rule{ID: "wrike-permanent-token", Description: "Wrike permanent access token assigned to a Wrike variable.", Regex: "(?i:(?:wrike)[\\w.\\-]{0,20}?(?:token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(eyJ[A-Za-z0-9_\\-.]{100,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"wrike",
+	}, Name: "Wrike permanent access token", EnvVar: "WRIKE_TOKEN", RotateURL: "https://www.wrike.com/frontend/apps/index.html#/api", RotateSteps: []string{
+		"Revoke or regenerate it in Wrike > Apps & Integrations > API > the app.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"WRIKE_TOKEN=eyJ{{b64url:200}}",
+		"wrike_token: \"eyJ{{b64url:200}}\"",
+	}, FP: []string{
+		"WRIKE_TOKEN=eyJ{{b64url:20}}",
+		"WRIKE_TOKEN=${WRIKE_TOKEN}",
+	}},
+	Rule{ID: "pendo-integration-key", Description: "Pendo API integration key assigned to a Pendo variable.", Regex: "(?i:(?:pendo)[\\w.\\-]{0,20}?(?:integration[_\\-]?key|api[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?:\\.[a-z]{2})?)(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"pendo",
+	}, Name: "Pendo integration key", EnvVar: "PENDO_INTEGRATION_KEY", RotateURL: "https://app.pendo.io/admin/integrationkeys", RotateSteps: []string{
+		"Revoke or regenerate it in Pendo > Settings > Integrations > Integration Keys.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"PENDO_INTEGRATION_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"pendo_integration_key: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"PENDO_INTEGRATION_KEY={{hex:8}}",
+		"PENDO_INTEGRATION_KEY=${PENDO_INTEGRATION_KEY}",
+	}},
+	Rule{ID: "asana-client-secret", Description: "Asana app OAuth client secret (32 hex) assigned to an Asana variable.", Regex: "(?i:(?:asana)[\\w.\\-]{0,20}?(?:client[_\\-]?secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"asana",
+	}, Name: "Asana OAuth client secret", EnvVar: "ASANA_CLIENT_SECRET", RotateURL: "https://app.asana.com/0/my-apps", RotateSteps: []string{
+		"Revoke or regenerate it in Asana developer console > My apps > the app > OAuth.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"ASANA_CLIENT_SECRET={{hex:32}}",
+		"asana_client_secret: \"{{hex:32}}\"",
+	}, FP: []string{
+		"ASANA_CLIENT_SECRET={{hex:12}}",
+		"ASANA_CLIENT_SECRET=${ASANA_CLIENT_SECRET}",
+	}},
+	Rule{ID: "linear-client-secret", Description: "Linear OAuth application client secret (32 hex) assigned to a Linear variable.", Regex: "(?i:(?:linear)[\\w.\\-]{0,20}?(?:client[_\\-]?secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"linear",
+	}, Name: "Linear OAuth client secret", EnvVar: "LINEAR_CLIENT_SECRET", RotateURL: "https://linear.app/settings/api/applications", RotateSteps: []string{
+		"Revoke or regenerate it in Linear > Settings > API > OAuth applications.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"LINEAR_CLIENT_SECRET={{hex:32}}",
+		"linear_client_secret: \"{{hex:32}}\"",
+	}, FP: []string{
+		"LINEAR_CLIENT_SECRET={{hex:12}}",
+		"LINEAR_CLIENT_SECRET=${LINEAR_CLIENT_SECRET}",
+	}},
+	Rule{ID: "salesforce-consumer-secret", Description: "Salesforce connected app consumer secret (64 hex) assigned to a Salesforce/SFDC variable.", Regex: "(?i:(?:salesforce|(?:\\b|_)sfdc|(?:\\b|_)sf[_\\-])[\\w.\\-]{0,20}?(?:consumer[_\\-]?secret|client[_\\-]?secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9A-F]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"salesforce",
+		"sfdc",
+		"sf_",
+		"sf-",
+	}, Name: "Salesforce connected app consumer secret", EnvVar: "SALESFORCE_CLIENT_SECRET", RotateURL: "https://help.salesforce.com/s/articleView?id=sf.connected_app_rotate_consumer_details.htm", RotateSteps: []string{
+		"Revoke or regenerate it in Salesforce > Setup > App Manager > the connected app > Manage Consumer Details.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"SALESFORCE_CLIENT_SECRET={{HEX:64}}",
+		"salesforce_client_secret: \"{{HEX:64}}\"",
+	}, FP: []string{
+		"SALESFORCE_CLIENT_SECRET={{HEX:20}}",
+		"SALESFORCE_CLIENT_SECRET=${SALESFORCE_CLIENT_SECRET}",
+	}},
+	Rule{ID: "servicenow-client-secret", Description: "ServiceNow OAuth application client secret assigned to a ServiceNow variable.", Regex: "(?i:(?:servicenow|service[_\\-]now)[\\w.\\-]{0,20}?(?:client[_\\-]?secret|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-!@#%^&*()]{20,40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"servicenow",
+		"service_now",
+		"service-now",
+	}, Name: "ServiceNow OAuth client secret", EnvVar: "SERVICENOW_CLIENT_SECRET", RotateURL: "https://www.servicenow.com/docs/", RotateSteps: []string{
+		"Revoke or regenerate it in ServiceNow > System OAuth > Application Registry > the app.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"SERVICENOW_CLIENT_SECRET={{alnum:32}}",
+		"servicenow_client_secret: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"SERVICENOW_CLIENT_SECRET={{alnum:8}}",
+		"SERVICENOW_CLIENT_SECRET=${SERVICENOW_CLIENT_SECRET}",
+	}},
+	Rule{ID: "marketo-client-secret", Description: "Adobe Marketo Engage REST API client secret assigned to a Marketo variable.", Regex: "(?i:(?:marketo)[\\w.\\-]{0,20}?(?:client[_\\-]?secret|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"marketo",
+	}, Name: "Marketo client secret", EnvVar: "MARKETO_CLIENT_SECRET", RotateURL: "https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/authentication", RotateSteps: []string{
+		"Revoke or regenerate it in Marketo > Admin > LaunchPoint > the service > View Details.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"MARKETO_CLIENT_SECRET={{alnum:32}}",
+		"marketo_client_secret: \"{{alnum:32}}\"",
+	}, FP: []string{
+		"MARKETO_CLIENT_SECRET={{alnum:10}}",
+		"MARKETO_CLIENT_SECRET=${MARKETO_CLIENT_SECRET}",
+	}},
+	Rule{ID: "zuora-client-secret", Description: "Zuora OAuth client secret assigned to a Zuora variable.", Regex: "(?i:(?:zuora)[\\w.\\-]{0,20}?(?:client[_\\-]?secret|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9+/=]{30,60})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"zuora",
+	}, Name: "Zuora OAuth client secret", EnvVar: "ZUORA_CLIENT_SECRET", RotateURL: "https://www.zuora.com/", RotateSteps: []string{
+		"Revoke or regenerate it in Zuora > Settings > Administration > Manage Users > the user > OAuth Clients.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"ZUORA_CLIENT_SECRET={{b64:40}}",
+		"zuora_client_secret: \"{{b64:40}}\"",
+	}, FP: []string{
+		"ZUORA_CLIENT_SECRET={{alnum:10}}",
+		"ZUORA_CLIENT_SECRET=${ZUORA_CLIENT_SECRET}",
+	}},
+	Rule{ID: "netsuite-token-secret", Description: "NetSuite TBA token secret or consumer secret (64 hex) assigned to a NetSuite variable.", Regex: "(?i:(?:netsuite|net[_\\-]suite)[\\w.\\-]{0,20}?(?:token[_\\-]?secret|consumer[_\\-]?secret|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"netsuite",
+		"net_suite",
+		"net-suite",
+	}, Name: "NetSuite token-based authentication secret", EnvVar: "NETSUITE_TOKEN_SECRET", RotateURL: "https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_4247337262.html", RotateSteps: []string{
+		"Revoke or regenerate it in NetSuite > Setup > Users/Roles > Access Tokens (revoke) or Integrations (reset credentials).",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"NETSUITE_TOKEN_SECRET={{hex:64}}",
+		"netsuite_token_secret: \"{{hex:64}}\"",
+	}, FP: []string{
+		"NETSUITE_TOKEN_SECRET={{hex:20}}",
+		"NETSUITE_TOKEN_SECRET=${NETSUITE_TOKEN_SECRET}",
+	}},
+	Rule{ID: "swaggerhub-api-key", Description: "SwaggerHub API key (a UUID) assigned to a SwaggerHub variable.", Regex: "(?i:(?:swaggerhub|swagger[_\\-]hub)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"swaggerhub",
+		"swagger_hub",
+		"swagger-hub",
+	}, Name: "SwaggerHub API key", EnvVar: "SWAGGERHUB_API_KEY", RotateURL: "https://app.swaggerhub.com/settings/apiKey", RotateSteps: []string{
+		"Revoke or regenerate it in SwaggerHub > Settings > API Key.",
+		"Store the new value in a secret manager and update its users.",
+	}, TP: []string{
+		"SWAGGERHUB_API_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"swaggerhub_api_key: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"SWAGGERHUB_API_KEY={{hex:8}}",
+		"SWAGGERHUB_API_KEY=${SWAGGERHUB_API_KEY}",
 	}},
 	Rule{ID: "dependency-track-api-key", Description: "Dependency-Track API key (odt_ prefix); it uploads BOMs and reads the portfolio as its team.", Regex: "\\b(odt_[A-Za-z0-9]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"odt_",
