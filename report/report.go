@@ -107,6 +107,8 @@ func JSON(w io.Writer, fs []rules.Finding, skipped []scan.Skipped, o Options) er
 		Commit      string  `json:"commit,omitempty"`
 		Subject     string  `json:"subject,omitempty"`
 		Ref         string  `json:"ref,omitempty"`
+		Detail      string  `json:"detail,omitempty"`
+		Advisory    bool    `json:"advisory,omitempty"`
 	}
 	out := make([]jsonFinding, 0, len(fs))
 	for i := range fs {
@@ -114,7 +116,7 @@ func JSON(w io.Writer, fs []rules.Finding, skipped []scan.Skipped, o Options) er
 		out = append(out, jsonFinding{
 			RuleID: f.RuleID, Name: f.RuleName, File: f.Path, Line: f.Line, Column: f.Column, EndLine: f.EndLine,
 			Secret: o.secretText(f), Masked: !o.ShowSecrets, Fingerprint: f.Fingerprint, Entropy: f.Entropy,
-			Commit: f.Commit, Subject: o.subjectText(f.Subject, fs), Ref: f.Ref,
+			Commit: f.Commit, Subject: o.subjectText(f.Subject, fs), Ref: f.Ref, Detail: f.Detail, Advisory: f.Advisory,
 		})
 	}
 	enc := json.NewEncoder(w)
@@ -199,9 +201,16 @@ func SARIF(w io.Writer, fs []rules.Finding, e *rules.Engine, o Options) error {
 		if f.Commit != "" {
 			props["commit"] = f.Commit
 		}
+		level, text := "error", fmt.Sprintf("%s found: %s", f.RuleName, o.secretText(f))
+		if f.Advisory {
+			level = "warning" // reported, not blocking
+		}
+		if f.Detail != "" {
+			text += " (" + f.Detail + ")"
+		}
 		results = append(results, result{
-			RuleID: f.RuleID, RuleIndex: ids[f.RuleID], Level: "error",
-			Message:             msg{fmt.Sprintf("%s found: %s", f.RuleName, o.secretText(f))},
+			RuleID: f.RuleID, RuleIndex: ids[f.RuleID], Level: level,
+			Message:             msg{text},
 			Locations:           []location{loc},
 			PartialFingerprints: map[string]string{"leakhookSecret/v1": f.RuleID + ":" + f.Fingerprint},
 			Properties:          props,

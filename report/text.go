@@ -49,7 +49,12 @@ func Text(w io.Writer, fs []rules.Finding, skipped []scan.Skipped, e *rules.Engi
 				note = " " + c.yellow + "(" + n + ")" + c.reset
 			}
 		}
-		fmt.Fprintf(w, "%s%s:%d:%d%s  %s%s%s [%s]%s\n", c.bold, f.Path, f.Line, f.Column, c.reset, c.red, f.RuleName, c.reset, f.RuleID, note)
+		colour := c.red
+		if f.Advisory {
+			colour = c.yellow
+			note += " " + c.yellow + "(not blocking)" + c.reset
+		}
+		fmt.Fprintf(w, "%s%s:%d:%d%s  %s%s%s [%s]%s\n", c.bold, f.Path, f.Line, f.Column, c.reset, colour, f.RuleName, c.reset, f.RuleID, note)
 		if f.Commit != "" {
 			fmt.Fprintf(w, "    in commit %s %q", short(f.Commit), o.subjectText(f.Subject, fs))
 			if f.Ref != "" {
@@ -58,6 +63,9 @@ func Text(w io.Writer, fs []rules.Finding, skipped []scan.Skipped, e *rules.Engi
 			fmt.Fprintln(w)
 		}
 		fmt.Fprintf(w, "    %s%5d |%s %s\n", c.dim, f.Line, c.reset, o.lineText(f, others[i]))
+		if f.Detail != "" {
+			fmt.Fprintf(w, "    %s\n", f.Detail)
+		}
 		if f.Encoded != "" {
 			fmt.Fprintf(w, "    %sthe secret is encoded on that line (base64 or percent-encoding); decoding does not make it safe%s\n", c.dim, c.reset)
 		}
@@ -77,11 +85,22 @@ func Text(w io.Writer, fs []rules.Finding, skipped []scan.Skipped, e *rules.Engi
 		historyAdvice(w, fs, o, c)
 	}
 	files := map[string]bool{}
+	advisory := 0
 	for _, f := range fs {
+		if f.Advisory {
+			advisory++
+			continue
+		}
 		files[f.Path] = true
 	}
+	if advisory > 0 {
+		fmt.Fprintf(w, "%sleakhook: %s reported without blocking (see each one's reason above).%s\n", c.yellow, plural(advisory, "finding"), c.reset)
+	}
+	if advisory == len(fs) {
+		return
+	}
 	what := map[Mode]string{ModeCommit: "commit blocked", ModePush: "push blocked", ModeScan: "found"}[o.Mode]
-	fmt.Fprintf(w, "%s%s in %s — %s.%s\n", c.bold+c.red, plural(len(fs), "secret"), plural(len(files), "file"), what, c.reset)
+	fmt.Fprintf(w, "%s%s in %s — %s.%s\n", c.bold+c.red, plural(len(fs)-advisory, "secret"), plural(len(files), "file"), what, c.reset)
 	if o.Known > 0 {
 		fmt.Fprintf(w, "Also %s already known (baselined), not blocking.\n", plural(o.Known, "secret"))
 	}
@@ -99,7 +118,7 @@ func Text(w io.Writer, fs []rules.Finding, skipped []scan.Skipped, e *rules.Engi
 func historyAdvice(w io.Writer, fs []rules.Finding, o Options, c palette) {
 	commits := map[string]bool{}
 	for _, f := range fs {
-		if f.Commit != "" {
+		if f.Commit != "" && !f.Advisory {
 			commits[f.Commit] = true
 		}
 	}

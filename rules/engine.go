@@ -528,8 +528,11 @@ func (e *Engine) finding(s *scratch, t *Target, r *compiledRule, global []*compi
 	if r.Entropy > 0 && ent < r.minEntropy(secret) {
 		return Finding{}, false
 	}
-	if r.Validate != "" && !validate(r.Validate, secret) {
-		return Finding{}, false
+	var v verdict
+	if r.Validate != "" {
+		if v = check(r.Validate, secret); v.reject {
+			return Finding{}, false
+		}
 	}
 	if r.context != nil && !s.contextMatch(r, linesAround(c, ss, r.ContextLines)) {
 		return Finding{}, false
@@ -560,6 +563,8 @@ func (e *Engine) finding(s *scratch, t *Target, r *compiledRule, global []*compi
 		LineText:    string(line),
 		Fingerprint: fp,
 		Entropy:     math.Round(ent*1000) / 1000,
+		Detail:      v.detail,
+		Advisory:    v.advisory,
 	}, true
 }
 
@@ -665,9 +670,12 @@ func dedupe(e *Engine, fs []Finding) []Finding {
 	// then one that needed context; generic rules come last.
 	rank := func(f *Finding) int {
 		r := e.Rule(f.RuleID)
+		if r.Structural {
+			return 2 // above generic rules (0-1), below providers' (3+)
+		}
 		score := 0
 		if !r.Generic {
-			score += 2
+			score += 3
 		}
 		if r.Context != "" {
 			score++

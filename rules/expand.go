@@ -21,7 +21,7 @@ import (
 //	b64:N b64url:N           N random characters of that alphabet
 //	github:PREFIX            a GitHub token with a valid CRC32 checksum
 //	pem:LABEL                a PEM block "-----BEGIN LABEL-----" with random body
-//	jwt                      a JWT-shaped token
+//	jwt[:CLAIMS]             a JWT-shaped token (CLAIMS: name=value,...; see jwtExample)
 //	base64:[PREFIX|]NAME:ARG the base64 of PREFIX and what NAME:ARG makes
 var generator = regexp.MustCompile(`\{\{([a-zA-Z0-9]+)(?::([^}]*))?\}\}`)
 
@@ -115,11 +115,41 @@ func generate(rng *rand.Rand, name, arg string) (string, error) {
 		}
 		return base64.StdEncoding.EncodeToString([]byte(prefix + inner)), nil
 	case "jwt":
-		head := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`))
-		payload := base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprintf(`{"sub":"%d","iat":%d}`, rng.IntN(1e9), 1700000000+rng.IntN(1e8))))
-		return head + "." + payload + "." + randomString(rng, alphabets["b64url"], 43), nil
+		return jwtExample(rng, arg)
 	}
 	return "", fmt.Errorf("unknown generator %q", name)
+}
+
+// jwtExample makes a signed-looking JWT. With no argument its claims are a
+// random subject and issue time; otherwise arg lists them, name=value
+// separated by commas (numbers stay numbers unless quoted 'so'), and alg=X sets the header's
+// algorithm: {{jwt:role=anon,exp=1500000000}}.
+func jwtExample(rng *rand.Rand, arg string) (string, error) {
+	alg := "HS256"
+	claims := fmt.Sprintf(`"sub":"%d","iat":%d`, rng.IntN(1e9), 1700000000+rng.IntN(1e8))
+	if arg != "" {
+		var parts []string
+		for _, kv := range strings.Split(arg, ",") {
+			k, v, ok := strings.Cut(kv, "=")
+			if !ok || k == "" {
+				return "", fmt.Errorf("want name=value claims, got %q", kv)
+			}
+			if k == "alg" {
+				alg = v
+				continue
+			}
+			if len(v) >= 2 && v[0] == '\'' && v[len(v)-1] == '\'' {
+				v = strconv.Quote(v[1 : len(v)-1]) // 'text' stays a string
+			} else if _, err := strconv.ParseFloat(v, 64); err != nil {
+				v = strconv.Quote(v)
+			}
+			parts = append(parts, strconv.Quote(k)+":"+v)
+		}
+		claims = strings.Join(parts, ",")
+	}
+	enc := base64.RawURLEncoding.EncodeToString
+	head := enc([]byte(`{"alg":` + strconv.Quote(alg) + `,"typ":"JWT"}`))
+	return head + "." + enc([]byte("{"+claims+"}")) + "." + randomString(rng, alphabets["b64url"], 43), nil
 }
 
 // ExpandTree copies the files under src to dst with their generators

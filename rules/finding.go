@@ -32,6 +32,12 @@ type Finding struct {
 	// percent-encoding), or "". It is masked wherever the secret is.
 	Encoded string  `json:"-"`
 	Entropy float64 `json:"entropy"`
+	// Detail is what the rule's check learnt of the secret (a JWT's claims
+	// and expiry), for the report; it holds no secret.
+	Detail string `json:"detail,omitempty"`
+	// Advisory findings are reported but do not block: a real token that
+	// grants nothing by itself (an expired JWT, a public anon key).
+	Advisory bool `json:"advisory,omitempty"`
 
 	// Set by the history and push readers.
 	Commit  string `json:"commit,omitempty"`

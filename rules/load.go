@@ -139,7 +139,7 @@ func parse(name string, data []byte) (*file, []string, error) {
 		}
 		seen[r.ID] = true
 		if !validateKinds[r.Validate] {
-			return nil, warn, fmt.Errorf("%s: unknown validate %q (want github, jwt or base64)", where, r.Validate)
+			return nil, warn, fmt.Errorf("%s: unknown validate %q (want github, jwt, jwt-claims, base64 or basic-auth)", where, r.Validate)
 		}
 		for j := range r.Allowlists {
 			warn = append(warn, commitWarnings(fmt.Sprintf("%s: allowlist %d", where, j+1), &r.Allowlists[j])...)

@@ -43,6 +43,11 @@ type Rule struct {
 	Binary bool `toml:"binary"`
 	// Generic rules give way to a specific rule that finds the same secret.
 	Generic bool `toml:"generic"`
+	// Structural rules know where a credential sits (an Authorization
+	// header, a URL, a command line, a JWT's claims) but not whose it is:
+	// they win over generic rules and give way to a provider's rule that
+	// finds the same secret (which knows how to rotate it).
+	Structural bool `toml:"structural"`
 	// TP and FP are examples: each TP must produce a finding of this rule, each
 	// FP must not. They may use generators such as {{hex:32}} (see Expand), so
 	// that no secret-shaped value is stored in the repository.

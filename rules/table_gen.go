@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:bd57b168:996872"
+const tableHash = "crc32c:b274f1be:1031392"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -3518,6 +3518,94 @@ var tableRules = []Rule{
 		"CODECOMMIT_GIT_PASSWORD={{b64:20}}",
 		"CODECOMMIT_GIT_PASSWORD=${CODECOMMIT_GIT_PASSWORD}",
 	}},
+	Rule{ID: "powershell-password", Description: "A literal password turned into a SecureString (ConvertTo-SecureString \"...\" -AsPlainText) or passed to a cmdlet's -Password parameter (Connect-VIServer, Invoke-Sqlcmd, ...); it logs in as that account.", Regex: "(?i)(?:\\bConvertTo-SecureString\\b[^\\n|;]{0,60}?(?:-String\\s+)?(?:\"([^\"\\n$`]{4,200})\"|'([^'\\n]{4,200})')[^\\n|;]{0,60}?-AsPlainText|\\bConvertTo-SecureString\\b[^\\n|;]{0,40}?-AsPlainText[^\\n|;]{0,40}?(?:-String\\s+)?(?:\"([^\"\\n$`]{4,200})\"|'([^'\\n]{4,200})')|\\b[a-z]+-[a-z]+\\b[^\\n]{0,300}?\\s-(?:Password|Pwd)(?::|\\s+)(?:\"([^\"\\n$`]{3,200})\"|'([^'\\n]{3,200})'|([^\\s\"'$`(@{<\\[%][^\\s\"'`;|)]{2,200})))", Keywords: []string{
+		"convertto-securestring",
+		"-password",
+		"-pwd",
+	}, Allowlists: []Allowlist{
+		Allowlist{Description: "placeholders", RegexTarget: "secret", Regexes: []string{
+			"(?i)^(?:password|passw0rd|pass|passwd|pwd|secret|changeme|change_me|example|test|admin|x+|\\*+|your_?password|mypassword|p@ssw0rd|p@ssword)\\d{0,3}[.,;:)]*$",
+			"(?i)^your[_\\-]|placeholder|xxxx|\\.\\.\\.|…",
+		}},
+		Allowlist{Description: "an unquoted lowercase word after -Password is prose (\"the -Password parameter\"), not a password", RegexTarget: "match", Regexes: []string{
+			"(?i:-(?:Password|Pwd))\\s+[a-z]{1,14}$",
+		}},
+	}, Name: "Plain-text password in PowerShell", EnvVar: "ADMIN_PASSWORD", RotateURL: "https://learn.microsoft.com/en-us/powershell/module/microsoft.powershell.security/get-credential", RotateSteps: []string{
+		"Change the account's password where it lives (Active Directory, vCenter, the database, ...).",
+		"Take credentials from Get-Credential, the SecretManagement module (Get-Secret) or an environment variable, never a literal in the script.",
+	}, Structural: true, TP: []string{
+		"$pw = ConvertTo-SecureString \"{{alnum:12}}{{digits:2}}!\" -AsPlainText -Force",
+		"$secure = ConvertTo-SecureString -AsPlainText -Force -String '{{alnum:16}}' ",
+		"Connect-VIServer -Server vcenter.example.local -User administrator@vsphere.local -Password {{alnum:14}}",
+		"Invoke-Sqlcmd -ServerInstance db01 -Username sa -Password \"{{alnum:10}}#{{digits:3}}\" -Query \"SELECT 1\"",
+	}, FP: []string{
+		"$pw = ConvertTo-SecureString $env:ADMIN_PASSWORD -AsPlainText -Force",
+		"Connect-VIServer -Server $vc -User $user -Password $password",
+		"Connect-VIServer -Server vc01 -User admin -Password (Read-Host -AsSecureString)",
+		"New-LocalUser -Name svc -Password $securePassword",
+		"Connect-VIServer -Server vc01 -User admin -Password <password>",
+		"Connect-VIServer -Server vc01 -User admin -Password \"PASSWORD\"",
+	}},
+	Rule{ID: "mysql-cli-password", Description: "A password given to mysql, mysqldump, mysqladmin or mariadb as -pSECRET or --password=SECRET; it logs in to the database as that user.", Regex: "\\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mysqlpump|mariadb|mariadb-dump)\\b[^\\n|;&]{0,300}?\\s(?:-p(?:\"([^\"\\s$%{<]{3,200})\"|'([^'\\s]{3,200})'|([^\\s\"'$%{<\\-][^\\s\"'`]{2,200}))|--password=(?:\"([^\"\\s$%{<]{3,200})\"|'([^'\\s]{3,200})'|([^\\s\"'$%{<`][^\\s\"'`]{2,200})))", Keywords: []string{
+		"mysql",
+		"mariadb",
+	}, Allowlists: []Allowlist{
+		Allowlist{Description: "placeholders", RegexTarget: "secret", Regexes: []string{
+			"(?i)^\"?(?:password|passw0rd|pass|passwd|pwd|secret|changeme|change_me|example|test|root|mysql|admin|x+|\\*+|your_?password|mypassword)\\d{0,3}\\\"?[.,;:)]*$",
+			"(?i)^\"?your[_\\-]|placeholder|xxxx|^\"?[\\$%{<]",
+		}},
+	}, Name: "Password on a MySQL command line", EnvVar: "MYSQL_PWD", RotateURL: "https://dev.mysql.com/doc/refman/8.0/en/password-security-user.html", RotateSteps: []string{
+		"Change the user's password (ALTER USER ... IDENTIFIED BY ...).",
+		"Use an option file outside the repository (mysql --defaults-extra-file, or mysql_config_editor's login paths) or -p alone to be prompted.",
+	}, Structural: true, TP: []string{
+		"mysql -h db.example.com -u backup -p{{alnum:14}} app_production",
+		"mysqldump --user=root --password={{alnum:12}}{{digits:2}} --all-databases > dump.sql",
+		"docker exec db mariadb -uroot -p\"{{alnum:16}}\" -e \"SHOW DATABASES\"",
+	}, FP: []string{
+		"mysql -u root -p app_production",
+		"mysql -u root -p$MYSQL_ROOT_PASSWORD",
+		"mysqldump --user=root --password=\"${DB_PASS}\" app",
+		"mysql -h 127.0.0.1 -P 3306 -u app -ppassword",
+	}},
+	Rule{ID: "psexec-password", Description: "A Windows account password given to Sysinternals PsExec with -p; it runs programs on the remote machine as that account.", Regex: "(?i)\\bpsexec(?:64)?(?:\\.exe)?\\b[^\\n]{0,300}?\\s[-/]p\\s+(?:\"([^\"\\s$%]{3,200})\"|([^\\s\"'$%][^\\s\"']{2,200}))", Keywords: []string{
+		"psexec",
+	}, Allowlists: []Allowlist{
+		Allowlist{Description: "placeholders", RegexTarget: "secret", Regexes: []string{
+			"(?i)^(?:password|passw0rd|pass|passwd|pwd|secret|changeme|change_me|example|test|admin|x+|\\*+|your_?password|mypassword|<[^>]*>?)\\d{0,3}[.,;:)]*$",
+			"(?i)^your[_\\-]|placeholder|xxxx|^<",
+		}},
+	}, Name: "Password on a PsExec command line", EnvVar: "PSEXEC_PASSWORD", RotateSteps: []string{
+		"Change the Windows account's password (and check where else it is used: a local Administrator password is often shared).",
+		"Omit -p so PsExec prompts, or run under an account that is already authenticated (Kerberos) instead.",
+	}, Structural: true, TP: []string{
+		"cmd.exe /C PSEXEC \\\\10.0.94.120 -u Administrator -p {{alnum:10}}{{digits:2}} CMD /C ECHO",
+		"system(\"psexec \\\\\\\\192.168.3.77 -u Administrator -p {{alnum:12}} shutdown -r -f -t 0\");",
+	}, FP: []string{
+		"psExec \\\\HOST01 -u User -p $Password -i -d calc.exe",
+		"%RUNTIMEDIR%\\PsExec.exe \\\\node2 -u NODE2\\svc -p %nothing% -i 2 cmd",
+		"start PsExec.exe @C:\\share\\comps.txt -u DOMAIN\\ADMINISTRATOR -p PASSWORD cmd /c dir",
+	}},
+	Rule{ID: "dotnet-credential-password", Description: "A literal password given to new NetworkCredential(user, password[, domain]) or new DirectoryEntry(path, user, password); it logs in to the server or directory as that account.", Regex: "(?i)(?:\\bNetworkCredential\\s*\\(\\s*@?\"[^\"\\n]*\"\\s*,\\s*@?\"([^\"\\n]{3,200})\"|\\bDirectoryEntry\\s*\\(\\s*(?:@?\"[^\"\\n]*\"|[^,()\\n\"]{1,300})\\s*,\\s*@?\"[^\"\\n]*\"\\s*,\\s*@?\"([^\"\\n]{3,200})\")", Keywords: []string{
+		"networkcredential",
+		"directoryentry",
+	}, Allowlists: []Allowlist{
+		Allowlist{Description: "placeholders", RegexTarget: "secret", Regexes: []string{
+			"(?i)^(?:password|passw0rd|pass|passwd|pwd|secret|changeme|change_me|example|test|admin|x+|\\*+|your_?password|mypassword)\\d{0,3}[.,;:)]*$",
+			"(?i)^your[_\\-]|placeholder|xxxx|^[\\$%<{]",
+		}},
+	}, Name: "Password in .NET NetworkCredential / DirectoryEntry", EnvVar: "SERVICE_PASSWORD", RotateURL: "https://learn.microsoft.com/en-us/aspnet/core/security/app-secrets", RotateSteps: []string{
+		"Change the account's password (mail server, proxy, Active Directory, ...).",
+		"Read the credential from configuration backed by a secret store (user secrets in development, Azure Key Vault or environment variables in production).",
+	}, Structural: true, TP: []string{
+		"handler.Credentials = new NetworkCredential(\"svc-proxy\", \"{{alnum:14}}{{digits:2}}\", \"CORP\");",
+		"var entry = new DirectoryEntry(\"LDAP://dc01.corp.example.com/DC=corp,DC=example,DC=com\", \"CORP\\\\svc-ldap\", \"{{alnum:12}}!\");",
+		"$cred = New-Object System.Net.NetworkCredential(\"backup\", \"{{alnum:16}}\", \"CORP\")",
+	}, FP: []string{
+		"client.Credentials = new NetworkCredential(user, password);",
+		"client.Credentials = new NetworkCredential(\"user\", config[\"Smtp:Password\"]);",
+		"var entry = new DirectoryEntry(path, \"admin\", \"password\");",
+		"client.Credentials = new NetworkCredential(\"user\", \"\");",
+	}},
 	Rule{ID: "lob-api-key", Description: "Lob live secret API key (live_ and 35 hex); it prints and mails letters and postcards billed to the account.", Regex: "(?i:(?:\\blob)[\\w.\\-]{0,40}(?:key|secret|token|auth)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(live_[a-f0-9]{35})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"live_",
 	}, Name: "Lob live API key", EnvVar: "LOB_API_KEY", RotateURL: "https://dashboard.lob.com/settings/api-keys", RotateSteps: []string{
@@ -4253,6 +4341,83 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"TWINE_PASSWORD=pypi-AgEIcHlwaS5vcmc",
 		"TWINE_PASSWORD=${PYPI_TOKEN}",
+	}},
+	Rule{ID: "netrc-password", Description: "A password in .netrc format (machine HOST login USER password PASS), which curl, git, ftp, pip and others send to HOST.", Regex: "(?i)\\bmachine[ \\t]+[\\w.\\-:]{1,253}(?:\\s+(?:login|account|port)[ \\t]+\\S{1,200}){0,3}\\s+password[ \\t]+([^\\s\"'`]{3,200})", Keywords: []string{
+		"machine",
+	}, Allowlists: []Allowlist{
+		Allowlist{Description: "placeholders and references", RegexTarget: "secret", Regexes: []string{
+			"^[\\$%<{\\[(]|^@",
+			"(?i)^(?:password|passw0rd|pass|passwd|pwd|secret|token|apikey|api_key|changeme|change_me|example|test|user|username|admin|guest|anonymous|demo|dummy|x+|\\*+|\\.+|your_?password|your_?token|mypassword|none|null)\\d{0,3}[.,;:)]*$",
+			"(?i)^your[_\\-]|placeholder|redacted|xxxx",
+			"^[A-Z][A-Z_]*\\W*$",
+		}},
+	}, Name: ".netrc password", EnvVar: "NETRC", RotateSteps: []string{
+		"Change the password (or revoke the token) of that login on the machine it names.",
+		"Keep .netrc in your home directory with mode 600, never in a repository; in CI write it at run time from secret variables.",
+	}, Lines: 4, Structural: true, TP: []string{
+		"machine api.example.com login ci-bot password {{alnum:16}}{{digits:2}}",
+		"machine git.example.org\n  login deploy\n  password {{hex:40}}",
+		"\"\"\"\nmachine api.wandb.ai\n  login user\n  password {{hex:40}}\n\"\"\"",
+	}, FP: []string{
+		"machine api.example.com login user password password",
+		"machine example.com login USER password $TOKEN",
+		"machine example.com login myuser password <password>",
+		"the machine learning model has a password field",
+	}},
+	Rule{ID: "npmrc-auth-token", Description: "A bearer token for an npm registry in an .npmrc (//registry/:_authToken=...): GitHub Packages, GitLab, Artifactory, Azure Artifacts or a private registry; it publishes and reads packages as its owner. (npm_ tokens and legacy UUID tokens have their own rules.)", Regex: "(?i:_authToken)\\s*=\\s*[\"']?([A-Za-z0-9_\\-+/.=~]{20,400})[\"']?(?:\\s|$)", Entropy: 3.5, Keywords: []string{
+		"_authtoken",
+	}, Allowlists: []Allowlist{
+		Allowlist{Description: "formats with their own rules (npm_ tokens, legacy UUIDs, GitHub and GitLab tokens) and placeholders", RegexTarget: "secret", Regexes: []string{
+			"^npm_|^gh[pousr]_|^github_pat_|^glpat-",
+			"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+			"^[A-Z][A-Z0-9_]*$",
+		}},
+	}, Name: "npm registry token (.npmrc _authToken)", EnvVar: "NPM_TOKEN", RotateURL: "https://docs.npmjs.com/cli/v10/configuring-npm/npmrc#auth-related-configuration", RotateSteps: []string{
+		"Revoke the token at the registry that issued it (its access-token settings).",
+		"Reference it from the environment in .npmrc: //registry.example.com/:_authToken=${NPM_TOKEN}.",
+	}, Structural: true, TP: []string{
+		"//npm.pkg.example.com/:_authToken={{alnum:40}}",
+		"//artifactory.example.com/artifactory/api/npm/npm/:_authToken={{b64:64}}",
+	}, FP: []string{
+		"//registry.npmjs.org/:_authToken=${NPM_TOKEN}",
+		"//registry.npmjs.org/:_authToken=npm_{{alnum:36}}",
+		"//registry.npmjs.org/:_authToken={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"//registry.example.com/:_authToken=YOUR_AUTH_TOKEN_GOES_HERE",
+	}},
+	Rule{ID: "pypirc-password", Description: "A password in a .pypirc [pypi]/[testpypi]/custom repository section; twine uploads packages with it. (pypi- API tokens are reported by their own rule.)", Regex: "(?im)^[ \\t]*password[ \\t]*[:=][ \\t]*([^\\s$%<{]\\S{5,200})[ \\t]*$", Entropy: 2.5, Keywords: []string{
+		"password",
+	}, Name: "Package index password (.pypirc)", EnvVar: "TWINE_PASSWORD", RotateURL: "https://pypi.org/manage/account/token/", RotateSteps: []string{
+		"Change the index account's password (or revoke the token) at the package index.",
+		"Use trusted publishing or an API token from the environment (TWINE_USERNAME/TWINE_PASSWORD) instead of .pypirc in a repository.",
+	}, Context: "(?im)^\\s*\\[(?:pypi|testpypi|distutils|server-login)\\]|^\\s*index-servers\\s*[:=]|^\\s*repository\\s*[:=]\\s*https?://", ContextLines: 8, Structural: true, TP: []string{
+		"@.pypirc\n[distutils]\nindex-servers =\n    internal\n\n[internal]\nrepository = https://pypi.example.com/simple/\nusername = uploader\npassword = {{alnum:14}}{{digits:2}}",
+		"[pypi]\nusername = maintainer\npassword: {{alnum:20}}",
+	}, FP: []string{
+		"[pypi]\nusername = __token__\npassword = ${PYPI_TOKEN}",
+		"[pypi]\nusername = maintainer\npassword = <your password>",
+		"[database]\nuser = app\npassword = {{alnum:16}}",
+	}},
+	Rule{ID: "kubernetes-bootstrap-token", Description: "A Kubernetes bootstrap token (6-character id, a dot, 16-character secret; or the token-secret of a bootstrap-token Secret); a new node joins the cluster with it, and it can read cluster information.", Regex: "(?:(?i:bootstrap[\\w\\-]*token|kubeadm[^\\n]{0,200}?--(?:discovery-)?token|--token|token:)[\\s\"'=:]{1,8}([a-z0-9]{6}\\.[a-z0-9]{16})(?:[^a-z0-9.]|$)|(?m:^[ \\t]*token-secret:[ \\t]*[\"']?([a-z0-9]{16})[\"']?[ \\t]*$))", Entropy: 2.5, Keywords: []string{
+		"bootstrap",
+		"kubeadm",
+		"--token",
+		"token-secret",
+	}, Allowlists: []Allowlist{
+		Allowlist{Description: "the documentation's example token", RegexTarget: "secret", Regexes: []string{
+			"^(?:abcdef\\.)?0123456789abcdef$",
+			"^(?:[a-z]{6}\\.)?[a-z]{16}$",
+		}},
+	}, Name: "Kubernetes bootstrap token", EnvVar: "KUBEADM_TOKEN", RotateURL: "https://kubernetes.io/docs/reference/setup-tools/kubeadm/kubeadm-token/", RotateSteps: []string{
+		"Delete the token: kubeadm token delete ID (or delete the bootstrap-token-ID Secret in kube-system).",
+		"Create a short-lived token when a node joins: kubeadm token create --ttl 1h --print-join-command.",
+	}, TP: []string{
+		"kubeadm join 10.0.0.10:6443 --token {{lowalnum:6}}.{{lowalnum:16}} --discovery-token-ca-cert-hash sha256:{{hex:64}}",
+		"BOOTSTRAP_TOKEN: \"{{lowalnum:6}}.{{lowalnum:16}}\"",
+		"apiVersion: v1\nkind: Secret\nmetadata:\n  name: bootstrap-token-{{lowalnum:6}}\ntype: bootstrap.kubernetes.io/token\nstringData:\n  token-id: {{lowalnum:6}}\n  token-secret: {{lowalnum:16}}",
+	}, FP: []string{
+		"kubeadm join 10.0.0.10:6443 --token abcdef.0123456789abcdef",
+		"kubeadm join 10.0.0.10:6443 --token ${TOKEN}",
+		"version = \"{{lowalnum:6}}.{{lowalnum:16}}\"",
 	}},
 	Rule{ID: "crates-io-token", Description: "crates.io API token; depending on its scopes it can publish, yank or change owners of your crates.", Regex: "\\b(cio[a-zA-Z0-9]{32})\\b", Entropy: 3.5, Keywords: []string{
 		"cio",
@@ -6270,6 +6435,88 @@ var tableRules = []Rule{
 		"APILAYER_ACCESS_KEY = os.environ[\"APILAYER_ACCESS_KEY\"]",
 		"APILAYER_ACCESS_KEY={{hex:12}}",
 	}},
+	Rule{ID: "django-secret-key", Description: "Django's SECRET_KEY (often django-insecure-... as startproject writes it); it signs sessions, cookies and password-reset tokens, so holding it lets one forge them.", Regex: "(?:\\b(?i:django_secret_key)|\\bSECRET_KEY)\\s*(?:=|:)\\s*(?:\"([^\"\\s]{32,128})\"|'([^'\\s]{32,128})'|([^\\s\"'#$]{32,128})(?:\\s|$))", Entropy: 3.5, Keywords: []string{
+		"secret_key",
+	}, Name: "Django SECRET_KEY", EnvVar: "DJANGO_SECRET_KEY", RotateURL: "https://docs.djangoproject.com/en/5.1/ref/settings/#secret-keys-fallbacks", RotateSteps: []string{
+		"Generate a new key (python -c 'from django.core.management.utils import get_random_secret_key; print(get_random_secret_key())').",
+		"Read it from the environment in settings.py (SECRET_KEY = os.environ[\"DJANGO_SECRET_KEY\"]); move the old one to SECRET_KEY_FALLBACKS briefly if sessions must survive, then drop it.",
+	}, Context: "(?i)django", ContextLines: 40, TP: []string{
+		"# Django settings for mysite project.\nSECRET_KEY = 'django-insecure-{{lowalnum:20}}^!%(+={{lowalnum:20}}*$'\nDEBUG = True",
+		"@.env\nDJANGO_SECRET_KEY={{b64url:50}}",
+	}, FP: []string{
+		"# Django settings\nSECRET_KEY = os.environ[\"DJANGO_SECRET_KEY\"]",
+		"# Django settings\nSECRET_KEY = get_random_secret_key()",
+		"# Flask app\nSECRET_KEY = '{{b64url:50}}'\n",
+	}},
+	Rule{ID: "rails-secret-key-base", Description: "Rails' secret_key_base (128 hex characters from rails secret); it signs and encrypts cookies and message verifiers, so holding it lets one forge sessions.", Regex: "(?i)\\bsecret_key_base[\"']?\\s*(?::|=>|=)\\s*[\"']?([0-9a-f]{64,256})(?:[^0-9a-f]|$)", Entropy: 3, Keywords: []string{
+		"secret_key_base",
+	}, Name: "Rails secret_key_base", EnvVar: "SECRET_KEY_BASE", RotateURL: "https://guides.rubyonrails.org/security.html#custom-credentials", RotateSteps: []string{
+		"Generate a new one (bin/rails secret) and keep it in encrypted credentials or the SECRET_KEY_BASE environment variable.",
+		"Deploy it; rotate cookies with config.action_dispatch.cookies_rotations if sessions must survive the change.",
+	}, TP: []string{
+		"production:\n  secret_key_base: {{hex:128}}",
+		"SECRET_KEY_BASE={{hex:128}}",
+	}, FP: []string{
+		"production:\n  secret_key_base: <%= ENV[\"SECRET_KEY_BASE\"] %>",
+		"SECRET_KEY_BASE={{hex:16}}",
+	}},
+	Rule{ID: "laravel-app-key", Description: "Laravel's APP_KEY (base64: and 32 random bytes); it encrypts cookies, sessions and encrypted values, so holding it decrypts and forges them.", Regex: "(?:\\bAPP_KEY\\s*=|\\bAPP_KEY['\"]\\s*,|['\"]key['\"]\\s*=>)\\s*[\"']?(base64:[A-Za-z0-9+/]{43}=)", Entropy: 3.5, Keywords: []string{
+		"app_key",
+		"base64:",
+	}, Name: "Laravel APP_KEY", EnvVar: "APP_KEY", RotateURL: "https://laravel.com/docs/11.x/encryption#gracefully-rotating-encryption-keys", RotateSteps: []string{
+		"Generate a new key (php artisan key:generate --show) and set it as APP_KEY in the server's environment, not in a committed .env.",
+		"List the old key in APP_PREVIOUS_KEYS while existing data is re-encrypted, then remove it.",
+	}, TP: []string{
+		"APP_KEY=base64:{{b64:43}}=",
+		"'key' => env('APP_KEY', 'base64:{{b64:43}}='),",
+	}, FP: []string{
+		"APP_KEY=",
+		"APP_KEY=base64:{{b64:12}}",
+		"'key' => env('APP_KEY'),",
+	}},
+	Rule{ID: "react-app-password", Description: "A password or secret in a create-react-app REACT_APP_* variable; the build embeds it in JavaScript that every visitor downloads.", Regex: "\\bREACT_APP_[A-Z0-9_]*(?:PASSWORD|PASSWD|PASS|PWD|SECRET)\\b\\s*[=:]\\s*(?:\"([^\"\\s$%{<]{4,200})\"|'([^'\\s$%{<]{4,200})'|([^\\s\"'#$%{<]{4,200}))", Keywords: []string{
+		"react_app_",
+	}, Allowlists: []Allowlist{
+		Allowlist{Description: "placeholders, numbers, paths and URLs", RegexTarget: "secret", Regexes: []string{
+			"^\\d+$|^(?:https?:)?/|^(?:true|false|null|none|undefined)$",
+			"(?i)^(?:password|passw0rd|pass|passwd|pwd|secret|changeme|change_me|example|test|admin|guest|x+|\\*+|your_?password|mypassword|not-set|unset)\\d{0,3}[.,;:)]*$",
+			"(?i)^your[_\\-]|placeholder|xxxx",
+		}},
+	}, Name: "Password in a REACT_APP_ variable", EnvVar: "REACT_APP_SECRET", RotateSteps: []string{
+		"Change the password or secret: it has been (or would be) shipped to every browser.",
+		"Keep credentials on a server; the browser app should call that server instead of holding them.",
+	}, Structural: true, TP: []string{
+		"REACT_APP_AUTH_PASSWORD={{alnum:12}}{{digits:2}}",
+		"# REACT_APP_GUEST_PASSWORD={{alnum:8}}!1",
+		"    REACT_APP_API_SECRET=\"{{alnum:24}}\"    # some comment",
+	}, FP: []string{
+		"REACT_APP_FRONTEND_LOGIN_FORGOT_PASSWORD=$REACT_APP_MATRIX_BASE_URL/classroom/#/forgot_password",
+		"  const password = process.env.REACT_APP_FIREBASE_DEV_PASSWORD || \"not-set\"",
+		"REACT_APP_PASSWORD=changeme",
+		"REACT_APP_PASSWORD_MIN_LENGTH=8",
+	}},
+	Rule{ID: "gradle-credentials", Description: "A repository password written into a Gradle build (credentials { password ... }) or gradle.properties (...Password=...); it publishes to or reads from that repository.", Regex: "(?im)^[ \\t]*(?:(?:password|passwd)[ \\t]*(?:=[ \\t]*)?(?:\"([^\"\\s$]{4,200})\"|'([^'\\s$]{4,200})')|(?:systemProp\\.)?[\\w.\\-]*(?:password|passwd|pwd)[ \\t]*[=:][ \\t]*([^\\s$]{4,200}))[ \\t]*$", Keywords: []string{
+		"password",
+		"passwd",
+		"pwd",
+	}, Path: "(?i)(?:^|/)(?:[^/]*\\.gradle(?:\\.kts)?|gradle\\.properties)$", Allowlists: []Allowlist{
+		Allowlist{Description: "placeholders", RegexTarget: "secret", Regexes: []string{
+			"(?i)^(?:password|passw0rd|pass|passwd|pwd|secret|changeme|change_me|example|test|admin|x+|\\*+|your_?password|mypassword|some_password)\\d{0,3}[.,;:)]*$",
+			"(?i)^your[_\\-]|placeholder|xxxx|^<",
+		}},
+	}, Name: "Gradle repository password", EnvVar: "ORG_GRADLE_PROJECT_repoPassword", RotateURL: "https://docs.gradle.org/current/userguide/declaring_repositories.html#sec:handling_credentials", RotateSteps: []string{
+		"Change the repository account's password (or revoke the token) at the repository manager.",
+		"Use Gradle's credentials(PasswordCredentials) with ~/.gradle/gradle.properties or ORG_GRADLE_PROJECT_... environment variables, never a committed file.",
+	}, Structural: true, TP: []string{
+		"@build.gradle\npublishing {\n  repositories {\n    maven {\n      url \"https://repo.example.com/releases\"\n      credentials {\n        username \"deployer\"\n        password \"{{alnum:16}}\"\n      }\n    }\n  }\n}",
+		"@gradle.properties\nnexusUsername=deployer\nnexusPassword={{alnum:12}}{{digits:2}}",
+		"@build.gradle.kts\ncredentials {\n    username = \"ci\"\n    password = \"{{alnum:20}}\"\n}",
+	}, FP: []string{
+		"@build.gradle\ncredentials {\n  username 'user'\n  password 'password'\n}",
+		"@build.gradle\ncredentials {\n  username \"$repoUser\"\n  password \"$repoPassword\"\n}",
+		"@build.gradle.kts\ncredentials {\n    password = project.findProperty(\"repoPassword\") as String?\n}",
+		"@build.gradle\ncredentials {\n    password System.getenv(\"REPO_PASSWORD\")\n}",
+	}},
 	Rule{ID: "generic-secret", Description: "A high-entropy literal assigned to a name such as api_key, secret, token or credential.", Regex: "(?i)(?:(?:^|[^\\w])[\\w.\\-]*?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w\\-]*(?:(?:[\"']\\s+value\\s*=|[\"']?\\s*(?::\\s*&?(?:'static\\s+)?[\\w.<>\\[\\]]+\\??\\s*)?(?:[=!]==?|::{0,2}=|=>|\\?=|=|:))\\s*(?:\"((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*?]+))\"|'((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*?]+))'|`((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*?]+))`)|>\\s*((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*]+))\\s*</|[\"']\\s*,\\s*'\"((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*?]+))\"')|\\w\\s*\\(\\s*[\"'][\\w.\\-]*?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w\\-]*[\"']\\s*,\\s*(?:\"((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*?]+))\"|'((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*?]+))')\\s*[,)]|\\bset[\\w]*?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)\\s*\\(\\s*(?:\"((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*?]+))\"|'((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*?]+))')\\s*\\))", Entropy: 3.7, Keywords: []string{
 		"secret",
 		"token",
@@ -6530,6 +6777,111 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"GH_TOKEN=github_pat_{{alnum:22}}_{{alnum:20}}",
 		"GH_TOKEN=github_pat_xxxxxxxxxxxxxxxxxxxxxx_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	}},
+	Rule{ID: "http-basic-auth-header", Description: "An Authorization: Basic header with a base64 user:password (curl -H, wget --header, httpie, or code setting the header); anyone can decode it and log in.", Regex: "(?i)\\bauthorization\\b[\"'\\]]?\\s*(?::|=>|=|,)?\\s*[\"'`]?\\s*basic\\s+([A-Za-z0-9+/]{6,}={0,2})(?:[^A-Za-z0-9+/=]|$)", Keywords: []string{
+		"authorization",
+	}, Name: "HTTP Basic credentials (Authorization header)", EnvVar: "HTTP_BASIC_AUTH", RotateSteps: []string{
+		"Change the password of the account the header logs in as (decode it: echo VALUE | base64 -d shows user:password).",
+		"Build the header at run time from environment variables (curl -u \"$USER:$PASS\", or your HTTP client's basic-auth option).",
+		"Check the service's access logs for logins with that account.",
+	}, Validate: "basic-auth", Structural: true, TP: []string{
+		"curl -H 'Authorization: Basic {{base64:deploy:|alnum:16}}' https://api.example.com/v1/items",
+		"wget --header=\"Authorization: Basic {{base64:ci-bot:|alnum:14}}\" https://repo.example.com/pkg.tgz",
+		"xhr.setRequestHeader(\"Authorization\", \"Basic {{base64:admin:|alnum:14}}\");",
+		"headers = {\"Authorization\": \"Basic {{base64:svc_reports:|alnum:20}}\"}",
+	}, FP: []string{
+		"curl -H \"Authorization: Basic $(echo -n \"$USER:$PASS\" | base64)\" https://api.example.com",
+		"curl -H 'Authorization: Basic dXNlcjpwYXNzd29yZA==' https://api.example.com",
+		"Authorization: Basic ...",
+		"curl -H \"Authorization: Basic {{base64:alnum:12}}\" https://api.example.com",
+		"curl -H \"Authorization: basic {base64(email:password)}\" https://api.example.com",
+	}},
+	Rule{ID: "http-bearer-token", Description: "A token in an Authorization: Bearer or token header (curl -H, wget --header, httpie, or code setting the header); it calls the API as its owner until it expires or is revoked.", Regex: "(?i)\\bauthorization\\b[\"'\\]]?\\s*(?::|=>|=|,)?\\s*[\"'`]?\\s*(?:bearer|token)\\s+([A-Za-z0-9_\\-.~+/]{16,500}=*)(?:[^A-Za-z0-9_\\-.~+/=]|$)", Entropy: 3.3, Keywords: []string{
+		"authorization",
+	}, Allowlists: []Allowlist{
+		Allowlist{Description: "placeholders, identifiers and JWTs (the jwt rule decodes those and judges their claims)", RegexTarget: "secret", Regexes: []string{
+			"^eyJ",
+			"^[A-Z][A-Z0-9_]*$",
+			"(?i)^(?:x+|\\*+|\\.+|0+|your[_\\-.a-z]*|my[_\\-.a-z]*|some[_\\-.a-z]*|(?:access|api|auth|bearer)?[_\\-.]?(?:token|key)[_\\-.a-z]*)$",
+			"(?i)(?:x{6,}|placeholder|redacted|example|dummy)",
+		}},
+	}, Name: "HTTP bearer token (Authorization header)", EnvVar: "API_TOKEN", RotateSteps: []string{
+		"Revoke the token where it was issued (the API's token or session settings), or sign the session out.",
+		"Read the token from an environment variable when building the header (-H \"Authorization: Bearer $API_TOKEN\").",
+		"Check the API's audit log for requests made with it.",
+	}, Structural: true, TP: []string{
+		"curl -X GET \"http://localhost:3000/api/cron/status\" -H \"Authorization: Bearer {{hex:32}}\"",
+		"curl -H 'Authorization: token {{alnum:40}}' https://git.example.com/api/v1/repos",
+		"http GET api.example.com/items \"Authorization: Bearer {{b64url:48}}\"",
+		"req.Header.Set(\"Authorization\", \"Bearer {{b64:64}}\")",
+	}, FP: []string{
+		"curl -H \"Authorization: Bearer $API_KEY\" https://api.example.com",
+		"curl -H \"Authorization: Bearer <Openverse API token>\" https://api.example.com",
+		"curl -H \"Authorization: Bearer XXXXXXXXXXXXXXXXXXXX\" https://api.example.com",
+		"curl -H \"Authorization: Bearer ${ACCESS_TOKEN}\" https://api.example.com",
+		"curl -H \"Authorization: Bearer YOUR_ACCESS_TOKEN_HERE\" https://api.example.com",
+		"req.Header.Set(\"Authorization\", \"Bearer \"+token)",
+		"curl -H \"Authorization: Bearer {{jwt}}\" https://api.example.com",
+	}},
+	Rule{ID: "curl-user-password", Description: "A user:password pair passed to curl -u/--user; it logs in to the server as that user.", Regex: "(?m)(?:^|\\s)(?:-u|--user)(?:\\s+|=)(?:\"[^\"\\s:$]{0,100}:([^\"\\s]{3,200})\"|'[^'\\s:$]{0,100}:([^'\\s]{3,200})'|[^\\s\"':$<>{}\\[\\]()]{0,100}:([^\\s\"'$%{<\\[(`][^\\s\"'`]{2,200}))(?:\\s|\\\\|$)", Keywords: []string{
+		"curl",
+	}, Allowlists: []Allowlist{
+		Allowlist{Description: "placeholders, references and numeric ids (-u 1000:1000)", RegexTarget: "secret", Regexes: []string{
+			"^\\d+$",
+			"^[\\$%<\\[{(]|^@",
+			"(?i)^(?:password|passw0rd|pass|passwd|pwd|secret|token|apikey|api_key|changeme|change_me|example|test|testing|user|username|admin|root|guest|demo|dummy|sample|foo|bar|x+|y+|z+|\\*+|\\.+|your_?password|mypassword|letmein|qwerty|none|null)\\d{0,3}[.,;:)]*$",
+			"(?i)^\\[?password\\]?$|^your[_\\-]?|placeholder",
+		}},
+	}, Name: "Password on a curl command line (-u user:password)", EnvVar: "CURL_PASSWORD", RotateSteps: []string{
+		"Change the password of that account on the server.",
+		"Pass credentials from the environment (curl -u \"$API_USER:$API_PASSWORD\") or a .netrc outside the repository (curl --netrc-file).",
+	}, Lines: 6, Structural: true, TP: []string{
+		"curl -s -u deploy:{{alnum:14}}{{digits:2}} https://ci.example.com/job/build/api/json",
+		"curl -k -X POST https://cache.example.com:11222/rest/v2/caches/default/hello \\\n  -H 'Content-type: text/plain' \\\n  -u developer:{{alnum:16}}",
+		"curl --user 'svc-backup:{{alnum:10}}!{{digits:3}}' https://files.example.com/upload",
+		"curl -sf -X DELETE \\\n    --user \"admin:{{alnum:18}}\" \\\n    https://search.example.com:9200/old-index",
+	}, FP: []string{
+		"curl -u \"${_username}:${_password}\" https://api.example.com",
+		"curl --user \"$GITHUB_USERNAME:$GITHUB_PASSWORD\" \"$GITHUB_URL\"",
+		"curl -u <user:password> https://test.com/endpoint",
+		"curl -u username:password https://api.example.com",
+		"curl --user \"xxx:yyy\" https://api.example.com",
+		"curl -XGET -i -u \"${{ env.ELK_ID }}:${{ env.ELK_PASS }}\" https://elk.example.com",
+		"curl http://127.0.0.1:5000/file --user user:pass --digest",
+		"docker run -u 1000:1000 alpine",
+	}},
+	Rule{ID: "url-credentials", Description: "A user:password inside an http(s), ftp, sftp, ssh, git or similar URL (https://deploy:...@artifacts.example.com/...). Database and SMTP URLs have their own rules. Skipped: placeholders and references (user:password@, ${VAR}, %s, <password>) and short dictionary words on a local host.", Regex: "(?i)\\b(?:https?|ftps?|sftp|ssh|git|git\\+https?|git\\+ssh|svn|svn\\+ssh|rsync|webdavs?|davs?|ldaps?|s3|nntp|telnet|ws|wss)://([^:/?#\\s@\"'<>\\[\\]{}()$%]{1,100}):([^@/?#\\s\"'<>\\[\\]{}`]{3,200})@[A-Za-z0-9][A-Za-z0-9.\\-]*[A-Za-z0-9]", SecretGroup: 2, Keywords: []string{
+		"://",
+	}, Allowlists: []Allowlist{
+		Allowlist{Description: "placeholders and references", RegexTarget: "secret", Regexes: []string{
+			"^[\\$%<{\\[(*]|^@|^:",
+			"(?i)^(?:password|passw0rd|pass|passwd|pwd|secret|token|apikey|api_key|changeme|change_me|example|test|testing|user|username|admin|root|guest|demo|dummy|sample|foo|bar|baz|x+|y+|\\*+|\\.+|your_?password|yourpass|mypassword|mypass|letmein|qwerty|none|null|pw|p@ssw0rd|p@ssword|secret123|hunter2)\\d{0,4}[.,;:)]*$",
+			"(?i)^your[_\\-]|[_\\-]here$|placeholder|redacted|xxxx",
+		}},
+		Allowlist{Description: "a word-like password for a local development host", RegexTarget: "match", Regexes: []string{
+			":[A-Za-z]{1,12}\\d{0,4}@(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|host\\.docker\\.internal)(?:[:/?#]|$)",
+		}},
+		Allowlist{Description: "a short lowercase word as the password (documentation examples: user:secret, alice:wonderland)", RegexTarget: "secret", Regexes: []string{
+			"^[a-z]{1,10}$",
+		}},
+	}, Name: "Password in a URL", EnvVar: "URL_PASSWORD", RotateSteps: []string{
+		"Change the password (or revoke the token) of the account in the URL.",
+		"Build the URL at run time from environment variables, or use the tool's credential store (git credential helper, .netrc outside the repository).",
+		"Check the server's access logs for logins with that account.",
+	}, Structural: true, TP: []string{
+		"ARTIFACTS=https://deploy:{{alnum:20}}@artifacts.acme-corp.com/repository/releases/",
+		"git clone https://ci-bot:{{alnum:12}}{{digits:4}}@git.example.org/team/app.git",
+		"mirror = \"ftp://mirror:{{alnum:10}}!{{digits:2}}@ftp.example.net/pub/\"",
+		"requests.get(\"https://svc_reports:{{alnum:16}}@reports.internal.example.com/api\")",
+	}, FP: []string{
+		"url = \"https://user:password@example.com/path\"",
+		"git clone https://${GIT_USER}:${GIT_TOKEN}@github.com/org/repo.git",
+		"u := fmt.Sprintf(\"https://%s:%s@%s/\", user, pass, host)",
+		"proxy = \"http://username:<password>@proxy.example.com:8080\"",
+		"ftp://anonymous:guest@ftp.example.com/",
+		"http://john:secret@localhost:8080/admin",
+		"https://api.example.com/v1/items?sort=asc",
+		"https://deploy@git.example.org:8443/team/app.git",
 	}},
 	Rule{ID: "hashicorp-vault-token", Description: "HashiCorp Vault service (hvs.), batch (hvb.) or recovery (hvr.) token; it reads secrets under its policies.", Regex: "\\b(hv[sbr]\\.[A-Za-z0-9_\\-]{24,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"hvs.",
@@ -7555,6 +7907,23 @@ var tableRules = []Rule{
 		"OPENHAB_TOKEN=${OPENHAB_TOKEN}",
 		"OPENHAB_TOKEN = os.environ[\"OPENHAB_TOKEN\"]",
 		"OPENHAB_TOKEN=oh.homebridge.{{alnum:12}}",
+	}},
+	Rule{ID: "jwt", Description: "A signed JSON Web Token whose claims make it a credential (a user, client, role or scope, and no expiry or one in the future); whoever holds it acts as its subject until it expires or its signing key changes.", Regex: "(?:^|[^A-Za-z0-9_\\-])(eyJ[A-Za-z0-9_\\-]{10,}={0,2}\\.eyJ[A-Za-z0-9_\\-]{10,}={0,2}\\.[A-Za-z0-9_\\-]{16,}={0,2})(?:[^A-Za-z0-9_\\-=]|$)", Keywords: []string{
+		"eyj",
+	}, Name: "JSON Web Token", EnvVar: "JWT_TOKEN", RotateSteps: []string{
+		"Revoke the token at its issuer (sign the session out, or revoke the refresh token or service account that minted it).",
+		"A token without an expiry stays valid until its signing key changes: rotate the issuer's signing key (JWT secret) if it cannot be revoked.",
+		"Have the program obtain short-lived tokens at run time instead of storing one.",
+	}, Validate: "jwt-claims", Structural: true, TP: []string{
+		"AUTH_TOKEN={{jwt}}",
+		"\"Authorization\": \"Bearer {{jwt:sub=svc-reports,scope=read:all write:all,exp=4102444800}}\"",
+		"SERVICE_KEY={{jwt:iss=supabase,ref=abcdefghijklmnopqrst,role=service_role,iat=1700000000}}",
+		"const token = '{{jwt:alg=RS256,iss=kubernetes/serviceaccount,sub=system:serviceaccount:kube-system:admin}}';",
+	}, FP: []string{
+		"TOKEN=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9",
+		"token = \"{{jwt:sub='1234567890',name=John Doe,iat=1516239022}}\"",
+		"token = \"{{jwt:alg=none,sub=admin}}\"",
+		"token = \"eyJ{{b64url:30}}.eyJ{{b64url:40}}.{{b64url:43}}\"",
 	}},
 	Rule{ID: "mailgun-api-key", Description: "Mailgun private API key in the legacy key-<32 hex> form; it can send mail and manage domains.", Regex: "\\b(key-[0-9a-f]{32})\\b", Entropy: 3, Keywords: []string{
 		"key-",

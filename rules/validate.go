@@ -9,7 +9,17 @@ import (
 
 const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
-// validate applies a rule's structural check to a candidate secret.
+// check applies a rule's structural check to a candidate secret. Most
+// checks only accept or reject; "jwt-claims" also describes the token and
+// may accept it as advisory (jwt.go).
+func check(kind, secret string) verdict {
+	if kind == "jwt-claims" {
+		return jwtVerdict(secret)
+	}
+	return verdict{reject: !validate(kind, secret)}
+}
+
+// validate applies a rule's accept-or-reject check to a candidate secret.
 func validate(kind, secret string) bool {
 	switch kind {
 	case "github":
@@ -19,11 +29,13 @@ func validate(kind, secret string) bool {
 	case "base64":
 		_, err := base64.StdEncoding.DecodeString(secret)
 		return err == nil
+	case "basic-auth":
+		return basicAuthOK(secret)
 	}
 	return true // unknown kinds are rejected when rules load
 }
 
-var validateKinds = map[string]bool{"": true, "github": true, "jwt": true, "base64": true}
+var validateKinds = map[string]bool{"": true, "github": true, "jwt": true, "jwt-claims": true, "base64": true, "basic-auth": true}
 
 // githubChecksumOK checks the last six base62 characters of a GitHub token
 // (prefix_ + 30 random + 6 checksum) against the CRC32 of the 30 random ones.
@@ -68,4 +80,33 @@ func jwtShaped(s string) bool {
 	}
 	_, ok := h["alg"]
 	return ok
+}
+
+// basicAuthOK reports whether s is the base64 of user:password (RFC 7617)
+// with a password that is not a placeholder or the RFC's own example.
+func basicAuthOK(s string) bool {
+	dec, ok := decodeBase64([]byte(s))
+	if !ok {
+		return false
+	}
+	user, pass, ok := strings.Cut(string(dec), ":")
+	if !ok || len(pass) < 3 || strings.ContainsAny(pass, "\n\r") {
+		return false
+	}
+	if user == "Aladdin" && pass == "open sesame" {
+		return false
+	}
+	return !placeholderPassword(pass)
+}
+
+// placeholderPassword reports the passwords documentation writes in place of
+// a real one.
+func placeholderPassword(p string) bool {
+	switch strings.ToLower(strings.Trim(p, "<>[]{}")) {
+	case "password", "passw0rd", "pass", "passwd", "pwd", "secret", "token", "changeme", "change_me",
+		"example", "test", "testing", "user", "username", "admin", "root", "guest", "demo", "dummy",
+		"your_password", "yourpassword", "mypassword", "letmein", "qwerty", "none", "null", "api_key", "apikey":
+		return true
+	}
+	return strings.Trim(p, "x*.") == "" || strings.HasPrefix(p, "$") || strings.HasPrefix(p, "%")
 }

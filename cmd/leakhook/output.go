@@ -114,8 +114,10 @@ func (o *outputFlags) emit(c *cli, res *scan.Result, cfg *rules.Config, mode rep
 	if err != nil {
 		return c.problem("writing report: %v", err)
 	}
-	if len(res.Findings) > 0 {
-		return exitFound
+	for _, f := range res.Findings {
+		if !f.Advisory { // advisory findings are reported, never blocking
+			return exitFound
+		}
 	}
 	return exitClean
 }
