@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:b274f1be:1031392"
+const tableHash = "crc32c:b6f5d213:1031355"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -3518,7 +3518,7 @@ var tableRules = []Rule{
 		"CODECOMMIT_GIT_PASSWORD={{b64:20}}",
 		"CODECOMMIT_GIT_PASSWORD=${CODECOMMIT_GIT_PASSWORD}",
 	}},
-	Rule{ID: "powershell-password", Description: "A literal password turned into a SecureString (ConvertTo-SecureString \"...\" -AsPlainText) or passed to a cmdlet's -Password parameter (Connect-VIServer, Invoke-Sqlcmd, ...); it logs in as that account.", Regex: "(?i)(?:\\bConvertTo-SecureString\\b[^\\n|;]{0,60}?(?:-String\\s+)?(?:\"([^\"\\n$`]{4,200})\"|'([^'\\n]{4,200})')[^\\n|;]{0,60}?-AsPlainText|\\bConvertTo-SecureString\\b[^\\n|;]{0,40}?-AsPlainText[^\\n|;]{0,40}?(?:-String\\s+)?(?:\"([^\"\\n$`]{4,200})\"|'([^'\\n]{4,200})')|\\b[a-z]+-[a-z]+\\b[^\\n]{0,300}?\\s-(?:Password|Pwd)(?::|\\s+)(?:\"([^\"\\n$`]{3,200})\"|'([^'\\n]{3,200})'|([^\\s\"'$`(@{<\\[%][^\\s\"'`;|)]{2,200})))", Keywords: []string{
+	Rule{ID: "powershell-password", Description: "A literal password turned into a SecureString (ConvertTo-SecureString \"...\" -AsPlainText) or passed to a cmdlet's -Password parameter (Connect-VIServer, Invoke-Sqlcmd, ...); it logs in as that account.", Regex: "(?i)(?:\\bConvertTo-SecureString\\b[^\\n|;]{0,60}?(?:-String\\s+)?(?:\"([^\"\\n$`]{4,200})\"|'([^'\\n]{4,200})')[^\\n|;]{0,60}?-AsPlainText|\\bConvertTo-SecureString\\b[^\\n|;]{0,40}?-AsPlainText[^\\n|;]{0,40}?(?:-String\\s+)?(?:\"([^\"\\n$`]{4,200})\"|'([^'\\n]{4,200})')|\\b[a-z]+-[a-z]+\\b[^\\n]{0,300}?\\s-(?:Password|Pwd)(?::|\\s+)(?:\"([^\"\\n$`]{3,200})\"|'([^'\\n]{3,200})'|([^\\s\"'$`(@{<\\[%\\-][^\\s\"'`;|)]{2,200})))", Keywords: []string{
 		"convertto-securestring",
 		"-password",
 		"-pwd",
@@ -3585,26 +3585,23 @@ var tableRules = []Rule{
 		"%RUNTIMEDIR%\\PsExec.exe \\\\node2 -u NODE2\\svc -p %nothing% -i 2 cmd",
 		"start PsExec.exe @C:\\share\\comps.txt -u DOMAIN\\ADMINISTRATOR -p PASSWORD cmd /c dir",
 	}},
-	Rule{ID: "dotnet-credential-password", Description: "A literal password given to new NetworkCredential(user, password[, domain]) or new DirectoryEntry(path, user, password); it logs in to the server or directory as that account.", Regex: "(?i)(?:\\bNetworkCredential\\s*\\(\\s*@?\"[^\"\\n]*\"\\s*,\\s*@?\"([^\"\\n]{3,200})\"|\\bDirectoryEntry\\s*\\(\\s*(?:@?\"[^\"\\n]*\"|[^,()\\n\"]{1,300})\\s*,\\s*@?\"[^\"\\n]*\"\\s*,\\s*@?\"([^\"\\n]{3,200})\")", Keywords: []string{
-		"networkcredential",
+	Rule{ID: "dotnet-directory-entry-password", Description: "A literal password given to new DirectoryEntry(path, user, password); it binds to Active Directory (LDAP) as that account.", Regex: "(?i)\\bDirectoryEntry\\s*\\(\\s*(?:@?\"[^\"\\n]*\"|[^,()\\n\"]{1,300})\\s*,\\s*@?\"[^\"\\n]*\"\\s*,\\s*@?\"([^\"\\n]{3,200})\"", Keywords: []string{
 		"directoryentry",
 	}, Allowlists: []Allowlist{
 		Allowlist{Description: "placeholders", RegexTarget: "secret", Regexes: []string{
 			"(?i)^(?:password|passw0rd|pass|passwd|pwd|secret|changeme|change_me|example|test|admin|x+|\\*+|your_?password|mypassword)\\d{0,3}[.,;:)]*$",
 			"(?i)^your[_\\-]|placeholder|xxxx|^[\\$%<{]",
 		}},
-	}, Name: "Password in .NET NetworkCredential / DirectoryEntry", EnvVar: "SERVICE_PASSWORD", RotateURL: "https://learn.microsoft.com/en-us/aspnet/core/security/app-secrets", RotateSteps: []string{
-		"Change the account's password (mail server, proxy, Active Directory, ...).",
-		"Read the credential from configuration backed by a secret store (user secrets in development, Azure Key Vault or environment variables in production).",
+	}, Name: "Password in a .NET DirectoryEntry", EnvVar: "LDAP_BIND_PASSWORD", RotateURL: "https://learn.microsoft.com/en-us/aspnet/core/security/app-secrets", RotateSteps: []string{
+		"Change the directory account's password in Active Directory.",
+		"Read the credential from configuration backed by a secret store (user secrets in development, Azure Key Vault or environment variables in production), or bind with the process's own identity (a gMSA) instead of a password.",
 	}, Structural: true, TP: []string{
-		"handler.Credentials = new NetworkCredential(\"svc-proxy\", \"{{alnum:14}}{{digits:2}}\", \"CORP\");",
 		"var entry = new DirectoryEntry(\"LDAP://dc01.corp.example.com/DC=corp,DC=example,DC=com\", \"CORP\\\\svc-ldap\", \"{{alnum:12}}!\");",
-		"$cred = New-Object System.Net.NetworkCredential(\"backup\", \"{{alnum:16}}\", \"CORP\")",
+		"$root = New-Object System.DirectoryServices.DirectoryEntry($ldapPath, \"CORP\\\\backup\", \"{{alnum:16}}\")",
 	}, FP: []string{
-		"client.Credentials = new NetworkCredential(user, password);",
-		"client.Credentials = new NetworkCredential(\"user\", config[\"Smtp:Password\"]);",
+		"var entry = new DirectoryEntry(path, user, password);",
 		"var entry = new DirectoryEntry(path, \"admin\", \"password\");",
-		"client.Credentials = new NetworkCredential(\"user\", \"\");",
+		"var entry = new DirectoryEntry(\"LDAP://dc01/DC=corp\", \"CORP\\\\svc\", config[\"Ldap:Password\"]);",
 	}},
 	Rule{ID: "lob-api-key", Description: "Lob live secret API key (live_ and 35 hex); it prints and mails letters and postcards billed to the account.", Regex: "(?i:(?:\\blob)[\\w.\\-]{0,40}(?:key|secret|token|auth)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(live_[a-f0-9]{35})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"live_",
@@ -4351,6 +4348,9 @@ var tableRules = []Rule{
 			"(?i)^your[_\\-]|placeholder|redacted|xxxx",
 			"^[A-Z][A-Z_]*\\W*$",
 		}},
+		Allowlist{Description: "a lowercase word as the password: prose about machine learning and password fields, or a tutorial's example", RegexTarget: "secret", Regexes: []string{
+			"^[a-z]{1,12}\\W{0,3}$",
+		}},
 	}, Name: ".netrc password", EnvVar: "NETRC", RotateSteps: []string{
 		"Change the password (or revoke the token) of that login on the machine it names.",
 		"Keep .netrc in your home directory with mode 600, never in a repository; in CI write it at run time from secret variables.",
@@ -4362,7 +4362,7 @@ var tableRules = []Rule{
 		"machine api.example.com login user password password",
 		"machine example.com login USER password $TOKEN",
 		"machine example.com login myuser password <password>",
-		"the machine learning model has a password field",
+		"the machine learning password field is hidden",
 	}},
 	Rule{ID: "npmrc-auth-token", Description: "A bearer token for an npm registry in an .npmrc (//registry/:_authToken=...): GitHub Packages, GitLab, Artifactory, Azure Artifacts or a private registry; it publishes and reads packages as its owner. (npm_ tokens and legacy UUID tokens have their own rules.)", Regex: "(?i:_authToken)\\s*=\\s*[\"']?([A-Za-z0-9_\\-+/.=~]{20,400})[\"']?(?:\\s|$)", Entropy: 3.5, Keywords: []string{
 		"_authtoken",
@@ -7920,10 +7920,10 @@ var tableRules = []Rule{
 		"SERVICE_KEY={{jwt:iss=supabase,ref=abcdefghijklmnopqrst,role=service_role,iat=1700000000}}",
 		"const token = '{{jwt:alg=RS256,iss=kubernetes/serviceaccount,sub=system:serviceaccount:kube-system:admin}}';",
 	}, FP: []string{
-		"TOKEN=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9",
+		"jwt_header: eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9",
 		"token = \"{{jwt:sub='1234567890',name=John Doe,iat=1516239022}}\"",
 		"token = \"{{jwt:alg=none,sub=admin}}\"",
-		"token = \"eyJ{{b64url:30}}.eyJ{{b64url:40}}.{{b64url:43}}\"",
+		"value = \"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiI.{{b64url:43}}\"",
 	}},
 	Rule{ID: "mailgun-api-key", Description: "Mailgun private API key in the legacy key-<32 hex> form; it can send mail and manage domains.", Regex: "\\b(key-[0-9a-f]{32})\\b", Entropy: 3, Keywords: []string{
 		"key-",
