@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:b6f5d213:1031355"
+const tableHash = "crc32c:b461486f:1032273"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -1377,7 +1377,7 @@ var tableRules = []Rule{
 		"DRONE_TOKEN=${DRONE_TOKEN}",
 		"DRONE_TOKEN={{alnum:12}}",
 	}},
-	Rule{ID: "jenkins-api-token", Description: "Jenkins user API token (11 + 32 hex) assigned to a Jenkins variable.", Regex: "(?i:jenkins[\\w.\\-]{0,20}?(?:token|api[_\\-]?key|password))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(11[0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "jenkins-api-token", Description: "Jenkins user API token (11 + 32 hex) assigned to a Jenkins variable.", Regex: "(?i:jenkins[\\w.\\-]{0,20}?(?:token|api[_\\-]?key|passw(?:or)?d|pwd))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(11[0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"jenkins",
 	}, Name: "Jenkins API token", EnvVar: "JENKINS_API_TOKEN", RotateURL: "https://www.jenkins.io/doc/book/system-administration/authenticating-scripted-clients/", RotateSteps: []string{
 		"Revoke the token in the user's Configure > API Token.",
@@ -1385,6 +1385,7 @@ var tableRules = []Rule{
 	}, TP: []string{
 		"JENKINS_API_TOKEN=11{{hex:32}}",
 		"jenkins_api_token: \"11{{hex:32}}\"",
+		"jenkins_passwd = '11{{hex:32}}' # API token",
 	}, FP: []string{
 		"JENKINS_API_TOKEN=${JENKINS_API_TOKEN}",
 		"JENKINS_API_TOKEN=11{{hex:10}}",
@@ -1526,7 +1527,8 @@ var tableRules = []Rule{
 		"ARGOCD_AUTH_TOKEN=${ARGOCD_AUTH_TOKEN}",
 		"ARGOCD_AUTH_TOKEN=eyJhbGciOi",
 	}},
-	Rule{ID: "jenkins-setup-admin-password", Description: "Jenkins setup wizard admin password (32 hex, secrets/initialAdminPassword); it unlocks a new controller as administrator.", Regex: "(?i:(?:initial[_\\-]?admin|jenkins[\\w.\\-]{0,20}?admin)[\\w.\\-]{0,20}?(?:pass(?:word)?))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "jenkins-setup-admin-password", Description: "Jenkins setup wizard admin password (32 hex, secrets/initialAdminPassword); it unlocks a new controller as administrator.", Regex: "(?i:password to proceed to installation:)\\s+([0-9a-f]{32})\\b|(?i:(?:initial[_\\-]?admin|jenkins[\\w.\\-]{0,20}?admin)[\\w.\\-]{0,20}?(?:pass(?:word)?))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"proceed to installation",
 		"initialadmin",
 		"initial_admin",
 		"initial-admin",
@@ -1534,7 +1536,8 @@ var tableRules = []Rule{
 	}, Name: "Jenkins initial admin password", EnvVar: "JENKINS_ADMIN_PASSWORD", RotateURL: "https://www.jenkins.io/doc/book/security/managing-security/", RotateSteps: []string{
 		"Change the admin password (or delete the account) in Manage Jenkins > Users.",
 		"Delete secrets/initialAdminPassword once setup is complete.",
-	}, TP: []string{
+	}, Lines: 3, TP: []string{
+		"Please use the following password to proceed to installation:\n\n{{hex:32}}\n",
 		"initialAdminPassword: {{hex:32}}",
 		"JENKINS_ADMIN_PASSWORD={{hex:32}}",
 	}, FP: []string{
@@ -6897,14 +6900,16 @@ var tableRules = []Rule{
 		"VAULT_TOKEN=hvs.{{alnum:10}}",
 		"VAULT_TOKEN=${VAULT_TOKEN}",
 	}},
-	Rule{ID: "hashicorp-vault-legacy-token", Description: "Older Vault service token (s. + 24 characters) assigned to a Vault variable.", Regex: "(?i:vault[\\w.\\-]{0,10}?token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(s\\.[A-Za-z0-9]{24})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "hashicorp-vault-legacy-token", Description: "Vault service (s.), batch (b.) or recovery (r.) token from before Vault 1.10, assigned to a Vault variable.", Regex: "(?i:vault[\\w.\\-]{0,10}?token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([sbr]\\.[A-Za-z0-9_\\-]{24,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"vault",
-	}, Name: "HashiCorp Vault token (legacy s.)", EnvVar: "VAULT_TOKEN", RotateURL: "https://developer.hashicorp.com/vault/docs/commands/token/revoke", RotateSteps: []string{
+	}, Name: "HashiCorp Vault token (legacy s./b./r.)", EnvVar: "VAULT_TOKEN", RotateURL: "https://developer.hashicorp.com/vault/docs/commands/token/revoke", RotateSteps: []string{
 		"Revoke the token (vault token revoke).",
 		"Use an auth method that issues short-lived tokens.",
 	}, TP: []string{
 		"VAULT_TOKEN=s.{{alnum:24}}",
 		"vault_token: \"s.{{alnum:24}}\"",
+		"VAULT_CLIENT_TOKEN=\"b.{{alnum:26}}\"",
+		"-vaultToken s.CAES{{b64url:90}}",
 	}, FP: []string{
 		"VAULT_TOKEN=${VAULT_TOKEN}",
 		"VAULT_TOKEN=s.{{alnum:10}}",
@@ -7103,7 +7108,7 @@ var tableRules = []Rule{
 		"SOPS_AGE_KEY=AGE-SECRET-KEY-1{{upalnum:20}}",
 		"SOPS_AGE_KEY=${SOPS_AGE_KEY}",
 	}},
-	Rule{ID: "okta-api-token", Description: "Okta API token (SSWS, 42 characters starting 00) next to Okta configuration.", Regex: "(?i:okta[\\w.\\-]{0,15}?(?:token|api[_\\-]?key)|ssws)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(00[A-Za-z0-9_\\-]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "okta-api-token", Description: "Okta API token (SSWS, 42 characters starting 00) next to Okta configuration.", Regex: "(?i:okta[\\w.\\-]{0,15}?(?:token|api[_\\-]?key|secret)|ssws)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(00[A-Za-z0-9_\\-]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"okta",
 		"ssws",
 	}, Name: "Okta API token", EnvVar: "OKTA_API_TOKEN", RotateURL: "https://help.okta.com/en-us/content/topics/security/api.htm", RotateSteps: []string{
@@ -7278,7 +7283,7 @@ var tableRules = []Rule{
 		"OP_SECRET_KEY=A3-XXXXXX-XXXXXX-XXXXX-XXXXX-XXXXX-XXXXX",
 		"OP_SECRET_KEY=A3-{{upalnum:6}}-{{upalnum:6}}",
 	}},
-	Rule{ID: "hashicorp-vault-unseal-key", Description: "HashiCorp Vault unseal (or recovery) key share, as printed by vault operator init; enough shares unseal the whole Vault.", Regex: "(?i:(?:unseal|recovery)[_\\- ]?keys?(?:[_\\- ]?(?:b64|hex))?(?:[_\\- ]?\\d{1,2})?)[\"']?\\s*(?:[:=,]|\\[\\s*\\d+\\s*\\]\\s*=)\\s*[\"']?([A-Za-z0-9+/]{44}|[0-9a-f]{66})(?:[^A-Za-z0-9+/=]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "hashicorp-vault-unseal-key", Description: "HashiCorp Vault unseal (or recovery) key share, as printed by vault operator init; enough shares unseal the whole Vault.", Regex: "(?i:vault\\s+operator\\s+unseal(?:\\s+-\\S+)*)\\s+[\"']?([A-Za-z0-9+/]{44}|[0-9a-f]{66})(?:[^A-Za-z0-9+/=]|$)|(?i:(?:unseal|recovery)[_\\- ]?keys?(?:[_\\- ]?(?:b64|hex))?(?:[_\\- ]?\\d{1,2})?)[\"']?\\s*(?:[:=,]|\\[\\s*\\d+\\s*\\]\\s*=)\\s*[\"']?([A-Za-z0-9+/]{44}|[0-9a-f]{66})(?:[^A-Za-z0-9+/=]|$)", Entropy: 3.5, Keywords: []string{
 		"unseal",
 		"recovery key",
 		"recovery_key",
@@ -7288,6 +7293,7 @@ var tableRules = []Rule{
 		"Hand each new share to its holder out of band; never store them in a repository.",
 	}, TP: []string{
 		"Unseal Key 1: {{b64:44}}",
+		"kubectl exec vault-0 -- vault operator unseal {{b64:44}}",
 		"VAULT_UNSEAL_KEY={{b64:44}}",
 		"unseal_keys_hex: \"{{hex:66}}\"",
 	}, FP: []string{
@@ -10122,7 +10128,7 @@ var tableRules = []Rule{
 		"NEW_RELIC_ADMIN_KEY=${NEW_RELIC_ADMIN_KEY}",
 		"NEW_RELIC_ADMIN_KEY=NRAA-ABC",
 	}},
-	Rule{ID: "new-relic-license-key", Description: "New Relic ingest license key (40 characters ending in NRAL); it sends data into the account.", Regex: "\\b([a-f0-9]{36}NRAL)\\b", Entropy: 3, Keywords: []string{
+	Rule{ID: "new-relic-license-key", Description: "New Relic ingest license key (40 characters ending in NRAL); it sends data into the account.", Regex: "\\b((?:eu01xx[a-f0-9]{30}|[a-f0-9]{36})NRAL)\\b", Entropy: 3, Keywords: []string{
 		"nral",
 	}, Name: "New Relic license key", EnvVar: "NEW_RELIC_LICENSE_KEY", RotateURL: "https://one.newrelic.com/api-keys", RotateSteps: []string{
 		"Create a new ingest license key and roll it out to agents.",
@@ -12290,17 +12296,21 @@ var tableRules = []Rule{
 		"README_API_KEY=rdme_{{lowalnum:10}}",
 		"README_API_KEY=${README_API_KEY}",
 	}},
-	Rule{ID: "sourcegraph-access-token", Description: "Sourcegraph access token (sgp_ prefix).", Regex: "\\b(sgp_(?:[a-f0-9]{16}_)?[a-f0-9]{40})\\b", Entropy: 3, Keywords: []string{
+	Rule{ID: "sourcegraph-access-token", Description: "Sourcegraph access token (sgp_, an instance identifier or local, and 40 hex), or an older 40-hex token assigned to a Sourcegraph variable.", Regex: "\\b(sgp_(?:[a-fA-F0-9]{16}_|local_)?[a-fA-F0-9]{40})\\b|(?i:sourcegraph(?:[\\w.\\-]{0,20}?(?:token|key))?)[\"']?\\s*(?::=|=>|=|:)\\s*[\"']?([a-fA-F0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"sgp_",
+		"sourcegraph",
 	}, Name: "Sourcegraph access token", EnvVar: "SRC_ACCESS_TOKEN", RotateURL: "https://sourcegraph.com/user/settings/tokens", RotateSteps: []string{
 		"Revoke the token in User settings > Access tokens.",
 		"Create a new one with the narrowest scope and store it outside the repository.",
 	}, TP: []string{
 		"SRC_ACCESS_TOKEN=sgp_{{hex:16}}_{{hex:40}}",
 		"src_access_token: \"sgp_{{hex:16}}_{{hex:40}}\"",
+		"access token sgp_local_{{hex:40}}",
+		"sourcegraph: {{hex:40}}",
 	}, FP: []string{
 		"SRC_ACCESS_TOKEN=sgp_{{hex:10}}",
 		"SRC_ACCESS_TOKEN=${SRC_ACCESS_TOKEN}",
+		"sourcegraph_commit: {{hex:40}}",
 	}},
 	Rule{ID: "contentful-pat", Description: "Contentful management personal access token (CFPAT- prefix).", Regex: "\\b(CFPAT-[A-Za-z0-9_\\-]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"cfpat-",
