@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:b461486f:1032273"
+const tableHash = "crc32c:89a7b998:1032452"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -2754,11 +2754,10 @@ var tableRules = []Rule{
 		"OCI_SECRET_ACCESS_KEY = os.environ[\"OCI_SECRET_ACCESS_KEY\"]",
 		"OCI_SECRET_ACCESS_KEY={{b64:20}}=",
 	}},
-	Rule{ID: "huawei-cloud-secret-key", Description: "Huawei Cloud secret access key (SK, 40 characters, with a 20-character AK); it calls the cloud APIs as the IAM user.", Regex: "(?i:(?:huawei|hwcloud|\\bhw[_\\-.]|\\bobs[_\\-.])[\\w.\\-]{0,40}(?:secret|sk)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "huawei-cloud-secret-key", Description: "Huawei Cloud secret access key (SK, 40 characters, with a 20-character AK); it calls the cloud APIs as the IAM user.", Regex: "(?i:(?:huawei|hwcloud|\\bhw[_\\-.])[\\w.\\-]{0,40}(?:secret|sk)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"huawei",
 		"hwcloud",
 		"hw_",
-		"obs_",
 	}, Name: "Huawei Cloud secret access key", EnvVar: "HUAWEICLOUD_SDK_SK", RotateURL: "https://console-intl.huaweicloud.com/iam/#/mine/accessKey", RotateSteps: []string{
 		"Revoke or delete the exposed credential in the Huawei Cloud console (My credentials > Access keys).",
 		"Create a new one and keep it in a secret store or the environment, not in code.",
@@ -6041,12 +6040,11 @@ var tableRules = []Rule{
 		"MEXC_API_SECRET = os.environ[\"MEXC_API_SECRET\"]",
 		"MEXC_API_SECRET={{hex:12}}",
 	}},
-	Rule{ID: "cryptocom-api-secret", Description: "Crypto.com Exchange API secret; it trades and, if allowed, withdraws from the account.", Regex: "(?i:(?:crypto[_\\-.]?com|cdc[_\\-.])[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{22,32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "cryptocom-api-secret", Description: "Crypto.com Exchange API secret; it trades and, if allowed, withdraws from the account.", Regex: "(?i:(?:crypto[_\\-.]?com)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{22,32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"cryptocom",
 		"crypto_com",
 		"crypto.com",
 		"crypto-com",
-		"cdc_",
 	}, Name: "Crypto.com Exchange API secret", EnvVar: "CRYPTOCOM_API_SECRET", RotateURL: "https://crypto.com/exchange/user/settings/api-management", RotateSteps: []string{
 		"Revoke or delete the exposed credential in Crypto.com Exchange (Settings > API keys).",
 		"Create a new one and keep it in a secret store or the environment, not in code.",
@@ -6236,24 +6234,23 @@ var tableRules = []Rule{
 		"DUNE_API_KEY = os.environ[\"DUNE_API_KEY\"]",
 		"DUNE_API_KEY={{alnum:12}}",
 	}},
-	Rule{ID: "the-graph-api-key", Description: "The Graph gateway API key (32 hex); it queries subgraphs billed to the account.", Regex: "(?i:(?:thegraph|the_graph|graph[_\\-.]?(?:api|studio))[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|gateway(?:-arbitrum)?\\.thegraph\\.com/api/([a-f0-9]{32})/", Entropy: 3, Keywords: []string{
+	Rule{ID: "the-graph-api-key", Description: "The Graph gateway API key (32 hex); it queries subgraphs billed to the account.", Regex: "(?i:(?:thegraph|the_graph|graph[_\\-.]?studio)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|gateway(?:-arbitrum)?\\.thegraph\\.com/api/([a-f0-9]{32})/", Entropy: 3, Keywords: []string{
 		"thegraph",
 		"the_graph",
-		"graph_api",
-		"graphapi",
 		"graph_studio",
-	}, Name: "The Graph API key", EnvVar: "GRAPH_API_KEY", RotateURL: "https://thegraph.com/studio/apikeys/", RotateSteps: []string{
+	}, Name: "The Graph API key", EnvVar: "THEGRAPH_API_KEY", RotateURL: "https://thegraph.com/studio/apikeys/", RotateSteps: []string{
 		"Revoke or delete the exposed credential in Subgraph Studio (API keys > Delete).",
 		"Create a new one and keep it in a secret store or the environment, not in code.",
 		"Check the account's activity or usage for requests you did not make.",
 	}, TP: []string{
-		"GRAPH_API_KEY={{hex:32}}",
-		"graphApiKey: \"{{hex:32}}\"",
+		"THEGRAPH_API_KEY={{hex:32}}",
+		"thegraphApiKey: \"{{hex:32}}\"",
 		"url = \"https://gateway.thegraph.com/api/{{hex:32}}/subgraphs/id/abc\"",
 	}, FP: []string{
-		"GRAPH_API_KEY=${GRAPH_API_KEY}",
-		"GRAPH_API_KEY = os.environ[\"GRAPH_API_KEY\"]",
-		"GRAPH_API_KEY={{hex:12}}",
+		"GRAPH_API_KEY={{hex:32}}",
+		"THEGRAPH_API_KEY=${THEGRAPH_API_KEY}",
+		"THEGRAPH_API_KEY = os.environ[\"THEGRAPH_API_KEY\"]",
+		"THEGRAPH_API_KEY={{hex:12}}",
 	}},
 	Rule{ID: "polygon-io-api-key", Description: "Polygon.io (Massive) market data API key (32 characters); it queries market data billed to the plan.", Regex: "(?i:(?:polygon[_\\-.]?(?:io|api)|massive[_\\-.]?(?:com|api))[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"polygon_io",
@@ -6414,7 +6411,7 @@ var tableRules = []Rule{
 		"EXCHANGERATE_API_KEY = os.environ[\"EXCHANGERATE_API_KEY\"]",
 		"EXCHANGERATE_API_KEY={{hex:10}}",
 	}},
-	Rule{ID: "apilayer-access-key", Description: "APILayer access key (32 characters) for fixer, currencylayer, ipstack, positionstack, weatherstack and the other *layer/*stack APIs; it queries them billed to the plan.", Regex: "(?i:(?:apilayer|currencylayer|fixer|ipstack|numverify|mailboxlayer|positionstack|weatherstack|aviationstack|serpstack|screenshotlayer)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32}|[A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "apilayer-access-key", Description: "APILayer access key (32 characters) for fixer, currencylayer, ipstack, positionstack, weatherstack and the other *layer/*stack APIs; it queries them billed to the plan.", Regex: "(?i:(?:apilayer|currencylayer|fixer[_\\-.]?(?:io|api)|ipstack|numverify|mailboxlayer|positionstack|weatherstack|aviationstack|serpstack|screenshotlayer)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32}|[A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"apilayer",
 		"currencylayer",
 		"fixer",
@@ -7761,7 +7758,7 @@ var tableRules = []Rule{
 		"TRUENAS_API_KEY=3-{{alnum:30}}",
 		"build_id = \"8-{{alnum:64}}\"",
 	}},
-	Rule{ID: "home-assistant-access-token", Description: "Home Assistant long-lived access token (a JWT); it controls every entity of the home (locks, alarms, cameras) for ten years.", Regex: "(?i:(?:home[_\\-.]?assistant|\\bhass|\\bha)[\\w.\\-]{0,40}(?:token|auth|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(eyJ[A-Za-z0-9_\\-]{15,}\\.eyJ[A-Za-z0-9_\\-]{20,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
+	Rule{ID: "home-assistant-access-token", Description: "Home Assistant long-lived access token (a JWT); it controls every entity of the home (locks, alarms, cameras) for ten years.", Regex: "(?i:(?:home[_\\-.]?assistant|\\bhass|\\bha[_\\-.])[\\w.\\-]{0,40}(?:token|auth|key)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(eyJ[A-Za-z0-9_\\-]{15,}\\.eyJ[A-Za-z0-9_\\-]{20,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
 		"homeassistant",
 		"home_assistant",
 		"home-assistant",
@@ -7776,6 +7773,7 @@ var tableRules = []Rule{
 		"HASS_TOKEN=eyJ{{b64url:33}}.eyJ{{b64url:120}}.{{b64url:43}}",
 		"hassToken: \"eyJ{{b64url:33}}.eyJ{{b64url:120}}.{{b64url:43}}\"",
 	}, FP: []string{
+		"hash_token = \"eyJ{{b64url:33}}.eyJ{{b64url:120}}.{{b64url:43}}\"",
 		"HASS_TOKEN=${HASS_TOKEN}",
 		"HASS_TOKEN = os.environ[\"HASS_TOKEN\"]",
 		"HASS_TOKEN=eyJ{{b64url:10}}",
@@ -11318,7 +11316,7 @@ var tableRules = []Rule{
 		"KLARNA_API_SECRET = os.environ[\"KLARNA_API_SECRET\"]",
 		"KLARNA_API_SECRET={{b64url:8}}",
 	}},
-	Rule{ID: "affirm-private-key", Description: "Affirm private API key (32 characters); it authorizes, captures and refunds loans for the merchant.", Regex: "(?i:(?:affirm)[\\w.\\-]{0,40}(?:private|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "affirm-private-key", Description: "Affirm private API key (32 characters); it authorizes, captures and refunds loans for the merchant.", Regex: "(?i:(?:\\baffirm)[\\w.\\-]{0,40}(?:private|secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"affirm",
 	}, Name: "Affirm private API key", EnvVar: "AFFIRM_PRIVATE_KEY", RotateURL: "https://www.affirm.com/dashboard", RotateSteps: []string{
 		"Revoke or delete the exposed credential in the Affirm merchant dashboard (Global settings > API keys).",
@@ -11693,7 +11691,7 @@ var tableRules = []Rule{
 		"YODLEE_SECRET = os.environ[\"YODLEE_SECRET\"]",
 		"YODLEE_SECRET={{alnum:8}}",
 	}},
-	Rule{ID: "teller-access-token", Description: "Teller access token (\"token_\" and 26 characters); it reads the enrolled user's bank accounts and transactions.", Regex: "(?i:(?:teller)[\\w.\\-]{0,40}(?:token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(token_[a-z0-9]{26})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "teller-access-token", Description: "Teller access token (\"token_\" and 26 characters); it reads the enrolled user's bank accounts and transactions.", Regex: "(?i:(?:\\bteller)[\\w.\\-]{0,40}(?:token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?(token_[a-z0-9]{26})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"teller",
 	}, Name: "Teller access token", EnvVar: "TELLER_ACCESS_TOKEN", RotateURL: "https://teller.io/settings/application", RotateSteps: []string{
 		"Revoke or delete the exposed credential in the Teller dashboard (Enrollments > disconnect the enrollment).",
@@ -11703,6 +11701,7 @@ var tableRules = []Rule{
 		"TELLER_ACCESS_TOKEN=token_{{lowalnum:26}}",
 		"tellerAccessToken: \"token_{{lowalnum:26}}\"",
 	}, FP: []string{
+		"storyteller_token = \"token_{{lowalnum:26}}\"",
 		"TELLER_ACCESS_TOKEN=${TELLER_ACCESS_TOKEN}",
 		"TELLER_ACCESS_TOKEN = os.environ[\"TELLER_ACCESS_TOKEN\"]",
 		"TELLER_ACCESS_TOKEN=token_{{lowalnum:8}}",
@@ -14165,7 +14164,7 @@ var tableRules = []Rule{
 		"RIOT_API_KEY = os.environ[\"RIOT_API_KEY\"]",
 		"RIOT_API_KEY=RGAPI-{{hex:8}}",
 	}},
-	Rule{ID: "steam-web-api-key", Description: "Steam Web API key (32 hex); it calls the Web API as the account (publisher keys manage the game's items and users).", Regex: "(?i:(?:steam)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-F0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "steam-web-api-key", Description: "Steam Web API key (32 hex); it calls the Web API as the account (publisher keys manage the game's items and users).", Regex: "(?i:(?:\\bsteam)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-F0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"steam",
 	}, Name: "Steam Web API key", EnvVar: "STEAM_API_KEY", RotateURL: "https://steamcommunity.com/dev/apikey", RotateSteps: []string{
 		"Revoke or delete the exposed credential in Steam (Web API key page > Revoke).",
@@ -14175,6 +14174,7 @@ var tableRules = []Rule{
 		"STEAM_API_KEY={{HEX:32}}",
 		"steamApiKey: \"{{HEX:32}}\"",
 	}, FP: []string{
+		"UPSTREAM_API_KEY={{HEX:32}}",
 		"STEAM_API_KEY=${STEAM_API_KEY}",
 		"STEAM_API_KEY = os.environ[\"STEAM_API_KEY\"]",
 		"STEAM_API_KEY={{HEX:12}}",
