@@ -162,3 +162,30 @@ func TagsPointingAt(ctx context.Context, repo *Repo, commits map[string]bool) ([
 	}
 	return ids, refs, nil
 }
+
+// CommentChar is the comment prefix git uses in the message file data:
+// core.commentChar (or core.commentString), "#" by default. With "auto" git
+// picked a character no message line starts with; it is the one that starts
+// the scissors line or git's "Please enter the commit message" line.
+func CommentChar(ctx context.Context, repo *Repo, data []byte) string {
+	out, _ := runGit(ctx, repoDir(repo), "config", "--get", "core.commentString")
+	if len(out) == 0 {
+		out, _ = runGit(ctx, repoDir(repo), "config", "--get", "core.commentChar")
+	}
+	c := strings.TrimRight(string(out), "\n")
+	if c != "auto" {
+		if c == "" {
+			return "#"
+		}
+		return c
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasSuffix(line, " ------------------------ >8 ------------------------") ||
+			strings.Contains(line, " Please enter the commit message") {
+			if c, _, ok := strings.Cut(line, " "); ok && c != "" {
+				return c
+			}
+		}
+	}
+	return "#"
+}

@@ -264,6 +264,9 @@ func lefthookBlock(bin string, hooks []string) string {
 		if h == "pre-push" {
 			run += " {1} {2}"
 		}
+		if h == "commit-msg" {
+			run += " {1}"
+		}
 		fmt.Fprintf(&b, "      run: %s\n", yamlQuote(run))
 		if h == "pre-push" {
 			b.WriteString("      use_stdin: true\n")

@@ -27,10 +27,12 @@ var hookCommands = map[string]string{
 	"pre-commit":       "pre-commit",
 	"pre-merge-commit": "pre-commit",
 	"pre-push":         `pre-push "$@"`,
+	"commit-msg":       `commit-msg "$1"`,
 }
 
-// HookNames lists the hooks installed by default, in order.
-var HookNames = []string{"pre-commit", "pre-merge-commit", "pre-push"}
+// HookNames lists the hooks installed by default, in order. commit-msg
+// scans the message (pre-commit never sees it).
+var HookNames = []string{"pre-commit", "pre-merge-commit", "pre-push", "commit-msg"}
 
 // forwardedHooks are the other hook types the global install puts in its
 // directory, each only running the repository's own hook of that name: with
@@ -42,7 +44,7 @@ var HookNames = []string{"pre-commit", "pre-merge-commit", "pre-push"}
 // the machine (each git status) to run, almost always, nothing.
 var forwardedHooks = []string{
 	"applypatch-msg", "pre-applypatch", "post-applypatch",
-	"prepare-commit-msg", "commit-msg", "post-commit",
+	"prepare-commit-msg", "post-commit",
 	"pre-rebase", "post-checkout", "post-merge", "post-rewrite",
 	"pre-auto-gc", "sendemail-validate",
 	"p4-changelist", "p4-prepare-changelist", "p4-post-changelist", "p4-pre-submit",
@@ -106,7 +108,7 @@ func script(name, bin string, m mode) string {
 	w := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
 	w("#!/bin/sh")
 	w("%s", Marker)
-	w("# Runs 'leakhook %s' on what git is about to %s.", strings.Fields(hookCommands[name])[0], map[string]string{"pre-commit": "commit", "pre-merge-commit": "commit (a merge)", "pre-push": "push"}[name])
+	w("# Runs 'leakhook %s' on what git is about to %s.", strings.Fields(hookCommands[name])[0], map[string]string{"pre-commit": "commit", "pre-merge-commit": "commit (a merge)", "pre-push": "push", "commit-msg": "commit (its message)"}[name])
 	if m == repoMode {
 		w("# A hook that was here before leakhook is kept as %s%s and runs first.", name, ChainedSuffix)
 	} else {

@@ -49,6 +49,9 @@ func TestScriptRunsUnderPOSIXShells(t *testing.T) {
 						args = []string{"origin", "https://example.invalid/r.git"}
 						stdin = "refs/heads/a 1111 refs/heads/a 0000\nrefs/heads/b 2222 refs/heads/b 0000\n"
 					}
+					if name == "commit-msg" {
+						args = []string{".git/COMMIT_EDITMSG"}
+					}
 					runHook := func(env ...string) error {
 						resetLog(t, log)
 						cmd := exec.Command(sh[0], append(append(sh[1:], hook), args...)...)

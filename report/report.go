@@ -21,9 +21,10 @@ import (
 type Mode int
 
 const (
-	ModeCommit Mode = iota // pre-commit: the staged change
-	ModePush               // pre-push and history: commits
-	ModeScan               // files on disk
+	ModeCommit  Mode = iota // pre-commit: the staged change
+	ModePush                // pre-push and history: commits
+	ModeScan                // files on disk
+	ModeMessage             // commit-msg: the message a commit is about to record
 )
 
 // Options control every format.

@@ -99,7 +99,7 @@ func Text(w io.Writer, fs []rules.Finding, skipped []scan.Skipped, e *rules.Engi
 	if advisory == len(fs) {
 		return
 	}
-	what := map[Mode]string{ModeCommit: "commit blocked", ModePush: "push blocked", ModeScan: "found"}[o.Mode]
+	what := map[Mode]string{ModeCommit: "commit blocked", ModePush: "push blocked", ModeScan: "found", ModeMessage: "commit blocked"}[o.Mode]
 	fmt.Fprintf(w, "%s%s in %s — %s.%s\n", c.bold+c.red, plural(len(fs)-advisory, "secret"), plural(len(files), "file"), what, c.reset)
 	if o.Known > 0 {
 		fmt.Fprintf(w, "Also %s already known (baselined), not blocking.\n", plural(o.Known, "secret"))
@@ -109,6 +109,8 @@ func Text(w io.Writer, fs []rules.Finding, skipped []scan.Skipped, e *rules.Engi
 		fmt.Fprintln(w, "Move the secrets out, stage the change (git add) and commit again. Only if you are sure, bypass once: git commit --no-verify")
 	case ModePush:
 		fmt.Fprintln(w, "Only if you are sure, bypass once: git push --no-verify")
+	case ModeMessage:
+		fmt.Fprintln(w, "Take the secret out of the commit message and commit again (git commit -e -F .git/COMMIT_EDITMSG starts from the message you wrote). Only if you are sure, bypass once: git commit --no-verify")
 	}
 }
 
