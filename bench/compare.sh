@@ -24,11 +24,11 @@ set -euo pipefail
 export LC_ALL=C
 . "$(dirname "$0")/lib.sh"
 
-RUNS_A=${RUNS_A:-15} RUNS_B=${RUNS_B:-3} RUNS_C=${RUNS_C:-5} RUNS_D=${RUNS_D:-5}
+RUNS_A=${RUNS_A:-15} RUNS_B=${RUNS_B:-3} RUNS_C=${RUNS_C:-5} RUNS_D=${RUNS_D:-5} RUNS_E=${RUNS_E:-9}
 COMMITS=${COMMITS:-20000} RECEIPTS=${RECEIPTS:-1000}
 [ -x /usr/bin/time ] || die "GNU time is required at /usr/bin/time (apt-get install -y time)"
 need go git awk
-cases=${*:-a b c d}
+cases=${*:-a b c d e}
 isolate_git
 workdir
 tools
@@ -171,6 +171,37 @@ build_receipts_repo() {
 	echo "receipts: $(wc -l <"$D/.git/leakhook/receipts") in $D/.git/leakhook/receipts" >&2
 }
 
+# build_refs_repo makes $W/refs: a small base on main (what origin has, as
+# refs/remotes/origin/main) and 200 new branches of 5 commits each on it, for
+# a push of all of them (issue 20: planning was one git log per ref).
+build_refs_repo() {
+	E=$W/refs
+	if [ ! -f "$E/.git/bench-ready" ]; then
+		rm -rf "$E"
+		git init -q -b main "$E"
+		(
+			cd "$E"
+			git config gc.auto 0
+			cp "$GOSRC/bytes/bytes.go" "$GOSRC/strings/strings.go" .
+			git add -A
+			git commit -q -m base
+			git update-ref refs/remotes/origin/main main
+			local b c mark=1
+			for b in $(seq -w 0 199); do
+				for c in 1 2 3 4 5; do
+					printf 'commit refs/heads/b%s\nmark :%d\ncommitter B <b@example.com> %d +0000\ndata 6\nb%s.%d\n' "$b" "$mark" $((1700000000 + mark)) "$b" "$c"
+					[ "$c" -eq 1 ] && printf 'from refs/heads/main^0\n'
+					printf 'M 644 inline f%s.go\ndata <<EOF\nvar v%s_%d = "line %d of branch %s"\nEOF\n\n' "$b" "$b" "$c" "$c" "$b"
+					mark=$((mark + 1))
+				done
+			done | git fast-import --quiet
+			git gc -q
+			touch .git/bench-ready
+		)
+	fi
+	git -C "$E" for-each-ref --format='%(refname) %(objectname) %(refname) 0000000000000000000000000000000000000000' 'refs/heads/b*' >"$W/refs-push"
+}
+
 # stage puts the same 5 files / 600 added lines in the index every run.
 stage() {
 	cd "$R"
@@ -245,6 +276,19 @@ for c in $cases; do
 		echo "(d) pre-push of $RECEIPTS commits made through the hook (receipts), and without receipts; floor = git log -p"
 		table d floor
 		;;
-	*) die "unknown case $c (want a, b, c or d)" ;;
+	e)
+		build_refs_repo
+		cd "$E"
+		cmd_floor() { run1 "$@" git log -p --branches --not main; }
+		cmd_leakhook() { run1 "$@" "$LEAKHOOK" pre-push origin /dev/null <"$W/refs-push"; }
+		cmd_candidate() { run1 "$@" "$CANDIDATE" pre-push origin /dev/null <"$W/refs-push"; }
+		cmd_gitleaks() { run1 "$@" "$GITLEAKS" git --no-banner -l error --log-opts="--branches --not main" .; }
+		names="floor leakhook ${CANDIDATE:+candidate }gitleaks"
+		bench e "$RUNS_E"
+		echo
+		echo "(e) pre-push of 200 new branches ($(wc -l <"$W/refs-push") refs, $(git rev-list --count --branches --not main) commits); floor = git log -p of them"
+		table e floor
+		;;
+	*) die "unknown case $c (want a, b, c, d or e)" ;;
 	esac
 done
