@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:89a7b998:1032452"
+const tableHash = "crc32c:493342a4:1032790"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -3479,11 +3479,11 @@ var tableRules = []Rule{
 		"GITEE_TOKEN={{hex:10}}",
 		"GITEE_TOKEN=${GITEE_TOKEN}",
 	}},
-	Rule{ID: "phabricator-conduit-token", Description: "Phabricator / Phorge Conduit API token (api- and 28 characters) in a Phabricator or .arcrc setting.", Regex: "(?i:(?:phabricator|phorge|conduit|(?:\\b|_)arc)[\\w.\\-]{0,20}?(?:token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(api-[a-z0-9]{28})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "phabricator-conduit-token", Description: "Phabricator / Phorge Conduit API token (api- and 28 characters) in a Phabricator or .arcrc setting.", Regex: "(?i:(?:phabricator|phorge|conduit|arcrc)[\\w.\\-]{0,20}?(?:token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(api-[a-z0-9]{28})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"phabricator",
 		"phorge",
 		"conduit",
-		"arc",
+		"arcrc",
 	}, Name: "Phabricator Conduit API token", EnvVar: "CONDUIT_TOKEN", RotateURL: "https://secure.phabricator.com/book/phabricator/article/conduit/", RotateSteps: []string{
 		"Revoke the token in Settings > Conduit API Tokens.",
 		"Generate a new one and update ~/.arcrc.",
@@ -5004,7 +5004,11 @@ var tableRules = []Rule{
 		"DATABASE_URL=${DATABASE_URL}",
 	}},
 	Rule{ID: "instantdb-admin-token", Description: "InstantDB app admin token (a UUID) assigned to an Instant variable; it bypasses permissions.", Regex: "(?i:(?:instant(?:db)?[_\\-.]?(?:app)?)[\\w.\\-]{0,20}?(?:admin[_\\-]?token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"instant",
+		"instantdb",
+		"instant_app",
+		"instant-app",
+		"instantapp",
+		"instant_admin",
 	}, Name: "InstantDB admin token", EnvVar: "INSTANT_APP_ADMIN_TOKEN", RotateURL: "https://www.instantdb.com/dash", RotateSteps: []string{
 		"Regenerate the admin token in the Instant dashboard > Admin.",
 		"Update the backend that reads it.",
@@ -5784,8 +5788,12 @@ var tableRules = []Rule{
 		"NASA_API_KEY={{alnum:10}}",
 		"NASA_API_KEY=${NASA_API_KEY}",
 	}},
-	Rule{ID: "temporal-cloud-api-key", Description: "Temporal Cloud API key (a JWT) assigned to a Temporal variable; it runs workflows in the namespaces it can reach.", Regex: "(?i:(?:temporal)[\\w.\\-]{0,20}?(?:api[_\\-]?key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"temporal",
+	Rule{ID: "temporal-cloud-api-key", Description: "Temporal Cloud API key (a JWT) assigned to a Temporal variable; it runs workflows in the namespaces it can reach.", Regex: "(?i:(?:temporal[_\\-.]?(?:cloud[_\\-.]?)?)(?:api[_\\-]?key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"temporal_api",
+		"temporal-api",
+		"temporalapi",
+		"temporal_cloud",
+		"temporal-cloud",
 	}, Name: "Temporal Cloud API key", EnvVar: "TEMPORAL_API_KEY", RotateURL: "https://cloud.temporal.io/settings/api-keys", RotateSteps: []string{
 		"Revoke or regenerate it in Temporal Cloud > Settings > API Keys.",
 		"Store the new value in a secret manager and update its users.",
@@ -7362,11 +7370,12 @@ var tableRules = []Rule{
 		"PresharedKey = {{b64:20}}=",
 		"PresharedKey = ${WG_PSK}",
 	}},
-	Rule{ID: "proxmox-api-token", Description: "Proxmox VE API token secret (a UUID), in a PVEAPIToken header or a Proxmox variable; it administers the cluster within its privileges.", Regex: "PVEAPIToken=[A-Za-z0-9._@\\-]+![A-Za-z0-9._\\-]+=([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b|(?i:(?:proxmox|(?:\\b|_)pve|(?:\\b|_)pm)[\\w.\\-]{0,20}?(?:token[_\\-]?secret|api[_\\-]?secret|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b", Entropy: 3, Keywords: []string{
+	Rule{ID: "proxmox-api-token", Description: "Proxmox VE API token secret (a UUID), in a PVEAPIToken header or a Proxmox variable; it administers the cluster within its privileges.", Regex: "PVEAPIToken=[A-Za-z0-9._@\\-]+![A-Za-z0-9._\\-]+=([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b|(?i:(?:proxmox|(?:\\b|_)pve|(?:\\b|_)pm[_\\-]api)[\\w.\\-]{0,20}?(?:token[_\\-]?secret|api[_\\-]?secret|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b", Entropy: 3, Keywords: []string{
 		"pveapitoken",
 		"proxmox",
 		"pve",
-		"pm_",
+		"pm_api",
+		"pm-api",
 	}, Name: "Proxmox VE API token secret", EnvVar: "PROXMOX_TOKEN_SECRET", RotateURL: "https://pve.proxmox.com/wiki/User_Management#pveum_tokens", RotateSteps: []string{
 		"Delete the token in Datacenter > Permissions > API Tokens (or pveum user token remove).",
 		"Create a new token with privilege separation.",
@@ -12049,8 +12058,11 @@ var tableRules = []Rule{
 		"OSSRH_PASSWORD={{alnum:10}}",
 		"OSSRH_PASSWORD=${OSSRH_PASSWORD}",
 	}},
-	Rule{ID: "buf-token", Description: "Buf Schema Registry token (64 hex) assigned to a Buf variable; it pushes modules.", Regex: "(?i:(?:(?:\\b|_)buf)[\\w.\\-]{0,20}?(?:token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"buf",
+	Rule{ID: "buf-token", Description: "Buf Schema Registry token (64 hex) assigned to a Buf variable; it pushes modules.", Regex: "(?i:(?:(?:\\b|_)buf[_\\-.]?(?:registry[_\\-.]?)?)(?:token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"buf_token",
+		"buf-token",
+		"buftoken",
+		"buf_registry",
 	}, Name: "Buf Schema Registry token", EnvVar: "BUF_TOKEN", RotateURL: "https://buf.build/settings/user", RotateSteps: []string{
 		"Revoke the token in BSR > Settings > Tokens.",
 		"Create a new token.",
@@ -12917,8 +12929,10 @@ var tableRules = []Rule{
 	Rule{ID: "mend-user-key", Description: "Mend (formerly WhiteSource) user or API key (64 hex) assigned to a Mend variable.", Regex: "(?i:(?:whitesource|(?:\\b|_)mend|(?:\\b|_)ws[_\\-])[\\w.\\-]{0,20}?(?:user[_\\-]?key|api[_\\-]?key|apikey|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"whitesource",
 		"mend",
-		"ws_",
-		"ws-",
+		"ws_api",
+		"ws-api",
+		"ws_user",
+		"ws-user",
 	}, Name: "Mend (WhiteSource) user key", EnvVar: "MEND_USER_KEY", RotateURL: "https://app.mend.io/", RotateSteps: []string{
 		"Regenerate the user key in Mend > Profile > User Keys.",
 		"Update the CI secret that holds it.",
@@ -13063,8 +13077,12 @@ var tableRules = []Rule{
 		"WIZ_CLIENT_SECRET={{alnum:20}}",
 		"wizard_client_secret = \"{{alnum:64}}\"",
 	}},
-	Rule{ID: "crowdstrike-falcon-client-secret", Description: "CrowdStrike Falcon OAuth2 API client secret assigned to a Falcon/CrowdStrike variable.", Regex: "(?i:(?:falcon|crowdstrike)[\\w.\\-]{0,20}?(?:client[_\\-]?secret|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"falcon",
+	Rule{ID: "crowdstrike-falcon-client-secret", Description: "CrowdStrike Falcon OAuth2 API client secret assigned to a Falcon/CrowdStrike variable.", Regex: "(?i:(?:falcon[_\\-.]?(?:client|api)|crowdstrike)[\\w.\\-]{0,20}?(?:client[_\\-]?secret|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"falcon_client",
+		"falcon-client",
+		"falconclient",
+		"falcon_api",
+		"falcon-api",
 		"crowdstrike",
 	}, Name: "CrowdStrike Falcon API client secret", EnvVar: "FALCON_CLIENT_SECRET", RotateURL: "https://falcon.crowdstrike.com/api-clients-and-keys/clients", RotateSteps: []string{
 		"Reset the secret of the API client in Falcon > Support > API Clients and Keys.",
