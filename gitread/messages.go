@@ -18,8 +18,8 @@ import (
 // never sees the message (receipts do not cover it). These are the paths
 // their findings are reported under.
 const (
-	CommitMessagePath = "(commit message)"
-	TagMessagePath    = "(tag message)"
+	CommitMessagePath = scan.CommitMessagePath
+	TagMessagePath    = scan.TagMessagePath
 )
 
 // CommitMessages returns the message (subject and body) of every commit q

@@ -158,6 +158,17 @@ func historyAdvice(w io.Writer, fs []rules.Finding, o Options, c palette) {
 		fmt.Fprintf(w, "      git rebase -i %s\n", base)
 		fmt.Fprintln(w, "    mark each commit named above 'edit'; at each stop move the secret out, git add the files, git commit --amend, git rebase --continue")
 	}
+	inMessage, inTag := false, false
+	for _, f := range fs {
+		inMessage = inMessage || f.Path == scan.CommitMessagePath
+		inTag = inTag || f.Path == scan.TagMessagePath
+	}
+	if inMessage {
+		fmt.Fprintln(w, "  - a secret in a commit message: mark that commit 'reword' instead (or git commit --amend for the last one) and take it out of the message")
+	}
+	if inTag {
+		fmt.Fprintln(w, "  - a secret in a tag message: delete the tag (git tag -d NAME) and tag again with a clean message")
+	}
 	fmt.Fprintln(w, "  - either way, revoke and rotate it: it was on disk and may have been copied.")
 	fmt.Fprintln(w)
 }

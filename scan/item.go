@@ -24,3 +24,10 @@ type Skipped struct {
 	Reason string
 	Commit *Commit
 }
+
+// The paths findings in commit and tag messages are reported under; the
+// report gives them their own advice.
+const (
+	CommitMessagePath = "(commit message)"
+	TagMessagePath    = "(tag message)"
+)
