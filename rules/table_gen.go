@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:493342a4:1032790"
+const tableHash = "crc32c:89f3da4c:1033315"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -4139,16 +4139,22 @@ var tableRules = []Rule{
 		"SHIPENGINE_API_KEY = os.environ[\"SHIPENGINE_API_KEY\"]",
 		"SHIPENGINE_API_KEY={{b64:12}}",
 	}},
-	Rule{ID: "aftership-api-key", Description: "AfterShip API key (\"asat_\" and 32 hex); it reads and changes the store's shipment tracking and customer notifications.", Regex: "\\b(asat_[a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "aftership-api-key", Description: "AfterShip API key (32 hex, newer keys \"asat_\"-prefixed); it reads and changes the store's shipment tracking and customer notifications.", Regex: "\\b(asat_[a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:(?:aftership|after_ship)[\\w.\\-]{0,40}(?:key|token|secret)[\\w.\\-]{0,20}|\\bas-api-key)[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"asat_",
+		"aftership",
+		"after_ship",
+		"as-api-key",
 	}, Name: "AfterShip API key", EnvVar: "AFTERSHIP_API_KEY", RotateURL: "https://admin.aftership.com/settings/api-keys", RotateSteps: []string{
 		"Revoke or delete the exposed credential in the AfterShip admin (Settings > API keys).",
 		"Create a new one and keep it in a secret store or the environment, not in code.",
 		"Review the store's orders, staff activity and API logs for changes you did not make.",
 	}, TP: []string{
+		"headers = {\"as-api-key\": \"{{hex:32}}\"}",
+		"AFTERSHIP_API_KEY={{hex:32}}",
 		"AFTERSHIP_API_KEY=asat_{{hex:32}}",
 		"aftershipApiKey: \"asat_{{hex:32}}\"",
 	}, FP: []string{
+		"headers = {\"as-api-key\": os.environ[\"AFTERSHIP_API_KEY\"]}",
 		"AFTERSHIP_API_KEY=${AFTERSHIP_API_KEY}",
 		"AFTERSHIP_API_KEY = os.environ[\"AFTERSHIP_API_KEY\"]",
 		"AFTERSHIP_API_KEY=asat_{{hex:10}}",
@@ -6121,13 +6127,15 @@ var tableRules = []Rule{
 		"UPBIT_SECRET_KEY = os.environ[\"UPBIT_SECRET_KEY\"]",
 		"UPBIT_SECRET_KEY={{alnum:12}}",
 	}},
-	Rule{ID: "covalent-api-key", Description: "Covalent / GoldRush API key (\"cqt_\"); it queries blockchain data billed to the account.", Regex: "\\b(cqt_[A-Za-z0-9]{26,40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "covalent-api-key", Description: "Covalent / GoldRush API key (\"cqt_\", older keys \"ckey_\"); it queries blockchain data billed to the account.", Regex: "\\b(cqt_[A-Za-z0-9]{26,40}|ckey_[a-f0-9]{27})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"cqt_",
+		"ckey_",
 	}, Name: "Covalent (GoldRush) API key", EnvVar: "COVALENT_API_KEY", RotateURL: "https://goldrush.dev/platform/apikey", RotateSteps: []string{
 		"Revoke or delete the exposed credential in the GoldRush platform (API keys).",
 		"Create a new one and keep it in a secret store or the environment, not in code.",
 		"Check the account's activity or usage for requests you did not make.",
 	}, TP: []string{
+		"COVALENT_API_KEY=ckey_{{hex:27}}",
 		"COVALENT_API_KEY=cqt_{{alnum:28}}",
 		"covalentApiKey: \"cqt_{{alnum:28}}\"",
 	}, FP: []string{
