@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:89f3da4c:1033315"
+const tableHash = "crc32c:90408420:1033491"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -6913,7 +6913,7 @@ var tableRules = []Rule{
 		"VAULT_TOKEN=hvs.{{alnum:10}}",
 		"VAULT_TOKEN=${VAULT_TOKEN}",
 	}},
-	Rule{ID: "hashicorp-vault-legacy-token", Description: "Vault service (s.), batch (b.) or recovery (r.) token from before Vault 1.10, assigned to a Vault variable.", Regex: "(?i:vault[\\w.\\-]{0,10}?token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([sbr]\\.[A-Za-z0-9_\\-]{24,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "hashicorp-vault-legacy-token", Description: "Vault service (s. + 24, or s.CAES...), batch (b.AAAAAQ...) or recovery (r. + 24) token from before Vault 1.10, assigned to a Vault variable.", Regex: "(?i:vault[\\w.\\-]{0,10}?token)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?((?:[sr]\\.[A-Za-z0-9]{24}|s\\.CAES[A-Za-z0-9_\\-]{20,}|b\\.AAAAAQ[A-Za-z0-9_\\-]{20,}))(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"vault",
 	}, Name: "HashiCorp Vault token (legacy s./b./r.)", EnvVar: "VAULT_TOKEN", RotateURL: "https://developer.hashicorp.com/vault/docs/commands/token/revoke", RotateSteps: []string{
 		"Revoke the token (vault token revoke).",
@@ -6921,11 +6921,13 @@ var tableRules = []Rule{
 	}, TP: []string{
 		"VAULT_TOKEN=s.{{alnum:24}}",
 		"vault_token: \"s.{{alnum:24}}\"",
-		"VAULT_CLIENT_TOKEN=\"b.{{alnum:26}}\"",
+		"VAULT_CLIENT_TOKEN=\"b.AAAAAQ{{b64url:150}}\"",
+		"vault_token = \"r.{{alnum:24}}\"",
 		"-vaultToken s.CAES{{b64url:90}}",
 	}, FP: []string{
 		"VAULT_TOKEN=${VAULT_TOKEN}",
 		"VAULT_TOKEN=s.{{alnum:10}}",
+		"vault_token_cache = s.{{alnum:26}}",
 	}},
 	Rule{ID: "terraform-cloud-token", Description: "HCP Terraform (Terraform Cloud/Enterprise) user, team or organisation API token (*.atlasv1.*).", Regex: "\\b([A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_\\-=]{60,70})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
 		".atlasv1.",
