@@ -375,6 +375,18 @@ func (e *Engine) scanWindows(s *scratch, t *Target) ([]Finding, error) {
 		if r.shape != nil && !r.shape.fits(content[w.start:w.end]) {
 			continue // no run of the secret's characters: the regex cannot match
 		}
+		if r.ctxLits != nil {
+			// Every finding of this window needs the context within
+			// ContextLines of its line: if none of the context's literals is
+			// that close to any of the window's lines, the rule's regex
+			// need not run at all.
+			lo, _ := linesAroundSpan(content, w.start, r.ContextLines)
+			_, hi := linesAroundSpan(content, w.end, r.ContextLines)
+			s.lower = lowerASCII(s.lower[:0], content[lo:hi])
+			if !containsAny(s.lower, r.ctxLits) {
+				continue
+			}
+		}
 		matches := r.re.FindAllSubmatchIndex(content[w.start:w.end], -1)
 		if len(matches) == 0 {
 			continue
@@ -611,6 +623,12 @@ func anyAdded(added []bool, from, to int) bool {
 // Like the line itself, the context is bounded: at most lineReach bytes per
 // line and contextReach in all on each side.
 func linesAround(c []byte, pos, n int) []byte {
+	start, end := linesAroundSpan(c, pos, n)
+	return c[start:end]
+}
+
+// linesAroundSpan is linesAround as offsets. Both ends only grow with pos.
+func linesAroundSpan(c []byte, pos, n int) (int, int) {
 	lo, hi := max(0, pos-contextReach), min(len(c), pos+contextReach)
 	start := lineStart(c, pos, lineReach)
 	for i := 0; i < n && start > lo; i++ {
@@ -620,7 +638,7 @@ func linesAround(c []byte, pos, n int) []byte {
 	for i := 0; i < n && end < hi; i++ {
 		end = lineEnd(c, end+1, min(lineReach, hi-end-1))
 	}
-	return c[max(start, lo):min(end, hi)]
+	return max(start, lo), min(end, hi)
 }
 
 // contextMatch reports whether r's context regex matches span. When every
