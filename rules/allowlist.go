@@ -18,10 +18,11 @@ type compiledAllowlist struct {
 	stopwords []string
 	commits   []string // lower-case ids or prefixes; checked after scanning (allowedCommit)
 	rules     map[string]bool
+	origin    origin // where a configuration set it
 }
 
 func compileAllowlist(a *Allowlist) (*compiledAllowlist, error) {
-	c := &compiledAllowlist{target: strings.ToLower(a.RegexTarget)}
+	c := &compiledAllowlist{target: strings.ToLower(a.RegexTarget), origin: a.origin}
 	switch strings.ToUpper(a.Condition) {
 	case "", "OR":
 	case "AND":
@@ -37,7 +38,7 @@ func compileAllowlist(a *Allowlist) (*compiledAllowlist, error) {
 	for _, s := range a.Regexes {
 		re, err := regexp.Compile(s)
 		if err != nil {
-			return nil, fmt.Errorf("regex %q: %v", s, err)
+			return nil, fmt.Errorf("regexes: %v", regexError(err))
 		}
 		c.regexes = append(c.regexes, re)
 		c.lits = append(c.lits, requiredLiterals(s))
@@ -45,14 +46,14 @@ func compileAllowlist(a *Allowlist) (*compiledAllowlist, error) {
 	for _, p := range a.Paths {
 		if isGlob(p) {
 			if _, err := path.Match(p, ""); err != nil {
-				return nil, fmt.Errorf("path glob %q: %v", p, err)
+				return nil, fmt.Errorf("paths: glob %s: %v", quoteMasked(p), err)
 			}
 			c.globs = append(c.globs, p)
 			continue
 		}
 		re, err := regexp.Compile(p)
 		if err != nil {
-			return nil, fmt.Errorf("path regex %q: %v", p, err)
+			return nil, fmt.Errorf("paths: %v", regexError(err))
 		}
 		c.paths = append(c.paths, re)
 	}

@@ -108,13 +108,26 @@ func TestUseDefault(t *testing.T) {
 	if on.Engine.Rule("github-token") == nil || on.Engine.Rule("test-token") == nil {
 		t.Error("default: built-in rules must stay on next to own rules")
 	}
+	// Only a trusted configuration (--config) may turn the built-ins off.
+	trusted := func(toml string) *Config {
+		t.Helper()
+		p := filepath.Join(t.TempDir(), "team.toml")
+		if err := os.WriteFile(p, []byte(toml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := Load(t.TempDir(), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg
+	}
 	for _, spelling := range []string{"useDefault", "use_default"} {
-		off := mustLoad(t, "[extend]\n"+spelling+" = false\n"+tokenRule)
+		off := trusted("[extend]\n" + spelling + " = false\n" + tokenRule)
 		if len(off.Engine.Rules()) != 1 || off.Engine.Rule("test-token") == nil {
 			t.Errorf("%s = false: rules %d, want only test-token", spelling, len(off.Engine.Rules()))
 		}
 	}
-	empty := mustLoad(t, "[extend]\nuseDefault = false\n")
+	empty := trusted("[extend]\nuseDefault = false\n")
 	if !strings.Contains(strings.Join(empty.Warnings, ""), "enables no rules at all") {
 		t.Errorf("empty rule set not warned: %v", empty.Warnings)
 	}

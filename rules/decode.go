@@ -100,7 +100,7 @@ func (e *Engine) scanEncoded(ctx context.Context, t *Target, hints uint8) ([]Fin
 				if budget -= len(cand.decoded); budget < 0 {
 					break
 				}
-				fs, err := e.scanPlain(ctx, &Target{Path: t.Path, Content: cand.decoded, StartLine: 1})
+				fs, err := e.scanPlain(ctx, &Target{Path: t.Path, Content: cand.decoded, StartLine: 1, trace: t.trace})
 				if err != nil {
 					return nil, err
 				}

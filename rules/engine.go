@@ -66,19 +66,19 @@ func (r *compiledRule) compile() error {
 	r.once.Do(func() {
 		var err error
 		if r.re, err = regexp.Compile(r.Regex); err != nil {
-			r.err = fmt.Errorf("rule %q: invalid regex: %v", r.ID, err)
+			r.err = fmt.Errorf("rule %q: %v", r.ID, regexError(err))
 			return
 		}
 		r.shape = shapeOf(r.Regex)
 		if r.Path != "" {
 			if r.path, err = regexp.Compile(r.Path); err != nil {
-				r.err = fmt.Errorf("rule %q: invalid path regex: %v", r.ID, err)
+				r.err = fmt.Errorf("rule %q: path: %v", r.ID, regexError(err))
 				return
 			}
 		}
 		if r.Context != "" {
 			if r.context, err = regexp.Compile(r.Context); err != nil {
-				r.err = fmt.Errorf("rule %q: invalid context regex: %v", r.ID, err)
+				r.err = fmt.Errorf("rule %q: context: %v", r.ID, regexError(err))
 				return
 			}
 			r.ctxLits = requiredLiterals(r.Context)
@@ -556,11 +556,13 @@ func (e *Engine) finding(s *scratch, t *Target, r *compiledRule, global []*compi
 	}
 	for _, a := range r.allows {
 		if a.allows(t.Path, secret, match, line) {
+			t.trace.drop(r.ID, a.origin)
 			return Finding{}, false
 		}
 	}
 	for _, a := range global {
 		if a.targets(r.ID) && a.allows(t.Path, secret, match, line) {
+			t.trace.drop(r.ID, a.origin)
 			return Finding{}, false
 		}
 	}

@@ -13,6 +13,8 @@ type Target struct {
 	Content   []byte
 	StartLine int    // line number of Content's first line in the file; 0 means 1
 	Added     []bool // Added[i] reports whether line StartLine+i is new; nil means every line is
+
+	trace *trace // the self-check's: which setting dropped a finding
 }
 
 // Finding is one secret found in a Target.

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/BurntSushi/toml"
 )
 
 // gitleaksOnly names gitleaks configuration keys that leakhook reads but does
@@ -22,18 +24,21 @@ var gitleaksOnly = map[string]string{
 	"rules.tokenEfficiency": "not supported: the rule's findings are not filtered by token efficiency",
 }
 
-// unknownKey words the warning for a key the schema does not know.
-func unknownKey(file, key string) string {
-	k := key
+// unknownKey words the warning for a key the schema does not know: where
+// it is (file, line, column) and its name, masked where it could be a
+// secret (a key can be named like a token).
+func unknownKey(loc *keyLocator, file string, key toml.Key) string {
+	k := key.String()
 	for _, part := range []string{"rules.required", "rules.skipReport", "rules.tokenEfficiency"} {
 		if strings.HasPrefix(k, part) {
 			k = part
 		}
 	}
+	where, spelled := loc.atKey(file, key)
 	if why, ok := gitleaksOnly[k]; ok {
-		return fmt.Sprintf("%s: gitleaks key %q: %s", file, key, why)
+		return fmt.Sprintf("%s: gitleaks key %q: %s", where, spelled, why)
 	}
-	return fmt.Sprintf("%s: unknown key %q (ignored)", file, key)
+	return fmt.Sprintf("%s: unknown key %q (ignored)", where, spelled)
 }
 
 // commitWarnings names allowlist commit entries leakhook cannot apply.
@@ -98,6 +103,11 @@ func LoadGitleaksIgnore(path string) (*IgnoreList, []string, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading %s: %v", path, err)
 	}
+	return ParseGitleaksIgnore(path, data)
+}
+
+// ParseGitleaksIgnore reads .gitleaksignore text; path names it in messages.
+func ParseGitleaksIgnore(path string, data []byte) (*IgnoreList, []string, error) {
 	l := &IgnoreList{entries: map[string]bool{}}
 	var warn []string
 	sc := bufio.NewScanner(bytes.NewReader(data))

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -28,6 +30,10 @@ type Config struct {
 	Warnings    []string    // unknown keys and other things the user should fix
 	Source      string      // the configuration file, if any
 	Ignore      *IgnoreList // .gitleaksignore at the root, if any
+
+	allowSuppression bool   // a trusted configuration says [trust] allowSuppression
+	digest           []byte // every configuration file's name and bytes, for the self-check's cache
+	check            suppressors
 }
 
 // Suppressed reports whether a finding is dropped after scanning: by a
@@ -94,6 +100,17 @@ func parseBuiltin() ([]Rule, []Allowlist, error) {
 type file struct {
 	File
 	Remediation Remediation `toml:"remediation"`
+	Trust       Trust       `toml:"trust"`
+}
+
+// Trust holds what only a trusted configuration may say (--config, the
+// user's own config.toml, a server's): a repository's committed
+// .leakhook.toml cannot vouch for itself.
+type Trust struct {
+	// AllowSuppression lets a repository's configuration switch off
+	// detection wholesale (see SelfCheck): without it, such a configuration
+	// is an error.
+	AllowSuppression bool `toml:"allowSuppression"`
 }
 
 // Parse decodes one rule file. Errors name the file, line and column; keys
@@ -106,49 +123,123 @@ func Parse(name string, data []byte) (*File, []string, error) {
 	return &f.File, warn, nil
 }
 
+// decodeErr is how the TOML decoder words a type error: its line, the key
+// and the message.
+var decodeErr = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
+
+// parsed is a decoded configuration file and where its keys are.
+type parsed struct {
+	*file
+	loc *keyLocator
+}
+
 func parse(name string, data []byte) (*file, []string, error) {
+	p, warn, err := parseLocated(name, data)
+	if err != nil {
+		return nil, warn, err
+	}
+	return p.file, warn, nil
+}
+
+// parseLocated decodes a configuration file and checks what can be
+// checked in one file. Messages name file, line, column and key, and mask
+// any value that could be a secret.
+func parseLocated(name string, data []byte) (*parsed, []string, error) {
+	if len(data) > MaxConfigBytes {
+		return nil, nil, fmt.Errorf("%s: larger than %d bytes; a configuration may have at most that", name, MaxConfigBytes)
+	}
+	if err := checkDepth(name, data); err != nil {
+		return nil, nil, err
+	}
 	var f file
 	md, err := toml.Decode(string(data), &f)
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return nil, nil, fmt.Errorf("%s:%d:%d: %s", name, pe.Position.Line, pe.Position.Col, pe.Message)
+			return nil, nil, fmt.Errorf("%s:%d:%d: %s", name, pe.Position.Line, pe.Position.Col, SanitizeMessage(pe.Message))
 		}
-		return nil, nil, fmt.Errorf("%s: %v", name, err)
+		if m := decodeErr.FindStringSubmatch(err.Error()); m != nil {
+			return nil, nil, fmt.Errorf("%s:%s: %s: %s", name, m[1], m[2], SanitizeMessage(m[3]))
+		}
+		return nil, nil, fmt.Errorf("%s: %s", name, SanitizeMessage(err.Error()))
 	}
+	loc := locate(data)
 	var warn []string
 	for _, k := range md.Undecoded() {
-		warn = append(warn, unknownKey(name, k.String()))
+		warn = append(warn, unknownKey(loc, name, k))
 	}
 	foldAliases(&f.File)
 	if f.Allowlist != nil {
 		f.Allowlists = append(f.Allowlists, *f.Allowlist)
 		f.Allowlist = nil
 	}
+	if len(f.Rules) > MaxConfigRules {
+		return nil, warn, fmt.Errorf("%s: %d rules; a configuration may have at most %d", name, len(f.Rules), MaxConfigRules)
+	}
 	seen := map[string]bool{}
+	nAllow := len(f.Allowlists)
 	for i, r := range f.Rules {
-		where := fmt.Sprintf("%s: rule %d", name, i+1)
-		if r.ID != "" {
-			where = fmt.Sprintf("%s: rule %q", name, r.ID)
-		}
+		key := fmt.Sprintf("rules[%d]", i+1)
+		where := loc.at(name, key)
 		if r.ID == "" {
 			return nil, warn, fmt.Errorf("%s: missing id", where)
 		}
 		if seen[r.ID] {
-			return nil, warn, fmt.Errorf("%s: duplicate id", where)
+			return nil, warn, fmt.Errorf("%s.id: duplicate id %s", loc.at(name, key), quoteMasked(r.ID))
 		}
 		seen[r.ID] = true
 		if !validateKinds[r.Validate] {
-			return nil, warn, fmt.Errorf("%s: unknown validate %q (want github, jwt, jwt-claims, base64 or basic-auth)", where, r.Validate)
+			return nil, warn, fmt.Errorf("%s: unknown validate %s (want github, jwt, jwt-claims, base64 or basic-auth)", loc.at(name, key+".validate"), quoteMasked(r.Validate))
 		}
+		for _, k := range []struct{ key, expr string }{{"path", r.Path}, {"context", r.Context}} {
+			if k.expr != "" {
+				if err := checkPattern(k.expr, maxAllowPatInst); err != nil {
+					return nil, warn, fmt.Errorf("%s: %v", loc.at(name, key+"."+k.key), err)
+				}
+			}
+		}
+		nAllow += len(r.Allowlists)
 		for j := range r.Allowlists {
-			warn = append(warn, commitWarnings(fmt.Sprintf("%s: allowlist %d", where, j+1), &r.Allowlists[j])...)
+			akey := fmt.Sprintf("%s.allowlists[%d]", key, j+1)
+			if err := checkAllowlist(loc, name, akey, &r.Allowlists[j]); err != nil {
+				return nil, warn, err
+			}
+			warn = append(warn, commitWarnings(loc.at(name, akey), &r.Allowlists[j])...)
 		}
+	}
+	if nAllow > maxAllowlists {
+		return nil, warn, fmt.Errorf("%s: %d allowlists; a configuration may have at most %d", name, nAllow, maxAllowlists)
 	}
 	for j := range f.Allowlists {
-		warn = append(warn, commitWarnings(fmt.Sprintf("%s: allowlist %d", name, j+1), &f.Allowlists[j])...)
+		akey := fmt.Sprintf("allowlists[%d]", j+1)
+		if err := checkAllowlist(loc, name, akey, &f.Allowlists[j]); err != nil {
+			return nil, warn, err
+		}
+		warn = append(warn, commitWarnings(loc.at(name, akey), &f.Allowlists[j])...)
 	}
-	return &f, warn, nil
+	return &parsed{&f, loc}, warn, nil
+}
+
+// checkAllowlist bounds and compiles an allowlist's patterns, naming the
+// key of the first that fails without quoting it.
+func checkAllowlist(loc *keyLocator, name, key string, a *Allowlist) error {
+	if len(a.Regexes)+len(a.Paths) > 1000 {
+		return fmt.Errorf("%s: more than 1000 patterns", loc.at(name, key))
+	}
+	for i, re := range a.Regexes {
+		if err := checkPattern(re, maxAllowPatInst); err != nil {
+			return fmt.Errorf("%s: regex %d: %v", loc.at(name, key+".regexes"), i+1, err)
+		}
+	}
+	for i, p := range a.Paths {
+		if isGlob(p) {
+			continue
+		}
+		if err := checkPattern(p, maxAllowPatInst); err != nil {
+			return fmt.Errorf("%s: path %d: %v", loc.at(name, key+".paths"), i+1, err)
+		}
+	}
+	return nil
 }
 
 // foldAliases moves snake_case and legacy spellings into the canonical fields.
@@ -190,13 +281,52 @@ const maxExtendDepth = 8
 
 // layer is one configuration file of an [extend] path chain.
 type layer struct {
-	name string
-	f    *file
+	name    string
+	f       *file
+	loc     *keyLocator
+	data    []byte
+	trusted bool
+}
+
+// source reads configuration files for one chain: a trusted chain reads
+// any file; an untrusted one (a repository's own configuration) reads only
+// files inside the repository, through read.
+type source struct {
+	trusted bool
+	// read returns a file's bytes; name is what messages call it.
+	read func(p string) (data []byte, name string, err error)
+	// join resolves an [extend] path against the file that names it.
+	join func(from, ext string) (string, error)
+	stat func(p string) bool // whether p exists, if cheaper than reading it
+}
+
+// osSource reads files from disk; when within is set, only inside it.
+func osSource(trusted bool, within string) *source {
+	return &source{
+		trusted: trusted,
+		stat: func(p string) bool {
+			_, err := os.Lstat(p)
+			return err == nil
+		},
+		read: func(p string) ([]byte, string, error) {
+			data, err := readConfig(p, within)
+			return data, p, err
+		},
+		join: func(from, ext string) (string, error) {
+			if filepath.IsAbs(ext) {
+				if !trusted {
+					return "", fmt.Errorf("an absolute path, outside the repository; a repository's configuration may read only files inside it")
+				}
+				return ext, nil
+			}
+			return filepath.Join(filepath.Dir(from), ext), nil
+		},
+	}
 }
 
 // chain reads the configuration at p and the files its [extend] path names,
 // deepest first. Relative paths are relative to the file that names them.
-func chain(p string, seen map[string]bool) ([]layer, []string, error) {
+func chain(src *source, p string, seen map[string]bool) ([]layer, []string, error) {
 	abs, _ := filepath.Abs(p)
 	if seen[abs] {
 		return nil, nil, fmt.Errorf("%s: [extend] path loops back to this file", p)
@@ -205,84 +335,176 @@ func chain(p string, seen map[string]bool) ([]layer, []string, error) {
 		return nil, nil, fmt.Errorf("%s: [extend] path chain is deeper than %d files", p, maxExtendDepth)
 	}
 	seen[abs] = true
-	data, err := os.ReadFile(p)
+	data, name, err := src.read(p)
 	if err != nil {
-		return nil, nil, fmt.Errorf("reading configuration: %v", err)
+		return nil, nil, err
 	}
-	f, warn, err := parse(p, data)
+	f, warn, err := parseLocated(name, data)
 	if err != nil {
 		return nil, warn, err
 	}
 	var layers []layer
 	if ext := f.Extend.Path; ext != "" {
-		if !filepath.IsAbs(ext) {
-			ext = filepath.Join(filepath.Dir(p), ext)
+		where := f.loc.at(name, "extend.path")
+		next, err := src.join(p, ext)
+		if err != nil {
+			return nil, warn, fmt.Errorf("%s: %v", where, err)
 		}
-		base, w, err := chain(ext, seen)
+		base, w, err := chain(src, next, seen)
 		warn = append(warn, w...)
 		if err != nil {
-			return nil, warn, fmt.Errorf("%s: [extend] path: %v", p, err)
+			return nil, warn, fmt.Errorf("%s: %v", where, err)
 		}
 		layers = base
 	}
-	return append(layers, layer{p, f}), warn, nil
+	return append(layers, layer{name, f.file, f.loc, data, src.trusted}), warn, nil
+}
+
+// Options say where a configuration comes from and which parts of it are
+// trusted.
+type Options struct {
+	// Root is the repository (or directory) root: its .leakhook.toml and
+	// .gitleaksignore apply. They are untrusted: whoever commits writes them.
+	Root string
+	// Config is a configuration file named on the command line (--config):
+	// trusted, and it replaces Root's .leakhook.toml.
+	Config string
+	// User is the user's own configuration file ($XDG_CONFIG_HOME/leakhook/
+	// config.toml), trusted, applied beneath the repository's; a missing
+	// file is no error.
+	User string
+	// Committed, when set, reads the repository's files (.leakhook.toml, the
+	// files it extends, .gitleaksignore) as committed somewhere rather than
+	// from the working tree (pre-push: at the remote's old tip). It returns
+	// os.ErrNotExist for a missing file. Paths are slash-separated and
+	// relative to the root.
+	Committed func(rel string) ([]byte, error)
+	// CommittedAt names where Committed reads from, for messages ("origin/main").
+	CommittedAt string
+	// CacheDir, when set, keeps the self-check's verdicts (.git/leakhook).
+	CacheDir string
 }
 
 // Load builds the rule set for a repository: the built-in rules extended by
 // the configuration at configPath (if it is empty, root/.leakhook.toml when it
 // exists), and the .gitleaksignore at root. Every error names the file and,
-// where it can, the line and rule.
+// where it can, the line and rule. configPath is trusted; root's file is not.
 func Load(root, configPath string) (*Config, error) {
+	return LoadWith(Options{Root: root, Config: configPath})
+}
+
+// LoadWith builds the rule set described by o: built-in rules, the user's
+// configuration, then the repository's (or --config's) on top. A
+// repository configuration that switches detection off is an error unless
+// a trusted configuration allows it (SelfCheck).
+func LoadWith(o Options) (*Config, error) {
+	cfg, err := load(o)
+	if err != nil {
+		return nil, errors.New(SanitizeMessage(err.Error()))
+	}
+	for i, w := range cfg.Warnings {
+		cfg.Warnings[i] = SanitizeMessage(w)
+	}
+	return cfg, nil
+}
+
+func load(o Options) (*Config, error) {
 	bRules, bAllows, err := Builtin()
 	if err != nil {
 		return nil, fmt.Errorf("built-in rules: %v", err)
 	}
+	root := o.Root
 	cfg := &Config{MaxFileSize: DefaultMaxFileSize}
+	repoSrc := osSource(false, root)
+	repoPath := ""
 	if root != "" {
-		ign, warn, err := LoadGitleaksIgnore(filepath.Join(root, ".gitleaksignore"))
+		repoPath = filepath.Join(root, ".leakhook.toml")
+	}
+	if o.Committed != nil {
+		repoSrc, repoPath = committedSource(o), ".leakhook.toml"
+	}
+	if root != "" || o.Committed != nil {
+		ign, warn, err := loadIgnore(o, root)
 		cfg.Warnings = append(cfg.Warnings, warn...)
 		if err != nil {
 			return nil, err
 		}
 		cfg.Ignore = ign
 	}
-	if configPath == "" && root != "" {
-		p := filepath.Join(root, ".leakhook.toml")
-		if _, err := os.Stat(p); err == nil {
-			configPath = p
+	var layers []layer
+	if o.User != "" {
+		if _, err := os.Stat(o.User); err == nil {
+			ls, warn, err := chain(osSource(true, ""), o.User, map[string]bool{})
+			cfg.Warnings = append(cfg.Warnings, warn...)
+			if err != nil {
+				return nil, err
+			}
+			layers = append(layers, ls...)
 		}
 	}
-	if configPath == "" {
-		cfg.Engine, err = NewEngine(bRules, bAllows)
-		return cfg, err
+	var top []layer
+	switch {
+	case o.Config != "":
+		cfg.Source = o.Config
+		top, err = chainWarn(cfg, osSource(true, ""), o.Config)
+	case repoPath != "" && repoSrc.exists(repoPath):
+		if o.Committed == nil {
+			cfg.Source = repoPath
+		}
+		top, err = chainWarn(cfg, repoSrc, repoPath)
 	}
-	cfg.Source = configPath
-	layers, warn, err := chain(configPath, map[string]bool{})
-	cfg.Warnings = append(cfg.Warnings, warn...)
 	if err != nil {
 		return nil, err
 	}
-	top := layers[len(layers)-1].f
-	cfg.Remediation = top.Remediation
-	if top.Scan.MaxFileSize > 0 {
-		cfg.MaxFileSize = top.Scan.MaxFileSize
+	layers = append(layers, top...)
+	if len(layers) == 0 {
+		cfg.Engine, err = NewEngine(bRules, bAllows)
+		return cfg, err
+	}
+	configPath := layers[len(layers)-1].name
+	for _, l := range layers {
+		if !l.trusted && l.f.Trust != (Trust{}) {
+			cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("%s: [trust] is honoured only in a trusted configuration (--config or your own config.toml); ignored here", l.loc.at(l.name, "trust")))
+		}
+		if l.trusted && l.f.Trust.AllowSuppression {
+			cfg.allowSuppression = true
+		}
+	}
+	if rem := topRemediation(layers); rem != nil {
+		cfg.Remediation = *rem
+	}
+	sc := &cfg.check
+	for _, l := range layers {
+		if l.f.Scan.MaxFileSize > 0 {
+			cfg.MaxFileSize = l.f.Scan.MaxFileSize
+			sc.maxFileSize = origin{l.loc.at(l.name, "scan.maxFileSize"), l.trusted}
+		}
 	}
 
 	// The top file decides whether built-in rules stay on (default: they do);
 	// an extended file that asks for them explicitly also turns them on.
-	useDefault := top.Extend.UseDefault == nil || *top.Extend.UseDefault
+	topF := layers[len(layers)-1]
+	useDefault := topF.f.Extend.UseDefault == nil || *topF.f.Extend.UseDefault
 	for _, l := range layers {
 		if u := l.f.Extend.UseDefault; u != nil && *u {
 			useDefault = true
 		}
 	}
+	sc.removed = map[string]origin{}
+	sc.changed = map[string]origin{}
 	var all []Rule
 	var allows []Allowlist
 	if useDefault {
 		all = append(all, bRules...)
 		allows = append(allows, bAllows...)
+	} else {
+		o := origin{topF.loc.at(topF.name, "extend.useDefault"), topF.trusted}
+		for _, r := range bRules {
+			sc.removed[r.ID] = o
+		}
 	}
 	own := map[string]bool{} // rules that came from a configuration file
+	alwaysInsts := 0         // compiled size of the rules without keywords
 	for _, l := range layers {
 		index := map[string]int{}
 		for i, r := range all {
@@ -291,20 +513,42 @@ func Load(root, configPath string) (*Config, error) {
 		for _, id := range l.f.Extend.DisabledRules {
 			i, ok := index[id]
 			if !ok {
-				cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("%s: disabledRules names unknown rule %q", l.name, id))
+				cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("%s: names unknown rule %s", l.loc.at(l.name, disabledKey(l.loc)), quoteMasked(id)))
 				continue
 			}
+			sc.removed[id] = origin{l.loc.at(l.name, disabledKey(l.loc)), l.trusted}
 			all[i].ID = "" // removed below
 			delete(index, id)
 		}
-		for _, r := range l.f.Rules {
+		for j, r := range l.f.Rules {
+			key := fmt.Sprintf("rules[%d]", j+1)
 			own[r.ID] = true
+			kws := r.Keywords
 			if i, ok := index[r.ID]; ok {
+				kws = append(kws, all[i].Keywords...)
+			}
+			if r.Regex != "" {
+				limit := maxRegexInsts
+				if len(kws) == 0 {
+					limit = maxAlwaysInsts
+				}
+				n, err := patternSize(r.Regex, limit)
+				if err != nil {
+					return nil, fmt.Errorf("%s: %v", l.loc.at(l.name, key+".regex"), err)
+				}
+				if len(kws) == 0 {
+					if alwaysInsts += n; alwaysInsts > maxAlwaysInstsTotal {
+						return nil, fmt.Errorf("%s: the rules without keywords are too complex together (%d instructions compiled; at most %d): give them keywords", l.loc.at(l.name, key+".regex"), alwaysInsts, maxAlwaysInstsTotal)
+					}
+				}
+			}
+			if i, ok := index[r.ID]; ok {
+				sc.changed[r.ID] = origin{l.loc.at(l.name, key), l.trusted}
 				all[i] = mergeRule(all[i], r)
 				continue
 			}
 			if r.Regex == "" {
-				return nil, fmt.Errorf("%s: rule %q: missing regex (and no rule with this id to extend)", l.name, r.ID)
+				return nil, fmt.Errorf("%s: rule %s: missing regex (and no rule with this id to extend)", l.loc.at(l.name, key), quoteMasked(r.ID))
 			}
 			all = append(all, r)
 		}
@@ -315,7 +559,14 @@ func Load(root, configPath string) (*Config, error) {
 			}
 		}
 		all = kept
-		allows = append(allows, l.f.Allowlists...)
+		for j := range l.f.Allowlists {
+			a := l.f.Allowlists[j]
+			a.origin = origin{l.loc.at(l.name, fmt.Sprintf("allowlists[%d]", j+1)), l.trusted}
+			allows = append(allows, a)
+		}
+	}
+	if len(all) > MaxConfigRules+len(bRules) {
+		return nil, fmt.Errorf("%s: %d rules; at most %d", configPath, len(all), MaxConfigRules+len(bRules))
 	}
 	if len(all) == 0 {
 		cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("%s: WARNING: this configuration enables no rules at all; nothing will be detected", configPath))
@@ -337,7 +588,114 @@ func Load(root, configPath string) (*Config, error) {
 			}
 		}
 	}
+	untrusted := false
+	for _, l := range layers {
+		untrusted = untrusted || !l.trusted
+		cfg.digest = fmt.Appendf(cfg.digest, "%t %q %d\n", l.trusted, l.name, len(l.data))
+		cfg.digest = append(cfg.digest, l.data...)
+	}
+	if untrusted && !cfg.allowSuppression {
+		if err := cfg.selfCheck(o.CacheDir); err != nil {
+			return nil, err
+		}
+	}
 	return cfg, nil
+}
+
+// chainWarn reads one chain, keeping its warnings.
+func chainWarn(cfg *Config, src *source, p string) ([]layer, error) {
+	ls, warn, err := chain(src, p, map[string]bool{})
+	cfg.Warnings = append(cfg.Warnings, warn...)
+	return ls, err
+}
+
+// disabledKey is the spelling a file used for its disabled rules.
+func disabledKey(loc *keyLocator) string {
+	for _, k := range []string{"extend.disabledRules", "extend.disabled_rules", "disabledRules", "disabled_rules"} {
+		if _, ok := loc.pos[k]; ok {
+			return k
+		}
+	}
+	return "extend.disabledRules"
+}
+
+// topRemediation is the remediation of the last file that sets one.
+func topRemediation(layers []layer) *Remediation {
+	var out *Remediation
+	for _, l := range layers {
+		if l.f.Remediation != (Remediation{}) {
+			r := l.f.Remediation
+			out = &r
+		}
+	}
+	return out
+}
+
+// exists reports whether a configuration file is there to read (a
+// dangling symlink is there, and fails to read).
+func (s *source) exists(p string) bool {
+	if s.stat != nil {
+		return s.stat(p)
+	}
+	_, _, err := s.read(p)
+	return err == nil || !errors.Is(err, fs.ErrNotExist)
+}
+
+// committedSource reads the repository's files as committed (Options.Committed).
+func committedSource(o Options) *source {
+	return &source{
+		read: func(p string) ([]byte, string, error) {
+			name := p
+			if o.CommittedAt != "" {
+				name = o.CommittedAt + ":" + p
+			}
+			if !filepath.IsLocal(filepath.FromSlash(p)) {
+				return nil, name, fmt.Errorf("%s: is outside the repository", name)
+			}
+			data, err := o.Committed(p)
+			if err != nil {
+				return nil, name, err
+			}
+			if len(data) > MaxConfigBytes {
+				return nil, name, fmt.Errorf("%s: larger than %d bytes; a configuration may have at most that", name, MaxConfigBytes)
+			}
+			return data, name, nil
+		},
+		join: func(from, ext string) (string, error) {
+			if path.IsAbs(ext) || filepath.IsAbs(ext) {
+				return "", fmt.Errorf("an absolute path, outside the repository; a repository's configuration may read only files inside it")
+			}
+			j := path.Join(path.Dir(from), filepath.ToSlash(ext))
+			if !filepath.IsLocal(filepath.FromSlash(j)) {
+				return "", fmt.Errorf("a path outside the repository; a repository's configuration may read only files inside it")
+			}
+			return j, nil
+		},
+	}
+}
+
+// loadIgnore reads the repository's .gitleaksignore, from the working tree
+// (only inside the repository) or as committed.
+func loadIgnore(o Options, root string) (*IgnoreList, []string, error) {
+	if o.Committed != nil {
+		data, err := o.Committed(".gitleaksignore")
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, nil
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		return ParseGitleaksIgnore(".gitleaksignore", data)
+	}
+	p := filepath.Join(root, ".gitleaksignore")
+	if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, nil
+	}
+	data, err := readConfig(p, root)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ParseGitleaksIgnore(p, data)
 }
 
 // mergeRule applies a configuration's rule to the rule with the same id it

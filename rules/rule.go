@@ -70,6 +70,15 @@ type Allowlist struct {
 	// parse folds them into the fields above.
 	RegexTargetAlias string   `toml:"regex_target"`
 	TargetRulesAlias []string `toml:"target_rules"`
+
+	origin origin // where a configuration set it (empty for built-ins)
+}
+
+// origin is where a setting came from, for messages and counts: "file:
+// line:col: key", and whether that file is trusted.
+type origin struct {
+	key     string
+	trusted bool
 }
 
 // File is the top level of a rule file or a .leakhook.toml.
