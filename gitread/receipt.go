@@ -62,7 +62,7 @@ func RuleSetHash(cfg *rules.Config) (string, error) {
 	// files they extend) and .gitleaksignore add to them. Encoding the whole
 	// rule set costs ~2 ms, so it is done only when a configuration applies.
 	enc := json.NewEncoder(h)
-	if cfg.Source != "" {
+	if d := cfg.Digest(); len(d) > 0 {
 		_, allows, err := rules.Builtin()
 		if err != nil {
 			return "", err
@@ -73,11 +73,7 @@ func RuleSetHash(cfg *rules.Config) (string, error) {
 		if err := enc.Encode(allows); err != nil {
 			return "", err
 		}
-		data, err := os.ReadFile(cfg.Source)
-		if err != nil {
-			return "", err
-		}
-		h.Write(data)
+		h.Write(d) // the files as loaded: read again, they could have changed
 	}
 	if err := enc.Encode(cfg.Ignore); err != nil {
 		return "", err

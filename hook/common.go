@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/leakhook/leakhook/gitread"
 	"github.com/leakhook/leakhook/rules"
@@ -31,16 +33,78 @@ type ConfigError struct{ Err error }
 func (e *ConfigError) Error() string { return e.Err.Error() }
 func (e *ConfigError) Unwrap() error { return e.Err }
 
-// LoadConfig loads rules for root and prints configuration warnings on stderr.
+// LoadConfig loads rules for root and prints configuration warnings on
+// stderr: the built-in rules, the user's own configuration (UserConfig,
+// trusted), then root's .leakhook.toml (untrusted) or path (--config,
+// trusted) on top. The self-check's verdict is cached in the repository's
+// .git/leakhook.
 func LoadConfig(root, path string, stderr io.Writer) (*rules.Config, error) {
-	cfg, err := rules.Load(root, path)
+	return LoadConfigWith(rules.Options{Root: root, Config: path}, stderr)
+}
+
+// LoadConfigWith is LoadConfig for a flow that says more (pre-push reads
+// the repository's files as committed); it adds the user's configuration
+// and the cache.
+func LoadConfigWith(o rules.Options, stderr io.Writer) (*rules.Config, error) {
+	o.User = UserConfig()
+	if o.CacheDir == "" && o.Root != "" {
+		o.CacheDir = cacheDir(o.Root)
+	}
+	cfg, err := rules.LoadWith(o)
 	if err != nil {
+		var le *rules.LoadError
+		if errors.As(err, &le) {
+			for _, w := range le.Warnings {
+				fmt.Fprintf(stderr, "leakhook: %s\n", w)
+			}
+		}
 		return nil, err
 	}
 	for _, w := range cfg.Warnings {
 		fmt.Fprintf(stderr, "leakhook: %s\n", w)
 	}
 	return cfg, nil
+}
+
+// UserConfig is the user's own configuration file:
+// $XDG_CONFIG_HOME/leakhook/config.toml, else ~/.config/leakhook/config.toml
+// (hooks read it too). It is trusted: the user, not a repository, wrote it.
+// "" when there is no home directory.
+func UserConfig() string {
+	base := os.Getenv("XDG_CONFIG_HOME")
+	if base == "" || !filepath.IsAbs(base) {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return ""
+		}
+		base = filepath.Join(home, ".config")
+	}
+	return filepath.Join(base, "leakhook", "config.toml")
+}
+
+// cacheDir is leakhook's directory in root's git directory (.git/leakhook,
+// or a linked worktree's own), or "" when root holds no repository.
+func cacheDir(root string) string {
+	dot := filepath.Join(root, ".git")
+	fi, err := os.Stat(dot)
+	if err != nil {
+		return ""
+	}
+	if fi.IsDir() {
+		return filepath.Join(dot, "leakhook")
+	}
+	data, err := os.ReadFile(dot)
+	if err != nil {
+		return ""
+	}
+	dir, ok := strings.CutPrefix(strings.TrimSpace(string(data)), "gitdir: ")
+	if !ok {
+		return ""
+	}
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(root, dir)
+	}
+	return filepath.Join(dir, "leakhook")
 }
 
 // BudgetError explains a timeout in terms of what was left unscanned.

@@ -36,6 +36,11 @@ type Config struct {
 	check            suppressors
 }
 
+// Digest is every configuration file's bytes (and whether it was trusted),
+// in order, without names: the same configuration gives the same digest
+// from the working tree and as committed. Empty for the built-ins alone.
+func (c *Config) Digest() []byte { return c.digest }
+
 // Suppressed reports whether a finding is dropped after scanning: by a
 // .gitleaksignore entry or by an allowlist's commits (which the engine cannot
 // see, as it scans content without knowing the commit).
@@ -89,6 +94,9 @@ func parseBuiltin() ([]Rule, []Allowlist, error) {
 		}
 		if len(warn) > 0 {
 			return nil, nil, fmt.Errorf("%s", strings.Join(warn, "; "))
+		}
+		for i := range f.Allowlists {
+			f.Allowlists[i].origin = origin{} // built in: no configuration's doing
 		}
 		rs = append(rs, f.Rules...)
 		allows = append(allows, f.Allowlists...)
@@ -169,9 +177,17 @@ func parseLocated(name string, data []byte) (*parsed, []string, error) {
 		warn = append(warn, unknownKey(loc, name, k))
 	}
 	foldAliases(&f.File)
+	var allowKeys []string // each allowlist's key path, for messages
+	for j := range f.Allowlists {
+		allowKeys = append(allowKeys, fmt.Sprintf("allowlists[%d]", j+1))
+	}
 	if f.Allowlist != nil {
+		allowKeys = append(allowKeys, "allowlist")
 		f.Allowlists = append(f.Allowlists, *f.Allowlist)
 		f.Allowlist = nil
+	}
+	for j := range f.Allowlists {
+		f.Allowlists[j].origin.key = loc.at(name, allowKeys[j])
 	}
 	if len(f.Rules) > MaxConfigRules {
 		return nil, warn, fmt.Errorf("%s: %d rules; a configuration may have at most %d", name, len(f.Rules), MaxConfigRules)
@@ -211,11 +227,11 @@ func parseLocated(name string, data []byte) (*parsed, []string, error) {
 		return nil, warn, fmt.Errorf("%s: %d allowlists; a configuration may have at most %d", name, nAllow, maxAllowlists)
 	}
 	for j := range f.Allowlists {
-		akey := fmt.Sprintf("allowlists[%d]", j+1)
-		if err := checkAllowlist(loc, name, akey, &f.Allowlists[j]); err != nil {
+		a := &f.Allowlists[j]
+		if err := checkAllowlist(loc, name, allowKeys[j], a); err != nil {
 			return nil, warn, err
 		}
-		warn = append(warn, commitWarnings(loc.at(name, akey), &f.Allowlists[j])...)
+		warn = append(warn, commitWarnings(a.origin.key, a)...)
 	}
 	return &parsed{&f, loc}, warn, nil
 }
@@ -398,23 +414,34 @@ func Load(root, configPath string) (*Config, error) {
 // repository configuration that switches detection off is an error unless
 // a trusted configuration allows it (SelfCheck).
 func LoadWith(o Options) (*Config, error) {
-	cfg, err := load(o)
-	if err != nil {
-		return nil, errors.New(SanitizeMessage(err.Error()))
-	}
+	cfg := &Config{MaxFileSize: DefaultMaxFileSize}
+	err := cfg.load(o)
 	for i, w := range cfg.Warnings {
 		cfg.Warnings[i] = SanitizeMessage(w)
+	}
+	if err != nil {
+		return nil, &LoadError{Err: errors.New(SanitizeMessage(err.Error())), Warnings: cfg.Warnings}
 	}
 	return cfg, nil
 }
 
-func load(o Options) (*Config, error) {
+// LoadError is a configuration that did not load, with the warnings
+// gathered before the error (they may explain it: a [trust] section in the
+// repository's own file).
+type LoadError struct {
+	Err      error
+	Warnings []string
+}
+
+func (e *LoadError) Error() string { return e.Err.Error() }
+func (e *LoadError) Unwrap() error { return e.Err }
+
+func (cfg *Config) load(o Options) error {
 	bRules, bAllows, err := Builtin()
 	if err != nil {
-		return nil, fmt.Errorf("built-in rules: %v", err)
+		return fmt.Errorf("built-in rules: %v", err)
 	}
 	root := o.Root
-	cfg := &Config{MaxFileSize: DefaultMaxFileSize}
 	repoSrc := osSource(false, root)
 	repoPath := ""
 	if root != "" {
@@ -427,7 +454,7 @@ func load(o Options) (*Config, error) {
 		ign, warn, err := loadIgnore(o, root)
 		cfg.Warnings = append(cfg.Warnings, warn...)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		cfg.Ignore = ign
 	}
@@ -437,7 +464,7 @@ func load(o Options) (*Config, error) {
 			ls, warn, err := chain(osSource(true, ""), o.User, map[string]bool{})
 			cfg.Warnings = append(cfg.Warnings, warn...)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			layers = append(layers, ls...)
 		}
@@ -454,12 +481,12 @@ func load(o Options) (*Config, error) {
 		top, err = chainWarn(cfg, repoSrc, repoPath)
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
 	layers = append(layers, top...)
 	if len(layers) == 0 {
 		cfg.Engine, err = NewEngine(bRules, bAllows)
-		return cfg, err
+		return err
 	}
 	configPath := layers[len(layers)-1].name
 	for _, l := range layers {
@@ -534,11 +561,11 @@ func load(o Options) (*Config, error) {
 				}
 				n, err := patternSize(r.Regex, limit)
 				if err != nil {
-					return nil, fmt.Errorf("%s: %v", l.loc.at(l.name, key+".regex"), err)
+					return fmt.Errorf("%s: rule %s: %v", l.loc.at(l.name, key+".regex"), quoteMasked(r.ID), err)
 				}
 				if len(kws) == 0 {
 					if alwaysInsts += n; alwaysInsts > maxAlwaysInstsTotal {
-						return nil, fmt.Errorf("%s: the rules without keywords are too complex together (%d instructions compiled; at most %d): give them keywords", l.loc.at(l.name, key+".regex"), alwaysInsts, maxAlwaysInstsTotal)
+						return fmt.Errorf("%s: the rules without keywords are too complex together (%d instructions compiled; at most %d): give them keywords", l.loc.at(l.name, key+".regex"), alwaysInsts, maxAlwaysInstsTotal)
 					}
 				}
 			}
@@ -548,7 +575,7 @@ func load(o Options) (*Config, error) {
 				continue
 			}
 			if r.Regex == "" {
-				return nil, fmt.Errorf("%s: rule %s: missing regex (and no rule with this id to extend)", l.loc.at(l.name, key), quoteMasked(r.ID))
+				return fmt.Errorf("%s: rule %s: missing regex (and no rule with this id to extend)", l.loc.at(l.name, key), quoteMasked(r.ID))
 			}
 			all = append(all, r)
 		}
@@ -561,12 +588,12 @@ func load(o Options) (*Config, error) {
 		all = kept
 		for j := range l.f.Allowlists {
 			a := l.f.Allowlists[j]
-			a.origin = origin{l.loc.at(l.name, fmt.Sprintf("allowlists[%d]", j+1)), l.trusted}
+			a.origin.trusted = l.trusted
 			allows = append(allows, a)
 		}
 	}
 	if len(all) > MaxConfigRules+len(bRules) {
-		return nil, fmt.Errorf("%s: %d rules; at most %d", configPath, len(all), MaxConfigRules+len(bRules))
+		return fmt.Errorf("%s: %d rules; at most %d", configPath, len(all), MaxConfigRules+len(bRules))
 	}
 	if len(all) == 0 {
 		cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("%s: WARNING: this configuration enables no rules at all; nothing will be detected", configPath))
@@ -574,32 +601,32 @@ func load(o Options) (*Config, error) {
 	cfg.Warnings = append(cfg.Warnings, targetWarnings(configPath, all, allows)...)
 	cfg.Engine, err = NewEngine(all, allows)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", configPath, err)
+		return fmt.Errorf("%s: %v", configPath, err)
 	}
 	// Compile the configuration's rules and allowlists now, so a bad regex
 	// names its rule or allowlist before scanning.
 	if _, err := cfg.Engine.global.get(); err != nil {
-		return nil, fmt.Errorf("%s: %v", configPath, err)
+		return fmt.Errorf("%s: %v", configPath, err)
 	}
 	for _, r := range cfg.Engine.rules {
 		if own[r.ID] {
 			if err := r.compile(); err != nil {
-				return nil, fmt.Errorf("%s: %v", configPath, err)
+				return fmt.Errorf("%s: %v", configPath, err)
 			}
 		}
 	}
 	untrusted := false
 	for _, l := range layers {
 		untrusted = untrusted || !l.trusted
-		cfg.digest = fmt.Appendf(cfg.digest, "%t %q %d\n", l.trusted, l.name, len(l.data))
+		cfg.digest = fmt.Appendf(cfg.digest, "%t %d\n", l.trusted, len(l.data))
 		cfg.digest = append(cfg.digest, l.data...)
 	}
 	if untrusted && !cfg.allowSuppression {
 		if err := cfg.selfCheck(o.CacheDir); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return cfg, nil
+	return nil
 }
 
 // chainWarn reads one chain, keeping its warnings.

@@ -268,7 +268,11 @@ func (r *SelfCheckResult) verdict() error {
 	case r.Builtins == 0:
 		why = "it switches off every built-in rule"
 	case len(r.FirstClass) > 0:
-		why = "it silences first-class secret types (" + strings.Join(r.FirstClass, ", ") + ")"
+		ids := r.FirstClass
+		if len(ids) > 4 {
+			ids = append(ids[:4:4], fmt.Sprintf("and %d more", len(r.FirstClass)-4))
+		}
+		why = "it silences first-class secret types (" + strings.Join(ids, ", ") + ")"
 	case float64(r.Suppressed) > SuppressLimit*float64(r.Examples):
 		why = fmt.Sprintf("it suppresses more than %.0f%% of them", SuppressLimit*100)
 	default:
