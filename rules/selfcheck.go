@@ -31,9 +31,14 @@ import (
 // a disabled noisy rule) before it counts as switching detection off.
 const SuppressLimit = 0.05
 
-// firstClass are the rule id prefixes of the types leakhook was built for:
-// a repository configuration may not silence any of their examples.
-var firstClass = []string{"smtp-", "mailjet-", "aws-", "mailgun-", "crates-io-"}
+// firstClass are the rule id prefixes of the types leakhook was built for
+// (SMTP, Mailjet, Mailgun, crates.io), and firstClassIDs the AWS SES
+// credentials (other AWS services' rules are not): a repository
+// configuration may not silence any of their examples.
+var (
+	firstClass    = []string{"smtp-", "mailjet-", "mailgun-", "crates-io-"}
+	firstClassIDs = map[string]bool{"aws-access-key-id": true, "aws-secret-access-key": true, "aws-ses-smtp-password": true}
+)
 
 // IsFirstClass reports whether a rule id belongs to a first-class type.
 func IsFirstClass(id string) bool {
@@ -42,7 +47,7 @@ func IsFirstClass(id string) bool {
 			return true
 		}
 	}
-	return false
+	return firstClassIDs[id]
 }
 
 // suppressors records which settings can drop a built-in rule's findings
