@@ -420,7 +420,7 @@ func (e *Engine) applies(s *scratch, t *Target, ri int32) bool {
 			ok = r.path.MatchString(t.Path)
 		}
 	}
-	if ok && e.pathAllowed(r, t.Path) {
+	if ok && e.pathAllowed(r, t) {
 		ok = false // every finding would be allowed: do not look for them
 	}
 	if ok {
@@ -434,12 +434,13 @@ func (e *Engine) applies(s *scratch, t *Target, ri int32) bool {
 // pathAllowed reports whether an allowlist of r's, or a global one that
 // targets r, allows every finding in path by its path alone (the generic
 // unquoted rules and source code, a user's "paths" allowlist).
-func (e *Engine) pathAllowed(r *compiledRule, path string) bool {
+func (e *Engine) pathAllowed(r *compiledRule, t *Target) bool {
 	if r.compile() != nil {
 		return false
 	}
 	for _, a := range r.allows {
-		if a.pathOnly() && a.matchPath(path) {
+		if a.pathOnly() && a.matchPath(t.Path) {
+			t.trace.drop(r.ID, a.origin)
 			return true
 		}
 	}
@@ -448,7 +449,8 @@ func (e *Engine) pathAllowed(r *compiledRule, path string) bool {
 		return false
 	}
 	for _, a := range global {
-		if a.pathOnly() && a.targets(r.ID) && a.matchPath(path) {
+		if a.pathOnly() && a.targets(r.ID) && a.matchPath(t.Path) {
+			t.trace.drop(r.ID, a.origin)
 			return true
 		}
 	}

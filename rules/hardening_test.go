@@ -273,3 +273,13 @@ func TestConfigLoadingIsBounded(t *testing.T) {
 		}
 	})
 }
+
+// The self-check names every key that suppresses, also when an allowlist
+// that looks at paths sits beside one that looks at values (the engine
+// then skips the rule on that path before it runs).
+func TestSelfCheckNamesEveryKey(t *testing.T) {
+	_, err := loadToml(t, map[string]string{".leakhook.toml": "[[allowlists]]\nregexes = ['''^zz_never_''']\n[[allowlists]]\npaths = [\"*.txt\", \"*.py\", \"*.go\", \"*.env\", \"**\"]\n"})
+	if err == nil || !strings.Contains(err.Error(), "allowlists[2]: suppresses") {
+		t.Errorf("the paths allowlist is not named: %v", err)
+	}
+}
