@@ -537,15 +537,20 @@ func (cfg *Config) load(o Options) error {
 		for i, r := range all {
 			index[r.ID] = i
 		}
+		disabled := map[string]bool{}
 		for _, id := range l.f.Extend.DisabledRules {
-			i, ok := index[id]
-			if !ok {
+			if _, ok := index[id]; !ok && !disabled[id] {
 				cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("%s: names unknown rule %s", l.loc.at(l.name, disabledKey(l.loc)), quoteMasked(id)))
 				continue
 			}
 			sc.removed[id] = origin{l.loc.at(l.name, disabledKey(l.loc)), l.trusted}
-			all[i].ID = "" // removed below
+			disabled[id] = true
 			delete(index, id)
+		}
+		for i := range all {
+			if disabled[all[i].ID] {
+				all[i].ID = "" // every rule with that id; removed below
+			}
 		}
 		for j, r := range l.f.Rules {
 			key := fmt.Sprintf("rules[%d]", j+1)
