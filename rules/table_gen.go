@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:90408420:1033491"
+const tableHash = "crc32c:d6f600c0:1029055"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -1427,19 +1427,22 @@ var tableRules = []Rule{
 		"AZURE_DEVOPS_EXT_PAT={{alnum:40}}AZDO{{alnum:4}}",
 		"AZURE_DEVOPS_EXT_PAT=${AZURE_DEVOPS_EXT_PAT}",
 	}},
-	Rule{ID: "azure-devops-pat-legacy", Description: "Older 52-character Azure DevOps personal access token assigned to an Azure DevOps variable.", Regex: "(?i:(?:azure[_\\-]?devops|azdo|ado)[\\w.\\-]{0,15}?(?:pat|token))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([a-z2-7]{52})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "azure-devops-pat-legacy", Description: "Older 52-character Azure DevOps personal access token assigned to an Azure DevOps variable.", Regex: "(?i:(?:azure[_\\-]?devops|azdo|(?:\\b|_)ado)[\\w.\\-]{0,15}?(?:pat|token))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([a-z2-7]{52})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"devops",
 		"azdo",
-		"_ado_",
+		"ado_",
+		"ado-",
 	}, Name: "Azure DevOps personal access token (legacy)", EnvVar: "AZURE_DEVOPS_EXT_PAT", RotateURL: "https://learn.microsoft.com/en-us/azure/devops/organizations/accounts/use-personal-access-tokens-to-authenticate", RotateSteps: []string{
 		"Revoke the token in User settings > Personal access tokens.",
 		"Create a new one with minimal scope and an expiry.",
 	}, TP: []string{
 		"AZURE_DEVOPS_EXT_PAT={{lower:52}}",
 		"azure_devops_ext_pat: \"{{lower:52}}\"",
+		"    ado_pat =  \"{{lower:52}}\"",
 	}, FP: []string{
 		"AZURE_DEVOPS_EXT_PAT=${AZURE_DEVOPS_EXT_PAT}",
 		"AZURE_DEVOPS_EXT_PAT={{lower:20}}",
+		"tornado_token = \"{{lower:52}}\"",
 	}},
 	Rule{ID: "codacy-project-token", Description: "Codacy project or account API token assigned to a Codacy variable.", Regex: "(?i:codacy[\\w.\\-]{0,15}?(?:token|api[_\\-]?key))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9]{20,40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"codacy",
@@ -3159,30 +3162,6 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"KONTENT_MANAGEMENT_API_KEY=eyJ{{b64url:8}}",
 		"KONTENT_MANAGEMENT_API_KEY=${KONTENT_MANAGEMENT_API_KEY}",
-	}},
-	Rule{ID: "wix-api-key", Description: "Wix account API key (IST. prefix); it calls Wix APIs for the sites its permissions cover.", Regex: "\\b(IST\\.eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,})", Entropy: 3.5, Keywords: []string{
-		"ist.eyj",
-	}, Name: "Wix API key", EnvVar: "WIX_API_KEY", RotateURL: "https://manage.wix.com/account/api-keys", RotateSteps: []string{
-		"Delete the key in the Wix API Keys Manager.",
-		"Create a new key with only the permissions needed.",
-	}, TP: []string{
-		"WIX_API_KEY=IST.{{jwt}}",
-		"Authorization: IST.{{jwt}}",
-	}, FP: []string{
-		"WIX_API_KEY=IST.eyJ{{b64url:8}}",
-		"WIX_API_KEY=${WIX_API_KEY}",
-	}},
-	Rule{ID: "squarespace-api-key", Description: "Squarespace Commerce API key (a UUID) assigned to a Squarespace variable.", Regex: "(?i:(?:squarespace)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"squarespace",
-	}, Name: "Squarespace API key", EnvVar: "SQUARESPACE_API_KEY", RotateURL: "https://developers.squarespace.com/commerce-apis/authentication-and-permissions", RotateSteps: []string{
-		"Revoke or regenerate it in Squarespace > Settings > Advanced > Developer API Keys.",
-		"Store the new value in a secret manager and update its users.",
-	}, TP: []string{
-		"SQUARESPACE_API_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
-		"squarespace_api_key: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
-	}, FP: []string{
-		"SQUARESPACE_API_KEY={{hex:8}}",
-		"SQUARESPACE_API_KEY=${SQUARESPACE_API_KEY}",
 	}},
 	Rule{ID: "cosmic-write-key", Description: "Cosmic CMS bucket write key assigned to a Cosmic variable.", Regex: "(?i:(?:cosmic)[\\w.\\-]{0,20}?(?:write[_\\-]?key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{40,60})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"cosmic",
@@ -5733,19 +5712,6 @@ var tableRules = []Rule{
 		"CSB_API_KEY=csb_v1_{{alnum:8}}",
 		"CSB_API_KEY=${CSB_API_KEY}",
 	}},
-	Rule{ID: "intra42-client-secret", Description: "42 school Intra API application secret (s-s4t2ud- or s-s4t2af- prefix).", Regex: "\\b(s-s4t2(?:ud|af)-[0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
-		"s-s4t2ud-",
-		"s-s4t2af-",
-	}, Name: "42 Intra API client secret", EnvVar: "INTRA42_CLIENT_SECRET", RotateURL: "https://profile.intra.42.fr/oauth/applications", RotateSteps: []string{
-		"Regenerate the secret of the application in Intra > Settings > API.",
-		"Update the app.",
-	}, TP: []string{
-		"INTRA42_CLIENT_SECRET=s-s4t2ud-{{hex:64}}",
-		"client_secret: \"s-s4t2af-{{hex:64}}\"",
-	}, FP: []string{
-		"INTRA42_CLIENT_SECRET=s-s4t2ud-{{hex:20}}",
-		"INTRA42_CLIENT_SECRET=${INTRA42_CLIENT_SECRET}",
-	}},
 	Rule{ID: "settlemint-personal-token", Description: "SettleMint personal access token; it acts as the user on every workspace (sm_pat_ prefix).", Regex: "\\b(sm_pat_[A-Za-z0-9]{16,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"sm_pat_",
 	}, Name: "SettleMint personal access token", EnvVar: "SETTLEMINT_ACCESS_TOKEN", RotateURL: "https://console.settlemint.com/", RotateSteps: []string{
@@ -5781,18 +5747,6 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"SETTLEMINT_ACCESS_TOKEN=sm_sat_{{alnum:6}}",
 		"SETTLEMINT_ACCESS_TOKEN=${SETTLEMINT_ACCESS_TOKEN}",
-	}},
-	Rule{ID: "nasa-api-key", Description: "api.nasa.gov API key assigned to a NASA variable.", Regex: "(?i:(?:(?:\\b|_)nasa)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"nasa",
-	}, Name: "NASA API key", EnvVar: "NASA_API_KEY", RotateURL: "https://api.nasa.gov/", RotateSteps: []string{
-		"Request a new key on api.nasa.gov.",
-		"Keep it out of client-side code.",
-	}, TP: []string{
-		"NASA_API_KEY={{alnum:40}}",
-		"nasa_api_key: \"{{alnum:40}}\"",
-	}, FP: []string{
-		"NASA_API_KEY={{alnum:10}}",
-		"NASA_API_KEY=${NASA_API_KEY}",
 	}},
 	Rule{ID: "temporal-cloud-api-key", Description: "Temporal Cloud API key (a JWT) assigned to a Temporal variable; it runs workflows in the namespaces it can reach.", Regex: "(?i:(?:temporal[_\\-.]?(?:cloud[_\\-.]?)?)(?:api[_\\-]?key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(eyJ[A-Za-z0-9_\\-]{10,}\\.eyJ[A-Za-z0-9_\\-]{10,}\\.[A-Za-z0-9_\\-]{20,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"temporal_api",
@@ -7352,7 +7306,7 @@ var tableRules = []Rule{
 		"CF_ACCESS_CLIENT_SECRET={{hex:32}}",
 		"CF_ACCESS_CLIENT_SECRET=${CF_ACCESS_CLIENT_SECRET}",
 	}},
-	Rule{ID: "wireguard-private-key", Description: "WireGuard interface private key (PrivateKey = base64 of 32 bytes); whoever has it can impersonate the peer.", Regex: "(?i:privatekey|wg[_\\-]?private[_\\-]?key|wireguard[_\\-]?private[_\\-]?key)[\"']?\\s*(?:=|:)\\s*[\"']?([A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "wireguard-private-key", Description: "WireGuard interface private key (PrivateKey = base64 of 32 bytes); whoever has it can impersonate the peer.", Regex: "(?i:privatekey|wg[_\\-]?private[_\\-]?key|wireguard[_\\-]?private[_\\-]?key)[\"']?\\s*(?:=|:)\\s*[\"']?([A-Za-z0-9+/]{43}=)", Entropy: 3.5, Keywords: []string{
 		"privatekey",
 		"private_key",
 		"private-key",
@@ -7366,7 +7320,7 @@ var tableRules = []Rule{
 		"PrivateKey = {{b64:20}}=",
 		"PrivateKey = ${WG_PRIVATE_KEY}",
 	}},
-	Rule{ID: "wireguard-preshared-key", Description: "WireGuard peer preshared key (PresharedKey = base64 of 32 bytes); it is the post-quantum layer of the tunnel.", Regex: "(?i:presharedkey|wg[_\\-]?preshared[_\\-]?key)[\"']?\\s*(?:=|:)\\s*[\"']?([A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "wireguard-preshared-key", Description: "WireGuard peer preshared key (PresharedKey = base64 of 32 bytes); it is the post-quantum layer of the tunnel.", Regex: "(?i:presharedkey|wg[_\\-]?preshared[_\\-]?key)[\"']?\\s*(?:=|:)\\s*[\"']?([A-Za-z0-9+/]{43}=)", Entropy: 3.5, Keywords: []string{
 		"presharedkey",
 		"preshared_key",
 		"preshared-key",
@@ -12172,14 +12126,16 @@ var tableRules = []Rule{
 		"NOTION_TOKEN=secret_{{alnum:20}}",
 		"NOTION_TOKEN=${NOTION_TOKEN}",
 	}},
-	Rule{ID: "figma-pat", Description: "Figma personal access token (figd_ prefix); it reads files as its user.", Regex: "\\b(figd_[A-Za-z0-9_\\-]{38,50})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "figma-pat", Description: "Figma personal access token (figd_ prefix, or an older id-UUID token named Figma); it reads files as its user.", Regex: "\\b(figd_[A-Za-z0-9_\\-]{38,50})(?:[^A-Za-z0-9_\\-]|$)|(?i:x-figma-token|figma[\\w.\\-]{0,20}?(?:token|pat|key))[\"']?\\s*(?::=|=>|=|:)\\s*[\"']?(\\d{2,8}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b", Entropy: 3.5, Keywords: []string{
 		"figd_",
+		"figma",
 	}, Name: "Figma personal access token", EnvVar: "FIGMA_TOKEN", RotateURL: "https://www.figma.com/settings", RotateSteps: []string{
 		"Revoke the token in Settings > Security > Personal access tokens.",
 		"Create a new one with the narrowest scope and store it outside the repository.",
 	}, TP: []string{
 		"FIGMA_TOKEN=figd_{{b64url:40}}",
 		"figma_token: \"figd_{{b64url:40}}\"",
+		"curl --header='X-Figma-Token: {{digits:4}}-{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}' https://api.figma.com/v1/me",
 	}, FP: []string{
 		"FIGMA_TOKEN=figd_{{alnum:10}}",
 		"FIGMA_TOKEN=${FIGMA_TOKEN}",
@@ -12679,19 +12635,6 @@ var tableRules = []Rule{
 		"PLANE_API_KEY=plane_api_{{hex:8}}",
 		"PLANE_API_KEY=${PLANE_API_KEY}",
 	}},
-	Rule{ID: "nytimes-api-key", Description: "New York Times developer API key assigned to an NYT variable.", Regex: "(?i:(?:nytimes|(?:\\b|_)nyt)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"nytimes",
-		"nyt",
-	}, Name: "New York Times API key", EnvVar: "NYT_API_KEY", RotateURL: "https://developer.nytimes.com/my-apps", RotateSteps: []string{
-		"Revoke or regenerate it in NYT Developer > My Apps > the app > Keys.",
-		"Store the new value in a secret manager and update its users.",
-	}, TP: []string{
-		"NYT_API_KEY={{alnum:32}}",
-		"nyt_api_key: \"{{alnum:32}}\"",
-	}, FP: []string{
-		"NYT_API_KEY={{alnum:10}}",
-		"NYT_API_KEY=${NYT_API_KEY}",
-	}},
 	Rule{ID: "surveymonkey-access-token", Description: "SurveyMonkey API access token assigned to a SurveyMonkey variable.", Regex: "(?i:(?:surveymonkey|survey[_\\-]monkey)[\\w.\\-]{0,20}?(?:access[_\\-]?token|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9._\\-]{60,120})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"surveymonkey",
 		"survey_monkey",
@@ -12818,18 +12761,6 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"MARKETO_CLIENT_SECRET={{alnum:10}}",
 		"MARKETO_CLIENT_SECRET=${MARKETO_CLIENT_SECRET}",
-	}},
-	Rule{ID: "zuora-client-secret", Description: "Zuora OAuth client secret assigned to a Zuora variable.", Regex: "(?i:(?:zuora)[\\w.\\-]{0,20}?(?:client[_\\-]?secret|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9+/=]{30,60})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
-		"zuora",
-	}, Name: "Zuora OAuth client secret", EnvVar: "ZUORA_CLIENT_SECRET", RotateURL: "https://www.zuora.com/", RotateSteps: []string{
-		"Revoke or regenerate it in Zuora > Settings > Administration > Manage Users > the user > OAuth Clients.",
-		"Store the new value in a secret manager and update its users.",
-	}, TP: []string{
-		"ZUORA_CLIENT_SECRET={{b64:40}}",
-		"zuora_client_secret: \"{{b64:40}}\"",
-	}, FP: []string{
-		"ZUORA_CLIENT_SECRET={{alnum:10}}",
-		"ZUORA_CLIENT_SECRET=${ZUORA_CLIENT_SECRET}",
 	}},
 	Rule{ID: "netsuite-token-secret", Description: "NetSuite TBA token secret or consumer secret (64 hex) assigned to a NetSuite variable.", Regex: "(?i:(?:netsuite|net[_\\-]suite)[\\w.\\-]{0,20}?(?:token[_\\-]?secret|consumer[_\\-]?secret|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"netsuite",
