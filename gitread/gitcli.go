@@ -149,7 +149,8 @@ func cliStaged(ctx context.Context, repo *Repo, maxSize int64, emit func(scan.It
 	// (prestart.StagedWorkTree says why).
 	args := append(append([]string{}, prestart.StagedWorkTree...), "diff", "--cached")
 	args = append(args, prestart.DiffFlags...)
-	read := func(r io.Reader) error { return newPatchParser(r, maxSize, emit, ch.skip).run() }
+	lfs := newLFSExpander(repo, maxSize, emit, ch.skip)
+	read := func(r io.Reader) error { return newPatchParser(r, maxSize, lfs.item, ch.skip).run() }
 	defer LeaveCoreToGit()()
 	// git does not check the index's checksum when it reads it: a truncated
 	// index would be read as far as it goes. Checked here, beside git.

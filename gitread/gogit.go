@@ -67,8 +67,7 @@ func gogitStaged(ctx context.Context, repo *Repo, maxSize int64) (*Changes, erro
 	// Files are read and diffed in parallel: inflating and diffing them is
 	// most of the work on a large change.
 	type result struct {
-		items   []scan.Item
-		skipped bool
+		items []scan.Item
 	}
 	var todo []change
 	for _, c := range changes {
@@ -81,16 +80,15 @@ func gogitStaged(ctx context.Context, repo *Repo, maxSize int64) (*Changes, erro
 		if err := ctx.Err(); err != nil {
 			return result{}, err
 		}
+		// A blob over the size cap is not held in memory: the error sends
+		// the whole change to the git CLI reader, which scans it in windows.
 		newBlob, err := readBlob(st, c.new, maxSize)
-		if err == errTooLarge {
-			return result{skipped: true}, nil
-		}
 		if err != nil {
 			return result{}, fmt.Errorf("%s: %v", c.path, err)
 		}
 		var oldBlob []byte
 		if c.hasOld {
-			if oldBlob, err = readBlob(st, c.old, 0); err != nil {
+			if oldBlob, err = readBlob(st, c.old, maxSize); err != nil {
 				return result{}, fmt.Errorf("%s (HEAD): %v", c.path, err)
 			}
 		}
@@ -100,10 +98,7 @@ func gogitStaged(ctx context.Context, repo *Repo, maxSize int64) (*Changes, erro
 		return nil, err
 	}
 	ch := &Changes{Backend: "go-git"}
-	for i, r := range results {
-		if r.skipped {
-			ch.skip(scan.Skipped{Path: todo[i].path, Reason: fmt.Sprintf("larger than the size cap (%d bytes)", maxSize)})
-		}
+	for _, r := range results {
 		for _, it := range r.items {
 			ch.add(it)
 		}
@@ -261,7 +256,7 @@ func (d *indexDiff) gone(dir string, h plumbing.Hash) error {
 	return nil
 }
 
-var errTooLarge = fmt.Errorf("blob too large")
+var errTooLarge = fmt.Errorf("blob larger than the size cap")
 
 // renameLimit bounds inexact rename detection, as git's diff.renameLimit
 // does: with more than renameLimit² added × deleted pairs, git looks for

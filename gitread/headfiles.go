@@ -3,17 +3,14 @@ package gitread
 import (
 	"bytes"
 	"context"
-	"fmt"
-	"strconv"
+	"io"
 	"strings"
-
-	"github.com/leakhook/leakhook/scan"
 )
 
 // HeadFiles returns every file tracked at HEAD, read from the object store
 // (not the working tree, which may hold uncommitted edits): one ls-tree lists
 // the blobs and one cat-file streams them. Symlinks and submodules are not
-// files; blobs over maxSize are skipped and said so. An unborn HEAD has no
+// files; blobs over maxSize are read in windows of that size. An unborn HEAD has no
 // files.
 func HeadFiles(ctx context.Context, repo *Repo, maxSize int64) (*Changes, error) {
 	ch := &Changes{Backend: "git"}
@@ -34,22 +31,19 @@ func HeadFiles(ctx context.Context, repo *Repo, maxSize int64) (*Changes, error)
 		if !ok || len(f) != 4 || f[1] != "blob" || f[0] == "120000" {
 			continue
 		}
-		if size, err := strconv.ParseInt(f[3], 10, 64); err == nil && size > maxSize {
-			ch.skip(scan.Skipped{Path: path, Reason: fmt.Sprintf("larger than the size cap (%d bytes)", maxSize)})
-			continue
-		}
 		ids, paths = append(ids, f[2]), append(paths, path)
 	}
 	if len(ids) == 0 {
 		return ch, nil
 	}
 	i := 0
-	err = catBlobs(ctx, repo.Root, ids, maxSize, func(_ int64, data []byte) error {
-		if data != nil {
-			ch.add(wholeFile(paths[i], data))
-		}
+	lfs := newLFSExpander(repo, maxSize, ch.add, ch.skip)
+	err = catBlobs(ctx, repo.Root, ids, maxSize, func(data []byte) error {
 		i++
-		return nil
+		return lfs.item(wholeFile(paths[i-1], data))
+	}, func(r io.Reader) error {
+		i++
+		return inWindows(r, paths[i-1], maxSize, ch)
 	})
 	if err != nil {
 		return nil, err

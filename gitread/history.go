@@ -75,7 +75,7 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 	}
 	defer LeaveCoreToGit()()
 	return streamGit(ctx, repoDir(repo), revInput(q.Revs), func(r io.Reader) error {
-		return newPatchParser(r, maxSize, named, skip).run()
+		return newPatchParser(r, maxSize, newLFSExpander(repo, maxSize, named, skip).item, skip).run()
 	}, args...)
 }
 

@@ -51,21 +51,19 @@ func IndexFiles(ctx context.Context, repo *Repo, paths []string, maxSize int64) 
 		entries = append(entries, entry{path, f[1]})
 	}
 	ch := &Changes{Backend: "git"}
+	lfs := newLFSExpander(repo, maxSize, ch.add, ch.skip)
 	if len(entries) > 0 {
 		ids := make([]string, len(entries))
 		for i, e := range entries {
 			ids[i] = e.id
 		}
 		i := 0
-		err := catBlobs(ctx, repo.Root, ids, maxSize, func(size int64, data []byte) error {
-			e := entries[i]
+		err := catBlobs(ctx, repo.Root, ids, maxSize, func(data []byte) error {
 			i++
-			if data == nil {
-				ch.skip(scan.Skipped{Path: e.path, Reason: fmt.Sprintf("larger than the size cap (%d bytes)", maxSize)})
-				return nil
-			}
-			ch.add(wholeFile(e.path, data))
-			return nil
+			return lfs.item(wholeFile(entries[i-1].path, data))
+		}, func(r io.Reader) error {
+			i++
+			return inWindows(r, entries[i-1].path, maxSize, ch)
 		})
 		if err != nil {
 			return nil, err
@@ -82,7 +80,15 @@ func IndexFiles(ctx context.Context, repo *Repo, paths []string, maxSize int64) 
 			continue
 		}
 		if fi.Size() > maxSize {
-			ch.skip(scan.Skipped{Path: p, Reason: fmt.Sprintf("larger than the size cap (%d bytes)", maxSize)})
+			f, err := os.Open(full)
+			if err != nil {
+				return nil, err
+			}
+			err = inWindows(f, p, maxSize, ch)
+			f.Close()
+			if err != nil {
+				return nil, err
+			}
 			continue
 		}
 		data, err := os.ReadFile(full)
@@ -94,14 +100,25 @@ func IndexFiles(ctx context.Context, repo *Repo, paths []string, maxSize int64) 
 	return ch, nil
 }
 
+// inWindows reads a file over the size cap from r into ch as whole-file
+// items of at most maxSize bytes each (patchParser.wholeFile).
+func inWindows(r io.Reader, path string, maxSize int64, ch *Changes) error {
+	p := newPatchParser(r, maxSize, ch.add, ch.skip)
+	p.path = path
+	if err := p.wholeFile(); err != nil {
+		return fmt.Errorf("%s: %v", path, err)
+	}
+	return nil
+}
+
 // wholeFile is an Item covering a whole file, every line counted as new.
 func wholeFile(path string, data []byte) scan.Item {
 	return scan.Item{Target: rules.Target{Path: path, Content: data, StartLine: 1}}
 }
 
 // catBlobs reads blobs with one `git cat-file --batch`, calling fn for each in
-// order; data is nil for a blob over maxSize (its bytes are discarded).
-func catBlobs(ctx context.Context, dir string, ids []string, maxSize int64, fn func(size int64, data []byte) error) error {
+// order; a blob over maxSize is not held in memory: big reads it instead.
+func catBlobs(ctx context.Context, dir string, ids []string, maxSize int64, fn func(data []byte) error, big func(r io.Reader) error) error {
 	in := strings.NewReader(strings.Join(ids, "\n") + "\n")
 	return streamGit(ctx, dir, in, func(r io.Reader) error {
 		br := bufio.NewReaderSize(r, 64<<10)
@@ -118,19 +135,26 @@ func catBlobs(ctx context.Context, dir string, ids []string, maxSize int64, fn f
 			if err != nil {
 				return fmt.Errorf("git cat-file: %q", strings.TrimSpace(header))
 			}
-			var data []byte
 			if size <= maxSize {
-				data = make([]byte, size)
+				data := make([]byte, size)
 				if _, err := io.ReadFull(br, data); err != nil {
 					return err
 				}
-			} else if _, err := io.CopyN(io.Discard, br, size); err != nil {
-				return err
+				if err := fn(data); err != nil {
+					return err
+				}
+			} else {
+				r := io.LimitReader(br, size)
+				if err := big(r); err != nil {
+					return err
+				}
+				if n, err := io.Copy(io.Discard, r); err != nil {
+					return err
+				} else if n > 0 {
+					return fmt.Errorf("git cat-file: blob read short")
+				}
 			}
 			if _, err := br.ReadByte(); err != nil { // the newline after the content
-				return err
-			}
-			if err := fn(size, data); err != nil {
 				return err
 			}
 		}

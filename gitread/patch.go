@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/leakhook/leakhook/scan"
 
@@ -24,14 +25,12 @@ type patchParser struct {
 	commit  *scan.Commit
 	line    []byte
 	lineNo  int
-	scratch []byte // a hunk's new content as it is read; emitted as one exact copy
+	scratch []byte // a window's content as it is read; emitted as one exact copy
 	// per-file state
-	path      string
-	gitlink   bool
-	deleted   bool
-	fileBytes int64
-	oversized bool
-	newFile   bool
+	path    string
+	gitlink bool
+	deleted bool
+	newFile bool
 }
 
 // commitMarker starts a commit header in our `git log --format`.
@@ -41,28 +40,40 @@ func newPatchParser(r io.Reader, maxSize int64, emit func(scan.Item) error, skip
 	return &patchParser{r: bufio.NewReaderSize(r, 64<<10), maxSize: maxSize, emit: emit, skip: skip}
 }
 
-// next reads one line without its '\n'. Lines of any length are returned whole.
+// maxHeaderLine bounds what is kept of a line outside hunks (headers,
+// commit subjects); the rest of a longer line is read and dropped.
+const maxHeaderLine = 1 << 20
+
+// next reads one line outside a hunk without its '\n', keeping at most
+// maxHeaderLine bytes of it.
 func (p *patchParser) next() (bool, error) {
 	p.line = p.line[:0]
+	empty := true
 	for {
 		chunk, err := p.r.ReadSlice('\n')
-		p.line = append(p.line, chunk...)
-		if err == bufio.ErrBufferFull {
-			continue
+		if len(chunk) > 0 {
+			empty = false
 		}
-		if err == io.EOF {
-			if len(p.line) == 0 {
+		if err == nil {
+			chunk = chunk[:len(chunk)-1]
+		}
+		if room := maxHeaderLine - len(p.line); room > 0 {
+			p.line = append(p.line, chunk[:min(len(chunk), room)]...)
+		}
+		switch err {
+		case bufio.ErrBufferFull:
+			continue
+		case io.EOF:
+			if empty {
 				return false, nil
 			}
 			p.lineNo++
 			return true, nil
+		case nil:
+			p.lineNo++
+			return true, nil
 		}
-		if err != nil {
-			return false, err
-		}
-		p.line = p.line[:len(p.line)-1]
-		p.lineNo++
-		return true, nil
+		return false, err
 	}
 }
 
@@ -104,7 +115,7 @@ func parseCommitLine(s string) *scan.Commit {
 
 // file parses one "diff --git" section; the current line is its first.
 func (p *patchParser) file() (bool, error) {
-	p.path, p.gitlink, p.deleted, p.fileBytes, p.oversized, p.newFile = "", false, false, 0, false, false
+	p.path, p.gitlink, p.deleted, p.newFile = "", false, false, false
 	header := string(p.line)
 	for {
 		ok, err := p.next()
@@ -157,55 +168,69 @@ func (p *patchParser) file() (bool, error) {
 
 // hunk parses one hunk; on return p.line holds the first line after it and
 // ok is false at the end of the stream.
+//
+// Its new side is read piece by piece (at most the bufio buffer at a time)
+// into a window that is emitted whenever it reaches the window size (the
+// size cap): memory stays bounded whatever the size of the hunk or of one
+// line in it, and every byte is scanned. A window of whole lines hands its
+// last lines (up to windowCarry bytes) to the next one as context, marked
+// not added, so that a multi-line secret across the cut is still whole in
+// one window and nothing is reported twice; a line longer than a window is
+// cut into pieces that overlap by lineOverlap bytes (scan.Item.Seen).
 func (p *patchParser) hunk() (ok bool, err error) {
 	oldCount, newStart, newCount, err := parseHunkHeader(string(p.line))
 	if err != nil {
 		return false, p.errorf("%v", err)
 	}
-	// The hunk's lines collect in a reused buffer and are copied once, at
-	// their final size, when emitted (the item must own its content: it is
-	// scanned concurrently with the parsing of the next hunk); growing a fresh
-	// slice per hunk copied each byte about twice more. added needs no
-	// guessing: the header says how many new lines there are.
-	content := p.scratch[:0]
-	added := make([]bool, 0, min(newCount, 1<<16)) // the header is git's, but never trusted with memory
+	// The window collects in a reused buffer and is copied once, at its
+	// final size, when emitted (the item must own its content: it is
+	// scanned concurrently with the parsing of what follows).
+	w := &window{p: p, content: p.scratch[:0], start: newStart}
+	lineNo := newStart // the number of the next new-side line
 	for oldCount > 0 || newCount > 0 {
-		ok, err := p.next()
+		piece, more, eof, err := p.piece()
 		if err != nil {
 			return false, err
 		}
-		if !ok {
+		if eof && len(piece) == 0 {
 			return false, p.errorf("diff ended inside a hunk of %s", p.path)
 		}
-		l := p.line
-		if len(l) == 0 { // diff.suppressBlankEmpty prints an empty context line as ""
-			l = []byte(" ")
+		kind := byte(' ') // diff.suppressBlankEmpty prints an empty context line as ""
+		if len(piece) > 0 {
+			kind = piece[0]
+			piece = piece[1:]
 		}
-		switch l[0] {
-		case ' ':
-			oldCount--
+		switch kind {
+		case ' ', '+':
 			newCount--
-			content = append(append(content, l[1:]...), '\n')
-			added = append(added, false)
-		case '+':
-			newCount--
-			content = append(append(content, l[1:]...), '\n')
-			added = append(added, true)
-		case '-':
-			oldCount--
-		case '\\': // "\ No newline at end of file"
+			if kind == ' ' {
+				oldCount--
+			}
+			if err := w.line(piece, more, lineNo, kind == '+'); err != nil {
+				return false, err
+			}
+			lineNo++
+		case '-', '\\': // removed lines; "\ No newline at end of file"
+			if kind == '-' {
+				oldCount--
+			}
+			for more {
+				if _, more, _, err = p.piece(); err != nil {
+					return false, err
+				}
+			}
 		default:
-			return false, p.errorf("unexpected line in hunk of %s: %.40q", p.path, l)
+			return false, p.errorf("unexpected line in hunk of %s: %.40q", p.path, append([]byte{kind}, piece...))
 		}
 		if oldCount < 0 || newCount < 0 {
 			return false, p.errorf("hunk of %s is longer than its header says", p.path)
 		}
 	}
-	if cap(content) <= 1<<20 { // keep no giant hunk's buffer for the rest of the stream
-		p.scratch = content
-	}
-	if err := p.emitHunk(newStart, content, added); err != nil {
+	if err := w.flush(false); err != nil {
 		return false, err
+	}
+	if cap(w.content) <= 1<<20 { // keep no giant window's buffer for the rest of the stream
+		p.scratch = w.content[:0]
 	}
 	// Swallow a trailing "\ No newline" marker and read the next line.
 	for {
@@ -218,24 +243,180 @@ func (p *patchParser) hunk() (ok bool, err error) {
 	}
 }
 
-func (p *patchParser) emitHunk(start int, content []byte, added []bool) error {
-	if p.gitlink || p.deleted || len(content) == 0 || p.oversized {
+// line reads the rest of a line of the new side (its first piece read)
+// into the window, emitting what the window cannot hold.
+func (w *window) line(piece []byte, more bool, lineNo int, added bool) error {
+	p := w.p
+	lineStart := len(w.content)
+	w.content = append(w.content, piece...)
+	for more {
+		var err error
+		if piece, more, _, err = p.piece(); err != nil {
+			return err
+		}
+		w.content = append(w.content, piece...)
+		if len(w.content)-lineStart > p.window() {
+			if lineStart, err = w.cutLine(lineStart, lineNo, added); err != nil {
+				return err
+			}
+		}
+	}
+	w.content = append(w.content, '\n')
+	w.added = append(w.added, added)
+	if len(w.content) >= p.window() {
+		return w.flush(true)
+	}
+	return nil
+}
+
+// wholeFile reads the parser's whole stream as a file's content, every
+// line added, and emits it in windows.
+func (p *patchParser) wholeFile() error {
+	w := &window{p: p, start: 1}
+	for lineNo := 1; ; lineNo++ {
+		piece, more, eof, err := p.piece()
+		if err != nil {
+			return err
+		}
+		if eof && len(piece) == 0 {
+			break
+		}
+		if err := w.line(piece, more, lineNo, true); err != nil {
+			return err
+		}
+		if eof {
+			break
+		}
+	}
+	return w.flush(false)
+}
+
+// piece reads the next piece of a line: all of it, without its '\n', or
+// (more is true) as much as the read buffer holds. The bytes are valid until
+// the next read.
+func (p *patchParser) piece() (piece []byte, more, eof bool, err error) {
+	piece, err = p.r.ReadSlice('\n')
+	switch err {
+	case nil:
+		p.lineNo++
+		return piece[:len(piece)-1], false, false, nil
+	case bufio.ErrBufferFull:
+		return piece, true, false, nil
+	case io.EOF:
+		if len(piece) > 0 {
+			p.lineNo++
+		}
+		return piece, false, true, nil
+	}
+	return nil, false, false, err
+}
+
+// Window sizes. The window is the size cap (at least minWindow): the cap
+// bounds memory, never what is scanned.
+const (
+	minWindow   = 16 << 10
+	windowCarry = 64 << 10 // whole lines handed to the next window as context (at most a quarter of it)
+	lineOverlap = 4 << 10  // bytes each piece of a long line shares with the next
+)
+
+func (p *patchParser) window() int {
+	return int(max(p.maxSize, minWindow))
+}
+
+// window is the part of a hunk's new side collected and not yet emitted.
+type window struct {
+	p       *patchParser
+	content []byte
+	added   []bool
+	start   int // line number of content's first line
+	// When content starts inside a long line: that line's characters before
+	// content, and how many at content's start the previous piece held.
+	column, seen int
+}
+
+// item is the window's first n bytes and lines as an Item of its own.
+func (w *window) item(n, lines int, added []bool) scan.Item {
+	return scan.Item{Target: rules.Target{
+		Path:      w.p.path,
+		Content:   bytes.Clone(w.content[:n]),
+		StartLine: w.start,
+		Added:     append([]bool(nil), added[:lines]...),
+	}, Commit: w.p.commit, Column: w.column, Seen: w.seen}
+}
+
+// flush emits the window's whole lines. With carry, the last lines (up to
+// windowCarry bytes, and never all of them) stay as the next window's
+// first lines, as context: marked not added, they are not reported again.
+func (w *window) flush(carry bool) error {
+	if len(w.content) == 0 {
 		return nil
 	}
-	p.fileBytes += int64(len(content))
-	if p.maxSize > 0 && p.fileBytes > p.maxSize {
-		p.oversized = true
-		p.skip(scan.Skipped{Path: p.path, Reason: fmt.Sprintf("larger than the size cap (%d bytes)", p.maxSize), Commit: p.commit})
+	if err := w.p.emitItem(w.item(len(w.content), len(w.added), w.added)); err != nil {
+		return err
+	}
+	keep, lines := len(w.content), len(w.added)
+	if carry {
+		most := min(windowCarry, w.p.window()/4) // or the next window would be all carry
+		for lines > 1 {
+			i := bytes.LastIndexByte(w.content[:keep-1], '\n') + 1
+			if len(w.content)-i > most || i == 0 {
+				break
+			}
+			keep, lines = i, lines-1
+		}
+	}
+	if !carry || lines == len(w.added) {
+		w.start += len(w.added)
+		w.content, w.added = w.content[:0], w.added[:0]
+	} else {
+		w.start += lines
+		n := copy(w.content, w.content[keep:])
+		w.content = w.content[:n]
+		m := copy(w.added, w.added[lines:])
+		w.added = w.added[:m]
+		clear(w.added)
+	}
+	w.column, w.seen = 0, 0
+	return nil
+}
+
+// cutLine is called when the line being read (from lineStart in content,
+// number lineNo) has outgrown the window: the whole lines before it are
+// emitted, then the line's first window-size bytes as a piece of their own;
+// the piece's last lineOverlap bytes stay to start the next piece. It
+// returns where the line now starts in content (0).
+func (w *window) cutLine(lineStart, lineNo int, added bool) (int, error) {
+	if lineStart > 0 {
+		lines := len(w.added)
+		if err := w.p.emitItem(w.item(lineStart, lines, w.added)); err != nil {
+			return 0, err
+		}
+		n := copy(w.content, w.content[lineStart:])
+		w.content = w.content[:n]
+		w.added = w.added[:0]
+		w.start, w.column, w.seen = lineNo, 0, 0
+	}
+	size := w.p.window()
+	for len(w.content) > size {
+		cut := size
+		if err := w.p.emitItem(w.item(cut, 1, []bool{added})); err != nil {
+			return 0, err
+		}
+		from := cut - min(lineOverlap, size/4)
+		w.column += utf8.RuneCount(w.content[:from])
+		w.seen = utf8.RuneCount(w.content[from:cut])
+		n := copy(w.content, w.content[from:])
+		w.content = w.content[:n]
+	}
+	return 0, nil
+}
+
+// emitItem hands an item of the current file on, unless the file has
+// nothing to scan (a submodule, a deletion).
+func (p *patchParser) emitItem(it scan.Item) error {
+	if p.gitlink || p.deleted || len(it.Content) == 0 {
 		return nil
 	}
-	// Binary content and UTF-16 are the engine's business (rules/text.go):
-	// it judges the bytes of the hunk, as it does the in-process reader's.
-	it := scan.Item{Target: rules.Target{
-		Path:      p.path,
-		Content:   bytes.Clone(content),
-		StartLine: start,
-		Added:     added,
-	}, Commit: p.commit}
 	return p.emit(it)
 }
 

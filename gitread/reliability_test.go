@@ -12,6 +12,7 @@ import (
 
 	"github.com/leakhook/leakhook/internal/gittest"
 	"github.com/leakhook/leakhook/rules"
+	"github.com/leakhook/leakhook/scan"
 )
 
 // These tests put the staged-change readers in the git situations where other
@@ -67,19 +68,15 @@ func readStaged(t testing.TB, dir, backend string, maxSize int64) (*Repo, *Chang
 	return repo, ch
 }
 
-// scanAll runs the built-in rules over what a reader produced.
+// scanAll runs the built-in rules over what a reader produced, as the hooks
+// do (package scan places the pieces of long lines).
 func scanAll(t testing.TB, ch *Changes) []rules.Finding {
 	t.Helper()
-	e := builtinEngine(t)
-	var out []rules.Finding
-	for i := range ch.Items {
-		fs, err := e.Scan(&ch.Items[i].Target)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, fs...)
+	res, err := scan.Items(context.Background(), builtinEngine(t), ch.Items)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return out
+	return res.Findings
 }
 
 func hasFinding(fs []rules.Finding, path, secret string) bool {

@@ -80,7 +80,19 @@ func safeGoGit(ctx context.Context, repo *Repo, maxSize int64) (ch *Changes, err
 			ch, err = nil, fmt.Errorf("go-git panicked: %v", p)
 		}
 	}()
-	return gogitStaged(ctx, repo, maxSize)
+	if ch, err = gogitStaged(ctx, repo, maxSize); err != nil {
+		return nil, err
+	}
+	// Git LFS pointers are replaced by their content, as the CLI reader does.
+	items := ch.Items
+	ch.Items = nil
+	lfs := newLFSExpander(repo, maxSize, ch.add, ch.skip)
+	for _, it := range items {
+		if err := lfs.item(it); err != nil {
+			return nil, err
+		}
+	}
+	return ch, nil
 }
 
 // goGitUnfit says why go-git must not read this repository, or "" if it may.

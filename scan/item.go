@@ -7,6 +7,12 @@ import "github.com/leakhook/leakhook/rules"
 type Item struct {
 	rules.Target
 	Commit *Commit
+	// A line longer than a reader's window comes in overlapping pieces.
+	// When Content starts inside such a line, Column is the number of that
+	// line's characters before Content, and Seen how many characters at
+	// Content's start the previous piece held too: a finding on that line
+	// that ends within them was reported by that piece.
+	Column, Seen int
 }
 
 // Commit identifies a commit in history and push scans.

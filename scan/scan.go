@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/sourcegraph/conc/pool"
 
@@ -115,6 +116,9 @@ func (c *collector) scan(ctx context.Context, e *rules.Engine, it *Item, seq int
 	}
 	if len(fs) == 0 {
 		return nil
+	}
+	if it.Column > 0 || it.Seen > 0 {
+		fs = placePiece(it, fs)
 	}
 	for i := range fs {
 		if cm := it.Commit; cm != nil {
@@ -265,7 +269,6 @@ func Paths(ctx context.Context, e *rules.Engine, base string, paths []string, ma
 				}
 				scanned.Add(1)
 			}
-			return nil
 		})
 	}
 	err := p.Wait()
@@ -316,4 +319,20 @@ func displayPath(base, p string) string {
 		}
 	}
 	return filepath.ToSlash(filepath.Clean(p))
+}
+
+// placePiece places findings in a piece of a long line (Item.Column) on
+// that line, and drops those the previous piece reported (Item.Seen).
+func placePiece(it *Item, fs []rules.Finding) []rules.Finding {
+	out := fs[:0]
+	for _, f := range fs {
+		if f.Line == max(it.StartLine, 1) {
+			if f.Column-1+utf8.RuneCountInString(f.Secret) <= it.Seen {
+				continue
+			}
+			f.Column += it.Column
+		}
+		out = append(out, f)
+	}
+	return out
 }
