@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:d6f600c0:1029055"
+const tableHash = "crc32c:a9960745:1030242"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -6554,6 +6554,9 @@ var tableRules = []Rule{
 		"secret_path = \"/en/enterprise/server/authentication/tokens\"",
 		"token_id = \"{{hex:8}}-{{hex:4}}-4{{hex:3}}-a{{hex:3}}-{{hex:12}}\"",
 		"token_digest = \"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\"",
+		"  \"credentialId\": \"{{alnum:22}}\",",
+		"publicToken = \"{{alnum:43}}\"",
+		"\"token3\": \"xoxp-1234-1234-1234-{{hex:32}}\"",
 	}},
 	Rule{ID: "generic-password", Description: "A password literal assigned to a password-like name.", Regex: "(?i)(?:(?:^|[^\\w])[\\w.\\-]*?(?:password|passwd|passwort|pwd)[\\w\\-]*(?:(?:[\"']\\s+value\\s*=|[\"']?\\s*(?::\\s*&?(?:'static\\s+)?[\\w.<>\\[\\]]+\\??\\s*)?(?:[=!]==?|::{0,2}=|=>|\\?=|=|:))\\s*(?:\"((?-i:[^\"'\\s]+))\"|'((?-i:[^\"'\\s]+))'|`((?-i:[^`\\s]+))`)|>\\s*((?-i:[^<>\\s]+))\\s*</)|\\w\\s*\\(\\s*[\"'][\\w.\\-]*?(?:password|passwd|passwort|pwd)[\\w\\-]*[\"']\\s*,\\s*(?:\"((?-i:[^\"'\\s]+))\"|'((?-i:[^\"'\\s]+))')\\s*[,)]|\\bset[\\w]*?(?:password|passwd|passwort|pwd)\\s*\\(\\s*(?:\"((?-i:[^\"\\s]+))\"|'((?-i:[^'\\s]+))')\\s*\\)|(?m:^[ \\t]*(?:password|passwd)[ \\t]+(?:\"((?-i:[^\"'\\s]+))\"|'((?-i:[^\"'\\s]+))')[ \\t]*$)|\\bNetworkCredential\\s*\\(\\s*(?:\"[^\"\\n]*\"|'[^'\\n]*')\\s*,\\s*(?:\"((?-i:[^\"\\s]+))\"|'((?-i:[^'\\s]+))'))", Entropy: 3, Keywords: []string{
 		"passw",
@@ -6581,7 +6584,6 @@ var tableRules = []Rule{
 		"dataSource.setPassword(\"{{alnum:10}}{{digits:3}}\");",
 		"conn = psycopg2.connect(host=host, user=\"app\", password=\"{{alnum:12}}{{digits:2}}\")",
 		"var cred = new NetworkCredential(\"svc-build\", \"{{alnum:12}}{{digits:2}}\");",
-		"ConnectionPassword = \"{{alnum:4}}%s{{alnum:6}}\"",
 		"    if username == \"admin\" and password == \"{{alnum:10}}@@\":",
 		"define('DB_PASSWORD', '{{alnum:12}}{{digits:2}}');",
 		"@build.gradle\n    credentials {\n        username 'deploy'\n        password '{{alnum:14}}'\n    }",
@@ -6599,6 +6601,8 @@ var tableRules = []Rule{
 		"password_hash = \"$2b$12${{b64:53}}\"",
 		"password_hash = \"$argon2id$v=19$m=65536,t=3,p=4${{b64:22}}${{b64:43}}\"",
 		"password = \"%(db_password)s\"",
+		"password = \"%s%s%s%s\"",
+		"password = \"%(user)s-%(suffix)s\"",
 		"password = \"{{ vault_db_password }}\"",
 		"password = \"<db-password>\"",
 		"password := \"$(DB_PASSWORD)\"",
@@ -14278,7 +14282,7 @@ var tableAllowlists = []Allowlist{
 		"<[A-Za-z_][\\w\\-]*>|(?:\\.{3}|…)$|(?i)a1b2c3d4",
 		"^[a-z0-9\\-]+(?:\\.[a-z0-9\\-]+)*\\.[a-z]{2,}(?::\\d+)?$",
 		"[A-Za-z_]\\w*\\([^)]*\\)",
-		"^pypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)$|^(?:gh[pousr]|github_pat)_",
+		"^pypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)$|^(?:gh[pousr]|github_pat)_|^xox[abeoprs]-",
 		"^arn:|^[#.][A-Za-z][\\w\\-]*$|(?i)^&(?:lt|#0*60|#x0*3c);.*&(?:gt|#0*62|#x0*3e);$",
 		"^[A-Za-z]+$|^[A-Za-z_][A-Za-z_]*\\d*(?:\\.[A-Za-z_][A-Za-z_]*\\d*)+$|^[a-z]+(?:[_\\-.][a-z]+)+(?:[_\\-.]?v?\\d{1,4})?$|^[A-Z]+(?:_[A-Z0-9]+)+$|^[A-Z]+[0-9]?(?:[_\\-][A-Z]+[0-9]?)+$",
 	}, TargetRules: []string{
@@ -14304,6 +14308,15 @@ var tableAllowlists = []Allowlist{
 		"^.{0,7}$|^.{201,}$",
 	}, TargetRules: []string{
 		"generic-secret-env-value",
+	}},
+	Allowlist{Description: "generic rules: names of identifiers, metadata and public keys", RegexTarget: "match", Regexes: []string{
+		"(?:^|[^\\w.\\-])[\\w.\\-]*?(?i:secret|token|key|credential|password|passwd|pwd)(?:(?:Id|ID|Ids|IDs|Name|Type|Url|URL|Uri|URI|Path|File|Dir|Length|Len|Size|Count|Ttl|TTL|Expiry|Expires|Version|Format|Prefix|Field|Label|Hint|Policy|Arn|ARN|Endpoint|Header|Param|Hash|Digest|Selector|Route)|[_.\\-](?i:id|ids|name|type|url|uri|path|file|dir|length|len|size|count|ttl|expiry|expires|version|format|prefix|field|label|hint|policy|arn|endpoint|header|param|hash|digest|selector|route))[\"']?[ \\t]*(?:[:=!]|=>|\\?=)",
+		"(?i)(?:^|[^\\w])[\\w.\\-]*?(?:public|publishable)[_.\\-]?(?:api[_.\\-]?)?(?:key|token)",
+	}, TargetRules: []string{
+		"generic-secret",
+		"generic-password",
+		"generic-secret-unquoted",
+		"generic-password-unquoted",
 	}},
 	Allowlist{Description: "generic rules: lines that read a secret rather than set one", RegexTarget: "line", Regexes: []string{
 		"(?i)getenv|environ|process\\.env|System\\.getenv|ENV\\[|secretsmanager|vault",
