@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:a9960745:1030242"
+const tableHash = "crc32c:9feccdc5:1031750"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -4337,6 +4337,8 @@ var tableRules = []Rule{
 		}},
 		Allowlist{Description: "a lowercase word as the password: prose about machine learning and password fields, or a tutorial's example", RegexTarget: "secret", Regexes: []string{
 			"^[a-z]{1,12}\\W{0,3}$",
+			"^[a-z]+(?:[_\\-][a-z]+)+$",
+			"^#|\\\\x[0-9a-fA-F]{2}|(?i)^pa.?ss$",
 		}},
 	}, Name: ".netrc password", EnvVar: "NETRC", RotateSteps: []string{
 		"Change the password (or revoke the token) of that login on the machine it names.",
@@ -4350,6 +4352,7 @@ var tableRules = []Rule{
 		"machine example.com login USER password $TOKEN",
 		"machine example.com login myuser password <password>",
 		"the machine learning password field is hidden",
+		"machine host.example.com login log password too-late-in-file",
 	}},
 	Rule{ID: "npmrc-auth-token", Description: "A bearer token for an npm registry in an .npmrc (//registry/:_authToken=...): GitHub Packages, GitLab, Artifactory, Azure Artifacts or a private registry; it publishes and reads packages as its owner. (npm_ tokens and legacy UUID tokens have their own rules.)", Regex: "(?i:_authToken)\\s*=\\s*[\"']?([A-Za-z0-9_\\-+/.=~]{20,400})[\"']?(?:\\s|$)", Entropy: 3.5, Keywords: []string{
 		"_authtoken",
@@ -4373,6 +4376,11 @@ var tableRules = []Rule{
 	}},
 	Rule{ID: "pypirc-password", Description: "A password in a .pypirc [pypi]/[testpypi]/custom repository section; twine uploads packages with it. (pypi- API tokens are reported by their own rule.)", Regex: "(?im)^[ \\t]*password[ \\t]*[:=][ \\t]*([^\\s$%<{]\\S{5,200})[ \\t]*$", Entropy: 2.5, Keywords: []string{
 		"password",
+	}, Allowlists: []Allowlist{
+		Allowlist{Description: "a lowercase word (a tutorial's sekrit) or a value that says it is a password", RegexTarget: "secret", Regexes: []string{
+			"^[a-z]{1,12}$",
+			"(?i)password|^your[_\\-]|placeholder|xxxx",
+		}},
 	}, Name: "Package index password (.pypirc)", EnvVar: "TWINE_PASSWORD", RotateURL: "https://pypi.org/manage/account/token/", RotateSteps: []string{
 		"Change the index account's password (or revoke the token) at the package index.",
 		"Use trusted publishing or an API token from the environment (TWINE_USERNAME/TWINE_PASSWORD) instead of .pypirc in a repository.",
@@ -4383,6 +4391,7 @@ var tableRules = []Rule{
 		"[pypi]\nusername = __token__\npassword = ${PYPI_TOKEN}",
 		"[pypi]\nusername = maintainer\npassword = <your password>",
 		"[database]\nuser = app\npassword = {{alnum:16}}",
+		"[pypi]\nusername: fred\npassword: sekrit",
 	}},
 	Rule{ID: "kubernetes-bootstrap-token", Description: "A Kubernetes bootstrap token (6-character id, a dot, 16-character secret; or the token-secret of a bootstrap-token Secret); a new node joins the cluster with it, and it can read cluster information.", Regex: "(?:(?i:bootstrap[\\w\\-]*token|kubeadm[^\\n]{0,200}?--(?:discovery-)?token|--token|token:)[\\s\"'=:]{1,8}([a-z0-9]{6}\\.[a-z0-9]{16})(?:[^a-z0-9.]|$)|(?m:^[ \\t]*token-secret:[ \\t]*[\"']?([a-z0-9]{16})[\"']?[ \\t]*$))", Entropy: 2.5, Keywords: []string{
 		"bootstrap",
@@ -6752,7 +6761,7 @@ var tableRules = []Rule{
 		"GH_TOKEN=github_pat_{{alnum:22}}_{{alnum:20}}",
 		"GH_TOKEN=github_pat_xxxxxxxxxxxxxxxxxxxxxx_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
 	}},
-	Rule{ID: "http-basic-auth-header", Description: "An Authorization: Basic header with a base64 user:password (curl -H, wget --header, httpie, or code setting the header); anyone can decode it and log in.", Regex: "(?i)\\bauthorization\\b[\"'\\]]?\\s*(?::|=>|=|,)?\\s*[\"'`]?\\s*basic\\s+([A-Za-z0-9+/]{6,}={0,2})(?:[^A-Za-z0-9+/=]|$)", Keywords: []string{
+	Rule{ID: "http-basic-auth-header", Description: "An Authorization: Basic header with a base64 user:password (curl -H, wget --header, httpie, or code setting the header); anyone can decode it and log in.", Regex: "(?i)\\bauthorization\\b[\"'\\]]?\\s*(?::|=>|=|,)?\\s*[\"'`]?\\s*basic\\s+([A-Za-z0-9+/]{6,}={0,2})(?:[^A-Za-z0-9+/=.]|$)", Keywords: []string{
 		"authorization",
 	}, Name: "HTTP Basic credentials (Authorization header)", EnvVar: "HTTP_BASIC_AUTH", RotateSteps: []string{
 		"Change the password of the account the header logs in as (decode it: echo VALUE | base64 -d shows user:password).",
@@ -6769,13 +6778,18 @@ var tableRules = []Rule{
 		"Authorization: Basic ...",
 		"curl -H \"Authorization: Basic {{base64:alnum:12}}\" https://api.example.com",
 		"curl -H \"Authorization: basic {base64(email:password)}\" https://api.example.com",
+		"curl -H \"Authorization: Basic {{jwt}}\" https://api.example.com",
+		"Authorization: Basic {{base64:aladdin:|lower:10}}",
 	}},
-	Rule{ID: "http-bearer-token", Description: "A token in an Authorization: Bearer or token header (curl -H, wget --header, httpie, or code setting the header); it calls the API as its owner until it expires or is revoked.", Regex: "(?i)\\bauthorization\\b[\"'\\]]?\\s*(?::|=>|=|,)?\\s*[\"'`]?\\s*(?:bearer|token)\\s+([A-Za-z0-9_\\-.~+/]{16,500}=*)(?:[^A-Za-z0-9_\\-.~+/=]|$)", Entropy: 3.3, Keywords: []string{
+	Rule{ID: "http-bearer-token", Description: "A token in an Authorization header (Bearer, token, Api-Token, SSWS or no scheme; curl -H, wget --header, httpie, or code setting the header); it calls the API as its owner until it expires or is revoked.", Regex: "(?i)\\bauthorization\\b[\"'\\]]?\\s*(?::|=>|=|,)\\s*[\"'`]?\\s*(?:(?:bearer|token|api-?token|api-?key|ssws|key)\\s+)?([A-Za-z0-9_\\-.~+/]{16,500}=*)(?:[^A-Za-z0-9_\\-.~+/=(\\[]|$)", Entropy: 3.3, Keywords: []string{
 		"authorization",
 	}, Allowlists: []Allowlist{
 		Allowlist{Description: "placeholders, identifiers and JWTs (the jwt rule decodes those and judges their claims)", RegexTarget: "secret", Regexes: []string{
 			"^eyJ",
 			"^[A-Z][A-Z0-9_]*$",
+			"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+$",
+			"^/",
+			"^[A-Za-z_.\\-]+$",
 			"(?i)^(?:x+|\\*+|\\.+|0+|your[_\\-.a-z]*|my[_\\-.a-z]*|some[_\\-.a-z]*|(?:access|api|auth|bearer)?[_\\-.]?(?:token|key)[_\\-.a-z]*)$",
 			"(?i)(?:x{6,}|placeholder|redacted|example|dummy)",
 		}},
@@ -6788,6 +6802,8 @@ var tableRules = []Rule{
 		"curl -H 'Authorization: token {{alnum:40}}' https://git.example.com/api/v1/repos",
 		"http GET api.example.com/items \"Authorization: Bearer {{b64url:48}}\"",
 		"req.Header.Set(\"Authorization\", \"Bearer {{b64:64}}\")",
+		"curl -H \"Authorization: Api-Token {{hex:40}}\" --request PUT https://api.example.com/use/635",
+		"curl --header 'Authorization: {{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}' https://api.example.com",
 	}, FP: []string{
 		"curl -H \"Authorization: Bearer $API_KEY\" https://api.example.com",
 		"curl -H \"Authorization: Bearer <Openverse API token>\" https://api.example.com",
@@ -6796,8 +6812,13 @@ var tableRules = []Rule{
 		"curl -H \"Authorization: Bearer YOUR_ACCESS_TOKEN_HERE\" https://api.example.com",
 		"req.Header.Set(\"Authorization\", \"Bearer \"+token)",
 		"curl -H \"Authorization: Bearer {{jwt}}\" https://api.example.com",
+		"curl -H \"Authorization: Basic {{base64:deploy:|alnum:16}}\" https://api.example.com",
+		"Authorization: Digest username=\"Mufasa\", realm=\"http-auth@example.org\", uri=\"/dir/index.html\"",
+		"Authorization: AWS4-HMAC-SHA256 SignedHeaders=host;range;x-amz-date",
+		"case \"Authorization\", \"Www-Authenticate\", \"Cookie\":",
+		"authorization = base64.decodebytes(authorization)",
 	}},
-	Rule{ID: "curl-user-password", Description: "A user:password pair passed to curl -u/--user; it logs in to the server as that user.", Regex: "(?m)(?:^|\\s)(?:-u|--user)(?:\\s+|=)(?:\"[^\"\\s:$]{0,100}:([^\"\\s]{3,200})\"|'[^'\\s:$]{0,100}:([^'\\s]{3,200})'|[^\\s\"':$<>{}\\[\\]()]{0,100}:([^\\s\"'$%{<\\[(`][^\\s\"'`]{2,200}))(?:\\s|\\\\|$)", Keywords: []string{
+	Rule{ID: "curl-user-password", Description: "A user:password pair passed to curl -u/--user; it logs in to the server as that user.", Regex: "(?m)(?:^|\\s)(?:-u|--user)(?:\\s+|=)(?:\"[^\"\\s:$]{0,100}:([^\"\\s]{3,200})\"|'[^'\\s:$]{0,100}:([^'\\s]{3,200})'|[^\\s\"':$<>{}\\[\\]()]{0,100}:(?:'([^'\\s$]{3,200})'|\"([^\"\\s$]{3,200})\"|([^\\s\"'$%{<\\[(`][^\\s\"'`]{2,200})))(?:\\s|\\\\|$)", Keywords: []string{
 		"curl",
 	}, Allowlists: []Allowlist{
 		Allowlist{Description: "placeholders, references and numeric ids (-u 1000:1000)", RegexTarget: "secret", Regexes: []string{
@@ -6813,6 +6834,7 @@ var tableRules = []Rule{
 		"curl -s -u deploy:{{alnum:14}}{{digits:2}} https://ci.example.com/job/build/api/json",
 		"curl -k -X POST https://cache.example.com:11222/rest/v2/caches/default/hello \\\n  -H 'Content-type: text/plain' \\\n  -u developer:{{alnum:16}}",
 		"curl --user 'svc-backup:{{alnum:10}}!{{digits:3}}' https://files.example.com/upload",
+		"curl --user kevin:'{{alnum:16}}' -iX PATCH https://api.example.com/users/1",
 		"curl -sf -X DELETE \\\n    --user \"admin:{{alnum:18}}\" \\\n    https://search.example.com:9200/old-index",
 	}, FP: []string{
 		"curl -u \"${_username}:${_password}\" https://api.example.com",
@@ -6831,6 +6853,7 @@ var tableRules = []Rule{
 			"^[\\$%<{\\[(*]|^@|^:",
 			"(?i)^(?:password|passw0rd|pass|passwd|pwd|secret|token|apikey|api_key|changeme|change_me|example|test|testing|user|username|admin|root|guest|demo|dummy|sample|foo|bar|baz|x+|y+|\\*+|\\.+|your_?password|yourpass|mypassword|mypass|letmein|qwerty|none|null|pw|p@ssw0rd|p@ssword|secret123|hunter2)\\d{0,4}[.,;:)]*$",
 			"(?i)^your[_\\-]|[_\\-]here$|placeholder|redacted|xxxx",
+			"(?i)^p.{0,4}ss.{0,4}w.{0,3}r.{0,3}d$",
 		}},
 		Allowlist{Description: "a word-like password for a local development host", RegexTarget: "match", Regexes: []string{
 			":[A-Za-z]{1,12}\\d{0,4}@(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|host\\.docker\\.internal)(?:[:/?#]|$)",
@@ -6856,6 +6879,7 @@ var tableRules = []Rule{
 		"http://john:secret@localhost:8080/admin",
 		"https://api.example.com/v1/items?sort=asc",
 		"https://deploy@git.example.org:8443/team/app.git",
+		"\"http://jane:p%40ssword@google.com\"",
 	}},
 	Rule{ID: "hashicorp-vault-token", Description: "HashiCorp Vault service (hvs.), batch (hvb.) or recovery (hvr.) token; it reads secrets under its policies.", Regex: "\\b(hv[sbr]\\.[A-Za-z0-9_\\-]{24,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"hvs.",
