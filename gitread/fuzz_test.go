@@ -19,17 +19,26 @@ func FuzzPatchParser(f *testing.F) {
 	f.Add([]byte("* Unmerged path c.txt\ndiff --git a/d b/d\ndeleted file mode 100644\n--- a/d\n+++ /dev/null\n@@ -1 +0,0 @@\n-gone\n"))
 	f.Add([]byte("diff --git a/h b/h\n--- a/h\n+++ b/h\n@@ -1 +1,99999999999999999999 @@\n+x\n"))
 	f.Add([]byte("diff --git a/h b/h\n--- a/h\n+++ b/h\n@@ -1 +1,999999999999 @@\n+x\n")) // fits an int: must not be allocated
+	long := bytes.Repeat([]byte("0123456789abcde "), 5000)                                // 80 KB: pieces of a line and windows of lines
+	f.Add(append(append([]byte("diff --git a/l b/l\n--- a/l\n+++ b/l\n@@ -1 +1,3 @@\n+"), long...), "\n+x\n+"+string(long)+"\n"...))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		emit := func(it scan.Item) error {
 			if it.StartLine < 0 {
 				t.Fatalf("negative start line %d", it.StartLine)
 			}
-			if n := bytes.Count(it.Content, []byte{'\n'}); n != len(it.Added) {
+			n := bytes.Count(it.Content, []byte{'\n'})
+			if !bytes.HasSuffix(it.Content, []byte{'\n'}) {
+				n++ // a piece of a line longer than the window
+			}
+			if n != len(it.Added) {
 				t.Fatalf("%d lines but %d added flags", n, len(it.Added))
+			}
+			if len(it.Content) > minWindow {
+				t.Fatalf("an item of %d bytes, over the window", len(it.Content))
 			}
 			return nil
 		}
-		_ = newPatchParser(bytes.NewReader(data), 1<<20, emit, func(scan.Skipped) {}).run()
+		_ = newPatchParser(bytes.NewReader(data), 1, emit, func(scan.Skipped) {}).run()
 	})
 }
 
