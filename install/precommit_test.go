@@ -141,4 +141,23 @@ func TestPreCommitFramework(t *testing.T) {
 			t.Fatalf("push went through (err %v):\n%s", err, out)
 		}
 	})
+	// The framework hands its push hook one ref of a multi-ref push (issue
+	// 17): pre-push then scans every local branch the remote lacks, so the
+	// secret on the second ref blocks the push.
+	t.Run("multi-ref push blocks a secret on any ref", func(t *testing.T) {
+		needCommand(t, bin, "pre-push", "")
+		remote := filepath.Join(t.TempDir(), "remote.git") // the last subtest's is gone
+		run(t, "", "git", "init", "-q", "--bare", remote)
+		run(t, repo, "git", "remote", "set-url", "origin", remote)
+		run(t, repo, "git", "push", "-q", "--no-verify", "origin", "refs/remotes/origin/main:refs/heads/main")
+		run(t, repo, "git", "branch", "zzz", "main")
+		run(t, repo, "git", "checkout", "-q", "-b", "aaa", "origin/main")
+		run(t, repo, "git", "commit", "-q", "--no-verify", "--allow-empty", "-m", "clean")
+		out, err := try(repo, nil, "git", "push", "origin", "aaa", "zzz")
+		// (The commit is reported under the first local branch that has it:
+		// pre-push is not told that zzz is pushed.)
+		if err == nil || !strings.Contains(out, "leak.txt") || !strings.Contains(out, "scanned every local branch") {
+			t.Fatalf("a multi-ref push with a secret on zzz went through (err %v):\n%s", err, out)
+		}
+	})
 }
