@@ -3,62 +3,28 @@ package fix
 import (
 	"bytes"
 	"context"
-	"os"
-	"os/exec"
-	"strconv"
+	"io"
 	"strings"
 
 	"github.com/leakhook/leakhook/gitread"
+	"github.com/leakhook/leakhook/internal/gitrun"
 )
 
-// git runs git at the top of the working tree with literal pathspecs and
-// the index git is committing from (GIT_INDEX_FILE made absolute, since the
-// command runs in another directory than the caller's).
+// git runs git (through gitrun) at the top of the working tree with literal
+// pathspecs and the index git is committing from.
 type git struct {
 	repo *gitread.Repo
 }
 
 func (g git) run(ctx context.Context, stdin []byte, args ...string) ([]byte, error) {
-	global := []string{"-c", "core.quotepath=off"}
 	if args[0] != "check-ignore" { // check-ignore takes paths, and rejects the option
-		global = append(global, "--literal-pathspecs")
+		args = append([]string{"--literal-pathspecs"}, args...)
 	}
-	cmd := exec.CommandContext(ctx, "git", append(global, args...)...)
-	cmd.Dir = g.repo.Root
-	cmd.Env = os.Environ()
-	if os.Getenv("GIT_INDEX_FILE") != "" {
-		cmd.Env = append(cmd.Env, "GIT_INDEX_FILE="+g.repo.IndexFile())
-	}
+	var in io.Reader
 	if stdin != nil {
-		cmd.Stdin = bytes.NewReader(stdin)
+		in = bytes.NewReader(stdin)
 	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		e := &gitError{cmd: args[0], msg: strings.TrimSpace(stderr.String()), code: -1}
-		if ee, ok := err.(*exec.ExitError); ok {
-			e.code = ee.ExitCode()
-		}
-		if e.msg == "" {
-			e.msg = err.Error()
-		}
-		return out, e
-	}
-	return out, nil
-}
-
-// gitError is a failed git command: its first line of stderr and exit code.
-type gitError struct {
-	cmd, msg string
-	code     int
-}
-
-func (e *gitError) Error() string {
-	if i := strings.IndexByte(e.msg, '\n'); i >= 0 {
-		return "git " + e.cmd + ": " + e.msg[:i]
-	}
-	return "git " + e.cmd + ": " + e.msg
+	return gitrun.Run(ctx, g.repo.Root, in, args...)
 }
 
 // entry is a path's stage-0 index entry.
@@ -115,7 +81,7 @@ func (g git) ignored(ctx context.Context, path string) (bool, error) {
 	if err == nil {
 		return true, nil
 	}
-	if ge, ok := err.(*gitError); ok && ge.code == 1 {
+	if gitrun.ExitCode(err) == 1 {
 		return false, nil
 	}
 	return false, err
@@ -142,26 +108,13 @@ func (g git) worktreeMap(ctx context.Context, path string) (lineMap, error) {
 		if !strings.HasPrefix(l, "@@ -") {
 			continue
 		}
-		f := strings.Fields(l)
-		if len(f) < 3 {
-			continue
+		a, b, c, d, err := gitread.ParseHunkHeader(l)
+		if err != nil {
+			return lineMap{}, err
 		}
-		a, b := rangeOf(f[1])
-		c, d := rangeOf(f[2])
 		m.hunks = append(m.hunks, [4]int{a, b, c, d})
 	}
 	return m, nil
-}
-
-func rangeOf(s string) (start, count int) {
-	s = strings.TrimLeft(s, "-+")
-	a, b, ok := strings.Cut(s, ",")
-	start, _ = strconv.Atoi(a)
-	count = 1
-	if ok {
-		count, _ = strconv.Atoi(b)
-	}
-	return start, count
 }
 
 // to returns the working-tree line for staged line n (1-based), or 0.

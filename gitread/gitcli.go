@@ -4,81 +4,28 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"strings"
 
 	"github.com/leakhook/leakhook/scan"
 
 	"github.com/leakhook/leakhook/internal/gitindex"
+	"github.com/leakhook/leakhook/internal/gitrun"
 	"github.com/leakhook/leakhook/internal/prestart"
 )
 
-// gitCommand builds a git command run in dir with our configuration overrides.
-func gitCommand(ctx context.Context, dir string, args ...string) *exec.Cmd {
-	full := append(append([]string{}, prestart.ConfigFlags...), args...)
-	cmd := exec.CommandContext(ctx, "git", full...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), prestart.Env...)
-	// git resolves a relative GIT_INDEX_FILE against its own working
-	// directory, which is dir, not ours.
-	if f := os.Getenv("GIT_INDEX_FILE"); f != "" && !filepath.IsAbs(f) {
-		if abs, err := filepath.Abs(f); err == nil {
-			cmd.Env = append(cmd.Env, "GIT_INDEX_FILE="+abs)
-		}
-	}
-	return cmd
-}
-
-// runGit runs git and returns its standard output, or an error that carries
-// git's own message.
+// runGit runs git and returns its standard output, or a *gitrun.Error that
+// carries git's own message.
 func runGit(ctx context.Context, dir string, args ...string) ([]byte, error) {
-	cmd := gitCommand(ctx, dir, args...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return out, gitError(args, err, stderr.Bytes())
-	}
-	return out, nil
-}
-
-func gitError(args []string, err error, stderr []byte) error {
-	msg := strings.TrimSpace(string(stderr))
-	if i := strings.IndexByte(msg, '\n'); i >= 0 {
-		msg = msg[:i]
-	}
-	var ee *exec.Error
-	if errors.As(err, &ee) {
-		return fmt.Errorf("cannot run git: %v", ee.Err)
-	}
-	if msg == "" {
-		msg = err.Error()
-	}
-	return fmt.Errorf("git %s: %s", subcommand(args), msg)
-}
-
-// subcommand is the git command args run: the first that is not an option.
-func subcommand(args []string) string {
-	for i := 0; i < len(args); i++ {
-		switch a := args[i]; {
-		case a == "-c" || a == "-C":
-			i++
-		case !strings.HasPrefix(a, "-"):
-			return a
-		}
-	}
-	return strings.Join(args, " ")
+	return gitrun.Run(ctx, dir, nil, args...)
 }
 
 // streamGit runs git and feeds its standard output to read. The command's
 // failure is an error even when read consumed everything without complaint.
 func streamGit(ctx context.Context, dir string, stdin io.Reader, read func(io.Reader) error, args ...string) error {
-	cmd := gitCommand(ctx, dir, args...)
+	cmd := gitrun.Command(ctx, dir, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	cmd.Stdin = stdin
@@ -91,7 +38,7 @@ func streamGit(ctx context.Context, dir string, stdin io.Reader, read func(io.Re
 	w.Close() // git holds the write end now
 	if err != nil {
 		out.Close()
-		return gitError(args, err, nil)
+		return gitrun.NewError(args, err, nil)
 	}
 	return readGit(out, read, cmd.Wait, &stderr, args)
 }
@@ -106,7 +53,7 @@ func readGit(out *os.File, read func(io.Reader) error, wait func() error, stderr
 		io.Copy(io.Discard, out) // let git finish writing before Wait
 	}
 	if err := wait(); err != nil {
-		return gitError(args, err, stderr.Bytes())
+		return gitrun.NewError(args, err, stderr.Bytes())
 	}
 	return readErr
 }

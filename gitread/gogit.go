@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"runtime"
@@ -50,7 +49,7 @@ func gogitStaged(ctx context.Context, repo *Repo, maxSize int64) (*Changes, erro
 	if err != nil {
 		return nil, err
 	}
-	head, err := headTree(repo, st)
+	head, err := headTree(ctx, repo, st)
 	if err != nil {
 		return nil, err
 	}
@@ -107,28 +106,12 @@ func gogitStaged(ctx context.Context, repo *Repo, maxSize int64) (*Changes, erro
 }
 
 // headTree returns the id of HEAD's tree, or nil on an unborn branch.
-func headTree(repo *Repo, st *objectStore) (*plumbing.Hash, error) {
-	data, err := os.ReadFile(filepath.Join(repo.GitDir, "HEAD"))
-	if err != nil {
-		return nil, err
+func headTree(ctx context.Context, repo *Repo, st *objectStore) (*plumbing.Hash, error) {
+	id, err := HeadCommit(ctx, repo)
+	if err != nil || id == "" {
+		return nil, err // "": unborn branch, everything staged is new
 	}
-	ref := strings.TrimSpace(string(data))
-	var hash plumbing.Hash
-	if name, ok := strings.CutPrefix(ref, "ref: "); ok {
-		r, err := st.Reference(plumbing.ReferenceName(name))
-		if err == plumbing.ErrReferenceNotFound {
-			return nil, nil // unborn branch: everything staged is new
-		}
-		if err != nil {
-			return nil, err
-		}
-		if r.Type() != plumbing.HashReference {
-			return nil, fmt.Errorf("HEAD points at a symbolic ref chain (%s)", name)
-		}
-		hash = r.Hash()
-	} else {
-		hash = plumbing.NewHash(ref)
-	}
+	hash := plumbing.NewHash(id)
 	c, err := object.GetCommit(st, hash)
 	if err != nil {
 		return nil, fmt.Errorf("reading HEAD commit: %v", err)

@@ -14,13 +14,11 @@ import (
 // files.
 func HeadFiles(ctx context.Context, repo *Repo, maxSize int64) (*Changes, error) {
 	ch := &Changes{Backend: "git"}
-	if _, err := runGit(ctx, repo.Root, "rev-parse", "--verify", "-q", "HEAD^{commit}"); err != nil {
-		if unborn, uerr := isUnborn(ctx, repo); uerr == nil && unborn {
-			return ch, nil
-		}
-		return nil, err
+	head, err := HeadCommit(ctx, repo)
+	if err != nil || head == "" {
+		return ch, err // "": an unborn branch has no files
 	}
-	out, err := runGit(ctx, repo.Root, "ls-tree", "-r", "-z", "-l", "--full-tree", "HEAD")
+	out, err := runGit(ctx, repo.Root, "ls-tree", "-r", "-z", "-l", "--full-tree", head)
 	if err != nil {
 		return nil, err
 	}
@@ -49,14 +47,4 @@ func HeadFiles(ctx context.Context, repo *Repo, maxSize int64) (*Changes, error)
 		return nil, err
 	}
 	return ch, nil
-}
-
-// isUnborn reports whether HEAD names a branch with no commits yet.
-func isUnborn(ctx context.Context, repo *Repo) (bool, error) {
-	ref, err := runGit(ctx, repo.Root, "symbolic-ref", "-q", "HEAD")
-	if err != nil {
-		return false, err
-	}
-	_, err = runGit(ctx, repo.Root, "rev-parse", "--verify", "-q", strings.TrimSpace(string(ref)))
-	return err != nil, nil
 }

@@ -178,7 +178,7 @@ func (p *patchParser) file() (bool, error) {
 // one window and nothing is reported twice; a line longer than a window is
 // cut into pieces that overlap by lineOverlap bytes (scan.Item.Seen).
 func (p *patchParser) hunk() (ok bool, err error) {
-	oldCount, newStart, newCount, err := parseHunkHeader(string(p.line))
+	_, oldCount, newStart, newCount, err := ParseHunkHeader(string(p.line))
 	if err != nil {
 		return false, p.errorf("%v", err)
 	}
@@ -420,27 +420,29 @@ func (p *patchParser) emitItem(it scan.Item) error {
 	return p.emit(it)
 }
 
-// parseHunkHeader parses "@@ -a[,b] +c[,d] @@...". Omitted counts are 1.
-func parseHunkHeader(h string) (oldCount, newStart, newCount int, err error) {
+// ParseHunkHeader parses a unified diff's hunk header,
+// "@@ -a[,b] +c[,d] @@...": the old and new ranges. Omitted counts are 1.
+func ParseHunkHeader(h string) (oldStart, oldCount, newStart, newCount int, err error) {
+	bad := fmt.Errorf("bad hunk header %q", h)
 	rest, ok := strings.CutPrefix(h, "@@ -")
 	if !ok {
-		return 0, 0, 0, fmt.Errorf("bad hunk header %q", h)
+		return 0, 0, 0, 0, bad
 	}
 	oldPart, rest, ok := strings.Cut(rest, " +")
 	if !ok {
-		return 0, 0, 0, fmt.Errorf("bad hunk header %q", h)
+		return 0, 0, 0, 0, bad
 	}
 	newPart, _, ok := strings.Cut(rest, " @@")
 	if !ok {
-		return 0, 0, 0, fmt.Errorf("bad hunk header %q", h)
+		return 0, 0, 0, 0, bad
 	}
-	if _, oldCount, err = rangeOf(oldPart); err != nil {
-		return 0, 0, 0, fmt.Errorf("bad hunk header %q", h)
+	if oldStart, oldCount, err = rangeOf(oldPart); err != nil {
+		return 0, 0, 0, 0, bad
 	}
 	if newStart, newCount, err = rangeOf(newPart); err != nil {
-		return 0, 0, 0, fmt.Errorf("bad hunk header %q", h)
+		return 0, 0, 0, 0, bad
 	}
-	return oldCount, newStart, newCount, nil
+	return oldStart, oldCount, newStart, newCount, nil
 }
 
 func rangeOf(s string) (start, count int, err error) {

@@ -7,6 +7,8 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+
+	"github.com/leakhook/leakhook/internal/gitrun"
 )
 
 // RefUpdate is one line of pre-push's standard input (githooks(5)):
@@ -290,7 +292,7 @@ func LocalRefs(ctx context.Context, repo *Repo) ([]RefUpdate, error) {
 // from a mirror): git 2.39's rev-parse refuses --show-toplevel there.
 func OpenForPush(ctx context.Context, dir string) (*Repo, error) {
 	repo, err := Open(ctx, dir)
-	if err == nil || !strings.Contains(err.Error(), "must be run in a work tree") {
+	if err == nil || !gitrun.Says(err, "must be run in a work tree") {
 		return repo, err
 	}
 	out, err2 := runGit(ctx, dir, "rev-parse", "--is-bare-repository", "--absolute-git-dir", "--git-common-dir")

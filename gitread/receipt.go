@@ -30,6 +30,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/leakhook/leakhook/internal/gitrun"
 	"github.com/leakhook/leakhook/rules"
 )
 
@@ -211,12 +212,23 @@ func HeadCommit(ctx context.Context, repo *Repo) (string, error) {
 	}
 	out, err := runGit(ctx, repoDir(repo), "rev-parse", "-q", "--verify", "HEAD^{commit}")
 	if err != nil {
-		if len(bytes.TrimSpace(out)) == 0 && strings.Contains(err.Error(), "exit status 1") {
+		if len(bytes.TrimSpace(out)) == 0 && gitrun.ExitCode(err) == 1 && isUnborn(ctx, repo) {
 			return "", nil // unborn: rev-parse -q says nothing and exits 1
 		}
 		return "", err
 	}
 	return strings.TrimSpace(string(out)), nil
+}
+
+// isUnborn reports whether HEAD names a branch with no commits yet (and not,
+// say, a detached HEAD whose commit is missing).
+func isUnborn(ctx context.Context, repo *Repo) bool {
+	ref, err := runGit(ctx, repoDir(repo), "symbolic-ref", "-q", "HEAD")
+	if err != nil {
+		return false
+	}
+	_, err = runGit(ctx, repoDir(repo), "rev-parse", "--verify", "-q", strings.TrimSpace(string(ref)))
+	return gitrun.ExitCode(err) == 1
 }
 
 // readHead resolves HEAD from the ref files, or returns "" when the layout is

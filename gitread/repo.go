@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/leakhook/leakhook/internal/gitrun"
 	"github.com/leakhook/leakhook/scan"
 )
 
@@ -114,7 +115,7 @@ func discover(dir string) *Repo {
 func revParse(ctx context.Context, dir string) (*Repo, error) {
 	out, err := runGit(ctx, dir, "rev-parse", "--is-bare-repository", "--absolute-git-dir", "--git-common-dir", "--show-toplevel")
 	if err != nil {
-		if strings.Contains(err.Error(), "not a git repository") {
+		if gitrun.Says(err, "not a git repository") {
 			return nil, fmt.Errorf("%s is not inside a git repository", dir)
 		}
 		return nil, err

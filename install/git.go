@@ -1,58 +1,25 @@
 package install
 
 import (
-	"bytes"
-	"errors"
+	"context"
 	"fmt"
-	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/leakhook/leakhook/internal/gitrun"
 )
 
-// gitCmd runs git with explicit arguments (never through a shell) in dir and
-// returns its trimmed standard output. Configuration is always read and
-// written through the git CLI so that includes, conditional includes,
-// GIT_CONFIG_GLOBAL and comments in the user's files are honoured and kept.
+// gitCmd runs git (through gitrun: explicit arguments, never a shell) in
+// dir and returns its trimmed standard output; a failure is a
+// *gitrun.Error. Configuration is always read and written through the git
+// CLI so that includes, conditional includes, GIT_CONFIG_GLOBAL and comments
+// in the user's files are honoured and kept.
 func gitCmd(dir string, args ...string) (string, error) {
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout = &stdout
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		if errors.Is(err, exec.ErrNotFound) {
-			return "", fmt.Errorf("git is not installed or not on PATH")
-		}
-		msg := strings.TrimSpace(stderr.String())
-		if msg == "" {
-			msg = err.Error()
-		}
-		return "", &gitError{args: args, msg: msg, err: err}
+	out, err := gitrun.Run(context.Background(), dir, nil, args...)
+	if err != nil {
+		return "", err
 	}
-	return strings.TrimRight(stdout.String(), "\r\n"), nil
-}
-
-// gitError keeps git's exit status so callers can tell "unset" (git config
-// exits 1) from a real failure.
-type gitError struct {
-	args []string
-	msg  string
-	err  error
-}
-
-func (e *gitError) Error() string {
-	return fmt.Sprintf("git %s: %s", strings.Join(e.args, " "), e.msg)
-}
-
-func (e *gitError) Unwrap() error { return e.err }
-
-// exitCode returns git's exit status, or -1 when err is not a git exit.
-func exitCode(err error) int {
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		return ee.ExitCode()
-	}
-	return -1
+	return strings.TrimRight(string(out), "\r\n"), nil
 }
 
 // globalConfig reads a --global setting as a path (~ expanded). ok is false
@@ -60,7 +27,7 @@ func exitCode(err error) int {
 func globalConfig(key string) (value string, ok bool, err error) {
 	v, err := gitCmd("", "config", "--global", "--type=path", "--get", key)
 	if err != nil {
-		if exitCode(err) == 1 {
+		if gitrun.ExitCode(err) == 1 {
 			return "", false, nil
 		}
 		return "", false, err

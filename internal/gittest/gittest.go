@@ -4,10 +4,11 @@ package gittest
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/leakhook/leakhook/internal/gitrun"
 )
 
 // Isolate points git at an empty global configuration and a fake identity
@@ -60,8 +61,7 @@ func (r *Repo) Git(args ...string) string {
 
 // TryGit runs git and returns its output and error.
 func (r *Repo) TryGit(args ...string) (string, error) {
-	cmd := exec.Command("git", args...)
-	cmd.Dir = r.Dir
+	cmd := gitrun.Plain(r.Dir, args...)
 	out, err := cmd.CombinedOutput()
 	return strings.TrimRight(string(out), "\n"), err
 }
