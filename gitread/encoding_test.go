@@ -118,7 +118,7 @@ func TestInputUTF16(t *testing.T) {
 	r.Write("keys/new.txt", utf16Of("key:\r\n"+strings.ReplaceAll(key, "\n", "\r\n")+"\r\n", true, false))
 	r.Git("add", "-A")
 	bothBackends(t, r)
-	for _, backend := range []string{BackendGit, BackendGoGit} {
+	for _, backend := range []string{BackendGit, BackendInProcess} {
 		fs := findingsOf(t, r, backend)
 		for _, f := range files {
 			mustFindAt(t, fs, backend, f.path, f.tok, 11)
@@ -182,7 +182,7 @@ func TestInputBinaryTextRuns(t *testing.T) {
 	r.Git("add", "-A")
 	bothBackends(t, r)
 	want := map[string]int{"line.cfg": 20, "hunk.cfg": 20, "file.dat": 30}
-	for _, backend := range []string{BackendGit, BackendGoGit} {
+	for _, backend := range []string{BackendGit, BackendInProcess} {
 		fs := findingsOf(t, r, backend)
 		for p, line := range want {
 			mustFindAt(t, fs, backend, p, toks[p], line)
@@ -271,7 +271,7 @@ func TestRandomBinaryAgree(t *testing.T) {
 		}
 		repo.Git("add", "-A")
 		t.Run(fmt.Sprint(round), func(t *testing.T) {
-			cli, gg := findingsOf(t, repo, BackendGit), findingsOf(t, repo, BackendGoGit)
+			cli, gg := findingsOf(t, repo, BackendGit), findingsOf(t, repo, BackendInProcess)
 			a, b := findingRows(cli), findingRows(gg)
 			if !slices.Equal(a, b) {
 				t.Fatalf("readers disagree\ngit CLI:\n%s\ngo-git:\n%s", strings.Join(a, "\n"), strings.Join(b, "\n"))

@@ -98,14 +98,14 @@ func cliStaged(ctx context.Context, repo *Repo, maxSize int64, emit func(scan.It
 	args = append(args, prestart.DiffFlags...)
 	lfs := newLFSExpander(repo, maxSize, emit, ch.skip)
 	read := func(r io.Reader) error { return newPatchParser(r, maxSize, lfs.item, ch.skip).run() }
-	defer LeaveCoreToGit()()
+	defer repo.leaveCore()()
 	// git does not check the index's checksum when it reads it: a truncated
 	// index would be read as far as it goes. Checked here, beside git.
 	verified := make(chan error, 1)
 	go func() { verified <- gitindex.Verify(repo.IndexFile()) }()
 	var err error
 	if p := prestart.Take(repo.GitDir, append(append([]string{}, prestart.ConfigFlags...), args...)); p != nil {
-		debugf("staged: reading the git diff started before main")
+		repo.Debugf("staged: reading the git diff started before main")
 		err = adoptGit(ctx, p, read, args)
 	} else {
 		err = streamGit(ctx, repo.GitDir, nil, read, args...)

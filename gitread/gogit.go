@@ -96,7 +96,7 @@ func gogitStaged(ctx context.Context, repo *Repo, maxSize int64) (*Changes, erro
 	if err != nil {
 		return nil, err
 	}
-	ch := &Changes{Backend: "go-git"}
+	ch := &Changes{Backend: BackendInProcess}
 	for _, r := range results {
 		for _, it := range r.items {
 			ch.add(it)

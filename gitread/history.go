@@ -73,7 +73,7 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 		}
 		return emit(it)
 	}
-	defer LeaveCoreToGit()()
+	defer repo.leaveCore()()
 	return streamGit(ctx, repoDir(repo), revInput(q.Revs), func(r io.Reader) error {
 		return newPatchParser(r, maxSize, newLFSExpander(repo, maxSize, named, skip).item, skip).run()
 	}, args...)
@@ -171,6 +171,3 @@ func repoDir(repo *Repo) string {
 	}
 	return repo.GitDir
 }
-
-// Debugf prints a diagnostic line on stderr when LEAKHOOK_DEBUG=1.
-func Debugf(format string, a ...any) { debugf(format, a...) }

@@ -51,7 +51,7 @@ func TestInputBinary(t *testing.T) {
 	r.Write("id.pem", key+"\n")
 	r.Git("add", "-A")
 	bothBackends(t, r)
-	for _, backend := range []string{BackendAuto, BackendGit, BackendGoGit} {
+	for _, backend := range []string{BackendAuto, BackendGit, BackendInProcess} {
 		_, ch := readStaged(t, r.Dir, backend, rules.DefaultMaxFileSize)
 		fs := scanAll(t, ch)
 		if !findRule(fs, "keystore.jks", "private-key") || !findRule(fs, "id.pem", "private-key") {
@@ -86,7 +86,7 @@ func TestInputMinifiedFile(t *testing.T) {
 	b.WriteString(`var t="` + tok + `"`)
 	r.Write("dist/app.min.js", b.String())
 	r.Git("add", "-A")
-	for _, backend := range []string{BackendGit, BackendGoGit} {
+	for _, backend := range []string{BackendGit, BackendInProcess} {
 		start := time.Now()
 		_, ch := readStaged(t, r.Dir, backend, rules.DefaultMaxFileSize)
 		read := time.Since(start)
@@ -310,7 +310,7 @@ func TestInputGitLFS(t *testing.T) {
 	lfsStage(t, r, "assets/model.bin", "\x00\x01weights\n"+strings.Repeat("w\n", 40000)+"token = \""+tok+"\"\n", true)
 	lfsStage(t, r, "prod.env", "GITHUB_TOKEN="+tok2+"\n", false)
 	r.Git("add", "-A")
-	for _, backend := range []string{BackendAuto, BackendGit, BackendGoGit} {
+	for _, backend := range []string{BackendAuto, BackendGit, BackendInProcess} {
 		for _, cap := range []int64{rules.DefaultMaxFileSize, 32 << 10} {
 			_, ch := readStaged(t, r.Dir, backend, cap)
 			fs := scanAll(t, ch)

@@ -35,7 +35,7 @@ func BenchmarkStaged(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Logf("preflight: %q (empty: go-git is fit)", goGitUnfit(repo))
-	for _, backend := range []string{BackendGit, BackendGoGit} {
+	for _, backend := range []string{BackendGit, BackendInProcess} {
 		b.Run(backend, func(b *testing.B) {
 			for b.Loop() {
 				ch, err := Staged(ctx, repo, rules.DefaultMaxFileSize, backend)

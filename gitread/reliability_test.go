@@ -148,7 +148,7 @@ func TestReliabilityFirstCommit(t *testing.T) {
 	r.Write("app/config.py", secretFile(tok))
 	r.Git("add", "-A")
 	expectLines(t, bothBackends(t, r), "app/config.py:1:# config", `app/config.py:2:GITHUB_TOKEN = "`+tok+`"`)
-	if b := mustFind(t, r, "app/config.py", tok); b != "go-git" {
+	if b := mustFind(t, r, "app/config.py", tok); b != BackendInProcess {
 		t.Fatalf("an ordinary first commit should be read in-process, got %s", b)
 	}
 }
@@ -251,7 +251,7 @@ func TestReliabilityPartialStagingPasses(t *testing.T) {
 	r.Write("a.txt", "base\nstaged\n")
 	r.Git("add", "a.txt")
 	r.Write("a.txt", "base\nstaged\n"+secretFile(ghToken(t, ""))) // only on disk
-	for _, backend := range []string{BackendAuto, BackendGit, BackendGoGit} {
+	for _, backend := range []string{BackendAuto, BackendGit, BackendInProcess} {
 		_, ch := readStaged(t, r.Dir, backend, rules.DefaultMaxFileSize)
 		if fs := scanAll(t, ch); len(fs) > 0 {
 			t.Fatalf("backend %q found an unstaged secret:\n%s", backend, describe(fs))
@@ -426,7 +426,7 @@ func TestReliabilitySplitIndex(t *testing.T) {
 	tok := ghToken(t, "")
 	r.Write("s.txt", secretFile(tok))
 	r.Git("add", "s.txt")
-	if _, err := Staged(context.Background(), mustOpen(t, r), 1<<20, BackendGoGit); err == nil {
+	if _, err := Staged(context.Background(), mustOpen(t, r), 1<<20, BackendInProcess); err == nil {
 		t.Fatal("go-git read a split index without error; entries in the shared index may be missing")
 	}
 	if b := mustFind(t, r, "s.txt", tok); b != "git" {
@@ -587,7 +587,7 @@ func TestReliabilityTwentyThousandFiles(t *testing.T) {
 	last := "d199/zz-last.txt"
 	r.Write(last, secretFile(tok))
 	r.Git("add", "-A")
-	for _, backend := range []string{BackendGit, BackendGoGit} {
+	for _, backend := range []string{BackendGit, BackendInProcess} {
 		_, ch := readStaged(t, r.Dir, backend, rules.DefaultMaxFileSize)
 		if len(ch.Items) != 20001 {
 			t.Fatalf("backend %s read %d items, want 20001", backend, len(ch.Items))
@@ -611,7 +611,7 @@ func TestReliabilityInvalidatedCacheTree(t *testing.T) {
 	r.Git("add", "y/f")
 	r.Git("add", "a/x/n")
 	bothBackends(t, r)
-	if b := mustFind(t, r, "y/f", tok); b != "go-git" {
+	if b := mustFind(t, r, "y/f", tok); b != BackendInProcess {
 		t.Fatalf("backend %s, want the in-process reader this test is about", b)
 	}
 }

@@ -92,7 +92,7 @@ func sameAddedText(t *testing.T, r *gittest.Repo) {
 		t.Fatal(err)
 	}
 	var got [2][]string
-	for i, backend := range []string{BackendGit, BackendGoGit} {
+	for i, backend := range []string{BackendGit, BackendInProcess} {
 		ch, err := Staged(ctx, repo, 10<<20, backend)
 		if err != nil {
 			t.Fatalf("%s: %v", backend, err)

@@ -3,6 +3,7 @@ package gitread
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,13 +18,24 @@ type Repo struct {
 	GitDir    string // this worktree's git dir
 	CommonDir string // shared git dir (differs from GitDir in linked worktrees)
 	Bare      bool
+	Options
+}
+
+// Options are what the command line decides for the reader in this process;
+// Open leaves them zero.
+type Options struct {
+	Debug io.Writer // diagnostics (LEAKHOOK_DEBUG=1); nil: none
+	// LeaveCore is called while git streams to us and returns the function
+	// that undoes it (the command line runs Go on one core fewer, so git
+	// keeps one to itself); nil: nothing.
+	LeaveCore func() (restore func())
 }
 
 // Changes are the Items read from a repository and the files skipped.
 type Changes struct {
 	Items   []scan.Item
 	Skipped []scan.Skipped
-	Backend string // "go-git" or "git": which reader produced them
+	Backend string // "inprocess" or "git": which reader produced them
 }
 
 func (c *Changes) add(it scan.Item) error { c.Items = append(c.Items, it); return nil }

@@ -12,12 +12,26 @@ import (
 	"github.com/leakhook/leakhook/internal/prestart"
 )
 
-// Backend names accepted by LEAKHOOK_BACKEND, which forces one reader.
+// Backend names accepted by LEAKHOOK_BACKEND, which forces one reader:
+// the git CLI, or the in-process reader (leakhook's own index decoder and
+// object store; "go-git", its old name, is an alias).
 const (
-	BackendAuto  = ""
-	BackendGit   = "git"
-	BackendGoGit = "go-git"
+	BackendAuto      = ""
+	BackendGit       = "git"
+	BackendInProcess = "inprocess"
 )
+
+// ParseBackend checks a LEAKHOOK_BACKEND value and returns its canonical
+// name; an unknown value is an error, not a silent "auto".
+func ParseBackend(s string) (string, error) {
+	switch s {
+	case BackendAuto, BackendGit, BackendInProcess:
+		return s, nil
+	case "go-git":
+		return BackendInProcess, nil
+	}
+	return "", fmt.Errorf("LEAKHOOK_BACKEND=%q is not a reader: use git or inprocess, or leave it unset to let leakhook choose", s)
+}
 
 // Staged returns the staged changes: the index git is committing from
 // against HEAD. It uses go-git when the preflight says go-git is exact and
@@ -35,11 +49,15 @@ func StagedStream(ctx context.Context, repo *Repo, maxSize int64, backend string
 	if repo.Bare {
 		return nil, fmt.Errorf("%s is a bare repository: there is no index to commit from", repo.GitDir)
 	}
+	backend, err := ParseBackend(backend)
+	if err != nil {
+		return nil, err
+	}
 	cli := func() (*Changes, error) { return cliStaged(ctx, repo, maxSize, emit) }
 	switch backend {
 	case BackendGit:
 		return cli()
-	case BackendGoGit:
+	case BackendInProcess:
 		ch, err := safeGoGit(ctx, repo, maxSize)
 		if err != nil {
 			return nil, err
@@ -47,12 +65,12 @@ func StagedStream(ctx context.Context, repo *Repo, maxSize int64, backend string
 		return ch, ch.EmitTo(emit)
 	}
 	if reason := goGitUnfit(repo); reason != "" {
-		debugf("staged: using git CLI: %s", reason)
+		repo.Debugf("staged: using git CLI: %s", reason)
 		return cli()
 	}
 	ch, err := safeGoGit(ctx, repo, maxSize)
 	if err != nil {
-		debugf("staged: go-git failed (%v); using git CLI", err)
+		repo.Debugf("staged: the in-process reader failed (%v); using git CLI", err)
 		return cli()
 	}
 	return ch, ch.EmitTo(emit)
@@ -148,8 +166,17 @@ func goGitUnfit(repo *Repo) string {
 	return ""
 }
 
-func debugf(format string, a ...any) {
-	if os.Getenv("LEAKHOOK_DEBUG") == "1" {
-		fmt.Fprintf(os.Stderr, "leakhook debug: "+format+"\n", a...)
+// Debugf prints a diagnostic line on the reader's Debug writer, if any.
+func (r *Repo) Debugf(format string, a ...any) {
+	if r.Debug != nil {
+		fmt.Fprintf(r.Debug, "leakhook debug: "+format+"\n", a...)
 	}
+}
+
+// leaveCore calls LeaveCore, if set, while git streams to us.
+func (r *Repo) leaveCore() (restore func()) {
+	if r.LeaveCore == nil {
+		return func() {}
+	}
+	return r.LeaveCore()
 }

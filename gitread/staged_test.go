@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -65,7 +66,7 @@ func bothBackends(t *testing.T, r *gittest.Repo) []string {
 	if err != nil {
 		t.Fatalf("git CLI: %v", err)
 	}
-	gg, err := Staged(ctx, repo, 10<<20, BackendGoGit)
+	gg, err := Staged(ctx, repo, 10<<20, BackendInProcess)
 	if err != nil {
 		t.Fatalf("go-git: %v", err)
 	}
@@ -334,7 +335,7 @@ func TestDiscoverMatchesGit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if *got != *want {
+		if !reflect.DeepEqual(*got, *want) {
 			t.Errorf("%s:\ndiscover %+v\ngit      %+v", dir, *got, *want)
 		}
 	}

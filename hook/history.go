@@ -11,10 +11,11 @@ import (
 
 // HistoryOptions say which history `scan --git` reads.
 type HistoryOptions struct {
-	Dir        string    // working directory
-	ConfigFile string    // --config; "" is .leakhook.toml at the repository root
-	Revs       []string  // revisions and ranges; none is HEAD
-	Stderr     io.Writer // configuration warnings
+	Dir        string          // working directory
+	ConfigFile string          // --config; "" is .leakhook.toml at the repository root
+	Revs       []string        // revisions and ranges; none is HEAD
+	Reader     gitread.Options // the git reader's settings
+	Stderr     io.Writer       // configuration warnings
 	// Progress, when set, is told how many commits the range holds and
 	// returns the function to call as each is scanned (nil: no progress).
 	Progress func(total int) (update func(n int))
@@ -31,6 +32,7 @@ func History(ctx context.Context, o HistoryOptions) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
+	repo.Options = o.Reader
 	cfg, err := LoadConfig(repo.Root, o.ConfigFile, o.Stderr)
 	if err != nil {
 		return nil, &ConfigError{err}

@@ -26,8 +26,9 @@ type PreCommitOptions struct {
 	// LazyGC lets the garbage collector run late (see lazyGC); the caller
 	// leaves it off when GOGC or GOMEMLIMIT are set.
 	LazyGC bool
-	Stderr io.Writer    // configuration warnings
-	Phase  func(string) // called as each phase ends (debug timing); may be nil
+	Reader gitread.Options // the git reader's settings (debug output, leaving git a core)
+	Stderr io.Writer       // configuration warnings
+	Phase  func(string)    // called as each phase ends (debug timing); may be nil
 }
 
 // PreCommit reads the staged change and scans it. A *ConfigError is a
@@ -35,11 +36,11 @@ type PreCommitOptions struct {
 // or scanned, so nothing was checked.
 func PreCommit(ctx context.Context, o PreCommitOptions) (*Outcome, error) {
 	defer prestart.Discard() // a git started early that nobody read
-	if prestart.Started() {
+	if prestart.Started() && o.Reader.LeaveCore != nil {
 		// git is reading already: from here on, leave it a core. (The
 		// staged reader does the same whenever it reads through git, but
 		// this starts before the rules load beside it.)
-		defer gitread.LeaveCoreToGit()()
+		defer o.Reader.LeaveCore()()
 	}
 	phase := o.Phase
 	if phase == nil {
@@ -54,6 +55,7 @@ func PreCommit(ctx context.Context, o PreCommitOptions) (*Outcome, error) {
 	if err != nil {
 		return nil, BudgetError(ctx, err, "finding the repository")
 	}
+	repo.Options = o.Reader
 	phase("find repository")
 	// While git reads the staged change, one goroutine loads the rules and
 	// then prepares the scan receipt (which lets pre-push skip this commit,

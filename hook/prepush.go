@@ -58,8 +58,9 @@ type PrePushOptions struct {
 	// Partial says Updates may miss refs of the push (PushUpdates): every
 	// local branch and tag is planned too, and the run says so on Stderr.
 	Partial    bool
-	NoReceipts bool      // scan every commit, even those pre-commit scanned clean
-	Stderr     io.Writer // configuration warnings
+	NoReceipts bool            // scan every commit, even those pre-commit scanned clean
+	Reader     gitread.Options // the git reader's settings
+	Stderr     io.Writer       // configuration warnings
 }
 
 // PrePush scans every commit the push sends that the remote lacks, skipping
@@ -70,6 +71,7 @@ func PrePush(ctx context.Context, o PrePushOptions) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
+	repo.Options = o.Reader
 	cfg, err := LoadConfig(repo.Root, o.ConfigFile, o.Stderr)
 	if err != nil {
 		return nil, &ConfigError{err}
@@ -97,7 +99,7 @@ func PrePush(ctx context.Context, o PrePushOptions) (*Outcome, error) {
 			return nil, err
 		}
 	}
-	gitread.Debugf("pre-push: %d commits pushed, %d scanned, %d skipped by receipts", len(plan.Commits), len(todo), len(plan.Commits)-len(todo))
+	repo.Debugf("pre-push: %d commits pushed, %d scanned, %d skipped by receipts", len(plan.Commits), len(todo), len(plan.Commits)-len(todo))
 	res := &scan.Result{}
 	if len(todo) > 0 {
 		ids := make([]string, len(todo))
@@ -227,7 +229,7 @@ func (p *pendingReceipt) write(cfg *rules.Config) {
 		}
 	}
 	if err != nil {
-		gitread.Debugf("no scan receipt written: %v", err)
+		p.repo.Debugf("no scan receipt written: %v", err)
 	}
 }
 

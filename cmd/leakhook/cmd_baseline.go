@@ -56,6 +56,7 @@ func runBaseline(c *cli, args []string) int {
 	if repo.Bare {
 		return c.problem("%s is a bare repository: run leakhook baseline in a working tree", repo.GitDir)
 	}
+	repo.Options = c.readerOptions()
 	cfg, err := c.loadConfig(repo.Root, *config)
 	if err != nil {
 		return c.problem("%v", err)

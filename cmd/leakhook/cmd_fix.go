@@ -52,6 +52,11 @@ func runFix(c *cli, args []string) int {
 	if repo.Bare {
 		return c.problem("%s is a bare repository: there is nothing staged to fix", repo.GitDir)
 	}
+	repo.Options = c.readerOptions()
+	backend, err := gitread.ParseBackend(os.Getenv("LEAKHOOK_BACKEND"))
+	if err != nil {
+		return c.problem("%v", err)
+	}
 	cfg, err := c.loadConfig(repo.Root, of.config)
 	if err != nil {
 		return c.problem("%v", err)
@@ -67,7 +72,7 @@ func runFix(c *cli, args []string) int {
 	if err != nil {
 		return c.problem("%v", err)
 	}
-	o := fix.Options{Repo: repo, Config: cfg, Vault: vault, Paths: scope, Backend: os.Getenv("LEAKHOOK_BACKEND"),
+	o := fix.Options{Repo: repo, Config: cfg, Vault: vault, Paths: scope, Backend: backend,
 		Triage: triage.New(cfg, repo.Root, of.baseline)}
 	plan, err := fix.NewPlan(ctx, o)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/leakhook/leakhook/gitread"
 	"github.com/leakhook/leakhook/hook"
 	"github.com/leakhook/leakhook/report"
 )
@@ -51,15 +52,20 @@ func runPreCommit(c *cli, args []string) int {
 	if err != nil {
 		return c.problem("%v", err)
 	}
+	backend, err := gitread.ParseBackend(os.Getenv("LEAKHOOK_BACKEND"))
+	if err != nil {
+		return c.problem("%v", err)
+	}
 	phase := c.phaseTimer()
 	out, err := hook.PreCommit(ctx, hook.PreCommitOptions{
 		Dir:        wd,
 		ConfigFile: of.config,
-		Backend:    os.Getenv("LEAKHOOK_BACKEND"),
+		Backend:    backend,
 		FilesMode:  filesMode,
 		Files:      files,
 		InCommit:   os.Getenv("GIT_INDEX_FILE") != "",
 		LazyGC:     os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "",
+		Reader:     c.readerOptions(),
 		Stderr:     c.stderr,
 		Phase:      phase,
 	})

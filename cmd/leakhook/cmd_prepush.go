@@ -73,6 +73,7 @@ func runPrePush(c *cli, args []string) int {
 		Updates:    updates,
 		Partial:    partial,
 		NoReceipts: *noReceipts,
+		Reader:     c.readerOptions(),
 		Stderr:     c.stderr,
 	})
 	var cfgErr *hook.ConfigError
@@ -132,7 +133,7 @@ func scanGit(c *cli, of *outputFlags, revs []string) int {
 	if err != nil {
 		return c.problem("%v", err)
 	}
-	o := hook.HistoryOptions{Dir: wd, ConfigFile: of.config, Revs: revs, Stderr: c.stderr}
+	o := hook.HistoryOptions{Dir: wd, ConfigFile: of.config, Revs: revs, Reader: c.readerOptions(), Stderr: c.stderr}
 	var bar *progress
 	if isTerminal(c.stderr) {
 		o.Progress = func(n int) func(int) {

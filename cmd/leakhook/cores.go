@@ -1,9 +1,11 @@
-package gitread
+package main
 
 import (
 	"os"
 	"runtime"
 	"sync"
+
+	"github.com/leakhook/leakhook/gitread"
 )
 
 // cores counts the readers streaming from git, which share one setting.
@@ -13,14 +15,14 @@ var cores struct {
 	prev    int
 }
 
-// LeaveCoreToGit runs Go on one processor fewer than the machine has while
+// leaveCoreToGit runs Go on one processor fewer than the machine has while
 // git streams to us: git needs a core to itself, and on two cores a second
 // Go thread only traded goroutine handoffs for context switches (git log -p
 // of 1,000 commits: 0.37 s against 0.33 s, git alone 0.31 s; a pre-commit
 // staged diff: ~10 ms against ~8.5 ms). It leaves GOMAXPROCS alone when the
 // environment sets it. The returned function restores the setting once the
 // last concurrent stream is done.
-func LeaveCoreToGit() (restore func()) {
+func leaveCoreToGit() (restore func()) {
 	if os.Getenv("GOMAXPROCS") != "" || runtime.NumCPU() < 2 {
 		return func() {}
 	}
@@ -40,4 +42,14 @@ func LeaveCoreToGit() (restore func()) {
 			}
 		})
 	}
+}
+
+// readerOptions are the git reader's settings for this run: diagnostics on
+// stderr with LEAKHOOK_DEBUG=1, and a core left to git while it streams.
+func (c *cli) readerOptions() gitread.Options {
+	o := gitread.Options{LeaveCore: leaveCoreToGit}
+	if os.Getenv("LEAKHOOK_DEBUG") == "1" {
+		o.Debug = c.stderr
+	}
+	return o
 }
