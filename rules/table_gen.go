@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:9feccdc5:1031750"
+const tableHash = "crc32c:676df909:1033464"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -6817,6 +6817,30 @@ var tableRules = []Rule{
 		"Authorization: AWS4-HMAC-SHA256 SignedHeaders=host;range;x-amz-date",
 		"case \"Authorization\", \"Www-Authenticate\", \"Cookie\":",
 		"authorization = base64.decodebytes(authorization)",
+	}},
+	Rule{ID: "http-api-key-header", Description: "An API key or token passed on a curl or wget command line in a custom header (-H \"X-Api-Key: ...\", --header \"Api-Token: ...\", -H \"Token: ...\"); it calls the API as its owner.", Regex: "(?im)(?:^|\\s)(?:-H|--header)(?:\\s+|=)[\"']?[\\w\\-]*(?:token|api-?key|apikey|secret|access-?key|auth-?key)[\\w\\-]*[ \\t]*:[ \\t]*([^\\s\"'$<{%(\\[`][^\\s\"'`]{7,300})", Entropy: 3, Keywords: []string{
+		"curl",
+		"wget",
+		"--header",
+	}, Allowlists: []Allowlist{
+		Allowlist{Description: "placeholders and identifiers", RegexTarget: "secret", Regexes: []string{
+			"^[A-Z][A-Z0-9_]*$",
+			"^[A-Za-z_.\\-]+$",
+			"(?i)^(?:x+|\\*+|\\.+|0+)$|^your|placeholder|redacted|example|dummy|xxxx",
+		}},
+	}, Name: "API key in a request header (curl/wget)", EnvVar: "API_KEY", RotateSteps: []string{
+		"Revoke the key or token in the API provider's settings and create a new one.",
+		"Pass it from the environment: curl -H \"X-Api-Key: $API_KEY\".",
+	}, Lines: 6, Structural: true, TP: []string{
+		"curl -X POST --header \"Api-Token: {{alnum:20}}\" https://api.example.com/v1/jobs",
+		"curl -X GET https://reports.example.net/api \\\n     -H \"X-Service-Token: {{b64url:32}}\" \\\n     -H \"Accept: application/json\"",
+		"wget --header=\"X-Auth-Token: {{hex:32}}\" https://files.example.com/export.csv",
+	}, FP: []string{
+		"curl -X GET -H \"apikey: $API_KEY\" \"$API_URL/rest/v1/stats\"",
+		"curl -H \"X-Api-Key: <your api key>\" https://api.example.com",
+		"curl -H \"X-Api-Key: YOUR_API_KEY\" https://api.example.com",
+		"curl -H \"X-Api-Key: xxxxxxxxxxxxxxxx\" https://api.example.com",
+		"curl -H \"Accept: application/json\" https://api.example.com",
 	}},
 	Rule{ID: "curl-user-password", Description: "A user:password pair passed to curl -u/--user; it logs in to the server as that user.", Regex: "(?m)(?:^|\\s)(?:-u|--user)(?:\\s+|=)(?:\"[^\"\\s:$]{0,100}:([^\"\\s]{3,200})\"|'[^'\\s:$]{0,100}:([^'\\s]{3,200})'|[^\\s\"':$<>{}\\[\\]()]{0,100}:(?:'([^'\\s$]{3,200})'|\"([^\"\\s$]{3,200})\"|([^\\s\"'$%{<\\[(`][^\\s\"'`]{2,200})))(?:\\s|\\\\|$)", Keywords: []string{
 		"curl",
