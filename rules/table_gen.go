@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:676df909:1033464"
+const tableHash = "crc32c:98ab8a5f:1033791"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -5411,7 +5411,7 @@ var tableRules = []Rule{
 		"ZUPLO_API_KEY=zpka_{{hex:12}}",
 		"ZUPLO_API_KEY=${ZUPLO_API_KEY}",
 	}},
-	Rule{ID: "infracost-api-key", Description: "Infracost API key (ico- prefix); it prices infrastructure on the organization's account.", Regex: "\\b(ico-[A-Za-z0-9]{24,48})\\b", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "infracost-api-key", Description: "Infracost API key (ico- prefix); it prices infrastructure on the organization's account.", Regex: "(?:^|[^A-Za-z0-9_.\\-/])(ico-[A-Za-z0-9]{24,48})\\b", Entropy: 3.5, Keywords: []string{
 		"ico-",
 	}, Name: "Infracost API key", EnvVar: "INFRACOST_API_KEY", RotateURL: "https://dashboard.infracost.io/", RotateSteps: []string{
 		"Revoke the key in Infracost Cloud > Org Settings > API key (rotate).",
@@ -5422,6 +5422,7 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"INFRACOST_API_KEY=ico-{{alnum:10}}",
 		"INFRACOST_API_KEY=${INFRACOST_API_KEY}",
+		"<link rel=\"icon\" href=\"/assets/favicon.ico-{{hex:32}}.png\">",
 	}},
 	Rule{ID: "inngest-signing-key", Description: "Inngest signing key (signkey-prod-/test-/branch- and 64 hex); it signs and verifies calls to your functions.", Regex: "\\b(signkey-(?:prod|test|branch)-[a-f0-9]{64})\\b", Entropy: 3, Keywords: []string{
 		"signkey-",
@@ -10237,6 +10238,10 @@ var tableRules = []Rule{
 	}},
 	Rule{ID: "grafana-api-key", Description: "Legacy Grafana API key (base64 JSON starting eyJrIjoi); it calls the Grafana HTTP API.", Regex: "\\b(eyJrIjoi[A-Za-z0-9+/]{50,300}={0,2})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
 		"eyjrijoi",
+	}, Allowlists: []Allowlist{
+		Allowlist{Description: "Power BI report links are base64 JSON starting {\"k\": too", RegexTarget: "line", Regexes: []string{
+			"powerbi\\.com/",
+		}},
 	}, Name: "Grafana API key (legacy)", EnvVar: "GRAFANA_API_KEY", RotateURL: "https://grafana.com/docs/grafana/latest/administration/service-accounts/migrate-api-keys/", RotateSteps: []string{
 		"Delete the key under Administration > API keys.",
 		"Migrate to a service account token.",
@@ -10246,6 +10251,7 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"GRAFANA_API_KEY=eyJrIjoi{{alnum:10}}",
 		"GRAFANA_API_KEY=${GRAFANA_API_KEY}",
+		"[report](https://app.powerbi.com/view?r=eyJrIjoi{{b64:90}}&pageName=ReportSection)",
 	}},
 	Rule{ID: "pagerduty-api-key", Description: "PagerDuty REST API key (general or user token) assigned to a PagerDuty variable.", Regex: "(?i:(?:pagerduty|pd)[\\w.\\-]{0,15}?(?:api[_\\-]?key|token))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(u\\+[A-Za-z0-9_\\-]{18}|[A-Za-z0-9_\\-+]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"pagerduty",
