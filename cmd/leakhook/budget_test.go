@@ -65,3 +65,42 @@ func TestBudgetHoldsInsideOneFile(t *testing.T) {
 		t.Errorf("exit 2 without naming the budget:\n%s", out)
 	}
 }
+
+// TestBudgetOnlyForHooks (issue 20): scan, scan --git and baseline are run
+// by a person or CI and run to the end; only hooks have a default budget
+// (LEAKHOOK_TIMEOUT, else 2m). With LEAKHOOK_TIMEOUT far smaller than the
+// work, a history scan of 40 commits and a baseline finish, the pre-commit
+// hook still runs out of budget, and an explicit --timeout still binds scan.
+func TestBudgetOnlyForHooks(t *testing.T) {
+	dir := t.TempDir()
+	gitIn(t, dir, "init", "-q", "-b", "main")
+	for i := 0; i < 40; i++ {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%d.txt", i)), keywordDense(4<<10), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		gitIn(t, dir, "add", ".")
+		gitIn(t, dir, "commit", "-q", "-m", fmt.Sprintf("c%d", i))
+	}
+	if err := os.WriteFile(filepath.Join(dir, "staged.txt"), keywordDense(4<<10), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gitIn(t, dir, "add", "staged.txt")
+	t.Chdir(dir)
+	t.Setenv("LEAKHOOK_TIMEOUT", "1ns")
+	try := func(args ...string) (int, string) {
+		var stdout, stderr strings.Builder
+		code := run(args, strings.NewReader(""), &stdout, &stderr)
+		return code, stderr.String()
+	}
+	if code, out := try("pre-commit"); code != exitProblem || !strings.Contains(out, "time budget ran out") {
+		t.Errorf("pre-commit with LEAKHOOK_TIMEOUT=1ns: exit %d, want 2 and the budget named:\n%s", code, out)
+	}
+	for _, args := range [][]string{{"scan", "--git"}, {"scan", "."}, {"baseline", "--history", "--file", filepath.Join(t.TempDir(), "b")}} {
+		if code, out := try(args...); code == exitProblem || strings.Contains(out, "budget") {
+			t.Errorf("%s with LEAKHOOK_TIMEOUT=1ns: exit %d, want it unbounded:\n%s", strings.Join(args, " "), code, out)
+		}
+	}
+	if code, out := try("scan", "--git", "--timeout", "1ns"); code != exitProblem || !strings.Contains(out, "time budget ran out") {
+		t.Errorf("scan --git --timeout 1ns: exit %d, want 2 and the budget named:\n%s", code, out)
+	}
+}

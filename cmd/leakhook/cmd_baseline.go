@@ -1,12 +1,10 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/leakhook/leakhook/baseline"
 	"github.com/leakhook/leakhook/gitread"
@@ -32,7 +30,7 @@ func runBaseline(c *cli, args []string) int {
 	file := fs.String("file", "", "baseline file (default: "+baseline.FileName+" at the repository root)")
 	reason := fs.String("reason", "", "reason recorded with each new entry (after '#')")
 	config := fs.String("config", "", "configuration file (default: .leakhook.toml at the repository root)")
-	timeout := fs.Duration("timeout", 10*time.Minute, "time budget")
+	timeout := fs.Duration("timeout", 0, "time budget (default: none)")
 	rest, code, ok := c.parseFlags(fs, args)
 	if !ok {
 		return code
@@ -43,7 +41,7 @@ func runBaseline(c *cli, args []string) int {
 	if strings.ContainsAny(*reason, "\n\r") {
 		return c.problem("--reason must be one line")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	ctx, cancel := budget(*timeout)
 	defer cancel()
 	wd, err := os.Getwd()
 	if err != nil {

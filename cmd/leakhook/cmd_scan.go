@@ -23,7 +23,7 @@ func runScan(c *cli, args []string) int {
 	cmd := commands["scan"]
 	fs := c.newFlags(cmd)
 	var of outputFlags
-	of.register(c, fs)
+	of.registerUnbounded(fs)
 	git := fs.Bool("git", false, "scan git history: each commit's own change in RANGE (e.g. origin/main..HEAD; default: all of HEAD's history)")
 	paths, code, ok := c.parseFlags(fs, args)
 	if !ok {

@@ -29,13 +29,27 @@ type outputFlags struct {
 	baseline    string        // --baseline: "" finds it at the root, "none" ignores it
 }
 
+// register adds the shared flags for a hook: its time budget defaults to
+// LEAKHOOK_TIMEOUT, else 2m, since hook scripts pass no flags.
 func (o *outputFlags) register(c *cli, fs *flag.FlagSet) {
+	o.registerFlags(fs)
+	fs.DurationVar(&o.timeout, "timeout", c.defaultTimeout(), "time budget (default from LEAKHOOK_TIMEOUT, else 2m); when exceeded leakhook blocks and says what was not scanned")
+}
+
+// registerUnbounded adds the shared flags for a command a person or CI runs
+// (scan, scan --git): it runs to the end unless --timeout is given.
+// LEAKHOOK_TIMEOUT is for hooks and does not apply.
+func (o *outputFlags) registerUnbounded(fs *flag.FlagSet) {
+	o.registerFlags(fs)
+	fs.DurationVar(&o.timeout, "timeout", 0, "time budget (default: none); when exceeded leakhook exits 2 and says what was not scanned")
+}
+
+func (o *outputFlags) registerFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.format, "format", "text", "output format: text, json or sarif")
 	fs.StringVar(&o.output, "output", "", "write the report to this file instead of standard output/error")
 	fs.BoolVar(&o.showSecrets, "show-secrets", false, "print secrets in full (they are masked by default)")
 	fs.StringVar(&o.config, "config", "", "configuration file (default: .leakhook.toml at the repository root)")
 	fs.StringVar(&o.baseline, "baseline", "", "baseline of known secrets (default: .leakhook-baseline at the repository root; none: ignore it)")
-	fs.DurationVar(&o.timeout, "timeout", c.defaultTimeout(), "time budget (default from LEAKHOOK_TIMEOUT, else 2m); when exceeded leakhook blocks and says what was not scanned")
 }
 
 func (o *outputFlags) check() error {
@@ -51,12 +65,18 @@ func (c *cli) loadConfig(root, path string) (*rules.Config, error) {
 	return hook.LoadConfig(root, path, c.stderr)
 }
 
-// withBudget returns a context that ends after the time budget.
+// withBudget returns a context that ends after the time budget (none when
+// the budget is 0).
 func (o *outputFlags) withBudget() (context.Context, context.CancelFunc) {
-	if o.timeout <= 0 {
+	return budget(o.timeout)
+}
+
+// budget returns a context that ends after d, or never when d is 0.
+func budget(d time.Duration) (context.Context, context.CancelFunc) {
+	if d <= 0 {
 		return context.WithCancel(context.Background())
 	}
-	return context.WithTimeout(context.Background(), o.timeout)
+	return context.WithTimeout(context.Background(), d)
 }
 
 // emit writes the result in the chosen format and returns the exit code.
