@@ -15,6 +15,7 @@ package baseline
 import (
 	"bufio"
 	"bytes"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -33,14 +34,21 @@ const dateLayout = "2006-01-02"
 
 const header = `# leakhook baseline: secrets known when this was made. They do not block;
 # new ones do. One line per secret: rule-id fingerprint [expires=YYYY-MM-DD] [# reason]
-# The fingerprint is a hash of the value, never the value. After the expiry
+# The fingerprint is a slow salted hash of the value (v2: argon2id), never the
+# value; still, a weak password is rotated, not baselined. After the expiry
 # date the secret blocks again. Update: leakhook baseline [--prune]
 `
 
+// saltLine starts the header line that holds the repository's salt.
+const saltLine = "# salt: "
+
 // Entry is one known secret.
 type Entry struct {
-	RuleID      string
-	Fingerprint string // rules.Fingerprint of the value (a prefix of 8+ hex digits is accepted)
+	RuleID string
+	// Fingerprint is "v2:" and FingerprintV2's hex digits (a prefix of 16+
+	// is accepted), or a v1 rules.Fingerprint (8+ hex digits), honoured
+	// with a warning until leakhook baseline --migrate rewrites it.
+	Fingerprint string
 	Expires     string // YYYY-MM-DD, or "" for never
 	Reason      string
 }
@@ -59,9 +67,13 @@ func (e *Entry) String() string {
 	return s
 }
 
+// V1 reports whether the entry still has a v1 fingerprint.
+func (e *Entry) V1() bool { return !IsV2(e.Fingerprint) }
+
 // Baseline is a parsed baseline file.
 type Baseline struct {
 	Path    string
+	Salt    []byte // the repository's salt for v2 fingerprints; nil if the file has none
 	entries map[string]*Entry
 }
 
@@ -88,6 +100,17 @@ func Parse(name string, data []byte) (*Baseline, error) {
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
+		if v, ok := strings.CutPrefix(line, saltLine); ok {
+			salt, err := hex.DecodeString(strings.TrimSpace(v))
+			if err != nil || len(salt) < 8 {
+				return nil, fmt.Errorf("%s:%d: the salt is not 16 or more hex digits", name, n)
+			}
+			if b.Salt != nil && !bytes.Equal(b.Salt, salt) {
+				return nil, fmt.Errorf("%s:%d: a second, different salt (a merge of two baselines made with different salts?): keep one salt line and run leakhook baseline --migrate", name, n)
+			}
+			b.Salt = salt
+			continue
+		}
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
@@ -128,8 +151,12 @@ func parseLine(line string) (*Entry, error) {
 		return nil, fmt.Errorf("want \"rule-id fingerprint [expires=YYYY-MM-DD] [# reason]\", got %q", line)
 	}
 	e.RuleID, e.Fingerprint = f[0], strings.ToLower(f[1])
-	if len(e.Fingerprint) < 8 || strings.Trim(e.Fingerprint, "0123456789abcdef") != "" {
-		return nil, fmt.Errorf("rule %q: fingerprint %q is not 8 or more hex digits", e.RuleID, f[1])
+	if hexPart, ok := strings.CutPrefix(e.Fingerprint, V2Prefix); ok {
+		if len(hexPart) < 16 || strings.Trim(hexPart, "0123456789abcdef") != "" {
+			return nil, fmt.Errorf("rule %q: fingerprint is not v2: and 16 or more hex digits", e.RuleID)
+		}
+	} else if len(e.Fingerprint) < 8 || strings.Trim(e.Fingerprint, "0123456789abcdef") != "" {
+		return nil, fmt.Errorf("rule %q: fingerprint is not 8 or more hex digits (v1) or v2: and 16 or more", e.RuleID)
 	}
 	for _, opt := range f[2:] {
 		v, ok := strings.CutPrefix(opt, "expires=")
@@ -165,21 +192,45 @@ func (b *Baseline) Entries() []*Entry {
 	return out
 }
 
-// Lookup returns the entry for a finding, or nil. Hand-written entries may
-// abbreviate the fingerprint.
+// Lookup returns the entry for a finding, or nil: a v2 entry by the
+// finding's stored fingerprint (rules.Finding.StoredFingerprint, set by
+// triage under this baseline's salt), a v1 entry by its short one.
+// Hand-written entries may abbreviate the fingerprint.
 func (b *Baseline) Lookup(f *rules.Finding) *Entry {
 	if b == nil {
 		return nil
 	}
-	if e, ok := b.entries[f.RuleID+" "+f.Fingerprint]; ok {
-		return e
+	for _, fp := range []string{f.StoredFingerprint, f.Fingerprint} {
+		if fp == "" {
+			continue
+		}
+		if e, ok := b.entries[f.RuleID+" "+fp]; ok {
+			return e
+		}
 	}
 	for _, e := range b.entries {
-		if e.RuleID == f.RuleID && strings.HasPrefix(f.Fingerprint, e.Fingerprint) {
+		if e.RuleID != f.RuleID {
+			continue
+		}
+		if e.V1() && f.Fingerprint != "" && strings.HasPrefix(f.Fingerprint, e.Fingerprint) ||
+			!e.V1() && f.StoredFingerprint != "" && strings.HasPrefix(f.StoredFingerprint, e.Fingerprint) {
 			return e
 		}
 	}
 	return nil
+}
+
+// V1Entries counts the entries that still have a v1 fingerprint.
+func (b *Baseline) V1Entries() int {
+	n := 0
+	if b != nil {
+		for _, e := range b.entries {
+			if e.V1() {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // Status is what the baseline says about a finding.
@@ -207,6 +258,9 @@ func (b *Baseline) Status(f *rules.Finding, today time.Time) (Status, *Entry) {
 func (b *Baseline) Bytes() []byte {
 	var buf bytes.Buffer
 	buf.WriteString(header)
+	if b.Salt != nil {
+		buf.WriteString(saltLine + hex.EncodeToString(b.Salt) + "\n")
+	}
 	for _, e := range b.Entries() {
 		buf.WriteString(e.String())
 		buf.WriteByte('\n')
@@ -238,13 +292,17 @@ func (b *Baseline) Write() error {
 // Stats says what Update changed.
 type Stats struct {
 	Added, Kept, Pruned int
+	Migrated            int // v1 entries rewritten as v2 (counted in Kept too)
 }
 
-// Update returns the baseline after recording findings: entries for new
-// secrets are added (with reason), existing entries keep their expiry and
-// reason, and entries no finding matches are dropped only with prune.
-func Update(old *Baseline, path string, findings []rules.Finding, reason string, prune bool) (*Baseline, Stats) {
+// Update returns the baseline after recording findings, which carry their
+// v2 fingerprints under salt: entries for new secrets are added (with
+// reason), existing entries keep their expiry and reason (a v1 entry a
+// finding matches is rewritten as v2: that is the migration), and entries
+// no finding matches are dropped only with prune.
+func Update(old *Baseline, path string, salt []byte, findings []rules.Finding, reason string, prune bool) (*Baseline, Stats) {
 	nb := New(path)
+	nb.Salt = salt
 	var st Stats
 	seen := map[*Entry]bool{}
 	for i := range findings {
@@ -252,12 +310,19 @@ func Update(old *Baseline, path string, findings []rules.Finding, reason string,
 		if e := old.Lookup(f); e != nil {
 			if !seen[e] {
 				seen[e] = true
-				nb.entries[e.key()] = e
+				if e.V1() && f.StoredFingerprint != "" {
+					m := *e
+					m.Fingerprint = f.StoredFingerprint
+					nb.entries[m.key()] = &m
+					st.Migrated++
+				} else {
+					nb.entries[e.key()] = e
+				}
 				st.Kept++
 			}
 			continue
 		}
-		e := &Entry{RuleID: f.RuleID, Fingerprint: f.Fingerprint, Reason: reason}
+		e := &Entry{RuleID: f.RuleID, Fingerprint: f.StoredFingerprint, Reason: reason}
 		if _, dup := nb.entries[e.key()]; !dup {
 			nb.entries[e.key()] = e
 			st.Added++

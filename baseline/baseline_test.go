@@ -14,6 +14,12 @@ func finding(rule, secret string) rules.Finding {
 	return rules.Finding{RuleID: rule, Secret: secret, Fingerprint: rules.Fingerprint(secret), Path: "x", Line: 3}
 }
 
+// stored sets a finding's v2 fingerprint, as triage does.
+func stored(salt []byte, f rules.Finding) rules.Finding {
+	f.StoredFingerprint = FingerprintV2(salt, f.RuleID, f.Secret)
+	return f
+}
+
 func TestParseErrors(t *testing.T) {
 	for text, want := range map[string]string{
 		"github-token\n":                           "f:1: want",
@@ -78,8 +84,9 @@ func TestStatus(t *testing.T) {
 func TestUpdateWriteNeverStoresValues(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, FileName)
-	a, c := finding("r", "secret-value-a"), finding("r", "secret-value-c")
-	b1, st := Update(nil, p, []rules.Finding{a, a, c}, "fixture", false)
+	salt := DeriveSalt("")
+	a, c := stored(salt, finding("r", "secret-value-a")), stored(salt, finding("r", "secret-value-c"))
+	b1, st := Update(nil, p, salt, []rules.Finding{a, a, c}, "fixture", false)
 	if st.Added != 2 || b1.Len() != 2 {
 		t.Fatalf("stats %+v len %d", st, b1.Len())
 	}
@@ -94,7 +101,7 @@ func TestUpdateWriteNeverStoresValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b2, st := Update(old, p, []rules.Finding{a}, "", true)
+	b2, st := Update(old, p, salt, []rules.Finding{a}, "", true)
 	if st != (Stats{Kept: 1, Pruned: 1}) || b2.Len() != 1 {
 		t.Fatalf("prune: %+v", st)
 	}

@@ -103,7 +103,7 @@ func JSON(w io.Writer, fs []rules.Finding, skipped []scan.Skipped, o Options) er
 		EndLine     int     `json:"end_line"`
 		Secret      string  `json:"secret"`
 		Masked      bool    `json:"masked"`
-		Fingerprint string  `json:"fingerprint"`
+		Fingerprint string  `json:"fingerprint"` // v2 (argon2id, salted): never the short allow hash
 		Entropy     float64 `json:"entropy"`
 		Commit      string  `json:"commit,omitempty"`
 		Subject     string  `json:"subject,omitempty"`
@@ -116,7 +116,7 @@ func JSON(w io.Writer, fs []rules.Finding, skipped []scan.Skipped, o Options) er
 		f := &fs[i]
 		out = append(out, jsonFinding{
 			RuleID: f.RuleID, Name: f.RuleName, File: f.Path, Line: f.Line, Column: f.Column, EndLine: f.EndLine,
-			Secret: o.secretText(f), Masked: !o.ShowSecrets, Fingerprint: f.Fingerprint, Entropy: f.Entropy,
+			Secret: o.secretText(f), Masked: !o.ShowSecrets, Fingerprint: f.StoredFingerprint, Entropy: f.Entropy,
 			Commit: f.Commit, Subject: o.subjectText(f.Subject, fs), Ref: f.Ref, Detail: f.Detail, Advisory: f.Advisory,
 		})
 	}
@@ -213,7 +213,7 @@ func SARIF(w io.Writer, fs []rules.Finding, e *rules.Engine, o Options) error {
 			RuleID: f.RuleID, RuleIndex: ids[f.RuleID], Level: level,
 			Message:             msg{text},
 			Locations:           []location{loc},
-			PartialFingerprints: map[string]string{"leakhookSecret/v1": f.RuleID + ":" + f.Fingerprint},
+			PartialFingerprints: map[string]string{"leakhookSecret/v2": f.RuleID + ":" + f.StoredFingerprint},
 			Properties:          props,
 		})
 	}

@@ -27,9 +27,15 @@ type Finding struct {
 	EndLine  int    `json:"end_line"`
 	// Secret and LineText hold the real value; every output masks them unless
 	// the user asks with --show-secrets.
-	Secret      string `json:"-"`
-	LineText    string `json:"-"`
-	Fingerprint string `json:"fingerprint"`
+	Secret   string `json:"-"`
+	LineText string `json:"-"`
+	// Fingerprint is the short hash that inline allow=<hash> markers use
+	// (48 bits of SHA-256: it sits beside the value anyway). It is never
+	// stored: baselines, JSON and SARIF use StoredFingerprint.
+	Fingerprint string `json:"-"`
+	// StoredFingerprint is the slow, salted fingerprint (v2) that baselines,
+	// JSON and SARIF carry; triage sets it for findings that block.
+	StoredFingerprint string `json:"fingerprint,omitempty"`
 	// Encoded is the text on the line the secret was decoded from (base64 or
 	// percent-encoding), or "". It is masked wherever the secret is.
 	Encoded string  `json:"-"`

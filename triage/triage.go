@@ -17,7 +17,10 @@ package triage
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/leakhook/leakhook/baseline"
@@ -33,6 +36,47 @@ type Triage struct {
 	cfg                *rules.Config
 	root, baselineFile string
 	today              time.Time
+	salt               []byte // for stored fingerprints when the baseline has none
+}
+
+// WithSalt sets the salt of stored fingerprints for when the baseline has
+// none (the baseline command passes the one it will write).
+func (t *Triage) WithSalt(salt []byte) *Triage {
+	t.salt = salt
+	return t
+}
+
+// Salt is the salt of the stored fingerprints: the baseline's own, else
+// WithSalt's, else one derived from the repository's root commit, so
+// fingerprints are the same from run to run before a baseline exists and
+// after one is written.
+func (t *Triage) Salt(base *baseline.Baseline) []byte {
+	switch {
+	case base != nil && base.Salt != nil:
+		return base.Salt
+	case t.salt != nil:
+		return t.salt
+	}
+	t.salt = baseline.DeriveSalt(RootCommit(t.root))
+	return t.salt
+}
+
+// RootCommit is the repository's first root commit (the smallest id when
+// there are several), or "" when dir holds no commit.
+func RootCommit(dir string) string {
+	if dir == "" {
+		dir = "."
+	}
+	out, err := exec.Command("git", "-C", dir, "rev-list", "--max-parents=0", "HEAD").Output()
+	if err != nil {
+		return ""
+	}
+	roots := strings.Fields(string(out))
+	if len(roots) == 0 {
+		return ""
+	}
+	sort.Strings(roots)
+	return roots[0]
 }
 
 // New returns the triage for findings under root. baselineFile is the
@@ -71,13 +115,14 @@ type Verdict struct {
 	Blocking   []rules.Finding // in the order found
 	Suppressed int             // dropped by .gitleaksignore or an allowlist's commits
 	Known      int             // dropped because the baseline knows them
+	KnownV1    int             // of those, matched by a v1 entry (leakhook baseline --migrate)
 
 	notes map[string]string
 }
 
 // Note labels a blocking finding for the report when a baseline is in use:
 // "new", or why a baselined secret blocks again. It is "" without one.
-func (v *Verdict) Note(f *rules.Finding) string { return v.notes[f.RuleID+" "+f.Fingerprint] }
+func (v *Verdict) Note(f *rules.Finding) string { return v.notes[f.RuleID+" "+f.StoredFingerprint] }
 
 // Apply decides which of findings block. It does not modify findings. An
 // error is a baseline that could not be read.
@@ -96,16 +141,28 @@ func (t *Triage) Apply(findings []rules.Finding) (*Verdict, error) {
 		return v, nil
 	}
 	base, err := t.load()
-	if err != nil || base == nil {
+	if err != nil {
 		return v, err
+	}
+	// Only what survived the filters gets a stored fingerprint: argon2id
+	// costs tens of milliseconds a value.
+	salt := t.Salt(base)
+	for i := range kept {
+		kept[i].StoredFingerprint = baseline.FingerprintV2(salt, kept[i].RuleID, kept[i].Secret)
+	}
+	if base == nil {
+		return v, nil
 	}
 	v.Blocking = nil
 	v.notes = map[string]string{}
 	for _, f := range kept {
-		key := f.RuleID + " " + f.Fingerprint
+		key := f.RuleID + " " + f.StoredFingerprint
 		switch st, e := base.Status(&f, t.today); st {
 		case baseline.Known:
 			v.Known++
+			if e.V1() {
+				v.KnownV1++
+			}
 			continue
 		case baseline.Expired:
 			v.notes[key] = "baselined, but the entry expired on " + e.Expires

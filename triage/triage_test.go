@@ -15,7 +15,7 @@ import (
 func TestApply(t *testing.T) {
 	root := t.TempDir()
 	f := func(path, fp string) rules.Finding {
-		return rules.Finding{RuleID: "r", Path: path, Line: 1, Fingerprint: fp}
+		return rules.Finding{RuleID: "r", Path: path, Line: 1, Fingerprint: fp, Secret: "value of " + path}
 	}
 	ignored, known, expired, fresh := f("a.txt", "aaaaaaaa11"), f("b.txt", "bbbbbbbb22"), f("c.txt", "cccccccc33"), f("d.txt", "dddddddd44")
 	write(t, filepath.Join(root, ".gitleaksignore"), "a.txt:r:1\n")

@@ -16,7 +16,7 @@ import (
 func init() {
 	register(&command{
 		name:    "baseline",
-		args:    "[--history] [--prune] [--file F] [--reason TEXT]",
+		args:    "[--history] [--prune] [--migrate] [--file F] [--reason TEXT]",
 		summary: "record the secrets already in the repository so they stop blocking (new ones still do)",
 		run:     runBaseline,
 	})
@@ -27,6 +27,7 @@ func runBaseline(c *cli, args []string) int {
 	fs := c.newFlags(cmd)
 	history := fs.Bool("history", false, "also record secrets in the history of HEAD (every commit), not only the files at HEAD")
 	prune := fs.Bool("prune", false, "drop entries whose secret is no longer found")
+	migrate := fs.Bool("migrate", false, "only rewrite v1 entries (fast, unsalted hashes) as v2 (argon2id, salted) for the secrets found; add nothing new")
 	file := fs.String("file", "", "baseline file (default: "+baseline.FileName+" at the repository root)")
 	reason := fs.String("reason", "", "reason recorded with each new entry (after '#')")
 	config := fs.String("config", "", "configuration file (default: .leakhook.toml at the repository root)")
@@ -89,31 +90,46 @@ func runBaseline(c *cli, args []string) int {
 		}
 		fmt.Fprintf(c.stderr, "leakhook: not scanned: %s: %s\n", where, s.Reason)
 	}
-	// What .gitleaksignore or an allowlist's commits suppress is not
-	// recorded; the baseline itself is what is being written.
-	v, err := triage.New(cfg, "", triage.None).Apply(findings)
-	if err != nil {
-		return c.problem("%v", err)
-	}
-	findings = v.Blocking
-
 	old, err := baseline.Load(path)
 	if err != nil {
 		return c.problem("%v", err)
 	}
-	nb, st := baseline.Update(old, path, findings, *reason, *prune)
+	// The salt of v2 fingerprints: the baseline's own, else the one
+	// derived from the root commit (which reports used until now).
+	salt := baseline.DeriveSalt(triage.RootCommit(repo.Root))
+	if old != nil && old.Salt != nil {
+		salt = old.Salt
+	}
+	// What .gitleaksignore or an allowlist's commits suppress is not
+	// recorded; the baseline itself is what is being written.
+	v, err := triage.New(cfg, "", triage.None).WithSalt(salt).Apply(findings)
+	if err != nil {
+		return c.problem("%v", err)
+	}
+	findings = v.Blocking
+	if *migrate {
+		known := findings[:0]
+		for i := range findings {
+			if old.Lookup(&findings[i]) != nil {
+				known = append(known, findings[i])
+			}
+		}
+		findings = known
+	}
+
+	nb, st := baseline.Update(old, path, salt, findings, *reason, *prune)
 	added := map[string]bool{}
 	for i := range findings {
 		f := &findings[i]
-		if old.Lookup(f) != nil || added[f.RuleID+f.Fingerprint] {
+		if old.Lookup(f) != nil || added[f.RuleID+f.StoredFingerprint] {
 			continue
 		}
-		added[f.RuleID+f.Fingerprint] = true
+		added[f.RuleID+f.StoredFingerprint] = true
 		where := fmt.Sprintf("%s:%d", f.Path, f.Line)
 		if f.Commit != "" {
 			where += " in commit " + f.Commit[:min(10, len(f.Commit))]
 		}
-		fmt.Fprintf(c.stderr, "  + %s %s  (%s)\n", f.RuleID, f.Fingerprint, where)
+		fmt.Fprintf(c.stderr, "  + %s %s  (%s)\n", f.RuleID, f.StoredFingerprint, where)
 	}
 	if err := nb.Write(); err != nil {
 		return c.problem("writing the baseline: %v", err)
@@ -132,6 +148,16 @@ func runBaseline(c *cli, args []string) int {
 		rel = r
 	}
 	fmt.Fprintf(c.stderr, "leakhook: %s: %s (%d added, %d kept, %d pruned).\n", rel, plural(nb.Len(), "known secret"), st.Added, st.Kept, st.Pruned)
+	if st.Migrated > 0 {
+		fmt.Fprintf(c.stderr, "leakhook: %s rewritten from v1 (fast, unsalted) to v2 fingerprints (argon2id, salted).\n", countEntries(st.Migrated))
+	}
+	if n := nb.V1Entries(); n > 0 {
+		more := "add --history to find them in older commits, or --prune to drop them"
+		if *history {
+			more = "their secrets are no longer found; --prune drops them"
+		}
+		fmt.Fprintf(c.stderr, "leakhook: warning: %s still v1 (fast, unsalted hashes of the value): %s.\n", countEntries(n), more)
+	}
 	if st.Added > 0 {
 		fmt.Fprintf(c.stderr, "These stop blocking; every new secret still blocks. Rotate them when you can. Commit the file: git add %s\n", rel)
 	}
@@ -139,4 +165,12 @@ func runBaseline(c *cli, args []string) int {
 		fmt.Fprintln(c.stderr, "Only the files at HEAD were read; add --history to record secrets in older commits (for pre-push and history scans).")
 	}
 	return exitClean
+}
+
+// countEntries spells a number of baseline entries.
+func countEntries(n int) string {
+	if n == 1 {
+		return "1 entry"
+	}
+	return fmt.Sprintf("%d entries", n)
 }
