@@ -137,6 +137,11 @@ func (f *envFile) appendEntries(root string) error {
 		w.Close()
 		return err
 	}
+	// On disk before the index or the source file loses the value.
+	if err := w.Sync(); err != nil {
+		w.Close()
+		return err
+	}
 	return w.Close()
 }
 

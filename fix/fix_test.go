@@ -24,10 +24,9 @@ func mailgunKey(t *testing.T, seed string) string {
 	return k
 }
 
-func plan(t *testing.T, r *gittest.Repo, vault string, paths ...string) *Plan {
+func planOptions(t *testing.T, r *gittest.Repo) Options {
 	t.Helper()
-	ctx := context.Background()
-	repo, err := gitread.Open(ctx, r.Dir)
+	repo, err := gitread.Open(context.Background(), r.Dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +34,14 @@ func plan(t *testing.T, r *gittest.Repo, vault string, paths ...string) *Plan {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := NewPlan(ctx, Options{Repo: repo, Config: cfg, Vault: vault, Paths: paths, Backend: gitread.BackendGit})
+	return Options{Repo: repo, Config: cfg, Backend: gitread.BackendGit}
+}
+
+func plan(t *testing.T, r *gittest.Repo, vault string, paths ...string) *Plan {
+	t.Helper()
+	o := planOptions(t, r)
+	o.Vault, o.Paths = vault, paths
+	p, err := NewPlan(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
 	}

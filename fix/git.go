@@ -63,16 +63,14 @@ func (g git) blob(ctx context.Context, sha string) (string, error) {
 	return string(out), err
 }
 
-// stage writes content as a blob, unfiltered (it is already what the index
-// holds), and points the index entry at it, keeping the mode.
-func (g git) stage(ctx context.Context, path, mode, content string) error {
+// hashBlob writes content as a blob, unfiltered (it is already what the
+// index holds), and returns its id.
+func (g git) hashBlob(ctx context.Context, content string) (string, error) {
 	out, err := g.run(ctx, []byte(content), "hash-object", "-w", "--no-filters", "--stdin")
 	if err != nil {
-		return err
+		return "", err
 	}
-	sha := strings.TrimSpace(string(out))
-	_, err = g.run(ctx, nil, "update-index", "--cacheinfo", mode+","+sha+","+path)
-	return err
+	return strings.TrimSpace(string(out)), nil
 }
 
 // ignored reports whether git ignores path (whether or not it is tracked).

@@ -124,6 +124,9 @@ func NewPlan(ctx context.Context, o Options) (*Plan, error) {
 	if err := p.planSideFiles(ctx, envRel); err != nil {
 		return nil, err
 	}
+	if err := p.checkTargets(); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 

@@ -85,9 +85,17 @@ func (e *Error) Error() string {
 	if errors.As(e.Err, &ee) {
 		return fmt.Sprintf("cannot run git: %v", ee.Err)
 	}
-	msg := e.Stderr
-	if i := strings.IndexByte(msg, '\n'); i >= 0 {
-		msg = msg[:i]
+	// git wraps one sentence over several lines ("... different from both
+	// the\nfile and the HEAD:"): join them rather than cut it mid-sentence.
+	var keep []string
+	for _, l := range strings.Split(e.Stderr, "\n") {
+		if !strings.HasPrefix(l, "hint:") {
+			keep = append(keep, l)
+		}
+	}
+	msg := strings.Join(strings.Fields(strings.Join(keep, " ")), " ")
+	if r := []rune(msg); len(r) > 400 {
+		msg = string(r[:400]) + "…"
 	}
 	if msg == "" {
 		msg = e.Err.Error()

@@ -8,7 +8,7 @@ import (
 
 // TestError: a git that fails is an *Error with its arguments, exit code and
 // stderr; the message names the subcommand (after global options) and git's
-// first line; ExitCode and Says read it without parsing the message.
+// message on one line (hints left out); ExitCode and Says read it without parsing the message.
 func TestError(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("GIT_CEILING_DIRECTORIES", dir)

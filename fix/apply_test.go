@@ -1,0 +1,128 @@
+package fix
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/leakhook/leakhook/internal/gittest"
+)
+
+// envBesideSource stages .env (holding one key) beside app.py (holding
+// another): the fix must untrack .env, append app.py's key to it and rewrite
+// app.py.
+func envBesideSource(t *testing.T) (r *gittest.Repo, inEnv, inApp string) {
+	r = gittest.New(t)
+	r.Commit("init")
+	inEnv, inApp = mailgunKey(t, "env"), mailgunKey(t, "app")
+	r.Write(".env", "OTHER_KEY="+inEnv+"\n")
+	r.Write("app.py", "import requests\n\nMAILGUN_API_KEY = \""+inApp+"\"\n")
+	r.Git("add", ".env", "app.py")
+	return r, inEnv, inApp
+}
+
+// TestEnvStagedBesideSource is issue 17 item 6: fix --yes stopped half-way
+// (git rm --cached refused .env once its value was appended), leaving the
+// values in .env, .gitignore created and app.py unchanged.
+func TestEnvStagedBesideSource(t *testing.T) {
+	r, inEnv, inApp := envBesideSource(t)
+	apply(t, r, "")
+	if got := r.Git("ls-files", "--", ".env"); got != "" {
+		t.Errorf(".env is still tracked: %q", got)
+	}
+	env := read(t, r, ".env")
+	if !strings.Contains(env, inEnv) || !strings.Contains(env, "MAILGUN_API_KEY="+inApp) {
+		t.Errorf(".env = %q", env)
+	}
+	for _, s := range []string{r.Git("show", ":app.py"), read(t, r, "app.py")} {
+		if strings.Contains(s, inApp) || !strings.Contains(s, `os.environ["MAILGUN_API_KEY"]`) {
+			t.Errorf("app.py not fixed:\n%s", s)
+		}
+	}
+	if got := read(t, r, ".gitignore"); got != "/.env\n" {
+		t.Errorf(".gitignore = %q", got)
+	}
+}
+
+// TestApplyRollsBack: when the index cannot be written (another git holds
+// its lock), Apply undoes the env file and .gitignore, leaves the index and
+// app.py as they were, and a re-run once the lock is gone completes.
+func TestApplyRollsBack(t *testing.T) {
+	r, _, inApp := envBesideSource(t)
+	p := plan(t, r, "")
+	before := r.Snapshot()
+	envBefore := read(t, r, ".env")
+	lock := filepath.Join(r.Dir, ".git", "index.lock")
+	if err := os.WriteFile(lock, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := p.Apply(context.Background())
+	if err == nil {
+		t.Fatal("Apply succeeded with the index locked")
+	}
+	if !strings.Contains(err.Error(), "nothing was changed") || strings.Contains(err.Error(), inApp) {
+		t.Errorf("error = %v", err)
+	}
+	os.Remove(lock)
+	if r.Snapshot() != before {
+		t.Error("the index or the status changed")
+	}
+	if read(t, r, ".env") != envBefore {
+		t.Errorf(".env not restored: %q", read(t, r, ".env"))
+	}
+	if _, err := os.Stat(filepath.Join(r.Dir, ".gitignore")); err == nil {
+		t.Error(".gitignore was left behind")
+	}
+	if !strings.Contains(read(t, r, "app.py"), inApp) {
+		t.Error("app.py lost the value")
+	}
+	apply(t, r, "")
+	if s := r.Git("show", ":app.py"); strings.Contains(s, inApp) {
+		t.Errorf("the re-run did not fix app.py:\n%s", s)
+	}
+}
+
+// TestNoWriteThroughSymlink is issue 16 item 15: a committed
+// .env.example -> ../../.bashrc or .gitignore -> a file outside the
+// repository must not make fix append to the link's target.
+func TestNoWriteThroughSymlink(t *testing.T) {
+	for _, name := range []string{".env.example", ".gitignore", ".env"} {
+		t.Run(name, func(t *testing.T) {
+			r := gittest.New(t)
+			outside := filepath.Join(t.TempDir(), "bashrc")
+			if err := os.WriteFile(outside, []byte("alias ll='ls -l'\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(outside, filepath.Join(r.Dir, name)); err != nil {
+				t.Fatal(err)
+			}
+			key := mailgunKey(t, "link")
+			r.Write("app.py", "KEY = \"mailgun "+key+"\"\n")
+			r.Git("add", "app.py")
+			before := r.Snapshot()
+			_, err := NewPlan(context.Background(), planOptions(t, r))
+			if err == nil || !strings.Contains(err.Error(), "symbolic link") {
+				t.Fatalf("NewPlan error = %v, want a refusal naming the link", err)
+			}
+			if b, _ := os.ReadFile(outside); string(b) != "alias ll='ls -l'\n" {
+				t.Errorf("the link's target was written: %q", b)
+			}
+			if r.Snapshot() != before || !strings.Contains(read(t, r, "app.py"), key) {
+				t.Error("the repository changed")
+			}
+		})
+	}
+}
+
+// TestNoWriteOutsideRoot: an envFile setting that leaves the repository is
+// refused before anything is written.
+func TestNoWriteOutsideRoot(t *testing.T) {
+	if err := insideRoot(t.TempDir(), "../.env"); err == nil || !strings.Contains(err.Error(), "outside the repository") {
+		t.Errorf("insideRoot(../.env) = %v", err)
+	}
+	if err := insideRoot(t.TempDir(), "config/.env"); err != nil {
+		t.Errorf("insideRoot(config/.env) = %v", err)
+	}
+}
