@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:98ab8a5f:1033791"
+const tableHash = "crc32c:85f3e7ab:1034309"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -6497,7 +6497,7 @@ var tableRules = []Rule{
 		"@build.gradle.kts\ncredentials {\n    password = project.findProperty(\"repoPassword\") as String?\n}",
 		"@build.gradle\ncredentials {\n    password System.getenv(\"REPO_PASSWORD\")\n}",
 	}},
-	Rule{ID: "generic-secret", Description: "A high-entropy literal assigned to a name such as api_key, secret, token or credential.", Regex: "(?i)(?:(?:^|[^\\w])[\\w.\\-]*?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w\\-]*(?:(?:[\"']\\s+value\\s*=|[\"']?\\s*(?::\\s*&?(?:'static\\s+)?[\\w.<>\\[\\]]+\\??\\s*)?(?:[=!]==?|::{0,2}=|=>|\\?=|=|:))\\s*(?:\"((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*?]+))\"|'((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*?]+))'|`((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*?]+))`)|>\\s*((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*]+))\\s*</|[\"']\\s*,\\s*'\"((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*?]+))\"')|\\w\\s*\\(\\s*[\"'][\\w.\\-]*?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w\\-]*[\"']\\s*,\\s*(?:\"((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*?]+))\"|'((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*?]+))')\\s*[,)]|\\bset[\\w]*?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)\\s*\\(\\s*(?:\"((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*?]+))\"|'((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*?]+))')\\s*\\))", Entropy: 3.7, Keywords: []string{
+	Rule{ID: "generic-secret", Description: "A high-entropy literal assigned to a name such as api_key, secret, token or credential.", Regex: "(?i)(?:(?:^|[^\\w])[\\w.\\-]*?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w\\-]*(?:(?:[\"']\\s+value\\s*=|[\"']?\\]?\\s*(?::\\s*&?(?:'static\\s+)?[\\w.<>\\[\\]]+\\??\\s*)?(?:[=!]==?|::{0,2}=|=>|\\?=|=|:))\\s*(?:\"((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*?]+))\"|'((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*?]+))'|`((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*?]+))`)|>\\s*((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*]+))\\s*</|[\"']\\s*,\\s*'\"((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*?]+))\"')|\\w\\s*\\(\\s*[\"'][\\w.\\-]*?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w\\-]*[\"']\\s*,\\s*(?:\"((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*?]+))\"|'((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*?]+))')\\s*[,)]|\\bset[\\w]*?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)\\s*\\(\\s*(?:\"((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*?]+))\"|'((?-i:[A-Za-z0-9_\\-+/=.~!@#$%^&*?]+))')\\s*\\))", Entropy: 3.7, Keywords: []string{
 		"secret",
 		"token",
 		"apikey",
@@ -6568,9 +6568,13 @@ var tableRules = []Rule{
 		"publicToken = \"{{alnum:43}}\"",
 		"\"token3\": \"xoxp-1234-1234-1234-{{hex:32}}\"",
 	}},
-	Rule{ID: "generic-password", Description: "A password literal assigned to a password-like name.", Regex: "(?i)(?:(?:^|[^\\w])[\\w.\\-]*?(?:password|passwd|passwort|pwd)[\\w\\-]*(?:(?:[\"']\\s+value\\s*=|[\"']?\\s*(?::\\s*&?(?:'static\\s+)?[\\w.<>\\[\\]]+\\??\\s*)?(?:[=!]==?|::{0,2}=|=>|\\?=|=|:))\\s*(?:\"((?-i:[^\"'\\s]+))\"|'((?-i:[^\"'\\s]+))'|`((?-i:[^`\\s]+))`)|>\\s*((?-i:[^<>\\s]+))\\s*</)|\\w\\s*\\(\\s*[\"'][\\w.\\-]*?(?:password|passwd|passwort|pwd)[\\w\\-]*[\"']\\s*,\\s*(?:\"((?-i:[^\"'\\s]+))\"|'((?-i:[^\"'\\s]+))')\\s*[,)]|\\bset[\\w]*?(?:password|passwd|passwort|pwd)\\s*\\(\\s*(?:\"((?-i:[^\"\\s]+))\"|'((?-i:[^'\\s]+))')\\s*\\)|(?m:^[ \\t]*(?:password|passwd)[ \\t]+(?:\"((?-i:[^\"'\\s]+))\"|'((?-i:[^\"'\\s]+))')[ \\t]*$)|\\bNetworkCredential\\s*\\(\\s*(?:\"[^\"\\n]*\"|'[^'\\n]*')\\s*,\\s*(?:\"((?-i:[^\"\\s]+))\"|'((?-i:[^'\\s]+))'))", Entropy: 3, Keywords: []string{
+	Rule{ID: "generic-password", Description: "A password literal assigned to a password-like name.", Regex: "(?i)(?:(?:^|[^\\w])[\\w.\\-]*?(?:password|passwd|passwort|passphrase|pwd|[_.\\-]pass\\b)[\\w\\-]*(?:(?:[\"']\\s+value\\s*=|[\"']?\\]?\\s*(?::\\s*&?(?:'static\\s+)?[\\w.<>\\[\\]]+\\??\\s*)?(?:[=!]==?|::{0,2}=|=>|\\?=|=|:))\\s*(?:\"((?-i:[^\"'\\s]+))\"|'((?-i:[^\"'\\s]+))'|`((?-i:[^`\\s]+))`)|>\\s*((?-i:[^<>\\s]+))\\s*</)|\\w\\s*\\(\\s*[\"'][\\w.\\-]*?(?:password|passwd|passwort|passphrase|pwd|[_.\\-]pass\\b)[\\w\\-]*[\"']\\s*,\\s*(?:\"((?-i:[^\"'\\s]+))\"|'((?-i:[^\"'\\s]+))')\\s*[,)]|\\bset[\\w]*?(?:password|passwd|passwort|passphrase|pwd|[_.\\-]pass\\b)\\s*\\(\\s*(?:\"((?-i:[^\"\\s]+))\"|'((?-i:[^'\\s]+))')\\s*\\)|(?m:^[ \\t]*(?:password|passwd)[ \\t]+(?:\"((?-i:[^\"'\\s]+))\"|'((?-i:[^\"'\\s]+))')[ \\t]*$)|\\bNetworkCredential\\s*\\(\\s*(?:\"[^\"\\n]*\"|'[^'\\n]*')\\s*,\\s*(?:\"((?-i:[^\"\\s]+))\"|'((?-i:[^'\\s]+))'))", Entropy: 3, Keywords: []string{
 		"passw",
 		"pwd",
+		"passphrase",
+		"_pass",
+		".pass",
+		"-pass",
 		"networkcredential",
 	}, Allowlists: []Allowlist{
 		Allowlist{RegexTarget: "line", Regexes: []string{
@@ -6596,6 +6600,8 @@ var tableRules = []Rule{
 		"var cred = new NetworkCredential(\"svc-build\", \"{{alnum:12}}{{digits:2}}\");",
 		"    if username == \"admin\" and password == \"{{alnum:10}}@@\":",
 		"define('DB_PASSWORD', '{{alnum:12}}{{digits:2}}');",
+		"$cfg['Servers'][$i]['db_pass'] = '{{alnum:10}}{{digits:2}}';",
+		"SSH_KEY_PASSPHRASE = \"{{alnum:16}}\"",
 		"@build.gradle\n    credentials {\n        username 'deploy'\n        password '{{alnum:14}}'\n    }",
 	}, FP: []string{
 		"password = \"correcthorsebattery\"",
@@ -6627,6 +6633,8 @@ var tableRules = []Rule{
 		"user.password = hashPassword(\"{{alnum:12}}\")",
 		"if token.token_type == 'bare-quoted-string':",
 		"print(password, \"{{alnum:12}}\")",
+		"bypass = \"{{alnum:12}}{{digits:2}}\"",
+		"compass_heading = \"{{alnum:12}}{{digits:2}}\"",
 		"(\"http\", \"user/name\", \"password\", \"localhost:{{digits:4}}\"),",
 		"waited = [('password', '{{alnum:6}}^%#rest-of-my-password'), ('realm', 'pypi')]",
 	}},
@@ -6678,9 +6686,13 @@ var tableRules = []Rule{
 		"@config.yml\napi_key: op://Production/Payment/api-key-credential",
 		"@config.yml\nsecret: vault:secret/data/payment#api_key_value",
 	}},
-	Rule{ID: "generic-password-unquoted", Description: "An unquoted password value in a configuration file, shell script, Dockerfile, log line or connection string.", Regex: "(?im)(?:^[ \\t]*(?:#+[ \\t]*)?(?:export[ \\t]+|ENV[ \\t]+|set[ \\t]+|-[ \\t]+)?[\"']?[\\w.\\-]*?(?:password|passwd|passwort|pwd)[\\w.\\-]*[\"']?[ \\t]*[=:][ \\t]*((?-i:[^\\s\"'`]+))[ \\t]*(?:[ \\t][#;].*)?$|^[ \\t]*ENV[ \\t]+[\\w.\\-]*?(?:password|passwd|passwort|pwd)[\\w.\\-]*[ \\t]+((?-i:[^\\s\"'`=]+))[ \\t]*$|[ \\t?&;,][\\w.\\-]*?(?:password|passwd|passwort|pwd)[\\w.\\-]*[ \\t]*=[ \\t]*((?-i:[^\\s\"'`;,&<>(){}\\[\\]]+))(?:[\\s;,&]|$))", Entropy: 3, Keywords: []string{
+	Rule{ID: "generic-password-unquoted", Description: "An unquoted password value in a configuration file, shell script, Dockerfile, log line or connection string.", Regex: "(?im)(?:^[ \\t]*(?:#+[ \\t]*)?(?:export[ \\t]+|ENV[ \\t]+|set[ \\t]+|-[ \\t]+)?[\"']?[\\w.\\-]*?(?:password|passwd|passwort|passphrase|pwd|[_.\\-]pass\\b)[\\w.\\-]*[\"']?[ \\t]*[=:][ \\t]*((?-i:[^\\s\"'`]+))[ \\t]*(?:[ \\t][#;].*)?$|^[ \\t]*ENV[ \\t]+[\\w.\\-]*?(?:password|passwd|passwort|passphrase|pwd|[_.\\-]pass\\b)[\\w.\\-]*[ \\t]+((?-i:[^\\s\"'`=]+))[ \\t]*$|[ \\t?&;,][\\w.\\-]*?(?:password|passwd|passwort|passphrase|pwd|[_.\\-]pass\\b)[\\w.\\-]*[ \\t]*=[ \\t]*((?-i:[^\\s\"'`;,&<>(){}\\[\\]]+))(?:[\\s;,&]|$))", Entropy: 3, Keywords: []string{
 		"passw",
 		"pwd",
+		"passphrase",
+		"_pass",
+		".pass",
+		"-pass",
 	}, Name: "Hard-coded password", RotateSteps: []string{
 		"Change the password where the account lives, then load the new one from the environment or a vault.",
 	}, Generic: true, TP: []string{
@@ -6694,6 +6706,7 @@ var tableRules = []Rule{
 		"@notes.txt\nCREDS user=app;password={{alnum:12}}{{digits:2}};port=5432",
 		"@docker-compose.yml\n    environment:\n      - POSTGRES_PASSWORD={{alnum:16}}",
 		"@.env\n# REACT_APP_GUEST_PASSWORD={{alnum:8}}!1",
+		"@.env\nDB_PASS={{alnum:12}}{{digits:2}}",
 	}, FP: []string{
 		"@.env\nDB_PASSWORD=changeme",
 		"@.env\nDB_PASSWORD=your-password-here",
@@ -6719,7 +6732,7 @@ var tableRules = []Rule{
 		"@deploy.sh\nDB_PASSWORD=$(cat /run/secrets/db_password)",
 		"@config.yml\npassword: \"{{alnum:12}}\"",
 	}},
-	Rule{ID: "generic-secret-env-value", Description: "A secret literal in a Kubernetes or CI environment entry: name: DB_PASSWORD on one line, value: on the next.", Regex: "name:[ \\t]*[\"']?(?i:[\\w.\\-]*?(?:password|passwd|passwort|pwd|secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w.\\-]*)[\"']?[ \\t]*\\r?\\n[ \\t]*value:[ \\t]*(?:\"((?-i:[^\"\\s]+))\"|'((?-i:[^'\\s]+))'|((?-i:[^\\s\"'#]+)))", Entropy: 3, Keywords: []string{
+	Rule{ID: "generic-secret-env-value", Description: "A secret literal in a Kubernetes or CI environment entry: name: DB_PASSWORD on one line, value: on the next.", Regex: "name:[ \\t]*[\"']?(?i:[\\w.\\-]*?(?:password|passwd|passwort|passphrase|pwd|[_.\\-]pass\\b|secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w.\\-]*)[\"']?[ \\t]*\\r?\\n[ \\t]*value:[ \\t]*(?:\"((?-i:[^\"\\s]+))\"|'((?-i:[^'\\s]+))'|((?-i:[^\\s\"'#]+)))", Entropy: 3, Keywords: []string{
 		"value:",
 	}, Name: "Hard-coded secret", RotateSteps: []string{
 		"Revoke or rotate the secret where it was issued, then load it from a Kubernetes Secret (valueFrom.secretKeyRef) or your CI's secret store.",
