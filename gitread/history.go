@@ -24,11 +24,35 @@ import (
 // "<id> <parent ids>\x02<subject>".
 const commitFormat = "--format=tformat:%x01leakhook-commit %H %P%x02%s"
 
-// historyFlags pin the log itself: each commit's diff against its first
-// parent (a merge shows what it brings in), root commits in full, and
-// nothing configurable (signatures, replacement objects) in between.
+// historyFlags pin the log itself: each commit's diff against its parent,
+// root commits in full, and nothing configurable (signatures, replacement
+// objects) in between. How a merge is shown is mergeFlag's choice.
 var historyFlags = []string{
-	"--no-show-signature", "--root", "-p", "--diff-merges=first-parent", "--no-notes", "--no-mailmap",
+	"--no-show-signature", "--root", "-p", "--no-notes", "--no-mailmap",
+}
+
+// mergeFlag is how a merge is shown. Git 2.36 and later redo the merge in
+// memory and show how the commit differs from that (--remerge-diff): what
+// the merge itself adds (a conflict's resolution, an "evil" change), while
+// what either side brought in is scanned once, at the commit that made it.
+// Older git shows the diff against the first parent: everything the merge
+// brings in, again (on git/git's history, 2.2 times the bytes).
+var mergeFlag = sync.OnceValue(func() string {
+	out, err := runGit(context.Background(), "", "version")
+	if err == nil && gitAtLeast(string(out), 2, 36) {
+		return "--diff-merges=remerge"
+	}
+	return "--diff-merges=first-parent"
+})
+
+// gitAtLeast says whether `git version` printed a version of at least
+// major.minor ("git version 2.39.5", "git version 2.45.1.windows.1").
+func gitAtLeast(version string, major, minor int) bool {
+	var ma, mi int
+	if _, err := fmt.Sscanf(strings.TrimPrefix(strings.TrimSpace(version), "git version "), "%d.%d", &ma, &mi); err != nil {
+		return false
+	}
+	return ma > major || ma == major && mi >= minor
 }
 
 // HistoryQuery selects the commits a history stream shows.
@@ -50,6 +74,7 @@ type HistoryQuery struct {
 func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emit func(scan.Item) error, skip func(scan.Skipped)) error {
 	args := []string{"log", commitFormat}
 	args = append(args, historyFlags...)
+	args = append(args, mergeFlag())
 	args = append(args, prestart.DiffFlags...)
 	// No --topo-order for ranges: git would walk the whole range before
 	// printing anything (+30% time, +12 MB on 1,000 commits); git's default

@@ -67,3 +67,91 @@ func TestHistoryItemsOwnTheirContent(t *testing.T) {
 		t.Fatalf("added lines:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestHistoryMergesShowWhatTheyAdd (issue 20): a merge is shown as what it
+// adds beyond its parents (git --remerge-diff), not re-diffed against its
+// first parent. A line only on the second parent's side is reported once, at
+// the commit that wrote it; a conflict's resolution and an "evil" change the
+// merge makes on its own are reported at the merge; a clean merge adds
+// nothing.
+func TestHistoryMergesShowWhatTheyAdd(t *testing.T) {
+	if !gitAtLeast(string(gittest.New(t).Git("version")), 2, 36) {
+		t.Skip("git before 2.36 has no --remerge-diff")
+	}
+	r := gittest.New(t)
+	r.Write("f.txt", "a\nb\nc\n")
+	r.Commit("base")
+	r.Git("checkout", "-q", "-b", "side")
+	r.Write("f.txt", "a\nside-line\nc\n")
+	r.Write("s.txt", "side-file\n")
+	r.Commit("side")
+	r.Git("checkout", "-q", "-b", "clean", "HEAD~1")
+	r.Write("c.txt", "clean-branch\n")
+	r.Commit("clean-branch")
+	r.Git("checkout", "-q", "main")
+	r.Write("f.txt", "a\nmain-line\nc\n")
+	r.Commit("main")
+	if _, err := r.TryGit("merge", "-q", "side"); err == nil {
+		t.Fatal("the merge should conflict")
+	}
+	r.Write("f.txt", "a\nresolved-line\nside-line\nc\n")
+	r.Write("evil.txt", "evil-line\n")
+	r.Git("add", "-A")
+	r.Git("commit", "-q", "-m", "evil merge")
+	r.Git("merge", "-q", "--no-edit", "-m", "clean merge", "clean")
+	repo, err := Open(context.Background(), r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	err = History(context.Background(), repo, HistoryQuery{Revs: []string{"HEAD"}}, 1<<20, func(it scan.Item) error {
+		lines := strings.Split(strings.TrimSuffix(string(it.Content), "\n"), "\n")
+		for i, l := range lines {
+			if it.Added[i] {
+				got = append(got, fmt.Sprintf("%s %s:%d %s", it.Commit.Subject, it.Path, it.StartLine+i, l))
+			}
+		}
+		return nil
+	}, func(scan.Skipped) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{
+		"base f.txt:1 a": true, "base f.txt:2 b": true, "base f.txt:3 c": true,
+		"side f.txt:2 side-line": true, "side s.txt:1 side-file": true,
+		"clean-branch c.txt:1 clean-branch": true,
+		"main f.txt:2 main-line":            true,
+		"evil merge f.txt:2 resolved-line":  true,
+		"evil merge evil.txt:1 evil-line":   true,
+	}
+	seen := map[string]int{}
+	for _, g := range got {
+		seen[g]++
+		if !want[g] {
+			t.Errorf("reported %q: a merge re-showed what a parent brought in", g)
+		} else if seen[g] > 1 {
+			t.Errorf("reported %q twice", g)
+		}
+	}
+	for w := range want {
+		if seen[w] == 0 {
+			t.Errorf("missing %q", w)
+		}
+	}
+}
+
+func TestGitAtLeast(t *testing.T) {
+	for v, want := range map[string]bool{
+		"git version 2.39.5\n":         true,
+		"git version 2.36.0":           true,
+		"git version 2.35.9":           false,
+		"git version 3.0.0":            true,
+		"git version 2.45.1.windows.1": true,
+		"git version 1.9.1":            false,
+		"not git":                      false,
+	} {
+		if got := gitAtLeast(v, 2, 36); got != want {
+			t.Errorf("gitAtLeast(%q, 2, 36) = %v", v, got)
+		}
+	}
+}
