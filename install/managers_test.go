@@ -66,8 +66,10 @@ func TestHuskyKeepsLeakhookAndTheUsersHook(t *testing.T) {
 		}
 	}
 	check("installed")
+	assertGuarded(t, repo, true)
 	huskyInstall(t, repo) // npm install runs husky again
 	check("after-husky-reinstall")
+	assertGuarded(t, repo, true)
 
 	// No .husky/pre-push: husky runs nothing for pushes, so install made an
 	// ignored empty one, and the push check runs.
@@ -166,8 +168,10 @@ func TestLefthookKeepsLeakhook(t *testing.T) {
 		}
 	}
 	check("installed")
+	assertGuarded(t, repo, true)
 	run(t, repo, "lefthook", "install")
 	check("after-lefthook-reinstall")
+	assertGuarded(t, repo, true)
 
 	remote := filepath.Join(t.TempDir(), "remote.git")
 	run(t, "", "git", "init", "-q", "--bare", remote)
@@ -209,5 +213,55 @@ func TestFrameworkReinstallAfterLeakhook(t *testing.T) {
 	if out, ok := commit(t, repo, "clean.txt", "x\n"); !ok {
 		t.Fatalf("a clean commit fails after the framework's re-install:\n%s", out)
 	}
+	assertBlocked(t, repo, "leak.txt")
+}
+
+// assertGuarded fails unless Check says every hook is guarded.
+func assertGuarded(t *testing.T, repo string, want bool) []Status {
+	t.Helper()
+	sts, err := Check(repo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range sts {
+		if st.Guarded != want {
+			t.Errorf("doctor: %s guarded=%v (%s), want %v", st.Hook, st.Guarded, st.How, want)
+		}
+	}
+	return sts
+}
+
+// Issue 17: `leakhook doctor` tells a developer when a hook manager has
+// dropped leakhook: here lefthook's install renamed leakhook's own hook
+// (installed before lefthook came) to pre-commit.old and runs it no more.
+func TestDoctorSeesLefthookDropLeakhook(t *testing.T) {
+	isolate(t)
+	bin := leakhookBin(t)
+	lh := nodeTool(t, ".bin/lefthook")
+	t.Setenv("PATH", filepath.Dir(lh)+string(os.PathListSeparator)+os.Getenv("PATH"))
+	repo := newRepo(t)
+	if _, err := Repo(repo, Options{Binary: bin}); err != nil {
+		t.Fatal(err)
+	}
+	assertGuarded(t, repo, true)
+	writeFile(t, filepath.Join(repo, "lefthook.yml"), "pre-commit:\n  commands:\n    own:\n      run: \"true\"\npre-merge-commit:\n  commands:\n    own:\n      run: \"true\"\npre-push:\n  commands:\n    own:\n      run: \"true\"\n")
+	run(t, repo, "lefthook", "install")
+	if !exists(filepath.Join(repo, ".git", "hooks", "pre-commit.old")) {
+		t.Skip("this lefthook does not keep replaced hooks as .old")
+	}
+	sts := assertGuarded(t, repo, false)
+	if !strings.Contains(sts[0].How, "pre-commit.old") {
+		t.Fatalf("doctor does not say where leakhook's hook went: %s", sts[0].How)
+	}
+	out, _ := try(repo, nil, bin, "doctor")
+	if !strings.Contains(out, "NOT GUARDED") {
+		t.Fatalf("leakhook doctor:\n%s", out)
+	}
+	// Installing again wires leakhook through lefthook-local.yml, which
+	// lefthook merges with the team's lefthook.yml.
+	if _, err := Repo(repo, Options{Binary: bin}); err != nil {
+		t.Fatal(err)
+	}
+	assertGuarded(t, repo, true)
 	assertBlocked(t, repo, "leak.txt")
 }

@@ -16,6 +16,12 @@ func init() {
 		run:     runInstall,
 	})
 	register(&command{
+		name:    "doctor",
+		args:    "",
+		summary: "say whether git runs leakhook here for each hook, and what to do when a hook manager dropped it (exit 1)",
+		run:     runDoctor,
+	})
+	register(&command{
 		name:    "uninstall",
 		args:    "[--global]",
 		summary: "remove leakhook's git hooks and restore the hooks they had set aside",
@@ -65,6 +71,34 @@ func runInstall(c *cli, args []string) int {
 	}
 	fmt.Fprintf(c.stdout, "leakhook guards this repository (its hooks directory: %s).\n", dir)
 	return exitClean
+}
+
+func runDoctor(c *cli, args []string) int {
+	fs := c.newFlags(commands["doctor"])
+	rest, code, ok := c.parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(rest) > 0 {
+		return c.problem("doctor takes no arguments (got %q)", rest[0])
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return c.problem("%v", err)
+	}
+	sts, err := install.Check(wd)
+	if err != nil {
+		return c.problem("%v", err)
+	}
+	code = exitClean
+	for _, st := range sts {
+		word := "ok"
+		if !st.Guarded {
+			word, code = "NOT GUARDED", exitFound
+		}
+		fmt.Fprintf(c.stdout, "%s: %s: %s\n", st.Hook, word, st.How)
+	}
+	return code
 }
 
 func runUninstall(c *cli, args []string) int {

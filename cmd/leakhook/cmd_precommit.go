@@ -45,6 +45,9 @@ func runPreCommit(c *cli, args []string) int {
 	if err := of.check(); err != nil {
 		return c.problem("%v", err)
 	}
+	if filesMode && frameworkStage() == "push" {
+		return exitClean // the framework's push stage: leakhook-push scans the pushed commits
+	}
 	ctx, cancel := of.withBudget()
 	defer cancel()
 
