@@ -2,6 +2,7 @@ package install
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -264,4 +265,40 @@ func TestDoctorSeesLefthookDropLeakhook(t *testing.T) {
 	}
 	assertGuarded(t, repo, true)
 	assertBlocked(t, repo, "leak.txt")
+}
+
+// Issue 17: hooks work from GUI clients and IDEs, which run git with no
+// terminal and a minimal PATH: the hook finds leakhook by its recorded
+// path, blocks a secret and passes a clean commit (global and per repo).
+func TestHooksRunWithMinimalEnvironment(t *testing.T) {
+	home := isolate(t)
+	bin := leakhookBin(t)
+	gui := func(repo string, args ...string) (string, error) {
+		cmd := exec.Command("/usr/bin/env", append([]string{"-i", "PATH=/usr/bin:/bin", "HOME=" + home,
+			"GIT_CONFIG_GLOBAL=" + filepath.Join(home, "gitconfig"), "GIT_CONFIG_NOSYSTEM=1", "git"}, args...)...)
+		cmd.Dir = repo
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	for _, global := range []bool{false, true} {
+		repo := newRepo(t)
+		if global {
+			if _, err := Global(Options{Binary: bin}); err != nil {
+				t.Fatal(err)
+			}
+		} else if _, err := Repo(repo, Options{Binary: bin}); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(repo, "leak.txt"), secretLine)
+		run(t, repo, "git", "add", "leak.txt")
+		if out, err := gui(repo, "commit", "-q", "-m", "leak"); err == nil || !strings.Contains(out, "leak.txt") {
+			t.Fatalf("global=%v: a GUI commit of a secret went through (err %v):\n%s", global, err, out)
+		}
+		run(t, repo, "git", "rm", "-q", "--cached", "leak.txt")
+		writeFile(t, filepath.Join(repo, "ok.txt"), "fine\n")
+		run(t, repo, "git", "add", "ok.txt")
+		if out, err := gui(repo, "commit", "-q", "-m", "ok"); err != nil {
+			t.Fatalf("global=%v: a clean GUI commit failed: %v\n%s", global, err, out)
+		}
+	}
 }
