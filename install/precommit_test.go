@@ -124,9 +124,9 @@ func TestPreCommitFramework(t *testing.T) {
 			t.Fatalf("a clean commit failed:\n%s", out)
 		}
 	})
+	remote := filepath.Join(t.TempDir(), "remote.git")
 	t.Run("push of a --no-verify commit is blocked", func(t *testing.T) {
 		needCommand(t, bin, "pre-push", "")
-		remote := filepath.Join(t.TempDir(), "remote.git")
 		run(t, "", "git", "init", "-q", "--bare", remote)
 		run(t, repo, "git", "remote", "add", "origin", remote)
 		run(t, repo, "git", "push", "-q", "--no-verify", "origin", "main")
