@@ -88,7 +88,16 @@ func TestPreCommitFramework(t *testing.T) {
 	run(t, repo, "pre-commit", "install", "--hook-type", "pre-commit", "--hook-type", "pre-push")
 
 	t.Run("commit with a secret is blocked", func(t *testing.T) {
-		assertBlocked(t, repo, "new.txt")
+		out := assertBlocked(t, repo, "new.txt")
+		// Issue 17 item 4: the advice named `leakhook explain`, which is not
+		// on a framework user's PATH; it names a command that runs.
+		m := regexp.MustCompile(`(\S+) explain aws-access-key-id`).FindStringSubmatch(out)
+		if m == nil {
+			t.Fatalf("no explain command in the block message:\n%s", out)
+		}
+		if _, err := exec.LookPath(m[1]); err != nil {
+			t.Fatalf("the block message says to run %q, which does not run here: %v", m[1], err)
+		}
 	})
 	t.Run("commit scans only what it adds", func(t *testing.T) {
 		out, ok := commit(t, repo, "old.txt", readFile(t, filepath.Join(repo, "old.txt"))+"more legacy\n")

@@ -29,6 +29,18 @@ type Options struct {
 	SecretPath string // template, e.g. "secret/data/{repo}/{name}"; {name} is the env var lower-cased
 	EnvFile    string // default ".env"
 	Repo       string // repository directory base name
+	// Program is how the advice names leakhook in commands to run: ""
+	// means "leakhook", on PATH. Under the pre-commit framework leakhook
+	// lives in the framework's own environment, off PATH, and cmd passes
+	// its absolute path.
+	Program string
+}
+
+func (o Options) program() string {
+	if o.Program == "" {
+		return "leakhook"
+	}
+	return o.Program
 }
 
 // Backends are the places a secret can live, in the order Explain shows them.

@@ -32,8 +32,8 @@ func Short(s Secret, filePath, line, secret string, o Options) []string {
 	if vault == "env" {
 		out = append(out, indent+hint)
 	}
-	out = append(out, vaultLines(s, l, vault, r)...)
-	out = append(out, rotateLines(s)...)
+	out = append(out, vaultLines(s, l, vault, o.program(), r)...)
+	out = append(out, rotateLines(s, o.program())...)
 	for i, ln := range out {
 		if leaks(ln, secret) {
 			out[i] = indent + "(line withheld: it would show part of the secret)"
@@ -75,10 +75,10 @@ func langFlag(l Lang) string {
 	return " --lang " + string(l)
 }
 
-func vaultLines(s Secret, l Lang, vault string, r ref) []string {
-	explain := "leakhook explain " + s.RuleID + langFlag(l)
+func vaultLines(s Secret, l Lang, vault, program string, r ref) []string {
+	explain := program + " explain " + s.RuleID + langFlag(l)
 	if s.RuleID == "" {
-		explain = "leakhook explain RULE" + langFlag(l)
+		explain = program + " explain RULE" + langFlag(l)
 	}
 	if vault == "env" {
 		return []string{"vault:  or keep it in AWS Secrets Manager, HashiCorp Vault or CyberArk Conjur: " + explain}
@@ -110,10 +110,10 @@ func commandLines(sh string) []string {
 
 // rotateLines says the secret may already be exposed and where to rotate it,
 // with the rule's steps when they are few enough to read in a hook message.
-func rotateLines(s Secret) []string {
+func rotateLines(s Secret, program string) []string {
 	where := "at " + s.RotateURL
 	if s.RotateURL == "" {
-		where = "(how: leakhook explain " + s.RuleID + ")"
+		where = "(how: " + program + " explain " + s.RuleID + ")"
 		if c, err := data(); err == nil {
 			if p, ok := c.byID[s.RuleID]; ok && p.RotateURL != "" {
 				where = "at " + p.RotateURL

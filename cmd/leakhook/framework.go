@@ -1,6 +1,9 @@
 package main
 
-import "os"
+import (
+	"os"
+	"os/exec"
+)
 
 // frameworkStage tells which stage of the pre-commit framework runs
 // leakhook: "push", "commit", or "" (not the framework). The published hooks
@@ -22,4 +25,23 @@ func frameworkStage() string {
 		}
 	}
 	return "commit"
+}
+
+// program is how advice names leakhook in commands to run: "leakhook" when
+// that finds this very binary on PATH, else its absolute path (under the
+// pre-commit framework's language: golang, leakhook lives in the
+// framework's environment, off PATH).
+func program() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return "leakhook"
+	}
+	if p, err := exec.LookPath("leakhook"); err == nil {
+		a, errA := os.Stat(p)
+		b, errB := os.Stat(exe)
+		if errA == nil && errB == nil && os.SameFile(a, b) {
+			return "leakhook"
+		}
+	}
+	return exe
 }

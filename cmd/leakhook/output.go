@@ -94,6 +94,9 @@ func (o *outputFlags) emit(c *cli, res *scan.Result, cfg *rules.Config, mode rep
 			Repo:       filepath.Base(root),
 		},
 	}
+	if mode == report.ModeCommit || mode == report.ModePush {
+		ro.Remediation.Program = program() // only hooks' messages: a LookPath per run
+	}
 	v, err := triage.New(cfg, root, o.baseline).Apply(res.Findings)
 	if err != nil {
 		return c.problem("%v", err)
