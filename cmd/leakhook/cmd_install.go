@@ -11,7 +11,7 @@ import (
 func init() {
 	register(&command{
 		name:    "install",
-		args:    "[--global] [--hooks pre-commit,pre-merge-commit,pre-push] [--force] [--team]",
+		args:    "[--global] [--hooks LIST] [--force] [--team]",
 		summary: "install leakhook's git hooks in this repository (or globally), keeping existing hooks",
 		run:     runInstall,
 	})

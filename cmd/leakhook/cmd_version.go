@@ -11,6 +11,14 @@ func init() {
 }
 
 func runVersion(c *cli, args []string) int {
+	fs := c.newFlags(commands["version"])
+	rest, code, ok := c.parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(rest) > 0 {
+		return c.problem("version takes no arguments (got %q)", rest[0])
+	}
 	v := version
 	if v == "" {
 		v = "(devel)"

@@ -70,6 +70,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
+		if near := nearest(args[0]); near != "" {
+			fmt.Fprintf(c.stderr, "leakhook: unknown command %q; did you mean %q?\nRun 'leakhook --help' for the list of commands.\n", args[0], near)
+			return exitProblem
+		}
 		fmt.Fprintf(c.stderr, "leakhook: unknown command %q\n\n", args[0])
 		usage(c.stderr)
 		return exitProblem
@@ -103,10 +107,11 @@ func usage(w io.Writer) {
 	sort.Strings(names)
 	for _, n := range names {
 		c := commands[n]
-		fmt.Fprintf(w, "  leakhook %-34s %s\n", strings.TrimSpace(c.name+" "+c.args), c.summary)
+		fmt.Fprintf(w, "  leakhook %s\n", strings.TrimSpace(c.name+" "+c.args))
+		wrap(w, c.summary, "      ")
 	}
 	fmt.Fprintln(w, "\nRun 'leakhook COMMAND --help' for a command's options.")
-	fmt.Fprintln(w, "Exit codes: 0 clean, 1 secrets found, 2 usage, configuration or repository error.")
+	fmt.Fprintln(w, "Exit codes: 0 clean, 1 secrets found, 2 usage, configuration or repository\nerror.")
 }
 
 // newFlags returns a flag set whose -h prints the command's usage.
@@ -114,10 +119,19 @@ func (c *cli) newFlags(cmd *command) *flag.FlagSet {
 	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
 	fs.SetOutput(c.stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: leakhook %s %s\n\n%s\n", cmd.name, cmd.args, cmd.summary)
+		w := fs.Output()
+		fmt.Fprintf(w, "Usage: leakhook %s\n\n", strings.TrimSpace(cmd.name+" "+cmd.args))
+		wrap(w, cmd.summary, "")
 		if hasFlags(fs) {
-			fmt.Fprintln(fs.Output(), "\nOptions:")
-			fs.PrintDefaults()
+			fmt.Fprintln(w, "\nOptions:")
+			fs.VisitAll(func(f *flag.Flag) {
+				name, text := flag.UnquoteUsage(f)
+				fmt.Fprintf(w, "  -%s %s\n", f.Name, name)
+				if f.DefValue != "" && f.DefValue != "false" {
+					text += " (default " + f.DefValue + ")"
+				}
+				wrap(w, text, "      ")
+			})
 		}
 	}
 	return fs
@@ -181,4 +195,64 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// helpWidth is the width --help text is wrapped at: 80 columns fit every
+// terminal and review tool.
+const helpWidth = 80
+
+// wrap writes text in lines of at most helpWidth columns, each starting
+// with indent; a word longer than a line (a URL) stands on its own line.
+func wrap(w io.Writer, text, indent string) {
+	for _, para := range strings.Split(text, "\n") {
+		line := indent
+		for _, word := range strings.Fields(para) {
+			if line != indent && len(line)+1+len(word) > helpWidth {
+				fmt.Fprintln(w, line)
+				line = indent
+			}
+			if line != indent {
+				line += " "
+			}
+			line += word
+		}
+		fmt.Fprintln(w, line)
+	}
+}
+
+// nearest returns the command a mistyped name most likely meant: one with
+// the name as a prefix, or within two edits of it; "" if none.
+func nearest(name string) string {
+	best, bestD := "", 3
+	for n := range commands {
+		d := editDistance(name, n)
+		if strings.HasPrefix(n, name) && len(name) >= 3 {
+			d = 1
+		}
+		if d < bestD || d == bestD && n < best {
+			best, bestD = n, d
+		}
+	}
+	return best
+}
+
+// editDistance is Levenshtein's distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
