@@ -36,6 +36,9 @@ func program() string {
 	if err != nil {
 		return "leakhook"
 	}
+	if frameworkStage() != "" {
+		return exe // the framework puts its environment on the hook's PATH, not the user's
+	}
 	if p, err := exec.LookPath("leakhook"); err == nil {
 		a, errA := os.Stat(p)
 		b, errB := os.Stat(exe)

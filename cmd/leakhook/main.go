@@ -107,7 +107,7 @@ func usage(w io.Writer) {
 	sort.Strings(names)
 	for _, n := range names {
 		c := commands[n]
-		fmt.Fprintf(w, "  leakhook %s\n", strings.TrimSpace(c.name+" "+c.args))
+		wrapHanging(w, "  leakhook "+strings.TrimSpace(c.name+" "+c.args), "          ")
 		wrap(w, c.summary, "      ")
 	}
 	fmt.Fprintln(w, "\nRun 'leakhook COMMAND --help' for a command's options.")
@@ -120,7 +120,8 @@ func (c *cli) newFlags(cmd *command) *flag.FlagSet {
 	fs.SetOutput(c.stderr)
 	fs.Usage = func() {
 		w := fs.Output()
-		fmt.Fprintf(w, "Usage: leakhook %s\n\n", strings.TrimSpace(cmd.name+" "+cmd.args))
+		wrapHanging(w, "Usage: leakhook "+strings.TrimSpace(cmd.name+" "+cmd.args), "         ")
+		fmt.Fprintln(w)
 		wrap(w, cmd.summary, "")
 		if hasFlags(fs) {
 			fmt.Fprintln(w, "\nOptions:")
@@ -218,6 +219,24 @@ func wrap(w io.Writer, text, indent string) {
 		}
 		fmt.Fprintln(w, line)
 	}
+}
+
+// wrapHanging writes line wrapped at helpWidth, continuation lines
+// indented by indent (a synopsis whose options run past the width).
+func wrapHanging(w io.Writer, line, indent string) {
+	lead := len(line) - len(strings.TrimLeft(line, " "))
+	out := line[:lead]
+	for _, word := range strings.Fields(line) {
+		if strings.TrimSpace(out) != "" && len(out)+1+len(word) > helpWidth {
+			fmt.Fprintln(w, out)
+			out = indent
+		}
+		if strings.TrimSpace(out) != "" {
+			out += " "
+		}
+		out += word
+	}
+	fmt.Fprintln(w, out)
 }
 
 // nearest returns the command a mistyped name most likely meant: one with
