@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // envFile is the env file as it is on disk, plus what this fix adds.
@@ -22,7 +23,9 @@ type envEntry struct {
 	Name, Value string
 }
 
-var envLine = regexp.MustCompile(`^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*?)\s*$`)
+var envLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*?)\s*$`)
+})
 
 func readEnvFile(root, rel string) (*envFile, error) {
 	f := &envFile{path: rel, values: map[string]string{}, byValue: map[string]string{}}
@@ -35,7 +38,7 @@ func readEnvFile(root, rel string) (*envFile, error) {
 	}
 	f.exists = true
 	for _, l := range strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n") {
-		if m := envLine.FindStringSubmatch(l); m != nil {
+		if m := envLine().FindStringSubmatch(l); m != nil {
 			f.values[m[1]] = unquoteEnv(m[2])
 		}
 	}
@@ -179,7 +182,7 @@ func hasVar(p, name string) bool {
 		return false
 	}
 	for _, l := range strings.Split(string(data), "\n") {
-		if m := envLine.FindStringSubmatch(l); m != nil && m[1] == name {
+		if m := envLine().FindStringSubmatch(l); m != nil && m[1] == name {
 			return true
 		}
 	}

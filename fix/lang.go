@@ -7,6 +7,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/leakhook/leakhook/remedy"
 )
@@ -28,7 +29,9 @@ var escaping = map[remedy.Lang]bool{
 	remedy.Java: true, remedy.Ruby: true, remedy.PHP: true, remedy.Shell: true,
 }
 
-var dotenvAssign = regexp.MustCompile(`^(\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_.]*\s*=\s*)(.*?)(\s*)$`)
+var dotenvAssign = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_.]*\s*=\s*)(.*?)(\s*)$`)
+})
 
 // rewriteDotenv replaces the secret in an .env-style line with a ${NAME}
 // reference, which docker compose, python-dotenv, dotenv-expand, Ruby's
@@ -37,7 +40,7 @@ var dotenvAssign = regexp.MustCompile(`^(\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_.]
 // literal in those loaders, so a secret inside one is replaced only when it
 // is the whole value.
 func rewriteDotenv(filePath, line, secret, name string) (string, bool) {
-	m := dotenvAssign.FindStringSubmatch(line)
+	m := dotenvAssign().FindStringSubmatch(line)
 	if m == nil || !strings.Contains(m[2], secret) {
 		return line, false
 	}
@@ -107,4 +110,4 @@ func goConst(src string, line int) (toVar, inBlock, ok bool) {
 	return toVar, inner, true
 }
 
-var goConstKeyword = regexp.MustCompile(`^(\s*)const(\s)`)
+var goConstKeyword = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\s*)const(\s)`) })

@@ -337,10 +337,10 @@ func (p *Plan) rewrite(ff *fileFix, content string, f rules.Finding) string {
 		case inBlock:
 			return "the value is in a const block, which cannot hold os.Getenv"
 		case toVar:
-			if !goConstKeyword.MatchString(out) {
+			if !goConstKeyword().MatchString(out) {
 				return "the value is in a constant, which cannot hold os.Getenv"
 			}
-			out = goConstKeyword.ReplaceAllString(out, "${1}var${2}")
+			out = goConstKeyword().ReplaceAllString(out, "${1}var${2}")
 		}
 	}
 	ff.index.replace[i] = out

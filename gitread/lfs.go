@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sync"
 
 	"github.com/leakhook/leakhook/scan"
 )
@@ -18,7 +19,9 @@ import (
 
 // lfsPointer matches a Git LFS pointer file (spec v1: version, then keys in
 // order, oid and size among them; at most 1024 bytes).
-var lfsPointer = regexp.MustCompile(`\Aversion https://git-lfs\.github\.com/spec/v1\n(?:[a-z0-9.-]+ [^\n]*\n)*?oid sha256:([0-9a-f]{64})\n(?:[a-z0-9.-]+ [^\n]*\n)*\z`)
+var lfsPointer = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\Aversion https://git-lfs\.github\.com/spec/v1\n(?:[a-z0-9.-]+ [^\n]*\n)*?oid sha256:([0-9a-f]{64})\n(?:[a-z0-9.-]+ [^\n]*\n)*\z`)
+})
 
 // lfsExpander replaces LFS pointers among a reader's items by the content
 // they point at.
@@ -40,7 +43,7 @@ func (x *lfsExpander) item(it scan.Item) error {
 	if it.StartLine > 1 || len(c) > 1024 || !bytes.HasPrefix(c, []byte("version https://git-lfs")) || !anyTrue(it.Added) {
 		return x.emit(it)
 	}
-	m := lfsPointer.FindSubmatch(c)
+	m := lfsPointer().FindSubmatch(c)
 	if m == nil {
 		return x.emit(it)
 	}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // EnvImport says what a file in language l needs so that the read EnvRead
@@ -124,8 +125,8 @@ func isStdGroup(paths []string) bool {
 }
 
 var (
-	pyImportLine = regexp.MustCompile(`^import\s+(.+?)\s*(#.*)?$`)
-	pyOSItem     = regexp.MustCompile(`^os(\.[A-Za-z_][A-Za-z0-9_]*)*$`)
+	pyImportLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^import\s+(.+?)\s*(#.*)?$`) })
+	pyOSItem     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^os(\.[A-Za-z_][A-Za-z0-9_]*)*$`) })
 )
 
 // pyImport places "import os" before the module's first top-level import,
@@ -134,9 +135,9 @@ var (
 func pyImport(src string) (int, []string, bool) {
 	lines := strings.Split(strings.ReplaceAll(src, "\r\n", "\n"), "\n")
 	for _, l := range lines {
-		if m := pyImportLine.FindStringSubmatch(l); m != nil {
+		if m := pyImportLine().FindStringSubmatch(l); m != nil {
 			for _, it := range strings.Split(m[1], ",") {
-				if pyOSItem.MatchString(strings.TrimSpace(it)) {
+				if pyOSItem().MatchString(strings.TrimSpace(it)) {
 					return -1, nil, true
 				}
 			}

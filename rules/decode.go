@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"regexp"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -22,16 +23,18 @@ const maxDecodedPerLine = 8 << 10
 
 var (
 	// A YAML "name: value" line whose value is one base64 token.
-	yamlB64 = regexp.MustCompile(`^\s*[\w.\-]+:\s*["']?([A-Za-z0-9+/]{12,}={0,2})["']?\s*$`)
+	yamlB64 = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^\s*[\w.\-]+:\s*["']?([A-Za-z0-9+/]{12,}={0,2})["']?\s*$`)
+	})
 	// A JSON "auth": "value" pair, as in ~/.docker/config.json and .dockerconfigjson.
-	authB64 = regexp.MustCompile(`"auth"\s*:\s*"([A-Za-z0-9+/]{8,}={0,2})"`)
+	authB64 = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`"auth"\s*:\s*"([A-Za-z0-9+/]{8,}={0,2})"`) })
 	// An HTTP basic-auth credential.
-	basicB64 = regexp.MustCompile(`(?i)\bbasic\s+([A-Za-z0-9+/]{8,}={0,2})`)
+	basicB64 = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\bbasic\s+([A-Za-z0-9+/]{8,}={0,2})`) })
 	// A base64-encoded PEM block ("-----BEGIN" encodes to LS0tLS1CRUdJTi),
 	// as private keys are often stored in environment variables and JSON.
-	pemB64 = regexp.MustCompile(`(LS0tLS1CRUdJTi[A-Za-z0-9+/]{40,}={0,2})`)
+	pemB64 = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(LS0tLS1CRUdJTi[A-Za-z0-9+/]{40,}={0,2})`) })
 	// A percent-encoded byte.
-	pctByte = regexp.MustCompile(`%[0-9A-Fa-f]{2}`)
+	pctByte = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`%[0-9A-Fa-f]{2}`) })
 )
 
 // encodedCandidate is a span of the content that decodes to text worth scanning.
@@ -160,18 +163,18 @@ func candidates(line []byte, k8s, docker, basic, pct, pem bool) []encodedCandida
 		}
 	}
 	if k8s {
-		add(yamlB64)
+		add(yamlB64())
 	}
 	if docker {
-		add(authB64)
+		add(authB64())
 	}
 	if basic {
-		add(basicB64)
+		add(basicB64())
 	}
 	if pem && !k8s { // in a Kubernetes Secret yamlB64 already decodes it
-		add(pemB64)
+		add(pemB64())
 	}
-	if pct && bytes.Contains(line, []byte("://")) && pctByte.Match(line) {
+	if pct && bytes.Contains(line, []byte("://")) && pctByte().Match(line) {
 		dec, offsets := percentDecode(line)
 		out = append(out, encodedCandidate{start: 0, end: len(line), decoded: dec, offsets: offsets})
 	}

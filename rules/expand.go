@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Example values are written with generators so that the repository never
@@ -23,7 +24,7 @@ import (
 //	pem:LABEL                a PEM block "-----BEGIN LABEL-----" with random body
 //	jwt[:CLAIMS]             a JWT-shaped token (CLAIMS: name=value,...; see jwtExample)
 //	base64:[PREFIX|]NAME:ARG the base64 of PREFIX and what NAME:ARG makes
-var generator = regexp.MustCompile(`\{\{([a-zA-Z0-9]+)(?::([^}]*))?\}\}`)
+var generator = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{\{([a-zA-Z0-9]+)(?::([^}]*))?\}\}`) })
 
 var alphabets = map[string]string{
 	"hex":      "0123456789abcdef",
@@ -46,8 +47,8 @@ func Expand(template, seed string) (string, error) {
 	h.Write([]byte(seed))
 	rng := rand.New(rand.NewPCG(h.Sum64(), 0x1ea4))
 	var err error
-	out := generator.ReplaceAllStringFunc(template, func(m string) string {
-		sub := generator.FindStringSubmatch(m)
+	out := generator().ReplaceAllStringFunc(template, func(m string) string {
+		sub := generator().FindStringSubmatch(m)
 		v, e := generate(rng, sub[1], sub[2])
 		if e != nil && err == nil {
 			err = fmt.Errorf("%s: %v", m, e)
@@ -58,7 +59,7 @@ func Expand(template, seed string) (string, error) {
 }
 
 // HasGenerators reports whether s contains a generator.
-func HasGenerators(s string) bool { return generator.MatchString(s) }
+func HasGenerators(s string) bool { return generator().MatchString(s) }
 
 func randomString(rng *rand.Rand, alphabet string, n int) string {
 	b := make([]byte, n)

@@ -133,7 +133,7 @@ func Parse(name string, data []byte) (*File, []string, error) {
 
 // decodeErr is how the TOML decoder words a type error: its line, the key
 // and the message.
-var decodeErr = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
+var decodeErr = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`) })
 
 // parsed is a decoded configuration file and where its keys are.
 type parsed struct {
@@ -166,7 +166,7 @@ func parseLocated(name string, data []byte) (*parsed, []string, error) {
 		if errors.As(err, &pe) {
 			return nil, nil, fmt.Errorf("%s:%d:%d: %s", name, pe.Position.Line, pe.Position.Col, SanitizeMessage(pe.Message))
 		}
-		if m := decodeErr.FindStringSubmatch(err.Error()); m != nil {
+		if m := decodeErr().FindStringSubmatch(err.Error()); m != nil {
 			return nil, nil, fmt.Errorf("%s:%s: %s: %s", name, m[1], m[2], SanitizeMessage(m[3]))
 		}
 		return nil, nil, fmt.Errorf("%s: %s", name, SanitizeMessage(err.Error()))
