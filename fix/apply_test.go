@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/leakhook/leakhook/internal/gittest"
+	"github.com/leakhook/leakhook/remedy"
+	"github.com/leakhook/leakhook/rules"
 )
 
 // envBesideSource stages .env (holding one key) beside app.py (holding
@@ -124,5 +126,34 @@ func TestNoWriteOutsideRoot(t *testing.T) {
 	}
 	if err := insideRoot(t.TempDir(), "config/.env"); err != nil {
 		t.Errorf("insideRoot(config/.env) = %v", err)
+	}
+}
+
+// TestToolReadNameKeepsCase: terraform reads TF_TOKEN_app_terraform_io
+// itself, so fix names the variable exactly that (the block message and
+// explain say the same), not TF_TOKEN_APP_TERRAFORM_IO nor the user's TFE.
+func TestToolReadNameKeepsCase(t *testing.T) {
+	r := gittest.New(t)
+	tok, err := rules.Expand("{{alnum:14}}.atlasv1.{{alnum:67}}", "tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Write("deploy.py", "TFE_TOKEN = \""+tok+"\"\n")
+	r.Git("add", "deploy.py")
+	p := apply(t, r, "")
+	if len(p.Fixed) != 1 {
+		t.Fatalf("fixed %d, manual %+v", len(p.Fixed), p.Manual)
+	}
+	if got := read(t, r, ".env"); got != "TF_TOKEN_app_terraform_io="+tok+"\n" {
+		t.Errorf(".env = %q", got)
+	}
+	if s := r.Git("show", ":deploy.py"); !strings.Contains(s, `os.environ["TF_TOKEN_app_terraform_io"]`) {
+		t.Errorf("deploy.py:\n%s", s)
+	}
+	s := p.secretOf(p.Fixed[0], "")
+	for _, l := range remedy.Short(s, "deploy.py", p.Fixed[0].LineText, tok, remedy.Options{}) {
+		if strings.Contains(l, "TF_TOKEN_APP") {
+			t.Errorf("block message names the variable differently: %s", l)
+		}
 	}
 }

@@ -80,21 +80,22 @@ func diffOf(r *gittest.Repo, args ...string) string {
 	return strings.Join(keep, "\n")
 }
 
-// languages are one file per supported language, with S for the secret, the
+// languages are one file per supported language, with @KEY@ for the secret
+// (the same one in every file, so all read app/mail.py's MAILGUN_KEY), the
 // read the fix must produce, and an unrelated line the test edits unstaged.
 var languages = []struct {
 	path, src, want string
 }{
-	{"app/mail.py", "\"\"\"Mail.\"\"\"\nfrom __future__ import annotations\n\nimport requests\n\nMAILGUN_KEY = \"@KEY@\"\n\n\ndef send(m):\n    return requests.post(\"u\", auth=(\"api\", MAILGUN_KEY), data=m)\n", `os.environ["MAILGUN_API_KEY"]`},
-	{"web/mail.js", "const mailgun = require('mailgun.js');\nconst mg = mailgun.client({ username: 'api', key: '@KEY@' });\nmodule.exports = mg;\n", `key: process.env.MAILGUN_API_KEY }`},
-	{"web/mail.ts", "export const mailgunKey: string = \"@KEY@\";\n", `process.env.MAILGUN_API_KEY`},
-	{"cmd/mail.go", "package main\n\nimport (\n\t\"fmt\"\n\t\"strings\"\n)\n\nconst mailgunKey = \"@KEY@\"\n\nfunc main() { fmt.Println(strings.ToUpper(mailgunKey)) }\n", `var mailgunKey = os.Getenv("MAILGUN_API_KEY")`},
-	{"src/Mail.java", "class Mail {\n    static final String MAILGUN_KEY = \"@KEY@\";\n}\n", `System.getenv("MAILGUN_API_KEY")`},
-	{"lib/mail.rb", "Mailgun.configure do |c|\n  c.api_key = '@KEY@'\nend\n", `ENV.fetch("MAILGUN_API_KEY")`},
-	{"src/mail.php", "<?php\n$mg = Mailgun::create('@KEY@');\n", `getenv('MAILGUN_API_KEY')`},
-	{"bin/send.sh", "#!/bin/sh\ncurl -s --user \"api:@KEY@\" https://api.mailgun.net/v3/x/messages\n", `"api:${MAILGUN_API_KEY}"`},
-	{"deploy/mail.yaml", "mailgun:\n  api_key: @KEY@\n", `api_key: ${MAILGUN_API_KEY}`},
-	{"deploy/prod.env", "MAILGUN_SENDING_KEY=@KEY@\nOTHER=1\n", `MAILGUN_SENDING_KEY=${MAILGUN_API_KEY}`},
+	{"app/mail.py", "\"\"\"Mail.\"\"\"\nfrom __future__ import annotations\n\nimport requests\n\nMAILGUN_KEY = \"@KEY@\"\n\n\ndef send(m):\n    return requests.post(\"u\", auth=(\"api\", MAILGUN_KEY), data=m)\n", `os.environ["MAILGUN_KEY"]`},
+	{"web/mail.js", "const mailgun = require('mailgun.js');\nconst mg = mailgun.client({ username: 'api', key: '@KEY@' });\nmodule.exports = mg;\n", `key: process.env.MAILGUN_KEY }`},
+	{"web/mail.ts", "export const mailgunKey: string = \"@KEY@\";\n", `process.env.MAILGUN_KEY`},
+	{"cmd/mail.go", "package main\n\nimport (\n\t\"fmt\"\n\t\"strings\"\n)\n\nconst mailgunKey = \"@KEY@\"\n\nfunc main() { fmt.Println(strings.ToUpper(mailgunKey)) }\n", `var mailgunKey = os.Getenv("MAILGUN_KEY")`},
+	{"src/Mail.java", "class Mail {\n    static final String MAILGUN_KEY = \"@KEY@\";\n}\n", `System.getenv("MAILGUN_KEY")`},
+	{"lib/mail.rb", "Mailgun.configure do |c|\n  c.api_key = '@KEY@'\nend\n", `ENV.fetch("MAILGUN_KEY")`},
+	{"src/mail.php", "<?php\n$mg = Mailgun::create('@KEY@');\n", `getenv('MAILGUN_KEY')`},
+	{"bin/send.sh", "#!/bin/sh\ncurl -s --user \"api:@KEY@\" https://api.mailgun.net/v3/x/messages\n", `"api:${MAILGUN_KEY}"`},
+	{"deploy/mail.yaml", "mailgun:\n  api_key: @KEY@\n", `api_key: ${MAILGUN_KEY}`},
+	{"deploy/prod.env", "MAILGUN_SENDING_KEY=@KEY@\nOTHER=1\n", `MAILGUN_SENDING_KEY=${MAILGUN_KEY}`},
 }
 
 // TestFixEveryLanguage fixes one file per supported language in one run
@@ -125,7 +126,9 @@ func TestFixEveryLanguage(t *testing.T) {
 			t.Errorf("manual: %s:%d %s", m.Finding.Path, m.Finding.Line, m.Reason)
 		}
 	}
-	if got, want := read(t, r, ".env"), "MAILGUN_API_KEY="+key+"\n"; got != want {
+	// The value is named after the first file's own identifier (MAILGUN_KEY),
+	// not the rule's envVar, and every file reads that one name.
+	if got, want := read(t, r, ".env"), "MAILGUN_KEY="+key+"\n"; got != want {
 		t.Errorf(".env = %q, want %q", got, want)
 	}
 	if fi, _ := os.Stat(filepath.Join(r.Dir, ".env")); fi.Mode().Perm() != 0o600 {
@@ -352,7 +355,7 @@ func TestCRLFAndNoFinalNewline(t *testing.T) {
 	r.Write("web/mail.js", "// mail\r\nconst mailgunKey = \""+key+"\";\r\nexport default mailgunKey;")
 	r.Git("add", "web/mail.js")
 	apply(t, r, "")
-	want := "// mail\r\nconst mailgunKey = process.env.MAILGUN_API_KEY;\r\nexport default mailgunKey;"
+	want := "// mail\r\nconst mailgunKey = process.env.MAILGUN_KEY;\r\nexport default mailgunKey;"
 	if got := r.Git("show", ":web/mail.js"); got != want {
 		t.Errorf("index = %q", got)
 	}

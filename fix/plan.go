@@ -204,25 +204,10 @@ func (p *Plan) manual(fs []rules.Finding, reason string) {
 	}
 }
 
-// wantName is the variable a finding's rule suggests, as a portable name.
+// wantName is the variable for a finding: remedy.VarName, the one the
+// block message and explain name too.
 func (p *Plan) wantName(f rules.Finding) string {
-	n := p.secretOf(f, "").EnvVar
-	var b strings.Builder
-	for _, r := range strings.ToUpper(n) {
-		if r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' {
-			b.WriteRune(r)
-		} else {
-			b.WriteByte('_')
-		}
-	}
-	out := strings.Trim(b.String(), "_")
-	if out == "" {
-		out = "SECRET"
-	}
-	if out[0] >= '0' && out[0] <= '9' {
-		out = "X_" + out
-	}
-	return out
+	return remedy.VarName(p.secretOf(f, ""), f.LineText, f.Secret)
 }
 
 // planUntrack handles the env file itself being staged: its values are

@@ -21,6 +21,7 @@ const maxFixWidth = 200
 // 8-character piece of it.
 func Short(s Secret, filePath, line, secret string, o Options) []string {
 	l := LangOf(filePath)
+	s.EnvVar = VarName(s, line, secret)
 	r := newRef(s, o)
 	vault, ok := ParseVault(o.Vault, false)
 	if !ok {
