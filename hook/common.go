@@ -42,11 +42,14 @@ func LoadConfig(root, path string, stderr io.Writer) (*rules.Config, error) {
 	return LoadConfigWith(rules.Options{Root: root, Config: path}, stderr)
 }
 
-// LoadConfigWith is LoadConfig for a flow that says more (pre-push reads
-// the repository's files as committed); it adds the user's configuration
-// and the cache.
+// LoadConfigWith is LoadConfig for a flow that says more (pre-receive reads
+// the repository's files as committed, and its trusted configuration is
+// the server's); it adds the user's configuration unless o names one, and
+// the cache.
 func LoadConfigWith(o rules.Options, stderr io.Writer) (*rules.Config, error) {
-	o.User = UserConfig()
+	if o.User == "" {
+		o.User = UserConfig()
+	}
 	if o.CacheDir == "" && o.Root != "" {
 		o.CacheDir = cacheDir(o.Root)
 	}

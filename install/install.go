@@ -223,7 +223,7 @@ func UninstallRepo(dir string, log io.Writer) (string, error) {
 			return hd, uninstallLefthook(top, o)
 		}
 	}
-	for _, name := range HookNames {
+	for _, name := range append(append([]string{}, HookNames...), "pre-receive") {
 		if err := uninstallOne(hd, name, o); err != nil {
 			return "", err
 		}

@@ -28,6 +28,7 @@ var hookCommands = map[string]string{
 	"pre-merge-commit": "pre-commit",
 	"pre-push":         `pre-push "$@"`,
 	"commit-msg":       `commit-msg "$1"`,
+	"pre-receive":      "pre-receive", // a server's (install --server), never installed by default
 }
 
 // HookNames lists the hooks installed by default, in order. commit-msg
@@ -104,11 +105,17 @@ func shQuote(s string) string {
 // and GNU-only tools so that dash, busybox, macOS sh and Git for Windows' sh
 // all run it.
 func script(name, bin string, m mode) string {
+	return scriptRunning(name, bin, m, hookCommands[name])
+}
+
+// scriptRunning is script with the leakhook command line the hook runs
+// (pre-receive may name the server's configuration).
+func scriptRunning(name, bin string, m mode, command string) string {
 	var b strings.Builder
 	w := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
 	w("#!/bin/sh")
 	w("%s", Marker)
-	w("# Runs 'leakhook %s' on what git is about to %s.", strings.Fields(hookCommands[name])[0], map[string]string{"pre-commit": "commit", "pre-merge-commit": "commit (a merge)", "pre-push": "push", "commit-msg": "commit (its message)"}[name])
+	w("# Runs 'leakhook %s' on what git is about to %s.", strings.Fields(command)[0], map[string]string{"pre-commit": "commit", "pre-merge-commit": "commit (a merge)", "pre-push": "push", "commit-msg": "commit (its message)", "pre-receive": "accept into this repository (a push to the server)"}[name])
 	if m == repoMode {
 		w("# A hook that was here before leakhook is kept as %s%s and runs first.", name, ChainedSuffix)
 	} else {
@@ -128,16 +135,23 @@ func script(name, bin string, m mode) string {
 	w(`To fix it, install leakhook again and re-run the install, e.g.:`)
 	w(`  go install github.com/leakhook/leakhook/cmd/leakhook@latest`)
 	if m == repoMode {
-		w(`  leakhook install        # in this repository`)
+		if name == "pre-receive" {
+			w(`  leakhook install --server   # in this repository`)
+		} else {
+			w(`  leakhook install        # in this repository`)
+		}
 		w(`To remove leakhook's hook instead, delete this file and rename`)
 		w(`%s%s beside it (if present) back to %s.`, name, ChainedSuffix, name)
 	} else {
 		w(`  leakhook install --global`)
 		w(`To stop using leakhook's global hooks instead: git config --global --unset core.hooksPath`)
 	}
-	if name == "pre-push" {
+	switch name {
+	case "pre-receive":
+		w(`Pushes are rejected until the server's owner fixes this.`)
+	case "pre-push":
 		w(`To bypass the hook once, knowing nothing is checked: git push --no-verify`)
-	} else {
+	default:
 		w(`To bypass the hook once, knowing nothing is checked: git commit --no-verify`)
 	}
 	w(`LEAKHOOK_EOF`)
@@ -148,13 +162,13 @@ func script(name, bin string, m mode) string {
 	if m == repoMode {
 		w(`chained="$(dirname -- "$0")/%s%s"`, name, ChainedSuffix)
 		w(`if [ ! -x "$chained" ]; then`)
-		w(`	exec "$leakhook_bin" %s`, hookCommands[name])
+		w(`	exec "$leakhook_bin" %s`, command)
 		w(`fi`)
 		w(`# When the pre-commit framework was installed after leakhook, it runs this`)
 		w(`# hook as its "legacy" hook, and the chained hook is the framework's own`)
 		w(`# earlier script: running it again would fail ("migration mode").`)
 		w(`if [ -n "${PRE_COMMIT_RUNNING_LEGACY:-}" ] && grep -F -q %s "$chained" 2>/dev/null; then`, shQuote(frameworkMarker))
-		w(`	exec "$leakhook_bin" %s`, hookCommands[name])
+		w(`	exec "$leakhook_bin" %s`, command)
 		w(`fi`)
 	} else {
 		w(`# Hooks of the repository itself: git would run them if core.hooksPath`)
@@ -164,7 +178,7 @@ func script(name, bin string, m mode) string {
 		w(`	chained="$common_dir/hooks/%s"`, name)
 		w(`fi`)
 		w(`if [ -z "$chained" ] || [ ! -x "$chained" ]; then`)
-		w(`	exec "$leakhook_bin" %s`, hookCommands[name])
+		w(`	exec "$leakhook_bin" %s`, command)
 		w(`fi`)
 		w(`# A repository hook written by 'leakhook install' runs leakhook itself`)
 		w(`# (and its own chained hook): run only it, so nothing is scanned twice.`)
@@ -176,11 +190,11 @@ func script(name, bin string, m mode) string {
 	// (one line per ref): keep it in a variable, which needs no temporary
 	// file. Ref lines never contain NUL, and the trailing newline that $(...)
 	// strips is put back.
-	first, second := `"$chained" "$@"`, `"$leakhook_bin" `+hookCommands[name]
+	first, second := `"$chained" "$@"`, `"$leakhook_bin" `+command
 	if m == globalMode {
 		first, second = second, first
 	}
-	if name == "pre-push" {
+	if name == "pre-push" || name == "pre-receive" {
 		w(`refs=$(cat) || exit 2`)
 		w(`feed() { if [ -n "$refs" ]; then printf '%%s\n' "$refs"; fi; }`)
 		w(`feed | %s || exit $?`, first)

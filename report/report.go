@@ -25,6 +25,7 @@ const (
 	ModePush                // pre-push and history: commits
 	ModeScan                // files on disk
 	ModeMessage             // commit-msg: the message a commit is about to record
+	ModeReceive             // pre-receive: commits pushed to a server
 )
 
 // Options control every format.
@@ -42,6 +43,9 @@ type Options struct {
 	// out because they do not block.
 	Note  func(f *rules.Finding) string
 	Known int
+	// MarkersRefused says inline allow comments are not honoured (a server
+	// configuration refuses them): the report does not suggest one.
+	MarkersRefused bool
 }
 
 // secretText is what any output shows of a secret.

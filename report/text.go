@@ -79,9 +79,13 @@ func Text(w io.Writer, fs []rules.Finding, skipped []scan.Skipped, e *rules.Engi
 				fmt.Fprintf(w, "    %s\n", l)
 			}
 		}
-		fmt.Fprintf(w, "    %snot a secret? add the comment%s leakhook:allow=%s %sto that line%s\n\n", c.dim, c.reset, f.Fingerprint[:8], c.dim, c.reset)
+		if o.MarkersRefused {
+			fmt.Fprintf(w, "    %snot a secret? this server refuses inline allow comments: ask its owner to allow fingerprint %s%s\n\n", c.dim, f.Fingerprint[:8], c.reset)
+		} else {
+			fmt.Fprintf(w, "    %snot a secret? add the comment%s leakhook:allow=%s %sto that line%s\n\n", c.dim, c.reset, f.Fingerprint[:8], c.dim, c.reset)
+		}
 	}
-	if o.Mode == ModePush {
+	if o.Mode == ModePush || o.Mode == ModeReceive {
 		historyAdvice(w, fs, o, c)
 	}
 	files := map[string]bool{}
@@ -99,7 +103,7 @@ func Text(w io.Writer, fs []rules.Finding, skipped []scan.Skipped, e *rules.Engi
 	if advisory == len(fs) {
 		return
 	}
-	what := map[Mode]string{ModeCommit: "commit blocked", ModePush: "push blocked", ModeScan: "found", ModeMessage: "commit blocked"}[o.Mode]
+	what := map[Mode]string{ModeCommit: "commit blocked", ModePush: "push blocked", ModeScan: "found", ModeMessage: "commit blocked", ModeReceive: "push rejected by the server"}[o.Mode]
 	fmt.Fprintf(w, "%s%s in %s — %s.%s\n", c.bold+c.red, plural(len(fs)-advisory, "secret"), plural(len(files), "file"), what, c.reset)
 	if o.Known > 0 {
 		fmt.Fprintf(w, "Also %s already known (baselined), not blocking.\n", plural(o.Known, "secret"))
@@ -109,6 +113,8 @@ func Text(w io.Writer, fs []rules.Finding, skipped []scan.Skipped, e *rules.Engi
 		fmt.Fprintln(w, "Move the secrets out, stage the change (git add) and commit again. Only if you are sure, bypass once: git commit --no-verify")
 	case ModePush:
 		fmt.Fprintln(w, "Only if you are sure, bypass once: git push --no-verify")
+	case ModeReceive:
+		fmt.Fprintln(w, "The server checks every push; --no-verify does not skip it. Fix the commits above and push again; if this is a false alarm, ask the server's owner.")
 	case ModeMessage:
 		fmt.Fprintln(w, "Take the secret out of the commit message and commit again (git commit -e -F .git/COMMIT_EDITMSG starts from the message you wrote). Only if you are sure, bypass once: git commit --no-verify")
 	}

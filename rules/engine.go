@@ -95,6 +95,11 @@ func (r *compiledRule) compile() error {
 	return r.err
 }
 
+// RefuseInlineMarkers makes e ignore inline allow comments
+// (leakhook:allow and the others): a server that does not let a pushed
+// commit vouch for its own secrets.
+func (e *Engine) RefuseInlineMarkers() { e.markers = &markerSet{} }
+
 // NewEngine builds an engine from rules and global allowlists. It checks the
 // fields every rule needs but leaves regex compilation to first use; call
 // CompileAll to check every regex up front.

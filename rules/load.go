@@ -109,6 +109,9 @@ type file struct {
 	File
 	Remediation Remediation `toml:"remediation"`
 	Trust       Trust       `toml:"trust"`
+	// Server is the [server] section of a server's configuration, read by
+	// `leakhook pre-receive` (hook.ServerConfig); the rules ignore it.
+	Server map[string]any `toml:"server"`
 }
 
 // Trust holds what only a trusted configuration may say (--config, the
@@ -492,6 +495,9 @@ func (cfg *Config) load(o Options) error {
 	for _, l := range layers {
 		if !l.trusted && l.f.Trust != (Trust{}) {
 			cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("%s: [trust] is honoured only in a trusted configuration (--config or your own config.toml); ignored here", l.loc.at(l.name, "trust")))
+		}
+		if !l.trusted && l.f.Server != nil {
+			cfg.Warnings = append(cfg.Warnings, fmt.Sprintf("%s: [server] is honoured only in a server's configuration (leakhook pre-receive --server-config); ignored here", l.loc.at(l.name, "server")))
 		}
 		if l.trusted && l.f.Trust.AllowSuppression {
 			cfg.allowSuppression = true

@@ -36,7 +36,9 @@ type Triage struct {
 	cfg                *rules.Config
 	root, baselineFile string
 	today              time.Time
-	salt               []byte // for stored fingerprints when the baseline has none
+	salt               []byte             // for stored fingerprints when the baseline has none
+	base               *baseline.Baseline // WithBaseline's
+	preset             bool
 }
 
 // WithSalt sets the salt of stored fingerprints for when the baseline has
@@ -89,8 +91,17 @@ func New(cfg *rules.Config, root, baselineFile string) *Triage {
 	return &Triage{cfg: cfg, root: root, baselineFile: baselineFile, today: time.Now()}
 }
 
+// WithBaseline returns the triage with the baseline b already read (nil:
+// none), as pre-receive reads it from a commit rather than a file.
+func WithBaseline(cfg *rules.Config, b *baseline.Baseline) *Triage {
+	return &Triage{cfg: cfg, base: b, preset: true, today: time.Now()}
+}
+
 // load reads the baseline; nil without one.
 func (t *Triage) load() (*baseline.Baseline, error) {
+	if t.preset {
+		return t.base, nil
+	}
 	if t.baselineFile == None {
 		return nil, nil
 	}

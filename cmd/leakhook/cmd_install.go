@@ -11,7 +11,7 @@ import (
 func init() {
 	register(&command{
 		name:    "install",
-		args:    "[--global] [--hooks LIST] [--force] [--team]",
+		args:    "[--global | --server [--server-config FILE]] [--hooks LIST] [--force] [--team]",
 		summary: "install leakhook's git hooks in this repository (or globally), keeping existing hooks",
 		run:     runInstall,
 	})
@@ -35,12 +35,32 @@ func runInstall(c *cli, args []string) int {
 	hooks := fs.String("hooks", strings.Join(install.HookNames, ","), "comma-separated hooks to install")
 	force := fs.Bool("force", false, "replace an existing hook instead of chaining it (kept aside, restored by uninstall); with --global, replace another core.hooksPath")
 	team := fs.Bool("team", false, "with husky or lefthook: edit the team's committed hook files (.husky/<hook>, lefthook.yml) instead of your own (husky's init.sh, lefthook-local.yml)")
+	server := fs.Bool("server", false, "in a server's bare repository: install the pre-receive hook (chaining an existing one) and set receive.advertisePushOptions")
+	serverConfig := fs.String("server-config", "", "with --server: the server's trusted configuration the hook reads")
 	rest, code, ok := c.parseFlags(fs, args)
 	if !ok {
 		return code
 	}
 	if len(rest) > 0 {
 		return c.problem("install takes no arguments (got %q)", rest[0])
+	}
+	if *serverConfig != "" && !*server {
+		return c.problem("--server-config goes with --server")
+	}
+	if *server {
+		if *global {
+			return c.problem("--server and --global do not go together: a server's hooks go in each repository (a global core.hooksPath would silence the repositories' own hooks)")
+		}
+		wd, err := os.Getwd()
+		if err != nil {
+			return c.problem("%v", err)
+		}
+		dir, err := install.Server(wd, install.ServerOptions{Options: install.Options{Force: *force, Log: c.stdout}, ServerConfig: *serverConfig})
+		if err != nil {
+			return c.problem("%v", err)
+		}
+		fmt.Fprintf(c.stdout, "leakhook checks every push to this repository (pre-receive in %s).\n", dir)
+		return exitClean
 	}
 	var names []string
 	for _, h := range strings.Split(*hooks, ",") {

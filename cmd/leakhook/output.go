@@ -27,6 +27,10 @@ type outputFlags struct {
 	timeout     time.Duration
 	history     []scan.Commit // commits with findings, for the history advice
 	baseline    string        // --baseline: "" finds it at the root, "none" ignores it
+	// Set by a flow that triaged already (pre-receive): baselined findings
+	// it left out, and whether inline allow comments are refused.
+	known          int
+	markersRefused bool
 }
 
 // register adds the shared flags for a hook: its time budget defaults to
@@ -105,6 +109,8 @@ func (o *outputFlags) emit(c *cli, res *scan.Result, cfg *rules.Config, mode rep
 	if v.KnownV1 > 0 {
 		fmt.Fprintf(c.stderr, "leakhook: warning: %s matched by old v1 baseline entries (fast, unsalted hashes of the value); run leakhook baseline --migrate and commit the baseline\n", plural(v.KnownV1, "known secret"))
 	}
+	ro.Known += o.known
+	ro.MarkersRefused = o.markersRefused
 	w := c.stdout
 	if o.format == "text" {
 		w = c.stderr

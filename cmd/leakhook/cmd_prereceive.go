@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/leakhook/leakhook/hook"
+	"github.com/leakhook/leakhook/report"
+	"github.com/leakhook/leakhook/triage"
+)
+
+func init() {
+	register(&command{
+		name:    "pre-receive",
+		args:    "[--server-config FILE]",
+		summary: "server hook: check every commit a push brings (git's <old> <new> <ref> lines on stdin); exit 1 rejects the push",
+		run:     runPreReceive,
+	})
+}
+
+// serverTimeout is pre-receive's default time budget: GitHub Enterprise
+// Server stops a pre-receive hook after 5 s.
+const serverTimeout = 5 * time.Second
+
+func runPreReceive(c *cli, args []string) int {
+	fs := c.newFlags(commands["pre-receive"])
+	var of outputFlags
+	of.register(c, fs)
+	serverConfig := fs.String("server-config", os.Getenv("LEAKHOOK_SERVER_CONFIG"), "the server's trusted configuration (default LEAKHOOK_SERVER_CONFIG)")
+	rest, code, ok := c.parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(rest) > 0 {
+		return c.receiveFailure(fmt.Errorf("pre-receive takes no arguments (got %q)", rest))
+	}
+	if err := of.check(); err != nil {
+		return c.receiveFailure(err)
+	}
+	timeoutSet := false
+	fs.Visit(func(f *flag.Flag) { timeoutSet = timeoutSet || f.Name == "timeout" })
+	if !timeoutSet && os.Getenv("LEAKHOOK_TIMEOUT") == "" {
+		of.timeout = serverTimeout
+	}
+	var sc *hook.ServerConfig
+	if *serverConfig != "" {
+		var err error
+		if sc, err = hook.LoadServerConfig(*serverConfig); err != nil {
+			return c.receiveFailure(err)
+		}
+	}
+	ctx, cancel := of.withBudget()
+	defer cancel()
+	data, err := readWithin(ctx, c.stdin)
+	if err != nil {
+		return c.receiveFailure(hook.BudgetError(ctx, err, "reading the pushed refs from standard input"))
+	}
+	updates, err := hook.ParseReceiveInput(bytes.NewReader(data))
+	if err != nil {
+		return c.receiveFailure(err)
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return c.receiveFailure(err)
+	}
+	out, err := hook.PreReceive(ctx, hook.PreReceiveOptions{
+		Dir:         wd,
+		Updates:     updates,
+		Server:      sc,
+		RepoName:    firstEnv("GL_PROJECT_PATH", "GITEA_REPO_NAME", "GITHUB_REPO_NAME"),
+		PushOptions: pushOptions(),
+		User:        firstEnv("GL_USERNAME", "GITEA_PUSHER_NAME", "GITHUB_USER_LOGIN", "USER", "LOGNAME"),
+		Stderr:      c.stderr,
+	})
+	var cfgErr *hook.ConfigError
+	if errors.As(err, &cfgErr) {
+		return c.receiveFailure(fmt.Errorf("configuration: %v", cfgErr.Err))
+	}
+	if err != nil {
+		return c.receiveFailure(err)
+	}
+	if out.Passed != "" {
+		fmt.Fprintln(c.stderr, out.Passed)
+		return exitClean
+	}
+	of.history, of.known, of.markersRefused, of.baseline = out.History, out.Known, out.MarkersRefused, triage.None
+	code = of.emit(c, out.Result, out.Config, report.ModeReceive, out.Repo.GitDir)
+	if code == exitFound && out.Warn {
+		fmt.Fprintln(c.stderr, `leakhook: the server is in warn-only mode ([server] mode = "warn"): this push is accepted, but remove the secrets above and rotate them`)
+		return exitClean
+	}
+	return code
+}
+
+// pushOptions are the push options git passes a pre-receive hook
+// (GIT_PUSH_OPTION_COUNT, GIT_PUSH_OPTION_0...).
+func pushOptions() []string {
+	n, err := strconv.Atoi(os.Getenv("GIT_PUSH_OPTION_COUNT"))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for i := 0; i < n; i++ {
+		out = append(out, os.Getenv("GIT_PUSH_OPTION_"+strconv.Itoa(i)))
+	}
+	return out
+}
+
+// firstEnv is the first of the variables that is set.
+func firstEnv(names ...string) string {
+	for _, n := range names {
+		if v := os.Getenv(n); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// receiveFailure rejects a push the server could not check.
+func (c *cli) receiveFailure(err error) int {
+	fmt.Fprintf(c.stderr, `leakhook: the server could not check this push: %v
+The push was rejected so that nothing unchecked lands. Push in smaller parts
+(fewer commits or one branch at a time), or ask the server's owner.
+`, err)
+	return exitProblem
+}

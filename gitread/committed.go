@@ -1,0 +1,41 @@
+package gitread
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"strings"
+)
+
+// FileAt returns a reader of the files committed at rev, for
+// rules.Options.Committed (pre-receive reads the repository's configuration
+// and baseline as they were before the push, never from the pushed
+// commits). A path rev does not hold is fs.ErrNotExist.
+func FileAt(ctx context.Context, repo *Repo, rev string) func(rel string) ([]byte, error) {
+	return func(rel string) ([]byte, error) {
+		if strings.ContainsAny(rel, "\n\x00") || strings.HasPrefix(rel, "-") {
+			return nil, fmt.Errorf("%q is not a path", rel)
+		}
+		out, err := runGit(ctx, repoDir(repo), "rev-parse", "--verify", "--quiet", rev+":"+rel)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, fs.ErrNotExist
+		}
+		return runGit(ctx, repoDir(repo), "cat-file", "blob", strings.TrimSpace(string(out)))
+	}
+}
+
+// DefaultBranchCommit is, in a repository that may be bare,: the commit HEAD names (the
+// default branch), or "" when it is unborn.
+func DefaultBranchCommit(ctx context.Context, repo *Repo) (string, error) {
+	out, err := runGit(ctx, repoDir(repo), "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+	if err != nil {
+		if ctx.Err() != nil {
+			return "", ctx.Err()
+		}
+		return "", nil
+	}
+	return strings.TrimSpace(string(out)), nil
+}
