@@ -155,13 +155,13 @@ func goGitUnfit(repo *Repo) string {
 	if h := bytes.TrimSpace(head); !bytes.HasPrefix(h, []byte("ref: ")) && len(h) != 40 {
 		return "HEAD is not a SHA-1 id"
 	}
-	// go-git's object storage loaded every pack index on the first object
-	// access (~220 ms for 637k objects); internal/gitobj no longer does, but on
-	// a 17k-file, 372k-object repository the in-process reader still takes
+	// On a 17k-file, 372k-object repository the in-process reader takes
 	// ~16 ms against git diff's ~7 ms (Go's inflate and line diff are slower
-	// than git's C), so large repositories stay with the CLI.
-	if total := prestart.PackIndexBytes(repo.CommonDir); total > prestart.GoGitMaxIdxBytes {
-		return fmt.Sprintf("pack indexes total %d bytes", total)
+	// than git's C), but from 100k files up reading the index and skipping
+	// directories by cache-tree costs less in process than git does
+	// (prestart.InProcessCheaper has the numbers).
+	if !prestart.InProcessCheaper(repo.CommonDir, repo.IndexFile()) {
+		return fmt.Sprintf("pack indexes total %d bytes and the index holds fewer than %d entries", prestart.PackIndexBytes(repo.CommonDir), prestart.InProcessMinEntries)
 	}
 	return ""
 }

@@ -1,11 +1,14 @@
 package prestart
 
 import (
+	"fmt"
 	"go/parser"
 	"go/token"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -70,5 +73,60 @@ func TestPackIndexBytes(t *testing.T) {
 	}
 	if got := PackIndexBytes(filepath.Join(git, "nothing")); got != 0 {
 		t.Errorf("PackIndexBytes of no repository = %d", got)
+	}
+}
+
+// TestInProcessCheaper (issue 20): the reader is chosen on cost, not on the
+// object store's size alone. A repository with a real index written by git
+// and pack indexes past GoGitMaxIdxBytes goes to git while its index is
+// small, and to the in-process reader once the index holds
+// InProcessMinEntries entries; a small object store always reads in process.
+func TestInProcessCheaper(t *testing.T) {
+	dir := t.TempDir()
+	git := func(stdin string, args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Stdin = strings.NewReader(stdin)
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git("", "init", "-q")
+	gitDir, index := filepath.Join(dir, ".git"), filepath.Join(dir, ".git", "index")
+	entries := func(n int) {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, "100644 e69de29bb2d1d6434b8b29ae775ad8c2e48c5391\td%d/f%d\n", i%100, i)
+		}
+		git("", "read-tree", "--empty")
+		git(b.String(), "update-index", "--add", "--index-info")
+		if got := IndexEntries(index); got != n {
+			t.Fatalf("IndexEntries = %d, git wrote %d", got, n)
+		}
+	}
+	entries(10)
+	if !InProcessCheaper(gitDir, index) {
+		t.Error("a small repository goes to git")
+	}
+	// Pack indexes past the threshold (a sparse file: only its size is read).
+	idx, err := os.Create(filepath.Join(gitDir, "objects", "pack", "pack-x.idx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := idx.Truncate(GoGitMaxIdxBytes + 1); err != nil {
+		t.Fatal(err)
+	}
+	idx.Close()
+	if InProcessCheaper(gitDir, index) {
+		t.Error("a large object store with a 10-entry index reads in process")
+	}
+	entries(InProcessMinEntries)
+	if !InProcessCheaper(gitDir, index) {
+		t.Errorf("a %d-entry index goes to git", InProcessMinEntries)
+	}
+	if IndexEntries(filepath.Join(dir, "missing")) != 0 {
+		t.Error("a missing index has entries")
 	}
 }
