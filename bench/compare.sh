@@ -6,7 +6,7 @@
 # medians and peak RSS (GNU time %M: the largest process of the tree, so git
 # children count).
 #
-# Usage: bench/compare.sh [a] [b] [c] [d]    (default: all four)
+# Usage: bench/compare.sh [a] [b] [c] [d] [e] [f] [g] [h]    (default: all)
 #   a  pre-commit: 5 files / 600 lines staged in Go's source tree with a long
 #      generated history (COMMITS commits, ~350k objects, one pack)
 #   b  scanning Go's source tree: leakhook scan vs gitleaks dir (MB/s)
@@ -14,6 +14,11 @@
 #   d  pre-push of RECEIPTS commits made with `git commit` through the
 #      installed hooks (so they carry scan receipts), in a copy of Go's
 #      source tree; also without the receipts, and gitleaks on the range
+#   e  pre-push of 200 new branches of 5 commits (no receipts)
+#   f  pre-commit, 1 file staged in a 100,000-file repository (fast-import)
+#   g  pre-commit, 1 file staged in a 1,000-file repository
+#   h  history of a merge-heavy repository: 300 topic branches of 3 commits,
+#      each merged into main with a merge commit, 30 of them resolving by hand
 # Environment: RUNS_A (15), RUNS_B (3), RUNS_C (5), RUNS_D (5), COMMITS (20000),
 #   RECEIPTS (1000),
 #   BENCH_DIR (keep the work directory and reuse its repository),
@@ -24,11 +29,11 @@ set -euo pipefail
 export LC_ALL=C
 . "$(dirname "$0")/lib.sh"
 
-RUNS_A=${RUNS_A:-15} RUNS_B=${RUNS_B:-3} RUNS_C=${RUNS_C:-5} RUNS_D=${RUNS_D:-5} RUNS_E=${RUNS_E:-9}
+RUNS_A=${RUNS_A:-15} RUNS_B=${RUNS_B:-3} RUNS_C=${RUNS_C:-5} RUNS_D=${RUNS_D:-5} RUNS_E=${RUNS_E:-9} RUNS_F=${RUNS_F:-9} RUNS_G=${RUNS_G:-21} RUNS_H=${RUNS_H:-5}
 COMMITS=${COMMITS:-20000} RECEIPTS=${RECEIPTS:-1000}
 [ -x /usr/bin/time ] || die "GNU time is required at /usr/bin/time (apt-get install -y time)"
 need go git awk
-cases=${*:-a b c d e}
+cases=${*:-a b c d e f g h}
 isolate_git
 workdir
 tools
@@ -202,6 +207,76 @@ build_refs_repo() {
 	git -C "$E" for-each-ref --format='%(refname) %(objectname) %(refname) 0000000000000000000000000000000000000000' 'refs/heads/b*' >"$W/refs-push"
 }
 
+# build_files_repo N makes $W/files-N: one commit of N small files (in
+# directories of 100, 10 per parent) written with git fast-import, an index
+# read from it (valid cache-tree), and one new file staged; sets F.
+build_files_repo() {
+	F=$W/files-$1
+	if [ ! -f "$F/.git/bench-ready" ]; then
+		rm -rf "$F"
+		git init -q -b main "$F"
+		(
+			cd "$F"
+			git config gc.auto 0
+			awk -v n="$1" 'BEGIN {
+				for (i = 0; i < n; i++) { d = sprintf("line %d of a file\nvalue = %d\n", i, i * 7); printf "blob\nmark :%d\ndata %d\n%s\n", i + 1, length(d), d }
+				printf "commit refs/heads/main\ncommitter F <f@example.com> 1700000000 +0000\ndata 5\nbase\n"
+				for (i = 0; i < n; i++) printf "M 100644 :%d d%03d/e%02d/f%d.txt\n", i + 1, int(i / 100) % 1000, int(i / 100000), i
+				printf "\n"
+			}' | git fast-import --quiet
+			git read-tree HEAD
+			git gc -q
+			b=$(printf 'a new file\nvalue = 1\n' | git hash-object -w --stdin)
+			git update-index --add --cacheinfo "100644,$b,d000/e00/new.txt"
+			touch .git/bench-ready
+		)
+	fi
+}
+
+# build_merges_repo makes $W/merges: 300 topic branches of 3 commits, each
+# merged into main by a merge commit after main moved on; every tenth merge
+# also changes a line of its own (what a conflict's resolution adds).
+build_merges_repo() {
+	M=$W/merges
+	if [ ! -f "$M/.git/bench-ready" ]; then
+		rm -rf "$M"
+		git init -q -b main "$M"
+		(
+			cd "$M"
+			git config gc.auto 0
+			cp "$GOSRC/bytes/bytes.go" "$GOSRC/strings/strings.go" .
+			git add -A
+			git commit -q -m base
+			awk 'BEGIN {
+				mark = 1; t = 1700000000
+				for (b = 0; b < 300; b++) {
+					for (c = 1; c <= 3; c++) {
+						printf "commit refs/heads/topic%d\nmark :%d\ncommitter M <m@example.com> %d +0000\ndata 3\nt%d\n", b, mark, t++, c
+						if (c == 1) printf "from refs/heads/main^0\n"
+						printf "M 644 inline t%d.go\ndata <<EOF\n", b
+						for (l = 0; l < 40 * c; l++) printf "var t%d_%d = \"line %d of topic %d\"\n", b, l, l, b
+						printf "EOF\n\n"
+						topic = mark++
+					}
+					printf "commit refs/heads/main\nmark :%d\ncommitter M <m@example.com> %d +0000\ndata 5\nmain\n", mark, t++
+					printf "M 644 inline m%d.go\ndata <<EOF\nvar m%d = %d\nEOF\n\n", b, b, b
+					mark++
+					printf "commit refs/heads/main\nmark :%d\ncommitter M <m@example.com> %d +0000\ndata 6\nmerge\n", mark, t++
+					printf "merge :%d\n", topic
+					printf "M 644 inline t%d.go\ndata <<EOF\n", b
+					for (l = 0; l < 120; l++) printf "var t%d_%d = \"line %d of topic %d\"\n", b, l, l, b
+					if (b % 10 == 0) printf "var resolved%d = \"chosen while merging\"\n", b
+					printf "EOF\n"
+					printf "M 644 inline m%d.go\ndata <<EOF\nvar m%d = %d\nEOF\n\n", b, b, b
+					mark++
+				}
+			}' | git fast-import --quiet
+			git gc -q
+			touch .git/bench-ready
+		)
+	fi
+}
+
 # stage puts the same 5 files / 600 added lines in the index every run.
 stage() {
 	cd "$R"
@@ -289,6 +364,37 @@ for c in $cases; do
 		echo "(e) pre-push of 200 new branches ($(wc -l <"$W/refs-push") refs, $(git rev-list --count --branches --not main) commits); floor = git log -p of them"
 		table e floor
 		;;
-	*) die "unknown case $c (want a, b, c, d or e)" ;;
+	f | g)
+		n=100000
+		[ "$c" = g ] && n=1000
+		build_files_repo "$n"
+		cd "$F"
+		LEAKHOOK_DEBUG=1 "$LEAKHOOK" pre-commit 2>&1 >/dev/null | grep -i 'staged' | sed 's/^/preflight: /' || true
+		cmd_floor() { run1 "$@" git diff --cached; }
+		cmd_leakhook() { run1 "$@" "$LEAKHOOK" pre-commit; }
+		cmd_candidate() { run1 "$@" "$CANDIDATE" pre-commit; }
+		cmd_gitleaks() { run1 "$@" "$GITLEAKS" git --pre-commit --staged --no-banner -l error .; }
+		names="floor leakhook ${CANDIDATE:+candidate }gitleaks"
+		runs=$RUNS_F
+		[ "$c" = g ] && runs=$RUNS_G
+		bench "$c" "$runs"
+		echo
+		echo "($c) pre-commit, 1 file staged in a $n-file repository; floor = git diff --cached"
+		table "$c" floor
+		;;
+	h)
+		build_merges_repo
+		cd "$M"
+		cmd_floor() { run1 "$@" git log -p main; }
+		cmd_leakhook() { run1 "$@" "$LEAKHOOK" scan --git main; }
+		cmd_candidate() { run1 "$@" "$CANDIDATE" scan --git main; }
+		cmd_gitleaks() { run1 "$@" "$GITLEAKS" git --no-banner -l error --log-opts=main .; }
+		names="floor leakhook ${CANDIDATE:+candidate }gitleaks"
+		bench h "$RUNS_H"
+		echo
+		echo "(h) history of $(git rev-list --count main) commits, $(git rev-list --count --merges main) of them merges; floor = git log -p"
+		table h floor
+		;;
+	*) die "unknown case $c (want a to h)" ;;
 	esac
 done
