@@ -208,7 +208,7 @@ func parseLocated(name string, data []byte) (*parsed, []string, error) {
 		}
 		seen[r.ID] = true
 		if !validateKinds[r.Validate] {
-			return nil, warn, fmt.Errorf("%s: unknown validate %s (want github, jwt, jwt-claims, base64 or basic-auth)", loc.at(name, key+".validate"), quoteMasked(r.Validate))
+			return nil, warn, fmt.Errorf("%s: unknown validate %s (want github, jwt, jwt-claims, base64, basic-auth or not-example)", loc.at(name, key+".validate"), quoteMasked(r.Validate))
 		}
 		for _, k := range []struct{ key, expr string }{{"path", r.Path}, {"context", r.Context}} {
 			if k.expr != "" {

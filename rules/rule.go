@@ -36,7 +36,8 @@ type Rule struct {
 	// keyword sits on a nearby line. Single-line rules leave it 0.
 	Lines int `toml:"lines"`
 	// Validate names a structural check the secret must pass: "github" (CRC32
-	// checksum), "jwt" (three base64url parts, JSON header), "base64" (decodes).
+	// checksum), "jwt" (three base64url parts, JSON header), "base64" (decodes),
+	// "not-example" (not a provider's documented example value, validate.go).
 	Validate string `toml:"validate"`
 	// Binary is accepted for old rule files and means nothing: every rule
 	// runs on binary content's text runs (text.go).

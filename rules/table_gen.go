@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:85f3e7ab:1034309"
+const tableHash = "crc32c:6206cf57:1034470"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -4283,12 +4283,13 @@ var tableRules = []Rule{
 		"Create a new key restricted to the APIs and referrers/IPs it needs.",
 		"Delete the exposed key in APIs & Services > Credentials.",
 		"Check API usage metrics for unexpected traffic.",
-	}, TP: []string{
+	}, Validate: "not-example", TP: []string{
 		"GOOGLE_API_KEY=AIza{{b64url:35}}",
 		"const firebaseConfig = { apiKey: \"AIza{{alnum:35}}\" };",
 	}, FP: []string{
 		"GOOGLE_API_KEY=AIzaxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
 		"GOOGLE_API_KEY=AIza{{alnum:20}}",
+		"\"current_key\": \"AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs\"",
 	}},
 	Rule{ID: "sendgrid-api-key", Description: "Twilio SendGrid API key; it can send mail as your domains.", Regex: "\\b(SG\\.[0-9A-Za-z_\\-]{22}\\.[0-9A-Za-z_\\-]{43})(?:[^0-9A-Za-z_\\-]|$)", Entropy: 4, Keywords: []string{
 		"sg.",
