@@ -57,6 +57,9 @@ gitleaks	pos/hubspot-api-key_323.txt	12345678-ABCD-ABCD-ABCD-1234567890AB: seque
 gitleaks	pos/messagebird-client-id_439.txt	12345678-ABCD-ABCD-ABCD-1234567890AB: sequential, not an id
 gitleaks	pos/messagebird-client-id_440.txt	12345678-ABCD-ABCD-ABCD-1234567890AB: sequential, not an id
 gitleaks	pos/aws-amazon-bedrock-api-key-long-lived_30.txt	ABSK...EXAMPLEEXAMPLE...: AWS's documented dummy key
+gitleaks	pos/anthropic-admin-api-key_11.txt	sk-ant-admin01-abc12fake-456def789ghij-klmnopqrstuvwx-...: says fake, alphabet and digit sequences
+gitleaks	pos/jwt_370.txt	jwt.io's documented example claims (sub 1234567890, John Doe) under a corrupted header (eyJhbGciOieee...): not a valid JWT
+gitleaks	pos/jwt_371.txt	jwt.io's documented example claims (sub 1234567890, John Doe) under a corrupted header (eyJhbGciOieee...): not a valid JWT
 noseyparker	pos/np.okta.1_370.txt	00aaa...a: one letter repeated, not a token
 noseyparker	pos/np.okta.1_371.txt	00-aaa...-aaa...: one letter repeated, not a token
 noseyparker	pos/np.okta.1_372.txt	00QCjAl4MlV-WPXM-ABCDEFGHIJKL-0HmjFx-vbGua: Okta's documented example token (ABCDEFGHIJKL)

@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:6206cf57:1034470"
+const tableHash = "crc32c:4c6beb00:1034679"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -2018,7 +2018,7 @@ var tableRules = []Rule{
 		"HEROKU_API_KEY = os.environ[\"HEROKU_API_KEY\"]",
 		"HEROKU_APP_ID={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
 	}},
-	Rule{ID: "cloudflare-api-token", Description: "Cloudflare API token (40 characters); it changes DNS, Workers and zone settings with its permissions.", Regex: "(?i:(?:cloudflare|cf)[\\w.\\-]{0,20}(?:api)?[_\\-.]?token[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9_\\-]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "cloudflare-api-token", Description: "Cloudflare API token (40 characters); it changes DNS, Workers and zone settings with its permissions.", Regex: "(?i:(?:cloudflare|cf)[\\w.\\-]{0,20}(?:api)?[_\\-.]?token[\\w.\\-]{0,10}|\\bcloudflare)[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9_\\-]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"cloudflare",
 		"cf_api",
 		"cf_token",
@@ -2031,12 +2031,15 @@ var tableRules = []Rule{
 	}, TP: []string{
 		"CLOUDFLARE_API_TOKEN={{b64url:40}}",
 		"cf_api_token = \"{{alnum:40}}\"",
+		"cloudflare: \"{{b64url:40}}\"",
 	}, FP: []string{
 		"CLOUDFLARE_API_TOKEN=${CLOUDFLARE_API_TOKEN}",
 		"CLOUDFLARE_API_TOKEN = os.environ[\"CLOUDFLARE_API_TOKEN\"]",
 		"CLOUDFLARE_ZONE_ID={{hex:32}}",
+		"cloudflare: \"{{b64url:39}}\"",
+		"cloudflare_zone: \"{{alnum:40}}\"",
 	}},
-	Rule{ID: "cloudflare-global-api-key", Description: "Cloudflare global API key (37 hex, used with the account email); it has full access to every zone in the account.", Regex: "(?i:(?:cloudflare|cf)[\\w.\\-]{0,20}(?:api)?[_\\-.]?key[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([0-9a-f]{37})\\b", Entropy: 3, Keywords: []string{
+	Rule{ID: "cloudflare-global-api-key", Description: "Cloudflare global API key (37 hex, used with the account email); it has full access to every zone in the account.", Regex: "(?i:(?:cloudflare|cf)[\\w.\\-]{0,20}(?:api)?[_\\-.]?key[\\w.\\-]{0,10}|\\bcloudflare)[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([0-9a-f]{37})\\b", Entropy: 3, Keywords: []string{
 		"cloudflare",
 		"cf_api",
 		"cf_key",
@@ -2049,10 +2052,12 @@ var tableRules = []Rule{
 	}, TP: []string{
 		"CLOUDFLARE_API_KEY={{hex:37}}",
 		"cf_api_key: \"{{hex:37}}\"",
+		"cloudflare: \"{{hex:37}}\"",
 	}, FP: []string{
 		"CLOUDFLARE_API_KEY=${CLOUDFLARE_API_KEY}",
 		"CLOUDFLARE_API_KEY = os.environ[\"CLOUDFLARE_API_KEY\"]",
 		"CLOUDFLARE_API_KEY={{hex:32}}",
+		"cloudflare: \"{{hex:36}}\"",
 	}},
 	Rule{ID: "cloudflare-origin-ca-key", Description: "Cloudflare Origin CA key (\"v1.0-\"); it issues and revokes origin certificates for your zones.", Regex: "\\b(v1\\.0-[0-9a-f]{24}-[0-9a-f]{146})\\b", Entropy: 3, Keywords: []string{
 		"v1.0-",
