@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -79,7 +78,11 @@ func BenchmarkStaged(b *testing.B) {
 func benchRepo(b *testing.B) string {
 	src := os.Getenv("LEAKHOOK_BENCH_SRC")
 	if src == "" {
-		src = filepath.Join(runtime.GOROOT(), "src", "net")
+		out, err := exec.Command("go", "env", "GOROOT").Output()
+		if err != nil {
+			b.Skipf("go env GOROOT: %v", err)
+		}
+		src = filepath.Join(strings.TrimSpace(string(out)), "src", "net")
 	}
 	commits := 5000
 	if s := os.Getenv("LEAKHOOK_BENCH_COMMITS"); s != "" {

@@ -41,15 +41,6 @@ type Changes struct {
 func (c *Changes) add(it scan.Item) error { c.Items = append(c.Items, it); return nil }
 func (c *Changes) skip(s scan.Skipped)    { c.Skipped = append(c.Skipped, s) }
 
-// Size is the number of content bytes read.
-func (c *Changes) Size() int {
-	n := 0
-	for _, it := range c.Items {
-		n += len(it.Content)
-	}
-	return n
-}
-
 // Open finds the repository holding dir. The common layouts (a .git
 // directory, or a .git file pointing into a linked worktree's git dir) are
 // found here without starting a process; everything else (GIT_DIR or

@@ -58,9 +58,6 @@ func Expand(template, seed string) (string, error) {
 	return out, err
 }
 
-// HasGenerators reports whether s contains a generator.
-func HasGenerators(s string) bool { return generator().MatchString(s) }
-
 func randomString(rng *rand.Rand, alphabet string, n int) string {
 	b := make([]byte, n)
 	for i := range b {

@@ -54,7 +54,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr}
 	defer func() {
 		if p := recover(); p != nil {
-			code = c.internalError(panicError(p))
+			stack, err := panicError(p)
+			code = c.internalError(err, stack)
 		}
 	}()
 	if len(args) == 0 {
@@ -85,17 +86,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 // shows. A panic in a worker of scan's conc pool is re-panicked by Wait
 // wrapped in *panics.Recovered, whose %v carries the worker's whole stack:
 // unwrap it so that the default message stays one paragraph.
-func panicError(p any) (error, []byte) {
+func panicError(p any) (stack []byte, err error) {
 	if r, ok := p.(*panics.Recovered); ok && r != nil {
-		return fmt.Errorf("panic: %v", r.Value), r.Stack
+		return r.Stack, fmt.Errorf("panic: %v", r.Value)
 	}
 	if e, ok := p.(error); ok {
 		var r *panics.ErrRecovered
 		if errors.As(e, &r) {
-			return fmt.Errorf("panic: %v", r.Value), r.Stack
+			return r.Stack, fmt.Errorf("panic: %v", r.Value)
 		}
 	}
-	return fmt.Errorf("panic: %v", p), debug.Stack()
+	return debug.Stack(), fmt.Errorf("panic: %v", p)
 }
 
 func usage(w io.Writer) {
