@@ -96,6 +96,37 @@ func neighbours(fs []rules.Finding) [][]string {
 	return out
 }
 
+// CheckFormat says whether Write knows format.
+func CheckFormat(format string) error {
+	switch format {
+	case "text", "json", "sarif":
+		return nil
+	}
+	return fmt.Errorf("unknown --format %q (want text, json or sarif)", format)
+}
+
+// Write writes findings in format: "text", "json" or "sarif". Files not
+// scanned are listed in the text itself; JSON and SARIF have no place for
+// them, so they are listed on warn.
+func Write(w, warn io.Writer, format string, fs []rules.Finding, skipped []scan.Skipped, e *rules.Engine, o Options) error {
+	var err error
+	switch format {
+	case "json":
+		err = JSON(w, fs, skipped, o)
+	case "sarif":
+		err = SARIF(w, fs, e, o)
+	default:
+		Text(w, fs, skipped, e, o)
+		return nil
+	}
+	if err == nil {
+		for _, s := range skipped {
+			fmt.Fprintf(warn, "leakhook: not scanned: %s: %s\n", s.Path, s.Reason)
+		}
+	}
+	return err
+}
+
 // JSON writes findings as a JSON array (an empty array when clean).
 func JSON(w io.Writer, fs []rules.Finding, skipped []scan.Skipped, o Options) error {
 	type jsonFinding struct {

@@ -1,0 +1,162 @@
+package report
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/leakhook/leakhook/remedy"
+	"github.com/leakhook/leakhook/rules"
+	"github.com/leakhook/leakhook/scan"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// Fixed, fake values of testdata/rules.toml's rules; the golden files hold
+// them masked only.
+var (
+	ghToken = "acme_" + strings.Repeat("Xq7", 12)
+	awsID   = "ACME" + "Q7ZP3RWX" + "4KM2TB6N"
+)
+
+// fingerprints are fixed, so the golden files do not change with the
+// fingerprint's algorithm.
+var fingerprints = map[string]string{awsID: "5780f4800a66", ghToken: "bdcba9921f3e"}
+
+func finding(rule, name, path string, line, col int, secret, lineText string) rules.Finding {
+	return rules.Finding{
+		RuleID: rule, RuleName: name, Path: path, Line: line, Column: col, EndLine: line,
+		Secret: secret, LineText: lineText, Fingerprint: fingerprints[secret], Entropy: 4.5,
+	}
+}
+
+// fixture is one commit's worth of findings: two secrets on one line of a
+// Python file (so each must be masked in the other's line), one in a path
+// that needs escaping in a URI, and a file that was not scanned.
+func fixture() ([]rules.Finding, []scan.Skipped) {
+	line := "creds = ('" + awsID + "', '" + ghToken + "')\n"
+	fs := []rules.Finding{
+		finding("acme-access-key", "ACME access key", "app/settings.py", 12, 10, awsID, line),
+		finding("acme-token", "ACME token", "app/settings.py", 12, 34, ghToken, line),
+		finding("acme-token", "ACME token", "deploy/my config.env", 3, 14, ghToken, "ACME_TOKEN="+ghToken+"\n"),
+	}
+	skipped := []scan.Skipped{{Path: "assets/big.bin", Reason: "larger than the size cap (10485760 bytes)"}}
+	return fs, skipped
+}
+
+func engine(t *testing.T) *rules.Engine {
+	t.Helper()
+	cfg, err := rules.Load(t.TempDir(), filepath.Join("testdata", "rules.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg.Engine
+}
+
+func options(mode Mode) Options {
+	return Options{Mode: mode, Version: "v1.2.3", Remediation: remedy.Options{Repo: "shop"}}
+}
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	p := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(p, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatalf("%v (run go test ./report -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (go test ./report -update rewrites it; review the diff):\n--- got\n%s", name, got)
+	}
+	for _, s := range []string{awsID, ghToken} {
+		if bytes.Contains(got, []byte(s)) {
+			t.Errorf("%s shows a secret in full", name)
+		}
+	}
+}
+
+// TestTextCommit: the pre-commit message, with a baseline in use (one
+// finding labelled new, one known secret left out) and a skipped file.
+func TestTextCommit(t *testing.T) {
+	fs, skipped := fixture()
+	o := options(ModeCommit)
+	o.Known = 1
+	o.Note = func(f *rules.Finding) string {
+		if f.Path == "deploy/my config.env" {
+			return "new"
+		}
+		return ""
+	}
+	var b bytes.Buffer
+	Text(&b, fs, skipped, engine(t), o)
+	golden(t, "commit.txt", b.Bytes())
+}
+
+// TestTextPush: the pre-push message names each commit and ref and gives
+// the exact rebase from the oldest commit with a secret.
+func TestTextPush(t *testing.T) {
+	fs, _ := fixture()
+	child, parent := strings.Repeat("c", 40), strings.Repeat("b", 40)
+	fs[0].Commit, fs[0].Subject, fs[0].Ref = parent, "add settings", "refs/heads/main"
+	fs[1].Commit, fs[1].Subject, fs[1].Ref = parent, "add settings", "refs/heads/main"
+	fs[2].Commit, fs[2].Subject, fs[2].Ref = child, "deploy config", "refs/heads/main"
+	o := options(ModePush)
+	o.History = []scan.Commit{
+		{ID: child, Parent: parent, Subject: "deploy config", Ref: "refs/heads/main"},
+		{ID: parent, Parent: strings.Repeat("a", 40), Subject: "add settings", Ref: "refs/heads/main"},
+	}
+	var b bytes.Buffer
+	Text(&b, fs, nil, engine(t), o)
+	golden(t, "push.txt", b.Bytes())
+}
+
+// TestTextClean: nothing found and nothing skipped prints nothing; a scan
+// with only baselined secrets says so in one line.
+func TestTextClean(t *testing.T) {
+	var b bytes.Buffer
+	Text(&b, nil, nil, engine(t), options(ModeCommit))
+	if b.Len() != 0 {
+		t.Fatalf("clean run printed %q", b.String())
+	}
+	o := options(ModeScan)
+	o.Known = 2
+	Text(&b, nil, nil, engine(t), o)
+	golden(t, "scan-known.txt", b.Bytes())
+}
+
+func TestJSON(t *testing.T) {
+	fs, skipped := fixture()
+	fs[2].Commit, fs[2].Subject, fs[2].Ref = strings.Repeat("c", 40), "deploy config", "refs/heads/main"
+	var b bytes.Buffer
+	if err := JSON(&b, fs, skipped, options(ModeScan)); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "findings.json", b.Bytes())
+
+	b.Reset()
+	if err := JSON(&b, nil, nil, options(ModeScan)); err != nil {
+		t.Fatal(err)
+	}
+	if b.String() != "[]\n" {
+		t.Fatalf("clean JSON is %q, want []", b.String())
+	}
+}
+
+func TestSARIF(t *testing.T) {
+	fs, _ := fixture()
+	fs[2].Commit = strings.Repeat("c", 40)
+	var b bytes.Buffer
+	if err := SARIF(&b, fs, engine(t), options(ModeScan)); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "findings.sarif", b.Bytes())
+}
