@@ -125,3 +125,25 @@ func withEq(names []string) []string {
 	}
 	return out
 }
+
+// PrintRotate reminds that moving a value out of the code does not un-leak
+// it: each rule of found, with where to revoke and rotate it.
+func PrintRotate(out io.Writer, e *rules.Engine, found []rules.Finding) {
+	fmt.Fprintln(out, "\nrotate: these values were on disk and may be elsewhere (editor backups, shell history, CI logs, other clones):\nrevoke and replace each one, then update the env file or vault:")
+	seen := map[string]bool{}
+	var ids []string
+	for _, f := range found {
+		if !seen[f.RuleID] {
+			seen[f.RuleID] = true
+			ids = append(ids, f.RuleID)
+		}
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		where := "leakhook explain " + id
+		if r := e.Rule(id); r != nil && r.RotateURL != "" {
+			where = r.RotateURL + "  (leakhook explain " + id + ")"
+		}
+		fmt.Fprintf(out, "  %s: %s\n", id, where)
+	}
+}

@@ -125,3 +125,20 @@ func ParseLang(s string) (Lang, bool) {
 	l, ok := aliases[strings.ToLower(strings.TrimSpace(s))]
 	return l, ok
 }
+
+// LangOrFile accepts a language name or a file name ("app/mail.py"); ""
+// is every language.
+func LangOrFile(s string) (Lang, bool) {
+	if s == "" {
+		return "", true
+	}
+	if l, ok := ParseLang(s); ok {
+		return l, true
+	}
+	if strings.ContainsAny(s, "./") {
+		if l := LangOf(s); l != Unknown {
+			return l, true
+		}
+	}
+	return "", false
+}

@@ -121,9 +121,9 @@ func (t *Triage) load() (*baseline.Baseline, error) {
 // says: by a .gitleaksignore entry or by an allowlist's commits.
 func (t *Triage) Suppressed(f *rules.Finding) bool { return t.cfg.Suppressed(f) }
 
-// Verdict is what blocks.
+// Verdict is what is reported, and whether it blocks.
 type Verdict struct {
-	Blocking   []rules.Finding // in the order found
+	Findings   []rules.Finding // what is reported, in the order found
 	Suppressed int             // dropped by .gitleaksignore or an allowlist's commits
 	Known      int             // dropped because the baseline knows them
 	KnownV1    int             // of those, matched by a v1 entry (leakhook baseline --migrate)
@@ -131,7 +131,18 @@ type Verdict struct {
 	notes map[string]string
 }
 
-// Note labels a blocking finding for the report when a baseline is in use:
+// Blocks reports whether anything in Findings blocks: advisory findings
+// (an expired or public token, say) are reported but never block.
+func (v *Verdict) Blocks() bool {
+	for i := range v.Findings {
+		if !v.Findings[i].Advisory {
+			return true
+		}
+	}
+	return false
+}
+
+// Note labels a reported finding for the report when a baseline is in use:
 // "new", or why a baselined secret blocks again. It is "" without one.
 func (v *Verdict) Note(f *rules.Finding) string { return v.notes[f.RuleID+" "+f.StoredFingerprint] }
 
@@ -147,7 +158,7 @@ func (t *Triage) Apply(findings []rules.Finding) (*Verdict, error) {
 		}
 		kept = append(kept, findings[i])
 	}
-	v.Blocking = kept
+	v.Findings = kept
 	if len(kept) == 0 {
 		return v, nil
 	}
@@ -164,7 +175,7 @@ func (t *Triage) Apply(findings []rules.Finding) (*Verdict, error) {
 	if base == nil {
 		return v, nil
 	}
-	v.Blocking = nil
+	v.Findings = nil
 	v.notes = map[string]string{}
 	for _, f := range kept {
 		key := f.RuleID + " " + f.StoredFingerprint
@@ -180,7 +191,7 @@ func (t *Triage) Apply(findings []rules.Finding) (*Verdict, error) {
 		default:
 			v.notes[key] = "new"
 		}
-		v.Blocking = append(v.Blocking, f)
+		v.Findings = append(v.Findings, f)
 	}
 	return v, nil
 }

@@ -7,9 +7,7 @@ import (
 	"strings"
 
 	"github.com/leakhook/leakhook/baseline"
-	"github.com/leakhook/leakhook/gitread"
 	"github.com/leakhook/leakhook/hook"
-	"github.com/leakhook/leakhook/scan"
 	"github.com/leakhook/leakhook/triage"
 )
 
@@ -48,40 +46,14 @@ func runBaseline(c *cli, args []string) int {
 	if err != nil {
 		return c.problem("%v", err)
 	}
-	repo, err := gitread.Open(ctx, wd)
+	known, err := hook.Baseline(ctx, hook.BaselineOptions{Dir: wd, ConfigFile: *config, History: *history, Reader: c.readerOptions(), Stderr: c.stderr})
 	if err != nil {
 		return c.problem("%v", err)
 	}
-	if repo.Bare {
-		return c.problem("%s is a bare repository: run leakhook baseline in a working tree", repo.GitDir)
-	}
-	repo.Options = c.readerOptions()
-	cfg, err := c.loadConfig(repo.Root, *config)
-	if err != nil {
-		return c.problem("%v", err)
-	}
+	repo, cfg, findings, skipped := known.Repo, known.Config, known.Result.Findings, known.Result.Skipped
 	path := *file
 	if path == "" {
 		path = filepath.Join(repo.Root, baseline.FileName)
-	}
-
-	head, err := gitread.HeadFiles(ctx, repo, cfg.MaxFileSize)
-	if err != nil {
-		return c.problem("reading the files at HEAD: %v", hook.BudgetError(ctx, err, "reading HEAD"))
-	}
-	items, skipped := head.Items, head.Skipped
-	res, err := scan.Items(ctx, cfg.Engine, items)
-	if err != nil {
-		return c.problem("%v", hook.BudgetError(ctx, err, "scanning HEAD"))
-	}
-	findings := res.Findings
-	if *history && len(items) > 0 {
-		hres, err := hook.ScanHistory(ctx, repo, cfg, gitread.HistoryQuery{Revs: []string{"HEAD"}})
-		if err != nil {
-			return c.problem("scanning history: %v", hook.BudgetError(ctx, err, "scanning history"))
-		}
-		findings = append(findings, hres.Findings...)
-		skipped = append(skipped, hres.Skipped...)
 	}
 	for _, s := range skipped {
 		where := s.Path
@@ -106,7 +78,7 @@ func runBaseline(c *cli, args []string) int {
 	if err != nil {
 		return c.problem("%v", err)
 	}
-	findings = v.Blocking
+	findings = v.Findings
 	if *migrate {
 		known := findings[:0]
 		for i := range findings {

@@ -4,11 +4,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/leakhook/leakhook/remedy"
-	"github.com/leakhook/leakhook/rules"
 )
 
 func init() {
@@ -33,7 +31,7 @@ func runExplain(c *cli, args []string) int {
 	if len(rest) != 1 {
 		return c.problem("explain takes one rule id, e.g. leakhook explain mailgun-api-key ('leakhook rules' lists them)")
 	}
-	lang, ok := explainLang(*langFlag)
+	lang, ok := remedy.LangOrFile(*langFlag)
 	if !ok {
 		return c.problem("unknown language %q: use py, js, ts, go, java, kotlin, rb, php, cs, sh, rust, yaml, env, docker, tf, toml, json, properties, ini or xml", *langFlag)
 	}
@@ -45,10 +43,10 @@ func runExplain(c *cli, args []string) int {
 	if err != nil {
 		return c.problem("%v", err)
 	}
-	r := findRule(cfg, rest[0])
+	r := cfg.FindRule(rest[0])
 	if r == nil {
 		msg := fmt.Sprintf("unknown rule %q: 'leakhook rules' lists the rule ids", rest[0])
-		if near := nearRules(cfg, rest[0]); len(near) > 0 {
+		if near := cfg.NearRules(rest[0]); len(near) > 0 {
 			msg += "; did you mean " + strings.Join(near, ", ") + "?"
 		}
 		return c.problem("%s", msg)
@@ -61,54 +59,4 @@ func runExplain(c *cli, args []string) int {
 		return c.problem("%v", err)
 	}
 	return exitClean
-}
-
-// explainLang accepts a language name or a file name ("app/mail.py").
-func explainLang(s string) (remedy.Lang, bool) {
-	if s == "" {
-		return "", true
-	}
-	if l, ok := remedy.ParseLang(s); ok {
-		return l, true
-	}
-	if strings.ContainsAny(s, "./") {
-		if l := remedy.LangOf(s); l != remedy.Unknown {
-			return l, true
-		}
-	}
-	return "", false
-}
-
-// findRule looks the id up in the rules in effect (the repository's own
-// included), then in the built-in set, so a disabled rule can be explained.
-func findRule(cfg *rules.Config, id string) *rules.Rule {
-	if r := cfg.Engine.Rule(id); r != nil {
-		return r
-	}
-	all, _, err := rules.Builtin()
-	if err != nil {
-		return nil
-	}
-	for i := range all {
-		if all[i].ID == id {
-			return &all[i]
-		}
-	}
-	return nil
-}
-
-// nearRules suggests rule ids that contain, or are contained in, what was typed.
-func nearRules(cfg *rules.Config, id string) []string {
-	id = strings.ToLower(id)
-	var out []string
-	for _, r := range cfg.Engine.Rules() {
-		if id != "" && (strings.Contains(r.ID, id) || strings.Contains(id, r.ID)) {
-			out = append(out, r.ID)
-		}
-	}
-	sort.Strings(out)
-	if len(out) > 5 {
-		out = out[:5]
-	}
-	return out
 }

@@ -2,11 +2,7 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
-	"sort"
-	"strings"
 
 	"github.com/leakhook/leakhook/fix"
 	"github.com/leakhook/leakhook/gitread"
@@ -68,7 +64,7 @@ func runFix(c *cli, args []string) int {
 	if _, ok := remedy.ParseVault(vault, false); !ok {
 		return c.problem("unknown vault %q: use env, aws, hashicorp or conjur", vault)
 	}
-	scope, err := repoPaths(repo.Root, wd, rest)
+	scope, err := fix.Scope(repo.Root, wd, rest)
 	if err != nil {
 		return c.problem("%v", err)
 	}
@@ -107,55 +103,9 @@ func runFix(c *cli, args []string) int {
 	for _, f := range left {
 		fmt.Fprintf(out, "  still staged: %s:%d:%d  %s  %s\n", f.Path, f.Line, f.Column, f.RuleID, rules.Mask(f.Secret))
 	}
-	rotateReminder(out, cfg, plan.Findings)
+	fix.PrintRotate(out, cfg.Engine, plan.Findings)
 	if len(left) > 0 {
 		return exitFound
 	}
 	return exitClean
-}
-
-// rotateReminder: moving a value out of the code does not un-leak it.
-func rotateReminder(out io.Writer, cfg *rules.Config, found []rules.Finding) {
-	fmt.Fprintln(out, "\nrotate: these values were on disk and may be elsewhere (editor backups, shell history, CI logs, other clones):\nrevoke and replace each one, then update the env file or vault:")
-	seen := map[string]bool{}
-	var ids []string
-	for _, f := range found {
-		if !seen[f.RuleID] {
-			seen[f.RuleID] = true
-			ids = append(ids, f.RuleID)
-		}
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
-		where := "leakhook explain " + id
-		if r := cfg.Engine.Rule(id); r != nil && r.RotateURL != "" {
-			where = r.RotateURL + "  (leakhook explain " + id + ")"
-		}
-		fmt.Fprintf(out, "  %s: %s\n", id, where)
-	}
-}
-
-// repoPaths turns PATH arguments (relative to the current directory) into
-// repository-relative slash paths.
-func repoPaths(root, wd string, args []string) ([]string, error) {
-	var out []string
-	for _, a := range args {
-		p := a
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(wd, p)
-		}
-		rel, err := filepath.Rel(root, p)
-		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			// Symlinked checkouts: compare resolved paths.
-			rr, _ := filepath.EvalSymlinks(root)
-			rp, _ := filepath.EvalSymlinks(filepath.Dir(p))
-			if rel2, err2 := filepath.Rel(rr, filepath.Join(rp, filepath.Base(p))); err2 == nil && !strings.HasPrefix(rel2, "..") {
-				rel = rel2
-			} else {
-				return nil, fmt.Errorf("%s is outside the repository %s", a, root)
-			}
-		}
-		out = append(out, filepath.ToSlash(rel))
-	}
-	return out, nil
 }

@@ -2,8 +2,6 @@ package main
 
 import (
 	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/leakhook/leakhook/hook"
 	"github.com/leakhook/leakhook/report"
@@ -52,45 +50,14 @@ func runScan(c *cli, args []string) int {
 	if err != nil {
 		return c.problem("%v", err)
 	}
-	root := configRoot(paths)
+	root := scan.ConfigRoot(paths)
 	cfg, err := c.loadConfig(root, of.config)
 	if err != nil {
 		return c.problem("%v", err)
 	}
-	res, err := scan.Paths(ctx, cfg.Engine, displayBase(wd, paths), paths, cfg.MaxFileSize)
+	res, err := scan.Paths(ctx, cfg.Engine, scan.DisplayBase(wd, paths), paths, cfg.MaxFileSize)
 	if err != nil {
 		return c.problem("%v", hook.BudgetError(ctx, err, "scanning files"))
 	}
 	return of.emit(c, res, cfg, report.ModeScan, root)
-}
-
-// configRoot is where scan looks for .leakhook.toml: the single directory
-// given, else the current directory.
-func configRoot(paths []string) string {
-	if len(paths) == 1 {
-		if fi, err := os.Stat(paths[0]); err == nil && fi.IsDir() {
-			return paths[0]
-		}
-	}
-	return "."
-}
-
-// displayBase is what finding paths are relative to: the current directory,
-// or the one directory scanned when it lies outside it, so that reports (and
-// SARIF artifact URIs) stay relative.
-func displayBase(wd string, paths []string) string {
-	if len(paths) != 1 {
-		return wd
-	}
-	abs, err := filepath.Abs(paths[0])
-	if err != nil {
-		return wd
-	}
-	if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
-		return wd
-	}
-	if rel, err := filepath.Rel(wd, abs); err == nil && !strings.HasPrefix(rel, "..") {
-		return wd
-	}
-	return abs
 }

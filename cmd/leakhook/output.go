@@ -56,13 +56,7 @@ func (o *outputFlags) registerFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.baseline, "baseline", "", "baseline of known secrets (default: .leakhook-baseline at the repository root; none: ignore it)")
 }
 
-func (o *outputFlags) check() error {
-	switch o.format {
-	case "text", "json", "sarif":
-		return nil
-	}
-	return fmt.Errorf("unknown --format %q (want text, json or sarif)", o.format)
-}
+func (o *outputFlags) check() error { return report.CheckFormat(o.format) }
 
 // loadConfig loads rules for root and prints configuration warnings.
 func (c *cli) loadConfig(root, path string) (*rules.Config, error) {
@@ -105,7 +99,7 @@ func (o *outputFlags) emit(c *cli, res *scan.Result, cfg *rules.Config, mode rep
 	if err != nil {
 		return c.problem("%v", err)
 	}
-	res.Findings, ro.Known, ro.Note = v.Blocking, v.Known, v.Note
+	res.Findings, ro.Known, ro.Note = v.Findings, v.Known, v.Note
 	if v.KnownV1 > 0 {
 		fmt.Fprintf(c.stderr, "leakhook: warning: %s matched by old v1 baseline entries (fast, unsalted hashes of the value); run leakhook baseline --migrate and commit the baseline\n", plural(v.KnownV1, "known secret"))
 	}
@@ -125,31 +119,11 @@ func (o *outputFlags) emit(c *cli, res *scan.Result, cfg *rules.Config, mode rep
 	} else if o.format == "text" {
 		ro.Color = isTerminal(c.stderr) && os.Getenv("NO_COLOR") == ""
 	}
-	switch o.format {
-	case "json":
-		err = report.JSON(w, res.Findings, res.Skipped, ro)
-		if err == nil {
-			for _, s := range res.Skipped {
-				fmt.Fprintf(c.stderr, "leakhook: not scanned: %s: %s\n", s.Path, s.Reason)
-			}
-		}
-	case "sarif":
-		err = report.SARIF(w, res.Findings, cfg.Engine, ro)
-		if err == nil {
-			for _, s := range res.Skipped {
-				fmt.Fprintf(c.stderr, "leakhook: not scanned: %s: %s\n", s.Path, s.Reason)
-			}
-		}
-	default:
-		report.Text(w, res.Findings, res.Skipped, cfg.Engine, ro)
-	}
-	if err != nil {
+	if err := report.Write(w, c.stderr, o.format, res.Findings, res.Skipped, cfg.Engine, ro); err != nil {
 		return c.problem("writing report: %v", err)
 	}
-	for _, f := range res.Findings {
-		if !f.Advisory { // advisory findings are reported, never blocking
-			return exitFound
-		}
+	if v.Blocks() {
+		return exitFound
 	}
 	return exitClean
 }
