@@ -30,6 +30,7 @@ func finding(rule, name, path string, line, col int, secret, lineText string) ru
 	return rules.Finding{
 		RuleID: rule, RuleName: name, Path: path, Line: line, Column: col, EndLine: line,
 		Secret: secret, LineText: lineText, Fingerprint: fingerprints[secret], Entropy: 4.5,
+		StoredFingerprint: "v2:" + fingerprints[secret] + "0123456789abcdef",
 	}
 }
 
