@@ -149,7 +149,7 @@ func Findings(ctx context.Context, o Options) ([]rules.Finding, error) {
 		return nil, err
 	}
 	var out []rules.Finding
-	for _, f := range v.Findings {
+	for _, f := range v.Blocking {
 		if inScope(f.Path, o.Paths) {
 			out = append(out, f)
 		}

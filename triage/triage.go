@@ -123,7 +123,7 @@ func (t *Triage) Suppressed(f *rules.Finding) bool { return t.cfg.Suppressed(f) 
 
 // Verdict is what is reported, and whether it blocks.
 type Verdict struct {
-	Findings   []rules.Finding // what is reported, in the order found
+	Blocking   []rules.Finding // what is reported, in the order found (advisory findings among them do not block)
 	Suppressed int             // dropped by .gitleaksignore or an allowlist's commits
 	Known      int             // dropped because the baseline knows them
 	KnownV1    int             // of those, matched by a v1 entry (leakhook baseline --migrate)
@@ -131,11 +131,11 @@ type Verdict struct {
 	notes map[string]string
 }
 
-// Blocks reports whether anything in Findings blocks: advisory findings
+// Blocks reports whether anything in Blocking blocks: advisory findings
 // (an expired or public token, say) are reported but never block.
 func (v *Verdict) Blocks() bool {
-	for i := range v.Findings {
-		if !v.Findings[i].Advisory {
+	for i := range v.Blocking {
+		if !v.Blocking[i].Advisory {
 			return true
 		}
 	}
@@ -158,7 +158,7 @@ func (t *Triage) Apply(findings []rules.Finding) (*Verdict, error) {
 		}
 		kept = append(kept, findings[i])
 	}
-	v.Findings = kept
+	v.Blocking = kept
 	if len(kept) == 0 {
 		return v, nil
 	}
@@ -175,7 +175,7 @@ func (t *Triage) Apply(findings []rules.Finding) (*Verdict, error) {
 	if base == nil {
 		return v, nil
 	}
-	v.Findings = nil
+	v.Blocking = nil
 	v.notes = map[string]string{}
 	for _, f := range kept {
 		key := f.RuleID + " " + f.StoredFingerprint
@@ -191,7 +191,7 @@ func (t *Triage) Apply(findings []rules.Finding) (*Verdict, error) {
 		default:
 			v.notes[key] = "new"
 		}
-		v.Findings = append(v.Findings, f)
+		v.Blocking = append(v.Blocking, f)
 	}
 	return v, nil
 }

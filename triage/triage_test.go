@@ -30,16 +30,16 @@ func TestApply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v.Suppressed != 1 || v.Known != 1 || len(v.Findings) != 2 {
-		t.Fatalf("suppressed %d, known %d, blocking %v", v.Suppressed, v.Known, v.Findings)
+	if v.Suppressed != 1 || v.Known != 1 || len(v.Blocking) != 2 {
+		t.Fatalf("suppressed %d, known %d, blocking %v", v.Suppressed, v.Known, v.Blocking)
 	}
-	if v.Findings[0].Path != "c.txt" || v.Findings[1].Path != "d.txt" {
-		t.Fatalf("blocking %v", v.Findings)
+	if v.Blocking[0].Path != "c.txt" || v.Blocking[1].Path != "d.txt" {
+		t.Fatalf("blocking %v", v.Blocking)
 	}
-	if n := v.Note(&v.Findings[0]); !strings.Contains(n, "expired on 2000-01-01") {
+	if n := v.Note(&v.Blocking[0]); !strings.Contains(n, "expired on 2000-01-01") {
 		t.Fatalf("expired note %q", n)
 	}
-	if n := v.Note(&v.Findings[1]); n != "new" {
+	if n := v.Note(&v.Blocking[1]); n != "new" {
 		t.Fatalf("new note %q", n)
 	}
 	if in[0].Path != "a.txt" || len(in) != 4 {
@@ -48,7 +48,7 @@ func TestApply(t *testing.T) {
 
 	// --baseline none: the baseline is not read, .gitleaksignore still is.
 	v, err = New(cfg, root, None).Apply(in)
-	if err != nil || v.Suppressed != 1 || len(v.Findings) != 3 || v.Note(&v.Findings[0]) != "" {
+	if err != nil || v.Suppressed != 1 || len(v.Blocking) != 3 || v.Note(&v.Blocking[0]) != "" {
 		t.Fatalf("none: %v %+v", err, v)
 	}
 	// An explicit baseline that does not exist is an error, once there is
@@ -56,7 +56,7 @@ func TestApply(t *testing.T) {
 	if _, err := New(cfg, root, filepath.Join(root, "missing")).Apply(in); err == nil || !strings.Contains(err.Error(), "--baseline") {
 		t.Fatalf("missing baseline: %v", err)
 	}
-	if v, err := New(cfg, root, filepath.Join(root, "missing")).Apply(nil); err != nil || len(v.Findings) != 0 {
+	if v, err := New(cfg, root, filepath.Join(root, "missing")).Apply(nil); err != nil || len(v.Blocking) != 0 {
 		t.Fatalf("no findings: %v", err)
 	}
 }

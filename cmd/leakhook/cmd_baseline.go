@@ -78,7 +78,7 @@ func runBaseline(c *cli, args []string) int {
 	if err != nil {
 		return c.problem("%v", err)
 	}
-	findings = v.Findings
+	findings = v.Blocking
 	if *migrate {
 		known := findings[:0]
 		for i := range findings {

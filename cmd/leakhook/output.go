@@ -99,7 +99,7 @@ func (o *outputFlags) emit(c *cli, res *scan.Result, cfg *rules.Config, mode rep
 	if err != nil {
 		return c.problem("%v", err)
 	}
-	res.Findings, ro.Known, ro.Note = v.Findings, v.Known, v.Note
+	res.Findings, ro.Known, ro.Note = v.Blocking, v.Known, v.Note
 	if v.KnownV1 > 0 {
 		fmt.Fprintf(c.stderr, "leakhook: warning: %s matched by old v1 baseline entries (fast, unsalted hashes of the value); run leakhook baseline --migrate and commit the baseline\n", plural(v.KnownV1, "known secret"))
 	}
