@@ -140,7 +140,7 @@ func PreReceive(ctx context.Context, o PreReceiveOptions) (*ReceiveOutcome, erro
 	}
 	out := &ReceiveOutcome{Outcome: Outcome{Repo: repo, Result: &scan.Result{}}, Warn: sc.Mode == "warn"}
 	if len(sc.Repositories) > 0 && !guarded(sc.Repositories, repo.GitDir, o.RepoName) {
-		out.Passed = fmt.Sprintf("leakhook: this repository is not among the server configuration's [server] repositories; the push was not checked")
+		out.Passed = "leakhook: this repository is not among the server configuration's [server] repositories; the push was not checked"
 		return out, nil
 	}
 	if reason, ok := skipOption(o.PushOptions); ok {
