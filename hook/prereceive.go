@@ -46,7 +46,8 @@ type ServerConfig struct {
 	Repositories []string `toml:"repositories"`
 	// SkipUsers may skip the check with the push option leakhook.skip=REASON.
 	SkipUsers []string `toml:"skipUsers"`
-	// Log is the file skips are logged to; "" logs to syslog.
+	// Log is the file skips are logged to (relative: to the configuration
+	// file's directory); "" logs to syslog.
 	Log string `toml:"log"`
 }
 
@@ -61,6 +62,9 @@ func LoadServerConfig(p string) (*ServerConfig, error) {
 	}
 	sc := f.Server
 	sc.Path = p
+	if sc.Log != "" && !filepath.IsAbs(sc.Log) {
+		sc.Log = filepath.Join(filepath.Dir(p), sc.Log) // beside the configuration, not in each repository
+	}
 	switch sc.Mode {
 	case "", "block", "warn":
 	default:

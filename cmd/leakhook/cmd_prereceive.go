@@ -27,7 +27,18 @@ func init() {
 // Server stops a pre-receive hook after 5 s.
 const serverTimeout = 5 * time.Second
 
-func runPreReceive(c *cli, args []string) int {
+func runPreReceive(c *cli, args []string) (code int) {
+	// A crash rejects with the server's message (main's names --no-verify,
+	// which does not exist on this side).
+	defer func() {
+		if p := recover(); p != nil {
+			err, stack := panicError(p)
+			if os.Getenv("LEAKHOOK_DEBUG") == "1" {
+				c.stderr.Write(stack)
+			}
+			code = c.receiveFailure(fmt.Errorf("internal error: %v", err))
+		}
+	}()
 	fs := c.newFlags(commands["pre-receive"])
 	var of outputFlags
 	of.register(c, fs)
