@@ -32,7 +32,7 @@ func runPreReceive(c *cli, args []string) (code int) {
 	// which does not exist on this side).
 	defer func() {
 		if p := recover(); p != nil {
-			err, stack := panicError(p)
+			stack, err := panicError(p)
 			if os.Getenv("LEAKHOOK_DEBUG") == "1" {
 				c.stderr.Write(stack)
 			}
@@ -71,6 +71,9 @@ func runPreReceive(c *cli, args []string) (code int) {
 	if err != nil {
 		return c.receiveFailure(hook.BudgetError(ctx, err, "reading the pushed refs from standard input"))
 	}
+	if ctx.Err() != nil {
+		return c.receiveFailure(hook.BudgetError(ctx, ctx.Err(), "reading the pushed refs from standard input"))
+	}
 	updates, err := hook.ParseReceiveInput(bytes.NewReader(data))
 	if err != nil {
 		return c.receiveFailure(err)
@@ -93,7 +96,7 @@ func runPreReceive(c *cli, args []string) (code int) {
 		return c.receiveFailure(fmt.Errorf("configuration: %v", cfgErr.Err))
 	}
 	if err != nil {
-		return c.receiveFailure(err)
+		return c.receiveFailure(hook.BudgetError(ctx, err, "checking the push"))
 	}
 	if out.Passed != "" {
 		fmt.Fprintln(c.stderr, out.Passed)
