@@ -51,7 +51,7 @@ var assignment = regexp.MustCompile(`(^|[^A-Za-z0-9_/@.:-])([A-Za-z_][A-Za-z0-9_
 // generic are identifiers too vague to name a variable in a shared env file.
 var generic = map[string]bool{
 	"KEY": true, "TOKEN": true, "SECRET": true, "PASSWORD": true, "PASS": true, "PWD": true,
-	"PASSWD": true, "API_KEY": true, "APIKEY": true, "AUTH": true, "VALUE": true,
+	"PASSWD": true, "STRING": true, "STR": true, "ANY": true, "API_KEY": true, "APIKEY": true, "AUTH": true, "VALUE": true,
 	"ACCESS_TOKEN": true, "SECRET_KEY": true, "AUTH_TOKEN": true, "CREDENTIALS": true,
 	"CREDENTIAL": true, "API_TOKEN": true, "PRIVATE_KEY": true, "CLIENT_SECRET": true,
 	"DEFAULT": true, "CONST": true, "VAR": true, "LET": true,

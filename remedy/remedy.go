@@ -34,6 +34,9 @@ type Options struct {
 	// lives in the framework's own environment, off PATH, and cmd passes
 	// its absolute path.
 	Program string
+	// EnvTracked says git tracks the env file (or this commit adds it): the
+	// advice then says to untrack it rather than to put the value there.
+	EnvTracked bool
 }
 
 func (o Options) program() string {

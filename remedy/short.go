@@ -14,12 +14,18 @@ const indent = "        "
 const maxFixWidth = 200
 
 // Short returns the lines a pre-commit or pre-push block message prints for
-// one finding: the offending line rewritten to read the environment (or
-// generic advice when it cannot be rewritten), where the value goes instead
-// for the team's backend, and a reminder to rotate. line and secret are the
-// real line and secret; no returned line contains the secret or any
-// 8-character piece of it.
+// one finding: ShortFix, then ShortType. line and secret are the real line
+// and secret; no returned line contains the secret or any 8-character piece
+// of it.
 func Short(s Secret, filePath, line, secret string, o Options) []string {
+	s.EnvVar = VarName(s, line, secret)
+	return append(ShortFix(s, filePath, line, secret, o), ShortType(s, filePath, o, secret)...)
+}
+
+// ShortFix is the advice for one finding: the offending line rewritten to
+// read the environment (or generic advice when it cannot be rewritten) and,
+// with no vault, where the value goes instead.
+func ShortFix(s Secret, filePath, line, secret string, o Options) []string {
 	l := LangOf(filePath)
 	s.EnvVar = VarName(s, line, secret)
 	r := newRef(s, o)
@@ -27,14 +33,34 @@ func Short(s Secret, filePath, line, secret string, o Options) []string {
 	if !ok {
 		vault = "env"
 	}
-	var out []string
-	fix, hint := fixLines(l, filePath, line, secret, r)
-	out = append(out, "fix:    "+fix)
+	fix, hint := fixLines(l, filePath, line, secret, r, o)
+	out := []string{"fix:    " + fix}
 	if vault == "env" {
 		out = append(out, indent+hint)
 	}
-	out = append(out, vaultLines(s, l, vault, o.program(), r)...)
-	out = append(out, rotateLines(s, o.program())...)
+	return withhold(out, secret)
+}
+
+// ShortType is the advice a message says once per secret type: where the
+// value goes for the team's backend, and how to rotate the exposed one.
+// filePath picks the language of the explain command and snippets; no line
+// shows part of any of secrets.
+func ShortType(s Secret, filePath string, o Options, secrets ...string) []string {
+	l := LangOf(filePath)
+	r := newRef(s, o)
+	vault, ok := ParseVault(o.Vault, false)
+	if !ok {
+		vault = "env"
+	}
+	out := append(vaultLines(s, l, vault, o.program(), r), rotateLines(s, o.program())...)
+	for _, sec := range secrets {
+		out = withhold(out, sec)
+	}
+	return out
+}
+
+// withhold replaces any line that would show part of secret.
+func withhold(out []string, secret string) []string {
 	for i, ln := range out {
 		if leaks(ln, secret) {
 			out[i] = indent + "(line withheld: it would show part of the secret)"
@@ -44,8 +70,12 @@ func Short(s Secret, filePath, line, secret string, o Options) []string {
 }
 
 // fixLines returns the rewritten line (or advice) and the follow-up hint.
-func fixLines(l Lang, filePath, line, secret string, r ref) (fix, hint string) {
+func fixLines(l Lang, filePath, line, secret string, r ref, o Options) (fix, hint string) {
 	hint = envHint(l, r.Env, r.EnvFile)
+	if o.EnvTracked && l != Dotenv {
+		hint = r.EnvFile + " is in git (this commit adds it or it is tracked), so it is no place for the value: untrack it first (git rm --cached " +
+			r.EnvFile + " && echo /" + r.EnvFile + " >> .gitignore), then put the value there or in your shell: read -rs " + r.Env + " && export " + r.Env
+	}
 	switch l {
 	case Dotenv:
 		base := path.Base(filePath)

@@ -33,6 +33,8 @@ type Options struct {
 	Mode        Mode
 	ShowSecrets bool // print secrets in full (never the default)
 	Color       bool
+	// Width is the terminal's width in columns for the text report (0: 80).
+	Width       int
 	Remediation remedy.Options
 	Version     string
 	// History lists the commits with findings, children before parents, for

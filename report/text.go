@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/leakhook/leakhook/remedy"
 	"github.com/leakhook/leakhook/rules"
@@ -40,6 +41,14 @@ func Text(w io.Writer, fs []rules.Finding, skipped []scan.Skipped, e *rules.Engi
 		fmt.Fprintln(w)
 	}
 	others := neighbours(fs)
+	width := o.width()
+	ro := o.Remediation
+	for _, f := range fs {
+		ro.EnvTracked = ro.EnvTracked || envFileFinding(f.Path, ro.EnvFile)
+	}
+	said := map[string]bool{} // advice lines already printed once
+	var types []int           // first finding of each secret type, in order
+	seenType := map[string]bool{}
 	for i := range fs {
 		f := &fs[i]
 		r := e.Rule(f.RuleID)
@@ -54,36 +63,103 @@ func Text(w io.Writer, fs []rules.Finding, skipped []scan.Skipped, e *rules.Engi
 			colour = c.yellow
 			note += " " + c.yellow + "(not blocking)" + c.reset
 		}
-		fmt.Fprintf(w, "%s%s:%d:%d%s  %s%s%s [%s]%s\n", c.bold, f.Path, f.Line, f.Column, c.reset, colour, f.RuleName, c.reset, f.RuleID, note)
-		if f.Commit != "" {
-			fmt.Fprintf(w, "    in commit %s %q", short(f.Commit), o.subjectText(f.Subject, fs))
-			if f.Ref != "" {
-				fmt.Fprintf(w, " on %s", f.Ref)
-			}
-			fmt.Fprintln(w)
+		loc := fmt.Sprintf("%s:%d:%d", f.Path, f.Line, f.Column)
+		head := fmt.Sprintf("%s%s%s  %s%s%s [%s]%s", c.bold, loc, c.reset, colour, f.RuleName, c.reset, f.RuleID, note)
+		if visible(loc) > width/2 && visible(loc)+2+visible(f.RuleName)+3+len(f.RuleID)+visible(note) > width {
+			// A long path gets its own line, unbroken.
+			head = fmt.Sprintf("%s%s%s\n    %s%s%s [%s]%s", c.bold, loc, c.reset, colour, f.RuleName, c.reset, f.RuleID, note)
 		}
-		fmt.Fprintf(w, "    %s%5d |%s %s\n", c.dim, f.Line, c.reset, o.lineText(f, others[i]))
+		fmt.Fprintln(w, head)
+		if f.Commit != "" {
+			on := ""
+			if f.Ref != "" {
+				on = " on " + f.Ref
+			}
+			fmt.Fprintln(w, cut(fmt.Sprintf("    in commit %s %q%s", short(f.Commit), o.subjectText(f.Subject, fs), on), width))
+		}
+		num := fmt.Sprintf("    %5d | ", f.Line)
+		fmt.Fprintf(w, "%s%s%s%s\n", c.dim, strings.TrimSuffix(num, " "), c.reset, " "+cut(o.lineText(f, others[i]), width-len(num)))
 		if f.Detail != "" {
-			fmt.Fprintf(w, "    %s\n", f.Detail)
+			wrapTo(w, f.Detail, "    ", "    ", width)
 		}
 		if f.Encoded != "" {
-			fmt.Fprintf(w, "    %sthe secret is encoded on that line (base64 or percent-encoding); decoding does not make it safe%s\n", c.dim, c.reset)
+			wrapTo(w, "the secret is encoded on that line (base64 or percent-encoding); decoding does not make it safe", "    ", "    ", width)
 		}
 		if r != nil {
-			sec := remedy.Secret{RuleID: r.ID, Name: r.Name, Description: r.Description, EnvVar: r.EnvName(), RotateURL: r.RotateURL, RotateSteps: r.RotateSteps}
+			sec := secretOf(r)
 			line := f.LineText
 			if !o.ShowSecrets {
 				line = rules.MaskSecrets(line, append(others[i], f.Encoded)...)
 			}
-			for _, l := range remedy.Short(sec, f.Path, line, f.Secret, o.Remediation) {
-				fmt.Fprintf(w, "    %s\n", l)
+			for j, l := range remedy.ShortFix(sec, f.Path, line, f.Secret, ro) {
+				if j == 0 {
+					// The rewritten line is code: cut, never wrapped.
+					fmt.Fprintln(w, cut("    "+l, width))
+					continue
+				}
+				// The hint after the rewrite differs only in the variable's
+				// name: say it once per kind.
+				key := l
+				if k := strings.Index(l, ": "); k > 0 {
+					key = l[:k]
+				}
+				if said[key] {
+					continue
+				}
+				said[key] = true
+				wrapTo(w, strings.TrimLeft(l, " "), "            ", "            ", width)
+			}
+			if !seenType[f.RuleID] {
+				seenType[f.RuleID] = true
+				types = append(types, i)
 			}
 		}
 		if o.MarkersRefused {
-			fmt.Fprintf(w, "    %snot a secret? this server refuses inline allow comments: ask its owner to allow fingerprint %s%s\n\n", c.dim, f.Fingerprint[:8], c.reset)
+			wrapTo(w, c.dim+"not a secret? this server refuses inline allow comments: ask its owner to allow fingerprint "+f.Fingerprint[:8]+c.reset, "    ", "    ", width)
 		} else {
-			fmt.Fprintf(w, "    %snot a secret? add the comment%s leakhook:allow=%s %sto that line%s\n\n", c.dim, c.reset, f.Fingerprint[:8], c.dim, c.reset)
+			wrapTo(w, c.dim+"not a secret? add the comment"+c.reset+" leakhook:allow="+f.Fingerprint[:8]+" "+c.dim+"to that line"+c.reset, "    ", "    ", width)
 		}
+		fmt.Fprintln(w)
+	}
+	// Where the values go and how to rotate: once per secret type.
+	for _, i := range types {
+		f := &fs[i]
+		r := e.Rule(f.RuleID)
+		var secrets []string
+		for _, g := range fs {
+			if g.RuleID == f.RuleID {
+				secrets = append(secrets, g.Secret)
+			}
+		}
+		lines := remedy.ShortType(secretOf(r), f.Path, ro, secrets...)
+		fmt.Fprintf(w, "%s%s [%s]%s:\n", c.bold, r.Name, r.ID, c.reset)
+		for _, l := range lines {
+			if said[l] {
+				continue
+			}
+			said[l] = true
+			if strings.HasPrefix(l, "vault:  or keep it in") {
+				continue // said once for all types below
+			}
+			if strings.HasPrefix(l, "          ") {
+				fmt.Fprintln(w, "      "+strings.TrimSpace(l)) // a command: never broken
+				continue
+			}
+			t := strings.TrimLeft(l, " ")
+			rest := "            "
+			if len(t) > 3 && t[0] >= '1' && t[0] <= '9' && t[1] == '.' {
+				rest = "       " // under a numbered step's text
+			}
+			wrapTo(w, t, "    ", rest, width)
+		}
+	}
+	if len(types) > 0 {
+		for _, l := range remedy.ShortType(secretOf(e.Rule(fs[types[0]].RuleID)), fs[types[0]].Path, ro) {
+			if strings.HasPrefix(l, "vault:  or keep it in") {
+				wrapTo(w, strings.Replace(strings.Replace(l, "keep it in", "keep them in", 1), fs[types[0]].RuleID, "RULE", 1), "", "        ", width)
+			}
+		}
+		fmt.Fprintln(w)
 	}
 	if o.Mode == ModePush || o.Mode == ModeReceive {
 		historyAdvice(w, fs, o, c)
@@ -110,13 +186,13 @@ func Text(w io.Writer, fs []rules.Finding, skipped []scan.Skipped, e *rules.Engi
 	}
 	switch o.Mode {
 	case ModeCommit:
-		fmt.Fprintln(w, "Move the secrets out, stage the change (git add) and commit again. Only if you are sure, bypass once: git commit --no-verify")
+		wrapTo(w, "Move the secrets out, stage the change (git add) and commit again. Only if you are sure, bypass once: git commit --no-verify", "", "", width)
 	case ModePush:
-		fmt.Fprintln(w, "Only if you are sure, bypass once: git push --no-verify")
+		wrapTo(w, "Only if you are sure, bypass once: git push --no-verify", "", "", width)
 	case ModeReceive:
-		fmt.Fprintln(w, "The server checks every push; --no-verify does not skip it. Fix the commits above and push again; if this is a false alarm, ask the server's owner.")
+		wrapTo(w, "The server checks every push; --no-verify does not skip it. Fix the commits above and push again; if this is a false alarm, ask the server's owner.", "", "", width)
 	case ModeMessage:
-		fmt.Fprintln(w, "Take the secret out of the commit message and commit again (git commit -e -F .git/COMMIT_EDITMSG starts from the message you wrote). Only if you are sure, bypass once: git commit --no-verify")
+		wrapTo(w, "Take the secret out of the commit message and commit again (git commit -e -F .git/COMMIT_EDITMSG starts from the message you wrote). Only if you are sure, bypass once: git commit --no-verify", "", "", width)
 	}
 }
 

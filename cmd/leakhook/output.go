@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"golang.org/x/term"
@@ -117,7 +118,8 @@ func (o *outputFlags) emit(c *cli, res *scan.Result, cfg *rules.Config, mode rep
 		defer f.Close()
 		w = f
 	} else if o.format == "text" {
-		ro.Color = isTerminal(c.stderr) && os.Getenv("NO_COLOR") == ""
+		ro.Color = isTerminal(c.stderr) && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
+		ro.Width = termWidth(c.stderr)
 	}
 	if err := report.Write(w, c.stderr, o.format, res.Findings, res.Skipped, cfg.Engine, ro); err != nil {
 		return c.problem("writing report: %v", err)
@@ -129,6 +131,20 @@ func (o *outputFlags) emit(c *cli, res *scan.Result, cfg *rules.Config, mode rep
 }
 
 // isTerminal says whether a standard stream is a terminal.
+// termWidth is the width the text report wraps at: the terminal's when s
+// is one, else COLUMNS, else 80.
+func termWidth(s any) int {
+	if f, ok := s.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+			return w
+		}
+	}
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
+		return n
+	}
+	return 80
+}
+
 func isTerminal(s any) bool {
 	f, ok := s.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
