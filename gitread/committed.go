@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
+
+	"github.com/leakhook/leakhook/internal/gitrun"
 )
 
 // FileAt returns a reader of the files committed at rev, for
@@ -38,4 +41,23 @@ func DefaultBranchCommit(ctx context.Context, repo *Repo) (string, error) {
 		return "", nil
 	}
 	return strings.TrimSpace(string(out)), nil
+}
+
+// RootCommit is the first root commit (the smallest id when there are
+// several) of the repository at dir, or "" when it has none: the salt of
+// stored fingerprints derives from it when there is no baseline.
+func RootCommit(dir string) string {
+	if dir == "" {
+		dir = "."
+	}
+	out, err := gitrun.Run(context.Background(), dir, nil, "rev-list", "--max-parents=0", "HEAD")
+	if err != nil {
+		return ""
+	}
+	roots := strings.Fields(string(out))
+	if len(roots) == 0 {
+		return ""
+	}
+	slices.Sort(roots)
+	return roots[0]
 }

@@ -220,7 +220,7 @@ func PreReceive(ctx context.Context, o PreReceiveOptions) (*ReceiveOutcome, erro
 		if err != nil {
 			return nil, err
 		}
-		v, err := triage.WithBaseline(cfg, bl).Apply(res.Findings)
+		v, err := triage.WithBaseline(cfg, bl).WithRootCommit(func() string { return gitread.RootCommit(repo.GitDir) }).Apply(res.Findings)
 		if err != nil {
 			return nil, err
 		}

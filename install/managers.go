@@ -8,6 +8,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/leakhook/leakhook/internal/gitrun"
 )
 
 // Hook managers own a repository's hooks and rewrite them on their own
@@ -325,8 +327,7 @@ func installLefthook(top string, o *Options) error {
 		o.logf("lefthook is not installed here: run 'lefthook install' (or 'npx lefthook install') to put its hooks in place")
 		return nil
 	}
-	cmd := exec.Command(bin, "install")
-	cmd.Dir = top
+	cmd := gitrun.Tool(top, bin, "install")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("lefthook install: %v\n%s", err, out)
 	}
@@ -425,8 +426,7 @@ func uninstallLefthook(top string, o *Options) error {
 		}
 	}
 	if bin := lefthookBinary(top); bin != "" {
-		cmd := exec.Command(bin, "install")
-		cmd.Dir = top
+		cmd := gitrun.Tool(top, bin, "install")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return fmt.Errorf("lefthook install: %v\n%s", err, out)
 		}

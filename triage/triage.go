@@ -17,10 +17,7 @@ package triage
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/leakhook/leakhook/baseline"
@@ -38,6 +35,7 @@ type Triage struct {
 	today              time.Time
 	salt               []byte             // for stored fingerprints when the baseline has none
 	base               *baseline.Baseline // WithBaseline's
+	rootCommit         func() string      // WithRootCommit's
 	preset             bool
 }
 
@@ -59,26 +57,20 @@ func (t *Triage) Salt(base *baseline.Baseline) []byte {
 	case t.salt != nil:
 		return t.salt
 	}
-	t.salt = baseline.DeriveSalt(RootCommit(t.root))
+	root := ""
+	if t.rootCommit != nil {
+		root = t.rootCommit()
+	}
+	t.salt = baseline.DeriveSalt(root)
 	return t.salt
 }
 
-// RootCommit is the repository's first root commit (the smallest id when
-// there are several), or "" when dir holds no commit.
-func RootCommit(dir string) string {
-	if dir == "" {
-		dir = "."
-	}
-	out, err := exec.Command("git", "-C", dir, "rev-list", "--max-parents=0", "HEAD").Output()
-	if err != nil {
-		return ""
-	}
-	roots := strings.Fields(string(out))
-	if len(roots) == 0 {
-		return ""
-	}
-	sort.Strings(roots)
-	return roots[0]
+// WithRootCommit gives the triage the repository's root commit, from which
+// the salt is derived when there is no baseline; it is called only when a
+// finding needs a stored fingerprint. Triage reads no git itself.
+func (t *Triage) WithRootCommit(f func() string) *Triage {
+	t.rootCommit = f
+	return t
 }
 
 // New returns the triage for findings under root. baselineFile is the

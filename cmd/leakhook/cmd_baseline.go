@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/leakhook/leakhook/baseline"
+	"github.com/leakhook/leakhook/gitread"
 	"github.com/leakhook/leakhook/hook"
 	"github.com/leakhook/leakhook/triage"
 )
@@ -68,7 +69,7 @@ func runBaseline(c *cli, args []string) int {
 	}
 	// The salt of v2 fingerprints: the baseline's own, else the one
 	// derived from the root commit (which reports used until now).
-	salt := baseline.DeriveSalt(triage.RootCommit(repo.Root))
+	salt := baseline.DeriveSalt(gitread.RootCommit(repo.Root))
 	if old != nil && old.Salt != nil {
 		salt = old.Salt
 	}

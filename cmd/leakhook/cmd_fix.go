@@ -69,7 +69,7 @@ func runFix(c *cli, args []string) int {
 		return c.problem("%v", err)
 	}
 	o := fix.Options{Repo: repo, Config: cfg, Vault: vault, Paths: scope, Backend: backend,
-		Triage: triage.New(cfg, repo.Root, of.baseline)}
+		Triage: triage.New(cfg, repo.Root, of.baseline).WithRootCommit(func() string { return gitread.RootCommit(repo.Root) })}
 	plan, err := fix.NewPlan(ctx, o)
 	if err != nil {
 		return c.problem("%v", hook.BudgetError(ctx, err, "reading the staged changes"))

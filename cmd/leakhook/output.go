@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/leakhook/leakhook/gitread"
 	"github.com/leakhook/leakhook/hook"
 	"github.com/leakhook/leakhook/remedy"
 	"github.com/leakhook/leakhook/report"
@@ -96,7 +97,7 @@ func (o *outputFlags) emit(c *cli, res *scan.Result, cfg *rules.Config, mode rep
 	if mode == report.ModeCommit || mode == report.ModePush {
 		ro.Remediation.Program = program() // only hooks' messages: a LookPath per run
 	}
-	v, err := triage.New(cfg, root, o.baseline).Apply(res.Findings)
+	v, err := triage.New(cfg, root, o.baseline).WithRootCommit(func() string { return gitread.RootCommit(root) }).Apply(res.Findings)
 	if err != nil {
 		return c.problem("%v", err)
 	}

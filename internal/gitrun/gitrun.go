@@ -37,6 +37,15 @@ func Command(ctx context.Context, dir string, args ...string) *exec.Cmd {
 	return cmd
 }
 
+// Tool builds another program leakhook runs on the user's behalf (a hook
+// manager's own installer, lefthook install), in dir, with the caller's
+// environment: gitrun stays the one place that starts processes.
+func Tool(dir, name string, args ...string) *exec.Cmd {
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	return cmd
+}
+
 // Plain builds git exactly as given, in dir, with the caller's environment
 // and no overrides: for tests that set repositories up as a user would.
 func Plain(dir string, args ...string) *exec.Cmd {
