@@ -76,6 +76,12 @@ noseyparker	pos/np.salesforce.1_438.txt	00DE0X0A0M0PeLE!...EXAMPLE...: Salesforc
 noseyparker	pos/np.slack.2_449.txt	xoxb-0000000000-0000000000000-xxx...x: zeros and x, not a token
 noseyparker	pos/np.tavily.1_490.txt	tvly-xxx...x: x repeated, not a key
 noseyparker	pos/np.kubernetes.1_295.txt	abcdef.1234567890abcdef: Kubernetes' documented example bootstrap token
+noseyparker	pos/np.generic.5_154.txt	super$ecret: the stock example password ("supersecret"); the suite itself has the same value as a negative (np.generic.5_166/167)
+noseyparker	pos/np.generic.5_155.txt	super$ecret: the stock example password ("supersecret"); the suite itself has the same value as a negative (np.generic.5_166/167)
+noseyparker	pos/np.generic.5_157.txt	super$ecret: the stock example password ("supersecret"); the suite itself has the same value as a negative (np.generic.5_166/167)
+noseyparker	pos/np.generic.5_158.txt	super$ecret: the stock example password ("supersecret"); the suite itself has the same value as a negative (np.generic.5_166/167)
+noseyparker	pos/np.generic.5_159.txt	super$ecret: the stock example password ("supersecret"); the suite itself has the same value as a negative (np.generic.5_166/167)
+noseyparker	pos/np.generic.5_160.txt	super$ecret: the stock example password ("supersecret"); the suite itself has the same value as a negative (np.generic.5_166/167)
 EOF
 )
 

@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:4c6beb00:1034679"
+const tableHash = "crc32c:4e714370:1034776"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -6611,6 +6611,7 @@ var tableRules = []Rule{
 		"@build.gradle\n    credentials {\n        username 'deploy'\n        password '{{alnum:14}}'\n    }",
 	}, FP: []string{
 		"password = \"correcthorsebattery\"",
+		"password = \"super$ecret\"",
 		"PASSWORD_FIELD = \"user_password_hash\"",
 		"password = \"${DB_PASSWORD}\"",
 		"<input type=\"password\" placeholder=\"Enter password\">",
@@ -6716,6 +6717,7 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"@.env\nDB_PASSWORD=changeme",
 		"@.env\nDB_PASSWORD=your-password-here",
+		"@.env\nDB_PASSWORD=super$ecret",
 		"@.env\nDB_PASSWORD=xxxxxxxxxxxx",
 		"@.env\nDB_PASSWORD=************",
 		"@.env\nDB_PASSWORD=<password>",
@@ -14327,7 +14329,7 @@ var tableAllowlists = []Allowlist{
 		"(?i)^(?:your|my|the|an?|some|example|sample|dummy|fake|placeholder|insert|enter|put|replace)[_\\-. ]?(?:own[_\\-. ]?)?(?:api|secret|access|auth|private|app|client|real)?[_\\-. ]?(?:key|token|secret|password|pass|pwd|id|here)",
 		"(?i)x{4,}|\\*{3,}|#{4,}|\\.{4,}|_{5,}|0{10,}|1234567|abcdef(?:gh)?[^0-9a-f]|(?:^|[^a-z])(?:changeme|change_me|change-me|replaceme|replace_me|redacted|placeholder|notasecret|not_a_secret|secret_here|dummy|sample|fake|foobar|lorem)(?:$|[^a-z])",
 		"^<[^>]*>$|^\\[[^\\]]*\\]$|^\\{[^}]*\\}$|\\$\\{[^}]*\\}|\\{\\{[^}]*\\}\\}|%\\([^)]*\\)s|^\\$[A-Za-z_][A-Za-z0-9_]*$|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$",
-		"(?i)^(?:true|false|null|nil|none|undefined|empty|secret|password|passwd|token|string|required|optional|\\*+)$",
+		"(?i)^(?:true|false|null|nil|none|undefined|empty|secret|password|passwd|token|string|required|optional|super(?:secret|\\$ecret)|\\*+)$",
 	}},
 	Allowlist{Description: "AWS's documented example credentials", RegexTarget: "secret", Regexes: []string{
 		"AKIAIOSFODNN7EXAMPLE|wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY|EXAMPLE(?:KEY)?$",
