@@ -157,7 +157,7 @@ func readAndScan(ctx context.Context, cfgDone <-chan loaded, read func(int64, fu
 	go func() {
 		l := <-cfgDone
 		cfgReady <- l
-		if l.err != nil || l.cfg.MaxFileSize != rules.DefaultMaxFileSize {
+		if l.err != nil || l.cfg.MaxFileSize < rules.DefaultMaxFileSize {
 			for range stream {
 			}
 			scanDone <- scanned{}
@@ -186,12 +186,28 @@ func readAndScan(ctx context.Context, cfgDone <-chan loaded, read func(int64, fu
 	if l.err != nil {
 		return stagedScan{cfgErr: l.err}
 	}
-	if err == nil && l.cfg.MaxFileSize != rules.DefaultMaxFileSize {
-		var items []scan.Item
-		changes, err = read(l.cfg.MaxFileSize, func(it scan.Item) error { items = append(items, it); return nil })
-		if err == nil {
-			sc.res, sc.err = scan.Items(ctx, l.cfg.Engine, items)
-		}
+	// The change was read in windows of the default cap before the
+	// configuration was known. A raised cap changes nothing the scan sees
+	// (the cap bounds memory, never coverage: windows overlap), so that read
+	// stands and a big file is read once. Only a lowered cap reads again,
+	// streamed, so that memory stays within it.
+	if err == nil && l.cfg.MaxFileSize < rules.DefaultMaxFileSize {
+		again := make(chan scan.Item, 64)
+		done := make(chan scanned, 1)
+		go func() {
+			res, err := scan.Stream(ctx, l.cfg.Engine, again)
+			done <- scanned{res, err}
+		}()
+		changes, err = read(l.cfg.MaxFileSize, func(it scan.Item) error {
+			select {
+			case again <- it:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+		close(again)
+		sc = <-done
 	}
 	if err != nil {
 		return stagedScan{cfg: l.cfg, readErr: err}
