@@ -2,6 +2,7 @@ package fix
 
 import (
 	"context"
+	"go/format"
 	"os"
 	"path/filepath"
 	"strings"
@@ -154,6 +155,25 @@ func TestToolReadNameKeepsCase(t *testing.T) {
 	for _, l := range remedy.Short(s, "deploy.py", p.Fixed[0].LineText, tok, remedy.Options{}) {
 		if strings.Contains(l, "TF_TOKEN_APP") {
 			t.Errorf("block message names the variable differently: %s", l)
+		}
+	}
+}
+
+// TestGoSingleImportJoined: fix turns import "fmt" into a block with "os",
+// gofmt-clean, instead of adding a second import declaration.
+func TestGoSingleImportJoined(t *testing.T) {
+	r := gittest.New(t)
+	key := mailgunKey(t, "goimport")
+	r.Write("main.go", "package main\n\nimport \"fmt\"\n\nvar mailgunKey = \""+key+"\"\n\nfunc main() { fmt.Println(mailgunKey) }\n")
+	r.Git("add", "main.go")
+	apply(t, r, "")
+	for what, s := range map[string]string{"index": r.Git("show", ":main.go") + "\n", "working tree": read(t, r, "main.go")} {
+		want := "package main\n\nimport (\n\t\"fmt\"\n\t\"os\"\n)\n\nvar mailgunKey = os.Getenv(\"MAILGUN_KEY\")\n"
+		if !strings.HasPrefix(s, want) {
+			t.Errorf("%s:\n%s", what, s)
+		}
+		if f, err := format.Source([]byte(s)); err != nil || string(f) != s {
+			t.Errorf("%s is not gofmt-clean (%v)", what, err)
 		}
 	}
 }

@@ -275,9 +275,7 @@ func (p *Plan) planFile(ctx context.Context, fp string, fs []rules.Finding) erro
 	if !ff.index.changed() {
 		return nil
 	}
-	if at >= 0 {
-		ff.index.insert[at] = imp
-	}
+	addImport(ff.index, lang, content, at, imp)
 	if err := p.planWorktree(ctx, ff); err != nil {
 		return err
 	}
@@ -373,9 +371,7 @@ func (p *Plan) planWorktree(ctx context.Context, ff *fileFix) error {
 		ff.workNotes = append(ff.workNotes, "the working-tree file does not parse: only the index is updated")
 		return nil
 	}
-	if at >= 0 {
-		w.insert[at] = imp
-	}
+	addImport(w, ff.lang, ff.workContent, at, imp)
 	ff.work = w
 	return nil
 }
@@ -427,4 +423,21 @@ func (p *Plan) planSideFiles(ctx context.Context, envRel string) error {
 		}
 	}
 	return nil
+}
+
+// addImport adds what the env read needs to compile: a Go file's single
+// import "x" becomes an import block holding "os" too (never a second
+// import declaration); otherwise the lines EnvImport placed at at.
+func addImport(e *edit, l remedy.Lang, src string, at int, imp []string) {
+	if ln, repl, ok := remedy.GoImportJoin(l, src); ok {
+		joined := strings.Join(repl, e.defaultEOL())
+		// The working tree may already carry it over from the index.
+		if cur, busy := e.replace[ln]; !busy || cur == joined {
+			e.replace[ln] = joined
+			return
+		}
+	}
+	if at >= 0 {
+		e.insert[at] = imp
+	}
 }

@@ -1,6 +1,7 @@
 package remedy
 
 import (
+	"go/ast"
 	"go/parser"
 	"go/token"
 	"regexp"
@@ -24,6 +25,50 @@ func EnvImport(l Lang, src string) (at int, lines []string, ok bool) {
 		return pyImport(src)
 	}
 	return -1, nil, true
+}
+
+// GoImportJoin: when a Go file's only import is one single-line
+// declaration (import "fmt"), "os" joins it in a block, as gofmt would sort
+// it: it returns the 0-based line of that declaration and the lines that
+// replace it. ok is false for any other file (EnvImport handles those).
+func GoImportJoin(l Lang, src string) (line int, lines []string, ok bool) {
+	if l != Go {
+		return 0, nil, false
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", src, parser.ImportsOnly|parser.ParseComments)
+	if err != nil || len(f.Imports) != 1 || len(f.Decls) != 1 {
+		return 0, nil, false
+	}
+	gd, isGen := f.Decls[0].(*ast.GenDecl)
+	im := f.Imports[0]
+	if !isGen || gd.Lparen.IsValid() || im.Doc != nil || im.Comment != nil {
+		return 0, nil, false
+	}
+	p, _ := strconv.Unquote(im.Path.Value)
+	if p == "os" {
+		return 0, nil, false
+	}
+	start, end := fset.Position(gd.Pos()).Line, fset.Position(gd.End()).Line
+	if start != end {
+		return 0, nil, false
+	}
+	src0 := strings.Split(src, "\n")[start-1]
+	if strings.TrimSpace(strings.TrimRight(src0, "\r")) != "import "+specText(im) {
+		return 0, nil, false // something else shares the line
+	}
+	specs := []string{"\t" + specText(im), "\t\"os\""}
+	if p > "os" {
+		specs[0], specs[1] = specs[1], specs[0]
+	}
+	return start - 1, append(append([]string{"import ("}, specs...), ")"), true
+}
+
+func specText(im *ast.ImportSpec) string {
+	if im.Name != nil {
+		return im.Name.Name + " " + im.Path.Value
+	}
+	return im.Path.Value
 }
 
 // goImport places "os" where gofmt would leave it: in sorted position in

@@ -65,3 +65,27 @@ func TestPythonImport(t *testing.T) {
 		}
 	}
 }
+
+// TestGoImportJoin: a single import "fmt" becomes a block with "os" in
+// gofmt order, never a second import declaration (issue 17 item 7).
+func TestGoImportJoin(t *testing.T) {
+	for src, want := range map[string]string{
+		"package m\n\nimport \"fmt\"\n\nvar x = fmt.Sprint()\n":        "import (\n\t\"fmt\"\n\t\"os\"\n)",
+		"package m\n\nimport \"strings\"\n\nvar x = strings.ToUpper\n": "import (\n\t\"os\"\n\t\"strings\"\n)",
+	} {
+		ln, lines, ok := GoImportJoin(Go, src)
+		if !ok || ln != 2 || strings.Join(lines, "\n") != want {
+			t.Errorf("GoImportJoin(%q) = %d %q %v", src, ln, lines, ok)
+		}
+	}
+	for _, src := range []string{
+		"package m\n\nimport (\n\t\"fmt\"\n)\n",
+		"package m\n\nimport \"fmt\"\nimport \"io\"\n",
+		"package m\n\nimport \"os\"\n",
+		"package m\n",
+	} {
+		if _, _, ok := GoImportJoin(Go, src); ok {
+			t.Errorf("GoImportJoin(%q) joined", src)
+		}
+	}
+}
