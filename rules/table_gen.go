@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:4e714370:1034776"
+const tableHash = "crc32c:3da85e19:1035306"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -8993,17 +8993,21 @@ var tableRules = []Rule{
 		"DISCORD_WEBHOOK_URL=https://discord.com/api/webhooks/{id}/{token}",
 		"see https://discord.com/api/webhooks/1{{digits:18}}/ for the format",
 	}},
-	Rule{ID: "microsoft-teams-webhook-url", Description: "Microsoft Teams (Office 365 connector) incoming webhook URL; anyone holding it can post messages into the channel.", Regex: "(https://[a-z0-9\\-]+\\.webhook\\.office\\.com/webhookb2/[0-9a-f\\-]{36}@[0-9a-f\\-]{36}/IncomingWebhook/[0-9a-f]{32}/[0-9a-f\\-]{36}(?:/[A-Za-z0-9_\\-]{40,60})?)", Entropy: 3, Keywords: []string{
+	Rule{ID: "microsoft-teams-webhook-url", Description: "Microsoft Teams (Office 365 connector) incoming webhook URL, current (*.webhook.office.com/webhookb2) or legacy (outlook.office.com/webhook); anyone holding it can post messages into the channel.", Regex: "(https://(?:[a-z0-9\\-]+\\.webhook\\.office\\.com/webhookb2|outlook\\.office(?:365)?\\.com/webhook)/[0-9a-f\\-]{36}@[0-9a-f\\-]{36}/IncomingWebhook/[0-9a-f]{32}/[0-9a-f\\-]{36}(?:/[A-Za-z0-9_\\-]{40,60})?)", Entropy: 3, Keywords: []string{
 		"webhook.office.com",
+		"outlook.office.com/webhook",
+		"outlook.office365.com/webhook",
 	}, Name: "Microsoft Teams incoming webhook URL", EnvVar: "TEAMS_WEBHOOK_URL", RotateURL: "https://learn.microsoft.com/en-us/microsoftteams/platform/webhooks-and-connectors/how-to/add-incoming-webhook", RotateSteps: []string{
 		"Remove the Incoming Webhook connector from the channel (Manage channel > Connectors) and add a new one.",
 		"Store the new URL in an environment variable or secret store.",
 	}, TP: []string{
 		"TEAMS_WEBHOOK_URL=https://contoso.webhook.office.com/webhookb2/{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}@{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}/IncomingWebhook/{{hex:32}}/{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
 		"url: \"https://acme.webhook.office.com/webhookb2/{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}@{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}/IncomingWebhook/{{hex:32}}/{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}/V2{{b64url:45}}\"",
+		"curl -d '{\"text\":\"deployed\"}' https://outlook.office.com/webhook/{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}@{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}/IncomingWebhook/{{hex:32}}/{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
 	}, FP: []string{
 		"TEAMS_WEBHOOK_URL=https://contoso.webhook.office.com/webhookb2/<group>@<tenant>/IncomingWebhook/<id>/<owner>",
 		"TEAMS_WEBHOOK_URL=${TEAMS_WEBHOOK_URL}",
+		"the old connector URLs began https://outlook.office.com/webhook/ and now redirect",
 	}},
 	Rule{ID: "microsoft-teams-workflow-url", Description: "Power Automate (Teams Workflows) HTTP trigger URL with its SAS signature; anyone holding it can trigger the flow and post to Teams.", Regex: "(https://[a-z0-9\\-.]+\\.logic\\.azure\\.com(?::443)?/workflows/[0-9a-f]{32}/triggers/[A-Za-z0-9_]+/paths/invoke\\?[^\\s\"\\'<>]*?sig=[A-Za-z0-9_\\-%]{43,})", Entropy: 3, Keywords: []string{
 		"logic.azure.com",
