@@ -76,6 +76,15 @@ func fixLines(l Lang, filePath, line, secret string, r ref, o Options) (fix, hin
 		hint = r.EnvFile + " is in git (this commit adds it or it is tracked), so it is no place for the value: untrack it first (git rm --cached " +
 			r.EnvFile + " && echo /" + r.EnvFile + " >> .gitignore), then put the value there or in your shell: read -rs " + r.Env + " && export " + r.Env
 	}
+	if path.Base(filePath) == "credentials.toml" || path.Base(filePath) == "credentials" {
+		if d := path.Base(path.Dir(filePath)); d == ".cargo" {
+			// cargo reads the token itself: from CARGO_REGISTRY_TOKEN, or from
+			// the credentials file cargo login writes in the home directory.
+			return "cargo's credentials file does not belong in git: git rm --cached " + filePath +
+					" && echo /" + filePath + " >> .gitignore",
+				"locally run cargo login (it writes ~/.cargo/credentials.toml); in CI set CARGO_REGISTRY_TOKEN, which cargo publish reads itself"
+		}
+	}
 	switch l {
 	case Dotenv:
 		base := path.Base(filePath)

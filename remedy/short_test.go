@@ -124,3 +124,19 @@ func TestShortSpecialFiles(t *testing.T) {
 		t.Errorf("rotate line %q", last)
 	}
 }
+
+// TestShortCargoCredentials: a committed .cargo/credentials.toml gets
+// cargo's own advice, not the generic move-it-to-the-environment one.
+func TestShortCargoCredentials(t *testing.T) {
+	secret := randomSecret(t)
+	s := Secret{RuleID: "crates-io-token", Name: "crates.io API token", EnvVar: "CARGO_REGISTRY_TOKEN"}
+	out := strings.Join(Short(s, ".cargo/credentials.toml", `token = "`+secret+`"`, secret, Options{}), "\n")
+	for _, w := range []string{"git rm --cached .cargo/credentials.toml", "cargo login", "CARGO_REGISTRY_TOKEN"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("missing %q in\n%s", w, out)
+		}
+	}
+	if strings.Contains(out, "TOKEN = ") || strings.Contains(out, ".env (git-ignored)") {
+		t.Errorf("generic advice:\n%s", out)
+	}
+}
