@@ -190,3 +190,24 @@ func TestKeywordPassFindsEveryOccurrence(t *testing.T) {
 		}
 	}
 }
+
+// TestSESPasswordInPlainAuth is issue 17 item 7: an SES SMTP password
+// passed inline to Go's smtp.PlainAuth next to email-smtp.<region>.amazonaws.com
+// is an SES SMTP password (with SES's rotation), not a generic SMTP password;
+// the same call to another host stays an SMTP password.
+func TestSESPasswordInPlainAuth(t *testing.T) {
+	e := builtinEngine(t)
+	src, _ := Expand(`auth := smtp.PlainAuth("", "mailer", "B{{b64:43}}", "email-smtp.us-east-1.amazonaws.com")`, "ses")
+	var ids []string
+	for _, f := range scanText(t, e, "main.go", src, nil) {
+		ids = append(ids, f.RuleID)
+	}
+	if len(ids) != 1 || ids[0] != "aws-ses-smtp-password" {
+		t.Errorf("SES host: %v, want [aws-ses-smtp-password]", ids)
+	}
+	other, _ := Expand(`auth := smtp.PlainAuth("", "mailer", "{{alnum:16}}", "smtp.example.com")`, "smtp")
+	fs := scanText(t, e, "main.go", other, nil)
+	if len(fs) != 1 || fs[0].RuleID != "smtp-login-password" {
+		t.Errorf("other host: %+v", fs)
+	}
+}

@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:3da85e19:1035306"
+const tableHash = "crc32c:c5622077:1035513"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -13324,7 +13324,7 @@ var tableRules = []Rule{
 	}, Name: "SMTP password", EnvVar: "SMTP_PASSWORD", RotateSteps: []string{
 		"Change the SMTP user's password (or app password / provider SMTP key) at your mail provider.",
 		"Update every service that sends with it, then check the provider's sending logs for mail you did not send.",
-	}, Context: "(?i)smtp|mail", ContextLines: 10, TP: []string{
+	}, Context: "(?i)smtp|mail", ContextLines: 10, Structural: true, TP: []string{
 		"with smtplib.SMTP(\"smtp.example.com\", 587) as server:\n    server.starttls()\n    server.login(\"mailer@example.com\", \"{{alnum:16}}\")",
 		"auth := smtp.PlainAuth(\"\", \"mailer@example.com\", \"{{alnum:16}}\", \"smtp.example.com\")",
 		"var smtp = new SmtpClient(\"smtp.example.com\") { Credentials = new NetworkCredential(\"mailer\", \"{{alnum:14}}\") };",
