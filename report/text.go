@@ -65,7 +65,11 @@ func Text(w io.Writer, fs []rules.Finding, skipped []scan.Skipped, e *rules.Engi
 		}
 		loc := fmt.Sprintf("%s:%d:%d", f.Path, f.Line, f.Column)
 		head := fmt.Sprintf("%s%s%s  %s%s%s [%s]%s", c.bold, loc, c.reset, colour, f.RuleName, c.reset, f.RuleID, note)
-		if visible(loc) > width/2 && visible(loc)+2+visible(f.RuleName)+3+len(f.RuleID)+visible(note) > width {
+		if visible(head) > width && visible(loc) <= width/2 && r != nil {
+			// The rule id is said with its type's advice below.
+			head = fmt.Sprintf("%s%s%s  %s%s%s%s", c.bold, loc, c.reset, colour, f.RuleName, c.reset, note)
+		}
+		if visible(head) > width && visible(loc) > width/2 {
 			// A long path gets its own line, unbroken.
 			head = fmt.Sprintf("%s%s%s\n    %s%s%s [%s]%s", c.bold, loc, c.reset, colour, f.RuleName, c.reset, f.RuleID, note)
 		}
