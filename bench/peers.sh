@@ -82,6 +82,33 @@ noseyparker	pos/np.generic.5_157.txt	super$ecret: the stock example password ("s
 noseyparker	pos/np.generic.5_158.txt	super$ecret: the stock example password ("supersecret"); the suite itself has the same value as a negative (np.generic.5_166/167)
 noseyparker	pos/np.generic.5_159.txt	super$ecret: the stock example password ("supersecret"); the suite itself has the same value as a negative (np.generic.5_166/167)
 noseyparker	pos/np.generic.5_160.txt	super$ecret: the stock example password ("supersecret"); the suite itself has the same value as a negative (np.generic.5_166/167)
+noseyparker	pos/np.postgres.1_397.txt	postgresql://user:secret@...: the PostgreSQL manual's connection URI examples (user "user", password "secret")
+noseyparker	pos/np.postgres.1_398.txt	postgresql://user:secret@...: the PostgreSQL manual's connection URI examples (user "user", password "secret")
+noseyparker	pos/np.postgres.1_399.txt	postgresql://user:secret@...: the PostgreSQL manual's connection URI examples (user "user", password "secret")
+noseyparker	pos/np.postgres.1_400.txt	postgresql://user:secret@...: the PostgreSQL manual's connection URI examples (user "user", password "secret")
+noseyparker	pos/np.postgres.1_401.txt	postgresql://user:secret@...: the PostgreSQL manual's connection URI examples (user "user", password "secret")
+noseyparker	pos/np.postgres.1_402.txt	postgresql://user:secret@...: the PostgreSQL manual's connection URI examples (user "user", password "secret")
+noseyparker	pos/np.postgres.1_404.txt	postgresql://user:secret@...: the PostgreSQL manual's connection URI examples (user "user", password "secret")
+noseyparker	pos/np.postgres.1_405.txt	postgresql://user:secret@...: the PostgreSQL manual's connection URI examples (user "user", password "secret")
+noseyparker	pos/np.odbc.1_355.txt	User Id=username;Password=secret: a documentation template (username / secret)
+noseyparker	pos/np.odbc.1_356.txt	User Id=username;Password=secret: a documentation template (username / secret)
+noseyparker	pos/np.odbc.1_357.txt	User ID=myUsername;Password=myPassword: the connection-string reference examples' dummy
+noseyparker	pos/np.odbc.1_358.txt	User ID=myUsername;Password=myPassword: the connection-string reference examples' dummy
+noseyparker	pos/np.odbc.1_359.txt	User ID=myUsername;Password=myPassword: the connection-string reference examples' dummy
+noseyparker	pos/np.odbc.1_361.txt	pwd=#{datastore['DBPASSWORD']}: a template reference, no value
+noseyparker	pos/np.gradle.1_233.txt	username 'user' / password 'password': a documentation placeholder
+noseyparker	pos/np.gradle.1_235.txt	username 'user' / password 'password': a documentation placeholder
+noseyparker	pos/np.gradle.1_236.txt	username 'user' / password 'password': a documentation placeholder
+noseyparker	pos/np.gradle.1_234.txt	password "SOME_PASSWORD" under // your password here: a placeholder
+noseyparker	pos/np.generic.4_149.txt	password=######: masked, no value
+noseyparker	pos/np.generic.4_150.txt	the password thisismypassword: a placeholder
+noseyparker	pos/np.generic.4_151.txt	AUTO_SESSION_PASSWORD=mypassword: a placeholder
+noseyparker	pos/np.psexec.1_413.txt	-u DOMAIN\my-user -p mypass: a placeholder
+noseyparker	pos/np.psexec.1_414.txt	-p $Password: a variable reference, no value
+noseyparker	pos/np.psexec.1_415.txt	-p %nothing%: a batch variable reference, no value
+noseyparker	pos/np.psexec.1_416.txt	-u DOMAIN\ADMINISTRATOR -p PASSWORD: a placeholder
+noseyparker	pos/np.generic.4_147.txt	user Aladdin, password open_sesame: RFC 7617's example credentials
+noseyparker	pos/np.generic.4_148.txt	user Aladdin, password open_sesame: RFC 7617's example credentials
 EOF
 )
 

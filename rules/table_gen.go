@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:c5622077:1035513"
+const tableHash = "crc32c:7479082b:1035725"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -7151,19 +7151,21 @@ var tableRules = []Rule{
 		"SOPS_AGE_KEY=AGE-SECRET-KEY-1{{upalnum:20}}",
 		"SOPS_AGE_KEY=${SOPS_AGE_KEY}",
 	}},
-	Rule{ID: "okta-api-token", Description: "Okta API token (SSWS, 42 characters starting 00) next to Okta configuration.", Regex: "(?i:okta[\\w.\\-]{0,15}?(?:token|api[_\\-]?key|secret)|ssws)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(00[A-Za-z0-9_\\-]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "okta-api-token", Description: "Okta API token (SSWS, 42 characters starting 00) next to Okta configuration.", Regex: "(?i:okta[\\w.\\-]{0,15}?(?:token|api[_\\-]?key|secret)|ssws)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\{\\s*default\\s*=|\\s)\\s*[\\\"'`]?(00[A-Za-z0-9_\\-]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"okta",
 		"ssws",
 	}, Name: "Okta API token", EnvVar: "OKTA_API_TOKEN", RotateURL: "https://help.okta.com/en-us/content/topics/security/api.htm", RotateSteps: []string{
 		"Revoke the token in Security > API > Tokens.",
 		"Use an OAuth service app with scoped grants instead.",
-	}, TP: []string{
+	}, Lines: 1, TP: []string{
 		"OKTA_API_TOKEN=00{{b64url:40}}",
 		"okta_api_token: \"00{{b64url:40}}\"",
 		"Authorization: SSWS 00{{alnum:40}}",
+		"variable \"okta_api_token\" {\n  default = \"00{{b64url:40}}\"\n}",
 	}, FP: []string{
 		"OKTA_API_TOKEN=${OKTA_API_TOKEN}",
 		"OKTA_API_TOKEN=00{{alnum:10}}",
+		"variable \"okta_api_token\" {\n  default = \"\"\n}",
 	}},
 	Rule{ID: "auth0-client-secret", Description: "Auth0 application client secret assigned to an Auth0 variable.", Regex: "(?i:auth0[\\w.\\-]{0,15}?secret)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9_\\-]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 4, Keywords: []string{
 		"auth0",
