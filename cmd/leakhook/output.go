@@ -119,7 +119,7 @@ func (o *outputFlags) emit(c *cli, res *scan.Result, cfg *rules.Config, mode rep
 		defer f.Close()
 		w = f
 	} else if o.format == "text" {
-		ro.Color = isTerminal(c.stderr) && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
+		ro.Color = useColor(isTerminal(c.stderr))
 		ro.Width = termWidth(c.stderr)
 	}
 	if err := report.Write(w, c.stderr, o.format, res.Findings, res.Skipped, cfg.Engine, ro); err != nil {
@@ -132,6 +132,11 @@ func (o *outputFlags) emit(c *cli, res *scan.Result, cfg *rules.Config, mode rep
 }
 
 // isTerminal says whether a standard stream is a terminal.
+// useColor: colour only on a terminal, and never under NO_COLOR or TERM=dumb.
+func useColor(tty bool) bool {
+	return tty && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
+}
+
 // termWidth is the width the text report wraps at: the terminal's when s
 // is one, else COLUMNS, else 80.
 func termWidth(s any) int {
