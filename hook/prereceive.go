@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/syslog"
 	"os"
 	"path"
 	"path/filepath"
@@ -331,12 +330,7 @@ func logSkip(sc *ServerConfig, repo *gitread.Repo, o PreReceiveOptions, reason s
 	}
 	msg := fmt.Sprintf("leakhook pre-receive: check skipped by user %q in %s, reason %q: %s", o.User, repo.GitDir, reason, strings.Join(refs, ", "))
 	if sc.Log == "" {
-		w, err := syslog.New(syslog.LOG_NOTICE|syslog.LOG_AUTH, "leakhook")
-		if err != nil {
-			return fmt.Errorf("syslog: %v (name a log file in [server] log)", err)
-		}
-		defer w.Close()
-		return w.Notice(msg)
+		return toSyslog(msg)
 	}
 	f, err := os.OpenFile(sc.Log, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
 	if err != nil {
