@@ -302,3 +302,58 @@ func TestHooksRunWithMinimalEnvironment(t *testing.T) {
 		}
 	}
 }
+
+// Issue 17: the workstation install also guards repositories whose own
+// core.hooksPath overrides the global one (husky 9's), through husky's
+// init.sh, and the pre-commit framework installs under it as the README
+// says (GIT_CONFIG_GLOBAL=/dev/null pre-commit install), its hooks then run
+// by the global ones after leakhook.
+func TestGlobalInstallGuardsHuskyAndFrameworkRepositories(t *testing.T) {
+	isolate(t)
+	bin := leakhookBin(t)
+	if _, err := Global(Options{Binary: bin}); err != nil {
+		t.Fatal(err)
+	}
+	_, log := fakeLeakhook(t) // only for $FAKE_LOG
+
+	t.Run("husky", func(t *testing.T) {
+		repo := newRepo(t)
+		huskyInstall(t, repo)
+		writeScript(t, filepath.Join(repo, ".husky", "pre-commit"), "echo \"own pre-commit\" >> \"$FAKE_LOG\"\n")
+		assertBlocked(t, repo, "leak.txt")
+		run(t, repo, "git", "reset", "-q")
+		os.Remove(filepath.Join(repo, "leak.txt"))
+		resetLog(t, log)
+		if out, ok := commit(t, repo, "ok.txt", "fine\n"); !ok {
+			t.Fatal(out)
+		}
+		if got := logLines(t, log); !reflect.DeepEqual(got, []string{"own pre-commit"}) {
+			t.Fatalf("the user's .husky/pre-commit ran %q", got)
+		}
+	})
+
+	t.Run("pre-commit framework", func(t *testing.T) {
+		frameworkVersion(t)
+		t.Setenv("PRE_COMMIT_HOME", t.TempDir())
+		repo := newRepo(t)
+		writeFile(t, filepath.Join(repo, ".pre-commit-config.yaml"), "repos:\n- repo: local\n  hooks:\n  - id: own\n    name: own\n    entry: sh -c 'echo framework >> \"$FAKE_LOG\"'\n    language: system\n    pass_filenames: false\n")
+		run(t, repo, "git", "add", ".pre-commit-config.yaml")
+		run(t, repo, "git", "commit", "-q", "--no-verify", "-m", "framework")
+		if out, err := try(repo, nil, "pre-commit", "install"); err == nil {
+			t.Fatalf("pre-commit install did not refuse under a global core.hooksPath (the README's workaround is then moot):\n%s", out)
+		}
+		if out, err := try(repo, []string{"GIT_CONFIG_GLOBAL=/dev/null"}, "pre-commit", "install"); err != nil {
+			t.Fatalf("GIT_CONFIG_GLOBAL=/dev/null pre-commit install: %v\n%s", err, out)
+		}
+		assertBlocked(t, repo, "leak.txt")
+		run(t, repo, "git", "reset", "-q")
+		os.Remove(filepath.Join(repo, "leak.txt"))
+		resetLog(t, log)
+		if out, ok := commit(t, repo, "ok.txt", "fine\n"); !ok {
+			t.Fatal(out)
+		}
+		if got := logLines(t, log); !reflect.DeepEqual(got, []string{"framework"}) {
+			t.Fatalf("the framework's hooks ran %q under the global install", got)
+		}
+	})
+}
