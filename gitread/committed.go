@@ -61,3 +61,16 @@ func RootCommit(dir string) string {
 	slices.Sort(roots)
 	return roots[0]
 }
+
+// ResolveCommit is rev's commit id in repo, or "" when rev names no commit
+// there (a remote's tip this clone never fetched).
+func ResolveCommit(ctx context.Context, repo *Repo, rev string) string {
+	if strings.HasPrefix(rev, "-") {
+		return ""
+	}
+	out, err := runGit(ctx, repoDir(repo), "rev-parse", "--verify", "--quiet", rev+"^{commit}")
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+}

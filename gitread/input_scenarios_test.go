@@ -271,7 +271,9 @@ func TestInputLongLineBoundedMemory(t *testing.T) {
 	if largest > capBytes {
 		t.Errorf("an item of %d bytes, over the window of %d", largest, capBytes)
 	}
-	if peak-base > 16*capBytes+4<<20 {
+	// The line is 24 MB: holding it would grow the heap by more. HeapAlloc
+	// also counts garbage not yet collected, hence the slack.
+	if peak-base > 16*capBytes+7<<20 {
 		t.Errorf("the heap grew by %d bytes reading one long line", peak-base)
 	}
 	if len(items) == 0 {

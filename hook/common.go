@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/leakhook/leakhook/baseline"
 	"github.com/leakhook/leakhook/gitread"
 	"github.com/leakhook/leakhook/rules"
 	"github.com/leakhook/leakhook/scan"
@@ -22,6 +23,10 @@ type Outcome struct {
 	Result  *scan.Result
 	Backend string        // the staged-change reader used (pre-commit)
 	History []scan.Commit // commits with findings, children first (pre-push)
+	// Baseline is the baseline as committed where the configuration was
+	// read (pre-push), when BaselineAtBase; nil: there is none there.
+	Baseline       *baseline.Baseline
+	BaselineAtBase bool
 
 	receipt *pendingReceipt
 }

@@ -1,11 +1,15 @@
 package hook
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
+	"github.com/leakhook/leakhook/baseline"
 	"github.com/leakhook/leakhook/gitread"
 	"github.com/leakhook/leakhook/rules"
 	"github.com/leakhook/leakhook/scan"
@@ -72,9 +76,9 @@ func PrePush(ctx context.Context, o PrePushOptions) (*Outcome, error) {
 		return nil, err
 	}
 	repo.Options = o.Reader
-	cfg, err := LoadConfig(repo.Root, o.ConfigFile, o.Stderr)
+	cfg, bl, err := pushConfig(ctx, repo, o)
 	if err != nil {
-		return nil, &ConfigError{err}
+		return nil, err
 	}
 	updates := o.Updates
 	if o.Partial {
@@ -116,7 +120,7 @@ func PrePush(ctx context.Context, o PrePushOptions) (*Outcome, error) {
 	if err := scanPushMessages(ctx, repo, cfg, plan, updates, res); err != nil {
 		return nil, BudgetError(ctx, err, "scanning the pushed commit and tag messages")
 	}
-	return &Outcome{Repo: repo, Config: cfg, Result: res, History: findingCommits(res.Findings, plan.Commits, plan.Refs)}, nil
+	return &Outcome{Repo: repo, Config: cfg, Result: res, History: findingCommits(res.Findings, plan.Commits, plan.Refs), Baseline: bl, BaselineAtBase: o.ConfigFile == ""}, nil
 }
 
 // scanPushMessages adds to res what the messages of the pushed commits and
@@ -249,4 +253,80 @@ func findingCommits(fs []rules.Finding, commits []gitread.CommitInfo, refs map[s
 		}
 	}
 	return out
+}
+
+// pushConfig loads the rules and baseline pre-push checks with. With
+// --config (trusted) that file rules. Otherwise the repository's
+// .leakhook.toml, .gitleaksignore and .leakhook-baseline are read as
+// committed at what the remote already has (pushBase), never from the
+// commits being pushed, which could switch detection off for themselves;
+// when the pushed tips change the configuration, it says so. The baseline
+// is nil when there is none at that base.
+func pushConfig(ctx context.Context, repo *gitread.Repo, o PrePushOptions) (*rules.Config, *baseline.Baseline, error) {
+	if o.ConfigFile != "" {
+		cfg, err := LoadConfig(repo.Root, o.ConfigFile, o.Stderr)
+		if err != nil {
+			return nil, nil, &ConfigError{err}
+		}
+		return cfg, nil, nil
+	}
+	base, at := pushBase(ctx, repo, o.Remote, o.Updates)
+	read := func(string) ([]byte, error) { return nil, os.ErrNotExist }
+	if base != "" {
+		read = gitread.FileAt(ctx, repo, base)
+	}
+	cfg, err := LoadConfigWith(rules.Options{Root: repo.Root, Committed: read, CommittedAt: at}, o.Stderr)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, nil, BudgetError(ctx, err, "loading the configuration")
+		}
+		return nil, nil, &ConfigError{err}
+	}
+	var bl *baseline.Baseline
+	if data, err := read(baseline.FileName); err == nil {
+		if bl, err = baseline.Parse(at+":"+baseline.FileName, data); err != nil {
+			return nil, nil, &ConfigError{err}
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, nil, BudgetError(ctx, err, "reading the baseline at "+at)
+	}
+	baseCfg, _ := read(".leakhook.toml")
+	for _, u := range o.Updates {
+		if u.IsDeletion() {
+			continue
+		}
+		tipCfg, err := gitread.FileAt(ctx, repo, u.LocalSHA)(".leakhook.toml")
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if !bytes.Equal(tipCfg, baseCfg) {
+			fmt.Fprintf(o.Stderr, "leakhook: the pushed commits change .leakhook.toml; they are checked with the configuration %s already has (%s): the new one applies once it is there\n", remoteName(o.Remote), at)
+			break
+		}
+	}
+	return cfg, bl, nil
+}
+
+// pushBase is the commit whose configuration a push is checked with: the
+// remote's old tip of the first updated ref it already holds, else its
+// default branch (refs/remotes/<remote>/HEAD, then main or master), else
+// "" (the remote has nothing of ours: built-in rules and the user's own
+// configuration only). at names it for messages.
+func pushBase(ctx context.Context, repo *gitread.Repo, remote string, updates []gitread.RefUpdate) (base, at string) {
+	for _, u := range updates {
+		if u.IsDeletion() || strings.Trim(u.RemoteSHA, "0") == "" {
+			continue
+		}
+		if id := gitread.ResolveCommit(ctx, repo, u.RemoteSHA); id != "" {
+			return id, remoteName(remote) + "'s " + strings.TrimPrefix(u.RemoteRef, "refs/heads/")
+		}
+	}
+	if remote != "" && !strings.Contains(remote, "/") && !strings.Contains(remote, ":") {
+		for _, b := range []string{"HEAD", "main", "master"} {
+			if id := gitread.ResolveCommit(ctx, repo, "refs/remotes/"+remote+"/"+b); id != "" {
+				return id, remote + "/" + b
+			}
+		}
+	}
+	return "", "nothing on " + remoteName(remote) + " yet"
 }

@@ -87,6 +87,7 @@ func runPrePush(c *cli, args []string) int {
 		return c.pushFailure(err)
 	}
 	of.history = out.History
+	of.base, of.baseFixed = out.Baseline, out.BaselineAtBase
 	return of.emit(c, out.Result, out.Config, report.ModePush, out.Repo.Root)
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/leakhook/leakhook/baseline"
 	"github.com/leakhook/leakhook/gitread"
 	"github.com/leakhook/leakhook/hook"
 	"github.com/leakhook/leakhook/remedy"
@@ -33,6 +34,10 @@ type outputFlags struct {
 	// it left out, and whether inline allow comments are refused.
 	known          int
 	markersRefused bool
+	// Set by pre-push: the baseline as committed on the remote, used
+	// instead of the working tree's unless --baseline names one.
+	base      *baseline.Baseline
+	baseFixed bool
 }
 
 // register adds the shared flags for a hook: its time budget defaults to
@@ -97,7 +102,11 @@ func (o *outputFlags) emit(c *cli, res *scan.Result, cfg *rules.Config, mode rep
 	if mode == report.ModeCommit || mode == report.ModePush {
 		ro.Remediation.Program = program() // only hooks' messages: a LookPath per run
 	}
-	v, err := triage.New(cfg, root, o.baseline).WithRootCommit(func() string { return gitread.RootCommit(root) }).Apply(res.Findings)
+	t := triage.New(cfg, root, o.baseline)
+	if o.baseFixed && o.baseline == "" {
+		t = triage.WithBaseline(cfg, o.base)
+	}
+	v, err := t.WithRootCommit(func() string { return gitread.RootCommit(root) }).Apply(res.Findings)
 	if err != nil {
 		return c.problem("%v", err)
 	}
