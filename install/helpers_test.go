@@ -94,7 +94,10 @@ func fakeLeakhook(t *testing.T) (bin, log string) {
 	dir := t.TempDir()
 	bin = filepath.Join(dir, "leakhook")
 	log = filepath.Join(dir, "log")
+	// commit-msg runs on every commit too; it is logged only when a test
+	// asks (FAKE_LOG_COMMIT_MSG), so the others read as the commit's scan.
 	writeScript(t, bin, `#!/bin/sh
+if [ "$1" = commit-msg ] && [ -z "$FAKE_LOG_COMMIT_MSG" ]; then exit "${FAKE_LEAKHOOK_EXIT:-0}"; fi
 echo "leakhook $*" >> "$FAKE_LOG"
 if [ "$1" = pre-push ]; then cat >> "$FAKE_LOG"; fi
 exit "${FAKE_LEAKHOOK_EXIT:-0}"

@@ -31,6 +31,7 @@ func TestScriptRunsUnderPOSIXShells(t *testing.T) {
 		for _, m := range []mode{repoMode, globalMode} {
 			for _, name := range HookNames {
 				t.Run(strings.Join(sh, "-")+"/"+map[mode]string{repoMode: "repo", globalMode: "global"}[m]+"/"+name, func(t *testing.T) {
+					t.Setenv("FAKE_LOG_COMMIT_MSG", "1")
 					repo := newRepo(t)
 					hd := filepath.Join(repo, ".git", "hooks")
 					hook := filepath.Join(t.TempDir(), name)
