@@ -96,6 +96,12 @@ func Text(w io.Writer, fs []rules.Finding, skipped []scan.Skipped, e *rules.Engi
 				line = rules.MaskSecrets(line, append(others[i], f.Encoded)...)
 			}
 			for j, l := range remedy.ShortFix(sec, f.Path, line, f.Secret, ro) {
+				if j == 0 && strings.Contains(l, "git rm --cached") {
+					// Advice holding a command, not a rewritten line:
+					// wrapped, never cut (a cut command loses its path).
+					wrapTo(w, l, "    ", "            ", width)
+					continue
+				}
 				if j == 0 {
 					// The rewritten line is code: cut, never wrapped.
 					fmt.Fprintln(w, cut("    "+l, width))
