@@ -173,6 +173,7 @@ func Paths(ctx context.Context, e *rules.Engine, base string, paths []string, ma
 	var skipped []Skipped
 	var walkErr error
 	jobs := make(chan job, 256)
+	stdin := os.Stdin // taken now: a read the budget abandons must not follow a later swap of os.Stdin
 	go func() {
 		defer close(jobs)
 		seq := 0
@@ -188,7 +189,7 @@ func Paths(ctx context.Context, e *rules.Engine, base string, paths []string, ma
 		}
 		for _, root := range paths {
 			if root == "-" {
-				data, err := io.ReadAll(io.LimitReader(os.Stdin, maxSize+1))
+				data, err := io.ReadAll(io.LimitReader(stdin, maxSize+1))
 				if err != nil {
 					walkErr = fmt.Errorf("reading standard input: %v", err)
 					return
