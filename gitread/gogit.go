@@ -8,6 +8,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 
@@ -247,11 +248,15 @@ var errTooLarge = fmt.Errorf("blob larger than the size cap")
 const renameLimit = 1000
 
 // findRenames pairs added files among changes (sorted by path) with deleted
-// ones the way git diff -M does, each deleted file used once: identical
-// content first (a deleted file with the same base name preferred), then by
-// similarity, the best-scoring pairs first, at git's default threshold of
-// 50%. Added files paired by identical content are returned (nothing of
-// them is new); the others get their source as their old side.
+// ones the way git diff -M does, each deleted file used once, in git's three
+// passes: identical content (a deleted file with the same base name
+// preferred); then a file whose base name is unique among the deleted and
+// among the added files, to the one of the same base name if they are 75%
+// alike; then by similarity at git's default threshold of 50%, where git
+// keeps only each added file's four best candidates and takes the
+// best-scoring pairs first. Added files paired by identical content are
+// returned (nothing of them is new); the others get their source as their
+// old side.
 func findRenames(st *objectStore, changes []change, deleted []deletedFile, maxSize int64) map[string]bool {
 	renamed := map[string]bool{}
 	if len(deleted) == 0 {
@@ -285,68 +290,131 @@ func findRenames(st *objectStore, changes []change, deleted []deletedFile, maxSi
 		used[best] = true
 		renamed[c.path] = true
 	}
-	var sources []int
-	for j := range deleted {
-		if !used[j] {
-			sources = append(sources, j)
-		}
-	}
-	if len(left) == 0 || len(sources) == 0 || len(left)*len(sources) > renameLimit*renameLimit {
+	sources := unused(used)
+	if len(left) == 0 || len(sources) == 0 {
 		return renamed
 	}
 	type side struct {
 		spans map[uint32]int
 		size  int
 	}
-	read := func(h plumbing.Hash) (side, bool) {
+	read := func(h plumbing.Hash) side {
 		b, err := readBlob(st, h, maxSize)
-		if err != nil || len(b) == 0 {
-			return side{}, false
+		if err != nil {
+			b = nil // git's score for what it cannot read is 0
 		}
-		return side{spans(b), len(b)}, true
+		return side{spans(b), len(b)}
 	}
-	srcs := map[int]side{}
-	for _, j := range sources {
-		if sd, ok := read(deleted[j].hash); ok {
+	srcs := map[int]side{} // sources are read once; each added file once per pass
+	src := func(j int) side {
+		sd, ok := srcs[j]
+		if !ok {
+			sd = read(deleted[j].hash)
 			srcs[j] = sd
 		}
+		return sd
 	}
-	type pair struct {
-		score    int
-		sameBase int
-		dst, src int
+	score := func(s, d side) int {
+		if s.size == 0 || d.size == 0 {
+			return 0
+		}
+		return similarity(s.spans, s.size, d.spans, d.size)
 	}
-	var pairs []pair
+	pair := func(i, j int) {
+		used[j] = true
+		changes[i].old, changes[i].hasOld = deleted[j].hash, true
+	}
+
+	// Base names unique on both sides.
+	srcByBase, dstByBase := map[string]int{}, map[string]int{}
+	for _, j := range sources {
+		uniqueIndex(srcByBase, path.Base(deleted[j].path), j)
+	}
 	for _, i := range left {
-		dst, ok := read(changes[i].new)
-		if !ok {
+		uniqueIndex(dstByBase, path.Base(changes[i].path), i)
+	}
+	for _, j := range sources {
+		base := path.Base(deleted[j].path)
+		i, ok := dstByBase[base]
+		if !ok || i < 0 || srcByBase[base] < 0 {
 			continue
 		}
-		for _, j := range sources {
-			src, ok := srcs[j]
-			if !ok {
-				continue
-			}
-			if score := similarity(src.spans, src.size, dst.spans, dst.size); score >= maxScore/2 {
-				pairs = append(pairs, pair{score, sameBase(deleted[j].path, changes[i].path), i, j})
-			}
+		if score(src(j), read(changes[i].new)) >= maxScore*3/4 {
+			pair(i, j)
 		}
 	}
-	sort.SliceStable(pairs, func(a, b int) bool {
-		if pairs[a].score != pairs[b].score {
-			return pairs[a].score > pairs[b].score
+	left = slices.DeleteFunc(left, func(i int) bool { return changes[i].hasOld })
+	sources = unused(used)
+	if len(left) == 0 || len(sources) == 0 || len(left)*len(sources) > renameLimit*renameLimit {
+		return renamed
+	}
+
+	// Similarity: each added file's four best candidates, kept as git
+	// keeps them (a better one replaces the worst, the earliest of equals),
+	// then all of them, best first, where ties keep that order.
+	type candidate struct {
+		score, sameBase int
+		dst, src        int // -1: an empty slot
+	}
+	worse := func(a, b candidate) bool { // a sorts after b
+		switch {
+		case a.dst < 0 || b.dst < 0:
+			return a.dst < 0 && b.dst >= 0
+		case a.score != b.score:
+			return a.score < b.score
 		}
-		return pairs[a].sameBase > pairs[b].sameBase
-	})
-	paired := map[int]bool{}
-	for _, p := range pairs {
-		if paired[p.dst] || used[p.src] {
+		return a.sameBase < b.sameBase
+	}
+	const perDst = 4
+	matrix := make([]candidate, 0, perDst*len(left))
+	for _, i := range left {
+		dst := read(changes[i].new)
+		slots := [perDst]candidate{{dst: -1}, {dst: -1}, {dst: -1}, {dst: -1}}
+		for _, j := range sources {
+			c := candidate{score(src(j), dst), sameBase(deleted[j].path, changes[i].path), i, j}
+			w := 0
+			for k := 1; k < perDst; k++ {
+				if worse(slots[k], slots[w]) {
+					w = k
+				}
+			}
+			if worse(slots[w], c) {
+				slots[w] = c
+			}
+		}
+		matrix = append(matrix, slots[:]...)
+	}
+	sort.SliceStable(matrix, func(a, b int) bool { return worse(matrix[b], matrix[a]) })
+	for _, c := range matrix {
+		if c.dst < 0 || c.score < maxScore/2 {
+			break
+		}
+		if changes[c.dst].hasOld || used[c.src] {
 			continue
 		}
-		paired[p.dst], used[p.src] = true, true
-		changes[p.dst].old, changes[p.dst].hasOld = deleted[p.src].hash, true
+		pair(c.dst, c.src)
 	}
 	return renamed
+}
+
+// unused lists the indexes of used that are false.
+func unused(used []bool) []int {
+	var js []int
+	for j, u := range used {
+		if !u {
+			js = append(js, j)
+		}
+	}
+	return js
+}
+
+// uniqueIndex records i under key, or -1 if key is already there.
+func uniqueIndex(m map[string]int, key string, i int) {
+	if _, dup := m[key]; dup {
+		m[key] = -1
+		return
+	}
+	m[key] = i
 }
 
 // sameBase is 1 when two paths have the same base name, as git's rename
