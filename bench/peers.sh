@@ -151,6 +151,30 @@ json.dump(doc, open(kept + "/report.sarif", "w"))
 print(f"== {name} without {len(drop)} excluded placeholder samples")
 PY
 	python3 "$SHARED/score.py" "$kept" "$kept/report.sarif" ${BY_TYPE:-}
+	# Some negatives mean "not this rule", not "not a secret": a negative
+	# sample byte-identical to a positive sample of another rule cannot go
+	# unflagged without missing that positive. Counted apart, never dropped.
+	python3 - "$dir" "$kept/report.sarif" <<'PY'
+import hashlib, json, os, sys
+d, report = sys.argv[1:]
+def digest(p):
+    return hashlib.sha256(open(p, "rb").read()).hexdigest()
+pos = {}
+for f in sorted(os.listdir(os.path.join(d, "pos"))):
+    pos.setdefault(digest(os.path.join(d, "pos", f)), f)
+flagged = set()
+for run in json.load(open(report)).get("runs", []):
+    for r in run.get("results") or []:
+        for l in r.get("locations") or []:
+            uri = l.get("physicalLocation", {}).get("artifactLocation", {}).get("uri", "")
+            i = uri.find("neg/")
+            if i >= 0:
+                flagged.add(uri[i:])
+twins = {f: pos[digest(os.path.join(d, f))] for f in sorted(flagged) if digest(os.path.join(d, f)) in pos}
+print(f"negative files flagged: {len(flagged)}; of them {len(twins)} are byte-identical to another rule's positive sample, {len(flagged) - len(twins)} are not:")
+for f in sorted(flagged):
+    print(f"  {f}" + (f"  = {twins[f]}" if f in twins else ""))
+PY
 }
 [ "${1:-}" = --by-type ] && BY_TYPE=--by-type
 
