@@ -74,3 +74,32 @@ func ResolveCommit(ctx context.Context, repo *Repo, rev string) string {
 	}
 	return strings.TrimSpace(string(out))
 }
+
+// RangeEnds splits the revisions of a history scan (as `git log` takes
+// them: "A..B", "A...B", "^A B", "B") into the commits they start from
+// (tips) and those they exclude (bases), as commit ids, in git's order.
+// For "A...B" the base is their merge base. A revision naming nothing is
+// an error, as `git log` would make it.
+func RangeEnds(ctx context.Context, repo *Repo, revs []string) (tips, bases []string, err error) {
+	for _, r := range revs {
+		if r == "" || strings.HasPrefix(r, "-") || strings.ContainsAny(r, "\n\x00") {
+			return nil, nil, fmt.Errorf("%q is not a revision or range", r)
+		}
+	}
+	out, err := runGit(ctx, repoDir(repo), append([]string{"rev-parse", "--revs-only"}, revs...)...)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, l := range strings.Fields(string(out)) {
+		if id, ok := strings.CutPrefix(l, "^"); ok {
+			if c := ResolveCommit(ctx, repo, id); c != "" {
+				bases = append(bases, c)
+			}
+			continue
+		}
+		if c := ResolveCommit(ctx, repo, l); c != "" {
+			tips = append(tips, c)
+		}
+	}
+	return tips, bases, nil
+}

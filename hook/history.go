@@ -2,8 +2,10 @@ package hook
 
 import (
 	"context"
+	"fmt"
 	"io"
 
+	"github.com/leakhook/leakhook/baseline"
 	"github.com/leakhook/leakhook/gitread"
 	"github.com/leakhook/leakhook/rules"
 	"github.com/leakhook/leakhook/scan"
@@ -33,9 +35,9 @@ func History(ctx context.Context, o HistoryOptions) (*Outcome, error) {
 		return nil, err
 	}
 	repo.Options = o.Reader
-	cfg, err := LoadConfig(repo.Root, o.ConfigFile, o.Stderr)
+	cfg, bl, err := historyConfig(ctx, repo, o.ConfigFile, revs, o.Stderr)
 	if err != nil {
-		return nil, &ConfigError{err}
+		return nil, err
 	}
 	q := gitread.HistoryQuery{Revs: revs}
 	if o.Progress != nil {
@@ -52,7 +54,51 @@ func History(ctx context.Context, o HistoryOptions) (*Outcome, error) {
 	if err := scanHistoryMessages(ctx, repo, cfg, revs, res); err != nil {
 		return nil, BudgetError(ctx, err, "scanning commit and tag messages")
 	}
-	return &Outcome{Repo: repo, Config: cfg, Result: res}, nil
+	return &Outcome{Repo: repo, Config: cfg, Result: res, Baseline: bl, BaselineAtBase: o.ConfigFile == ""}, nil
+}
+
+// historyConfig loads the rules and baseline a history scan checks with.
+// With --config (trusted) that file rules. Otherwise, as pre-push does, the
+// repository's .leakhook.toml, .gitleaksignore and .leakhook-baseline are
+// read as committed at the range's base (historyBase), not from the
+// working tree, which holds what the scanned commits made of them; when
+// the scanned commits change them, it says so.
+func historyConfig(ctx context.Context, repo *gitread.Repo, configFile string, revs []string, stderr io.Writer) (*rules.Config, *baseline.Baseline, error) {
+	if configFile != "" {
+		cfg, err := LoadConfig(repo.Root, configFile, stderr)
+		if err != nil {
+			return nil, nil, &ConfigError{err}
+		}
+		return cfg, nil, nil
+	}
+	tips, bases, err := gitread.RangeEnds(ctx, repo, revs)
+	if err != nil {
+		return nil, nil, BudgetError(ctx, err, "reading the range")
+	}
+	base, at := historyBase(ctx, repo, bases)
+	return committedConfig(ctx, repo, stderr, base, at, tips, func(file string) string {
+		return fmt.Sprintf("the scanned commits change %s; they are checked with the one committed at %s (--config FILE or --baseline FILE choose another)", file, at)
+	})
+}
+
+// historyBase is the commit whose configuration a history scan is checked
+// with: the range's first excluded commit (origin/main in
+// origin/main..HEAD), else the default branch's tip (origin's HEAD, main or
+// master, then the local main or master), else "" (nothing committed: the
+// built-in rules and the user's own configuration). at names it.
+func historyBase(ctx context.Context, repo *gitread.Repo, bases []string) (base, at string) {
+	if len(bases) > 0 {
+		return bases[0], "the range's base " + bases[0][:min(10, len(bases[0]))]
+	}
+	if base, at = pushBase(ctx, repo, "origin", nil); base != "" {
+		return base, at
+	}
+	for _, b := range []string{"main", "master"} {
+		if id := gitread.ResolveCommit(ctx, repo, "refs/heads/"+b); id != "" {
+			return id, b
+		}
+	}
+	return "", "nothing (no base and no default branch)"
 }
 
 // ScanHistory streams a history query through the scanner.

@@ -271,11 +271,33 @@ func pushConfig(ctx context.Context, repo *gitread.Repo, o PrePushOptions) (*rul
 		return cfg, nil, nil
 	}
 	base, at := pushBase(ctx, repo, o.Remote, o.Updates)
+	var tips []string
+	for _, u := range o.Updates {
+		if !u.IsDeletion() {
+			tips = append(tips, u.LocalSHA)
+		}
+	}
+	return committedConfig(ctx, repo, o.Stderr, base, at, tips, func(file string) string {
+		return fmt.Sprintf("the pushed commits change %s; they are checked with the configuration %s already has (%s): the new one applies once it is there", file, remoteName(o.Remote), at)
+	})
+}
+
+// committedFiles are the repository's files that configure a check, read
+// as committed by committedConfig.
+var committedFiles = []string{".leakhook.toml", baseline.FileName}
+
+// committedConfig loads the rules and the baseline as committed at base
+// (at names it in messages; base "" is nothing committed: the built-in
+// rules and the user's own configuration). When one of tips, the commits
+// being checked, holds another version of a committedFiles file, it says
+// so on stderr with changed's sentence: those commits cannot vouch for
+// themselves. The baseline is nil when base has none.
+func committedConfig(ctx context.Context, repo *gitread.Repo, stderr io.Writer, base, at string, tips []string, changed func(file string) string) (*rules.Config, *baseline.Baseline, error) {
 	read := func(string) ([]byte, error) { return nil, os.ErrNotExist }
 	if base != "" {
 		read = gitread.FileAt(ctx, repo, base)
 	}
-	cfg, err := LoadConfigWith(rules.Options{Root: repo.Root, Committed: read, CommittedAt: at}, o.Stderr)
+	cfg, err := LoadConfigWith(rules.Options{Root: repo.Root, Committed: read, CommittedAt: at}, stderr)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, nil, BudgetError(ctx, err, "loading the configuration")
@@ -290,18 +312,17 @@ func pushConfig(ctx context.Context, repo *gitread.Repo, o PrePushOptions) (*rul
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, nil, BudgetError(ctx, err, "reading the baseline at "+at)
 	}
-	baseCfg, _ := read(".leakhook.toml")
-	for _, u := range o.Updates {
-		if u.IsDeletion() {
-			continue
-		}
-		tipCfg, err := gitread.FileAt(ctx, repo, u.LocalSHA)(".leakhook.toml")
-		if err != nil && !errors.Is(err, os.ErrNotExist) {
-			continue
-		}
-		if !bytes.Equal(tipCfg, baseCfg) {
-			fmt.Fprintf(o.Stderr, "leakhook: the pushed commits change .leakhook.toml; they are checked with the configuration %s already has (%s): the new one applies once it is there\n", remoteName(o.Remote), at)
-			break
+	for _, file := range committedFiles {
+		atBase, _ := read(file)
+		for _, tip := range tips {
+			atTip, err := gitread.FileAt(ctx, repo, tip)(file)
+			if err != nil && !errors.Is(err, os.ErrNotExist) {
+				continue
+			}
+			if !bytes.Equal(atTip, atBase) {
+				fmt.Fprintf(stderr, "leakhook: %s\n", changed(file))
+				break
+			}
 		}
 	}
 	return cfg, bl, nil

@@ -153,6 +153,7 @@ func scanGit(c *cli, of *outputFlags, revs []string) int {
 	if err != nil {
 		return c.problem("%v", err)
 	}
+	of.base, of.baseFixed = out.Baseline, out.BaselineAtBase
 	return of.emit(c, out.Result, out.Config, report.ModeScan, out.Repo.Root)
 }
 
