@@ -6,7 +6,7 @@
 # medians and peak RSS (GNU time %M: the largest process of the tree, so git
 # children count).
 #
-# Usage: bench/compare.sh [a] [b] [c] [d] [e] [f] [g] [h]    (default: all)
+# Usage: bench/compare.sh [a] [b] [c] [d] [e] [f] [g] [h] [i]    (default: all)
 #   a  pre-commit: 5 files / 600 lines staged in Go's source tree with a long
 #      generated history (COMMITS commits, ~350k objects, one pack)
 #   b  scanning Go's source tree: leakhook scan vs gitleaks dir (MB/s)
@@ -19,6 +19,9 @@
 #   g  pre-commit, 1 file staged in a 1,000-file repository
 #   h  history of a merge-heavy repository: 300 topic branches of 3 commits,
 #      each merged into main with a merge commit, 30 of them resolving by hand
+#   i  history of git/git's last ~5,000 commits (HEAD~1250..HEAD: 4,945
+#      commits, 1,300 merges at 1a3e64c6c4); needs GITGIT, a clone of
+#      git/git (a bare one will do); skipped without it
 # Environment: RUNS_A (15), RUNS_B (3), RUNS_C (5), RUNS_D (5), COMMITS (20000),
 #   RECEIPTS (1000),
 #   BENCH_DIR (keep the work directory and reuse its repository),
@@ -29,11 +32,11 @@ set -euo pipefail
 export LC_ALL=C
 . "$(dirname "$0")/lib.sh"
 
-RUNS_A=${RUNS_A:-15} RUNS_B=${RUNS_B:-3} RUNS_C=${RUNS_C:-5} RUNS_D=${RUNS_D:-5} RUNS_E=${RUNS_E:-9} RUNS_F=${RUNS_F:-9} RUNS_G=${RUNS_G:-21} RUNS_H=${RUNS_H:-5}
+RUNS_A=${RUNS_A:-15} RUNS_B=${RUNS_B:-3} RUNS_C=${RUNS_C:-5} RUNS_D=${RUNS_D:-5} RUNS_E=${RUNS_E:-9} RUNS_F=${RUNS_F:-9} RUNS_G=${RUNS_G:-21} RUNS_H=${RUNS_H:-5} RUNS_I=${RUNS_I:-3}
 COMMITS=${COMMITS:-20000} RECEIPTS=${RECEIPTS:-1000}
 [ -x /usr/bin/time ] || die "GNU time is required at /usr/bin/time (apt-get install -y time)"
 need go git awk
-cases=${*:-a b c d e f g h}
+cases=${*:-a b c d e f g h i}
 isolate_git
 workdir
 tools
@@ -395,6 +398,23 @@ for c in $cases; do
 		echo "(h) history of $(git rev-list --count main) commits, $(git rev-list --count --merges main) of them merges; floor = git log -p"
 		table h floor
 		;;
-	*) die "unknown case $c (want a to h)" ;;
+	i)
+		if [ -z "${GITGIT:-}" ]; then
+			echo "(i) skipped: set GITGIT to a clone of git/git" >&2
+			continue
+		fi
+		cd "$GITGIT"
+		range=HEAD~1250..HEAD
+		cmd_floor() { run1 "$@" git log -p "$range"; }
+		cmd_leakhook() { run1 "$@" "$LEAKHOOK" scan --git "$range"; }
+		cmd_candidate() { run1 "$@" "$CANDIDATE" scan --git "$range"; }
+		cmd_gitleaks() { run1 "$@" "$GITLEAKS" git --no-banner -l error --log-opts="$range" .; }
+		names="floor leakhook ${CANDIDATE:+candidate }gitleaks"
+		bench i "$RUNS_I"
+		echo
+		echo "(i) git/git history $range ($(git rev-list --count "$range") commits, $(git rev-list --count --merges "$range") merges, at $(git rev-parse --short HEAD)); floor = git log -p"
+		table i floor
+		;;
+	*) die "unknown case $c (want a to i)" ;;
 	esac
 done

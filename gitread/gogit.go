@@ -27,7 +27,6 @@ import (
 
 	"github.com/leakhook/leakhook/internal/gitindex"
 	"github.com/leakhook/leakhook/internal/gitobj"
-	"github.com/leakhook/leakhook/rules"
 )
 
 // contextLines matches the -U3 the CLI backend asks git for.
@@ -545,31 +544,7 @@ func hunksOf(p string, oldBlob, newBlob []byte) []scan.Item {
 			}
 		}
 	}
-	var items []scan.Item
-	for i := 0; i < len(lines); {
-		if !added[i] {
-			i++
-			continue
-		}
-		start := max(0, i-contextLines)
-		end := i // last added line of this hunk
-		for j := i; j < len(lines) && j <= end+2*contextLines; j++ {
-			if added[j] {
-				end = j
-			}
-		}
-		stop := min(len(lines), end+contextLines+1)
-		var content []byte
-		for _, l := range lines[start:stop] {
-			content = append(append(content, l...), '\n')
-		}
-		items = append(items, scan.Item{Target: rules.Target{
-			Path: p, Content: content, StartLine: start + 1,
-			Added: append([]bool(nil), added[start:stop]...),
-		}})
-		i = stop
-	}
-	return items
+	return itemsOf(p, lines, added)
 }
 
 // splitLines splits b into lines without their '\n'; a final line without a

@@ -31,18 +31,16 @@ var historyFlags = []string{
 	"--no-show-signature", "--root", "-p", "--no-notes", "--no-mailmap",
 }
 
-// mergeFlag is how a merge is shown. Git 2.36 and later redo the merge in
-// memory and show how the commit differs from that (--remerge-diff): what
-// the merge itself adds (a conflict's resolution, an "evil" change), while
-// what either side brought in is scanned once, at the commit that made it.
-// Older git shows the diff against the first parent: everything the merge
-// brings in, again (on git/git's history, 2.2 times the bytes).
-var mergeFlag = sync.OnceValue(func() string {
+// mergeFlag keeps merges out of the diff stream: their own change is read
+// apart (mergeFiles), and a user's log.diffMerges must not add a diff
+// against a parent. Git before 2.31 has neither the flag nor the setting,
+// and shows no diff for a merge by default.
+var mergeFlag = sync.OnceValue(func() []string {
 	out, err := runGit(context.Background(), "", "version")
-	if err == nil && gitAtLeast(string(out), 2, 36) {
-		return "--diff-merges=remerge"
+	if err == nil && gitAtLeast(string(out), 2, 31) {
+		return []string{"--diff-merges=off"}
 	}
-	return "--diff-merges=first-parent"
+	return nil
 })
 
 // gitAtLeast says whether `git version` printed a version of at least
@@ -74,7 +72,7 @@ type HistoryQuery struct {
 func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emit func(scan.Item) error, skip func(scan.Skipped)) error {
 	args := []string{"log", commitFormat}
 	args = append(args, historyFlags...)
-	args = append(args, mergeFlag())
+	args = append(args, mergeFlag()...)
 	args = append(args, prestart.DiffFlags...)
 	// No --topo-order for ranges: git would walk the whole range before
 	// printing anything (+30% time, +12 MB on 1,000 commits); git's default
@@ -99,9 +97,18 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 		return emit(it)
 	}
 	defer repo.leaveCore()()
-	return streamGit(ctx, repoDir(repo), revInput(q.Revs), func(r io.Reader) error {
-		return newPatchParser(r, maxSize, newLFSExpander(repo, maxSize, named, skip).item, skip).run()
+	lfs := newLFSExpander(repo, maxSize, named, skip)
+	err := streamGit(ctx, repoDir(repo), revInput(q.Revs), func(r io.Reader) error {
+		return newPatchParser(r, maxSize, lfs.item, skip).run()
 	}, args...)
+	if err != nil {
+		return err
+	}
+	merges, err := mergeFiles(ctx, repo, q)
+	if err != nil {
+		return err
+	}
+	return mergeItems(ctx, repo, merges, maxSize, lfs.item, skip)
 }
 
 // HistoryItems runs History in the background and returns its items as a

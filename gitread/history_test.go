@@ -69,15 +69,11 @@ func TestHistoryItemsOwnTheirContent(t *testing.T) {
 }
 
 // TestHistoryMergesShowWhatTheyAdd (issue 20): a merge is shown as what it
-// adds beyond its parents (git --remerge-diff), not re-diffed against its
-// first parent. A line only on the second parent's side is reported once, at
+// adds beyond all its parents, not re-diffed against its first parent. A line only on the second parent's side is reported once, at
 // the commit that wrote it; a conflict's resolution and an "evil" change the
 // merge makes on its own are reported at the merge; a clean merge adds
 // nothing.
 func TestHistoryMergesShowWhatTheyAdd(t *testing.T) {
-	if !gitAtLeast(string(gittest.New(t).Git("version")), 2, 36) {
-		t.Skip("git before 2.36 has no --remerge-diff")
-	}
 	r := gittest.New(t)
 	r.Write("f.txt", "a\nb\nc\n")
 	r.Commit("base")
@@ -152,6 +148,66 @@ func TestGitAtLeast(t *testing.T) {
 	} {
 		if got := gitAtLeast(v, 2, 36); got != want {
 			t.Errorf("gitAtLeast(%q, 2, 36) = %v", v, got)
+		}
+	}
+}
+
+// TestHistoryMergeEdges (issue 20): the merge reader on the merges that are
+// not two-parent conflicts. A file both sides edited apart merges cleanly
+// and adds nothing; an octopus merge's own line is found and its parents'
+// lines are not; an edit to a file neither side touched is the merge's; a
+// merge's file over the size cap is scanned whole, in windows; a commit
+// listed exactly (as pre-push lists them) is read the same way.
+func TestHistoryMergeEdges(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("both.txt", "1\n2\n3\n4\n5\n6\n7\n8\n9\n")
+	r.Write("quiet.txt", "q\n")
+	r.Commit("base")
+	for _, b := range []string{"x", "y", "z"} {
+		r.Git("checkout", "-q", "-b", b, "main")
+		r.Write(b+".txt", b+"-line\n")
+		if b == "x" {
+			r.Write("both.txt", "1\nx-edit\n3\n4\n5\n6\n7\n8\n9\n")
+		}
+		r.Commit(b)
+	}
+	r.Git("checkout", "-q", "main")
+	r.Write("both.txt", "1\n2\n3\n4\n5\n6\n7\nmain-edit\n9\n")
+	r.Commit("main")
+	r.Git("merge", "-q", "--no-commit", "x", "y", "z")
+	r.Write("quiet.txt", "q\noctopus-line\n")
+	r.Write("big.txt", strings.Repeat("big-line\n", 200))
+	r.Git("add", "-A")
+	r.Git("commit", "-q", "-m", "octopus")
+	merge := strings.TrimSpace(r.Git("rev-parse", "HEAD"))
+	repo, err := Open(context.Background(), r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []HistoryQuery{{Revs: []string{"HEAD"}}, {Revs: []string{merge}, Exact: true}} {
+		got := map[string]int{}
+		err = History(context.Background(), repo, q, 1000, func(it scan.Item) error {
+			lines := strings.Split(strings.TrimSuffix(string(it.Content), "\n"), "\n")
+			for i, l := range lines {
+				if it.Added == nil || it.Added[i] {
+					got[fmt.Sprintf("%s %s %s", it.Commit.Subject, it.Path, l)]++
+				}
+			}
+			return nil
+		}, func(scan.Skipped) {})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got["octopus quiet.txt octopus-line"] != 1 {
+			t.Errorf("%v: the octopus merge's own line not reported once: %v", q, got)
+		}
+		if got["octopus big.txt big-line"] == 0 {
+			t.Errorf("%v: a merge's file over the size cap was not scanned", q)
+		}
+		for k := range got {
+			if strings.HasPrefix(k, "octopus ") && !strings.Contains(k, "octopus-line") && !strings.Contains(k, "big.txt") {
+				t.Errorf("%v: the merge re-showed %q, which a parent brought in", q, k)
+			}
 		}
 	}
 }
