@@ -51,5 +51,5 @@ func Baseline(ctx context.Context, o BaselineOptions) (*Outcome, error) {
 		res.Findings = append(res.Findings, hres.Findings...)
 		res.Skipped = append(res.Skipped, hres.Skipped...)
 	}
-	return &Outcome{Repo: repo, Config: cfg, Result: res}, nil
+	return &Outcome{Repo: repo, Root: repo.Root, Config: cfg, Result: res}, nil
 }

@@ -47,7 +47,7 @@ func CommitMsg(ctx context.Context, o CommitMsgOptions) (*Outcome, error) {
 	if err != nil {
 		return nil, BudgetError(ctx, err, "scanning the commit message")
 	}
-	return &Outcome{Repo: repo, Config: cfg, Result: res}, nil
+	return &Outcome{Repo: repo, Root: repo.Root, Config: cfg, Result: res}, nil
 }
 
 // MessageToScan is what git keeps of an edited commit message: the text

@@ -18,15 +18,23 @@ import (
 // Outcome is what a flow found: the repository it read, the rules it used
 // and the findings, with what it could not scan.
 type Outcome struct {
-	Repo    *gitread.Repo
-	Config  *rules.Config
-	Result  *scan.Result
+	Repo   *gitread.Repo
+	Config *rules.Config
+	Result *scan.Result
+	// Root is where the repository's own files (.gitleaksignore, the
+	// baseline) are read from when the outcome is reported: the work
+	// tree's root, or a server repository's git directory.
+	Root    string
 	Backend string        // the staged-change reader used (pre-commit)
 	History []scan.Commit // commits with findings, children first (pre-push)
 	// Baseline is the baseline as committed where the configuration was
 	// read (pre-push), when BaselineAtBase; nil: there is none there.
 	Baseline       *baseline.Baseline
 	BaselineAtBase bool
+	// Set by a flow that triaged already (pre-receive): baselined findings
+	// it left out, and whether inline allow comments are refused.
+	Known          int
+	MarkersRefused bool
 
 	receipt *pendingReceipt
 }

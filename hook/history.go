@@ -54,7 +54,7 @@ func History(ctx context.Context, o HistoryOptions) (*Outcome, error) {
 	if err := scanHistoryMessages(ctx, repo, cfg, revs, res); err != nil {
 		return nil, BudgetError(ctx, err, "scanning commit and tag messages")
 	}
-	return &Outcome{Repo: repo, Config: cfg, Result: res, Baseline: bl, BaselineAtBase: o.ConfigFile == ""}, nil
+	return &Outcome{Repo: repo, Root: repo.Root, Config: cfg, Result: res, Baseline: bl, BaselineAtBase: o.ConfigFile == ""}, nil
 }
 
 // historyConfig loads the rules and baseline a history scan checks with.

@@ -114,7 +114,7 @@ func PreCommit(ctx context.Context, o PreCommitOptions) (*Outcome, error) {
 	}
 	res := st.res
 	res.Skipped = changes.Skipped
-	return &Outcome{Repo: repo, Config: cfg, Result: res, Backend: changes.Backend, receipt: receipt}, nil
+	return &Outcome{Repo: repo, Root: repo.Root, Config: cfg, Result: res, Backend: changes.Backend, receipt: receipt}, nil
 }
 
 // WriteReceipt records that the staged change scanned clean, so pre-push can

@@ -120,7 +120,7 @@ func PrePush(ctx context.Context, o PrePushOptions) (*Outcome, error) {
 	if err := scanPushMessages(ctx, repo, cfg, plan, updates, res); err != nil {
 		return nil, BudgetError(ctx, err, "scanning the pushed commit and tag messages")
 	}
-	return &Outcome{Repo: repo, Config: cfg, Result: res, History: findingCommits(res.Findings, plan.Commits, plan.Refs), Baseline: bl, BaselineAtBase: o.ConfigFile == ""}, nil
+	return &Outcome{Repo: repo, Root: repo.Root, Config: cfg, Result: res, History: findingCommits(res.Findings, plan.Commits, plan.Refs), Baseline: bl, BaselineAtBase: o.ConfigFile == ""}, nil
 }
 
 // scanPushMessages adds to res what the messages of the pushed commits and

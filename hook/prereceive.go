@@ -123,10 +123,8 @@ type PreReceiveOptions struct {
 // ReceiveOutcome is what pre-receive found, after triage.
 type ReceiveOutcome struct {
 	Outcome
-	Known          int  // baselined findings, not blocking
-	Warn           bool // [server] mode = "warn": report, accept
-	MarkersRefused bool
-	Passed         string // why nothing was checked ("" when it was)
+	Warn   bool   // [server] mode = "warn": report, accept
+	Passed string // why nothing was checked ("" when it was)
 }
 
 // PreReceive checks a push on the server. Any error means the push was not
@@ -141,7 +139,7 @@ func PreReceive(ctx context.Context, o PreReceiveOptions) (*ReceiveOutcome, erro
 	if sc == nil {
 		sc = &ServerConfig{}
 	}
-	out := &ReceiveOutcome{Outcome: Outcome{Repo: repo, Result: &scan.Result{}}, Warn: sc.Mode == "warn"}
+	out := &ReceiveOutcome{Outcome: Outcome{Repo: repo, Root: repo.GitDir, Result: &scan.Result{}}, Warn: sc.Mode == "warn"}
 	if len(sc.Repositories) > 0 && !guarded(sc.Repositories, repo.GitDir, o.RepoName) {
 		out.Passed = "leakhook: this repository is not among the server configuration's [server] repositories; the push was not checked"
 		return out, nil

@@ -46,5 +46,5 @@ func runCommitMsg(c *cli, args []string) int {
 	if err != nil {
 		return c.readFailure(err)
 	}
-	return of.emit(c, out.Result, out.Config, report.ModeMessage, out.Repo.Root)
+	return of.emit(c, out, report.ModeMessage)
 }

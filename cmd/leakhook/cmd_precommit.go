@@ -79,7 +79,7 @@ func runPreCommit(c *cli, args []string) int {
 	if err != nil {
 		return c.readFailure(err)
 	}
-	code = of.emit(c, out.Result, out.Config, report.ModeCommit, out.Repo.Root)
+	code = of.emit(c, out, report.ModeCommit)
 	phase("report")
 	if code == exitClean {
 		out.WriteReceipt()

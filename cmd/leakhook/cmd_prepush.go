@@ -86,9 +86,7 @@ func runPrePush(c *cli, args []string) int {
 	if err != nil {
 		return c.pushFailure(err)
 	}
-	of.history = out.History
-	of.base, of.baseFixed = out.Baseline, out.BaselineAtBase
-	return of.emit(c, out.Result, out.Config, report.ModePush, out.Repo.Root)
+	return of.emit(c, out, report.ModePush)
 }
 
 // readWithin reads r to its end, or fails when ctx ends first: a hook
@@ -153,8 +151,7 @@ func scanGit(c *cli, of *outputFlags, revs []string) int {
 	if err != nil {
 		return c.problem("%v", err)
 	}
-	of.base, of.baseFixed = out.Baseline, out.BaselineAtBase
-	return of.emit(c, out.Result, out.Config, report.ModeScan, out.Repo.Root)
+	return of.emit(c, out, report.ModeScan)
 }
 
 // progress draws a one-line progress bar on stderr (a terminal).

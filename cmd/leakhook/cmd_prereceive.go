@@ -102,8 +102,8 @@ func runPreReceive(c *cli, args []string) (code int) {
 		fmt.Fprintln(c.stderr, out.Passed)
 		return exitClean
 	}
-	of.history, of.known, of.markersRefused, of.baseline = out.History, out.Known, out.MarkersRefused, triage.None
-	code = of.emit(c, out.Result, out.Config, report.ModeReceive, out.Repo.GitDir)
+	of.baseline = triage.None // PreReceive triaged with the baseline committed before the push
+	code = of.emit(c, &out.Outcome, report.ModeReceive)
 	if code == exitFound && out.Warn {
 		fmt.Fprintln(c.stderr, `leakhook: the server is in warn-only mode ([server] mode = "warn"): this push is accepted, but remove the secrets above and rotate them`)
 		return exitClean

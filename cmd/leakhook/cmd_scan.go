@@ -59,5 +59,5 @@ func runScan(c *cli, args []string) int {
 	if err != nil {
 		return c.problem("%v", hook.BudgetError(ctx, err, "scanning files"))
 	}
-	return of.emit(c, res, cfg, report.ModeScan, root)
+	return of.emit(c, &hook.Outcome{Root: root, Config: cfg, Result: res}, report.ModeScan)
 }

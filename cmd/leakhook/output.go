@@ -5,20 +5,14 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"time"
 
 	"golang.org/x/term"
 
-	"github.com/leakhook/leakhook/baseline"
-	"github.com/leakhook/leakhook/gitread"
 	"github.com/leakhook/leakhook/hook"
-	"github.com/leakhook/leakhook/remedy"
 	"github.com/leakhook/leakhook/report"
 	"github.com/leakhook/leakhook/rules"
-	"github.com/leakhook/leakhook/scan"
-	"github.com/leakhook/leakhook/triage"
 )
 
 // outputFlags are shared by every command that reports findings.
@@ -28,16 +22,7 @@ type outputFlags struct {
 	showSecrets bool
 	config      string
 	timeout     time.Duration
-	history     []scan.Commit // commits with findings, for the history advice
-	baseline    string        // --baseline: "" finds it at the root, "none" ignores it
-	// Set by a flow that triaged already (pre-receive): baselined findings
-	// it left out, and whether inline allow comments are refused.
-	known          int
-	markersRefused bool
-	// Set by pre-push: the baseline as committed on the remote, used
-	// instead of the working tree's unless --baseline names one.
-	base      *baseline.Baseline
-	baseFixed bool
+	baseline    string // --baseline: "" finds it at the root, "none" ignores it
 }
 
 // register adds the shared flags for a hook: its time budget defaults to
@@ -84,57 +69,19 @@ func budget(d time.Duration) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), d)
 }
 
-// emit writes the result in the chosen format and returns the exit code.
-// Text goes to stderr (it is a hook's message); JSON and SARIF to stdout.
-func (o *outputFlags) emit(c *cli, res *scan.Result, cfg *rules.Config, mode report.Mode, root string) int {
-	ro := report.Options{
-		Mode:        mode,
-		ShowSecrets: o.showSecrets,
-		Version:     version,
-		History:     o.history,
-		Remediation: remedy.Options{
-			Vault:      cfg.Remediation.Vault,
-			SecretPath: cfg.Remediation.SecretPath,
-			EnvFile:    cfg.Remediation.EnvFile,
-			Repo:       filepath.Base(root),
-		},
-	}
+// emit reports a flow's outcome in the chosen format (hook.Report decides
+// what blocks) and returns the exit code.
+func (o *outputFlags) emit(c *cli, out *hook.Outcome, mode report.Mode) int {
+	ro := hook.ReportOptions{Mode: mode, Format: o.format, Output: o.output, ShowSecrets: o.showSecrets, Baseline: o.baseline,
+		Version: version, Color: useColor(isTerminal(c.stderr)), Width: termWidth(c.stderr), Stdout: c.stdout, Stderr: c.stderr}
 	if mode == report.ModeCommit || mode == report.ModePush {
-		ro.Remediation.Program = program() // only hooks' messages: a LookPath per run
+		ro.Program = program() // only hooks' messages: a LookPath per run
 	}
-	t := triage.New(cfg, root, o.baseline)
-	if o.baseFixed && o.baseline == "" {
-		t = triage.WithBaseline(cfg, o.base)
-	}
-	v, err := t.WithRootCommit(func() string { return gitread.RootCommit(root) }).Apply(res.Findings)
+	blocks, err := hook.Report(out, ro)
 	if err != nil {
 		return c.problem("%v", err)
 	}
-	res.Findings, ro.Known, ro.Note = v.Blocking, v.Known, v.Note
-	if v.KnownV1 > 0 {
-		fmt.Fprintf(c.stderr, "leakhook: warning: %s matched by old v1 baseline entries (fast, unsalted hashes of the value); run leakhook baseline --migrate and commit the baseline\n", plural(v.KnownV1, "known secret"))
-	}
-	ro.Known += o.known
-	ro.MarkersRefused = o.markersRefused
-	w := c.stdout
-	if o.format == "text" {
-		w = c.stderr
-	}
-	if o.output != "" {
-		f, err := os.Create(o.output)
-		if err != nil {
-			return c.problem("%v", err)
-		}
-		defer f.Close()
-		w = f
-	} else if o.format == "text" {
-		ro.Color = useColor(isTerminal(c.stderr))
-		ro.Width = termWidth(c.stderr)
-	}
-	if err := report.Write(w, c.stderr, o.format, res.Findings, res.Skipped, cfg.Engine, ro); err != nil {
-		return c.problem("writing report: %v", err)
-	}
-	if v.Blocks() {
+	if blocks {
 		return exitFound
 	}
 	return exitClean
