@@ -145,3 +145,23 @@ func rootRelative(wd, root string, paths []string) []string {
 	}
 	return out
 }
+
+// readWithin reads r to its end, or fails when ctx ends first: a hook
+// manager that leaves standard input open and silent must not hang the push.
+func readWithin(ctx context.Context, r io.Reader) ([]byte, error) {
+	type result struct {
+		data []byte
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		data, err := io.ReadAll(r)
+		done <- result{data, err}
+	}()
+	select {
+	case res := <-done:
+		return res.data, res.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}

@@ -29,9 +29,16 @@ type PushInput struct {
 // replace them. Without them, the framework's one ref, or nothing (lefthook
 // without use_stdin, a manual run), is partial: PrePush then adds every
 // local branch and tag, so a missing ref never means a pass.
-func PushUpdates(in PushInput) (updates []gitread.RefUpdate, partial bool, err error) {
+//
+// Standard input is read within ctx: a hook manager that leaves it open and
+// silent fails the push rather than hang it.
+func PushUpdates(ctx context.Context, in PushInput) (updates []gitread.RefUpdate, partial bool, err error) {
 	if in.Stdin != nil {
-		if updates, err = gitread.ParsePushInput(in.Stdin); err != nil {
+		data, err := readWithin(ctx, in.Stdin)
+		if err != nil {
+			return nil, false, BudgetError(ctx, err, "reading the pushed refs from standard input")
+		}
+		if updates, err = gitread.ParsePushInput(bytes.NewReader(data)); err != nil {
 			return nil, false, err
 		}
 		if len(updates) > 0 {

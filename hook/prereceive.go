@@ -2,6 +2,7 @@ package hook
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -111,13 +112,13 @@ func isHex(s string) bool {
 
 // PreReceiveOptions say what a pre-receive run checks.
 type PreReceiveOptions struct {
-	Dir         string // the repository (git runs the hook in its git dir)
-	Updates     []gitread.RefUpdate
-	Server      *ServerConfig // nil: no server configuration
-	RepoName    string        // the hosting's name of the repository (GL_PROJECT_PATH...), also matched by [server] repositories
-	PushOptions []string      // GIT_PUSH_OPTION_0...
-	User        string        // who pushes
-	Stderr      io.Writer     // what the pusher reads (remote: lines)
+	Dir          string    // the repository (git runs the hook in its git dir)
+	Stdin        io.Reader // git's "<old> <new> <ref>" lines
+	ServerConfig string    // the server's trusted configuration file ("": none)
+	RepoName     string    // the hosting's name of the repository (GL_PROJECT_PATH...), also matched by [server] repositories
+	PushOptions  []string  // GIT_PUSH_OPTION_0...
+	User         string    // who pushes
+	Stderr       io.Writer // what the pusher reads (remote: lines)
 }
 
 // ReceiveOutcome is what pre-receive found, after triage.
@@ -127,17 +128,42 @@ type ReceiveOutcome struct {
 	Passed string // why nothing was checked ("" when it was)
 }
 
-// PreReceive checks a push on the server. Any error means the push was not
-// checked (the caller rejects it); a *ConfigError is a configuration that
-// did not load.
+// PreReceive checks a push on the server: it loads the server's
+// configuration, reads the pushed refs from Stdin within ctx, and checks
+// them. Any error means the push was not checked (the caller rejects it); a
+// *ConfigError is a repository configuration that did not load.
 func PreReceive(ctx context.Context, o PreReceiveOptions) (*ReceiveOutcome, error) {
-	repo, err := gitread.OpenForPush(ctx, o.Dir)
+	sc := &ServerConfig{}
+	if o.ServerConfig != "" {
+		var err error
+		if sc, err = LoadServerConfig(o.ServerConfig); err != nil {
+			return nil, err
+		}
+	}
+	data, err := readWithin(ctx, o.Stdin)
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		return nil, BudgetError(ctx, err, "reading the pushed refs from standard input")
+	}
+	updates, err := ParseReceiveInput(bytes.NewReader(data))
 	if err != nil {
 		return nil, err
 	}
-	sc := o.Server
-	if sc == nil {
-		sc = &ServerConfig{}
+	out, err := preReceive(ctx, o, sc, updates)
+	var cfgErr *ConfigError
+	if err != nil && !errors.As(err, &cfgErr) {
+		err = BudgetError(ctx, err, "checking the push")
+	}
+	return out, err
+}
+
+// preReceive checks the pushed updates.
+func preReceive(ctx context.Context, o PreReceiveOptions, sc *ServerConfig, updates []gitread.RefUpdate) (*ReceiveOutcome, error) {
+	repo, err := gitread.OpenForPush(ctx, o.Dir)
+	if err != nil {
+		return nil, err
 	}
 	out := &ReceiveOutcome{Outcome: Outcome{Repo: repo, Root: repo.GitDir, Result: &scan.Result{}}, Warn: sc.Mode == "warn"}
 	if len(sc.Repositories) > 0 && !guarded(sc.Repositories, repo.GitDir, o.RepoName) {
@@ -146,7 +172,7 @@ func PreReceive(ctx context.Context, o PreReceiveOptions) (*ReceiveOutcome, erro
 	}
 	if reason, ok := skipOption(o.PushOptions); ok {
 		if o.User != "" && slices.Contains(sc.SkipUsers, o.User) {
-			if err := logSkip(sc, repo, o, reason); err != nil {
+			if err := logSkip(sc, repo, o.User, updates, reason); err != nil {
 				return nil, fmt.Errorf("the skip could not be logged, so it is refused: %v", err)
 			}
 			out.Passed = fmt.Sprintf("leakhook: check skipped by %s with push option leakhook.skip (reason: %q); logged for the server's owner", o.User, reason)
@@ -154,7 +180,7 @@ func PreReceive(ctx context.Context, o PreReceiveOptions) (*ReceiveOutcome, erro
 		}
 		fmt.Fprintf(o.Stderr, "leakhook: push option leakhook.skip ignored: user %q is not allowed to skip the check (the server's owner names who may)\n", o.User)
 	}
-	plan, err := gitread.PlanReceive(ctx, repo, o.Updates)
+	plan, err := gitread.PlanReceive(ctx, repo, updates)
 	if err != nil {
 		return nil, BudgetError(ctx, err, "listing the pushed commits")
 	}
@@ -166,7 +192,7 @@ func PreReceive(ctx context.Context, o PreReceiveOptions) (*ReceiveOutcome, erro
 	}
 	base := map[string]string{} // ref -> commit its configuration is read at
 	var bases []string
-	for _, u := range o.Updates {
+	for _, u := range updates {
 		b := u.RemoteSHA
 		if isZero(b) {
 			b = head
@@ -183,10 +209,10 @@ func PreReceive(ctx context.Context, o PreReceiveOptions) (*ReceiveOutcome, erro
 				sub.Commits = append(sub.Commits, c)
 			}
 		}
-		var updates []gitread.RefUpdate
-		for _, u := range o.Updates {
+		var subUpdates []gitread.RefUpdate
+		for _, u := range updates {
 			if base[u.Name()] == b {
-				updates = append(updates, u)
+				subUpdates = append(subUpdates, u)
 			}
 		}
 		cfg, err := receiveConfig(ctx, repo, sc, b, o.Stderr)
@@ -210,7 +236,7 @@ func PreReceive(ctx context.Context, o PreReceiveOptions) (*ReceiveOutcome, erro
 				return nil, BudgetError(ctx, err, "scanning the pushed commits")
 			}
 		}
-		if err := scanPushMessages(ctx, repo, cfg, sub, updates, res); err != nil {
+		if err := scanPushMessages(ctx, repo, cfg, sub, subUpdates, res); err != nil {
 			return nil, BudgetError(ctx, err, "scanning the pushed commit and tag messages")
 		}
 		bl, err := receiveBaseline(ctx, repo, b)
@@ -321,12 +347,12 @@ func skipOption(opts []string) (string, bool) {
 
 // logSkip records an allowed skip in the server configuration's log file,
 // else in syslog.
-func logSkip(sc *ServerConfig, repo *gitread.Repo, o PreReceiveOptions, reason string) error {
+func logSkip(sc *ServerConfig, repo *gitread.Repo, user string, updates []gitread.RefUpdate, reason string) error {
 	var refs []string
-	for _, u := range o.Updates {
+	for _, u := range updates {
 		refs = append(refs, fmt.Sprintf("%s %s..%s", u.Name(), short(u.RemoteSHA), short(u.LocalSHA)))
 	}
-	msg := fmt.Sprintf("leakhook pre-receive: check skipped by user %q in %s, reason %q: %s", o.User, repo.GitDir, reason, strings.Join(refs, ", "))
+	msg := fmt.Sprintf("leakhook pre-receive: check skipped by user %q in %s, reason %q: %s", user, repo.GitDir, reason, strings.Join(refs, ", "))
 	if sc.Log == "" {
 		return toSyslog(msg)
 	}

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -52,13 +50,9 @@ func runPrePush(c *cli, args []string) int {
 		RemoteBranch: os.Getenv("PRE_COMMIT_REMOTE_BRANCH"),
 	}
 	if !isTerminal(c.stdin) {
-		data, err := readWithin(ctx, c.stdin)
-		if err != nil {
-			return c.pushFailure(hook.BudgetError(ctx, err, "reading the pushed refs from standard input"))
-		}
-		in.Stdin = bytes.NewReader(data)
+		in.Stdin = c.stdin
 	}
-	updates, partial, err := hook.PushUpdates(in)
+	updates, partial, err := hook.PushUpdates(ctx, in)
 	if err != nil {
 		return c.pushFailure(err)
 	}
@@ -87,26 +81,6 @@ func runPrePush(c *cli, args []string) int {
 		return c.pushFailure(err)
 	}
 	return of.emit(c, out, report.ModePush)
-}
-
-// readWithin reads r to its end, or fails when ctx ends first: a hook
-// manager that leaves standard input open and silent must not hang the push.
-func readWithin(ctx context.Context, r io.Reader) ([]byte, error) {
-	type result struct {
-		data []byte
-		err  error
-	}
-	done := make(chan result, 1)
-	go func() {
-		data, err := io.ReadAll(r)
-		done <- result{data, err}
-	}()
-	select {
-	case res := <-done:
-		return res.data, res.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
 }
 
 // pushFailure blocks when the push could not be read or scanned.

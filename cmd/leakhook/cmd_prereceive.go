@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -58,45 +57,27 @@ func runPreReceive(c *cli, args []string) (code int) {
 	if !timeoutSet && os.Getenv("LEAKHOOK_TIMEOUT") == "" {
 		of.timeout = serverTimeout
 	}
-	var sc *hook.ServerConfig
-	if *serverConfig != "" {
-		var err error
-		if sc, err = hook.LoadServerConfig(*serverConfig); err != nil {
-			return c.receiveFailure(err)
-		}
-	}
-	ctx, cancel := of.withBudget()
-	defer cancel()
-	data, err := readWithin(ctx, c.stdin)
-	if err != nil {
-		return c.receiveFailure(hook.BudgetError(ctx, err, "reading the pushed refs from standard input"))
-	}
-	if ctx.Err() != nil {
-		return c.receiveFailure(hook.BudgetError(ctx, ctx.Err(), "reading the pushed refs from standard input"))
-	}
-	updates, err := hook.ParseReceiveInput(bytes.NewReader(data))
-	if err != nil {
-		return c.receiveFailure(err)
-	}
 	wd, err := os.Getwd()
 	if err != nil {
 		return c.receiveFailure(err)
 	}
+	ctx, cancel := of.withBudget()
+	defer cancel()
 	out, err := hook.PreReceive(ctx, hook.PreReceiveOptions{
-		Dir:         wd,
-		Updates:     updates,
-		Server:      sc,
-		RepoName:    firstEnv("GL_PROJECT_PATH", "GITEA_REPO_NAME", "GITHUB_REPO_NAME"),
-		PushOptions: pushOptions(),
-		User:        firstEnv("GL_USERNAME", "GITEA_PUSHER_NAME", "GITHUB_USER_LOGIN", "USER", "LOGNAME"),
-		Stderr:      c.stderr,
+		Dir:          wd,
+		Stdin:        c.stdin,
+		ServerConfig: *serverConfig,
+		RepoName:     firstEnv("GL_PROJECT_PATH", "GITEA_REPO_NAME", "GITHUB_REPO_NAME"),
+		PushOptions:  pushOptions(),
+		User:         firstEnv("GL_USERNAME", "GITEA_PUSHER_NAME", "GITHUB_USER_LOGIN", "USER", "LOGNAME"),
+		Stderr:       c.stderr,
 	})
 	var cfgErr *hook.ConfigError
 	if errors.As(err, &cfgErr) {
 		return c.receiveFailure(fmt.Errorf("configuration: %v", cfgErr.Err))
 	}
 	if err != nil {
-		return c.receiveFailure(hook.BudgetError(ctx, err, "checking the push"))
+		return c.receiveFailure(err)
 	}
 	if out.Passed != "" {
 		fmt.Fprintln(c.stderr, out.Passed)
