@@ -1,12 +1,11 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/leakhook/leakhook/remedy"
+	"github.com/leakhook/leakhook/report"
 )
 
 func init() {
@@ -43,19 +42,8 @@ func runExplain(c *cli, args []string) int {
 	if err != nil {
 		return c.problem("%v", err)
 	}
-	r := cfg.FindRule(rest[0])
-	if r == nil {
-		msg := fmt.Sprintf("unknown rule %q: 'leakhook rules' lists the rule ids", rest[0])
-		if near := cfg.NearRules(rest[0]); len(near) > 0 {
-			msg += "; did you mean " + strings.Join(near, ", ") + "?"
-		}
-		return c.problem("%s", msg)
-	}
-	s := remedy.Secret{RuleID: r.ID, Name: r.Name, Description: r.Description, EnvVar: r.EnvName(),
-		RotateURL: r.RotateURL, RotateSteps: r.RotateSteps}
 	wd, _ := os.Getwd()
-	o := remedy.Options{SecretPath: cfg.Remediation.SecretPath, EnvFile: cfg.Remediation.EnvFile, Repo: filepath.Base(wd)}
-	if err := remedy.ExplainWith(c.stdout, s, lang, vault, o); err != nil {
+	if err := report.Explain(c.stdout, cfg, rest[0], lang, vault, filepath.Base(wd)); err != nil {
 		return c.problem("%v", err)
 	}
 	return exitClean
