@@ -19,20 +19,19 @@ func builtinEngine(t *testing.T) *rules.Engine {
 	return cfg.Engine
 }
 
-// withStdin makes os.Stdin the read end of a pipe for the test; write (if
-// not nil) is written to it and closed.
-func withStdin(t *testing.T, write []byte) {
+// pipeStdin returns the read end of a pipe, standard input for the test;
+// write (if not nil) is written to it and closed.
+func pipeStdin(t *testing.T, write []byte) *os.File {
 	t.Helper()
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	old := os.Stdin
-	os.Stdin = r
-	t.Cleanup(func() { os.Stdin = old; r.Close(); w.Close() })
+	t.Cleanup(func() { r.Close(); w.Close() })
 	if write != nil {
 		go func() { w.Write(write); w.Close() }()
 	}
+	return r
 }
 
 // TestPathsStdinBudget: `leakhook scan -` reported nothing found (exit 0,
@@ -43,19 +42,19 @@ func TestPathsStdinBudget(t *testing.T) {
 	tok, _ := rules.Expand("{{github:ghp}}", "stdin")
 
 	// Budget already spent, input ready.
-	withStdin(t, []byte("token = \""+tok+"\"\n"))
+	stdin := pipeStdin(t, []byte("token = \""+tok+"\"\n"))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if res, err := Paths(ctx, e, "", []string{"-"}, rules.DefaultMaxFileSize); !errors.Is(err, context.Canceled) {
+	if res, err := Paths(ctx, e, "", []string{"-"}, stdin, rules.DefaultMaxFileSize); !errors.Is(err, context.Canceled) {
 		t.Fatalf("spent budget: result %+v, error %v; want the budget's error", res, err)
 	}
 
 	// Standard input never closes: the budget still holds.
-	withStdin(t, nil)
+	stdin = pipeStdin(t, nil)
 	ctx, cancel = context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	if res, err := Paths(ctx, e, "", []string{"-"}, rules.DefaultMaxFileSize); !errors.Is(err, context.DeadlineExceeded) {
+	if res, err := Paths(ctx, e, "", []string{"-"}, stdin, rules.DefaultMaxFileSize); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("open stdin: result %+v, error %v; want the budget's error", res, err)
 	}
 	if d := time.Since(start); d > 2*time.Second {
@@ -63,8 +62,8 @@ func TestPathsStdinBudget(t *testing.T) {
 	}
 
 	// With time to spare, the token is found.
-	withStdin(t, []byte("token = \""+tok+"\"\n"))
-	res, err := Paths(context.Background(), e, "", []string{"-"}, rules.DefaultMaxFileSize)
+	stdin = pipeStdin(t, []byte("token = \""+tok+"\"\n"))
+	res, err := Paths(context.Background(), e, "", []string{"-"}, stdin, rules.DefaultMaxFileSize)
 	if err != nil || len(res.Findings) != 1 {
 		t.Fatalf("stdin: %+v, %v", res, err)
 	}

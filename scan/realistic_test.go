@@ -57,7 +57,7 @@ func TestRealisticCode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Paths(context.Background(), cfg.Engine, dir, []string{dir}, cfg.MaxFileSize)
+	res, err := Paths(context.Background(), cfg.Engine, dir, []string{dir}, nil, cfg.MaxFileSize)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -159,10 +159,12 @@ func (c *collector) sorted() []rules.Finding {
 	return out
 }
 
-// Paths scans files and directories on disk ("-" is standard input). Paths
-// in findings are relative to base when they lie under it. Directories named
-// .git are skipped; symlinks are not followed.
-func Paths(ctx context.Context, e *rules.Engine, base string, paths []string, maxSize int64) (*Result, error) {
+// Paths scans files and directories on disk ("-" is stdin, the command's
+// standard input). Paths in findings are relative to base when they lie
+// under it. Directories named .git are skipped; symlinks are not followed.
+// A read of stdin that the budget (ctx) abandons is left running; stdin may
+// be nil when no path is "-".
+func Paths(ctx context.Context, e *rules.Engine, base string, paths []string, stdin io.Reader, maxSize int64) (*Result, error) {
 	// The walk only lists files; the workers read and scan them, so reading
 	// (a few syscalls per file) is spread over the workers too.
 	type job struct {
@@ -173,7 +175,6 @@ func Paths(ctx context.Context, e *rules.Engine, base string, paths []string, ma
 	var skipped []Skipped
 	var walkErr error
 	jobs := make(chan job, 256)
-	stdin := os.Stdin // taken now: a read the budget abandons must not follow a later swap of os.Stdin
 	go func() {
 		defer close(jobs)
 		seq := 0

@@ -55,7 +55,7 @@ func runScan(c *cli, args []string) int {
 	if err != nil {
 		return c.problem("%v", err)
 	}
-	res, err := scan.Paths(ctx, cfg.Engine, scan.DisplayBase(wd, paths), paths, cfg.MaxFileSize)
+	res, err := scan.Paths(ctx, cfg.Engine, scan.DisplayBase(wd, paths), paths, c.stdin, cfg.MaxFileSize)
 	if err != nil {
 		return c.problem("%v", hook.BudgetError(ctx, err, "scanning files"))
 	}
