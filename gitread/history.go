@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/leakhook/leakhook/scan"
+	"github.com/sourcegraph/conc/pool"
 
 	"github.com/leakhook/leakhook/internal/prestart"
 )
@@ -97,18 +98,33 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 		return emit(it)
 	}
 	defer repo.leaveCore()()
-	lfs := newLFSExpander(repo, maxSize, named, skip)
-	err := streamGit(ctx, repoDir(repo), revInput(q.Revs), func(r io.Reader) error {
-		return newPatchParser(r, maxSize, lfs.item, skip).run()
-	}, args...)
-	if err != nil {
-		return err
-	}
-	merges, err := mergeFiles(ctx, repo, q)
-	if err != nil {
-		return err
-	}
-	return mergeItems(ctx, repo, merges, maxSize, lfs.item, skip)
+	// The diff stream and the merges' own changes are read side by side
+	// (each is mostly git's work, in its own process); items and skips are
+	// handed on one at a time.
+	var mu sync.Mutex
+	lfs := newLFSExpander(repo, maxSize, func(it scan.Item) error {
+		mu.Lock()
+		defer mu.Unlock()
+		return named(it)
+	}, func(s scan.Skipped) {
+		mu.Lock()
+		defer mu.Unlock()
+		skip(s)
+	})
+	p := pool.New().WithContext(ctx).WithCancelOnError().WithFirstError()
+	p.Go(func(ctx context.Context) error {
+		return streamGit(ctx, repoDir(repo), revInput(q.Revs), func(r io.Reader) error {
+			return newPatchParser(r, maxSize, lfs.item, lfs.skip).run()
+		}, args...)
+	})
+	p.Go(func(ctx context.Context) error {
+		merges, err := mergeFiles(ctx, repo, q)
+		if err != nil {
+			return err
+		}
+		return mergeItems(ctx, repo, merges, maxSize, lfs.item, lfs.skip)
+	})
+	return p.Wait()
 }
 
 // HistoryItems runs History in the background and returns its items as a

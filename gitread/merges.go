@@ -124,10 +124,8 @@ func mergeItems(ctx context.Context, repo *Repo, files []mergeFile, maxSize int6
 			if err != nil {
 				return err
 			}
-			whole := size > maxSize
 			var lines [][]byte
-			at := map[string][]int{} // a line's text: where it is in the merge's version
-			if whole {
+			if size > maxSize {
 				p := newPatchParser(io.LimitReader(br, size), maxSize, func(it scan.Item) error {
 					it.Commit = f.commit
 					return emit(it)
@@ -142,9 +140,6 @@ func mergeItems(ctx context.Context, repo *Repo, files []mergeFile, maxSize int6
 					return err
 				}
 				lines = splitLines(data)
-				for i, l := range lines {
-					at[string(l)] = append(at[string(l)], i)
-				}
 			}
 			if err := catEnd(br, blob); err != nil {
 				return err
@@ -158,8 +153,12 @@ func mergeItems(ctx context.Context, repo *Repo, files []mergeFile, maxSize int6
 				if err != nil {
 					return err
 				}
+				// Only the lines no earlier parent held are looked up: after
+				// the first parent they are few, and a parent's line of a
+				// length none of them has is passed over unhashed.
+				left := newLineSet(lines, added)
 				if err := parentLines(io.LimitReader(br, size), func(l []byte) {
-					for _, i := range at[string(l)] {
+					for _, i := range left.find(l) {
 						added[i] = false
 					}
 				}); err != nil {
@@ -178,6 +177,44 @@ func mergeItems(ctx context.Context, repo *Repo, files []mergeFile, maxSize int6
 		}
 		return nil
 	}, "cat-file", "--batch")
+}
+
+// lineSet finds the lines of a file that are still marked new.
+type lineSet struct {
+	at   map[string][]int // a line's text: where it is
+	lens []uint64         // bit n: some line is n bytes long (n < 64*len(lens))
+	long bool             // some line is longer than that
+}
+
+func newLineSet(lines [][]byte, added []bool) *lineSet {
+	s := &lineSet{at: map[string][]int{}, lens: make([]uint64, 64)}
+	for i, l := range lines {
+		if !added[i] {
+			continue
+		}
+		s.at[string(l)] = append(s.at[string(l)], i)
+		if n := len(l); n < 64*len(s.lens) {
+			s.lens[n/64] |= 1 << (n % 64)
+		} else {
+			s.long = true
+		}
+	}
+	return s
+}
+
+// find returns where l is among the lines.
+func (s *lineSet) find(l []byte) []int {
+	if len(s.at) == 0 {
+		return nil
+	}
+	if n := len(l); n < 64*len(s.lens) {
+		if s.lens[n/64]&(1<<(n%64)) == 0 {
+			return nil
+		}
+	} else if !s.long {
+		return nil
+	}
+	return s.at[string(l)]
 }
 
 // catHeader reads cat-file --batch's "<id> <type> <size>" line.
