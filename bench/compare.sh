@@ -54,7 +54,7 @@ run1() {
 	shift 2
 	t0=$EPOCHREALTIME
 	set +e
-	/usr/bin/time -f '%M' -o "$W/rss" "$@" >/dev/null 2>"$W/stderr"
+	/usr/bin/time -f '%M %U %S' -o "$W/rss" "$@" >/dev/null 2>"$W/stderr"
 	rc=$?
 	set -e
 	t1=$EPOCHREALTIME
@@ -62,7 +62,7 @@ run1() {
 		cat "$W/stderr" >&2
 		die "$name exited $rc: $*"
 	fi
-	echo "$name $t0 $t1 $(tail -n 1 "$W/rss")" >>"$W/results/$case"
+	echo "$name $t0 $t1 $(tail -n 1 "$W/rss" | awk '{printf "%s %.0f", $1, ($2 + $3) * 1000}')" >>"$W/results/$case"
 }
 
 # bench CASE RUNS: alternate the commands named in $names (each defined by a
@@ -79,10 +79,12 @@ bench() {
 }
 
 # table CASE FLOOR [BYTES]: medians per tool, ratios to the floor and to
-# gitleaks, throughput when BYTES is given.
+# gitleaks, the median CPU time (user + system, the tool's children
+# included: on a shared machine the steadier measure) and its ratio to the
+# floor's, throughput when BYTES is given.
 table() {
 	awk -v floor="$2" -v bytes="${3:-0}" -v cs="$1" '
-	{ ms = ($3 - $2) * 1000; t[$1] = t[$1] " " ms; r[$1] = r[$1] " " $4; if (!($1 in seen)) { seen[$1] = 1; ord[++k] = $1 } }
+	{ ms = ($3 - $2) * 1000; t[$1] = t[$1] " " ms; r[$1] = r[$1] " " $4; c[$1] = c[$1] " " $5; if (!($1 in seen)) { seen[$1] = 1; ord[++k] = $1 } }
 	function median(s,   a, n, i, j, x) {
 		n = split(s, a, " ")
 		for (i = 2; i <= n; i++) { x = a[i]; for (j = i - 1; j >= 1 && a[j] > x; j--) a[j+1] = a[j]; a[j+1] = x }
@@ -94,15 +96,16 @@ table() {
 		return m
 	}
 	END {
-		for (i = 1; i <= k; i++) med[ord[i]] = median(t[ord[i]])
-		printf "| case | command | median | min–max | × floor | × gitleaks | peak RSS |%s\n", bytes ? " MB/s |" : ""
-		printf "|---|---|---:|---:|---:|---:|---:|%s\n", bytes ? "---:|" : ""
+		for (i = 1; i <= k; i++) { med[ord[i]] = median(t[ord[i]]); cpu[ord[i]] = median(c[ord[i]]) }
+		printf "| case | command | median | min–max | × floor | × gitleaks | CPU | CPU × floor | peak RSS |%s\n", bytes ? " MB/s |" : ""
+		printf "|---|---|---:|---:|---:|---:|---:|---:|---:|%s\n", bytes ? "---:|" : ""
 		for (i = 1; i <= k; i++) {
 			n = ord[i]; m = med[n]
-			printf "| %s | %s | %s | %s | %s | %s | %.0f MiB |", cs, n, fmt(m),
+			printf "| %s | %s | %s | %s | %s | %s | %s | %s | %.0f MiB |", cs, n, fmt(m),
 				fmt(minmax(t[n], "min")) "–" fmt(minmax(t[n], "max")),
 				(floor in med) ? sprintf("%.2f×", m / med[floor]) : "",
 				("gitleaks" in med) ? sprintf("%.2f×", m / med["gitleaks"]) : "",
+				fmt(cpu[n]), (floor in cpu && cpu[floor] > 0) ? sprintf("%.2f×", cpu[n] / cpu[floor]) : "",
 				median(r[n]) / 1024
 			if (bytes) printf " %.0f |", bytes / 1e6 / (m / 1000)
 			printf "\n"

@@ -1,10 +1,13 @@
 package gitread
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/leakhook/leakhook/internal/gitrun"
@@ -13,21 +16,82 @@ import (
 // FileAt returns a reader of the files committed at rev, for
 // rules.Options.Committed (pre-receive reads the repository's configuration
 // and baseline as they were before the push, never from the pushed
-// commits). A path rev does not hold is fs.ErrNotExist.
+// commits). A path rev does not hold is fs.ErrNotExist. Each read is one
+// `git cat-file --batch`.
 func FileAt(ctx context.Context, repo *Repo, rev string) func(rel string) ([]byte, error) {
 	return func(rel string) ([]byte, error) {
-		if strings.ContainsAny(rel, "\n\x00") || strings.HasPrefix(rel, "-") {
+		if strings.ContainsAny(rel, "\n\x00") || strings.ContainsAny(rev, "\n\x00") {
 			return nil, fmt.Errorf("%q is not a path", rel)
 		}
-		out, err := runGit(ctx, repoDir(repo), "rev-parse", "--verify", "--quiet", rev+":"+rel)
-		if err != nil {
+		var data []byte
+		found := false
+		err := streamGit(ctx, repoDir(repo), strings.NewReader(rev+":"+rel+"\n"), func(r io.Reader) error {
+			br := bufio.NewReader(r)
+			header, err := br.ReadString('\n')
+			if err != nil {
+				return fmt.Errorf("git cat-file: %v", err)
+			}
+			f := strings.Fields(header)
+			if len(f) != 3 || f[1] != "blob" {
+				return nil // "<rev>:<path> missing", or not a file
+			}
+			size, err := strconv.ParseInt(f[2], 10, 64)
+			if err != nil {
+				return fmt.Errorf("git cat-file: %q", strings.TrimSpace(header))
+			}
+			data = make([]byte, size)
+			if _, err := io.ReadFull(br, data); err != nil {
+				return err
+			}
+			found = true
+			return nil
+		}, "cat-file", "--batch")
+		switch {
+		case err != nil:
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
+			return nil, err
+		case !found:
 			return nil, fs.ErrNotExist
 		}
-		return runGit(ctx, repoDir(repo), "cat-file", "blob", strings.TrimSpace(string(out)))
+		return data, nil
 	}
+}
+
+// FileIDs returns the blob id of path as committed at each of revs ("" where
+// a rev holds no such file), with one `git cat-file --batch-check` however
+// many revs there are (a push of 200 branches asks for each).
+func FileIDs(ctx context.Context, repo *Repo, revs []string, path string) ([]string, error) {
+	if strings.ContainsAny(path, "\n\x00") {
+		return nil, fmt.Errorf("%q is not a path", path)
+	}
+	var in strings.Builder
+	for _, rev := range revs {
+		if strings.ContainsAny(rev, "\n\x00") {
+			return nil, fmt.Errorf("%q is not a revision", rev)
+		}
+		fmt.Fprintf(&in, "%s:%s\n", rev, path)
+	}
+	ids := make([]string, 0, len(revs))
+	err := streamGit(ctx, repoDir(repo), strings.NewReader(in.String()), func(r io.Reader) error {
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			if len(ids) == len(revs) {
+				return fmt.Errorf("git cat-file printed more lines than asked")
+			}
+			id, typ, _ := strings.Cut(sc.Text(), " ")
+			if typ != "blob" {
+				id = "" // "<rev>:<path> missing", or not a file
+			}
+			ids = append(ids, id)
+		}
+		if len(ids) != len(revs) {
+			return fmt.Errorf("git cat-file answered %d of %d objects", len(ids), len(revs))
+		}
+		return sc.Err()
+	}, "cat-file", "--batch-check=%(objectname) %(objecttype)")
+	return ids, err
 }
 
 // DefaultBranchCommit is, in a repository that may be bare,: the commit HEAD names (the

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/leakhook/leakhook/baseline"
@@ -320,16 +321,23 @@ func committedConfig(ctx context.Context, repo *gitread.Repo, stderr io.Writer, 
 		return nil, nil, BudgetError(ctx, err, "reading the baseline at "+at)
 	}
 	for _, file := range committedFiles {
-		atBase, _ := read(file)
-		for _, tip := range tips {
-			atTip, err := gitread.FileAt(ctx, repo, tip)(file)
-			if err != nil && !errors.Is(err, os.ErrNotExist) {
-				continue
-			}
-			if !bytes.Equal(atTip, atBase) {
-				fmt.Fprintf(stderr, "leakhook: %s\n", changed(file))
-				break
-			}
+		if len(tips) == 0 {
+			break
+		}
+		revs := tips
+		if base != "" {
+			revs = append([]string{base}, tips...)
+		}
+		ids, err := gitread.FileIDs(ctx, repo, revs, file)
+		if err != nil {
+			return nil, nil, BudgetError(ctx, err, "reading "+file+" at the pushed commits")
+		}
+		atBase := ""
+		if base != "" {
+			atBase, ids = ids[0], ids[1:]
+		}
+		if slices.ContainsFunc(ids, func(id string) bool { return id != atBase }) {
+			fmt.Fprintf(stderr, "leakhook: %s\n", changed(file))
 		}
 	}
 	return cfg, bl, nil
