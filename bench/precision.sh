@@ -54,7 +54,7 @@ def rel(p):
     p = os.path.normpath(p)
     return os.path.relpath(p, root) if os.path.isabs(p) else p
 
-lh = json.load(open(lh_path)) or []
+lh = (json.load(open(lh_path)) or {}).get("findings") or []
 gl = json.load(open(gl_path)) or []
 lh_by = Counter(f["rule_id"] for f in lh)
 gl_by = Counter(f["RuleID"] for f in gl)

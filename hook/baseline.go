@@ -163,6 +163,7 @@ func baselineFindings(ctx context.Context, o BaselineOptions) (*Outcome, error) 
 			return nil, fmt.Errorf("scanning history: %w", BudgetError(ctx, err, "scanning history"))
 		}
 		res.Findings = append(res.Findings, hres.Findings...)
+		res.Suppressed = append(res.Suppressed, hres.Suppressed...)
 		res.Skipped = append(res.Skipped, hres.Skipped...)
 	}
 	return &Outcome{Repo: repo, Root: repo.Root, Config: cfg, Result: res}, nil

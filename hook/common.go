@@ -31,9 +31,9 @@ type Outcome struct {
 	// read (pre-push), when BaselineAtBase; nil: there is none there.
 	Baseline       *baseline.Baseline
 	BaselineAtBase bool
-	// Set by a flow that triaged already (pre-receive): baselined findings
-	// it left out, and whether inline allow comments are refused.
-	Known          int
+	// Set by a flow that triaged already (pre-receive): whether inline
+	// allow comments are refused (what it left out is in
+	// Result.Suppressed).
 	MarkersRefused bool
 
 	receipt *pendingReceipt

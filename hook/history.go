@@ -152,6 +152,7 @@ func scanMessages(ctx context.Context, cfg *rules.Config, items []scan.Item, res
 		return err
 	}
 	res.Findings = append(mres.Findings, res.Findings...)
+	res.Suppressed = append(mres.Suppressed, res.Suppressed...)
 	res.Scanned += mres.Scanned
 	return nil
 }

@@ -121,7 +121,8 @@ type PreReceiveOptions struct {
 	Stderr       io.Writer // what the pusher reads (remote: lines)
 }
 
-// ReceiveOutcome is what pre-receive found, after triage.
+// ReceiveOutcome is what pre-receive found, after triage: what it left
+// out (baselined, allowlisted) is in Result.Suppressed.
 type ReceiveOutcome struct {
 	Outcome
 	Warn   bool   // [server] mode = "warn": report, accept
@@ -243,12 +244,12 @@ func preReceive(ctx context.Context, o PreReceiveOptions, sc *ServerConfig, upda
 		if err != nil {
 			return nil, err
 		}
-		v, err := triage.WithBaseline(cfg, bl).WithRootCommit(func() string { return gitread.RootCommit(repo.GitDir) }).Apply(res.Findings)
+		v, err := triage.WithBaseline(cfg, bl).WithRootCommit(func() string { return gitread.RootCommit(repo.GitDir) }).ApplyResult(res)
 		if err != nil {
 			return nil, err
 		}
-		out.Known += v.Known
 		out.Result.Findings = append(out.Result.Findings, v.Blocking...)
+		out.Result.Suppressed = append(out.Result.Suppressed, v.Suppressed...)
 		out.Result.Skipped = append(out.Result.Skipped, res.Skipped...)
 		out.Result.Scanned += res.Scanned
 	}

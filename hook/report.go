@@ -50,15 +50,14 @@ func Report(out *Outcome, o ReportOptions) (blocks bool, err error) {
 	if out.BaselineAtBase && o.Baseline == "" {
 		t = triage.WithBaseline(cfg, out.Baseline)
 	}
-	v, err := t.WithRootCommit(func() string { return gitread.RootCommit(root) }).Apply(res.Findings)
+	v, err := t.WithRootCommit(func() string { return gitread.RootCommit(root) }).ApplyResult(res)
 	if err != nil {
 		return false, err
 	}
-	res.Findings, ro.Known, ro.Note = v.Blocking, v.Known, v.Note
+	res.Findings, ro.Suppressed, ro.Note = v.Blocking, v.Suppressed, v.Note
 	if v.KnownV1 > 0 {
 		fmt.Fprintf(o.Stderr, "leakhook: warning: %s matched by old v1 baseline entries (fast, unsalted hashes of the value); run leakhook baseline --migrate and commit the baseline\n", plural(v.KnownV1, "known secret"))
 	}
-	ro.Known += out.Known
 	ro.MarkersRefused = out.MarkersRefused
 	w := o.Stdout
 	if o.Format == "text" {

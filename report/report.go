@@ -41,10 +41,13 @@ type Options struct {
 	// the exact rebase recipe (pre-push and history scans).
 	History []scan.Commit
 	// Note, when set, labels a finding in the text report ("new", or why a
-	// baselined secret blocks again); Known counts baselined findings left
-	// out because they do not block.
-	Note  func(f *rules.Finding) string
-	Known int
+	// baselined secret blocks again).
+	Note func(f *rules.Finding) string
+	// Suppressed are the findings left out, each with what suppressed it
+	// (triage.Verdict.Suppressed): every format counts them by source,
+	// SARIF lists them as suppressed results, and no format shows their
+	// secrets, even on another finding's line.
+	Suppressed []rules.Finding
 	// MarkersRefused says inline allow comments are not honoured (a server
 	// configuration refuses them): the report does not suggest one.
 	MarkersRefused bool
@@ -69,6 +72,9 @@ func (o *Options) subjectText(subject string, fs []rules.Finding) string {
 	for i := range fs {
 		subject = rules.MaskSecrets(subject, fs[i].Secret, fs[i].Encoded)
 	}
+	for i := range o.Suppressed {
+		subject = rules.MaskSecrets(subject, o.Suppressed[i].Secret, o.Suppressed[i].Encoded)
+	}
 	return subject
 }
 
@@ -80,18 +86,24 @@ func (o *Options) lineText(f *rules.Finding, others []string) string {
 }
 
 // neighbours maps each finding to the secrets of the other findings on the
-// same line, so that no output shows one secret while masking another.
-func neighbours(fs []rules.Finding) [][]string {
+// same line, suppressed ones included, so that no output shows one secret
+// while masking another.
+func (o *Options) neighbours(fs []rules.Finding) [][]string {
+	return lineNeighbours(append(append([]rules.Finding{}, fs...), o.Suppressed...))[:len(fs)]
+}
+
+// lineNeighbours maps each of all to the secrets of the others on its line.
+func lineNeighbours(all []rules.Finding) [][]string {
 	byLine := map[string][]int{}
 	key := func(f *rules.Finding) string { return fmt.Sprintf("%s\x00%s\x00%d", f.Commit, f.Path, f.Line) }
-	for i := range fs {
-		byLine[key(&fs[i])] = append(byLine[key(&fs[i])], i)
+	for i := range all {
+		byLine[key(&all[i])] = append(byLine[key(&all[i])], i)
 	}
-	out := make([][]string, len(fs))
-	for i := range fs {
-		for _, j := range byLine[key(&fs[i])] {
+	out := make([][]string, len(all))
+	for i := range all {
+		for _, j := range byLine[key(&all[i])] {
 			if j != i {
-				out[i] = append(out[i], fs[j].Secret, fs[j].Encoded)
+				out[i] = append(out[i], all[j].Secret, all[j].Encoded)
 			}
 		}
 	}
@@ -129,7 +141,9 @@ func Write(w, warn io.Writer, format string, fs []rules.Finding, skipped []scan.
 	return err
 }
 
-// JSON writes findings as a JSON array (an empty array when clean).
+// JSON writes an object: "findings", the findings (an empty array when
+// clean), and "suppressions", what was left out counted by source
+// ("total" and "by", most first; see Suppressions).
 func JSON(w io.Writer, fs []rules.Finding, skipped []scan.Skipped, o Options) error {
 	type jsonFinding struct {
 		RuleID      string  `json:"rule_id"`
@@ -157,9 +171,23 @@ func JSON(w io.Writer, fs []rules.Finding, skipped []scan.Skipped, o Options) er
 			Commit: f.Commit, Subject: o.subjectText(f.Subject, fs), Ref: f.Ref, Detail: f.Detail, Advisory: f.Advisory,
 		})
 	}
+	type suppressions struct {
+		Total int                `json:"total"`
+		By    []SuppressionCount `json:"by"`
+	}
+	sup := suppressions{By: Suppressions(o.Suppressed)}
+	if sup.By == nil {
+		sup.By = []SuppressionCount{}
+	}
+	for _, c := range sup.By {
+		sup.Total += c.Count
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return enc.Encode(struct {
+		Findings     []jsonFinding `json:"findings"`
+		Suppressions suppressions  `json:"suppressions"`
+	}{out, sup})
 }
 
 // SARIF writes a SARIF 2.1.0 log that GitHub code scanning accepts.
@@ -190,15 +218,27 @@ func SARIF(w io.Writer, fs []rules.Finding, e *rules.Engine, o Options) error {
 			Region region `json:"region"`
 		} `json:"physicalLocation"`
 	}
+	type suppression struct {
+		Kind          string `json:"kind"`
+		Status        string `json:"status"`
+		Justification string `json:"justification"`
+	}
 	type result struct {
 		RuleID              string            `json:"ruleId"`
 		RuleIndex           int               `json:"ruleIndex"`
 		Level               string            `json:"level"`
 		Message             msg               `json:"message"`
 		Locations           []location        `json:"locations"`
-		PartialFingerprints map[string]string `json:"partialFingerprints"`
+		PartialFingerprints map[string]string `json:"partialFingerprints,omitempty"`
 		Properties          map[string]string `json:"properties,omitempty"`
+		Suppressions        []suppression     `json:"suppressions,omitempty"`
 	}
+	// Suppressed findings are results too, each with the suppression that
+	// kept it from blocking (SARIF 2.1.0 result.suppressions): "inSource"
+	// for an inline marker, "external" for a configuration, a
+	// .gitleaksignore or the baseline.
+	nfound := len(fs)
+	fs = append(append([]rules.Finding{}, fs...), o.Suppressed...)
 	// Only rules with results are listed, in a stable order.
 	ids := map[string]int{}
 	ruleList := []rule{}
@@ -229,7 +269,7 @@ func SARIF(w io.Writer, fs []rules.Finding, e *rules.Engine, o Options) error {
 		})
 	}
 	results := make([]result, 0, len(fs))
-	others := neighbours(fs)
+	others := lineNeighbours(fs)
 	for i := range fs {
 		f := &fs[i]
 		var loc location
@@ -246,13 +286,26 @@ func SARIF(w io.Writer, fs []rules.Finding, e *rules.Engine, o Options) error {
 		if f.Detail != "" {
 			text += " (" + f.Detail + ")"
 		}
-		results = append(results, result{
+		res := result{
 			RuleID: f.RuleID, RuleIndex: ids[f.RuleID], Level: level,
-			Message:             msg{text},
-			Locations:           []location{loc},
-			PartialFingerprints: map[string]string{"leakhookSecret/v2": f.RuleID + ":" + f.StoredFingerprint},
-			Properties:          props,
-		})
+			Message:    msg{text},
+			Locations:  []location{loc},
+			Properties: props,
+		}
+		if f.StoredFingerprint != "" {
+			// Not for what an allowlist or marker suppressed: stored
+			// fingerprints cost tens of milliseconds each, and are made
+			// only for what survives the filters.
+			res.PartialFingerprints = map[string]string{"leakhookSecret/v2": f.RuleID + ":" + f.StoredFingerprint}
+		}
+		if i >= nfound && f.Suppressed != nil {
+			kind := "external"
+			if f.Suppressed.Kind == rules.SuppressedInline {
+				kind = "inSource"
+			}
+			res.Suppressions = []suppression{{Kind: kind, Status: "accepted", Justification: justification(f.Suppressed)}}
+		}
+		results = append(results, res)
 	}
 	version := o.Version
 	if version == "" {

@@ -20,6 +20,10 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 var (
 	ghToken = "acme_" + strings.Repeat("Xq7", 12)
 	awsID   = "ACME" + "Q7ZP3RWX" + "4KM2TB6N"
+	// Suppressed ones: they are masked like the rest.
+	fixtureToken = "acme_" + strings.Repeat("Fx3", 12)
+	markedID     = "ACME" + "M4RK3DZZ" + "9QW2XC5V"
+	knownToken   = "acme_" + strings.Repeat("Kn5", 12)
 )
 
 // fingerprints are fixed, so the golden files do not change with the
@@ -46,6 +50,26 @@ func fixture() ([]rules.Finding, []scan.Skipped) {
 	}
 	skipped := []scan.Skipped{{Path: "assets/big.bin", Reason: "larger than the size cap (10485760 bytes)"}}
 	return fs, skipped
+}
+
+// suppressedFixture is what a scan of the fixture left out: a token in a
+// test fixture an allowlist with a description covers, an access key
+// marked inline on the line of a reported token (whose excerpt must mask
+// it too), and a token the baseline knows.
+func suppressedFixture() (reported rules.Finding, suppressed []rules.Finding) {
+	line := "keys = ['" + markedID + "', '" + ghToken + "']  # leakhook:allow=0011aabb\n"
+	reported = finding("acme-token", "ACME token", "app/keys.py", 4, 25, ghToken, line)
+	marked := finding("acme-access-key", "ACME access key", "app/keys.py", 4, 10, markedID, line)
+	marked.StoredFingerprint = ""
+	marked.Suppressed = &rules.Suppression{Kind: rules.SuppressedInline, Key: "leakhook:allow"}
+	fx := finding("acme-token", "ACME token", "tests/fixture.env", 2, 11, fixtureToken, "ACME_TOKEN="+fixtureToken+"\n")
+	fx.StoredFingerprint = ""
+	fx.Suppressed = &rules.Suppression{Kind: rules.SuppressedAllowlist, Key: ".leakhook.toml:2:1: allowlists[1]", Description: "test fixtures"}
+	fx2 := fx
+	fx2.Line, fx2.EndLine = 3, 3
+	known := finding("acme-token", "ACME token", "app/old.py", 7, 9, knownToken, "TOKEN = '"+knownToken+"'\n")
+	known.Suppressed = &rules.Suppression{Kind: rules.SuppressedBaseline, Key: ".leakhook-baseline"}
+	return reported, []rules.Finding{fx, fx2, marked, known}
 }
 
 func engine(t *testing.T) *rules.Engine {
@@ -78,7 +102,7 @@ func golden(t *testing.T, name string, got []byte) {
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s differs from the golden file (go test ./report -update rewrites it; review the diff):\n--- got\n%s", name, got)
 	}
-	for _, s := range []string{awsID, ghToken} {
+	for _, s := range []string{awsID, ghToken, fixtureToken, markedID, knownToken} {
 		if bytes.Contains(got, []byte(s)) {
 			t.Errorf("%s shows a secret in full", name)
 		}
@@ -90,7 +114,9 @@ func golden(t *testing.T, name string, got []byte) {
 func TestTextCommit(t *testing.T) {
 	fs, skipped := fixture()
 	o := options(ModeCommit)
-	o.Known = 1
+	reported, suppressed := suppressedFixture()
+	fs = append(fs, reported)
+	o.Suppressed = suppressed
 	o.Note = func(f *rules.Finding) string {
 		if f.Path == "deploy/my config.env" {
 			return "new"
@@ -129,9 +155,16 @@ func TestTextClean(t *testing.T) {
 		t.Fatalf("clean run printed %q", b.String())
 	}
 	o := options(ModeScan)
-	o.Known = 2
+	_, o.Suppressed = suppressedFixture()
 	Text(&b, nil, nil, engine(t), o)
 	golden(t, "scan-known.txt", b.Bytes())
+	// A hook that passes says nothing, whatever was suppressed.
+	b.Reset()
+	o.Mode = ModeCommit
+	Text(&b, nil, nil, engine(t), o)
+	if b.Len() != 0 {
+		t.Fatalf("clean commit printed %q", b.String())
+	}
 }
 
 func TestJSON(t *testing.T) {
@@ -144,11 +177,20 @@ func TestJSON(t *testing.T) {
 	golden(t, "findings.json", b.Bytes())
 
 	b.Reset()
+	o := options(ModeScan)
+	reported, suppressed := suppressedFixture()
+	o.Suppressed = suppressed
+	if err := JSON(&b, []rules.Finding{reported}, nil, o); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "suppressed.json", b.Bytes())
+
+	b.Reset()
 	if err := JSON(&b, nil, nil, options(ModeScan)); err != nil {
 		t.Fatal(err)
 	}
-	if b.String() != "[]\n" {
-		t.Fatalf("clean JSON is %q, want []", b.String())
+	if want := "{\n  \"findings\": [],\n  \"suppressions\": {\n    \"total\": 0,\n    \"by\": []\n  }\n}\n"; b.String() != want {
+		t.Fatalf("clean JSON is %q, want %q", b.String(), want)
 	}
 }
 
@@ -160,4 +202,15 @@ func TestSARIF(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "findings.sarif", b.Bytes())
+
+	// Suppressed findings are results with result.suppressions: inSource
+	// for the inline marker, external for the allowlist and the baseline.
+	b.Reset()
+	o := options(ModeScan)
+	reported, suppressed := suppressedFixture()
+	o.Suppressed = suppressed
+	if err := SARIF(&b, []rules.Finding{reported}, engine(t), o); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "suppressed.sarif", b.Bytes())
 }

@@ -31,17 +31,17 @@ func Text(w io.Writer, fs []rules.Finding, skipped []scan.Skipped, e *rules.Engi
 		}
 		fmt.Fprintf(w, "%sleakhook: not scanned: %s: %s%s\n", c.yellow, where, s.Reason, c.reset)
 	}
+	width := o.width()
 	if len(fs) == 0 {
-		if o.Known > 0 && o.Mode == ModeScan {
-			fmt.Fprintf(w, "%sleakhook: %s already known (baselined), not blocking.%s\n", c.dim, plural(o.Known, "secret"), c.reset)
+		if o.Mode == ModeScan {
+			o.writeSummary(w, c, width)
 		}
 		return
 	}
 	if len(skipped) > 0 {
 		fmt.Fprintln(w)
 	}
-	others := neighbours(fs)
-	width := o.width()
+	others := o.neighbours(fs)
 	ro := o.Remediation
 	for _, f := range fs {
 		ro.EnvTracked = ro.EnvTracked || envFileFinding(f.Path, ro.EnvFile)
@@ -187,13 +187,12 @@ func Text(w io.Writer, fs []rules.Finding, skipped []scan.Skipped, e *rules.Engi
 		fmt.Fprintf(w, "%sleakhook: %s reported without blocking (see each one's reason above).%s\n", c.yellow, plural(advisory, "finding"), c.reset)
 	}
 	if advisory == len(fs) {
+		o.writeSummary(w, c, width)
 		return
 	}
 	what := map[Mode]string{ModeCommit: "commit blocked", ModePush: "push blocked", ModeScan: "found", ModeMessage: "commit blocked", ModeReceive: "push rejected by the server"}[o.Mode]
 	fmt.Fprintf(w, "%s%s in %s — %s.%s\n", c.bold+c.red, plural(len(fs)-advisory, "secret"), plural(len(files), "file"), what, c.reset)
-	if o.Known > 0 {
-		fmt.Fprintf(w, "Also %s already known (baselined), not blocking.\n", plural(o.Known, "secret"))
-	}
+	o.writeSummary(w, c, width)
 	switch o.Mode {
 	case ModeCommit:
 		wrapTo(w, "Move the secrets out, stage the change (git add) and commit again. Only if you are sure, bypass once: git commit --no-verify", "", "", width)
@@ -203,6 +202,13 @@ func Text(w io.Writer, fs []rules.Finding, skipped []scan.Skipped, e *rules.Engi
 		wrapTo(w, "The server checks every push; --no-verify does not skip it. Fix the commits above and push again; if this is a false alarm, ask the server's owner.", "", "", width)
 	case ModeMessage:
 		wrapTo(w, "Take the secret out of the commit message and commit again (git commit -e -F .git/COMMIT_EDITMSG starts from the message you wrote). Only if you are sure, bypass once: git commit --no-verify", "", "", width)
+	}
+}
+
+// writeSummary writes the line that counts what was suppressed, by source.
+func (o *Options) writeSummary(w io.Writer, c palette, width int) {
+	if s := summary(o.Suppressed); s != "" {
+		wrapTo(w, c.dim+"leakhook: "+s+"."+c.reset, "", "    ", width)
 	}
 }
 

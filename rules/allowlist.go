@@ -19,10 +19,11 @@ type compiledAllowlist struct {
 	commits   []string // lower-case ids or prefixes; checked after scanning (allowedCommit)
 	rules     map[string]bool
 	origin    origin // where a configuration set it
+	desc      string // its description, for reports
 }
 
 func compileAllowlist(a *Allowlist) (*compiledAllowlist, error) {
-	c := &compiledAllowlist{target: strings.ToLower(a.RegexTarget), origin: a.origin}
+	c := &compiledAllowlist{target: strings.ToLower(a.RegexTarget), origin: a.origin, desc: a.Description}
 	switch strings.ToUpper(a.Condition) {
 	case "", "OR":
 	case "AND":
@@ -80,6 +81,15 @@ func isGlob(p string) bool {
 	return strings.ContainsAny(p, "*?") && !strings.ContainsAny(p, `^$()|+\{}`) && !strings.Contains(p, ".*")
 }
 
+// suppression is what a report says of a finding this allowlist drops;
+// nil for the built-in rules' own allowlists, which are part of the rules.
+func (c *compiledAllowlist) suppression(kind SuppressionKind) *Suppression {
+	if c.origin.key == "" {
+		return nil
+	}
+	return &Suppression{Kind: kind, Key: c.origin.key, Description: c.desc}
+}
+
 func (c *compiledAllowlist) targets(ruleID string) bool {
 	return c.rules == nil || c.rules[ruleID]
 }
@@ -88,6 +98,13 @@ func (c *compiledAllowlist) targets(ruleID string) bool {
 // so that a path it matches allows every finding there.
 func (c *compiledAllowlist) pathOnly() bool {
 	return len(c.paths)+len(c.globs) > 0 && len(c.regexes) == 0 && len(c.stopwords) == 0 && len(c.commits) == 0
+}
+
+// skips reports whether the allowlist allows every finding in t by its path
+// alone and is a built-in one, so a rule need not run on t at all (see
+// Engine.pathAllowed).
+func (c *compiledAllowlist) skips(t *Target) bool {
+	return c.origin.key == "" && c.pathOnly() && c.matchPath(t.Path)
 }
 
 func (c *compiledAllowlist) matchPath(p string) bool {
@@ -229,10 +246,11 @@ func (c *compiledAllowlist) matchCommit(commit string) bool {
 // allowedCommit applies allowlists' commits to a finding from history: in
 // an OR allowlist the commit alone allows; in an AND one the other criteria
 // are checked again against the finding (a "match" regex target cannot be,
-// so such an allowlist never allows; loading warns about it).
-func (e *Engine) allowedCommit(f *Finding) bool {
+// so such an allowlist never allows; loading warns about it). It returns
+// the allowlist that allows f, or nil.
+func (e *Engine) allowedCommit(f *Finding) *compiledAllowlist {
 	if f.Commit == "" {
-		return false
+		return nil
 	}
 	var lists []*compiledAllowlist
 	if r := e.compiled(f.RuleID); r != nil && r.compile() == nil {
@@ -249,14 +267,14 @@ func (e *Engine) allowedCommit(f *Finding) bool {
 			continue
 		}
 		if !a.and {
-			return true
+			return a
 		}
 		checks := a.checks(f.Path, f.Secret, nil, []byte(f.LineText))
 		if len(checks) == 0 || combine(true, checks) {
-			return true
+			return a
 		}
 	}
-	return false
+	return nil
 }
 
 func (e *Engine) compiled(id string) *compiledRule {
@@ -282,25 +300,26 @@ func defaultMarkers() *markerSet {
 	}
 }
 
-// allowed reports whether the line [ls,le) of c carries a same-line allow
-// marker, or the line before it a next-line marker, for a secret with
+// which returns the marker that allows the secret on the line [ls,le) of c: a same-line allow
+// marker there, or a next-line marker on the line before, for a secret with
 // fingerprint fp. "leakhook:allow=<fp>" allows only the secret with that
 // fingerprint. For a multi-line secret (a PEM block) ls is the line where it
 // starts, so a marker before the BEGIN line covers the block. No other line
-// is looked at: an allow never reaches a secret on another line.
-func (m *markerSet) allowed(c []byte, ls, le int, fp string) bool {
-	if hasMarker(c[ls:le], m.sameLine, fp) {
-		return true
+// is looked at: an allow never reaches a secret on another line. "" when none allows.
+func (m *markerSet) which(c []byte, ls, le int, fp string) string {
+	if mk := hasMarker(c[ls:le], m.sameLine, fp); mk != "" {
+		return mk
 	}
 	if ls == 0 || c[ls-1] != '\n' {
-		return false // first line, or ls is inside a long line: there is no line before
+		return "" // first line, or ls is inside a long line: there is no line before
 	}
 	prev := c[lineStart(c, ls-1, lineReach) : ls-1]
 	return hasMarker(prev, m.nextLine, fp)
 }
 
-// hasMarker looks at every occurrence of every marker in line.
-func hasMarker(line []byte, markers []string, fp string) bool {
+// hasMarker looks at every occurrence of every marker in line and returns
+// the first that allows, or "".
+func hasMarker(line []byte, markers []string, fp string) string {
 	for _, mk := range markers {
 		rest := line
 		for {
@@ -310,11 +329,11 @@ func hasMarker(line []byte, markers []string, fp string) bool {
 			}
 			rest = rest[i+len(mk):]
 			if markerMatches(rest, fp) {
-				return true
+				return mk
 			}
 		}
 	}
-	return false
+	return ""
 }
 
 // markerMatches looks at what follows a marker: nothing word-like means a

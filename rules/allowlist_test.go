@@ -276,3 +276,49 @@ func TestPathOnlyAllowlistSkipsRule(t *testing.T) {
 		t.Errorf("findings %v, want b,c", got)
 	}
 }
+
+// TestSuppressedListed: what an inline marker or a configuration's
+// allowlist drops is listed in Target.Suppressed with its source (a path
+// allowlist included: the rule still runs there so it can be counted).
+func TestSuppressedListed(t *testing.T) {
+	tok, _ := Expand("{{github:ghp}}", "a")
+	key, _ := Expand("AKIA{{b32:16}}", "b")
+	stop, _ := Expand("{{github:ghp}}", "c")
+	cfg, err := loadToml(t, map[string]string{".leakhook.toml": "[[allowlists]]\ndescription = \"fixtures\"\npaths = ['''^fixtures/''']\n" +
+		"[[rules]]\nid = \"github-token\"\n[[rules.allowlists]]\nstopwords = [\"" + strings.ToLower(stop[8:20]) + "\"]\n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		path, text string
+		kind       SuppressionKind
+		key        string
+	}{
+		{"app.py", "t = '" + tok + "'  # gitleaks:allow\n", SuppressedInline, "gitleaks:allow"},
+		{"app.py", "# leakhook:allow-next-line\nk = '" + key + "'\n", SuppressedInline, "leakhook:allow-next-line"},
+		{"fixtures/a.py", "k = '" + key + "'\n", SuppressedAllowlist, ".leakhook.toml:1:1: allowlists[1]"},
+		{"app.py", "t = '" + stop + "'\n", SuppressedAllowlist, ".leakhook.toml:6:1: rules[1].allowlists[1]"},
+	} {
+		tg := &Target{Path: c.path, Content: []byte(c.text)}
+		fs, err := cfg.Engine.Scan(tg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(fs) != 0 || len(tg.Suppressed) != 1 {
+			t.Errorf("%s %q: %d findings, %d suppressed; want 0 and 1", c.path, c.key, len(fs), len(tg.Suppressed))
+			continue
+		}
+		s := tg.Suppressed[0].Suppressed
+		if s == nil || s.Kind != c.kind || !strings.HasSuffix(s.Key, c.key) {
+			t.Errorf("%s: suppressed by %+v, want %s %s", c.path, s, c.kind, c.key)
+		}
+		if c.kind == SuppressedAllowlist && strings.HasPrefix(c.path, "fixtures/") && s.Description != "fixtures" {
+			t.Errorf("description %q", s.Description)
+		}
+	}
+	// Nothing suppressed: nothing listed; a rescan starts afresh.
+	tg := &Target{Path: "app.py", Content: []byte("t = '" + tok + "'\n")}
+	if fs, _ := cfg.Engine.Scan(tg); len(fs) != 1 || len(tg.Suppressed) != 0 {
+		t.Errorf("plain token: %d findings, %d suppressed", len(fs), len(tg.Suppressed))
+	}
+}

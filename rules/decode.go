@@ -103,13 +103,19 @@ func (e *Engine) scanEncoded(ctx context.Context, t *Target, hints uint8) ([]Fin
 				if budget -= len(cand.decoded); budget < 0 {
 					break
 				}
-				fs, err := e.scanPlain(ctx, &Target{Path: t.Path, Content: cand.decoded, StartLine: 1, trace: t.trace})
+				dec := &Target{Path: t.Path, Content: cand.decoded, StartLine: 1, trace: t.trace}
+				fs, err := e.scanPlain(ctx, dec)
 				if err != nil {
 					return nil, err
 				}
 				for _, f := range fs {
 					if f, ok := relocate(f, t, ls, le, idx, cand); ok {
 						out = append(out, f)
+					}
+				}
+				for _, f := range dec.Suppressed {
+					if f, ok := relocate(f, t, ls, le, idx, cand); ok {
+						t.Suppressed = append(t.Suppressed, f)
 					}
 				}
 			}

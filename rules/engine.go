@@ -293,19 +293,46 @@ func (e *Engine) ScanContext(ctx context.Context, t *Target) ([]Finding, error) 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	t.Suppressed = nil
 	forms := textForms(t) // text.go: binary content's text runs, UTF-16 decoded
-	if len(forms) == 1 {
-		return e.scanText(ctx, forms[0])
-	}
 	var out []Finding
 	for _, f := range forms {
+		f.Suppressed = nil
 		fs, err := e.scanText(ctx, f)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, fs...)
+		if f != t {
+			t.Suppressed = append(t.Suppressed, f.Suppressed...)
+		}
 	}
-	return dedupe(e, out), nil
+	if len(forms) > 1 {
+		out = dedupe(e, out)
+	}
+	if len(t.Suppressed) > 0 {
+		t.Suppressed = suppressedOnly(dedupe(e, t.Suppressed), out)
+	}
+	return out, nil
+}
+
+// suppressedOnly drops from suppressed what another rule reports anyway:
+// a secret is counted as suppressed only when no finding shows it.
+func suppressedOnly(suppressed, found []Finding) []Finding {
+	out := suppressed[:0]
+	for _, s := range suppressed {
+		shown := false
+		for i := range found {
+			if found[i].Line == s.Line && overlaps(&found[i], &s) {
+				shown = true
+				break
+			}
+		}
+		if !shown {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // scanText scans one form of a target with every rule and decoder.
@@ -438,13 +465,15 @@ func (e *Engine) applies(s *scratch, t *Target, ri int32) bool {
 
 // pathAllowed reports whether an allowlist of r's, or a global one that
 // targets r, allows every finding in path by its path alone (the generic
-// unquoted rules and source code, a user's "paths" allowlist).
+// unquoted rules and source code), so the rule need not run there. A
+// configuration's path allowlist does not skip the rule: its findings are
+// dropped one by one in finding, so reports can count them.
 func (e *Engine) pathAllowed(r *compiledRule, t *Target) bool {
 	if r.compile() != nil {
 		return false
 	}
 	for _, a := range r.allows {
-		if a.pathOnly() && a.matchPath(t.Path) {
+		if a.skips(t) {
 			t.trace.drop(r.ID, a.origin)
 			return true
 		}
@@ -454,7 +483,7 @@ func (e *Engine) pathAllowed(r *compiledRule, t *Target) bool {
 		return false
 	}
 	for _, a := range global {
-		if a.pathOnly() && a.targets(r.ID) && a.matchPath(t.Path) {
+		if a.targets(r.ID) && a.skips(t) {
 			t.trace.drop(r.ID, a.origin)
 			return true
 		}
@@ -558,22 +587,36 @@ func (e *Engine) finding(s *scratch, t *Target, r *compiledRule, global []*compi
 	}
 	match := c[base+m[0] : base+m[1]]
 	fp := Fingerprint(secret)
-	if e.markers.allowed(c, ls, le, fp) {
-		return Finding{}, false
-	}
+	// What drops the candidate: a built-in allowlist says it is no secret
+	// (dropped silently); a configuration's allowlist or an inline marker
+	// suppresses it (dropped, and listed for the report's count).
+	var by *Suppression
 	for _, a := range r.allows {
 		if a.allows(t.Path, secret, match, line) {
 			t.trace.drop(r.ID, a.origin)
-			return Finding{}, false
+			if s := a.suppression(SuppressedAllowlist); s == nil {
+				return Finding{}, false
+			} else if by == nil {
+				by = s
+			}
 		}
 	}
 	for _, a := range global {
 		if a.targets(r.ID) && a.allows(t.Path, secret, match, line) {
 			t.trace.drop(r.ID, a.origin)
-			return Finding{}, false
+			if s := a.suppression(SuppressedAllowlist); s == nil {
+				return Finding{}, false
+			} else if by == nil {
+				by = s
+			}
 		}
 	}
-	return Finding{
+	if by == nil {
+		if mk := e.markers.which(c, ls, le, fp); mk != "" {
+			by = &Suppression{Kind: SuppressedInline, Key: mk}
+		}
+	}
+	f := Finding{
 		RuleID:      r.ID,
 		RuleName:    r.Name,
 		Path:        t.Path,
@@ -586,7 +629,17 @@ func (e *Engine) finding(s *scratch, t *Target, r *compiledRule, global []*compi
 		Entropy:     math.Round(ent*1000) / 1000,
 		Detail:      v.detail,
 		Advisory:    v.advisory,
-	}, true
+	}
+	if by != nil {
+		// Dropped, but listed for the report's count (never on the scan
+		// path's common case: only a marked or allowlisted candidate).
+		if !(r.Generic && encodedElsewhere(s.hints, secret)) {
+			f.Suppressed = by
+			t.Suppressed = append(t.Suppressed, f)
+		}
+		return Finding{}, false
+	}
+	return f, true
 }
 
 // minEntropy is the entropy secret must reach: the rule's threshold, or for

@@ -14,8 +14,36 @@ type Target struct {
 	StartLine int    // line number of Content's first line in the file; 0 means 1
 	Added     []bool // Added[i] reports whether line StartLine+i is new; nil means every line is
 
+	// Suppressed is filled by Scan: the findings an inline allow marker or
+	// a configuration's allowlist dropped, each with its Suppression, so
+	// reports can count what was suppressed and by what. The built-in
+	// rules' own allowlists (documented example values and the like) are
+	// part of the rules and are not listed.
+	Suppressed []Finding
+
 	trace *trace // the self-check's: which setting dropped a finding
 }
+
+// Suppression says what kept a finding out of the report.
+type Suppression struct {
+	Kind SuppressionKind
+	// Key names the source: the marker ("leakhook:allow"), the allowlist's
+	// "file:line:col: allowlists[2]", the .gitleaksignore or baseline file.
+	Key string
+	// Description is an allowlist's description, if it has one.
+	Description string
+}
+
+// SuppressionKind is the kind of source that suppressed a finding.
+type SuppressionKind string
+
+const (
+	SuppressedInline    SuppressionKind = "inline"         // an inline allow marker on the line
+	SuppressedAllowlist SuppressionKind = "allowlist"      // a configuration's [[allowlists]] or a rule's allowlist
+	SuppressedCommit    SuppressionKind = "commit"         // an allowlist's commits
+	SuppressedIgnore    SuppressionKind = "gitleaksignore" // a .gitleaksignore entry
+	SuppressedBaseline  SuppressionKind = "baseline"       // known to the baseline
+)
 
 // Finding is one secret found in a Target.
 type Finding struct {
@@ -46,6 +74,10 @@ type Finding struct {
 	// Advisory findings are reported but do not block: a real token that
 	// grants nothing by itself (an expired JWT, a public anon key).
 	Advisory bool `json:"advisory,omitempty"`
+
+	// Suppressed says what suppressed the finding, for a finding listed
+	// in Target.Suppressed or a report's suppressed list; nil otherwise.
+	Suppressed *Suppression `json:"-"`
 
 	// Set by the history and push readers.
 	Commit  string `json:"commit,omitempty"`

@@ -81,6 +81,15 @@ func isHexString(s string) bool {
 // survives lines moving.
 type IgnoreList struct {
 	entries map[string]bool
+	name    string // the file, for reports
+}
+
+// Name is the file the list was read from.
+func (l *IgnoreList) Name() string {
+	if l == nil || l.name == "" {
+		return ".gitleaksignore"
+	}
+	return l.name
 }
 
 // MarshalJSON lists the normalised fingerprints, sorted, so that the list
@@ -108,7 +117,7 @@ func LoadGitleaksIgnore(path string) (*IgnoreList, []string, error) {
 
 // ParseGitleaksIgnore reads .gitleaksignore text; path names it in messages.
 func ParseGitleaksIgnore(path string, data []byte) (*IgnoreList, []string, error) {
-	l := &IgnoreList{entries: map[string]bool{}}
+	l := &IgnoreList{entries: map[string]bool{}, name: path}
 	var warn []string
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 64<<10), 1<<20)

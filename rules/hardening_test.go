@@ -34,6 +34,9 @@ func TestRepoConfigCannotSwitchDetectionOff(t *testing.T) {
 		{"size cap", "[scan]\nmaxFileSize = 1\n", "scan.maxFileSize"},
 		{"first-class only", "[extend]\ndisabledRules = [\"mailgun-sending-key\"]\n", "extend.disabledRules"},
 		{"first-class allowlist", "[[allowlists]]\ntargetRules = [\"aws-access-key-id\"]\nregexes = ['''^AKIA''']\n", "allowlists[1]"},
+		// A rule's own allowlist in the repository's [[rules]] entry was
+		// taken for a built-in one, so it silenced a first-class rule unseen.
+		{"first-class rule's allowlist", "[[rules]]\nid = \"mailgun-api-key\"\n[[rules.allowlists]]\nregexes = ['''.''']\n", "rules[1].allowlists[1]"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := loadToml(t, map[string]string{".leakhook.toml": c.toml})

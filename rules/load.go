@@ -44,8 +44,22 @@ func (c *Config) Digest() []byte { return c.digest }
 // Suppressed reports whether a finding is dropped after scanning: by a
 // .gitleaksignore entry or by an allowlist's commits (which the engine cannot
 // see, as it scans content without knowing the commit).
-func (c *Config) Suppressed(f *Finding) bool {
-	return c.Ignore.Match(f) || c.Engine.allowedCommit(f)
+func (c *Config) Suppressed(f *Finding) bool { return c.SuppressedBy(f) != nil }
+
+// SuppressedBy is Suppressed saying by what: a .gitleaksignore entry or an
+// allowlist's commits; nil when neither drops f.
+func (c *Config) SuppressedBy(f *Finding) *Suppression {
+	if c.Ignore.Match(f) {
+		return &Suppression{Kind: SuppressedIgnore, Key: c.Ignore.Name()}
+	}
+	if a := c.Engine.allowedCommit(f); a != nil {
+		s := a.suppression(SuppressedCommit)
+		if s == nil {
+			s = &Suppression{Kind: SuppressedCommit, Key: "a built-in allowlist"}
+		}
+		return s
+	}
+	return nil
 }
 
 // Remediation is the team's choice of where secrets go, used by block messages.
@@ -97,6 +111,11 @@ func parseBuiltin() ([]Rule, []Allowlist, error) {
 		}
 		for i := range f.Allowlists {
 			f.Allowlists[i].origin = origin{} // built in: no configuration's doing
+		}
+		for i := range f.Rules {
+			for j := range f.Rules[i].Allowlists {
+				f.Rules[i].Allowlists[j].origin = origin{}
+			}
 		}
 		rs = append(rs, f.Rules...)
 		allows = append(allows, f.Allowlists...)
@@ -223,6 +242,7 @@ func parseLocated(name string, data []byte) (*parsed, []string, error) {
 			if err := checkAllowlist(loc, name, akey, &r.Allowlists[j]); err != nil {
 				return nil, warn, err
 			}
+			r.Allowlists[j].origin.key = loc.at(name, akey) // r shares the slice with f.Rules[i]
 			warn = append(warn, commitWarnings(loc.at(name, akey), &r.Allowlists[j])...)
 		}
 	}
@@ -556,6 +576,11 @@ func (cfg *Config) load(o Options) error {
 		for i := range all {
 			if disabled[all[i].ID] {
 				all[i].ID = "" // every rule with that id; removed below
+			}
+		}
+		for j := range l.f.Rules {
+			for k := range l.f.Rules[j].Allowlists {
+				l.f.Rules[j].Allowlists[k].origin.trusted = l.trusted
 			}
 		}
 		for j, r := range l.f.Rules {

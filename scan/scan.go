@@ -28,6 +28,10 @@ type Result struct {
 	Findings []rules.Finding
 	Skipped  []Skipped
 	Scanned  int // targets scanned
+	// Suppressed are the findings an inline allow marker or a
+	// configuration's allowlist dropped (rules.Target.Suppressed), in the
+	// same order, for the reports' counts.
+	Suppressed []rules.Finding
 }
 
 // Items scans items with a bounded pool and returns the findings sorted by
@@ -90,14 +94,15 @@ func Stream(ctx context.Context, e *rules.Engine, items <-chan Item) (*Result, e
 	if err := ctx.Err(); err != nil {
 		return nil, err // the producer stopped early: not everything was scanned
 	}
-	return &Result{Findings: c.sorted(), Scanned: seq}, nil
+	return &Result{Findings: sortFound(c.found), Suppressed: sortFound(c.suppressed), Scanned: seq}, nil
 }
 
 // collector gathers findings from concurrent scans and sorts them
 // deterministically, whatever order the scans finished in.
 type collector struct {
-	mu    sync.Mutex
-	found []keyedFinding
+	mu         sync.Mutex
+	found      []keyedFinding
+	suppressed []keyedFinding
 }
 
 type keyedFinding struct {
@@ -114,8 +119,27 @@ func (c *collector) scan(ctx context.Context, e *rules.Engine, it *Item, seq int
 		}
 		return fmt.Errorf("%s: %v", it.Path, err)
 	}
-	if len(fs) == 0 {
+	sup := it.Target.Suppressed
+	if len(fs) == 0 && len(sup) == 0 {
 		return nil
+	}
+	fs, sup = place(it, fs), place(it, sup)
+	c.mu.Lock()
+	for _, f := range fs {
+		c.found = append(c.found, keyedFinding{seq, f})
+	}
+	for _, f := range sup {
+		c.suppressed = append(c.suppressed, keyedFinding{seq, f})
+	}
+	c.mu.Unlock()
+	return nil
+}
+
+// place gives findings of it their place: the column within a long line
+// that came in pieces, and the commit.
+func place(it *Item, fs []rules.Finding) []rules.Finding {
+	if len(fs) == 0 {
+		return fs
 	}
 	if it.Column > 0 || it.Seen > 0 {
 		fs = placePiece(it, fs)
@@ -125,17 +149,11 @@ func (c *collector) scan(ctx context.Context, e *rules.Engine, it *Item, seq int
 			fs[i].Commit, fs[i].Subject, fs[i].Ref = cm.ID, cm.Subject, cm.Ref
 		}
 	}
-	c.mu.Lock()
-	for _, f := range fs {
-		c.found = append(c.found, keyedFinding{seq, f})
-	}
-	c.mu.Unlock()
-	return nil
+	return fs
 }
 
-// sorted returns the findings by path, line and column, then input order.
-func (c *collector) sorted() []rules.Finding {
-	found := c.found
+// sortFound returns the findings by path, line and column, then input order.
+func sortFound(found []keyedFinding) []rules.Finding {
 	sort.SliceStable(found, func(i, j int) bool {
 		a, b := &found[i].f, &found[j].f
 		if a.Path != b.Path {
@@ -287,7 +305,7 @@ func Paths(ctx context.Context, e *rules.Engine, base string, paths []string, st
 	if walkErr != nil {
 		return nil, walkErr
 	}
-	return &Result{Findings: c.sorted(), Skipped: skipped, Scanned: int(scanned.Load())}, nil
+	return &Result{Findings: sortFound(c.found), Suppressed: sortFound(c.suppressed), Skipped: skipped, Scanned: int(scanned.Load())}, nil
 }
 
 // readInto reads the file at path into buf, replacing what buf held.

@@ -18,10 +18,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/leakhook/leakhook/baseline"
 	"github.com/leakhook/leakhook/rules"
+	"github.com/leakhook/leakhook/scan"
 )
 
 // None is the baseline flag value that ignores the baseline.
@@ -115,10 +117,15 @@ func (t *Triage) Suppressed(f *rules.Finding) bool { return t.cfg.Suppressed(f) 
 
 // Verdict is what is reported, and whether it blocks.
 type Verdict struct {
-	Blocking   []rules.Finding // what is reported, in the order found (advisory findings among them do not block)
-	Suppressed int             // dropped by .gitleaksignore or an allowlist's commits
-	Known      int             // dropped because the baseline knows them
-	KnownV1    int             // of those, matched by a v1 entry (leakhook baseline --migrate)
+	Blocking []rules.Finding // what is reported, in the order found (advisory findings among them do not block)
+	// Suppressed is everything that was found and is not reported, each
+	// with what suppressed it (rules.Finding.Suppressed): inline markers
+	// and configurations' allowlists (ApplyResult: the engine's), a
+	// .gitleaksignore entry or an allowlist's commits, the baseline. The
+	// reports count them by source.
+	Suppressed []rules.Finding
+	Known      int // dropped because the baseline knows them
+	KnownV1    int // of those, matched by a v1 entry (leakhook baseline --migrate)
 
 	notes map[string]string
 }
@@ -138,18 +145,53 @@ func (v *Verdict) Blocks() bool {
 // "new", or why a baselined secret blocks again. It is "" without one.
 func (v *Verdict) Note(f *rules.Finding) string { return v.notes[f.RuleID+" "+f.StoredFingerprint] }
 
+// ApplyResult is Apply on a scan's findings, with what the engine already
+// suppressed (inline markers, configurations' allowlists) listed first in
+// the verdict's Suppressed.
+func (t *Triage) ApplyResult(res *scan.Result) (*Verdict, error) {
+	v, err := t.Apply(res.Findings)
+	if v != nil {
+		v.Suppressed = append(t.relative(res.Suppressed), v.Suppressed...)
+	}
+	return v, err
+}
+
+// relative names suppressions' configuration files relative to the root,
+// as the rest of the report names files.
+func (t *Triage) relative(fs []rules.Finding) []rules.Finding {
+	if t.root == "" {
+		return fs
+	}
+	abs, err := filepath.Abs(t.root)
+	if err != nil {
+		return fs
+	}
+	prefix := abs + string(filepath.Separator)
+	for i := range fs {
+		if s := fs[i].Suppressed; s != nil && strings.HasPrefix(s.Key, prefix) {
+			c := *s
+			c.Key = filepath.ToSlash(strings.TrimPrefix(s.Key, prefix))
+			fs[i].Suppressed = &c
+		}
+	}
+	return fs
+}
+
 // Apply decides which of findings block. It does not modify findings. An
 // error is a baseline that could not be read.
 func (t *Triage) Apply(findings []rules.Finding) (*Verdict, error) {
 	v := &Verdict{}
 	var kept []rules.Finding
 	for i := range findings {
-		if t.Suppressed(&findings[i]) {
-			v.Suppressed++
+		if by := t.cfg.SuppressedBy(&findings[i]); by != nil {
+			f := findings[i]
+			f.Suppressed = by
+			v.Suppressed = append(v.Suppressed, f)
 			continue
 		}
 		kept = append(kept, findings[i])
 	}
+	v.Suppressed = t.relative(v.Suppressed)
 	v.Blocking = kept
 	if len(kept) == 0 {
 		return v, nil
@@ -177,6 +219,8 @@ func (t *Triage) Apply(findings []rules.Finding) (*Verdict, error) {
 			if e.V1() {
 				v.KnownV1++
 			}
+			f.Suppressed = &rules.Suppression{Kind: rules.SuppressedBaseline, Key: t.baselineName(base)}
+			v.Suppressed = append(v.Suppressed, f)
 			continue
 		case baseline.Expired:
 			v.notes[key] = "baselined, but the entry expired on " + e.Expires
@@ -186,6 +230,21 @@ func (t *Triage) Apply(findings []rules.Finding) (*Verdict, error) {
 		v.Blocking = append(v.Blocking, f)
 	}
 	return v, nil
+}
+
+// baselineName names the baseline in reports: its file, relative to the
+// root when it lies there.
+func (t *Triage) baselineName(base *baseline.Baseline) string {
+	name := base.Path
+	if name == "" {
+		return baseline.FileName
+	}
+	if abs, err := filepath.Abs(t.root); err == nil && t.root != "" {
+		if rel, err := filepath.Rel(abs, name); err == nil && filepath.IsAbs(name) && !strings.HasPrefix(rel, "..") {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return name
 }
 
 // findBaseline looks for the baseline in root and, for a scan of a

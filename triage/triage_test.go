@@ -30,8 +30,15 @@ func TestApply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v.Suppressed != 1 || v.Known != 1 || len(v.Blocking) != 2 {
-		t.Fatalf("suppressed %d, known %d, blocking %v", v.Suppressed, v.Known, v.Blocking)
+	if len(v.Suppressed) != 2 || v.Known != 1 || len(v.Blocking) != 2 {
+		t.Fatalf("suppressed %v, known %d, blocking %v", v.Suppressed, v.Known, v.Blocking)
+	}
+	// Each suppressed finding says by what, its file named from the root.
+	if s := v.Suppressed[0].Suppressed; v.Suppressed[0].Path != "a.txt" || s == nil || s.Kind != rules.SuppressedIgnore || s.Key != ".gitleaksignore" {
+		t.Errorf("ignored: %+v by %+v", v.Suppressed[0], s)
+	}
+	if s := v.Suppressed[1].Suppressed; v.Suppressed[1].Path != "b.txt" || s == nil || s.Kind != rules.SuppressedBaseline || s.Key != ".leakhook-baseline" {
+		t.Errorf("known: %+v by %+v", v.Suppressed[1], s)
 	}
 	if v.Blocking[0].Path != "c.txt" || v.Blocking[1].Path != "d.txt" {
 		t.Fatalf("blocking %v", v.Blocking)
@@ -48,7 +55,7 @@ func TestApply(t *testing.T) {
 
 	// --baseline none: the baseline is not read, .gitleaksignore still is.
 	v, err = New(cfg, root, None).Apply(in)
-	if err != nil || v.Suppressed != 1 || len(v.Blocking) != 3 || v.Note(&v.Blocking[0]) != "" {
+	if err != nil || len(v.Suppressed) != 1 || len(v.Blocking) != 3 || v.Note(&v.Blocking[0]) != "" {
 		t.Fatalf("none: %v %+v", err, v)
 	}
 	// An explicit baseline that does not exist is an error, once there is

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -79,8 +80,10 @@ func TestScanSARIF(t *testing.T) {
 	}
 	// No secret from the tree appears in any format's output.
 	_, full := runCaptured(t, "scan", "--format", "json", "--show-secrets", dir)
-	var secrets []struct{ Secret string }
-	if err := json.Unmarshal([]byte(full), &secrets); err != nil || len(secrets) < 20 {
+	var report struct{ Findings []struct{ Secret string } }
+	err := json.Unmarshal([]byte(full), &report)
+	secrets := report.Findings
+	if err != nil || len(secrets) < 20 {
 		t.Fatalf("--show-secrets JSON: %v (%d findings)", err, len(secrets))
 	}
 	textOut := filepath.Join(t.TempDir(), "report.txt")
@@ -126,4 +129,82 @@ func validateSARIF(t *testing.T, log string) {
 			}
 		}
 	}
+}
+
+// secretRE finds the generated secrets of TestSARIFSuppressions.
+var secretRE = regexp.MustCompile(`AKIA[A-Z2-7]{16}|ghp_[A-Za-z0-9]{36}`)
+
+// TestSARIFSuppressions: what an allowlist or an inline marker suppressed
+// is in the SARIF log as suppressed results (result.suppressions, kind
+// "external" or "inSource", with a justification naming the source), which
+// Microsoft's validator accepts, and no suppressed secret is in it.
+func TestSARIFSuppressions(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		".leakhook.toml": "[[allowlists]]\ndescription = \"test fixtures\"\npaths = ['''^tests/''']\n",
+		"tests/keys.env": "AWS_ACCESS_KEY_ID=AKIA{{b32:16}}\n",
+		"app/marked.py":  "KEY = \"AKIA{{b32:16}}\"  # leakhook:allow\n",
+		"app/real.py":    "TOKEN = \"{{github:ghp}}\"\n",
+	}
+	var secrets []string
+	for name, tmpl := range files {
+		text, err := rules.Expand(tmpl, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		secrets = append(secrets, secretRE.FindAllString(text, -1)...)
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out := runCaptured(t, "scan", "--format", "sarif", dir)
+	if code != exitFound {
+		t.Fatalf("exit %d, want %d", code, exitFound)
+	}
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				RuleID       string `json:"ruleId"`
+				Suppressions []struct {
+					Kind, Status, Justification string
+				} `json:"suppressions"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(out), &log); err != nil || len(log.Runs) != 1 {
+		t.Fatalf("not a SARIF log: %v", err)
+	}
+	kinds := map[string]string{}
+	open := 0
+	for _, r := range log.Runs[0].Results {
+		if len(r.Suppressions) == 0 {
+			open++
+			continue
+		}
+		s := r.Suppressions[0]
+		if s.Status != "accepted" {
+			t.Errorf("%s: suppression status %q", r.RuleID, s.Status)
+		}
+		kinds[s.Kind] = s.Justification
+	}
+	if open != 1 {
+		t.Errorf("%d results without suppressions, want 1 (app/real.py)", open)
+	}
+	if j := kinds["external"]; !strings.Contains(j, `allowlist "test fixtures" at `) || !strings.Contains(j, ".leakhook.toml:1:1: allowlists[1]") {
+		t.Errorf("external suppression's justification %q does not name the allowlist", j)
+	}
+	if j := kinds["inSource"]; !strings.Contains(j, "leakhook:allow") {
+		t.Errorf("inSource suppression's justification %q does not name the marker", j)
+	}
+	if len(secrets) != 3 {
+		t.Fatalf("%d secrets in the files, want 3", len(secrets))
+	}
+	for _, s := range secrets {
+		if strings.Contains(out, s) {
+			t.Errorf("the log shows a secret (%d chars)", len(s))
+		}
+	}
+	validateSARIF(t, out)
 }
