@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/leakhook/leakhook/internal/gitrun"
@@ -27,17 +26,9 @@ func FileAt(ctx context.Context, repo *Repo, rev string) func(rel string) ([]byt
 		found := false
 		err := streamGit(ctx, repoDir(repo), strings.NewReader(rev+":"+rel+"\n"), func(r io.Reader) error {
 			br := bufio.NewReader(r)
-			header, err := br.ReadString('\n')
-			if err != nil {
-				return fmt.Errorf("git cat-file: %v", err)
-			}
-			f := strings.Fields(header)
-			if len(f) != 3 || f[1] != "blob" {
-				return nil // "<rev>:<path> missing", or not a file
-			}
-			size, err := strconv.ParseInt(f[2], 10, 64)
-			if err != nil {
-				return fmt.Errorf("git cat-file: %q", strings.TrimSpace(header))
+			_, typ, size, err := catHeader(br)
+			if err != nil || typ != "blob" {
+				return err // typ "": "<rev>:<path> missing"; or not a file
 			}
 			data = make([]byte, size)
 			if _, err := io.ReadFull(br, data); err != nil {

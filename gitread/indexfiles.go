@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/leakhook/leakhook/scan"
@@ -123,17 +122,9 @@ func catBlobs(ctx context.Context, dir string, ids []string, maxSize int64, fn f
 	return streamGit(ctx, dir, in, func(r io.Reader) error {
 		br := bufio.NewReaderSize(r, 64<<10)
 		for range ids {
-			header, err := br.ReadString('\n')
+			_, size, err := catBlob(br)
 			if err != nil {
-				return fmt.Errorf("git cat-file: %v", err)
-			}
-			f := strings.Fields(header) // id type size | id missing
-			if len(f) != 3 {
-				return fmt.Errorf("git cat-file: %q", strings.TrimSpace(header))
-			}
-			size, err := strconv.ParseInt(f[2], 10, 64)
-			if err != nil {
-				return fmt.Errorf("git cat-file: %q", strings.TrimSpace(header))
+				return err
 			}
 			if size <= maxSize {
 				data := make([]byte, size)

@@ -120,7 +120,7 @@ func mergeItems(ctx context.Context, repo *Repo, files []mergeFile, maxSize int6
 	return streamGit(ctx, repoDir(repo), strings.NewReader(ids.String()), func(r io.Reader) error {
 		br := bufio.NewReaderSize(r, 64<<10)
 		for _, f := range files {
-			blob, size, err := catHeader(br)
+			blob, size, err := catBlob(br)
 			if err != nil {
 				return err
 			}
@@ -149,7 +149,7 @@ func mergeItems(ctx context.Context, repo *Repo, files []mergeFile, maxSize int6
 				added[i] = true
 			}
 			for range f.parents {
-				_, size, err := catHeader(br)
+				_, size, err := catBlob(br)
 				if err != nil {
 					return err
 				}
@@ -217,21 +217,33 @@ func (s *lineSet) find(l []byte) []int {
 	return s.at[string(l)]
 }
 
-// catHeader reads cat-file --batch's "<id> <type> <size>" line.
-func catHeader(br *bufio.Reader) (id string, size int64, err error) {
+// catHeader reads cat-file --batch's "<id> <type> <size>" line; an object
+// git does not have ("<name> missing") has no type.
+func catHeader(br *bufio.Reader) (id, typ string, size int64, err error) {
 	header, err := br.ReadString('\n')
 	if err != nil {
-		return "", 0, fmt.Errorf("git cat-file: %v", err)
+		return "", "", 0, fmt.Errorf("git cat-file: %v", err)
 	}
 	f := strings.Fields(header)
-	if len(f) != 3 || f[1] != "blob" {
-		return "", 0, fmt.Errorf("git cat-file: %q", strings.TrimSpace(header))
+	if len(f) == 2 && f[1] == "missing" {
+		return f[0], "", 0, nil
 	}
-	size, err = strconv.ParseInt(f[2], 10, 64)
-	if err != nil {
-		return "", 0, fmt.Errorf("git cat-file: %q", strings.TrimSpace(header))
+	if len(f) != 3 {
+		return "", "", 0, fmt.Errorf("git cat-file printed %q", strings.TrimSpace(header))
 	}
-	return f[0], size, nil
+	if size, err = strconv.ParseInt(f[2], 10, 64); err != nil {
+		return "", "", 0, fmt.Errorf("git cat-file printed %q", strings.TrimSpace(header))
+	}
+	return f[0], f[1], size, nil
+}
+
+// catBlob reads a blob's header; anything but a blob is an error.
+func catBlob(br *bufio.Reader) (id string, size int64, err error) {
+	id, typ, size, err := catHeader(br)
+	if err == nil && typ != "blob" {
+		err = fmt.Errorf("git cat-file: %s is not a blob", id)
+	}
+	return id, size, err
 }
 
 // catEnd reads the newline after an object's content.

@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/leakhook/leakhook/rules"
@@ -93,26 +92,18 @@ func TagMessages(ctx context.Context, repo *Repo, ids []string, refs map[string]
 		err := streamGit(ctx, repoDir(repo), strings.NewReader(in.String()), func(r io.Reader) error {
 			br := bufio.NewReader(r)
 			for _, id := range ask {
-				line, err := br.ReadString('\n')
+				_, typ, size, err := catHeader(br)
 				if err != nil {
-					return fmt.Errorf("git cat-file: %v", err)
+					return err
 				}
-				f := strings.Fields(line)
-				if len(f) == 2 && f[1] == "missing" {
-					continue
-				}
-				if len(f) != 3 {
-					return fmt.Errorf("git cat-file printed %q", line)
-				}
-				size, err := strconv.Atoi(f[2])
-				if err != nil {
-					return fmt.Errorf("git cat-file printed %q", line)
+				if typ == "" {
+					continue // missing
 				}
 				body := make([]byte, size+1) // and the newline after it
 				if _, err := io.ReadFull(br, body); err != nil {
 					return fmt.Errorf("git cat-file: %v", err)
 				}
-				if f[1] != "tag" {
+				if typ != "tag" {
 					continue
 				}
 				headers, msg, _ := bytes.Cut(body[:size], []byte("\n\n"))
