@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"strings"
 
@@ -47,49 +46,22 @@ func runInstall(c *cli, args []string) int {
 	if *serverConfig != "" && !*server {
 		return c.problem("--server-config goes with --server")
 	}
+	if *server && *global {
+		return c.problem("--server and --global do not go together: a server's hooks go in each repository (a global core.hooksPath would silence the repositories' own hooks)")
+	}
+	where := install.InRepo
 	if *server {
-		if *global {
-			return c.problem("--server and --global do not go together: a server's hooks go in each repository (a global core.hooksPath would silence the repositories' own hooks)")
-		}
-		wd, err := os.Getwd()
-		if err != nil {
-			return c.problem("%v", err)
-		}
-		dir, err := install.Server(wd, install.ServerOptions{Options: install.Options{Force: *force, Log: c.stdout}, ServerConfig: *serverConfig})
-		if err != nil {
-			return c.problem("%v", err)
-		}
-		fmt.Fprintf(c.stdout, "leakhook checks every push to this repository (pre-receive in %s).\n", dir)
-		return exitClean
-	}
-	var names []string
-	for _, h := range strings.Split(*hooks, ",") {
-		if h = strings.TrimSpace(h); h != "" {
-			names = append(names, h)
-		}
-	}
-	if len(names) == 0 {
-		return c.problem("--hooks names no hook (use pre-commit, pre-push or both)")
-	}
-	o := install.Options{Hooks: names, Force: *force, Team: *team, Log: c.stdout}
-	if *global {
-		dir, err := install.Global(o)
-		if err != nil {
-			return c.problem("%v", err)
-		}
-		fmt.Fprintf(c.stdout, "leakhook now guards every repository on this machine (hooks in %s).\n", dir)
-		fmt.Fprintln(c.stdout, "A repository that sets its own core.hooksPath other than husky's is not covered: run 'leakhook install' there.")
-		return exitClean
+		where = install.InServer
+	} else if *global {
+		where = install.InGlobal
 	}
 	wd, err := os.Getwd()
 	if err != nil {
 		return c.problem("%v", err)
 	}
-	dir, err := install.Repo(wd, o)
-	if err != nil {
+	if err := install.Install(wd, where, *hooks, *serverConfig, install.Options{Force: *force, Team: *team, Log: c.stdout}); err != nil {
 		return c.problem("%v", err)
 	}
-	fmt.Fprintf(c.stdout, "leakhook guards this repository (its hooks directory: %s).\n", dir)
 	return exitClean
 }
 
@@ -106,19 +78,14 @@ func runDoctor(c *cli, args []string) int {
 	if err != nil {
 		return c.problem("%v", err)
 	}
-	sts, err := install.Check(wd)
+	guarded, err := install.Doctor(wd, c.stdout)
 	if err != nil {
 		return c.problem("%v", err)
 	}
-	code = exitClean
-	for _, st := range sts {
-		word := "ok"
-		if !st.Guarded {
-			word, code = "NOT GUARDED", exitFound
-		}
-		fmt.Fprintf(c.stdout, "%s: %s: %s\n", st.Hook, word, st.How)
+	if !guarded {
+		return exitFound
 	}
-	return code
+	return exitClean
 }
 
 func runUninstall(c *cli, args []string) int {
@@ -131,17 +98,11 @@ func runUninstall(c *cli, args []string) int {
 	if len(rest) > 0 {
 		return c.problem("uninstall takes no arguments (got %q)", rest[0])
 	}
-	if *global {
-		if _, err := install.UninstallGlobal(c.stdout); err != nil {
-			return c.problem("%v", err)
-		}
-		return exitClean
-	}
 	wd, err := os.Getwd()
 	if err != nil {
 		return c.problem("%v", err)
 	}
-	if _, err := install.UninstallRepo(wd, os.Stdout); err != nil {
+	if err := install.Uninstall(wd, *global, c.stdout); err != nil {
 		return c.problem("%v", err)
 	}
 	return exitClean
