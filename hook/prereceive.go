@@ -11,6 +11,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -119,6 +120,28 @@ type PreReceiveOptions struct {
 	PushOptions  []string  // GIT_PUSH_OPTION_0...
 	User         string    // who pushes
 	Stderr       io.Writer // what the pusher reads (remote: lines)
+}
+
+// FromEnv sets RepoName, User and PushOptions from the variables git and
+// the hosting (GitLab, Gitea, GitHub Enterprise) give a pre-receive hook,
+// read with getenv (os.Getenv).
+func (o *PreReceiveOptions) FromEnv(getenv func(string) string) {
+	first := func(names ...string) string {
+		for _, n := range names {
+			if v := getenv(n); v != "" {
+				return v
+			}
+		}
+		return ""
+	}
+	o.RepoName = first("GL_PROJECT_PATH", "GITEA_REPO_NAME", "GITHUB_REPO_NAME")
+	o.User = first("GL_USERNAME", "GITEA_PUSHER_NAME", "GITHUB_USER_LOGIN", "USER", "LOGNAME")
+	o.PushOptions = nil
+	if n, err := strconv.Atoi(getenv("GIT_PUSH_OPTION_COUNT")); err == nil {
+		for i := 0; i < n; i++ {
+			o.PushOptions = append(o.PushOptions, getenv("GIT_PUSH_OPTION_"+strconv.Itoa(i)))
+		}
+	}
 }
 
 // ReceiveOutcome is what pre-receive found, after triage: what it left

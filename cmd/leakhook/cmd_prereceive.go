@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"strconv"
 	"time"
 
 	"github.com/leakhook/leakhook/hook"
@@ -63,15 +62,9 @@ func runPreReceive(c *cli, args []string) (code int) {
 	}
 	ctx, cancel := of.withBudget()
 	defer cancel()
-	out, err := hook.PreReceive(ctx, hook.PreReceiveOptions{
-		Dir:          wd,
-		Stdin:        c.stdin,
-		ServerConfig: *serverConfig,
-		RepoName:     firstEnv("GL_PROJECT_PATH", "GITEA_REPO_NAME", "GITHUB_REPO_NAME"),
-		PushOptions:  pushOptions(),
-		User:         firstEnv("GL_USERNAME", "GITEA_PUSHER_NAME", "GITHUB_USER_LOGIN", "USER", "LOGNAME"),
-		Stderr:       c.stderr,
-	})
+	o := hook.PreReceiveOptions{Dir: wd, Stdin: c.stdin, ServerConfig: *serverConfig, Stderr: c.stderr}
+	o.FromEnv(os.Getenv)
+	out, err := hook.PreReceive(ctx, o)
 	var cfgErr *hook.ConfigError
 	if errors.As(err, &cfgErr) {
 		return c.receiveFailure(fmt.Errorf("configuration: %v", cfgErr.Err))
@@ -90,30 +83,6 @@ func runPreReceive(c *cli, args []string) (code int) {
 		return exitClean
 	}
 	return code
-}
-
-// pushOptions are the push options git passes a pre-receive hook
-// (GIT_PUSH_OPTION_COUNT, GIT_PUSH_OPTION_0...).
-func pushOptions() []string {
-	n, err := strconv.Atoi(os.Getenv("GIT_PUSH_OPTION_COUNT"))
-	if err != nil {
-		return nil
-	}
-	var out []string
-	for i := 0; i < n; i++ {
-		out = append(out, os.Getenv("GIT_PUSH_OPTION_"+strconv.Itoa(i)))
-	}
-	return out
-}
-
-// firstEnv is the first of the variables that is set.
-func firstEnv(names ...string) string {
-	for _, n := range names {
-		if v := os.Getenv(n); v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // receiveFailure rejects a push the server could not check.
