@@ -85,3 +85,12 @@ func wrapTo(w io.Writer, text, first, rest string, width int) {
 	}
 	fmt.Fprintln(w, line)
 }
+
+// Wrap writes text wrapped at width columns: each of its lines starts after
+// first, and the lines it wraps onto after rest. A word longer than a line
+// stands on its own. The command line's help is written with it too.
+func Wrap(w io.Writer, text, first, rest string, width int) {
+	for _, para := range strings.Split(text, "\n") {
+		wrapTo(w, para, first, rest, width)
+	}
+}

@@ -16,6 +16,8 @@ import (
 	"strings"
 
 	"github.com/sourcegraph/conc/panics"
+
+	"github.com/leakhook/leakhook/report"
 )
 
 // Exit codes, the contract with git hooks and CI.
@@ -108,8 +110,8 @@ func usage(w io.Writer) {
 	sort.Strings(names)
 	for _, n := range names {
 		c := commands[n]
-		wrapHanging(w, "  leakhook "+strings.TrimSpace(c.name+" "+c.args), "          ")
-		wrap(w, c.summary, "      ")
+		report.Wrap(w, "leakhook "+strings.TrimSpace(c.name+" "+c.args), "  ", "          ", helpWidth)
+		report.Wrap(w, c.summary, "      ", "      ", helpWidth)
 	}
 	fmt.Fprintln(w, "\nRun 'leakhook COMMAND --help' for a command's options.")
 	fmt.Fprintln(w, "Exit codes: 0 clean, 1 secrets found, 2 usage, configuration or repository\nerror.")
@@ -121,9 +123,9 @@ func (c *cli) newFlags(cmd *command) *flag.FlagSet {
 	fs.SetOutput(c.stderr)
 	fs.Usage = func() {
 		w := fs.Output()
-		wrapHanging(w, "Usage: leakhook "+strings.TrimSpace(cmd.name+" "+cmd.args), "         ")
+		report.Wrap(w, "Usage: leakhook "+strings.TrimSpace(cmd.name+" "+cmd.args), "", "         ", helpWidth)
 		fmt.Fprintln(w)
-		wrap(w, cmd.summary, "")
+		report.Wrap(w, cmd.summary, "", "", helpWidth)
 		if hasFlags(fs) {
 			fmt.Fprintln(w, "\nOptions:")
 			fs.VisitAll(func(f *flag.Flag) {
@@ -132,7 +134,7 @@ func (c *cli) newFlags(cmd *command) *flag.FlagSet {
 				if f.DefValue != "" && f.DefValue != "false" {
 					text += " (default " + f.DefValue + ")"
 				}
-				wrap(w, text, "      ")
+				report.Wrap(w, text, "      ", "      ", helpWidth)
 			})
 		}
 	}
@@ -202,43 +204,6 @@ func plural(n int, word string) string {
 // helpWidth is the width --help text is wrapped at: 80 columns fit every
 // terminal and review tool.
 const helpWidth = 80
-
-// wrap writes text in lines of at most helpWidth columns, each starting
-// with indent; a word longer than a line (a URL) stands on its own line.
-func wrap(w io.Writer, text, indent string) {
-	for _, para := range strings.Split(text, "\n") {
-		line := indent
-		for _, word := range strings.Fields(para) {
-			if line != indent && len(line)+1+len(word) > helpWidth {
-				fmt.Fprintln(w, line)
-				line = indent
-			}
-			if line != indent {
-				line += " "
-			}
-			line += word
-		}
-		fmt.Fprintln(w, line)
-	}
-}
-
-// wrapHanging writes line wrapped at helpWidth, continuation lines
-// indented by indent (a synopsis whose options run past the width).
-func wrapHanging(w io.Writer, line, indent string) {
-	lead := len(line) - len(strings.TrimLeft(line, " "))
-	out := line[:lead]
-	for _, word := range strings.Fields(line) {
-		if strings.TrimSpace(out) != "" && len(out)+1+len(word) > helpWidth {
-			fmt.Fprintln(w, out)
-			out = indent
-		}
-		if strings.TrimSpace(out) != "" {
-			out += " "
-		}
-		out += word
-	}
-	fmt.Fprintln(w, out)
-}
 
 // nearest returns the command a mistyped name most likely meant: one with
 // the name as a prefix, or within two edits of it; "" if none.
