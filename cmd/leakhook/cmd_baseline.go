@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"os"
 	"strings"
 
@@ -8,18 +9,7 @@ import (
 	"github.com/leakhook/leakhook/hook"
 )
 
-func init() {
-	register(&command{
-		name:    "baseline",
-		args:    "[--history] [--prune] [--migrate] [--file F] [--reason TEXT]",
-		summary: "record the secrets already in the repository so they stop blocking (new ones still do)",
-		run:     runBaseline,
-	})
-}
-
-func runBaseline(c *cli, args []string) int {
-	cmd := commands["baseline"]
-	fs := c.newFlags(cmd)
+func runBaseline(c *cli, fs *flag.FlagSet, args []string) int {
 	history := fs.Bool("history", false, "also record secrets in the history of HEAD (every commit), not only the files at HEAD")
 	prune := fs.Bool("prune", false, "drop entries whose secret is no longer found")
 	migrate := fs.Bool("migrate", false, "only rewrite v1 entries (fast, unsalted hashes) as v2 (argon2id, salted) for the secrets found; add nothing new")

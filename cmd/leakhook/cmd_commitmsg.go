@@ -1,25 +1,14 @@
 package main
 
 import (
-	"errors"
+	"flag"
 	"os"
 
 	"github.com/leakhook/leakhook/hook"
 	"github.com/leakhook/leakhook/report"
 )
 
-func init() {
-	register(&command{
-		name:    "commit-msg",
-		args:    "[--format F] [--config FILE] FILE",
-		summary: "scan a commit message (git's commit-msg hook passes FILE); exit 1 blocks the commit",
-		run:     runCommitMsg,
-	})
-}
-
-func runCommitMsg(c *cli, args []string) int {
-	cmd := commands["commit-msg"]
-	fs := c.newFlags(cmd)
+func runCommitMsg(c *cli, fs *flag.FlagSet, args []string) int {
 	var of outputFlags
 	of.register(c, fs)
 	rest, code, ok := c.parseFlags(fs, args)
@@ -32,19 +21,15 @@ func runCommitMsg(c *cli, args []string) int {
 	if err := of.check(); err != nil {
 		return c.problem("%v", err)
 	}
-	ctx, cancel := of.withBudget()
+	ctx, cancel := budget(of.timeout)
 	defer cancel()
 	wd, err := os.Getwd()
 	if err != nil {
 		return c.problem("%v", err)
 	}
 	out, err := hook.CommitMsg(ctx, hook.CommitMsgOptions{Dir: wd, ConfigFile: of.config, File: rest[0], Stderr: c.stderr})
-	var cfgErr *hook.ConfigError
-	if errors.As(err, &cfgErr) {
-		return c.problem("%v", cfgErr.Err)
-	}
 	if err != nil {
-		return c.readFailure(err)
+		return c.flowError(err, c.readFailure)
 	}
 	return of.emit(c, out, report.ModeMessage)
 }

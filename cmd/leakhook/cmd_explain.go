@@ -1,25 +1,16 @@
 package main
 
 import (
+	"flag"
 	"os"
 	"path/filepath"
 
+	"github.com/leakhook/leakhook/hook"
 	"github.com/leakhook/leakhook/remedy"
 	"github.com/leakhook/leakhook/report"
 )
 
-func init() {
-	register(&command{
-		name:    "explain",
-		args:    "RULE [--lang L] [--vault env|aws|hashicorp|conjur|all]",
-		summary: "how to move a secret type into env or a vault, rotate it and check for misuse (offline)",
-		run:     runExplain,
-	})
-}
-
-func runExplain(c *cli, args []string) int {
-	cmd := commands["explain"]
-	fs := c.newFlags(cmd)
+func runExplain(c *cli, fs *flag.FlagSet, args []string) int {
 	langFlag := fs.String("lang", "", "language of the code to show: py, js, ts, go, java, rb, php, cs, sh, yaml, env, docker, tf (or a file name); default all")
 	vaultFlag := fs.String("vault", "all", "backend to show: env, aws, hashicorp, conjur or all")
 	config := fs.String("config", "", "configuration file (default: .leakhook.toml in the current directory)")
@@ -38,7 +29,7 @@ func runExplain(c *cli, args []string) int {
 	if !ok {
 		return c.problem("unknown vault %q: use env, aws, hashicorp, conjur or all", *vaultFlag)
 	}
-	cfg, err := c.loadConfig(".", *config)
+	cfg, err := hook.LoadConfig(".", *config, c.stderr)
 	if err != nil {
 		return c.problem("%v", err)
 	}

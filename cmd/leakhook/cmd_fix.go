@@ -1,23 +1,13 @@
 package main
 
 import (
+	"flag"
 	"os"
 
 	"github.com/leakhook/leakhook/hook"
 )
 
-func init() {
-	register(&command{
-		name:    "fix",
-		args:    "[--yes] [--vault aws|hashicorp|conjur] [PATH...]",
-		summary: "move staged secrets into .env (or a vault) and read them from the environment; dry run unless --yes",
-		run:     runFix,
-	})
-}
-
-func runFix(c *cli, args []string) int {
-	cmd := commands["fix"]
-	fs := c.newFlags(cmd)
+func runFix(c *cli, fs *flag.FlagSet, args []string) int {
 	yes := fs.Bool("yes", false, "apply the fix to the index, the working tree and the env file (default: show it)")
 	vaultFlag := fs.String("vault", "", "keep the values in aws, hashicorp or conjur instead of the env file (default: [remediation] vault, else env)")
 	var of outputFlags
@@ -29,7 +19,7 @@ func runFix(c *cli, args []string) int {
 	if of.format != "text" || of.output != "" {
 		return c.problem("fix writes text to the terminal; --format and --output are not supported")
 	}
-	ctx, cancel := of.withBudget()
+	ctx, cancel := budget(of.timeout)
 	defer cancel()
 	wd, err := os.Getwd()
 	if err != nil {

@@ -1,35 +1,14 @@
 package main
 
 import (
+	"flag"
 	"os"
 	"strings"
 
 	"github.com/leakhook/leakhook/install"
 )
 
-func init() {
-	register(&command{
-		name:    "install",
-		args:    "[--global | --server [--server-config FILE]] [--hooks LIST] [--force] [--team]",
-		summary: "install leakhook's git hooks in this repository (or globally), keeping existing hooks",
-		run:     runInstall,
-	})
-	register(&command{
-		name:    "doctor",
-		args:    "",
-		summary: "say whether git runs leakhook here for each hook, and what to do when a hook manager dropped it (exit 1)",
-		run:     runDoctor,
-	})
-	register(&command{
-		name:    "uninstall",
-		args:    "[--global]",
-		summary: "remove leakhook's git hooks and restore the hooks they had set aside",
-		run:     runUninstall,
-	})
-}
-
-func runInstall(c *cli, args []string) int {
-	fs := c.newFlags(commands["install"])
+func runInstall(c *cli, fs *flag.FlagSet, args []string) int {
 	global := fs.Bool("global", false, "install for every repository: hooks in leakhook's config dir, set with git config --global core.hooksPath")
 	hooks := fs.String("hooks", strings.Join(install.HookNames, ","), "comma-separated hooks to install")
 	force := fs.Bool("force", false, "replace an existing hook instead of chaining it (kept aside, restored by uninstall); with --global, replace another core.hooksPath")
@@ -65,8 +44,7 @@ func runInstall(c *cli, args []string) int {
 	return exitClean
 }
 
-func runDoctor(c *cli, args []string) int {
-	fs := c.newFlags(commands["doctor"])
+func runDoctor(c *cli, fs *flag.FlagSet, args []string) int {
 	rest, code, ok := c.parseFlags(fs, args)
 	if !ok {
 		return code
@@ -88,8 +66,7 @@ func runDoctor(c *cli, args []string) int {
 	return exitClean
 }
 
-func runUninstall(c *cli, args []string) int {
-	fs := c.newFlags(commands["uninstall"])
+func runUninstall(c *cli, fs *flag.FlagSet, args []string) int {
 	global := fs.Bool("global", false, "remove the global hooks and unset git config --global core.hooksPath if it points at them")
 	rest, code, ok := c.parseFlags(fs, args)
 	if !ok {

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"errors"
+	"flag"
 	"fmt"
 	"os"
 
@@ -10,18 +10,7 @@ import (
 	"github.com/leakhook/leakhook/report"
 )
 
-func init() {
-	register(&command{
-		name:    "pre-commit",
-		args:    "[--format F] [--config FILE] [--files PATH...]",
-		summary: "scan the staged change (index vs HEAD); exit 1 blocks the commit",
-		run:     runPreCommit,
-	})
-}
-
-func runPreCommit(c *cli, args []string) int {
-	cmd := commands["pre-commit"]
-	fs := c.newFlags(cmd)
+func runPreCommit(c *cli, fs *flag.FlagSet, args []string) int {
 	var of outputFlags
 	of.register(c, fs)
 	fs.Bool("files", false, "scan these files (the pre-commit framework passes them): within git commit, their staged change;\n"+
@@ -48,7 +37,7 @@ func runPreCommit(c *cli, args []string) int {
 	if filesMode && frameworkStage() == "push" {
 		return exitClean // the framework's push stage: leakhook-push scans the pushed commits
 	}
-	ctx, cancel := of.withBudget()
+	ctx, cancel := budget(of.timeout)
 	defer cancel()
 
 	wd, err := os.Getwd()
@@ -72,12 +61,8 @@ func runPreCommit(c *cli, args []string) int {
 		Stderr:     c.stderr,
 		Phase:      phase,
 	})
-	var cfgErr *hook.ConfigError
-	if errors.As(err, &cfgErr) {
-		return c.problem("%v", cfgErr.Err)
-	}
 	if err != nil {
-		return c.readFailure(err)
+		return c.flowError(err, c.readFailure)
 	}
 	code = of.emit(c, out, report.ModeCommit)
 	phase("report")

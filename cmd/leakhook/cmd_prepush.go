@@ -1,7 +1,7 @@
 package main
 
 import (
-	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -11,18 +11,7 @@ import (
 	"github.com/leakhook/leakhook/report"
 )
 
-func init() {
-	register(&command{
-		name:    "pre-push",
-		args:    "[--format F] [--no-receipts] [REMOTE [URL]]",
-		summary: "scan every commit a push sends (refs on stdin, as git gives them); exit 1 blocks the push",
-		run:     runPrePush,
-	})
-}
-
-func runPrePush(c *cli, args []string) int {
-	cmd := commands["pre-push"]
-	fs := c.newFlags(cmd)
+func runPrePush(c *cli, fs *flag.FlagSet, args []string) int {
 	var of outputFlags
 	of.register(c, fs)
 	noReceipts := fs.Bool("no-receipts", false, "scan every commit, even those pre-commit already scanned clean")
@@ -40,7 +29,7 @@ func runPrePush(c *cli, args []string) int {
 	if len(rest) > 0 {
 		remote = rest[0]
 	}
-	ctx, cancel := of.withBudget()
+	ctx, cancel := budget(of.timeout)
 	defer cancel()
 
 	in := hook.PushInput{
@@ -73,12 +62,8 @@ func runPrePush(c *cli, args []string) int {
 		Reader:     c.readerOptions(),
 		Stderr:     c.stderr,
 	})
-	var cfgErr *hook.ConfigError
-	if errors.As(err, &cfgErr) {
-		return c.problem("%v", cfgErr.Err)
-	}
 	if err != nil {
-		return c.pushFailure(err)
+		return c.flowError(err, c.pushFailure)
 	}
 	return of.emit(c, out, report.ModePush)
 }
@@ -103,7 +88,7 @@ func scanGit(c *cli, of *outputFlags, revs []string) int {
 			return c.problem("scan --git: %q is not a revision or range", r)
 		}
 	}
-	ctx, cancel := of.withBudget()
+	ctx, cancel := budget(of.timeout)
 	defer cancel()
 	wd, err := os.Getwd()
 	if err != nil {

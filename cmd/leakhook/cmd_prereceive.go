@@ -12,20 +12,11 @@ import (
 	"github.com/leakhook/leakhook/triage"
 )
 
-func init() {
-	register(&command{
-		name:    "pre-receive",
-		args:    "[--server-config FILE]",
-		summary: "server hook: check every commit a push brings (git's <old> <new> <ref> lines on stdin); exit 1 rejects the push",
-		run:     runPreReceive,
-	})
-}
-
 // serverTimeout is pre-receive's default time budget: GitHub Enterprise
 // Server stops a pre-receive hook after 5 s.
 const serverTimeout = 5 * time.Second
 
-func runPreReceive(c *cli, args []string) (code int) {
+func runPreReceive(c *cli, fs *flag.FlagSet, args []string) (code int) {
 	// A crash rejects with the server's message (main's names --no-verify,
 	// which does not exist on this side).
 	defer func() {
@@ -37,7 +28,6 @@ func runPreReceive(c *cli, args []string) (code int) {
 			code = c.receiveFailure(fmt.Errorf("internal error: %v", err))
 		}
 	}()
-	fs := c.newFlags(commands["pre-receive"])
 	var of outputFlags
 	of.register(c, fs)
 	serverConfig := fs.String("server-config", os.Getenv("LEAKHOOK_SERVER_CONFIG"), "the server's trusted configuration (default LEAKHOOK_SERVER_CONFIG)")
@@ -60,7 +50,7 @@ func runPreReceive(c *cli, args []string) (code int) {
 	if err != nil {
 		return c.receiveFailure(err)
 	}
-	ctx, cancel := of.withBudget()
+	ctx, cancel := budget(of.timeout)
 	defer cancel()
 	o := hook.PreReceiveOptions{Dir: wd, Stdin: c.stdin, ServerConfig: *serverConfig, Stderr: c.stderr}
 	o.FromEnv(os.Getenv)

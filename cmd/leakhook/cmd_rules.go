@@ -1,17 +1,14 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"text/tabwriter"
+
+	"github.com/leakhook/leakhook/hook"
 )
 
-func init() {
-	register(&command{name: "rules", args: "[--config FILE]", summary: "list the rules in effect, one per line: ID  NAME", run: runRules})
-}
-
-func runRules(c *cli, args []string) int {
-	cmd := commands["rules"]
-	fs := c.newFlags(cmd)
+func runRules(c *cli, fs *flag.FlagSet, args []string) int {
 	config := fs.String("config", "", "configuration file (default: .leakhook.toml in the current directory)")
 	rest, code, ok := c.parseFlags(fs, args)
 	if !ok {
@@ -20,7 +17,7 @@ func runRules(c *cli, args []string) int {
 	if len(rest) > 0 {
 		return c.problem("rules takes no arguments")
 	}
-	cfg, err := c.loadConfig(".", *config)
+	cfg, err := hook.LoadConfig(".", *config, c.stderr)
 	if err != nil {
 		return c.problem("%v", err)
 	}

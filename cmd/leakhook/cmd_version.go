@@ -1,17 +1,13 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"runtime"
 	"runtime/debug"
 )
 
-func init() {
-	register(&command{name: "version", summary: "print leakhook's version", run: runVersion})
-}
-
-func runVersion(c *cli, args []string) int {
-	fs := c.newFlags(commands["version"])
+func runVersion(c *cli, fs *flag.FlagSet, args []string) int {
 	rest, code, ok := c.parseFlags(fs, args)
 	if !ok {
 		return code

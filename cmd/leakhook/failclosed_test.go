@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"io"
 	"strings"
 	"testing"
@@ -15,12 +16,12 @@ import (
 // re-panic in Wait, blocks with exit 2 and one paragraph, and shows the
 // stack only with LEAKHOOK_DEBUG=1.
 func TestPanicInScanWorkerFailsClosed(t *testing.T) {
-	register(&command{name: "test-worker-panic", run: func(*cli, []string) int {
+	commands = append(commands, &command{name: "test-worker-panic", run: func(*cli, *flag.FlagSet, []string) int {
 		items := []scan.Item{{Target: rules.Target{Path: "a.txt", Content: []byte("x\n")}}}
 		scan.Items(context.Background(), nil, items)
 		return exitClean
 	}})
-	defer delete(commands, "test-worker-panic")
+	defer func() { commands = commands[:len(commands)-1] }()
 
 	for _, debug := range []string{"", "1"} {
 		t.Setenv("LEAKHOOK_DEBUG", debug)

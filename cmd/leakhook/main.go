@@ -1,8 +1,10 @@
 // Command leakhook finds secrets in what is about to be committed or pushed and
 // tells the developer how to move them into an environment variable or a vault.
 //
-// This package is only the command line: each subcommand lives in its own
-// cmd_*.go file and calls into hook, rules, report and remedy.
+// This package is only the command line: flags, environment, exit codes and
+// the progress bar. The commands table lists the subcommands; each lives in
+// its own cmd_*.go file and calls into hook (the flows), install or report,
+// passing in the standard streams it was given.
 package main
 
 import (
@@ -12,7 +14,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/sourcegraph/conc/panics"
@@ -34,7 +36,7 @@ type command struct {
 	name    string
 	args    string // usage synopsis after the name
 	summary string
-	run     func(c *cli, args []string) int
+	run     func(c *cli, fs *flag.FlagSet, args []string) int
 }
 
 // cli is one run of the command line: its standard streams. Commands read
@@ -44,9 +46,23 @@ type cli struct {
 	stdout, stderr io.Writer
 }
 
-var commands = map[string]*command{}
-
-func register(c *command) { commands[c.name] = c }
+// commands are leakhook's subcommands, in the order --help lists them;
+// each runs in its cmd_*.go file with its flag set made and its -h wired.
+var commands = []*command{
+	{name: "baseline", args: "[--history] [--prune] [--migrate] [--file F] [--reason TEXT]", summary: "record the secrets already in the repository so they stop blocking (new ones still do)", run: runBaseline},
+	{name: "commit-msg", args: "[--format F] [--config FILE] FILE", summary: "scan a commit message (git's commit-msg hook passes FILE); exit 1 blocks the commit", run: runCommitMsg},
+	{name: "doctor", args: "", summary: "say whether git runs leakhook here for each hook, and what to do when a hook manager dropped it (exit 1)", run: runDoctor},
+	{name: "explain", args: "RULE [--lang L] [--vault env|aws|hashicorp|conjur|all]", summary: "how to move a secret type into env or a vault, rotate it and check for misuse (offline)", run: runExplain},
+	{name: "fix", args: "[--yes] [--vault aws|hashicorp|conjur] [PATH...]", summary: "move staged secrets into .env (or a vault) and read them from the environment; dry run unless --yes", run: runFix},
+	{name: "install", args: "[--global | --server [--server-config FILE]] [--hooks LIST] [--force] [--team]", summary: "install leakhook's git hooks in this repository (or globally), keeping existing hooks", run: runInstall},
+	{name: "pre-commit", args: "[--format F] [--config FILE] [--files PATH...]", summary: "scan the staged change (index vs HEAD); exit 1 blocks the commit", run: runPreCommit},
+	{name: "pre-push", args: "[--format F] [--no-receipts] [REMOTE [URL]]", summary: "scan every commit a push sends (refs on stdin, as git gives them); exit 1 blocks the push", run: runPrePush},
+	{name: "pre-receive", args: "[--server-config FILE]", summary: "server hook: check every commit a push brings (git's <old> <new> <ref> lines on stdin); exit 1 rejects the push", run: runPreReceive},
+	{name: "rules", args: "[--config FILE]", summary: "list the rules in effect, one per line: ID  NAME", run: runRules},
+	{name: "scan", args: "[--format F] [PATH...|-] | --git [RANGE...]", summary: "scan files and directories on disk (default .; - reads standard input), or with --git every commit of a range (default HEAD)", run: runScan},
+	{name: "uninstall", args: "[--global]", summary: "remove leakhook's git hooks and restore the hooks they had set aside", run: runUninstall},
+	{name: "version", summary: "print leakhook's version", run: runVersion},
+}
 
 func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
 
@@ -71,8 +87,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	case "-version", "--version":
 		args[0] = "version"
 	}
-	cmd, ok := commands[args[0]]
-	if !ok {
+	i := slices.IndexFunc(commands, func(cmd *command) bool { return cmd.name == args[0] })
+	if i < 0 {
 		if near := nearest(args[0]); near != "" {
 			fmt.Fprintf(c.stderr, "leakhook: unknown command %q; did you mean %q?\nRun 'leakhook --help' for the list of commands.\n", args[0], near)
 			return exitProblem
@@ -81,7 +97,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		usage(c.stderr)
 		return exitProblem
 	}
-	return cmd.run(c, args[1:])
+	return commands[i].run(c, c.newFlags(commands[i]), args[1:])
 }
 
 // panicError turns a recovered value into the error and stack internalError
@@ -103,13 +119,7 @@ func panicError(p any) (stack []byte, err error) {
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "leakhook finds secrets before they are committed or pushed.\n\nUsage:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		c := commands[n]
+	for _, c := range commands {
 		report.Wrap(w, "leakhook "+strings.TrimSpace(c.name+" "+c.args), "  ", "          ", helpWidth)
 		report.Wrap(w, c.summary, "      ", "      ", helpWidth)
 	}
@@ -193,14 +203,6 @@ To bypass the hook once, knowing nothing was checked: git commit --no-verify (or
 	return exitProblem
 }
 
-// plural spells a count: "1 secret", "3 secrets".
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
-
 // helpWidth is the width --help text is wrapped at: 80 columns fit every
 // terminal and review tool.
 const helpWidth = 80
@@ -209,7 +211,8 @@ const helpWidth = 80
 // the name as a prefix, or within two edits of it; "" if none.
 func nearest(name string) string {
 	best, bestD := "", 3
-	for n := range commands {
+	for _, cmd := range commands {
+		n := cmd.name
 		d := editDistance(name, n)
 		if strings.HasPrefix(n, name) && len(name) >= 3 {
 			d = 1

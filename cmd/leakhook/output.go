@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -12,7 +13,6 @@ import (
 
 	"github.com/leakhook/leakhook/hook"
 	"github.com/leakhook/leakhook/report"
-	"github.com/leakhook/leakhook/rules"
 )
 
 // outputFlags are shared by every command that reports findings.
@@ -50,15 +50,15 @@ func (o *outputFlags) registerFlags(fs *flag.FlagSet) {
 
 func (o *outputFlags) check() error { return report.CheckFormat(o.format) }
 
-// loadConfig loads rules for root and prints configuration warnings.
-func (c *cli) loadConfig(root, path string) (*rules.Config, error) {
-	return hook.LoadConfig(root, path, c.stderr)
-}
-
-// withBudget returns a context that ends after the time budget (none when
-// the budget is 0).
-func (o *outputFlags) withBudget() (context.Context, context.CancelFunc) {
-	return budget(o.timeout)
+// flowError is the exit code for a flow's error: a configuration that did
+// not load is a usage problem (exit 2 naming it); anything else means
+// nothing was checked, which failed says.
+func (c *cli) flowError(err error, failed func(error) int) int {
+	var cfgErr *hook.ConfigError
+	if errors.As(err, &cfgErr) {
+		return c.problem("%v", cfgErr.Err)
+	}
+	return failed(err)
 }
 
 // budget returns a context that ends after d, or never when d is 0.
