@@ -3,9 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
-	"io"
 	"os"
-	"strings"
 
 	"github.com/leakhook/leakhook/hook"
 	"github.com/leakhook/leakhook/report"
@@ -75,65 +73,4 @@ The push was not checked, so leakhook blocked it. Fix the problem above and try 
 to bypass the hook once, knowing nothing was checked: git push --no-verify
 `, err)
 	return exitProblem
-}
-
-// progressMin is the range length from which scan --git shows progress.
-const progressMin = 500
-
-// scanGit is `leakhook scan --git [RANGE...]`: every commit's own change,
-// for CI. Findings name their commit; output formats are scan's.
-func scanGit(c *cli, of *outputFlags, revs []string) int {
-	for _, r := range revs {
-		if strings.HasPrefix(r, "-") || strings.ContainsAny(r, "\n\x00") {
-			return c.problem("scan --git: %q is not a revision or range", r)
-		}
-	}
-	ctx, cancel := budget(of.timeout)
-	defer cancel()
-	wd, err := os.Getwd()
-	if err != nil {
-		return c.problem("%v", err)
-	}
-	o := hook.HistoryOptions{Dir: wd, ConfigFile: of.config, Revs: revs, Reader: c.readerOptions(), Stderr: c.stderr}
-	var bar *progress
-	if isTerminal(c.stderr) {
-		o.Progress = func(n int) func(int) {
-			if n < progressMin {
-				return nil
-			}
-			bar = &progress{w: c.stderr, total: n}
-			return bar.update
-		}
-	}
-	out, err := hook.History(ctx, o)
-	bar.done()
-	if err != nil {
-		return c.problem("%v", err)
-	}
-	return of.emit(c, out, report.ModeScan)
-}
-
-// progress draws a one-line progress bar on stderr (a terminal).
-type progress struct {
-	w            io.Writer
-	total, shown int
-}
-
-func (p *progress) update(n int) {
-	pct := n * 100 / p.total
-	if pct > 100 {
-		pct = 100
-	}
-	if pct == p.shown && n != 1 {
-		return
-	}
-	p.shown = pct
-	fill := pct / 5
-	fmt.Fprintf(p.w, "\rleakhook: scanning history [%s%s] %3d%% (%d/%d commits)", strings.Repeat("#", fill), strings.Repeat(".", 20-fill), pct, n, p.total)
-}
-
-func (p *progress) done() {
-	if p != nil {
-		fmt.Fprintf(p.w, "\r%s\r", strings.Repeat(" ", 79))
-	}
 }

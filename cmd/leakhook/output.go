@@ -87,7 +87,6 @@ func (o *outputFlags) emit(c *cli, out *hook.Outcome, mode report.Mode) int {
 	return exitClean
 }
 
-// isTerminal says whether a standard stream is a terminal.
 // useColor: colour only on a terminal, and never under NO_COLOR or TERM=dumb.
 func useColor(tty bool) bool {
 	return tty && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
@@ -107,6 +106,7 @@ func termWidth(s any) int {
 	return 80
 }
 
+// isTerminal says whether a standard stream is a terminal.
 func isTerminal(s any) bool {
 	f, ok := s.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
