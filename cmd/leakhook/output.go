@@ -11,7 +11,9 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/leakhook/leakhook/gitread"
 	"github.com/leakhook/leakhook/hook"
+	"github.com/leakhook/leakhook/internal/cores"
 	"github.com/leakhook/leakhook/report"
 )
 
@@ -110,6 +112,16 @@ func termWidth(s any) int {
 func isTerminal(s any) bool {
 	f, ok := s.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// readerOptions are the git reader's settings for this run: diagnostics on
+// stderr with LEAKHOOK_DEBUG=1, and a core left to git while it streams.
+func (c *cli) readerOptions() gitread.Options {
+	o := gitread.Options{LeaveCore: cores.LeaveOneToGit}
+	if os.Getenv("LEAKHOOK_DEBUG") == "1" {
+		o.Debug = c.stderr
+	}
+	return o
 }
 
 // phaseTimer returns a function that, with LEAKHOOK_DEBUG=1, prints how long
