@@ -154,8 +154,8 @@ type ReceiveOutcome struct {
 
 // PreReceive checks a push on the server: it loads the server's
 // configuration, reads the pushed refs from Stdin within ctx, and checks
-// them. Any error means the push was not checked (the caller rejects it); a
-// *ConfigError is a repository configuration that did not load.
+// them. Any error means the push was not checked (the caller rejects it),
+// a configuration that did not load included.
 func PreReceive(ctx context.Context, o PreReceiveOptions) (*ReceiveOutcome, error) {
 	sc := &ServerConfig{}
 	if o.ServerConfig != "" {
@@ -177,7 +177,9 @@ func PreReceive(ctx context.Context, o PreReceiveOptions) (*ReceiveOutcome, erro
 	}
 	out, err := preReceive(ctx, o, sc, updates)
 	var cfgErr *ConfigError
-	if err != nil && !errors.As(err, &cfgErr) {
+	if errors.As(err, &cfgErr) {
+		err = fmt.Errorf("configuration: %v", cfgErr.Err)
+	} else if err != nil {
 		err = BudgetError(ctx, err, "checking the push")
 	}
 	return out, err

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -55,10 +54,6 @@ func runPreReceive(c *cli, fs *flag.FlagSet, args []string) (code int) {
 	o := hook.PreReceiveOptions{Dir: wd, Stdin: c.stdin, ServerConfig: *serverConfig, Stderr: c.stderr}
 	o.FromEnv(os.Getenv)
 	out, err := hook.PreReceive(ctx, o)
-	var cfgErr *hook.ConfigError
-	if errors.As(err, &cfgErr) {
-		return c.receiveFailure(fmt.Errorf("configuration: %v", cfgErr.Err))
-	}
 	if err != nil {
 		return c.receiveFailure(err)
 	}
