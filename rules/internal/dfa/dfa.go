@@ -1,0 +1,300 @@
+// Package dfa answers one question about a regular expression quickly:
+// does it match anywhere in a text? It runs the program Go's regexp package
+// compiles for the pattern (so the language is the same, assertions and
+// case folding included) as a DFA built lazily, state by state, as texts
+// need them. Go's regexp costs ~100-250 ns a byte on the engine's
+// case-insensitive, alternation-heavy patterns (a backtracker or NFA walks
+// many instructions at each position); a built state costs a table lookup
+// per byte. It finds no positions: a caller that needs them asks regexp,
+// knowing now whether there is anything to find.
+//
+// Only ASCII text is handled (the states step on bytes, which are runes
+// only there); on other text, and on a pattern that would need too many
+// states, the answer is "cannot tell" and the caller uses regexp.
+package dfa
+
+import (
+	"regexp/syntax"
+	"sync"
+)
+
+// maxStates bounds a Matcher's memory (~600 bytes a state); a pattern that
+// needs more is left to regexp. So does one that needs more than freeStates
+// plus one for every bytesPerState bytes it was asked about: a state costs
+// about what regexp spends on that many bytes, so a DFA that keeps finding
+// new ones would not repay them.
+const (
+	maxStates     = 2000
+	freeStates    = 128
+	bytesPerState = 16
+)
+
+// Context classes of the byte before a position: what syntax.EmptyOpContext
+// needs to know of it.
+const (
+	ctxBegin   = iota // no byte: the start of the text
+	ctxNewline        // '\n'
+	ctxWord           // [0-9A-Za-z_]
+	ctxOther
+	nctx
+)
+
+// rep is a rune of each context class, for syntax.EmptyOpContext.
+var rep = [nctx]rune{-1, '\n', 'a', ' '}
+
+var class [128]uint8
+
+func init() {
+	for c := range class {
+		switch {
+		case c == '\n':
+			class[c] = ctxNewline
+		case syntax.IsWordChar(rune(c)):
+			class[c] = ctxWord
+		default:
+			class[c] = ctxOther
+		}
+	}
+}
+
+// Transition values: unknown; a match found before the byte is consumed;
+// no match possible any more (a pattern anchored at the start, once nothing
+// is pending); otherwise the next state's index plus one.
+const (
+	unknown = 0
+	matched = -1
+	dead    = -2
+)
+
+type state struct {
+	pcs  []uint32 // instructions to close over at this position (targets of the last byte's steps)
+	prev uint8    // context class of the byte before this position
+	end  int8     // at the end of the text: 0 unknown, 1 no match, 2 match
+}
+
+// Matcher is safe for concurrent use.
+type Matcher struct {
+	prog     *syntax.Prog
+	anchored bool // every match starts at the beginning of the text
+
+	mu      sync.Mutex
+	states  []*state
+	next    []int32 // state*128 + byte -> transition (unknown, matched or state+1)
+	index   map[string]int32
+	start   [nctx]int32 // index+1 of the state at a position with no pending work, per context
+	failed  bool        // too many states: always "cannot tell"
+	bytes   int         // bytes asked about
+	stack   []uint32
+	seen    []uint32 // sparse set for closures, by generation
+	gen     uint32
+	buf     []uint32
+	keyBuf  []byte
+	runeOps []uint32
+}
+
+// New compiles pattern as regexp.Compile does.
+func New(pattern string) (*Matcher, error) {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return nil, err
+	}
+	prog, err := syntax.Compile(re.Simplify())
+	if err != nil {
+		return nil, err
+	}
+	return &Matcher{
+		prog:     prog,
+		anchored: prog.StartCond()&syntax.EmptyBeginText != 0,
+		index:    map[string]int32{},
+		seen:     make([]uint32, len(prog.Inst)),
+	}, nil
+}
+
+// Match reports whether the pattern matches some part of b[from:], judged
+// as regexp judges a search of b from position from (the byte before from
+// is context for ^, \b and the like; a match may be empty). ok is false
+// when it cannot tell: b[from:] holds a non-ASCII byte, or the pattern
+// needs too many states.
+func (m *Matcher) Match(b []byte, from int) (match, ok bool) {
+	if m.anchored && from > 0 {
+		return false, true
+	}
+	prev := uint8(ctxBegin)
+	if from > 0 {
+		c := b[from-1]
+		if c >= 0x80 {
+			return false, false
+		}
+		prev = class[c]
+	}
+	m.mu.Lock()
+	m.bytes += len(b) - from
+	match, ok = m.run(b, from, prev)
+	m.mu.Unlock()
+	return match, ok
+}
+
+func (m *Matcher) run(b []byte, from int, prev uint8) (match, ok bool) {
+	if m.failed {
+		return false, false
+	}
+	s := m.start[prev] - 1
+	if s < 0 {
+		if s = m.stateFor(nil, prev); s < 0 {
+			return false, false
+		}
+		m.start[prev] = s + 1
+	}
+	next := m.next
+	for _, c := range b[from:] {
+		if c >= 0x80 {
+			return false, false
+		}
+		n := next[int(s)<<7|int(c)]
+		if n == unknown {
+			if n = m.step(s, c); n == unknown {
+				return false, false
+			}
+			next = m.next // step may have grown it
+		}
+		if n < 0 {
+			return n == matched, true
+		}
+		s = n - 1
+	}
+	st := m.states[s]
+	if st.end == 0 {
+		st.end = 1
+		if m.closure(st.pcs, syntax.EmptyOpContext(rep[st.prev], -1), nil) {
+			st.end = 2
+		}
+	}
+	return st.end == 2, true
+}
+
+// step computes and records state s's transition on byte c.
+func (m *Matcher) step(s int32, c byte) int32 {
+	st := m.states[s]
+	flags := syntax.EmptyOpContext(rep[st.prev], rune(c))
+	m.runeOps = m.runeOps[:0]
+	if m.closure(st.pcs, flags, &m.runeOps) {
+		m.next[int(s)<<7|int(c)] = matched
+		return matched
+	}
+	m.buf = m.buf[:0]
+	for _, pc := range m.runeOps {
+		in := &m.prog.Inst[pc]
+		ok := false
+		switch in.Op {
+		case syntax.InstRune, syntax.InstRune1:
+			ok = in.MatchRune(rune(c))
+		case syntax.InstRuneAny:
+			ok = true
+		case syntax.InstRuneAnyNotNL:
+			ok = c != '\n'
+		}
+		if ok {
+			m.buf = append(m.buf, in.Out)
+		}
+	}
+	if m.anchored && len(m.buf) == 0 {
+		m.next[int(s)<<7|int(c)] = dead // past the start, nothing pending: nothing can match
+		return dead
+	}
+	n := m.stateFor(m.buf, class[c])
+	if n < 0 {
+		return unknown
+	}
+	m.next[int(s)<<7|int(c)] = n + 1
+	return n + 1
+}
+
+// closure follows every empty step from pcs and from the program's start
+// (a match may begin at any position) under the assertions flags allows,
+// appending the byte-consuming instructions reached to runeOps. It reports
+// whether a match instruction is reached.
+func (m *Matcher) closure(pcs []uint32, flags syntax.EmptyOp, runeOps *[]uint32) bool {
+	m.gen++
+	if m.gen == 0 {
+		clear(m.seen)
+		m.gen = 1
+	}
+	m.stack = append(m.stack[:0], uint32(m.prog.Start))
+	for i := len(pcs) - 1; i >= 0; i-- {
+		m.stack = append(m.stack, pcs[i])
+	}
+	found := false
+	for len(m.stack) > 0 {
+		pc := m.stack[len(m.stack)-1]
+		m.stack = m.stack[:len(m.stack)-1]
+		if m.seen[pc] == m.gen {
+			continue
+		}
+		m.seen[pc] = m.gen
+		in := &m.prog.Inst[pc]
+		switch in.Op {
+		case syntax.InstAlt, syntax.InstAltMatch:
+			m.stack = append(m.stack, in.Arg, in.Out)
+		case syntax.InstCapture, syntax.InstNop:
+			m.stack = append(m.stack, in.Out)
+		case syntax.InstEmptyWidth:
+			if syntax.EmptyOp(in.Arg)&^flags == 0 {
+				m.stack = append(m.stack, in.Out)
+			}
+		case syntax.InstMatch:
+			found = true
+		case syntax.InstFail:
+		default: // InstRune, InstRune1, InstRuneAny, InstRuneAnyNotNL
+			if runeOps != nil {
+				*runeOps = append(*runeOps, pc)
+			}
+		}
+	}
+	return found
+}
+
+// stateFor returns the index of the state with pending instructions pcs
+// (in any order, duplicates allowed) after a byte of class prev, making it
+// if new; -1 when there would be too many states.
+func (m *Matcher) stateFor(pcs []uint32, prev uint8) int32 {
+	pcs = sortUnique(pcs)
+	m.keyBuf = append(m.keyBuf[:0], prev)
+	for _, pc := range pcs {
+		m.keyBuf = append(m.keyBuf, byte(pc), byte(pc>>8), byte(pc>>16), byte(pc>>24))
+	}
+	if i, ok := m.index[string(m.keyBuf)]; ok {
+		return i
+	}
+	if n := len(m.states); n >= maxStates || n >= freeStates && n > m.bytes/bytesPerState {
+		m.failed = true
+		return -1
+	}
+	i := int32(len(m.states))
+	m.states = append(m.states, &state{pcs: append([]uint32(nil), pcs...), prev: prev})
+	m.next = append(m.next, make([]int32, 128)...)
+	m.index[string(m.keyBuf)] = i
+	return i
+}
+
+// sortUnique sorts a short slice in place (insertion sort) and drops repeats.
+func sortUnique(a []uint32) []uint32 {
+	for i := 1; i < len(a); i++ {
+		for j := i; j > 0 && a[j] < a[j-1]; j-- {
+			a[j], a[j-1] = a[j-1], a[j]
+		}
+	}
+	out := a[:0]
+	for i, v := range a {
+		if i == 0 || v != a[i-1] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// States returns how many states m has built, and whether it gave up.
+func (m *Matcher) States() (n int, failed bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.states), m.failed
+}
