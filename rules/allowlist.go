@@ -12,6 +12,8 @@ type compiledAllowlist struct {
 	and       bool
 	target    string
 	regexes   []*regexp.Regexp
+	dfas      []*lazyDFA // per regex: whether it matches, cheaply
+	anyDFA    *lazyDFA   // whether one of the regexes matches, in one pass (nil: ask each)
 	lits      [][]string // per regex: requiredLiterals, a prefilter
 	paths     []*regexp.Regexp
 	globs     []string
@@ -42,7 +44,26 @@ func compileAllowlist(a *Allowlist) (*compiledAllowlist, error) {
 			return nil, fmt.Errorf("regexes: %v", regexError(err))
 		}
 		c.regexes = append(c.regexes, re)
+		c.dfas = append(c.dfas, newLazyDFA(s))
 		c.lits = append(c.lits, requiredLiterals(s))
+	}
+	if len(a.Regexes) > 1 {
+		// Each regex in a group of its own keeps its flags to itself; only
+		// \Q (quote to the end) would reach past the group.
+		var b strings.Builder
+		for i, s := range a.Regexes {
+			if strings.Contains(s, `\Q`) {
+				b.Reset()
+				break
+			}
+			if i > 0 {
+				b.WriteString("|")
+			}
+			b.WriteString("(?:" + s + ")")
+		}
+		if b.Len() > 0 {
+			c.anyDFA = newLazyDFA(b.String())
+		}
 	}
 	for _, p := range a.Paths {
 		if isGlob(p) {
@@ -159,50 +180,64 @@ func globMatch(glob, p string) bool {
 // finding comes from is not known while scanning: an AND allowlist with
 // commits is decided later by allowedCommit, and in an OR allowlist the
 // commits are simply the one check not made here.
-func (c *compiledAllowlist) allows(p, secret string, match, line []byte) bool {
+func (c *compiledAllowlist) allows(p string, secret, match, line []byte) bool {
 	if c.and && len(c.commits) > 0 {
 		return false
 	}
-	return combine(c.and, c.checks(p, secret, match, line))
+	n, hits := c.checks(p, secret, match, line)
+	return combine(c.and, n, hits)
 }
 
-// checks evaluates each kind of criterion the allowlist has (not commits).
-func (c *compiledAllowlist) checks(p, secret string, match, line []byte) []bool {
-	var checks []bool
+// checks evaluates each kind of criterion the allowlist has (not commits):
+// it returns how many there are and how many hold.
+func (c *compiledAllowlist) checks(p string, secret, match, line []byte) (n, hits int) {
+	check := func(ok bool) {
+		n++
+		if ok {
+			hits++
+		}
+	}
 	if len(c.paths)+len(c.globs) > 0 {
-		checks = append(checks, c.matchPath(p))
+		check(c.matchPath(p))
 	}
 	if len(c.regexes) > 0 {
-		target := []byte(secret)
+		target := secret
 		switch c.target {
 		case "match":
 			target = match
 		case "line":
 			target = line
 		}
-		hit := false
+		hit, known := false, false
+		if target != nil {
+			hit, known = c.anyDFA.match(target, 0)
+		}
 		var lower []byte
 		for i, re := range c.regexes {
-			if target == nil {
+			if known || target == nil {
 				break
 			}
-			if c.lits[i] != nil {
-				if lower == nil {
-					lower = lowerASCII(nil, target)
+			m, ok := c.dfas[i].match(target, 0) // exact, and cheaper than the literals
+			if !ok {
+				if c.lits[i] != nil {
+					if lower == nil {
+						lower = lowerASCII(nil, target)
+					}
+					if !containsAny(lower, c.lits[i]) {
+						continue // cannot match: ~100x cheaper than the regex
+					}
 				}
-				if !containsAny(lower, c.lits[i]) {
-					continue // cannot match: ~100x cheaper than the regex
-				}
+				m = re.Match(target)
 			}
-			if re.Match(target) {
+			if m {
 				hit = true
 				break
 			}
 		}
-		checks = append(checks, hit)
+		check(hit)
 	}
 	if len(c.stopwords) > 0 {
-		low := strings.ToLower(secret)
+		low := strings.ToLower(string(secret))
 		hit := false
 		for _, w := range c.stopwords {
 			if strings.Contains(low, w) {
@@ -210,26 +245,21 @@ func (c *compiledAllowlist) checks(p, secret string, match, line []byte) []bool 
 				break
 			}
 		}
-		checks = append(checks, hit)
+		check(hit)
 	}
-	return checks
+	return n, hits
 }
 
-// combine applies the condition: OR needs one check, AND needs all; an
-// allowlist with no criteria allows nothing.
-func combine(and bool, checks []bool) bool {
-	if len(checks) == 0 {
+// combine applies the condition to n criteria of which hits hold: OR needs
+// one, AND needs all; an allowlist with no criteria allows nothing.
+func combine(and bool, n, hits int) bool {
+	if n == 0 {
 		return false
 	}
-	for _, ok := range checks {
-		if ok && !and {
-			return true
-		}
-		if !ok && and {
-			return false
-		}
+	if and {
+		return hits == n
 	}
-	return and
+	return hits > 0
 }
 
 // matchCommit reports whether the finding's commit is one of the allowlist's.
@@ -269,8 +299,8 @@ func (e *Engine) allowedCommit(f *Finding) *compiledAllowlist {
 		if !a.and {
 			return a
 		}
-		checks := a.checks(f.Path, f.Secret, nil, []byte(f.LineText))
-		if len(checks) == 0 || combine(true, checks) {
+		n, hits := a.checks(f.Path, []byte(f.Secret), nil, []byte(f.LineText))
+		if n == 0 || hits == n {
 			return a
 		}
 	}
@@ -288,15 +318,15 @@ func (e *Engine) compiled(id string) *compiledRule {
 
 // markerSet recognises inline allow comments.
 type markerSet struct {
-	sameLine []string
-	nextLine []string
+	sameLine [][]byte
+	nextLine [][]byte
 }
 
 func defaultMarkers() *markerSet {
 	return &markerSet{
-		sameLine: []string{"leakhook:allow", "gitleaks:allow", "betterleaks:allow", "pragma: allowlist secret",
-			"trufflehog:ignore", "kingfisher:ignore", "secretlint-disable-line", "ggignore"},
-		nextLine: []string{"leakhook:allow-next-line", "pragma: allowlist nextline secret"},
+		sameLine: byteStrings("leakhook:allow", "gitleaks:allow", "betterleaks:allow", "pragma: allowlist secret",
+			"trufflehog:ignore", "kingfisher:ignore", "secretlint-disable-line", "ggignore"),
+		nextLine: byteStrings("leakhook:allow-next-line", "pragma: allowlist nextline secret"),
 	}
 }
 
@@ -317,19 +347,27 @@ func (m *markerSet) which(c []byte, ls, le int, fp string) string {
 	return hasMarker(prev, m.nextLine, fp)
 }
 
+func byteStrings(ss ...string) [][]byte {
+	out := make([][]byte, len(ss))
+	for i, s := range ss {
+		out[i] = []byte(s)
+	}
+	return out
+}
+
 // hasMarker looks at every occurrence of every marker in line and returns
 // the first that allows, or "".
-func hasMarker(line []byte, markers []string, fp string) string {
+func hasMarker(line []byte, markers [][]byte, fp string) string {
 	for _, mk := range markers {
 		rest := line
 		for {
-			i := bytes.Index(rest, []byte(mk))
+			i := bytes.Index(rest, mk)
 			if i < 0 {
 				break
 			}
 			rest = rest[i+len(mk):]
 			if markerMatches(rest, fp) {
-				return mk
+				return string(mk)
 			}
 		}
 	}

@@ -58,7 +58,8 @@ var syntaxes = []struct {
 // the secret on its line and no other: not the line before, not the line after.
 func TestSameLineMarkers(t *testing.T) {
 	e := tokenEngine(t)
-	for _, mk := range defaultMarkers().sameLine {
+	for _, mkb := range defaultMarkers().sameLine {
+		mk := string(mkb)
 		for _, sx := range syntaxes {
 			t.Run(mk+"/"+sx.name, func(t *testing.T) {
 				before, allowed, after := tok(t, mk+sx.name+"0"), tok(t, mk+sx.name+"1"), tok(t, mk+sx.name+"2")
@@ -83,7 +84,8 @@ func TestSameLineMarkers(t *testing.T) {
 // the line carrying it, and the line after next, still report.
 func TestNextLineMarkers(t *testing.T) {
 	e := tokenEngine(t)
-	for _, mk := range defaultMarkers().nextLine {
+	for _, mkb := range defaultMarkers().nextLine {
+		mk := string(mkb)
 		for _, sx := range syntaxes {
 			t.Run(mk+"/"+sx.name, func(t *testing.T) {
 				onMarker, allowed, after := tok(t, mk+sx.name+"0"), tok(t, mk+sx.name+"1"), tok(t, mk+sx.name+"2")
@@ -262,11 +264,11 @@ func TestPathOnlyAllowlistSkipsRule(t *testing.T) {
 		{1, "docs/a/x.md", false}, {1, "main.go", true},
 		{2, "main.go", true},
 	} {
-		s := e.getScratch()
+		s := e.getScratch(&e.bufs)
 		if got := e.applies(s, &Target{Path: c.path}, c.rule); got != c.want {
 			t.Errorf("rule %s on %s: applies %v, want %v", rs[c.rule].ID, c.path, got, c.want)
 		}
-		e.putScratch(s)
+		e.putScratch(&e.bufs, s)
 	}
 	fs, err := e.Scan(&Target{Path: "main.go", Content: []byte("a=1 b=2 c=3 c=x4")})
 	if err != nil {

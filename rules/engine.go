@@ -5,10 +5,13 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/bits"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/leakhook/leakhook/rules/internal/keywords"
@@ -43,7 +46,9 @@ type Engine struct {
 	hintBits  []uint8           // keyword index -> the decode hints it is (decode.go)
 	global    lazyAllowlists    // compiled on first use, like the rules
 	markers   *markerSet
-	bufs      sync.Pool
+	bufs      sync.Pool               // scratch for targets
+	spare     atomic.Pointer[scratch] // one more, kept out of the pool: see getScratch
+	decBufs   sync.Pool               // scratch for decoded text, scanned inside a target's scan
 }
 
 type compiledRule struct {
@@ -51,10 +56,13 @@ type compiledRule struct {
 	index   int
 	once    sync.Once
 	re      *regexp.Regexp
-	shape   *shape // a necessary condition checked before re runs on a window
+	dfa     *lazyDFA // whether re matches at all, cheaply
+	shape   *shape   // a necessary condition checked before re runs on a window
 	path    *regexp.Regexp
 	context *regexp.Regexp
+	ctxDFA  *lazyDFA
 	ctxLits []string // one of these (lower case) is in every match of context
+	ctxLitB [][]byte // ctxLits as bytes, for bytes.Index
 	err     error
 	allows  []*compiledAllowlist
 }
@@ -69,6 +77,7 @@ func (r *compiledRule) compile() error {
 			r.err = fmt.Errorf("rule %q: %v", r.ID, regexError(err))
 			return
 		}
+		r.dfa = newLazyDFA(r.Regex)
 		r.shape = shapeOf(r.Regex)
 		if r.Path != "" {
 			if r.path, err = regexp.Compile(r.Path); err != nil {
@@ -82,6 +91,10 @@ func (r *compiledRule) compile() error {
 				return
 			}
 			r.ctxLits = requiredLiterals(r.Context)
+			for _, l := range r.ctxLits {
+				r.ctxLitB = append(r.ctxLitB, []byte(l))
+			}
+			r.ctxDFA = newLazyDFA(r.Context)
 		}
 		for i := range r.Rule.Allowlists {
 			a, err := compileAllowlist(&r.Rule.Allowlists[i])
@@ -244,7 +257,10 @@ type scratch struct {
 	// window order, so counting from the last one keeps line numbers linear
 	// in the content, not quadratic on a file with a candidate per line.
 	linePos, lineIdx int
-	lower            []byte // a context span in lower case
+	low              []byte     // content in lower case, as far as nearLits needed (nearby.go)
+	lits             []*litScan // per rule: its context literals' occurrences in low
+	found            []Finding  // scanWindows' findings before they are deduplicated
+	litRules         []int      // the rules with lits
 }
 
 // lineOf returns the 0-based line of content offset pos.
@@ -260,21 +276,42 @@ func (s *scratch) lineOf(c []byte, pos int) int {
 
 var newline = []byte{'\n'}
 
-func (e *Engine) getScratch() *scratch {
-	if s, ok := e.bufs.Get().(*scratch); ok {
+// getScratch takes a scratch from pool: e.bufs for a target, e.decBufs for
+// text decoded inside one, so that the large buffers a large target grew go
+// to the next target, not to a short decoded value.
+//
+// A pool hands back what was put on the same processor, or nothing, so
+// one target's scratch is kept aside too: on text with a window on every
+// line the windows and findings run to megabytes, and growing them again
+// for each target cost a tenth of the scan.
+func (e *Engine) getScratch(pool *sync.Pool) *scratch {
+	if pool == &e.bufs {
+		if s := e.spare.Swap(nil); s != nil {
+			return s
+		}
+	}
+	if s, ok := pool.Get().(*scratch); ok {
 		return s
 	}
-	return &scratch{last: make([]int32, len(e.rules)), pathOK: make([]int8, len(e.rules))}
+	return &scratch{last: make([]int32, len(e.rules)), pathOK: make([]int8, len(e.rules)), lits: make([]*litScan, len(e.rules))}
 }
 
-func (e *Engine) putScratch(s *scratch) {
+func (e *Engine) putScratch(pool *sync.Pool, s *scratch) {
 	clear(s.last)
 	clear(s.pathOK)
 	s.windows = s.windows[:0]
 	s.hints = 0
 	s.linePos, s.lineIdx = 0, 0
+	s.low = s.low[:0]
+	for _, i := range s.litRules {
+		s.lits[i] = nil
+	}
+	s.litRules = s.litRules[:0]
 	s.ctx = nil
-	e.bufs.Put(s)
+	if pool == &e.bufs && e.spare.CompareAndSwap(nil, s) {
+		return
+	}
+	pool.Put(s)
 }
 
 // Scan returns the findings in t, ordered by line and column. An error means a
@@ -337,8 +374,8 @@ func suppressedOnly(suppressed, found []Finding) []Finding {
 
 // scanText scans one form of a target with every rule and decoder.
 func (e *Engine) scanText(ctx context.Context, t *Target) ([]Finding, error) {
-	s := e.getScratch()
-	defer e.putScratch(s)
+	s := e.getScratch(&e.bufs)
+	defer e.putScratch(&e.bufs, s)
 	s.ctx = ctx
 	out, err := e.scanWindows(s, t)
 	if err != nil {
@@ -357,8 +394,8 @@ func (e *Engine) scanText(ctx context.Context, t *Target) ([]Finding, error) {
 // scanPlain scans decoded text: no further decoding, so decoding happens
 // at most once.
 func (e *Engine) scanPlain(ctx context.Context, t *Target) ([]Finding, error) {
-	s := e.getScratch()
-	defer e.putScratch(s)
+	s := e.getScratch(&e.decBufs)
+	defer e.putScratch(&e.decBufs, s)
 	s.ctx = ctx
 	return e.scanWindows(s, t)
 }
@@ -393,7 +430,11 @@ func (e *Engine) scanWindows(s *scratch, t *Target) ([]Finding, error) {
 		}
 	}
 
-	var out []Finding
+	out := s.found[:0] // kept from scan to scan: a finding per line is ~250 bytes a line
+	defer func() {
+		clear(out) // hold no secret in the pool
+		s.found = out[:0]
+	}()
 	for i, w := range s.windows {
 		if i%64 == 63 && s.ctx != nil {
 			if err := s.ctx.Err(); err != nil {
@@ -412,14 +453,11 @@ func (e *Engine) scanWindows(s *scratch, t *Target) ([]Finding, error) {
 			// ContextLines of its line: if none of the context's literals is
 			// that close to any of the window's lines, the rule's regex
 			// need not run at all.
-			lo, _ := linesAroundSpan(content, w.start, r.ContextLines)
-			_, hi := linesAroundSpan(content, w.end, r.ContextLines)
-			s.lower = lowerASCII(s.lower[:0], content[lo:hi])
-			if !containsAny(s.lower, r.ctxLits) {
+			if !s.nearWindow(content, r, w.start, w.end) {
 				continue
 			}
 		}
-		matches := r.re.FindAllSubmatchIndex(content[w.start:w.end], -1)
+		matches := r.findAll(content[w.start:w.end])
 		if len(matches) == 0 {
 			continue
 		}
@@ -433,7 +471,32 @@ func (e *Engine) scanWindows(s *scratch, t *Target) ([]Finding, error) {
 			}
 		}
 	}
-	return dedupe(e, out), nil
+	if len(out) == 0 {
+		return nil, nil
+	}
+	return slices.Clone(dedupe(e, out)), nil
+}
+
+// findAll is r.re.FindAllSubmatchIndex(b, -1), with the regex run only
+// where the DFA says there is something to find: not at all on a window
+// without a match, and not past the first match when no other follows.
+// Go's regexp spends far longer on text it finds nothing in than on a match
+// near the start: on a line like `password = "…" token api_key secret` the
+// search goes on after the password through words that each begin a
+// candidate.
+func (r *compiledRule) findAll(b []byte) [][]int {
+	if m, ok := r.dfa.match(b, 0); ok && !m {
+		return nil
+	}
+	first := r.re.FindSubmatchIndex(b)
+	if first == nil {
+		return nil
+	}
+	// Every later match of FindAll starts at or after the first one's end.
+	if m, ok := r.dfa.match(b, first[1]); ok && !m {
+		return [][]int{first}
+	}
+	return r.re.FindAllSubmatchIndex(b, -1)
 }
 
 func (e *Engine) applies(s *scratch, t *Target, ri int32) bool {
@@ -582,7 +645,7 @@ func (e *Engine) finding(s *scratch, t *Target, r *compiledRule, global []*compi
 			return Finding{}, false
 		}
 	}
-	if r.context != nil && !s.contextMatch(r, linesAround(c, ss, r.ContextLines)) {
+	if r.context != nil && !s.contextMatch(r, c, ss) {
 		return Finding{}, false
 	}
 	match := c[base+m[0] : base+m[1]]
@@ -592,7 +655,7 @@ func (e *Engine) finding(s *scratch, t *Target, r *compiledRule, global []*compi
 	// suppresses it (dropped, and listed for the report's count).
 	var by *Suppression
 	for _, a := range r.allows {
-		if a.allows(t.Path, secret, match, line) {
+		if a.allows(t.Path, c[ss:se], match, line) {
 			t.trace.drop(r.ID, a.origin)
 			if s := a.suppression(SuppressedAllowlist); s == nil {
 				return Finding{}, false
@@ -602,7 +665,7 @@ func (e *Engine) finding(s *scratch, t *Target, r *compiledRule, global []*compi
 		}
 	}
 	for _, a := range global {
-		if a.targets(r.ID) && a.allows(t.Path, secret, match, line) {
+		if a.targets(r.ID) && a.allows(t.Path, c[ss:se], match, line) {
 			t.trace.drop(r.ID, a.origin)
 			if s := a.suppression(SuppressedAllowlist); s == nil {
 				return Finding{}, false
@@ -703,36 +766,43 @@ func linesAroundSpan(c []byte, pos, n int) (int, int) {
 	return max(start, lo), min(end, hi)
 }
 
-// contextMatch reports whether r's context regex matches span. When every
+// contextMatch reports whether r's context regex matches the lines around
+// pos (r.ContextLines on each side). When every
 // match of the regex holds one of a few literals, a span holding none of them
 // is refused without the regex: on text dense in keywords, where a rule
 // finds a candidate on every line, the regex (Go's backtracker, ~100 ns a
 // byte for a case-insensitive alternation) ran over the same eleven lines for
 // each of them.
-func (s *scratch) contextMatch(r *compiledRule, span []byte) bool {
-	if r.ctxLits != nil {
-		s.lower = lowerASCII(s.lower[:0], span)
-		if !containsAny(s.lower, r.ctxLits) {
-			return false
-		}
+func (s *scratch) contextMatch(r *compiledRule, c []byte, pos int) bool {
+	lo, hi := linesAroundSpan(c, pos, r.ContextLines)
+	if r.ctxLits != nil && !s.nearLits(c, r, lo, hi) {
+		return false
+	}
+	span := c[lo:hi]
+	if m, ok := r.ctxDFA.match(span, 0); ok {
+		return m
 	}
 	return r.context.Match(span)
 }
 
-// ShannonEntropy is the entropy of s in bits per byte.
+// ShannonEntropy is the entropy of s in bits per byte. The terms are summed
+// in byte order, visiting only the bytes s holds: a finding on every line
+// of keyword-dense text computes it for each.
 func ShannonEntropy(s string) float64 {
 	if s == "" {
 		return 0
 	}
 	var counts [256]int
+	var seen [4]uint64 // bit c: byte c occurs
 	for i := 0; i < len(s); i++ {
 		counts[s[i]]++
+		seen[s[i]>>6] |= 1 << (s[i] & 63)
 	}
 	var h float64
 	n := float64(len(s))
-	for _, c := range counts {
-		if c > 0 {
-			p := float64(c) / n
+	for w, bs := range seen {
+		for ; bs != 0; bs &= bs - 1 {
+			p := float64(counts[w<<6|bits.TrailingZeros64(bs)]) / n
 			h -= p * math.Log2(p)
 		}
 	}

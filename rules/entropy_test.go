@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -61,5 +62,39 @@ func TestRandomValuesPassGenericEntropy(t *testing.T) {
 	specific := &compiledRule{Rule: Rule{Entropy: 3.7}}
 	if specific.minEntropy("deadbeef0123") != 3.7 {
 		t.Error("a specific rule's threshold changed")
+	}
+}
+
+// TestShannonEntropySameSum checks that the entropy is the same float as the
+// plain sum over all 256 byte values in order: thresholds compare it, and
+// reports print it.
+func TestShannonEntropySameSum(t *testing.T) {
+	plain := func(s string) float64 {
+		var counts [256]int
+		for i := 0; i < len(s); i++ {
+			counts[s[i]]++
+		}
+		var h float64
+		for _, c := range counts {
+			if c > 0 {
+				p := float64(c) / float64(len(s))
+				h -= p * math.Log2(p)
+			}
+		}
+		return h
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 20000; i++ {
+		b := make([]byte, rng.IntN(80))
+		for j := range b {
+			if i%2 == 0 {
+				b[j] = byte(rng.IntN(256))
+			} else {
+				b[j] = "abcdef0123456789XYZ_-"[rng.IntN(21)]
+			}
+		}
+		if got, want := ShannonEntropy(string(b)), plain(string(b)); got != want {
+			t.Fatalf("ShannonEntropy(%q) = %v, want %v", b, got, want)
+		}
 	}
 }

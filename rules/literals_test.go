@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"bytes"
 	"regexp"
 	"slices"
 	"strings"
@@ -75,4 +76,26 @@ func holdsAny(s string, lits []string) bool {
 		}
 	}
 	return false
+}
+
+func TestLowerASCII(t *testing.T) {
+	var all []byte
+	for c := 0; c < 256; c++ {
+		all = append(all, byte(c))
+	}
+	for _, prefix := range []string{"", "AbC", "already lower"} {
+		for off := 0; off < 9; off++ {
+			got := lowerASCII([]byte(prefix), all[off:])
+			want := []byte(prefix)
+			for _, c := range all[off:] {
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				want = append(want, c)
+			}
+			if !bytes.Equal(got, want) {
+				t.Fatalf("lowerASCII(%q, all[%d:]) = %q, want %q", prefix, off, got, want)
+			}
+		}
+	}
 }
