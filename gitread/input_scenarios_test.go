@@ -272,8 +272,10 @@ func TestInputLongLineBoundedMemory(t *testing.T) {
 		t.Errorf("an item of %d bytes, over the window of %d", largest, capBytes)
 	}
 	// The line is 24 MB: holding it would grow the heap by more. HeapAlloc
-	// also counts garbage not yet collected, hence the slack.
-	if peak-base > 16*capBytes+7<<20 {
+	// also counts garbage not yet collected and the allocations of whatever
+	// else the test process runs (alone ~5 MB, 9.5 MB beside the package's
+	// other tests), hence a bound of half the line.
+	if peak-base > 12<<20 {
 		t.Errorf("the heap grew by %d bytes reading one long line", peak-base)
 	}
 	if len(items) == 0 {
