@@ -339,7 +339,11 @@ func (e *Engine) ScanContext(ctx context.Context, t *Target) ([]Finding, error) 
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, fs...)
+		if out == nil {
+			out = fs // the usual single form: no copy (on text with a finding per line, megabytes)
+		} else {
+			out = append(out, fs...)
+		}
 		if f != t {
 			t.Suppressed = append(t.Suppressed, f.Suppressed...)
 		}

@@ -16,6 +16,7 @@ package dfa
 import (
 	"regexp/syntax"
 	"sync"
+	"sync/atomic"
 )
 
 // maxStates bounds a Matcher's memory (~600 bytes a state); a pattern that
@@ -69,21 +70,33 @@ const (
 type state struct {
 	pcs  []uint32 // instructions to close over at this position (targets of the last byte's steps)
 	prev uint8    // context class of the byte before this position
-	end  int8     // at the end of the text: 0 unknown, 1 no match, 2 match
+	end  int32    // at the end of the text: 0 unknown, 1 no match, 2 match (atomic)
 }
 
-// Matcher is safe for concurrent use.
+// table is what Match reads without a lock: the states built so far and
+// their transitions. A new state publishes a new table; a transition is
+// written (atomically) into the current table's next, which may share its
+// array with older tables, so a reader of an older table sees either the
+// transition or unknown, and every state a transition names is in the
+// table it was written to.
+type table struct {
+	states []*state
+	next   []int32 // state*128 + byte -> transition (unknown, matched, dead or state+1), atomic
+}
+
+// Matcher is safe for concurrent use: matching takes no lock, building a
+// state takes mu.
 type Matcher struct {
 	prog     *syntax.Prog
 	anchored bool // every match starts at the beginning of the text
 
-	mu      sync.Mutex
-	states  []*state
-	next    []int32 // state*128 + byte -> transition (unknown, matched or state+1)
+	tab    atomic.Pointer[table]
+	start  [nctx]int32 // index+1 of the state at a position with no pending work, per context (atomic)
+	failed atomic.Bool // too many states: always "cannot tell"
+	bytes  atomic.Int64
+
+	mu      sync.Mutex // guards what follows, and writing tab and start
 	index   map[string]int32
-	start   [nctx]int32 // index+1 of the state at a position with no pending work, per context
-	failed  bool        // too many states: always "cannot tell"
-	bytes   int         // bytes asked about
 	stack   []uint32
 	seen    []uint32 // sparse set for closures, by generation
 	gen     uint32
@@ -102,12 +115,14 @@ func New(pattern string) (*Matcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Matcher{
+	m := &Matcher{
 		prog:     prog,
 		anchored: prog.StartCond()&syntax.EmptyBeginText != 0,
 		index:    map[string]int32{},
 		seen:     make([]uint32, len(prog.Inst)),
-	}, nil
+	}
+	m.tab.Store(&table{})
+	return m, nil
 }
 
 // Match reports whether the pattern matches some part of b[from:], judged
@@ -127,58 +142,87 @@ func (m *Matcher) Match(b []byte, from int) (match, ok bool) {
 		}
 		prev = class[c]
 	}
-	m.mu.Lock()
-	m.bytes += len(b) - from
-	match, ok = m.run(b, from, prev)
-	m.mu.Unlock()
-	return match, ok
-}
-
-func (m *Matcher) run(b []byte, from int, prev uint8) (match, ok bool) {
-	if m.failed {
+	if m.failed.Load() {
 		return false, false
 	}
-	s := m.start[prev] - 1
+	m.bytes.Add(int64(len(b) - from))
+	s := atomic.LoadInt32(&m.start[prev]) - 1
 	if s < 0 {
-		if s = m.stateFor(nil, prev); s < 0 {
+		m.mu.Lock()
+		s = m.startState(prev)
+		m.mu.Unlock()
+		if s < 0 {
 			return false, false
 		}
-		m.start[prev] = s + 1
 	}
-	next := m.next
+	t := m.tab.Load()
+	next, nstates := t.next, int32(len(t.states))
 	for _, c := range b[from:] {
 		if c >= 0x80 {
 			return false, false
 		}
-		n := next[int(s)<<7|int(c)]
+		if s >= nstates {
+			// A transition read from an array this table shares with a
+			// newer one may name a state only the newer table holds.
+			t = m.tab.Load()
+			next, nstates = t.next, int32(len(t.states))
+		}
+		n := atomic.LoadInt32(&next[int(s)<<7|int(c)])
 		if n == unknown {
-			if n = m.step(s, c); n == unknown {
+			m.mu.Lock()
+			n = m.step(s, c)
+			m.mu.Unlock()
+			if n == unknown {
 				return false, false
 			}
-			next = m.next // step may have grown it
+			t = m.tab.Load()
+			next, nstates = t.next, int32(len(t.states))
 		}
 		if n < 0 {
 			return n == matched, true
 		}
 		s = n - 1
 	}
-	st := m.states[s]
-	if st.end == 0 {
-		st.end = 1
-		if m.closure(st.pcs, syntax.EmptyOpContext(rep[st.prev], -1), nil) {
-			st.end = 2
-		}
+	if s >= nstates {
+		t = m.tab.Load()
 	}
-	return st.end == 2, true
+	st := t.states[s]
+	e := atomic.LoadInt32(&st.end)
+	if e == 0 {
+		m.mu.Lock()
+		e = 1
+		if m.closure(st.pcs, syntax.EmptyOpContext(rep[st.prev], -1), nil) {
+			e = 2
+		}
+		atomic.StoreInt32(&st.end, e)
+		m.mu.Unlock()
+	}
+	return e == 2, true
+}
+
+// startState returns the state at a position with no pending work after a
+// byte of class prev, making it if new; -1 when there would be too many.
+func (m *Matcher) startState(prev uint8) int32 {
+	if s := m.start[prev] - 1; s >= 0 {
+		return s
+	}
+	s := m.stateFor(nil, prev)
+	if s >= 0 {
+		atomic.StoreInt32(&m.start[prev], s+1)
+	}
+	return s
 }
 
 // step computes and records state s's transition on byte c.
 func (m *Matcher) step(s int32, c byte) int32 {
-	st := m.states[s]
+	if n := atomic.LoadInt32(&m.tab.Load().next[int(s)<<7|int(c)]); n != unknown {
+		return n // another goroutine got here first
+	}
+	st := m.tab.Load().states[s]
 	flags := syntax.EmptyOpContext(rep[st.prev], rune(c))
 	m.runeOps = m.runeOps[:0]
 	if m.closure(st.pcs, flags, &m.runeOps) {
-		m.next[int(s)<<7|int(c)] = matched
+		atomic.StoreInt32(&m.tab.Load().next[int(s)<<7|int(c)], matched)
 		return matched
 	}
 	m.buf = m.buf[:0]
@@ -198,14 +242,14 @@ func (m *Matcher) step(s int32, c byte) int32 {
 		}
 	}
 	if m.anchored && len(m.buf) == 0 {
-		m.next[int(s)<<7|int(c)] = dead // past the start, nothing pending: nothing can match
+		atomic.StoreInt32(&m.tab.Load().next[int(s)<<7|int(c)], dead) // past the start, nothing pending: nothing can match
 		return dead
 	}
 	n := m.stateFor(m.buf, class[c])
 	if n < 0 {
 		return unknown
 	}
-	m.next[int(s)<<7|int(c)] = n + 1
+	atomic.StoreInt32(&m.tab.Load().next[int(s)<<7|int(c)], n+1) // the table holding state n
 	return n + 1
 }
 
@@ -265,13 +309,18 @@ func (m *Matcher) stateFor(pcs []uint32, prev uint8) int32 {
 	if i, ok := m.index[string(m.keyBuf)]; ok {
 		return i
 	}
-	if n := len(m.states); n >= maxStates || n >= freeStates && n > m.bytes/bytesPerState {
-		m.failed = true
+	t := m.tab.Load()
+	if n := len(t.states); n >= maxStates || n >= freeStates && int64(n) > m.bytes.Load()/bytesPerState {
+		m.failed.Store(true)
 		return -1
 	}
-	i := int32(len(m.states))
-	m.states = append(m.states, &state{pcs: append([]uint32(nil), pcs...), prev: prev})
-	m.next = append(m.next, make([]int32, 128)...)
+	i := int32(len(t.states))
+	// Appending may write into an array older tables share, past their
+	// length, where their readers never look.
+	m.tab.Store(&table{
+		states: append(t.states, &state{pcs: append([]uint32(nil), pcs...), prev: prev}),
+		next:   append(t.next, make([]int32, 128)...),
+	})
 	m.index[string(m.keyBuf)] = i
 	return i
 }
@@ -294,7 +343,5 @@ func sortUnique(a []uint32) []uint32 {
 
 // States returns how many states m has built, and whether it gave up.
 func (m *Matcher) States() (n int, failed bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return len(m.states), m.failed
+	return len(m.tab.Load().states), m.failed.Load()
 }

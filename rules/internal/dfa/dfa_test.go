@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand"
 	"regexp"
+	"sync"
 	"testing"
 )
 
@@ -133,4 +134,47 @@ func FuzzAgreesWithRegexp(f *testing.F) {
 			t.Fatalf("%q on %q: DFA says %v, regexp %v", p, text, got, !got)
 		}
 	})
+}
+
+// TestConcurrentAgrees matches from several goroutines at once while the
+// states are still being built: readers take no lock, so a reader holding
+// an older table must still answer as regexp does (go test -race checks the
+// table's publication).
+func TestConcurrentAgrees(t *testing.T) {
+	// The last pattern needs hundreds of states, made while others read.
+	for _, p := range append(patterns, `(?:a|b)*a(?:a|b){7}c`) {
+		m, err := New(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		re := regexp.MustCompile(p)
+		var wg sync.WaitGroup
+		errs := make(chan string, 8)
+		for g := 0; g < 8; g++ {
+			wg.Add(1)
+			go func(seed int64) {
+				defer wg.Done()
+				rng := rand.New(rand.NewSource(seed))
+				for i := 0; i < 400; i++ {
+					b := make([]byte, rng.Intn(40))
+					for j := range b {
+						b[j] = alphabet[rng.Intn(len(alphabet))]
+						if i%2 == 0 {
+							b[j] = "ab"[rng.Intn(2)]
+						}
+					}
+					got, ok := m.Match(b, 0)
+					if ok && got != re.Match(b) {
+						errs <- fmt.Sprintf("%q on %q: DFA says %v", p, b, got)
+						return
+					}
+				}
+			}(int64(g))
+		}
+		wg.Wait()
+		close(errs)
+		for e := range errs {
+			t.Fatal(e)
+		}
+	}
 }
