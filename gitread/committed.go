@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/leakhook/leakhook/internal/gitrun"
 )
@@ -50,25 +51,97 @@ func FileAt(ctx context.Context, repo *Repo, rev string) func(rel string) ([]byt
 	}
 }
 
-// FileIDs returns the blob id of path as committed at each of revs ("" where
-// a rev holds no such file), with one `git cat-file --batch-check` however
-// many revs there are (a push of 200 branches asks for each).
-func FileIDs(ctx context.Context, repo *Repo, revs []string, path string) ([]string, error) {
-	if strings.ContainsAny(path, "\n\x00") {
-		return nil, fmt.Errorf("%q is not a path", path)
-	}
-	var in strings.Builder
-	for _, rev := range revs {
-		if strings.ContainsAny(rev, "\n\x00") {
-			return nil, fmt.Errorf("%q is not a revision", rev)
+// FilesAt is FileAt with the files in paths read ahead, on first use,
+// all with one `git cat-file --batch`: a configuration is read from several
+// files (.leakhook.toml, .gitleaksignore, the baseline), and a process for
+// each was most of a small push's time. Other paths are read as FileAt
+// reads them.
+func FilesAt(ctx context.Context, repo *Repo, rev string, paths ...string) func(rel string) ([]byte, error) {
+	one := FileAt(ctx, repo, rev)
+	var (
+		once sync.Once
+		got  map[string][]byte
+		err  error
+	)
+	return func(rel string) ([]byte, error) {
+		if !slices.Contains(paths, rel) {
+			return one(rel)
 		}
-		fmt.Fprintf(&in, "%s:%s\n", rev, path)
+		once.Do(func() { got, err = readFilesAt(ctx, repo, rev, paths) })
+		if err != nil {
+			return nil, err
+		}
+		data, ok := got[rel]
+		if !ok {
+			return nil, fs.ErrNotExist
+		}
+		return data, nil
 	}
-	ids := make([]string, 0, len(revs))
+}
+
+// readFilesAt reads the blobs of paths at rev; a path rev holds no file at
+// is left out.
+func readFilesAt(ctx context.Context, repo *Repo, rev string, paths []string) (map[string][]byte, error) {
+	var in strings.Builder
+	for _, p := range paths {
+		if strings.ContainsAny(p, " \n\x00") || strings.ContainsAny(rev, "\n\x00") {
+			return nil, fmt.Errorf("%q is not a path to read ahead", p)
+		}
+		fmt.Fprintf(&in, "%s:%s\n", rev, p)
+	}
+	got := map[string][]byte{}
+	err := streamGit(ctx, repoDir(repo), strings.NewReader(in.String()), func(r io.Reader) error {
+		br := bufio.NewReader(r)
+		for _, p := range paths {
+			id, typ, size, err := catHeader(br)
+			if err != nil {
+				return err
+			}
+			if typ == "" {
+				continue // "<rev>:<path> missing"
+			}
+			data := make([]byte, size)
+			if _, err := io.ReadFull(br, data); err != nil {
+				return err
+			}
+			if err := catEnd(br, id); err != nil {
+				return err
+			}
+			if typ == "blob" {
+				got[p] = data // anything else (a tree) is no file
+			}
+		}
+		return nil
+	}, "cat-file", "--batch")
+	if err != nil && ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	return got, err
+}
+
+// FileIDs returns, for each of paths, the blob id of that path as committed
+// at each of revs ("" where a rev holds no such file), with one `git
+// cat-file --batch-check` however many revs and paths there are (a push of
+// 200 branches asks for each).
+func FileIDs(ctx context.Context, repo *Repo, revs []string, paths ...string) ([][]string, error) {
+	var in strings.Builder
+	for _, path := range paths {
+		if strings.ContainsAny(path, "\n\x00") {
+			return nil, fmt.Errorf("%q is not a path", path)
+		}
+		for _, rev := range revs {
+			if strings.ContainsAny(rev, "\n\x00") {
+				return nil, fmt.Errorf("%q is not a revision", rev)
+			}
+			fmt.Fprintf(&in, "%s:%s\n", rev, path)
+		}
+	}
+	want := len(revs) * len(paths)
+	ids := make([]string, 0, want)
 	err := streamGit(ctx, repoDir(repo), strings.NewReader(in.String()), func(r io.Reader) error {
 		sc := bufio.NewScanner(r)
 		for sc.Scan() {
-			if len(ids) == len(revs) {
+			if len(ids) == want {
 				return fmt.Errorf("git cat-file printed more lines than asked")
 			}
 			id, typ, _ := strings.Cut(sc.Text(), " ")
@@ -77,12 +150,19 @@ func FileIDs(ctx context.Context, repo *Repo, revs []string, path string) ([]str
 			}
 			ids = append(ids, id)
 		}
-		if len(ids) != len(revs) {
-			return fmt.Errorf("git cat-file answered %d of %d objects", len(ids), len(revs))
+		if len(ids) != want {
+			return fmt.Errorf("git cat-file answered %d of %d objects", len(ids), want)
 		}
 		return sc.Err()
 	}, "cat-file", "--batch-check=%(objectname) %(objecttype)")
-	return ids, err
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]string, len(paths))
+	for i := range paths {
+		out[i] = ids[i*len(revs) : (i+1)*len(revs)]
+	}
+	return out, nil
 }
 
 // DefaultBranchCommit is, in a repository that may be bare,: the commit HEAD names (the
