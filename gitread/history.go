@@ -44,6 +44,10 @@ var mergeFlag = sync.OnceValue(func() []string {
 	return nil
 })
 
+// PrepareHistory asks git now what a history stream needs to know of it
+// (its version), so that a caller can have it asked beside other work.
+func PrepareHistory() { mergeFlag() }
+
 // gitAtLeast says whether `git version` printed a version of at least
 // major.minor ("git version 2.39.5", "git version 2.45.1.windows.1").
 func gitAtLeast(version string, major, minor int) bool {

@@ -84,22 +84,49 @@ func PrePush(ctx context.Context, o PrePushOptions) (*Outcome, error) {
 		return nil, err
 	}
 	repo.Options = o.Reader
-	cfg, bl, err := pushConfig(ctx, repo, o)
-	if err != nil {
-		return nil, err
+	// The configuration and the plan are independent, and each is a few
+	// short git processes: they run side by side (a push of 200 branches
+	// spent most of its time waiting on them one by one). What loading the
+	// configuration says is held until the plan is made.
+	type loaded struct {
+		cfg    *rules.Config
+		bl     *baseline.Baseline
+		err    error
+		stderr bytes.Buffer
 	}
+	cfgDone := make(chan *loaded, 1)
+	go func() {
+		l := &loaded{}
+		co := o
+		co.Stderr = &l.stderr
+		l.cfg, l.bl, l.err = pushConfig(ctx, repo, co)
+		cfgDone <- l
+	}()
+	go gitread.PrepareHistory() // what the history stream asks git once, beside the plan
 	updates := o.Updates
+	var plan *gitread.PushPlan
+	err = nil
 	if o.Partial {
-		local, err := gitread.LocalRefs(ctx, repo)
-		if err != nil {
-			return nil, BudgetError(ctx, err, "listing the local refs")
+		var local []gitread.RefUpdate
+		if local, err = gitread.LocalRefs(ctx, repo); err != nil {
+			err = BudgetError(ctx, err, "listing the local refs")
 		}
 		updates = append(append([]gitread.RefUpdate{}, updates...), local...)
 	}
-	plan, err := gitread.PlanPush(ctx, repo, o.Remote, updates)
-	if err != nil {
-		return nil, BudgetError(ctx, err, "listing the pushed commits")
+	if err == nil {
+		if plan, err = gitread.PlanPush(ctx, repo, o.Remote, updates); err != nil {
+			err = BudgetError(ctx, err, "listing the pushed commits")
+		}
 	}
+	l := <-cfgDone
+	o.Stderr.Write(l.stderr.Bytes())
+	if l.err != nil {
+		return nil, l.err
+	}
+	if err != nil {
+		return nil, err
+	}
+	cfg, bl := l.cfg, l.bl
 	if o.Partial {
 		fmt.Fprintf(o.Stderr, "leakhook: %s, so pre-push scanned every local branch and tag (%d refs) for commits %s lacks: %d commits\n",
 			partialWhy(o.Updates), len(updates)-len(o.Updates), remoteName(o.Remote), len(plan.Commits))
@@ -112,6 +139,18 @@ func PrePush(ctx context.Context, o PrePushOptions) (*Outcome, error) {
 		}
 	}
 	repo.Debugf("pre-push: %d commits pushed, %d scanned, %d skipped by receipts", len(plan.Commits), len(todo), len(plan.Commits)-len(todo))
+	// Messages are scanned for every pushed commit, whatever the receipts
+	// say: pre-commit never saw them. Pushed annotated tags too. They are
+	// read while the changes are scanned.
+	type read struct {
+		items []scan.Item
+		err   error
+	}
+	msgs := make(chan read, 1)
+	go func() {
+		items, err := pushMessages(ctx, repo, plan, updates)
+		msgs <- read{items, err}
+	}()
 	res := &scan.Result{}
 	if len(todo) > 0 {
 		ids := make([]string, len(todo))
@@ -120,13 +159,16 @@ func PrePush(ctx context.Context, o PrePushOptions) (*Outcome, error) {
 		}
 		res, err = ScanHistory(ctx, repo, cfg, gitread.HistoryQuery{Revs: ids, Exact: true, Refs: plan.Refs})
 		if err != nil {
+			<-msgs
 			return nil, BudgetError(ctx, err, "scanning the pushed commits")
 		}
 	}
-	// Messages are scanned for every pushed commit, whatever the receipts
-	// say: pre-commit never saw them. Pushed annotated tags too.
-	if err := scanPushMessages(ctx, repo, cfg, plan, updates, res); err != nil {
-		return nil, BudgetError(ctx, err, "scanning the pushed commit and tag messages")
+	m := <-msgs
+	if m.err == nil {
+		m.err = scanMessages(ctx, cfg, m.items, res)
+	}
+	if m.err != nil {
+		return nil, BudgetError(ctx, m.err, "scanning the pushed commit and tag messages")
 	}
 	return &Outcome{Repo: repo, Root: repo.Root, Config: cfg, Result: res, History: findingCommits(res.Findings, plan.Commits, plan.Refs), Baseline: bl, BaselineAtBase: o.ConfigFile == ""}, nil
 }
@@ -134,6 +176,15 @@ func PrePush(ctx context.Context, o PrePushOptions) (*Outcome, error) {
 // scanPushMessages adds to res what the messages of the pushed commits and
 // annotated tags hold.
 func scanPushMessages(ctx context.Context, repo *gitread.Repo, cfg *rules.Config, plan *gitread.PushPlan, updates []gitread.RefUpdate, res *scan.Result) error {
+	items, err := pushMessages(ctx, repo, plan, updates)
+	if err != nil {
+		return err
+	}
+	return scanMessages(ctx, cfg, items, res)
+}
+
+// pushMessages reads the messages of the pushed commits and annotated tags.
+func pushMessages(ctx context.Context, repo *gitread.Repo, plan *gitread.PushPlan, updates []gitread.RefUpdate) ([]scan.Item, error) {
 	var items []scan.Item
 	if len(plan.Commits) > 0 {
 		ids := make([]string, len(plan.Commits))
@@ -142,7 +193,7 @@ func scanPushMessages(ctx context.Context, repo *gitread.Repo, cfg *rules.Config
 		}
 		var err error
 		if items, err = gitread.CommitMessages(ctx, repo, gitread.HistoryQuery{Revs: ids, Exact: true, Refs: plan.Refs}); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	var tags []string
@@ -156,11 +207,11 @@ func scanPushMessages(ctx context.Context, repo *gitread.Repo, cfg *rules.Config
 	if len(tags) > 0 {
 		tagItems, err := gitread.TagMessages(ctx, repo, tags, refs)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		items = append(items, tagItems...)
 	}
-	return scanMessages(ctx, cfg, items, res)
+	return items, nil
 }
 
 // partialWhy says why the refs pre-push was given may not be the whole push.
@@ -303,7 +354,7 @@ var committedFiles = []string{".leakhook.toml", baseline.FileName}
 func committedConfig(ctx context.Context, repo *gitread.Repo, stderr io.Writer, base, at string, tips []string, changed func(file string) string) (*rules.Config, *baseline.Baseline, error) {
 	read := func(string) ([]byte, error) { return nil, os.ErrNotExist }
 	if base != "" {
-		read = gitread.FileAt(ctx, repo, base)
+		read = gitread.FilesAt(ctx, repo, base, ".leakhook.toml", ".gitleaksignore", baseline.FileName)
 	}
 	cfg, err := LoadConfigWith(rules.Options{Root: repo.Root, Committed: read, CommittedAt: at}, stderr)
 	if err != nil {
@@ -320,19 +371,19 @@ func committedConfig(ctx context.Context, repo *gitread.Repo, stderr io.Writer, 
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, nil, BudgetError(ctx, err, "reading the baseline at "+at)
 	}
-	for _, file := range committedFiles {
-		if len(tips) == 0 {
-			break
-		}
-		revs := tips
-		if base != "" {
-			revs = append([]string{base}, tips...)
-		}
-		ids, err := gitread.FileIDs(ctx, repo, revs, file)
-		if err != nil {
-			return nil, nil, BudgetError(ctx, err, "reading "+file+" at the pushed commits")
-		}
-		atBase := ""
+	if len(tips) == 0 {
+		return cfg, bl, nil
+	}
+	revs := tips
+	if base != "" {
+		revs = append([]string{base}, tips...)
+	}
+	idsOf, err := gitread.FileIDs(ctx, repo, revs, committedFiles...)
+	if err != nil {
+		return nil, nil, BudgetError(ctx, err, "reading "+strings.Join(committedFiles, " and ")+" at the pushed commits")
+	}
+	for i, file := range committedFiles {
+		ids, atBase := idsOf[i], ""
 		if base != "" {
 			atBase, ids = ids[0], ids[1:]
 		}
