@@ -14,6 +14,7 @@ import (
 	"github.com/leakhook/leakhook/gitread"
 	"github.com/leakhook/leakhook/rules"
 	"github.com/leakhook/leakhook/scan"
+	"github.com/sourcegraph/conc"
 )
 
 // PushInput is where pre-push learns which refs are pushed: git's lines on
@@ -87,25 +88,24 @@ func PrePush(ctx context.Context, o PrePushOptions) (*Outcome, error) {
 	// The configuration and the plan are independent, and each is a few
 	// short git processes: they run side by side (a push of 200 branches
 	// spent most of its time waiting on them one by one). What loading the
-	// configuration says is held until the plan is made.
-	type loaded struct {
-		cfg    *rules.Config
-		bl     *baseline.Baseline
-		err    error
-		stderr bytes.Buffer
-	}
-	cfgDone := make(chan *loaded, 1)
-	go func() {
-		l := &loaded{}
+	// configuration says is held until the plan is made. A panic in a
+	// goroutine is raised again by Wait, where the command line's handler
+	// sees it.
+	var (
+		cfg     *rules.Config
+		bl      *baseline.Baseline
+		cfgErr  error
+		cfgSaid bytes.Buffer
+		loading conc.WaitGroup
+	)
+	loading.Go(func() {
 		co := o
-		co.Stderr = &l.stderr
-		l.cfg, l.bl, l.err = pushConfig(ctx, repo, co)
-		cfgDone <- l
-	}()
-	go gitread.PrepareHistory() // what the history stream asks git once, beside the plan
+		co.Stderr = &cfgSaid
+		cfg, bl, cfgErr = pushConfig(ctx, repo, co)
+	})
+	loading.Go(gitread.PrepareHistory) // what the history stream asks git once, beside the plan
 	updates := o.Updates
 	var plan *gitread.PushPlan
-	err = nil
 	if o.Partial {
 		var local []gitread.RefUpdate
 		if local, err = gitread.LocalRefs(ctx, repo); err != nil {
@@ -118,15 +118,14 @@ func PrePush(ctx context.Context, o PrePushOptions) (*Outcome, error) {
 			err = BudgetError(ctx, err, "listing the pushed commits")
 		}
 	}
-	l := <-cfgDone
-	o.Stderr.Write(l.stderr.Bytes())
-	if l.err != nil {
-		return nil, l.err
+	loading.Wait()
+	o.Stderr.Write(cfgSaid.Bytes())
+	if cfgErr != nil {
+		return nil, cfgErr
 	}
 	if err != nil {
 		return nil, err
 	}
-	cfg, bl := l.cfg, l.bl
 	if o.Partial {
 		fmt.Fprintf(o.Stderr, "leakhook: %s, so pre-push scanned every local branch and tag (%d refs) for commits %s lacks: %d commits\n",
 			partialWhy(o.Updates), len(updates)-len(o.Updates), remoteName(o.Remote), len(plan.Commits))
@@ -142,15 +141,12 @@ func PrePush(ctx context.Context, o PrePushOptions) (*Outcome, error) {
 	// Messages are scanned for every pushed commit, whatever the receipts
 	// say: pre-commit never saw them. Pushed annotated tags too. They are
 	// read while the changes are scanned.
-	type read struct {
-		items []scan.Item
-		err   error
-	}
-	msgs := make(chan read, 1)
-	go func() {
-		items, err := pushMessages(ctx, repo, plan, updates)
-		msgs <- read{items, err}
-	}()
+	var (
+		msgs    []scan.Item
+		msgErr  error
+		reading conc.WaitGroup
+	)
+	reading.Go(func() { msgs, msgErr = pushMessages(ctx, repo, plan, updates) })
 	res := &scan.Result{}
 	if len(todo) > 0 {
 		ids := make([]string, len(todo))
@@ -159,16 +155,16 @@ func PrePush(ctx context.Context, o PrePushOptions) (*Outcome, error) {
 		}
 		res, err = ScanHistory(ctx, repo, cfg, gitread.HistoryQuery{Revs: ids, Exact: true, Refs: plan.Refs})
 		if err != nil {
-			<-msgs
+			reading.Wait()
 			return nil, BudgetError(ctx, err, "scanning the pushed commits")
 		}
 	}
-	m := <-msgs
-	if m.err == nil {
-		m.err = scanMessages(ctx, cfg, m.items, res)
+	reading.Wait()
+	if msgErr == nil {
+		msgErr = scanMessages(ctx, cfg, msgs, res)
 	}
-	if m.err != nil {
-		return nil, BudgetError(ctx, m.err, "scanning the pushed commit and tag messages")
+	if msgErr != nil {
+		return nil, BudgetError(ctx, msgErr, "scanning the pushed commit and tag messages")
 	}
 	return &Outcome{Repo: repo, Root: repo.Root, Config: cfg, Result: res, History: findingCommits(res.Findings, plan.Commits, plan.Refs), Baseline: bl, BaselineAtBase: o.ConfigFile == ""}, nil
 }
