@@ -1,6 +1,7 @@
 package hook
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -14,6 +15,7 @@ import (
 
 // ReportOptions say how a flow's outcome is reported.
 type ReportOptions struct {
+	Context     context.Context // the flow's time budget; nil: none
 	Mode        report.Mode
 	Format      string // text, json or sarif
 	Output      string // write the report to this file instead of Stdout/Stderr
@@ -50,8 +52,17 @@ func Report(out *Outcome, o ReportOptions) (blocks bool, err error) {
 	if out.BaselineAtBase && o.Baseline == "" {
 		t = triage.WithBaseline(cfg, out.Baseline)
 	}
+	if o.Context != nil {
+		t = t.WithContext(o.Context)
+	}
+	if o.Format == "text" {
+		t = t.ForText()
+	}
 	v, err := t.WithRootCommit(func() string { return gitread.RootCommit(root) }).ApplyResult(res)
 	if err != nil {
+		if o.Context != nil {
+			err = BudgetError(o.Context, err, "fingerprinting the findings")
+		}
 		return false, err
 	}
 	res.Findings, ro.Suppressed, ro.Note = v.Blocking, v.Suppressed, v.Note

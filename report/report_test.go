@@ -3,8 +3,10 @@ package report
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -213,4 +215,27 @@ func TestSARIF(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "suppressed.sarif", b.Bytes())
+}
+
+// TestTextShowsAtMostSoManyPerFile: a file with a finding on each of
+// thousands of lines took seconds to report, a block per finding. The text
+// shows MaxShownPerFile of them per file, counts the rest, and still
+// says every secret in the summary; other files are shown in full.
+func TestTextShowsAtMostSoManyPerFile(t *testing.T) {
+	var fs []rules.Finding
+	for i := 1; i <= MaxShownPerFile+7; i++ {
+		fs = append(fs, finding("acme-token", "ACME token", "dump.txt", i, 7, ghToken, "TOKEN="+ghToken+"\n"))
+	}
+	fs = append(fs, finding("acme-access-key", "ACME access key", "app.py", 3, 5, awsID, "K = '"+awsID+"'\n"))
+	var b bytes.Buffer
+	Text(&b, fs, nil, engine(t), options(ModeCommit))
+	out := b.String()
+	if n := len(regexp.MustCompile(`(?m)^dump\.txt:\d+:`).FindAllString(out, -1)); n != MaxShownPerFile {
+		t.Errorf("dump.txt shown %d times, want %d:\n%s", n, MaxShownPerFile, out)
+	}
+	for _, want := range []string{"dump.txt: 7 more findings not shown", "app.py:3:5", fmt.Sprintf("%d secrets in 2 files", MaxShownPerFile+8)} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report lacks %q:\n%s", want, out)
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -9,6 +10,12 @@ import (
 	"github.com/leakhook/leakhook/rules"
 	"github.com/leakhook/leakhook/scan"
 )
+
+// MaxShownPerFile is how many findings the text report shows in detail for
+// one file (in one commit); the rest are counted. A file with a secret on
+// each of 40,000 lines is a data dump: its first findings say what it is,
+// and the report stays readable and quick to write.
+const MaxShownPerFile = 50
 
 type palette struct{ bold, red, yellow, dim, cyan, reset string }
 
@@ -22,7 +29,12 @@ func colors(on bool) palette {
 // Text writes the human message: one block per finding with the fix in the
 // file's language, then a summary line. e supplies each rule's remediation
 // fields. Nothing is written when there are no findings and no skips.
-func Text(w io.Writer, fs []rules.Finding, skipped []scan.Skipped, e *rules.Engine, o Options) {
+func Text(out io.Writer, fs []rules.Finding, skipped []scan.Skipped, e *rules.Engine, o Options) {
+	// One write at the end, not a system call a line: a report of
+	// thousands of findings spent a tenth of its time in write(2).
+	bw := bufio.NewWriter(out)
+	defer bw.Flush()
+	var w io.Writer = bw
 	c := colors(o.Color)
 	for _, s := range skipped {
 		where := s.Path
@@ -49,9 +61,17 @@ func Text(w io.Writer, fs []rules.Finding, skipped []scan.Skipped, e *rules.Engi
 	said := map[string]bool{} // advice lines already printed once
 	var types []int           // first finding of each secret type, in order
 	seenType := map[string]bool{}
+	shown := map[string]int{} // findings shown per file
 	for i := range fs {
 		f := &fs[i]
 		r := e.Rule(f.RuleID)
+		if shown[f.Commit+"\x00"+f.Path]++; shown[f.Commit+"\x00"+f.Path] > MaxShownPerFile {
+			if r != nil && !seenType[f.RuleID] {
+				seenType[f.RuleID] = true
+				types = append(types, i)
+			}
+			continue // counted below, after the file's last shown finding
+		}
 		note := ""
 		if o.Note != nil {
 			if n := o.Note(f); n != "" {
@@ -129,6 +149,24 @@ func Text(w io.Writer, fs []rules.Finding, skipped []scan.Skipped, e *rules.Engi
 		} else {
 			wrapTo(w, c.dim+"not a secret? add the comment"+c.reset+" leakhook:allow="+f.Fingerprint[:8]+" "+c.dim+"to that line"+c.reset, "    ", "    ", width)
 		}
+		fmt.Fprintln(w)
+	}
+	var more []string
+	for _, f := range fs {
+		k := f.Commit + "\x00" + f.Path
+		if n := shown[k]; n > MaxShownPerFile {
+			where := f.Path
+			if f.Commit != "" {
+				where += " in commit " + short(f.Commit)
+			}
+			more = append(more, fmt.Sprintf("leakhook: %s: %d more %s not shown (--format json lists every one)", where, n-MaxShownPerFile, map[bool]string{true: "finding", false: "findings"}[n-MaxShownPerFile == 1]))
+			shown[k] = 0
+		}
+	}
+	for _, l := range more {
+		wrapTo(w, c.yellow+l+c.reset, "", "    ", width)
+	}
+	if len(more) > 0 {
 		fmt.Fprintln(w)
 	}
 	// Where the values go and how to rotate: once per secret type.

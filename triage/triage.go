@@ -15,15 +15,18 @@
 package triage
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
 	"github.com/leakhook/leakhook/baseline"
 	"github.com/leakhook/leakhook/rules"
 	"github.com/leakhook/leakhook/scan"
+	"github.com/sourcegraph/conc/pool"
 )
 
 // None is the baseline flag value that ignores the baseline.
@@ -39,6 +42,25 @@ type Triage struct {
 	base               *baseline.Baseline // WithBaseline's
 	rootCommit         func() string      // WithRootCommit's
 	preset             bool
+	ctx                context.Context // WithContext's; nil: unbounded
+	textOnly           bool            // ForText's
+}
+
+// WithContext bounds the triage by ctx (a hook's time budget): stored
+// fingerprints cost tens of milliseconds each, so a file with a finding on
+// each of 40,000 lines took minutes after its scan had ended. When ctx ends,
+// Apply returns its error.
+func (t *Triage) WithContext(ctx context.Context) *Triage {
+	t.ctx = ctx
+	return t
+}
+
+// ForText says the report is text, which shows no stored fingerprint: they
+// are computed only for the findings whose rule has v2 entries in the
+// baseline, which need them to be looked up.
+func (t *Triage) ForText() *Triage {
+	t.textOnly = true
+	return t
 }
 
 // WithSalt sets the salt of stored fingerprints for when the baseline has
@@ -202,9 +224,8 @@ func (t *Triage) Apply(findings []rules.Finding) (*Verdict, error) {
 	}
 	// Only what survived the filters gets a stored fingerprint: argon2id
 	// costs tens of milliseconds a value.
-	salt := t.Salt(base)
-	for i := range kept {
-		kept[i].StoredFingerprint = baseline.FingerprintV2(salt, kept[i].RuleID, kept[i].Secret)
+	if err := t.fingerprint(kept, base); err != nil {
+		return v, err
 	}
 	if base == nil {
 		return v, nil
@@ -230,6 +251,66 @@ func (t *Triage) Apply(findings []rules.Finding) (*Verdict, error) {
 		v.Blocking = append(v.Blocking, f)
 	}
 	return v, nil
+}
+
+// fingerprint sets the stored fingerprint of the findings that need one
+// (ForText: only those the baseline may know by it), each distinct value
+// once, on every core, and stops when the triage's context ends.
+func (t *Triage) fingerprint(fs []rules.Finding, base *baseline.Baseline) error {
+	need := func(string) bool { return true }
+	if t.textOnly {
+		rules := map[string]bool{}
+		if base != nil {
+			for _, e := range base.Entries() {
+				if !e.V1() {
+					rules[e.RuleID] = true
+				}
+			}
+		}
+		need = func(id string) bool { return rules[id] }
+	}
+	type key struct{ rule, secret string }
+	var todo []key
+	seen := map[key]bool{}
+	for i := range fs {
+		k := key{fs[i].RuleID, fs[i].Secret}
+		if need(k.rule) && !seen[k] {
+			seen[k] = true
+			todo = append(todo, k)
+		}
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	ctx := t.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	salt := t.Salt(base)
+	fps := make([]string, len(todo))
+	p := pool.New().WithContext(ctx).WithCancelOnError().WithMaxGoroutines(runtime.GOMAXPROCS(0))
+	for i, k := range todo {
+		p.Go(func(ctx context.Context) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			fps[i] = baseline.FingerprintV2(salt, k.rule, k.secret)
+			return nil
+		})
+	}
+	if err := p.Wait(); err != nil {
+		return err
+	}
+	byKey := make(map[key]string, len(todo))
+	for i, k := range todo {
+		byKey[k] = fps[i]
+	}
+	for i := range fs {
+		if fp, ok := byKey[key{fs[i].RuleID, fs[i].Secret}]; ok {
+			fs[i].StoredFingerprint = fp
+		}
+	}
+	return nil
 }
 
 // baselineName names the baseline in reports: its file, relative to the

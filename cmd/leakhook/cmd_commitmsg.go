@@ -31,5 +31,5 @@ func runCommitMsg(c *cli, fs *flag.FlagSet, args []string) int {
 	if err != nil {
 		return c.flowError(err, c.readFailure)
 	}
-	return of.emit(c, out, report.ModeMessage)
+	return of.emit(ctx, c, out, report.ModeMessage)
 }

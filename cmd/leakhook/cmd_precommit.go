@@ -64,7 +64,7 @@ func runPreCommit(c *cli, fs *flag.FlagSet, args []string) int {
 	if err != nil {
 		return c.flowError(err, c.readFailure)
 	}
-	code = of.emit(c, out, report.ModeCommit)
+	code = of.emit(ctx, c, out, report.ModeCommit)
 	phase("report")
 	if code == exitClean {
 		out.WriteReceipt()

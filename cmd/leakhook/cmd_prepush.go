@@ -63,7 +63,7 @@ func runPrePush(c *cli, fs *flag.FlagSet, args []string) int {
 	if err != nil {
 		return c.flowError(err, c.pushFailure)
 	}
-	return of.emit(c, out, report.ModePush)
+	return of.emit(ctx, c, out, report.ModePush)
 }
 
 // pushFailure blocks when the push could not be read or scanned.

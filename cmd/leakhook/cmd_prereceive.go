@@ -62,7 +62,7 @@ func runPreReceive(c *cli, fs *flag.FlagSet, args []string) (code int) {
 		return exitClean
 	}
 	of.baseline = triage.None // PreReceive triaged with the baseline committed before the push
-	code = of.emit(c, &out.Outcome, report.ModeReceive)
+	code = of.emit(ctx, c, &out.Outcome, report.ModeReceive)
 	if code == exitFound && out.Warn {
 		fmt.Fprintln(c.stderr, `leakhook: the server is in warn-only mode ([server] mode = "warn"): this push is accepted, but remove the secrets above and rotate them`)
 		return exitClean

@@ -35,7 +35,7 @@ func runScan(c *cli, fs *flag.FlagSet, args []string) int {
 	if err != nil {
 		return c.problem("%v", err)
 	}
-	return of.emit(c, out, report.ModeScan)
+	return of.emit(ctx, c, out, report.ModeScan)
 }
 
 // progressMin is the range length from which scan --git shows progress.
@@ -71,7 +71,7 @@ func scanGit(c *cli, of *outputFlags, revs []string) int {
 	if err != nil {
 		return c.problem("%v", err)
 	}
-	return of.emit(c, out, report.ModeScan)
+	return of.emit(ctx, c, out, report.ModeScan)
 }
 
 // progress draws a one-line progress bar on stderr (a terminal).

@@ -73,8 +73,8 @@ func budget(d time.Duration) (context.Context, context.CancelFunc) {
 
 // emit reports a flow's outcome in the chosen format (hook.Report decides
 // what blocks) and returns the exit code.
-func (o *outputFlags) emit(c *cli, out *hook.Outcome, mode report.Mode) int {
-	ro := hook.ReportOptions{Mode: mode, Format: o.format, Output: o.output, ShowSecrets: o.showSecrets, Baseline: o.baseline,
+func (o *outputFlags) emit(ctx context.Context, c *cli, out *hook.Outcome, mode report.Mode) int {
+	ro := hook.ReportOptions{Context: ctx, Mode: mode, Format: o.format, Output: o.output, ShowSecrets: o.showSecrets, Baseline: o.baseline,
 		Version: version, Color: useColor(isTerminal(c.stderr)), Width: termWidth(c.stderr), Stdout: c.stdout, Stderr: c.stderr}
 	if mode == report.ModeCommit || mode == report.ModePush {
 		ro.Program = program() // only hooks' messages: a LookPath per run
