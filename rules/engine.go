@@ -748,15 +748,10 @@ func anyAdded(added []bool, from, to int) bool {
 	return false
 }
 
-// linesAround returns the line holding pos and n lines on each side of it.
-// Like the line itself, the context is bounded: at most lineReach bytes per
-// line and contextReach in all on each side.
-func linesAround(c []byte, pos, n int) []byte {
-	start, end := linesAroundSpan(c, pos, n)
-	return c[start:end]
-}
-
-// linesAroundSpan is linesAround as offsets. Both ends only grow with pos.
+// linesAroundSpan returns the span of the line holding pos and n lines on
+// each side of it. Like the line itself, the context is bounded: at most
+// lineReach bytes per line and contextReach in all on each side. Both ends
+// only grow with pos.
 func linesAroundSpan(c []byte, pos, n int) (int, int) {
 	lo, hi := max(0, pos-contextReach), min(len(c), pos+contextReach)
 	start := lineStart(c, pos, lineReach)
