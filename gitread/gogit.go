@@ -10,16 +10,13 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/leakhook/leakhook/scan"
 
-	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/object"
-	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/utils/diff"
 	"github.com/sergi/go-diff/diffmatchpatch"
 
@@ -42,8 +39,7 @@ func gogitStaged(ctx context.Context, repo *Repo, maxSize int64) (*Changes, erro
 		return nil, err
 	}
 	defer objs.Close()
-	st := &objectStore{filesystem.NewStorageWithOptions(osfs.New(repo.CommonDir), cache.NewObjectLRUDefault(), filesystem.Options{}), objs}
-	defer st.Close()
+	st := &objectStore{objs}
 
 	idx, err := loadIndex(repo.IndexFile(), true)
 	if err != nil {
@@ -111,12 +107,11 @@ func headTree(ctx context.Context, repo *Repo, st *objectStore) (*plumbing.Hash,
 	if err != nil || id == "" {
 		return nil, err // "": unborn branch, everything staged is new
 	}
-	hash := plumbing.NewHash(id)
-	c, err := object.GetCommit(st, hash)
+	tree, err := st.commitTree(plumbing.NewHash(id))
 	if err != nil {
 		return nil, fmt.Errorf("reading HEAD commit: %v", err)
 	}
-	return &c.TreeHash, nil
+	return &tree, nil
 }
 
 // change is a staged file whose content differs from HEAD's.
@@ -151,13 +146,13 @@ func (d *indexDiff) dir(dir string, es []gitindex.Entry, head *plumbing.Hash) er
 			return nil
 		}
 	}
-	headEntries := map[string]object.TreeEntry{}
+	headEntries := map[string]treeEntry{}
 	if head != nil {
-		t, err := object.GetTree(d.st, *head)
+		entries, err := d.st.tree(*head)
 		if err != nil {
 			return fmt.Errorf("reading HEAD's tree of %q: %v", dir, err)
 		}
-		for _, e := range t.Entries {
+		for _, e := range entries {
 			headEntries[e.Name] = e
 		}
 	}
@@ -221,11 +216,11 @@ func (d *indexDiff) dir(dir string, es []gitindex.Entry, head *plumbing.Hash) er
 
 // gone records every file of HEAD's directory dir (tree h) as deleted.
 func (d *indexDiff) gone(dir string, h plumbing.Hash) error {
-	t, err := object.GetTree(d.st, h)
+	entries, err := d.st.tree(h)
 	if err != nil {
 		return fmt.Errorf("reading HEAD's tree of %q: %v", dir, err)
 	}
-	for _, e := range t.Entries {
+	for _, e := range entries {
 		switch e.Mode {
 		case filemode.Dir:
 			if err := d.gone(dir+"/"+e.Name, e.Hash); err != nil {
@@ -490,31 +485,67 @@ func readBlob(st *objectStore, h plumbing.Hash, maxSize int64) ([]byte, error) {
 	return data, nil
 }
 
-// objectStore is go-git's storage for references, with objects read by
-// internal/gitobj: go-git's own object reader loads every pack index on first
-// use (~220 ms on a large repository), gitobj reads one fan-out bucket.
+// objectStore reads HEAD's commit and trees with internal/gitobj, which
+// reads one fan-out bucket of a pack index where go-git's object reader
+// loaded every pack index on first use (~220 ms on a large repository).
+// Commits and trees are parsed here: go-git's object package would link
+// OpenPGP (commit signatures) and its storage a config parser, ~3 ms of
+// start-up for every run of leakhook.
 type objectStore struct {
-	*filesystem.Storage
 	objs *gitobj.Store
 }
 
-// EncodedObject reads object h for go-git's object decoders.
-func (s *objectStore) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
+// treeEntry is one entry of a tree object.
+type treeEntry struct {
+	Name string
+	Mode filemode.FileMode
+	Hash plumbing.Hash
+}
+
+// commitTree returns the tree of commit h (its first header line).
+func (s *objectStore) commitTree(h plumbing.Hash) (plumbing.Hash, error) {
 	typ, data, err := s.objs.Read(h, 0)
-	if errors.Is(err, gitobj.ErrNotFound) {
-		return nil, plumbing.ErrObjectNotFound
+	if err != nil {
+		return plumbing.ZeroHash, err
 	}
+	if typ != gitobj.Commit {
+		return plumbing.ZeroHash, fmt.Errorf("%s is not a commit", h)
+	}
+	line, _, _ := bytes.Cut(data, []byte{'\n'})
+	id, ok := bytes.CutPrefix(line, []byte("tree "))
+	if !ok || len(id) != 40 || !plumbing.IsHash(string(id)) {
+		return plumbing.ZeroHash, fmt.Errorf("commit %s: no tree on its first line", h)
+	}
+	return plumbing.NewHash(string(id)), nil
+}
+
+// tree returns the entries of tree h: "<octal mode> <name>\0<20-byte id>"
+// each.
+func (s *objectStore) tree(h plumbing.Hash) ([]treeEntry, error) {
+	typ, data, err := s.objs.Read(h, 0)
 	if err != nil {
 		return nil, err
 	}
-	// Pack and go-git number the types alike (commit 1, tree 2, blob 3, tag 4).
-	if ot := plumbing.ObjectType(typ); t != plumbing.AnyObject && ot != t {
-		return nil, plumbing.ErrObjectNotFound
+	if typ != gitobj.Tree {
+		return nil, fmt.Errorf("%s is not a tree", h)
 	}
-	o := &plumbing.MemoryObject{}
-	o.SetType(plumbing.ObjectType(typ))
-	o.Write(data)
-	return o, nil
+	var out []treeEntry
+	for len(data) > 0 {
+		sp := bytes.IndexByte(data, ' ')
+		nul := bytes.IndexByte(data, 0)
+		if sp <= 0 || nul < sp+2 || len(data) < nul+1+20 {
+			return nil, fmt.Errorf("tree %s: malformed entry", h)
+		}
+		mode, err := strconv.ParseUint(string(data[:sp]), 8, 32)
+		if err != nil {
+			return nil, fmt.Errorf("tree %s: mode %q", h, data[:sp])
+		}
+		e := treeEntry{Name: string(data[sp+1 : nul]), Mode: filemode.FileMode(mode)}
+		copy(e.Hash[:], data[nul+1:nul+21])
+		out = append(out, e)
+		data = data[nul+21:]
+	}
+	return out, nil
 }
 
 // hunksOf diffs two versions of a file by lines and returns the new side of
