@@ -49,22 +49,25 @@ type Engine struct {
 	bufs      sync.Pool               // scratch for targets
 	spare     atomic.Pointer[scratch] // one more, kept out of the pool: see getScratch
 	decBufs   sync.Pool               // scratch for decoded text, scanned inside a target's scan
+	byIDOnce  sync.Once
+	byID      map[string]*Rule // Rule's index, made on first use
 }
 
 type compiledRule struct {
-	Rule
-	index   int
-	once    sync.Once
-	re      *regexp.Regexp
-	dfa     *lazyDFA // whether re matches at all, cheaply
-	shape   *shape   // a necessary condition checked before re runs on a window
-	path    *regexp.Regexp
-	context *regexp.Regexp
-	ctxDFA  *lazyDFA
-	ctxLits []string // one of these (lower case) is in every match of context
-	ctxLitB [][]byte // ctxLits as bytes, for bytes.Index
-	err     error
-	allows  []*compiledAllowlist
+	*Rule        // the caller's, unless NewEngine had to fill in a default
+	index        int
+	contextLines int // ContextLines, or its default
+	once         sync.Once
+	re           *regexp.Regexp
+	dfa          *lazyDFA // whether re matches at all, cheaply
+	shape        *shape   // a necessary condition checked before re runs on a window
+	path         *regexp.Regexp
+	context      *regexp.Regexp
+	ctxDFA       *lazyDFA
+	ctxLits      []string // one of these (lower case) is in every match of context
+	ctxLitB      [][]byte // ctxLits as bytes, for bytes.Index
+	err          error
+	allows       []*compiledAllowlist
 }
 
 // compile builds the rule's regexes once. Built-in rules are compiled lazily;
@@ -118,42 +121,50 @@ func (e *Engine) RefuseInlineMarkers() { e.markers = &markerSet{} }
 // CompileAll to check every regex up front.
 func NewEngine(rs []Rule, global []Allowlist) (*Engine, error) {
 	e := &Engine{markers: defaultMarkers()}
-	kwIndex := map[string]int{}
+	kwIndex := make(map[string]int, 2*len(rs))
 	var kws []string
+	// The rules are not copied (a compiled rule points at the caller's)
+	// unless a default must be filled in: at start-up, a copy of the
+	// built-in table was half a megabyte of fresh memory to fault in.
+	crs := make([]compiledRule, len(rs))
+	e.rules = make([]*compiledRule, len(rs))
 	for i := range rs {
-		r := rs[i]
-		if r.Allowlist != nil {
-			r.Allowlists = append(r.Allowlists, *r.Allowlist)
-			r.Allowlist = nil
-		}
+		r := &rs[i]
 		if r.ID == "" {
 			return nil, fmt.Errorf("rule %d has no id", i+1)
 		}
 		if r.Regex == "" {
 			return nil, fmt.Errorf("rule %q has no regex", r.ID)
 		}
-		if r.Name == "" {
-			r.Name = r.Description
+		if r.Allowlist != nil || r.Name == "" {
+			c := *r
+			if c.Allowlist != nil {
+				c.Allowlists = append(append([]Allowlist(nil), c.Allowlists...), *c.Allowlist)
+				c.Allowlist = nil
+			}
+			if c.Name == "" {
+				c.Name = c.Description
+			}
+			if c.Name == "" {
+				c.Name = c.ID
+			}
+			r = &c
 		}
-		if r.Name == "" {
-			r.Name = r.ID
+		cr := &crs[i]
+		cr.Rule, cr.index, cr.contextLines = r, i, r.ContextLines
+		if cr.contextLines == 0 {
+			cr.contextLines = 5
 		}
-		if r.ContextLines == 0 {
-			r.ContextLines = 5
-		}
-		cr := &compiledRule{Rule: r, index: i}
-		e.rules = append(e.rules, cr)
+		e.rules[i] = cr
 		if len(r.Keywords) == 0 {
 			e.always = append(e.always, int32(i))
 			continue
 		}
-		seen := map[string]bool{}
-		for _, kw := range r.Keywords {
+		for j, kw := range r.Keywords {
 			kw = strings.ToLower(kw)
-			if kw == "" || seen[kw] {
+			if kw == "" || slices.ContainsFunc(r.Keywords[:j], func(o string) bool { return strings.EqualFold(o, kw) }) {
 				continue
 			}
-			seen[kw] = true
 			k, ok := kwIndex[kw]
 			if !ok {
 				k = len(kws)
@@ -227,19 +238,20 @@ func (e *Engine) CompileAll() error {
 func (e *Engine) Rules() []*Rule {
 	out := make([]*Rule, len(e.rules))
 	for i, r := range e.rules {
-		out[i] = &r.Rule
+		out[i] = r.Rule
 	}
 	return out
 }
 
 // Rule returns the rule with the given id, or nil.
 func (e *Engine) Rule(id string) *Rule {
-	for _, r := range e.rules {
-		if r.ID == id {
-			return &r.Rule
+	e.byIDOnce.Do(func() {
+		e.byID = make(map[string]*Rule, len(e.rules))
+		for _, r := range slices.Backward(e.rules) {
+			e.byID[r.ID] = r.Rule // the first rule with an id wins
 		}
-	}
-	return nil
+	})
+	return e.byID[id]
 }
 
 type window struct {
@@ -773,7 +785,7 @@ func linesAroundSpan(c []byte, pos, n int) (int, int) {
 // byte for a case-insensitive alternation) ran over the same eleven lines for
 // each of them.
 func (s *scratch) contextMatch(r *compiledRule, c []byte, pos int) bool {
-	lo, hi := linesAroundSpan(c, pos, r.ContextLines)
+	lo, hi := linesAroundSpan(c, pos, r.contextLines)
 	if r.ctxLits != nil && !s.nearLits(c, r, lo, hi) {
 		return false
 	}

@@ -31,7 +31,7 @@ func TestAlphabetSize(t *testing.T) {
 // generic-secret's entropy check nearly always (a fixed 3.7 bits passed
 // 32-digit hex 26% of the time), while repetitive values still fail.
 func TestRandomValuesPassGenericEntropy(t *testing.T) {
-	r := &compiledRule{Rule: Rule{Entropy: 3.7, Generic: true}}
+	r := &compiledRule{Rule: &Rule{Entropy: 3.7, Generic: true}}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, tc := range []struct {
 		alphabet string
@@ -59,7 +59,7 @@ func TestRandomValuesPassGenericEntropy(t *testing.T) {
 			t.Errorf("%q passes the generic entropy check", s)
 		}
 	}
-	specific := &compiledRule{Rule: Rule{Entropy: 3.7}}
+	specific := &compiledRule{Rule: &Rule{Entropy: 3.7}}
 	if specific.minEntropy("deadbeef0123") != 3.7 {
 		t.Error("a specific rule's threshold changed")
 	}

@@ -42,8 +42,8 @@ func (s *scratch) nearWindow(content []byte, r *compiledRule, start, end int) bo
 	if !s.nearLits(content, r, max(0, start-contextReach), min(len(content), end+contextReach)) {
 		return false
 	}
-	lo, _ := linesAroundSpan(content, start, r.ContextLines)
-	_, hi := linesAroundSpan(content, end, r.ContextLines)
+	lo, _ := linesAroundSpan(content, start, r.contextLines)
+	_, hi := linesAroundSpan(content, end, r.contextLines)
 	return s.nearLits(content, r, lo, hi)
 }
 
