@@ -93,7 +93,7 @@ const selfCheckVersion = "leakhook-selfcheck-v1"
 // same configuration bytes and built-in rules, and records a pass there.
 func (c *Config) selfCheck(cacheDir string) error {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\n%s\n%d\n", selfCheckVersion, EmbeddedHash(), len(tableRules))
+	fmt.Fprintf(h, "%s\n%s\n%s\n%d\n", selfCheckVersion, tableHash, EmbeddedStamp(), len(tableRules))
 	h.Write(c.digest)
 	key := hex.EncodeToString(h.Sum(nil))
 	cache := ""

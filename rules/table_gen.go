@@ -4,6 +4,8 @@ package rules
 
 const tableHash = "crc32c:7479082b:1035725"
 
+const tableStamp = "crc32c:f6107571:35"
+
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"sk-proj-",
