@@ -31,6 +31,9 @@ func FileAt(ctx context.Context, repo *Repo, rev string) func(rel string) ([]byt
 			if err != nil || typ != "blob" {
 				return err // typ "": "<rev>:<path> missing"; or not a file
 			}
+			if size > maxCommittedFile {
+				return tooLarge(rev, rel, size)
+			}
 			data = make([]byte, size)
 			if _, err := io.ReadFull(br, data); err != nil {
 				return err
@@ -49,6 +52,19 @@ func FileAt(ctx context.Context, repo *Repo, rev string) func(rel string) ([]byt
 		}
 		return data, nil
 	}
+}
+
+// maxCommittedFile bounds what FileAt and FilesAt read into memory: the
+// configuration, .gitleaksignore and the baseline as a revision holds them.
+// A larger blob (a hostile push of a 4 GB baseline) is an error naming it,
+// never an allocation of its size.
+var maxCommittedFile int64 = 64 << 20
+
+func tooLarge(rev, path string, size int64) error {
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	return fmt.Errorf("%s:%s is %d bytes; a committed configuration, ignore file or baseline is read only up to %d", rev, path, size, maxCommittedFile)
 }
 
 // FilesAt is FileAt with the files in paths read ahead, on first use,
@@ -99,6 +115,9 @@ func readFilesAt(ctx context.Context, repo *Repo, rev string, paths []string) (m
 			}
 			if typ == "" {
 				continue // "<rev>:<path> missing"
+			}
+			if size > maxCommittedFile {
+				return tooLarge(rev, p, size)
 			}
 			data := make([]byte, size)
 			if _, err := io.ReadFull(br, data); err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io/fs"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/leakhook/leakhook/internal/gittest"
@@ -52,6 +53,33 @@ func TestFilesAtReadsAheadAsFileAtReads(t *testing.T) {
 	for i := range want {
 		if !slices.Equal(ids[i], want[i]) {
 			t.Errorf("FileIDs, path %d: %q, want %q", i, ids[i], want[i])
+		}
+	}
+}
+
+// TestCommittedFilesAreBounded: a revision's configuration or baseline is
+// read into memory whole, so a hostile push of a huge blob (a 4 GB
+// baseline) must be refused by its size, named, never allocated.
+func TestCommittedFilesAreBounded(t *testing.T) {
+	r := gittest.New(t)
+	r.Write(".leakhook-baseline", strings.Repeat("x", 2048))
+	r.Write(".leakhook.toml", "title = \"small\"\n")
+	r.Git("add", "-A")
+	base := r.Commit("big baseline")
+	repo := mustOpen(t, r)
+	ctx := context.Background()
+	defer func(old int64) { maxCommittedFile = old }(maxCommittedFile)
+	maxCommittedFile = 1024
+	for name, read := range map[string]func(string) ([]byte, error){
+		"FileAt":  FileAt(ctx, repo, base),
+		"FilesAt": FilesAt(ctx, repo, base, ".leakhook-baseline"),
+	} {
+		data, err := read(".leakhook-baseline")
+		if err == nil || !strings.Contains(err.Error(), ".leakhook-baseline is 2048 bytes") || data != nil {
+			t.Errorf("%s of a blob over the bound: %d bytes, %v", name, len(data), err)
+		}
+		if data, err := read(".leakhook.toml"); err != nil || string(data) != "title = \"small\"\n" {
+			t.Errorf("%s of a small file: %q, %v", name, data, err)
 		}
 	}
 }
