@@ -229,6 +229,40 @@ func ResolveCommit(ctx context.Context, repo *Repo, rev string) string {
 	return strings.TrimSpace(string(out))
 }
 
+// FirstCommit returns the first of revs that names a commit (a tag of one
+// counts) and its id, asking git once for all of them (`git cat-file
+// --batch-check`), where a `rev-parse` per candidate ran up to five git
+// processes one after another; -1 and "" when none does.
+func FirstCommit(ctx context.Context, repo *Repo, revs ...string) (int, string) {
+	var in strings.Builder
+	asked := make([]int, 0, len(revs)) // the revs asked, by line
+	for i, r := range revs {
+		if r == "" || strings.HasPrefix(r, "-") || strings.ContainsAny(r, " \t\n\x00") {
+			continue
+		}
+		asked = append(asked, i)
+		fmt.Fprintf(&in, "%s^{commit}\n", r)
+	}
+	if len(asked) == 0 {
+		return -1, ""
+	}
+	found, id := -1, ""
+	err := streamGit(ctx, repoDir(repo), strings.NewReader(in.String()), func(r io.Reader) error {
+		sc := bufio.NewScanner(r)
+		for line := 0; sc.Scan() && line < len(asked); line++ {
+			f := strings.Fields(sc.Text())
+			if found < 0 && len(f) == 2 && f[1] == "commit" && len(f[0]) >= 40 {
+				found, id = asked[line], f[0]
+			}
+		}
+		return sc.Err()
+	}, "cat-file", "--batch-check=%(objectname) %(objecttype)")
+	if err != nil {
+		return -1, ""
+	}
+	return found, id
+}
+
 // RangeEnds splits the revisions of a history scan (as `git log` takes
 // them: "A..B", "A...B", "^A B", "B") into the commits they start from
 // (tips) and those they exclude (bases), as commit ids, in git's order.

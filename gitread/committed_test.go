@@ -83,3 +83,25 @@ func TestCommittedFilesAreBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestFirstCommitAsksOnce: the base of a push or history scan is the first
+// candidate naming a commit, found with one git process: a missing ref, a
+// blob and an option-like name are passed over, an annotated tag counts as
+// its commit.
+func TestFirstCommitAsksOnce(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("f", "x\n")
+	r.Git("add", "-A")
+	c := r.Commit("one")
+	r.Git("tag", "-a", "-m", "v1", "v1")
+	blob := r.Git("rev-parse", c+":f")
+	repo := mustOpen(t, r)
+	ctx := context.Background()
+	i, id := FirstCommit(ctx, repo, "refs/remotes/origin/HEAD", blob, "--all", "refs/tags/v1", "refs/heads/main")
+	if i != 3 || id != c {
+		t.Errorf("FirstCommit: %d %s, want 3 %s (the tag's commit)", i, id, c)
+	}
+	if i, id := FirstCommit(ctx, repo, "refs/remotes/origin/main", "nope"); i != -1 || id != "" {
+		t.Errorf("no candidate names a commit, yet %d %q", i, id)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/leakhook/leakhook/gitread"
 	"github.com/leakhook/leakhook/rules"
 	"github.com/leakhook/leakhook/scan"
+	"github.com/sourcegraph/conc"
 )
 
 // HistoryOptions say which history `scan --git` reads.
@@ -35,7 +36,10 @@ func History(ctx context.Context, o HistoryOptions) (*Outcome, error) {
 		return nil, err
 	}
 	repo.Options = o.Reader
+	var prepared conc.WaitGroup
+	prepared.Go(gitread.PrepareHistory) // what the history stream asks git once, beside the configuration
 	cfg, bl, err := historyConfig(ctx, repo, o.ConfigFile, revs, o.Stderr)
+	prepared.Wait()
 	if err != nil {
 		return nil, err
 	}
@@ -47,12 +51,25 @@ func History(ctx context.Context, o HistoryOptions) (*Outcome, error) {
 		}
 		q.Progress = o.Progress(n)
 	}
+	// The messages are read while the changes are scanned (each is mostly
+	// git's work, in its own process). A panic in the goroutine is raised
+	// again by Wait.
+	var (
+		msgs    []scan.Item
+		msgErr  error
+		reading conc.WaitGroup
+	)
+	reading.Go(func() { msgs, msgErr = historyMessages(ctx, repo, revs) })
 	res, err := ScanHistory(ctx, repo, cfg, q)
+	reading.Wait()
 	if err != nil {
 		return nil, BudgetError(ctx, err, "scanning history")
 	}
-	if err := scanHistoryMessages(ctx, repo, cfg, revs, res); err != nil {
-		return nil, BudgetError(ctx, err, "scanning commit and tag messages")
+	if msgErr == nil {
+		msgErr = scanMessages(ctx, cfg, msgs, res)
+	}
+	if msgErr != nil {
+		return nil, BudgetError(ctx, msgErr, "scanning commit and tag messages")
 	}
 	return &Outcome{Repo: repo, Root: repo.Root, Config: cfg, Result: res, Baseline: bl, BaselineAtBase: o.ConfigFile == ""}, nil
 }
@@ -90,13 +107,8 @@ func historyBase(ctx context.Context, repo *gitread.Repo, bases []string) (base,
 	if len(bases) > 0 {
 		return bases[0], "the range's base " + bases[0][:min(10, len(bases[0]))]
 	}
-	if base, at = pushBase(ctx, repo, "origin", nil); base != "" {
+	if base, at = pushBase(ctx, repo, "origin", nil, baseCandidate{"refs/heads/main", "main"}, baseCandidate{"refs/heads/master", "master"}); base != "" {
 		return base, at
-	}
-	for _, b := range []string{"main", "master"} {
-		if id := gitread.ResolveCommit(ctx, repo, "refs/heads/"+b); id != "" {
-			return id, b
-		}
 	}
 	return "", "nothing (no base and no default branch)"
 }
@@ -120,12 +132,12 @@ func ScanHistory(ctx context.Context, repo *gitread.Repo, cfg *rules.Config, q g
 	return res, nil
 }
 
-// scanHistoryMessages adds to res what the messages of the commits revs
-// select hold, and those of the annotated tags that point at them.
-func scanHistoryMessages(ctx context.Context, repo *gitread.Repo, cfg *rules.Config, revs []string, res *scan.Result) error {
+// historyMessages reads the messages of the commits revs select, and those
+// of the annotated tags that point at them.
+func historyMessages(ctx context.Context, repo *gitread.Repo, revs []string) ([]scan.Item, error) {
 	items, err := gitread.CommitMessages(ctx, repo, gitread.HistoryQuery{Revs: revs})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	commits := map[string]bool{}
 	for _, it := range items {
@@ -133,13 +145,13 @@ func scanHistoryMessages(ctx context.Context, repo *gitread.Repo, cfg *rules.Con
 	}
 	tags, refs, err := gitread.TagsPointingAt(ctx, repo, commits)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	tagItems, err := gitread.TagMessages(ctx, repo, tags, refs)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return scanMessages(ctx, cfg, append(items, tagItems...), res)
+	return append(items, tagItems...), nil
 }
 
 // scanMessages scans commit and tag messages and adds their findings to res.

@@ -395,21 +395,30 @@ func committedConfig(ctx context.Context, repo *gitread.Repo, stderr io.Writer, 
 // default branch (refs/remotes/<remote>/HEAD, then main or master), else
 // "" (the remote has nothing of ours: built-in rules and the user's own
 // configuration only). at names it for messages.
-func pushBase(ctx context.Context, repo *gitread.Repo, remote string, updates []gitread.RefUpdate) (base, at string) {
+func pushBase(ctx context.Context, repo *gitread.Repo, remote string, updates []gitread.RefUpdate, more ...baseCandidate) (base, at string) {
+	var cands []baseCandidate
 	for _, u := range updates {
 		if u.IsDeletion() || strings.Trim(u.RemoteSHA, "0") == "" {
 			continue
 		}
-		if id := gitread.ResolveCommit(ctx, repo, u.RemoteSHA); id != "" {
-			return id, remoteName(remote) + "'s " + strings.TrimPrefix(u.RemoteRef, "refs/heads/")
-		}
+		cands = append(cands, baseCandidate{u.RemoteSHA, remoteName(remote) + "'s " + strings.TrimPrefix(u.RemoteRef, "refs/heads/")})
 	}
 	if remote != "" && !strings.Contains(remote, "/") && !strings.Contains(remote, ":") {
 		for _, b := range []string{"HEAD", "main", "master"} {
-			if id := gitread.ResolveCommit(ctx, repo, "refs/remotes/"+remote+"/"+b); id != "" {
-				return id, remote + "/" + b
-			}
+			cands = append(cands, baseCandidate{"refs/remotes/" + remote + "/" + b, remote + "/" + b})
 		}
+	}
+	cands = append(cands, more...)
+	revs := make([]string, len(cands))
+	for i, c := range cands {
+		revs[i] = c.rev
+	}
+	if i, id := gitread.FirstCommit(ctx, repo, revs...); i >= 0 {
+		return id, cands[i].at
 	}
 	return "", "nothing on " + remoteName(remote) + " yet"
 }
+
+// baseCandidate is a revision pushBase may take the configuration from, and
+// how messages name it.
+type baseCandidate struct{ rev, at string }
