@@ -20,38 +20,21 @@ import (
 // `git cat-file --batch`.
 func FileAt(ctx context.Context, repo *Repo, rev string) func(rel string) ([]byte, error) {
 	return func(rel string) ([]byte, error) {
-		if strings.ContainsAny(rel, "\n\x00") || strings.ContainsAny(rev, "\n\x00") {
-			return nil, fmt.Errorf("%q is not a path", rel)
-		}
-		var data []byte
-		found := false
-		err := streamGit(ctx, repoDir(repo), strings.NewReader(rev+":"+rel+"\n"), func(r io.Reader) error {
-			br := bufio.NewReader(r)
-			_, typ, size, err := catHeader(br)
-			if err != nil || typ != "blob" {
-				return err // typ "": "<rev>:<path> missing"; or not a file
-			}
-			if size > maxCommittedFile {
-				return tooLarge(rev, rel, size)
-			}
-			data = make([]byte, size)
-			if _, err := io.ReadFull(br, data); err != nil {
-				return err
-			}
-			found = true
-			return nil
-		}, "cat-file", "--batch")
-		switch {
-		case err != nil:
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			return nil, err
-		case !found:
-			return nil, fs.ErrNotExist
-		}
-		return data, nil
+		got, err := readFilesAt(ctx, repo, rev, []string{rel})
+		return fileOf(got, err, rel)
 	}
+}
+
+// fileOf is rel's content in what readFilesAt read.
+func fileOf(got map[string][]byte, err error, rel string) ([]byte, error) {
+	if err != nil {
+		return nil, err
+	}
+	data, ok := got[rel]
+	if !ok {
+		return nil, fs.ErrNotExist
+	}
+	return data, nil
 }
 
 // maxCommittedFile bounds what FileAt and FilesAt read into memory: the
@@ -74,24 +57,13 @@ func tooLarge(rev, path string, size int64) error {
 // reads them.
 func FilesAt(ctx context.Context, repo *Repo, rev string, paths ...string) func(rel string) ([]byte, error) {
 	one := FileAt(ctx, repo, rev)
-	var (
-		once sync.Once
-		got  map[string][]byte
-		err  error
-	)
+	ahead := sync.OnceValues(func() (map[string][]byte, error) { return readFilesAt(ctx, repo, rev, paths) })
 	return func(rel string) ([]byte, error) {
 		if !slices.Contains(paths, rel) {
 			return one(rel)
 		}
-		once.Do(func() { got, err = readFilesAt(ctx, repo, rev, paths) })
-		if err != nil {
-			return nil, err
-		}
-		data, ok := got[rel]
-		if !ok {
-			return nil, fs.ErrNotExist
-		}
-		return data, nil
+		got, err := ahead()
+		return fileOf(got, err, rel)
 	}
 }
 
@@ -100,8 +72,8 @@ func FilesAt(ctx context.Context, repo *Repo, rev string, paths ...string) func(
 func readFilesAt(ctx context.Context, repo *Repo, rev string, paths []string) (map[string][]byte, error) {
 	var in strings.Builder
 	for _, p := range paths {
-		if strings.ContainsAny(p, " \n\x00") || strings.ContainsAny(rev, "\n\x00") {
-			return nil, fmt.Errorf("%q is not a path to read ahead", p)
+		if strings.ContainsAny(p, "\n\x00") || strings.ContainsAny(rev, "\n\x00") {
+			return nil, fmt.Errorf("%q is not a path", p)
 		}
 		fmt.Fprintf(&in, "%s:%s\n", rev, p)
 	}

@@ -13,13 +13,15 @@ import (
 
 // TestFilesAtReadsAheadAsFileAtReads: the files read ahead with one git
 // process are what FileAt reads one by one: contents, a file the revision
-// lacks, a directory (no file), an empty file, and a path not read ahead.
+// lacks, a directory (no file), an empty file, paths with spaces, and a
+// path not read ahead.
 func TestFilesAtReadsAheadAsFileAtReads(t *testing.T) {
 	r := gittest.New(t)
 	r.Write(".leakhook.toml", "[extend]\nuseDefault = true\n")
 	r.Write("dir/x.txt", "x\n")
 	r.Write("empty", "")
 	r.Write("other.txt", "other\n")
+	r.Write("my config.toml", "spaced\n")
 	r.Git("add", "-A")
 	base := r.Commit("base")
 	r.Write(".leakhook.toml", "changed\n")
@@ -27,17 +29,24 @@ func TestFilesAtReadsAheadAsFileAtReads(t *testing.T) {
 	tip := r.Commit("tip")
 	repo := mustOpen(t, r)
 	ctx := context.Background()
-	ahead := FilesAt(ctx, repo, base, ".leakhook.toml", "missing", "dir", "empty")
 	one := FileAt(ctx, repo, base)
-	for _, p := range []string{".leakhook.toml", "missing", "dir", "empty", "other.txt", "dir/x.txt"} {
+	// A missing path with a space once made cat-file's "<name> missing"
+	// unreadable: an error, where FileAt had said the file is not there.
+	ahead := FilesAt(ctx, repo, base, ".leakhook.toml", "missing", "dir", "empty", "my config.toml", "no such file.toml")
+	for _, p := range []string{".leakhook.toml", "missing", "dir", "empty", "other.txt", "dir/x.txt", "my config.toml", "no such file.toml", "not ahead either.toml"} {
 		got, gerr := ahead(p)
 		want, werr := one(p)
 		if string(got) != string(want) || errors.Is(gerr, fs.ErrNotExist) != errors.Is(werr, fs.ErrNotExist) || (gerr == nil) != (werr == nil) {
 			t.Errorf("%s: read ahead %q, %v; FileAt %q, %v", p, got, gerr, want, werr)
 		}
 	}
-	if _, err := ahead("missing"); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("a file the revision lacks: %v, want fs.ErrNotExist", err)
+	for _, p := range []string{"missing", "no such file.toml", "not ahead either.toml"} {
+		if _, err := ahead(p); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s, which the revision lacks: %v, want fs.ErrNotExist", p, err)
+		}
+	}
+	if got, err := one("my config.toml"); string(got) != "spaced\n" || err != nil {
+		t.Errorf("a path with a space: %q, %v", got, err)
 	}
 
 	ids, err := FileIDs(ctx, repo, []string{base, tip, base}, ".leakhook.toml", "missing", "other.txt")

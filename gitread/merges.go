@@ -224,10 +224,10 @@ func catHeader(br *bufio.Reader) (id, typ string, size int64, err error) {
 	if err != nil {
 		return "", "", 0, fmt.Errorf("git cat-file: %v", err)
 	}
-	f := strings.Fields(header)
-	if len(f) == 2 && f[1] == "missing" {
-		return f[0], "", 0, nil
+	if name, ok := strings.CutSuffix(strings.TrimSuffix(header, "\n"), " missing"); ok {
+		return name, "", 0, nil // the name as asked: "<rev>:<path>" may hold spaces
 	}
+	f := strings.Fields(header)
 	if len(f) != 3 {
 		return "", "", 0, fmt.Errorf("git cat-file printed %q", strings.TrimSpace(header))
 	}
