@@ -202,12 +202,28 @@ func ResolveCommit(ctx context.Context, repo *Repo, rev string) string {
 }
 
 // FirstCommit returns the first of revs that names a commit (a tag of one
-// counts) and its id, asking git once for all of them (`git cat-file
-// --batch-check`), where a `rev-parse` per candidate ran up to five git
-// processes one after another; -1 and "" when none does.
+// counts) and its id, asking git once for all of them, where a `rev-parse`
+// per candidate ran up to five git processes one after another; -1 and ""
+// when none does.
 func FirstCommit(ctx context.Context, repo *Repo, revs ...string) (int, string) {
+	ids, err := commitIDs(ctx, repo, revs)
+	if err != nil {
+		return -1, ""
+	}
+	for i, id := range ids {
+		if id != "" {
+			return i, id
+		}
+	}
+	return -1, ""
+}
+
+// commitIDs returns the commit each of revs names ("" for none, a rev that
+// is not one, or one that looks like an option), with one `git cat-file
+// --batch-check` for all of them.
+func commitIDs(ctx context.Context, repo *Repo, revs []string) ([]string, error) {
 	var in strings.Builder
-	asked := make([]int, 0, len(revs)) // the revs asked, by line
+	var asked []int // the revs asked, by line
 	for i, r := range revs {
 		if r == "" || strings.HasPrefix(r, "-") || strings.ContainsAny(r, " \t\n\x00") {
 			continue
@@ -215,24 +231,27 @@ func FirstCommit(ctx context.Context, repo *Repo, revs ...string) (int, string) 
 		asked = append(asked, i)
 		fmt.Fprintf(&in, "%s^{commit}\n", r)
 	}
+	ids := make([]string, len(revs))
 	if len(asked) == 0 {
-		return -1, ""
+		return ids, nil
 	}
-	found, id := -1, ""
 	err := streamGit(ctx, repoDir(repo), strings.NewReader(in.String()), func(r io.Reader) error {
 		sc := bufio.NewScanner(r)
-		for line := 0; sc.Scan() && line < len(asked); line++ {
-			f := strings.Fields(sc.Text())
-			if found < 0 && len(f) == 2 && f[1] == "commit" && len(f[0]) >= 40 {
-				found, id = asked[line], f[0]
+		line := 0
+		for ; sc.Scan(); line++ {
+			if line == len(asked) {
+				return fmt.Errorf("git cat-file printed more lines than asked")
 			}
+			if f := strings.Fields(sc.Text()); len(f) == 2 && f[1] == "commit" {
+				ids[asked[line]] = f[0]
+			}
+		}
+		if line != len(asked) {
+			return fmt.Errorf("git cat-file answered %d of %d objects", line, len(asked))
 		}
 		return sc.Err()
 	}, "cat-file", "--batch-check=%(objectname) %(objecttype)")
-	if err != nil {
-		return -1, ""
-	}
-	return found, id
+	return ids, err
 }
 
 // RangeEnds splits the revisions of a history scan (as `git log` takes

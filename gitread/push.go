@@ -212,32 +212,19 @@ func listPushed(ctx context.Context, repo *Repo, revs []string) ([]pushedCommit,
 // knownCommits says which of the updates' shas name commits (or tags of
 // commits) in this repository, with one `git cat-file --batch-check`.
 func knownCommits(ctx context.Context, repo *Repo, updates []RefUpdate) (map[string]bool, error) {
-	var in strings.Builder
-	var ids []string
+	var shas []string
 	for _, u := range updates {
 		for _, id := range []string{u.LocalSHA, u.RemoteSHA} {
 			if !isZeroID(id) {
-				ids = append(ids, id)
-				fmt.Fprintf(&in, "%s^{commit}\n", id)
+				shas = append(shas, id)
 			}
 		}
 	}
+	ids, err := commitIDs(ctx, repo, shas)
 	known := map[string]bool{}
-	err := streamGit(ctx, repoDir(repo), strings.NewReader(in.String()), func(r io.Reader) error {
-		sc := bufio.NewScanner(r)
-		i := 0
-		for sc.Scan() {
-			if i >= len(ids) {
-				return fmt.Errorf("git cat-file printed more lines than asked")
-			}
-			known[ids[i]] = !strings.HasSuffix(sc.Text(), " missing")
-			i++
-		}
-		if i != len(ids) {
-			return fmt.Errorf("git cat-file answered %d of %d objects", i, len(ids))
-		}
-		return sc.Err()
-	}, "cat-file", "--batch-check=%(objectname) %(objecttype)")
+	for i, id := range ids {
+		known[shas[i]] = known[shas[i]] || id != ""
+	}
 	return known, err
 }
 
