@@ -51,25 +51,10 @@ func History(ctx context.Context, o HistoryOptions) (*Outcome, error) {
 		}
 		q.Progress = o.Progress(n)
 	}
-	// The messages are read while the changes are scanned (each is mostly
-	// git's work, in its own process). A panic in the goroutine is raised
-	// again by Wait.
-	var (
-		msgs    []scan.Item
-		msgErr  error
-		reading conc.WaitGroup
-	)
-	reading.Go(func() { msgs, msgErr = historyMessages(ctx, repo, revs) })
-	res, err := ScanHistory(ctx, repo, cfg, q)
-	reading.Wait()
+	res, err := scanWithMessages(ctx, repo, cfg, q, func() ([]scan.Item, error) { return historyMessages(ctx, repo, revs) },
+		"scanning history", "scanning commit and tag messages")
 	if err != nil {
-		return nil, BudgetError(ctx, err, "scanning history")
-	}
-	if msgErr == nil {
-		msgErr = scanMessages(ctx, cfg, msgs, res)
-	}
-	if msgErr != nil {
-		return nil, BudgetError(ctx, msgErr, "scanning commit and tag messages")
+		return nil, err
 	}
 	return &Outcome{Repo: repo, Root: repo.Root, Config: cfg, Result: res, Baseline: bl, BaselineAtBase: o.ConfigFile == ""}, nil
 }
@@ -129,6 +114,35 @@ func ScanHistory(ctx context.Context, repo *gitread.Repo, cfg *rules.Config, q g
 		return nil, err
 	}
 	res.Skipped = skipped
+	return res, nil
+}
+
+// scanWithMessages scans the commits q selects (none when q.Revs is empty)
+// and the messages read returns, read while the changes are scanned (each
+// is mostly git's work, in its own process); a panic while reading is
+// raised again here. doing and doingMessages name each part in errors.
+func scanWithMessages(ctx context.Context, repo *gitread.Repo, cfg *rules.Config, q gitread.HistoryQuery, read func() ([]scan.Item, error), doing, doingMessages string) (*scan.Result, error) {
+	var (
+		msgs    []scan.Item
+		msgErr  error
+		reading conc.WaitGroup
+	)
+	reading.Go(func() { msgs, msgErr = read() })
+	res := &scan.Result{}
+	var err error
+	if len(q.Revs) > 0 {
+		res, err = ScanHistory(ctx, repo, cfg, q)
+	}
+	reading.Wait()
+	if err != nil {
+		return nil, BudgetError(ctx, err, doing)
+	}
+	if msgErr == nil {
+		msgErr = scanMessages(ctx, cfg, msgs, res)
+	}
+	if msgErr != nil {
+		return nil, BudgetError(ctx, msgErr, doingMessages)
+	}
 	return res, nil
 }
 

@@ -139,44 +139,24 @@ func PrePush(ctx context.Context, o PrePushOptions) (*Outcome, error) {
 	}
 	repo.Debugf("pre-push: %d commits pushed, %d scanned, %d skipped by receipts", len(plan.Commits), len(todo), len(plan.Commits)-len(todo))
 	// Messages are scanned for every pushed commit, whatever the receipts
-	// say: pre-commit never saw them. Pushed annotated tags too. They are
-	// read while the changes are scanned.
-	var (
-		msgs    []scan.Item
-		msgErr  error
-		reading conc.WaitGroup
-	)
-	reading.Go(func() { msgs, msgErr = pushMessages(ctx, repo, plan, updates) })
-	res := &scan.Result{}
-	if len(todo) > 0 {
-		ids := make([]string, len(todo))
-		for i, c := range todo {
-			ids[i] = c.ID
-		}
-		res, err = ScanHistory(ctx, repo, cfg, gitread.HistoryQuery{Revs: ids, Exact: true, Refs: plan.Refs})
-		if err != nil {
-			reading.Wait()
-			return nil, BudgetError(ctx, err, "scanning the pushed commits")
-		}
-	}
-	reading.Wait()
-	if msgErr == nil {
-		msgErr = scanMessages(ctx, cfg, msgs, res)
-	}
-	if msgErr != nil {
-		return nil, BudgetError(ctx, msgErr, "scanning the pushed commit and tag messages")
+	// say: pre-commit never saw them. Pushed annotated tags too.
+	res, err := scanPushed(ctx, repo, cfg, plan, todo, updates)
+	if err != nil {
+		return nil, err
 	}
 	return &Outcome{Repo: repo, Root: repo.Root, Config: cfg, Result: res, History: findingCommits(res.Findings, plan.Commits, plan.Refs), Baseline: bl, BaselineAtBase: o.ConfigFile == ""}, nil
 }
 
-// scanPushMessages adds to res what the messages of the pushed commits and
-// annotated tags hold.
-func scanPushMessages(ctx context.Context, repo *gitread.Repo, cfg *rules.Config, plan *gitread.PushPlan, updates []gitread.RefUpdate, res *scan.Result) error {
-	items, err := pushMessages(ctx, repo, plan, updates)
-	if err != nil {
-		return err
+// scanPushed scans the changes of the commits todo (the pushed commits no
+// receipt covers) and the messages of every pushed commit and annotated tag.
+func scanPushed(ctx context.Context, repo *gitread.Repo, cfg *rules.Config, plan *gitread.PushPlan, todo []gitread.CommitInfo, updates []gitread.RefUpdate) (*scan.Result, error) {
+	ids := make([]string, len(todo))
+	for i, c := range todo {
+		ids[i] = c.ID
 	}
-	return scanMessages(ctx, cfg, items, res)
+	return scanWithMessages(ctx, repo, cfg, gitread.HistoryQuery{Revs: ids, Exact: true, Refs: plan.Refs},
+		func() ([]scan.Item, error) { return pushMessages(ctx, repo, plan, updates) },
+		"scanning the pushed commits", "scanning the pushed commit and tag messages")
 }
 
 // pushMessages reads the messages of the pushed commits and annotated tags.

@@ -252,18 +252,9 @@ func preReceive(ctx context.Context, o PreReceiveOptions, sc *ServerConfig, upda
 		if out.Config == nil {
 			out.Config = cfg
 		}
-		res := &scan.Result{}
-		if len(sub.Commits) > 0 {
-			ids := make([]string, len(sub.Commits))
-			for i, c := range sub.Commits {
-				ids[i] = c.ID
-			}
-			if res, err = ScanHistory(ctx, repo, cfg, gitread.HistoryQuery{Revs: ids, Exact: true, Refs: plan.Refs}); err != nil {
-				return nil, BudgetError(ctx, err, "scanning the pushed commits")
-			}
-		}
-		if err := scanPushMessages(ctx, repo, cfg, sub, subUpdates, res); err != nil {
-			return nil, BudgetError(ctx, err, "scanning the pushed commit and tag messages")
+		res, err := scanPushed(ctx, repo, cfg, sub, sub.Commits, subUpdates)
+		if err != nil {
+			return nil, err
 		}
 		bl, err := receiveBaseline(ctx, repo, b)
 		if err != nil {
