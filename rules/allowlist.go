@@ -12,8 +12,7 @@ type compiledAllowlist struct {
 	and       bool
 	target    string
 	regexes   []*regexp.Regexp
-	dfas      []*lazyDFA // per regex: whether it matches, cheaply
-	anyDFA    *lazyDFA   // whether one of the regexes matches, in one pass (nil: ask each)
+	dfa       *lazyDFA   // whether one of the regexes matches, in one pass (nil: ask each)
 	lits      [][]string // per regex: requiredLiterals, a prefilter
 	paths     []*regexp.Regexp
 	globs     []string
@@ -44,10 +43,11 @@ func compileAllowlist(a *Allowlist) (*compiledAllowlist, error) {
 			return nil, fmt.Errorf("regexes: %v", regexError(err))
 		}
 		c.regexes = append(c.regexes, re)
-		c.dfas = append(c.dfas, newLazyDFA(s))
 		c.lits = append(c.lits, requiredLiterals(s))
 	}
-	if len(a.Regexes) > 1 {
+	if len(a.Regexes) == 1 {
+		c.dfa = newLazyDFA(a.Regexes[0])
+	} else if len(a.Regexes) > 1 {
 		// Each regex in a group of its own keeps its flags to itself; only
 		// \Q (quote to the end) would reach past the group.
 		var b strings.Builder
@@ -62,7 +62,7 @@ func compileAllowlist(a *Allowlist) (*compiledAllowlist, error) {
 			b.WriteString("(?:" + s + ")")
 		}
 		if b.Len() > 0 {
-			c.anyDFA = newLazyDFA(b.String())
+			c.dfa = newLazyDFA(b.String())
 		}
 	}
 	for _, p := range a.Paths {
@@ -208,28 +208,24 @@ func (c *compiledAllowlist) checks(p string, secret, match, line []byte) (n, hit
 		case "line":
 			target = line
 		}
-		hit, known := false, false
-		if target != nil {
-			hit, known = c.anyDFA.match(target, 0)
+		hit, known := false, target == nil
+		if !known {
+			hit, known = c.dfa.match(target, 0) // exact, and cheaper than the literals
 		}
 		var lower []byte
 		for i, re := range c.regexes {
-			if known || target == nil {
+			if known {
 				break
 			}
-			m, ok := c.dfas[i].match(target, 0) // exact, and cheaper than the literals
-			if !ok {
-				if c.lits[i] != nil {
-					if lower == nil {
-						lower = lowerASCII(nil, target)
-					}
-					if !containsAny(lower, c.lits[i]) {
-						continue // cannot match: ~100x cheaper than the regex
-					}
+			if c.lits[i] != nil {
+				if lower == nil {
+					lower = lowerASCII(nil, target)
 				}
-				m = re.Match(target)
+				if !containsAny(lower, c.lits[i]) {
+					continue // cannot match: ~100x cheaper than the regex
+				}
 			}
-			if m {
+			if re.Match(target) {
 				hit = true
 				break
 			}

@@ -64,8 +64,7 @@ type compiledRule struct {
 	path         *regexp.Regexp
 	context      *regexp.Regexp
 	ctxDFA       *lazyDFA
-	ctxLits      []string // one of these (lower case) is in every match of context
-	ctxLitB      [][]byte // ctxLits as bytes, for bytes.Index
+	ctxLits      [][]byte // one of these (lower case) is in every match of context
 	err          error
 	allows       []*compiledAllowlist
 }
@@ -93,9 +92,8 @@ func (r *compiledRule) compile() error {
 				r.err = fmt.Errorf("rule %q: context: %v", r.ID, regexError(err))
 				return
 			}
-			r.ctxLits = requiredLiterals(r.Context)
-			for _, l := range r.ctxLits {
-				r.ctxLitB = append(r.ctxLitB, []byte(l))
+			for _, l := range requiredLiterals(r.Context) {
+				r.ctxLits = append(r.ctxLits, []byte(l))
 			}
 			r.ctxDFA = newLazyDFA(r.Context)
 		}

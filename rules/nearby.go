@@ -23,7 +23,7 @@ type litScan struct {
 // r.ctxLits) reports, in time linear in the content over a scan.
 func (s *scratch) nearLits(content []byte, r *compiledRule, lo, hi int) bool {
 	ls := s.litScanOf(content, r, hi)
-	for i, lit := range r.ctxLitB {
+	for i, lit := range r.ctxLits {
 		at := ls.at[i]
 		j := sort.SearchInts(at, lo)
 		// A later occurrence of the same literal ends later still.
@@ -51,7 +51,7 @@ func (s *scratch) nearWindow(content []byte, r *compiledRule, start, end int) bo
 func (s *scratch) litScanOf(content []byte, r *compiledRule, hi int) *litScan {
 	ls := s.lits[r.index]
 	if ls == nil {
-		ls = &litScan{at: make([][]int, len(r.ctxLitB))}
+		ls = &litScan{at: make([][]int, len(r.ctxLits))}
 		s.lits[r.index] = ls
 		s.litRules = append(s.litRules, r.index)
 	}
@@ -62,7 +62,7 @@ func (s *scratch) litScanOf(content []byte, r *compiledRule, hi int) *litScan {
 	// per literal however many windows ask.
 	to := min(len(content), max(hi, ls.upTo+64<<10))
 	s.lowerTo(content, to)
-	for i, lit := range r.ctxLitB {
+	for i, lit := range r.ctxLits {
 		from := max(0, ls.upTo-len(lit)+1) // occurrences ending past upTo are new
 		for from+len(lit) <= to {
 			j := bytes.Index(s.low[from:to], lit)
