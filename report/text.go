@@ -159,7 +159,7 @@ func Text(out io.Writer, fs []rules.Finding, skipped []scan.Skipped, e *rules.En
 			if f.Commit != "" {
 				where += " in commit " + short(f.Commit)
 			}
-			more = append(more, fmt.Sprintf("leakhook: %s: %d more %s not shown (--format json lists every one)", where, n-MaxShownPerFile, map[bool]string{true: "finding", false: "findings"}[n-MaxShownPerFile == 1]))
+			more = append(more, fmt.Sprintf("leakhook: %s: %s not shown (--format json lists every one)", where, plural(n-MaxShownPerFile, "more finding")))
 			shown[k] = 0
 		}
 	}

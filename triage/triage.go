@@ -259,15 +259,15 @@ func (t *Triage) Apply(findings []rules.Finding) (*Verdict, error) {
 func (t *Triage) fingerprint(fs []rules.Finding, base *baseline.Baseline) error {
 	need := func(string) bool { return true }
 	if t.textOnly {
-		rules := map[string]bool{}
+		inBaseline := map[string]bool{} // rules with v2 entries
 		if base != nil {
 			for _, e := range base.Entries() {
 				if !e.V1() {
-					rules[e.RuleID] = true
+					inBaseline[e.RuleID] = true
 				}
 			}
 		}
-		need = func(id string) bool { return rules[id] }
+		need = func(id string) bool { return inBaseline[id] }
 	}
 	type key struct{ rule, secret string }
 	var todo []key
@@ -287,27 +287,22 @@ func (t *Triage) fingerprint(fs []rules.Finding, base *baseline.Baseline) error 
 		ctx = context.Background()
 	}
 	salt := t.Salt(base)
-	fps := make([]string, len(todo))
 	p := pool.New().WithContext(ctx).WithCancelOnError().WithMaxGoroutines(runtime.GOMAXPROCS(0))
-	for i, k := range todo {
+	for _, k := range todo {
 		p.Go(func(ctx context.Context) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			fps[i] = baseline.FingerprintV2(salt, k.rule, k.secret)
+			baseline.FingerprintV2(salt, k.rule, k.secret) // remembered for the loop below
 			return nil
 		})
 	}
 	if err := p.Wait(); err != nil {
 		return err
 	}
-	byKey := make(map[key]string, len(todo))
-	for i, k := range todo {
-		byKey[k] = fps[i]
-	}
 	for i := range fs {
-		if fp, ok := byKey[key{fs[i].RuleID, fs[i].Secret}]; ok {
-			fs[i].StoredFingerprint = fp
+		if need(fs[i].RuleID) {
+			fs[i].StoredFingerprint = baseline.FingerprintV2(salt, fs[i].RuleID, fs[i].Secret)
 		}
 	}
 	return nil
