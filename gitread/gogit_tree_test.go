@@ -1,8 +1,11 @@
 package gitread
 
 import (
+	"context"
+	"encoding/hex"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,6 +14,7 @@ import (
 
 	"github.com/leakhook/leakhook/internal/gitobj"
 	"github.com/leakhook/leakhook/internal/gittest"
+	"github.com/leakhook/leakhook/rules"
 )
 
 // TestTreesParseAsGitListsThem: HEAD's commit and trees, parsed here since
@@ -65,5 +69,54 @@ func TestTreesParseAsGitListsThem(t *testing.T) {
 	}
 	if _, err := st.tree(plumbing.NewHash(head)); err == nil {
 		t.Error("a commit read as a tree")
+	}
+}
+
+// TestMalformedHeadTreeNeverPasses (a hostile repository): HEAD's tree is
+// written with git hash-object --literally and names the very blob that is
+// staged, at the staged path, in an entry a reader must refuse: a mode that
+// is not octal, an empty name, a truncated id. A reader that passed over
+// the fault would take the staged file for unchanged and pass the secret in
+// silence. Trees are parsed here now, not by go-git: whichever reader the
+// hook picks, the secret is found or reading fails (the hook blocks, exit
+// 2), as git itself fails.
+func TestMalformedHeadTreeNeverPasses(t *testing.T) {
+	for name, entry := range map[string]string{
+		"mode not octal": "10x644 a.txt\x00%s",
+		"empty name":     "100644 \x00%s",
+		"truncated id":   "100644 a.txt\x00%.7s",
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := gittest.New(t)
+			tok := ghToken(t, name)
+			r.Write("a.txt", secretFile(tok))
+			raw, err := hex.DecodeString(r.Git("hash-object", "-w", "a.txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cmd := exec.Command("git", "hash-object", "-t", "tree", "--literally", "-w", "--stdin")
+			cmd.Dir, cmd.Stdin = r.Dir, strings.NewReader(fmt.Sprintf(entry, raw))
+			out, err := cmd.Output()
+			if err != nil {
+				t.Skipf("git hash-object --literally: %v", err)
+			}
+			r.Git("update-ref", "HEAD", r.Git("commit-tree", "-m", "hostile", strings.TrimSpace(string(out))))
+			r.Git("add", "a.txt")
+			ctx := context.Background()
+			repo, err := Open(ctx, r.Dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, backend := range []string{BackendAuto, BackendInProcess, BackendGit} {
+				ch, err := Staged(ctx, repo, rules.DefaultMaxFileSize, backend)
+				if err != nil {
+					t.Logf("backend %q: %v (the hook blocks)", backend, err)
+					continue
+				}
+				if fs := scanAll(t, ch); !hasFinding(fs, "a.txt", tok) {
+					t.Errorf("backend %q (%s) read the change without error and found nothing:\n%s", backend, ch.Backend, describe(fs))
+				}
+			}
+		})
 	}
 }
