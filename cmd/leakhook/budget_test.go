@@ -35,6 +35,20 @@ func keywordDense(n int) []byte {
 	return b
 }
 
+// stageDense makes the current directory a repository with n bytes of
+// keyword-dense text staged, and sets the hooks' budget.
+func stageDense(t *testing.T, n int, budget time.Duration) {
+	t.Helper()
+	dir := t.TempDir()
+	gitIn(t, dir, "init", "-q", "-b", "main")
+	if err := os.WriteFile(filepath.Join(dir, "dense.txt"), keywordDense(n), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gitIn(t, dir, "add", "dense.txt")
+	t.Chdir(dir)
+	t.Setenv("LEAKHOOK_TIMEOUT", budget.String())
+}
+
 // TestBudgetHoldsInsideOneFile (issue 16, item 17): a 3.8 MB staged file
 // dense in keywords took 13 s with LEAKHOOK_TIMEOUT=2s, since the budget was
 // only checked between files. The engine checks it as it goes: the hook
@@ -44,15 +58,8 @@ func keywordDense(n int) []byte {
 // (argon2id, tens of milliseconds each) kept it busy for ten minutes: a
 // text report needs none, and triage stops at the budget too.
 func TestBudgetHoldsInsideOneFile(t *testing.T) {
-	dir := t.TempDir()
-	gitIn(t, dir, "init", "-q", "-b", "main")
-	if err := os.WriteFile(filepath.Join(dir, "dense.txt"), keywordDense(3800<<10), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	gitIn(t, dir, "add", "dense.txt")
-	t.Chdir(dir)
 	const budget = time.Second
-	t.Setenv("LEAKHOOK_TIMEOUT", budget.String())
+	stageDense(t, 3800<<10, budget)
 	start := time.Now()
 	var stderr strings.Builder
 	code := run([]string{"pre-commit"}, strings.NewReader(""), io.Discard, &stderr)
@@ -74,15 +81,8 @@ func TestBudgetHoldsInsideOneFile(t *testing.T) {
 // secrets staged took most of a minute after the scan, past the budget.
 // Triage stops at the budget, and the hook blocks (exit 2) naming it.
 func TestBudgetHoldsWhileFingerprinting(t *testing.T) {
-	dir := t.TempDir()
-	gitIn(t, dir, "init", "-q", "-b", "main")
-	if err := os.WriteFile(filepath.Join(dir, "dense.txt"), keywordDense(2000*44), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	gitIn(t, dir, "add", "dense.txt")
-	t.Chdir(dir)
 	const budget = time.Second
-	t.Setenv("LEAKHOOK_TIMEOUT", budget.String())
+	stageDense(t, 2000*44, budget)
 	start := time.Now()
 	var stdout, stderr strings.Builder
 	code := run([]string{"pre-commit", "--format", "json"}, strings.NewReader(""), &stdout, &stderr)
