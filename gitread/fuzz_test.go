@@ -21,6 +21,13 @@ func FuzzPatchParser(f *testing.F) {
 	f.Add([]byte("diff --git a/h b/h\n--- a/h\n+++ b/h\n@@ -1 +1,999999999999 @@\n+x\n")) // fits an int: must not be allocated
 	long := bytes.Repeat([]byte("0123456789abcde "), 5000)                                // 80 KB: pieces of a line and windows of lines
 	f.Add(append(append([]byte("diff --git a/l b/l\n--- a/l\n+++ b/l\n@@ -1 +1,3 @@\n+"), long...), "\n+x\n+"+string(long)+"\n"...))
+	// A line cut once leaves exactly a window, then its newline: an item of
+	// a window and a byte (found by fuzzing).
+	exact := bytes.Repeat([]byte("0123456789abcde "), (minWindow+minWindow*3/4)/16)
+	f.Add(append(append([]byte("diff --git a/e b/e\n--- a/e\n+++ b/e\n@@ -1 +1,2 @@\n+x\n+"), exact...), '\n'))
+	// A 60 KB line comes in one piece of the reader's 64 KB buffer: it is
+	// cut all the same.
+	f.Add(append(append([]byte("diff --git a/o b/o\n--- a/o\n+++ b/o\n@@ -0,0 +1 @@\n+"), bytes.Repeat([]byte("0123456789abcde "), 60000/16)...), '\n'))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		emit := func(it scan.Item) error {
 			if it.StartLine < 0 {
@@ -33,8 +40,11 @@ func FuzzPatchParser(f *testing.F) {
 			if n != len(it.Added) {
 				t.Fatalf("%d lines but %d added flags", n, len(it.Added))
 			}
-			if len(it.Content) > minWindow {
-				t.Fatalf("an item of %d bytes, over the window", len(it.Content))
+			if len(it.Content) > 2*minWindow {
+				t.Fatalf("an item of %d bytes, over twice the window", len(it.Content))
+			}
+			if !bytes.HasSuffix(it.Content, []byte{'\n'}) && len(it.Content) != minWindow {
+				t.Fatalf("a piece of a long line of %d bytes, not the window's %d", len(it.Content), minWindow)
 			}
 			return nil
 		}

@@ -249,17 +249,22 @@ func (w *window) line(piece []byte, more bool, lineNo int, added bool) error {
 	p := w.p
 	lineStart := len(w.content)
 	w.content = append(w.content, piece...)
-	for more {
+	for {
 		var err error
-		if piece, more, _, err = p.piece(); err != nil {
-			return err
-		}
-		w.content = append(w.content, piece...)
+		// The reader's buffer may be larger than the window: a first piece
+		// is cut too.
 		if len(w.content)-lineStart > p.window() {
 			if lineStart, err = w.cutLine(lineStart, lineNo, added); err != nil {
 				return err
 			}
 		}
+		if !more {
+			break
+		}
+		if piece, more, _, err = p.piece(); err != nil {
+			return err
+		}
+		w.content = append(w.content, piece...)
 	}
 	w.content = append(w.content, '\n')
 	w.added = append(w.added, added)
@@ -312,7 +317,10 @@ func (p *patchParser) piece() (piece []byte, more, eof bool, err error) {
 }
 
 // Window sizes. The window is the size cap (at least minWindow): the cap
-// bounds memory, never what is scanned.
+// bounds memory, never what is scanned. A window is emitted once it holds
+// the window's size, so an item is at most twice that: under a window of
+// whole lines, then one line of at most a window and its newline (a longer
+// line is cut into pieces of exactly a window).
 const (
 	minWindow   = 16 << 10
 	windowCarry = 64 << 10 // whole lines handed to the next window as context (at most a quarter of it)
