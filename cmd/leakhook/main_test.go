@@ -23,7 +23,7 @@ func TestMain(m *testing.M) {
 // TestScript runs the CLI end-to-end scripts in testdata/script. Each runs
 // the real binary in a fresh directory with git isolated from the machine.
 func TestScript(t *testing.T) {
-	testscript.Run(t, scriptParams(nil))
+	testscript.Run(t, scriptParams(t, nil))
 }
 
 // TestScriptThroughGit runs the scripts again with the staged change read
@@ -31,13 +31,16 @@ func TestScript(t *testing.T) {
 // before main by internal/prestart); the scripts' small repositories are
 // otherwise read in-process.
 func TestScriptThroughGit(t *testing.T) {
-	testscript.Run(t, scriptParams(map[string]string{"LEAKHOOK_BACKEND": "git"}))
+	testscript.Run(t, scriptParams(t, map[string]string{"LEAKHOOK_BACKEND": "git"}))
 }
 
 // scriptParams are the scripts' settings, with env added to their environment.
-func scriptParams(env map[string]string) testscript.Params {
+// The scripts' directories are under t's, removed when it ends (testscript's
+// own left an empty go-test-script* directory in /tmp for every run).
+func scriptParams(t *testing.T, env map[string]string) testscript.Params {
 	return testscript.Params{
-		Dir: "testdata/script",
+		Dir:         "testdata/script",
+		WorkdirRoot: t.TempDir(),
 		Setup: func(e *testscript.Env) error {
 			for k, v := range env {
 				e.Setenv(k, v)
