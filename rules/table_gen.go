@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "crc32c:7479082b:1035725"
+const tableHash = "crc32c:ae5aae7c:1036000"
 
-const tableStamp = "crc32c:f6107571:35"
+const tableStamp = "crc32c:a4734ca9:35"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -6588,6 +6588,9 @@ var tableRules = []Rule{
 		Allowlist{RegexTarget: "line", Regexes: []string{
 			"(?i)placeholder|label|hint|prompt",
 		}},
+		Allowlist{Description: "anonymous FTP's password: an e-mail address left without its host (RFC 1635: guest@, mozilla@)", RegexTarget: "secret", Regexes: []string{
+			"^[A-Za-z][\\w.\\-]*@$",
+		}},
 	}, Name: "Hard-coded password", RotateSteps: []string{
 		"Change the password where the account lives, then load the new one from the environment or a vault.",
 	}, Generic: true, TP: []string{
@@ -6646,6 +6649,8 @@ var tableRules = []Rule{
 		"compass_heading = \"{{alnum:12}}{{digits:2}}\"",
 		"(\"http\", \"user/name\", \"password\", \"localhost:{{digits:4}}\"),",
 		"waited = [('password', '{{alnum:6}}^%#rest-of-my-password'), ('realm', 'pypi')]",
+		"ftp_password = \"{{lower:9}}@\"",
+		"conn->password = \"{{lower:12}}@\";",
 	}},
 	Rule{ID: "generic-secret-unquoted", Description: "A high-entropy unquoted value assigned to a name such as api_key, secret or token in a configuration file, shell script, Dockerfile or log line.", Regex: "(?im)(?:^[ \\t]*(?:#+[ \\t]*)?(?:export[ \\t]+|ENV[ \\t]+|set[ \\t]+|-[ \\t]+)?[\"']?[\\w.\\-]*?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w.\\-]*[\"']?[ \\t]*[=:][ \\t]*((?-i:[^\\s\"'`]+))[ \\t]*(?:[ \\t][#;].*)?$|^[ \\t]*ENV[ \\t]+[\\w.\\-]*?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w.\\-]*[ \\t]+((?-i:[^\\s\"'`=]+))[ \\t]*$|[ \\t?&;,][\\w.\\-]*?(?:secret|token|api[_\\-]?key|access[_\\-]?key|auth[_\\-]?key|private[_\\-]?key|client[_\\-]?secret|credential)[\\w.\\-]*[ \\t]*=[ \\t]*((?-i:[^\\s\"'`;,&<>(){}\\[\\]]+))(?:[\\s;,&]|$))", Entropy: 3.7, Keywords: []string{
 		"secret",
