@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "crc32c:7479082b:1035725"
+const tableHash = "crc32c:84afb9b7:1049651"
 
-const tableStamp = "crc32c:f6107571:35"
+const tableStamp = "crc32c:f7cbde47:35"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -933,6 +933,24 @@ var tableRules = []Rule{
 		"RUNWAYML_API_SECRET = os.environ[\"RUNWAYML_API_SECRET\"]",
 		"RUNWAYML_API_SECRET=key_{{hex:32}}",
 	}},
+	Rule{ID: "scrapfly-api-key", Description: "Scrapfly web-scraping API key (\"scp-live-\" or \"scp-test-\", or the bare key under a Scrapfly variable); it spends the project's scrape credits.", Regex: "\\b(scp-(?:live|test)-[A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:scrap[_\\-]?fly(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"scp-live-",
+		"scp-test-",
+		"scrapfly",
+		"scrap_fly",
+		"scrap-fly",
+	}, Name: "Scrapfly API key", EnvVar: "SCRAPFLY_API_KEY", RotateURL: "https://scrapfly.io/docs/project", RotateSteps: []string{
+		"Rotate the project's API key in the Scrapfly dashboard (Project settings).",
+		"Store the new key in a secret manager and update the scrapers that use it.",
+		"Check the project's usage for scrapes you did not run.",
+	}, TP: []string{
+		"SCRAPFLY_API_KEY=scp-live-{{hex:32}}",
+		"client = ScrapflyClient(key=\"scp-test-{{hex:32}}\")",
+		"scrapfly_token = \"{{hex:32}}\"",
+	}, FP: []string{
+		"SCRAPFLY_API_KEY=scp-live-{{hex:12}}",
+		"SCRAPFLY_API_KEY=${SCRAPFLY_API_KEY}",
+	}},
 	Rule{ID: "stytch-secret", Description: "Stytch project secret (secret-live- or secret-test- prefix); with the project id it calls every Stytch API for the project.", Regex: "\\b(secret-(?:live|test)-[A-Za-z0-9_\\-]{30,50}={0,2})(?:[^A-Za-z0-9_\\-=]|$)", Entropy: 3.5, Keywords: []string{
 		"secret-live-",
 		"secret-test-",
@@ -1205,6 +1223,22 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"OKTA_CLIENT_SECRET={{alnum:10}}",
 		"OKTA_CLIENT_SECRET=${OKTA_CLIENT_SECRET}",
+	}},
+	Rule{ID: "kerberos-roast-hash", Description: "A Kerberos AS-REP or service-ticket (TGS-REP) hash in hashcat/John format (\"$krb5asrep$\", \"$krb5tgs$\"); it is cracked offline into the account's Active Directory password, no login needed.", Regex: "(\\$krb5(?:asrep|tgs)\\$(?:17|18|23)(?:\\$[^\\s\"'`]{0,300}?)?[$:][0-9a-fA-F]{24,32}\\$[0-9a-fA-F]{64}[0-9a-fA-F]*)", Entropy: 3, Keywords: []string{
+		"$krb5asrep$",
+		"$krb5tgs$",
+	}, Name: "Kerberos AS-REP or TGS-REP roast hash", EnvVar: "KERBEROS_HASH", RotateSteps: []string{
+		"Reset the password of the account the hash names, to a long random one (for service accounts, a group managed service account).",
+		"For an AS-REP hash, turn Kerberos pre-authentication back on for the account (clear \"Do not require Kerberos preauthentication\").",
+		"Delete the hash from the repository and its history; treat the old password as known.",
+	}, TP: []string{
+		"$krb5asrep$23$svc_backup@CORP.EXAMPLE:{{hex:32}}${{hex:200}}",
+		"$krb5asrep$23${{hex:32}}${{hex:180}}",
+		"hash = \"$krb5tgs$23$*svc_sql$CORP.EXAMPLE$MSSQLSvc/db01.corp.example*${{hex:32}}${{hex:400}}\"",
+		"$krb5tgs$18$svc_web$CORP.EXAMPLE${{hex:24}}${{hex:300}}",
+	}, FP: []string{
+		"hashcat -m 18200 asrep.txt wordlist.txt  # input lines start with $krb5asrep$23$",
+		"prefix = \"$krb5tgs$23$*\"",
 	}},
 	Rule{ID: "aws-access-key-id", Description: "AWS access key ID; with its secret access key it signs requests as an IAM user or role (SES, S3, ...).", Regex: "\\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\\b", Entropy: 3, Keywords: []string{
 		"akia",
@@ -5859,6 +5893,25 @@ var tableRules = []Rule{
 		"OPTIMIZELY_TOKEN=2:{{alnum:10}}",
 		"OPTIMIZELY_TOKEN=${OPTIMIZELY_TOKEN}",
 	}},
+	Rule{ID: "pastebin-api-key", Description: "Pastebin developer API key (api_dev_key) or user session key (api_user_key); it creates, lists and deletes pastes as the account, private ones included.", Regex: "(?i:(?:paste[_\\-]?bin(?:[_\\-.]?(?:api|dev|access|secret|private))?[_\\-.]?(?:key|token))|api[_\\-](?:dev|user)[_\\-]key)[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"pastebin",
+		"paste_bin",
+		"paste-bin",
+		"api_dev_key",
+		"api_user_key",
+		"api-dev-key",
+		"api-user-key",
+	}, Name: "Pastebin developer API key", EnvVar: "PASTEBIN_API_KEY", RotateURL: "https://pastebin.com/doc_api", RotateSteps: []string{
+		"Pastebin issues one developer key per account: ask Pastebin support to reset it, or close the account and create a new one; change the account password to end user sessions.",
+		"Review the account's pastes (private and unlisted too) for ones you did not create.",
+	}, TP: []string{
+		"PASTEBIN_API_KEY={{alnum:32}}",
+		"params = {'api_dev_key': '{{alnum:32}}', 'api_option': 'paste'}",
+	}, FP: []string{
+		"curl -d \"api_dev_key=YOUR DEV KEY HERE\" https://pastebin.com/api/api_post.php",
+		"PASTEBIN_API_KEY=${PASTEBIN_API_KEY}",
+		"api_dev_key = self.api_dev_key",
+	}},
 	Rule{ID: "bitfinex-api-secret", Description: "Bitfinex API secret (43 characters); with its key it trades and, if allowed, withdraws from the account.", Regex: "(?i:(?:bitfinex|\\bbfx)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"bitfinex",
 		"bfx_",
@@ -6422,6 +6475,21 @@ var tableRules = []Rule{
 		"APILAYER_ACCESS_KEY=${APILAYER_ACCESS_KEY}",
 		"APILAYER_ACCESS_KEY = os.environ[\"APILAYER_ACCESS_KEY\"]",
 		"APILAYER_ACCESS_KEY={{hex:12}}",
+	}},
+	Rule{ID: "lunchmoney-access-token", Description: "Lunch Money developer API access token assigned to a Lunch Money variable; it reads and edits the budget's transactions, accounts and assets.", Regex: "(?i:lunch[_\\-]?money(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{40,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"lunchmoney",
+		"lunch_money",
+		"lunch-money",
+	}, Name: "Lunch Money access token", EnvVar: "LUNCHMONEY_ACCESS_TOKEN", RotateURL: "https://my.lunchmoney.app/developers", RotateSteps: []string{
+		"Revoke the token on the Lunch Money Developers page and request a new one.",
+		"Store the new token in a secret manager and update the tools that use it.",
+	}, TP: []string{
+		"LUNCHMONEY_ACCESS_TOKEN={{hex:50}}",
+		"lunchmoney_key = \"{{hex:50}}\"",
+	}, FP: []string{
+		"LUNCHMONEY_ACCESS_TOKEN={{hex:12}}",
+		"LUNCHMONEY_ACCESS_TOKEN=${LUNCHMONEY_ACCESS_TOKEN}",
+		"LUNCHMONEY_ACCESS_TOKEN=\"xxxxxxxxxxx\"",
 	}},
 	Rule{ID: "django-secret-key", Description: "Django's SECRET_KEY (often django-insecure-... as startproject writes it); it signs sessions, cookies and password-reset tokens, so holding it lets one forge them.", Regex: "(?:\\b(?i:django_secret_key)|\\bSECRET_KEY)\\s*(?:=|:)\\s*(?:\"([^\"\\s]{32,128})\"|'([^'\\s]{32,128})'|([^\\s\"'#$]{32,128})(?:\\s|$))", Entropy: 3.5, Keywords: []string{
 		"secret_key",
@@ -8682,6 +8750,35 @@ var tableRules = []Rule{
 		"CENSUS_API_KEY=${CENSUS_API_KEY}",
 		"CENSUS_API_KEY = os.environ[\"CENSUS_API_KEY\"]",
 		"CENSUS_API_KEY={{hex:12}}",
+	}},
+	Rule{ID: "newscatcher-api-key", Description: "NewsCatcher News API key assigned to a NewsCatcher variable; it spends the plan's request quota.", Regex: "(?i:news[_\\-]?catcher(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"newscatcher",
+		"news_catcher",
+		"news-catcher",
+	}, Name: "NewsCatcher API key", EnvVar: "NEWSCATCHER_API_KEY", RotateURL: "https://platform.newscatcherapi.com/", RotateSteps: []string{
+		"Revoke the key in the NewsCatcher platform and create a new one (or ask your account manager to).",
+		"Store the new key in a secret manager or the environment, not in code.",
+	}, TP: []string{
+		"NEWSCATCHER_API_KEY={{alnum:32}}",
+		"newscatcher_key = \"{{b64url:43}}\"",
+	}, FP: []string{
+		"NEWSCATCHER_API_KEY=your_key_1",
+		"NEWSCATCHER_API_KEY=${NEWSCATCHER_API_KEY}",
+		"NEWSCATCHER_API_KEY={{alnum:12}}",
+	}},
+	Rule{ID: "ticketmaster-api-key", Description: "Ticketmaster developer Consumer Key (the apikey of the Discovery and Commerce APIs) or Consumer Secret assigned to a Ticketmaster variable; it spends the app's daily quota.", Regex: "(?i:ticket[_\\-]?master(?:[_\\-.]?(?:api|access|consumer|secret|private))?[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"ticketmaster",
+		"ticket_master",
+		"ticket-master",
+	}, Name: "Ticketmaster API key", EnvVar: "TICKETMASTER_API_KEY", RotateURL: "https://developer.ticketmaster.com/", RotateSteps: []string{
+		"In the Ticketmaster developer portal open My Apps, then the app, and regenerate its keys (or delete the app and create a new one).",
+		"Store the new key in a secret manager or the environment; keep it out of browser code.",
+	}, TP: []string{
+		"TICKETMASTER_API_KEY={{alnum:32}}",
+		"ticketmaster_consumer_secret = \"{{alnum:32}}\"",
+	}, FP: []string{
+		"TICKETMASTER_API_KEY={{alnum:12}}",
+		"TICKETMASTER_API_KEY=${TICKETMASTER_API_KEY}",
 	}},
 	Rule{ID: "postmark-api-token", Description: "Postmark server or account API token (a UUID sent as X-Postmark-Server-Token / X-Postmark-Account-Token); it sends mail as your servers or manages the account.", Regex: "(?:(?i:(?:postmark)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)|(?i:postmark)[\\w.:>'\")(\\-]{0,40}\\(\\s*\\{?\\s*(?:\\w+\\s*[=:]\\s*)?[\"']([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})[\"']|(?i:postmark)[\"']?\\s*:\\s*[\"']([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})[\"'])", Entropy: 3, Keywords: []string{
 		"postmark",
@@ -12876,6 +12973,90 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"SWAGGERHUB_API_KEY={{hex:8}}",
 		"SWAGGERHUB_API_KEY=${SWAGGERHUB_API_KEY}",
+	}},
+	Rule{ID: "atera-api-key", Description: "Atera RMM/PSA API key (32 characters) assigned to an Atera variable; it reads and changes tickets, customers and agents, and can run scripts on managed machines.", Regex: "(?i:(?:\\b|_)atera(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"atera",
+	}, Name: "Atera API key", EnvVar: "ATERA_API_KEY", RotateURL: "https://app.atera.com/", RotateSteps: []string{
+		"Regenerate the key in Atera > Admin > Data management > API (the old key stops working).",
+		"Store the new key in a secret manager and update the integrations that use it.",
+		"Review the activity log for scripts or tickets you did not start.",
+	}, TP: []string{
+		"ATERA_API_KEY={{lowalnum:32}}",
+		"atera_key = \"{{alnum:32}}\"",
+	}, FP: []string{
+		"ATERA_API_KEY={{lowalnum:12}}",
+		"ATERA_API_KEY=${ATERA_API_KEY}",
+		"collateral_key = \"{{alnum:32}}\"",
+	}},
+	Rule{ID: "craftmypdf-api-key", Description: "CraftMyPDF account or team API key assigned to a CraftMyPDF variable; it generates documents billed to the plan and reads and edits templates.", Regex: "(?i:craft[_\\-]?my[_\\-]?pdf(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{30,40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"craftmypdf",
+		"craft_my_pdf",
+		"craft-my-pdf",
+	}, Name: "CraftMyPDF API key", EnvVar: "CRAFTMYPDF_API_KEY", RotateURL: "https://app.craftmypdf.com/", RotateSteps: []string{
+		"Regenerate the key on the API Integration tab of CraftMyPDF (team keys: the team's settings).",
+		"Store the new key in a secret manager and update the services that generate documents.",
+	}, TP: []string{
+		"CRAFTMYPDF_API_KEY={{lowalnum:35}}",
+		"craftmypdf_key = \"{{alnum:36}}\"",
+	}, FP: []string{
+		"CRAFTMYPDF_API_KEY={{lowalnum:10}}",
+		"CRAFTMYPDF_API_KEY=${CRAFTMYPDF_API_KEY}",
+	}},
+	Rule{ID: "paymo-api-key", Description: "Paymo API key assigned to a Paymo variable; it acts as the user on the Paymo API (projects, time entries, invoices).", Regex: "(?i:(?:\\b|_)paymo(?:[_\\-]?app)?(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{30,50})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"paymo",
+	}, Name: "Paymo API key", EnvVar: "PAYMO_API_KEY", RotateURL: "https://app.paymoapp.com/", RotateSteps: []string{
+		"Delete the key in Paymo > My Account > API Keys and generate a new one.",
+		"Store the new key in a secret manager and update the integrations that use it.",
+	}, TP: []string{
+		"PAYMO_API_KEY={{alnum:44}}",
+		"paymoapp_key = \"{{alnum:40}}\"",
+	}, FP: []string{
+		"PAYMO_API_KEY={{alnum:12}}",
+		"PAYMO_API_KEY=${PAYMO_API_KEY}",
+		"paymongo_key = \"{{alnum:40}}\"",
+	}},
+	Rule{ID: "uplead-api-key", Description: "UpLead API key assigned to an UpLead variable; it spends the account's enrichment credits.", Regex: "(?i:(?:\\b|_)up[_\\-]?lead(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"uplead",
+		"up_lead",
+		"up-lead",
+	}, Name: "UpLead API key", EnvVar: "UPLEAD_API_KEY", RotateURL: "https://docs.uplead.com/#overview", RotateSteps: []string{
+		"Generate a new key in UpLead > Account > Profile (Generate New API Key); the old one stops working.",
+		"Store the new key in a secret manager and review credit usage for lookups you did not make.",
+	}, TP: []string{
+		"UPLEAD_API_KEY={{lowalnum:32}}",
+		"uplead_key = \"{{alnum:32}}\"",
+	}, FP: []string{
+		"UPLEAD_API_KEY={{lowalnum:12}}",
+		"UPLEAD_API_KEY=${UPLEAD_API_KEY}",
+	}},
+	Rule{ID: "geckoboard-api-key", Description: "Geckoboard API key assigned to a Geckoboard variable; it pushes and deletes the account's datasets.", Regex: "(?i:gecko[_\\-]?board(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{30,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"geckoboard",
+		"gecko_board",
+		"gecko-board",
+	}, Name: "Geckoboard API key", EnvVar: "GECKOBOARD_API_KEY", RotateURL: "https://www.geckoboard.com/", RotateSteps: []string{
+		"Reset the API key in Geckoboard > Account > Account details.",
+		"Store the new key in a secret manager and update the scripts that push datasets.",
+	}, TP: []string{
+		"GECKOBOARD_API_KEY={{hex:32}}",
+		"geckoboardKey: \"{{alnum:44}}\"",
+	}, FP: []string{
+		"GECKOBOARD_API_KEY={{hex:12}}",
+		"GECKOBOARD_API_KEY=${GECKOBOARD_API_KEY}",
+	}},
+	Rule{ID: "brandfetch-api-key", Description: "Brandfetch API key assigned to a Brandfetch variable; it spends the account's Brand API quota. (The Brandfetch client ID is public and is not reported.)", Regex: "(?i:brand[_\\-]?fetch(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9+/]{30,64}={0,2})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 3.5, Keywords: []string{
+		"brandfetch",
+		"brand_fetch",
+		"brand-fetch",
+	}, Name: "Brandfetch API key", EnvVar: "BRANDFETCH_API_KEY", RotateURL: "https://docs.brandfetch.com/concepts/authentication", RotateSteps: []string{
+		"Delete the key in the Brandfetch developer dashboard and create a new one.",
+		"Store the new key on the server (a secret manager or the environment), never in front-end code.",
+	}, TP: []string{
+		"BRANDFETCH_API_KEY={{alnum:40}}",
+		"brandfetch_key = \"{{b64:44}}\"",
+	}, FP: []string{
+		"BRANDFETCH_CLIENT_ID={{alnum:20}}",
+		"BRANDFETCH_API_KEY=${BRANDFETCH_API_KEY}",
+		"BRANDFETCH_API_KEY={{alnum:12}}",
 	}},
 	Rule{ID: "dependency-track-api-key", Description: "Dependency-Track API key (odt_ prefix); it uploads BOMs and reads the portfolio as its team.", Regex: "\\b(odt_[A-Za-z0-9]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"odt_",
