@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "crc32c:84afb9b7:1049651"
+const tableHash = "crc32c:3cbc5c3c:1053287"
 
-const tableStamp = "crc32c:f7cbde47:35"
+const tableStamp = "crc32c:d059700b:35"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -5912,6 +5912,33 @@ var tableRules = []Rule{
 		"PASTEBIN_API_KEY=${PASTEBIN_API_KEY}",
 		"api_dev_key = self.api_dev_key",
 	}},
+	Rule{ID: "lokalise-api-token", Description: "Lokalise API token (40 hex) assigned to a Lokalise variable; it reads and, if read-write, changes every project's keys and translations the user can reach.", Regex: "(?i:lokalise(?:[_\\-.]?(?:api|access|secret|private|personal))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"lokalise",
+	}, Name: "Lokalise API token", EnvVar: "LOKALISE_API_TOKEN", RotateURL: "https://lokalise.com/blog/lokalise-api/", RotateSteps: []string{
+		"Delete the token in Lokalise > Profile settings > API tokens and generate a new one (read-only where that is enough).",
+		"Store the new token in a secret manager or CI secret and update its users.",
+	}, TP: []string{
+		"LOKALISE_API_TOKEN={{hex:40}}",
+		"lokaliseApiKey = \"{{hex:40}}\"",
+		"lokalise_token: \"{{hex:40}}\"",
+	}, FP: []string{
+		"LOKALISE_API_TOKEN=your-api-token",
+		"LOKALISE_API_TOKEN=${LOKALISE_API_TOKEN}",
+		"LOKALISE_API_TOKEN={{hex:12}}",
+	}},
+	Rule{ID: "crowdin-access-token", Description: "Crowdin or Crowdin Enterprise personal access token assigned to a Crowdin variable; it acts as the user on the API and CLI within the token's scopes.", Regex: "(?i:crowdin(?:[_\\-.]?(?:api|access|secret|private|personal))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{40,120})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"crowdin",
+	}, Name: "Crowdin personal access token", EnvVar: "CROWDIN_PERSONAL_TOKEN", RotateURL: "https://support.crowdin.com/enterprise/personal-access-tokens/", RotateSteps: []string{
+		"Revoke the token in Account Settings > API (Crowdin Enterprise: Account Settings > Access tokens) and create a new one with only the scopes it needs.",
+		"Store the new token in a CI secret (CROWDIN_PERSONAL_TOKEN) and update its users.",
+	}, TP: []string{
+		"CROWDIN_PERSONAL_TOKEN={{hex:80}}",
+		"crowdin_api_token: \"{{alnum:64}}\"",
+	}, FP: []string{
+		"token: ${{ secrets.CROWDIN_PERSONAL_TOKEN }}",
+		"CROWDIN_PERSONAL_TOKEN=${CROWDIN_PERSONAL_TOKEN}",
+		"CROWDIN_PERSONAL_TOKEN={{hex:20}}",
+	}},
 	Rule{ID: "bitfinex-api-secret", Description: "Bitfinex API secret (43 characters); with its key it trades and, if allowed, withdraws from the account.", Regex: "(?i:(?:bitfinex|\\bbfx)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"bitfinex",
 		"bfx_",
@@ -10180,6 +10207,20 @@ var tableRules = []Rule{
 		"OPENTOK_API_SECRET=${OPENTOK_API_SECRET}",
 		"OPENTOK_API_SECRET = os.environ[\"OPENTOK_API_SECRET\"]",
 		"OPENTOK_API_SECRET={{hex:16}}",
+	}},
+	Rule{ID: "tines-webhook-url", Description: "Tines Webhook action URL with its secret (https://TENANT.tines.com/webhook/PATH/SECRET); anyone holding it starts the story with events of their choice.", Regex: "(https://[a-z0-9][a-z0-9\\-]{0,62}\\.tines\\.(?:com|io)/webhook/[A-Za-z0-9_\\-]{1,64}/[a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		".tines.com/webhook/",
+		".tines.io/webhook/",
+	}, Name: "Tines webhook URL", EnvVar: "TINES_WEBHOOK_URL", RotateURL: "https://www.tines.com/docs/actions/types/webhook/", RotateSteps: []string{
+		"Change the Webhook action's secret (and path) in the story; the old URL stops emitting events.",
+		"Keep the new URL in a secret store or the environment of the system that calls it.",
+		"Review the story's events for ones you did not send.",
+	}, TP: []string{
+		"TINES_WEBHOOK_URL=https://acme.tines.com/webhook/{{hex:32}}/{{hex:32}}",
+		"requests.post(\"https://tenant-1.tines.com/webhook/alerts-intake/{{hex:32}}\", json=alert)",
+	}, FP: []string{
+		"see https://acme.tines.com/webhook/<path>/<secret> for the format",
+		"TINES_WEBHOOK_URL=https://acme.tines.com/webhook/{{hex:32}}",
 	}},
 	Rule{ID: "datadog-api-key", Description: "Datadog API key (32 hex) assigned to a Datadog variable; it submits metrics, logs and events.", Regex: "(?i:(?:datadog|dd)[\\w.\\-]{0,15}?api[_\\-.]?key)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"datadog",
