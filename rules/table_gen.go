@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "crc32c:3cbc5c3c:1053287"
+const tableHash = "crc32c:93875b9f:1054214"
 
-const tableStamp = "crc32c:d059700b:35"
+const tableStamp = "crc32c:3750bacf:35"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -4473,8 +4473,11 @@ var tableRules = []Rule{
 		"let ratio = \"ciocioaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\";",
 		"cio{{alnum:31}}",
 	}},
-	Rule{ID: "postgres-uri-password", Description: "PostgreSQL URI password: a connection URI with an embedded password. Skipped: placeholders and references (${VAR}, {{ }}, %s, <password>), well-known dev defaults (password, postgres, root, guest, ...), and word-like passwords on localhost/127.0.0.1/host.docker.internal.", Regex: "\\b(?i:postgres(?:ql)?)(?:\\+[a-z0-9]+)?://[^:@/\\s'\\\"]*:([^\\s@/'\\\"<>]{3,128})@[A-Za-z0-9_\\-.\\[\\]]+", Keywords: []string{
+	Rule{ID: "postgres-uri-password", Description: "PostgreSQL URI password: a connection URI with an embedded password. Skipped: placeholders and references (${VAR}, {{ }}, %s, <password>), well-known dev defaults (password, postgres, root, guest, ...), and word-like passwords on localhost/127.0.0.1/host.docker.internal.", Regex: "\\b(?i:postgres(?:ql)?|postgis|pgsql|psql)(?:\\+[a-z0-9]+)?://[^:@/\\s'\\\"]*:([^\\s@/'\\\"<>]{3,128})@[A-Za-z0-9_\\-.\\[\\]]+", Keywords: []string{
 		"postgres",
+		"postgis://",
+		"pgsql://",
+		"psql://",
 	}, Allowlists: []Allowlist{
 		Allowlist{Description: "well-known development default passwords and format placeholders", RegexTarget: "secret", Regexes: []string{
 			"(?i)^(?:password|passw0rd|pass|passwd|pwd|secret|postgres|postgresql|mysql|mariadb|root|admin|test|testing|guest|example|changeme|dev|docker|redis|mongo|mongodb|rabbitmq|user|username|default|local|localhost|db|database|sa|neo4j|clickhouse)\\d{0,4}$",
@@ -4489,6 +4492,7 @@ var tableRules = []Rule{
 		"Check the database's connection logs for logins you do not recognise.",
 	}, TP: []string{
 		"DATABASE_URL=postgresql://app:{{alnum:16}}@db.example.com:5432/app",
+		"DATABASE_URL=postgis://geo:{{alnum:16}}@db.example.com:5432/maps",
 		"url = \"postgresql://svc_user:{{alnum:10}}{{digits:3}}!@10.0.4.12:5432/prod\"",
 		"DATABASE_URL=postgresql://admin:{{alnum:20}}@localhost:5432/app",
 	}, FP: []string{
@@ -6518,7 +6522,7 @@ var tableRules = []Rule{
 		"LUNCHMONEY_ACCESS_TOKEN=${LUNCHMONEY_ACCESS_TOKEN}",
 		"LUNCHMONEY_ACCESS_TOKEN=\"xxxxxxxxxxx\"",
 	}},
-	Rule{ID: "django-secret-key", Description: "Django's SECRET_KEY (often django-insecure-... as startproject writes it); it signs sessions, cookies and password-reset tokens, so holding it lets one forge them.", Regex: "(?:\\b(?i:django_secret_key)|\\bSECRET_KEY)\\s*(?:=|:)\\s*(?:\"([^\"\\s]{32,128})\"|'([^'\\s]{32,128})'|([^\\s\"'#$]{32,128})(?:\\s|$))", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "django-secret-key", Description: "Django's SECRET_KEY (often django-insecure-... as startproject writes it); it signs sessions, cookies and password-reset tokens, so holding it lets one forge them.", Regex: "(?:\\b(?i:django_secret_key)|\\bSECRET_KEY)\\s*(?:=|:)\\s*(?:\"([^\"\\s]{32,128})\"|'([^'\\s]{32,128})'|([^\\s\"'#$]{32,128})(?:\\s|$))|(?:\\benviron\\.get|\\bgetenv|\\benv(?:\\.str)?)\\(\\s*[\"'](?i:(?:django_)?secret_key)[\"']\\s*,\\s*(?:default\\s*=\\s*)?(?:\"([^\"\\s]{32,128})\"|'([^'\\s]{32,128})')", Entropy: 3.5, Keywords: []string{
 		"secret_key",
 	}, Name: "Django SECRET_KEY", EnvVar: "DJANGO_SECRET_KEY", RotateURL: "https://docs.djangoproject.com/en/5.1/ref/settings/#secret-keys-fallbacks", RotateSteps: []string{
 		"Generate a new key (python -c 'from django.core.management.utils import get_random_secret_key; print(get_random_secret_key())').",
@@ -6526,6 +6530,8 @@ var tableRules = []Rule{
 	}, Context: "(?i)django", ContextLines: 40, TP: []string{
 		"# Django settings for mysite project.\nSECRET_KEY = 'django-insecure-{{lowalnum:20}}^!%(+={{lowalnum:20}}*$'\nDEBUG = True",
 		"@.env\nDJANGO_SECRET_KEY={{b64url:50}}",
+		"# Django settings: a fallback key in the default is the key production runs with when the variable is unset\nSECRET_KEY = os.environ.get('DJANGO_SECRET_KEY', '{{lowalnum:20}}!@#{{lowalnum:27}}')",
+		"# django-environ\nSECRET_KEY = env.str(\"SECRET_KEY\", default=\"{{b64url:50}}\")",
 	}, FP: []string{
 		"# Django settings\nSECRET_KEY = os.environ[\"DJANGO_SECRET_KEY\"]",
 		"# Django settings\nSECRET_KEY = get_random_secret_key()",
@@ -7350,7 +7356,7 @@ var tableRules = []Rule{
 		"TS_AUTHKEY=tskey-auth-{{alnum:6}}-{{alnum:5}}",
 		"TS_AUTHKEY=${TS_AUTHKEY}",
 	}},
-	Rule{ID: "ngrok-authtoken", Description: "ngrok authtoken or API key assigned to an ngrok variable.", Regex: "(?i:ngrok[\\w.\\-]{0,15}?(?:token|api[_\\-]?key|authtoken))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9]{20,30}_[A-Za-z0-9]{18,30})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "ngrok-authtoken", Description: "ngrok authtoken or API key assigned to an ngrok variable.", Regex: "(?i:ngrok(?:[\\w.\\-]{0,15}?|\\s+(?:config\\s+add-)?)(?:token|api[_\\-]?key|authtoken))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9]{20,30}_[A-Za-z0-9]{18,30})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"ngrok",
 	}, Name: "ngrok authtoken or API key", EnvVar: "NGROK_AUTHTOKEN", RotateURL: "https://dashboard.ngrok.com/authtokens", RotateSteps: []string{
 		"Delete the credential in the ngrok dashboard (Authtokens or API keys).",
@@ -7359,6 +7365,8 @@ var tableRules = []Rule{
 		"NGROK_AUTHTOKEN={{alnum:27}}_{{alnum:21}}",
 		"ngrok_authtoken: \"{{alnum:27}}_{{alnum:21}}\"",
 		"NGROK_API_KEY={{alnum:27}}_{{alnum:21}}",
+		"ngrok config add-authtoken {{alnum:27}}_{{alnum:21}}",
+		"ngrok authtoken {{alnum:27}}_{{alnum:21}}",
 	}, FP: []string{
 		"NGROK_AUTHTOKEN=${NGROK_AUTHTOKEN}",
 		"NGROK_AUTHTOKEN={{alnum:10}}_{{alnum:5}}",
