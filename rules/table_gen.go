@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "crc32c:93875b9f:1054214"
+const tableHash = "crc32c:d19ae3ef:1055275"
 
-const tableStamp = "crc32c:3750bacf:35"
+const tableStamp = "crc32c:4ea33c27:35"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -6483,7 +6483,7 @@ var tableRules = []Rule{
 		"EXCHANGERATE_API_KEY = os.environ[\"EXCHANGERATE_API_KEY\"]",
 		"EXCHANGERATE_API_KEY={{hex:10}}",
 	}},
-	Rule{ID: "apilayer-access-key", Description: "APILayer access key (32 characters) for fixer, currencylayer, ipstack, positionstack, weatherstack and the other *layer/*stack APIs; it queries them billed to the plan.", Regex: "(?i:(?:apilayer|currencylayer|fixer[_\\-.]?(?:io|api)|ipstack|numverify|mailboxlayer|positionstack|weatherstack|aviationstack|serpstack|screenshotlayer)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32}|[A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "apilayer-access-key", Description: "APILayer access key (32 characters) for fixer, currencylayer, ipstack, positionstack, weatherstack, languagelayer, pdflayer, userstack, mediastack and the other *layer/*stack APIs, assigned to their variable or in a request URL's access_key; it queries them billed to the plan.", Regex: "(?i:(?:apilayer|currencylayer|fixer[_\\-.]?(?:io|api)|ipstack|numverify|mailboxlayer|positionstack|weatherstack|aviationstack|serpstack|screenshotlayer|languagelayer|pdflayer|vatlayer|userstack|coinlayer|countrylayer|mediastack|scrapestack)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32}|[A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:(?:apilayer|currencylayer|fixer|ipstack|numverify|mailboxlayer|positionstack|weatherstack|aviationstack|serpstack|screenshotlayer|languagelayer|pdflayer|vatlayer|userstack|coinlayer|countrylayer|mediastack|scrapestack)\\.(?:com|net|io)/[^\\s\"'?#]{0,100}\\?(?:[^\\s\"'#]{0,300}&)?access_key=)([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"apilayer",
 		"currencylayer",
 		"fixer",
@@ -6495,6 +6495,14 @@ var tableRules = []Rule{
 		"aviationstack",
 		"serpstack",
 		"screenshotlayer",
+		"languagelayer",
+		"pdflayer",
+		"vatlayer",
+		"userstack",
+		"coinlayer",
+		"countrylayer",
+		"mediastack",
+		"scrapestack",
 	}, Name: "APILayer access key", EnvVar: "APILAYER_ACCESS_KEY", RotateURL: "https://apilayer.com/account", RotateSteps: []string{
 		"Revoke or delete the exposed credential in the APILayer account (or the product's dashboard: Reset access key).",
 		"Create a new one and keep it in a secret store or the environment, not in code.",
@@ -6502,10 +6510,14 @@ var tableRules = []Rule{
 	}, TP: []string{
 		"APILAYER_ACCESS_KEY={{hex:32}}",
 		"apilayerAccessKey: \"{{hex:32}}\"",
+		"PDFLAYER_ACCESS_KEY={{hex:32}}",
+		"curl \"http://api.languagelayer.com/detect?access_key={{hex:32}}&query=hello\"",
+		"url = \"https://api.mediastack.com/v1/news?countries=us&access_key={{hex:32}}\"",
 	}, FP: []string{
 		"APILAYER_ACCESS_KEY=${APILAYER_ACCESS_KEY}",
 		"APILAYER_ACCESS_KEY = os.environ[\"APILAYER_ACCESS_KEY\"]",
 		"APILAYER_ACCESS_KEY={{hex:12}}",
+		"curl \"http://api.languagelayer.com/detect?access_key=YOUR_ACCESS_KEY&query=hello\"",
 	}},
 	Rule{ID: "lunchmoney-access-token", Description: "Lunch Money developer API access token assigned to a Lunch Money variable; it reads and edits the budget's transactions, accounts and assets.", Regex: "(?i:lunch[_\\-]?money(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{40,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"lunchmoney",
