@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "crc32c:d19ae3ef:1055275"
+const tableHash = "crc32c:0223fc57:1058768"
 
-const tableStamp = "crc32c:4ea33c27:35"
+const tableStamp = "crc32c:9868272c:35"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -13118,6 +13118,46 @@ var tableRules = []Rule{
 		"BRANDFETCH_CLIENT_ID={{alnum:20}}",
 		"BRANDFETCH_API_KEY=${BRANDFETCH_API_KEY}",
 		"BRANDFETCH_API_KEY={{alnum:12}}",
+	}},
+	Rule{ID: "eventbrite-token", Description: "Eventbrite API private token or OAuth token (20 characters) assigned to an Eventbrite variable; it reads and changes the organization's events, orders and attendees.", Regex: "(?i:eventbrite(?:[_\\-.]?(?:api|oauth|access|private|personal|secret))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Z0-9]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.3, Keywords: []string{
+		"eventbrite",
+	}, Name: "Eventbrite private or OAuth token", EnvVar: "EVENTBRITE_PRIVATE_TOKEN", RotateURL: "https://www.eventbrite.com/platform/api#/introduction/authentication/1.-get-a-private-token", RotateSteps: []string{
+		"In Eventbrite > Account settings > Developer links > API keys, regenerate the key's private token (an OAuth token: revoke the app's access).",
+		"Store the new token in a secret manager and update the integrations that use it.",
+	}, TP: []string{
+		"EVENTBRITE_PRIVATE_TOKEN={{upalnum:20}}",
+		"eventbrite_oauth_token: \"{{upalnum:20}}\"",
+	}, FP: []string{
+		"EVENTBRITE_PRIVATE_TOKEN=${EVENTBRITE_PRIVATE_TOKEN}",
+		"EVENTBRITE_PRIVATE_TOKEN={{upalnum:8}}",
+		"eventbrite_event_id = \"{{digits:12}}\"",
+	}},
+	Rule{ID: "chartmogul-api-key", Description: "ChartMogul API key assigned to a ChartMogul variable; it reads the subscription revenue data and, with Read & Write access, changes customers, plans and invoices.", Regex: "(?i:chart[_\\-]?mogul(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"chartmogul",
+		"chart_mogul",
+		"chart-mogul",
+	}, Name: "ChartMogul API key", EnvVar: "CHARTMOGUL_API_KEY", RotateURL: "https://app.chartmogul.com/", RotateSteps: []string{
+		"Delete the key in ChartMogul > Profile > API keys and add a new one with the narrowest access level (Read-only where that is enough).",
+		"Store the new key in a secret manager and update the services that use it.",
+	}, TP: []string{
+		"CHARTMOGUL_API_KEY={{hex:32}}",
+		"chartmogul_api_key = \"{{alnum:40}}\"",
+	}, FP: []string{
+		"CHARTMOGUL_API_KEY=${CHARTMOGUL_API_KEY}",
+		"config = chartmogul.Config(os.environ[\"CHARTMOGUL_API_KEY\"])",
+		"CHARTMOGUL_API_KEY={{hex:12}}",
+	}},
+	Rule{ID: "lemlist-api-key", Description: "lemlist API key assigned to a lemlist variable; it reads leads and campaigns and sends outreach from the team's mailboxes.", Regex: "(?i:(?:\\b|_)lemlist(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"lemlist",
+	}, Name: "lemlist API key", EnvVar: "LEMLIST_API_KEY", RotateURL: "https://app.lemlist.com/", RotateSteps: []string{
+		"Delete the key in lemlist > Settings > Integrations and generate a new one.",
+		"Store the new key in a secret manager and update the tools that use it (Clay, Zapier, your own code).",
+	}, TP: []string{
+		"LEMLIST_API_KEY={{hex:32}}",
+		"lemlistApiKey: \"{{hex:32}}\"",
+	}, FP: []string{
+		"LEMLIST_API_KEY=${LEMLIST_API_KEY}",
+		"LEMLIST_API_KEY={{hex:12}}",
 	}},
 	Rule{ID: "dependency-track-api-key", Description: "Dependency-Track API key (odt_ prefix); it uploads BOMs and reads the portfolio as its team.", Regex: "\\b(odt_[A-Za-z0-9]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"odt_",
