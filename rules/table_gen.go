@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "crc32c:0223fc57:1058768"
+const tableHash = "crc32c:ac870b34:1058871"
 
-const tableStamp = "crc32c:9868272c:35"
+const tableStamp = "crc32c:f6aba573:35"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -1258,7 +1258,7 @@ var tableRules = []Rule{
 		"AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID}",
 		"policy = \"AKIA-not-a-key\"",
 	}},
-	Rule{ID: "aws-secret-access-key", Description: "AWS secret access key; it signs API requests with the rights of its IAM user (sending mail with SES, reading S3, ...).", Regex: "(?i)(?:aws|ses)[\\w.\\-]{0,20}(?:secret|private)[\\w.\\-]{0,20}[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)", Entropy: 4, Keywords: []string{
+	Rule{ID: "aws-secret-access-key", Description: "AWS secret access key; it signs API requests with the rights of its IAM user (sending mail with SES, reading S3, ...).", Regex: "(?i)(?:aws|ses)[\\w.\\-]{0,20}(?:secret|private)[\\w.\\-]{0,20}\\\\?[\"']?\\s*(?::=|=>|=|:|,)\\s*\\\\?[\"']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)", Entropy: 4, Keywords: []string{
 		"aws",
 		"ses",
 	}, Name: "AWS secret access key", EnvVar: "AWS_SECRET_ACCESS_KEY", RotateURL: "https://console.aws.amazon.com/iam/home#/security_credentials", RotateSteps: []string{
@@ -1269,6 +1269,7 @@ var tableRules = []Rule{
 		"AWS_SECRET_ACCESS_KEY=\"{{b64:40}}\"",
 		"new SESClient({ credentials: { accessKeyId: id, awsSecretAccessKey: \"{{b64:40}}\" } })",
 		"awsSecretKey := \"{{b64:40}}\"",
+		"payload = \"{\\\"awsAccessKeyId\\\":\\\"AKIA{{upalnum:16}}\\\",\\\"awsSecretKey\\\":\\\"{{b64:40}}\\\"}\"",
 	}, FP: []string{
 		"aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
 		"AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY}",
