@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "crc32c:ac870b34:1058871"
+const tableHash = "crc32c:7b793a73:1061211"
 
-const tableStamp = "crc32c:f6aba573:35"
+const tableStamp = "crc32c:2d7710d4:35"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -950,6 +950,21 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"SCRAPFLY_API_KEY=scp-live-{{hex:12}}",
 		"SCRAPFLY_API_KEY=${SCRAPFLY_API_KEY}",
+	}},
+	Rule{ID: "paralleldots-api-key", Description: "ParallelDots text-analysis API key, assigned to a ParallelDots variable or passed to the SDK's set_api_key; it spends the account's API hits.", Regex: "(?i:(?:parallel[_\\-]?dots(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()|paralleldots\\.(?:config\\.)?set_api_key\\()\\s*[\\\"'`]?([A-Za-z0-9]{30,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"paralleldots",
+		"parallel_dots",
+		"parallel-dots",
+	}, Name: "ParallelDots API key", EnvVar: "PARALLELDOTS_API_KEY", RotateURL: "https://www.paralleldots.com/", RotateSteps: []string{
+		"Ask ParallelDots (from the account dashboard or support) for a new key; the mailed key is the account's only one.",
+		"Store the new key in the environment and pass it to set_api_key at start-up.",
+	}, TP: []string{
+		"PARALLELDOTS_API_KEY={{alnum:43}}",
+		"paralleldots.set_api_key(\"{{alnum:43}}\")",
+	}, FP: []string{
+		"paralleldots.set_api_key(\"YOUR API KEY\")",
+		"paralleldots.set_api_key(os.environ[\"PARALLELDOTS_API_KEY\"])",
+		"PARALLELDOTS_API_KEY={{alnum:12}}",
 	}},
 	Rule{ID: "stytch-secret", Description: "Stytch project secret (secret-live- or secret-test- prefix); with the project id it calls every Stytch API for the project.", Regex: "\\b(secret-(?:live|test)-[A-Za-z0-9_\\-]{30,50}={0,2})(?:[^A-Za-z0-9_\\-=]|$)", Entropy: 3.5, Keywords: []string{
 		"secret-live-",
@@ -10242,6 +10257,20 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"see https://acme.tines.com/webhook/<path>/<secret> for the format",
 		"TINES_WEBHOOK_URL=https://acme.tines.com/webhook/{{hex:32}}",
+	}},
+	Rule{ID: "voodoosms-api-key", Description: "Voodoo SMS REST API key assigned to a Voodoo SMS variable; it sends SMS billed to the account's credits and reads its messages.", Regex: "(?i:voodoo[_\\-]?sms(?:[_\\-.]?(?:api|rest|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{30,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"voodoosms",
+		"voodoo_sms",
+		"voodoo-sms",
+	}, Name: "Voodoo SMS API key", EnvVar: "VOODOOSMS_API_KEY", RotateURL: "https://www.voodoosms.com/api/rest/introduction", RotateSteps: []string{
+		"Delete the key in the Voodoo SMS portal (Send SMS > API SMS) and create a new one.",
+		"Store the new key in a secret manager and check the account's sent messages and credit for use you did not make.",
+	}, TP: []string{
+		"VOODOOSMS_API_KEY={{alnum:46}}",
+		"voodoo_sms_api_key: \"{{alnum:40}}\"",
+	}, FP: []string{
+		"VOODOOSMS_API_KEY=${VOODOOSMS_API_KEY}",
+		"VOODOOSMS_API_KEY={{alnum:12}}",
 	}},
 	Rule{ID: "datadog-api-key", Description: "Datadog API key (32 hex) assigned to a Datadog variable; it submits metrics, logs and events.", Regex: "(?i:(?:datadog|dd)[\\w.\\-]{0,15}?api[_\\-.]?key)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"datadog",
