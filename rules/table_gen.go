@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "crc32c:7b793a73:1061211"
+const tableHash = "crc32c:7e3ebf44:1063753"
 
-const tableStamp = "crc32c:2d7710d4:35"
+const tableStamp = "crc32c:c339e25d:35"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -965,6 +965,22 @@ var tableRules = []Rule{
 		"paralleldots.set_api_key(\"YOUR API KEY\")",
 		"paralleldots.set_api_key(os.environ[\"PARALLELDOTS_API_KEY\"])",
 		"PARALLELDOTS_API_KEY={{alnum:12}}",
+	}},
+	Rule{ID: "zenrows-api-key", Description: "ZenRows web-scraping API key, under a ZenRows variable, passed to ZenRowsClient, or in the apikey parameter of an api.zenrows.com URL; it spends the plan's scraping credits.", Regex: "(?i:(?:zen[_\\-]?rows(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()|ZenRowsClient\\(|api\\.zenrows\\.com/v1/?\\?(?:[^\\s\"'#]{0,300}&)?apikey=)\\s*[\\\"'`]?([A-Za-z0-9]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.3, Keywords: []string{
+		"zenrows",
+		"zen_rows",
+		"zen-rows",
+	}, Name: "ZenRows API key", EnvVar: "ZENROWS_API_KEY", RotateURL: "https://www.zenrows.com/", RotateSteps: []string{
+		"Regenerate the API key in the ZenRows dashboard; the old one stops working.",
+		"Store the new key in the environment and check the account's usage for scrapes you did not run.",
+	}, TP: []string{
+		"ZENROWS_API_KEY={{hex:40}}",
+		"client = ZenRowsClient(\"{{hex:40}}\")",
+		"curl \"https://api.zenrows.com/v1/?apikey={{hex:40}}&url=https%3A%2F%2Fexample.com\"",
+	}, FP: []string{
+		"client = ZenRowsClient(\"YOUR-API-KEY\")",
+		"api_url = f\"https://api.zenrows.com/v1/?apikey={api_key}&{urlencode(payload)}\"",
+		"ZENROWS_API_KEY=${ZENROWS_API_KEY}",
 	}},
 	Rule{ID: "stytch-secret", Description: "Stytch project secret (secret-live- or secret-test- prefix); with the project id it calls every Stytch API for the project.", Regex: "\\b(secret-(?:live|test)-[A-Za-z0-9_\\-]{30,50}={0,2})(?:[^A-Za-z0-9_\\-=]|$)", Entropy: 3.5, Keywords: []string{
 		"secret-live-",
@@ -13188,6 +13204,18 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"LEMLIST_API_KEY=${LEMLIST_API_KEY}",
 		"LEMLIST_API_KEY={{hex:12}}",
+	}},
+	Rule{ID: "insightly-api-key", Description: "Insightly CRM API key (a GUID) assigned to an Insightly variable; it reads and changes the user's contacts, leads, opportunities and projects.", Regex: "(?i:insightly(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"insightly",
+	}, Name: "Insightly API key", EnvVar: "INSIGHTLY_API_KEY", RotateURL: "https://support.insight.ly/en-US/Knowledge/article/2775", RotateSteps: []string{
+		"Reset the API key in Insightly > User Settings > API (Finding or resetting your API key).",
+		"Store the new key in a secret manager and update the integrations that use it.",
+	}, TP: []string{
+		"INSIGHTLY_API_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"insightly_api_key: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"INSIGHTLY_API_KEY=${INSIGHTLY_API_KEY}",
+		"INSIGHTLY_API_KEY={{hex:8}}",
 	}},
 	Rule{ID: "dependency-track-api-key", Description: "Dependency-Track API key (odt_ prefix); it uploads BOMs and reads the portfolio as its team.", Regex: "\\b(odt_[A-Za-z0-9]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"odt_",
