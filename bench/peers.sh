@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Recall and false alarms on other scanners' published samples (issue 15).
 #
-#   GITLEAKS_SRC=DIR NOSEYPARKER_SRC=DIR bench/peers.sh [--by-type]
+#   GITLEAKS_SRC=DIR NOSEYPARKER_SRC=DIR KINGFISHER_SRC=DIR bench/peers.sh [--by-type]
 #
 # GITLEAKS_SRC is a checkout of the public repository gitleaks/gitleaks at
 # tag v8.30.1 (a git directory works too: the tag is exported from it);
-# NOSEYPARKER_SRC one of praetorian-inc/noseyparker (2e6e7f3 or later). The
-# suites are built at run time into a temporary directory with the builders in
-# ../shared/peer-suites and scored with its score.py; nothing of them is kept
-# or committed. Needs Go, python3 and PyYAML (apt-get install python3-yaml).
+# NOSEYPARKER_SRC one of praetorian-inc/noseyparker (2e6e7f3 or later);
+# KINGFISHER_SRC one of mongodb/kingfisher (its HEAD; measured at ee7c0db).
+# The suites are built at run time into a temporary directory with the
+# builders in ../shared/peer-suites (Kingfisher's with kingfisher-examples.py
+# beside this script: its rule files are Nosey Parker's format under another
+# path) and scored with score.py there; nothing of them is kept or committed.
+# Set any one or more of the three. Needs Go, python3 and PyYAML
+# (apt-get install python3-yaml).
 #
 # Some samples are placeholders, not secrets; they are excluded below, each by
 # name with its reason, and the numbers are printed with and without them.
@@ -21,12 +25,13 @@ workdir
 mkdir -p "$W/bin"
 (cd "$BENCH_SRC" && go build -o "$W/bin/leakhook" ./cmd/leakhook) || die "go build failed"
 
-# checkout DIR REV OUT: a plain tree of DIR at REV (a work tree or a bare git dir).
+# checkout DIR REV OUT [PATH...]: a plain tree of DIR at REV (a work tree or a
+# bare git dir), or only the PATHs in it (a mirror may lack other large files).
 checkout() {
 	mkdir -p "$3"
 	local gd
 	gd=$(cd "$1" && cd "$(git rev-parse --git-dir)" && pwd) || die "$1 is not a git checkout"
-	git --git-dir="$gd" archive "$2" | tar -x -C "$3"
+	git --git-dir="$gd" archive "$2" "${@:4}" | tar -x -C "$3"
 }
 
 # Placeholders: samples whose "secret" is a documented dummy value. Each
@@ -111,6 +116,11 @@ noseyparker	pos/np.generic.4_147.txt	user Aladdin, password open_sesame: RFC 761
 noseyparker	pos/np.generic.4_148.txt	user Aladdin, password open_sesame: RFC 7617's example credentials
 EOF
 )
+# Kingfisher's placeholders are many (most of its examples are made up:
+# abcdef1234567890..., 123e4567-e89b-..., xxxx); they are listed one a line,
+# each with its reason, in kingfisher-placeholders.tsv beside this script.
+EXCLUDE="$EXCLUDE
+$(grep -v '^#' "$BENCH_SRC/bench/kingfisher-placeholders.tsv")"
 
 score() { # name dir
 	local name=$1 dir=$2 report=$W/$1.sarif
@@ -189,4 +199,9 @@ if [ -n "${NOSEYPARKER_SRC:-}" ]; then
 	python3 "$SHARED/noseyparker-examples.py" "$W/np-src" "$W/noseyparker-suite" >/dev/null
 	score noseyparker "$W/noseyparker-suite"
 fi
-[ -n "${GITLEAKS_SRC:-}${NOSEYPARKER_SRC:-}" ] || die "set GITLEAKS_SRC and/or NOSEYPARKER_SRC"
+if [ -n "${KINGFISHER_SRC:-}" ]; then
+	checkout "$KINGFISHER_SRC" HEAD "$W/kf-src" data/rules
+	python3 "$BENCH_SRC/bench/kingfisher-examples.py" "$W/kf-src" "$W/kingfisher-suite" >/dev/null
+	score kingfisher "$W/kingfisher-suite"
+fi
+[ -n "${GITLEAKS_SRC:-}${NOSEYPARKER_SRC:-}${KINGFISHER_SRC:-}" ] || die "set GITLEAKS_SRC, NOSEYPARKER_SRC and/or KINGFISHER_SRC"

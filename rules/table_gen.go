@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "crc32c:ae5aae7c:1036000"
+const tableHash = "crc32c:74c51930:1064028"
 
-const tableStamp = "crc32c:a4734ca9:35"
+const tableStamp = "crc32c:915adb85:35"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -933,6 +933,55 @@ var tableRules = []Rule{
 		"RUNWAYML_API_SECRET = os.environ[\"RUNWAYML_API_SECRET\"]",
 		"RUNWAYML_API_SECRET=key_{{hex:32}}",
 	}},
+	Rule{ID: "scrapfly-api-key", Description: "Scrapfly web-scraping API key (\"scp-live-\" or \"scp-test-\", or the bare key under a Scrapfly variable); it spends the project's scrape credits.", Regex: "\\b(scp-(?:live|test)-[A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:scrap[_\\-]?fly(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"scp-live-",
+		"scp-test-",
+		"scrapfly",
+		"scrap_fly",
+		"scrap-fly",
+	}, Name: "Scrapfly API key", EnvVar: "SCRAPFLY_API_KEY", RotateURL: "https://scrapfly.io/docs/project", RotateSteps: []string{
+		"Rotate the project's API key in the Scrapfly dashboard (Project settings).",
+		"Store the new key in a secret manager and update the scrapers that use it.",
+		"Check the project's usage for scrapes you did not run.",
+	}, TP: []string{
+		"SCRAPFLY_API_KEY=scp-live-{{hex:32}}",
+		"client = ScrapflyClient(key=\"scp-test-{{hex:32}}\")",
+		"scrapfly_token = \"{{hex:32}}\"",
+	}, FP: []string{
+		"SCRAPFLY_API_KEY=scp-live-{{hex:12}}",
+		"SCRAPFLY_API_KEY=${SCRAPFLY_API_KEY}",
+	}},
+	Rule{ID: "paralleldots-api-key", Description: "ParallelDots text-analysis API key, assigned to a ParallelDots variable or passed to the SDK's set_api_key; it spends the account's API hits.", Regex: "(?i:(?:parallel[_\\-]?dots(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()|paralleldots\\.(?:config\\.)?set_api_key\\()\\s*[\\\"'`]?([A-Za-z0-9]{30,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"paralleldots",
+		"parallel_dots",
+		"parallel-dots",
+	}, Name: "ParallelDots API key", EnvVar: "PARALLELDOTS_API_KEY", RotateURL: "https://www.paralleldots.com/", RotateSteps: []string{
+		"Ask ParallelDots (from the account dashboard or support) for a new key; the mailed key is the account's only one.",
+		"Store the new key in the environment and pass it to set_api_key at start-up.",
+	}, TP: []string{
+		"PARALLELDOTS_API_KEY={{alnum:43}}",
+		"paralleldots.set_api_key(\"{{alnum:43}}\")",
+	}, FP: []string{
+		"paralleldots.set_api_key(\"YOUR API KEY\")",
+		"paralleldots.set_api_key(os.environ[\"PARALLELDOTS_API_KEY\"])",
+		"PARALLELDOTS_API_KEY={{alnum:12}}",
+	}},
+	Rule{ID: "zenrows-api-key", Description: "ZenRows web-scraping API key, under a ZenRows variable, passed to ZenRowsClient, or in the apikey parameter of an api.zenrows.com URL; it spends the plan's scraping credits.", Regex: "(?i:(?:zen[_\\-]?rows(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()|ZenRowsClient\\(|api\\.zenrows\\.com/v1/?\\?(?:[^\\s\"'#]{0,300}&)?apikey=)\\s*[\\\"'`]?([A-Za-z0-9]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.3, Keywords: []string{
+		"zenrows",
+		"zen_rows",
+		"zen-rows",
+	}, Name: "ZenRows API key", EnvVar: "ZENROWS_API_KEY", RotateURL: "https://www.zenrows.com/", RotateSteps: []string{
+		"Regenerate the API key in the ZenRows dashboard; the old one stops working.",
+		"Store the new key in the environment and check the account's usage for scrapes you did not run.",
+	}, TP: []string{
+		"ZENROWS_API_KEY={{hex:40}}",
+		"client = ZenRowsClient(\"{{hex:40}}\")",
+		"curl \"https://api.zenrows.com/v1/?apikey={{hex:40}}&url=https%3A%2F%2Fexample.com\"",
+	}, FP: []string{
+		"client = ZenRowsClient(\"YOUR-API-KEY\")",
+		"api_url = f\"https://api.zenrows.com/v1/?apikey={api_key}&{urlencode(payload)}\"",
+		"ZENROWS_API_KEY=${ZENROWS_API_KEY}",
+	}},
 	Rule{ID: "stytch-secret", Description: "Stytch project secret (secret-live- or secret-test- prefix); with the project id it calls every Stytch API for the project.", Regex: "\\b(secret-(?:live|test)-[A-Za-z0-9_\\-]{30,50}={0,2})(?:[^A-Za-z0-9_\\-=]|$)", Entropy: 3.5, Keywords: []string{
 		"secret-live-",
 		"secret-test-",
@@ -1206,6 +1255,22 @@ var tableRules = []Rule{
 		"OKTA_CLIENT_SECRET={{alnum:10}}",
 		"OKTA_CLIENT_SECRET=${OKTA_CLIENT_SECRET}",
 	}},
+	Rule{ID: "kerberos-roast-hash", Description: "A Kerberos AS-REP or service-ticket (TGS-REP) hash in hashcat/John format (\"$krb5asrep$\", \"$krb5tgs$\"); it is cracked offline into the account's Active Directory password, no login needed.", Regex: "(\\$krb5(?:asrep|tgs)\\$(?:17|18|23)(?:\\$[^\\s\"'`]{0,300}?)?[$:][0-9a-fA-F]{24,32}\\$[0-9a-fA-F]{64}[0-9a-fA-F]*)", Entropy: 3, Keywords: []string{
+		"$krb5asrep$",
+		"$krb5tgs$",
+	}, Name: "Kerberos AS-REP or TGS-REP roast hash", EnvVar: "KERBEROS_HASH", RotateSteps: []string{
+		"Reset the password of the account the hash names, to a long random one (for service accounts, a group managed service account).",
+		"For an AS-REP hash, turn Kerberos pre-authentication back on for the account (clear \"Do not require Kerberos preauthentication\").",
+		"Delete the hash from the repository and its history; treat the old password as known.",
+	}, TP: []string{
+		"$krb5asrep$23$svc_backup@CORP.EXAMPLE:{{hex:32}}${{hex:200}}",
+		"$krb5asrep$23${{hex:32}}${{hex:180}}",
+		"hash = \"$krb5tgs$23$*svc_sql$CORP.EXAMPLE$MSSQLSvc/db01.corp.example*${{hex:32}}${{hex:400}}\"",
+		"$krb5tgs$18$svc_web$CORP.EXAMPLE${{hex:24}}${{hex:300}}",
+	}, FP: []string{
+		"hashcat -m 18200 asrep.txt wordlist.txt  # input lines start with $krb5asrep$23$",
+		"prefix = \"$krb5tgs$23$*\"",
+	}},
 	Rule{ID: "aws-access-key-id", Description: "AWS access key ID; with its secret access key it signs requests as an IAM user or role (SES, S3, ...).", Regex: "\\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\\b", Entropy: 3, Keywords: []string{
 		"akia",
 		"asia",
@@ -1224,7 +1289,7 @@ var tableRules = []Rule{
 		"AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID}",
 		"policy = \"AKIA-not-a-key\"",
 	}},
-	Rule{ID: "aws-secret-access-key", Description: "AWS secret access key; it signs API requests with the rights of its IAM user (sending mail with SES, reading S3, ...).", Regex: "(?i)(?:aws|ses)[\\w.\\-]{0,20}(?:secret|private)[\\w.\\-]{0,20}[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)", Entropy: 4, Keywords: []string{
+	Rule{ID: "aws-secret-access-key", Description: "AWS secret access key; it signs API requests with the rights of its IAM user (sending mail with SES, reading S3, ...).", Regex: "(?i)(?:aws|ses)[\\w.\\-]{0,20}(?:secret|private)[\\w.\\-]{0,20}\\\\?[\"']?\\s*(?::=|=>|=|:|,)\\s*\\\\?[\"']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)", Entropy: 4, Keywords: []string{
 		"aws",
 		"ses",
 	}, Name: "AWS secret access key", EnvVar: "AWS_SECRET_ACCESS_KEY", RotateURL: "https://console.aws.amazon.com/iam/home#/security_credentials", RotateSteps: []string{
@@ -1235,6 +1300,7 @@ var tableRules = []Rule{
 		"AWS_SECRET_ACCESS_KEY=\"{{b64:40}}\"",
 		"new SESClient({ credentials: { accessKeyId: id, awsSecretAccessKey: \"{{b64:40}}\" } })",
 		"awsSecretKey := \"{{b64:40}}\"",
+		"payload = \"{\\\"awsAccessKeyId\\\":\\\"AKIA{{upalnum:16}}\\\",\\\"awsSecretKey\\\":\\\"{{b64:40}}\\\"}\"",
 	}, FP: []string{
 		"aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
 		"AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY}",
@@ -4439,8 +4505,11 @@ var tableRules = []Rule{
 		"let ratio = \"ciocioaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\";",
 		"cio{{alnum:31}}",
 	}},
-	Rule{ID: "postgres-uri-password", Description: "PostgreSQL URI password: a connection URI with an embedded password. Skipped: placeholders and references (${VAR}, {{ }}, %s, <password>), well-known dev defaults (password, postgres, root, guest, ...), and word-like passwords on localhost/127.0.0.1/host.docker.internal.", Regex: "\\b(?i:postgres(?:ql)?)(?:\\+[a-z0-9]+)?://[^:@/\\s'\\\"]*:([^\\s@/'\\\"<>]{3,128})@[A-Za-z0-9_\\-.\\[\\]]+", Keywords: []string{
+	Rule{ID: "postgres-uri-password", Description: "PostgreSQL URI password: a connection URI with an embedded password. Skipped: placeholders and references (${VAR}, {{ }}, %s, <password>), well-known dev defaults (password, postgres, root, guest, ...), and word-like passwords on localhost/127.0.0.1/host.docker.internal.", Regex: "\\b(?i:postgres(?:ql)?|postgis|pgsql|psql)(?:\\+[a-z0-9]+)?://[^:@/\\s'\\\"]*:([^\\s@/'\\\"<>]{3,128})@[A-Za-z0-9_\\-.\\[\\]]+", Keywords: []string{
 		"postgres",
+		"postgis://",
+		"pgsql://",
+		"psql://",
 	}, Allowlists: []Allowlist{
 		Allowlist{Description: "well-known development default passwords and format placeholders", RegexTarget: "secret", Regexes: []string{
 			"(?i)^(?:password|passw0rd|pass|passwd|pwd|secret|postgres|postgresql|mysql|mariadb|root|admin|test|testing|guest|example|changeme|dev|docker|redis|mongo|mongodb|rabbitmq|user|username|default|local|localhost|db|database|sa|neo4j|clickhouse)\\d{0,4}$",
@@ -4455,6 +4524,7 @@ var tableRules = []Rule{
 		"Check the database's connection logs for logins you do not recognise.",
 	}, TP: []string{
 		"DATABASE_URL=postgresql://app:{{alnum:16}}@db.example.com:5432/app",
+		"DATABASE_URL=postgis://geo:{{alnum:16}}@db.example.com:5432/maps",
 		"url = \"postgresql://svc_user:{{alnum:10}}{{digits:3}}!@10.0.4.12:5432/prod\"",
 		"DATABASE_URL=postgresql://admin:{{alnum:20}}@localhost:5432/app",
 	}, FP: []string{
@@ -5859,6 +5929,52 @@ var tableRules = []Rule{
 		"OPTIMIZELY_TOKEN=2:{{alnum:10}}",
 		"OPTIMIZELY_TOKEN=${OPTIMIZELY_TOKEN}",
 	}},
+	Rule{ID: "pastebin-api-key", Description: "Pastebin developer API key (api_dev_key) or user session key (api_user_key); it creates, lists and deletes pastes as the account, private ones included.", Regex: "(?i:(?:paste[_\\-]?bin(?:[_\\-.]?(?:api|dev|access|secret|private))?[_\\-.]?(?:key|token))|api[_\\-](?:dev|user)[_\\-]key)[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"pastebin",
+		"paste_bin",
+		"paste-bin",
+		"api_dev_key",
+		"api_user_key",
+		"api-dev-key",
+		"api-user-key",
+	}, Name: "Pastebin developer API key", EnvVar: "PASTEBIN_API_KEY", RotateURL: "https://pastebin.com/doc_api", RotateSteps: []string{
+		"Pastebin issues one developer key per account: ask Pastebin support to reset it, or close the account and create a new one; change the account password to end user sessions.",
+		"Review the account's pastes (private and unlisted too) for ones you did not create.",
+	}, TP: []string{
+		"PASTEBIN_API_KEY={{alnum:32}}",
+		"params = {'api_dev_key': '{{alnum:32}}', 'api_option': 'paste'}",
+	}, FP: []string{
+		"curl -d \"api_dev_key=YOUR DEV KEY HERE\" https://pastebin.com/api/api_post.php",
+		"PASTEBIN_API_KEY=${PASTEBIN_API_KEY}",
+		"api_dev_key = self.api_dev_key",
+	}},
+	Rule{ID: "lokalise-api-token", Description: "Lokalise API token (40 hex) assigned to a Lokalise variable; it reads and, if read-write, changes every project's keys and translations the user can reach.", Regex: "(?i:lokalise(?:[_\\-.]?(?:api|access|secret|private|personal))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"lokalise",
+	}, Name: "Lokalise API token", EnvVar: "LOKALISE_API_TOKEN", RotateURL: "https://lokalise.com/blog/lokalise-api/", RotateSteps: []string{
+		"Delete the token in Lokalise > Profile settings > API tokens and generate a new one (read-only where that is enough).",
+		"Store the new token in a secret manager or CI secret and update its users.",
+	}, TP: []string{
+		"LOKALISE_API_TOKEN={{hex:40}}",
+		"lokaliseApiKey = \"{{hex:40}}\"",
+		"lokalise_token: \"{{hex:40}}\"",
+	}, FP: []string{
+		"LOKALISE_API_TOKEN=your-api-token",
+		"LOKALISE_API_TOKEN=${LOKALISE_API_TOKEN}",
+		"LOKALISE_API_TOKEN={{hex:12}}",
+	}},
+	Rule{ID: "crowdin-access-token", Description: "Crowdin or Crowdin Enterprise personal access token assigned to a Crowdin variable; it acts as the user on the API and CLI within the token's scopes.", Regex: "(?i:crowdin(?:[_\\-.]?(?:api|access|secret|private|personal))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{40,120})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"crowdin",
+	}, Name: "Crowdin personal access token", EnvVar: "CROWDIN_PERSONAL_TOKEN", RotateURL: "https://support.crowdin.com/enterprise/personal-access-tokens/", RotateSteps: []string{
+		"Revoke the token in Account Settings > API (Crowdin Enterprise: Account Settings > Access tokens) and create a new one with only the scopes it needs.",
+		"Store the new token in a CI secret (CROWDIN_PERSONAL_TOKEN) and update its users.",
+	}, TP: []string{
+		"CROWDIN_PERSONAL_TOKEN={{hex:80}}",
+		"crowdin_api_token: \"{{alnum:64}}\"",
+	}, FP: []string{
+		"token: ${{ secrets.CROWDIN_PERSONAL_TOKEN }}",
+		"CROWDIN_PERSONAL_TOKEN=${CROWDIN_PERSONAL_TOKEN}",
+		"CROWDIN_PERSONAL_TOKEN={{hex:20}}",
+	}},
 	Rule{ID: "bitfinex-api-secret", Description: "Bitfinex API secret (43 characters); with its key it trades and, if allowed, withdraws from the account.", Regex: "(?i:(?:bitfinex|\\bbfx)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"bitfinex",
 		"bfx_",
@@ -6399,7 +6515,7 @@ var tableRules = []Rule{
 		"EXCHANGERATE_API_KEY = os.environ[\"EXCHANGERATE_API_KEY\"]",
 		"EXCHANGERATE_API_KEY={{hex:10}}",
 	}},
-	Rule{ID: "apilayer-access-key", Description: "APILayer access key (32 characters) for fixer, currencylayer, ipstack, positionstack, weatherstack and the other *layer/*stack APIs; it queries them billed to the plan.", Regex: "(?i:(?:apilayer|currencylayer|fixer[_\\-.]?(?:io|api)|ipstack|numverify|mailboxlayer|positionstack|weatherstack|aviationstack|serpstack|screenshotlayer)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32}|[A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "apilayer-access-key", Description: "APILayer access key (32 characters) for fixer, currencylayer, ipstack, positionstack, weatherstack, languagelayer, pdflayer, userstack, mediastack and the other *layer/*stack APIs, assigned to their variable or in a request URL's access_key; it queries them billed to the plan.", Regex: "(?i:(?:apilayer|currencylayer|fixer[_\\-.]?(?:io|api)|ipstack|numverify|mailboxlayer|positionstack|weatherstack|aviationstack|serpstack|screenshotlayer|languagelayer|pdflayer|vatlayer|userstack|coinlayer|countrylayer|mediastack|scrapestack)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32}|[A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:(?:apilayer|currencylayer|fixer|ipstack|numverify|mailboxlayer|positionstack|weatherstack|aviationstack|serpstack|screenshotlayer|languagelayer|pdflayer|vatlayer|userstack|coinlayer|countrylayer|mediastack|scrapestack)\\.(?:com|net|io)/[^\\s\"'?#]{0,100}\\?(?:[^\\s\"'#]{0,300}&)?access_key=)([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"apilayer",
 		"currencylayer",
 		"fixer",
@@ -6411,6 +6527,14 @@ var tableRules = []Rule{
 		"aviationstack",
 		"serpstack",
 		"screenshotlayer",
+		"languagelayer",
+		"pdflayer",
+		"vatlayer",
+		"userstack",
+		"coinlayer",
+		"countrylayer",
+		"mediastack",
+		"scrapestack",
 	}, Name: "APILayer access key", EnvVar: "APILAYER_ACCESS_KEY", RotateURL: "https://apilayer.com/account", RotateSteps: []string{
 		"Revoke or delete the exposed credential in the APILayer account (or the product's dashboard: Reset access key).",
 		"Create a new one and keep it in a secret store or the environment, not in code.",
@@ -6418,12 +6542,31 @@ var tableRules = []Rule{
 	}, TP: []string{
 		"APILAYER_ACCESS_KEY={{hex:32}}",
 		"apilayerAccessKey: \"{{hex:32}}\"",
+		"PDFLAYER_ACCESS_KEY={{hex:32}}",
+		"curl \"http://api.languagelayer.com/detect?access_key={{hex:32}}&query=hello\"",
+		"url = \"https://api.mediastack.com/v1/news?countries=us&access_key={{hex:32}}\"",
 	}, FP: []string{
 		"APILAYER_ACCESS_KEY=${APILAYER_ACCESS_KEY}",
 		"APILAYER_ACCESS_KEY = os.environ[\"APILAYER_ACCESS_KEY\"]",
 		"APILAYER_ACCESS_KEY={{hex:12}}",
+		"curl \"http://api.languagelayer.com/detect?access_key=YOUR_ACCESS_KEY&query=hello\"",
 	}},
-	Rule{ID: "django-secret-key", Description: "Django's SECRET_KEY (often django-insecure-... as startproject writes it); it signs sessions, cookies and password-reset tokens, so holding it lets one forge them.", Regex: "(?:\\b(?i:django_secret_key)|\\bSECRET_KEY)\\s*(?:=|:)\\s*(?:\"([^\"\\s]{32,128})\"|'([^'\\s]{32,128})'|([^\\s\"'#$]{32,128})(?:\\s|$))", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "lunchmoney-access-token", Description: "Lunch Money developer API access token assigned to a Lunch Money variable; it reads and edits the budget's transactions, accounts and assets.", Regex: "(?i:lunch[_\\-]?money(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{40,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"lunchmoney",
+		"lunch_money",
+		"lunch-money",
+	}, Name: "Lunch Money access token", EnvVar: "LUNCHMONEY_ACCESS_TOKEN", RotateURL: "https://my.lunchmoney.app/developers", RotateSteps: []string{
+		"Revoke the token on the Lunch Money Developers page and request a new one.",
+		"Store the new token in a secret manager and update the tools that use it.",
+	}, TP: []string{
+		"LUNCHMONEY_ACCESS_TOKEN={{hex:50}}",
+		"lunchmoney_key = \"{{hex:50}}\"",
+	}, FP: []string{
+		"LUNCHMONEY_ACCESS_TOKEN={{hex:12}}",
+		"LUNCHMONEY_ACCESS_TOKEN=${LUNCHMONEY_ACCESS_TOKEN}",
+		"LUNCHMONEY_ACCESS_TOKEN=\"xxxxxxxxxxx\"",
+	}},
+	Rule{ID: "django-secret-key", Description: "Django's SECRET_KEY (often django-insecure-... as startproject writes it); it signs sessions, cookies and password-reset tokens, so holding it lets one forge them.", Regex: "(?:\\b(?i:django_secret_key)|\\bSECRET_KEY)\\s*(?:=|:)\\s*(?:\"([^\"\\s]{32,128})\"|'([^'\\s]{32,128})'|([^\\s\"'#$]{32,128})(?:\\s|$))|(?:\\benviron\\.get|\\bgetenv|\\benv(?:\\.str)?)\\(\\s*[\"'](?i:(?:django_)?secret_key)[\"']\\s*,\\s*(?:default\\s*=\\s*)?(?:\"([^\"\\s]{32,128})\"|'([^'\\s]{32,128})')", Entropy: 3.5, Keywords: []string{
 		"secret_key",
 	}, Name: "Django SECRET_KEY", EnvVar: "DJANGO_SECRET_KEY", RotateURL: "https://docs.djangoproject.com/en/5.1/ref/settings/#secret-keys-fallbacks", RotateSteps: []string{
 		"Generate a new key (python -c 'from django.core.management.utils import get_random_secret_key; print(get_random_secret_key())').",
@@ -6431,6 +6574,8 @@ var tableRules = []Rule{
 	}, Context: "(?i)django", ContextLines: 40, TP: []string{
 		"# Django settings for mysite project.\nSECRET_KEY = 'django-insecure-{{lowalnum:20}}^!%(+={{lowalnum:20}}*$'\nDEBUG = True",
 		"@.env\nDJANGO_SECRET_KEY={{b64url:50}}",
+		"# Django settings: a fallback key in the default is the key production runs with when the variable is unset\nSECRET_KEY = os.environ.get('DJANGO_SECRET_KEY', '{{lowalnum:20}}!@#{{lowalnum:27}}')",
+		"# django-environ\nSECRET_KEY = env.str(\"SECRET_KEY\", default=\"{{b64url:50}}\")",
 	}, FP: []string{
 		"# Django settings\nSECRET_KEY = os.environ[\"DJANGO_SECRET_KEY\"]",
 		"# Django settings\nSECRET_KEY = get_random_secret_key()",
@@ -7260,7 +7405,7 @@ var tableRules = []Rule{
 		"TS_AUTHKEY=tskey-auth-{{alnum:6}}-{{alnum:5}}",
 		"TS_AUTHKEY=${TS_AUTHKEY}",
 	}},
-	Rule{ID: "ngrok-authtoken", Description: "ngrok authtoken or API key assigned to an ngrok variable.", Regex: "(?i:ngrok[\\w.\\-]{0,15}?(?:token|api[_\\-]?key|authtoken))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9]{20,30}_[A-Za-z0-9]{18,30})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "ngrok-authtoken", Description: "ngrok authtoken or API key assigned to an ngrok variable.", Regex: "(?i:ngrok(?:[\\w.\\-]{0,15}?|\\s+(?:config\\s+add-)?)(?:token|api[_\\-]?key|authtoken))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9]{20,30}_[A-Za-z0-9]{18,30})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"ngrok",
 	}, Name: "ngrok authtoken or API key", EnvVar: "NGROK_AUTHTOKEN", RotateURL: "https://dashboard.ngrok.com/authtokens", RotateSteps: []string{
 		"Delete the credential in the ngrok dashboard (Authtokens or API keys).",
@@ -7269,6 +7414,8 @@ var tableRules = []Rule{
 		"NGROK_AUTHTOKEN={{alnum:27}}_{{alnum:21}}",
 		"ngrok_authtoken: \"{{alnum:27}}_{{alnum:21}}\"",
 		"NGROK_API_KEY={{alnum:27}}_{{alnum:21}}",
+		"ngrok config add-authtoken {{alnum:27}}_{{alnum:21}}",
+		"ngrok authtoken {{alnum:27}}_{{alnum:21}}",
 	}, FP: []string{
 		"NGROK_AUTHTOKEN=${NGROK_AUTHTOKEN}",
 		"NGROK_AUTHTOKEN={{alnum:10}}_{{alnum:5}}",
@@ -8688,6 +8835,35 @@ var tableRules = []Rule{
 		"CENSUS_API_KEY = os.environ[\"CENSUS_API_KEY\"]",
 		"CENSUS_API_KEY={{hex:12}}",
 	}},
+	Rule{ID: "newscatcher-api-key", Description: "NewsCatcher News API key assigned to a NewsCatcher variable; it spends the plan's request quota.", Regex: "(?i:news[_\\-]?catcher(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"newscatcher",
+		"news_catcher",
+		"news-catcher",
+	}, Name: "NewsCatcher API key", EnvVar: "NEWSCATCHER_API_KEY", RotateURL: "https://platform.newscatcherapi.com/", RotateSteps: []string{
+		"Revoke the key in the NewsCatcher platform and create a new one (or ask your account manager to).",
+		"Store the new key in a secret manager or the environment, not in code.",
+	}, TP: []string{
+		"NEWSCATCHER_API_KEY={{alnum:32}}",
+		"newscatcher_key = \"{{b64url:43}}\"",
+	}, FP: []string{
+		"NEWSCATCHER_API_KEY=your_key_1",
+		"NEWSCATCHER_API_KEY=${NEWSCATCHER_API_KEY}",
+		"NEWSCATCHER_API_KEY={{alnum:12}}",
+	}},
+	Rule{ID: "ticketmaster-api-key", Description: "Ticketmaster developer Consumer Key (the apikey of the Discovery and Commerce APIs) or Consumer Secret assigned to a Ticketmaster variable; it spends the app's daily quota.", Regex: "(?i:ticket[_\\-]?master(?:[_\\-.]?(?:api|access|consumer|secret|private))?[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"ticketmaster",
+		"ticket_master",
+		"ticket-master",
+	}, Name: "Ticketmaster API key", EnvVar: "TICKETMASTER_API_KEY", RotateURL: "https://developer.ticketmaster.com/", RotateSteps: []string{
+		"In the Ticketmaster developer portal open My Apps, then the app, and regenerate its keys (or delete the app and create a new one).",
+		"Store the new key in a secret manager or the environment; keep it out of browser code.",
+	}, TP: []string{
+		"TICKETMASTER_API_KEY={{alnum:32}}",
+		"ticketmaster_consumer_secret = \"{{alnum:32}}\"",
+	}, FP: []string{
+		"TICKETMASTER_API_KEY={{alnum:12}}",
+		"TICKETMASTER_API_KEY=${TICKETMASTER_API_KEY}",
+	}},
 	Rule{ID: "postmark-api-token", Description: "Postmark server or account API token (a UUID sent as X-Postmark-Server-Token / X-Postmark-Account-Token); it sends mail as your servers or manages the account.", Regex: "(?:(?i:(?:postmark)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd|sid)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)|(?i:postmark)[\\w.:>'\")(\\-]{0,40}\\(\\s*\\{?\\s*(?:\\w+\\s*[=:]\\s*)?[\"']([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})[\"']|(?i:postmark)[\"']?\\s*:\\s*[\"']([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})[\"'])", Entropy: 3, Keywords: []string{
 		"postmark",
 	}, Name: "Postmark API token", EnvVar: "POSTMARK_SERVER_TOKEN", RotateURL: "https://account.postmarkapp.com/servers", RotateSteps: []string{
@@ -10088,6 +10264,34 @@ var tableRules = []Rule{
 		"OPENTOK_API_SECRET=${OPENTOK_API_SECRET}",
 		"OPENTOK_API_SECRET = os.environ[\"OPENTOK_API_SECRET\"]",
 		"OPENTOK_API_SECRET={{hex:16}}",
+	}},
+	Rule{ID: "tines-webhook-url", Description: "Tines Webhook action URL with its secret (https://TENANT.tines.com/webhook/PATH/SECRET); anyone holding it starts the story with events of their choice.", Regex: "(https://[a-z0-9][a-z0-9\\-]{0,62}\\.tines\\.(?:com|io)/webhook/[A-Za-z0-9_\\-]{1,64}/[a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		".tines.com/webhook/",
+		".tines.io/webhook/",
+	}, Name: "Tines webhook URL", EnvVar: "TINES_WEBHOOK_URL", RotateURL: "https://www.tines.com/docs/actions/types/webhook/", RotateSteps: []string{
+		"Change the Webhook action's secret (and path) in the story; the old URL stops emitting events.",
+		"Keep the new URL in a secret store or the environment of the system that calls it.",
+		"Review the story's events for ones you did not send.",
+	}, TP: []string{
+		"TINES_WEBHOOK_URL=https://acme.tines.com/webhook/{{hex:32}}/{{hex:32}}",
+		"requests.post(\"https://tenant-1.tines.com/webhook/alerts-intake/{{hex:32}}\", json=alert)",
+	}, FP: []string{
+		"see https://acme.tines.com/webhook/<path>/<secret> for the format",
+		"TINES_WEBHOOK_URL=https://acme.tines.com/webhook/{{hex:32}}",
+	}},
+	Rule{ID: "voodoosms-api-key", Description: "Voodoo SMS REST API key assigned to a Voodoo SMS variable; it sends SMS billed to the account's credits and reads its messages.", Regex: "(?i:voodoo[_\\-]?sms(?:[_\\-.]?(?:api|rest|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{30,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"voodoosms",
+		"voodoo_sms",
+		"voodoo-sms",
+	}, Name: "Voodoo SMS API key", EnvVar: "VOODOOSMS_API_KEY", RotateURL: "https://www.voodoosms.com/api/rest/introduction", RotateSteps: []string{
+		"Delete the key in the Voodoo SMS portal (Send SMS > API SMS) and create a new one.",
+		"Store the new key in a secret manager and check the account's sent messages and credit for use you did not make.",
+	}, TP: []string{
+		"VOODOOSMS_API_KEY={{alnum:46}}",
+		"voodoo_sms_api_key: \"{{alnum:40}}\"",
+	}, FP: []string{
+		"VOODOOSMS_API_KEY=${VOODOOSMS_API_KEY}",
+		"VOODOOSMS_API_KEY={{alnum:12}}",
 	}},
 	Rule{ID: "datadog-api-key", Description: "Datadog API key (32 hex) assigned to a Datadog variable; it submits metrics, logs and events.", Regex: "(?i:(?:datadog|dd)[\\w.\\-]{0,15}?api[_\\-.]?key)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"datadog",
@@ -12881,6 +13085,142 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"SWAGGERHUB_API_KEY={{hex:8}}",
 		"SWAGGERHUB_API_KEY=${SWAGGERHUB_API_KEY}",
+	}},
+	Rule{ID: "atera-api-key", Description: "Atera RMM/PSA API key (32 characters) assigned to an Atera variable; it reads and changes tickets, customers and agents, and can run scripts on managed machines.", Regex: "(?i:(?:\\b|_)atera(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"atera",
+	}, Name: "Atera API key", EnvVar: "ATERA_API_KEY", RotateURL: "https://app.atera.com/", RotateSteps: []string{
+		"Regenerate the key in Atera > Admin > Data management > API (the old key stops working).",
+		"Store the new key in a secret manager and update the integrations that use it.",
+		"Review the activity log for scripts or tickets you did not start.",
+	}, TP: []string{
+		"ATERA_API_KEY={{lowalnum:32}}",
+		"atera_key = \"{{alnum:32}}\"",
+	}, FP: []string{
+		"ATERA_API_KEY={{lowalnum:12}}",
+		"ATERA_API_KEY=${ATERA_API_KEY}",
+		"collateral_key = \"{{alnum:32}}\"",
+	}},
+	Rule{ID: "craftmypdf-api-key", Description: "CraftMyPDF account or team API key assigned to a CraftMyPDF variable; it generates documents billed to the plan and reads and edits templates.", Regex: "(?i:craft[_\\-]?my[_\\-]?pdf(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{30,40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"craftmypdf",
+		"craft_my_pdf",
+		"craft-my-pdf",
+	}, Name: "CraftMyPDF API key", EnvVar: "CRAFTMYPDF_API_KEY", RotateURL: "https://app.craftmypdf.com/", RotateSteps: []string{
+		"Regenerate the key on the API Integration tab of CraftMyPDF (team keys: the team's settings).",
+		"Store the new key in a secret manager and update the services that generate documents.",
+	}, TP: []string{
+		"CRAFTMYPDF_API_KEY={{lowalnum:35}}",
+		"craftmypdf_key = \"{{alnum:36}}\"",
+	}, FP: []string{
+		"CRAFTMYPDF_API_KEY={{lowalnum:10}}",
+		"CRAFTMYPDF_API_KEY=${CRAFTMYPDF_API_KEY}",
+	}},
+	Rule{ID: "paymo-api-key", Description: "Paymo API key assigned to a Paymo variable; it acts as the user on the Paymo API (projects, time entries, invoices).", Regex: "(?i:(?:\\b|_)paymo(?:[_\\-]?app)?(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{30,50})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"paymo",
+	}, Name: "Paymo API key", EnvVar: "PAYMO_API_KEY", RotateURL: "https://app.paymoapp.com/", RotateSteps: []string{
+		"Delete the key in Paymo > My Account > API Keys and generate a new one.",
+		"Store the new key in a secret manager and update the integrations that use it.",
+	}, TP: []string{
+		"PAYMO_API_KEY={{alnum:44}}",
+		"paymoapp_key = \"{{alnum:40}}\"",
+	}, FP: []string{
+		"PAYMO_API_KEY={{alnum:12}}",
+		"PAYMO_API_KEY=${PAYMO_API_KEY}",
+		"paymongo_key = \"{{alnum:40}}\"",
+	}},
+	Rule{ID: "uplead-api-key", Description: "UpLead API key assigned to an UpLead variable; it spends the account's enrichment credits.", Regex: "(?i:(?:\\b|_)up[_\\-]?lead(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"uplead",
+		"up_lead",
+		"up-lead",
+	}, Name: "UpLead API key", EnvVar: "UPLEAD_API_KEY", RotateURL: "https://docs.uplead.com/#overview", RotateSteps: []string{
+		"Generate a new key in UpLead > Account > Profile (Generate New API Key); the old one stops working.",
+		"Store the new key in a secret manager and review credit usage for lookups you did not make.",
+	}, TP: []string{
+		"UPLEAD_API_KEY={{lowalnum:32}}",
+		"uplead_key = \"{{alnum:32}}\"",
+	}, FP: []string{
+		"UPLEAD_API_KEY={{lowalnum:12}}",
+		"UPLEAD_API_KEY=${UPLEAD_API_KEY}",
+	}},
+	Rule{ID: "geckoboard-api-key", Description: "Geckoboard API key assigned to a Geckoboard variable; it pushes and deletes the account's datasets.", Regex: "(?i:gecko[_\\-]?board(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{30,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+		"geckoboard",
+		"gecko_board",
+		"gecko-board",
+	}, Name: "Geckoboard API key", EnvVar: "GECKOBOARD_API_KEY", RotateURL: "https://www.geckoboard.com/", RotateSteps: []string{
+		"Reset the API key in Geckoboard > Account > Account details.",
+		"Store the new key in a secret manager and update the scripts that push datasets.",
+	}, TP: []string{
+		"GECKOBOARD_API_KEY={{hex:32}}",
+		"geckoboardKey: \"{{alnum:44}}\"",
+	}, FP: []string{
+		"GECKOBOARD_API_KEY={{hex:12}}",
+		"GECKOBOARD_API_KEY=${GECKOBOARD_API_KEY}",
+	}},
+	Rule{ID: "brandfetch-api-key", Description: "Brandfetch API key assigned to a Brandfetch variable; it spends the account's Brand API quota. (The Brandfetch client ID is public and is not reported.)", Regex: "(?i:brand[_\\-]?fetch(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9+/]{30,64}={0,2})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 3.5, Keywords: []string{
+		"brandfetch",
+		"brand_fetch",
+		"brand-fetch",
+	}, Name: "Brandfetch API key", EnvVar: "BRANDFETCH_API_KEY", RotateURL: "https://docs.brandfetch.com/concepts/authentication", RotateSteps: []string{
+		"Delete the key in the Brandfetch developer dashboard and create a new one.",
+		"Store the new key on the server (a secret manager or the environment), never in front-end code.",
+	}, TP: []string{
+		"BRANDFETCH_API_KEY={{alnum:40}}",
+		"brandfetch_key = \"{{b64:44}}\"",
+	}, FP: []string{
+		"BRANDFETCH_CLIENT_ID={{alnum:20}}",
+		"BRANDFETCH_API_KEY=${BRANDFETCH_API_KEY}",
+		"BRANDFETCH_API_KEY={{alnum:12}}",
+	}},
+	Rule{ID: "eventbrite-token", Description: "Eventbrite API private token or OAuth token (20 characters) assigned to an Eventbrite variable; it reads and changes the organization's events, orders and attendees.", Regex: "(?i:eventbrite(?:[_\\-.]?(?:api|oauth|access|private|personal|secret))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Z0-9]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.3, Keywords: []string{
+		"eventbrite",
+	}, Name: "Eventbrite private or OAuth token", EnvVar: "EVENTBRITE_PRIVATE_TOKEN", RotateURL: "https://www.eventbrite.com/platform/api#/introduction/authentication/1.-get-a-private-token", RotateSteps: []string{
+		"In Eventbrite > Account settings > Developer links > API keys, regenerate the key's private token (an OAuth token: revoke the app's access).",
+		"Store the new token in a secret manager and update the integrations that use it.",
+	}, TP: []string{
+		"EVENTBRITE_PRIVATE_TOKEN={{upalnum:20}}",
+		"eventbrite_oauth_token: \"{{upalnum:20}}\"",
+	}, FP: []string{
+		"EVENTBRITE_PRIVATE_TOKEN=${EVENTBRITE_PRIVATE_TOKEN}",
+		"EVENTBRITE_PRIVATE_TOKEN={{upalnum:8}}",
+		"eventbrite_event_id = \"{{digits:12}}\"",
+	}},
+	Rule{ID: "chartmogul-api-key", Description: "ChartMogul API key assigned to a ChartMogul variable; it reads the subscription revenue data and, with Read & Write access, changes customers, plans and invoices.", Regex: "(?i:chart[_\\-]?mogul(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"chartmogul",
+		"chart_mogul",
+		"chart-mogul",
+	}, Name: "ChartMogul API key", EnvVar: "CHARTMOGUL_API_KEY", RotateURL: "https://app.chartmogul.com/", RotateSteps: []string{
+		"Delete the key in ChartMogul > Profile > API keys and add a new one with the narrowest access level (Read-only where that is enough).",
+		"Store the new key in a secret manager and update the services that use it.",
+	}, TP: []string{
+		"CHARTMOGUL_API_KEY={{hex:32}}",
+		"chartmogul_api_key = \"{{alnum:40}}\"",
+	}, FP: []string{
+		"CHARTMOGUL_API_KEY=${CHARTMOGUL_API_KEY}",
+		"config = chartmogul.Config(os.environ[\"CHARTMOGUL_API_KEY\"])",
+		"CHARTMOGUL_API_KEY={{hex:12}}",
+	}},
+	Rule{ID: "lemlist-api-key", Description: "lemlist API key assigned to a lemlist variable; it reads leads and campaigns and sends outreach from the team's mailboxes.", Regex: "(?i:(?:\\b|_)lemlist(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"lemlist",
+	}, Name: "lemlist API key", EnvVar: "LEMLIST_API_KEY", RotateURL: "https://app.lemlist.com/", RotateSteps: []string{
+		"Delete the key in lemlist > Settings > Integrations and generate a new one.",
+		"Store the new key in a secret manager and update the tools that use it (Clay, Zapier, your own code).",
+	}, TP: []string{
+		"LEMLIST_API_KEY={{hex:32}}",
+		"lemlistApiKey: \"{{hex:32}}\"",
+	}, FP: []string{
+		"LEMLIST_API_KEY=${LEMLIST_API_KEY}",
+		"LEMLIST_API_KEY={{hex:12}}",
+	}},
+	Rule{ID: "insightly-api-key", Description: "Insightly CRM API key (a GUID) assigned to an Insightly variable; it reads and changes the user's contacts, leads, opportunities and projects.", Regex: "(?i:insightly(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"insightly",
+	}, Name: "Insightly API key", EnvVar: "INSIGHTLY_API_KEY", RotateURL: "https://support.insight.ly/en-US/Knowledge/article/2775", RotateSteps: []string{
+		"Reset the API key in Insightly > User Settings > API (Finding or resetting your API key).",
+		"Store the new key in a secret manager and update the integrations that use it.",
+	}, TP: []string{
+		"INSIGHTLY_API_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"insightly_api_key: \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+	}, FP: []string{
+		"INSIGHTLY_API_KEY=${INSIGHTLY_API_KEY}",
+		"INSIGHTLY_API_KEY={{hex:8}}",
 	}},
 	Rule{ID: "dependency-track-api-key", Description: "Dependency-Track API key (odt_ prefix); it uploads BOMs and reads the portfolio as its team.", Regex: "\\b(odt_[A-Za-z0-9]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"odt_",
