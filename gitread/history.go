@@ -69,6 +69,34 @@ type HistoryQuery struct {
 	// Progress, if set, is called with the number of commits read so far
 	// (commits whose change has nothing to scan are not counted).
 	Progress func(commits int)
+	// ExcludeRemote, when set, leaves out the commits that REMOTE's
+	// tracking refs (refs/remotes/REMOTE/, nested ones too) hold, as git
+	// itself reads them there (--not --remotes=REMOTE): what a push need not
+	// scan, with no git run to list them first. A remote's name, never a
+	// URL.
+	ExcludeRemote string
+	// Listed, when set, makes the stream a listed history (see listed.go):
+	// every commit the stream shows, merges and commits with no change
+	// too, is handed to Listed, children before parents (--topo-order),
+	// with its message, before any of its items. Sources names the ref a commit reached from each
+	// revision (as given in Revs) is reported under; with Listed, Refs is
+	// not used. Merges' own changes are read once the stream is over,
+	// from the merges it listed.
+	Listed  func(ListedCommit) error
+	Sources map[string]string
+}
+
+// walkArgs are the arguments after --stdin that select q's commits.
+func (q HistoryQuery) walkArgs() ([]string, error) {
+	if q.ExcludeRemote == "" || q.Exact {
+		return nil, nil
+	}
+	if RemoteIsURL(q.ExcludeRemote) || strings.ContainsAny(q.ExcludeRemote, "*?[") {
+		return nil, fmt.Errorf("%q is not a remote's name", q.ExcludeRemote)
+	}
+	// After --stdin: git reads the revisions on standard input where
+	// --stdin stands, and --not then applies to what follows it only.
+	return []string{"--not", "--remotes=" + q.ExcludeRemote}, nil
 }
 
 // History streams the items of every commit q selects to emit, in the order
@@ -86,14 +114,32 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 		args = append(args, "--no-walk=unsorted")
 	}
 	args = append(args, "--stdin")
+	walk, err := q.walkArgs()
+	if err != nil {
+		return err
+	}
+	args = append(args, walk...)
+	refs := q.Refs
+	var lst *listing
+	if q.Listed != nil {
+		if lst, err = newListing(q.Sources, q.Listed); err != nil {
+			return err
+		}
+		args[1] = lst.format() // in place of commitFormat
+		// Children before parents, as the push plan always listed them
+		// (the rebase advice takes a ref's last commit as its oldest): a
+		// push's range is walked in a few milliseconds.
+		args = append(args, "--topo-order")
+		refs = lst.refs
+	}
 	var last *scan.Commit
 	seen := 0
 	named := func(it scan.Item) error {
 		if c := it.Commit; c != nil && c != last {
 			last = c
 			seen++
-			if q.Refs != nil {
-				c.Ref = q.Refs[c.ID] // written once, before the commit's first item is handed on
+			if refs != nil {
+				c.Ref = refs[c.ID] // written once, before the commit's first item is handed on
 			}
 			if q.Progress != nil {
 				q.Progress(seen)
@@ -115,19 +161,31 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 		defer mu.Unlock()
 		skip(s)
 	})
-	p := pool.New().WithContext(ctx).WithCancelOnError().WithFirstError()
-	p.Go(func(ctx context.Context) error {
-		return streamGit(ctx, repoDir(repo), revInput(q.Revs), func(r io.Reader) error {
-			return newPatchParser(r, maxSize, lfs.item, lfs.skip).run()
-		}, args...)
-	})
-	p.Go(func(ctx context.Context) error {
+	merges := func(ctx context.Context, q HistoryQuery) error {
 		merges, err := mergeFiles(ctx, repo, q)
 		if err != nil {
 			return err
 		}
 		return mergeItems(ctx, repo, merges, maxSize, lfs.item, lfs.skip)
+	}
+	p := pool.New().WithContext(ctx).WithCancelOnError().WithFirstError()
+	p.Go(func(ctx context.Context) error {
+		err := streamGit(ctx, repoDir(repo), revInput(q.Revs), func(r io.Reader) error {
+			parser := newPatchParser(r, maxSize, lfs.item, lfs.skip)
+			parser.listing = lst
+			return parser.run()
+		}, args...)
+		if err != nil || lst == nil || len(lst.merges) == 0 {
+			return err
+		}
+		// A listed history knows its merges, and every commit's ref, only
+		// now: their own changes are read from exactly those (a push with
+		// no merge runs no git for them).
+		return merges(ctx, HistoryQuery{Revs: lst.merges, Exact: true})
 	})
+	if lst == nil {
+		p.Go(func(ctx context.Context) error { return merges(ctx, q) })
+	}
 	return p.Wait()
 }
 

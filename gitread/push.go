@@ -133,24 +133,14 @@ func planPush(ctx context.Context, repo *Repo, updates []RefUpdate, exclude func
 	if len(pushed) == 0 {
 		return plan, nil
 	}
-	known, err := knownCommits(ctx, repo, pushed)
+	revs, name, err := PushRevs(ctx, repo, pushed)
 	if err != nil {
 		return nil, err
 	}
-	var revs []string
-	name := map[string]string{} // a pushed tip (as given) -> the ref it is reported under
 	excluded := map[string]bool{}
-	for _, u := range pushed {
-		if !known[u.LocalSHA] {
-			return nil, fmt.Errorf("%s: %s is not a commit in this repository", u.LocalRef, u.LocalSHA)
-		}
-		if _, dup := name[u.LocalSHA]; !dup {
-			name[u.LocalSHA] = u.Name()
-			revs = append(revs, u.LocalSHA)
-		}
-		if !isZeroID(u.RemoteSHA) && known[u.RemoteSHA] && !excluded[u.RemoteSHA] {
-			excluded[u.RemoteSHA] = true
-			revs = append(revs, "^"+u.RemoteSHA)
+	for _, r := range revs {
+		if id, ok := strings.CutPrefix(r, "^"); ok {
+			excluded[id] = true
 		}
 	}
 	tips, err := exclude(ctx, repo)
@@ -177,6 +167,44 @@ func planPush(ctx context.Context, repo *Repo, updates []RefUpdate, exclude func
 		}
 	}
 	return plan, nil
+}
+
+// PushRevs returns the revisions a push selects, before what the remote is
+// known to hold is left out: each pushed tip once, and "^" the remote's old
+// value of each ref pushed over that this repository has (git read it from
+// the remote for this push); and the ref each tip (as given) is reported
+// under. Deletions select nothing. A pushed tip that is not a commit here
+// is an error. It runs one `git cat-file --batch-check`.
+func PushRevs(ctx context.Context, repo *Repo, updates []RefUpdate) (revs []string, names map[string]string, err error) {
+	var pushed []RefUpdate
+	for _, u := range updates {
+		if !u.IsDeletion() {
+			pushed = append(pushed, u)
+		}
+	}
+	names = map[string]string{}
+	if len(pushed) == 0 {
+		return nil, names, nil
+	}
+	known, err := knownCommits(ctx, repo, pushed)
+	if err != nil {
+		return nil, nil, err
+	}
+	excluded := map[string]bool{}
+	for _, u := range pushed {
+		if !known[u.LocalSHA] {
+			return nil, nil, fmt.Errorf("%s: %s is not a commit in this repository", u.LocalRef, u.LocalSHA)
+		}
+		if _, dup := names[u.LocalSHA]; !dup {
+			names[u.LocalSHA] = u.Name()
+			revs = append(revs, u.LocalSHA)
+		}
+		if !isZeroID(u.RemoteSHA) && known[u.RemoteSHA] && !excluded[u.RemoteSHA] {
+			excluded[u.RemoteSHA] = true
+			revs = append(revs, "^"+u.RemoteSHA)
+		}
+	}
+	return revs, names, nil
 }
 
 // pushedCommit is a listed commit and the tip (as given to git) it was
@@ -237,7 +265,7 @@ func remoteTips(ctx context.Context, repo *Repo, remote string) ([]string, error
 		return nil, nil
 	}
 	names := []string{remote}
-	if strings.ContainsAny(remote, ":/\\") { // a URL or a path; remote names may hold '/' too
+	if RemoteIsURL(remote) {
 		more, err := remotesWithURL(ctx, repo, remote)
 		if err != nil {
 			return nil, err
@@ -262,6 +290,11 @@ func remoteTips(ctx context.Context, repo *Repo, remote string) ([]string, error
 	}
 	return tips, nil
 }
+
+// RemoteIsURL reports whether pre-push's REMOTE may be a URL or a path (`git push
+// URL`), not only a configured remote's name: it holds ':', '/' or '\\'.
+// Remote names may hold '/' too; those are looked up as URLs as well.
+func RemoteIsURL(remote string) bool { return strings.ContainsAny(remote, ":/\\") }
 
 // remotesWithURL names the configured remotes whose url or pushurl is url.
 func remotesWithURL(ctx context.Context, repo *Repo, url string) ([]string, error) {

@@ -51,7 +51,7 @@ func History(ctx context.Context, o HistoryOptions) (*Outcome, error) {
 		}
 		q.Progress = o.Progress(n)
 	}
-	res, err := scanWithMessages(ctx, repo, cfg, q, func() ([]scan.Item, error) { return historyMessages(ctx, repo, revs) },
+	res, err := scanWithMessages(ctx, repo, cfg, q, func() ([]scan.Item, error) { return historyMessages(ctx, repo, revs) }, nil,
 		"scanning history", "scanning commit and tag messages")
 	if err != nil {
 		return nil, err
@@ -120,8 +120,10 @@ func ScanHistory(ctx context.Context, repo *gitread.Repo, cfg *rules.Config, q g
 // scanWithMessages scans the commits q selects (none when q.Revs is empty)
 // and the messages read returns, read while the changes are scanned (each
 // is mostly git's work, in its own process); a panic while reading is
-// raised again here. doing and doingMessages name each part in errors.
-func scanWithMessages(ctx context.Context, repo *gitread.Repo, cfg *rules.Config, q gitread.HistoryQuery, read func() ([]scan.Item, error), doing, doingMessages string) (*scan.Result, error) {
+// raised again here. streamed (nil: none) returns the messages the stream
+// itself read (a listed history's), scanned before read's once the stream
+// is over. doing and doingMessages name each part in errors.
+func scanWithMessages(ctx context.Context, repo *gitread.Repo, cfg *rules.Config, q gitread.HistoryQuery, read func() ([]scan.Item, error), streamed func() []scan.Item, doing, doingMessages string) (*scan.Result, error) {
 	var (
 		msgs    []scan.Item
 		msgErr  error
@@ -136,6 +138,9 @@ func scanWithMessages(ctx context.Context, repo *gitread.Repo, cfg *rules.Config
 	reading.Wait()
 	if err != nil {
 		return nil, BudgetError(ctx, err, doing)
+	}
+	if streamed != nil {
+		msgs = append(streamed(), msgs...)
 	}
 	if msgErr == nil {
 		msgErr = scanMessages(ctx, cfg, msgs, res)

@@ -85,6 +85,9 @@ func PrePush(ctx context.Context, o PrePushOptions) (*Outcome, error) {
 		return nil, err
 	}
 	repo.Options = o.Reader
+	if !o.Partial && !gitread.RemoteIsURL(o.Remote) && (o.NoReceipts || !gitread.MayHaveReceipts(repo)) {
+		return prePushListed(ctx, repo, o)
+	}
 	// The configuration and the plan are independent, and each is a few
 	// short git processes: they run side by side (a push of 200 branches
 	// spent most of its time waiting on them one by one). What loading the
@@ -147,6 +150,72 @@ func PrePush(ctx context.Context, o PrePushOptions) (*Outcome, error) {
 	return &Outcome{Repo: repo, Root: repo.Root, Config: cfg, Result: res, History: findingCommits(res.Findings, plan.Commits, plan.Refs), Baseline: bl, BaselineAtBase: o.ConfigFile == ""}, nil
 }
 
+// prePushListed is PrePush when no receipt can skip a commit (there are
+// none, or --no-receipts): every pushed commit is scanned, so the plan is
+// the scan itself. One `git log` over the pushed tips, with what the
+// remote's tracking refs hold left out by git, lists the commits and
+// prints their changes and messages (a listed history); before it, only
+// what it needs runs, side by side: the configuration, the check that
+// every pushed tip is a commit here (with the remote's old tips this
+// repository has), and git's version. A push of 200 new branches ran
+// four rounds of git, one after another (configuration, plan, then
+// changes and messages); this is two.
+func prePushListed(ctx context.Context, repo *gitread.Repo, o PrePushOptions) (*Outcome, error) {
+	var (
+		cfg     *rules.Config
+		bl      *baseline.Baseline
+		cfgErr  error
+		cfgSaid bytes.Buffer
+		revs    []string
+		names   map[string]string
+		err     error
+		loading conc.WaitGroup
+	)
+	loading.Go(func() {
+		co := o
+		co.Stderr = &cfgSaid
+		cfg, bl, cfgErr = pushConfig(ctx, repo, co)
+	})
+	loading.Go(gitread.PrepareHistory)
+	revs, names, err = gitread.PushRevs(ctx, repo, o.Updates)
+	loading.Wait()
+	o.Stderr.Write(cfgSaid.Bytes())
+	if cfgErr != nil {
+		return nil, cfgErr
+	}
+	if err != nil {
+		return nil, BudgetError(ctx, err, "listing the pushed commits")
+	}
+	var listed []gitread.ListedCommit
+	q := gitread.HistoryQuery{Revs: revs, ExcludeRemote: o.Remote, Sources: names, Listed: func(c gitread.ListedCommit) error {
+		listed = append(listed, c)
+		return nil
+	}}
+	// Messages are scanned for every pushed commit (pre-commit never saw
+	// them), from the same git log; pushed annotated tags' beside it.
+	res, err := scanWithMessages(ctx, repo, cfg, q,
+		func() ([]scan.Item, error) { return pushedTagMessages(ctx, repo, o.Updates) },
+		func() []scan.Item {
+			items := make([]scan.Item, len(listed))
+			for i, c := range listed {
+				items[i] = c.Message
+			}
+			return items
+		},
+		"scanning the pushed commits", "scanning the pushed commit and tag messages")
+	if err != nil {
+		return nil, err
+	}
+	commits := make([]gitread.CommitInfo, len(listed))
+	refs := make(map[string]string, len(listed))
+	for i, c := range listed {
+		commits[i] = c.CommitInfo
+		refs[c.ID] = c.Ref
+	}
+	repo.Debugf("pre-push: %d commits pushed, %d scanned, 0 skipped by receipts (none apply: listed with the scan)", len(commits), len(commits))
+	return &Outcome{Repo: repo, Root: repo.Root, Config: cfg, Result: res, History: findingCommits(res.Findings, commits, refs), Baseline: bl, BaselineAtBase: o.ConfigFile == ""}, nil
+}
+
 // scanPushed scans the changes of the commits todo (the pushed commits no
 // receipt covers) and the messages of every pushed commit and annotated tag.
 func scanPushed(ctx context.Context, repo *gitread.Repo, cfg *rules.Config, plan *gitread.PushPlan, todo []gitread.CommitInfo, updates []gitread.RefUpdate) (*scan.Result, error) {
@@ -155,7 +224,7 @@ func scanPushed(ctx context.Context, repo *gitread.Repo, cfg *rules.Config, plan
 		ids[i] = c.ID
 	}
 	return scanWithMessages(ctx, repo, cfg, gitread.HistoryQuery{Revs: ids, Exact: true, Refs: plan.Refs},
-		func() ([]scan.Item, error) { return pushMessages(ctx, repo, plan, updates) },
+		func() ([]scan.Item, error) { return pushMessages(ctx, repo, plan, updates) }, nil,
 		"scanning the pushed commits", "scanning the pushed commit and tag messages")
 }
 
@@ -172,6 +241,15 @@ func pushMessages(ctx context.Context, repo *gitread.Repo, plan *gitread.PushPla
 			return nil, err
 		}
 	}
+	tagItems, err := pushedTagMessages(ctx, repo, updates)
+	if err != nil {
+		return nil, err
+	}
+	return append(items, tagItems...), nil
+}
+
+// pushedTagMessages reads the messages of the pushed annotated tags.
+func pushedTagMessages(ctx context.Context, repo *gitread.Repo, updates []gitread.RefUpdate) ([]scan.Item, error) {
 	var tags []string
 	refs := map[string]string{}
 	for _, u := range updates {
@@ -180,14 +258,10 @@ func pushMessages(ctx context.Context, repo *gitread.Repo, plan *gitread.PushPla
 			refs[u.LocalSHA] = u.Name()
 		}
 	}
-	if len(tags) > 0 {
-		tagItems, err := gitread.TagMessages(ctx, repo, tags, refs)
-		if err != nil {
-			return nil, err
-		}
-		items = append(items, tagItems...)
+	if len(tags) == 0 {
+		return nil, nil
 	}
-	return items, nil
+	return gitread.TagMessages(ctx, repo, tags, refs)
 }
 
 // partialWhy says why the refs pre-push was given may not be the whole push.
