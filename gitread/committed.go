@@ -110,6 +110,117 @@ func readFilesAt(ctx context.Context, repo *Repo, rev string, paths []string) (m
 	return got, err
 }
 
+// FilesAtFirst finds the first of revs that names a commit (a tag of one
+// counts), as FirstCommit does, and reads paths as committed there, as
+// FilesAt reads ahead, with one `git cat-file --batch` for both: it asks
+// for each candidate in turn and for the files of the first that is a
+// commit, where FirstCommit and then FilesAt ran two gits one after the
+// other. i is -1 and id "" when no rev names a commit (a failure to tell
+// counts as none, as in FirstCommit). files maps each path found to its
+// content; ids holds each of paths' blob id there ("" where it holds no
+// file). read is FilesAt's reader at id (nil when there is none): the
+// paths from files, any other path read as FileAt reads it.
+func FilesAtFirst(ctx context.Context, repo *Repo, revs []string, paths ...string) (i int, id string, ids []string, read func(rel string) ([]byte, error), err error) {
+	for _, p := range paths {
+		if strings.ContainsAny(p, "\n\x00") {
+			return -1, "", nil, nil, fmt.Errorf("%q is not a path", p)
+		}
+	}
+	i = -1
+	got := map[string][]byte{}
+	ids = make([]string, len(paths))
+	var fileErr error
+	pr, pw := io.Pipe()
+	// The commit's own content comes back too: a few hundred bytes.
+	streamErr := streamGit(ctx, repoDir(repo), pr, func(r io.Reader) error {
+		defer pw.Close() // git ends when its standard input does
+		br := bufio.NewReader(r)
+		for n, rev := range revs {
+			if rev == "" || strings.HasPrefix(rev, "-") || strings.ContainsAny(rev, " \t\n\x00") {
+				continue
+			}
+			if _, err := fmt.Fprintf(pw, "%s^{commit}\n", rev); err != nil {
+				return err
+			}
+			c, typ, size, err := catHeader(br)
+			if err != nil {
+				return err
+			}
+			if typ == "" {
+				continue // missing, or no commit
+			}
+			if _, err := br.Discard(int(size)); err != nil {
+				return fmt.Errorf("git cat-file: %v", err)
+			}
+			if err := catEnd(br, c); err != nil {
+				return err
+			}
+			if typ != "commit" {
+				continue
+			}
+			i, id = n, c
+			break
+		}
+		if i < 0 || len(paths) == 0 {
+			return nil
+		}
+		var in strings.Builder
+		for _, p := range paths {
+			fmt.Fprintf(&in, "%s:%s\n", id, p)
+		}
+		if _, err := io.WriteString(pw, in.String()); err != nil {
+			return err
+		}
+		pw.Close()
+		for n, p := range paths {
+			blob, typ, size, err := catHeader(br)
+			if err != nil {
+				fileErr = err
+				return err
+			}
+			if typ == "" {
+				continue // "<id>:<path> missing"
+			}
+			if size > maxCommittedFile {
+				fileErr = tooLarge(id, p, size)
+				return fileErr
+			}
+			data := make([]byte, size)
+			if _, err := io.ReadFull(br, data); err != nil {
+				fileErr = err
+				return err
+			}
+			if err := catEnd(br, blob); err != nil {
+				fileErr = err
+				return err
+			}
+			if typ == "blob" {
+				got[p], ids[n] = data, blob // anything else (a tree) is no file
+			}
+		}
+		return nil
+	}, "cat-file", "--batch")
+	if i < 0 {
+		return -1, "", nil, nil, nil // as FirstCommit: a failure to tell is no base
+	}
+	if streamErr != nil || fileErr != nil {
+		if ctx.Err() != nil {
+			return i, id, nil, nil, ctx.Err()
+		}
+		if fileErr != nil {
+			return i, id, nil, nil, fileErr
+		}
+		return i, id, nil, nil, streamErr
+	}
+	one := FileAt(ctx, repo, id)
+	return i, id, ids, func(rel string) ([]byte, error) {
+		if !slices.Contains(paths, rel) {
+			return one(rel)
+		}
+		return fileOf(got, nil, rel)
+	}, nil
+}
+
 // FileIDs returns, for each of paths, the blob id of that path as committed
 // at each of revs ("" where a rev holds no such file), with one `git
 // cat-file --batch-check` however many revs and paths there are (a push of

@@ -114,3 +114,70 @@ func TestFirstCommitAsksOnce(t *testing.T) {
 		t.Errorf("no candidate names a commit, yet %d %q", i, id)
 	}
 }
+
+// TestFilesAtFirstIsFirstCommitThenFilesAt: the one git that finds where a
+// push's configuration is and reads it agrees with FirstCommit and then
+// FilesAt: candidates that name nothing, a blob, a tree or look like an
+// option are passed over, a tag of a commit counts, files the commit lacks
+// or holds as a directory are no files, other paths are read as FileAt
+// reads them, and a blob over the bound is an error naming it.
+func TestFilesAtFirstIsFirstCommitThenFilesAt(t *testing.T) {
+	r := gittest.New(t)
+	r.Write(".leakhook.toml", "[extend]\nuseDefault = true\n")
+	r.Write(".gitleaksignore/x", "a directory\n")
+	r.Write("other.txt", "other\n")
+	r.Git("add", "-A")
+	base := r.Commit("base")
+	r.Git("tag", "-a", "-m", "tagged", "v1", base)
+	r.Write(".leakhook.toml", "changed\n")
+	r.Git("add", "-A")
+	tip := r.Commit("tip")
+	blob := r.Git("rev-parse", tip+":other.txt")
+	tree := r.Git("rev-parse", tip+"^{tree}")
+	repo := mustOpen(t, r)
+	ctx := context.Background()
+	paths := []string{".leakhook.toml", ".gitleaksignore", ".leakhook-baseline"}
+	for _, revs := range [][]string{
+		{"refs/remotes/origin/HEAD", "-x", "", blob, tree, "v1", tip},
+		{strings.Repeat("0", 40), "refs/tags/v1"},
+		{tip, base},
+		{"refs/heads/main"},
+		{"nothing", "here"},
+		nil,
+	} {
+		wantI, wantID := FirstCommit(ctx, repo, revs...)
+		i, id, ids, read, err := FilesAtFirst(ctx, repo, revs, paths...)
+		if err != nil || i != wantI || id != wantID {
+			t.Errorf("%q: %d %s %v; FirstCommit says %d %s", revs, i, id, err, wantI, wantID)
+			continue
+		}
+		if i < 0 {
+			if read != nil || ids != nil {
+				t.Errorf("%q: no commit, yet a reader", revs)
+			}
+			continue
+		}
+		ahead := FilesAt(ctx, repo, id, paths...)
+		for n, p := range append(paths, "other.txt", "missing.txt") {
+			got, gerr := read(p)
+			want, werr := ahead(p)
+			if string(got) != string(want) || errors.Is(gerr, fs.ErrNotExist) != errors.Is(werr, fs.ErrNotExist) || (gerr == nil) != (werr == nil) {
+				t.Errorf("%q, %s: %q, %v; FilesAt %q, %v", revs, p, got, gerr, want, werr)
+			}
+			if n < len(paths) {
+				wantBlob := ""
+				if werr == nil {
+					wantBlob = r.Git("rev-parse", id+":"+p)
+				}
+				if ids[n] != wantBlob {
+					t.Errorf("%q, %s: blob %q, want %q", revs, p, ids[n], wantBlob)
+				}
+			}
+		}
+	}
+	defer func(old int64) { maxCommittedFile = old }(maxCommittedFile)
+	maxCommittedFile = 8
+	if _, _, _, _, err := FilesAtFirst(ctx, repo, []string{tip}, paths...); err == nil || !strings.Contains(err.Error(), "is read only up to 8") {
+		t.Errorf("a configuration over the bound: %v", err)
+	}
+}

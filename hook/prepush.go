@@ -379,17 +379,59 @@ func pushConfig(ctx context.Context, repo *gitread.Repo, o PrePushOptions) (*rul
 		}
 		return cfg, nil, nil
 	}
-	base, at := pushBase(ctx, repo, o.Remote, o.Updates)
 	var tips []string
 	for _, u := range o.Updates {
 		if !u.IsDeletion() {
 			tips = append(tips, u.LocalSHA)
 		}
 	}
-	return committedConfig(ctx, repo, o.Stderr, base, at, tips, func(file string) string {
+	// Where the configuration is and what it holds is asked of one git,
+	// and whether the pushed tips hold another of a second, beside it.
+	var (
+		tipIDs  [][]string
+		tipErr  error
+		reading conc.WaitGroup
+	)
+	if len(tips) > 0 {
+		reading.Go(func() { tipIDs, tipErr = gitread.FileIDs(ctx, repo, tips, committedFiles...) })
+	}
+	cands := pushBaseCandidates(o.Remote, o.Updates)
+	i, _, ids, read, err := gitread.FilesAtFirst(ctx, repo, candidateRevs(cands), configFiles...)
+	reading.Wait()
+	at := "nothing on " + remoteName(o.Remote) + " yet"
+	if i >= 0 {
+		at = cands[i].at
+	} else {
+		read = func(string) ([]byte, error) { return nil, os.ErrNotExist }
+	}
+	if err != nil {
+		read = func(string) ([]byte, error) { return nil, err }
+	}
+	cfg, bl, err := loadCommitted(ctx, repo, o.Stderr, read, at)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(tips) == 0 {
+		return cfg, bl, nil
+	}
+	if tipErr != nil {
+		return nil, nil, BudgetError(ctx, tipErr, "reading "+strings.Join(committedFiles, " and ")+" at the pushed commits")
+	}
+	atBase := make([]string, len(committedFiles))
+	for n, file := range committedFiles {
+		if i >= 0 {
+			atBase[n] = ids[slices.Index(configFiles, file)]
+		}
+	}
+	sayChanged(o.Stderr, atBase, tipIDs, func(file string) string {
 		return fmt.Sprintf("the pushed commits change %s; they are checked with the configuration %s already has (%s): the new one applies once it is there", file, remoteName(o.Remote), at)
 	})
+	return cfg, bl, nil
 }
+
+// configFiles are the repository's files a committed configuration is
+// read from, read ahead together.
+var configFiles = []string{".leakhook.toml", ".gitleaksignore", baseline.FileName}
 
 // committedFiles are the repository's files that configure a check, read
 // as committed by committedConfig.
@@ -404,8 +446,33 @@ var committedFiles = []string{".leakhook.toml", baseline.FileName}
 func committedConfig(ctx context.Context, repo *gitread.Repo, stderr io.Writer, base, at string, tips []string, changed func(file string) string) (*rules.Config, *baseline.Baseline, error) {
 	read := func(string) ([]byte, error) { return nil, os.ErrNotExist }
 	if base != "" {
-		read = gitread.FilesAt(ctx, repo, base, ".leakhook.toml", ".gitleaksignore", baseline.FileName)
+		read = gitread.FilesAt(ctx, repo, base, configFiles...)
 	}
+	cfg, bl, err := loadCommitted(ctx, repo, stderr, read, at)
+	if err != nil || len(tips) == 0 {
+		return cfg, bl, err
+	}
+	revs := tips
+	if base != "" {
+		revs = append([]string{base}, tips...)
+	}
+	idsOf, err := gitread.FileIDs(ctx, repo, revs, committedFiles...)
+	if err != nil {
+		return nil, nil, BudgetError(ctx, err, "reading "+strings.Join(committedFiles, " and ")+" at the pushed commits")
+	}
+	atBase := make([]string, len(committedFiles))
+	if base != "" {
+		for n, ids := range idsOf {
+			atBase[n], idsOf[n] = ids[0], ids[1:]
+		}
+	}
+	sayChanged(stderr, atBase, idsOf, changed)
+	return cfg, bl, nil
+}
+
+// loadCommitted loads the rules and the baseline from read, the files as
+// committed at what at names. The baseline is nil when there is none.
+func loadCommitted(ctx context.Context, repo *gitread.Repo, stderr io.Writer, read func(string) ([]byte, error), at string) (*rules.Config, *baseline.Baseline, error) {
 	cfg, err := LoadConfigWith(rules.Options{Root: repo.Root, Committed: read, CommittedAt: at}, stderr)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -421,27 +488,19 @@ func committedConfig(ctx context.Context, repo *gitread.Repo, stderr io.Writer, 
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, nil, BudgetError(ctx, err, "reading the baseline at "+at)
 	}
-	if len(tips) == 0 {
-		return cfg, bl, nil
-	}
-	revs := tips
-	if base != "" {
-		revs = append([]string{base}, tips...)
-	}
-	idsOf, err := gitread.FileIDs(ctx, repo, revs, committedFiles...)
-	if err != nil {
-		return nil, nil, BudgetError(ctx, err, "reading "+strings.Join(committedFiles, " and ")+" at the pushed commits")
-	}
-	for i, file := range committedFiles {
-		ids, atBase := idsOf[i], ""
-		if base != "" {
-			atBase, ids = ids[0], ids[1:]
-		}
-		if slices.ContainsFunc(ids, func(id string) bool { return id != atBase }) {
+	return cfg, bl, nil
+}
+
+// sayChanged says, with changed's sentence, which committedFiles the
+// checked commits hold another version of than the base: ids[n] are file
+// n's blob ids at those commits, atBase[n] its id at the base ("" where
+// there is none).
+func sayChanged(stderr io.Writer, atBase []string, ids [][]string, changed func(file string) string) {
+	for n, file := range committedFiles {
+		if slices.ContainsFunc(ids[n], func(id string) bool { return id != atBase[n] }) {
 			fmt.Fprintf(stderr, "leakhook: %s\n", changed(file))
 		}
 	}
-	return cfg, bl, nil
 }
 
 // pushBase is the commit whose configuration a push is checked with: the
@@ -450,6 +509,16 @@ func committedConfig(ctx context.Context, repo *gitread.Repo, stderr io.Writer, 
 // "" (the remote has nothing of ours: built-in rules and the user's own
 // configuration only). at names it for messages.
 func pushBase(ctx context.Context, repo *gitread.Repo, remote string, updates []gitread.RefUpdate, more ...baseCandidate) (base, at string) {
+	cands := append(pushBaseCandidates(remote, updates), more...)
+	if i, id := gitread.FirstCommit(ctx, repo, candidateRevs(cands)...); i >= 0 {
+		return id, cands[i].at
+	}
+	return "", "nothing on " + remoteName(remote) + " yet"
+}
+
+// pushBaseCandidates are the revisions pushBase takes the first commit
+// of, in its order.
+func pushBaseCandidates(remote string, updates []gitread.RefUpdate) []baseCandidate {
 	var cands []baseCandidate
 	for _, u := range updates {
 		if u.IsDeletion() || strings.Trim(u.RemoteSHA, "0") == "" {
@@ -462,15 +531,15 @@ func pushBase(ctx context.Context, repo *gitread.Repo, remote string, updates []
 			cands = append(cands, baseCandidate{"refs/remotes/" + remote + "/" + b, remote + "/" + b})
 		}
 	}
-	cands = append(cands, more...)
+	return cands
+}
+
+func candidateRevs(cands []baseCandidate) []string {
 	revs := make([]string, len(cands))
 	for i, c := range cands {
 		revs[i] = c.rev
 	}
-	if i, id := gitread.FirstCommit(ctx, repo, revs...); i >= 0 {
-		return id, cands[i].at
-	}
-	return "", "nothing on " + remoteName(remote) + " yet"
+	return revs
 }
 
 // baseCandidate is a revision pushBase may take the configuration from, and
