@@ -84,6 +84,11 @@ type HistoryQuery struct {
 	// from the merges it listed.
 	Listed  func(ListedCommit) error
 	Sources map[string]string
+	// Ready, when set, is waited for once git is started and before any
+	// of its output is read; it returns the size cap, in place of
+	// History's maxSize, or an error that ends the stream. git starts
+	// while the caller still loads what reading needs (its configuration).
+	Ready func() (maxSize int64, err error)
 }
 
 // walkArgs are the arguments after --stdin that select q's commits.
@@ -152,17 +157,31 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 	// (each is mostly git's work, in its own process); items and skips are
 	// handed on one at a time.
 	var mu sync.Mutex
-	lfs := newLFSExpander(repo, maxSize, func(it scan.Item) error {
-		mu.Lock()
-		defer mu.Unlock()
-		return named(it)
-	}, func(s scan.Skipped) {
-		mu.Lock()
-		defer mu.Unlock()
-		skip(s)
+	// Each reader asks ready before it reads anything: what q.Ready says
+	// (maxSize is not read before).
+	ready := sync.OnceValues(func() (*lfsExpander, error) {
+		if q.Ready != nil {
+			var err error
+			if maxSize, err = q.Ready(); err != nil {
+				return nil, err
+			}
+		}
+		return newLFSExpander(repo, maxSize, func(it scan.Item) error {
+			mu.Lock()
+			defer mu.Unlock()
+			return named(it)
+		}, func(s scan.Skipped) {
+			mu.Lock()
+			defer mu.Unlock()
+			skip(s)
+		}), nil
 	})
 	merges := func(ctx context.Context, q HistoryQuery) error {
 		merges, err := mergeFiles(ctx, repo, q)
+		if err != nil {
+			return err
+		}
+		lfs, err := ready()
 		if err != nil {
 			return err
 		}
@@ -171,6 +190,10 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 	p := pool.New().WithContext(ctx).WithCancelOnError().WithFirstError()
 	p.Go(func(ctx context.Context) error {
 		err := streamGit(ctx, repoDir(repo), revInput(q.Revs), func(r io.Reader) error {
+			lfs, err := ready()
+			if err != nil {
+				return err
+			}
 			parser := newPatchParser(r, maxSize, lfs.item, lfs.skip)
 			parser.listing = lst
 			return parser.run()

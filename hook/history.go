@@ -103,6 +103,12 @@ func ScanHistory(ctx context.Context, repo *gitread.Repo, cfg *rules.Config, q g
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	items, wait := gitread.HistoryItems(ctx, repo, q, cfg.MaxFileSize)
+	return scanHistoryItems(ctx, cancel, cfg, items, wait)
+}
+
+// scanHistoryItems scans what gitread.HistoryItems hands on; cancel stops
+// the history (its context) when the scan fails.
+func scanHistoryItems(ctx context.Context, cancel func(), cfg *rules.Config, items <-chan scan.Item, wait func() ([]scan.Skipped, error)) (*scan.Result, error) {
 	res, err := scan.Stream(ctx, cfg.Engine, items)
 	if err != nil {
 		cancel()

@@ -154,57 +154,90 @@ func PrePush(ctx context.Context, o PrePushOptions) (*Outcome, error) {
 // none, or --no-receipts): every pushed commit is scanned, so the plan is
 // the scan itself. One `git log` over the pushed tips, with what the
 // remote's tracking refs hold left out by git, lists the commits and
-// prints their changes and messages (a listed history); before it, only
-// what it needs runs, side by side: the configuration, the check that
-// every pushed tip is a commit here (with the remote's old tips this
-// repository has), and git's version. A push of 200 new branches ran
-// four rounds of git, one after another (configuration, plan, then
-// changes and messages); this is two.
+// prints their changes and messages (a listed history). Before it runs
+// only the check that every pushed tip is a commit here (with the remote's
+// old tips this repository has) and git's version; the configuration is
+// read beside them and beside git's start, and the stream is read once it
+// is loaded. A push of 200 new branches ran four rounds of git, one after
+// another (configuration, plan, then changes and messages).
 func prePushListed(ctx context.Context, repo *gitread.Repo, o PrePushOptions) (*Outcome, error) {
 	var (
 		cfg     *rules.Config
 		bl      *baseline.Baseline
 		cfgErr  error
 		cfgSaid bytes.Buffer
-		revs    []string
-		names   map[string]string
-		err     error
+		loaded  = make(chan struct{})
+		tags    []scan.Item
+		tagsErr error
 		loading conc.WaitGroup
 	)
 	loading.Go(func() {
+		defer close(loaded)
 		co := o
 		co.Stderr = &cfgSaid
 		cfg, bl, cfgErr = pushConfig(ctx, repo, co)
 	})
 	loading.Go(gitread.PrepareHistory)
-	revs, names, err = gitread.PushRevs(ctx, repo, o.Updates)
+	// Pushed annotated tags' messages, beside everything else.
+	var tagging conc.WaitGroup
+	tagging.Go(func() { tags, tagsErr = pushedTagMessages(ctx, repo, o.Updates) })
+	defer tagging.Wait()
+	revs, names, err := gitread.PushRevs(ctx, repo, o.Updates)
+	var listed []gitread.ListedCommit
+	streamCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		items <-chan scan.Item
+		wait  func() ([]scan.Skipped, error)
+	)
+	if err == nil && len(revs) > 0 {
+		q := gitread.HistoryQuery{Revs: revs, ExcludeRemote: o.Remote, Sources: names,
+			Listed: func(c gitread.ListedCommit) error {
+				listed = append(listed, c)
+				return nil
+			},
+			Ready: func() (int64, error) {
+				<-loaded
+				if cfg == nil {
+					return 0, errors.New("the configuration was not loaded")
+				}
+				return cfg.MaxFileSize, nil
+			}}
+		items, wait = gitread.HistoryItems(streamCtx, repo, q, 0)
+	}
 	loading.Wait()
 	o.Stderr.Write(cfgSaid.Bytes())
 	if cfgErr != nil {
-		return nil, cfgErr
+		err = cfgErr
+	} else if err != nil {
+		err = BudgetError(ctx, err, "listing the pushed commits")
 	}
 	if err != nil {
-		return nil, BudgetError(ctx, err, "listing the pushed commits")
-	}
-	var listed []gitread.ListedCommit
-	q := gitread.HistoryQuery{Revs: revs, ExcludeRemote: o.Remote, Sources: names, Listed: func(c gitread.ListedCommit) error {
-		listed = append(listed, c)
-		return nil
-	}}
-	// Messages are scanned for every pushed commit (pre-commit never saw
-	// them), from the same git log; pushed annotated tags' beside it.
-	res, err := scanWithMessages(ctx, repo, cfg, q,
-		func() ([]scan.Item, error) { return pushedTagMessages(ctx, repo, o.Updates) },
-		func() []scan.Item {
-			items := make([]scan.Item, len(listed))
-			for i, c := range listed {
-				items[i] = c.Message
-			}
-			return items
-		},
-		"scanning the pushed commits", "scanning the pushed commit and tag messages")
-	if err != nil {
+		if wait != nil {
+			cancel()
+			wait()
+		}
 		return nil, err
+	}
+	res := &scan.Result{}
+	if items != nil {
+		if res, err = scanHistoryItems(streamCtx, cancel, cfg, items, wait); err != nil {
+			return nil, BudgetError(ctx, err, "scanning the pushed commits")
+		}
+	}
+	// Messages are scanned for every pushed commit (pre-commit never saw
+	// them): the listed ones, then the tags'.
+	msgs := make([]scan.Item, 0, len(listed)+len(tags))
+	for _, c := range listed {
+		msgs = append(msgs, c.Message)
+	}
+	tagging.Wait()
+	msgs = append(msgs, tags...)
+	if err = tagsErr; err == nil {
+		err = scanMessages(ctx, cfg, msgs, res)
+	}
+	if err != nil {
+		return nil, BudgetError(ctx, err, "scanning the pushed commit and tag messages")
 	}
 	commits := make([]gitread.CommitInfo, len(listed))
 	refs := make(map[string]string, len(listed))
