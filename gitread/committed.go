@@ -110,115 +110,92 @@ func readFilesAt(ctx context.Context, repo *Repo, rev string, paths []string) (m
 	return got, err
 }
 
-// FilesAtFirst finds the first of revs that names a commit (a tag of one
-// counts), as FirstCommit does, and reads paths as committed there, as
-// FilesAt reads ahead, with one `git cat-file --batch` for both: it asks
-// for each candidate in turn and for the files of the first that is a
-// commit, where FirstCommit and then FilesAt ran two gits one after the
-// other. i is -1 and id "" when no rev names a commit (a failure to tell
-// counts as none, as in FirstCommit). files maps each path found to its
-// content; ids holds each of paths' blob id there ("" where it holds no
-// file). read is FilesAt's reader at id (nil when there is none): the
-// paths from files, any other path read as FileAt reads it.
-func FilesAtFirst(ctx context.Context, repo *Repo, revs []string, paths ...string) (i int, id string, ids []string, read func(rel string) ([]byte, error), err error) {
-	for _, p := range paths {
-		if strings.ContainsAny(p, "\n\x00") {
-			return -1, "", nil, nil, fmt.Errorf("%q is not a path", p)
+// Object is what git says a name names: its id and type ("commit",
+// "tree", "blob", "tag"), both "" when it names nothing.
+type Object struct{ ID, Type string }
+
+// LookUp asks git what each of names names (a revision, "<rev>^{commit}",
+// "<rev>:<path>"), with one `git cat-file --batch-check` however many
+// there are: a push asks, before its scan, whether each pushed tip is a
+// commit, where its configuration is and which configuration files each
+// tip holds, all at once. A name that cannot be asked (empty, starting
+// with "-", holding a newline or NUL) names nothing. A failure to ask is
+// an error.
+func LookUp(ctx context.Context, repo *Repo, names []string) (map[string]Object, error) {
+	objs := make(map[string]Object, len(names))
+	var in strings.Builder
+	var asked []string
+	for _, n := range names {
+		if _, dup := objs[n]; dup || n == "" || strings.HasPrefix(n, "-") || strings.ContainsAny(n, "\n\x00") {
+			continue
 		}
+		objs[n] = Object{}
+		asked = append(asked, n)
+		in.WriteString(n + "\n")
 	}
-	i = -1
+	if len(asked) == 0 {
+		return objs, nil
+	}
+	err := streamGit(ctx, repoDir(repo), strings.NewReader(in.String()), func(r io.Reader) error {
+		sc := bufio.NewScanner(r)
+		line := 0
+		for ; sc.Scan(); line++ {
+			if line == len(asked) {
+				return fmt.Errorf("git cat-file printed more lines than asked")
+			}
+			// "<id> <type>", or "<name> missing" (a name may hold spaces).
+			if f := strings.Fields(sc.Text()); len(f) == 2 && isHexID(f[0]) && slices.Contains([]string{"commit", "tree", "blob", "tag"}, f[1]) {
+				objs[asked[line]] = Object{ID: f[0], Type: f[1]}
+			}
+		}
+		if line != len(asked) {
+			return fmt.Errorf("git cat-file answered %d of %d objects", line, len(asked))
+		}
+		return sc.Err()
+	}, "cat-file", "--batch-check=%(objectname) %(objecttype)")
+	if err != nil {
+		return nil, err
+	}
+	return objs, nil
+}
+
+// Blobs reads the blobs ids with one `git cat-file --batch`; each must be
+// a blob of at most the bound committed files are read up to (named by
+// what names it, for messages).
+func Blobs(ctx context.Context, repo *Repo, ids []string, names func(id string) string) (map[string][]byte, error) {
+	var in strings.Builder
+	for _, id := range ids {
+		if !isHexID(id) {
+			return nil, fmt.Errorf("%q is not an object id", id)
+		}
+		in.WriteString(id + "\n")
+	}
 	got := map[string][]byte{}
-	ids = make([]string, len(paths))
-	var fileErr error
-	pr, pw := io.Pipe()
-	// The commit's own content comes back too: a few hundred bytes.
-	streamErr := streamGit(ctx, repoDir(repo), pr, func(r io.Reader) error {
-		defer pw.Close() // git ends when its standard input does
+	err := streamGit(ctx, repoDir(repo), strings.NewReader(in.String()), func(r io.Reader) error {
 		br := bufio.NewReader(r)
-		for n, rev := range revs {
-			if rev == "" || strings.HasPrefix(rev, "-") || strings.ContainsAny(rev, " \t\n\x00") {
-				continue
-			}
-			if _, err := fmt.Fprintf(pw, "%s^{commit}\n", rev); err != nil {
-				return err
-			}
-			c, typ, size, err := catHeader(br)
+		for _, id := range ids {
+			_, size, err := catBlob(br)
 			if err != nil {
 				return err
-			}
-			if typ == "" {
-				continue // missing, or no commit
-			}
-			if _, err := br.Discard(int(size)); err != nil {
-				return fmt.Errorf("git cat-file: %v", err)
-			}
-			if err := catEnd(br, c); err != nil {
-				return err
-			}
-			if typ != "commit" {
-				continue
-			}
-			i, id = n, c
-			break
-		}
-		if i < 0 || len(paths) == 0 {
-			return nil
-		}
-		var in strings.Builder
-		for _, p := range paths {
-			fmt.Fprintf(&in, "%s:%s\n", id, p)
-		}
-		if _, err := io.WriteString(pw, in.String()); err != nil {
-			return err
-		}
-		pw.Close()
-		for n, p := range paths {
-			blob, typ, size, err := catHeader(br)
-			if err != nil {
-				fileErr = err
-				return err
-			}
-			if typ == "" {
-				continue // "<id>:<path> missing"
 			}
 			if size > maxCommittedFile {
-				fileErr = tooLarge(id, p, size)
-				return fileErr
+				return fmt.Errorf("%s is %d bytes; a committed configuration, ignore file or baseline is read only up to %d", names(id), size, maxCommittedFile)
 			}
 			data := make([]byte, size)
 			if _, err := io.ReadFull(br, data); err != nil {
-				fileErr = err
 				return err
 			}
-			if err := catEnd(br, blob); err != nil {
-				fileErr = err
+			if err := catEnd(br, id); err != nil {
 				return err
 			}
-			if typ == "blob" {
-				got[p], ids[n] = data, blob // anything else (a tree) is no file
-			}
+			got[id] = data
 		}
 		return nil
 	}, "cat-file", "--batch")
-	if i < 0 {
-		return -1, "", nil, nil, nil // as FirstCommit: a failure to tell is no base
+	if err != nil && ctx.Err() != nil {
+		return nil, ctx.Err()
 	}
-	if streamErr != nil || fileErr != nil {
-		if ctx.Err() != nil {
-			return i, id, nil, nil, ctx.Err()
-		}
-		if fileErr != nil {
-			return i, id, nil, nil, fileErr
-		}
-		return i, id, nil, nil, streamErr
-	}
-	one := FileAt(ctx, repo, id)
-	return i, id, ids, func(rel string) ([]byte, error) {
-		if !slices.Contains(paths, rel) {
-			return one(rel)
-		}
-		return fileOf(got, nil, rel)
-	}, nil
+	return got, err
 }
 
 // FileIDs returns, for each of paths, the blob id of that path as committed

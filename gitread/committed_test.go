@@ -115,69 +115,48 @@ func TestFirstCommitAsksOnce(t *testing.T) {
 	}
 }
 
-// TestFilesAtFirstIsFirstCommitThenFilesAt: the one git that finds where a
-// push's configuration is and reads it agrees with FirstCommit and then
-// FilesAt: candidates that name nothing, a blob, a tree or look like an
-// option are passed over, a tag of a commit counts, files the commit lacks
-// or holds as a directory are no files, other paths are read as FileAt
-// reads them, and a blob over the bound is an error naming it.
-func TestFilesAtFirstIsFirstCommitThenFilesAt(t *testing.T) {
+// TestLookUpAsksOnce: what a push asks before its scan is answered by one
+// git for every name, as rev-parse would answer each: commits, a tag of a
+// commit peeled, a blob that is no commit, files (a path with a space
+// too), a directory, and names that name nothing or cannot be asked.
+func TestLookUpAsksOnce(t *testing.T) {
 	r := gittest.New(t)
 	r.Write(".leakhook.toml", "[extend]\nuseDefault = true\n")
-	r.Write(".gitleaksignore/x", "a directory\n")
-	r.Write("other.txt", "other\n")
+	r.Write("my dir/my file", "spaced\n")
 	r.Git("add", "-A")
-	base := r.Commit("base")
-	r.Git("tag", "-a", "-m", "tagged", "v1", base)
-	r.Write(".leakhook.toml", "changed\n")
-	r.Git("add", "-A")
-	tip := r.Commit("tip")
-	blob := r.Git("rev-parse", tip+":other.txt")
-	tree := r.Git("rev-parse", tip+"^{tree}")
+	c := r.Commit("one")
+	r.Git("tag", "-a", "-m", "v1", "v1")
+	blob := r.Git("rev-parse", c+":.leakhook.toml")
 	repo := mustOpen(t, r)
 	ctx := context.Background()
-	paths := []string{".leakhook.toml", ".gitleaksignore", ".leakhook-baseline"}
-	for _, revs := range [][]string{
-		{"refs/remotes/origin/HEAD", "-x", "", blob, tree, "v1", tip},
-		{strings.Repeat("0", 40), "refs/tags/v1"},
-		{tip, base},
-		{"refs/heads/main"},
-		{"nothing", "here"},
-		nil,
-	} {
-		wantI, wantID := FirstCommit(ctx, repo, revs...)
-		i, id, ids, read, err := FilesAtFirst(ctx, repo, revs, paths...)
-		if err != nil || i != wantI || id != wantID {
-			t.Errorf("%q: %d %s %v; FirstCommit says %d %s", revs, i, id, err, wantI, wantID)
-			continue
+	names := []string{c + "^{commit}", "v1^{commit}", blob + "^{commit}", c + ":.leakhook.toml", "v1:my dir/my file",
+		c + ":my dir", c + ":.leakhook-baseline", "refs/remotes/origin/HEAD^{commit}", "-x", "", "a\nb", c + "^{commit}"}
+	objs, err := LookUp(ctx, repo, names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]Object{
+		c + "^{commit}":       {c, "commit"},
+		"v1^{commit}":         {c, "commit"},
+		c + ":.leakhook.toml": {blob, "blob"},
+		"v1:my dir/my file":   {r.Git("rev-parse", c+":my dir/my file"), "blob"},
+		c + ":my dir":         {r.Git("rev-parse", c+":my dir"), "tree"},
+	}
+	for _, n := range names {
+		if objs[n] != want[n] {
+			t.Errorf("%q: %+v, want %+v", n, objs[n], want[n])
 		}
-		if i < 0 {
-			if read != nil || ids != nil {
-				t.Errorf("%q: no commit, yet a reader", revs)
-			}
-			continue
-		}
-		ahead := FilesAt(ctx, repo, id, paths...)
-		for n, p := range append(paths, "other.txt", "missing.txt") {
-			got, gerr := read(p)
-			want, werr := ahead(p)
-			if string(got) != string(want) || errors.Is(gerr, fs.ErrNotExist) != errors.Is(werr, fs.ErrNotExist) || (gerr == nil) != (werr == nil) {
-				t.Errorf("%q, %s: %q, %v; FilesAt %q, %v", revs, p, got, gerr, want, werr)
-			}
-			if n < len(paths) {
-				wantBlob := ""
-				if werr == nil {
-					wantBlob = r.Git("rev-parse", id+":"+p)
-				}
-				if ids[n] != wantBlob {
-					t.Errorf("%q, %s: blob %q, want %q", revs, p, ids[n], wantBlob)
-				}
-			}
-		}
+	}
+	got, err := Blobs(ctx, repo, []string{blob}, func(string) string { return "x" })
+	if err != nil || string(got[blob]) != "[extend]\nuseDefault = true\n" {
+		t.Errorf("Blobs: %q, %v", got, err)
+	}
+	if _, err := Blobs(ctx, repo, []string{want[c+":my dir"].ID}, func(string) string { return "x" }); err == nil {
+		t.Error("Blobs read a tree")
 	}
 	defer func(old int64) { maxCommittedFile = old }(maxCommittedFile)
 	maxCommittedFile = 8
-	if _, _, _, _, err := FilesAtFirst(ctx, repo, []string{tip}, paths...); err == nil || !strings.Contains(err.Error(), "is read only up to 8") {
-		t.Errorf("a configuration over the bound: %v", err)
+	if _, err := Blobs(ctx, repo, []string{blob}, func(string) string { return c[:12] + ":.leakhook.toml" }); err == nil || !strings.Contains(err.Error(), c[:12]+":.leakhook.toml is 27 bytes") {
+		t.Errorf("a blob over the bound: %v", err)
 	}
 }

@@ -18,7 +18,7 @@ import (
 // ("<subject> <path>:<line> <text> @<ref>").
 func listedPush(t *testing.T, repo *Repo, remote string, us []RefUpdate) ([]ListedCommit, []string) {
 	t.Helper()
-	revs, names, err := PushRevs(context.Background(), repo, us)
+	revs, names, err := PushRevs(context.Background(), repo, us, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

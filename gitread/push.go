@@ -133,7 +133,7 @@ func planPush(ctx context.Context, repo *Repo, updates []RefUpdate, exclude func
 	if len(pushed) == 0 {
 		return plan, nil
 	}
-	revs, name, err := PushRevs(ctx, repo, pushed)
+	revs, name, err := PushRevs(ctx, repo, pushed, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -174,8 +174,9 @@ func planPush(ctx context.Context, repo *Repo, updates []RefUpdate, exclude func
 // value of each ref pushed over that this repository has (git read it from
 // the remote for this push); and the ref each tip (as given) is reported
 // under. Deletions select nothing. A pushed tip that is not a commit here
-// is an error. It runs one `git cat-file --batch-check`.
-func PushRevs(ctx context.Context, repo *Repo, updates []RefUpdate) (revs []string, names map[string]string, err error) {
+// is an error. objs are LookUp's answers for (at least) PushLookups; nil:
+// it asks git itself, with one `git cat-file --batch-check`.
+func PushRevs(ctx context.Context, repo *Repo, updates []RefUpdate, objs map[string]Object) (revs []string, names map[string]string, err error) {
 	var pushed []RefUpdate
 	for _, u := range updates {
 		if !u.IsDeletion() {
@@ -186,7 +187,7 @@ func PushRevs(ctx context.Context, repo *Repo, updates []RefUpdate) (revs []stri
 	if len(pushed) == 0 {
 		return nil, names, nil
 	}
-	known, err := knownCommits(ctx, repo, pushed)
+	known, err := knownCommits(ctx, repo, pushed, objs)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -237,23 +238,42 @@ func listPushed(ctx context.Context, repo *Repo, revs []string) ([]pushedCommit,
 	return out, err
 }
 
-// knownCommits says which of the updates' shas name commits (or tags of
-// commits) in this repository, with one `git cat-file --batch-check`.
-func knownCommits(ctx context.Context, repo *Repo, updates []RefUpdate) (map[string]bool, error) {
-	var shas []string
+// PushLookups are the names PushRevs asks git about (LookUp): whether
+// each sha of the pushed updates names a commit (or a tag of one).
+func PushLookups(updates []RefUpdate) []string {
+	var names []string
 	for _, u := range updates {
+		if u.IsDeletion() {
+			continue
+		}
 		for _, id := range []string{u.LocalSHA, u.RemoteSHA} {
 			if !isZeroID(id) {
-				shas = append(shas, id)
+				names = append(names, id+"^{commit}")
 			}
 		}
 	}
-	ids, err := commitIDs(ctx, repo, shas)
-	known := map[string]bool{}
-	for i, id := range ids {
-		known[shas[i]] = known[shas[i]] || id != ""
+	return names
+}
+
+// knownCommits says which of the updates' shas name commits (or tags of
+// commits) in this repository, from objs (LookUp's answers for
+// PushLookups), or with one `git cat-file --batch-check` when objs is nil.
+func knownCommits(ctx context.Context, repo *Repo, updates []RefUpdate, objs map[string]Object) (map[string]bool, error) {
+	if objs == nil {
+		var err error
+		if objs, err = LookUp(ctx, repo, PushLookups(updates)); err != nil {
+			return nil, err
+		}
 	}
-	return known, err
+	known := map[string]bool{}
+	for _, u := range updates {
+		for _, id := range []string{u.LocalSHA, u.RemoteSHA} {
+			if !isZeroID(id) && objs[id+"^{commit}"].Type == "commit" {
+				known[id] = true
+			}
+		}
+	}
+	return known, nil
 }
 
 // remoteTips returns the commits of every ref under refs/remotes/REMOTE/.

@@ -104,7 +104,7 @@ func PrePush(ctx context.Context, o PrePushOptions) (*Outcome, error) {
 	loading.Go(func() {
 		co := o
 		co.Stderr = &cfgSaid
-		cfg, bl, cfgErr = pushConfig(ctx, repo, co)
+		cfg, bl, cfgErr = pushConfig(ctx, repo, co, nil)
 	})
 	loading.Go(gitread.PrepareHistory) // what the history stream asks git once, beside the plan
 	updates := o.Updates
@@ -171,18 +171,26 @@ func prePushListed(ctx context.Context, repo *gitread.Repo, o PrePushOptions) (*
 		tagsErr error
 		loading conc.WaitGroup
 	)
-	loading.Go(func() {
-		defer close(loaded)
-		co := o
-		co.Stderr = &cfgSaid
-		cfg, bl, cfgErr = pushConfig(ctx, repo, co)
-	})
 	loading.Go(gitread.PrepareHistory)
 	// Pushed annotated tags' messages, beside everything else.
 	var tagging conc.WaitGroup
 	tagging.Go(func() { tags, tagsErr = pushedTagMessages(ctx, repo, o.Updates) })
 	defer tagging.Wait()
-	revs, names, err := gitread.PushRevs(ctx, repo, o.Updates)
+	// What the plan and the configuration need to know first is asked of
+	// one git: whether each pushed tip is a commit here, where the
+	// configuration is and which configuration files each tip holds.
+	objs, err := gitread.LookUp(ctx, repo, append(gitread.PushLookups(o.Updates), pushConfigLookups(o)...))
+	if err != nil {
+		loading.Wait()
+		return nil, BudgetError(ctx, err, "looking up the pushed commits and the configuration")
+	}
+	loading.Go(func() {
+		defer close(loaded)
+		co := o
+		co.Stderr = &cfgSaid
+		cfg, bl, cfgErr = pushConfig(ctx, repo, co, objs)
+	})
+	revs, names, err := gitread.PushRevs(ctx, repo, o.Updates, objs)
 	var listed []gitread.ListedCommit
 	streamCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -404,7 +412,7 @@ func findingCommits(fs []rules.Finding, commits []gitread.CommitInfo, refs map[s
 // commits being pushed, which could switch detection off for themselves;
 // when the pushed tips change the configuration, it says so. The baseline
 // is nil when there is none at that base.
-func pushConfig(ctx context.Context, repo *gitread.Repo, o PrePushOptions) (*rules.Config, *baseline.Baseline, error) {
+func pushConfig(ctx context.Context, repo *gitread.Repo, o PrePushOptions, objs map[string]gitread.Object) (*rules.Config, *baseline.Baseline, error) {
 	if o.ConfigFile != "" {
 		cfg, err := LoadConfig(repo.Root, o.ConfigFile, o.Stderr)
 		if err != nil {
@@ -412,54 +420,114 @@ func pushConfig(ctx context.Context, repo *gitread.Repo, o PrePushOptions) (*rul
 		}
 		return cfg, nil, nil
 	}
-	var tips []string
-	for _, u := range o.Updates {
-		if !u.IsDeletion() {
-			tips = append(tips, u.LocalSHA)
+	if objs == nil {
+		var err error
+		if objs, err = gitread.LookUp(ctx, repo, pushConfigLookups(o)); err != nil {
+			return nil, nil, BudgetError(ctx, err, "looking up the configuration's base and the pushed commits' configuration files")
 		}
 	}
-	// Where the configuration is and what it holds is asked of one git,
-	// and whether the pushed tips hold another of a second, beside it.
-	var (
-		tipIDs  [][]string
-		tipErr  error
-		reading conc.WaitGroup
-	)
-	if len(tips) > 0 {
-		reading.Go(func() { tipIDs, tipErr = gitread.FileIDs(ctx, repo, tips, committedFiles...) })
-	}
+	// The base: the first candidate that is a commit (a failure to tell was
+	// an error above; FirstCommit, which took it for none, is not asked).
 	cands := pushBaseCandidates(o.Remote, o.Updates)
-	i, _, ids, read, err := gitread.FilesAtFirst(ctx, repo, candidateRevs(cands), configFiles...)
-	reading.Wait()
-	at := "nothing on " + remoteName(o.Remote) + " yet"
-	if i >= 0 {
-		at = cands[i].at
-	} else {
-		read = func(string) ([]byte, error) { return nil, os.ErrNotExist }
+	base, at := -1, "nothing on "+remoteName(o.Remote)+" yet"
+	for i, c := range cands {
+		if obj := objs[c.rev+"^{commit}"]; obj.Type == "commit" {
+			base, at = i, c.at
+			break
+		}
 	}
-	if err != nil {
-		read = func(string) ([]byte, error) { return nil, err }
+	read := func(string) ([]byte, error) { return nil, os.ErrNotExist }
+	atBase := map[string]string{} // a file -> its blob id at the base
+	if base >= 0 {
+		commit := objs[cands[base].rev+"^{commit}"].ID
+		var ids []string
+		of := map[string]string{}
+		for _, file := range configFiles {
+			if obj := objs[cands[base].rev+":"+file]; obj.Type == "blob" {
+				atBase[file] = obj.ID
+				if of[obj.ID] == "" {
+					ids = append(ids, obj.ID)
+					of[obj.ID] = commit[:12] + ":" + file
+				}
+			}
+		}
+		var blobs map[string][]byte
+		var err error
+		if len(ids) > 0 {
+			blobs, err = gitread.Blobs(ctx, repo, ids, func(id string) string { return of[id] })
+		}
+		one := gitread.FileAt(ctx, repo, commit)
+		read = func(rel string) ([]byte, error) {
+			if !slices.Contains(configFiles, rel) {
+				return one(rel)
+			}
+			if err != nil {
+				return nil, err
+			}
+			id, ok := atBase[rel]
+			if !ok {
+				return nil, os.ErrNotExist
+			}
+			return blobs[id], nil
+		}
 	}
 	cfg, bl, err := loadCommitted(ctx, repo, o.Stderr, read, at)
 	if err != nil {
 		return nil, nil, err
 	}
+	tips := pushedTips(o.Updates)
 	if len(tips) == 0 {
 		return cfg, bl, nil
 	}
-	if tipErr != nil {
-		return nil, nil, BudgetError(ctx, tipErr, "reading "+strings.Join(committedFiles, " and ")+" at the pushed commits")
-	}
-	atBase := make([]string, len(committedFiles))
+	ids := make([][]string, len(committedFiles))
+	base0 := make([]string, len(committedFiles))
 	for n, file := range committedFiles {
-		if i >= 0 {
-			atBase[n] = ids[slices.Index(configFiles, file)]
+		base0[n] = atBase[file]
+		for _, tip := range tips {
+			id := ""
+			if obj := objs[tip+":"+file]; obj.Type == "blob" {
+				id = obj.ID
+			}
+			ids[n] = append(ids[n], id)
 		}
 	}
-	sayChanged(o.Stderr, atBase, tipIDs, func(file string) string {
+	sayChanged(o.Stderr, base0, ids, func(file string) string {
 		return fmt.Sprintf("the pushed commits change %s; they are checked with the configuration %s already has (%s): the new one applies once it is there", file, remoteName(o.Remote), at)
 	})
 	return cfg, bl, nil
+}
+
+// pushedTips are the pushed commits of updates (deletions push none).
+func pushedTips(updates []gitread.RefUpdate) []string {
+	var tips []string
+	for _, u := range updates {
+		if !u.IsDeletion() {
+			tips = append(tips, u.LocalSHA)
+		}
+	}
+	return tips
+}
+
+// pushConfigLookups are the names pushConfig asks git about (LookUp):
+// which base candidate is a commit and the configuration files at each,
+// and the configuration files at each pushed tip.
+func pushConfigLookups(o PrePushOptions) []string {
+	if o.ConfigFile != "" {
+		return nil
+	}
+	var names []string
+	for _, c := range pushBaseCandidates(o.Remote, o.Updates) {
+		names = append(names, c.rev+"^{commit}")
+		for _, file := range configFiles {
+			names = append(names, c.rev+":"+file)
+		}
+	}
+	for _, tip := range pushedTips(o.Updates) {
+		for _, file := range committedFiles {
+			names = append(names, tip+":"+file)
+		}
+	}
+	return names
 }
 
 // configFiles are the repository's files a committed configuration is
