@@ -5,12 +5,14 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 
 	"github.com/leakhook/leakhook/scan"
 	"github.com/sourcegraph/conc/pool"
 
+	"github.com/leakhook/leakhook/internal/gitrun"
 	"github.com/leakhook/leakhook/internal/prestart"
 )
 
@@ -36,13 +38,17 @@ var historyFlags = []string{
 // apart (mergeFiles), and a user's log.diffMerges must not add a diff
 // against a parent. Git before 2.31 has neither the flag nor the setting,
 // and shows no diff for a merge by default.
-var mergeFlag = sync.OnceValue(func() []string {
+var mergeFlag = sync.OnceValue(askMergeFlag)
+
+func askMergeFlag() []string {
 	out, err := runGit(context.Background(), "", "version")
 	if err == nil && gitAtLeast(string(out), 2, 31) {
-		return []string{"--diff-merges=off"}
+		return []string{diffMergesOff}
 	}
 	return nil
-})
+}
+
+const diffMergesOff = "--diff-merges=off"
 
 // PrepareHistory asks git now what a history stream needs to know of it
 // (its version), so that a caller can have it asked beside other work.
@@ -110,7 +116,14 @@ func (q HistoryQuery) walkArgs() ([]string, error) {
 func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emit func(scan.Item) error, skip func(scan.Skipped)) error {
 	args := []string{"log", commitFormat}
 	args = append(args, historyFlags...)
-	args = append(args, mergeFlag()...)
+	if q.Listed != nil {
+		// A listed history (pre-push) does not wait for `git version`:
+		// every git of the last five years takes the flag, and one that
+		// refuses it is asked again without (see below).
+		args = append(args, diffMergesOff)
+	} else {
+		args = append(args, mergeFlag()...)
+	}
 	args = append(args, prestart.DiffFlags...)
 	// No --topo-order for ranges: git would walk the whole range before
 	// printing anything (+30% time, +12 MB on 1,000 commits); git's default
@@ -189,7 +202,7 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 	}
 	p := pool.New().WithContext(ctx).WithCancelOnError().WithFirstError()
 	p.Go(func(ctx context.Context) error {
-		err := streamGit(ctx, repoDir(repo), revInput(q.Revs), func(r io.Reader) error {
+		read := func(r io.Reader) error {
 			lfs, err := ready()
 			if err != nil {
 				return err
@@ -197,7 +210,14 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 			parser := newPatchParser(r, maxSize, lfs.item, lfs.skip)
 			parser.listing = lst
 			return parser.run()
-		}, args...)
+		}
+		err := streamGit(ctx, repoDir(repo), revInput(q.Revs), read, args...)
+		if lst != nil && len(lst.refs) == 0 && gitrun.Says(err, diffMergesOff) && mergeFlag() == nil {
+			// A git before 2.31, as its version says: it refused the
+			// flag before printing anything, and shows merges no diff
+			// without it.
+			err = streamGit(ctx, repoDir(repo), revInput(q.Revs), read, slices.DeleteFunc(args, func(a string) bool { return a == diffMergesOff })...)
+		}
 		if err != nil || lst == nil || len(lst.merges) == 0 {
 			return err
 		}

@@ -3,9 +3,12 @@ package gitread
 import (
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/leakhook/leakhook/scan"
@@ -185,5 +188,61 @@ func TestListedHistoryMessageCannotEndItself(t *testing.T) {
 	want := []string{"after f.txt:3 after-line @" + main, "real f.txt:2 real-line @" + main}
 	if !slices.Equal(lines, want) {
 		t.Errorf("read %q, want %q", lines, want)
+	}
+}
+
+// TestListedHistoryOnGitBefore231: a listed history passes
+// --diff-merges=off without asking git's version first; a git before 2.31
+// refuses it (here a stand-in that says it is 2.30), and the history is
+// read again without it, whole. A git that says it is newer and refuses
+// the flag fails the read: nothing is taken for "no commits".
+func TestListedHistoryOnGitBefore231(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("f.txt", "a\n")
+	base := r.Commit("base")
+	r.Write("f.txt", "a\nnew-line\n")
+	tip := r.Commit("tip")
+	repo, err := Open(context.Background(), r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	real, err := exec.LookPath("git")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, version := range []string{"2.30.9", "2.39.5"} {
+		bin := t.TempDir()
+		script := "#!/bin/sh\ncase \" $* \" in *\" version \"*) echo 'git version " + version + "'; exit 0;; esac\n" +
+			"for a; do [ \"$a\" = --diff-merges=off ] && { echo 'fatal: unrecognized argument: --diff-merges=off' >&2; exit 128; }; done\n" +
+			"exec " + real + " \"$@\"\n"
+		if err := os.WriteFile(filepath.Join(bin, "git"), []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+		old := mergeFlag
+		mergeFlag = sync.OnceValue(askMergeFlag)
+		main := "refs/heads/main"
+		revs, names, err := PushRevs(context.Background(), repo, []RefUpdate{{main, tip, main, base}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var listed []string
+		var lines []string
+		q := HistoryQuery{Revs: revs, Sources: names, Listed: func(c ListedCommit) error {
+			listed = append(listed, string(c.Message.Content))
+			return nil
+		}}
+		err = History(context.Background(), repo, q, 1<<20, func(it scan.Item) error {
+			lines = append(lines, string(it.Content))
+			return nil
+		}, func(scan.Skipped) {})
+		mergeFlag = old
+		if version == "2.30.9" {
+			if err != nil || !slices.Equal(listed, []string{"tip\n"}) || len(lines) != 1 || !strings.Contains(lines[0], "new-line") {
+				t.Errorf("git %s: listed %q, read %q, %v", version, listed, lines, err)
+			}
+		} else if err == nil || !strings.Contains(err.Error(), "unrecognized argument") {
+			t.Errorf("git %s refused the flag, yet: listed %q, read %q, %v", version, listed, lines, err)
+		}
 	}
 }

@@ -155,11 +155,13 @@ func PrePush(ctx context.Context, o PrePushOptions) (*Outcome, error) {
 // the scan itself. One `git log` over the pushed tips, with what the
 // remote's tracking refs hold left out by git, lists the commits and
 // prints their changes and messages (a listed history). Before it runs
-// only the check that every pushed tip is a commit here (with the remote's
-// old tips this repository has) and git's version; the configuration is
-// read beside them and beside git's start, and the stream is read once it
-// is loaded. A push of 200 new branches ran four rounds of git, one after
-// another (configuration, plan, then changes and messages).
+// one git only, which says whether each pushed tip is a commit here (and
+// which of the remote's old tips this repository has), where the
+// configuration is and what configuration files each tip holds; the
+// configuration loads (its files read, when the base has any) beside
+// git's start, and the stream is read once it is loaded. A push of 200
+// new branches ran four rounds of git, one after another (configuration,
+// plan, then changes and messages), eight gits in all; this is two.
 func prePushListed(ctx context.Context, repo *gitread.Repo, o PrePushOptions) (*Outcome, error) {
 	var (
 		cfg     *rules.Config
@@ -171,7 +173,6 @@ func prePushListed(ctx context.Context, repo *gitread.Repo, o PrePushOptions) (*
 		tagsErr error
 		loading conc.WaitGroup
 	)
-	loading.Go(gitread.PrepareHistory)
 	// Pushed annotated tags' messages, beside everything else.
 	var tagging conc.WaitGroup
 	tagging.Go(func() { tags, tagsErr = pushedTagMessages(ctx, repo, o.Updates) })
