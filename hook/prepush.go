@@ -71,15 +71,25 @@ type PrePushOptions struct {
 	// Partial says Updates may miss refs of the push (PushUpdates): every
 	// local branch and tag is planned too, and the run says so on Stderr.
 	Partial    bool
-	NoReceipts bool            // scan every commit, even those pre-commit scanned clean
-	Reader     gitread.Options // the git reader's settings
-	Stderr     io.Writer       // configuration warnings
+	NoReceipts bool // scan every commit, even those pre-commit scanned clean
+	// LazyGC lets the garbage collector run late (see lazyGC), as
+	// pre-commit does; the caller leaves it off when GOGC or GOMEMLIMIT
+	// are set.
+	LazyGC bool
+	Reader gitread.Options // the git reader's settings
+	Stderr io.Writer       // configuration warnings
 }
 
 // PrePush scans every commit the push sends that the remote lacks, skipping
 // those pre-commit already scanned clean with the same rules. A *ConfigError
 // is a configuration problem; any other error means the push was not checked.
 func PrePush(ctx context.Context, o PrePushOptions) (*Outcome, error) {
+	if o.LazyGC {
+		// A push's heap is as short-lived as a commit's: collecting it at
+		// twice the live heap cost a push of 200 new branches ~15% of
+		// its CPU.
+		defer lazyGC()()
+	}
 	repo, err := gitread.OpenForPush(ctx, o.Dir)
 	if err != nil {
 		return nil, err
