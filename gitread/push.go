@@ -191,16 +191,43 @@ func PushRevs(ctx context.Context, repo *Repo, updates []RefUpdate, objs map[str
 	if err != nil {
 		return nil, nil, err
 	}
+	revs, names, bad := pushRevs(pushed, func(id string) bool { return known[id] })
+	if bad != nil {
+		return nil, nil, fmt.Errorf("%s: %s is not a commit in this repository", bad.LocalRef, bad.LocalSHA)
+	}
+	return revs, names, nil
+}
+
+// GuessPushRevs is PushRevs before git is asked anything: as if every sha
+// of updates were a commit here, which it is unless the remote's old tip
+// of a force push was never fetched (PushRevs then leaves it out) or the
+// push is broken (PushRevs then fails). pre-push starts git log with it
+// while it asks, and starts again should PushRevs say otherwise.
+func GuessPushRevs(updates []RefUpdate) (revs []string, names map[string]string) {
+	var pushed []RefUpdate
+	for _, u := range updates {
+		if !u.IsDeletion() {
+			pushed = append(pushed, u)
+		}
+	}
+	revs, names, _ = pushRevs(pushed, func(string) bool { return true })
+	return revs, names
+}
+
+// pushRevs lists the revisions of the pushed updates given which shas are
+// commits here; bad is a pushed update whose tip is none.
+func pushRevs(pushed []RefUpdate, known func(id string) bool) (revs []string, names map[string]string, bad *RefUpdate) {
+	names = map[string]string{}
 	excluded := map[string]bool{}
-	for _, u := range pushed {
-		if !known[u.LocalSHA] {
-			return nil, nil, fmt.Errorf("%s: %s is not a commit in this repository", u.LocalRef, u.LocalSHA)
+	for i, u := range pushed {
+		if !known(u.LocalSHA) {
+			return nil, nil, &pushed[i]
 		}
 		if _, dup := names[u.LocalSHA]; !dup {
 			names[u.LocalSHA] = u.Name()
 			revs = append(revs, u.LocalSHA)
 		}
-		if !isZeroID(u.RemoteSHA) && known[u.RemoteSHA] && !excluded[u.RemoteSHA] {
+		if !isZeroID(u.RemoteSHA) && known(u.RemoteSHA) && !excluded[u.RemoteSHA] {
 			excluded[u.RemoteSHA] = true
 			revs = append(revs, "^"+u.RemoteSHA)
 		}

@@ -187,12 +187,58 @@ func prePushListed(ctx context.Context, repo *gitread.Repo, o PrePushOptions) (*
 	var tagging conc.WaitGroup
 	tagging.Go(func() { tags, tagsErr = pushedTagMessages(ctx, repo, o.Updates) })
 	defer tagging.Wait()
-	// What the plan and the configuration need to know first is asked of
-	// one git: whether each pushed tip is a commit here, where the
-	// configuration is and which configuration files each tip holds.
+	// git log starts at once, over the revisions the push gives (tips, and
+	// the remote's old tips of refs pushed over). Beside it one git says
+	// whether each is a commit here, where the configuration is and which
+	// configuration files each tip holds; the log's output is read only
+	// once that is known and the configuration loaded, and should the
+	// revisions be other than guessed (a tip that is no commit here: an
+	// error; a remote's old tip never fetched: left out), git log starts
+	// again over them before anything of it was read.
+	guess, names := gitread.GuessPushRevs(o.Updates)
+	var (
+		revs    []string
+		revsErr error
+		looked  = make(chan struct{})
+		listed  []gitread.ListedCommit
+		items   <-chan scan.Item
+		wait    func() ([]scan.Skipped, error)
+		stop    = func() {}        // ends the stream started, if any
+		cancel  context.CancelFunc // its context's
+	)
+	defer func() { stop() }()
+	start := func(from []string) {
+		var streamCtx context.Context
+		streamCtx, cancel = context.WithCancel(ctx)
+		q := gitread.HistoryQuery{Revs: from, ExcludeRemote: o.Remote, Sources: names,
+			Listed: func(c gitread.ListedCommit) error {
+				listed = append(listed, c)
+				return nil
+			},
+			Ready: func() (int64, error) {
+				<-looked
+				if revsErr != nil || !slices.Equal(from, revs) {
+					return 0, errors.New("not the pushed revisions")
+				}
+				<-loaded
+				if cfg == nil {
+					return 0, errors.New("the configuration was not loaded")
+				}
+				return cfg.MaxFileSize, nil
+			}}
+		items, wait = gitread.HistoryItems(streamCtx, repo, q, 0)
+		stop = func() {
+			cancel()
+			wait()
+		}
+	}
+	if len(guess) > 0 {
+		start(guess)
+	}
 	objs, err := gitread.LookUp(ctx, repo, append(gitread.PushLookups(o.Updates), pushConfigLookups(o)...))
 	if err != nil {
-		loading.Wait()
+		revsErr = err
+		close(looked)
 		return nil, BudgetError(ctx, err, "looking up the pushed commits and the configuration")
 	}
 	loading.Go(func() {
@@ -201,46 +247,26 @@ func prePushListed(ctx context.Context, repo *gitread.Repo, o PrePushOptions) (*
 		co.Stderr = &cfgSaid
 		cfg, bl, cfgErr = pushConfig(ctx, repo, co, objs)
 	})
-	revs, names, err := gitread.PushRevs(ctx, repo, o.Updates, objs)
-	var listed []gitread.ListedCommit
-	streamCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		items <-chan scan.Item
-		wait  func() ([]scan.Skipped, error)
-	)
-	if err == nil && len(revs) > 0 {
-		q := gitread.HistoryQuery{Revs: revs, ExcludeRemote: o.Remote, Sources: names,
-			Listed: func(c gitread.ListedCommit) error {
-				listed = append(listed, c)
-				return nil
-			},
-			Ready: func() (int64, error) {
-				<-loaded
-				if cfg == nil {
-					return 0, errors.New("the configuration was not loaded")
-				}
-				return cfg.MaxFileSize, nil
-			}}
-		items, wait = gitread.HistoryItems(streamCtx, repo, q, 0)
-	}
+	revs, _, revsErr = gitread.PushRevs(ctx, repo, o.Updates, objs)
+	close(looked)
 	loading.Wait()
 	o.Stderr.Write(cfgSaid.Bytes())
 	if cfgErr != nil {
-		err = cfgErr
-	} else if err != nil {
-		err = BudgetError(ctx, err, "listing the pushed commits")
+		return nil, cfgErr
 	}
-	if err != nil {
-		if wait != nil {
-			cancel()
-			wait()
+	if revsErr != nil {
+		return nil, BudgetError(ctx, revsErr, "listing the pushed commits")
+	}
+	if !slices.Equal(revs, guess) {
+		stop() // nothing of it was read
+		items, stop = nil, func() {}
+		if len(revs) > 0 {
+			start(revs)
 		}
-		return nil, err
 	}
 	res := &scan.Result{}
 	if items != nil {
-		if res, err = scanHistoryItems(streamCtx, cancel, cfg, items, wait); err != nil {
+		if res, err = scanHistoryItems(ctx, cancel, cfg, items, wait); err != nil {
 			return nil, BudgetError(ctx, err, "scanning the pushed commits")
 		}
 	}
