@@ -88,7 +88,7 @@ type HistoryQuery struct {
 	// revision (as given in Revs) is reported under; with Listed, Refs is
 	// not used. Merges' own changes are read once the stream is over,
 	// from the merges it listed.
-	Listed  func(ListedCommit) error
+	Listed  func(*ListedCommit) error
 	Sources map[string]string
 	// Ready, when set, is waited for once git is started and before any
 	// of its output is read; it returns the size cap, in place of

@@ -31,10 +31,10 @@ type listing struct {
 	sources map[string]string // a revision as given -> the ref it is reported under
 	refs    map[string]string // a listed commit -> its ref
 	merges  []string          // the listed merges, in git's order
-	listed  func(ListedCommit) error
+	listed  func(*ListedCommit) error
 }
 
-func newListing(sources map[string]string, listed func(ListedCommit) error) (*listing, error) {
+func newListing(sources map[string]string, listed func(*ListedCommit) error) (*listing, error) {
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return nil, err
@@ -76,7 +76,7 @@ func (l *listing) read(p *patchParser, c *scan.Commit, head string) error {
 	if len(parents) > 1 {
 		l.merges = append(l.merges, c.ID)
 	}
-	return l.listed(ListedCommit{
+	return l.listed(&ListedCommit{
 		CommitInfo: CommitInfo{ID: c.ID, Tree: tree, Parent: c.Parent},
 		Parents:    parents,
 		Ref:        ref,

@@ -19,15 +19,15 @@ import (
 // listedPush runs a listed history over a push, as pre-push does when no
 // receipt applies, and returns what it listed and the added lines it read
 // ("<subject> <path>:<line> <text> @<ref>").
-func listedPush(t *testing.T, repo *Repo, remote string, us []RefUpdate) ([]ListedCommit, []string) {
+func listedPush(t *testing.T, repo *Repo, remote string, us []RefUpdate) ([]*ListedCommit, []string) {
 	t.Helper()
 	revs, names, err := PushRevs(context.Background(), repo, us, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var listed []ListedCommit
+	var listed []*ListedCommit
 	var lines []string
-	q := HistoryQuery{Revs: revs, ExcludeRemote: remote, Sources: names, Listed: func(c ListedCommit) error {
+	q := HistoryQuery{Revs: revs, ExcludeRemote: remote, Sources: names, Listed: func(c *ListedCommit) error {
 		listed = append(listed, c)
 		return nil
 	}}
@@ -228,7 +228,7 @@ func TestListedHistoryOnGitBefore231(t *testing.T) {
 		}
 		var listed []string
 		var lines []string
-		q := HistoryQuery{Revs: revs, Sources: names, Listed: func(c ListedCommit) error {
+		q := HistoryQuery{Revs: revs, Sources: names, Listed: func(c *ListedCommit) error {
 			listed = append(listed, string(c.Message.Content))
 			return nil
 		}}

@@ -199,7 +199,7 @@ func prePushListed(ctx context.Context, repo *gitread.Repo, o PrePushOptions) (*
 		revs    []string
 		revsErr error
 		looked  = make(chan struct{})
-		listed  []gitread.ListedCommit
+		listed  []*gitread.ListedCommit
 		items   <-chan scan.Item
 		wait    func() ([]scan.Skipped, error)
 		stop    = func() {}        // ends the stream started, if any
@@ -210,7 +210,7 @@ func prePushListed(ctx context.Context, repo *gitread.Repo, o PrePushOptions) (*
 		var streamCtx context.Context
 		streamCtx, cancel = context.WithCancel(ctx)
 		q := gitread.HistoryQuery{Revs: from, ExcludeRemote: o.Remote, Sources: names,
-			Listed: func(c gitread.ListedCommit) error {
+			Listed: func(c *gitread.ListedCommit) error {
 				listed = append(listed, c)
 				return nil
 			},
