@@ -200,6 +200,7 @@ func prePushListed(ctx context.Context, repo *gitread.Repo, o PrePushOptions) (*
 		revsErr error
 		looked  = make(chan struct{})
 		listed  []*gitread.ListedCommit
+		msgs    = make(chan scan.Item, 64) // their messages, to scan as they come
 		items   <-chan scan.Item
 		wait    func() ([]scan.Skipped, error)
 		stop    = func() {}        // ends the stream started, if any
@@ -212,7 +213,12 @@ func prePushListed(ctx context.Context, repo *gitread.Repo, o PrePushOptions) (*
 		q := gitread.HistoryQuery{Revs: from, ExcludeRemote: o.Remote, Sources: names,
 			Listed: func(c *gitread.ListedCommit) error {
 				listed = append(listed, c)
-				return nil
+				select {
+				case msgs <- c.Message:
+					return nil
+				case <-streamCtx.Done():
+					return streamCtx.Err()
+				}
 			},
 			Ready: func() (int64, error) {
 				<-looked
@@ -263,26 +269,47 @@ func prePushListed(ctx context.Context, repo *gitread.Repo, o PrePushOptions) (*
 			start(revs)
 		}
 	}
+	// Messages are scanned for every pushed commit (pre-commit never saw
+	// them), as the log lists them, beside its changes; then the tags'.
+	var (
+		mres     *scan.Result
+		mErr     error
+		scanning conc.WaitGroup
+	)
+	msgCtx, stopMessages := context.WithCancel(ctx)
+	defer stopMessages()
+	scanning.Go(func() { mres, mErr = scan.Stream(msgCtx, cfg.Engine, msgs) })
+	closed := false
+	defer func() {
+		if !closed {
+			stop() // the log lists no more: nothing sends to msgs
+			stopMessages()
+			close(msgs)
+			scanning.Wait()
+		}
+	}()
 	res := &scan.Result{}
 	if items != nil {
 		if res, err = scanHistoryItems(ctx, cancel, cfg, items, wait); err != nil {
 			return nil, BudgetError(ctx, err, "scanning the pushed commits")
 		}
 	}
-	// Messages are scanned for every pushed commit (pre-commit never saw
-	// them): the listed ones, then the tags'.
-	msgs := make([]scan.Item, 0, len(listed)+len(tags))
-	for _, c := range listed {
-		msgs = append(msgs, c.Message)
-	}
 	tagging.Wait()
-	msgs = append(msgs, tags...)
-	if err = tagsErr; err == nil {
-		err = scanMessages(ctx, cfg, msgs, res)
+	if tagsErr != nil {
+		return nil, BudgetError(ctx, tagsErr, "scanning the pushed commit and tag messages")
 	}
-	if err != nil {
-		return nil, BudgetError(ctx, err, "scanning the pushed commit and tag messages")
+	for _, it := range tags {
+		msgs <- it
 	}
+	closed = true
+	close(msgs)
+	scanning.Wait()
+	if mErr != nil {
+		return nil, BudgetError(ctx, mErr, "scanning the pushed commit and tag messages")
+	}
+	res.Findings = append(mres.Findings, res.Findings...)
+	res.Suppressed = append(mres.Suppressed, res.Suppressed...)
+	res.Scanned += mres.Scanned
 	commits := make([]gitread.CommitInfo, len(listed))
 	refs := make(map[string]string, len(listed))
 	for i, c := range listed {
