@@ -110,6 +110,94 @@ func readFilesAt(ctx context.Context, repo *Repo, rev string, paths []string) (m
 	return got, err
 }
 
+// Object is what git says a name names: its id and type ("commit",
+// "tree", "blob", "tag"), both "" when it names nothing.
+type Object struct{ ID, Type string }
+
+// LookUp asks git what each of names names (a revision, "<rev>^{commit}",
+// "<rev>:<path>"), with one `git cat-file --batch-check` however many
+// there are: a push asks, before its scan, whether each pushed tip is a
+// commit, where its configuration is and which configuration files each
+// tip holds, all at once. A name that cannot be asked (empty, starting
+// with "-", holding a newline or NUL) names nothing. A failure to ask is
+// an error.
+func LookUp(ctx context.Context, repo *Repo, names []string) (map[string]Object, error) {
+	objs := make(map[string]Object, len(names))
+	var in strings.Builder
+	var asked []string
+	for _, n := range names {
+		if _, dup := objs[n]; dup || n == "" || strings.HasPrefix(n, "-") || strings.ContainsAny(n, "\n\x00") {
+			continue
+		}
+		objs[n] = Object{}
+		asked = append(asked, n)
+		in.WriteString(n + "\n")
+	}
+	if len(asked) == 0 {
+		return objs, nil
+	}
+	err := streamGit(ctx, repoDir(repo), strings.NewReader(in.String()), func(r io.Reader) error {
+		sc := bufio.NewScanner(r)
+		line := 0
+		for ; sc.Scan(); line++ {
+			if line == len(asked) {
+				return fmt.Errorf("git cat-file printed more lines than asked")
+			}
+			// "<id> <type>", or "<name> missing" (a name may hold spaces).
+			if f := strings.Fields(sc.Text()); len(f) == 2 && isHexID(f[0]) && slices.Contains([]string{"commit", "tree", "blob", "tag"}, f[1]) {
+				objs[asked[line]] = Object{ID: f[0], Type: f[1]}
+			}
+		}
+		if line != len(asked) {
+			return fmt.Errorf("git cat-file answered %d of %d objects", line, len(asked))
+		}
+		return sc.Err()
+	}, "cat-file", "--batch-check=%(objectname) %(objecttype)")
+	if err != nil {
+		return nil, err
+	}
+	return objs, nil
+}
+
+// Blobs reads the blobs ids with one `git cat-file --batch`; each must be
+// a blob of at most the bound committed files are read up to (named by
+// what names it, for messages).
+func Blobs(ctx context.Context, repo *Repo, ids []string, names func(id string) string) (map[string][]byte, error) {
+	var in strings.Builder
+	for _, id := range ids {
+		if !isHexID(id) {
+			return nil, fmt.Errorf("%q is not an object id", id)
+		}
+		in.WriteString(id + "\n")
+	}
+	got := map[string][]byte{}
+	err := streamGit(ctx, repoDir(repo), strings.NewReader(in.String()), func(r io.Reader) error {
+		br := bufio.NewReader(r)
+		for _, id := range ids {
+			_, size, err := catBlob(br)
+			if err != nil {
+				return err
+			}
+			if size > maxCommittedFile {
+				return fmt.Errorf("%s is %d bytes; a committed configuration, ignore file or baseline is read only up to %d", names(id), size, maxCommittedFile)
+			}
+			data := make([]byte, size)
+			if _, err := io.ReadFull(br, data); err != nil {
+				return err
+			}
+			if err := catEnd(br, id); err != nil {
+				return err
+			}
+			got[id] = data
+		}
+		return nil
+	}, "cat-file", "--batch")
+	if err != nil && ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	return got, err
+}
+
 // FileIDs returns, for each of paths, the blob id of that path as committed
 // at each of revs ("" where a rev holds no such file), with one `git
 // cat-file --batch-check` however many revs and paths there are (a push of

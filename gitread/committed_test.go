@@ -114,3 +114,49 @@ func TestFirstCommitAsksOnce(t *testing.T) {
 		t.Errorf("no candidate names a commit, yet %d %q", i, id)
 	}
 }
+
+// TestLookUpAsksOnce: what a push asks before its scan is answered by one
+// git for every name, as rev-parse would answer each: commits, a tag of a
+// commit peeled, a blob that is no commit, files (a path with a space
+// too), a directory, and names that name nothing or cannot be asked.
+func TestLookUpAsksOnce(t *testing.T) {
+	r := gittest.New(t)
+	r.Write(".leakhook.toml", "[extend]\nuseDefault = true\n")
+	r.Write("my dir/my file", "spaced\n")
+	r.Git("add", "-A")
+	c := r.Commit("one")
+	r.Git("tag", "-a", "-m", "v1", "v1")
+	blob := r.Git("rev-parse", c+":.leakhook.toml")
+	repo := mustOpen(t, r)
+	ctx := context.Background()
+	names := []string{c + "^{commit}", "v1^{commit}", blob + "^{commit}", c + ":.leakhook.toml", "v1:my dir/my file",
+		c + ":my dir", c + ":.leakhook-baseline", "refs/remotes/origin/HEAD^{commit}", "-x", "", "a\nb", c + "^{commit}"}
+	objs, err := LookUp(ctx, repo, names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]Object{
+		c + "^{commit}":       {c, "commit"},
+		"v1^{commit}":         {c, "commit"},
+		c + ":.leakhook.toml": {blob, "blob"},
+		"v1:my dir/my file":   {r.Git("rev-parse", c+":my dir/my file"), "blob"},
+		c + ":my dir":         {r.Git("rev-parse", c+":my dir"), "tree"},
+	}
+	for _, n := range names {
+		if objs[n] != want[n] {
+			t.Errorf("%q: %+v, want %+v", n, objs[n], want[n])
+		}
+	}
+	got, err := Blobs(ctx, repo, []string{blob}, func(string) string { return "x" })
+	if err != nil || string(got[blob]) != "[extend]\nuseDefault = true\n" {
+		t.Errorf("Blobs: %q, %v", got, err)
+	}
+	if _, err := Blobs(ctx, repo, []string{want[c+":my dir"].ID}, func(string) string { return "x" }); err == nil {
+		t.Error("Blobs read a tree")
+	}
+	defer func(old int64) { maxCommittedFile = old }(maxCommittedFile)
+	maxCommittedFile = 8
+	if _, err := Blobs(ctx, repo, []string{blob}, func(string) string { return c[:12] + ":.leakhook.toml" }); err == nil || !strings.Contains(err.Error(), c[:12]+":.leakhook.toml is 27 bytes") {
+		t.Errorf("a blob over the bound: %v", err)
+	}
+}

@@ -5,12 +5,14 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 
 	"github.com/leakhook/leakhook/scan"
 	"github.com/sourcegraph/conc/pool"
 
+	"github.com/leakhook/leakhook/internal/gitrun"
 	"github.com/leakhook/leakhook/internal/prestart"
 )
 
@@ -36,13 +38,17 @@ var historyFlags = []string{
 // apart (mergeFiles), and a user's log.diffMerges must not add a diff
 // against a parent. Git before 2.31 has neither the flag nor the setting,
 // and shows no diff for a merge by default.
-var mergeFlag = sync.OnceValue(func() []string {
+var mergeFlag = sync.OnceValue(askMergeFlag)
+
+func askMergeFlag() []string {
 	out, err := runGit(context.Background(), "", "version")
 	if err == nil && gitAtLeast(string(out), 2, 31) {
-		return []string{"--diff-merges=off"}
+		return []string{diffMergesOff}
 	}
 	return nil
-})
+}
+
+const diffMergesOff = "--diff-merges=off"
 
 // PrepareHistory asks git now what a history stream needs to know of it
 // (its version), so that a caller can have it asked beside other work.
@@ -69,6 +75,39 @@ type HistoryQuery struct {
 	// Progress, if set, is called with the number of commits read so far
 	// (commits whose change has nothing to scan are not counted).
 	Progress func(commits int)
+	// ExcludeRemote, when set, leaves out the commits that REMOTE's
+	// tracking refs (refs/remotes/REMOTE/, nested ones too) hold, as git
+	// itself reads them there (--not --remotes=REMOTE): what a push need not
+	// scan, with no git run to list them first. A remote's name, never a
+	// URL.
+	ExcludeRemote string
+	// Listed, when set, makes the stream a listed history (see listed.go):
+	// every commit the stream shows, merges and commits with no change
+	// too, is handed to Listed, children before parents (--topo-order),
+	// with its message, before any of its items. Sources names the ref a commit reached from each
+	// revision (as given in Revs) is reported under; with Listed, Refs is
+	// not used. Merges' own changes are read once the stream is over,
+	// from the merges it listed.
+	Listed  func(*ListedCommit) error
+	Sources map[string]string
+	// Ready, when set, is waited for once git is started and before any
+	// of its output is read; it returns the size cap, in place of
+	// History's maxSize, or an error that ends the stream. git starts
+	// while the caller still loads what reading needs (its configuration).
+	Ready func() (maxSize int64, err error)
+}
+
+// walkArgs are the arguments after --stdin that select q's commits.
+func (q HistoryQuery) walkArgs() ([]string, error) {
+	if q.ExcludeRemote == "" || q.Exact {
+		return nil, nil
+	}
+	if RemoteIsURL(q.ExcludeRemote) || strings.ContainsAny(q.ExcludeRemote, "*?[") {
+		return nil, fmt.Errorf("%q is not a remote's name", q.ExcludeRemote)
+	}
+	// After --stdin: git reads the revisions on standard input where
+	// --stdin stands, and --not then applies to what follows it only.
+	return []string{"--not", "--remotes=" + q.ExcludeRemote}, nil
 }
 
 // History streams the items of every commit q selects to emit, in the order
@@ -77,7 +116,14 @@ type HistoryQuery struct {
 func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emit func(scan.Item) error, skip func(scan.Skipped)) error {
 	args := []string{"log", commitFormat}
 	args = append(args, historyFlags...)
-	args = append(args, mergeFlag()...)
+	if q.Listed != nil {
+		// A listed history (pre-push) does not wait for `git version`:
+		// every git of the last five years takes the flag, and one that
+		// refuses it is asked again without (see below).
+		args = append(args, diffMergesOff)
+	} else {
+		args = append(args, mergeFlag()...)
+	}
 	args = append(args, prestart.DiffFlags...)
 	// No --topo-order for ranges: git would walk the whole range before
 	// printing anything (+30% time, +12 MB on 1,000 commits); git's default
@@ -86,14 +132,32 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 		args = append(args, "--no-walk=unsorted")
 	}
 	args = append(args, "--stdin")
+	walk, err := q.walkArgs()
+	if err != nil {
+		return err
+	}
+	args = append(args, walk...)
+	refs := q.Refs
+	var lst *listing
+	if q.Listed != nil {
+		if lst, err = newListing(q.Sources, q.Listed); err != nil {
+			return err
+		}
+		args[1] = lst.format() // in place of commitFormat
+		// Children before parents, as the push plan always listed them
+		// (the rebase advice takes a ref's last commit as its oldest): a
+		// push's range is walked in a few milliseconds.
+		args = append(args, "--topo-order")
+		refs = lst.refs
+	}
 	var last *scan.Commit
 	seen := 0
 	named := func(it scan.Item) error {
 		if c := it.Commit; c != nil && c != last {
 			last = c
 			seen++
-			if q.Refs != nil {
-				c.Ref = q.Refs[c.ID] // written once, before the commit's first item is handed on
+			if refs != nil {
+				c.Ref = refs[c.ID] // written once, before the commit's first item is handed on
 			}
 			if q.Progress != nil {
 				q.Progress(seen)
@@ -106,28 +170,65 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 	// (each is mostly git's work, in its own process); items and skips are
 	// handed on one at a time.
 	var mu sync.Mutex
-	lfs := newLFSExpander(repo, maxSize, func(it scan.Item) error {
-		mu.Lock()
-		defer mu.Unlock()
-		return named(it)
-	}, func(s scan.Skipped) {
-		mu.Lock()
-		defer mu.Unlock()
-		skip(s)
+	// Each reader asks ready before it reads anything: what q.Ready says
+	// (maxSize is not read before).
+	ready := sync.OnceValues(func() (*lfsExpander, error) {
+		if q.Ready != nil {
+			var err error
+			if maxSize, err = q.Ready(); err != nil {
+				return nil, err
+			}
+		}
+		return newLFSExpander(repo, maxSize, func(it scan.Item) error {
+			mu.Lock()
+			defer mu.Unlock()
+			return named(it)
+		}, func(s scan.Skipped) {
+			mu.Lock()
+			defer mu.Unlock()
+			skip(s)
+		}), nil
 	})
-	p := pool.New().WithContext(ctx).WithCancelOnError().WithFirstError()
-	p.Go(func(ctx context.Context) error {
-		return streamGit(ctx, repoDir(repo), revInput(q.Revs), func(r io.Reader) error {
-			return newPatchParser(r, maxSize, lfs.item, lfs.skip).run()
-		}, args...)
-	})
-	p.Go(func(ctx context.Context) error {
+	merges := func(ctx context.Context, q HistoryQuery) error {
 		merges, err := mergeFiles(ctx, repo, q)
 		if err != nil {
 			return err
 		}
+		lfs, err := ready()
+		if err != nil {
+			return err
+		}
 		return mergeItems(ctx, repo, merges, maxSize, lfs.item, lfs.skip)
+	}
+	p := pool.New().WithContext(ctx).WithCancelOnError().WithFirstError()
+	p.Go(func(ctx context.Context) error {
+		read := func(r io.Reader) error {
+			lfs, err := ready()
+			if err != nil {
+				return err
+			}
+			parser := newPatchParser(r, maxSize, lfs.item, lfs.skip)
+			parser.listing = lst
+			return parser.run()
+		}
+		err := streamGit(ctx, repoDir(repo), revInput(q.Revs), read, args...)
+		if lst != nil && len(lst.refs) == 0 && gitrun.Says(err, diffMergesOff) && mergeFlag() == nil {
+			// A git before 2.31, as its version says: it refused the
+			// flag before printing anything, and shows merges no diff
+			// without it.
+			err = streamGit(ctx, repoDir(repo), revInput(q.Revs), read, slices.DeleteFunc(args, func(a string) bool { return a == diffMergesOff })...)
+		}
+		if err != nil || lst == nil || len(lst.merges) == 0 {
+			return err
+		}
+		// A listed history knows its merges, and every commit's ref, only
+		// now: their own changes are read from exactly those (a push with
+		// no merge runs no git for them).
+		return merges(ctx, HistoryQuery{Revs: lst.merges, Exact: true})
 	})
+	if lst == nil {
+		p.Go(func(ctx context.Context) error { return merges(ctx, q) })
+	}
 	return p.Wait()
 }
 

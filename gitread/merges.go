@@ -41,8 +41,13 @@ func mergeFiles(ctx context.Context, repo *Repo, q HistoryQuery) ([]mergeFile, e
 		args = append(args, "--no-walk=unsorted")
 	}
 	args = append(args, "--stdin")
+	walk, err := q.walkArgs()
+	if err != nil {
+		return nil, err
+	}
+	args = append(args, walk...)
 	var files []mergeFile
-	err := streamGit(ctx, repoDir(repo), revInput(q.Revs), func(r io.Reader) error {
+	err = streamGit(ctx, repoDir(repo), revInput(q.Revs), func(r io.Reader) error {
 		br := bufio.NewReaderSize(r, 64<<10)
 		var commit *scan.Commit
 		for {

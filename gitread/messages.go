@@ -49,15 +49,12 @@ func CommitMessages(ctx context.Context, repo *Repo, q HistoryQuery) ([]scan.Ite
 			if len(ids) == 0 {
 				return fmt.Errorf("git log printed %q", head)
 			}
-			c := &scan.Commit{ID: ids[0], Subject: subjectOf(msg)}
+			parent := ""
 			if len(ids) > 1 {
-				c.Parent = ids[1]
-			}
-			if q.Refs != nil {
-				c.Ref = q.Refs[c.ID]
+				parent = ids[1]
 			}
 			// Empty messages stay: the caller learns every commit listed.
-			items = append(items, scan.Item{Target: rules.Target{Path: CommitMessagePath, Content: msg, StartLine: 1}, Commit: c})
+			items = append(items, messageItem(ids[0], parent, q.Refs[ids[0]], msg))
 		}
 	}, args...)
 	return items, err

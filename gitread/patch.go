@@ -23,6 +23,7 @@ type patchParser struct {
 	emit    func(scan.Item) error
 	skip    func(scan.Skipped)
 	commit  *scan.Commit
+	listing *listing // a listed history's commits and messages; nil: none
 	line    []byte
 	lineNo  int
 	scratch []byte // a window's content as it is read; emitted as one exact copy
@@ -88,7 +89,14 @@ func (p *patchParser) run() error {
 		l := p.line
 		switch {
 		case bytes.HasPrefix(l, []byte(commitMarker)):
-			p.commit = parseCommitLine(string(l[len(commitMarker):]))
+			rest := string(l[len(commitMarker):])
+			p.commit = parseCommitLine(rest)
+			if p.listing != nil {
+				head, _, _ := strings.Cut(rest, "\x02")
+				if err = p.listing.read(p, p.commit, head); err != nil {
+					return err
+				}
+			}
 			ok, err = p.next()
 		case bytes.HasPrefix(l, []byte("diff --git ")):
 			ok, err = p.file()

@@ -133,24 +133,14 @@ func planPush(ctx context.Context, repo *Repo, updates []RefUpdate, exclude func
 	if len(pushed) == 0 {
 		return plan, nil
 	}
-	known, err := knownCommits(ctx, repo, pushed)
+	revs, name, err := PushRevs(ctx, repo, pushed, nil)
 	if err != nil {
 		return nil, err
 	}
-	var revs []string
-	name := map[string]string{} // a pushed tip (as given) -> the ref it is reported under
 	excluded := map[string]bool{}
-	for _, u := range pushed {
-		if !known[u.LocalSHA] {
-			return nil, fmt.Errorf("%s: %s is not a commit in this repository", u.LocalRef, u.LocalSHA)
-		}
-		if _, dup := name[u.LocalSHA]; !dup {
-			name[u.LocalSHA] = u.Name()
-			revs = append(revs, u.LocalSHA)
-		}
-		if !isZeroID(u.RemoteSHA) && known[u.RemoteSHA] && !excluded[u.RemoteSHA] {
-			excluded[u.RemoteSHA] = true
-			revs = append(revs, "^"+u.RemoteSHA)
+	for _, r := range revs {
+		if id, ok := strings.CutPrefix(r, "^"); ok {
+			excluded[id] = true
 		}
 	}
 	tips, err := exclude(ctx, repo)
@@ -177,6 +167,72 @@ func planPush(ctx context.Context, repo *Repo, updates []RefUpdate, exclude func
 		}
 	}
 	return plan, nil
+}
+
+// PushRevs returns the revisions a push selects, before what the remote is
+// known to hold is left out: each pushed tip once, and "^" the remote's old
+// value of each ref pushed over that this repository has (git read it from
+// the remote for this push); and the ref each tip (as given) is reported
+// under. Deletions select nothing. A pushed tip that is not a commit here
+// is an error. objs are LookUp's answers for (at least) PushLookups; nil:
+// it asks git itself, with one `git cat-file --batch-check`.
+func PushRevs(ctx context.Context, repo *Repo, updates []RefUpdate, objs map[string]Object) (revs []string, names map[string]string, err error) {
+	var pushed []RefUpdate
+	for _, u := range updates {
+		if !u.IsDeletion() {
+			pushed = append(pushed, u)
+		}
+	}
+	names = map[string]string{}
+	if len(pushed) == 0 {
+		return nil, names, nil
+	}
+	known, err := knownCommits(ctx, repo, pushed, objs)
+	if err != nil {
+		return nil, nil, err
+	}
+	revs, names, bad := pushRevs(pushed, func(id string) bool { return known[id] })
+	if bad != nil {
+		return nil, nil, fmt.Errorf("%s: %s is not a commit in this repository", bad.LocalRef, bad.LocalSHA)
+	}
+	return revs, names, nil
+}
+
+// GuessPushRevs is PushRevs before git is asked anything: as if every sha
+// of updates were a commit here, which it is unless the remote's old tip
+// of a force push was never fetched (PushRevs then leaves it out) or the
+// push is broken (PushRevs then fails). pre-push starts git log with it
+// while it asks, and starts again should PushRevs say otherwise.
+func GuessPushRevs(updates []RefUpdate) (revs []string, names map[string]string) {
+	var pushed []RefUpdate
+	for _, u := range updates {
+		if !u.IsDeletion() {
+			pushed = append(pushed, u)
+		}
+	}
+	revs, names, _ = pushRevs(pushed, func(string) bool { return true })
+	return revs, names
+}
+
+// pushRevs lists the revisions of the pushed updates given which shas are
+// commits here; bad is a pushed update whose tip is none.
+func pushRevs(pushed []RefUpdate, known func(id string) bool) (revs []string, names map[string]string, bad *RefUpdate) {
+	names = map[string]string{}
+	excluded := map[string]bool{}
+	for i, u := range pushed {
+		if !known(u.LocalSHA) {
+			return nil, nil, &pushed[i]
+		}
+		if _, dup := names[u.LocalSHA]; !dup {
+			names[u.LocalSHA] = u.Name()
+			revs = append(revs, u.LocalSHA)
+		}
+		if !isZeroID(u.RemoteSHA) && known(u.RemoteSHA) && !excluded[u.RemoteSHA] {
+			excluded[u.RemoteSHA] = true
+			revs = append(revs, "^"+u.RemoteSHA)
+		}
+	}
+	return revs, names, nil
 }
 
 // pushedCommit is a listed commit and the tip (as given to git) it was
@@ -209,23 +265,42 @@ func listPushed(ctx context.Context, repo *Repo, revs []string) ([]pushedCommit,
 	return out, err
 }
 
-// knownCommits says which of the updates' shas name commits (or tags of
-// commits) in this repository, with one `git cat-file --batch-check`.
-func knownCommits(ctx context.Context, repo *Repo, updates []RefUpdate) (map[string]bool, error) {
-	var shas []string
+// PushLookups are the names PushRevs asks git about (LookUp): whether
+// each sha of the pushed updates names a commit (or a tag of one).
+func PushLookups(updates []RefUpdate) []string {
+	var names []string
 	for _, u := range updates {
+		if u.IsDeletion() {
+			continue
+		}
 		for _, id := range []string{u.LocalSHA, u.RemoteSHA} {
 			if !isZeroID(id) {
-				shas = append(shas, id)
+				names = append(names, id+"^{commit}")
 			}
 		}
 	}
-	ids, err := commitIDs(ctx, repo, shas)
-	known := map[string]bool{}
-	for i, id := range ids {
-		known[shas[i]] = known[shas[i]] || id != ""
+	return names
+}
+
+// knownCommits says which of the updates' shas name commits (or tags of
+// commits) in this repository, from objs (LookUp's answers for
+// PushLookups), or with one `git cat-file --batch-check` when objs is nil.
+func knownCommits(ctx context.Context, repo *Repo, updates []RefUpdate, objs map[string]Object) (map[string]bool, error) {
+	if objs == nil {
+		var err error
+		if objs, err = LookUp(ctx, repo, PushLookups(updates)); err != nil {
+			return nil, err
+		}
 	}
-	return known, err
+	known := map[string]bool{}
+	for _, u := range updates {
+		for _, id := range []string{u.LocalSHA, u.RemoteSHA} {
+			if !isZeroID(id) && objs[id+"^{commit}"].Type == "commit" {
+				known[id] = true
+			}
+		}
+	}
+	return known, nil
 }
 
 // remoteTips returns the commits of every ref under refs/remotes/REMOTE/.
@@ -237,7 +312,7 @@ func remoteTips(ctx context.Context, repo *Repo, remote string) ([]string, error
 		return nil, nil
 	}
 	names := []string{remote}
-	if strings.ContainsAny(remote, ":/\\") { // a URL or a path; remote names may hold '/' too
+	if RemoteIsURL(remote) {
 		more, err := remotesWithURL(ctx, repo, remote)
 		if err != nil {
 			return nil, err
@@ -262,6 +337,11 @@ func remoteTips(ctx context.Context, repo *Repo, remote string) ([]string, error
 	}
 	return tips, nil
 }
+
+// RemoteIsURL reports whether pre-push's REMOTE may be a URL or a path (`git push
+// URL`), not only a configured remote's name: it holds ':', '/' or '\\'.
+// Remote names may hold '/' too; those are looked up as URLs as well.
+func RemoteIsURL(remote string) bool { return strings.ContainsAny(remote, ":/\\") }
 
 // remotesWithURL names the configured remotes whose url or pushurl is url.
 func remotesWithURL(ctx context.Context, repo *Repo, url string) ([]string, error) {

@@ -114,6 +114,14 @@ func LoadReceipts(repo *Repo) (Receipts, error) {
 	return r, nil
 }
 
+// MayHaveReceipts reports whether pre-commit may have left receipts here:
+// the receipts file is there and not empty, or it cannot be told (LoadReceipts
+// then says why). Without any, every pushed commit is scanned.
+func MayHaveReceipts(repo *Repo) bool {
+	fi, err := os.Stat(ReceiptsFile(repo))
+	return !os.IsNotExist(err) && (err != nil || fi.Size() > 0)
+}
+
 // Has reports whether c was scanned clean by pre-commit with this rule set.
 func (r Receipts) Has(ruleSet string, c CommitInfo) bool {
 	return r[receiptKey(ruleSet, c.Parent, c.Tree)]

@@ -51,7 +51,7 @@ func History(ctx context.Context, o HistoryOptions) (*Outcome, error) {
 		}
 		q.Progress = o.Progress(n)
 	}
-	res, err := scanWithMessages(ctx, repo, cfg, q, func() ([]scan.Item, error) { return historyMessages(ctx, repo, revs) },
+	res, err := scanWithMessages(ctx, repo, cfg, q, func() ([]scan.Item, error) { return historyMessages(ctx, repo, revs) }, nil,
 		"scanning history", "scanning commit and tag messages")
 	if err != nil {
 		return nil, err
@@ -103,6 +103,12 @@ func ScanHistory(ctx context.Context, repo *gitread.Repo, cfg *rules.Config, q g
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	items, wait := gitread.HistoryItems(ctx, repo, q, cfg.MaxFileSize)
+	return scanHistoryItems(ctx, cancel, cfg, items, wait)
+}
+
+// scanHistoryItems scans what gitread.HistoryItems hands on; cancel stops
+// the history (its context) when the scan fails.
+func scanHistoryItems(ctx context.Context, cancel func(), cfg *rules.Config, items <-chan scan.Item, wait func() ([]scan.Skipped, error)) (*scan.Result, error) {
 	res, err := scan.Stream(ctx, cfg.Engine, items)
 	if err != nil {
 		cancel()
@@ -120,8 +126,10 @@ func ScanHistory(ctx context.Context, repo *gitread.Repo, cfg *rules.Config, q g
 // scanWithMessages scans the commits q selects (none when q.Revs is empty)
 // and the messages read returns, read while the changes are scanned (each
 // is mostly git's work, in its own process); a panic while reading is
-// raised again here. doing and doingMessages name each part in errors.
-func scanWithMessages(ctx context.Context, repo *gitread.Repo, cfg *rules.Config, q gitread.HistoryQuery, read func() ([]scan.Item, error), doing, doingMessages string) (*scan.Result, error) {
+// raised again here. streamed (nil: none) returns the messages the stream
+// itself read (a listed history's), scanned before read's once the stream
+// is over. doing and doingMessages name each part in errors.
+func scanWithMessages(ctx context.Context, repo *gitread.Repo, cfg *rules.Config, q gitread.HistoryQuery, read func() ([]scan.Item, error), streamed func() []scan.Item, doing, doingMessages string) (*scan.Result, error) {
 	var (
 		msgs    []scan.Item
 		msgErr  error
@@ -136,6 +144,9 @@ func scanWithMessages(ctx context.Context, repo *gitread.Repo, cfg *rules.Config
 	reading.Wait()
 	if err != nil {
 		return nil, BudgetError(ctx, err, doing)
+	}
+	if streamed != nil {
+		msgs = append(streamed(), msgs...)
 	}
 	if msgErr == nil {
 		msgErr = scanMessages(ctx, cfg, msgs, res)

@@ -71,20 +71,32 @@ type PrePushOptions struct {
 	// Partial says Updates may miss refs of the push (PushUpdates): every
 	// local branch and tag is planned too, and the run says so on Stderr.
 	Partial    bool
-	NoReceipts bool            // scan every commit, even those pre-commit scanned clean
-	Reader     gitread.Options // the git reader's settings
-	Stderr     io.Writer       // configuration warnings
+	NoReceipts bool // scan every commit, even those pre-commit scanned clean
+	// LazyGC lets the garbage collector run late (see lazyGC), as
+	// pre-commit does; the caller leaves it off when GOGC or GOMEMLIMIT
+	// are set.
+	LazyGC bool
+	Reader gitread.Options // the git reader's settings
+	Stderr io.Writer       // configuration warnings
 }
 
 // PrePush scans every commit the push sends that the remote lacks, skipping
 // those pre-commit already scanned clean with the same rules. A *ConfigError
 // is a configuration problem; any other error means the push was not checked.
 func PrePush(ctx context.Context, o PrePushOptions) (*Outcome, error) {
+	if o.LazyGC {
+		// A push's heap is as short-lived as a commit's (a push of 200
+		// new branches collected once, freeing nothing it needed).
+		defer lazyGC()()
+	}
 	repo, err := gitread.OpenForPush(ctx, o.Dir)
 	if err != nil {
 		return nil, err
 	}
 	repo.Options = o.Reader
+	if !o.Partial && !gitread.RemoteIsURL(o.Remote) && (o.NoReceipts || !gitread.MayHaveReceipts(repo)) {
+		return prePushListed(ctx, repo, o)
+	}
 	// The configuration and the plan are independent, and each is a few
 	// short git processes: they run side by side (a push of 200 branches
 	// spent most of its time waiting on them one by one). What loading the
@@ -101,7 +113,7 @@ func PrePush(ctx context.Context, o PrePushOptions) (*Outcome, error) {
 	loading.Go(func() {
 		co := o
 		co.Stderr = &cfgSaid
-		cfg, bl, cfgErr = pushConfig(ctx, repo, co)
+		cfg, bl, cfgErr = pushConfig(ctx, repo, co, nil)
 	})
 	loading.Go(gitread.PrepareHistory) // what the history stream asks git once, beside the plan
 	updates := o.Updates
@@ -147,6 +159,167 @@ func PrePush(ctx context.Context, o PrePushOptions) (*Outcome, error) {
 	return &Outcome{Repo: repo, Root: repo.Root, Config: cfg, Result: res, History: findingCommits(res.Findings, plan.Commits, plan.Refs), Baseline: bl, BaselineAtBase: o.ConfigFile == ""}, nil
 }
 
+// prePushListed is PrePush when no receipt can skip a commit (there are
+// none, or --no-receipts): every pushed commit is scanned, so the plan is
+// the scan itself. One `git log` over the pushed tips, with what the
+// remote's tracking refs hold left out by git, lists the commits and
+// prints their changes and messages (a listed history). Before it runs
+// one git only, which says whether each pushed tip is a commit here (and
+// which of the remote's old tips this repository has), where the
+// configuration is and what configuration files each tip holds; the
+// configuration loads (its files read, when the base has any) beside
+// git's start, and the stream is read once it is loaded. A push of 200
+// new branches ran four rounds of git, one after another (configuration,
+// plan, then changes and messages), eight gits in all; this is two.
+func prePushListed(ctx context.Context, repo *gitread.Repo, o PrePushOptions) (*Outcome, error) {
+	var (
+		cfg     *rules.Config
+		bl      *baseline.Baseline
+		cfgErr  error
+		cfgSaid bytes.Buffer
+		loaded  = make(chan struct{})
+		tags    []scan.Item
+		tagsErr error
+		loading conc.WaitGroup
+	)
+	// Pushed annotated tags' messages, beside everything else.
+	var tagging conc.WaitGroup
+	tagging.Go(func() { tags, tagsErr = pushedTagMessages(ctx, repo, o.Updates) })
+	defer tagging.Wait()
+	// git log starts at once, over the revisions the push gives (tips, and
+	// the remote's old tips of refs pushed over). Beside it one git says
+	// whether each is a commit here, where the configuration is and which
+	// configuration files each tip holds; the log's output is read only
+	// once that is known and the configuration loaded, and should the
+	// revisions be other than guessed (a tip that is no commit here: an
+	// error; a remote's old tip never fetched: left out), git log starts
+	// again over them before anything of it was read.
+	guess, names := gitread.GuessPushRevs(o.Updates)
+	var (
+		revs    []string
+		revsErr error
+		looked  = make(chan struct{})
+		listed  []*gitread.ListedCommit
+		msgs    = make(chan scan.Item, 64) // their messages, to scan as they come
+		items   <-chan scan.Item
+		wait    func() ([]scan.Skipped, error)
+		stop    = func() {}        // ends the stream started, if any
+		cancel  context.CancelFunc // its context's
+	)
+	defer func() { stop() }()
+	start := func(from []string) {
+		var streamCtx context.Context
+		streamCtx, cancel = context.WithCancel(ctx)
+		q := gitread.HistoryQuery{Revs: from, ExcludeRemote: o.Remote, Sources: names,
+			Listed: func(c *gitread.ListedCommit) error {
+				listed = append(listed, c)
+				select {
+				case msgs <- c.Message:
+					return nil
+				case <-streamCtx.Done():
+					return streamCtx.Err()
+				}
+			},
+			Ready: func() (int64, error) {
+				<-looked
+				if revsErr != nil || !slices.Equal(from, revs) {
+					return 0, errors.New("not the pushed revisions")
+				}
+				<-loaded
+				if cfg == nil {
+					return 0, errors.New("the configuration was not loaded")
+				}
+				return cfg.MaxFileSize, nil
+			}}
+		items, wait = gitread.HistoryItems(streamCtx, repo, q, 0)
+		stop = func() {
+			cancel()
+			wait()
+		}
+	}
+	if len(guess) > 0 {
+		start(guess)
+	}
+	objs, err := gitread.LookUp(ctx, repo, append(gitread.PushLookups(o.Updates), pushConfigLookups(o)...))
+	if err != nil {
+		revsErr = err
+		close(looked)
+		return nil, BudgetError(ctx, err, "looking up the pushed commits and the configuration")
+	}
+	loading.Go(func() {
+		defer close(loaded)
+		co := o
+		co.Stderr = &cfgSaid
+		cfg, bl, cfgErr = pushConfig(ctx, repo, co, objs)
+	})
+	revs, _, revsErr = gitread.PushRevs(ctx, repo, o.Updates, objs)
+	close(looked)
+	loading.Wait()
+	o.Stderr.Write(cfgSaid.Bytes())
+	if cfgErr != nil {
+		return nil, cfgErr
+	}
+	if revsErr != nil {
+		return nil, BudgetError(ctx, revsErr, "listing the pushed commits")
+	}
+	if !slices.Equal(revs, guess) {
+		stop() // nothing of it was read
+		items, stop = nil, func() {}
+		if len(revs) > 0 {
+			start(revs)
+		}
+	}
+	// Messages are scanned for every pushed commit (pre-commit never saw
+	// them), as the log lists them, beside its changes; then the tags'.
+	var (
+		mres     *scan.Result
+		mErr     error
+		scanning conc.WaitGroup
+	)
+	msgCtx, stopMessages := context.WithCancel(ctx)
+	defer stopMessages()
+	scanning.Go(func() { mres, mErr = scan.Stream(msgCtx, cfg.Engine, msgs) })
+	closed := false
+	defer func() {
+		if !closed {
+			stop() // the log lists no more: nothing sends to msgs
+			stopMessages()
+			close(msgs)
+			scanning.Wait()
+		}
+	}()
+	res := &scan.Result{}
+	if items != nil {
+		if res, err = scanHistoryItems(ctx, cancel, cfg, items, wait); err != nil {
+			return nil, BudgetError(ctx, err, "scanning the pushed commits")
+		}
+	}
+	tagging.Wait()
+	if tagsErr != nil {
+		return nil, BudgetError(ctx, tagsErr, "scanning the pushed commit and tag messages")
+	}
+	for _, it := range tags {
+		msgs <- it
+	}
+	closed = true
+	close(msgs)
+	scanning.Wait()
+	if mErr != nil {
+		return nil, BudgetError(ctx, mErr, "scanning the pushed commit and tag messages")
+	}
+	res.Findings = append(mres.Findings, res.Findings...)
+	res.Suppressed = append(mres.Suppressed, res.Suppressed...)
+	res.Scanned += mres.Scanned
+	commits := make([]gitread.CommitInfo, len(listed))
+	refs := make(map[string]string, len(listed))
+	for i, c := range listed {
+		commits[i] = c.CommitInfo
+		refs[c.ID] = c.Ref
+	}
+	repo.Debugf("pre-push: %d commits pushed, %d scanned, 0 skipped by receipts (none apply: listed with the scan)", len(commits), len(commits))
+	return &Outcome{Repo: repo, Root: repo.Root, Config: cfg, Result: res, History: findingCommits(res.Findings, commits, refs), Baseline: bl, BaselineAtBase: o.ConfigFile == ""}, nil
+}
+
 // scanPushed scans the changes of the commits todo (the pushed commits no
 // receipt covers) and the messages of every pushed commit and annotated tag.
 func scanPushed(ctx context.Context, repo *gitread.Repo, cfg *rules.Config, plan *gitread.PushPlan, todo []gitread.CommitInfo, updates []gitread.RefUpdate) (*scan.Result, error) {
@@ -155,7 +328,7 @@ func scanPushed(ctx context.Context, repo *gitread.Repo, cfg *rules.Config, plan
 		ids[i] = c.ID
 	}
 	return scanWithMessages(ctx, repo, cfg, gitread.HistoryQuery{Revs: ids, Exact: true, Refs: plan.Refs},
-		func() ([]scan.Item, error) { return pushMessages(ctx, repo, plan, updates) },
+		func() ([]scan.Item, error) { return pushMessages(ctx, repo, plan, updates) }, nil,
 		"scanning the pushed commits", "scanning the pushed commit and tag messages")
 }
 
@@ -172,6 +345,15 @@ func pushMessages(ctx context.Context, repo *gitread.Repo, plan *gitread.PushPla
 			return nil, err
 		}
 	}
+	tagItems, err := pushedTagMessages(ctx, repo, updates)
+	if err != nil {
+		return nil, err
+	}
+	return append(items, tagItems...), nil
+}
+
+// pushedTagMessages reads the messages of the pushed annotated tags.
+func pushedTagMessages(ctx context.Context, repo *gitread.Repo, updates []gitread.RefUpdate) ([]scan.Item, error) {
 	var tags []string
 	refs := map[string]string{}
 	for _, u := range updates {
@@ -180,14 +362,10 @@ func pushMessages(ctx context.Context, repo *gitread.Repo, plan *gitread.PushPla
 			refs[u.LocalSHA] = u.Name()
 		}
 	}
-	if len(tags) > 0 {
-		tagItems, err := gitread.TagMessages(ctx, repo, tags, refs)
-		if err != nil {
-			return nil, err
-		}
-		items = append(items, tagItems...)
+	if len(tags) == 0 {
+		return nil, nil
 	}
-	return items, nil
+	return gitread.TagMessages(ctx, repo, tags, refs)
 }
 
 // partialWhy says why the refs pre-push was given may not be the whole push.
@@ -297,7 +475,7 @@ func findingCommits(fs []rules.Finding, commits []gitread.CommitInfo, refs map[s
 // commits being pushed, which could switch detection off for themselves;
 // when the pushed tips change the configuration, it says so. The baseline
 // is nil when there is none at that base.
-func pushConfig(ctx context.Context, repo *gitread.Repo, o PrePushOptions) (*rules.Config, *baseline.Baseline, error) {
+func pushConfig(ctx context.Context, repo *gitread.Repo, o PrePushOptions, objs map[string]gitread.Object) (*rules.Config, *baseline.Baseline, error) {
 	if o.ConfigFile != "" {
 		cfg, err := LoadConfig(repo.Root, o.ConfigFile, o.Stderr)
 		if err != nil {
@@ -305,17 +483,119 @@ func pushConfig(ctx context.Context, repo *gitread.Repo, o PrePushOptions) (*rul
 		}
 		return cfg, nil, nil
 	}
-	base, at := pushBase(ctx, repo, o.Remote, o.Updates)
+	if objs == nil {
+		var err error
+		if objs, err = gitread.LookUp(ctx, repo, pushConfigLookups(o)); err != nil {
+			return nil, nil, BudgetError(ctx, err, "looking up the configuration's base and the pushed commits' configuration files")
+		}
+	}
+	// The base: the first candidate that is a commit (a failure to tell was
+	// an error above; FirstCommit, which took it for none, is not asked).
+	cands := pushBaseCandidates(o.Remote, o.Updates)
+	base, at := -1, "nothing on "+remoteName(o.Remote)+" yet"
+	for i, c := range cands {
+		if obj := objs[c.rev+"^{commit}"]; obj.Type == "commit" {
+			base, at = i, c.at
+			break
+		}
+	}
+	read := func(string) ([]byte, error) { return nil, os.ErrNotExist }
+	atBase := map[string]string{} // a file -> its blob id at the base
+	if base >= 0 {
+		commit := objs[cands[base].rev+"^{commit}"].ID
+		var ids []string
+		of := map[string]string{}
+		for _, file := range configFiles {
+			if obj := objs[cands[base].rev+":"+file]; obj.Type == "blob" {
+				atBase[file] = obj.ID
+				if of[obj.ID] == "" {
+					ids = append(ids, obj.ID)
+					of[obj.ID] = commit[:12] + ":" + file
+				}
+			}
+		}
+		var blobs map[string][]byte
+		var err error
+		if len(ids) > 0 {
+			blobs, err = gitread.Blobs(ctx, repo, ids, func(id string) string { return of[id] })
+		}
+		one := gitread.FileAt(ctx, repo, commit)
+		read = func(rel string) ([]byte, error) {
+			if !slices.Contains(configFiles, rel) {
+				return one(rel)
+			}
+			if err != nil {
+				return nil, err
+			}
+			id, ok := atBase[rel]
+			if !ok {
+				return nil, os.ErrNotExist
+			}
+			return blobs[id], nil
+		}
+	}
+	cfg, bl, err := loadCommitted(ctx, repo, o.Stderr, read, at)
+	if err != nil {
+		return nil, nil, err
+	}
+	tips := pushedTips(o.Updates)
+	if len(tips) == 0 {
+		return cfg, bl, nil
+	}
+	ids := make([][]string, len(committedFiles))
+	base0 := make([]string, len(committedFiles))
+	for n, file := range committedFiles {
+		base0[n] = atBase[file]
+		for _, tip := range tips {
+			id := ""
+			if obj := objs[tip+":"+file]; obj.Type == "blob" {
+				id = obj.ID
+			}
+			ids[n] = append(ids[n], id)
+		}
+	}
+	sayChanged(o.Stderr, base0, ids, func(file string) string {
+		return fmt.Sprintf("the pushed commits change %s; they are checked with the configuration %s already has (%s): the new one applies once it is there", file, remoteName(o.Remote), at)
+	})
+	return cfg, bl, nil
+}
+
+// pushedTips are the pushed commits of updates (deletions push none).
+func pushedTips(updates []gitread.RefUpdate) []string {
 	var tips []string
-	for _, u := range o.Updates {
+	for _, u := range updates {
 		if !u.IsDeletion() {
 			tips = append(tips, u.LocalSHA)
 		}
 	}
-	return committedConfig(ctx, repo, o.Stderr, base, at, tips, func(file string) string {
-		return fmt.Sprintf("the pushed commits change %s; they are checked with the configuration %s already has (%s): the new one applies once it is there", file, remoteName(o.Remote), at)
-	})
+	return tips
 }
+
+// pushConfigLookups are the names pushConfig asks git about (LookUp):
+// which base candidate is a commit and the configuration files at each,
+// and the configuration files at each pushed tip.
+func pushConfigLookups(o PrePushOptions) []string {
+	if o.ConfigFile != "" {
+		return nil
+	}
+	var names []string
+	for _, c := range pushBaseCandidates(o.Remote, o.Updates) {
+		names = append(names, c.rev+"^{commit}")
+		for _, file := range configFiles {
+			names = append(names, c.rev+":"+file)
+		}
+	}
+	for _, tip := range pushedTips(o.Updates) {
+		for _, file := range committedFiles {
+			names = append(names, tip+":"+file)
+		}
+	}
+	return names
+}
+
+// configFiles are the repository's files a committed configuration is
+// read from, read ahead together.
+var configFiles = []string{".leakhook.toml", ".gitleaksignore", baseline.FileName}
 
 // committedFiles are the repository's files that configure a check, read
 // as committed by committedConfig.
@@ -330,8 +610,33 @@ var committedFiles = []string{".leakhook.toml", baseline.FileName}
 func committedConfig(ctx context.Context, repo *gitread.Repo, stderr io.Writer, base, at string, tips []string, changed func(file string) string) (*rules.Config, *baseline.Baseline, error) {
 	read := func(string) ([]byte, error) { return nil, os.ErrNotExist }
 	if base != "" {
-		read = gitread.FilesAt(ctx, repo, base, ".leakhook.toml", ".gitleaksignore", baseline.FileName)
+		read = gitread.FilesAt(ctx, repo, base, configFiles...)
 	}
+	cfg, bl, err := loadCommitted(ctx, repo, stderr, read, at)
+	if err != nil || len(tips) == 0 {
+		return cfg, bl, err
+	}
+	revs := tips
+	if base != "" {
+		revs = append([]string{base}, tips...)
+	}
+	idsOf, err := gitread.FileIDs(ctx, repo, revs, committedFiles...)
+	if err != nil {
+		return nil, nil, BudgetError(ctx, err, "reading "+strings.Join(committedFiles, " and ")+" at the pushed commits")
+	}
+	atBase := make([]string, len(committedFiles))
+	if base != "" {
+		for n, ids := range idsOf {
+			atBase[n], idsOf[n] = ids[0], ids[1:]
+		}
+	}
+	sayChanged(stderr, atBase, idsOf, changed)
+	return cfg, bl, nil
+}
+
+// loadCommitted loads the rules and the baseline from read, the files as
+// committed at what at names. The baseline is nil when there is none.
+func loadCommitted(ctx context.Context, repo *gitread.Repo, stderr io.Writer, read func(string) ([]byte, error), at string) (*rules.Config, *baseline.Baseline, error) {
 	cfg, err := LoadConfigWith(rules.Options{Root: repo.Root, Committed: read, CommittedAt: at}, stderr)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -347,27 +652,19 @@ func committedConfig(ctx context.Context, repo *gitread.Repo, stderr io.Writer, 
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, nil, BudgetError(ctx, err, "reading the baseline at "+at)
 	}
-	if len(tips) == 0 {
-		return cfg, bl, nil
-	}
-	revs := tips
-	if base != "" {
-		revs = append([]string{base}, tips...)
-	}
-	idsOf, err := gitread.FileIDs(ctx, repo, revs, committedFiles...)
-	if err != nil {
-		return nil, nil, BudgetError(ctx, err, "reading "+strings.Join(committedFiles, " and ")+" at the pushed commits")
-	}
-	for i, file := range committedFiles {
-		ids, atBase := idsOf[i], ""
-		if base != "" {
-			atBase, ids = ids[0], ids[1:]
-		}
-		if slices.ContainsFunc(ids, func(id string) bool { return id != atBase }) {
+	return cfg, bl, nil
+}
+
+// sayChanged says, with changed's sentence, which committedFiles the
+// checked commits hold another version of than the base: ids[n] are file
+// n's blob ids at those commits, atBase[n] its id at the base ("" where
+// there is none).
+func sayChanged(stderr io.Writer, atBase []string, ids [][]string, changed func(file string) string) {
+	for n, file := range committedFiles {
+		if slices.ContainsFunc(ids[n], func(id string) bool { return id != atBase[n] }) {
 			fmt.Fprintf(stderr, "leakhook: %s\n", changed(file))
 		}
 	}
-	return cfg, bl, nil
 }
 
 // pushBase is the commit whose configuration a push is checked with: the
@@ -376,6 +673,16 @@ func committedConfig(ctx context.Context, repo *gitread.Repo, stderr io.Writer, 
 // "" (the remote has nothing of ours: built-in rules and the user's own
 // configuration only). at names it for messages.
 func pushBase(ctx context.Context, repo *gitread.Repo, remote string, updates []gitread.RefUpdate, more ...baseCandidate) (base, at string) {
+	cands := append(pushBaseCandidates(remote, updates), more...)
+	if i, id := gitread.FirstCommit(ctx, repo, candidateRevs(cands)...); i >= 0 {
+		return id, cands[i].at
+	}
+	return "", "nothing on " + remoteName(remote) + " yet"
+}
+
+// pushBaseCandidates are the revisions pushBase takes the first commit
+// of, in its order.
+func pushBaseCandidates(remote string, updates []gitread.RefUpdate) []baseCandidate {
 	var cands []baseCandidate
 	for _, u := range updates {
 		if u.IsDeletion() || strings.Trim(u.RemoteSHA, "0") == "" {
@@ -388,15 +695,15 @@ func pushBase(ctx context.Context, repo *gitread.Repo, remote string, updates []
 			cands = append(cands, baseCandidate{"refs/remotes/" + remote + "/" + b, remote + "/" + b})
 		}
 	}
-	cands = append(cands, more...)
+	return cands
+}
+
+func candidateRevs(cands []baseCandidate) []string {
 	revs := make([]string, len(cands))
 	for i, c := range cands {
 		revs[i] = c.rev
 	}
-	if i, id := gitread.FirstCommit(ctx, repo, revs...); i >= 0 {
-		return id, cands[i].at
-	}
-	return "", "nothing on " + remoteName(remote) + " yet"
+	return revs
 }
 
 // baseCandidate is a revision pushBase may take the configuration from, and

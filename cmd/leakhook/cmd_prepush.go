@@ -57,6 +57,7 @@ func runPrePush(c *cli, fs *flag.FlagSet, args []string) int {
 		Updates:    updates,
 		Partial:    partial,
 		NoReceipts: *noReceipts,
+		LazyGC:     os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "",
 		Reader:     c.readerOptions(),
 		Stderr:     c.stderr,
 	})
