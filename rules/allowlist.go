@@ -180,17 +180,39 @@ func globMatch(glob, p string) bool {
 // finding comes from is not known while scanning: an AND allowlist with
 // commits is decided later by allowedCommit, and in an OR allowlist the
 // commits are simply the one check not made here.
-func (c *compiledAllowlist) allows(p string, secret, match, line []byte) bool {
+func (c *compiledAllowlist) allows(p string, secret, match, line []byte, miss targetSet) bool {
 	if c.and && len(c.commits) > 0 {
 		return false
 	}
-	n, hits := c.checks(p, secret, match, line)
+	n, hits := c.checks(p, secret, match, line, miss)
 	return combine(c.and, n, hits)
 }
 
+// targetSet is a set of regex targets (secret, match, line): those that
+// the caller already knows none of the allowlist's regexes match.
+type targetSet uint8
+
+const (
+	targetSecret targetSet = 1 << iota
+	targetMatch
+	targetLine
+)
+
+// targetOf returns the bit of a regexTarget ("" is the secret).
+func targetOf(target string) targetSet {
+	switch target {
+	case "match":
+		return targetMatch
+	case "line":
+		return targetLine
+	}
+	return targetSecret
+}
+
 // checks evaluates each kind of criterion the allowlist has (not commits):
-// it returns how many there are and how many hold.
-func (c *compiledAllowlist) checks(p string, secret, match, line []byte) (n, hits int) {
+// it returns how many there are and how many hold. The regexes are not
+// run on a target in miss: none of them matches it.
+func (c *compiledAllowlist) checks(p string, secret, match, line []byte, miss targetSet) (n, hits int) {
 	check := func(ok bool) {
 		n++
 		if ok {
@@ -208,7 +230,7 @@ func (c *compiledAllowlist) checks(p string, secret, match, line []byte) (n, hit
 		case "line":
 			target = line
 		}
-		hit, known := false, target == nil
+		hit, known := false, target == nil || miss&targetOf(c.target) != 0
 		if !known {
 			hit, known = c.dfa.match(target, 0) // exact, and cheaper than the literals
 		}
@@ -295,7 +317,7 @@ func (e *Engine) allowedCommit(f *Finding) *compiledAllowlist {
 		if !a.and {
 			return a
 		}
-		n, hits := a.checks(f.Path, []byte(f.Secret), nil, []byte(f.LineText))
+		n, hits := a.checks(f.Path, []byte(f.Secret), nil, []byte(f.LineText), 0)
 		if n == 0 || hits == n {
 			return a
 		}

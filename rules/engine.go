@@ -67,6 +67,77 @@ type compiledRule struct {
 	ctxLits      [][]byte // one of these (lower case) is in every match of context
 	err          error
 	allows       []*compiledAllowlist
+	allowOnce    sync.Once
+	globalAllows []*compiledAllowlist // the global allowlists that target the rule
+	anyAllow     [3]*lazyDFA          // per regex target: whether any allowlist regex that applies to the rule matches (see allowMiss)
+}
+
+// allowlists returns the global allowlists that target r, in order,
+// worked out once: a finding on every line asked each of them (a map
+// lookup by id) for each.
+func (r *compiledRule) allowlists(global []*compiledAllowlist) []*compiledAllowlist {
+	r.allowOnce.Do(func() {
+		for _, a := range global {
+			if a.targets(r.ID) {
+				r.globalAllows = append(r.globalAllows, a)
+			}
+		}
+		r.anyAllow = anyAllowDFAs(append(slices.Clip(r.allows), r.globalAllows...))
+	})
+	return r.globalAllows
+}
+
+// anyAllowDFAs returns, per regex target (secret, match, line), a DFA of
+// whether any regex of lists with that target matches, where two or more
+// lists have one: a finding on every line of keyword-dense text ran each
+// list's DFA over the same line.
+func anyAllowDFAs(lists []*compiledAllowlist) (dfas [3]*lazyDFA) {
+	var srcs [3][]string
+	var n [3]int
+	for _, a := range lists {
+		if len(a.regexes) == 0 {
+			continue
+		}
+		t := bits.TrailingZeros8(uint8(targetOf(a.target)))
+		n[t]++
+		for _, re := range a.regexes {
+			srcs[t] = append(srcs[t], re.String())
+		}
+	}
+	for t, ss := range srcs {
+		if n[t] < 2 {
+			continue // one list's own DFA already covers its regexes
+		}
+		var b strings.Builder
+		for i, s := range ss {
+			if strings.Contains(s, `\Q`) {
+				b.Reset() // quoting to the end would reach past the group
+				break
+			}
+			if i > 0 {
+				b.WriteString("|")
+			}
+			b.WriteString("(?:" + s + ")")
+		}
+		if b.Len() > 0 {
+			dfas[t] = newLazyDFA(b.String())
+		}
+	}
+	return dfas
+}
+
+// allowMiss returns the regex targets on which no regex of the allowlists
+// that apply to r (its own, and the global ones that target it) matches,
+// as far as the combined DFAs can tell: the allowlists' regexes need not
+// run there. Call allowlists first.
+func (r *compiledRule) allowMiss(secret, match, line []byte) targetSet {
+	var miss targetSet
+	for t, text := range [3][]byte{secret, match, line} {
+		if m, ok := r.anyAllow[t].match(text, 0); ok && !m {
+			miss |= 1 << t
+		}
+	}
+	return miss
 }
 
 // compile builds the rule's regexes once. Built-in rules are compiled lazily;
@@ -668,8 +739,13 @@ func (e *Engine) finding(s *scratch, t *Target, r *compiledRule, global []*compi
 	// (dropped silently); a configuration's allowlist or an inline marker
 	// suppresses it (dropped, and listed for the report's count).
 	var by *Suppression
+	global = r.allowlists(global)
+	var miss targetSet
+	if len(r.allows) > 0 || len(global) > 0 {
+		miss = r.allowMiss(c[ss:se], match, line)
+	}
 	for _, a := range r.allows {
-		if a.allows(t.Path, c[ss:se], match, line) {
+		if a.allows(t.Path, c[ss:se], match, line, miss) {
 			t.trace.drop(r.ID, a.origin)
 			if s := a.suppression(SuppressedAllowlist); s == nil {
 				return Finding{}, false
@@ -679,7 +755,7 @@ func (e *Engine) finding(s *scratch, t *Target, r *compiledRule, global []*compi
 		}
 	}
 	for _, a := range global {
-		if a.targets(r.ID) && a.allows(t.Path, c[ss:se], match, line) {
+		if a.allows(t.Path, c[ss:se], match, line, miss) {
 			t.trace.drop(r.ID, a.origin)
 			if s := a.suppression(SuppressedAllowlist); s == nil {
 				return Finding{}, false
