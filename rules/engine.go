@@ -500,8 +500,9 @@ func (e *Engine) scanWindows(s *scratch, t *Target) ([]Finding, error) {
 			return
 		}
 		s.hints |= e.hintBits[id]
+		line := lineSpan{-1, -1}
 		for _, ri := range e.byKeyword[id] {
-			e.addWindow(s, t, ri, start, end)
+			e.addWindow(s, t, ri, start, end, &line)
 		}
 	})
 	if stopped {
@@ -639,16 +640,23 @@ func (e *Engine) pathAllowed(r *compiledRule, t *Target) bool {
 	return false
 }
 
+// lineSpan is the single-line window around a keyword hit, the same for
+// every rule the keyword names; -1 until one of them needs it.
+type lineSpan struct{ start, stop int }
+
 // addWindow records that rule ri must run around the keyword hit [pos,end),
-// merging with the rule's previous window when they overlap.
-func (e *Engine) addWindow(s *scratch, t *Target, ri int32, pos, end int) {
+// merging with the rule's previous window when they overlap. line is the
+// hit's single-line window, worked out here if no other rule has yet.
+func (e *Engine) addWindow(s *scratch, t *Target, ri int32, pos, end int, line *lineSpan) {
 	if !e.applies(s, t, ri) {
 		return
 	}
 	c := t.Content
 	r := e.rules[ri]
-	start := lineStart(c, pos, reachBack)
-	stop := lineEnd(c, end, reachAhead)
+	if line.start < 0 {
+		line.start, line.stop = lineStart(c, pos, reachBack), lineEnd(c, end, reachAhead)
+	}
+	start, stop := line.start, line.stop
 	if r.Lines > 0 {
 		lo := max(0, pos-maxMultilineWindow)
 		for i := 0; i < r.Lines && start > lo; i++ {
