@@ -16,6 +16,7 @@ import (
 type litScan struct {
 	upTo int     // every occurrence ending at or before upTo is in at
 	at   [][]int // per literal: start offsets, ascending
+	none bool    // at is empty: no literal occurs before upTo
 }
 
 // nearLits reports whether one of r's context literals lies wholly within
@@ -23,6 +24,9 @@ type litScan struct {
 // r.ctxLits) reports, in time linear in the content over a scan.
 func (s *scratch) nearLits(content []byte, r *compiledRule, lo, hi int) bool {
 	ls := s.litScanOf(content, r, hi)
+	if ls.none {
+		return false // the common case on text dense in keywords: no literal anywhere
+	}
 	for i, lit := range r.ctxLits {
 		at := ls.at[i]
 		j := sort.SearchInts(at, lo)
@@ -74,6 +78,12 @@ func (s *scratch) litScanOf(content []byte, r *compiledRule, hi int) *litScan {
 		}
 	}
 	ls.upTo = to
+	ls.none = true
+	for _, at := range ls.at {
+		if len(at) > 0 {
+			ls.none = false
+		}
+	}
 	return ls
 }
 
