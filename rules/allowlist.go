@@ -338,6 +338,10 @@ func (e *Engine) compiled(id string) *compiledRule {
 type markerSet struct {
 	sameLine [][]byte
 	nextLine [][]byte
+	// common holds words of which every marker holds one: a line holding
+	// none of them holds no marker, and one search per word is all that
+	// finding asks of the line of most candidates.
+	common [][]byte
 }
 
 func defaultMarkers() *markerSet {
@@ -345,7 +349,19 @@ func defaultMarkers() *markerSet {
 		sameLine: byteStrings("leakhook:allow", "gitleaks:allow", "betterleaks:allow", "pragma: allowlist secret",
 			"trufflehog:ignore", "kingfisher:ignore", "secretlint-disable-line", "ggignore"),
 		nextLine: byteStrings("leakhook:allow-next-line", "pragma: allowlist nextline secret"),
+		common:   byteStrings("allow", "ignore", "-disable-line"),
 	}
+}
+
+// mayHold reports whether line may hold a marker (false only if it holds
+// none of m.common).
+func (m *markerSet) mayHold(line []byte) bool {
+	for _, w := range m.common {
+		if bytes.Contains(line, w) {
+			return true
+		}
+	}
+	return m.common == nil
 }
 
 // which returns the marker that allows the secret on the line [ls,le) of c: a same-line allow
@@ -355,13 +371,18 @@ func defaultMarkers() *markerSet {
 // starts, so a marker before the BEGIN line covers the block. No other line
 // is looked at: an allow never reaches a secret on another line. "" when none allows.
 func (m *markerSet) which(c []byte, ls, le int, fp string) string {
-	if mk := hasMarker(c[ls:le], m.sameLine, fp); mk != "" {
-		return mk
+	if m.mayHold(c[ls:le]) {
+		if mk := hasMarker(c[ls:le], m.sameLine, fp); mk != "" {
+			return mk
+		}
 	}
 	if ls == 0 || c[ls-1] != '\n' {
 		return "" // first line, or ls is inside a long line: there is no line before
 	}
 	prev := c[lineStart(c, ls-1, lineReach) : ls-1]
+	if !m.mayHold(prev) {
+		return ""
+	}
 	return hasMarker(prev, m.nextLine, fp)
 }
 
