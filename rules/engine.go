@@ -163,7 +163,7 @@ func (r *compiledRule) compile() error {
 				r.err = fmt.Errorf("rule %q: context: %v", r.ID, regexError(err))
 				return
 			}
-			for _, l := range requiredLiterals(r.Context) {
+			for _, l := range shortestLiterals(requiredLiterals(r.Context)) {
 				r.ctxLits = append(r.ctxLits, []byte(l))
 			}
 			r.ctxDFA = newLazyDFA(r.Context)
