@@ -531,6 +531,11 @@ func (e *Engine) scanWindows(s *scratch, t *Target) ([]Finding, error) {
 		if err := r.compile(); err != nil {
 			return nil, err
 		}
+		if r.ctxLits != nil && s.noLits(content, r, w.end) {
+			// What nearWindow would say first, asked before the shape:
+			// it looks nothing up, where the shape reads the window.
+			continue
+		}
 		if r.shape != nil && !r.shape.fits(content[w.start:w.end]) {
 			continue // no run of the secret's characters: the regex cannot match
 		}

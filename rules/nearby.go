@@ -51,6 +51,13 @@ func (s *scratch) nearWindow(content []byte, r *compiledRule, start, end int) bo
 	return s.nearLits(content, r, lo, hi)
 }
 
+// noLits reports whether none of r's context literals occurs in content
+// before end+contextReach, the farthest a window ending at end may look
+// (nearWindow then refuses it at once).
+func (s *scratch) noLits(content []byte, r *compiledRule, end int) bool {
+	return s.litScanOf(content, r, min(len(content), end+contextReach)).none
+}
+
 // litScanOf returns r's occurrences, found at least as far as hi.
 func (s *scratch) litScanOf(content []byte, r *compiledRule, hi int) *litScan {
 	ls := s.lits[r.index]
