@@ -51,6 +51,7 @@ type Engine struct {
 	decBufs   sync.Pool               // scratch for decoded text, scanned inside a target's scan
 	byIDOnce  sync.Once
 	byID      map[string]*Rule // Rule's index, made on first use
+	anyAllow  sync.Map         // combined allowlist pattern -> *lazyDFA (anyAllowDFAs)
 }
 
 type compiledRule struct {
@@ -75,23 +76,30 @@ type compiledRule struct {
 // allowlists returns the global allowlists that target r, in order,
 // worked out once: a finding on every line asked each of them (a map
 // lookup by id) for each.
-func (r *compiledRule) allowlists(global []*compiledAllowlist) []*compiledAllowlist {
+func (e *Engine) allowlists(r *compiledRule, global []*compiledAllowlist) []*compiledAllowlist {
 	r.allowOnce.Do(func() {
 		for _, a := range global {
 			if a.targets(r.ID) {
 				r.globalAllows = append(r.globalAllows, a)
 			}
 		}
-		r.anyAllow = anyAllowDFAs(append(slices.Clip(r.allows), r.globalAllows...))
+		r.anyAllow = e.anyAllowDFAs(append(slices.Clip(r.allows), r.globalAllows...))
 	})
 	return r.globalAllows
 }
 
+// anyAllowFree is the states a combined allowlist DFA may build before the
+// bytes it was asked about must repay them: it needs about the product of
+// its lists' states (~850 for the generic rules' secret lists), and each
+// of its passes saves one per list.
+const anyAllowFree = 1024
+
 // anyAllowDFAs returns, per regex target (secret, match, line), a DFA of
 // whether any regex of lists with that target matches, where two or more
 // lists have one: a finding on every line of keyword-dense text ran each
-// list's DFA over the same line.
-func anyAllowDFAs(lists []*compiledAllowlist) (dfas [3]*lazyDFA) {
+// list's DFA over the same text. Rules with the same lists (the generic
+// rules and the global lists that target them) share one.
+func (e *Engine) anyAllowDFAs(lists []*compiledAllowlist) (dfas [3]*lazyDFA) {
 	var srcs [3][]string
 	var n [3]int
 	for _, a := range lists {
@@ -120,7 +128,8 @@ func anyAllowDFAs(lists []*compiledAllowlist) (dfas [3]*lazyDFA) {
 			b.WriteString("(?:" + s + ")")
 		}
 		if b.Len() > 0 {
-			dfas[t] = newLazyDFA(b.String())
+			l, _ := e.anyAllow.LoadOrStore(b.String(), &lazyDFA{pattern: b.String(), free: anyAllowFree})
+			dfas[t] = l.(*lazyDFA)
 		}
 	}
 	return dfas
@@ -752,7 +761,7 @@ func (e *Engine) finding(s *scratch, t *Target, r *compiledRule, global []*compi
 	// (dropped silently); a configuration's allowlist or an inline marker
 	// suppresses it (dropped, and listed for the report's count).
 	var by *Suppression
-	global = r.allowlists(global)
+	global = e.allowlists(r, global)
 	var miss targetSet
 	if len(r.allows) > 0 || len(global) > 0 {
 		miss = r.allowMiss(c[ss:se], match, line)
