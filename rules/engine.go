@@ -899,7 +899,18 @@ func ShannonEntropy(s string) float64 {
 	if s == "" {
 		return 0
 	}
+	if len(s) < 256 {
+		// No byte occurs 256 times: counts of a byte each are an eighth
+		// of the memory to clear, and most secrets are this short.
+		var counts [256]uint8
+		return entropy(s, &counts)
+	}
 	var counts [256]int
+	return entropy(s, &counts)
+}
+
+// entropy is ShannonEntropy with counts, zero, to count the bytes of s in.
+func entropy[C uint8 | int](s string, counts *[256]C) float64 {
 	var seen [4]uint64 // bit c: byte c occurs
 	for i := 0; i < len(s); i++ {
 		counts[s[i]]++
