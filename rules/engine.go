@@ -500,6 +500,11 @@ func (e *Engine) scanWindows(s *scratch, t *Target) ([]Finding, error) {
 	content := t.Content
 
 	hits, stopped := 0, false
+	// whole is the last window that was a whole line, newlines at both
+	// ends and none inside: a later hit on that line near enough to both
+	// ends (as lineStart and lineEnd look) has the same window. A line of
+	// keyword-dense text holds nine hits.
+	whole := lineSpan{-1, -1}
 	e.keywords.Each(content, func(id, start, end int) {
 		if stopped {
 			return
@@ -510,8 +515,15 @@ func (e *Engine) scanWindows(s *scratch, t *Target) ([]Finding, error) {
 		}
 		s.hints |= e.hintBits[id]
 		line := lineSpan{-1, -1}
+		if whole.start >= 0 && whole.start <= start && end <= whole.stop && start-whole.start <= reachBack && whole.stop-end <= reachAhead {
+			line = whole
+		}
 		for _, ri := range e.byKeyword[id] {
 			e.addWindow(s, t, ri, start, end, &line)
+		}
+		if line.start >= 0 && line != whole && (line.start == 0 || content[line.start-1] == '\n') &&
+			(line.stop == len(content) || content[line.stop] == '\n') && bytes.IndexByte(content[start:end], '\n') < 0 {
+			whole = line
 		}
 	})
 	if stopped {
