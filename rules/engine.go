@@ -351,6 +351,7 @@ type scratch struct {
 	lits             []*litScan // per rule: its context literals' occurrences in low
 	found            []Finding  // scanWindows' findings before they are deduplicated
 	litRules         []int      // the rules with lits
+	shapeRead        []int      // per rule with context literals: bytes its shape read (litsFirst)
 }
 
 // lineOf returns the 0-based line of content offset pos.
@@ -383,12 +384,13 @@ func (e *Engine) getScratch(pool *sync.Pool) *scratch {
 	if s, ok := pool.Get().(*scratch); ok {
 		return s
 	}
-	return &scratch{last: make([]int32, len(e.rules)), pathOK: make([]int8, len(e.rules)), lits: make([]*litScan, len(e.rules))}
+	return &scratch{last: make([]int32, len(e.rules)), pathOK: make([]int8, len(e.rules)), lits: make([]*litScan, len(e.rules)), shapeRead: make([]int, len(e.rules))}
 }
 
 func (e *Engine) putScratch(pool *sync.Pool, s *scratch) {
 	clear(s.last)
 	clear(s.pathOK)
+	clear(s.shapeRead)
 	s.windows = s.windows[:0]
 	s.hints = 0
 	s.linePos, s.lineIdx = 0, 0
@@ -552,13 +554,18 @@ func (e *Engine) scanWindows(s *scratch, t *Target) ([]Finding, error) {
 		if err := r.compile(); err != nil {
 			return nil, err
 		}
-		if r.ctxLits != nil && s.noLits(content, r, w.end) {
-			// What nearWindow would say first, asked before the shape:
-			// it looks nothing up, where the shape reads the window.
+		if r.ctxLits != nil && s.litsFirst(content, r, w.end) && s.noLits(content, r, w.end) {
+			// What nearWindow would say first, asked before the shape
+			// once it is a lookup, where the shape reads the window.
 			continue
 		}
-		if r.shape != nil && !r.shape.fits(content[w.start:w.end]) {
-			continue // no run of the secret's characters: the regex cannot match
+		if r.shape != nil {
+			if r.ctxLits != nil {
+				s.shapeRead[w.rule] += w.end - w.start
+			}
+			if !r.shape.fits(content[w.start:w.end]) {
+				continue // no run of the secret's characters: the regex cannot match
+			}
 		}
 		if r.ctxLits != nil {
 			// Every finding of this window needs the context within

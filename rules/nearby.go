@@ -58,6 +58,21 @@ func (s *scratch) noLits(content []byte, r *compiledRule, end int) bool {
 	return s.litScanOf(content, r, min(len(content), end+contextReach)).none
 }
 
+// litsFirst reports whether noLits should be asked before r's shape reads
+// a window ending at end: when it is a lookup in literals already found,
+// when r has no shape (nearWindow would search for them anyway), or once
+// the shape has read as many bytes of this content as finding the literals
+// ahead costs (a search per literal of the next 64 KB). A few windows of a
+// small change are left to the shape alone, as searching the whole file for
+// the literals would cost more than it saves; keyword-dense text, with a
+// window on every line, soon finds them first.
+func (s *scratch) litsFirst(content []byte, r *compiledRule, end int) bool {
+	if ls := s.lits[r.index]; ls != nil && min(len(content), end+contextReach) <= ls.upTo {
+		return true
+	}
+	return r.shape == nil || s.shapeRead[r.index] >= len(r.ctxLits)<<16
+}
+
 // litScanOf returns r's occurrences, found at least as far as hi.
 func (s *scratch) litScanOf(content []byte, r *compiledRule, hi int) *litScan {
 	ls := s.lits[r.index]
