@@ -349,9 +349,11 @@ func defaultMarkers() *markerSet {
 		sameLine: byteStrings("leakhook:allow", "gitleaks:allow", "betterleaks:allow", "pragma: allowlist secret",
 			"trufflehog:ignore", "kingfisher:ignore", "secretlint-disable-line", "ggignore"),
 		nextLine: byteStrings("leakhook:allow-next-line", "pragma: allowlist nextline secret"),
-		common:   byteStrings("allow", "ignore", "-disable-line"),
+		common:   markerWords,
 	}
 }
+
+var markerWords = byteStrings("allow", "ignore", "-disable-line")
 
 // mayHold reports whether line may hold a marker (false only if it holds
 // none of m.common).

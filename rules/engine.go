@@ -68,24 +68,35 @@ type compiledRule struct {
 	ctxLits      [][]byte // one of these (lower case) is in every match of context
 	err          error
 	allows       []*compiledAllowlist
-	allowOnce    sync.Once
-	globalAllows []*compiledAllowlist // the global allowlists that target the rule
-	anyAllow     [3]*lazyDFA          // per regex target: whether any allowlist regex that applies to the rule matches (see allowMiss)
+	allowed      atomic.Pointer[ruleAllows] // made on the rule's first candidate (Engine.allowlists)
 }
 
 // allowlists returns the global allowlists that target r, in order,
 // worked out once: a finding on every line asked each of them (a map
 // lookup by id) for each.
 func (e *Engine) allowlists(r *compiledRule, global []*compiledAllowlist) []*compiledAllowlist {
-	r.allowOnce.Do(func() {
-		for _, a := range global {
-			if a.targets(r.ID) {
-				r.globalAllows = append(r.globalAllows, a)
-			}
+	if a := r.allowed.Load(); a != nil {
+		return a.global
+	}
+	// Two scans may both get here: they make the same lists, sharing the
+	// DFAs (anyAllowDFAs), and the first stored is kept.
+	a := &ruleAllows{}
+	for _, g := range global {
+		if g.targets(r.ID) {
+			a.global = append(a.global, g)
 		}
-		r.anyAllow = e.anyAllowDFAs(append(slices.Clip(r.allows), r.globalAllows...))
-	})
-	return r.globalAllows
+	}
+	a.any = e.anyAllowDFAs(append(slices.Clip(r.allows), a.global...))
+	r.allowed.CompareAndSwap(nil, a)
+	return r.allowed.Load().global
+}
+
+// ruleAllows is what finding asks of a rule's allowlists, behind a pointer
+// so that rules that never have a candidate (most, in a small change) keep
+// their compiledRule, made for every rule at start-up, small.
+type ruleAllows struct {
+	global []*compiledAllowlist // the global allowlists that target the rule
+	any    [3]*lazyDFA          // per regex target: whether any allowlist regex that applies to the rule matches (see allowMiss)
 }
 
 // anyAllowFree is the states a combined allowlist DFA may build before the
@@ -142,7 +153,7 @@ func (e *Engine) anyAllowDFAs(lists []*compiledAllowlist) (dfas [3]*lazyDFA) {
 func (r *compiledRule) allowMiss(secret, match, line []byte) targetSet {
 	var miss targetSet
 	for t, text := range [3][]byte{secret, match, line} {
-		if m, ok := r.anyAllow[t].match(text, 0); ok && !m {
+		if m, ok := r.allowed.Load().any[t].match(text, 0); ok && !m {
 			miss |= 1 << t
 		}
 	}
