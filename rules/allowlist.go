@@ -180,17 +180,39 @@ func globMatch(glob, p string) bool {
 // finding comes from is not known while scanning: an AND allowlist with
 // commits is decided later by allowedCommit, and in an OR allowlist the
 // commits are simply the one check not made here.
-func (c *compiledAllowlist) allows(p string, secret, match, line []byte) bool {
+func (c *compiledAllowlist) allows(p string, secret, match, line []byte, miss targetSet) bool {
 	if c.and && len(c.commits) > 0 {
 		return false
 	}
-	n, hits := c.checks(p, secret, match, line)
+	n, hits := c.checks(p, secret, match, line, miss)
 	return combine(c.and, n, hits)
 }
 
+// targetSet is a set of regex targets (secret, match, line): those that
+// the caller already knows none of the allowlist's regexes match.
+type targetSet uint8
+
+const (
+	targetSecret targetSet = 1 << iota
+	targetMatch
+	targetLine
+)
+
+// targetOf returns the bit of a regexTarget ("" is the secret).
+func targetOf(target string) targetSet {
+	switch target {
+	case "match":
+		return targetMatch
+	case "line":
+		return targetLine
+	}
+	return targetSecret
+}
+
 // checks evaluates each kind of criterion the allowlist has (not commits):
-// it returns how many there are and how many hold.
-func (c *compiledAllowlist) checks(p string, secret, match, line []byte) (n, hits int) {
+// it returns how many there are and how many hold. The regexes are not
+// run on a target in miss: none of them matches it.
+func (c *compiledAllowlist) checks(p string, secret, match, line []byte, miss targetSet) (n, hits int) {
 	check := func(ok bool) {
 		n++
 		if ok {
@@ -208,7 +230,7 @@ func (c *compiledAllowlist) checks(p string, secret, match, line []byte) (n, hit
 		case "line":
 			target = line
 		}
-		hit, known := false, target == nil
+		hit, known := false, target == nil || miss&targetOf(c.target) != 0
 		if !known {
 			hit, known = c.dfa.match(target, 0) // exact, and cheaper than the literals
 		}
@@ -295,7 +317,7 @@ func (e *Engine) allowedCommit(f *Finding) *compiledAllowlist {
 		if !a.and {
 			return a
 		}
-		n, hits := a.checks(f.Path, []byte(f.Secret), nil, []byte(f.LineText))
+		n, hits := a.checks(f.Path, []byte(f.Secret), nil, []byte(f.LineText), 0)
 		if n == 0 || hits == n {
 			return a
 		}
@@ -316,6 +338,10 @@ func (e *Engine) compiled(id string) *compiledRule {
 type markerSet struct {
 	sameLine [][]byte
 	nextLine [][]byte
+	// common holds words of which every marker holds one: a line holding
+	// none of them holds no marker, and one search per word is all that
+	// finding asks of the line of most candidates.
+	common [][]byte
 }
 
 func defaultMarkers() *markerSet {
@@ -323,7 +349,21 @@ func defaultMarkers() *markerSet {
 		sameLine: byteStrings("leakhook:allow", "gitleaks:allow", "betterleaks:allow", "pragma: allowlist secret",
 			"trufflehog:ignore", "kingfisher:ignore", "secretlint-disable-line", "ggignore"),
 		nextLine: byteStrings("leakhook:allow-next-line", "pragma: allowlist nextline secret"),
+		common:   markerWords,
 	}
+}
+
+var markerWords = byteStrings("allow", "ignore", "-disable-line")
+
+// mayHold reports whether line may hold a marker (false only if it holds
+// none of m.common).
+func (m *markerSet) mayHold(line []byte) bool {
+	for _, w := range m.common {
+		if bytes.Contains(line, w) {
+			return true
+		}
+	}
+	return m.common == nil
 }
 
 // which returns the marker that allows the secret on the line [ls,le) of c: a same-line allow
@@ -333,13 +373,18 @@ func defaultMarkers() *markerSet {
 // starts, so a marker before the BEGIN line covers the block. No other line
 // is looked at: an allow never reaches a secret on another line. "" when none allows.
 func (m *markerSet) which(c []byte, ls, le int, fp string) string {
-	if mk := hasMarker(c[ls:le], m.sameLine, fp); mk != "" {
-		return mk
+	if m.mayHold(c[ls:le]) {
+		if mk := hasMarker(c[ls:le], m.sameLine, fp); mk != "" {
+			return mk
+		}
 	}
 	if ls == 0 || c[ls-1] != '\n' {
 		return "" // first line, or ls is inside a long line: there is no line before
 	}
 	prev := c[lineStart(c, ls-1, lineReach) : ls-1]
+	if !m.mayHold(prev) {
+		return ""
+	}
 	return hasMarker(prev, m.nextLine, fp)
 }
 

@@ -324,3 +324,17 @@ func TestSuppressedListed(t *testing.T) {
 		t.Errorf("plain token: %d findings, %d suppressed", len(fs), len(tg.Suppressed))
 	}
 }
+
+// TestMarkersCommonWords: the words finding searches a line for first are
+// in every marker, so a line without them holds none.
+func TestMarkersCommonWords(t *testing.T) {
+	m := defaultMarkers()
+	for _, mk := range append(append([][]byte(nil), m.sameLine...), m.nextLine...) {
+		if !m.mayHold(mk) {
+			t.Errorf("marker %q holds none of the common words: which would never see it", mk)
+		}
+	}
+	if (&markerSet{}).mayHold([]byte("no words")) != true {
+		t.Error("a set without common words must not rule lines out")
+	}
+}

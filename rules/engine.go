@@ -51,6 +51,7 @@ type Engine struct {
 	decBufs   sync.Pool               // scratch for decoded text, scanned inside a target's scan
 	byIDOnce  sync.Once
 	byID      map[string]*Rule // Rule's index, made on first use
+	anyAllow  sync.Map         // combined allowlist pattern -> *lazyDFA (anyAllowDFAs)
 }
 
 type compiledRule struct {
@@ -67,6 +68,96 @@ type compiledRule struct {
 	ctxLits      [][]byte // one of these (lower case) is in every match of context
 	err          error
 	allows       []*compiledAllowlist
+	allowed      atomic.Pointer[ruleAllows] // made on the rule's first candidate (Engine.allowlists)
+}
+
+// allowlists returns the global allowlists that target r, in order,
+// worked out once: a finding on every line asked each of them (a map
+// lookup by id) for each.
+func (e *Engine) allowlists(r *compiledRule, global []*compiledAllowlist) []*compiledAllowlist {
+	if a := r.allowed.Load(); a != nil {
+		return a.global
+	}
+	// Two scans may both get here: they make the same lists, sharing the
+	// DFAs (anyAllowDFAs), and the first stored is kept.
+	a := &ruleAllows{}
+	for _, g := range global {
+		if g.targets(r.ID) {
+			a.global = append(a.global, g)
+		}
+	}
+	a.any = e.anyAllowDFAs(append(slices.Clip(r.allows), a.global...))
+	r.allowed.CompareAndSwap(nil, a)
+	return r.allowed.Load().global
+}
+
+// ruleAllows is what finding asks of a rule's allowlists, behind a pointer
+// so that rules that never have a candidate (most, in a small change) keep
+// their compiledRule, made for every rule at start-up, small.
+type ruleAllows struct {
+	global []*compiledAllowlist // the global allowlists that target the rule
+	any    [3]*lazyDFA          // per regex target: whether any allowlist regex that applies to the rule matches (see allowMiss)
+}
+
+// anyAllowFree is the states a combined allowlist DFA may build before the
+// bytes it was asked about must repay them: it needs about the product of
+// its lists' states (~850 for the generic rules' secret lists), and each
+// of its passes saves one per list.
+const anyAllowFree = 1024
+
+// anyAllowDFAs returns, per regex target (secret, match, line), a DFA of
+// whether any regex of lists with that target matches, where two or more
+// lists have one: a finding on every line of keyword-dense text ran each
+// list's DFA over the same text. Rules with the same lists (the generic
+// rules and the global lists that target them) share one.
+func (e *Engine) anyAllowDFAs(lists []*compiledAllowlist) (dfas [3]*lazyDFA) {
+	var srcs [3][]string
+	var n [3]int
+	for _, a := range lists {
+		if len(a.regexes) == 0 {
+			continue
+		}
+		t := bits.TrailingZeros8(uint8(targetOf(a.target)))
+		n[t]++
+		for _, re := range a.regexes {
+			srcs[t] = append(srcs[t], re.String())
+		}
+	}
+	for t, ss := range srcs {
+		if n[t] < 2 {
+			continue // one list's own DFA already covers its regexes
+		}
+		var b strings.Builder
+		for i, s := range ss {
+			if strings.Contains(s, `\Q`) {
+				b.Reset() // quoting to the end would reach past the group
+				break
+			}
+			if i > 0 {
+				b.WriteString("|")
+			}
+			b.WriteString("(?:" + s + ")")
+		}
+		if b.Len() > 0 {
+			l, _ := e.anyAllow.LoadOrStore(b.String(), &lazyDFA{pattern: b.String(), free: anyAllowFree})
+			dfas[t] = l.(*lazyDFA)
+		}
+	}
+	return dfas
+}
+
+// allowMiss returns the regex targets on which no regex of the allowlists
+// that apply to r (its own, and the global ones that target it) matches,
+// as far as the combined DFAs can tell: the allowlists' regexes need not
+// run there. Call allowlists first.
+func (r *compiledRule) allowMiss(secret, match, line []byte) targetSet {
+	var miss targetSet
+	for t, text := range [3][]byte{secret, match, line} {
+		if m, ok := r.allowed.Load().any[t].match(text, 0); ok && !m {
+			miss |= 1 << t
+		}
+	}
+	return miss
 }
 
 // compile builds the rule's regexes once. Built-in rules are compiled lazily;
@@ -92,7 +183,7 @@ func (r *compiledRule) compile() error {
 				r.err = fmt.Errorf("rule %q: context: %v", r.ID, regexError(err))
 				return
 			}
-			for _, l := range requiredLiterals(r.Context) {
+			for _, l := range shortestLiterals(requiredLiterals(r.Context)) {
 				r.ctxLits = append(r.ctxLits, []byte(l))
 			}
 			r.ctxDFA = newLazyDFA(r.Context)
@@ -271,6 +362,7 @@ type scratch struct {
 	lits             []*litScan // per rule: its context literals' occurrences in low
 	found            []Finding  // scanWindows' findings before they are deduplicated
 	litRules         []int      // the rules with lits
+	shapeRead        []int      // per rule with context literals: bytes its shape read (litsFirst)
 }
 
 // lineOf returns the 0-based line of content offset pos.
@@ -303,12 +395,13 @@ func (e *Engine) getScratch(pool *sync.Pool) *scratch {
 	if s, ok := pool.Get().(*scratch); ok {
 		return s
 	}
-	return &scratch{last: make([]int32, len(e.rules)), pathOK: make([]int8, len(e.rules)), lits: make([]*litScan, len(e.rules))}
+	return &scratch{last: make([]int32, len(e.rules)), pathOK: make([]int8, len(e.rules)), lits: make([]*litScan, len(e.rules)), shapeRead: make([]int, len(e.rules))}
 }
 
 func (e *Engine) putScratch(pool *sync.Pool, s *scratch) {
 	clear(s.last)
 	clear(s.pathOK)
+	clear(s.shapeRead)
 	s.windows = s.windows[:0]
 	s.hints = 0
 	s.linePos, s.lineIdx = 0, 0
@@ -420,6 +513,11 @@ func (e *Engine) scanWindows(s *scratch, t *Target) ([]Finding, error) {
 	content := t.Content
 
 	hits, stopped := 0, false
+	// whole is the last window that was a whole line, newlines at both
+	// ends and none inside: a later hit on that line near enough to both
+	// ends (as lineStart and lineEnd look) has the same window. A line of
+	// keyword-dense text holds nine hits.
+	whole := lineSpan{-1, -1}
 	e.keywords.Each(content, func(id, start, end int) {
 		if stopped {
 			return
@@ -429,8 +527,16 @@ func (e *Engine) scanWindows(s *scratch, t *Target) ([]Finding, error) {
 			return
 		}
 		s.hints |= e.hintBits[id]
+		line := lineSpan{-1, -1}
+		if whole.start >= 0 && whole.start <= start && end <= whole.stop && start-whole.start <= reachBack && whole.stop-end <= reachAhead {
+			line = whole
+		}
 		for _, ri := range e.byKeyword[id] {
-			e.addWindow(s, t, ri, start, end)
+			e.addWindow(s, t, ri, start, end, &line)
+		}
+		if line.start >= 0 && line != whole && (line.start == 0 || content[line.start-1] == '\n') &&
+			(line.stop == len(content) || content[line.stop] == '\n') && bytes.IndexByte(content[start:end], '\n') < 0 {
+			whole = line
 		}
 	})
 	if stopped {
@@ -459,8 +565,18 @@ func (e *Engine) scanWindows(s *scratch, t *Target) ([]Finding, error) {
 		if err := r.compile(); err != nil {
 			return nil, err
 		}
-		if r.shape != nil && !r.shape.fits(content[w.start:w.end]) {
-			continue // no run of the secret's characters: the regex cannot match
+		if r.ctxLits != nil && s.litsFirst(content, r, w.end) && s.noLits(content, r, w.end) {
+			// What nearWindow would say first, asked before the shape
+			// once it is a lookup, where the shape reads the window.
+			continue
+		}
+		if r.shape != nil {
+			if r.ctxLits != nil {
+				s.shapeRead[w.rule] += w.end - w.start
+			}
+			if !r.shape.fits(content[w.start:w.end]) {
+				continue // no run of the secret's characters: the regex cannot match
+			}
 		}
 		if r.ctxLits != nil {
 			// Every finding of this window needs the context within
@@ -568,16 +684,23 @@ func (e *Engine) pathAllowed(r *compiledRule, t *Target) bool {
 	return false
 }
 
+// lineSpan is the single-line window around a keyword hit, the same for
+// every rule the keyword names; -1 until one of them needs it.
+type lineSpan struct{ start, stop int }
+
 // addWindow records that rule ri must run around the keyword hit [pos,end),
-// merging with the rule's previous window when they overlap.
-func (e *Engine) addWindow(s *scratch, t *Target, ri int32, pos, end int) {
+// merging with the rule's previous window when they overlap. line is the
+// hit's single-line window, worked out here if no other rule has yet.
+func (e *Engine) addWindow(s *scratch, t *Target, ri int32, pos, end int, line *lineSpan) {
 	if !e.applies(s, t, ri) {
 		return
 	}
 	c := t.Content
 	r := e.rules[ri]
-	start := lineStart(c, pos, reachBack)
-	stop := lineEnd(c, end, reachAhead)
+	if line.start < 0 {
+		line.start, line.stop = lineStart(c, pos, reachBack), lineEnd(c, end, reachAhead)
+	}
+	start, stop := line.start, line.stop
 	if r.Lines > 0 {
 		lo := max(0, pos-maxMultilineWindow)
 		for i := 0; i < r.Lines && start > lo; i++ {
@@ -668,8 +791,13 @@ func (e *Engine) finding(s *scratch, t *Target, r *compiledRule, global []*compi
 	// (dropped silently); a configuration's allowlist or an inline marker
 	// suppresses it (dropped, and listed for the report's count).
 	var by *Suppression
+	global = e.allowlists(r, global)
+	var miss targetSet
+	if len(r.allows) > 0 || len(global) > 0 {
+		miss = r.allowMiss(c[ss:se], match, line)
+	}
 	for _, a := range r.allows {
-		if a.allows(t.Path, c[ss:se], match, line) {
+		if a.allows(t.Path, c[ss:se], match, line, miss) {
 			t.trace.drop(r.ID, a.origin)
 			if s := a.suppression(SuppressedAllowlist); s == nil {
 				return Finding{}, false
@@ -679,7 +807,7 @@ func (e *Engine) finding(s *scratch, t *Target, r *compiledRule, global []*compi
 		}
 	}
 	for _, a := range global {
-		if a.targets(r.ID) && a.allows(t.Path, c[ss:se], match, line) {
+		if a.allows(t.Path, c[ss:se], match, line, miss) {
 			t.trace.drop(r.ID, a.origin)
 			if s := a.suppression(SuppressedAllowlist); s == nil {
 				return Finding{}, false
@@ -801,7 +929,18 @@ func ShannonEntropy(s string) float64 {
 	if s == "" {
 		return 0
 	}
+	if len(s) < 256 {
+		// No byte occurs 256 times: counts of a byte each are an eighth
+		// of the memory to clear, and most secrets are this short.
+		var counts [256]uint8
+		return entropy(s, &counts)
+	}
 	var counts [256]int
+	return entropy(s, &counts)
+}
+
+// entropy is ShannonEntropy with counts, zero, to count the bytes of s in.
+func entropy[C uint8 | int](s string, counts *[256]C) float64 {
 	var seen [4]uint64 // bit c: byte c occurs
 	for i := 0; i < len(s); i++ {
 		counts[s[i]]++

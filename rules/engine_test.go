@@ -1,7 +1,10 @@
 package rules
 
 import (
+	"bytes"
 	"fmt"
+	"math/rand"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -209,5 +212,51 @@ func TestSESPasswordInPlainAuth(t *testing.T) {
 	fs := scanText(t, e, "main.go", other, nil)
 	if len(fs) != 1 || fs[0].RuleID != "smtp-login-password" {
 		t.Errorf("other host: %+v", fs)
+	}
+}
+
+// TestWindowsReuseLine: the keyword pass lays the same windows when it
+// reuses the last hit's whole line as when it works out every hit's line
+// window afresh, on text with short lines, long ones past the reach on
+// either side, keywords at the ends of lines and of the text.
+func TestWindowsReuseLine(t *testing.T) {
+	e := builtinEngine(t)
+	rng := rand.New(rand.NewSource(4))
+	words := []string{"password", "token", "secret", "api_key", "PEM", "BEGIN", " = ", "\"x9\"", "\n", "\n\n", "k"}
+	for i := 0; i < 300; i++ {
+		var b []byte
+		for len(b) < rng.Intn(6000) {
+			switch r := rng.Intn(10); {
+			case r < 6:
+				b = append(b, words[rng.Intn(len(words))]...)
+			case r < 9:
+				b = append(b, "abc def "[:rng.Intn(8)]...)
+			default:
+				b = append(b, bytes.Repeat([]byte{'z'}, rng.Intn(1500))...)
+			}
+		}
+		if len(b) == 0 {
+			continue
+		}
+		tg := &Target{Path: "x.txt", Content: b}
+		s := e.getScratch(&e.bufs)
+		if _, err := e.scanWindows(s, tg); err != nil {
+			t.Fatal(err)
+		}
+		got := slices.Clone(s.windows)
+		e.putScratch(&e.bufs, s)
+
+		s = e.getScratch(&e.bufs)
+		e.keywords.Each(b, func(id, start, end int) {
+			for _, ri := range e.byKeyword[id] {
+				e.addWindow(s, tg, ri, start, end, &lineSpan{-1, -1})
+			}
+		})
+		want := slices.Clone(s.windows)
+		e.putScratch(&e.bufs, s)
+		// scanWindows adds the keyword-less rules' windows after the pass.
+		if len(got) < len(want) || !slices.Equal(got[:len(want)], want) {
+			t.Fatalf("text %d (%d bytes): windows differ from working each hit's line out afresh", i, len(b))
+		}
 	}
 }

@@ -3,6 +3,7 @@ package rules
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -95,6 +96,19 @@ func TestShannonEntropySameSum(t *testing.T) {
 		}
 		if got, want := ShannonEntropy(string(b)), plain(string(b)); got != want {
 			t.Fatalf("ShannonEntropy(%q) = %v, want %v", b, got, want)
+		}
+	}
+}
+
+// TestShannonEntropyCounts: the short strings' byte-sized counts give what
+// counting in ints gives, at the lengths where a byte could overflow.
+func TestShannonEntropyCounts(t *testing.T) {
+	for _, n := range []int{1, 2, 12, 254, 255, 256, 257, 600} {
+		for _, s := range []string{strings.Repeat("a", n), strings.Repeat("ab", n)[:n], strings.Repeat("a", n-1) + "b"} {
+			var counts [256]int
+			if got, want := ShannonEntropy(s), entropy(s, &counts); got != want {
+				t.Errorf("len %d: %v, counting in ints %v", n, got, want)
+			}
 		}
 	}
 }

@@ -17,6 +17,7 @@ const hotAsks = 16
 // would, or says it cannot tell (then the caller asks the regex).
 type lazyDFA struct {
 	pattern string
+	free    int // states free of the byte budget: 0 for dfa's default
 	asks    atomic.Int32
 	once    sync.Once
 	m       *dfa.Matcher
@@ -44,6 +45,12 @@ func (l *lazyDFA) match(b []byte, from int) (match, ok bool) {
 // matcher returns the DFA, building it if need be; nil if the pattern does
 // not compile (it always does: the regex was compiled from it first).
 func (l *lazyDFA) matcher() *dfa.Matcher {
-	l.once.Do(func() { l.m, _ = dfa.New(l.pattern) })
+	l.once.Do(func() {
+		if l.free > 0 {
+			l.m, _ = dfa.NewFree(l.pattern, l.free)
+		} else {
+			l.m, _ = dfa.New(l.pattern)
+		}
+	})
 	return l.m
 }

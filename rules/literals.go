@@ -19,6 +19,27 @@ func requiredLiterals(pattern string) []string {
 	return literalsOf(re.Simplify())
 }
 
+// shortestLiterals drops from lits each literal that holds another (and
+// repeats): text holds one of lits exactly where it holds one of those
+// left, each found with one search less ("mailer" for "nodemailer" and
+// "phpmailer", "pypi" for "testpypi").
+func shortestLiterals(lits []string) []string {
+	var out []string
+	for i, l := range lits {
+		held := false
+		for j, o := range lits {
+			if j != i && strings.Contains(l, o) && (len(o) < len(l) || j < i) {
+				held = true // o is shorter, or the same and kept first
+				break
+			}
+		}
+		if !held {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 func literalsOf(re *syntax.Regexp) []string {
 	switch re.Op {
 	case syntax.OpLiteral:

@@ -99,3 +99,16 @@ func TestLowerASCII(t *testing.T) {
 		}
 	}
 }
+
+func TestShortestLiterals(t *testing.T) {
+	for _, c := range []struct{ in, want []string }{
+		{nil, nil},
+		{[]string{"smtp", "nodemailer", "phpmailer", "mailer", "mail"}, []string{"smtp", "mail"}},
+		{[]string{"testpypi", "pypi", "pypi", "repository"}, []string{"pypi", "repository"}},
+		{[]string{"ab", "ba"}, []string{"ab", "ba"}},
+	} {
+		if got := shortestLiterals(c.in); !slices.Equal(got, c.want) {
+			t.Errorf("shortestLiterals(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -16,6 +16,7 @@ import (
 type litScan struct {
 	upTo int     // every occurrence ending at or before upTo is in at
 	at   [][]int // per literal: start offsets, ascending
+	none bool    // at is empty: no literal occurs before upTo
 }
 
 // nearLits reports whether one of r's context literals lies wholly within
@@ -23,6 +24,9 @@ type litScan struct {
 // r.ctxLits) reports, in time linear in the content over a scan.
 func (s *scratch) nearLits(content []byte, r *compiledRule, lo, hi int) bool {
 	ls := s.litScanOf(content, r, hi)
+	if ls.none {
+		return false // the common case on text dense in keywords: no literal anywhere
+	}
 	for i, lit := range r.ctxLits {
 		at := ls.at[i]
 		j := sort.SearchInts(at, lo)
@@ -45,6 +49,28 @@ func (s *scratch) nearWindow(content []byte, r *compiledRule, start, end int) bo
 	lo, _ := linesAroundSpan(content, start, r.contextLines)
 	_, hi := linesAroundSpan(content, end, r.contextLines)
 	return s.nearLits(content, r, lo, hi)
+}
+
+// noLits reports whether none of r's context literals occurs in content
+// before end+contextReach, the farthest a window ending at end may look
+// (nearWindow then refuses it at once).
+func (s *scratch) noLits(content []byte, r *compiledRule, end int) bool {
+	return s.litScanOf(content, r, min(len(content), end+contextReach)).none
+}
+
+// litsFirst reports whether noLits should be asked before r's shape reads
+// a window ending at end: when it is a lookup in literals already found,
+// when r has no shape (nearWindow would search for them anyway), or once
+// the shape has read as many bytes of this content as finding the literals
+// ahead costs (a search per literal of the next 64 KB). A few windows of a
+// small change are left to the shape alone, as searching the whole file for
+// the literals would cost more than it saves; keyword-dense text, with a
+// window on every line, soon finds them first.
+func (s *scratch) litsFirst(content []byte, r *compiledRule, end int) bool {
+	if ls := s.lits[r.index]; ls != nil && min(len(content), end+contextReach) <= ls.upTo {
+		return true
+	}
+	return r.shape == nil || s.shapeRead[r.index] >= len(r.ctxLits)<<16
 }
 
 // litScanOf returns r's occurrences, found at least as far as hi.
@@ -74,6 +100,12 @@ func (s *scratch) litScanOf(content []byte, r *compiledRule, hi int) *litScan {
 		}
 	}
 	ls.upTo = to
+	ls.none = true
+	for _, at := range ls.at {
+		if len(at) > 0 {
+			ls.none = false
+		}
+	}
 	return ls
 }
 

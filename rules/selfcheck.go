@@ -220,7 +220,7 @@ func (c *Config) SelfCheck() (*SelfCheckResult, error) {
 				continue
 			}
 			for _, a := range pathOnly {
-				if a.targets(r.ID) && a.allows(path, []byte{}, nil, nil) {
+				if a.targets(r.ID) && a.allows(path, []byte{}, nil, nil, 0) {
 					count(r.ID, a.origin)
 					break
 				}

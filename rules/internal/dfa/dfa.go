@@ -89,6 +89,7 @@ type table struct {
 type Matcher struct {
 	prog     *syntax.Prog
 	anchored bool // every match starts at the beginning of the text
+	free     int  // states built before they must be repaid (freeStates unless NewFree)
 
 	tab    atomic.Pointer[table]
 	start  [nctx]int32 // index+1 of the state at a position with no pending work, per context (atomic)
@@ -106,7 +107,13 @@ type Matcher struct {
 }
 
 // New compiles pattern as regexp.Compile does.
-func New(pattern string) (*Matcher, error) {
+func New(pattern string) (*Matcher, error) { return NewFree(pattern, freeStates) }
+
+// NewFree is New with free states built before bytes asked must repay
+// them, instead of freeStates: for a pattern that stands for several
+// others, each of whose DFAs it saves a pass over the same text, and whose
+// states are about their product (still at most maxStates).
+func NewFree(pattern string, free int) (*Matcher, error) {
 	re, err := syntax.Parse(pattern, syntax.Perl)
 	if err != nil {
 		return nil, err
@@ -118,6 +125,7 @@ func New(pattern string) (*Matcher, error) {
 	m := &Matcher{
 		prog:     prog,
 		anchored: prog.StartCond()&syntax.EmptyBeginText != 0,
+		free:     free,
 		index:    map[string]int32{},
 		seen:     make([]uint32, len(prog.Inst)),
 	}
@@ -310,7 +318,7 @@ func (m *Matcher) stateFor(pcs []uint32, prev uint8) int32 {
 		return i
 	}
 	t := m.tab.Load()
-	if n := len(t.states); n >= maxStates || n >= freeStates && int64(n) > m.bytes.Load()/bytesPerState {
+	if n := len(t.states); n >= maxStates || n >= m.free && int64(n) > m.bytes.Load()/bytesPerState {
 		m.failed.Store(true)
 		return -1
 	}

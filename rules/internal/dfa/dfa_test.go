@@ -111,6 +111,39 @@ func TestCannotTell(t *testing.T) {
 	}
 }
 
+// TestNewFree: a matcher given more free states answers where New's would
+// have given up for want of bytes to repay them, still as regexp does, and
+// still stops at maxStates.
+func TestNewFree(t *testing.T) {
+	const p = `(?:a|b)*a(?:a|b){7}c` // ~2^8 states
+	rng := rand.New(rand.NewSource(3))
+	text := make([]byte, 600) // repays ~37 states beyond freeStates
+	for i := range text {
+		text[i] = "ab"[rng.Intn(2)]
+	}
+	if m, _ := New(p); func() bool { _, ok := m.Match(text, 0); return ok }() {
+		t.Fatal("New answered: the test needs a pattern that runs out of free states")
+	}
+	m, _ := NewFree(p, 1024)
+	for _, b := range [][]byte{text, append(text, 'c'), []byte("ac"), []byte("abbbbbbbc")} {
+		got, ok := m.Match(b, 0)
+		if !ok {
+			t.Fatalf("NewFree could not tell on %q", b)
+		}
+		if want := reference(p, b, 0); got != want {
+			t.Fatalf("NewFree on %q: got %v, regexp says %v", b, got, want)
+		}
+	}
+	big, _ := NewFree(`(?:a|b)*a(?:a|b){14}c`, 1<<20)
+	b := make([]byte, 1<<16)
+	for i := range b {
+		b[i] = "ab"[rng.Intn(2)]
+	}
+	if _, ok := big.Match(b, 0); ok {
+		t.Error("a pattern past maxStates was answered")
+	}
+}
+
 // FuzzAgreesWithRegexp checks any pattern regexp compiles on any text: the
 // DFA answers as regexp does, or says it cannot tell.
 func FuzzAgreesWithRegexp(f *testing.F) {
