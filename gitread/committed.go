@@ -310,36 +310,23 @@ func FirstCommit(ctx context.Context, repo *Repo, revs ...string) (int, string) 
 // is not one, or one that looks like an option), with one `git cat-file
 // --batch-check` for all of them.
 func commitIDs(ctx context.Context, repo *Repo, revs []string) ([]string, error) {
-	var in strings.Builder
-	var asked []int // the revs asked, by line
+	names := make([]string, len(revs))
 	for i, r := range revs {
-		if r == "" || strings.HasPrefix(r, "-") || strings.ContainsAny(r, " \t\n\x00") {
-			continue
+		if r != "" && !strings.ContainsAny(r, " \t") {
+			names[i] = r + "^{commit}"
 		}
-		asked = append(asked, i)
-		fmt.Fprintf(&in, "%s^{commit}\n", r)
+	}
+	objs, err := LookUp(ctx, repo, names)
+	if err != nil {
+		return nil, err
 	}
 	ids := make([]string, len(revs))
-	if len(asked) == 0 {
-		return ids, nil
+	for i, n := range names {
+		if o := objs[n]; o.Type == "commit" {
+			ids[i] = o.ID
+		}
 	}
-	err := streamGit(ctx, repoDir(repo), strings.NewReader(in.String()), func(r io.Reader) error {
-		sc := bufio.NewScanner(r)
-		line := 0
-		for ; sc.Scan(); line++ {
-			if line == len(asked) {
-				return fmt.Errorf("git cat-file printed more lines than asked")
-			}
-			if f := strings.Fields(sc.Text()); len(f) == 2 && f[1] == "commit" {
-				ids[asked[line]] = f[0]
-			}
-		}
-		if line != len(asked) {
-			return fmt.Errorf("git cat-file answered %d of %d objects", line, len(asked))
-		}
-		return sc.Err()
-	}, "cat-file", "--batch-check=%(objectname) %(objecttype)")
-	return ids, err
+	return ids, nil
 }
 
 // RangeEnds splits the revisions of a history scan (as `git log` takes
