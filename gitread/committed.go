@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/leakhook/leakhook/internal/gitrun"
 )
@@ -37,34 +36,16 @@ func fileOf(got map[string][]byte, err error, rel string) ([]byte, error) {
 	return data, nil
 }
 
-// maxCommittedFile bounds what FileAt and FilesAt read into memory: the
+// maxCommittedFile bounds what FileAt and Blobs read into memory: the
 // configuration, .gitleaksignore and the baseline as a revision holds them.
 // A larger blob (a hostile push of a 4 GB baseline) is an error naming it,
 // never an allocation of its size.
 var maxCommittedFile int64 = 64 << 20
 
-func tooLarge(rev, path string, size int64) error {
-	if len(rev) > 12 {
-		rev = rev[:12]
-	}
-	return fmt.Errorf("%s:%s is %d bytes; a committed configuration, ignore file or baseline is read only up to %d", rev, path, size, maxCommittedFile)
-}
-
-// FilesAt is FileAt with the files in paths read ahead, on first use,
-// all with one `git cat-file --batch`: a configuration is read from several
-// files (.leakhook.toml, .gitleaksignore, the baseline), and a process for
-// each was most of a small push's time. Other paths are read as FileAt
-// reads them.
-func FilesAt(ctx context.Context, repo *Repo, rev string, paths ...string) func(rel string) ([]byte, error) {
-	one := FileAt(ctx, repo, rev)
-	ahead := sync.OnceValues(func() (map[string][]byte, error) { return readFilesAt(ctx, repo, rev, paths) })
-	return func(rel string) ([]byte, error) {
-		if !slices.Contains(paths, rel) {
-			return one(rel)
-		}
-		got, err := ahead()
-		return fileOf(got, err, rel)
-	}
+// tooLarge is the error for a committed file over the bound, named as
+// name ("<rev>:<path>").
+func tooLarge(name string, size int64) error {
+	return fmt.Errorf("%s is %d bytes; a committed configuration, ignore file or baseline is read only up to %d", name, size, maxCommittedFile)
 }
 
 // readFilesAt reads the blobs of paths at rev; a path rev holds no file at
@@ -89,7 +70,7 @@ func readFilesAt(ctx context.Context, repo *Repo, rev string, paths []string) (m
 				continue // "<rev>:<path> missing"
 			}
 			if size > maxCommittedFile {
-				return tooLarge(rev, p, size)
+				return tooLarge(rev[:min(12, len(rev))]+":"+p, size)
 			}
 			data := make([]byte, size)
 			if _, err := io.ReadFull(br, data); err != nil {
@@ -179,7 +160,7 @@ func Blobs(ctx context.Context, repo *Repo, ids []string, names func(id string) 
 				return err
 			}
 			if size > maxCommittedFile {
-				return fmt.Errorf("%s is %d bytes; a committed configuration, ignore file or baseline is read only up to %d", names(id), size, maxCommittedFile)
+				return tooLarge(names(id), size)
 			}
 			data := make([]byte, size)
 			if _, err := io.ReadFull(br, data); err != nil {
@@ -196,52 +177,6 @@ func Blobs(ctx context.Context, repo *Repo, ids []string, names func(id string) 
 		return nil, ctx.Err()
 	}
 	return got, err
-}
-
-// FileIDs returns, for each of paths, the blob id of that path as committed
-// at each of revs ("" where a rev holds no such file), with one `git
-// cat-file --batch-check` however many revs and paths there are (a push of
-// 200 branches asks for each).
-func FileIDs(ctx context.Context, repo *Repo, revs []string, paths ...string) ([][]string, error) {
-	var in strings.Builder
-	for _, path := range paths {
-		if strings.ContainsAny(path, "\n\x00") {
-			return nil, fmt.Errorf("%q is not a path", path)
-		}
-		for _, rev := range revs {
-			if strings.ContainsAny(rev, "\n\x00") {
-				return nil, fmt.Errorf("%q is not a revision", rev)
-			}
-			fmt.Fprintf(&in, "%s:%s\n", rev, path)
-		}
-	}
-	want := len(revs) * len(paths)
-	ids := make([]string, 0, want)
-	err := streamGit(ctx, repoDir(repo), strings.NewReader(in.String()), func(r io.Reader) error {
-		sc := bufio.NewScanner(r)
-		for sc.Scan() {
-			if len(ids) == want {
-				return fmt.Errorf("git cat-file printed more lines than asked")
-			}
-			id, typ, _ := strings.Cut(sc.Text(), " ")
-			if typ != "blob" {
-				id = "" // "<rev>:<path> missing", or not a file
-			}
-			ids = append(ids, id)
-		}
-		if len(ids) != want {
-			return fmt.Errorf("git cat-file answered %d of %d objects", len(ids), want)
-		}
-		return sc.Err()
-	}, "cat-file", "--batch-check=%(objectname) %(objecttype)")
-	if err != nil {
-		return nil, err
-	}
-	out := make([][]string, len(paths))
-	for i := range paths {
-		out[i] = ids[i*len(revs) : (i+1)*len(revs)]
-	}
-	return out, nil
 }
 
 // DefaultBranchCommit is, in a repository that may be bare,: the commit HEAD names (the
@@ -287,46 +222,6 @@ func ResolveCommit(ctx context.Context, repo *Repo, rev string) string {
 		return ""
 	}
 	return strings.TrimSpace(string(out))
-}
-
-// FirstCommit returns the first of revs that names a commit (a tag of one
-// counts) and its id, asking git once for all of them, where a `rev-parse`
-// per candidate ran up to five git processes one after another; -1 and ""
-// when none does.
-func FirstCommit(ctx context.Context, repo *Repo, revs ...string) (int, string) {
-	ids, err := commitIDs(ctx, repo, revs)
-	if err != nil {
-		return -1, ""
-	}
-	for i, id := range ids {
-		if id != "" {
-			return i, id
-		}
-	}
-	return -1, ""
-}
-
-// commitIDs returns the commit each of revs names ("" for none, a rev that
-// is not one, or one that looks like an option), with one `git cat-file
-// --batch-check` for all of them.
-func commitIDs(ctx context.Context, repo *Repo, revs []string) ([]string, error) {
-	names := make([]string, len(revs))
-	for i, r := range revs {
-		if r != "" && !strings.ContainsAny(r, " \t") {
-			names[i] = r + "^{commit}"
-		}
-	}
-	objs, err := LookUp(ctx, repo, names)
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]string, len(revs))
-	for i, n := range names {
-		if o := objs[n]; o.Type == "commit" {
-			ids[i] = o.ID
-		}
-	}
-	return ids, nil
 }
 
 // RangeEnds splits the revisions of a history scan (as `git log` takes

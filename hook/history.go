@@ -62,7 +62,7 @@ func History(ctx context.Context, o HistoryOptions) (*Outcome, error) {
 // historyConfig loads the rules and baseline a history scan checks with.
 // With --config (trusted) that file rules. Otherwise, as pre-push does, the
 // repository's .leakhook.toml, .gitleaksignore and .leakhook-baseline are
-// read as committed at the range's base (historyBase), not from the
+// read as committed at the range's base (historyBaseCandidates), not from the
 // working tree, which holds what the scanned commits made of them; when
 // the scanned commits change them, it says so.
 func historyConfig(ctx context.Context, repo *gitread.Repo, configFile string, revs []string, stderr io.Writer) (*rules.Config, *baseline.Baseline, error) {
@@ -77,25 +77,21 @@ func historyConfig(ctx context.Context, repo *gitread.Repo, configFile string, r
 	if err != nil {
 		return nil, nil, BudgetError(ctx, err, "reading the range")
 	}
-	base, at := historyBase(ctx, repo, bases)
-	return committedConfig(ctx, repo, stderr, base, at, tips, func(file string) string {
+	return committedConfig(ctx, repo, stderr, historyBaseCandidates(bases), "nothing (no base and no default branch)", tips, nil, func(file, at string) string {
 		return fmt.Sprintf("the scanned commits change %s; they are checked with the one committed at %s (--config FILE or --baseline FILE choose another)", file, at)
 	})
 }
 
-// historyBase is the commit whose configuration a history scan is checked
-// with: the range's first excluded commit (origin/main in
-// origin/main..HEAD), else the default branch's tip (origin's HEAD, main or
-// master, then the local main or master), else "" (nothing committed: the
-// built-in rules and the user's own configuration). at names it.
-func historyBase(ctx context.Context, repo *gitread.Repo, bases []string) (base, at string) {
+// historyBaseCandidates are the revisions a history scan's configuration
+// is read from, the first that is a commit: the range's first excluded
+// commit (origin/main in origin/main..HEAD), else the default branch's tip
+// (origin's HEAD, main or master, then the local main or master); none:
+// nothing committed, the built-in rules and the user's own configuration.
+func historyBaseCandidates(bases []string) []baseCandidate {
 	if len(bases) > 0 {
-		return bases[0], "the range's base " + bases[0][:min(10, len(bases[0]))]
+		return []baseCandidate{{bases[0], "the range's base " + bases[0][:min(10, len(bases[0]))]}}
 	}
-	if base, at = pushBase(ctx, repo, "origin", nil, baseCandidate{"refs/heads/main", "main"}, baseCandidate{"refs/heads/master", "master"}); base != "" {
-		return base, at
-	}
-	return "", "nothing (no base and no default branch)"
+	return append(pushBaseCandidates("origin", nil), baseCandidate{"refs/heads/main", "main"}, baseCandidate{"refs/heads/master", "master"})
 }
 
 // ScanHistory streams a history query through the scanner.

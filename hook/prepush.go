@@ -471,10 +471,11 @@ func findingCommits(fs []rules.Finding, commits []gitread.CommitInfo, refs map[s
 // pushConfig loads the rules and baseline pre-push checks with. With
 // --config (trusted) that file rules. Otherwise the repository's
 // .leakhook.toml, .gitleaksignore and .leakhook-baseline are read as
-// committed at what the remote already has (pushBase), never from the
-// commits being pushed, which could switch detection off for themselves;
-// when the pushed tips change the configuration, it says so. The baseline
-// is nil when there is none at that base.
+// committed at what the remote already has (pushBaseCandidates), never
+// from the commits being pushed, which could switch detection off for
+// themselves; when the pushed tips change the configuration, it says so.
+// The baseline is nil when there is none at that base. objs holds git's
+// answers to pushConfigLookups, or is nil to ask them here.
 func pushConfig(ctx context.Context, repo *gitread.Repo, o PrePushOptions, objs map[string]gitread.Object) (*rules.Config, *baseline.Baseline, error) {
 	if o.ConfigFile != "" {
 		cfg, err := LoadConfig(repo.Root, o.ConfigFile, o.Stderr)
@@ -483,18 +484,77 @@ func pushConfig(ctx context.Context, repo *gitread.Repo, o PrePushOptions, objs 
 		}
 		return cfg, nil, nil
 	}
-	if objs == nil {
-		var err error
-		if objs, err = gitread.LookUp(ctx, repo, pushConfigLookups(o)); err != nil {
-			return nil, nil, BudgetError(ctx, err, "looking up the configuration's base and the pushed commits' configuration files")
+	return committedConfig(ctx, repo, o.Stderr, pushBaseCandidates(o.Remote, o.Updates), "nothing on "+remoteName(o.Remote)+" yet", pushedTips(o.Updates), objs, func(file, at string) string {
+		return fmt.Sprintf("the pushed commits change %s; they are checked with the configuration %s already has (%s): the new one applies once it is there", file, remoteName(o.Remote), at)
+	})
+}
+
+// pushedTips are the pushed commits of updates (deletions push none).
+func pushedTips(updates []gitread.RefUpdate) []string {
+	var tips []string
+	for _, u := range updates {
+		if !u.IsDeletion() {
+			tips = append(tips, u.LocalSHA)
 		}
 	}
-	// The base: the first candidate that is a commit (a failure to tell was
-	// an error above; FirstCommit, which took it for none, is not asked).
-	cands := pushBaseCandidates(o.Remote, o.Updates)
-	base, at := -1, "nothing on "+remoteName(o.Remote)+" yet"
+	return tips
+}
+
+// pushConfigLookups are the names pushConfig asks git about (LookUp).
+func pushConfigLookups(o PrePushOptions) []string {
+	if o.ConfigFile != "" {
+		return nil
+	}
+	return committedLookups(pushBaseCandidates(o.Remote, o.Updates), pushedTips(o.Updates))
+}
+
+// committedLookups are the names committedConfig asks git about: which
+// base candidate is a commit and the configuration files at each, and the
+// configuration files at each tip.
+func committedLookups(cands []baseCandidate, tips []string) []string {
+	var names []string
+	for _, c := range cands {
+		names = append(names, c.rev+"^{commit}")
+		for _, file := range configFiles {
+			names = append(names, c.rev+":"+file)
+		}
+	}
+	for _, tip := range tips {
+		for _, file := range committedFiles {
+			names = append(names, tip+":"+file)
+		}
+	}
+	return names
+}
+
+// configFiles are the repository's files a committed configuration is
+// read from, read ahead together.
+var configFiles = []string{".leakhook.toml", ".gitleaksignore", baseline.FileName}
+
+// committedFiles are the repository's files that configure a check, read
+// as committed by committedConfig.
+var committedFiles = []string{".leakhook.toml", baseline.FileName}
+
+// committedConfig loads the rules and the baseline as committed at the
+// first of cands that is a commit (none names the absence of one in
+// messages: then the built-in rules and the user's own configuration).
+// When one of tips, the commits being checked, holds another version of a
+// committedFiles file, it says so on stderr with changed's sentence: those
+// commits cannot vouch for themselves. The baseline is nil when the base
+// has none. objs holds git's answers to committedLookups(cands, tips), or
+// is nil to ask them here, with one git.
+func committedConfig(ctx context.Context, repo *gitread.Repo, stderr io.Writer, cands []baseCandidate, none string, tips []string, objs map[string]gitread.Object, changed func(file, at string) string) (*rules.Config, *baseline.Baseline, error) {
+	if objs == nil {
+		var err error
+		if objs, err = gitread.LookUp(ctx, repo, committedLookups(cands, tips)); err != nil {
+			return nil, nil, BudgetError(ctx, err, "looking up the configuration's base and the checked commits' configuration files")
+		}
+	}
+	// The base: the first candidate that is a commit (a failure to tell is
+	// an error above, never taken for none).
+	base, at := -1, none
 	for i, c := range cands {
-		if obj := objs[c.rev+"^{commit}"]; obj.Type == "commit" {
+		if objs[c.rev+"^{commit}"].Type == "commit" {
 			base, at = i, c.at
 			break
 		}
@@ -534,103 +594,21 @@ func pushConfig(ctx context.Context, repo *gitread.Repo, o PrePushOptions, objs 
 			return blobs[id], nil
 		}
 	}
-	cfg, bl, err := loadCommitted(ctx, repo, o.Stderr, read, at)
+	cfg, bl, err := loadCommitted(ctx, repo, stderr, read, at)
 	if err != nil {
 		return nil, nil, err
 	}
-	tips := pushedTips(o.Updates)
-	if len(tips) == 0 {
-		return cfg, bl, nil
+	blobAt := func(rev, file string) string { // "" where rev has no such file
+		if obj := objs[rev+":"+file]; obj.Type == "blob" {
+			return obj.ID
+		}
+		return ""
 	}
-	ids := make([][]string, len(committedFiles))
-	base0 := make([]string, len(committedFiles))
-	for n, file := range committedFiles {
-		base0[n] = atBase[file]
-		for _, tip := range tips {
-			id := ""
-			if obj := objs[tip+":"+file]; obj.Type == "blob" {
-				id = obj.ID
-			}
-			ids[n] = append(ids[n], id)
+	for _, file := range committedFiles {
+		if slices.ContainsFunc(tips, func(tip string) bool { return blobAt(tip, file) != atBase[file] }) {
+			fmt.Fprintf(stderr, "leakhook: %s\n", changed(file, at))
 		}
 	}
-	sayChanged(o.Stderr, base0, ids, func(file string) string {
-		return fmt.Sprintf("the pushed commits change %s; they are checked with the configuration %s already has (%s): the new one applies once it is there", file, remoteName(o.Remote), at)
-	})
-	return cfg, bl, nil
-}
-
-// pushedTips are the pushed commits of updates (deletions push none).
-func pushedTips(updates []gitread.RefUpdate) []string {
-	var tips []string
-	for _, u := range updates {
-		if !u.IsDeletion() {
-			tips = append(tips, u.LocalSHA)
-		}
-	}
-	return tips
-}
-
-// pushConfigLookups are the names pushConfig asks git about (LookUp):
-// which base candidate is a commit and the configuration files at each,
-// and the configuration files at each pushed tip.
-func pushConfigLookups(o PrePushOptions) []string {
-	if o.ConfigFile != "" {
-		return nil
-	}
-	var names []string
-	for _, c := range pushBaseCandidates(o.Remote, o.Updates) {
-		names = append(names, c.rev+"^{commit}")
-		for _, file := range configFiles {
-			names = append(names, c.rev+":"+file)
-		}
-	}
-	for _, tip := range pushedTips(o.Updates) {
-		for _, file := range committedFiles {
-			names = append(names, tip+":"+file)
-		}
-	}
-	return names
-}
-
-// configFiles are the repository's files a committed configuration is
-// read from, read ahead together.
-var configFiles = []string{".leakhook.toml", ".gitleaksignore", baseline.FileName}
-
-// committedFiles are the repository's files that configure a check, read
-// as committed by committedConfig.
-var committedFiles = []string{".leakhook.toml", baseline.FileName}
-
-// committedConfig loads the rules and the baseline as committed at base
-// (at names it in messages; base "" is nothing committed: the built-in
-// rules and the user's own configuration). When one of tips, the commits
-// being checked, holds another version of a committedFiles file, it says
-// so on stderr with changed's sentence: those commits cannot vouch for
-// themselves. The baseline is nil when base has none.
-func committedConfig(ctx context.Context, repo *gitread.Repo, stderr io.Writer, base, at string, tips []string, changed func(file string) string) (*rules.Config, *baseline.Baseline, error) {
-	read := func(string) ([]byte, error) { return nil, os.ErrNotExist }
-	if base != "" {
-		read = gitread.FilesAt(ctx, repo, base, configFiles...)
-	}
-	cfg, bl, err := loadCommitted(ctx, repo, stderr, read, at)
-	if err != nil || len(tips) == 0 {
-		return cfg, bl, err
-	}
-	revs := tips
-	if base != "" {
-		revs = append([]string{base}, tips...)
-	}
-	idsOf, err := gitread.FileIDs(ctx, repo, revs, committedFiles...)
-	if err != nil {
-		return nil, nil, BudgetError(ctx, err, "reading "+strings.Join(committedFiles, " and ")+" at the pushed commits")
-	}
-	atBase := make([]string, len(committedFiles))
-	if base != "" {
-		for n, ids := range idsOf {
-			atBase[n], idsOf[n] = ids[0], ids[1:]
-		}
-	}
-	sayChanged(stderr, atBase, idsOf, changed)
 	return cfg, bl, nil
 }
 
@@ -655,33 +633,10 @@ func loadCommitted(ctx context.Context, repo *gitread.Repo, stderr io.Writer, re
 	return cfg, bl, nil
 }
 
-// sayChanged says, with changed's sentence, which committedFiles the
-// checked commits hold another version of than the base: ids[n] are file
-// n's blob ids at those commits, atBase[n] its id at the base ("" where
-// there is none).
-func sayChanged(stderr io.Writer, atBase []string, ids [][]string, changed func(file string) string) {
-	for n, file := range committedFiles {
-		if slices.ContainsFunc(ids[n], func(id string) bool { return id != atBase[n] }) {
-			fmt.Fprintf(stderr, "leakhook: %s\n", changed(file))
-		}
-	}
-}
-
-// pushBase is the commit whose configuration a push is checked with: the
-// remote's old tip of the first updated ref it already holds, else its
-// default branch (refs/remotes/<remote>/HEAD, then main or master), else
-// "" (the remote has nothing of ours: built-in rules and the user's own
-// configuration only). at names it for messages.
-func pushBase(ctx context.Context, repo *gitread.Repo, remote string, updates []gitread.RefUpdate, more ...baseCandidate) (base, at string) {
-	cands := append(pushBaseCandidates(remote, updates), more...)
-	if i, id := gitread.FirstCommit(ctx, repo, candidateRevs(cands)...); i >= 0 {
-		return id, cands[i].at
-	}
-	return "", "nothing on " + remoteName(remote) + " yet"
-}
-
-// pushBaseCandidates are the revisions pushBase takes the first commit
-// of, in its order.
+// pushBaseCandidates are the revisions a push's configuration is read
+// from, the first that is a commit here: the remote's old tip of a pushed
+// ref, else its default branch (refs/remotes/<remote>/HEAD, then main or
+// master); none of them: the remote has nothing of ours.
 func pushBaseCandidates(remote string, updates []gitread.RefUpdate) []baseCandidate {
 	var cands []baseCandidate
 	for _, u := range updates {
@@ -698,14 +653,6 @@ func pushBaseCandidates(remote string, updates []gitread.RefUpdate) []baseCandid
 	return cands
 }
 
-func candidateRevs(cands []baseCandidate) []string {
-	revs := make([]string, len(cands))
-	for i, c := range cands {
-		revs[i] = c.rev
-	}
-	return revs
-}
-
-// baseCandidate is a revision pushBase may take the configuration from, and
-// how messages name it.
+// baseCandidate is a revision committedConfig may take the configuration
+// from, and how messages name it.
 type baseCandidate struct{ rev, at string }
