@@ -554,7 +554,7 @@ func hunksOf(p string, oldBlob, newBlob []byte) []scan.Item {
 	if len(newBlob) == 0 {
 		return nil
 	}
-	lines := splitLines(newBlob)
+	lines := appendLines(nil, newBlob)
 	added := make([]bool, len(lines))
 	if oldBlob == nil {
 		for i := range added {
@@ -576,22 +576,6 @@ func hunksOf(p string, oldBlob, newBlob []byte) []scan.Item {
 		}
 	}
 	return itemsOf(p, lines, added)
-}
-
-// splitLines splits b into lines without their '\n'; a final line without a
-// newline is still a line.
-func splitLines(b []byte) [][]byte {
-	var out [][]byte
-	for len(b) > 0 {
-		i := bytes.IndexByte(b, '\n')
-		if i < 0 {
-			out = append(out, b)
-			break
-		}
-		out = append(out, b[:i])
-		b = b[i+1:]
-	}
-	return out
 }
 
 func countLines(s string) int {

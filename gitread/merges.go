@@ -2,8 +2,10 @@ package gitread
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"strconv"
 	"strings"
@@ -110,7 +112,9 @@ func parseCombinedRaw(rec string, c *scan.Commit) (mergeFile, bool) {
 // history's diffs have. A merge's version held in memory is bounded by
 // maxSize; the parents' versions are streamed line by line. A version over
 // maxSize is scanned whole, in windows: more than the merge added, never
-// less.
+// less. The buffers (the merge's version, its lines, the line set, the
+// parents' reader) are reused from file to file: the items emitted hold
+// copies.
 func mergeItems(ctx context.Context, repo *Repo, files []mergeFile, maxSize int64, emit func(scan.Item) error, skip func(scan.Skipped)) error {
 	if len(files) == 0 {
 		return nil
@@ -124,12 +128,19 @@ func mergeItems(ctx context.Context, repo *Repo, files []mergeFile, maxSize int6
 	}
 	return streamGit(ctx, repoDir(repo), strings.NewReader(ids.String()), func(r io.Reader) error {
 		br := bufio.NewReaderSize(r, 64<<10)
+		pr := bufio.NewReaderSize(nil, 64<<10) // a parent's version, line by line
+		var (
+			data  []byte
+			lines [][]byte
+			added []bool
+			left  lineSet
+		)
 		for _, f := range files {
 			blob, size, err := catBlob(br)
 			if err != nil {
 				return err
 			}
-			var lines [][]byte
+			lines = lines[:0]
 			if size > maxSize {
 				p := newPatchParser(io.LimitReader(br, size), maxSize, func(it scan.Item) error {
 					it.Commit = f.commit
@@ -140,18 +151,21 @@ func mergeItems(ctx context.Context, repo *Repo, files []mergeFile, maxSize int6
 					return fmt.Errorf("%s: %v", f.path, err)
 				}
 			} else {
-				data := make([]byte, size)
+				if int64(cap(data)) < size {
+					data = make([]byte, size)
+				}
+				data = data[:size]
 				if _, err := io.ReadFull(br, data); err != nil {
 					return err
 				}
-				lines = splitLines(data)
+				lines = appendLines(lines, data)
 			}
 			if err := catEnd(br, blob); err != nil {
 				return err
 			}
-			added := make([]bool, len(lines))
-			for i := range added {
-				added[i] = true
+			added = added[:0]
+			for range lines {
+				added = append(added, true)
 			}
 			for range f.parents {
 				_, size, err := catBlob(br)
@@ -161,12 +175,9 @@ func mergeItems(ctx context.Context, repo *Repo, files []mergeFile, maxSize int6
 				// Only the lines no earlier parent held are looked up: after
 				// the first parent they are few, and a parent's line of a
 				// length none of them has is passed over unhashed.
-				left := newLineSet(lines, added)
-				if err := parentLines(io.LimitReader(br, size), func(l []byte) {
-					for _, i := range left.find(l) {
-						added[i] = false
-					}
-				}); err != nil {
+				left.reset(lines, added)
+				pr.Reset(io.LimitReader(br, size))
+				if err := parentLines(pr, func(l []byte) { left.unmark(l, lines, added) }); err != nil {
 					return err
 				}
 				if err := catEnd(br, ""); err != nil {
@@ -184,42 +195,121 @@ func mergeItems(ctx context.Context, repo *Repo, files []mergeFile, maxSize int6
 	}, "cat-file", "--batch")
 }
 
-// lineSet finds the lines of a file that are still marked new.
-type lineSet struct {
-	at   map[string][]int // a line's text: where it is
-	lens []uint64         // bit n: some line is n bytes long (n < 64*len(lens))
-	long bool             // some line is longer than that
+// appendLines appends the lines of b to out, without their '\n'; a final
+// line without a newline is a line.
+func appendLines(out [][]byte, b []byte) [][]byte {
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			return append(out, b)
+		}
+		out = append(out, b[:i])
+		b = b[i+1:]
+	}
+	return out
 }
 
-func newLineSet(lines [][]byte, added []bool) *lineSet {
-	s := &lineSet{at: map[string][]int{}, lens: make([]uint64, 64)}
-	for i, l := range lines {
+// lineSet finds the lines of a file that are still marked new: an open
+// addressing table of their hashes, so that neither building it nor asking
+// it allocates (a merge's file is asked once for each line of each parent).
+type lineSet struct {
+	seed  maphash.Seed
+	slots []int32  // a line's index + 1, at its hash's slot; 0 is empty
+	hash  []uint64 // a line's hash, by index
+	next  []int32  // the next line with the same text, by index; -1 ends
+	lens  []uint64 // bit n: some line is n bytes long (n < 64*len(lens))
+	long  bool     // some line is longer than that
+	n     int      // lines in the set
+}
+
+// reset makes s the set of lines still marked in added.
+func (s *lineSet) reset(lines [][]byte, added []bool) {
+	if s.lens == nil {
+		s.seed = maphash.MakeSeed()
+		s.lens = make([]uint64, 64)
+	}
+	clear(s.lens)
+	s.long = false
+	s.n = 0
+	for _, a := range added {
+		if a {
+			s.n++
+		}
+	}
+	size := 16
+	for size < 2*s.n {
+		size *= 2
+	}
+	if cap(s.slots) < size {
+		s.slots = make([]int32, size)
+	} else {
+		s.slots = s.slots[:size]
+		clear(s.slots)
+	}
+	if cap(s.hash) < len(lines) {
+		s.hash = make([]uint64, len(lines))
+		s.next = make([]int32, len(lines))
+	}
+	s.hash, s.next = s.hash[:len(lines)], s.next[:len(lines)]
+	mask := uint64(size - 1)
+	// Backwards, so that each text's chain runs in line order.
+	for i := len(lines) - 1; i >= 0; i-- {
 		if !added[i] {
 			continue
 		}
-		s.at[string(l)] = append(s.at[string(l)], i)
+		l := lines[i]
 		if n := len(l); n < 64*len(s.lens) {
 			s.lens[n/64] |= 1 << (n % 64)
 		} else {
 			s.long = true
 		}
+		h := maphash.Bytes(s.seed, l)
+		s.hash[i] = h
+		s.next[i] = -1
+		for j := h & mask; ; j = (j + 1) & mask {
+			k := s.slots[j] - 1
+			if k < 0 {
+				s.slots[j] = int32(i) + 1
+				break
+			}
+			if s.hash[k] == h && bytes.Equal(lines[k], l) {
+				s.next[i] = k
+				s.slots[j] = int32(i) + 1
+				break
+			}
+		}
 	}
-	return s
 }
 
-// find returns where l is among the lines.
-func (s *lineSet) find(l []byte) []int {
-	if len(s.at) == 0 {
-		return nil
+// unmark marks every line of the set whose text is l as not new.
+func (s *lineSet) unmark(l []byte, lines [][]byte, added []bool) {
+	if s.n == 0 {
+		return
 	}
 	if n := len(l); n < 64*len(s.lens) {
 		if s.lens[n/64]&(1<<(n%64)) == 0 {
-			return nil
+			return
 		}
 	} else if !s.long {
-		return nil
+		return
 	}
-	return s.at[string(l)]
+	h := maphash.Bytes(s.seed, l)
+	mask := uint64(len(s.slots) - 1)
+	for j := h & mask; ; j = (j + 1) & mask {
+		k := s.slots[j] - 1
+		if k < 0 {
+			return
+		}
+		if s.hash[k] == h && bytes.Equal(lines[k], l) {
+			// A text's lines are unmarked all at once, the first time the
+			// parent has it: a blank line or a "}" a parent holds a thousand
+			// times walks its chain once, not a thousand times.
+			for ; k >= 0 && added[k]; k = s.next[k] {
+				added[k] = false
+			}
+			return
+		}
+	}
 }
 
 // catHeader reads cat-file --batch's "<id> <type> <size>" line; an object
@@ -259,12 +349,11 @@ func catEnd(br *bufio.Reader, id string) error {
 	return nil
 }
 
-// parentLines calls fn with each line of r (without its '\n'). A line
+// parentLines calls fn with each line br reads (without its '\n'). A line
 // longer than the reader's buffer is not passed at all: it then counts as
 // absent from the parent, which can only make a line of the merge count as
 // new, never hide one.
-func parentLines(r io.Reader, fn func([]byte)) error {
-	br := bufio.NewReaderSize(r, 64<<10)
+func parentLines(br *bufio.Reader, fn func([]byte)) error {
 	long := false
 	for {
 		l, err := br.ReadSlice('\n')
