@@ -103,41 +103,71 @@ type Object struct{ ID, Type string }
 // with "-", holding a newline or NUL) names nothing. A failure to ask is
 // an error.
 func LookUp(ctx context.Context, repo *Repo, names []string) (map[string]Object, error) {
-	objs := make(map[string]Object, len(names))
-	var in strings.Builder
-	var asked []string
-	for _, n := range names {
-		if _, dup := objs[n]; dup || n == "" || strings.HasPrefix(n, "-") || strings.ContainsAny(n, "\n\x00") {
-			continue
+	var objs map[string]Object
+	err := LookUpInTurn(ctx, repo, [][]string{names}, func(_ int, o map[string]Object) { objs = o })
+	if err != nil {
+		return nil, err
+	}
+	return objs, nil
+}
+
+// LookUpInTurn asks what LookUp asks for each of groups, with one git, and
+// calls each with a group's answers (its own map, as LookUp returns it)
+// as soon as they are in, group by group in order, on the goroutine that
+// reads git: a caller goes on with what the first groups say while git
+// answers the rest. A name in two groups is asked twice. A failure to ask
+// is returned, and no group after it is passed to each.
+func LookUpInTurn(ctx context.Context, repo *Repo, groups [][]string, each func(group int, objs map[string]Object)) error {
+	type question struct {
+		name  string
+		group int
+	}
+	var (
+		in    strings.Builder
+		asked []question
+		objs  = make([]map[string]Object, len(groups))
+	)
+	for g, names := range groups {
+		objs[g] = make(map[string]Object, len(names))
+		for _, n := range names {
+			if _, dup := objs[g][n]; dup || n == "" || strings.HasPrefix(n, "-") || strings.ContainsAny(n, "\n\x00") {
+				continue
+			}
+			objs[g][n] = Object{}
+			asked = append(asked, question{n, g})
+			in.WriteString(n + "\n")
 		}
-		objs[n] = Object{}
-		asked = append(asked, n)
-		in.WriteString(n + "\n")
+	}
+	next := 0 // the first group not yet passed to each
+	// pass passes on the groups whose last answer came before asked[line].
+	pass := func(line int) {
+		for ; next < len(groups) && (line == len(asked) || asked[line].group > next); next++ {
+			each(next, objs[next])
+		}
 	}
 	if len(asked) == 0 {
-		return objs, nil
+		pass(0)
+		return nil
 	}
-	err := streamGit(ctx, repoDir(repo), strings.NewReader(in.String()), func(r io.Reader) error {
+	return streamGit(ctx, repoDir(repo), strings.NewReader(in.String()), func(r io.Reader) error {
 		sc := bufio.NewScanner(r)
 		line := 0
+		pass(0) // groups with nothing to ask
 		for ; sc.Scan(); line++ {
 			if line == len(asked) {
 				return fmt.Errorf("git cat-file printed more lines than asked")
 			}
 			// "<id> <type>", or "<name> missing" (a name may hold spaces).
 			if f := strings.Fields(sc.Text()); len(f) == 2 && isHexID(f[0]) && slices.Contains([]string{"commit", "tree", "blob", "tag"}, f[1]) {
-				objs[asked[line]] = Object{ID: f[0], Type: f[1]}
+				objs[asked[line].group][asked[line].name] = Object{ID: f[0], Type: f[1]}
 			}
+			pass(line + 1)
 		}
 		if line != len(asked) {
 			return fmt.Errorf("git cat-file answered %d of %d objects", line, len(asked))
 		}
 		return sc.Err()
 	}, "cat-file", "--batch-check=%(objectname) %(objecttype)")
-	if err != nil {
-		return nil, err
-	}
-	return objs, nil
 }
 
 // Blobs reads the blobs ids with one `git cat-file --batch`; each must be

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -113,7 +114,7 @@ func PrePush(ctx context.Context, o PrePushOptions) (*Outcome, error) {
 	loading.Go(func() {
 		co := o
 		co.Stderr = &cfgSaid
-		cfg, bl, cfgErr = pushConfig(ctx, repo, co, nil)
+		cfg, bl, cfgErr = pushConfig(ctx, repo, co, pushedTips(o.Updates), nil)
 	})
 	loading.Go(gitread.PrepareHistory) // what the history stream asks git once, beside the plan
 	updates := o.Updates
@@ -240,7 +241,41 @@ func prePushListed(ctx context.Context, repo *gitread.Repo, o PrePushOptions) (*
 	if len(guess) > 0 {
 		start(guess)
 	}
-	objs, err := gitread.LookUp(ctx, repo, append(gitread.PushLookups(o.Updates), pushConfigLookups(o)...))
+	// One git answers, in turn: where the configuration is (it loads as
+	// soon as that is known), whether each pushed sha is a commit (then
+	// the log's output can be read), and which configuration files each
+	// tip holds (needed only to say, after the scan, that a push changes
+	// them).
+	cands, tips := pushBaseCandidates(o.Remote, o.Updates), pushedTips(o.Updates)
+	var baseNames, tipNames []string
+	if o.ConfigFile == "" {
+		baseNames, tipNames = committedLookups(cands, nil), committedLookups(nil, tips)
+	}
+	var (
+		answers  = make(chan map[string]gitread.Object, 3)
+		tipObjs  map[string]gitread.Object
+		lookErr  error
+		lookDone = make(chan struct{})
+	)
+	go func() {
+		defer close(lookDone)
+		lookErr = gitread.LookUpInTurn(ctx, repo, [][]string{baseNames, gitread.PushLookups(o.Updates), tipNames}, func(_ int, objs map[string]gitread.Object) { answers <- objs })
+	}()
+	// answer is the next group's answers, or the error that ended git.
+	answer := func() (map[string]gitread.Object, error) {
+		select {
+		case objs := <-answers:
+			return objs, nil
+		case <-lookDone:
+			select {
+			case objs := <-answers:
+				return objs, nil
+			default:
+				return nil, lookErr
+			}
+		}
+	}
+	baseObjs, err := answer()
 	if err != nil {
 		revsErr = err
 		close(looked)
@@ -250,9 +285,16 @@ func prePushListed(ctx context.Context, repo *gitread.Repo, o PrePushOptions) (*
 		defer close(loaded)
 		co := o
 		co.Stderr = &cfgSaid
-		cfg, bl, cfgErr = pushConfig(ctx, repo, co, objs)
+		cfg, bl, cfgErr = pushConfig(ctx, repo, co, nil, baseObjs)
 	})
-	revs, _, revsErr = gitread.PushRevs(ctx, repo, o.Updates, objs)
+	pushObjs, err := answer()
+	if err != nil {
+		revsErr = err
+		close(looked)
+		loading.Wait()
+		return nil, BudgetError(ctx, err, "looking up the pushed commits and the configuration")
+	}
+	revs, _, revsErr = gitread.PushRevs(ctx, repo, o.Updates, pushObjs)
 	close(looked)
 	loading.Wait()
 	o.Stderr.Write(cfgSaid.Bytes())
@@ -310,6 +352,13 @@ func prePushListed(ctx context.Context, repo *gitread.Repo, o PrePushOptions) (*
 	res.Findings = append(mres.Findings, res.Findings...)
 	res.Suppressed = append(mres.Suppressed, res.Suppressed...)
 	res.Scanned += mres.Scanned
+	if tipObjs, err = answer(); err != nil {
+		return nil, BudgetError(ctx, err, "looking up the pushed commits' configuration files")
+	}
+	if o.ConfigFile == "" {
+		maps.Copy(tipObjs, baseObjs)
+		sayChanged(o.Stderr, cands, pushNone(o), tips, tipObjs, pushChanged(o))
+	}
 	commits := make([]gitread.CommitInfo, len(listed))
 	refs := make(map[string]string, len(listed))
 	for i, c := range listed {
@@ -475,8 +524,11 @@ func findingCommits(fs []rules.Finding, commits []gitread.CommitInfo, refs map[s
 // from the commits being pushed, which could switch detection off for
 // themselves; when the pushed tips change the configuration, it says so.
 // The baseline is nil when there is none at that base. objs holds git's
-// answers to pushConfigLookups, or is nil to ask them here.
-func pushConfig(ctx context.Context, repo *gitread.Repo, o PrePushOptions, objs map[string]gitread.Object) (*rules.Config, *baseline.Baseline, error) {
+// answers to committedLookups(pushBaseCandidates, tips), or is nil to ask
+// them here. tips are the pushed commits compared with the base (the
+// listed pre-push passes none and compares them after its scan, as git
+// answers them last).
+func pushConfig(ctx context.Context, repo *gitread.Repo, o PrePushOptions, tips []string, objs map[string]gitread.Object) (*rules.Config, *baseline.Baseline, error) {
 	if o.ConfigFile != "" {
 		cfg, err := LoadConfig(repo.Root, o.ConfigFile, o.Stderr)
 		if err != nil {
@@ -484,9 +536,17 @@ func pushConfig(ctx context.Context, repo *gitread.Repo, o PrePushOptions, objs 
 		}
 		return cfg, nil, nil
 	}
-	return committedConfig(ctx, repo, o.Stderr, pushBaseCandidates(o.Remote, o.Updates), "nothing on "+remoteName(o.Remote)+" yet", pushedTips(o.Updates), objs, func(file, at string) string {
+	return committedConfig(ctx, repo, o.Stderr, pushBaseCandidates(o.Remote, o.Updates), pushNone(o), tips, objs, pushChanged(o))
+}
+
+// pushNone names, in messages, the absence of a base on the remote.
+func pushNone(o PrePushOptions) string { return "nothing on " + remoteName(o.Remote) + " yet" }
+
+// pushChanged is pre-push's sentence for sayChanged.
+func pushChanged(o PrePushOptions) func(file, at string) string {
+	return func(file, at string) string {
 		return fmt.Sprintf("the pushed commits change %s; they are checked with the configuration %s already has (%s): the new one applies once it is there", file, remoteName(o.Remote), at)
-	})
+	}
 }
 
 // pushedTips are the pushed commits of updates (deletions push none).
@@ -498,14 +558,6 @@ func pushedTips(updates []gitread.RefUpdate) []string {
 		}
 	}
 	return tips
-}
-
-// pushConfigLookups are the names pushConfig asks git about (LookUp).
-func pushConfigLookups(o PrePushOptions) []string {
-	if o.ConfigFile != "" {
-		return nil
-	}
-	return committedLookups(pushBaseCandidates(o.Remote, o.Updates), pushedTips(o.Updates))
 }
 
 // committedLookups are the names committedConfig asks git about: which
@@ -539,10 +591,9 @@ var committedFiles = []string{".leakhook.toml", baseline.FileName}
 // first of cands that is a commit (none names the absence of one in
 // messages: then the built-in rules and the user's own configuration).
 // When one of tips, the commits being checked, holds another version of a
-// committedFiles file, it says so on stderr with changed's sentence: those
-// commits cannot vouch for themselves. The baseline is nil when the base
-// has none. objs holds git's answers to committedLookups(cands, tips), or
-// is nil to ask them here, with one git.
+// committedFiles file, it says so on stderr (sayChanged). The baseline is
+// nil when the base has none. objs holds git's answers to
+// committedLookups(cands, tips), or is nil to ask them here, with one git.
 func committedConfig(ctx context.Context, repo *gitread.Repo, stderr io.Writer, cands []baseCandidate, none string, tips []string, objs map[string]gitread.Object, changed func(file, at string) string) (*rules.Config, *baseline.Baseline, error) {
 	if objs == nil {
 		var err error
@@ -550,28 +601,17 @@ func committedConfig(ctx context.Context, repo *gitread.Repo, stderr io.Writer, 
 			return nil, nil, BudgetError(ctx, err, "looking up the configuration's base and the checked commits' configuration files")
 		}
 	}
-	// The base: the first candidate that is a commit (a failure to tell is
-	// an error above, never taken for none).
-	base, at := -1, none
-	for i, c := range cands {
-		if objs[c.rev+"^{commit}"].Type == "commit" {
-			base, at = i, c.at
-			break
-		}
-	}
+	base, at := baseOf(cands, none, objs)
 	read := func(string) ([]byte, error) { return nil, os.ErrNotExist }
-	atBase := map[string]string{} // a file -> its blob id at the base
 	if base >= 0 {
 		commit := objs[cands[base].rev+"^{commit}"].ID
+		atBase := blobsAt(cands[base].rev, configFiles, objs)
 		var ids []string
 		of := map[string]string{}
 		for _, file := range configFiles {
-			if obj := objs[cands[base].rev+":"+file]; obj.Type == "blob" {
-				atBase[file] = obj.ID
-				if of[obj.ID] == "" {
-					ids = append(ids, obj.ID)
-					of[obj.ID] = commit[:12] + ":" + file
-				}
+			if id := atBase[file]; id != "" && of[id] == "" {
+				ids = append(ids, id)
+				of[id] = commit[:12] + ":" + file
 			}
 		}
 		var blobs map[string][]byte
@@ -598,18 +638,49 @@ func committedConfig(ctx context.Context, repo *gitread.Repo, stderr io.Writer, 
 	if err != nil {
 		return nil, nil, err
 	}
-	blobAt := func(rev, file string) string { // "" where rev has no such file
-		if obj := objs[rev+":"+file]; obj.Type == "blob" {
-			return obj.ID
+	sayChanged(stderr, cands, none, tips, objs, changed)
+	return cfg, bl, nil
+}
+
+// baseOf is the first of cands that is a commit by objs (git's answers to
+// committedLookups), and how messages name it: -1 and none when there is
+// none (a failure to tell is an error before, never taken for none).
+func baseOf(cands []baseCandidate, none string, objs map[string]gitread.Object) (int, string) {
+	for i, c := range cands {
+		if objs[c.rev+"^{commit}"].Type == "commit" {
+			return i, c.at
 		}
-		return ""
+	}
+	return -1, none
+}
+
+// blobsAt are the blob ids of files at rev, by objs; a file rev does not
+// hold as a blob is absent.
+func blobsAt(rev string, files []string, objs map[string]gitread.Object) map[string]string {
+	ids := map[string]string{}
+	for _, file := range files {
+		if obj := objs[rev+":"+file]; obj.Type == "blob" {
+			ids[file] = obj.ID
+		}
+	}
+	return ids
+}
+
+// sayChanged says on stderr, with changed's sentence, which committedFiles
+// one of tips, the commits being checked, holds another version of than
+// the base (baseOf): those commits cannot vouch for themselves. objs holds
+// git's answers to committedLookups(cands, tips).
+func sayChanged(stderr io.Writer, cands []baseCandidate, none string, tips []string, objs map[string]gitread.Object, changed func(file, at string) string) {
+	base, at := baseOf(cands, none, objs)
+	atBase := map[string]string{}
+	if base >= 0 {
+		atBase = blobsAt(cands[base].rev, committedFiles, objs)
 	}
 	for _, file := range committedFiles {
-		if slices.ContainsFunc(tips, func(tip string) bool { return blobAt(tip, file) != atBase[file] }) {
+		if slices.ContainsFunc(tips, func(tip string) bool { return blobsAt(tip, []string{file}, objs)[file] != atBase[file] }) {
 			fmt.Fprintf(stderr, "leakhook: %s\n", changed(file, at))
 		}
 	}
-	return cfg, bl, nil
 }
 
 // loadCommitted loads the rules and the baseline from read, the files as
