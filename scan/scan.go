@@ -63,9 +63,14 @@ func Stream(ctx context.Context, e *rules.Engine, items <-chan Item) (*Result, e
 	// Items that are already waiting go to one task together: a history
 	// stream is thousands of small hunks, and a task (a goroutine handoff)
 	// per hunk cost more than scanning it.
+	// A batch's slice is used again once its task is done: a fresh one for
+	// each was most of a short push's memory, and fresh memory is paid in
+	// page faults.
+	batches := sync.Pool{New: func() any { return new([maxBatch]Item) }}
 	seq := 0
 	for it := range items {
-		batch, first := []Item{it}, seq
+		buf := batches.Get().(*[maxBatch]Item)
+		batch, first := append(buf[:0], it), seq
 	more:
 		for len(batch) < maxBatch {
 			select {
@@ -80,6 +85,10 @@ func Stream(ctx context.Context, e *rules.Engine, items <-chan Item) (*Result, e
 		}
 		seq += len(batch)
 		p.Go(func(ctx context.Context) error {
+			defer func() {
+				clear(batch) // hold no scanned content
+				batches.Put(buf)
+			}()
 			for i := range batch {
 				if err := c.scan(ctx, e, &batch[i], first+i); err != nil {
 					return err
