@@ -27,10 +27,8 @@ var lastIndex struct {
 func loadIndex(path string, verify bool) (*gitindex.Index, error) {
 	lastIndex.Lock()
 	defer lastIndex.Unlock()
-	if c := lastIndex.idx; c != nil && lastIndex.path == path && c.Checksum != ([20]byte{}) && (lastIndex.verified || !verify) {
-		if sum, ok := indexChecksum(path); ok && bytes.Equal(sum[:], c.Checksum[:]) {
-			return c, nil
-		}
+	if c := cached(path, verify); c != nil {
+		return c, nil
 	}
 	read := gitindex.ReadUnverified
 	if verify {
@@ -42,6 +40,25 @@ func loadIndex(path string, verify bool) (*gitindex.Index, error) {
 	}
 	lastIndex.path, lastIndex.idx, lastIndex.verified = path, idx, verify
 	return idx, nil
+}
+
+// cachedIndex is the decoded index file at path when a reader already
+// decoded it (as loadIndex(path, false) would return it), or nil.
+func cachedIndex(path string) *gitindex.Index {
+	lastIndex.Lock()
+	defer lastIndex.Unlock()
+	return cached(path, false)
+}
+
+// cached is lastIndex's copy of the index at path if it is current and,
+// if verify, verified; lastIndex is locked.
+func cached(path string, verify bool) *gitindex.Index {
+	if c := lastIndex.idx; c != nil && lastIndex.path == path && c.Checksum != ([20]byte{}) && (lastIndex.verified || !verify) {
+		if sum, ok := indexChecksum(path); ok && bytes.Equal(sum[:], c.Checksum[:]) {
+			return c
+		}
+	}
+	return nil
 }
 
 // indexChecksum reads the last 20 bytes of the index file.

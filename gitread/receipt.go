@@ -30,6 +30,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/leakhook/leakhook/internal/gitindex"
 	"github.com/leakhook/leakhook/internal/gitrun"
 	"github.com/leakhook/leakhook/rules"
 )
@@ -284,12 +285,16 @@ func readHead(repo *Repo) string {
 func StagedTree(repo *Repo) (string, error) {
 	// Unverified: the staged reader has read this same index through git or
 	// go-git, which check it (git commit holds index.lock meanwhile); and a
-	// corrupt index could only yield a tree id no commit has.
-	idx, err := loadIndex(repo.IndexFile(), false)
-	if err != nil {
-		return "", err
+	// corrupt index could only yield a tree id no commit has. The index the
+	// in-process reader decoded is used again; otherwise only what the tree
+	// id needs is decoded (gitindex.TreeIDOf).
+	var h [20]byte
+	var err error
+	if idx := cachedIndex(repo.IndexFile()); idx != nil {
+		h, err = idx.TreeID()
+	} else {
+		h, err = gitindex.TreeIDOf(repo.IndexFile())
 	}
-	h, err := idx.TreeID()
 	if err != nil {
 		return "", err
 	}

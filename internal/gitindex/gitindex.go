@@ -138,82 +138,109 @@ func decode(data []byte, verify bool) (*Index, error) {
 }
 
 func parse(data, body, sum []byte) (*Index, error) {
-	idx := &Index{Version: binary.BigEndian.Uint32(data[4:8])}
+	idx, n, err := header(data, body)
+	if err != nil {
+		return nil, err
+	}
 	copy(idx.Checksum[:], sum)
-	if idx.Version < 2 || idx.Version > 4 {
-		return nil, fmt.Errorf("unsupported index version %d", idx.Version)
-	}
-	n := binary.BigEndian.Uint32(data[8:12])
-	if uint64(n) > uint64(len(body))/62 {
-		return nil, fmt.Errorf("index claims %d entries in %d bytes", n, len(body))
-	}
 	s := unsafe.String(unsafe.SliceData(body), len(body)) // every Name is a substring of it
 	idx.Entries = make([]Entry, n)
 	off := 12
 	prev := ""
 	for i := range idx.Entries {
-		e := &idx.Entries[i]
-		start := off
-		if off+62 > len(s) {
-			return nil, errShort
+		if off, err = decodeEntry(&idx.Entries[i], body, s, off, idx.Version, prev, i); err != nil {
+			return nil, err
 		}
-		e.Mode = binary.BigEndian.Uint32(body[off+24:])
-		e.Size = binary.BigEndian.Uint32(body[off+36:])
-		copy(e.Hash[:], body[off+40:off+60])
-		flags := binary.BigEndian.Uint16(body[off+60:])
-		e.AssumeValid = flags&0x8000 != 0
-		e.Stage = int(flags>>12) & 3
-		off += 62
-		if flags&0x4000 != 0 {
-			if idx.Version < 3 {
-				return nil, fmt.Errorf("entry %d: extended flags in a version 2 index", i)
-			}
-			if off+2 > len(s) {
-				return nil, errShort
-			}
-			x := binary.BigEndian.Uint16(body[off:])
-			e.SkipWorktree = x&0x4000 != 0
-			e.IntentToAdd = x&0x2000 != 0
-			off += 2
-		}
-		if idx.Version == 4 {
-			strip, k := varint(body[off:])
-			if k == 0 || strip > uint64(len(prev)) {
-				return nil, fmt.Errorf("entry %d: bad path prefix", i)
-			}
-			off += k
-			end := bytes.IndexByte(body[off:], 0)
-			if end < 0 {
-				return nil, errShort
-			}
-			e.Name = prev[:len(prev)-int(strip)] + s[off:off+end]
-			off += end + 1
-		} else {
-			end := bytes.IndexByte(body[off:], 0)
-			if end < 0 {
-				return nil, errShort
-			}
-			e.Name = s[off : off+end]
-			// NUL padding to a multiple of 8 bytes, at least one.
-			off = start + (off-start+end+8)&^7
-			if off > len(s) {
-				return nil, errShort
-			}
-		}
-		if e.Name == "" {
-			return nil, fmt.Errorf("entry %d: empty path", i)
-		}
-		prev = e.Name
+		prev = idx.Entries[i].Name
 	}
+	if err := parseExtensions(idx, body, s, off); err != nil {
+		return nil, err
+	}
+	return idx, nil
+}
+
+// header checks the index's version and how many entries it claims.
+func header(data, body []byte) (*Index, int, error) {
+	idx := &Index{Version: binary.BigEndian.Uint32(data[4:8])}
+	if idx.Version < 2 || idx.Version > 4 {
+		return nil, 0, fmt.Errorf("unsupported index version %d", idx.Version)
+	}
+	n := binary.BigEndian.Uint32(data[8:12])
+	if uint64(n) > uint64(len(body))/62 {
+		return nil, 0, fmt.Errorf("index claims %d entries in %d bytes", n, len(body))
+	}
+	return idx, int(n), nil
+}
+
+// decodeEntry decodes entry i, at off in body (s is body as a string), into
+// e and returns where the next one starts. prev is entry i-1's name (index
+// v4 names are relative to it).
+func decodeEntry(e *Entry, body []byte, s string, off int, version uint32, prev string, i int) (int, error) {
+	start := off
+	if off+62 > len(s) {
+		return 0, errShort
+	}
+	*e = Entry{}
+	e.Mode = binary.BigEndian.Uint32(body[off+24:])
+	e.Size = binary.BigEndian.Uint32(body[off+36:])
+	copy(e.Hash[:], body[off+40:off+60])
+	flags := binary.BigEndian.Uint16(body[off+60:])
+	e.AssumeValid = flags&0x8000 != 0
+	e.Stage = int(flags>>12) & 3
+	off += 62
+	if flags&0x4000 != 0 {
+		if version < 3 {
+			return 0, fmt.Errorf("entry %d: extended flags in a version 2 index", i)
+		}
+		if off+2 > len(s) {
+			return 0, errShort
+		}
+		x := binary.BigEndian.Uint16(body[off:])
+		e.SkipWorktree = x&0x4000 != 0
+		e.IntentToAdd = x&0x2000 != 0
+		off += 2
+	}
+	if version == 4 {
+		strip, k := varint(body[off:])
+		if k == 0 || strip > uint64(len(prev)) {
+			return 0, fmt.Errorf("entry %d: bad path prefix", i)
+		}
+		off += k
+		end := bytes.IndexByte(body[off:], 0)
+		if end < 0 {
+			return 0, errShort
+		}
+		e.Name = prev[:len(prev)-int(strip)] + s[off:off+end]
+		off += end + 1
+	} else {
+		end := bytes.IndexByte(body[off:], 0)
+		if end < 0 {
+			return 0, errShort
+		}
+		e.Name = s[off : off+end]
+		// NUL padding to a multiple of 8 bytes, at least one.
+		off = start + (off-start+end+8)&^7
+		if off > len(s) {
+			return 0, errShort
+		}
+	}
+	if e.Name == "" {
+		return 0, fmt.Errorf("entry %d: empty path", i)
+	}
+	return off, nil
+}
+
+// parseExtensions reads the extensions from off to the end of body into idx.
+func parseExtensions(idx *Index, body []byte, s string, off int) error {
 	for off < len(body) {
 		if off+8 > len(body) {
-			return nil, errShort
+			return errShort
 		}
 		sig := s[off : off+4]
 		size := binary.BigEndian.Uint32(body[off+4:])
 		off += 8
 		if uint64(size) > uint64(len(body)-off) {
-			return nil, fmt.Errorf("extension %q: %v", sig, errShort)
+			return fmt.Errorf("extension %q: %v", sig, errShort)
 		}
 		ext := s[off : off+int(size)]
 		off += int(size)
@@ -222,20 +249,22 @@ func parse(data, body, sum []byte) (*Index, error) {
 		case sig == "TREE":
 			t, err := parseTree(ext)
 			if err != nil {
-				return nil, fmt.Errorf("cache tree: %v", err)
+				return fmt.Errorf("cache tree: %v", err)
 			}
 			idx.Tree = t
 		case sig[0] < 'A' || sig[0] > 'Z':
 			// Required extensions (split index "link", sparse "sdir" is
 			// optional but changes meaning) cannot be ignored.
-			return nil, fmt.Errorf("unsupported index extension %q", sig)
+			return fmt.Errorf("unsupported index extension %q", sig)
 		}
 	}
-	return idx, nil
+	return nil
 }
 
 func parseTree(s string) ([]TreeRecord, error) {
-	var out []TreeRecord
+	// Each record holds one '\n' after its counts (a hash may hold more):
+	// one slice, not one regrown a dozen times over.
+	out := make([]TreeRecord, 0, strings.Count(s, "\n"))
 	for len(s) > 0 {
 		var r TreeRecord
 		nul := strings.IndexByte(s, 0)

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 const modeDir = 0o40000
@@ -30,6 +31,92 @@ func (idx *Index) TreeID() ([20]byte, error) {
 		entries = append(entries, e)
 	}
 	h, _ := hashTree("", entries, idx.ValidTrees())
+	return h, nil
+}
+
+// TreeIDOf is TreeID of the index file at path, read unverified, for a
+// caller that needs only the tree id (the pre-commit's scan receipt): it
+// holds no entry of a directory whose cache-tree record is valid but the
+// first, which stands for the directory, so on a 15k-file tree with a few
+// files staged it keeps a few hundred entries instead of decoding all of
+// them into fresh memory (page faults were most of its cost).
+func TreeIDOf(path string) ([20]byte, error) {
+	data, err := readFile(path)
+	if err != nil {
+		return [20]byte{}, err
+	}
+	if len(data) < 12+sha1.Size || string(data[:4]) != "DIRC" {
+		return [20]byte{}, fmt.Errorf("decoding %s: not a git index (no DIRC header)", path)
+	}
+	body := data[:len(data)-sha1.Size]
+	idx, n, err := header(data, body)
+	if err != nil {
+		return [20]byte{}, fmt.Errorf("decoding %s: %v", path, err)
+	}
+	s := unsafe.String(unsafe.SliceData(body), len(body))
+	// walk decodes every entry, in order, into e.
+	var e Entry
+	walk := func(each func() error) (int, error) {
+		off, prev := 12, ""
+		for i := range n {
+			if off, err = decodeEntry(&e, body, s, off, idx.Version, prev, i); err != nil {
+				return 0, fmt.Errorf("decoding %s: %v", path, err)
+			}
+			prev = e.Name
+			if err := each(); err != nil {
+				return 0, err
+			}
+		}
+		return off, nil
+	}
+	// First: what TreeID refuses, and where the cache tree is.
+	end, err := walk(func() error {
+		switch {
+		case e.Stage != 0:
+			return fmt.Errorf("%s is unmerged", e.Name)
+		case e.Mode == modeDir:
+			return fmt.Errorf("sparse index entry %s", e.Name)
+		}
+		return nil
+	})
+	if err != nil {
+		return [20]byte{}, err
+	}
+	if err := parseExtensions(idx, body, s, end); err != nil {
+		return [20]byte{}, fmt.Errorf("decoding %s: %v", path, err)
+	}
+	valid := idx.ValidTrees()
+	if h, ok := valid[""]; ok {
+		return h, nil
+	}
+	// Then the entries hashTree needs: all but those after the first of
+	// a valid directory (entries are in path order, so a directory's are
+	// contiguous, and valid directories are the topmost).
+	var kept []*Entry
+	skip, stands := "", false // "dir/" of the valid directory being passed over; whether an entry stands for it
+	if _, err := walk(func() error {
+		if skip == "" || !strings.HasPrefix(e.Name, skip) {
+			skip, stands = "", false
+			for i := range len(e.Name) {
+				if e.Name[i] == '/' {
+					if _, ok := valid[e.Name[:i]]; ok {
+						skip = e.Name[:i+1]
+						break
+					}
+				}
+			}
+		}
+		if e.IntentToAdd || stands {
+			return nil // git commits intent-to-add entries as absent
+		}
+		stands = skip != ""
+		c := e
+		kept = append(kept, &c)
+		return nil
+	}); err != nil {
+		return [20]byte{}, err
+	}
+	h, _ := hashTree("", kept, valid)
 	return h, nil
 }
 

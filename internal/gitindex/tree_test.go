@@ -2,6 +2,7 @@ package gitindex
 
 import (
 	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -27,6 +28,13 @@ func TestTreeIDMatchesWriteTree(t *testing.T) {
 		got, err := idx.TreeID()
 		if err != nil {
 			t.Fatalf("%s: %v", step, err)
+		}
+		lean, err := TreeIDOf(file)
+		if err != nil {
+			t.Fatalf("%s: TreeIDOf: %v", step, err)
+		}
+		if lean != got {
+			t.Fatalf("%s: TreeIDOf = %x, TreeID = %x", step, lean, got)
 		}
 		// write-tree also refreshes the cache-tree; read before it runs.
 		if want := r.Git("write-tree"); hex.EncodeToString(got[:]) != want {
@@ -83,6 +91,71 @@ func TestTreeIDRefusesUnmerged(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := idx.TreeID(); err == nil {
+		t.Error("unmerged index: no error")
+	}
+}
+
+// TestTreeIDOfPassesOverValidDirectories (issue 20): the receipt's lean
+// reader keeps one entry for each directory whose cache-tree record is
+// valid. Over rounds of staged edits in a tree of nested directories, with
+// intent-to-add entries at the head of a valid directory and alone in one,
+// it must give exactly the tree `git write-tree` writes.
+func TestTreeIDOfPassesOverValidDirectories(t *testing.T) {
+	r := gittest.New(t)
+	var files []string
+	for _, d := range []string{"a", "a/b", "a/b/c", "b", "b/x", "c", "d/e/f"} {
+		for i := range 4 {
+			f := fmt.Sprintf("%s/f%d.txt", d, i)
+			r.Write(f, f+"\n")
+			files = append(files, f)
+		}
+	}
+	r.Write("top.txt", "top\n")
+	r.Commit("base")
+	r.Git("reset", "-q", "--hard")
+	file := filepath.Join(r.Dir, ".git", "index")
+	check := func(step string) {
+		t.Helper()
+		got, err := TreeIDOf(file)
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		if want := r.Git("write-tree"); hex.EncodeToString(got[:]) != want {
+			t.Fatalf("%s: TreeIDOf = %x, git write-tree = %s", step, got, want)
+		}
+	}
+	check("clean")
+	for round := range 12 {
+		f := files[(round*7)%len(files)]
+		r.Write(f, fmt.Sprintf("round %d\n", round))
+		r.Git("add", f)
+		check("edit " + f)
+		r.Git("reset", "-q") // the index as HEAD, cache tree valid again
+	}
+	r.Write("b/x/0-first.txt", "new\n") // sorts first in a valid directory
+	r.Git("add", "-N", "b/x/0-first.txt")
+	r.Write("a/b/c/f0.txt", "edited\n")
+	r.Git("add", "a/b/c/f0.txt")
+	check("intent-to-add first in a directory")
+	r.Write("only/new.txt", "new\n")
+	r.Git("add", "-N", "only/new.txt")
+	check("a directory of intent-to-add entries only")
+	r.Git("rm", "-q", "--cached", "c/f1.txt")
+	check("removed in a directory")
+}
+
+func TestTreeIDOfRefusesUnmerged(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("f.txt", "base\n")
+	r.Commit("base")
+	r.Git("checkout", "-q", "-b", "side")
+	r.Write("f.txt", "side\n")
+	r.Commit("side")
+	r.Git("checkout", "-q", "main")
+	r.Write("f.txt", "main\n")
+	r.Commit("main")
+	r.TryGit("merge", "-q", "side")
+	if _, err := TreeIDOf(filepath.Join(r.Dir, ".git", "index")); err == nil {
 		t.Error("unmerged index: no error")
 	}
 }
