@@ -38,20 +38,17 @@ const maxMultilineWindow = 64 << 10
 // Engine applies a rule set to Targets. It is safe for concurrent use; regexes
 // are compiled on first use, so a clean change pays only for the keyword pass.
 type Engine struct {
-	rules     []*compiledRule
-	keywords  *keywords.Matcher // rules' keywords and the decoders' hints
-	words     []string          // what keywords was built from
-	byKeyword [][]int32         // keyword index -> rules
-	always    []int32           // rules without keywords run on every line
-	hintBits  []uint8           // keyword index -> the decode hints it is (decode.go)
-	global    lazyAllowlists    // compiled on first use, like the rules
-	markers   *markerSet
-	bufs      sync.Pool               // scratch for targets
-	spare     atomic.Pointer[scratch] // one more, kept out of the pool: see getScratch
-	decBufs   sync.Pool               // scratch for decoded text, scanned inside a target's scan
-	byIDOnce  sync.Once
-	byID      map[string]*Rule // Rule's index, made on first use
-	anyAllow  sync.Map         // combined allowlist pattern -> *lazyDFA (anyAllowDFAs)
+	rules    []*compiledRule
+	keywords *keywords.Matcher // rules' keywords and the decoders' hints, built from index.words
+	index
+	global   lazyAllowlists // compiled on first use, like the rules
+	markers  *markerSet
+	bufs     sync.Pool               // scratch for targets
+	spare    atomic.Pointer[scratch] // one more, kept out of the pool: see getScratch
+	decBufs  sync.Pool               // scratch for decoded text, scanned inside a target's scan
+	byIDOnce sync.Once
+	byID     map[string]*Rule // Rule's index, made on first use
+	anyAllow sync.Map         // combined allowlist pattern -> *lazyDFA (anyAllowDFAs)
 }
 
 type compiledRule struct {
@@ -210,8 +207,6 @@ func (e *Engine) RefuseInlineMarkers() { e.markers = &markerSet{} }
 // CompileAll to check every regex up front.
 func NewEngine(rs []Rule, global []Allowlist) (*Engine, error) {
 	e := &Engine{markers: defaultMarkers()}
-	kwIndex := make(map[string]int, 2*len(rs))
-	var kws []string
 	// The rules are not copied (a compiled rule points at the caller's)
 	// unless a default must be filled in: at start-up, a copy of the
 	// built-in table was half a megabyte of fresh memory to fault in.
@@ -245,8 +240,40 @@ func NewEngine(rs []Rule, global []Allowlist) (*Engine, error) {
 			cr.contextLines = 5
 		}
 		e.rules[i] = cr
+	}
+	e.global.src = global
+	if len(rs) > 0 && len(rs) == len(tableRules) && &rs[0] == &tableRules[0] && tableIndex.words != nil {
+		// The built-in table's index, made by go generate: building it
+		// was ~5 ms and 160 page faults on every hook run.
+		e.index = tableIndex
+	} else {
+		e.index = indexKeywords(rs)
+	}
+	e.keywords = keywords.Decode(builtinKeywords, e.words) // the built-in rules' (table.go)
+	if e.keywords == nil {
+		e.keywords = keywords.NewFold(e.words)
+	}
+	return e, nil
+}
+
+// index says which rules each keyword names. The decoders' file-wide hints
+// are keywords too: the one pass finds them, instead of a search of the
+// whole file for each.
+type index struct {
+	words     []string  // the keywords, lower case
+	byKeyword [][]int32 // keyword index -> rules
+	always    []int32   // rules without keywords run on every line
+	hintBits  []uint8   // keyword index -> the decode hints it is (decode.go)
+}
+
+// indexKeywords indexes the keywords of rs.
+func indexKeywords(rs []Rule) index {
+	var ix index
+	kwIndex := make(map[string]int, 2*len(rs))
+	for i := range rs {
+		r := &rs[i]
 		if len(r.Keywords) == 0 {
-			e.always = append(e.always, int32(i))
+			ix.always = append(ix.always, int32(i))
 			continue
 		}
 		for j, kw := range r.Keywords {
@@ -256,35 +283,34 @@ func NewEngine(rs []Rule, global []Allowlist) (*Engine, error) {
 			}
 			k, ok := kwIndex[kw]
 			if !ok {
-				k = len(kws)
+				k = len(ix.words)
 				kwIndex[kw] = k
-				kws = append(kws, kw)
-				e.byKeyword = append(e.byKeyword, nil)
+				ix.words = append(ix.words, kw)
+				ix.byKeyword = append(ix.byKeyword, nil)
 			}
-			e.byKeyword[k] = append(e.byKeyword[k], int32(i))
+			ix.byKeyword[k] = append(ix.byKeyword[k], int32(i))
 		}
 	}
-	e.global.src = global
-	// The decoders' file-wide hints are keywords too: the one pass finds
-	// them, instead of a search of the whole file for each.
-	e.hintBits = make([]uint8, len(kws), len(kws)+len(decodeHints))
+	ix.hintBits = make([]uint8, len(ix.words), len(ix.words)+len(decodeHints))
 	for _, h := range decodeHints {
 		k, ok := kwIndex[h.text]
 		if !ok {
-			k = len(kws)
+			k = len(ix.words)
 			kwIndex[h.text] = k
-			kws = append(kws, h.text)
-			e.byKeyword = append(e.byKeyword, nil)
-			e.hintBits = append(e.hintBits, 0)
+			ix.words = append(ix.words, h.text)
+			ix.byKeyword = append(ix.byKeyword, nil)
+			ix.hintBits = append(ix.hintBits, 0)
 		}
-		e.hintBits[k] |= h.bit
+		ix.hintBits[k] |= h.bit
 	}
-	e.keywords = keywords.Decode(builtinKeywords, kws) // the built-in rules' (table.go)
-	if e.keywords == nil {
-		e.keywords = keywords.NewFold(kws)
-	}
-	e.words = kws
-	return e, nil
+	return ix
+}
+
+// TableIndex is the keyword index of rs, for the table generator, as
+// NewEngine builds it.
+func TableIndex(rs []Rule) (words []string, byKeyword [][]int32, always []int32, hintBits []uint8) {
+	ix := indexKeywords(rs)
+	return ix.words, ix.byKeyword, ix.always, ix.hintBits
 }
 
 // lazyAllowlists are global allowlists compiled on first use.

@@ -20,6 +20,21 @@ func TestTableCurrent(t *testing.T) {
 	if !reflect.DeepEqual(rs, tableRules) || !reflect.DeepEqual(allows, tableAllowlists) {
 		t.Fatal("rules/table_gen.go differs from the TOML it claims to come from: run go generate ./rules")
 	}
+	if !reflect.DeepEqual(indexKeywords(rs), tableIndex) {
+		t.Fatal("rules/table_gen.go's keyword index is not the one NewEngine builds: run go generate ./rules")
+	}
+	// The built-in engine takes the generated index; a copy of the rules
+	// (as a configuration's layers make) gets one built, the same.
+	e, err := NewEngine(tableRules, tableAllowlists)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if &e.words[0] != &tableIndex.words[0] {
+		t.Error("the built-in engine built its own keyword index")
+	}
+	if c, err := NewEngine(append([]Rule(nil), tableRules...), tableAllowlists); err != nil || &c.words[0] == &tableIndex.words[0] || !reflect.DeepEqual(c.index, e.index) {
+		t.Errorf("a copy of the built-in rules: %v; own index %v, same index %v", err, &c.words[0] != &tableIndex.words[0], reflect.DeepEqual(c.index, e.index))
+	}
 }
 
 // TestKeywordsCurrent checks that keywords_gen.bin is the automaton the

@@ -29,7 +29,16 @@ func main() {
 	emit(&b, reflect.ValueOf(rs))
 	b.WriteString("\n\nvar tableAllowlists = ")
 	emit(&b, reflect.ValueOf(allows))
-	b.WriteString("\n")
+	words, byKeyword, always, hintBits := rules.TableIndex(rs)
+	b.WriteString("\n\n// tableIndex is NewEngine's keyword index of tableRules.\nvar tableIndex = index{\nwords: ")
+	emit(&b, reflect.ValueOf(words))
+	b.WriteString(",\nbyKeyword: ")
+	emit(&b, reflect.ValueOf(byKeyword))
+	b.WriteString(",\nalways: ")
+	emit(&b, reflect.ValueOf(always))
+	b.WriteString(",\nhintBits: ")
+	emit(&b, reflect.ValueOf(hintBits))
+	b.WriteString(",\n}\n")
 	src, err := format.Source(b.Bytes())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gentable: generated code does not parse:", err)
@@ -58,6 +67,8 @@ func emit(b *bytes.Buffer, v reflect.Value) {
 		fmt.Fprint(b, v.Bool())
 	case reflect.Int, reflect.Int64, reflect.Int32:
 		fmt.Fprint(b, v.Int())
+	case reflect.Uint8:
+		fmt.Fprint(b, v.Uint())
 	case reflect.Float64:
 		b.WriteString(strconv.FormatFloat(v.Float(), 'g', -1, 64))
 	case reflect.Slice:
@@ -65,10 +76,21 @@ func emit(b *bytes.Buffer, v reflect.Value) {
 			b.WriteString("nil")
 			return
 		}
-		b.WriteString(typeName(v.Type()) + "{\n")
-		for i := 0; i < v.Len(); i++ {
-			emit(b, v.Index(i))
-			b.WriteString(",\n")
+		b.WriteString(typeName(v.Type()) + "{")
+		switch v.Type().Elem().Kind() {
+		case reflect.Int32, reflect.Uint8: // numbers: on one line
+			for i := 0; i < v.Len(); i++ {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				emit(b, v.Index(i))
+			}
+		default:
+			b.WriteString("\n")
+			for i := 0; i < v.Len(); i++ {
+				emit(b, v.Index(i))
+				b.WriteString(",\n")
+			}
 		}
 		b.WriteString("}")
 	case reflect.Pointer:
