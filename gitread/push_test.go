@@ -285,3 +285,41 @@ func BenchmarkPlanPush200Refs(b *testing.B) {
 		}
 	}
 }
+
+// TestPushRevsPeelsTags (issue 20): the pushed shas are asked as they are,
+// not each peeled, so a pushed annotated tag (under any ref name) must
+// still count as its commit, with one more git for the tags; a
+// sha this repository lacks (a remote's tip never fetched) is left out,
+// and a sha that is no commit is an error.
+func TestPushRevsPeelsTags(t *testing.T) {
+	r := gittest.New(t)
+	base := r.Commit("base")
+	tip := r.Commit("tip")
+	r.Git("tag", "-a", "-m", "release", "v1", tip)
+	tag := strings.TrimSpace(r.Git("rev-parse", "v1"))
+	repo, err := Open(context.Background(), r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unknown := strings.Repeat("7", 40)
+	updates := []RefUpdate{
+		{LocalRef: "refs/tags/v1", LocalSHA: tag, RemoteRef: "refs/tags/v1", RemoteSHA: zero},
+		{LocalRef: "refs/heads/odd", LocalSHA: tag, RemoteRef: "refs/heads/odd", RemoteSHA: unknown},
+		{LocalRef: "refs/heads/main", LocalSHA: tip, RemoteRef: "refs/heads/main", RemoteSHA: base},
+	}
+	known, err := knownCommits(context.Background(), repo, updates, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !known[tag] || !known[tip] || !known[base] || known[unknown] {
+		t.Fatalf("known = %v; want the tag, tip and base, not %s", known, unknown)
+	}
+	if _, _, err := PushRevs(context.Background(), repo, updates, nil); err != nil {
+		t.Fatalf("PushRevs: %v", err)
+	}
+	tree := strings.TrimSpace(r.Git("rev-parse", "HEAD^{tree}"))
+	bad := []RefUpdate{{LocalRef: "refs/heads/x", LocalSHA: tree, RemoteRef: "refs/heads/x", RemoteSHA: zero}}
+	if _, _, err := PushRevs(context.Background(), repo, bad, nil); err == nil || !strings.Contains(err.Error(), "not a commit") {
+		t.Fatalf("a tree pushed as a branch: %v", err)
+	}
+}
