@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "crc32c:74c51930:1064028"
+const tableHash = "crc32c:adbc1470:1065319"
 
-const tableStamp = "crc32c:915adb85:35"
+const tableStamp = "crc32c:01fcb1ad:35"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -13221,6 +13221,20 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"INSIGHTLY_API_KEY=${INSIGHTLY_API_KEY}",
 		"INSIGHTLY_API_KEY={{hex:8}}",
+	}},
+	Rule{ID: "teamwork-api-key", Description: "Teamwork.com API key (tkn.v1_ prefix) for Projects, Desk, CRM or Spaces; it acts as its user on the site's API (projects, tasks, tickets, deals, documents).", Regex: "\\b(tkn\\.v1_[A-Za-z0-9+/]{60,100}={0,2})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
+		"tkn.v1_",
+	}, Name: "Teamwork API key", EnvVar: "TEAMWORK_API_KEY", RotateURL: "https://support.teamwork.com/spaces/settings/managing-your-api-keys", RotateSteps: []string{
+		"Revoke or regenerate the key in Teamwork: your profile > Settings > API Keys (Spaces), or Edit my details > API (Projects, Desk).",
+		"Store the new key in a secret manager and update the integrations that use it.",
+		"Review the site's activity log for changes you did not make.",
+	}, TP: []string{
+		"TEAMWORK_API_KEY=tkn.v1_{{b64:71}}=",
+		"headers = {\"Authorization\": \"Bearer tkn.v1_{{b64:72}}\"}",
+	}, FP: []string{
+		"TEAMWORK_API_KEY=tkn.v1_XXXXXXXX",
+		"TEAMWORK_API_KEY=tkn.v1_{{b64:20}}",
+		"TEAMWORK_API_KEY=${TEAMWORK_API_KEY}",
 	}},
 	Rule{ID: "dependency-track-api-key", Description: "Dependency-Track API key (odt_ prefix); it uploads BOMs and reads the portfolio as its team.", Regex: "\\b(odt_[A-Za-z0-9]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"odt_",
