@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "crc32c:adbc1470:1065319"
+const tableHash = "crc32c:c13bbda4:1065493"
 
-const tableStamp = "crc32c:01fcb1ad:35"
+const tableStamp = "crc32c:b92d0fbb:35"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -12084,17 +12084,20 @@ var tableRules = []Rule{
 		"GEM_HOST_API_KEY=rubygems_{{hex:20}}",
 		"GEM_HOST_API_KEY=${GEM_HOST_API_KEY}",
 	}},
-	Rule{ID: "nuget-api-key", Description: "nuget.org API key (oy2 prefix); it pushes packages as its owner.", Regex: "(?i:nuget)[^\\n]{0,200}?\\b(oy2[a-z0-9]{43})\\b", Entropy: 3.5, Keywords: []string{
-		"nuget",
+	Rule{ID: "nuget-api-key", Description: "nuget.org API key (oy2 prefix, 46 lowercase letters and digits: distinctive enough to be found without a NuGet name nearby); it pushes packages as its owner.", Regex: "\\b(oy2[a-z0-9]{43})\\b", Entropy: 3.5, Keywords: []string{
+		"oy2",
 	}, Name: "NuGet API key", EnvVar: "NUGET_API_KEY", RotateURL: "https://www.nuget.org/account/apikeys", RotateSteps: []string{
 		"Delete (or regenerate) the key at nuget.org > API Keys.",
 		"Create a key scoped to the packages and glob it needs, with an expiry.",
 	}, TP: []string{
 		"NUGET_API_KEY=oy2{{lowalnum:43}}",
 		"dotnet nuget push pkg.nupkg --api-key oy2{{lowalnum:43}} --source https://api.nuget.org/v3/index.json",
+		"oy2{{lowalnum:43}}",
 	}, FP: []string{
 		"NUGET_API_KEY=oy2{{lowalnum:20}}",
 		"NUGET_API_KEY=${NUGET_API_KEY}",
+		"id = \"oy2{{lowalnum:44}}\"",
+		"blob = \"{{alnum:20}}oy2{{lowalnum:43}}\"",
 	}},
 	Rule{ID: "docker-hub-access-token", Description: "Docker Hub personal or organisation access token (dckr_pat_/dckr_oat_); it pushes and pulls images.", Regex: "\\b(dckr_(?:pat|oat)_[A-Za-z0-9_\\-]{24,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"dckr_pat_",
