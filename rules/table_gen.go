@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "crc32c:c13bbda4:1065493"
+const tableHash = "crc32c:27dec46c:1068485"
 
-const tableStamp = "crc32c:b92d0fbb:35"
+const tableStamp = "crc32c:fadcfa75:35"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -933,7 +933,7 @@ var tableRules = []Rule{
 		"RUNWAYML_API_SECRET = os.environ[\"RUNWAYML_API_SECRET\"]",
 		"RUNWAYML_API_SECRET=key_{{hex:32}}",
 	}},
-	Rule{ID: "scrapfly-api-key", Description: "Scrapfly web-scraping API key (\"scp-live-\" or \"scp-test-\", or the bare key under a Scrapfly variable); it spends the project's scrape credits.", Regex: "\\b(scp-(?:live|test)-[A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:scrap[_\\-]?fly(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "scrapfly-api-key", Description: "Scrapfly web-scraping API key (\"scp-live-\" or \"scp-test-\", or the bare key under a Scrapfly variable or after \"Scrapfly token\"); it spends the project's scrape credits.", Regex: "\\b(scp-(?:live|test)-[A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:scrap[_\\-]?fly(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\b(?:scrap[_\\-]?fly)(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+)[\"'`]?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"scp-live-",
 		"scp-test-",
 		"scrapfly",
@@ -947,9 +947,11 @@ var tableRules = []Rule{
 		"SCRAPFLY_API_KEY=scp-live-{{hex:32}}",
 		"client = ScrapflyClient(key=\"scp-test-{{hex:32}}\")",
 		"scrapfly_token = \"{{hex:32}}\"",
+		"scrapfly token {{hex:32}}",
 	}, FP: []string{
 		"SCRAPFLY_API_KEY=scp-live-{{hex:12}}",
 		"SCRAPFLY_API_KEY=${SCRAPFLY_API_KEY}",
+		"scrapfly token {{hex:10}}",
 	}},
 	Rule{ID: "paralleldots-api-key", Description: "ParallelDots text-analysis API key, assigned to a ParallelDots variable or passed to the SDK's set_api_key; it spends the account's API hits.", Regex: "(?i:(?:parallel[_\\-]?dots(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()|paralleldots\\.(?:config\\.)?set_api_key\\()\\s*[\\\"'`]?([A-Za-z0-9]{30,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"paralleldots",
@@ -3493,7 +3495,7 @@ var tableRules = []Rule{
 		"JIRA_API_TOKEN=ATATT3{{alnum:12}}",
 		"JIRA_API_TOKEN=${JIRA_API_TOKEN}",
 	}},
-	Rule{ID: "atlassian-legacy-api-token", Description: "Older 24-character Atlassian API token assigned to a Jira/Confluence/Atlassian variable.", Regex: "(?i:(?:atlassian|jira|confluence)[\\w.\\-]{0,20}?(?:token|api[_\\-]?key|password))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9]{24})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "atlassian-legacy-api-token", Description: "Older 24-character Atlassian API token assigned to a Jira/Confluence/Atlassian variable or written after \"Jira token\" and the like.", Regex: "(?i:(?:atlassian|jira|confluence)[\\w.\\-]{0,20}?(?:token|api[_\\-]?key|password))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9]{24})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\b(?:atlassian|jira|confluence)(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+)[\"'`]?([A-Za-z0-9]{24})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"atlassian",
 		"jira",
 		"confluence",
@@ -3503,9 +3505,11 @@ var tableRules = []Rule{
 	}, TP: []string{
 		"JIRA_API_TOKEN={{alnum:24}}",
 		"confluence_token = \"{{alnum:24}}\"",
+		"my Jira token: {{alnum:24}}",
 	}, FP: []string{
 		"JIRA_API_TOKEN=${JIRA_API_TOKEN}",
 		"JIRA_API_TOKEN={{alnum:16}}",
+		"jira issue {{alnum:24}}",
 	}},
 	Rule{ID: "bitbucket-data-center-token", Description: "Bitbucket Data Center / Server HTTP access token (BBDC- prefix); it clones and calls the REST API as its user, project or repository.", Regex: "\\b(BBDC-[A-Za-z0-9+/_\\-]{40,50})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"bbdc-",
@@ -6515,7 +6519,7 @@ var tableRules = []Rule{
 		"EXCHANGERATE_API_KEY = os.environ[\"EXCHANGERATE_API_KEY\"]",
 		"EXCHANGERATE_API_KEY={{hex:10}}",
 	}},
-	Rule{ID: "apilayer-access-key", Description: "APILayer access key (32 characters) for fixer, currencylayer, ipstack, positionstack, weatherstack, languagelayer, pdflayer, userstack, mediastack and the other *layer/*stack APIs, assigned to their variable or in a request URL's access_key; it queries them billed to the plan.", Regex: "(?i:(?:apilayer|currencylayer|fixer[_\\-.]?(?:io|api)|ipstack|numverify|mailboxlayer|positionstack|weatherstack|aviationstack|serpstack|screenshotlayer|languagelayer|pdflayer|vatlayer|userstack|coinlayer|countrylayer|mediastack|scrapestack)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32}|[A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:(?:apilayer|currencylayer|fixer|ipstack|numverify|mailboxlayer|positionstack|weatherstack|aviationstack|serpstack|screenshotlayer|languagelayer|pdflayer|vatlayer|userstack|coinlayer|countrylayer|mediastack|scrapestack)\\.(?:com|net|io)/[^\\s\"'?#]{0,100}\\?(?:[^\\s\"'#]{0,300}&)?access_key=)([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "apilayer-access-key", Description: "APILayer access key (32 characters) for fixer, currencylayer, ipstack, positionstack, weatherstack, languagelayer, pdflayer, userstack, mediastack and the other *layer/*stack APIs, assigned to their variable, written after the product's name and the word key/token/access (\"ipstack access key <key>\"), or in a request URL's access_key; it queries them billed to the plan.", Regex: "(?i:(?:apilayer|currencylayer|fixer[_\\-.]?(?:io|api)|ipstack|numverify|mailboxlayer|positionstack|weatherstack|aviationstack|serpstack|screenshotlayer|languagelayer|pdflayer|vatlayer|userstack|coinlayer|countrylayer|mediastack|scrapestack)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32}|[A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:(?:apilayer|currencylayer|fixer|ipstack|numverify|mailboxlayer|positionstack|weatherstack|aviationstack|serpstack|screenshotlayer|languagelayer|pdflayer|vatlayer|userstack|coinlayer|countrylayer|mediastack|scrapestack)\\.(?:com|net|io)/[^\\s\"'?#]{0,100}\\?(?:[^\\s\"'#]{0,300}&)?access_key=)([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\b(?:apilayer|currencylayer|fixer[_\\-.]?(?:io|api)|ipstack|numverify|mailboxlayer|positionstack|weatherstack|aviationstack|serpstack|screenshotlayer|languagelayer|pdflayer|vatlayer|userstack|coinlayer|countrylayer|mediastack|scrapestack)(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+)[\"'`]?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"apilayer",
 		"currencylayer",
 		"fixer",
@@ -6540,12 +6544,14 @@ var tableRules = []Rule{
 		"Create a new one and keep it in a secret store or the environment, not in code.",
 		"Check the account's activity or usage for requests you did not make.",
 	}, TP: []string{
+		"ipstack access key {{hex:32}}",
 		"APILAYER_ACCESS_KEY={{hex:32}}",
 		"apilayerAccessKey: \"{{hex:32}}\"",
 		"PDFLAYER_ACCESS_KEY={{hex:32}}",
 		"curl \"http://api.languagelayer.com/detect?access_key={{hex:32}}&query=hello\"",
 		"url = \"https://api.mediastack.com/v1/news?countries=us&access_key={{hex:32}}\"",
 	}, FP: []string{
+		"fixer key {{hex:32}}",
 		"APILAYER_ACCESS_KEY=${APILAYER_ACCESS_KEY}",
 		"APILAYER_ACCESS_KEY = os.environ[\"APILAYER_ACCESS_KEY\"]",
 		"APILAYER_ACCESS_KEY={{hex:12}}",
@@ -7420,7 +7426,7 @@ var tableRules = []Rule{
 		"NGROK_AUTHTOKEN=${NGROK_AUTHTOKEN}",
 		"NGROK_AUTHTOKEN={{alnum:10}}_{{alnum:5}}",
 	}},
-	Rule{ID: "fastly-api-token", Description: "Fastly API token assigned to a Fastly variable; it purges and changes services.", Regex: "(?i:fastly[\\w.\\-]{0,15}?(?:token|api[_\\-]?key|key))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9_\\-]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "fastly-api-token", Description: "Fastly API token assigned to a Fastly variable or written after \"Fastly token\"; it purges and changes services.", Regex: "(?i:fastly[\\w.\\-]{0,15}?(?:token|api[_\\-]?key|key))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9_\\-]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\b(?:fastly)(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+)[\"'`]?([A-Za-z0-9_\\-]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"fastly",
 	}, Name: "Fastly API token", EnvVar: "FASTLY_API_TOKEN", RotateURL: "https://manage.fastly.com/account/personal/tokens", RotateSteps: []string{
 		"Delete the token in Account > Personal API tokens.",
@@ -7428,9 +7434,11 @@ var tableRules = []Rule{
 	}, TP: []string{
 		"FASTLY_API_TOKEN={{b64url:32}}",
 		"fastly_api_token: \"{{b64url:32}}\"",
+		"Fastly token: {{b64url:32}}",
 	}, FP: []string{
 		"FASTLY_API_TOKEN=${FASTLY_API_TOKEN}",
 		"FASTLY_API_TOKEN={{alnum:12}}",
+		"fastly service {{b64url:32}}",
 	}},
 	Rule{ID: "akamai-edgegrid-secret", Description: "Akamai EdgeGrid client_secret (.edgerc) next to its akab- client/access tokens.", Regex: "(?i:client_secret)\\s*[=:]\\s*[\\\"']?([A-Za-z0-9+/]{43}=)", Entropy: 4, Keywords: []string{
 		"client_secret",
@@ -8531,16 +8539,18 @@ var tableRules = []Rule{
 		"ACCUWEATHER_API_KEY = os.environ[\"ACCUWEATHER_API_KEY\"]",
 		"ACCUWEATHER_API_KEY={{alnum:12}}",
 	}},
-	Rule{ID: "weatherbit-api-key", Description: "Weatherbit API key (32 hex); it queries weather data billed to the plan.", Regex: "(?i:(?:weatherbit)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "weatherbit-api-key", Description: "Weatherbit API key (32 hex); it queries weather data billed to the plan.", Regex: "(?i:(?:weatherbit)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\b(?:weatherbit)(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+)[\"'`]?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"weatherbit",
 	}, Name: "Weatherbit API key", EnvVar: "WEATHERBIT_API_KEY", RotateURL: "https://www.weatherbit.io/account/dashboard", RotateSteps: []string{
 		"Revoke or delete the exposed credential in the Weatherbit dashboard.",
 		"Create a new one and keep it in a secret store or the environment, not in code.",
 		"Check the account's usage and billing for requests you did not make.",
 	}, TP: []string{
+		"Weatherbit key: {{hex:32}}",
 		"WEATHERBIT_API_KEY={{hex:32}}",
 		"weatherbitApiKey: \"{{hex:32}}\"",
 	}, FP: []string{
+		"weatherbit key {{hex:12}}",
 		"WEATHERBIT_API_KEY=${WEATHERBIT_API_KEY}",
 		"WEATHERBIT_API_KEY = os.environ[\"WEATHERBIT_API_KEY\"]",
 		"WEATHERBIT_API_KEY={{hex:12}}",
@@ -8563,7 +8573,7 @@ var tableRules = []Rule{
 		"NASA_API_KEY = os.environ[\"NASA_API_KEY\"]",
 		"NASA_API_KEY={{alnum:12}}",
 	}},
-	Rule{ID: "newsapi-key", Description: "NewsAPI.org key (32 hex); it queries news billed to the plan.", Regex: "(?i:(?:news[_\\-.]?api)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "newsapi-key", Description: "NewsAPI.org key (32 hex); it queries news billed to the plan.", Regex: "(?i:(?:news[_\\-.]?api)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\b(?:news[_\\-.]?api)(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+)[\"'`]?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"newsapi",
 		"news_api",
 		"news-api",
@@ -8572,9 +8582,11 @@ var tableRules = []Rule{
 		"Create a new one and keep it in a secret store or the environment, not in code.",
 		"Check the account's usage and billing for requests you did not make.",
 	}, TP: []string{
+		"NewsAPI key {{hex:32}}",
 		"NEWS_API_KEY={{hex:32}}",
 		"newsApiKey: \"{{hex:32}}\"",
 	}, FP: []string{
+		"newsapi article {{hex:32}}",
 		"NEWS_API_KEY=${NEWS_API_KEY}",
 		"NEWS_API_KEY = os.environ[\"NEWS_API_KEY\"]",
 		"NEWS_API_KEY={{hex:12}}",
@@ -12685,7 +12697,7 @@ var tableRules = []Rule{
 		"QUALTRICS_API_TOKEN={{alnum:10}}",
 		"QUALTRICS_API_TOKEN=${QUALTRICS_API_TOKEN}",
 	}},
-	Rule{ID: "todoist-api-token", Description: "Todoist personal API token (40 hex) assigned to a Todoist variable.", Regex: "(?i:(?:todoist)[\\w.\\-]{0,20}?(?:api[_\\-]?token|token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "todoist-api-token", Description: "Todoist personal API token (40 hex) assigned to a Todoist variable or written after Todoist and the word token/key/secret (\"todoist token <key>\").", Regex: "(?i:(?:todoist)[\\w.\\-]{0,20}?(?:api[_\\-]?token|token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{40})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\b(?:todoist)(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+)[\"'`]?([0-9a-f]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"todoist",
 	}, Name: "Todoist API token", EnvVar: "TODOIST_API_TOKEN", RotateURL: "https://app.todoist.com/app/settings/integrations/developer", RotateSteps: []string{
 		"Revoke or regenerate it in Todoist > Settings > Integrations > Developer > Issue a new API token.",
@@ -12693,9 +12705,11 @@ var tableRules = []Rule{
 	}, TP: []string{
 		"TODOIST_API_TOKEN={{hex:40}}",
 		"todoist_api_token: \"{{hex:40}}\"",
+		"todoist token {{hex:40}}",
 	}, FP: []string{
 		"TODOIST_API_TOKEN={{hex:12}}",
 		"TODOIST_API_TOKEN=${TODOIST_API_TOKEN}",
+		"todoist project {{hex:40}}",
 	}},
 	Rule{ID: "pivotal-tracker-token", Description: "Pivotal Tracker API token (32 hex) assigned to a Pivotal/Tracker variable.", Regex: "(?i:(?:pivotal|tracker[_\\-]api)[\\w.\\-]{0,20}?(?:token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"pivotal",
@@ -13173,7 +13187,7 @@ var tableRules = []Rule{
 		"BRANDFETCH_API_KEY=${BRANDFETCH_API_KEY}",
 		"BRANDFETCH_API_KEY={{alnum:12}}",
 	}},
-	Rule{ID: "eventbrite-token", Description: "Eventbrite API private token or OAuth token (20 characters) assigned to an Eventbrite variable; it reads and changes the organization's events, orders and attendees.", Regex: "(?i:eventbrite(?:[_\\-.]?(?:api|oauth|access|private|personal|secret))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Z0-9]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.3, Keywords: []string{
+	Rule{ID: "eventbrite-token", Description: "Eventbrite API private token or OAuth token (20 characters) assigned to an Eventbrite variable or written after \"Eventbrite private token\" and the like; it reads and changes the organization's events, orders and attendees.", Regex: "(?i:eventbrite(?:[_\\-.]?(?:api|oauth|access|private|personal|secret))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Z0-9]{20})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\b(?:eventbrite)(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+)[\"'`]?([A-Z0-9]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.3, Keywords: []string{
 		"eventbrite",
 	}, Name: "Eventbrite private or OAuth token", EnvVar: "EVENTBRITE_PRIVATE_TOKEN", RotateURL: "https://www.eventbrite.com/platform/api#/introduction/authentication/1.-get-a-private-token", RotateSteps: []string{
 		"In Eventbrite > Account settings > Developer links > API keys, regenerate the key's private token (an OAuth token: revoke the app's access).",
@@ -13181,10 +13195,12 @@ var tableRules = []Rule{
 	}, TP: []string{
 		"EVENTBRITE_PRIVATE_TOKEN={{upalnum:20}}",
 		"eventbrite_oauth_token: \"{{upalnum:20}}\"",
+		"eventbrite private token {{upalnum:20}}",
 	}, FP: []string{
 		"EVENTBRITE_PRIVATE_TOKEN=${EVENTBRITE_PRIVATE_TOKEN}",
 		"EVENTBRITE_PRIVATE_TOKEN={{upalnum:8}}",
 		"eventbrite_event_id = \"{{digits:12}}\"",
+		"eventbrite event {{upalnum:20}}",
 	}},
 	Rule{ID: "chartmogul-api-key", Description: "ChartMogul API key assigned to a ChartMogul variable; it reads the subscription revenue data and, with Read & Write access, changes customers, plans and invoices.", Regex: "(?i:chart[_\\-]?mogul(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"chartmogul",
@@ -14175,7 +14191,7 @@ var tableRules = []Rule{
 		"TOGGL_API_TOKEN=${TOGGL_API_TOKEN}",
 		"unrelated_key = \"{{hex:32}}\"",
 	}},
-	Rule{ID: "clockify-api-key", Description: "Clockify API key; it reads and writes its user's time entries.", Regex: "(?i:(?:clockify)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{40,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "clockify-api-key", Description: "Clockify API key; it reads and writes its user's time entries.", Regex: "(?i:(?:clockify)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{40,64})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\b(?:clockify)(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+)[\"'`]?([A-Za-z0-9]{40,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"clockify",
 	}, Name: "Clockify API key", EnvVar: "CLOCKIFY_API_KEY", RotateURL: "https://app.clockify.me/user/preferences#advanced", RotateSteps: []string{
 		"Revoke the key in Clockify > Preferences > Advanced > Manage API keys.",
@@ -14183,10 +14199,12 @@ var tableRules = []Rule{
 	}, TP: []string{
 		"CLOCKIFY_API_KEY={{alnum:48}}",
 		"clockify_api_key: \"{{alnum:48}}\"",
+		"clockify secret {{lowalnum:48}}",
 	}, FP: []string{
 		"CLOCKIFY_API_KEY={{alnum:8}}",
 		"CLOCKIFY_API_KEY=${CLOCKIFY_API_KEY}",
 		"unrelated_key = \"{{alnum:48}}\"",
+		"clockify secret {{lowalnum:12}}",
 	}},
 	Rule{ID: "zapier-webhook-url", Description: "Zapier \"Catch Hook\" webhook URL; anyone who has it can trigger the Zap with any payload.", Regex: "(https://hooks\\.zapier\\.com/hooks/catch/[0-9]{5,12}/[a-z0-9]{5,10}/?)", Keywords: []string{
 		"hooks.zapier.com",
