@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "crc32c:27dec46c:1068485"
+const tableHash = "crc32c:aa0b6188:1068859"
 
-const tableStamp = "crc32c:fadcfa75:35"
+const tableStamp = "crc32c:c11a8401:35"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -10503,10 +10503,14 @@ var tableRules = []Rule{
 		"GRAFANA_API_KEY=${GRAFANA_API_KEY}",
 		"[report](https://app.powerbi.com/view?r=eyJrIjoi{{b64:90}}&pageName=ReportSection)",
 	}},
-	Rule{ID: "pagerduty-api-key", Description: "PagerDuty REST API key (general or user token) assigned to a PagerDuty variable.", Regex: "(?i:(?:pagerduty|pd)[\\w.\\-]{0,15}?(?:api[_\\-]?key|token))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(u\\+[A-Za-z0-9_\\-]{18}|[A-Za-z0-9_\\-+]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "pagerduty-api-key", Description: "PagerDuty REST API key (general or user token) assigned to a PagerDuty variable; a user token (u+ prefix) also under a plain ..._key name (pagerduty_key, pd_key).", Regex: "(?i:(?:pagerduty|pd)[\\w.\\-]{0,15}?(?:api[_\\-]?key|token))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(u\\+[A-Za-z0-9_\\-]{18}|[A-Za-z0-9_\\-+]{20})(?:[^A-Za-z0-9_\\-]|$)|(?i:(?:\\b|_)(?:pagerduty|pd)[_\\-.]?key)[\\\"'\\]]?\\s*(?::=|=>|=|:)\\s*[\\\"'`]?(u\\+[A-Za-z0-9_\\-+]{18})(?:[^A-Za-z0-9_\\-+]|$)", Entropy: 3.5, Keywords: []string{
 		"pagerduty",
 		"pd_api",
 		"pd_token",
+		"pd_key",
+		"pd-key",
+		"pd.key",
+		"pdkey",
 	}, Name: "PagerDuty REST API key", EnvVar: "PAGERDUTY_TOKEN", RotateURL: "https://support.pagerduty.com/main/docs/api-access-keys", RotateSteps: []string{
 		"Delete the key in Integrations > API Access Keys (or the user's User Settings).",
 		"Create a read-only key where writing is not needed.",
@@ -10514,9 +10518,13 @@ var tableRules = []Rule{
 		"PAGERDUTY_TOKEN={{b64url:20}}",
 		"pagerduty_token: \"{{b64url:20}}\"",
 		"pagerduty_token = 'u+{{alnum:18}}'",
+		"pagerduty_key = u+{{b64url:18}}",
+		"PD_KEY=\"u+{{alnum:18}}\"",
 	}, FP: []string{
 		"PAGERDUTY_TOKEN=${PAGERDUTY_TOKEN}",
 		"PAGERDUTY_TOKEN={{alnum:10}}",
+		"pd_key = \"{{alnum:20}}\"",
+		"ipd_key = u+{{alnum:18}}",
 	}},
 	Rule{ID: "pagerduty-integration-key", Description: "PagerDuty Events API integration (routing) key; it triggers incidents on a service.", Regex: "(?i:(?:pagerduty[\\w.\\-]{0,15}?|pd[_\\-])(?:routing|integration|service|events?)[_\\-]?key|routing[_\\-]key|integration[_\\-]key)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"pagerduty",
