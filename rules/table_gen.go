@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "crc32c:aa0b6188:1068859"
+const tableHash = "crc32c:59574d9c:1070521"
 
-const tableStamp = "crc32c:c11a8401:35"
+const tableStamp = "crc32c:13910b7a:35"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -10413,6 +10413,24 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"NEW_RELIC_LICENSE_KEY={{hex:20}}NRAL",
 		"NEW_RELIC_LICENSE_KEY=${NEW_RELIC_LICENSE_KEY}",
+	}},
+	Rule{ID: "new-relic-legacy-license-key", Description: "New Relic ingest license key in its older form (40 hex, no NRAL suffix) under a New Relic license-key name, or as license_key in a config that names New Relic within a few lines (newrelic.yml); it sends data into the account.", Regex: "(?i:new[_\\-.]?relic[\\w.\\-]{0,20}?license[_\\-.]?key)[\\w.\\-]{0,10}?[\"'\\]]?\\s*(?::=|=>|=|:|,|\\()\\s*[\"'`]?([a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)|(?i:(?:^|[^A-Za-z0-9])license[_\\-.]?key)[\"']?[ \\t]*(?::=|=>|=|:)[ \\t]*[\"'`]?([a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"license_key",
+		"license-key",
+		"license.key",
+		"licensekey",
+	}, Name: "New Relic license key (older 40-hex form)", EnvVar: "NEW_RELIC_LICENSE_KEY", RotateURL: "https://one.newrelic.com/api-keys", RotateSteps: []string{
+		"Create a new ingest license key and roll it out to agents.",
+		"Delete the exposed key in the API keys UI.",
+	}, Context: "(?i)new[ _\\-.]?relic", ContextLines: 5, TP: []string{
+		"NEW_RELIC_LICENSE_KEY={{hex:40}}",
+		"newrelic_license_key: \"{{hex:40}}\"",
+		"# Required license key associated with your New Relic account.\nlicense_key: {{hex:40}}",
+	}, FP: []string{
+		"NEW_RELIC_LICENSE_KEY={{hex:20}}",
+		"NEW_RELIC_LICENSE_KEY=${NEW_RELIC_LICENSE_KEY}",
+		"license_key: {{hex:40}}",
+		"# New Relic agent\napp_name: shop\nlicense_key: '<%= ENV[\"NEW_RELIC_LICENSE_KEY\"] %>' ",
 	}},
 	Rule{ID: "sentry-org-token", Description: "Sentry organization auth token (sntrys_ prefix); it uploads releases and source maps.", Regex: "\\b(sntrys_eyJ[A-Za-z0-9+/=_\\-]{60,})", Entropy: 4, Keywords: []string{
 		"sntrys_",
