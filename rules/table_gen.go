@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "crc32c:59574d9c:1070521"
+const tableHash = "crc32c:207f837c:1070768"
 
-const tableStamp = "crc32c:13910b7a:35"
+const tableStamp = "crc32c:8f0bc96f:35"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -5004,7 +5004,7 @@ var tableRules = []Rule{
 		"DATABRICKS_CLIENT_SECRET=dose{{hex:12}}",
 		"DATABRICKS_CLIENT_SECRET=${DATABRICKS_CLIENT_SECRET}",
 	}},
-	Rule{ID: "aiven-api-token", Description: "Aiven personal or application token assigned to an Aiven variable; it manages projects and services.", Regex: "(?i:(?:aiven)[\\w.\\-]{0,20}?(?:api[_\\-]?token|auth[_\\-]?token|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9+/]{100,400}={0,2})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "aiven-api-token", Description: "Aiven personal or application token (100-400 base64 characters) assigned to an Aiven token or key variable; it manages projects and services.", Regex: "(?i:(?:aiven)[\\w.\\-]{0,20}?(?:api[_\\-]?token|auth[_\\-]?token|token|api[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9+/]{100,400}={0,2})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"aiven",
 	}, Name: "Aiven API token", EnvVar: "AIVEN_API_TOKEN", RotateURL: "https://console.aiven.io/profile/tokens", RotateSteps: []string{
 		"Revoke the token in Aiven Console > User information > Tokens.",
@@ -5012,6 +5012,7 @@ var tableRules = []Rule{
 	}, TP: []string{
 		"AIVEN_API_TOKEN={{b64:300}}",
 		"aiven_api_token: \"{{b64:300}}\"",
+		"AIVEN_API_KEY = \"{{b64:368}}==\"",
 	}, FP: []string{
 		"AIVEN_API_TOKEN={{b64:40}}",
 		"AIVEN_API_TOKEN=${AIVEN_API_TOKEN}",
@@ -12938,7 +12939,7 @@ var tableRules = []Rule{
 		"ADOBE_CLIENT_SECRET=p8e-{{alnum:8}}",
 		"ADOBE_CLIENT_SECRET=${ADOBE_CLIENT_SECRET}",
 	}},
-	Rule{ID: "beamer-api-key", Description: "Beamer API key (b_ prefix) assigned to a Beamer variable.", Regex: "(?i:(?:beamer)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(b_[A-Za-z0-9+/=_\\-]{44})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "beamer-api-key", Description: "Beamer API key (b_ prefix) assigned to a Beamer variable (beamer_api_key, or beamer alone: the b_ prefix and length tell it apart).", Regex: "(?i:(?:beamer)(?:[\\w.\\-]{0,20}?(?:api[_\\-]?key|key|token))?)[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(b_[A-Za-z0-9+/=_\\-]{44})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"beamer",
 	}, Name: "Beamer API key", EnvVar: "BEAMER_API_KEY", RotateURL: "https://app.getbeamer.com/settings", RotateSteps: []string{
 		"Revoke or regenerate it in Beamer > Settings > API.",
@@ -12946,9 +12947,11 @@ var tableRules = []Rule{
 	}, TP: []string{
 		"BEAMER_API_KEY=b_{{b64url:44}}",
 		"beamer_api_key: \"b_{{b64url:44}}\"",
+		"beamer = \"b_{{b64url:44}}\"",
 	}, FP: []string{
 		"BEAMER_API_KEY=b_{{alnum:10}}",
 		"BEAMER_API_KEY=${BEAMER_API_KEY}",
+		"beamer_theme = \"{{alnum:46}}\"",
 	}},
 	Rule{ID: "freemius-secret-key", Description: "Freemius product secret key (sk_ prefix) assigned to a Freemius variable.", Regex: "(?i:(?:freemius)[\\w.\\-]{0,20}?(?:secret[_\\-]?key|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(sk_[^\\s\"\\x27\\x60]{29})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"freemius",
