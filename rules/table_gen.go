@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "crc32c:207f837c:1070768"
+const tableHash = "crc32c:35febddf:1071062"
 
-const tableStamp = "crc32c:8f0bc96f:35"
+const tableStamp = "crc32c:d27a9f78:35"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -7440,6 +7440,9 @@ var tableRules = []Rule{
 		"FASTLY_API_TOKEN=${FASTLY_API_TOKEN}",
 		"FASTLY_API_TOKEN={{alnum:12}}",
 		"fastly service {{b64url:32}}",
+		"Fastly token: your_fastly_api_token_goes_here_",
+		"FASTLY_API_TOKEN=your_fastly_api_token_goes_here",
+		"FASTLY_API_TOKEN=my_fastly_token_for_the_ci_jobs_xy",
 	}},
 	Rule{ID: "akamai-edgegrid-secret", Description: "Akamai EdgeGrid client_secret (.edgerc) next to its akab- client/access tokens.", Regex: "(?i:client_secret)\\s*[=:]\\s*[\\\"']?([A-Za-z0-9+/]{43}=)", Entropy: 4, Keywords: []string{
 		"client_secret",
@@ -14745,6 +14748,7 @@ var tableAllowlists = []Allowlist{
 	Allowlist{Description: "placeholders and template references", RegexTarget: "secret", Regexes: []string{
 		"(?i)^(?:your|my|the|an?|some|example|sample|dummy|fake|placeholder|insert|enter|put|replace)[_\\-. ]?(?:own[_\\-. ]?)?(?:api|secret|access|auth|private|app|client|real)?[_\\-. ]?(?:key|token|secret|password|pass|pwd|id|here)",
 		"(?i)x{4,}|\\*{3,}|#{4,}|\\.{4,}|_{5,}|0{10,}|1234567|abcdef(?:gh)?[^0-9a-f]|(?:^|[^a-z])(?:changeme|change_me|change-me|replaceme|replace_me|redacted|placeholder|notasecret|not_a_secret|secret_here|dummy|sample|fake|foobar|lorem)(?:$|[^a-z])",
+		"(?i)^(?:your|my)[_\\-.][a-z0-9_\\-.]*(?:key|token|secret|password|pass|pwd|id|here)|[_\\-.]goes[_\\-.]?here(?:$|[^a-z])",
 		"^<[^>]*>$|^\\[[^\\]]*\\]$|^\\{[^}]*\\}$|\\$\\{[^}]*\\}|\\{\\{[^}]*\\}\\}|%\\([^)]*\\)s|^\\$[A-Za-z_][A-Za-z0-9_]*$|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$",
 		"(?i)^(?:true|false|null|nil|none|undefined|empty|secret|password|passwd|token|string|required|optional|super(?:secret|\\$ecret)|\\*+)$",
 	}},
