@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "crc32c:35febddf:1071062"
+const tableHash = "crc32c:cd463be5:1071404"
 
-const tableStamp = "crc32c:d27a9f78:35"
+const tableStamp = "crc32c:738e34df:35"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -84,6 +84,7 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"ANTHROPIC_ADMIN_KEY=sk-ant-admin01-{{b64url:30}}AA",
 		"ANTHROPIC_ADMIN_KEY=${ANTHROPIC_ADMIN_KEY}",
+		"ANTHROPIC_ADMIN_KEY=sk-ant-admin01-{{b64url:40}}-klmnopqrstuvwx-{{b64url:37}}AA",
 	}},
 	Rule{ID: "groq-api-key", Description: "Groq API key (\"gsk_\" and 52 characters); it calls models billed to your account.", Regex: "\\b(gsk_[A-Za-z0-9]{52})\\b", Entropy: 3.5, Keywords: []string{
 		"gsk_",
@@ -4313,7 +4314,7 @@ var tableRules = []Rule{
 		"GITLAB_TOKEN=glpat-xxxxxxxxxxxxxxxxxxxx",
 		"GITLAB_TOKEN=glpat-{{alnum:10}}",
 	}},
-	Rule{ID: "slack-token", Description: "Slack bot, user, app-level or configuration token.", Regex: "\\b(xox[bpaer]-[0-9]{8,14}-[0-9A-Za-z\\-]{10,100}|xapp-\\d-[A-Z0-9]{8,14}-\\d{8,16}-[a-f0-9]{32,80})\\b", Entropy: 3, Keywords: []string{
+	Rule{ID: "slack-token", Description: "Slack bot, user, app-level or configuration token.", Regex: "\\b(xox[bpaer]-[0-9]{8,14}-[0-9A-Za-z\\-]{10,100}\\b(?:-?#{4,})?|xapp-\\d-[A-Z0-9]{8,14}-\\d{8,16}-[a-f0-9]{32,80}\\b)", Entropy: 3, Keywords: []string{
 		"xoxb-",
 		"xoxp-",
 		"xoxa-",
@@ -4329,6 +4330,7 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"SLACK_BOT_TOKEN=xoxb-your-token-here",
 		"SLACK_BOT_TOKEN=xoxb-xxxxxxxxxxxx-xxxxxxxxxxxxx",
+		"\"token\": \"xoxp-{{digits:12}}-{{digits:12}}-{{digits:12}}-####################\"",
 	}},
 	Rule{ID: "slack-webhook-url", Description: "Slack incoming webhook URL; anyone with it can post into the channel.", Regex: "(https?://hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{40,120})", Entropy: 3.5, Keywords: []string{
 		"hooks.slack.com",
@@ -14748,6 +14750,7 @@ var tableAllowlists = []Allowlist{
 	Allowlist{Description: "placeholders and template references", RegexTarget: "secret", Regexes: []string{
 		"(?i)^(?:your|my|the|an?|some|example|sample|dummy|fake|placeholder|insert|enter|put|replace)[_\\-. ]?(?:own[_\\-. ]?)?(?:api|secret|access|auth|private|app|client|real)?[_\\-. ]?(?:key|token|secret|password|pass|pwd|id|here)",
 		"(?i)x{4,}|\\*{3,}|#{4,}|\\.{4,}|_{5,}|0{10,}|1234567|abcdef(?:gh)?[^0-9a-f]|(?:^|[^a-z])(?:changeme|change_me|change-me|replaceme|replace_me|redacted|placeholder|notasecret|not_a_secret|secret_here|dummy|sample|fake|foobar|lorem)(?:$|[^a-z])",
+		"(?i)bcdefg|cdefgh|defghi|efghij|fghijk|ghijkl|hijklm|ijklmn|jklmno|klmnop|lmnopq|mnopqr|nopqrs|opqrst|pqrstu|qrstuv|rstuvw|stuvwx|tuvwxy|uvwxyz",
 		"(?i)^(?:your|my)[_\\-.][a-z0-9_\\-.]*(?:key|token|secret|password|pass|pwd|id|here)|[_\\-.]goes[_\\-.]?here(?:$|[^a-z])",
 		"^<[^>]*>$|^\\[[^\\]]*\\]$|^\\{[^}]*\\}$|\\$\\{[^}]*\\}|\\{\\{[^}]*\\}\\}|%\\([^)]*\\)s|^\\$[A-Za-z_][A-Za-z0-9_]*$|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$",
 		"(?i)^(?:true|false|null|nil|none|undefined|empty|secret|password|passwd|token|string|required|optional|super(?:secret|\\$ecret)|\\*+)$",
