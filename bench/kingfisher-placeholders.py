@@ -5,7 +5,7 @@ usage: kingfisher-placeholders.py SUITE_DIR > kingfisher-placeholders.tsv
 
 SUITE_DIR is what kingfisher-examples.py built. A positive sample is listed when the
 longest secret-like token in it counts in sequence (123456, abcde, 9876543210),
-counts a1b2c3-style, types a keyboard row, says it is an example, is the RFC 4122
+counts a1b2c3-style, spells the alphabet in mixed case (rStUvW), types a keyboard row, says it is an example, is the RFC 4122
 example UUID, or is mostly one repeated character; a short list (MANUAL) names the
 samples that hold no secret at all (public keys, client IDs, usernames). Rules whose samples carry a
 password or a key inside other text (generic, connection strings, PEM, JWT, password
@@ -54,9 +54,15 @@ MANUAL = [
     ("pos/kingfisher.squareup.1_1172.txt", "a Square application ID (sq0idp-): public, not a secret"),
     ("pos/kingfisher.squareup.1_1173.txt", "a Square application ID (sq0idp-): public, not a secret"),
 ]
+# Made-up values in rules the heuristics skip (connection strings): read by hand.
+MADEUP = [
+    ("pos/kingfisher.azure.2_77.txt", "an App Configuration connection string whose Id and Secret spell the alphabet with digits swapped in (ABcdefGHi7kLMno/p, abCD1EF+GHIJ...)"),
+    ("pos/kingfisher.azure.2_78.txt", "an App Configuration connection string whose Id and Secret spell the alphabet with digits swapped in (ABcdefGHi7kLMno/p, abCD1EF+GHIJ...)"),
+]
 files = {x['file'] for x in t}
 out = [f"kingfisher\t{f}\tno secret: {r}" for f, r in MANUAL if f in files]
-manual = {f for f, _ in MANUAL}
+out += [f"kingfisher\t{f}\tthe value is made up: {r}" for f, r in MADEUP if f in files]
+manual = {f for f, _ in MANUAL + MADEUP}
 skip = re.compile(r'^kingfisher\.(?:generic|psexec|odbc|netrc|postgres|uri|ftp|mongodb|rabbitmq|gradle|reactapp|weak_password|jenkins|privkey|pem|jwt|pwhash|krb5|django|azure)\.')
 for x in t:
     if skip.match(x['type']) or x['file'] in manual:
@@ -80,6 +86,14 @@ for x in t:
         run = seqrun(tok)
         if len(run) >= 6 or (len(run) >= 5 and run.isalpha()):
             why = f"it counts in sequence ({run[:12]})"
+    if not why:
+        # the alphabet in mixed case, up or down (rStUvW, abcDEF, qpOnMl); leakhook's
+        # global allowlist takes six ascending letters in a row, whatever their case,
+        # for a placeholder
+        run = seqrun(tok.lower())
+        if len(run) >= 6 and run.isalpha():
+            i = tok.lower().find(run)
+            why = f"it spells the alphabet in mixed case ({tok[i:i + 12]})"
     if why:
         out.append(f"kingfisher\t{x['file']}\tthe value is made up: {why}")
 print("# Kingfisher samples made up or holding no secret, each with its reason. Written by")

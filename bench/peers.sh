@@ -63,6 +63,7 @@ gitleaks	pos/messagebird-client-id_439.txt	12345678-ABCD-ABCD-ABCD-1234567890AB:
 gitleaks	pos/messagebird-client-id_440.txt	12345678-ABCD-ABCD-ABCD-1234567890AB: sequential, not an id
 gitleaks	pos/aws-amazon-bedrock-api-key-long-lived_30.txt	ABSK...EXAMPLEEXAMPLE...: AWS's documented dummy key
 gitleaks	pos/anthropic-admin-api-key_11.txt	sk-ant-admin01-abc12fake-456def789ghij-klmnopqrstuvwx-...: says fake, alphabet and digit sequences
+gitleaks	pos/anthropic-api-key_15.txt	sk-ant-api03-abc123xyz-456def789ghij-klmnopqrstuvwx-...: alphabet and digit sequences (the admin-key placeholder above, api03)
 gitleaks	pos/jwt_370.txt	jwt.io's documented example claims (sub 1234567890, John Doe) under a corrupted header (eyJhbGciOieee...): not a valid JWT
 gitleaks	pos/jwt_371.txt	jwt.io's documented example claims (sub 1234567890, John Doe) under a corrupted header (eyJhbGciOieee...): not a valid JWT
 noseyparker	pos/np.okta.1_370.txt	00aaa...a: one letter repeated, not a token
@@ -112,6 +113,8 @@ noseyparker	pos/np.psexec.1_413.txt	-u DOMAIN\my-user -p mypass: a placeholder
 noseyparker	pos/np.psexec.1_414.txt	-p $Password: a variable reference, no value
 noseyparker	pos/np.psexec.1_415.txt	-p %nothing%: a batch variable reference, no value
 noseyparker	pos/np.psexec.1_416.txt	-u DOMAIN\ADMINISTRATOR -p PASSWORD: a placeholder
+noseyparker	pos/np.azure.2_65.txt	an App Configuration connection string whose Id and Secret spell the alphabet with digits swapped in (ABcdefGHi7kLMno/p, abCD1EF+GHIJ...)
+noseyparker	pos/np.azure.2_66.txt	an App Configuration connection string whose Id and Secret spell the alphabet with digits swapped in (ABcdefGHi7kLMno/p, abCD1EF+GHIJ...)
 noseyparker	pos/np.generic.4_147.txt	user Aladdin, password open_sesame: RFC 7617's example credentials
 noseyparker	pos/np.generic.4_148.txt	user Aladdin, password open_sesame: RFC 7617's example credentials
 EOF

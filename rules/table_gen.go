@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "crc32c:74c51930:1064028"
+const tableHash = "crc32c:cd463be5:1071404"
 
-const tableStamp = "crc32c:915adb85:35"
+const tableStamp = "crc32c:738e34df:35"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -84,6 +84,7 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"ANTHROPIC_ADMIN_KEY=sk-ant-admin01-{{b64url:30}}AA",
 		"ANTHROPIC_ADMIN_KEY=${ANTHROPIC_ADMIN_KEY}",
+		"ANTHROPIC_ADMIN_KEY=sk-ant-admin01-{{b64url:40}}-klmnopqrstuvwx-{{b64url:37}}AA",
 	}},
 	Rule{ID: "groq-api-key", Description: "Groq API key (\"gsk_\" and 52 characters); it calls models billed to your account.", Regex: "\\b(gsk_[A-Za-z0-9]{52})\\b", Entropy: 3.5, Keywords: []string{
 		"gsk_",
@@ -933,7 +934,7 @@ var tableRules = []Rule{
 		"RUNWAYML_API_SECRET = os.environ[\"RUNWAYML_API_SECRET\"]",
 		"RUNWAYML_API_SECRET=key_{{hex:32}}",
 	}},
-	Rule{ID: "scrapfly-api-key", Description: "Scrapfly web-scraping API key (\"scp-live-\" or \"scp-test-\", or the bare key under a Scrapfly variable); it spends the project's scrape credits.", Regex: "\\b(scp-(?:live|test)-[A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:scrap[_\\-]?fly(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "scrapfly-api-key", Description: "Scrapfly web-scraping API key (\"scp-live-\" or \"scp-test-\", or the bare key under a Scrapfly variable or after \"Scrapfly token\"); it spends the project's scrape credits.", Regex: "\\b(scp-(?:live|test)-[A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:scrap[_\\-]?fly(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\b(?:scrap[_\\-]?fly)(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+)[\"'`]?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"scp-live-",
 		"scp-test-",
 		"scrapfly",
@@ -947,9 +948,11 @@ var tableRules = []Rule{
 		"SCRAPFLY_API_KEY=scp-live-{{hex:32}}",
 		"client = ScrapflyClient(key=\"scp-test-{{hex:32}}\")",
 		"scrapfly_token = \"{{hex:32}}\"",
+		"scrapfly token {{hex:32}}",
 	}, FP: []string{
 		"SCRAPFLY_API_KEY=scp-live-{{hex:12}}",
 		"SCRAPFLY_API_KEY=${SCRAPFLY_API_KEY}",
+		"scrapfly token {{hex:10}}",
 	}},
 	Rule{ID: "paralleldots-api-key", Description: "ParallelDots text-analysis API key, assigned to a ParallelDots variable or passed to the SDK's set_api_key; it spends the account's API hits.", Regex: "(?i:(?:parallel[_\\-]?dots(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()|paralleldots\\.(?:config\\.)?set_api_key\\()\\s*[\\\"'`]?([A-Za-z0-9]{30,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"paralleldots",
@@ -3493,7 +3496,7 @@ var tableRules = []Rule{
 		"JIRA_API_TOKEN=ATATT3{{alnum:12}}",
 		"JIRA_API_TOKEN=${JIRA_API_TOKEN}",
 	}},
-	Rule{ID: "atlassian-legacy-api-token", Description: "Older 24-character Atlassian API token assigned to a Jira/Confluence/Atlassian variable.", Regex: "(?i:(?:atlassian|jira|confluence)[\\w.\\-]{0,20}?(?:token|api[_\\-]?key|password))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9]{24})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "atlassian-legacy-api-token", Description: "Older 24-character Atlassian API token assigned to a Jira/Confluence/Atlassian variable or written after \"Jira token\" and the like.", Regex: "(?i:(?:atlassian|jira|confluence)[\\w.\\-]{0,20}?(?:token|api[_\\-]?key|password))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9]{24})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\b(?:atlassian|jira|confluence)(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+)[\"'`]?([A-Za-z0-9]{24})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"atlassian",
 		"jira",
 		"confluence",
@@ -3503,9 +3506,11 @@ var tableRules = []Rule{
 	}, TP: []string{
 		"JIRA_API_TOKEN={{alnum:24}}",
 		"confluence_token = \"{{alnum:24}}\"",
+		"my Jira token: {{alnum:24}}",
 	}, FP: []string{
 		"JIRA_API_TOKEN=${JIRA_API_TOKEN}",
 		"JIRA_API_TOKEN={{alnum:16}}",
+		"jira issue {{alnum:24}}",
 	}},
 	Rule{ID: "bitbucket-data-center-token", Description: "Bitbucket Data Center / Server HTTP access token (BBDC- prefix); it clones and calls the REST API as its user, project or repository.", Regex: "\\b(BBDC-[A-Za-z0-9+/_\\-]{40,50})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"bbdc-",
@@ -4309,7 +4314,7 @@ var tableRules = []Rule{
 		"GITLAB_TOKEN=glpat-xxxxxxxxxxxxxxxxxxxx",
 		"GITLAB_TOKEN=glpat-{{alnum:10}}",
 	}},
-	Rule{ID: "slack-token", Description: "Slack bot, user, app-level or configuration token.", Regex: "\\b(xox[bpaer]-[0-9]{8,14}-[0-9A-Za-z\\-]{10,100}|xapp-\\d-[A-Z0-9]{8,14}-\\d{8,16}-[a-f0-9]{32,80})\\b", Entropy: 3, Keywords: []string{
+	Rule{ID: "slack-token", Description: "Slack bot, user, app-level or configuration token.", Regex: "\\b(xox[bpaer]-[0-9]{8,14}-[0-9A-Za-z\\-]{10,100}\\b(?:-?#{4,})?|xapp-\\d-[A-Z0-9]{8,14}-\\d{8,16}-[a-f0-9]{32,80}\\b)", Entropy: 3, Keywords: []string{
 		"xoxb-",
 		"xoxp-",
 		"xoxa-",
@@ -4325,6 +4330,7 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"SLACK_BOT_TOKEN=xoxb-your-token-here",
 		"SLACK_BOT_TOKEN=xoxb-xxxxxxxxxxxx-xxxxxxxxxxxxx",
+		"\"token\": \"xoxp-{{digits:12}}-{{digits:12}}-{{digits:12}}-####################\"",
 	}},
 	Rule{ID: "slack-webhook-url", Description: "Slack incoming webhook URL; anyone with it can post into the channel.", Regex: "(https?://hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{40,120})", Entropy: 3.5, Keywords: []string{
 		"hooks.slack.com",
@@ -5000,7 +5006,7 @@ var tableRules = []Rule{
 		"DATABRICKS_CLIENT_SECRET=dose{{hex:12}}",
 		"DATABRICKS_CLIENT_SECRET=${DATABRICKS_CLIENT_SECRET}",
 	}},
-	Rule{ID: "aiven-api-token", Description: "Aiven personal or application token assigned to an Aiven variable; it manages projects and services.", Regex: "(?i:(?:aiven)[\\w.\\-]{0,20}?(?:api[_\\-]?token|auth[_\\-]?token|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9+/]{100,400}={0,2})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "aiven-api-token", Description: "Aiven personal or application token (100-400 base64 characters) assigned to an Aiven token or key variable; it manages projects and services.", Regex: "(?i:(?:aiven)[\\w.\\-]{0,20}?(?:api[_\\-]?token|auth[_\\-]?token|token|api[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9+/]{100,400}={0,2})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"aiven",
 	}, Name: "Aiven API token", EnvVar: "AIVEN_API_TOKEN", RotateURL: "https://console.aiven.io/profile/tokens", RotateSteps: []string{
 		"Revoke the token in Aiven Console > User information > Tokens.",
@@ -5008,6 +5014,7 @@ var tableRules = []Rule{
 	}, TP: []string{
 		"AIVEN_API_TOKEN={{b64:300}}",
 		"aiven_api_token: \"{{b64:300}}\"",
+		"AIVEN_API_KEY = \"{{b64:368}}==\"",
 	}, FP: []string{
 		"AIVEN_API_TOKEN={{b64:40}}",
 		"AIVEN_API_TOKEN=${AIVEN_API_TOKEN}",
@@ -6515,7 +6522,7 @@ var tableRules = []Rule{
 		"EXCHANGERATE_API_KEY = os.environ[\"EXCHANGERATE_API_KEY\"]",
 		"EXCHANGERATE_API_KEY={{hex:10}}",
 	}},
-	Rule{ID: "apilayer-access-key", Description: "APILayer access key (32 characters) for fixer, currencylayer, ipstack, positionstack, weatherstack, languagelayer, pdflayer, userstack, mediastack and the other *layer/*stack APIs, assigned to their variable or in a request URL's access_key; it queries them billed to the plan.", Regex: "(?i:(?:apilayer|currencylayer|fixer[_\\-.]?(?:io|api)|ipstack|numverify|mailboxlayer|positionstack|weatherstack|aviationstack|serpstack|screenshotlayer|languagelayer|pdflayer|vatlayer|userstack|coinlayer|countrylayer|mediastack|scrapestack)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32}|[A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:(?:apilayer|currencylayer|fixer|ipstack|numverify|mailboxlayer|positionstack|weatherstack|aviationstack|serpstack|screenshotlayer|languagelayer|pdflayer|vatlayer|userstack|coinlayer|countrylayer|mediastack|scrapestack)\\.(?:com|net|io)/[^\\s\"'?#]{0,100}\\?(?:[^\\s\"'#]{0,300}&)?access_key=)([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "apilayer-access-key", Description: "APILayer access key (32 characters) for fixer, currencylayer, ipstack, positionstack, weatherstack, languagelayer, pdflayer, userstack, mediastack and the other *layer/*stack APIs, assigned to their variable, written after the product's name and the word key/token/access (\"ipstack access key <key>\"), or in a request URL's access_key; it queries them billed to the plan.", Regex: "(?i:(?:apilayer|currencylayer|fixer[_\\-.]?(?:io|api)|ipstack|numverify|mailboxlayer|positionstack|weatherstack|aviationstack|serpstack|screenshotlayer|languagelayer|pdflayer|vatlayer|userstack|coinlayer|countrylayer|mediastack|scrapestack)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32}|[A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:(?:apilayer|currencylayer|fixer|ipstack|numverify|mailboxlayer|positionstack|weatherstack|aviationstack|serpstack|screenshotlayer|languagelayer|pdflayer|vatlayer|userstack|coinlayer|countrylayer|mediastack|scrapestack)\\.(?:com|net|io)/[^\\s\"'?#]{0,100}\\?(?:[^\\s\"'#]{0,300}&)?access_key=)([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\b(?:apilayer|currencylayer|fixer[_\\-.]?(?:io|api)|ipstack|numverify|mailboxlayer|positionstack|weatherstack|aviationstack|serpstack|screenshotlayer|languagelayer|pdflayer|vatlayer|userstack|coinlayer|countrylayer|mediastack|scrapestack)(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+)[\"'`]?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"apilayer",
 		"currencylayer",
 		"fixer",
@@ -6540,12 +6547,14 @@ var tableRules = []Rule{
 		"Create a new one and keep it in a secret store or the environment, not in code.",
 		"Check the account's activity or usage for requests you did not make.",
 	}, TP: []string{
+		"ipstack access key {{hex:32}}",
 		"APILAYER_ACCESS_KEY={{hex:32}}",
 		"apilayerAccessKey: \"{{hex:32}}\"",
 		"PDFLAYER_ACCESS_KEY={{hex:32}}",
 		"curl \"http://api.languagelayer.com/detect?access_key={{hex:32}}&query=hello\"",
 		"url = \"https://api.mediastack.com/v1/news?countries=us&access_key={{hex:32}}\"",
 	}, FP: []string{
+		"fixer key {{hex:32}}",
 		"APILAYER_ACCESS_KEY=${APILAYER_ACCESS_KEY}",
 		"APILAYER_ACCESS_KEY = os.environ[\"APILAYER_ACCESS_KEY\"]",
 		"APILAYER_ACCESS_KEY={{hex:12}}",
@@ -7420,7 +7429,7 @@ var tableRules = []Rule{
 		"NGROK_AUTHTOKEN=${NGROK_AUTHTOKEN}",
 		"NGROK_AUTHTOKEN={{alnum:10}}_{{alnum:5}}",
 	}},
-	Rule{ID: "fastly-api-token", Description: "Fastly API token assigned to a Fastly variable; it purges and changes services.", Regex: "(?i:fastly[\\w.\\-]{0,15}?(?:token|api[_\\-]?key|key))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9_\\-]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "fastly-api-token", Description: "Fastly API token assigned to a Fastly variable or written after \"Fastly token\"; it purges and changes services.", Regex: "(?i:fastly[\\w.\\-]{0,15}?(?:token|api[_\\-]?key|key))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([A-Za-z0-9_\\-]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\b(?:fastly)(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+)[\"'`]?([A-Za-z0-9_\\-]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"fastly",
 	}, Name: "Fastly API token", EnvVar: "FASTLY_API_TOKEN", RotateURL: "https://manage.fastly.com/account/personal/tokens", RotateSteps: []string{
 		"Delete the token in Account > Personal API tokens.",
@@ -7428,9 +7437,14 @@ var tableRules = []Rule{
 	}, TP: []string{
 		"FASTLY_API_TOKEN={{b64url:32}}",
 		"fastly_api_token: \"{{b64url:32}}\"",
+		"Fastly token: {{b64url:32}}",
 	}, FP: []string{
 		"FASTLY_API_TOKEN=${FASTLY_API_TOKEN}",
 		"FASTLY_API_TOKEN={{alnum:12}}",
+		"fastly service {{b64url:32}}",
+		"Fastly token: your_fastly_api_token_goes_here_",
+		"FASTLY_API_TOKEN=your_fastly_api_token_goes_here",
+		"FASTLY_API_TOKEN=my_fastly_token_for_the_ci_jobs_xy",
 	}},
 	Rule{ID: "akamai-edgegrid-secret", Description: "Akamai EdgeGrid client_secret (.edgerc) next to its akab- client/access tokens.", Regex: "(?i:client_secret)\\s*[=:]\\s*[\\\"']?([A-Za-z0-9+/]{43}=)", Entropy: 4, Keywords: []string{
 		"client_secret",
@@ -8531,16 +8545,18 @@ var tableRules = []Rule{
 		"ACCUWEATHER_API_KEY = os.environ[\"ACCUWEATHER_API_KEY\"]",
 		"ACCUWEATHER_API_KEY={{alnum:12}}",
 	}},
-	Rule{ID: "weatherbit-api-key", Description: "Weatherbit API key (32 hex); it queries weather data billed to the plan.", Regex: "(?i:(?:weatherbit)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "weatherbit-api-key", Description: "Weatherbit API key (32 hex); it queries weather data billed to the plan.", Regex: "(?i:(?:weatherbit)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\b(?:weatherbit)(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+)[\"'`]?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"weatherbit",
 	}, Name: "Weatherbit API key", EnvVar: "WEATHERBIT_API_KEY", RotateURL: "https://www.weatherbit.io/account/dashboard", RotateSteps: []string{
 		"Revoke or delete the exposed credential in the Weatherbit dashboard.",
 		"Create a new one and keep it in a secret store or the environment, not in code.",
 		"Check the account's usage and billing for requests you did not make.",
 	}, TP: []string{
+		"Weatherbit key: {{hex:32}}",
 		"WEATHERBIT_API_KEY={{hex:32}}",
 		"weatherbitApiKey: \"{{hex:32}}\"",
 	}, FP: []string{
+		"weatherbit key {{hex:12}}",
 		"WEATHERBIT_API_KEY=${WEATHERBIT_API_KEY}",
 		"WEATHERBIT_API_KEY = os.environ[\"WEATHERBIT_API_KEY\"]",
 		"WEATHERBIT_API_KEY={{hex:12}}",
@@ -8563,7 +8579,7 @@ var tableRules = []Rule{
 		"NASA_API_KEY = os.environ[\"NASA_API_KEY\"]",
 		"NASA_API_KEY={{alnum:12}}",
 	}},
-	Rule{ID: "newsapi-key", Description: "NewsAPI.org key (32 hex); it queries news billed to the plan.", Regex: "(?i:(?:news[_\\-.]?api)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "newsapi-key", Description: "NewsAPI.org key (32 hex); it queries news billed to the plan.", Regex: "(?i:(?:news[_\\-.]?api)[\\w.\\-]{0,40}(?:key|token)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\b(?:news[_\\-.]?api)(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+)[\"'`]?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"newsapi",
 		"news_api",
 		"news-api",
@@ -8572,9 +8588,11 @@ var tableRules = []Rule{
 		"Create a new one and keep it in a secret store or the environment, not in code.",
 		"Check the account's usage and billing for requests you did not make.",
 	}, TP: []string{
+		"NewsAPI key {{hex:32}}",
 		"NEWS_API_KEY={{hex:32}}",
 		"newsApiKey: \"{{hex:32}}\"",
 	}, FP: []string{
+		"newsapi article {{hex:32}}",
 		"NEWS_API_KEY=${NEWS_API_KEY}",
 		"NEWS_API_KEY = os.environ[\"NEWS_API_KEY\"]",
 		"NEWS_API_KEY={{hex:12}}",
@@ -10402,6 +10420,24 @@ var tableRules = []Rule{
 		"NEW_RELIC_LICENSE_KEY={{hex:20}}NRAL",
 		"NEW_RELIC_LICENSE_KEY=${NEW_RELIC_LICENSE_KEY}",
 	}},
+	Rule{ID: "new-relic-legacy-license-key", Description: "New Relic ingest license key in its older form (40 hex, no NRAL suffix) under a New Relic license-key name, or as license_key in a config that names New Relic within a few lines (newrelic.yml); it sends data into the account.", Regex: "(?i:new[_\\-.]?relic[\\w.\\-]{0,20}?license[_\\-.]?key)[\\w.\\-]{0,10}?[\"'\\]]?\\s*(?::=|=>|=|:|,|\\()\\s*[\"'`]?([a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)|(?i:(?:^|[^A-Za-z0-9])license[_\\-.]?key)[\"']?[ \\t]*(?::=|=>|=|:)[ \\t]*[\"'`]?([a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+		"license_key",
+		"license-key",
+		"license.key",
+		"licensekey",
+	}, Name: "New Relic license key (older 40-hex form)", EnvVar: "NEW_RELIC_LICENSE_KEY", RotateURL: "https://one.newrelic.com/api-keys", RotateSteps: []string{
+		"Create a new ingest license key and roll it out to agents.",
+		"Delete the exposed key in the API keys UI.",
+	}, Context: "(?i)new[ _\\-.]?relic", ContextLines: 5, TP: []string{
+		"NEW_RELIC_LICENSE_KEY={{hex:40}}",
+		"newrelic_license_key: \"{{hex:40}}\"",
+		"# Required license key associated with your New Relic account.\nlicense_key: {{hex:40}}",
+	}, FP: []string{
+		"NEW_RELIC_LICENSE_KEY={{hex:20}}",
+		"NEW_RELIC_LICENSE_KEY=${NEW_RELIC_LICENSE_KEY}",
+		"license_key: {{hex:40}}",
+		"# New Relic agent\napp_name: shop\nlicense_key: '<%= ENV[\"NEW_RELIC_LICENSE_KEY\"] %>' ",
+	}},
 	Rule{ID: "sentry-org-token", Description: "Sentry organization auth token (sntrys_ prefix); it uploads releases and source maps.", Regex: "\\b(sntrys_eyJ[A-Za-z0-9+/=_\\-]{60,})", Entropy: 4, Keywords: []string{
 		"sntrys_",
 	}, Name: "Sentry organization token", EnvVar: "SENTRY_AUTH_TOKEN", RotateURL: "https://sentry.io/settings/auth-tokens/", RotateSteps: []string{
@@ -10491,10 +10527,14 @@ var tableRules = []Rule{
 		"GRAFANA_API_KEY=${GRAFANA_API_KEY}",
 		"[report](https://app.powerbi.com/view?r=eyJrIjoi{{b64:90}}&pageName=ReportSection)",
 	}},
-	Rule{ID: "pagerduty-api-key", Description: "PagerDuty REST API key (general or user token) assigned to a PagerDuty variable.", Regex: "(?i:(?:pagerduty|pd)[\\w.\\-]{0,15}?(?:api[_\\-]?key|token))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(u\\+[A-Za-z0-9_\\-]{18}|[A-Za-z0-9_\\-+]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "pagerduty-api-key", Description: "PagerDuty REST API key (general or user token) assigned to a PagerDuty variable; a user token (u+ prefix) also under a plain ..._key name (pagerduty_key, pd_key).", Regex: "(?i:(?:pagerduty|pd)[\\w.\\-]{0,15}?(?:api[_\\-]?key|token))[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?(u\\+[A-Za-z0-9_\\-]{18}|[A-Za-z0-9_\\-+]{20})(?:[^A-Za-z0-9_\\-]|$)|(?i:(?:\\b|_)(?:pagerduty|pd)[_\\-.]?key)[\\\"'\\]]?\\s*(?::=|=>|=|:)\\s*[\\\"'`]?(u\\+[A-Za-z0-9_\\-+]{18})(?:[^A-Za-z0-9_\\-+]|$)", Entropy: 3.5, Keywords: []string{
 		"pagerduty",
 		"pd_api",
 		"pd_token",
+		"pd_key",
+		"pd-key",
+		"pd.key",
+		"pdkey",
 	}, Name: "PagerDuty REST API key", EnvVar: "PAGERDUTY_TOKEN", RotateURL: "https://support.pagerduty.com/main/docs/api-access-keys", RotateSteps: []string{
 		"Delete the key in Integrations > API Access Keys (or the user's User Settings).",
 		"Create a read-only key where writing is not needed.",
@@ -10502,9 +10542,13 @@ var tableRules = []Rule{
 		"PAGERDUTY_TOKEN={{b64url:20}}",
 		"pagerduty_token: \"{{b64url:20}}\"",
 		"pagerduty_token = 'u+{{alnum:18}}'",
+		"pagerduty_key = u+{{b64url:18}}",
+		"PD_KEY=\"u+{{alnum:18}}\"",
 	}, FP: []string{
 		"PAGERDUTY_TOKEN=${PAGERDUTY_TOKEN}",
 		"PAGERDUTY_TOKEN={{alnum:10}}",
+		"pd_key = \"{{alnum:20}}\"",
+		"ipd_key = u+{{alnum:18}}",
 	}},
 	Rule{ID: "pagerduty-integration-key", Description: "PagerDuty Events API integration (routing) key; it triggers incidents on a service.", Regex: "(?i:(?:pagerduty[\\w.\\-]{0,15}?|pd[_\\-])(?:routing|integration|service|events?)[_\\-]?key|routing[_\\-]key|integration[_\\-]key)[\\w.\\-]{0,30}?[\\\"'\\]]?\\s*(?::=|=>|=|:|,|\\s)\\s*[\\\"'`]?([a-f0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"pagerduty",
@@ -12084,17 +12128,20 @@ var tableRules = []Rule{
 		"GEM_HOST_API_KEY=rubygems_{{hex:20}}",
 		"GEM_HOST_API_KEY=${GEM_HOST_API_KEY}",
 	}},
-	Rule{ID: "nuget-api-key", Description: "nuget.org API key (oy2 prefix); it pushes packages as its owner.", Regex: "(?i:nuget)[^\\n]{0,200}?\\b(oy2[a-z0-9]{43})\\b", Entropy: 3.5, Keywords: []string{
-		"nuget",
+	Rule{ID: "nuget-api-key", Description: "nuget.org API key (oy2 prefix, 46 lowercase letters and digits: distinctive enough to be found without a NuGet name nearby); it pushes packages as its owner.", Regex: "\\b(oy2[a-z0-9]{43})\\b", Entropy: 3.5, Keywords: []string{
+		"oy2",
 	}, Name: "NuGet API key", EnvVar: "NUGET_API_KEY", RotateURL: "https://www.nuget.org/account/apikeys", RotateSteps: []string{
 		"Delete (or regenerate) the key at nuget.org > API Keys.",
 		"Create a key scoped to the packages and glob it needs, with an expiry.",
 	}, TP: []string{
 		"NUGET_API_KEY=oy2{{lowalnum:43}}",
 		"dotnet nuget push pkg.nupkg --api-key oy2{{lowalnum:43}} --source https://api.nuget.org/v3/index.json",
+		"oy2{{lowalnum:43}}",
 	}, FP: []string{
 		"NUGET_API_KEY=oy2{{lowalnum:20}}",
 		"NUGET_API_KEY=${NUGET_API_KEY}",
+		"id = \"oy2{{lowalnum:44}}\"",
+		"blob = \"{{alnum:20}}oy2{{lowalnum:43}}\"",
 	}},
 	Rule{ID: "docker-hub-access-token", Description: "Docker Hub personal or organisation access token (dckr_pat_/dckr_oat_); it pushes and pulls images.", Regex: "\\b(dckr_(?:pat|oat)_[A-Za-z0-9_\\-]{24,})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"dckr_pat_",
@@ -12682,7 +12729,7 @@ var tableRules = []Rule{
 		"QUALTRICS_API_TOKEN={{alnum:10}}",
 		"QUALTRICS_API_TOKEN=${QUALTRICS_API_TOKEN}",
 	}},
-	Rule{ID: "todoist-api-token", Description: "Todoist personal API token (40 hex) assigned to a Todoist variable.", Regex: "(?i:(?:todoist)[\\w.\\-]{0,20}?(?:api[_\\-]?token|token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "todoist-api-token", Description: "Todoist personal API token (40 hex) assigned to a Todoist variable or written after Todoist and the word token/key/secret (\"todoist token <key>\").", Regex: "(?i:(?:todoist)[\\w.\\-]{0,20}?(?:api[_\\-]?token|token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{40})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\b(?:todoist)(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+)[\"'`]?([0-9a-f]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"todoist",
 	}, Name: "Todoist API token", EnvVar: "TODOIST_API_TOKEN", RotateURL: "https://app.todoist.com/app/settings/integrations/developer", RotateSteps: []string{
 		"Revoke or regenerate it in Todoist > Settings > Integrations > Developer > Issue a new API token.",
@@ -12690,9 +12737,11 @@ var tableRules = []Rule{
 	}, TP: []string{
 		"TODOIST_API_TOKEN={{hex:40}}",
 		"todoist_api_token: \"{{hex:40}}\"",
+		"todoist token {{hex:40}}",
 	}, FP: []string{
 		"TODOIST_API_TOKEN={{hex:12}}",
 		"TODOIST_API_TOKEN=${TODOIST_API_TOKEN}",
+		"todoist project {{hex:40}}",
 	}},
 	Rule{ID: "pivotal-tracker-token", Description: "Pivotal Tracker API token (32 hex) assigned to a Pivotal/Tracker variable.", Regex: "(?i:(?:pivotal|tracker[_\\-]api)[\\w.\\-]{0,20}?(?:token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"pivotal",
@@ -12895,7 +12944,7 @@ var tableRules = []Rule{
 		"ADOBE_CLIENT_SECRET=p8e-{{alnum:8}}",
 		"ADOBE_CLIENT_SECRET=${ADOBE_CLIENT_SECRET}",
 	}},
-	Rule{ID: "beamer-api-key", Description: "Beamer API key (b_ prefix) assigned to a Beamer variable.", Regex: "(?i:(?:beamer)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(b_[A-Za-z0-9+/=_\\-]{44})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "beamer-api-key", Description: "Beamer API key (b_ prefix) assigned to a Beamer variable (beamer_api_key, or beamer alone: the b_ prefix and length tell it apart).", Regex: "(?i:(?:beamer)(?:[\\w.\\-]{0,20}?(?:api[_\\-]?key|key|token))?)[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(b_[A-Za-z0-9+/=_\\-]{44})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"beamer",
 	}, Name: "Beamer API key", EnvVar: "BEAMER_API_KEY", RotateURL: "https://app.getbeamer.com/settings", RotateSteps: []string{
 		"Revoke or regenerate it in Beamer > Settings > API.",
@@ -12903,9 +12952,11 @@ var tableRules = []Rule{
 	}, TP: []string{
 		"BEAMER_API_KEY=b_{{b64url:44}}",
 		"beamer_api_key: \"b_{{b64url:44}}\"",
+		"beamer = \"b_{{b64url:44}}\"",
 	}, FP: []string{
 		"BEAMER_API_KEY=b_{{alnum:10}}",
 		"BEAMER_API_KEY=${BEAMER_API_KEY}",
+		"beamer_theme = \"{{alnum:46}}\"",
 	}},
 	Rule{ID: "freemius-secret-key", Description: "Freemius product secret key (sk_ prefix) assigned to a Freemius variable.", Regex: "(?i:(?:freemius)[\\w.\\-]{0,20}?(?:secret[_\\-]?key|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(sk_[^\\s\"\\x27\\x60]{29})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"freemius",
@@ -13170,7 +13221,7 @@ var tableRules = []Rule{
 		"BRANDFETCH_API_KEY=${BRANDFETCH_API_KEY}",
 		"BRANDFETCH_API_KEY={{alnum:12}}",
 	}},
-	Rule{ID: "eventbrite-token", Description: "Eventbrite API private token or OAuth token (20 characters) assigned to an Eventbrite variable; it reads and changes the organization's events, orders and attendees.", Regex: "(?i:eventbrite(?:[_\\-.]?(?:api|oauth|access|private|personal|secret))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Z0-9]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.3, Keywords: []string{
+	Rule{ID: "eventbrite-token", Description: "Eventbrite API private token or OAuth token (20 characters) assigned to an Eventbrite variable or written after \"Eventbrite private token\" and the like; it reads and changes the organization's events, orders and attendees.", Regex: "(?i:eventbrite(?:[_\\-.]?(?:api|oauth|access|private|personal|secret))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Z0-9]{20})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\b(?:eventbrite)(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+)[\"'`]?([A-Z0-9]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.3, Keywords: []string{
 		"eventbrite",
 	}, Name: "Eventbrite private or OAuth token", EnvVar: "EVENTBRITE_PRIVATE_TOKEN", RotateURL: "https://www.eventbrite.com/platform/api#/introduction/authentication/1.-get-a-private-token", RotateSteps: []string{
 		"In Eventbrite > Account settings > Developer links > API keys, regenerate the key's private token (an OAuth token: revoke the app's access).",
@@ -13178,10 +13229,12 @@ var tableRules = []Rule{
 	}, TP: []string{
 		"EVENTBRITE_PRIVATE_TOKEN={{upalnum:20}}",
 		"eventbrite_oauth_token: \"{{upalnum:20}}\"",
+		"eventbrite private token {{upalnum:20}}",
 	}, FP: []string{
 		"EVENTBRITE_PRIVATE_TOKEN=${EVENTBRITE_PRIVATE_TOKEN}",
 		"EVENTBRITE_PRIVATE_TOKEN={{upalnum:8}}",
 		"eventbrite_event_id = \"{{digits:12}}\"",
+		"eventbrite event {{upalnum:20}}",
 	}},
 	Rule{ID: "chartmogul-api-key", Description: "ChartMogul API key assigned to a ChartMogul variable; it reads the subscription revenue data and, with Read & Write access, changes customers, plans and invoices.", Regex: "(?i:chart[_\\-]?mogul(?:[_\\-.]?(?:api|access|secret|private))?[_\\-.]?(?:key|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"chartmogul",
@@ -13221,6 +13274,20 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"INSIGHTLY_API_KEY=${INSIGHTLY_API_KEY}",
 		"INSIGHTLY_API_KEY={{hex:8}}",
+	}},
+	Rule{ID: "teamwork-api-key", Description: "Teamwork.com API key (tkn.v1_ prefix) for Projects, Desk, CRM or Spaces; it acts as its user on the site's API (projects, tasks, tickets, deals, documents).", Regex: "\\b(tkn\\.v1_[A-Za-z0-9+/]{60,100}={0,2})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 4, Keywords: []string{
+		"tkn.v1_",
+	}, Name: "Teamwork API key", EnvVar: "TEAMWORK_API_KEY", RotateURL: "https://support.teamwork.com/spaces/settings/managing-your-api-keys", RotateSteps: []string{
+		"Revoke or regenerate the key in Teamwork: your profile > Settings > API Keys (Spaces), or Edit my details > API (Projects, Desk).",
+		"Store the new key in a secret manager and update the integrations that use it.",
+		"Review the site's activity log for changes you did not make.",
+	}, TP: []string{
+		"TEAMWORK_API_KEY=tkn.v1_{{b64:71}}=",
+		"headers = {\"Authorization\": \"Bearer tkn.v1_{{b64:72}}\"}",
+	}, FP: []string{
+		"TEAMWORK_API_KEY=tkn.v1_XXXXXXXX",
+		"TEAMWORK_API_KEY=tkn.v1_{{b64:20}}",
+		"TEAMWORK_API_KEY=${TEAMWORK_API_KEY}",
 	}},
 	Rule{ID: "dependency-track-api-key", Description: "Dependency-Track API key (odt_ prefix); it uploads BOMs and reads the portfolio as its team.", Regex: "\\b(odt_[A-Za-z0-9]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"odt_",
@@ -14158,7 +14225,7 @@ var tableRules = []Rule{
 		"TOGGL_API_TOKEN=${TOGGL_API_TOKEN}",
 		"unrelated_key = \"{{hex:32}}\"",
 	}},
-	Rule{ID: "clockify-api-key", Description: "Clockify API key; it reads and writes its user's time entries.", Regex: "(?i:(?:clockify)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{40,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "clockify-api-key", Description: "Clockify API key; it reads and writes its user's time entries.", Regex: "(?i:(?:clockify)[\\w.\\-]{0,40}(?:token|key|secret|pass|auth|cred|pwd)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9]{40,64})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\b(?:clockify)(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+)[\"'`]?([A-Za-z0-9]{40,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"clockify",
 	}, Name: "Clockify API key", EnvVar: "CLOCKIFY_API_KEY", RotateURL: "https://app.clockify.me/user/preferences#advanced", RotateSteps: []string{
 		"Revoke the key in Clockify > Preferences > Advanced > Manage API keys.",
@@ -14166,10 +14233,12 @@ var tableRules = []Rule{
 	}, TP: []string{
 		"CLOCKIFY_API_KEY={{alnum:48}}",
 		"clockify_api_key: \"{{alnum:48}}\"",
+		"clockify secret {{lowalnum:48}}",
 	}, FP: []string{
 		"CLOCKIFY_API_KEY={{alnum:8}}",
 		"CLOCKIFY_API_KEY=${CLOCKIFY_API_KEY}",
 		"unrelated_key = \"{{alnum:48}}\"",
+		"clockify secret {{lowalnum:12}}",
 	}},
 	Rule{ID: "zapier-webhook-url", Description: "Zapier \"Catch Hook\" webhook URL; anyone who has it can trigger the Zap with any payload.", Regex: "(https://hooks\\.zapier\\.com/hooks/catch/[0-9]{5,12}/[a-z0-9]{5,10}/?)", Keywords: []string{
 		"hooks.zapier.com",
@@ -14681,6 +14750,8 @@ var tableAllowlists = []Allowlist{
 	Allowlist{Description: "placeholders and template references", RegexTarget: "secret", Regexes: []string{
 		"(?i)^(?:your|my|the|an?|some|example|sample|dummy|fake|placeholder|insert|enter|put|replace)[_\\-. ]?(?:own[_\\-. ]?)?(?:api|secret|access|auth|private|app|client|real)?[_\\-. ]?(?:key|token|secret|password|pass|pwd|id|here)",
 		"(?i)x{4,}|\\*{3,}|#{4,}|\\.{4,}|_{5,}|0{10,}|1234567|abcdef(?:gh)?[^0-9a-f]|(?:^|[^a-z])(?:changeme|change_me|change-me|replaceme|replace_me|redacted|placeholder|notasecret|not_a_secret|secret_here|dummy|sample|fake|foobar|lorem)(?:$|[^a-z])",
+		"(?i)bcdefg|cdefgh|defghi|efghij|fghijk|ghijkl|hijklm|ijklmn|jklmno|klmnop|lmnopq|mnopqr|nopqrs|opqrst|pqrstu|qrstuv|rstuvw|stuvwx|tuvwxy|uvwxyz",
+		"(?i)^(?:your|my)[_\\-.][a-z0-9_\\-.]*(?:key|token|secret|password|pass|pwd|id|here)|[_\\-.]goes[_\\-.]?here(?:$|[^a-z])",
 		"^<[^>]*>$|^\\[[^\\]]*\\]$|^\\{[^}]*\\}$|\\$\\{[^}]*\\}|\\{\\{[^}]*\\}\\}|%\\([^)]*\\)s|^\\$[A-Za-z_][A-Za-z0-9_]*$|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$",
 		"(?i)^(?:true|false|null|nil|none|undefined|empty|secret|password|passwd|token|string|required|optional|super(?:secret|\\$ecret)|\\*+)$",
 	}},
