@@ -12,16 +12,17 @@
 // `leakhook pre-commit` run at the top of a working tree with a .git
 // directory, which is how git runs the hook outside linked worktrees.
 //
-// It imports only os and sync. The linker orders package initialisation
-// lexicographically among the packages whose imports are done, and os is
-// done ~0.7 ms into the run; importing even strings (which sorts after every
-// github.com path) held this init back behind ~20 other packages. Keep it
-// that way: prestart_test.go checks.
+// It imports only os, sync and syscall (which os imports). The linker
+// orders package initialisation lexicographically among the packages whose
+// imports are done, and os is done ~0.7 ms into the run; importing even
+// strings (which sorts after every github.com path) held this init back
+// behind ~20 other packages. Keep it that way: prestart_test.go checks.
 package prestart
 
 import (
 	"os"
 	"sync"
+	"syscall"
 )
 
 // ConfigFlags override configuration that changes how git prints paths.
@@ -198,13 +199,21 @@ func start() *Proc {
 		return nil
 	}
 	args := StagedArgs()
-	p, err := os.StartProcess(git, append([]string{"git"}, args...), &os.ProcAttr{
+	// syscall.ForkExec, not os.StartProcess: the first StartProcess of a
+	// run first checks that the kernel has pidfds, forking a child of its
+	// own to see (~1 ms, before git could start). FindProcess asks that
+	// once git runs.
+	pid, err := syscall.ForkExec(git, append([]string{"git"}, args...), &syscall.ProcAttr{
 		Dir:   ".git",
 		Env:   append(env, Env...),
-		Files: []*os.File{null, outW, errW},
+		Files: []uintptr{null.Fd(), outW.Fd(), errW.Fd()},
 	})
 	outW.Close()
 	errW.Close()
+	var p *os.Process
+	if err == nil {
+		p, err = os.FindProcess(pid)
+	}
 	if err != nil {
 		outR.Close()
 		errR.Close()
