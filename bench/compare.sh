@@ -146,10 +146,11 @@ build_repo() {
 # scan receipts pre-push then finds); sets D, BASE and TIP.
 build_receipts_repo() {
 	D=$W/receipts
-	# Receipts are valid for the binary that wrote them (a rebuilt leakhook
-	# rescans everything), so the repository is made again for a new build.
+	# Receipts are valid for the binary that wrote them, down to its file's
+	# modification time (a rebuilt leakhook rescans everything, even when
+	# the build is the same), so the repository is made again for a new one.
 	local ready
-	ready=bench-ready-$RECEIPTS-$(cksum <"$LEAKHOOK" | cut -d' ' -f1)
+	ready=bench-ready-$RECEIPTS-$(cksum <"$LEAKHOOK" | cut -d' ' -f1)-$(date -r "$LEAKHOOK" +%s%N)
 	if [ ! -f "$D/.git/$ready" ]; then
 		rm -rf "$D"
 		echo "building $D: Go's source tree + $RECEIPTS commits through the hooks" >&2
