@@ -16,13 +16,13 @@
 // orders package initialisation lexicographically among the packages whose
 // imports are done, and os is done ~0.7 ms into the run; importing even
 // strings (which sorts after every github.com path) held this init back
-// behind ~20 other packages. Keep it that way: prestart_test.go checks.
+// behind ~20 other packages. Keep it that way: prestart_test.go checks
+// every file of the package.
 package prestart
 
 import (
 	"os"
 	"sync"
-	"syscall"
 )
 
 // ConfigFlags override configuration that changes how git prints paths.
@@ -199,21 +199,9 @@ func start() *Proc {
 		return nil
 	}
 	args := StagedArgs()
-	// syscall.ForkExec, not os.StartProcess: the first StartProcess of a
-	// run first checks that the kernel has pidfds, forking a child of its
-	// own to see (~1 ms, before git could start). FindProcess asks that
-	// once git runs.
-	pid, err := syscall.ForkExec(git, append([]string{"git"}, args...), &syscall.ProcAttr{
-		Dir:   ".git",
-		Env:   append(env, Env...),
-		Files: []uintptr{null.Fd(), outW.Fd(), errW.Fd()},
-	})
+	p, err := startProcess(git, append([]string{"git"}, args...), ".git", append(env, Env...), []*os.File{null, outW, errW})
 	outW.Close()
 	errW.Close()
-	var p *os.Process
-	if err == nil {
-		p, err = os.FindProcess(pid)
-	}
 	if err != nil {
 		outR.Close()
 		errR.Close()

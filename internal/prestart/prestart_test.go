@@ -15,15 +15,24 @@ import (
 // The init runs early only while the package imports nothing initialised
 // late (see the package doc). This guards the list.
 func TestImportsStayEarly(t *testing.T) {
-	f, err := parser.ParseFile(token.NewFileSet(), "prestart.go", nil, parser.ImportsOnly)
+	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
 	allowed := map[string]bool{"os": true, "sync": true, "syscall": true} // os imports syscall: it is done before os
-	for _, imp := range f.Imports {
-		p, _ := strconv.Unquote(imp.Path.Value)
-		if !allowed[p] {
-			t.Errorf("prestart.go imports %q: its init would wait for that package's", p)
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, imp := range f.Imports {
+			p, _ := strconv.Unquote(imp.Path.Value)
+			if !allowed[p] {
+				t.Errorf("%s imports %q: its init would wait for that package's", name, p)
+			}
 		}
 	}
 }
