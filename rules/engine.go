@@ -56,6 +56,10 @@ type compiledRule struct {
 	index        int
 	contextLines int // ContextLines, or its default
 	once         sync.Once
+	pre          sync.Once            // shape and ctxLits, made before the regexes (prefilter)
+	byPathOnce   sync.Once            // byPath, made apart from the rest (Engine.pathAllowed)
+	byPath       []*compiledAllowlist // those of allows that can skip the rule by path alone
+	byPathErr    error
 	re           *regexp.Regexp
 	dfa          *lazyDFA // whether re matches at all, cheaply
 	shape        *shape   // a necessary condition checked before re runs on a window
@@ -157,10 +161,25 @@ func (r *compiledRule) allowMiss(secret, match, line []byte) targetSet {
 	return miss
 }
 
+// prefilter makes, once, what refuses a window before the rule's regex
+// runs (its shape and its context's literals), without compiling the
+// regexes: a keyword opens windows in ordinary code that these refuse.
+func (r *compiledRule) prefilter() {
+	r.pre.Do(func() {
+		r.shape = shapeOf(r.Regex)
+		if r.Context != "" {
+			for _, l := range shortestLiterals(requiredLiterals(r.Context)) {
+				r.ctxLits = append(r.ctxLits, []byte(l))
+			}
+		}
+	})
+}
+
 // compile builds the rule's regexes once. Built-in rules are compiled lazily;
 // rules from a user's configuration are compiled at load time so errors name
 // the rule before anything is scanned.
 func (r *compiledRule) compile() error {
+	r.prefilter()
 	r.once.Do(func() {
 		var err error
 		if r.re, err = regexp.Compile(r.Regex); err != nil {
@@ -168,7 +187,6 @@ func (r *compiledRule) compile() error {
 			return
 		}
 		r.dfa = newLazyDFA(r.Regex)
-		r.shape = shapeOf(r.Regex)
 		if r.Path != "" {
 			if r.path, err = regexp.Compile(r.Path); err != nil {
 				r.err = fmt.Errorf("rule %q: path: %v", r.ID, regexError(err))
@@ -179,9 +197,6 @@ func (r *compiledRule) compile() error {
 			if r.context, err = regexp.Compile(r.Context); err != nil {
 				r.err = fmt.Errorf("rule %q: context: %v", r.ID, regexError(err))
 				return
-			}
-			for _, l := range shortestLiterals(requiredLiterals(r.Context)) {
-				r.ctxLits = append(r.ctxLits, []byte(l))
 			}
 			r.ctxDFA = newLazyDFA(r.Context)
 		}
@@ -319,6 +334,10 @@ type lazyAllowlists struct {
 	once sync.Once
 	list []*compiledAllowlist
 	err  error
+	// Those of src that can skip a rule by path alone (Engine.pathAllowed).
+	byPathOnce sync.Once
+	byPath     []*compiledAllowlist
+	byPathErr  error
 }
 
 func (l *lazyAllowlists) get() ([]*compiledAllowlist, error) {
@@ -588,9 +607,7 @@ func (e *Engine) scanWindows(s *scratch, t *Target) ([]Finding, error) {
 			}
 		}
 		r := e.rules[w.rule]
-		if err := r.compile(); err != nil {
-			return nil, err
-		}
+		r.prefilter() // the regexes are compiled only for windows these checks let through
 		if r.ctxLits != nil && s.litsFirst(content, r, w.end) && s.noLits(content, r, w.end) {
 			// What nearWindow would say first, asked before the shape
 			// once it is a lookup, where the shape reads the window.
@@ -612,6 +629,9 @@ func (e *Engine) scanWindows(s *scratch, t *Target) ([]Finding, error) {
 			if !s.nearWindow(content, r, w.start, w.end) {
 				continue
 			}
+		}
+		if err := r.compile(); err != nil {
+			return nil, err
 		}
 		matches := r.findAll(content[w.start:w.end])
 		if len(matches) == 0 {
@@ -687,27 +707,52 @@ func (e *Engine) applies(s *scratch, t *Target, ri int32) bool {
 // unquoted rules and source code), so the rule need not run there. A
 // configuration's path allowlist does not skip the rule: its findings are
 // dropped one by one in finding, so reports can count them.
+//
+// Only built-in allowlists of paths alone can skip a rule here (skips), and
+// whether there are any is read from the rules as written: compiling a
+// rule's regexes and the global allowlists only to learn that none does was
+// most of a small commit's scanning CPU.
 func (e *Engine) pathAllowed(r *compiledRule, t *Target) bool {
-	if r.compile() != nil {
-		return false
+	r.byPathOnce.Do(func() { r.byPath, r.byPathErr = compileSkipping(r.Rule.Allowlists) })
+	e.global.byPathOnce.Do(func() { e.global.byPath, e.global.byPathErr = compileSkipping(e.global.src) })
+	if r.byPathErr != nil || e.global.byPathErr != nil {
+		return false // the error surfaces when the rule runs
 	}
-	for _, a := range r.allows {
+	for _, a := range r.byPath {
 		if a.skips(t) {
 			t.trace.drop(r.ID, a.origin)
 			return true
 		}
 	}
-	global, err := e.global.get()
-	if err != nil {
-		return false
-	}
-	for _, a := range global {
+	for _, a := range e.global.byPath {
 		if a.targets(r.ID) && a.skips(t) {
 			t.trace.drop(r.ID, a.origin)
 			return true
 		}
 	}
 	return false
+}
+
+// compileSkipping compiles, in order, those of as that can skip a rule by
+// the target's path alone (compiledAllowlist.skips): the built-in ones
+// with paths and no other criterion (commit ids shorter than 7 are
+// dropped). Compiling every allowlist and the rule's regexes only to ask
+// these was most of a small commit's scanning CPU.
+func compileSkipping(as []Allowlist) ([]*compiledAllowlist, error) {
+	var out []*compiledAllowlist
+	for i := range as {
+		a := &as[i]
+		if a.origin.key != "" || len(a.Paths) == 0 || len(a.Regexes) > 0 || len(a.Stopwords) > 0 ||
+			slices.ContainsFunc(a.Commits, func(id string) bool { return len(id) >= 7 }) {
+			continue
+		}
+		c, err := compileAllowlist(a)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }
 
 // lineSpan is the single-line window around a keyword hit, the same for

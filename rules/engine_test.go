@@ -260,3 +260,30 @@ func TestWindowsReuseLine(t *testing.T) {
 		}
 	}
 }
+
+// TestPrefiltersSpareCompiles (issue 20): a keyword's window that the
+// rule's shape refuses compiles neither the rule's regexes nor the global
+// allowlists (on a small commit of ordinary code, compiling them was most
+// of the scanning CPU); a window that can match compiles both, and the
+// finding is the same.
+func TestPrefiltersSpareCompiles(t *testing.T) {
+	rs := []Rule{{ID: "tok", Regex: `tok_([a-z0-9]{20})\b`, Keywords: []string{"tok_"}}}
+	e, err := NewEngine(rs, []Allowlist{{RegexTarget: "secret", Regexes: []string{`(?i)example`}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := e.Scan(&Target{Path: "main.go", Content: []byte("// tok_ is the prefix: tok_short\n")})
+	if err != nil || len(fs) != 0 {
+		t.Fatalf("no candidate: %v %v", fs, err)
+	}
+	if e.rules[0].re != nil || e.global.list != nil {
+		t.Fatalf("a window the shape refuses compiled the rule (%v) or the global allowlists (%v)", e.rules[0].re != nil, e.global.list != nil)
+	}
+	fs, err = e.Scan(&Target{Path: "main.go", Content: []byte("t := \"tok_k3x9q2m7w4p8z5v1n6b0\"\n")})
+	if err != nil || len(fs) != 1 || fs[0].RuleID != "tok" {
+		t.Fatalf("a candidate: %v %v", fs, err)
+	}
+	if e.rules[0].re == nil || e.global.list == nil {
+		t.Fatal("a window that matched did not compile what it needs")
+	}
+}
