@@ -2,8 +2,12 @@ package gitread
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -11,9 +15,14 @@ import (
 	"github.com/leakhook/leakhook/internal/gittest"
 )
 
-// withFileSizeLimit runs fn with RLIMIT_FSIZE at limit bytes: a write past
-// it fails (EFBIG; Go ignores SIGXFSZ) as a full disk would, for real.
-func withFileSizeLimit(t *testing.T, limit uint64, fn func()) {
+// writeReceiptLimited writes the receipt (rules, p, tree) into the
+// repository at dir with RLIMIT_FSIZE at limit bytes, so that a write past
+// it fails (EFBIG; Go ignores SIGXFSZ) as a full disk would, for real, and
+// returns whether the write failed. The limit is a process's: it is set in
+// a child, the test binary run again for TestReceiptWriteChild, because in
+// the test process itself it also failed the test log's own writes, which
+// failed the package.
+func writeReceiptLimited(t *testing.T, dir string, limit uint64, tree string) (failed bool) {
 	t.Helper()
 	var old syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_FSIZE, &old); err != nil {
@@ -22,11 +31,43 @@ func withFileSizeLimit(t *testing.T, limit uint64, fn func()) {
 	if old.Max < limit {
 		t.Skipf("RLIMIT_FSIZE hard limit %d", old.Max)
 	}
-	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &syscall.Rlimit{Cur: limit, Max: old.Max}); err != nil {
-		t.Skip(err)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestReceiptWriteChild$")
+	cmd.Env = append(os.Environ(), "LEAKHOOK_TEST_RECEIPT="+fmt.Sprintf("%d %s %s", limit, tree, dir))
+	out, err := cmd.CombinedOutput()
+	switch {
+	case err == nil && bytes.Contains(out, []byte("receipt write failed")):
+		return true
+	case err == nil && bytes.Contains(out, []byte("receipt written")):
+		return false
 	}
-	defer syscall.Setrlimit(syscall.RLIMIT_FSIZE, &old)
-	fn()
+	t.Fatalf("the limited write did not run: %v\n%s", err, out)
+	return false
+}
+
+// TestReceiptWriteChild is writeReceiptLimited's child; run alone it does
+// nothing.
+func TestReceiptWriteChild(t *testing.T) {
+	spec := os.Getenv("LEAKHOOK_TEST_RECEIPT")
+	if spec == "" {
+		t.Skip("run by writeReceiptLimited")
+	}
+	f := strings.SplitN(spec, " ", 3) // limit, tree, and the directory, which may hold spaces
+	limit, err := strconv.ParseUint(f[0], 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo, err := Open(context.Background(), f[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &syscall.Rlimit{Cur: limit, Max: limit}); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteReceipt(repo, "rules", "p", f[1]); err != nil {
+		fmt.Println("receipt write failed:", err)
+	} else {
+		fmt.Println("receipt written")
+	}
 }
 
 // TestReceiptsWriteFailureLeavesNothing: a disk that fills up while
@@ -60,11 +101,9 @@ func TestReceiptsWriteFailureLeavesNothing(t *testing.T) {
 
 	// An append that can write only part of its line.
 	before, _ := os.ReadFile(file)
-	withFileSizeLimit(t, uint64(len(before)+10), func() {
-		if err := WriteReceipt(repo, "rules", "p", "t1"); err == nil {
-			t.Fatal("a failed append reported success")
-		}
-	})
+	if !writeReceiptLimited(t, r.Dir, uint64(len(before)+10), "t1") {
+		t.Fatal("a failed append reported success")
+	}
 	check("append", before)
 
 	// Trimming: over receiptsMax, the newer half is rewritten.
@@ -73,11 +112,9 @@ func TestReceiptsWriteFailureLeavesNothing(t *testing.T) {
 	if err := os.WriteFile(file, big, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	withFileSizeLimit(t, receiptsMax/4, func() {
-		if err := WriteReceipt(repo, "rules", "p", "t2"); err == nil {
-			t.Fatal("a failed trim reported success")
-		}
-	})
+	if !writeReceiptLimited(t, r.Dir, receiptsMax/4, "t2") {
+		t.Fatal("a failed trim reported success")
+	}
 	check("trim", big)
 
 	// With room again, both work and the receipt is found.
