@@ -3,6 +3,7 @@ package gitread
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"strings"
 	"testing"
@@ -106,5 +107,45 @@ func TestLookUpAsksOnce(t *testing.T) {
 	maxCommittedFile = 8
 	if _, err := Blobs(ctx, repo, []string{blob}, func(string) string { return c[:12] + ":.leakhook.toml" }); err == nil || !strings.Contains(err.Error(), c[:12]+":.leakhook.toml is 27 bytes") {
 		t.Errorf("a blob over the bound: %v", err)
+	}
+}
+
+// TestLookUpInTurn (issue 20): one git answers groups of names, each passed
+// on, in order, in a map of its own, once its answers are in; a group with
+// nothing to ask (or only names that cannot be asked) is passed on in its
+// turn, a name in two groups is answered in both, and a git that fails
+// passes on no group after the failure.
+func TestLookUpInTurn(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("f.txt", "x\n")
+	c := r.Commit("one")
+	repo := mustOpen(t, r)
+	ctx := context.Background()
+	groups := [][]string{{c + ":f.txt"}, nil, {"-x", ""}, {c, c + ":f.txt", "refs/heads/nope"}}
+	var order []int
+	var seen []map[string]Object
+	err := LookUpInTurn(ctx, repo, groups, func(g int, objs map[string]Object) {
+		order = append(order, g)
+		seen = append(seen, objs)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(order) != "[0 1 2 3]" {
+		t.Fatalf("groups passed on in the order %v", order)
+	}
+	blob := r.Git("rev-parse", c+":f.txt")
+	if seen[0][c+":f.txt"].ID != blob || seen[3][c+":f.txt"].ID != blob || seen[3][c].Type != "commit" {
+		t.Errorf("answers: %v", seen)
+	}
+	if len(seen[1]) != 0 || seen[2]["-x"] != (Object{}) || seen[3]["refs/heads/nope"] != (Object{}) {
+		t.Errorf("names with no object got answers: %v", seen)
+	}
+	order = nil
+	err = LookUpInTurn(ctx, &Repo{GitDir: t.TempDir(), CommonDir: t.TempDir(), Root: t.TempDir()}, [][]string{nil, {c}}, func(g int, _ map[string]Object) {
+		order = append(order, g)
+	})
+	if err == nil || fmt.Sprint(order) != "[0]" {
+		t.Errorf("outside a repository: %v, groups passed on %v (want only the one with nothing to ask)", err, order)
 	}
 }
