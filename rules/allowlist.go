@@ -115,19 +115,6 @@ func (c *compiledAllowlist) targets(ruleID string) bool {
 	return c.rules == nil || c.rules[ruleID]
 }
 
-// pathOnly reports whether the allowlist has paths and no other criterion,
-// so that a path it matches allows every finding there.
-func (c *compiledAllowlist) pathOnly() bool {
-	return len(c.paths)+len(c.globs) > 0 && len(c.regexes) == 0 && len(c.stopwords) == 0 && len(c.commits) == 0
-}
-
-// skips reports whether the allowlist allows every finding in t by its path
-// alone and is a built-in one, so a rule need not run on t at all (see
-// Engine.pathAllowed).
-func (c *compiledAllowlist) skips(t *Target) bool {
-	return c.origin.key == "" && c.pathOnly() && c.matchPath(t.Path)
-}
-
 func (c *compiledAllowlist) matchPath(p string) bool {
 	for _, re := range c.paths {
 		if re.MatchString(p) {

@@ -708,10 +708,10 @@ func (e *Engine) applies(s *scratch, t *Target, ri int32) bool {
 // configuration's path allowlist does not skip the rule: its findings are
 // dropped one by one in finding, so reports can count them.
 //
-// Only built-in allowlists of paths alone can skip a rule here (skips), and
-// whether there are any is read from the rules as written: compiling a
-// rule's regexes and the global allowlists only to learn that none does was
-// most of a small commit's scanning CPU.
+// Only built-in allowlists of paths alone can skip a rule here, and only
+// those are compiled for it (compileSkipping): compiling the rule's regexes
+// and every global allowlist to ask them was most of a small commit's
+// scanning CPU.
 func (e *Engine) pathAllowed(r *compiledRule, t *Target) bool {
 	r.byPathOnce.Do(func() { r.byPath, r.byPathErr = compileSkipping(r.Rule.Allowlists) })
 	e.global.byPathOnce.Do(func() { e.global.byPath, e.global.byPathErr = compileSkipping(e.global.src) })
@@ -719,13 +719,13 @@ func (e *Engine) pathAllowed(r *compiledRule, t *Target) bool {
 		return false // the error surfaces when the rule runs
 	}
 	for _, a := range r.byPath {
-		if a.skips(t) {
+		if a.matchPath(t.Path) {
 			t.trace.drop(r.ID, a.origin)
 			return true
 		}
 	}
 	for _, a := range e.global.byPath {
-		if a.targets(r.ID) && a.skips(t) {
+		if a.targets(r.ID) && a.matchPath(t.Path) {
 			t.trace.drop(r.ID, a.origin)
 			return true
 		}
@@ -733,11 +733,10 @@ func (e *Engine) pathAllowed(r *compiledRule, t *Target) bool {
 	return false
 }
 
-// compileSkipping compiles, in order, those of as that can skip a rule by
-// the target's path alone (compiledAllowlist.skips): the built-in ones
-// with paths and no other criterion (commit ids shorter than 7 are
-// dropped). Compiling every allowlist and the rule's regexes only to ask
-// these was most of a small commit's scanning CPU.
+// compileSkipping compiles, in order, those of as that allow every finding
+// in a file by its path alone, so that a rule need not run there at all:
+// the built-in ones with paths and no other criterion (commit ids shorter
+// than 7 are dropped, as compileAllowlist drops them).
 func compileSkipping(as []Allowlist) ([]*compiledAllowlist, error) {
 	var out []*compiledAllowlist
 	for i := range as {
