@@ -112,8 +112,8 @@ func Verify(path string) error {
 func Parse(data []byte) (*Index, error) { return decode(data, true) }
 
 func decode(data []byte, verify bool) (*Index, error) {
-	if len(data) < 12+sha1.Size || string(data[:4]) != "DIRC" {
-		return nil, errors.New("not a git index (no DIRC header)")
+	if err := checkDIRC(data); err != nil {
+		return nil, err
 	}
 	body, sum := data[:len(data)-sha1.Size], data[len(data)-sha1.Size:]
 	if !verify {
@@ -157,6 +157,15 @@ func parse(data, body, sum []byte) (*Index, error) {
 		return nil, err
 	}
 	return idx, nil
+}
+
+// checkDIRC checks that data can be an index: its signature, and room for
+// a header and a checksum.
+func checkDIRC(data []byte) error {
+	if len(data) < 12+sha1.Size || string(data[:4]) != "DIRC" {
+		return errors.New("not a git index (no DIRC header)")
+	}
+	return nil
 }
 
 // header checks the index's version and how many entries it claims.

@@ -20,18 +20,28 @@ func (idx *Index) TreeID() ([20]byte, error) {
 	entries := make([]*Entry, 0, len(idx.Entries))
 	for i := range idx.Entries {
 		e := &idx.Entries[i]
-		switch {
-		case e.Stage != 0:
-			return [20]byte{}, fmt.Errorf("%s is unmerged", e.Name)
-		case e.Mode == modeDir:
-			return [20]byte{}, fmt.Errorf("sparse index entry %s", e.Name)
-		case e.IntentToAdd:
+		if err := unmodelled(e); err != nil {
+			return [20]byte{}, err
+		}
+		if e.IntentToAdd {
 			continue // git commits intent-to-add entries as absent
 		}
 		entries = append(entries, e)
 	}
 	h, _ := hashTree("", entries, idx.ValidTrees())
 	return h, nil
+}
+
+// unmodelled is the error for an entry TreeID does not model: an unmerged
+// one, or a sparse index's directory.
+func unmodelled(e *Entry) error {
+	switch {
+	case e.Stage != 0:
+		return fmt.Errorf("%s is unmerged", e.Name)
+	case e.Mode == modeDir:
+		return fmt.Errorf("sparse index entry %s", e.Name)
+	}
+	return nil
 }
 
 // TreeIDOf is TreeID of the index file at path, read unverified, for a
@@ -45,8 +55,8 @@ func TreeIDOf(path string) ([20]byte, error) {
 	if err != nil {
 		return [20]byte{}, err
 	}
-	if len(data) < 12+sha1.Size || string(data[:4]) != "DIRC" {
-		return [20]byte{}, fmt.Errorf("decoding %s: not a git index (no DIRC header)", path)
+	if err := checkDIRC(data); err != nil {
+		return [20]byte{}, fmt.Errorf("decoding %s: %v", path, err)
 	}
 	body := data[:len(data)-sha1.Size]
 	idx, n, err := header(data, body)
@@ -70,15 +80,7 @@ func TreeIDOf(path string) ([20]byte, error) {
 		return off, nil
 	}
 	// First: what TreeID refuses, and where the cache tree is.
-	end, err := walk(func() error {
-		switch {
-		case e.Stage != 0:
-			return fmt.Errorf("%s is unmerged", e.Name)
-		case e.Mode == modeDir:
-			return fmt.Errorf("sparse index entry %s", e.Name)
-		}
-		return nil
-	})
+	end, err := walk(func() error { return unmodelled(&e) })
 	if err != nil {
 		return [20]byte{}, err
 	}
