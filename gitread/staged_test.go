@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -373,5 +374,49 @@ func TestHeadFiles(t *testing.T) {
 	expectLines(t, got, "a.txt:1:committed", "big.txt:1:"+strings.Repeat("x", 2000), "dir/b.txt:1:b")
 	if len(ch.Skipped) != 0 {
 		t.Fatalf("skipped: %+v", ch.Skipped)
+	}
+}
+
+// TestStagedIndexWithEmptyPathComponent: an index holding a path git never
+// writes ("/ther.txt", a leading slash: damaged or crafted) crashed the
+// pre-commit with a Go stack (the receipt's tree id recursed until the
+// stack ran out) and kept the in-process reader looping until the budget.
+// The decoder refuses it: the in-process reader errs (with the backend
+// asked for, that is the answer: nothing is taken for "no changes"), the
+// automatic choice reads the change through git, and no receipt is
+// prepared for such an index.
+func TestStagedIndexWithEmptyPathComponent(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("d/top.txt", "x\n")
+	r.Write("other.txt", "y\n")
+	r.Commit("base")
+	r.Write("other.txt", "y\nstaged-line\n")
+	r.Git("add", "other.txt")
+	file := filepath.Join(r.Dir, ".git", "index")
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := strings.Replace(string(data), "other.txt\x00", "/ther.txt\x00", 1)
+	bad = bad[:len(bad)-20] + strings.Repeat("\x00", 20) // no checksum (index.skipHash)
+	if err := os.WriteFile(file, []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	repo, err := Open(context.Background(), r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Staged(context.Background(), repo, 1<<20, BackendInProcess); err == nil || !strings.Contains(err.Error(), "empty component") {
+		t.Errorf("in-process reader: %v, want the path refused", err)
+	}
+	ch, err := Staged(context.Background(), repo, 1<<20, "")
+	if err != nil {
+		t.Fatalf("automatic reader: %v", err)
+	}
+	if got := addedLines(ch); !slices.ContainsFunc(got, func(l string) bool { return strings.HasSuffix(l, ":staged-line") }) {
+		t.Errorf("automatic reader read %q, want the staged line as git shows it", got)
+	}
+	if _, err := StagedTree(repo); err == nil {
+		t.Error("a tree id for an index git would not write")
 	}
 }

@@ -14,7 +14,7 @@ import (
 // fixture is a repository with nested directories, a committed cache tree
 // and then one staged change, so the root and a/b are invalid while the
 // other directories stay valid.
-func fixture(t *testing.T) *gittest.Repo {
+func fixture(t testing.TB) *gittest.Repo {
 	r := gittest.New(t)
 	for _, f := range []string{"top.txt", "a/x.go", "a/b/y.go", "a/b/c/z.go", "d/w.txt", "d/e/v.txt", "a-b/u.txt", "sp ace/ü.txt"} {
 		r.Write(f, "content of "+f+"\n")
@@ -143,6 +143,11 @@ func TestCorruptIndexIsAnError(t *testing.T) {
 		if _, err := Parse(b); err == nil {
 			t.Errorf("%s: no error", name)
 		}
+		if name != "flipped byte" { // the checksum is not TreeIDOf's to check
+			if _, err := treeIDOf(b); err == nil {
+				t.Errorf("%s: treeIDOf gave no error", name)
+			}
+		}
 	}
 }
 
@@ -154,13 +159,23 @@ func TestSplitIndexIsAnError(t *testing.T) {
 	}
 }
 
-// FuzzParse: arbitrary bytes (with the checksum skipped) never panic.
+// FuzzParse: arbitrary bytes (with the checksum skipped) never panic, and
+// the receipt's lean tree id (treeIDOf) is TreeID's whenever both decode.
 func FuzzParse(f *testing.F) {
 	f.Add([]byte("DIRC\x00\x00\x00\x02\x00\x00\x00\x00"))
+	// A real index, with valid and stale cache-tree records, so that the
+	// two tree ids are compared on one from the start.
+	if data, err := os.ReadFile(filepath.Join(fixture(f).Dir, ".git", "index")); err == nil {
+		f.Add(data[:len(data)-20])
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		data := append(append([]byte(nil), b...), make([]byte, 20)...) // zero trailer: no checksum
+		lean, leanErr := treeIDOf(data)
 		if idx, err := Parse(data); err == nil {
 			idx.ValidTrees()
+			if h, err := idx.TreeID(); err == nil && (leanErr != nil || lean != h) {
+				t.Fatalf("treeIDOf = %x, %v; TreeID = %x", lean, leanErr, h)
+			}
 		}
 	})
 }

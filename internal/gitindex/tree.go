@@ -55,13 +55,22 @@ func TreeIDOf(path string) ([20]byte, error) {
 	if err != nil {
 		return [20]byte{}, err
 	}
+	h, err := treeIDOf(data)
+	if err != nil {
+		return h, fmt.Errorf("%s: %v", path, err)
+	}
+	return h, nil
+}
+
+// treeIDOf is TreeIDOf of the index held in data.
+func treeIDOf(data []byte) ([20]byte, error) {
 	if err := checkDIRC(data); err != nil {
-		return [20]byte{}, fmt.Errorf("decoding %s: %v", path, err)
+		return [20]byte{}, err
 	}
 	body := data[:len(data)-sha1.Size]
 	idx, n, err := header(data, body)
 	if err != nil {
-		return [20]byte{}, fmt.Errorf("decoding %s: %v", path, err)
+		return [20]byte{}, err
 	}
 	s := unsafe.String(unsafe.SliceData(body), len(body))
 	// walk decodes every entry, in order, into e.
@@ -70,7 +79,7 @@ func TreeIDOf(path string) ([20]byte, error) {
 		off, prev := 12, ""
 		for i := range n {
 			if off, err = decodeEntry(&e, body, s, off, idx.Version, prev, i); err != nil {
-				return 0, fmt.Errorf("decoding %s: %v", path, err)
+				return 0, err
 			}
 			prev = e.Name
 			if err := each(); err != nil {
@@ -85,7 +94,7 @@ func TreeIDOf(path string) ([20]byte, error) {
 		return [20]byte{}, err
 	}
 	if err := parseExtensions(idx, body, s, end); err != nil {
-		return [20]byte{}, fmt.Errorf("decoding %s: %v", path, err)
+		return [20]byte{}, err
 	}
 	valid := idx.ValidTrees()
 	if h, ok := valid[""]; ok {

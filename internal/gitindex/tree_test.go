@@ -1,6 +1,7 @@
 package gitindex
 
 import (
+	"bytes"
 	"encoding/hex"
 	"fmt"
 	"os"
@@ -145,4 +146,30 @@ func TestTreeIDOfPassesOverValidDirectories(t *testing.T) {
 	check("a directory of intent-to-add entries only")
 	r.Git("rm", "-q", "--cached", "c/f1.txt")
 	check("removed in a directory")
+}
+
+// TestTreeIDRefusesEmptyPathComponents: an index entry whose path has an
+// empty component, which git never writes but a damaged or crafted index
+// can hold, is a decoding error for both tree id readers; it sent hashTree
+// into itself until the stack ran out, a fatal error the hook could not
+// recover from (found by FuzzParse).
+func TestTreeIDRefusesEmptyPathComponents(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(fixture(t).Dir, ".git", "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"/op.txt", "a-b//.txt", "top.tx/"} {
+		good := map[string]string{"/op.txt": "top.txt", "a-b//.txt": "a-b/u.txt", "top.tx/": "top.txt"}[bad]
+		b := bytes.Replace(data, []byte(good+"\x00"), []byte(bad+"\x00"), 1)
+		if bytes.Equal(b, data) {
+			t.Fatalf("%s not in the index", good)
+		}
+		clear(b[len(b)-20:]) // no checksum to check
+		if _, err := Parse(b); err == nil {
+			t.Errorf("%s: Parse gave no error", bad)
+		}
+		if _, err := treeIDOf(b); err == nil {
+			t.Errorf("%s: treeIDOf gave no error", bad)
+		}
+	}
 }
