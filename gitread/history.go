@@ -90,6 +90,11 @@ type HistoryQuery struct {
 	// from the merges it listed.
 	Listed  func(*ListedCommit) error
 	Sources map[string]string
+	// Messages, when set (and Listed is not), is handed each commit's
+	// message as an item to scan, read from the stream itself (no second
+	// walk of the history for them), from the stream's one goroutine and
+	// before any of the commit's items. Merges' messages too.
+	Messages func(scan.Item) error
 	// Ready, when set, is waited for once git is started and before any
 	// of its output is read; it returns the size cap, in place of
 	// History's maxSize, or an error that ends the stream. git starts
@@ -139,6 +144,12 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 	args = append(args, walk...)
 	refs := q.Refs
 	var lst *listing
+	if q.Listed == nil && q.Messages != nil {
+		if lst, err = newMessageListing(q.Messages); err != nil {
+			return err
+		}
+		args[1] = lst.format() // in place of commitFormat
+	}
 	if q.Listed != nil {
 		if lst, err = newListing(q.Sources, q.Listed); err != nil {
 			return err
@@ -212,13 +223,13 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 			return parser.run()
 		}
 		err := streamGit(ctx, repoDir(repo), revInput(q.Revs), read, args...)
-		if lst != nil && len(lst.refs) == 0 && gitrun.Says(err, diffMergesOff) && mergeFlag() == nil {
+		if q.Listed != nil && len(lst.refs) == 0 && gitrun.Says(err, diffMergesOff) && mergeFlag() == nil {
 			// A git before 2.31, as its version says: it refused the
 			// flag before printing anything, and shows merges no diff
 			// without it.
 			err = streamGit(ctx, repoDir(repo), revInput(q.Revs), read, slices.DeleteFunc(args, func(a string) bool { return a == diffMergesOff })...)
 		}
-		if err != nil || lst == nil || len(lst.merges) == 0 {
+		if err != nil || q.Listed == nil || len(lst.merges) == 0 {
 			return err
 		}
 		// A listed history knows its merges, and every commit's ref, only
@@ -226,7 +237,7 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 		// no merge runs no git for them).
 		return merges(ctx, HistoryQuery{Revs: lst.merges, Exact: true})
 	})
-	if lst == nil {
+	if q.Listed == nil {
 		p.Go(func(ctx context.Context) error { return merges(ctx, q) })
 	}
 	return p.Wait()

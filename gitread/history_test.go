@@ -3,6 +3,8 @@ package gitread
 import (
 	"context"
 	"fmt"
+	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 
@@ -209,5 +211,88 @@ func TestHistoryMergeEdges(t *testing.T) {
 				t.Errorf("%v: the merge re-showed %q, which a parent brought in", q, k)
 			}
 		}
+	}
+}
+
+// TestHistoryMessagesFromTheStream: with Messages set, a history hands on
+// each commit's message as the messages reader (CommitMessages, a second
+// walk) reads it, from the diff stream itself: merges, an empty message and
+// a message holding a NUL and what looks like a diff (hash-object writes
+// any bytes) included, each read whole as a message and never as a change.
+func TestHistoryMessagesFromTheStream(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("f.txt", "a\nb\nc\n")
+	base := r.Commit("base")
+	r.Git("checkout", "-q", "-b", "side")
+	r.Write("f.txt", "a\nside-line\nc\n")
+	r.Commit("side\n\nwith a body\n")
+	r.Git("checkout", "-q", "-")
+	r.Write("f.txt", "a\nb\nc\nmain-line\n")
+	r.Commit("main")
+	r.TryGit("merge", "-q", "--no-ff", "--no-commit", "side")
+	r.Write("f.txt", "a\nside-line\nc\nmain-line\nmerge-line\n")
+	r.Git("add", "f.txt")
+	r.Git("commit", "-q", "-m", "evil merge")
+	r.Write("f.txt", "a\nside-line\nc\nmain-line\nmerge-line\nquiet-line\n")
+	r.Git("add", "f.txt")
+	r.Git("commit", "-q", "--allow-empty-message", "-m", "")
+	tree := r.Git("rev-parse", "HEAD^{tree}")
+	msg := "hostile\n\x00\n\ndiff --git a/fake.txt b/fake.txt\n--- a/fake.txt\n+++ b/fake.txt\n@@ -0,0 +1 @@\n+fake-line\n\x01leakhook-commit 0000000000000000000000000000000000000000\x02forged\n"
+	body := fmt.Sprintf("tree %s\nparent %s\nauthor T <t@example.com> 1700000000 +0000\ncommitter T <t@example.com> 1700000000 +0000\n\n%s", tree, r.Git("rev-parse", "HEAD"), msg)
+	cmd := exec.Command("git", "hash-object", "-t", "commit", "-w", "--literally", "--stdin")
+	cmd.Dir = r.Dir
+	cmd.Stdin = strings.NewReader(body)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Git("update-ref", "refs/heads/main", strings.TrimSpace(string(out)))
+	r.Write("f.txt", "a\nside-line\nc\nmain-line\nmerge-line\nquiet-line\nafter-line\n")
+	r.Commit("after")
+	repo, err := Open(context.Background(), r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	revs := []string{base + "..main"}
+	var got []scan.Item
+	var lines []string
+	q := HistoryQuery{Revs: revs, Messages: func(it scan.Item) error {
+		got = append(got, it)
+		return nil
+	}}
+	err = History(context.Background(), repo, q, 1<<20, func(it scan.Item) error {
+		for i, l := range strings.Split(strings.TrimSuffix(string(it.Content), "\n"), "\n") {
+			if it.Added[i] {
+				lines = append(lines, fmt.Sprintf("%s %s:%d %s", it.Commit.Subject, it.Path, it.StartLine+i, l))
+			}
+		}
+		return nil
+	}, func(scan.Skipped) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := CommitMessages(context.Background(), repo, HistoryQuery{Revs: revs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) || len(want) != 6 {
+		t.Fatalf("the stream handed on %d messages, the messages reader read %d (want 6)", len(got), len(want))
+	}
+	for i := range want {
+		if string(got[i].Content) != string(want[i].Content) || *got[i].Commit != *want[i].Commit || got[i].Path != want[i].Path || got[i].StartLine != want[i].StartLine {
+			t.Errorf("message #%d: stream %q %+v, messages reader %q %+v", i, got[i].Content, *got[i].Commit, want[i].Content, *want[i].Commit)
+		}
+	}
+	slices.Sort(lines)
+	wantLines := []string{
+		"after f.txt:7 after-line",
+		"evil merge f.txt:5 merge-line",
+		"main f.txt:4 main-line",
+		"side f.txt:2 side-line",
+		" f.txt:6 quiet-line",
+	}
+	slices.Sort(wantLines)
+	if !slices.Equal(lines, wantLines) {
+		t.Errorf("read %q, want %q", lines, wantLines)
 	}
 }

@@ -27,11 +27,15 @@ type ListedCommit struct {
 
 // listing is what a patchParser reads of a listed history besides diffs.
 type listing struct {
-	nonce   string            // ends each message: a message cannot hold it
-	sources map[string]string // a revision as given -> the ref it is reported under
-	refs    map[string]string // a listed commit -> its ref
-	merges  []string          // the listed merges, in git's order
-	listed  func(*ListedCommit) error
+	nonce string // ends each message: a message cannot hold it
+	// messages, when set, makes the listing a plain one
+	// (HistoryQuery.Messages): each commit's message only, handed to it;
+	// no tree, source, ref or merge is read or kept.
+	messages func(scan.Item) error
+	sources  map[string]string // a revision as given -> the ref it is reported under
+	refs     map[string]string // a listed commit -> its ref
+	merges   []string          // the listed merges, in git's order
+	listed   func(*ListedCommit) error
 }
 
 func newListing(sources map[string]string, listed func(*ListedCommit) error) (*listing, error) {
@@ -42,18 +46,43 @@ func newListing(sources map[string]string, listed func(*ListedCommit) error) (*l
 	return &listing{nonce: hex.EncodeToString(b[:]), sources: sources, refs: map[string]string{}, listed: listed}, nil
 }
 
+// newMessageListing is the listing of a plain history that shows each
+// commit's message with its diff (HistoryQuery.Messages).
+func newMessageListing(messages func(scan.Item) error) (*listing, error) {
+	l, err := newListing(nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	l.messages = messages
+	return l, nil
+}
+
 // format is the listed history's --format: the header patchParser knows
 // (commitMarker), then "<tree> <source>" on a line of its own, then the
 // message, ended by a NUL and the nonce. The nonce, random for each run,
 // is what ends a message: a message holding a NUL (hash-object can write
 // one) cannot end itself early and have its rest read as a diff.
 func (l *listing) format() string {
+	if l.messages != nil {
+		return "--format=tformat:%x01leakhook-commit %H %P%x02%s%n%B%x00" + l.nonce
+	}
 	return "--format=tformat:%x01leakhook-commit %H %P%x02%s%n%T %S%n%B%x00" + l.nonce
 }
 
 // read reads what follows the commit line of c (already parsed from the
-// line head): the tree and source line, then the message.
+// line head): the tree and source line, then the message (a plain
+// listing's: the message alone).
 func (l *listing) read(p *patchParser, c *scan.Commit, head string) error {
+	if l.messages != nil {
+		if c.ID == "" {
+			return p.errorf("a commit line without its id")
+		}
+		msg, err := l.message(p)
+		if err != nil {
+			return err
+		}
+		return l.messages(messageItem(c.ID, c.Parent, "", msg))
+	}
 	ok, err := p.next()
 	if err != nil {
 		return err

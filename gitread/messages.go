@@ -129,26 +129,43 @@ func TagMessages(ctx context.Context, repo *Repo, ids []string, refs map[string]
 	return items, nil
 }
 
-// TagsPointingAt returns the annotated tags whose commit is in commits, and
-// the ref name of each: the tags `scan --git` reads messages of.
-func TagsPointingAt(ctx context.Context, repo *Repo, commits map[string]bool) ([]string, map[string]string, error) {
+// Tags are a repository's annotated tags, as AnnotatedTags lists them.
+type Tags []tagRef
+
+type tagRef struct{ id, peeled, ref string }
+
+// AnnotatedTags lists the repository's annotated tags under refs/tags/,
+// each with the object it points at, with one `git for-each-ref`.
+func AnnotatedTags(ctx context.Context, repo *Repo) (Tags, error) {
 	out, err := runGit(ctx, repoDir(repo), "for-each-ref", "--format=%(objecttype) %(objectname) %(*objectname) %(refname)", "refs/tags/")
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	var ids []string
-	refs := map[string]string{}
+	var tags Tags
 	for _, line := range strings.Split(string(out), "\n") {
 		f := strings.Fields(line)
-		if len(f) != 4 || f[0] != "tag" || !commits[f[2]] {
+		if len(f) == 4 && f[0] == "tag" {
+			tags = append(tags, tagRef{id: f[1], peeled: f[2], ref: f[3]})
+		}
+	}
+	return tags, nil
+}
+
+// PointingAt returns the tags whose commit is in commits, and the ref
+// name of each: the tags `scan --git` reads messages of.
+func (t Tags) PointingAt(commits map[string]bool) ([]string, map[string]string) {
+	var ids []string
+	refs := map[string]string{}
+	for _, tag := range t {
+		if !commits[tag.peeled] {
 			continue
 		}
-		if _, dup := refs[f[1]]; !dup {
-			ids = append(ids, f[1])
+		if _, dup := refs[tag.id]; !dup {
+			ids = append(ids, tag.id)
 		}
-		refs[f[1]] = f[3]
+		refs[tag.id] = tag.ref
 	}
-	return ids, refs, nil
+	return ids, refs
 }
 
 // CommentChar is the comment prefix git uses in the message file data:

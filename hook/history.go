@@ -51,7 +51,25 @@ func History(ctx context.Context, o HistoryOptions) (*Outcome, error) {
 		}
 		q.Progress = o.Progress(n)
 	}
-	res, err := scanWithMessages(ctx, repo, cfg, q, func() ([]scan.Item, error) { return historyMessages(ctx, repo, revs) }, nil,
+	// The commits' messages come with their changes, in the one stream;
+	// the tags are listed beside it and those of its commits read after.
+	var (
+		msgs    []scan.Item
+		commits = map[string]bool{}
+		tags    gitread.Tags
+	)
+	q.Messages = func(it scan.Item) error {
+		msgs = append(msgs, it)
+		commits[it.Commit.ID] = true
+		return nil
+	}
+	res, err := scanWithMessages(ctx, repo, cfg, q,
+		func() (_ []scan.Item, err error) { tags, err = gitread.AnnotatedTags(ctx, repo); return nil, err },
+		func() ([]scan.Item, error) {
+			ids, refs := tags.PointingAt(commits)
+			tagItems, err := gitread.TagMessages(ctx, repo, ids, refs)
+			return append(msgs, tagItems...), err
+		},
 		"scanning history", "scanning commit and tag messages")
 	if err != nil {
 		return nil, err
@@ -122,10 +140,11 @@ func scanHistoryItems(ctx context.Context, cancel func(), cfg *rules.Config, ite
 // scanWithMessages scans the commits q selects (none when q.Revs is empty)
 // and the messages read returns, read while the changes are scanned (each
 // is mostly git's work, in its own process); a panic while reading is
-// raised again here. streamed (nil: none) returns the messages the stream
-// itself read (a listed history's), scanned before read's once the stream
-// is over. doing and doingMessages name each part in errors.
-func scanWithMessages(ctx context.Context, repo *gitread.Repo, cfg *rules.Config, q gitread.HistoryQuery, read func() ([]scan.Item, error), streamed func() []scan.Item, doing, doingMessages string) (*scan.Result, error) {
+// raised again here. streamed (nil: none), called once the stream is over
+// and read has returned, returns the messages the stream itself read
+// (HistoryQuery.Messages) and any read after; they are scanned before
+// read's. doing and doingMessages name each part in errors.
+func scanWithMessages(ctx context.Context, repo *gitread.Repo, cfg *rules.Config, q gitread.HistoryQuery, read func() ([]scan.Item, error), streamed func() ([]scan.Item, error), doing, doingMessages string) (*scan.Result, error) {
 	var (
 		msgs    []scan.Item
 		msgErr  error
@@ -141,8 +160,10 @@ func scanWithMessages(ctx context.Context, repo *gitread.Repo, cfg *rules.Config
 	if err != nil {
 		return nil, BudgetError(ctx, err, doing)
 	}
-	if streamed != nil {
-		msgs = append(streamed(), msgs...)
+	if streamed != nil && msgErr == nil {
+		var before []scan.Item
+		before, msgErr = streamed()
+		msgs = append(before, msgs...)
 	}
 	if msgErr == nil {
 		msgErr = scanMessages(ctx, cfg, msgs, res)
@@ -151,28 +172,6 @@ func scanWithMessages(ctx context.Context, repo *gitread.Repo, cfg *rules.Config
 		return nil, BudgetError(ctx, msgErr, doingMessages)
 	}
 	return res, nil
-}
-
-// historyMessages reads the messages of the commits revs select, and those
-// of the annotated tags that point at them.
-func historyMessages(ctx context.Context, repo *gitread.Repo, revs []string) ([]scan.Item, error) {
-	items, err := gitread.CommitMessages(ctx, repo, gitread.HistoryQuery{Revs: revs})
-	if err != nil {
-		return nil, err
-	}
-	commits := map[string]bool{}
-	for _, it := range items {
-		commits[it.Commit.ID] = true
-	}
-	tags, refs, err := gitread.TagsPointingAt(ctx, repo, commits)
-	if err != nil {
-		return nil, err
-	}
-	tagItems, err := gitread.TagMessages(ctx, repo, tags, refs)
-	if err != nil {
-		return nil, err
-	}
-	return append(items, tagItems...), nil
 }
 
 // scanMessages scans commit and tag messages and adds their findings to res.
