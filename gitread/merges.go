@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -131,6 +132,7 @@ func mergeItems(ctx context.Context, repo *Repo, files []mergeFile, maxSize int6
 		pr := bufio.NewReaderSize(nil, 64<<10) // a parent's version, line by line
 		var (
 			data  []byte
+			pdata []byte // a parent's version
 			lines [][]byte
 			added []bool
 			left  lineSet
@@ -172,13 +174,34 @@ func mergeItems(ctx context.Context, repo *Repo, files []mergeFile, maxSize int6
 				if err != nil {
 					return err
 				}
-				// Only the lines no earlier parent held are looked up: after
-				// the first parent they are few, and a parent's line of a
-				// length none of them has is passed over unhashed.
-				left.reset(lines, added)
-				pr.Reset(io.LimitReader(br, size))
-				if err := parentLines(pr, func(l []byte) { left.unmark(l, lines, added) }); err != nil {
-					return err
+				switch {
+				case !anyMarked(added):
+					// Nothing left to look up: the version is passed over.
+					if _, err := br.Discard(int(size)); err != nil {
+						return err
+					}
+				case size <= maxSize && len(lines) > 0:
+					// In memory: the lines it shares with the merge's version
+					// at either end are passed over without hashing, and
+					// only the rest are looked up.
+					if int64(cap(pdata)) < size {
+						pdata = make([]byte, size)
+					}
+					pdata = pdata[:size]
+					if _, err := io.ReadFull(br, pdata); err != nil {
+						return err
+					}
+					left.unmarkParent(data, pdata, lines, added)
+				default:
+					// Only the lines no earlier parent held are looked up:
+					// after the first parent they are few, and a parent's
+					// line of a length none of them has is passed over
+					// unhashed.
+					left.reset(lines, added)
+					pr.Reset(io.LimitReader(br, size))
+					if err := parentLines(pr, func(l []byte) { left.unmark(l, lines, added) }); err != nil {
+						return err
+					}
 				}
 				if err := catEnd(br, ""); err != nil {
 					return err
@@ -279,6 +302,98 @@ func (s *lineSet) reset(lines [][]byte, added []bool) {
 			}
 		}
 	}
+}
+
+// anyMarked says whether any line is still marked new.
+func anyMarked(added []bool) bool {
+	return slices.Contains(added, true)
+}
+
+// unmarkParent marks as not new every line of m (split in lines) whose
+// text a line of the parent's version p holds. Most of a merge's file is
+// each parent's, at both ends (a side's change sits in between): the bytes
+// the two share at the start and at the end are found by comparing them
+// in place, and the lines wholly within them are unmarked unhashed. The
+// set is then built of the lines left, and asked for the texts of the
+// parent's lines: the shared ones are the merge's own lines there, already
+// split, and the rest are p's middle, split now.
+func (s *lineSet) unmarkParent(m, p []byte, lines [][]byte, added []bool) {
+	n := commonPrefix(m, p)
+	lo, off := 0, 0 // lines[:lo] are shared; p[:off] holds them
+	for ; lo < len(lines); lo++ {
+		end := off + len(lines[lo])
+		// The line's '\n' is shared, or both versions end with the line.
+		if !(end < n || end == n && n == len(m) && (n == len(p) || p[n] == '\n')) {
+			break
+		}
+		added[lo] = false
+		off = end + 1
+	}
+	k := commonSuffix(m, p)
+	hi := len(lines) // lines[hi:] are shared; p[pEnd:] holds them
+	pEnd := len(p)
+	end := len(m) // where the line before hi ends in m
+	if end > 0 && m[end-1] == '\n' {
+		end--
+	}
+	for hi > lo {
+		start := end - len(lines[hi-1])
+		ps := start + len(p) - len(m) // the same line in p
+		if start < len(m)-k || ps < 0 || ps > 0 && p[ps-1] != '\n' {
+			break
+		}
+		hi--
+		added[hi] = false
+		pEnd, end = ps, start-1
+	}
+	s.reset(lines, added)
+	if s.n == 0 {
+		return
+	}
+	for _, l := range lines[:lo] {
+		s.unmark(l, lines, added)
+	}
+	for _, l := range lines[hi:] {
+		s.unmark(l, lines, added)
+	}
+	if pEnd < off {
+		return // the shared lines overlap in p: they are all of it
+	}
+	for rest := p[off:pEnd]; len(rest) > 0; {
+		l, after, _ := bytes.Cut(rest, []byte{'\n'})
+		s.unmark(l, lines, added)
+		rest = after
+	}
+}
+
+// commonPrefix is the number of bytes a and b share at the start.
+func commonPrefix(a, b []byte) int {
+	n := min(len(a), len(b))
+	i := 0
+	for _, step := range []int{4096, 64} {
+		for i+step <= n && bytes.Equal(a[i:i+step], b[i:i+step]) {
+			i += step
+		}
+	}
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	return i
+}
+
+// commonSuffix is the number of bytes a and b share at the end.
+func commonSuffix(a, b []byte) int {
+	n := min(len(a), len(b))
+	i := 0 // bytes shared so far
+	for _, step := range []int{4096, 64} {
+		for i+step <= n && bytes.Equal(a[len(a)-i-step:len(a)-i], b[len(b)-i-step:len(b)-i]) {
+			i += step
+		}
+	}
+	for i < n && a[len(a)-1-i] == b[len(b)-1-i] {
+		i++
+	}
+	return i
 }
 
 // unmark marks every line of the set whose text is l as not new.
