@@ -110,12 +110,12 @@ func parseCombinedRaw(rec string, c *scan.Commit) (mergeFile, bool) {
 
 // mergeItems reads the files of mergeFiles with one `git cat-file --batch`
 // and emits each one's new lines, with three lines of context as the
-// history's diffs have. A merge's version held in memory is bounded by
-// maxSize; the parents' versions are streamed line by line. A version over
-// maxSize is scanned whole, in windows: more than the merge added, never
-// less. The buffers (the merge's version, its lines, the line set, the
-// parents' reader) are reused from file to file: the items emitted hold
-// copies.
+// history's diffs have. The merge's version and one parent's are held in
+// memory, each bounded by maxSize (a parent's over it is streamed line by
+// line). A merge's version over maxSize is scanned whole, in windows: more
+// than the merge added, never less. The buffers (the two versions, the
+// lines, the line set, the parents' reader) are reused from file to file:
+// the items emitted hold copies.
 func mergeItems(ctx context.Context, repo *Repo, files []mergeFile, maxSize int64, emit func(scan.Item) error, skip func(scan.Skipped)) error {
 	if len(files) == 0 {
 		return nil
