@@ -2,10 +2,19 @@ package gitread
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/leakhook/leakhook/scan"
+
+	"github.com/leakhook/leakhook/internal/gittest"
 )
 
 // TestLineSetAgreesWithAMap (issue 20): the merge reader's line set, an open
@@ -94,6 +103,96 @@ func TestLineSetAgreesWithAMap(t *testing.T) {
 					t.Fatalf("file %d, line %d %.20q: new = %v, want %v", file, i, lines[i], added[i], want[i])
 				}
 			}
+		}
+	}
+}
+
+// TestMergeVersionsAskedOnce (issue 20): a file's version that merges read
+// more than once (a merge's version is the next merge's first parent's) is
+// asked of git once and kept for its next read; with no room to keep it,
+// it is asked again of a git of its own. Either way the merges' own lines
+// are read exactly, and the whole is the same. A stand-in git logs every
+// object cat-file --batch is asked for.
+func TestMergeVersionsAskedOnce(t *testing.T) {
+	r := gittest.New(t)
+	body := make([]string, 40)
+	for i := range body {
+		body[i] = fmt.Sprintf("line %d", i)
+	}
+	write := func() { r.Write("f.txt", strings.Join(body, "\n")+"\n") }
+	write()
+	r.Commit("base")
+	var want []string
+	for k := range 4 {
+		// A side forked at the last merge changes the file, and the merge
+		// adds a line of its own: it differs from both parents.
+		r.Git("checkout", "-q", "-b", fmt.Sprintf("side%d", k))
+		body[10+5*k] = fmt.Sprintf("side %d", k)
+		write()
+		r.Commit(fmt.Sprintf("side %d", k))
+		r.Git("checkout", "-q", "main")
+		r.Git("merge", "-q", "--no-ff", "--no-commit", fmt.Sprintf("side%d", k))
+		body[30+k] = fmt.Sprintf("evil %d", k)
+		write()
+		r.Git("add", "f.txt")
+		r.Git("commit", "-q", "-m", fmt.Sprintf("merge %d", k))
+		want = append(want, fmt.Sprintf("merge %d f.txt:%d evil %d", k, 31+k, k))
+	}
+	repo, err := Open(context.Background(), r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	real, err := exec.LookPath("git")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := t.TempDir()
+	log := filepath.Join(bin, "asked")
+	script := "#!/bin/sh\nfor a; do [ \"$a\" = --batch ] && { tee -a " + log + " | " + real + " \"$@\"; exit; }; done\nexec " + real + " \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(bin, "git"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	old := versionCacheBytes
+	defer func() { versionCacheBytes = old }()
+	for _, budget := range []int64{old, 0} {
+		versionCacheBytes = budget
+		os.Remove(log)
+		var got []string
+		err = History(context.Background(), repo, HistoryQuery{Revs: []string{"HEAD"}}, 1<<20, func(it scan.Item) error {
+			if !strings.HasPrefix(it.Commit.Subject, "merge") {
+				return nil
+			}
+			for i, l := range strings.Split(strings.TrimSuffix(string(it.Content), "\n"), "\n") {
+				if it.Added[i] {
+					got = append(got, fmt.Sprintf("%s %s:%d %s", it.Commit.Subject, it.Path, it.StartLine+i, l))
+				}
+			}
+			return nil
+		}, func(scan.Skipped) {})
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("budget %d: read %q, want %q", budget, got, want)
+		}
+		b, err := os.ReadFile(log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		asked := strings.Fields(string(b))
+		distinct := map[string]bool{}
+		for _, id := range asked {
+			distinct[id] = true
+		}
+		// 4 merges, each reads 3 versions; merges 1-3 read merge 0-2's
+		// version again, as their first parent's.
+		if budget > 0 && (len(asked) != 9 || len(distinct) != 9) {
+			t.Errorf("asked git for %d versions (%d distinct), want each of 9 once", len(asked), len(distinct))
+		}
+		if budget == 0 && (len(asked) != 12 || len(distinct) != 9) {
+			t.Errorf("with no room to keep versions, asked git for %d versions (%d distinct), want 12 (9 distinct)", len(asked), len(distinct))
 		}
 	}
 }
