@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "crc32c:db024e6a:1092223"
+const tableHash = "crc32c:444083d8:1092209"
 
-const tableStamp = "crc32c:1f1e50dc:35"
+const tableStamp = "crc32c:2bc31e4e:35"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -13485,7 +13485,7 @@ var tableRules = []Rule{
 		"digest: sha256:{{hex:64}} # owlbot token",
 		"owlbot image {{hex:40}}",
 	}},
-	Rule{ID: "apitemplate-api-key", Description: "APITemplate.io API key (39 letters and digits) assigned to an APITemplate variable or written after \"APITemplate key\" and the like; it generates PDFs and images from the account's templates, billed to it.", Regex: "(?i:api[_\\-.]?template(?:[_\\-.]?io)?(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\"'`]?([A-Za-z0-9]{39})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bapi[_\\-.]?template(?:[_\\-.]?io)?(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\"'`]?([A-Za-z0-9]{39})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "apitemplate-api-key", Description: "APITemplate.io API key (39 letters and digits) assigned to an APITemplate variable or written after \"APITemplate key\" and the like; it generates PDFs and images from the account's templates, billed to it.", Regex: "(?i:apitemplate(?:[_\\-.]?io)?(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\"'`]?([A-Za-z0-9]{39})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bapitemplate(?:[_\\-.]?io)?(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\"'`]?([A-Za-z0-9]{39})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"apitemplate",
 	}, Name: "APITemplate.io API key", EnvVar: "APITEMPLATE_API_KEY", RotateURL: "https://app.apitemplate.io/", RotateSteps: []string{
 		"Regenerate the API key in APITemplate.io > API Integration.",
@@ -13497,7 +13497,7 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"APITEMPLATE_API_KEY=${APITEMPLATE_API_KEY}",
 		"APITEMPLATE_API_KEY={{alnum:12}}",
-		"api_template_key = \"{{alnum:20}}\"",
+		"api_template_key = \"{{alnum:39}}\"",
 	}},
 	Rule{ID: "appsynergy-api-key", Description: "AppSynergy API key (64 lower-case letters and digits) assigned to an AppSynergy variable or written after \"AppSynergy key\" and the like; it reads and writes the database's tables through its API.", Regex: "(?i:app[_\\-.]?synergy(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\"'`]?([a-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bapp[_\\-.]?synergy(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\"'`]?([a-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"appsynergy",
