@@ -151,6 +151,13 @@ MADEUP = [
     ("pos/kingfisher.veriphone.1_1322.txt", "alphabet and digit runs (ABCD0987EFGH3456IJKL)"),
     ("pos/kingfisher.zenkit.1_1376.txt", "alphabet and digit runs (abcd1234-xyz9876uvw2345)"),
     ("pos/kingfisher.zipcodebase.1_1391.txt", "the RFC 4122 example UUID's tail (e89b-12d3-...-426614174002)"),
+    # Found by no rule once leakhook's global allowlist took a1b2c3d4 counting and the
+    # RFC 4122 example UUID for placeholders; read by hand.
+    ("pos/kingfisher.cloudflare.1_207.txt", "it counts a1b2c3-style through the alphabet (a1b2c3d4e5f6g7h8...)"),
+    ("pos/kingfisher.cloudsight.1_215.txt", "it counts a1b2c3-style through the alphabet (a1b2c3d4e5f6g7h8...)"),
+    ("pos/kingfisher.django.1_337.txt", "it counts a1b2c3-style through the alphabet (a1b2c3d4e5f6g7h8...)"),
+    ("pos/kingfisher.ipstack.1_647.txt", "it is the RFC 4122 example UUID without its dashes (123e4567e89b...)"),
+    ("pos/kingfisher.weatherstack.1_1344.txt", "it is the RFC 4122 example UUID without its dashes (123e4567e89b...)"),
 ]
 files = {x['file'] for x in t}
 out = [f"kingfisher\t{f}\tno secret: {r}" for f, r in MANUAL if f in files]

@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "crc32c:444083d8:1092209"
+const tableHash = "crc32c:63e529cd:1092450"
 
-const tableStamp = "crc32c:2bc31e4e:35"
+const tableStamp = "crc32c:c2dd17c8:35"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -10405,6 +10405,7 @@ var tableRules = []Rule{
 		"TYNTEC_API_KEY=${TYNTEC_API_KEY}",
 		"TYNTEC_API_KEY={{alnum:10}}",
 		"tyntec message {{hex:32}}",
+		"TYNTEC_API_KEY=1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d",
 	}},
 	Rule{ID: "zerobounce-api-key", Description: "ZeroBounce API key (32 lower-case letters and digits) assigned to a ZeroBounce variable or written after \"ZeroBounce key\" and the like; e-mail validations with it spend the account's credits.", Regex: "(?i:zero[_\\-.]?bounce(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bzero[_\\-.]?bounce(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"zerobounce",
@@ -13530,6 +13531,8 @@ var tableRules = []Rule{
 		"PDFSHIFT_API_KEY=${PDFSHIFT_API_KEY}",
 		"PDFSHIFT_API_KEY={{hex:12}}",
 		"pdfshift document {{hex:32}}",
+		"PDFSHIFT_API_KEY=123e4567e89b12d3a456426614174000",
+		"PDFSHIFT_API_KEY=a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6",
 	}},
 	Rule{ID: "dependency-track-api-key", Description: "Dependency-Track API key (odt_ prefix); it uploads BOMs and reads the portfolio as its team.", Regex: "\\b(odt_[A-Za-z0-9]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"odt_",
@@ -14993,6 +14996,7 @@ var tableAllowlists = []Allowlist{
 		"(?i)^(?:your|my|the|an?|some|example|sample|dummy|fake|placeholder|insert|enter|put|replace)[_\\-. ]?(?:own[_\\-. ]?)?(?:api|secret|access|auth|private|app|client|real)?[_\\-. ]?(?:key|token|secret|password|pass|pwd|id|here)",
 		"(?i)x{4,}|\\*{3,}|#{4,}|\\.{4,}|_{5,}|0{10,}|1234567|abcdef(?:gh)?[^0-9a-f]|(?:^|[^a-z])(?:changeme|change_me|change-me|replaceme|replace_me|redacted|placeholder|notasecret|not_a_secret|secret_here|dummy|sample|fake|foobar|lorem)(?:$|[^a-z])",
 		"(?i)bcdefg|cdefgh|defghi|efghij|fghijk|ghijkl|hijklm|ijklmn|jklmno|klmnop|lmnopq|mnopqr|nopqrs|opqrst|pqrstu|qrstuv|rstuvw|stuvwx|tuvwxy|uvwxyz",
+		"(?i)a1b2c3d4|1a2b3c4d|123e4567-?e89b-?12d3-?a456-?426614174000",
 		"(?i)^(?:your|my)[_\\-.][a-z0-9_\\-.]*(?:key|token|secret|password|pass|pwd|id|here)|[_\\-.]goes[_\\-.]?here(?:$|[^a-z])",
 		"^<[^>]*>$|^\\[[^\\]]*\\]$|^\\{[^}]*\\}$|\\$\\{[^}]*\\}|\\{\\{[^}]*\\}\\}|%\\([^)]*\\)s|^\\$[A-Za-z_][A-Za-z0-9_]*$|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$",
 		"(?i)^(?:true|false|null|nil|none|undefined|empty|secret|password|passwd|token|string|required|optional|super(?:secret|\\$ecret)|\\*+)$",
