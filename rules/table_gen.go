@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "crc32c:cd463be5:1071404"
+const tableHash = "crc32c:f1fdc925:1071758"
 
-const tableStamp = "crc32c:738e34df:35"
+const tableStamp = "crc32c:a9c68716:35"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -12076,7 +12076,7 @@ var tableRules = []Rule{
 		"Private-Lines: 1",
 		"# PuTTY-User-Key-File-3: header explained in the docs",
 	}},
-	Rule{ID: "npm-legacy-auth-token", Description: "npm legacy (UUID) auth token in an .npmrc; it can publish packages as its owner.", Regex: "(?i:_authToken)\\s*=\\s*[\\\"']?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b", Entropy: 3, Keywords: []string{
+	Rule{ID: "npm-legacy-auth-token", Description: "npm legacy (UUID) auth token as an _authToken in an .npmrc or in JSON; it can publish packages as its owner.", Regex: "(?i:_authToken)[\\\"']?\\s*[=:]\\s*[\\\"']?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\\b", Entropy: 3, Keywords: []string{
 		"_authtoken",
 	}, Name: "npm legacy auth token", EnvVar: "NPM_TOKEN", RotateURL: "https://www.npmjs.com/settings/~/tokens", RotateSteps: []string{
 		"Revoke the token (npm token revoke, or Access Tokens on npmjs.com).",
@@ -12084,9 +12084,12 @@ var tableRules = []Rule{
 	}, TP: []string{
 		"//registry.npmjs.org/:_authToken={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
 		"always-auth=true\n//npm.corp.example/:_authToken = \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\"",
+		"\"_authToken\": \"{{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}\",",
 	}, FP: []string{
 		"//registry.npmjs.org/:_authToken=${NPM_TOKEN}",
 		"//registry.npmjs.org/:_authToken=00000000-0000-0000-0000-000000000000",
+		"\"_authToken\": \"00000000-0000-0000-0000-000000000000\"",
+		"\"_authToken\": \"${NPM_TOKEN}\"",
 	}},
 	Rule{ID: "npmrc-basic-auth", Description: "Base64 user:password (_auth) or base64 password (_password) for an npm registry in an .npmrc.", Regex: "(?:^|[:\\s])(?:_auth|_password)\\s*=\\s*[\\\"']?([A-Za-z0-9+/]{12,}={0,2})(?:[^A-Za-z0-9_\\-+/=]|$)", Entropy: 3, Keywords: []string{
 		"_auth",
