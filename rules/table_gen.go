@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "crc32c:1abfa90a:1074776"
+const tableHash = "crc32c:aa3d9f0f:1075413"
 
-const tableStamp = "crc32c:04224d66:35"
+const tableStamp = "crc32c:40f91576:35"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -4873,7 +4873,7 @@ var tableRules = []Rule{
 		"url=jdbc:oracle:thin:@db.example.com:1521/ORCL",
 		"url=jdbc:oracle:thin:scott/${ORACLE_PASSWORD}@db.example.com:1521/ORCL",
 	}},
-	Rule{ID: "ado-connection-string-password", Description: "An ADO.NET or ODBC connection string (a Server or Data Source key followed by a Password or PWD key). Skipped: placeholders and references (${VAR}, {{ }}, %s, <password>), well-known dev defaults (password, postgres, root, guest, ...), and word-like passwords on localhost/127.0.0.1/host.docker.internal.", Regex: "(?i)(?:server|data source|host|address|addr|dsn|driver)\\s*=\\s*[^;\\\"'\\n]+;(?:[^\\\"'\\n;]*;){0,12}?\\s*(?:password|pwd)\\s*=\\s*([^;\\\"'\\s<>{}]{3,128})", Keywords: []string{
+	Rule{ID: "ado-connection-string-password", Description: "An ADO.NET, OLE DB or ODBC connection string (a Server, Data Source or Provider key followed by a Password or PWD key, also across VB-style \" & \" concatenation). Skipped: placeholders and references (${VAR}, {{ }}, %s, <password>), well-known dev defaults (password, postgres, root, guest, ...), and word-like passwords on localhost/127.0.0.1/host.docker.internal.", Regex: "(?i)(?:server|data source|host|address|addr|dsn|driver|provider)\\s*=\\s*[^;\\\"'\\n]+;(?:(?:[^\\\"'\\n;]|\\\"\\s*[&+]\\s*\\\")*;){0,12}?\\s*(?:\\\"\\s*[&+]\\s*\\\"\\s*)?(?:password|pwd)\\s*=\\s*([^;\\\"'\\s<>{}]{3,128})", Keywords: []string{
 		"password=",
 		"pwd=",
 		"password =",
@@ -4892,8 +4892,12 @@ var tableRules = []Rule{
 	}, TP: []string{
 		"\"ConnectionStrings\": { \"Default\": \"Server=sql.example.com;Database=App;User Id=app;Password={{alnum:16}};\" }",
 		"conn = pyodbc.connect(\"DRIVER={ODBC Driver 18 for SQL Server};SERVER=10.0.0.5;DATABASE=app;UID=app;PWD={{alnum:12}}{{digits:2}}\")",
+		"conn.Open(\"Provider=SQLOLEDB.1;User ID=billing; \" & \"Password ={{alnum:12}};Initial Catalog=Billing;Data Source=db01;\")",
+		"Set cn = Server.CreateObject(\"ADODB.Connection\"): cn.Open \"Provider=SQLOLEDB;Data Source=db01;Initial Catalog=Billing;User Id=billing;Password={{alnum:10}}{{digits:3}};\"",
 	}, FP: []string{
 		"\"Default\": \"Server=(localdb)\\\\mssqllocaldb;Database=App;Trusted_Connection=True;\"",
+		"conn.Open(\"Provider=SQLOLEDB.1;User ID=\" & strUser & \";Password=\" & strPassword & \";Data Source=db01;\")",
+		"conn.Open(\"Provider=SQLOLEDB.1;User ID=billing; \" & \"Password =\" & strPassword & \";Data Source=db01;\")",
 		"\"Default\": \"Server=sql.example.com;Database=App;User Id=app;Password={DbPassword};\"",
 		"\"Default\": \"Server=localhost;Database=App;User Id=sa;Password=password;\"",
 	}},
