@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"time"
 
 	"github.com/leakhook/leakhook/scan"
 
@@ -29,7 +30,7 @@ func streamGit(ctx context.Context, dir string, stdin io.Reader, read func(io.Re
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	cmd.Stdin = stdin
-	out, w, err := os.Pipe()
+	out, w, err := pipe()
 	if err != nil {
 		return err
 	}
@@ -48,7 +49,7 @@ func streamGit(ctx context.Context, dir string, stdin io.Reader, read func(io.Re
 func readGit(out *os.File, read func(io.Reader) error, wait func() error, stderr *bytes.Buffer, args []string) error {
 	defer out.Close()
 	growPipe(out)
-	readErr := read(out)
+	readErr := read(&patientReader{r: out})
 	if readErr != nil {
 		io.Copy(io.Discard, out) // let git finish writing before Wait
 	}
@@ -119,4 +120,33 @@ func cliStaged(ctx context.Context, repo *Repo, maxSize int64, emit func(scan.It
 		return nil, err
 	}
 	return ch, nil
+}
+
+// A long stream is read in fewer, larger pieces: git writes a few KB at a
+// time (its stdio buffer), and a reader that keeps up with it is woken for
+// each write, which costs both processes system time and Go's scheduler
+// spinning between the wake-ups. Once patientAfter bytes have come, a read
+// that returned less than patientPiece waits patientWait before the next,
+// while git fills the pipe (1 MiB, growPipe). A short stream, a hook's,
+// is never slowed; a long one ends at most one wait later.
+const (
+	patientAfter = 1 << 20
+	patientPiece = 32 << 10
+	patientWait  = 5 * time.Millisecond
+)
+
+type patientReader struct {
+	r     io.Reader
+	total int64
+	short bool // the last read came short: wait before the next
+}
+
+func (p *patientReader) Read(b []byte) (int, error) {
+	if p.short {
+		time.Sleep(patientWait)
+	}
+	n, err := p.r.Read(b)
+	p.total += int64(n)
+	p.short = p.total > patientAfter && n > 0 && n < patientPiece && n < len(b)
+	return n, err
 }

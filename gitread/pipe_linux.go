@@ -20,3 +20,16 @@ func growPipe(f *os.File) {
 		unix.FcntlInt(fd, unix.F_SETPIPE_SZ, 1<<20)
 	})
 }
+
+// pipe is os.Pipe with a read end in blocking mode, outside Go's poller:
+// a read waits in the kernel, so a write of git's wakes no poller thread
+// and no parked goroutine, and a patientReader's wait is not cut short by
+// each of git's writes. git is the only writer: when it exits, or is killed
+// when the context ends, a read returns what is left, then EOF.
+func pipe() (r, w *os.File, err error) {
+	var fds [2]int
+	if err := unix.Pipe2(fds[:], unix.O_CLOEXEC); err != nil {
+		return nil, nil, os.NewSyscallError("pipe2", err)
+	}
+	return os.NewFile(uintptr(fds[0]), "|0"), os.NewFile(uintptr(fds[1]), "|1"), nil
+}
