@@ -3,7 +3,6 @@ package gitread
 import (
 	"context"
 	"fmt"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -101,19 +100,7 @@ func TestHistoryMergesShowWhatTheyAdd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	err = History(context.Background(), repo, HistoryQuery{Revs: []string{"HEAD"}}, 1<<20, func(it scan.Item) error {
-		lines := strings.Split(strings.TrimSuffix(string(it.Content), "\n"), "\n")
-		for i, l := range lines {
-			if it.Added[i] {
-				got = append(got, fmt.Sprintf("%s %s:%d %s", it.Commit.Subject, it.Path, it.StartLine+i, l))
-			}
-		}
-		return nil
-	}, func(scan.Skipped) {})
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := historyLines(t, repo, HistoryQuery{Revs: []string{"HEAD"}}, nil)
 	want := map[string]bool{
 		"base f.txt:1 a": true, "base f.txt:2 b": true, "base f.txt:3 c": true,
 		"side f.txt:2 side-line": true, "side s.txt:1 side-file": true,
@@ -236,17 +223,8 @@ func TestHistoryMessagesFromTheStream(t *testing.T) {
 	r.Write("f.txt", "a\nside-line\nc\nmain-line\nmerge-line\nquiet-line\n")
 	r.Git("add", "f.txt")
 	r.Git("commit", "-q", "--allow-empty-message", "-m", "")
-	tree := r.Git("rev-parse", "HEAD^{tree}")
 	msg := "hostile\n\x00\n\ndiff --git a/fake.txt b/fake.txt\n--- a/fake.txt\n+++ b/fake.txt\n@@ -0,0 +1 @@\n+fake-line\n\x01leakhook-commit 0000000000000000000000000000000000000000\x02forged\n"
-	body := fmt.Sprintf("tree %s\nparent %s\nauthor T <t@example.com> 1700000000 +0000\ncommitter T <t@example.com> 1700000000 +0000\n\n%s", tree, r.Git("rev-parse", "HEAD"), msg)
-	cmd := exec.Command("git", "hash-object", "-t", "commit", "-w", "--literally", "--stdin")
-	cmd.Dir = r.Dir
-	cmd.Stdin = strings.NewReader(body)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.Git("update-ref", "refs/heads/main", strings.TrimSpace(string(out)))
+	r.Git("update-ref", "refs/heads/main", hostileCommit(t, r, "HEAD", msg))
 	r.Write("f.txt", "a\nside-line\nc\nmain-line\nmerge-line\nquiet-line\nafter-line\n")
 	r.Commit("after")
 	repo, err := Open(context.Background(), r.Dir)
@@ -255,22 +233,11 @@ func TestHistoryMessagesFromTheStream(t *testing.T) {
 	}
 	revs := []string{base + "..main"}
 	var got []scan.Item
-	var lines []string
 	q := HistoryQuery{Revs: revs, Messages: func(it scan.Item) error {
 		got = append(got, it)
 		return nil
 	}}
-	err = History(context.Background(), repo, q, 1<<20, func(it scan.Item) error {
-		for i, l := range strings.Split(strings.TrimSuffix(string(it.Content), "\n"), "\n") {
-			if it.Added[i] {
-				lines = append(lines, fmt.Sprintf("%s %s:%d %s", it.Commit.Subject, it.Path, it.StartLine+i, l))
-			}
-		}
-		return nil
-	}, func(scan.Skipped) {})
-	if err != nil {
-		t.Fatal(err)
-	}
+	lines := historyLines(t, repo, q, nil)
 	want, err := CommitMessages(context.Background(), repo, HistoryQuery{Revs: revs})
 	if err != nil {
 		t.Fatal(err)

@@ -3,9 +3,6 @@ package gitread
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -159,17 +156,8 @@ func TestListedHistoryMessageCannotEndItself(t *testing.T) {
 	base := r.Commit("base")
 	r.Write("f.txt", "a\nreal-line\n")
 	real := r.Commit("real")
-	tree := r.Git("rev-parse", real+"^{tree}")
 	msg := "hostile\n\x00\n\ndiff --git a/fake.txt b/fake.txt\n--- a/fake.txt\n+++ b/fake.txt\n@@ -0,0 +1 @@\n+fake-line\n"
-	body := fmt.Sprintf("tree %s\nparent %s\nauthor T <t@example.com> 1700000000 +0000\ncommitter T <t@example.com> 1700000000 +0000\n\n%s", tree, real, msg)
-	cmd := exec.Command("git", "hash-object", "-t", "commit", "-w", "--literally", "--stdin")
-	cmd.Dir = r.Dir
-	cmd.Stdin = strings.NewReader(body)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	hostile := strings.TrimSpace(string(out))
+	hostile := hostileCommit(t, r, real, msg)
 	r.Git("update-ref", "refs/heads/main", hostile)
 	r.Write("f.txt", "a\nreal-line\nafter-line\n")
 	after := r.Commit("after")
@@ -206,19 +194,12 @@ func TestListedHistoryOnGitBefore231(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	real, err := exec.LookPath("git")
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, version := range []string{"2.30.9", "2.39.5"} {
-		bin := t.TempDir()
-		script := "#!/bin/sh\ncase \" $* \" in *\" version \"*) echo 'git version " + version + "'; exit 0;; esac\n" +
-			"for a; do [ \"$a\" = --diff-merges=off ] && { echo 'fatal: unrecognized argument: --diff-merges=off' >&2; exit 128; }; done\n" +
-			"exec " + real + " \"$@\"\n"
-		if err := os.WriteFile(filepath.Join(bin, "git"), []byte(script), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+		standInGit(t, func(real string) string {
+			return "case \" $* \" in *\" version \"*) echo 'git version " + version + "'; exit 0;; esac\n" +
+				"for a; do [ \"$a\" = --diff-merges=off ] && { echo 'fatal: unrecognized argument: --diff-merges=off' >&2; exit 128; }; done\n" +
+				"exec " + real + " \"$@\"\n"
+		})
 		old := mergeFlag
 		mergeFlag = sync.OnceValue(askMergeFlag)
 		main := "refs/heads/main"

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -142,37 +141,18 @@ func TestMergeVersionsAskedOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	real, err := exec.LookPath("git")
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := t.TempDir()
-	log := filepath.Join(bin, "asked")
-	script := "#!/bin/sh\nfor a; do [ \"$a\" = --batch ] && { tee -a " + log + " | " + real + " \"$@\"; exit; }; done\nexec " + real + " \"$@\"\n"
-	if err := os.WriteFile(filepath.Join(bin, "git"), []byte(script), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	log := filepath.Join(t.TempDir(), "asked")
+	standInGit(t, func(real string) string {
+		return "for a; do [ \"$a\" = --batch ] && { tee -a " + log + " | " + real + " \"$@\"; exit; }; done\nexec " + real + " \"$@\"\n"
+	})
 	old := versionCacheBytes
 	defer func() { versionCacheBytes = old }()
 	for _, budget := range []int64{old, 0} {
 		versionCacheBytes = budget
 		os.Remove(log)
-		var got []string
-		err = History(context.Background(), repo, HistoryQuery{Revs: []string{"HEAD"}}, 1<<20, func(it scan.Item) error {
-			if !strings.HasPrefix(it.Commit.Subject, "merge") {
-				return nil
-			}
-			for i, l := range strings.Split(strings.TrimSuffix(string(it.Content), "\n"), "\n") {
-				if it.Added[i] {
-					got = append(got, fmt.Sprintf("%s %s:%d %s", it.Commit.Subject, it.Path, it.StartLine+i, l))
-				}
-			}
-			return nil
-		}, func(scan.Skipped) {})
-		if err != nil {
-			t.Fatal(err)
-		}
+		got := historyLines(t, repo, HistoryQuery{Revs: []string{"HEAD"}}, func(c *scan.Commit) bool {
+			return strings.HasPrefix(c.Subject, "merge")
+		})
 		slices.Sort(got)
 		if !slices.Equal(got, want) {
 			t.Errorf("budget %d: read %q, want %q", budget, got, want)
