@@ -130,9 +130,9 @@ func cliStaged(ctx context.Context, repo *Repo, maxSize int64, emit func(scan.It
 // while git fills the pipe (1 MiB, growPipe). A short stream, a hook's,
 // is never slowed; a long one ends at most one wait later.
 const (
-	patientAfter = 1 << 20
+	patientAfter = 4 << 20
 	patientPiece = 32 << 10
-	patientWait  = 5 * time.Millisecond
+	patientWait  = 3 * time.Millisecond
 )
 
 type patientReader struct {
