@@ -131,8 +131,7 @@ func TestConfigErrorsMaskValues(t *testing.T) {
 		{"rule id", "[[rules]]\nid = \"" + tok + "\"\n", ".leakhook.toml:1:1: rules[1]"},
 		{"targetRules", "[[allowlists]]\ntargetRules = [\"" + tok + "\"]\npaths = [\"a/**\"]\n", ".leakhook.toml"},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			cfg, err := loadToml(t, map[string]string{".leakhook.toml": c.toml})
+		check := func(t *testing.T, cfg *Config, err error, want string) {
 			msg := ""
 			if err != nil {
 				msg = err.Error()
@@ -145,9 +144,25 @@ func TestConfigErrorsMaskValues(t *testing.T) {
 			if strings.Contains(msg, tok[:10]) {
 				t.Errorf("message echoes the value:\n%s", msg)
 			}
-			if !strings.Contains(msg, c.want) {
-				t.Errorf("message does not say %q:\n%s", c.want, msg)
+			if !strings.Contains(msg, want) {
+				t.Errorf("message does not say %q:\n%s", want, msg)
 			}
+		}
+		t.Run(c.name, func(t *testing.T) {
+			cfg, err := loadToml(t, map[string]string{".leakhook.toml": c.toml})
+			check(t, cfg, err, c.want)
+		})
+		// As committed (pre-push, scan --git): the message names the
+		// commit, then the file, line and column, none of them masked.
+		t.Run(c.name+" committed", func(t *testing.T) {
+			at := "the range's base 1a3e64c6c4"
+			cfg, err := LoadWith(Options{Root: t.TempDir(), CommittedAt: at, Committed: func(rel string) ([]byte, error) {
+				if rel == ".leakhook.toml" {
+					return []byte(c.toml), nil
+				}
+				return nil, os.ErrNotExist
+			}})
+			check(t, cfg, err, at+":"+c.want)
 		})
 	}
 }

@@ -440,12 +440,28 @@ func LoadWith(o Options) (*Config, error) {
 	cfg := &Config{MaxFileSize: DefaultMaxFileSize}
 	err := cfg.load(o)
 	for i, w := range cfg.Warnings {
-		cfg.Warnings[i] = SanitizeMessage(w)
+		cfg.Warnings[i] = sanitizeAround(w, o.CommittedAt)
 	}
 	if err != nil {
-		return nil, &LoadError{Err: errors.New(SanitizeMessage(err.Error())), Warnings: cfg.Warnings}
+		return nil, &LoadError{Err: errors.New(sanitizeAround(err.Error(), o.CommittedAt)), Warnings: cfg.Warnings}
 	}
 	return cfg, nil
+}
+
+// sanitizeAround is SanitizeMessage for a message that may name where a
+// committed configuration was read (Options.CommittedAt: "the range's base
+// 1a3e64c6c4", leakhook's own words for a commit, never a value): that
+// name is kept as it is, so that the file, line and column after it are
+// not masked with the commit id as one word.
+func sanitizeAround(msg, at string) string {
+	if at == "" {
+		return SanitizeMessage(msg)
+	}
+	parts := strings.Split(msg, at)
+	for i, p := range parts {
+		parts[i] = SanitizeMessage(p)
+	}
+	return strings.Join(parts, at)
 }
 
 // LoadError is a configuration that did not load, with the warnings
