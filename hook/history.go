@@ -36,21 +36,7 @@ func History(ctx context.Context, o HistoryOptions) (*Outcome, error) {
 		return nil, err
 	}
 	repo.Options = o.Reader
-	var prepared conc.WaitGroup
-	prepared.Go(gitread.PrepareHistory) // what the history stream asks git once, beside the configuration
-	cfg, bl, err := historyConfig(ctx, repo, o.ConfigFile, revs, o.Stderr)
-	prepared.Wait()
-	if err != nil {
-		return nil, err
-	}
 	q := gitread.HistoryQuery{Revs: revs}
-	if o.Progress != nil {
-		n, err := gitread.CountCommits(ctx, repo, revs)
-		if err != nil {
-			return nil, err
-		}
-		q.Progress = o.Progress(n)
-	}
 	// The commits' messages come with their changes, in the one stream;
 	// the tags are listed beside it and those of its commits read after.
 	var (
@@ -63,7 +49,56 @@ func History(ctx context.Context, o HistoryOptions) (*Outcome, error) {
 		commits[it.Commit.ID] = true
 		return nil
 	}
-	res, err := scanWithMessages(ctx, repo, cfg, q,
+	var (
+		cfg    *rules.Config
+		bl     *baseline.Baseline
+		stream func() (*scan.Result, error)
+	)
+	if o.Progress != nil {
+		// A progress bar counts the commits first.
+		var prepared conc.WaitGroup
+		prepared.Go(gitread.PrepareHistory) // what the history stream asks git once, beside the configuration
+		cfg, bl, err = historyConfig(ctx, repo, o.ConfigFile, revs, o.Stderr)
+		prepared.Wait()
+		if err != nil {
+			return nil, err
+		}
+		n, err := gitread.CountCommits(ctx, repo, revs)
+		if err != nil {
+			return nil, err
+		}
+		q.Progress = o.Progress(n)
+		stream = func() (*scan.Result, error) { return ScanHistory(ctx, repo, cfg, q) }
+	} else {
+		// The stream's gits start now and the configuration loads beside
+		// them: they read nothing until it is known (Ready), and the
+		// stream is stopped if it cannot be.
+		sctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		loaded := make(chan struct{})
+		var cfgErr error
+		q.Ready = func() (int64, error) {
+			select {
+			case <-loaded:
+			case <-sctx.Done():
+				return 0, sctx.Err()
+			}
+			if cfgErr != nil {
+				return 0, cfgErr
+			}
+			return cfg.MaxFileSize, nil
+		}
+		items, wait := gitread.HistoryItems(sctx, repo, q, 0)
+		cfg, bl, cfgErr = historyConfig(ctx, repo, o.ConfigFile, revs, o.Stderr)
+		close(loaded)
+		if cfgErr != nil {
+			cancel()
+			wait()
+			return nil, cfgErr
+		}
+		stream = func() (*scan.Result, error) { return scanHistoryItems(sctx, cancel, cfg, items, wait) }
+	}
+	res, err := scanWithMessages(ctx, cfg, stream,
 		func() (_ []scan.Item, err error) { tags, err = gitread.AnnotatedTags(ctx, repo); return nil, err },
 		func() ([]scan.Item, error) {
 			ids, refs := tags.PointingAt(commits)
@@ -137,14 +172,14 @@ func scanHistoryItems(ctx context.Context, cancel func(), cfg *rules.Config, ite
 	return res, nil
 }
 
-// scanWithMessages scans the commits q selects (none when q.Revs is empty)
-// and the messages read returns, read while the changes are scanned (each
-// is mostly git's work, in its own process); a panic while reading is
-// raised again here. streamed (nil: none), called once the stream is over
+// scanWithMessages scans the changes stream scans (nil: none) and the
+// messages read returns, read while the changes are scanned (each is
+// mostly git's work, in its own process); a panic while reading is raised
+// again here. streamed (nil: none), called once the stream is over
 // and read has returned, returns the messages the stream itself read
 // (HistoryQuery.Messages) and any read after; they are scanned before
 // read's. doing and doingMessages name each part in errors.
-func scanWithMessages(ctx context.Context, repo *gitread.Repo, cfg *rules.Config, q gitread.HistoryQuery, read func() ([]scan.Item, error), streamed func() ([]scan.Item, error), doing, doingMessages string) (*scan.Result, error) {
+func scanWithMessages(ctx context.Context, cfg *rules.Config, stream func() (*scan.Result, error), read func() ([]scan.Item, error), streamed func() ([]scan.Item, error), doing, doingMessages string) (*scan.Result, error) {
 	var (
 		msgs    []scan.Item
 		msgErr  error
@@ -153,8 +188,8 @@ func scanWithMessages(ctx context.Context, repo *gitread.Repo, cfg *rules.Config
 	reading.Go(func() { msgs, msgErr = read() })
 	res := &scan.Result{}
 	var err error
-	if len(q.Revs) > 0 {
-		res, err = ScanHistory(ctx, repo, cfg, q)
+	if stream != nil {
+		res, err = stream()
 	}
 	reading.Wait()
 	if err != nil {

@@ -376,7 +376,13 @@ func scanPushed(ctx context.Context, repo *gitread.Repo, cfg *rules.Config, plan
 	for i, c := range todo {
 		ids[i] = c.ID
 	}
-	return scanWithMessages(ctx, repo, cfg, gitread.HistoryQuery{Revs: ids, Exact: true, Refs: plan.Refs},
+	var stream func() (*scan.Result, error)
+	if len(ids) > 0 {
+		stream = func() (*scan.Result, error) {
+			return ScanHistory(ctx, repo, cfg, gitread.HistoryQuery{Revs: ids, Exact: true, Refs: plan.Refs})
+		}
+	}
+	return scanWithMessages(ctx, cfg, stream,
 		func() ([]scan.Item, error) { return pushMessages(ctx, repo, plan, updates) }, nil,
 		"scanning the pushed commits", "scanning the pushed commit and tag messages")
 }
