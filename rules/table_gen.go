@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "crc32c:2ebbb75e:1095745"
+const tableHash = "crc32c:2b716b85:1096479"
 
-const tableStamp = "crc32c:6409754c:35"
+const tableStamp = "crc32c:2bf5a7e9:35"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -10554,7 +10554,7 @@ var tableRules = []Rule{
 		"NEW_RELIC_ADMIN_KEY=${NEW_RELIC_ADMIN_KEY}",
 		"NEW_RELIC_ADMIN_KEY=NRAA-ABC",
 	}},
-	Rule{ID: "new-relic-license-key", Description: "New Relic ingest license key (40 characters ending in NRAL); it sends data into the account.", Regex: "\\b((?:eu01xx[a-f0-9]{30}|[a-f0-9]{36})NRAL)\\b", Entropy: 3, Keywords: []string{
+	Rule{ID: "new-relic-license-key", Description: "New Relic ingest license key (40 characters ending in NRAL, today's keys in FFFFNRAL); it sends data into the account.", Regex: "\\b((?:eu01xx[a-f0-9]{26}|[a-f0-9]{32})(?:[a-f0-9]{4}|FFFF)NRAL)\\b", Entropy: 3, Keywords: []string{
 		"nral",
 	}, Name: "New Relic license key", EnvVar: "NEW_RELIC_LICENSE_KEY", RotateURL: "https://one.newrelic.com/api-keys", RotateSteps: []string{
 		"Create a new ingest license key and roll it out to agents.",
@@ -10562,9 +10562,12 @@ var tableRules = []Rule{
 	}, TP: []string{
 		"NEW_RELIC_LICENSE_KEY={{hex:36}}NRAL",
 		"license_key: {{hex:36}}NRAL",
+		"license_key: {{hex:32}}FFFFNRAL",
+		"newrelic.ConfigLicense(\"eu01xx{{hex:26}}FFFFNRAL\"),",
 	}, FP: []string{
 		"NEW_RELIC_LICENSE_KEY={{hex:20}}NRAL",
 		"NEW_RELIC_LICENSE_KEY=${NEW_RELIC_LICENSE_KEY}",
+		"NEW_RELIC_LICENSE_KEY={{hex:20}}FFFFNRAL",
 	}},
 	Rule{ID: "new-relic-legacy-license-key", Description: "New Relic ingest license key in its older form (40 hex, no NRAL suffix) under a New Relic license-key name, or as license_key in a config that names New Relic within a few lines (newrelic.yml); it sends data into the account.", Regex: "(?i:new[_\\-.]?relic[\\w.\\-]{0,20}?license[_\\-.]?key)[\\w.\\-]{0,10}?[\"'\\]]?\\s*(?::=|=>|=|:|,|\\()\\s*[\"'`]?([a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)|(?i:(?:^|[^A-Za-z0-9])license[_\\-.]?key)[\"']?[ \\t]*(?::=|=>|=|:)[ \\t]*[\"'`]?([a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"license_key",
@@ -11202,7 +11205,7 @@ var tableRules = []Rule{
 		"FIREHYDRANT_API_KEY={{alnum:10}}",
 		"FIREHYDRANT_API_KEY=${FIREHYDRANT_API_KEY}",
 	}},
-	Rule{ID: "rootly-api-key", Description: "Rootly API key assigned to a Rootly variable.", Regex: "(?i:(?:rootly)[\\w.\\-]{0,20}?(?:api[_\\-]?key|token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(rootly_[0-9a-f]{64}|[A-Za-z0-9_\\-]{30,80})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "rootly-api-key", Description: "Rootly API key (\"rootly_\" and 64 hex anywhere, or another value assigned to a Rootly variable); it reads and changes incidents, alerts and workflows.", Regex: "(?:\\b(rootly_[0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)|(?i:(?:rootly)[\\w.\\-]{0,20}?(?:api[_\\-]?key|token|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(rootly_[0-9a-f]{64}|[A-Za-z0-9_\\-]{30,80})(?:[^A-Za-z0-9_\\-]|$))", Entropy: 3.5, Keywords: []string{
 		"rootly",
 	}, Name: "Rootly API key", EnvVar: "ROOTLY_API_TOKEN", RotateURL: "https://rootly.com/account/api_keys", RotateSteps: []string{
 		"Delete the key in Organization settings > API Keys.",
@@ -11210,9 +11213,11 @@ var tableRules = []Rule{
 	}, TP: []string{
 		"ROOTLY_API_TOKEN=rootly_{{hex:64}}",
 		"rootly_api_token: \"rootly_{{hex:64}}\"",
+		"headers = {\"Authorization\": \"Bearer rootly_{{hex:64}}\"}",
 	}, FP: []string{
 		"ROOTLY_API_TOKEN={{alnum:10}}",
 		"ROOTLY_API_TOKEN=${ROOTLY_API_TOKEN}",
+		"auth = \"Bearer rootly_{{hex:20}}\"",
 	}},
 	Rule{ID: "squadcast-refresh-token", Description: "Squadcast API refresh token assigned to a Squadcast variable.", Regex: "(?i:(?:squadcast)[\\w.\\-]{0,20}?(?:refresh[_\\-]?token|api[_\\-]?token|token))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{32,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"squadcast",
