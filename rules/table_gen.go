@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "crc32c:2b716b85:1096479"
+const tableHash = "crc32c:42e445c1:1097163"
 
-const tableStamp = "crc32c:2bf5a7e9:35"
+const tableStamp = "crc32c:4c4e2eaf:35"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -2291,8 +2291,11 @@ var tableRules = []Rule{
 		"SUPABASE_SERVICE_ROLE_KEY=${SUPABASE_SERVICE_ROLE_KEY}",
 		"SUPABASE_ANON_KEY={{jwt}}",
 	}},
-	Rule{ID: "alibaba-access-key-id", Description: "Alibaba Cloud AccessKey ID (\"LTAI\"); with its secret it calls Alibaba Cloud APIs as the RAM user.", Regex: "\\b(LTAI[A-Za-z0-9]{12,20})\\b", Entropy: 3, Keywords: []string{
+	Rule{ID: "alibaba-access-key-id", Description: "Alibaba Cloud AccessKey ID (\"LTAI\", or a temporary \"STS.\" one under an Alibaba Cloud name); with its secret it calls Alibaba Cloud APIs as the RAM user or role.", Regex: "(?:\\b(LTAI[A-Za-z0-9]{12,20})\\b|(?i:(?:alibaba|aliyun|alicloud)[\\w .\\-]{0,40})[\"']?\\s*(?::=|=>|=|:)\\s*[\"']?(STS\\.[A-Za-z0-9]{16,32})\\b)", Entropy: 3, Keywords: []string{
 		"ltai",
+		"alibaba",
+		"aliyun",
+		"alicloud",
 	}, Name: "Alibaba Cloud AccessKey ID", EnvVar: "ALIBABA_CLOUD_ACCESS_KEY_ID", RotateURL: "https://ram.console.aliyun.com/manage/ak", RotateSteps: []string{
 		"In the RAM console create a new AccessKey pair, deploy it, then disable and delete the exposed one.",
 		"Prefer RAM roles and STS tokens.",
@@ -2300,9 +2303,13 @@ var tableRules = []Rule{
 	}, TP: []string{
 		"ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI{{alnum:20}}",
 		"access_key_id = \"LTAI{{alnum:16}}\"",
+		"ALIBABA_CLOUD_ACCESS_KEY_ID=STS.{{alnum:25}}",
+		"aliyun sts access key id: STS.{{alnum:21}}",
 	}, FP: []string{
 		"ALIBABA_CLOUD_ACCESS_KEY_ID=LTAIxxxxxxxxxxxxxxxxxxxx",
 		"ALIBABA_CLOUD_ACCESS_KEY_ID=LTAI{{alnum:6}}",
+		"ALIBABA_CLOUD_ACCESS_KEY_ID=STS.{{alnum:8}}",
+		"r = requests.get(url)  # STS.AssumeRoleWithOIDC",
 	}},
 	Rule{ID: "alibaba-access-key-secret", Description: "Alibaba Cloud AccessKey secret (30 characters); it signs API requests as the RAM user.", Regex: "(?i:(?:alibaba|aliyun|alicloud|oss)[\\w.\\-]{0,30}secret[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9]{30})\\b", Entropy: 3.5, Keywords: []string{
 		"alibaba",
@@ -17331,9 +17338,9 @@ var tableIndex = index{
 		[]int32{166},
 		[]int32{166},
 		[]int32{167},
-		[]int32{168},
-		[]int32{168},
-		[]int32{168},
+		[]int32{167, 168},
+		[]int32{167, 168},
+		[]int32{167, 168},
 		[]int32{168},
 		[]int32{169},
 		[]int32{170},
