@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "crc32c:64de6251:1100940"
+const tableHash = "crc32c:3eda8766:1101308"
 
-const tableStamp = "crc32c:87c8fe3e:35"
+const tableStamp = "crc32c:8bb10856:35"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -2119,6 +2119,7 @@ var tableRules = []Rule{
 		"HEROKU_API_KEY=HRKU-AA{{b64url:58}}",
 		"HEROKU_API_KEY={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
 		"heroku_api_key: \"HRKU-{{b64url:60}}\"",
+		"const HEROKU_API_KEY = 'HRKU-AA{{alnum:41}}_____w{{alnum:11}}';",
 	}, FP: []string{
 		"HEROKU_API_KEY=${HEROKU_API_KEY}",
 		"HEROKU_API_KEY = os.environ[\"HEROKU_API_KEY\"]",
@@ -15084,7 +15085,7 @@ var tableRules = []Rule{
 var tableAllowlists = []Allowlist{
 	Allowlist{Description: "placeholders and template references", RegexTarget: "secret", Regexes: []string{
 		"(?i)^(?:your|my|the|an?|some|example|sample|dummy|fake|placeholder|insert|enter|put|replace)[_\\-. ]?(?:own[_\\-. ]?)?(?:api|secret|access|auth|private|app|client|real)?[_\\-. ]?(?:key|token|secret|password|pass|pwd|id|here)",
-		"(?i)x{4,}|\\*{3,}|#{4,}|\\.{4,}|_{5,}|0{10,}|1234567|abcdef(?:gh)?[^0-9a-f]|(?:^|[^a-z])(?:changeme|change_me|change-me|replaceme|replace_me|redacted|placeholder|notasecret|not_a_secret|secret_here|dummy|sample|fake|foobar|lorem)(?:$|[^a-z])",
+		"(?i)x{4,}|\\*{3,}|#{4,}|\\.{4,}|_{6,}|_{5}(?:[^w_]|$)|0{10,}|1234567|abcdef(?:gh)?[^0-9a-f]|(?:^|[^a-z])(?:changeme|change_me|change-me|replaceme|replace_me|redacted|placeholder|notasecret|not_a_secret|secret_here|dummy|sample|fake|foobar|lorem)(?:$|[^a-z])",
 		"(?i)bcdefg|cdefgh|defghi|efghij|fghijk|ghijkl|hijklm|ijklmn|jklmno|klmnop|lmnopq|mnopqr|nopqrs|opqrst|pqrstu|qrstuv|rstuvw|stuvwx|tuvwxy|uvwxyz",
 		"(?i)^(?:your|my)[_\\-.][a-z0-9_\\-.]*(?:key|token|secret|password|pass|pwd|id|here)|[_\\-.]goes[_\\-.]?here(?:$|[^a-z])",
 		"^<[^>]*>$|^\\[[^\\]]*\\]$|^\\{[^}]*\\}$|\\$\\{[^}]*\\}|\\{\\{[^}]*\\}\\}|%\\([^)]*\\)s|^\\$[A-Za-z_][A-Za-z0-9_]*$|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$",
