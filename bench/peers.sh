@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Recall and false alarms on other scanners' published samples (issue 15).
 #
-#   GITLEAKS_SRC=DIR NOSEYPARKER_SRC=DIR KINGFISHER_SRC=DIR bench/peers.sh [--by-type]
+#   GITLEAKS_SRC=DIR NOSEYPARKER_SRC=DIR KINGFISHER_SRC=DIR BETTERLEAKS_SRC=DIR bench/peers.sh [--by-type]
 #
 # GITLEAKS_SRC is a checkout of the public repository gitleaks/gitleaks at
 # tag v8.30.1 (a git directory works too: the tag is exported from it);
 # NOSEYPARKER_SRC one of praetorian-inc/noseyparker (2e6e7f3 or later);
 # KINGFISHER_SRC one of mongodb/kingfisher (its HEAD; measured at ee7c0db).
+# BETTERLEAKS_SRC one of betterleaks/betterleaks (a gitleaks fork with more
+# rules, the same layout; its commit 6381fa4 is exported, as the excluded
+# samples below are named by that suite's numbering).
 # The suites are built at run time into a temporary directory with the
 # builders in ../shared/peer-suites (Kingfisher's with kingfisher-examples.py
 # beside this script: its rule files are Nosey Parker's format under another
 # path) and scored with score.py there; nothing of them is kept or committed.
-# Set any one or more of the three. Needs Go, python3 and PyYAML
+# Set any one or more of the four. Needs Go, python3 and PyYAML
 # (apt-get install python3-yaml).
 #
 # Some samples are placeholders, not secrets; they are excluded below, each by
@@ -124,6 +127,11 @@ EOF
 # each with its reason, in kingfisher-placeholders.tsv beside this script.
 EXCLUDE="$EXCLUDE
 $(grep -v '^#' "$BENCH_SRC/bench/kingfisher-placeholders.tsv")"
+# Betterleaks' likewise, in betterleaks-placeholders.tsv: its gitleaks
+# placeholders again (12345678-ABCD-..., the Sonar and JWT ones), a1B2c3D4-style
+# sequences, and samples of rules named for no secret (client IDs, URLs, hosts).
+EXCLUDE="$EXCLUDE
+$(grep -v '^#' "$BENCH_SRC/bench/betterleaks-placeholders.tsv")"
 
 score() { # name dir
 	local name=$1 dir=$2 report=$W/$1.sarif
@@ -207,4 +215,12 @@ if [ -n "${KINGFISHER_SRC:-}" ]; then
 	python3 "$BENCH_SRC/bench/kingfisher-examples.py" "$W/kf-src" "$W/kingfisher-suite" >/dev/null
 	score kingfisher "$W/kingfisher-suite"
 fi
-[ -n "${GITLEAKS_SRC:-}${NOSEYPARKER_SRC:-}${KINGFISHER_SRC:-}" ] || die "set GITLEAKS_SRC, NOSEYPARKER_SRC and/or KINGFISHER_SRC"
+if [ -n "${BETTERLEAKS_SRC:-}" ]; then
+	# gitleaks' sample builder reads betterleaks' rules as they are; its
+	# config is config/betterleaks.toml.
+	checkout "$BETTERLEAKS_SRC" 6381fa45ae946c588e2e1334d8396a15e5171ad6 "$W/bl-src" cmd/generate/config/rules config/betterleaks.toml
+	(cd "$SHARED/gitleaks-samples" && go run . "$W/bl-src/cmd/generate/config/rules" "$W/bl-src/config/betterleaks.toml") >"$W/bl.jsonl"
+	python3 "$SHARED/samples-to-corpus.py" "$W/bl.jsonl" "$W/betterleaks-suite" >/dev/null
+	score betterleaks "$W/betterleaks-suite"
+fi
+[ -n "${GITLEAKS_SRC:-}${NOSEYPARKER_SRC:-}${KINGFISHER_SRC:-}${BETTERLEAKS_SRC:-}" ] || die "set GITLEAKS_SRC, NOSEYPARKER_SRC, KINGFISHER_SRC and/or BETTERLEAKS_SRC"
