@@ -36,7 +36,7 @@ func historyLines(t *testing.T, repo *Repo, q HistoryQuery, keep func(*scan.Comm
 	t.Helper()
 	var got []string
 	err := History(context.Background(), repo, q, 1<<20, func(it scan.Item) error {
-		if keep != nil && !keep(it.Commit) {
+		if keep != nil && !keep(it.Commit) || it.Path == CommitMessagePath {
 			return nil
 		}
 		for i, l := range strings.Split(strings.TrimSuffix(string(it.Content), "\n"), "\n") {

@@ -90,10 +90,11 @@ type HistoryQuery struct {
 	// from the merges it listed.
 	Listed  func(*ListedCommit) error
 	Sources map[string]string
-	// Messages, when set (and Listed is not), is handed each commit's
-	// message as an item to scan, read from the stream itself (no second
-	// walk of the history for them), from the stream's one goroutine and
-	// before any of the commit's items. Merges' messages too.
+	// Messages, when set (and Listed is not), makes the stream read each
+	// commit's message too (no second walk of the history for them): it is
+	// handed to Messages, from the stream's one goroutine, then on as an
+	// item to scan (Path CommitMessagePath), before the commit's changes.
+	// Merges' messages too.
 	Messages func(scan.Item) error
 	// Ready, when set, is waited for once git is started and before any
 	// of its output is read; it returns the size cap, in place of

@@ -29,8 +29,9 @@ type ListedCommit struct {
 type listing struct {
 	nonce string // ends each message: a message cannot hold it
 	// messages, when set, makes the listing a plain one
-	// (HistoryQuery.Messages): each commit's message only, handed to it;
-	// no tree, source, ref or merge is read or kept.
+	// (HistoryQuery.Messages): each commit's message only, handed to it
+	// and on as an item of the stream; no tree, source, ref or merge is
+	// read or kept.
 	messages func(scan.Item) error
 	sources  map[string]string // a revision as given -> the ref it is reported under
 	refs     map[string]string // a listed commit -> its ref
@@ -81,7 +82,12 @@ func (l *listing) read(p *patchParser, c *scan.Commit, head string) error {
 		if err != nil {
 			return err
 		}
-		return l.messages(messageItem(c.ID, c.Parent, "", msg))
+		it := messageItem(c.ID, c.Parent, "", msg)
+		if err := l.messages(it); err != nil {
+			return err
+		}
+		it.Commit = c // the commit its changes are handed on with
+		return p.emit(it)
 	}
 	ok, err := p.next()
 	if err != nil {

@@ -37,15 +37,14 @@ func History(ctx context.Context, o HistoryOptions) (*Outcome, error) {
 	}
 	repo.Options = o.Reader
 	q := gitread.HistoryQuery{Revs: revs}
-	// The commits' messages come with their changes, in the one stream;
-	// the tags are listed beside it and those of its commits read after.
+	// The commits' messages come with their changes, in the one stream,
+	// and are scanned with them; the tags are listed beside it and those
+	// of its commits read after.
 	var (
-		msgs    []scan.Item
 		commits = map[string]bool{}
 		tags    gitread.Tags
 	)
 	q.Messages = func(it scan.Item) error {
-		msgs = append(msgs, it)
 		commits[it.Commit.ID] = true
 		return nil
 	}
@@ -102,8 +101,7 @@ func History(ctx context.Context, o HistoryOptions) (*Outcome, error) {
 		func() (_ []scan.Item, err error) { tags, err = gitread.AnnotatedTags(ctx, repo); return nil, err },
 		func() ([]scan.Item, error) {
 			ids, refs := tags.PointingAt(commits)
-			tagItems, err := gitread.TagMessages(ctx, repo, ids, refs)
-			return append(msgs, tagItems...), err
+			return gitread.TagMessages(ctx, repo, ids, refs)
 		},
 		"scanning history", "scanning commit and tag messages")
 	if err != nil {
@@ -175,11 +173,11 @@ func scanHistoryItems(ctx context.Context, cancel func(), cfg *rules.Config, ite
 // scanWithMessages scans the changes stream scans (nil: none) and the
 // messages read returns, read while the changes are scanned (each is
 // mostly git's work, in its own process); a panic while reading is raised
-// again here. streamed (nil: none), called once the stream is over
-// and read has returned, returns the messages the stream itself read
-// (HistoryQuery.Messages) and any read after; they are scanned before
-// read's. doing and doingMessages name each part in errors.
-func scanWithMessages(ctx context.Context, cfg *rules.Config, stream func() (*scan.Result, error), read func() ([]scan.Item, error), streamed func() ([]scan.Item, error), doing, doingMessages string) (*scan.Result, error) {
+// again here. after (nil: none), called once the stream is over and read
+// has returned, returns messages known only then (the annotated tags of
+// the commits the stream read); they are scanned before read's. doing and
+// doingMessages name each part in errors.
+func scanWithMessages(ctx context.Context, cfg *rules.Config, stream func() (*scan.Result, error), read func() ([]scan.Item, error), after func() ([]scan.Item, error), doing, doingMessages string) (*scan.Result, error) {
 	var (
 		msgs    []scan.Item
 		msgErr  error
@@ -195,10 +193,10 @@ func scanWithMessages(ctx context.Context, cfg *rules.Config, stream func() (*sc
 	if err != nil {
 		return nil, BudgetError(ctx, err, doing)
 	}
-	if streamed != nil && msgErr == nil {
-		var before []scan.Item
-		before, msgErr = streamed()
-		msgs = append(before, msgs...)
+	if after != nil && msgErr == nil {
+		var more []scan.Item
+		more, msgErr = after()
+		msgs = append(more, msgs...)
 	}
 	if msgErr == nil {
 		msgErr = scanMessages(ctx, cfg, msgs, res)
