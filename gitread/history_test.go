@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/leakhook/leakhook/scan"
 
@@ -261,5 +262,37 @@ func TestHistoryMessagesFromTheStream(t *testing.T) {
 	slices.Sort(wantLines)
 	if !slices.Equal(lines, wantLines) {
 		t.Errorf("read %q, want %q", lines, wantLines)
+	}
+}
+
+// TestHistoryStopsWhenItsBudgetEnds: a process git started that still holds
+// git's output (a stand-in's sleep here; a lazy fetch or a helper in life)
+// keeps the pipe open after git is killed; the end of the context kills it
+// too, so the history stops with the context's error, not when that process
+// is done (30 s).
+func TestHistoryStopsWhenItsBudgetEnds(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("f.txt", "a\n")
+	r.Commit("base")
+	repo, err := Open(context.Background(), r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	standInGit(t, func(real string) string {
+		return "for a; do [ \"$a\" = log ] && { " + real + " \"$@\"; sleep 30; exit 0; }; done\nexec " + real + " \"$@\"\n"
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- History(ctx, repo, HistoryQuery{Revs: []string{"HEAD"}}, 1<<20, func(scan.Item) error { return nil }, func(scan.Skipped) {})
+	}()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Fatal("a history whose budget ran out returned no error")
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the history outlived its context by 20 s: a process git started kept the pipe open")
 	}
 }

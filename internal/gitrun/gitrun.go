@@ -24,9 +24,11 @@ import (
 // (prestart.ConfigFlags) before args, and prestart.Env added to the
 // environment. A relative GIT_INDEX_FILE is made absolute, since git
 // resolves it against its own working directory, which is dir, not ours.
+// When ctx ends, git and every process it started are killed.
 func Command(ctx context.Context, dir string, args ...string) *exec.Cmd {
 	full := append(append([]string{}, prestart.ConfigFlags...), args...)
 	cmd := exec.CommandContext(ctx, "git", full...)
+	ownGroup(cmd)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), prestart.Env...)
 	if f := os.Getenv("GIT_INDEX_FILE"); f != "" && !filepath.IsAbs(f) {
