@@ -48,55 +48,59 @@ func History(ctx context.Context, o HistoryOptions) (*Outcome, error) {
 		commits[it.Commit.ID] = true
 		return nil
 	}
+	// The stream's gits start now and the configuration loads beside
+	// them (and the commits are counted, for a progress bar): they read
+	// nothing until it is known (Ready), and the stream is stopped if it
+	// cannot be.
 	var (
-		cfg    *rules.Config
-		bl     *baseline.Baseline
-		stream func() (*scan.Result, error)
+		cfg      *rules.Config
+		bl       *baseline.Baseline
+		cfgErr   error
+		loaded   = make(chan struct{})
+		progress func(int)
 	)
 	if o.Progress != nil {
-		// A progress bar counts the commits first.
-		var prepared conc.WaitGroup
-		prepared.Go(gitread.PrepareHistory) // what the history stream asks git once, beside the configuration
-		cfg, bl, err = historyConfig(ctx, repo, o.ConfigFile, revs, o.Stderr)
-		prepared.Wait()
-		if err != nil {
-			return nil, err
-		}
-		n, err := gitread.CountCommits(ctx, repo, revs)
-		if err != nil {
-			return nil, err
-		}
-		q.Progress = o.Progress(n)
-		stream = func() (*scan.Result, error) { return ScanHistory(ctx, repo, cfg, q) }
-	} else {
-		// The stream's gits start now and the configuration loads beside
-		// them: they read nothing until it is known (Ready), and the
-		// stream is stopped if it cannot be.
-		sctx, cancel := context.WithCancel(ctx)
-		defer cancel()
-		loaded := make(chan struct{})
-		var cfgErr error
-		q.Ready = func() (int64, error) {
-			select {
-			case <-loaded:
-			case <-sctx.Done():
-				return 0, sctx.Err()
+		q.Progress = func(n int) { // progress is set before Ready returns
+			if progress != nil {
+				progress(n)
 			}
-			if cfgErr != nil {
-				return 0, cfgErr
-			}
-			return cfg.MaxFileSize, nil
 		}
-		items, wait := gitread.HistoryItems(sctx, repo, q, 0)
-		cfg, bl, cfgErr = historyConfig(ctx, repo, o.ConfigFile, revs, o.Stderr)
-		close(loaded)
-		if cfgErr != nil {
-			cancel()
-			wait()
-			return nil, cfgErr
-		}
-		stream = func() (*scan.Result, error) { return scanHistoryItems(sctx, cancel, cfg, items, wait) }
 	}
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	q.Ready = func() (int64, error) {
+		select {
+		case <-loaded:
+		case <-sctx.Done():
+			return 0, sctx.Err()
+		}
+		if cfgErr != nil {
+			return 0, cfgErr
+		}
+		return cfg.MaxFileSize, nil
+	}
+	items, wait := gitread.HistoryItems(sctx, repo, q, 0)
+	var counted conc.WaitGroup
+	var total int
+	var countErr error
+	if o.Progress != nil {
+		counted.Go(func() { total, countErr = gitread.CountCommits(ctx, repo, revs) })
+	}
+	cfg, bl, cfgErr = historyConfig(ctx, repo, o.ConfigFile, revs, o.Stderr)
+	counted.Wait()
+	if cfgErr == nil && countErr != nil {
+		cfgErr = countErr
+	}
+	if cfgErr == nil && o.Progress != nil {
+		progress = o.Progress(total) // after the configuration's warnings
+	}
+	close(loaded)
+	if cfgErr != nil {
+		cancel()
+		wait()
+		return nil, cfgErr
+	}
+	stream := func() (*scan.Result, error) { return scanHistoryItems(sctx, cancel, cfg, items, wait) }
 	res, err := scanWithMessages(ctx, cfg, stream,
 		func() (_ []scan.Item, err error) { tags, err = gitread.AnnotatedTags(ctx, repo); return nil, err },
 		func() ([]scan.Item, error) {
