@@ -168,7 +168,7 @@ func mergeItems(ctx context.Context, repo *Repo, files []mergeFile, maxSize int6
 			for range f.parents {
 				err := v.read(n, &pdata, func(p []byte, r io.Reader) error {
 					switch {
-					case !anyMarked(added):
+					case !slices.Contains(added, true):
 						// Nothing left to look up.
 					case r == nil:
 						// In memory: the lines it shares with the merge's
@@ -417,11 +417,6 @@ func (s *lineSet) reset(lines [][]byte, added []bool) {
 			}
 		}
 	}
-}
-
-// anyMarked says whether any line is still marked new.
-func anyMarked(added []bool) bool {
-	return slices.Contains(added, true)
 }
 
 // unmarkParent marks as not new every line of m (split in lines) whose
