@@ -69,7 +69,7 @@ func adoptGit(ctx context.Context, p *prestart.Proc, read func(io.Reader) error,
 		p.Stderr.Close()
 		close(copied)
 	}()
-	stop := context.AfterFunc(ctx, func() { p.Process.Kill() })
+	stop := context.AfterFunc(ctx, p.Kill)
 	defer stop()
 	wait := func() error {
 		st, err := p.Process.Wait()

@@ -278,12 +278,15 @@ func Discard() {
 	}
 }
 
+// Kill kills the early git and every process it started.
+func (p *Proc) Kill() { kill(p.Process) }
+
 // stop kills and reaps a git nobody took.
 func (p *Proc) stop() {
 	if os.Getenv("LEAKHOOK_DEBUG") == "1" {
 		os.Stderr.WriteString("leakhook debug: stopped the git diff started before main: not needed\n")
 	}
-	p.Process.Kill()
+	p.Kill()
 	p.Stdout.Close()
 	p.Stderr.Close()
 	p.Process.Wait()
