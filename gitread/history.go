@@ -2,9 +2,12 @@ package gitread
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
+	"math"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -117,8 +120,10 @@ func (q HistoryQuery) walkArgs() ([]string, error) {
 }
 
 // History streams the items of every commit q selects to emit, in the order
-// git prints the commits (--topo-order: children before parents). Any git
-// failure is returned: a history that could not be read was not scanned.
+// git prints the commits (--topo-order: children before parents), or, for
+// a range read from both ends (see twoEnds), in two such orders at once.
+// Any git failure is returned: a history that could not be read was not
+// scanned.
 func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emit func(scan.Item) error, skip func(scan.Skipped)) error {
 	args := []string{"log", commitFormat}
 	args = append(args, historyFlags...)
@@ -145,8 +150,14 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 	args = append(args, walk...)
 	refs := q.Refs
 	var lst *listing
+	var mu sync.Mutex // items, skips, messages and claims are handed on one at a time
 	if q.Listed == nil && q.Messages != nil {
-		if lst, err = newMessageListing(q.Messages); err != nil {
+		messages := func(it scan.Item) error {
+			mu.Lock()
+			defer mu.Unlock()
+			return q.Messages(it)
+		}
+		if lst, err = newMessageListing(messages); err != nil {
 			return err
 		}
 		args[1] = lst.format() // in place of commitFormat
@@ -162,17 +173,51 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 		args = append(args, "--topo-order")
 		refs = lst.refs
 	}
-	var last *scan.Commit
-	seen := 0
-	named := func(it scan.Item) error {
-		if c := it.Commit; c != nil && c != last {
-			last = c
-			seen++
-			if refs != nil {
-				c.Ref = refs[c.ID] // written once, before the commit's first item is handed on
+	// A long range is read from both ends at once (twoEnds): git's diffing
+	// is most of a history's time, and one git uses one core.
+	var claims map[string]bool // with two ends: a commit shown -> by the reversed stream
+	if q.twoEnds() {
+		if revs := resolveRevs(ctx, repo, q.Revs); revs != nil {
+			q.Revs = revs
+			claims = map[string]bool{}
+		}
+	}
+	shown := 0
+	// claim is asked of each commit as a stream reaches it: the first
+	// stream to reach a commit shows it, the other ends there.
+	claim := func(reversed bool) func(*scan.Commit) bool {
+		n := 0 // the commits this stream showed
+		return func(c *scan.Commit) bool {
+			mu.Lock()
+			defer mu.Unlock()
+			if claims != nil {
+				if by, ok := claims[c.ID]; ok && by != reversed {
+					return false
+				}
+				claims[c.ID] = reversed
+				// Its place in git's order: the reversed stream's
+				// commits come after every other, the last it reads
+				// first.
+				n++
+				c.Order = n
+				if reversed {
+					c.Order = math.MaxInt32 - n
+				}
 			}
+			shown++
 			if q.Progress != nil {
-				q.Progress(seen)
+				q.Progress(shown)
+			}
+			return true
+		}
+	}
+	named := func(it scan.Item) error {
+		// A commit's ref is written once, before its first item is handed
+		// on; after that it is only read (its items may be in the
+		// scanners).
+		if c := it.Commit; c != nil && refs != nil && c.Ref == "" {
+			if ref := refs[c.ID]; ref != "" {
+				c.Ref = ref
 			}
 		}
 		return emit(it)
@@ -181,7 +226,6 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 	// The diff stream and the merges' own changes are read side by side
 	// (each is mostly git's work, in its own process); items and skips are
 	// handed on one at a time.
-	var mu sync.Mutex
 	// Each reader asks ready before it reads anything: what q.Ready says
 	// (maxSize is not read before).
 	ready := sync.OnceValues(func() (*lfsExpander, error) {
@@ -212,8 +256,16 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 		}
 		return mergeItems(ctx, repo, merges, maxSize, lfs.item, lfs.skip)
 	}
-	p := pool.New().WithContext(ctx).WithCancelOnError().WithFirstError()
-	p.Go(func(ctx context.Context) error {
+	// diffs reads one stream of q's diffs: reversed, oldest first.
+	diffs := func(ctx context.Context, reversed bool) error {
+		args := args
+		if reversed {
+			args = append(slices.Clip(args), "--reverse")
+		}
+		whole := ctx
+		ctx, stop := context.WithCancel(ctx)
+		defer stop()
+		met := false
 		read := func(r io.Reader) error {
 			lfs, err := ready()
 			if err != nil {
@@ -221,15 +273,29 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 			}
 			parser := newPatchParser(r, maxSize, lfs.item, lfs.skip)
 			parser.listing = lst
-			return parser.run()
+			parser.claim = claim(reversed)
+			err = parser.run()
+			if err == errMet {
+				met = true
+				stop() // git need not print the rest
+			}
+			return err
 		}
 		err := streamGit(ctx, repoDir(repo), revInput(q.Revs), read, args...)
+		if met {
+			return whole.Err() // nil: it ended where the other stream had read on
+		}
 		if q.Listed != nil && len(lst.refs) == 0 && gitrun.Says(err, diffMergesOff) && mergeFlag() == nil {
 			// A git before 2.31, as its version says: it refused the
 			// flag before printing anything, and shows merges no diff
 			// without it.
 			err = streamGit(ctx, repoDir(repo), revInput(q.Revs), read, slices.DeleteFunc(args, func(a string) bool { return a == diffMergesOff })...)
 		}
+		return err
+	}
+	p := pool.New().WithContext(ctx).WithCancelOnError().WithFirstError()
+	p.Go(func(ctx context.Context) error {
+		err := diffs(ctx, false)
 		if err != nil || q.Listed == nil || len(lst.merges) == 0 {
 			return err
 		}
@@ -238,10 +304,51 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 		// no merge runs no git for them).
 		return merges(ctx, HistoryQuery{Revs: lst.merges, Exact: true})
 	})
+	if claims != nil {
+		p.Go(func(ctx context.Context) error { return diffs(ctx, true) })
+	}
 	if q.Listed == nil {
 		p.Go(func(ctx context.Context) error { return merges(ctx, q) })
 	}
 	return p.Wait()
+}
+
+// twoEnds says whether q's history is read from both ends at once: by one
+// git newest first and another oldest first (--reverse), each ending where
+// the other has read, so that two cores diff it. Only a plain range is
+// (scan --git's), on a machine with cores to spare; a listed history's
+// order is its plan's.
+func (q HistoryQuery) twoEnds() bool {
+	return q.Listed == nil && !q.Exact && q.ExcludeRemote == "" && runtime.NumCPU() > 1
+}
+
+// resolveRevs turns revisions into the commit ids they name now ("a..b":
+// b and ^a), with one `git rev-parse`, so that two streams walk exactly the
+// same range even while refs move. It returns nil, and the history is read
+// by one stream as given, for anything rev-parse would read otherwise than
+// log (an option other than --not: rev-parse's --all, for one, leaves out
+// a detached HEAD that log's takes in) or does not resolve.
+func resolveRevs(ctx context.Context, repo *Repo, revs []string) []string {
+	for _, r := range revs {
+		if r == "" || strings.HasPrefix(r, "-") && r != "--not" {
+			return nil
+		}
+	}
+	out, err := runGit(ctx, repoDir(repo), append(append([]string{"rev-parse"}, revs...), "--")...)
+	if err != nil {
+		return nil
+	}
+	ids := strings.Fields(string(out))
+	if len(ids) < 2 || ids[len(ids)-1] != "--" {
+		return nil
+	}
+	ids = ids[:len(ids)-1]
+	for _, id := range ids {
+		if !isHexID(strings.TrimPrefix(id, "^")) {
+			return nil
+		}
+	}
+	return ids
 }
 
 // HistoryItems runs History in the background and returns its items as a
@@ -270,8 +377,17 @@ func HistoryItems(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64
 		for range ch { // drain if the consumer stopped early
 		}
 		wg.Wait()
+		// In git's order, whatever the streams' pace (Commit.Order).
+		slices.SortStableFunc(skipped, func(a, b scan.Skipped) int { return cmp.Compare(orderOf(a.Commit), orderOf(b.Commit)) })
 		return skipped, err
 	}
+}
+
+func orderOf(c *scan.Commit) int {
+	if c == nil {
+		return 0
+	}
+	return c.Order
 }
 
 // CommitInfo is one commit of a listed range.

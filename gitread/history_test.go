@@ -3,6 +3,9 @@ package gitread
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -47,6 +50,9 @@ func TestHistoryItemsOwnTheirContent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The range is read from both ends at once: items come in either
+	// stream's order, and their commits' Order puts them in git's.
+	slices.SortStableFunc(items, func(a, b scan.Item) int { return a.Commit.Order - b.Commit.Order })
 	var got []string
 	for _, it := range items {
 		lines := strings.Split(strings.TrimSuffix(string(it.Content), "\n"), "\n")
@@ -246,6 +252,11 @@ func TestHistoryMessagesFromTheStream(t *testing.T) {
 	if len(got) != len(want) || len(want) != 6 {
 		t.Fatalf("the stream handed on %d messages, the messages reader read %d (want 6)", len(got), len(want))
 	}
+	// Two streams read the range from both ends: the messages come in
+	// either's order.
+	byID := func(a, b scan.Item) int { return strings.Compare(a.Commit.ID, b.Commit.ID) }
+	slices.SortFunc(got, byID)
+	slices.SortFunc(want, byID)
 	for i := range want {
 		if string(got[i].Content) != string(want[i].Content) || *got[i].Commit != *want[i].Commit || got[i].Path != want[i].Path || got[i].StartLine != want[i].StartLine {
 			t.Errorf("message #%d: stream %q %+v, messages reader %q %+v", i, got[i].Content, *got[i].Commit, want[i].Content, *want[i].Commit)
@@ -294,5 +305,189 @@ func TestHistoryStopsWhenItsBudgetEnds(t *testing.T) {
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("the history outlived its context by 20 s: a process git started kept the pipe open")
+	}
+}
+
+// TestHistoryReadFromBothEnds (issue 20): a range is read by two gits at
+// once, newest first and oldest first (--reverse), each ending where the
+// other has read; both walk the same ids, resolved once, so a ref that
+// moves between their starts cannot leave a commit unread. Every commit's
+// change and message is read exactly once, and Order puts the commits in
+// git's own order.
+func TestHistoryReadFromBothEnds(t *testing.T) {
+	if runtime.NumCPU() < 2 {
+		t.Skip("one core: the history is read by one stream")
+	}
+	r := gittest.New(t)
+	r.Write("base.txt", "base\n")
+	base := r.Commit("base")
+	const n = 40
+	for i := range n {
+		if i == n/2 { // a merge in the middle, and a commit on its side
+			r.Git("checkout", "-q", "-b", "side", "HEAD~3")
+			r.Write("side.txt", "side-line\n")
+			r.Commit("side")
+			r.Git("checkout", "-q", "-")
+			r.Git("merge", "-q", "--no-ff", "-m", "merge side", "side")
+		}
+		r.Write(fmt.Sprintf("f%02d.txt", i), fmt.Sprintf("line-%02d\n", i))
+		r.Commit(fmt.Sprintf("commit %02d", i))
+	}
+	log := filepath.Join(t.TempDir(), "log")
+	// The stand-in moves main after the first history stream started: the
+	// second must still read the range the first did.
+	standInGit(t, func(real string) string {
+		return fmt.Sprintf(`case "$*" in *" log "*--stdin*)
+	in=$(cat)
+	printf '%%s|%%s\n' "$*" "$(echo $in)" >>%[2]q
+	if [ ! -e %[2]q.moved ]; then
+		: >%[2]q.moved
+		%[1]q update-ref refs/heads/main HEAD~5
+	fi
+	printf '%%s\n' "$in" | %[1]q "$@"
+	exit ;;
+esac
+exec %[1]q "$@"
+`, real, log)
+	})
+	repo, err := Open(context.Background(), r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Fields(r.Git("rev-list", base+"..main"))
+	messages := map[string]int{}
+	q := HistoryQuery{Revs: []string{base + "..main"}, Messages: func(it scan.Item) error {
+		messages[it.Commit.ID]++
+		return nil
+	}}
+	var items []scan.Item
+	err = History(context.Background(), repo, q, 1<<20, func(it scan.Item) error {
+		items = append(items, it)
+		return nil
+	}, func(scan.Skipped) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logged, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := strings.Split(strings.TrimSpace(string(logged)), "\n")
+	var reversed, forward []string
+	for _, l := range runs {
+		args, in, _ := strings.Cut(l, "|")
+		if !strings.Contains(args, " -p ") {
+			continue // the merges' listing
+		}
+		if strings.Contains(args, "--reverse") {
+			reversed = append(reversed, in)
+		} else {
+			forward = append(forward, in)
+		}
+	}
+	if len(reversed) != 1 || len(forward) != 1 || reversed[0] != forward[0] || strings.Contains(forward[0], "..") {
+		t.Fatalf("history streams' revisions: forward %q, reversed %q; want one of each, the same resolved ids", forward, reversed)
+	}
+	lines := map[string]int{}
+	for _, it := range items {
+		if it.Path == CommitMessagePath {
+			continue
+		}
+		for i, l := range strings.Split(strings.TrimSuffix(string(it.Content), "\n"), "\n") {
+			if it.Added[i] {
+				lines[it.Commit.Subject+" "+l]++
+			}
+		}
+	}
+	for i := range n {
+		if k := fmt.Sprintf("commit %02d line-%02d", i, i); lines[k] != 1 {
+			t.Errorf("%q read %d times, want once", k, lines[k])
+
+		}
+	}
+	if lines["side side-line"] != 1 || len(lines) != n+1 {
+		t.Errorf("read %d distinct added lines (%v), want %d", len(lines), lines, n+1)
+	}
+	// Each commit (the merge too) handed on its message once, and the
+	// commits' Order is git's order.
+	var order []string
+	seen := map[string]bool{}
+	slices.SortStableFunc(items, func(a, b scan.Item) int { return a.Commit.Order - b.Commit.Order })
+	for _, it := range items {
+		if id := it.Commit.ID; !seen[id] {
+			seen[id] = true
+			order = append(order, id)
+		}
+	}
+	if len(messages) != len(want) {
+		t.Errorf("%d commits' messages handed on, want %d", len(messages), len(want))
+	}
+	for id, k := range messages {
+		if k != 1 {
+			t.Errorf("commit %s: message handed on %d times", id, k)
+		}
+	}
+	if !slices.Equal(order, want) {
+		t.Errorf("commits by Order:\n%q\nwant git's order:\n%q", order, want)
+	}
+}
+
+// TestHistoryEitherEndFails: a history read from both ends fails if either
+// git fails; the other's commits are not a scan of the range.
+func TestHistoryEitherEndFails(t *testing.T) {
+	if runtime.NumCPU() < 2 {
+		t.Skip("one core: the history is read by one stream")
+	}
+	r := gittest.New(t)
+	for i := range 5 {
+		r.Write("f.txt", fmt.Sprintf("line %d\n", i))
+		r.Commit(fmt.Sprintf("c%d", i))
+	}
+	standInGit(t, func(real string) string {
+		return fmt.Sprintf(`case "$*" in
+*--reverse*) echo "fatal: stand-in refuses" >&2; exit 128 ;;
+esac
+exec %q "$@"
+`, real)
+	})
+	repo, err := Open(context.Background(), r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = History(context.Background(), repo, HistoryQuery{Revs: []string{"HEAD"}, Messages: func(scan.Item) error { return nil }}, 1<<20,
+		func(scan.Item) error { return nil }, func(scan.Skipped) {})
+	if err == nil || !strings.Contains(err.Error(), "stand-in refuses") {
+		t.Fatalf("History = %v, want the reversed stream's failure", err)
+	}
+}
+
+func TestResolveRevs(t *testing.T) {
+	r := gittest.New(t)
+	r.Write("f.txt", "a\n")
+	r.Commit("one")
+	r.Write("f.txt", "b\n")
+	r.Commit("two")
+	repo, err := Open(context.Background(), r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, first := r.Git("rev-parse", "HEAD"), r.Git("rev-parse", "HEAD~")
+	for _, c := range []struct {
+		revs []string
+		want []string
+	}{
+		{[]string{"HEAD~..HEAD"}, []string{head, "^" + first}},
+		{[]string{"HEAD", "--not", "HEAD~"}, []string{head, "^" + first}},
+		{[]string{"HEAD~...HEAD"}, []string{head, first, "^" + first}},
+		{[]string{"--all"}, nil},       // rev-parse's leaves out a detached HEAD
+		{[]string{"f.txt"}, nil},       // a path, not a revision
+		{[]string{"no-such-ref"}, nil}, // git log says why
+		{[]string{"--branches"}, nil},  // an option rev-parse and log may read apart
+		{[]string{"HEAD", "--since=yesterday"}, nil},
+		{[]string{""}, nil},
+	} {
+		if got := resolveRevs(context.Background(), repo, c.revs); !slices.Equal(got, c.want) {
+			t.Errorf("resolveRevs(%q) = %q, want %q", c.revs, got, c.want)
+		}
 	}
 }

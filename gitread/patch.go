@@ -3,6 +3,7 @@ package gitread
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -24,6 +25,10 @@ type patchParser struct {
 	skip    func(scan.Skipped)
 	commit  *scan.Commit
 	listing *listing // a listed history's commits and messages; nil: none
+	// claim, when set, is asked of each commit as its header is read,
+	// before anything of it is handed on: false ends the stream there
+	// (errMet), as another stream shows that commit (History's two ends).
+	claim   func(*scan.Commit) bool
 	line    []byte
 	lineNo  int
 	scratch []byte // a window's content as it is read; emitted as one exact copy
@@ -33,6 +38,9 @@ type patchParser struct {
 	deleted bool
 	newFile bool
 }
+
+// errMet ends a stream whose next commit another stream showed.
+var errMet = errors.New("the streams met")
 
 // commitMarker starts a commit header in our `git log --format`.
 const commitMarker = "\x01leakhook-commit "
@@ -91,6 +99,9 @@ func (p *patchParser) run() error {
 		case bytes.HasPrefix(l, []byte(commitMarker)):
 			rest := string(l[len(commitMarker):])
 			p.commit = parseCommitLine(rest)
+			if p.claim != nil && !p.claim(p.commit) {
+				return errMet
+			}
 			if p.listing != nil {
 				head, _, _ := strings.Cut(rest, "\x02")
 				if err = p.listing.read(p, p.commit, head); err != nil {

@@ -21,6 +21,11 @@ type Commit struct {
 	Parent  string // first parent, "" for a root commit
 	Subject string
 	Ref     string // the ref being pushed, when known
+	// Order is the commit's place in the history as git lists it (newest
+	// first), when history is read by more than one stream at once, so
+	// that findings are reported in the same order whatever the streams'
+	// pace; 0 leaves the input's order.
+	Order int
 }
 
 // Skipped is a changed file that was not scanned, and why. Skips are always

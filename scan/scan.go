@@ -115,8 +115,9 @@ type collector struct {
 }
 
 type keyedFinding struct {
-	seq int // the target's place in the input
-	f   rules.Finding
+	order int // its commit's Order
+	seq   int // the target's place in the input
+	f     rules.Finding
 }
 
 // scan scans one target; seq is its place in the input.
@@ -133,12 +134,16 @@ func (c *collector) scan(ctx context.Context, e *rules.Engine, it *Item, seq int
 		return nil
 	}
 	fs, sup = place(it, fs), place(it, sup)
+	order := 0
+	if it.Commit != nil {
+		order = it.Commit.Order
+	}
 	c.mu.Lock()
 	for _, f := range fs {
-		c.found = append(c.found, keyedFinding{seq, f})
+		c.found = append(c.found, keyedFinding{order, seq, f})
 	}
 	for _, f := range sup {
-		c.suppressed = append(c.suppressed, keyedFinding{seq, f})
+		c.suppressed = append(c.suppressed, keyedFinding{order, seq, f})
 	}
 	c.mu.Unlock()
 	return nil
@@ -161,7 +166,8 @@ func place(it *Item, fs []rules.Finding) []rules.Finding {
 	return fs
 }
 
-// sortFound returns the findings by path, line and column, then input order.
+// sortFound returns the findings by path, line and column, then their
+// commits' order in history, then input order.
 func sortFound(found []keyedFinding) []rules.Finding {
 	sort.SliceStable(found, func(i, j int) bool {
 		a, b := &found[i].f, &found[j].f
@@ -173,6 +179,9 @@ func sortFound(found []keyedFinding) []rules.Finding {
 		}
 		if a.Column != b.Column {
 			return a.Column < b.Column
+		}
+		if found[i].order != found[j].order {
+			return found[i].order < found[j].order
 		}
 		if found[i].seq != found[j].seq {
 			return found[i].seq < found[j].seq
