@@ -66,7 +66,7 @@ func FuzzReadIndex(f *testing.F) {
 		if err := os.WriteFile(p, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if idx, err := loadIndex(p, false); err == nil {
+		if idx, err := loadIndex(p); err == nil {
 			idx.ValidTrees()
 			idx.TreeID()
 		}

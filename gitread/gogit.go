@@ -41,7 +41,7 @@ func gogitStaged(ctx context.Context, repo *Repo, maxSize int64) (*Changes, erro
 	defer objs.Close()
 	st := &objectStore{objs}
 
-	idx, err := loadIndex(repo.IndexFile(), true)
+	idx, err := loadIndex(repo.IndexFile())
 	if err != nil {
 		return nil, err
 	}

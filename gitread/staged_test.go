@@ -420,3 +420,41 @@ func TestStagedIndexWithEmptyPathComponent(t *testing.T) {
 		t.Error("a tree id for an index git would not write")
 	}
 }
+
+// TestTruncatedIndexFailsClosed: the in-process reader does not check the
+// index's trailing checksum (git does not either, outside fsck); its
+// decoding alone must never make a cut index a change with the staged file
+// gone, as git may read one (as far as it goes). Every length from the
+// header to the last byte, on an index with a cache-tree and a staged file:
+// an error, or (cut between extensions: the entries whole) the staged line.
+func TestTruncatedIndexFailsClosed(t *testing.T) {
+	r := gittest.New(t)
+	for i := range 12 {
+		r.Write(fmt.Sprintf("d%d/f%d.txt", i%3, i), fmt.Sprintf("line %d\n", i))
+	}
+	r.Commit("base")
+	r.Write("z/staged.txt", "staged-line\n") // the last entry
+	r.Git("add", "z/staged.txt")
+	r.Git("write-tree") // the cache-tree, valid outside z
+	file := filepath.Join(r.Dir, ".git", "index")
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo, err := Open(context.Background(), r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Staged(context.Background(), repo, 1<<20, BackendInProcess); err != nil {
+		t.Fatalf("the whole index: %v", err)
+	}
+	for n := 1; n < len(data); n++ {
+		if err := os.WriteFile(file, data[:n], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		ch, err := Staged(context.Background(), repo, 1<<20, BackendInProcess)
+		if err == nil && !slices.Contains(addedLines(ch), "z/staged.txt:1:staged-line") {
+			t.Fatalf("index cut to %d of %d bytes: read %q, want an error or the staged line", n, len(data), addedLines(ch))
+		}
+	}
+}
