@@ -4,7 +4,7 @@ package rules
 
 const tableHash = "crc32c:3d7d5520:1105839"
 
-const tableStamp = "crc32c:b8136470:35"
+const tableStamp = "fnv64a:f9bb168f33d9ee94:35"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
