@@ -165,8 +165,8 @@ func (d *indexDiff) dir(dir string, es []gitindex.Entry, head *plumbing.Hash) er
 		e := &es[i]
 		rest := e.Name[len(prefix):]
 		if sub, _, isDir := strings.Cut(rest, "/"); isDir {
-			j := i + 1
-			for j < len(es) && strings.HasPrefix(es[j].Name, prefix+sub+"/") {
+			j, in := i+1, prefix+sub+"/"
+			for j < len(es) && strings.HasPrefix(es[j].Name, in) {
 				j++
 			}
 			var subHead *plumbing.Hash

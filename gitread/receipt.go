@@ -283,8 +283,9 @@ func readHead(repo *Repo) string {
 // errs on anything it does not model (unmerged entries, sparse directory
 // entries); callers then simply write no receipt.
 func StagedTree(repo *Repo) (string, error) {
-	// Unverified: the staged reader has read this same index through git or
-	// go-git, which check it (git commit holds index.lock meanwhile); and a
+	// Unverified: the staged reader has read this same index, through git
+	// (its checksum checked beside it) or in-process (a cut or damaged one
+	// refused by the decoding), and git commit holds index.lock meanwhile; and a
 	// corrupt index could only yield a tree id no commit has. The index the
 	// in-process reader decoded is used again; otherwise only what the tree
 	// id needs is decoded (gitindex.TreeIDOf).
