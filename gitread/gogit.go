@@ -49,8 +49,18 @@ func gogitStaged(ctx context.Context, repo *Repo, maxSize int64) (*Changes, erro
 	if err != nil {
 		return nil, err
 	}
-	d := &indexDiff{st: st, valid: idx.ValidTrees()}
-	if err := d.dir("", idx.Entries, head); err != nil {
+	d := &indexDiff{st: st, valid: idx.ValidTrees(), sparse: idx.Sparse}
+	err = d.dir("", idx.Entries, head)
+	if err == errPassedOver {
+		// A directory the cache-tree holds valid differs from HEAD's (the
+		// index was written for another commit): its entries are needed.
+		if idx, err = gitindex.ReadUnverified(repo.IndexFile()); err != nil {
+			return nil, err
+		}
+		d = &indexDiff{st: st, valid: idx.ValidTrees()}
+		err = d.dir("", idx.Entries, head)
+	}
+	if err != nil {
 		return nil, err
 	}
 	changes := d.changes
@@ -127,9 +137,14 @@ type change struct {
 type indexDiff struct {
 	st      *objectStore
 	valid   map[string][20]byte // topmost directories with a valid cache-tree id
+	sparse  bool                // the index holds one entry of each valid directory (gitindex.ReadSparse)
 	changes []change
 	deleted []deletedFile // HEAD's files gone from the index (rename sources)
 }
+
+// errPassedOver: a sparse index's directory must be compared, and its
+// entries were passed over.
+var errPassedOver = errors.New("a valid directory's entries were passed over")
 
 // deletedFile is a file of HEAD that the index no longer has.
 type deletedFile struct {
@@ -141,9 +156,12 @@ type deletedFile struct {
 // order, so each subdirectory's entries are contiguous), head its tree in
 // HEAD (nil if HEAD has no such directory).
 func (d *indexDiff) dir(dir string, es []gitindex.Entry, head *plumbing.Hash) error {
-	if head != nil {
-		if v, ok := d.valid[dir]; ok && plumbing.Hash(v) == *head {
+	if v, ok := d.valid[dir]; ok {
+		if head != nil && plumbing.Hash(v) == *head {
 			return nil
+		}
+		if d.sparse {
+			return errPassedOver
 		}
 	}
 	headEntries := map[string]treeEntry{}

@@ -17,7 +17,9 @@ var lastIndex struct {
 	idx  *gitindex.Index
 }
 
-// loadIndex returns the decoded index file at path. A cached copy is used
+// loadIndex returns the index file at path, decoded sparse
+// (gitindex.ReadSparse: a directory whose cache-tree record is valid holds
+// the one entry that stands for it). A cached copy is used
 // only when the file's checksum (a SHA-1 of everything before it, read with
 // one small read) is the cached one's, so a rewritten index is never missed;
 // an index without a checksum (index.skipHash) is always decoded afresh.
@@ -34,7 +36,7 @@ func loadIndex(path string) (*gitindex.Index, error) {
 	if c := cached(path); c != nil {
 		return c, nil
 	}
-	idx, err := gitindex.ReadUnverified(path)
+	idx, err := gitindex.ReadSparse(path)
 	if err != nil {
 		return nil, err
 	}

@@ -245,6 +245,21 @@ func TestStagedScenarios(t *testing.T) {
 			r.Write("a/bb/new.txt", "new beside\n")
 			r.Git("add", "-A")
 		}, []string{"a/b/c/f.txt:2:changed deep", "a/bb/new.txt:1:new beside"}},
+		// After a soft reset the index's cache-tree is valid for the commit
+		// left, not HEAD: the directories it holds valid differ from HEAD's,
+		// so the in-process reader needs the entries its sparse read passed
+		// over (and reads the index whole).
+		{"valid cache-tree of another commit", func(r *gittest.Repo) {
+			for _, d := range []string{"a", "a/b", "c"} {
+				r.Write(d+"/f.txt", d+"\n")
+			}
+			r.Commit("base")
+			r.Write("a/b/f.txt", "a/b\nchanged under a valid tree\n")
+			r.Write("c/g.txt", "new in c\n")
+			r.Git("add", "-A")
+			r.Commit("next")
+			r.Git("reset", "-q", "--soft", "HEAD~")
+		}, []string{"a/b/f.txt:2:changed under a valid tree", "c/g.txt:1:new in c"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -52,6 +52,12 @@ type Index struct {
 	Tree       []TreeRecord
 	Extensions []string // signatures of every extension present, in order
 	Checksum   [20]byte // the trailing SHA-1 (all zeros under index.skipHash)
+	// Sparse is set on an Index read by ReadSparse: a topmost directory
+	// whose cache-tree record is valid holds one entry (and its
+	// intent-to-add ones), which stands for it; the rest were passed over.
+	Sparse bool
+	// unmodelled is TreeID's error for an entry ReadSparse passed over.
+	unmodelled error
 }
 
 // Read reads and decodes the index file at path.
