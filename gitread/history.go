@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/leakhook/leakhook/scan"
 	"github.com/sourcegraph/conc/pool"
@@ -256,6 +257,9 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 		}
 		return mergeItems(ctx, repo, merges, maxSize, lfs.item, lfs.skip)
 	}
+	// started is closed once the first stream reads (its configuration known).
+	started := make(chan struct{})
+	reading := sync.OnceFunc(func() { close(started) })
 	// diffs reads one stream of q's diffs: reversed, oldest first.
 	diffs := func(ctx context.Context, reversed bool) error {
 		args := args
@@ -270,6 +274,9 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 			lfs, err := ready()
 			if err != nil {
 				return err
+			}
+			if !reversed {
+				reading()
 			}
 			parser := newPatchParser(r, maxSize, lfs.item, lfs.skip)
 			parser.listing = lst
@@ -294,8 +301,10 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 		return err
 	}
 	p := pool.New().WithContext(ctx).WithCancelOnError().WithFirstError()
+	forwardDone := make(chan struct{})
 	p.Go(func(ctx context.Context) error {
 		err := diffs(ctx, false)
+		close(forwardDone)
 		if err != nil || q.Listed == nil || len(lst.merges) == 0 {
 			return err
 		}
@@ -305,13 +314,35 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 		return merges(ctx, HistoryQuery{Revs: lst.merges, Exact: true})
 	})
 	if claims != nil {
-		p.Go(func(ctx context.Context) error { return diffs(ctx, true) })
+		p.Go(func(ctx context.Context) error {
+			// A short history is read by the first stream alone before a
+			// second would have started to help: it is not started.
+			select {
+			case <-started:
+			case <-forwardDone:
+				return nil
+			}
+			select {
+			case <-time.After(secondStreamAfter):
+			case <-forwardDone:
+				return nil
+			}
+			return diffs(ctx, true)
+		})
 	}
 	if q.Listed == nil {
 		p.Go(func(ctx context.Context) error { return merges(ctx, q) })
 	}
 	return p.Wait()
 }
+
+// secondStreamAfter is how long a history is read by its first stream
+// alone (from when it reads: its configuration known) before the reversed
+// one starts (twoEnds): a second git costs a few
+// milliseconds to start and to walk the range, more than it saves on a
+// history read in less (300 merges of 1,501 commits: 62 -> 66 ms with both
+// from the start). A variable for tests.
+var secondStreamAfter = 50 * time.Millisecond
 
 // twoEnds says whether q's history is read from both ends at once: by one
 // git newest first and another oldest first (--reverse), each ending where

@@ -318,6 +318,7 @@ func TestHistoryReadFromBothEnds(t *testing.T) {
 	if runtime.NumCPU() < 2 {
 		t.Skip("one core: the history is read by one stream")
 	}
+	bothAtOnce(t)
 	r := gittest.New(t)
 	r.Write("base.txt", "base\n")
 	base := r.Commit("base")
@@ -438,6 +439,7 @@ func TestHistoryEitherEndFails(t *testing.T) {
 	if runtime.NumCPU() < 2 {
 		t.Skip("one core: the history is read by one stream")
 	}
+	bothAtOnce(t)
 	r := gittest.New(t)
 	for i := range 5 {
 		r.Write("f.txt", fmt.Sprintf("line %d\n", i))
@@ -459,6 +461,14 @@ exec %q "$@"
 	if err == nil || !strings.Contains(err.Error(), "stand-in refuses") {
 		t.Fatalf("History = %v, want the reversed stream's failure", err)
 	}
+}
+
+// bothAtOnce starts the second stream of a history read from both ends
+// at once, for the rest of the test: the test's histories are short.
+func bothAtOnce(t *testing.T) {
+	was := secondStreamAfter
+	secondStreamAfter = 0
+	t.Cleanup(func() { secondStreamAfter = was })
 }
 
 func TestResolveRevs(t *testing.T) {
