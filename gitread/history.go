@@ -260,8 +260,9 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 	// bytes: the history is long enough for a second to help.
 	long := make(chan struct{})
 	isLong := sync.OnceFunc(func() { close(long) })
-	// diffs reads one stream of q's diffs: reversed, oldest first.
-	diffs := func(ctx context.Context, reversed bool) error {
+	// diffs reads one stream of q's diffs: reversed, oldest first. met
+	// says it ended where the other stream had read on.
+	diffs := func(ctx context.Context, reversed bool) (met bool, err error) {
 		args := args
 		if reversed {
 			args = append(slices.Clip(args), "--reverse")
@@ -269,14 +270,17 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 		whole := ctx
 		ctx, stop := context.WithCancel(ctx)
 		defer stop()
-		met := false
 		read := func(r io.Reader) error {
 			lfs, err := ready()
 			if err != nil {
 				return err
 			}
 			if !reversed && claims != nil {
-				r = &countingReader{r: r, after: secondStreamAfter, reached: isLong}
+				if secondStreamAfter <= 0 {
+					isLong()
+				} else {
+					r = &countingReader{r: r, after: secondStreamAfter, reached: isLong}
+				}
 			}
 			parser := newPatchParser(r, maxSize, lfs.item, lfs.skip)
 			parser.listing = lst
@@ -288,9 +292,9 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 			}
 			return err
 		}
-		err := streamGit(ctx, repoDir(repo), revInput(q.Revs), read, args...)
+		err = streamGit(ctx, repoDir(repo), revInput(q.Revs), read, args...)
 		if met {
-			return whole.Err() // nil: it ended where the other stream had read on
+			return true, whole.Err() // nil: the other stream read on from here
 		}
 		if q.Listed != nil && len(lst.refs) == 0 && gitrun.Says(err, diffMergesOff) && mergeFlag() == nil {
 			// A git before 2.31, as its version says: it refused the
@@ -298,12 +302,18 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 			// without it.
 			err = streamGit(ctx, repoDir(repo), revInput(q.Revs), read, slices.DeleteFunc(args, func(a string) bool { return a == diffMergesOff })...)
 		}
-		return err
+		return false, err
 	}
 	p := pool.New().WithContext(ctx).WithCancelOnError().WithFirstError()
-	forwardDone := make(chan struct{})
+	// forwardDone is closed when the first stream has ended; forwardAll
+	// too if it read the whole range itself (the reversed one reached
+	// no commit first, and has nothing to read).
+	forwardDone, forwardAll := make(chan struct{}), make(chan struct{})
 	p.Go(func(ctx context.Context) error {
-		err := diffs(ctx, false)
+		met, err := diffs(ctx, false)
+		if err == nil && !met {
+			close(forwardAll)
+		}
 		close(forwardDone)
 		if err != nil || q.Listed == nil || len(lst.merges) == 0 {
 			return err
@@ -322,7 +332,27 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 			case <-forwardDone:
 				return nil
 			}
-			return diffs(ctx, true)
+			// Should the first read to the end while this one still walks
+			// the range (--reverse lists it all before printing), it is
+			// stopped: it would find every commit read.
+			rctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			go func() {
+				select {
+				case <-forwardAll:
+					cancel()
+				case <-rctx.Done():
+				}
+			}()
+			_, err := diffs(rctx, true)
+			select {
+			case <-forwardAll:
+				if ctx.Err() == nil {
+					return nil
+				}
+			default:
+			}
+			return err
 		})
 	}
 	if q.Listed == nil {

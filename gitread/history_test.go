@@ -3,6 +3,7 @@ package gitread
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -336,7 +337,10 @@ func TestHistoryReadFromBothEnds(t *testing.T) {
 	}
 	log := filepath.Join(t.TempDir(), "log")
 	// The stand-in moves main after the first history stream started: the
-	// second must still read the range the first did.
+	// second must still read the range the first did. It paces the two
+	// streams so that each reads part of the range: the reversed one
+	// prints its first 3,000 bytes (the oldest few commits) at once and the
+	// rest after 0.6 s; the first prints after 0.3 s.
 	standInGit(t, func(real string) string {
 		return fmt.Sprintf(`case "$*" in *" log "*--stdin*)
 	in=$(cat)
@@ -345,7 +349,11 @@ func TestHistoryReadFromBothEnds(t *testing.T) {
 		: >%[2]q.moved
 		%[1]q update-ref refs/heads/main HEAD~5
 	fi
-	printf '%%s\n' "$in" | %[1]q "$@"
+	case "$*" in
+	*--reverse*) printf '%%s\n' "$in" | %[1]q "$@" | { dd bs=1 count=3000 2>/dev/null; sleep 0.6; cat; } ;;
+	*" -p "*) printf '%%s\n' "$in" | %[1]q "$@" | { sleep 0.3; cat; } ;;
+	*) printf '%%s\n' "$in" | %[1]q "$@" ;;
+	esac
 	exit ;;
 esac
 exec %[1]q "$@"
@@ -431,6 +439,52 @@ exec %[1]q "$@"
 	if !slices.Equal(order, want) {
 		t.Errorf("commits by Order:\n%q\nwant git's order:\n%q", order, want)
 	}
+	// Each stream showed part of the range.
+	var byReversed int
+	for _, it := range items {
+		if it.Commit.Order > math.MaxInt32/2 {
+			byReversed++
+		}
+	}
+	if byReversed == 0 || byReversed == len(items) {
+		t.Errorf("%d of %d items from the reversed stream: want each stream to show part of the range", byReversed, len(items))
+	}
+}
+
+// TestHistoryFirstStreamReadsAll (issue 20): should the first stream read
+// the whole range while the reversed one still walks it (git --reverse
+// lists the range before printing anything), the reversed one is stopped
+// at once: it would find every commit read. A stand-in's reversed git
+// waits 30 s before it starts.
+func TestHistoryFirstStreamReadsAll(t *testing.T) {
+	if runtime.NumCPU() < 2 {
+		t.Skip("one core: the history is read by one stream")
+	}
+	bothAtOnce(t)
+	r := gittest.New(t)
+	for i := range 5 {
+		r.Write("f.txt", fmt.Sprintf("line %d\n", i))
+		r.Commit(fmt.Sprintf("c%d", i))
+	}
+	standInGit(t, func(real string) string {
+		return fmt.Sprintf(`case "$*" in
+*--reverse*) sleep 30 ;;
+esac
+exec %q "$@"
+`, real)
+	})
+	repo, err := Open(context.Background(), r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	lines := historyLines(t, repo, HistoryQuery{Revs: []string{"HEAD"}, Messages: func(scan.Item) error { return nil }}, nil)
+	if len(lines) != 5 {
+		t.Errorf("read %q, want the 5 commits' lines", lines)
+	}
+	if d := time.Since(start); d > 15*time.Second {
+		t.Errorf("the history took %v: it waited for the reversed stream", d)
+	}
 }
 
 // TestHistoryEitherEndFails: a history read from both ends fails if either
@@ -445,11 +499,13 @@ func TestHistoryEitherEndFails(t *testing.T) {
 		r.Write("f.txt", fmt.Sprintf("line %d\n", i))
 		r.Commit(fmt.Sprintf("c%d", i))
 	}
+	// The first stream prints after 1 s: the reversed one fails first.
 	standInGit(t, func(real string) string {
 		return fmt.Sprintf(`case "$*" in
 *--reverse*) echo "fatal: stand-in refuses" >&2; exit 128 ;;
+*" log "*" -p "*) %[1]q "$@" | { sleep 1; cat; }; exit ;;
 esac
-exec %q "$@"
+exec %[1]q "$@"
 `, real)
 	})
 	repo, err := Open(context.Background(), r.Dir)
