@@ -53,11 +53,12 @@ func gogitStaged(ctx context.Context, repo *Repo, maxSize int64) (*Changes, erro
 	err = d.dir("", idx.Entries, head)
 	if err == errPassedOver {
 		// A directory the cache-tree holds valid differs from HEAD's (the
-		// index was written for another commit): its entries are needed.
+		// index was written for another commit): its entries are needed,
+		// and the valid directories under it may still be HEAD's.
 		if idx, err = gitindex.ReadUnverified(repo.IndexFile()); err != nil {
 			return nil, err
 		}
-		d = &indexDiff{st: st, valid: idx.ValidTrees()}
+		d = &indexDiff{st: st, valid: idx.AllValidTrees()}
 		err = d.dir("", idx.Entries, head)
 	}
 	if err != nil {

@@ -324,7 +324,14 @@ func parseTree(s string) ([]TreeRecord, error) {
 // index this is one entry instead of one per directory. It walks the records
 // in git's pre-order; if their shape does not add up it returns an empty map
 // (no shortcut is better than a wrong one).
-func (idx *Index) ValidTrees() map[string][20]byte {
+func (idx *Index) ValidTrees() map[string][20]byte { return idx.validTrees(false) }
+
+// AllValidTrees is ValidTrees with the valid directories under a valid
+// one too: for a reader that may go down a valid directory whose id is not
+// the one it compares with (an index written for another commit).
+func (idx *Index) AllValidTrees() map[string][20]byte { return idx.validTrees(true) }
+
+func (idx *Index) validTrees(nested bool) map[string][20]byte {
 	out := map[string][20]byte{}
 	if len(idx.Tree) == 0 || idx.Tree[0].Path != "" {
 		return out
@@ -351,7 +358,7 @@ func (idx *Index) ValidTrees() map[string][20]byte {
 		}
 		if record && r.Entries >= 0 {
 			out[dir] = r.Hash
-			record = false
+			record = nested
 		}
 		for k := 0; k < r.Subtrees; k++ {
 			if !visit(dir, depth+1, record) {

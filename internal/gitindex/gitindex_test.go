@@ -119,10 +119,19 @@ func TestValidTreesKeepsSubtreesOfInvalidRoot(t *testing.T) {
 			t.Errorf("%q: tree %x, HEAD has %s", dir, h, want)
 		}
 	}
+	all := read(t, r).AllValidTrees()
+	for _, dir := range []string{"a/b/c", "d", "d/e", "a-b", "sp ace"} {
+		if h, ok := all[dir]; !ok || hex.EncodeToString(h[:]) != r.Git("rev-parse", "HEAD:"+dir) {
+			t.Errorf("AllValidTrees: %q is %x (listed: %v), want HEAD's tree", dir, h, ok)
+		}
+	}
 	r.Git("reset", "-q", "--hard")
 	valid = read(t, r).ValidTrees()
 	if h := valid[""]; len(valid) != 1 || hex.EncodeToString(h[:]) != r.Git("rev-parse", "HEAD^{tree}") {
 		t.Errorf("after reset the root alone should be listed, with HEAD's tree; got %x", valid)
+	}
+	if all := read(t, r).AllValidTrees(); len(all) < 6 {
+		t.Errorf("after reset every directory is valid; AllValidTrees lists %d: %v", len(all), all)
 	}
 }
 
