@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/leakhook/leakhook/scan"
 
@@ -554,6 +555,25 @@ func TestResolveRevs(t *testing.T) {
 	} {
 		if got := resolveRevs(context.Background(), repo, c.revs); !slices.Equal(got, c.want) {
 			t.Errorf("resolveRevs(%q) = %q, want %q", c.revs, got, c.want)
+		}
+	}
+}
+
+// TestCommitIDsOwnTheirMemory: a commit's id is kept in maps for the whole
+// history (which stream showed it; which commits the tags may point at);
+// as a substring of its header line it kept the subject too, up to 1 MB a
+// commit (150 commits with 1 MB subjects: 275 MB peak, 160 MB with copies).
+func TestCommitIDsOwnTheirMemory(t *testing.T) {
+	id, parent := strings.Repeat("a", 40), strings.Repeat("b", 40)
+	line := id + " " + parent + "\x02" + strings.Repeat("S", 1<<20)
+	c := parseCommitLine(line)
+	if c.ID != id || c.Parent != parent {
+		t.Fatalf("parsed %q %q", c.ID, c.Parent)
+	}
+	start := uintptr(unsafe.Pointer(unsafe.StringData(line)))
+	for _, s := range []string{c.ID, c.Parent} {
+		if p := uintptr(unsafe.Pointer(unsafe.StringData(s))); p >= start && p < start+uintptr(len(line)) {
+			t.Errorf("%q shares the memory of its %d-byte header line", s[:8], len(line))
 		}
 	}
 }

@@ -123,11 +123,14 @@ func parseCommitLine(s string) *scan.Commit {
 	head, subject, _ := strings.Cut(s, "\x02")
 	fields := strings.Fields(head)
 	c := &scan.Commit{Subject: subject}
+	// The ids are copies: a substring would hold the whole header line,
+	// subject and all (up to 1 MB), for as long as a map of commit ids
+	// (the history's, the tags') keeps them.
 	if len(fields) > 0 {
-		c.ID = fields[0]
+		c.ID = strings.Clone(fields[0])
 	}
 	if len(fields) > 1 {
-		c.Parent = fields[1]
+		c.Parent = strings.Clone(fields[1])
 	}
 	return c
 }
