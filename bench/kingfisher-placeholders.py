@@ -261,6 +261,8 @@ MADEUP = [
     ("pos/kingfisher.cloudconvert.1_205.txt", "random base64 characters with = and . inside: a CloudConvert API key is a JWT (eyJ...)"),
     ("pos/kingfisher.wrike.1_1364.txt", "eyT...: a JWT-shaped value whose header is not base64 JSON (a Wrike permanent token is a JWT, eyJ...)"),
     ("pos/kingfisher.reallysimplesystems.1_1019.txt", "eyH...: a JWT-shaped value whose header is not base64 JSON"),
+    ("pos/kingfisher.asana.2_42.txt", "35 hex digits in mixed case: an Asana client secret is 32 lower-case hex digits"),
+    ("pos/kingfisher.paymongo.1_908.txt", "32 letters and digits with no prefix: PayMongo's secret keys are sk_live_ or sk_test_ and 24"),
     ("pos/kingfisher.livestorm.1_702.txt", "a Livestorm JWT whose payload breaks off after \"jti\":\" into lower-case letters and digits whose base64 is not JSON: not a JWT"),
 ]
 files = {x['file'] for x in t}
