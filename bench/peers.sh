@@ -120,6 +120,12 @@ noseyparker	pos/np.azure.2_65.txt	an App Configuration connection string whose I
 noseyparker	pos/np.azure.2_66.txt	an App Configuration connection string whose Id and Secret spell the alphabet with digits swapped in (ABcdefGHi7kLMno/p, abCD1EF+GHIJ...)
 noseyparker	pos/np.generic.4_147.txt	user Aladdin, password open_sesame: RFC 7617's example credentials
 noseyparker	pos/np.generic.4_148.txt	user Aladdin, password open_sesame: RFC 7617's example credentials
+noseyparker	pos/np.github.1_207.txt	a ghp_ token whose last six characters are not the CRC32 checksum of the thirty before them (as in Kingfisher's copy)
+noseyparker	pos/np.github.1_208.txt	a ghp_ token whose last six characters are not the CRC32 checksum of the thirty before them (as in Kingfisher's copy)
+noseyparker	pos/np.github.2_211.txt	a gho_ token whose last six characters are not the CRC32 checksum of the thirty before them (as in Kingfisher's copy)
+noseyparker	pos/np.github.3_213.txt	a ghs_ token whose last six characters are not the CRC32 checksum of the thirty before them (as in Kingfisher's copy)
+noseyparker	pos/np.github.3_212.txt	GitHub's documentation example token (ghu_16C7e42F292c69...Ae178B4a); its checksum is wrong
+noseyparker	pos/np.github.4_214.txt	built from GitHub's documentation example tokens (1B4a2e77838347a7E420ce178F2E7c6912E169...); its checksum is wrong
 EOF
 )
 # Kingfisher's placeholders are many (most of its examples are made up:
