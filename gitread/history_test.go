@@ -458,26 +458,11 @@ exec %[1]q "$@"
 // at once: it would find every commit read. A stand-in's reversed git
 // waits 30 s before it starts.
 func TestHistoryFirstStreamReadsAll(t *testing.T) {
-	if runtime.NumCPU() < 2 {
-		t.Skip("one core: the history is read by one stream")
-	}
-	bothAtOnce(t)
-	r := gittest.New(t)
-	for i := range 5 {
-		r.Write("f.txt", fmt.Sprintf("line %d\n", i))
-		r.Commit(fmt.Sprintf("c%d", i))
-	}
-	standInGit(t, func(real string) string {
-		return fmt.Sprintf(`case "$*" in
+	repo := twoEndsRepo(t, `case "$*" in
 *--reverse*) sleep 30 ;;
 esac
-exec %q "$@"
-`, real)
-	})
-	repo, err := Open(context.Background(), r.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+exec %[1]q "$@"
+`)
 	start := time.Now()
 	lines := historyLines(t, repo, HistoryQuery{Revs: []string{"HEAD"}, Messages: func(scan.Item) error { return nil }}, nil)
 	if len(lines) != 5 {
@@ -491,6 +476,25 @@ exec %q "$@"
 // TestHistoryEitherEndFails: a history read from both ends fails if either
 // git fails; the other's commits are not a scan of the range.
 func TestHistoryEitherEndFails(t *testing.T) {
+	// The first stream prints after 1 s: the reversed one fails first.
+	repo := twoEndsRepo(t, `case "$*" in
+*--reverse*) echo "fatal: stand-in refuses" >&2; exit 128 ;;
+*" log "*" -p "*) %[1]q "$@" | { sleep 1; cat; }; exit ;;
+esac
+exec %[1]q "$@"
+`)
+	err := History(context.Background(), repo, HistoryQuery{Revs: []string{"HEAD"}, Messages: func(scan.Item) error { return nil }}, 1<<20,
+		func(scan.Item) error { return nil }, func(scan.Skipped) {})
+	if err == nil || !strings.Contains(err.Error(), "stand-in refuses") {
+		t.Fatalf("History = %v, want the reversed stream's failure", err)
+	}
+}
+
+// twoEndsRepo is a repository of 5 commits whose history is read from both
+// ends at once, through a stand-in git running script (%[1]q: the real
+// git).
+func twoEndsRepo(t *testing.T, script string) *Repo {
+	t.Helper()
 	if runtime.NumCPU() < 2 {
 		t.Skip("one core: the history is read by one stream")
 	}
@@ -500,24 +504,12 @@ func TestHistoryEitherEndFails(t *testing.T) {
 		r.Write("f.txt", fmt.Sprintf("line %d\n", i))
 		r.Commit(fmt.Sprintf("c%d", i))
 	}
-	// The first stream prints after 1 s: the reversed one fails first.
-	standInGit(t, func(real string) string {
-		return fmt.Sprintf(`case "$*" in
-*--reverse*) echo "fatal: stand-in refuses" >&2; exit 128 ;;
-*" log "*" -p "*) %[1]q "$@" | { sleep 1; cat; }; exit ;;
-esac
-exec %[1]q "$@"
-`, real)
-	})
+	standInGit(t, func(real string) string { return fmt.Sprintf(script, real) })
 	repo, err := Open(context.Background(), r.Dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = History(context.Background(), repo, HistoryQuery{Revs: []string{"HEAD"}, Messages: func(scan.Item) error { return nil }}, 1<<20,
-		func(scan.Item) error { return nil }, func(scan.Skipped) {})
-	if err == nil || !strings.Contains(err.Error(), "stand-in refuses") {
-		t.Fatalf("History = %v, want the reversed stream's failure", err)
-	}
+	return repo
 }
 
 // bothAtOnce starts the second stream of a history read from both ends
