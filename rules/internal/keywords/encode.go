@@ -65,6 +65,9 @@ func Decode(data string, words []string) *Matcher {
 	if d.bad || len(d.data) != 0 {
 		return nil
 	}
+	for _, l := range m.lens {
+		m.maxLen = max(m.maxLen, l)
+	}
 	return m
 }
 

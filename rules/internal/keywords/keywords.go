@@ -16,6 +16,7 @@ type Matcher struct {
 	own    []int32    // per state (by number): keyword ending here, or -1
 	dict   []int32    // per state: nearest suffix state with a keyword, or -1
 	lens   []int32    // keyword lengths
+	maxLen int32      // the longest keyword's length
 }
 
 // NewFold is New for matching that ignores ASCII case: the words' ASCII
@@ -75,6 +76,7 @@ func New(words []string) *Matcher {
 	own[0] = -1
 	for id, w := range words {
 		m.lens[id] = int32(len(w))
+		m.maxLen = max(m.maxLen, int32(len(w)))
 		if w == "" {
 			continue
 		}
@@ -141,8 +143,61 @@ func New(words []string) *Matcher {
 
 // Each calls fn for every occurrence of every word in text, in order of
 // where occurrences end, with the word's id and text[start:end] == word.
+//
+// A long text is read as two halves at once: each step of the automaton
+// waits for the table lookup before it (one load a byte, most of them
+// missing the first-level cache on a table of a thousand keywords), and two
+// independent chains keep two loads in flight. The second half starts
+// maxLen-1 bytes early, from the automaton's root, so it finds every word
+// that ends in it; those are handed on after the first half's.
 func (m *Matcher) Each(text []byte, fn func(id, start, end int)) {
-	next, class, stride := m.next, &m.class, m.stride
+	w := int(m.maxLen) - 1
+	if len(text) < twoChainsFrom || w < 0 || len(text) < 4*w {
+		m.each(text, fn)
+		return
+	}
+	next, class := m.next, &m.class
+	mid := (len(text) + w) / 2 // the first chain reads [0, mid), the second [mid-w, len)
+	b := mid - w
+	var later []match // the second half's occurrences, ending after mid
+	sa, sb := int32(0), int32(0)
+	for i := range mid {
+		sa = next[sa+int32(class[text[i]])]
+		sb = next[sb+int32(class[text[b+i]])]
+		if sa < 0 {
+			sa = ^sa
+			m.report(sa, i+1, fn)
+		}
+		if sb < 0 {
+			sb = ^sb
+			if b+i >= mid {
+				later = append(later, match{sb, b + i + 1})
+			}
+		}
+	}
+	for j := b + mid; j < len(text); j++ {
+		if sb = next[sb+int32(class[text[j]])]; sb < 0 {
+			sb = ^sb
+			later = append(later, match{sb, j + 1})
+		}
+	}
+	for _, l := range later {
+		m.report(l.state, l.end, fn)
+	}
+}
+
+// twoChainsFrom is the length from which Each reads a text as two halves.
+var twoChainsFrom = 2048
+
+// match is a state in which some word ends, and where.
+type match struct {
+	state int32
+	end   int
+}
+
+// each is Each with one chain.
+func (m *Matcher) each(text []byte, fn func(id, start, end int)) {
+	next, class := m.next, &m.class
 	s := int32(0)
 	for i, b := range text {
 		s = next[s+int32(class[b])]
@@ -150,11 +205,16 @@ func (m *Matcher) Each(text []byte, fn func(id, start, end int)) {
 			continue
 		}
 		s = ^s
-		end := i + 1
-		for st := s / stride; st >= 0; st = m.dict[st] {
-			if id := m.own[st]; id >= 0 {
-				fn(int(id), end-int(m.lens[id]), end)
-			}
+		m.report(s, i+1, fn)
+	}
+}
+
+// report calls fn for every word ending at end in state s: its own and its
+// suffixes', longest first.
+func (m *Matcher) report(s int32, end int, fn func(id, start, end int)) {
+	for st := s / m.stride; st >= 0; st = m.dict[st] {
+		if id := m.own[st]; id >= 0 {
+			fn(int(id), end-int(m.lens[id]), end)
 		}
 	}
 }

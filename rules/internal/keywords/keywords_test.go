@@ -149,3 +149,30 @@ func TestFoldAgainstLowered(t *testing.T) {
 		}
 	}
 }
+
+// TestTwoChainsAgainstNaive: a long text is read as two halves at once;
+// words across the middle, overlapping ones and ones in the second half's
+// early start are each reported once, in order. Every length from 4 times
+// the longest word up, with the halves taken from the first byte on.
+func TestTwoChainsAgainstNaive(t *testing.T) {
+	was := twoChainsFrom
+	twoChainsFrom = 0
+	t.Cleanup(func() { twoChainsFrom = was })
+	r := rand.New(rand.NewPCG(5, 6))
+	for n := 0; n < 3000; n++ {
+		alpha := "ab\x00c"[:1+r.IntN(4)]
+		word := func(max int) string {
+			b := make([]byte, r.IntN(max)+1)
+			for i := range b {
+				b[i] = alpha[r.IntN(len(alpha))]
+			}
+			return string(b)
+		}
+		words := make([]string, 1+r.IntN(12))
+		for i := range words {
+			words[i] = word(7)
+		}
+		check(t, words, []byte(word(200)))
+	}
+	check(t, []string{"secret", "api_key", "token"}, bytes.Repeat([]byte("x api_key=1 secret token "), 40))
+}
