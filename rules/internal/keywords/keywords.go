@@ -144,50 +144,76 @@ func New(words []string) *Matcher {
 // Each calls fn for every occurrence of every word in text, in order of
 // where occurrences end, with the word's id and text[start:end] == word.
 //
-// A long text is read as two halves at once: each step of the automaton
+// A long text is read as four parts at once: each step of the automaton
 // waits for the table lookup before it (one load a byte, most of them
-// missing the first-level cache on a table of a thousand keywords), and two
-// independent chains keep two loads in flight. The second half starts
-// maxLen-1 bytes early, from the automaton's root, so it finds every word
-// that ends in it; those are handed on after the first half's.
+// missing the first-level cache on a table of a thousand keywords), and
+// independent chains keep several loads in flight. A part after the first
+// starts maxLen-1 bytes early, from the automaton's root, so it finds every
+// word that ends in it; the parts' occurrences are handed on in order.
 func (m *Matcher) Each(text []byte, fn func(id, start, end int)) {
 	w := int(m.maxLen) - 1
-	if len(text) < twoChainsFrom || w < 0 || len(text) < 4*w {
+	if len(text) < partsFrom || w < 0 || len(text) < 16*(w+1) {
 		m.each(text, fn)
 		return
 	}
+	// Part p reads [p*(l-w), p*(l-w)+l) and hands on what ends after
+	// p*(l-w)+w: from where the part before stops handing on.
+	const parts = 4
+	l := (len(text) + (parts-1)*w + parts - 1) / parts
+	step := l - w
 	next, class := m.next, &m.class
-	mid := (len(text) + w) / 2 // the first chain reads [0, mid), the second [mid-w, len)
-	b := mid - w
-	var later []match // the second half's occurrences, ending after mid
-	sa, sb := int32(0), int32(0)
-	for i := range mid {
-		sa = next[sa+int32(class[text[i]])]
-		sb = next[sb+int32(class[text[b+i]])]
-		if sa < 0 {
-			sa = ^sa
-			m.report(sa, i+1, fn)
+	var later [parts - 1][]match
+	var s [parts]int32
+	// Together while the last part has bytes left, then each part alone.
+	last := len(text) - (parts-1)*step
+	for i := range last {
+		s[0] = next[s[0]+int32(class[text[i]])]
+		s[1] = next[s[1]+int32(class[text[step+i]])]
+		s[2] = next[s[2]+int32(class[text[2*step+i]])]
+		s[3] = next[s[3]+int32(class[text[3*step+i]])]
+		if s[0]|s[1]|s[2]|s[3] >= 0 {
+			continue
 		}
-		if sb < 0 {
-			sb = ^sb
-			if b+i >= mid {
-				later = append(later, match{sb, b + i + 1})
+		if s[0] < 0 {
+			s[0] = ^s[0]
+			m.report(s[0], i+1, fn)
+		}
+		for p := 1; p < parts; p++ {
+			if s[p] < 0 {
+				s[p] = ^s[p]
+				if i >= w {
+					later[p-1] = append(later[p-1], match{s[p], p*step + i + 1})
+				}
 			}
 		}
 	}
-	for j := b + mid; j < len(text); j++ {
-		if sb = next[sb+int32(class[text[j]])]; sb < 0 {
-			sb = ^sb
-			later = append(later, match{sb, j + 1})
+	for i := last; i < l; i++ {
+		if s[0] = next[s[0]+int32(class[text[i]])]; s[0] < 0 {
+			s[0] = ^s[0]
+			m.report(s[0], i+1, fn)
 		}
 	}
-	for _, l := range later {
-		m.report(l.state, l.end, fn)
+	for p := 1; p < parts-1; p++ {
+		for i := last; i < l; i++ {
+			if s[p] = next[s[p]+int32(class[text[p*step+i]])]; s[p] < 0 {
+				s[p] = ^s[p]
+				if i >= w {
+					later[p-1] = append(later[p-1], match{s[p], p*step + i + 1})
+				}
+			}
+		}
+	}
+	for _, ms := range later {
+		for _, l := range ms {
+			m.report(l.state, l.end, fn)
+		}
 	}
 }
 
-// twoChainsFrom is the length from which Each reads a text as two halves.
-var twoChainsFrom = 2048
+// partsFrom is the length from which Each reads a text in parts (a
+// variable for tests). Scan of Go's source tree (127 MB): 0.71-0.75 s of
+// user CPU with one chain, 0.58-0.63 with two, 0.50-0.54 with four.
+var partsFrom = 2048
 
 // match is a state in which some word ends, and where.
 type match struct {

@@ -150,14 +150,14 @@ func TestFoldAgainstLowered(t *testing.T) {
 	}
 }
 
-// TestTwoChainsAgainstNaive: a long text is read as two halves at once;
-// words across the middle, overlapping ones and ones in the second half's
-// early start are each reported once, in order. Every length from 4 times
-// the longest word up, with the halves taken from the first byte on.
-func TestTwoChainsAgainstNaive(t *testing.T) {
-	was := twoChainsFrom
-	twoChainsFrom = 0
-	t.Cleanup(func() { twoChainsFrom = was })
+// TestPartsAgainstNaive: a long text is read in four parts at once; words
+// across a boundary, overlapping ones and ones in a part's early start are
+// each reported once, in order. Lengths up to 600 bytes, read in parts from
+// 16 times the longest word on.
+func TestPartsAgainstNaive(t *testing.T) {
+	was := partsFrom
+	partsFrom = 0
+	t.Cleanup(func() { partsFrom = was })
 	r := rand.New(rand.NewPCG(5, 6))
 	for n := 0; n < 3000; n++ {
 		alpha := "ab\x00c"[:1+r.IntN(4)]
@@ -172,7 +172,7 @@ func TestTwoChainsAgainstNaive(t *testing.T) {
 		for i := range words {
 			words[i] = word(7)
 		}
-		check(t, words, []byte(word(200)))
+		check(t, words, []byte(word(600)))
 	}
 	check(t, []string{"secret", "api_key", "token"}, bytes.Repeat([]byte("x api_key=1 secret token "), 40))
 }
