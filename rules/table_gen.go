@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "crc32c:d816a436:1141226"
+const tableHash = "crc32c:a741f7f0:1141245"
 
-const tableStamp = "fnv64a:7dac5a5a6bafef85:35"
+const tableStamp = "fnv64a:35b98cddfe0d3abe:35"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -4502,7 +4502,7 @@ var tableRules = []Rule{
 		"url = \"https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX\"",
 		"see https://hooks.slack.com/services/ for details",
 	}},
-	Rule{ID: "stripe-secret-key", Description: "Stripe live secret or restricted key; it can create charges and read customer data.", Regex: "\\b((?:sk|rk)_live_[0-9A-Za-z]{24,247})\\b", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "stripe-secret-key", Description: "Stripe live secret or restricted key; it can create charges and read customer data.", Regex: "\\b((?:sk|rk)_live_[0-9A-Za-z]{24,247})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"sk_live_",
 		"rk_live_",
 	}, Name: "Stripe secret key", EnvVar: "STRIPE_SECRET_KEY", RotateURL: "https://dashboard.stripe.com/apikeys", RotateSteps: []string{
