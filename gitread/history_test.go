@@ -341,7 +341,8 @@ func TestHistoryReadFromBothEnds(t *testing.T) {
 	// second must still read the range the first did. It paces the two
 	// streams so that each reads part of the range: the reversed one
 	// prints its first 3,000 bytes (the oldest few commits) at once and the
-	// rest after 0.6 s; the first prints after 0.3 s.
+	// rest after 2 s; the first prints after 1 s (margins for a loaded
+	// machine).
 	standInGit(t, func(real string) string {
 		return fmt.Sprintf(`case "$*" in *" log "*--stdin*)
 	in=$(cat)
@@ -351,8 +352,8 @@ func TestHistoryReadFromBothEnds(t *testing.T) {
 		%[1]q update-ref refs/heads/main HEAD~5
 	fi
 	case "$*" in
-	*--reverse*) printf '%%s\n' "$in" | %[1]q "$@" | { dd bs=1 count=3000 2>/dev/null; sleep 0.6; cat; } ;;
-	*" -p "*) printf '%%s\n' "$in" | %[1]q "$@" | { sleep 0.3; cat; } ;;
+	*--reverse*) printf '%%s\n' "$in" | %[1]q "$@" | { dd bs=1 count=3000 2>/dev/null; sleep 2; cat; } ;;
+	*" -p "*) printf '%%s\n' "$in" | %[1]q "$@" | { sleep 1; cat; } ;;
 	*) printf '%%s\n' "$in" | %[1]q "$@" ;;
 	esac
 	exit ;;
