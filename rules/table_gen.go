@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "crc32c:8d2ccc2a:1214996"
+const tableHash = "crc32c:6683ce26:1215132"
 
-const tableStamp = "fnv64a:b26422dd16a08f79:35"
+const tableStamp = "fnv64a:4627054b00606872:35"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -14651,6 +14651,8 @@ var tableRules = []Rule{
 		"NFTPORT_API_KEY=${NFTPORT_API_KEY}",
 		"NFTPORT_API_KEY={{hex:8}}",
 		"nftport contract {{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
+		"NFTPORT_API_KEY=123e4567-e89b-12d3-a456-426614174abc",
+		"NFTPORT_API_KEY=a3c9e0f1-e89b-12d3-a456-426614174002",
 	}},
 	Rule{ID: "tokeet-api-key", Description: "Tokeet API key (a UUID) assigned to a Tokeet variable or written after \"Tokeet key\" and the like; with the account id it reads and changes rentals, bookings and guests.", Regex: "(?i:(?:\\b|_)tokeet(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\"'`]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\btokeet(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\"'`]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"tokeet",
@@ -16280,7 +16282,7 @@ var tableAllowlists = []Allowlist{
 		"(?i)^(?:your|my|the|an?|some|example|sample|dummy|fake|placeholder|insert|enter|put|replace)[_\\-. ]?(?:own[_\\-. ]?)?(?:api|secret|access|auth|private|app|client|real)?[_\\-. ]?(?:key|token|secret|password|pass|pwd|id|here)",
 		"(?i)x{4,}|\\*{3,}|#{4,}|\\.{4,}|_{6,}|_{5}(?:[^w_]|$)|0{10,}|1234567|abcdef(?:gh)?[^0-9a-f]|(?:^|[^a-z])(?:changeme|change_me|change-me|replaceme|replace_me|redacted|placeholder|notasecret|not_a_secret|secret_here|dummy|sample|fake|foobar|lorem)(?:$|[^a-z])",
 		"(?i)bcdefg|cdefgh|defghi|efghij|fghijk|ghijkl|hijklm|ijklmn|jklmno|klmnop|lmnopq|mnopqr|nopqrs|opqrst|pqrstu|qrstuv|rstuvw|stuvwx|tuvwxy|uvwxyz",
-		"(?i)a1b2c3d4|1a2b3c4d|123e4567-?e89b-?12d3-?a456-?426614174000",
+		"(?i)a1b2c3d4|1a2b3c4d|123e4567-?e89b-?12d3-?a456|e89b-?12d3-?a456-?42661417400",
 		"(?i)^(?:your|my)[_\\-.][a-z0-9_\\-.]*(?:key|token|secret|password|pass|pwd|id|here)|[_\\-.]goes[_\\-.]?here(?:$|[^a-z])",
 		"^<[^>]*>$|^\\[[^\\]]*\\]$|^\\{[^}]*\\}$|\\$\\{[^}]*\\}|\\{\\{[^}]*\\}\\}|%\\([^)]*\\)s|^\\$[A-Za-z_][A-Za-z0-9_]*$|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$",
 		"(?i)^(?:true|false|null|nil|none|undefined|empty|secret|password|passwd|token|string|required|optional|super(?:secret|\\$ecret)|\\*+)$",
