@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "crc32c:6683ce26:1215132"
+const tableHash = "crc32c:12b0d93d:1215708"
 
-const tableStamp = "fnv64a:4627054b00606872:35"
+const tableStamp = "fnv64a:c87f317bf2221e89:35"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
