@@ -150,29 +150,33 @@ func TestFoldAgainstLowered(t *testing.T) {
 	}
 }
 
-// TestPartsAgainstNaive: a long text is read in four parts at once; words
-// across a boundary, overlapping ones and ones in a part's early start are
-// each reported once, in order. Lengths up to 600 bytes, read in parts from
-// 16 times the longest word on.
+// TestPartsAgainstNaive: a long text is read in four parts at once, a
+// block at a time; words across a part's or a block's boundary, overlapping
+// ones and ones in an early start are each reported once, in order. Texts
+// up to 600 bytes, read in parts from the first byte on, in blocks of 37,
+// 64 and 150 bytes and whole.
 func TestPartsAgainstNaive(t *testing.T) {
-	was := partsFrom
+	wasFrom, wasBlock := partsFrom, partsBlock
+	t.Cleanup(func() { partsFrom, partsBlock = wasFrom, wasBlock })
 	partsFrom = 0
-	t.Cleanup(func() { partsFrom = was })
-	r := rand.New(rand.NewPCG(5, 6))
-	for n := 0; n < 3000; n++ {
-		alpha := "ab\x00c"[:1+r.IntN(4)]
-		word := func(max int) string {
-			b := make([]byte, r.IntN(max)+1)
-			for i := range b {
-				b[i] = alpha[r.IntN(len(alpha))]
+	for _, block := range []int{37, 64, 150, 1 << 20} {
+		partsBlock = block
+		r := rand.New(rand.NewPCG(5, 6))
+		for n := 0; n < 3000; n++ {
+			alpha := "ab\x00c"[:1+r.IntN(4)]
+			word := func(max int) string {
+				b := make([]byte, r.IntN(max)+1)
+				for i := range b {
+					b[i] = alpha[r.IntN(len(alpha))]
+				}
+				return string(b)
 			}
-			return string(b)
+			words := make([]string, 1+r.IntN(12))
+			for i := range words {
+				words[i] = word(7)
+			}
+			check(t, words, []byte(word(600)))
 		}
-		words := make([]string, 1+r.IntN(12))
-		for i := range words {
-			words[i] = word(7)
-		}
-		check(t, words, []byte(word(600)))
+		check(t, []string{"secret", "api_key", "token"}, bytes.Repeat([]byte("x api_key=1 secret token "), 40))
 	}
-	check(t, []string{"secret", "api_key", "token"}, bytes.Repeat([]byte("x api_key=1 secret token "), 40))
 }
