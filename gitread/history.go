@@ -305,16 +305,15 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 		return false, err
 	}
 	p := pool.New().WithContext(ctx).WithCancelOnError().WithFirstError()
-	// forwardDone is closed when the first stream has ended; forwardAll
-	// too if it read the whole range itself (the reversed one reached
-	// no commit first, and has nothing to read).
-	forwardDone, forwardAll := make(chan struct{}), make(chan struct{})
+	// forwardAll is closed if the first stream read the whole range itself
+	// (the reversed one reached no commit first, and has nothing to read);
+	// should it fail, the pool's context ends.
+	forwardAll := make(chan struct{})
 	p.Go(func(ctx context.Context) error {
 		met, err := diffs(ctx, false)
 		if err == nil && !met {
 			close(forwardAll)
 		}
-		close(forwardDone)
 		if err != nil || q.Listed == nil || len(lst.merges) == 0 {
 			return err
 		}
@@ -329,8 +328,10 @@ func History(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64, emi
 			// second would cost more than it saves.
 			select {
 			case <-long:
-			case <-forwardDone:
+			case <-forwardAll:
 				return nil
+			case <-ctx.Done():
+				return nil // the pool has the first stream's error
 			}
 			// Should the first read to the end while this one still walks
 			// the range (--reverse lists it all before printing), it is
@@ -450,16 +451,9 @@ func HistoryItems(ctx context.Context, repo *Repo, q HistoryQuery, maxSize int64
 		}
 		wg.Wait()
 		// In git's order, whatever the streams' pace (Commit.Order).
-		slices.SortStableFunc(skipped, func(a, b scan.Skipped) int { return cmp.Compare(orderOf(a.Commit), orderOf(b.Commit)) })
+		slices.SortStableFunc(skipped, func(a, b scan.Skipped) int { return cmp.Compare(scan.OrderOf(a.Commit), scan.OrderOf(b.Commit)) })
 		return skipped, err
 	}
-}
-
-func orderOf(c *scan.Commit) int {
-	if c == nil {
-		return 0
-	}
-	return c.Order
 }
 
 // CommitInfo is one commit of a listed range.

@@ -28,6 +28,14 @@ type Commit struct {
 	Order int
 }
 
+// OrderOf is c's Order; 0 without a commit.
+func OrderOf(c *Commit) int {
+	if c == nil {
+		return 0
+	}
+	return c.Order
+}
+
 // Skipped is a changed file that was not scanned, and why. Skips are always
 // reported to the user, never silent.
 type Skipped struct {

@@ -134,10 +134,7 @@ func (c *collector) scan(ctx context.Context, e *rules.Engine, it *Item, seq int
 		return nil
 	}
 	fs, sup = place(it, fs), place(it, sup)
-	order := 0
-	if it.Commit != nil {
-		order = it.Commit.Order
-	}
+	order := OrderOf(it.Commit)
 	c.mu.Lock()
 	for _, f := range fs {
 		c.found = append(c.found, keyedFinding{order, seq, f})
