@@ -2,7 +2,7 @@
 
 package rules
 
-const tableHash = "crc32c:12b0d93d:1215708"
+const tableHash = "fnv64a:2140732a34d739b0:1215708"
 
 const tableStamp = "fnv64a:c87f317bf2221e89:35"
 
