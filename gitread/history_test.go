@@ -491,6 +491,28 @@ exec %[1]q "$@"
 	}
 }
 
+// TestHistoryBothEndsStopWhenTheBudgetEnds: both streams started and
+// neither printing (a stand-in's gits sleep 30 s), a spent budget ends the
+// history at once, both gits killed, with the budget's error.
+func TestHistoryBothEndsStopWhenTheBudgetEnds(t *testing.T) {
+	repo := twoEndsRepo(t, `case "$*" in
+*" log "*" -p "*) sleep 30 ;;
+esac
+exec %[1]q "$@"
+`)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	start := time.Now()
+	err := History(ctx, repo, HistoryQuery{Revs: []string{"HEAD"}, Messages: func(scan.Item) error { return nil }}, 1<<20,
+		func(scan.Item) error { return nil }, func(scan.Skipped) {})
+	if err == nil {
+		t.Fatal("History read a history whose gits never printed")
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("History ended %v after a 1 s budget: %v", d, err)
+	}
+}
+
 // twoEndsRepo is a repository of 5 commits whose history is read from both
 // ends at once, through a stand-in git running script (%[1]q: the real
 // git).
