@@ -21,10 +21,11 @@ type compiledAllowlist struct {
 	rules     map[string]bool
 	origin    origin // where a configuration set it
 	desc      string // its description, for reports
+	advisory  bool   // a built-in allowlist whose matches are reported without blocking
 }
 
 func compileAllowlist(a *Allowlist) (*compiledAllowlist, error) {
-	c := &compiledAllowlist{target: strings.ToLower(a.RegexTarget), origin: a.origin, desc: a.Description}
+	c := &compiledAllowlist{target: strings.ToLower(a.RegexTarget), origin: a.origin, desc: a.Description, advisory: a.Advisory && a.origin.key == ""}
 	switch strings.ToUpper(a.Condition) {
 	case "", "OR":
 	case "AND":

@@ -859,15 +859,27 @@ func (e *Engine) finding(s *scratch, t *Target, r *compiledRule, global []*compi
 	fp := Fingerprint(secret)
 	// What drops the candidate: a built-in allowlist says it is no secret
 	// (dropped silently); a configuration's allowlist or an inline marker
-	// suppresses it (dropped, and listed for the report's count).
+	// suppresses it (dropped, and listed for the report's count). A
+	// built-in advisory allowlist says it looks made up: reported, not
+	// blocking, unless another drops it.
 	var by *Suppression
+	madeUp := ""
 	global = e.allowlists(r, global)
 	var miss targetSet
 	if len(r.allows) > 0 || len(global) > 0 {
 		miss = r.allowMiss(c[ss:se], match, line)
 	}
-	for _, a := range r.allows {
-		if a.allows(t.Path, c[ss:se], match, line, miss) {
+	for _, list := range [2][]*compiledAllowlist{r.allows, global} {
+		for _, a := range list {
+			if !a.allows(t.Path, c[ss:se], match, line, miss) {
+				continue
+			}
+			if a.advisory {
+				if madeUp == "" {
+					madeUp = a.desc
+				}
+				continue
+			}
 			t.trace.drop(r.ID, a.origin)
 			if s := a.suppression(SuppressedAllowlist); s == nil {
 				return Finding{}, false
@@ -876,15 +888,9 @@ func (e *Engine) finding(s *scratch, t *Target, r *compiledRule, global []*compi
 			}
 		}
 	}
-	for _, a := range global {
-		if a.allows(t.Path, c[ss:se], match, line, miss) {
-			t.trace.drop(r.ID, a.origin)
-			if s := a.suppression(SuppressedAllowlist); s == nil {
-				return Finding{}, false
-			} else if by == nil {
-				by = s
-			}
-		}
+	if madeUp != "" {
+		v.advisory = true
+		v.detail = joinDetail(v.detail, "looks made up: "+madeUp+"; if it is a real value, it is a weak one: rotate it")
 	}
 	if by == nil {
 		if mk := e.markers.which(c, ls, le, fp); mk != "" {
@@ -915,6 +921,14 @@ func (e *Engine) finding(s *scratch, t *Target, r *compiledRule, global []*compi
 		return Finding{}, false
 	}
 	return f, true
+}
+
+// joinDetail joins two reasons of a finding's detail.
+func joinDetail(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
 }
 
 // minEntropy is the entropy secret must reach: the rule's threshold, or for

@@ -71,7 +71,9 @@ func TestRuleExamples(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if hasRule(fs, r.ID) {
+				// A made-up value (it counts 1234567) may be reported,
+				// but must not block.
+				if blocks(fs, r.ID) {
 					t.Errorf("fp[%d] wrongly found by %s:\n%s", i, r.ID, tg.Content)
 				}
 			}
@@ -114,7 +116,7 @@ func TestExamplesAreNotSecrets(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(fs) > 0 {
+			if blocks(fs, "") {
 				t.Errorf("rule %s example %d is flagged as stored (%v); use a generator such as {{hex:32}}", r.ID, i, ruleIDs(fs))
 			}
 		}
@@ -124,6 +126,17 @@ func TestExamplesAreNotSecrets(t *testing.T) {
 func hasRule(fs []Finding, id string) bool {
 	for _, f := range fs {
 		if f.RuleID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// blocks reports whether a finding of rule id (of any rule if id is "")
+// blocks: is not advisory.
+func blocks(fs []Finding, id string) bool {
+	for _, f := range fs {
+		if (id == "" || f.RuleID == id) && !f.Advisory {
 			return true
 		}
 	}

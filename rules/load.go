@@ -596,6 +596,9 @@ func (cfg *Config) load(o Options) error {
 		}
 		for j := range l.f.Rules {
 			for k := range l.f.Rules[j].Allowlists {
+				if err := noAdvisory(&l.f.Rules[j].Allowlists[k]); err != nil {
+					return err
+				}
 				l.f.Rules[j].Allowlists[k].origin.trusted = l.trusted
 			}
 		}
@@ -640,6 +643,9 @@ func (cfg *Config) load(o Options) error {
 		all = kept
 		for j := range l.f.Allowlists {
 			a := l.f.Allowlists[j]
+			if err := noAdvisory(&a); err != nil {
+				return err
+			}
 			a.origin.trusted = l.trusted
 			allows = append(allows, a)
 		}
@@ -839,4 +845,14 @@ func (r *Rule) EnvName() string {
 		return r.EnvVar
 	}
 	return strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(r.ID))
+}
+
+// noAdvisory refuses a configuration's allowlist that says advisory: only
+// leakhook's built-in allowlists report without blocking, or a committed
+// configuration could make any finding a note.
+func noAdvisory(a *Allowlist) error {
+	if a.Advisory {
+		return fmt.Errorf("%s.advisory: only leakhook's built-in allowlists may report without blocking; a configuration's allowlist suppresses (remove advisory)", a.origin.key)
+	}
+	return nil
 }

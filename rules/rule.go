@@ -67,6 +67,12 @@ type Allowlist struct {
 	Commits     []string `toml:"commits"`
 	TargetRules []string `toml:"targetRules"` // global allowlists only: limit to these rule ids
 
+	// Advisory, on a built-in allowlist only, reports what it matches
+	// without blocking instead of dropping it: a value that looks made up
+	// (it counts 1234567) may still be a real, weak one. A configuration may
+	// not set it (an untrusted one could turn any finding into a note).
+	Advisory bool `toml:"advisory"`
+
 	// snake_case spellings, accepted so configs written either way load;
 	// parse folds them into the fields above.
 	RegexTargetAlias string   `toml:"regex_target"`

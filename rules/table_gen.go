@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "fnv64a:2140732a34d739b0:1215708"
+const tableHash = "fnv64a:f07791e4a84785e2:1216125"
 
-const tableStamp = "fnv64a:c87f317bf2221e89:35"
+const tableStamp = "fnv64a:4cec624cf9405a0e:35"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -16280,13 +16280,16 @@ var tableRules = []Rule{
 var tableAllowlists = []Allowlist{
 	Allowlist{Description: "placeholders and template references", RegexTarget: "secret", Regexes: []string{
 		"(?i)^(?:your|my|the|an?|some|example|sample|dummy|fake|placeholder|insert|enter|put|replace)[_\\-. ]?(?:own[_\\-. ]?)?(?:api|secret|access|auth|private|app|client|real)?[_\\-. ]?(?:key|token|secret|password|pass|pwd|id|here)",
-		"(?i)x{4,}|\\*{3,}|#{4,}|\\.{4,}|_{6,}|_{5}(?:[^w_]|$)|0{10,}|1234567|abcdef(?:gh)?[^0-9a-f]|(?:^|[^a-z])(?:changeme|change_me|change-me|replaceme|replace_me|redacted|placeholder|notasecret|not_a_secret|secret_here|dummy|sample|fake|foobar|lorem)(?:$|[^a-z])",
-		"(?i)bcdefg|cdefgh|defghi|efghij|fghijk|ghijkl|hijklm|ijklmn|jklmno|klmnop|lmnopq|mnopqr|nopqrs|opqrst|pqrstu|qrstuv|rstuvw|stuvwx|tuvwxy|uvwxyz",
-		"(?i)a1b2c3d4|1a2b3c4d|123e4567-?e89b-?12d3-?a456|e89b-?12d3-?a456-?42661417400",
+		"(?i)x{4,}|\\*{3,}|#{4,}|\\.{4,}|_{6,}|_{5}(?:[^w_]|$)|0{10,}|(?:^|[^a-z])(?:changeme|change_me|change-me|replaceme|replace_me|redacted|placeholder|notasecret|not_a_secret|secret_here|dummy|sample|fake|foobar|lorem)(?:$|[^a-z])",
 		"(?i)^(?:your|my)[_\\-.][a-z0-9_\\-.]*(?:key|token|secret|password|pass|pwd|id|here)|[_\\-.]goes[_\\-.]?here(?:$|[^a-z])",
 		"^<[^>]*>$|^\\[[^\\]]*\\]$|^\\{[^}]*\\}$|\\$\\{[^}]*\\}|\\{\\{[^}]*\\}\\}|%\\([^)]*\\)s|^\\$[A-Za-z_][A-Za-z0-9_]*$|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$",
 		"(?i)^(?:true|false|null|nil|none|undefined|empty|secret|password|passwd|token|string|required|optional|super(?:secret|\\$ecret)|\\*+)$",
 	}},
+	Allowlist{Description: "it counts in sequence (1234567, abcdefg, a1b2c3d4) or is RFC 4122's example UUID", RegexTarget: "secret", Regexes: []string{
+		"(?i)1234567|abcdef(?:gh)?[^0-9a-f]",
+		"(?i)bcdefg|cdefgh|defghi|efghij|fghijk|ghijkl|hijklm|ijklmn|jklmno|klmnop|lmnopq|mnopqr|nopqrs|opqrst|pqrstu|qrstuv|rstuvw|stuvwx|tuvwxy|uvwxyz",
+		"(?i)a1b2c3d4|1a2b3c4d|123e4567-?e89b-?12d3-?a456|e89b-?12d3-?a456-?42661417400",
+	}, Advisory: true},
 	Allowlist{Description: "AWS's documented example credentials", RegexTarget: "secret", Regexes: []string{
 		"AKIAIOSFODNN7EXAMPLE|wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY|EXAMPLE(?:KEY)?$",
 	}},
