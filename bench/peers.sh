@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Recall and false alarms on other scanners' published samples (issue 15).
 #
-#   GITLEAKS_SRC=DIR NOSEYPARKER_SRC=DIR KINGFISHER_SRC=DIR BETTERLEAKS_SRC=DIR bench/peers.sh [--by-type]
+#   GITLEAKS_SRC=DIR NOSEYPARKER_SRC=DIR KINGFISHER_SRC=DIR BETTERLEAKS_SRC=DIR \
+#   TRUFFLEHOG_SRC=DIR bench/peers.sh [--by-type]
 #
 # GITLEAKS_SRC is a checkout of the public repository gitleaks/gitleaks at
 # tag v8.30.1 (a git directory works too: the tag is exported from it);
@@ -10,11 +11,18 @@
 # BETTERLEAKS_SRC one of betterleaks/betterleaks (a gitleaks fork with more
 # rules, the same layout; its commit 6381fa4 is exported, as the excluded
 # samples below are named by that suite's numbering).
+# TRUFFLEHOG_SRC one of trufflesecurity/trufflehog (its HEAD; measured at
+# 3ab759f): only pkg/detectors is exported, and thsamples beside this script
+# evaluates each detector's Test<X>_Pattern table statically (literals,
+# constants, +, fmt.Sprintf, ...): a case that wants a result is a positive
+# sample, the detector's directory its type; one that wants none a negative.
+# Many of those negatives are a positive's key placed out of its detector's
+# keyword range (TruffleHog's proximity rule), not a value that is no secret.
 # The suites are built at run time into a temporary directory with the
 # builders in ../shared/peer-suites (Kingfisher's with kingfisher-examples.py
 # beside this script: its rule files are Nosey Parker's format under another
 # path) and scored with score.py there; nothing of them is kept or committed.
-# Set any one or more of the four. Needs Go, python3 and PyYAML
+# Set any one or more of the five. Needs Go, python3 and PyYAML
 # (apt-get install python3-yaml).
 #
 # Some samples are placeholders, not secrets; they are excluded below, each by
@@ -229,4 +237,10 @@ if [ -n "${BETTERLEAKS_SRC:-}" ]; then
 	python3 "$SHARED/samples-to-corpus.py" "$W/bl.jsonl" "$W/betterleaks-suite" >/dev/null
 	score betterleaks "$W/betterleaks-suite"
 fi
-[ -n "${GITLEAKS_SRC:-}${NOSEYPARKER_SRC:-}${KINGFISHER_SRC:-}${BETTERLEAKS_SRC:-}" ] || die "set GITLEAKS_SRC, NOSEYPARKER_SRC, KINGFISHER_SRC and/or BETTERLEAKS_SRC"
+if [ -n "${TRUFFLEHOG_SRC:-}" ]; then
+	checkout "$TRUFFLEHOG_SRC" HEAD "$W/th-src" pkg/detectors
+	(cd "$BENCH_SRC" && go run ./bench/thsamples "$W/th-src" "$W/trufflehog-suite") || die "thsamples failed"
+	score trufflehog "$W/trufflehog-suite"
+fi
+[ -n "${GITLEAKS_SRC:-}${NOSEYPARKER_SRC:-}${KINGFISHER_SRC:-}${BETTERLEAKS_SRC:-}${TRUFFLEHOG_SRC:-}" ] ||
+	die "set GITLEAKS_SRC, NOSEYPARKER_SRC, KINGFISHER_SRC, BETTERLEAKS_SRC and/or TRUFFLEHOG_SRC"
