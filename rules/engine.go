@@ -860,10 +860,11 @@ func (e *Engine) finding(s *scratch, t *Target, r *compiledRule, global []*compi
 	// What drops the candidate: a built-in allowlist says it is no secret
 	// (dropped silently); a configuration's allowlist or an inline marker
 	// suppresses it (dropped, and listed for the report's count). A
-	// built-in advisory allowlist says it looks made up: reported, not
-	// blocking, unless another drops it.
+	// built-in advisory allowlist says why it is no danger as it stands
+	// (it looks made up; it is encrypted): reported, not blocking, unless
+	// another drops it.
 	var by *Suppression
-	madeUp := ""
+	why := ""
 	global = e.allowlists(r, global)
 	var miss targetSet
 	if len(r.allows) > 0 || len(global) > 0 {
@@ -875,8 +876,8 @@ func (e *Engine) finding(s *scratch, t *Target, r *compiledRule, global []*compi
 				continue
 			}
 			if a.advisory {
-				if madeUp == "" {
-					madeUp = a.desc
+				if why == "" {
+					why = a.desc
 				}
 				continue
 			}
@@ -888,9 +889,9 @@ func (e *Engine) finding(s *scratch, t *Target, r *compiledRule, global []*compi
 			}
 		}
 	}
-	if madeUp != "" {
+	if why != "" {
 		v.advisory = true
-		v.detail = joinDetail(v.detail, "looks made up: "+madeUp+"; if it is a real value, it is a weak one: rotate it")
+		v.detail = joinDetail(v.detail, why)
 	}
 	if by == nil {
 		if mk := e.markers.which(c, ls, le, fp); mk != "" {

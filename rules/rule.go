@@ -68,9 +68,10 @@ type Allowlist struct {
 	TargetRules []string `toml:"targetRules"` // global allowlists only: limit to these rule ids
 
 	// Advisory, on a built-in allowlist only, reports what it matches
-	// without blocking instead of dropping it: a value that looks made up
-	// (it counts 1234567) may still be a real, weak one. A configuration may
-	// not set it (an untrusted one could turn any finding into a note).
+	// without blocking instead of dropping it, with its description as the
+	// reason: a value that looks made up (it counts 1234567) may still be a
+	// real, weak one. A configuration may not set it (an untrusted one
+	// could turn any finding into a note).
 	Advisory bool `toml:"advisory"`
 
 	// snake_case spellings, accepted so configs written either way load;
