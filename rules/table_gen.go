@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "fnv64a:db7cff1189e8e5dd:1219209"
+const tableHash = "fnv64a:2c31278e54f6d529:1219486"
 
-const tableStamp = "fnv64a:74cc5cc7887741f9:35"
+const tableStamp = "fnv64a:375255c9800873ca:35"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -8638,7 +8638,7 @@ var tableRules = []Rule{
 		"token = \"{{jwt:alg=none,sub=admin}}\"",
 		"value = \"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiI.{{b64url:43}}\"",
 	}},
-	Rule{ID: "mailgun-api-key", Description: "Mailgun private API key in the legacy key-<32 hex> form; it can send mail and manage domains.", Regex: "\\b(key-[0-9a-f]{32})\\b", Entropy: 3, Keywords: []string{
+	Rule{ID: "mailgun-api-key", Description: "Mailgun private API key in the legacy key-<32 lower-case letters and digits> form; it can send mail and manage domains.", Regex: "\\b(key-[0-9a-z]{32})\\b", Entropy: 3, Keywords: []string{
 		"key-",
 	}, Name: "Mailgun API key", EnvVar: "MAILGUN_API_KEY", RotateURL: "https://app.mailgun.com/settings/api_security", RotateSteps: []string{
 		"Create a new API key under Settings > API Security.",
@@ -8648,12 +8648,13 @@ var tableRules = []Rule{
 		"MAILGUN_API_KEY=key-{{hex:32}}",
 		"requests.post(url, auth=(\"api\", \"key-{{hex:32}}\"), data=msg)",
 		"mg := mailgun.NewMailgun(\"mg.example.com\", \"key-{{hex:32}}\")",
+		"curl -s --user 'api:key-{{lowalnum:32}}' https://api.mailgun.net/v3/domains",
 	}, FP: []string{
 		"MAILGUN_API_KEY=key-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
 		"pubkey-{{hex:32}}",
 		"MAILGUN_API_KEY=os.environ[\"MAILGUN_API_KEY\"]",
 	}},
-	Rule{ID: "mailgun-sending-key", Description: "Mailgun private API key or domain sending key (<32 hex>-<8 hex>-<8 hex>); it can send mail as your domains.", Regex: "(?i)(?:mailgun|mg|api|sending|domain|key|auth|client|create)[^\\n]{0,80}?\\b([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})\\b", Entropy: 3, Keywords: []string{
+	Rule{ID: "mailgun-sending-key", Description: "Mailgun private API key or domain sending key (<32 hex>-<8 hex>-<8 hex>); it can send mail as your domains.", Regex: "(?i)(?:mailgun|mg|api|sending|domain|key|auth|client|create)[^\\n]{0,200}?\\b([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})\\b", Entropy: 3, Keywords: []string{
 		"mailgun",
 		"mg_",
 		"mg.",
@@ -8670,6 +8671,7 @@ var tableRules = []Rule{
 		"const mg = mailgun.client({ username: \"api\", key: \"{{hex:32}}-{{hex:8}}-{{hex:8}}\" });",
 		"$mg = Mailgun::create('{{hex:32}}-{{hex:8}}-{{hex:8}}');",
 		"mg := mailgun.NewMailgun(\"mg.example.com\", \"{{hex:32}}-{{hex:8}}-{{hex:8}}\")",
+		"mailgun '{{alnum:72}}' pass '{{hex:32}}-{{hex:8}}-{{hex:8}}' ",
 	}, FP: []string{
 		"MAILGUN_API_KEY=${MAILGUN_API_KEY}",
 		"request_id = \"{{hex:32}}-{{hex:8}}\"",
