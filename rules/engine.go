@@ -408,6 +408,8 @@ type scratch struct {
 	found            []Finding  // scanWindows' findings before they are deduplicated
 	litRules         []int      // the rules with lits
 	shapeRead        []int      // per rule with context literals: bytes its shape read (litsFirst)
+	direct           []int      // per rule with context literals: bytes of lines searched alone (nearLits), -1 once litScanOf took over
+	span             []byte     // those lines in lower case
 }
 
 // lineOf returns the 0-based line of content offset pos.
@@ -440,13 +442,14 @@ func (e *Engine) getScratch(pool *sync.Pool) *scratch {
 	if s, ok := pool.Get().(*scratch); ok {
 		return s
 	}
-	return &scratch{last: make([]int32, len(e.rules)), pathOK: make([]int8, len(e.rules)), lits: make([]*litScan, len(e.rules)), shapeRead: make([]int, len(e.rules))}
+	return &scratch{last: make([]int32, len(e.rules)), pathOK: make([]int8, len(e.rules)), lits: make([]*litScan, len(e.rules)), shapeRead: make([]int, len(e.rules)), direct: make([]int, len(e.rules))}
 }
 
 func (e *Engine) putScratch(pool *sync.Pool, s *scratch) {
 	clear(s.last)
 	clear(s.pathOK)
 	clear(s.shapeRead)
+	clear(s.direct)
 	s.windows = s.windows[:0]
 	s.hints = 0
 	s.linePos, s.lineIdx = 0, 0

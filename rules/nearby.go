@@ -10,7 +10,15 @@ import (
 // line: lowering the eleven or more lines around each and searching them for
 // every literal cost ~40 µs a line. The answers are the same from a lower-case
 // copy of the content, made as far as needed, in which each literal's
-// occurrences are found once and kept in order.
+// occurrences are found once and kept in order. A rule with few windows in
+// a content (most files: a source tree's scan spent a tenth of its time
+// finding literals in whole files for a window or two) searches the lines
+// around each window alone, until they add up to half the content.
+
+// directShare: a rule's windows search the lines around them alone until
+// those lines add up to 1/directShare of the content; then the content's
+// occurrences are found once (litScanOf), as that costs less from there.
+var directShare = 2 // a variable for TestNearLitsDirectAgrees
 
 // litScan is one rule's context literals' occurrences in s.low.
 type litScan struct {
@@ -23,6 +31,20 @@ type litScan struct {
 // content[lo:hi] (lower case): what containsAny(lowerASCII(content[lo:hi]),
 // r.ctxLits) reports, in time linear in the content over a scan.
 func (s *scratch) nearLits(content []byte, r *compiledRule, lo, hi int) bool {
+	if d := s.direct[r.index]; d >= 0 {
+		if d+hi-lo <= len(content)/directShare {
+			// Few windows so far: the lines asked about, searched alone.
+			s.direct[r.index] = d + hi - lo
+			s.span = lowerASCII(s.span[:0], content[lo:hi])
+			for _, lit := range r.ctxLits {
+				if bytes.Contains(s.span, lit) {
+					return true
+				}
+			}
+			return false
+		}
+		s.direct[r.index] = -1 // from now on, the whole content's occurrences
+	}
 	ls := s.litScanOf(content, r, hi)
 	if ls.none {
 		return false // the common case on text dense in keywords: no literal anywhere
@@ -43,6 +65,11 @@ func (s *scratch) nearLits(content []byte, r *compiledRule, lo, hi int) bool {
 // it are bounded (linesAroundSpan): first without counting lines, which
 // on text that holds none of them anywhere near is all it takes.
 func (s *scratch) nearWindow(content []byte, r *compiledRule, start, end int) bool {
+	if s.direct[r.index] >= 0 {
+		lo, _ := linesAroundSpan(content, start, r.contextLines)
+		_, hi := linesAroundSpan(content, end, r.contextLines)
+		return s.nearLits(content, r, lo, hi)
+	}
 	if !s.nearLits(content, r, max(0, start-contextReach), min(len(content), end+contextReach)) {
 		return false
 	}
@@ -67,6 +94,9 @@ func (s *scratch) noLits(content []byte, r *compiledRule, end int) bool {
 // the literals would cost more than it saves; keyword-dense text, with a
 // window on every line, soon finds them first.
 func (s *scratch) litsFirst(content []byte, r *compiledRule, end int) bool {
+	if s.direct[r.index] >= 0 {
+		return false // nearWindow searches the window's lines alone
+	}
 	if ls := s.lits[r.index]; ls != nil && min(len(content), end+contextReach) <= ls.upTo {
 		return true
 	}
