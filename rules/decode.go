@@ -79,10 +79,38 @@ func (e *Engine) scanEncoded(ctx context.Context, t *Target, hints uint8) ([]Fin
 	}
 	c := t.Content
 	var out []Finding
+	// Outside a Kubernetes Secret only a line holding one of the decoders'
+	// literals can hold a candidate: the others are passed over, counted.
+	var need []*foldFinder
+	if !k8s {
+		for _, f := range []struct {
+			on  bool
+			lit string
+		}{{docker, `"auth"`}, {basic, "basic"}, {pct, "://"}, {pem, "ls0tls1crudjti"}} {
+			if f.on {
+				need = append(need, &foldFinder{lit: f.lit})
+			}
+		}
+	}
 	for ls, idx := 0, 0; ls < len(c); idx++ {
 		if idx%1024 == 1023 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
+			}
+		}
+		if need != nil {
+			at := -1
+			for _, f := range need {
+				if i := f.next(c, ls); i >= 0 && (at < 0 || i < at) {
+					at = i
+				}
+			}
+			if at < 0 {
+				break
+			}
+			if start := bytes.LastIndexByte(c[ls:at], '\n') + 1 + ls; start > ls {
+				idx += bytes.Count(c[ls:start], []byte{'\n'})
+				ls = start
 			}
 		}
 		le := bytes.IndexByte(c[ls:], '\n')
@@ -96,8 +124,8 @@ func (e *Engine) scanEncoded(ctx context.Context, t *Target, hints uint8) ([]Fin
 			budget := maxDecodedPerLine
 			// A file-wide hint runs its regex only on lines that can match it.
 			for _, cand := range candidates(line, k8s,
-				docker && containsFold(line, `"auth"`),
-				basic && containsFold(line, "basic"),
+				docker && indexFold(line, `"auth"`, 0) >= 0,
+				basic && indexFold(line, "basic", 0) >= 0,
 				pct && bytes.IndexByte(line, '%') >= 0,
 				pem && bytes.Contains(line, []byte("LS0tLS1CRUdJTi"))) {
 				if budget -= len(cand.decoded); budget < 0 {
@@ -137,25 +165,80 @@ func encodedElsewhere(hints uint8, secret string) bool {
 	return ok
 }
 
-// containsFold reports whether s contains lit (lower-case ASCII), ignoring
-// ASCII case.
-func containsFold(s []byte, lit string) bool {
-	for i := 0; i+len(lit) <= len(s); i++ {
-		j := 0
-		for ; j < len(lit); j++ {
-			c := s[i+j]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			if c != lit[j] {
-				break
-			}
-		}
-		if j == len(lit) {
-			return true
+// indexFold returns the first index at or after from where s holds lit
+// (lower-case ASCII), ignoring ASCII case, or -1.
+func indexFold(s []byte, lit string, from int) int {
+	f := foldFinder{lit: lit}
+	return f.next(s, from)
+}
+
+// foldFinder finds lit (lower-case ASCII) in s ignoring ASCII case, from
+// positions that only grow: the next occurrence of the first byte in each
+// case is kept, so a search over all of s reads each byte about twice.
+type foldFinder struct {
+	lit          string
+	lower, upper int // next index of lit[0] in that case, from where it was sought; -1: none, -2: not sought
+	sought       bool
+}
+
+// next returns the first index at or after from (no less than the previous
+// call's from) where s holds lit, or -1.
+func (f *foldFinder) next(s []byte, from int) int {
+	first := f.lit[0]
+	up := first
+	if 'a' <= first && first <= 'z' {
+		up -= 'a' - 'A'
+	}
+	if from >= len(s) {
+		return -1
+	}
+	if !f.sought {
+		f.lower, f.upper, f.sought = -2, -2, true
+		if up == first {
+			f.upper = -1
 		}
 	}
-	return false
+	seek := func(at int, b byte) int {
+		if at == -1 || at >= from {
+			return at
+		}
+		if i := bytes.IndexByte(s[from:], b); i >= 0 {
+			return from + i
+		}
+		return -1
+	}
+	for {
+		f.lower = seek(f.lower, first)
+		if up != first {
+			f.upper = seek(f.upper, up)
+		}
+		at := f.lower
+		if f.upper >= 0 && (at < 0 || f.upper < at) {
+			at = f.upper
+		}
+		if at < 0 || at+len(f.lit) > len(s) {
+			return -1
+		}
+		if equalFoldLower(s[at:at+len(f.lit)], f.lit) {
+			return at
+		}
+		from = at + 1
+	}
+}
+
+// equalFoldLower reports whether b equals lit (lower-case ASCII) ignoring
+// ASCII case.
+func equalFoldLower(b []byte, lit string) bool {
+	for i := range len(lit) {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lit[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // candidates lists the encoded values on one line.

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"encoding/base64"
+	"math/rand/v2"
 	"net/url"
 	"strings"
 	"testing"
@@ -92,5 +93,67 @@ func TestBase64PEM(t *testing.T) {
 	}
 	if fs := scanText(t, e, "app.env", "PUBLIC_KEY_B64="+base64.StdEncoding.EncodeToString([]byte(pub))+"\n", nil); len(fs) != 0 {
 		t.Errorf("encoded public key reported: %+v", fs)
+	}
+}
+
+// TestEncodedAfterManyLines puts each decoder's value far down a file whose
+// other lines hold the decoders' first bytes in both cases but never their
+// literals, staged or not: the lines passed over without a candidate must be
+// counted, so the finding keeps its line, and an unstaged line stays unread.
+func TestEncodedAfterManyLines(t *testing.T) {
+	e := builtinEngine(t)
+	tok, _ := Expand("{{github:ghp}}", "decode-far")
+	basic := base64.StdEncoding.EncodeToString([]byte("deploy:" + tok))
+	filler := "b B bas BASI a%20 :/ /: \"aut LS0t ls0t\n"
+	for _, c := range []struct{ name, path, line string }{
+		{"docker auth", "config.json", `{"auths": {"ghcr.io": {"auth": "` + basic + `"}}}`},
+		{"basic auth header", "client.py", "headers = {'Authorization': 'bAsIc " + basic + "'}"},
+		{"percent-encoded", "app.env", "WEBHOOK=https://ci.example.com/hook?t=ghp%5F" + tok[4:]},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			text := strings.Repeat(filler, 700) + c.line + "\n" + strings.Repeat(filler, 300) + c.line + "\n"
+			added := make([]bool, 1002)
+			added[700] = true // the first copy is staged, the second not
+			fs := scanText(t, e, c.path, text, added)
+			if len(fs) != 1 || fs[0].RuleID != "github-token" || fs[0].Line != 701 || fs[0].Encoded == "" {
+				t.Fatalf("findings %+v, want the staged copy's on line 701", fs)
+			}
+			fs = scanText(t, e, c.path, text, nil)
+			if len(fs) != 2 || fs[0].Line != 701 || fs[1].Line != 1002 {
+				t.Fatalf("findings %+v, want lines 701 and 1002", fs)
+			}
+		})
+	}
+}
+
+// TestIndexFoldAgainstNaive compares indexFold, and a foldFinder asked from
+// growing positions, with a byte-by-byte search.
+func TestIndexFoldAgainstNaive(t *testing.T) {
+	naive := func(s []byte, lit string, from int) int {
+		for i := from; i+len(lit) <= len(s); i++ {
+			if strings.EqualFold(string(s[i:i+len(lit)]), lit) {
+				return i
+			}
+		}
+		return -1
+	}
+	const alphabet = "bBaAsSiIcC:/\n"
+	for seed := uint64(0); seed < 400; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 9))
+		s := make([]byte, rng.IntN(60))
+		for i := range s {
+			s[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		for _, lit := range []string{"basic", "b", "://", "ab"} {
+			f := foldFinder{lit: lit}
+			for from := 0; from <= len(s)+1; from += 1 + rng.IntN(3) {
+				if got, want := indexFold(s, lit, from), naive(s, lit, from); got != want {
+					t.Fatalf("indexFold(%q, %q, %d) = %d, want %d", s, lit, from, got, want)
+				}
+				if got, want := f.next(s, from), naive(s, lit, from); got != want {
+					t.Fatalf("foldFinder(%q).next(%q, %d) = %d, want %d", lit, s, from, got, want)
+				}
+			}
+		}
 	}
 }
