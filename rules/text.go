@@ -38,16 +38,27 @@ func textForms(t *Target) []*Target {
 
 // textRuns is t with every control byte but tab, LF and CR blanked.
 func textRuns(t *Target) *Target {
-	c := bytes.Clone(t.Content)
-	for i, b := range c {
-		if (b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b == 0x7f {
-			c[i] = ' '
-		}
+	c := make([]byte, len(t.Content))
+	for i, b := range t.Content {
+		c[i] = textByte[b] // a load, not four compares: binary files are long
 	}
 	u := *t
 	u.Content = c
 	return &u
 }
+
+// textByte maps a byte to itself, or a control byte but tab, LF and CR to
+// a space.
+var textByte = func() (m [256]byte) {
+	for i := range m {
+		b := byte(i)
+		if (b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b == 0x7f {
+			b = ' '
+		}
+		m[i] = b
+	}
+	return m
+}()
 
 // utf16Sample is how much of a target is looked at to tell UTF-16.
 const utf16Sample = 4096
