@@ -27,7 +27,7 @@ var (
 		return regexp.MustCompile(`^\s*[\w.\-]+:\s*["']?([A-Za-z0-9+/]{12,}={0,2})["']?\s*$`)
 	})
 	// A JSON "auth": "value" pair, as in ~/.docker/config.json and .dockerconfigjson.
-	authB64 = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`"auth"\s*:\s*"([A-Za-z0-9+/]{8,}={0,2})"`) })
+	authB64 = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\\*"auth\\*"\s*:\s*\\*"([A-Za-z0-9+/]{8,}={0,2})\\*"`) })
 	// An HTTP basic-auth credential.
 	basicB64 = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\bbasic\s+([A-Za-z0-9+/]{8,}={0,2})`) })
 	// A base64-encoded PEM block ("-----BEGIN" encodes to LS0tLS1CRUdJTi),
@@ -61,6 +61,7 @@ var decodeHints = []struct {
 	{"kind: secret", hintK8s},
 	{`"kind": "secret"`, hintK8s},
 	{`"auth"`, hintDockerAuth},
+	{`auth\"`, hintDockerAuth}, // in JSON escaped inside a string
 	{"basic ", hintBasic},
 	{"://", hintURL},
 	{"ls0tls1crudjti", hintPEM},
@@ -86,7 +87,7 @@ func (e *Engine) scanEncoded(ctx context.Context, t *Target, hints uint8) ([]Fin
 		for _, f := range []struct {
 			on  bool
 			lit string
-		}{{docker, `"auth"`}, {basic, "basic"}, {pct, "://"}, {pem, "ls0tls1crudjti"}} {
+		}{{docker, `"auth`}, {basic, "basic"}, {pct, "://"}, {pem, "ls0tls1crudjti"}} {
 			if f.on {
 				need = append(need, &foldFinder{lit: f.lit})
 			}
@@ -124,7 +125,7 @@ func (e *Engine) scanEncoded(ctx context.Context, t *Target, hints uint8) ([]Fin
 			budget := maxDecodedPerLine
 			// A file-wide hint runs its regex only on lines that can match it.
 			for _, cand := range candidates(line, k8s,
-				docker && indexFold(line, `"auth"`, 0) >= 0,
+				docker && indexFold(line, `"auth`, 0) >= 0,
 				basic && indexFold(line, "basic", 0) >= 0,
 				pct && bytes.IndexByte(line, '%') >= 0,
 				pem && bytes.Contains(line, []byte("LS0tLS1CRUdJTi"))) {

@@ -106,10 +106,10 @@ func basicAuthOK(s string) bool {
 // placeholderPassword reports the passwords documentation writes in place of
 // a real one.
 func placeholderPassword(p string) bool {
-	switch strings.ToLower(strings.Trim(p, "<>[]{}")) {
+	switch strings.NewReplacer("_", "", "-", "").Replace(strings.ToLower(strings.Trim(p, "<>[]{}"))) {
 	case "password", "passw0rd", "pass", "passwd", "pwd", "secret", "token", "changeme", "change_me",
 		"example", "test", "testing", "user", "username", "admin", "root", "guest", "demo", "dummy",
-		"your_password", "yourpassword", "mypassword", "letmein", "qwerty", "none", "null", "api_key", "apikey":
+		"yourpassword", "mypassword", "letmein", "qwerty", "none", "null", "apikey", "yourtoken", "mytoken":
 		return true
 	}
 	return strings.Trim(p, "x*.") == "" || strings.HasPrefix(p, "$") || strings.HasPrefix(p, "%")
