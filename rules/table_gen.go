@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "fnv64a:e5f61f9a8384b8c4:1340527"
+const tableHash = "fnv64a:0d13e3b55504f0e6:1341746"
 
-const tableStamp = "fnv64a:e1d72e16504fafb8:36"
+const tableStamp = "fnv64a:4070312236baba31:36"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -7633,13 +7633,14 @@ var tableRules = []Rule{
 		"BITMEX_API_SECRET = os.environ[\"BITMEX_API_SECRET\"]",
 		"BITMEX_API_SECRET={{b64url:12}}",
 	}},
-	Rule{ID: "poloniex-api-secret", Description: "Poloniex API secret (128 hex); it trades and, if allowed, withdraws from the account.", Regex: "(?i:(?:poloniex)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{128})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "poloniex-api-secret", Description: "Poloniex API secret (128 hex); it trades and, if allowed, withdraws from the account.", Regex: "(?i:(?:poloniex)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-f0-9]{128})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bpoloniex(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+(?:-[ \\t]+)?|[.\\-])[\"'`]?([a-f0-9]{128})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"poloniex",
 	}, Name: "Poloniex API secret", EnvVar: "POLONIEX_API_SECRET", RotateURL: "https://poloniex.com/apiKeys", RotateSteps: []string{
 		"Revoke or delete the exposed credential in Poloniex (API keys > Delete).",
 		"Create a new one and keep it in a secret store or the environment, not in code.",
 		"Review the account's order, withdrawal and API-key history for activity you did not make.",
 	}, TP: []string{
+		"poloniex api secret {{hex:128}}",
 		"POLONIEX_API_SECRET={{hex:128}}",
 		"poloniexApiSecret: \"{{hex:128}}\"",
 	}, FP: []string{
@@ -11010,12 +11011,13 @@ var tableRules = []Rule{
 		"SENDBIRD_API_TOKEN = os.environ[\"SENDBIRD_API_TOKEN\"]",
 		"SENDBIRD_APP_ID={{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
 	}},
-	Rule{ID: "zendesk-api-token", Description: "Zendesk Support API token (40 characters, used as <email>/token); it acts as the admin who created it.", Regex: "(?i:zendesk[\\w.\\-]{0,30}(?:token|key|secret)[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9]{40})\\b", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "zendesk-api-token", Description: "Zendesk Support API token (40 characters, used as <email>/token); it acts as the admin who created it.", Regex: "(?i:zendesk[\\w.\\-]{0,30}(?:token|key|secret)[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9]{40})\\b|(?i:\\bzendesk(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+(?:-[ \\t]+)?|[.\\-])[\"'`]?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"zendesk",
 	}, Name: "Zendesk API token", EnvVar: "ZENDESK_API_TOKEN", RotateURL: "https://support.zendesk.com/hc/en-us/articles/4408889192858", RotateSteps: []string{
 		"In Admin Center > Apps and integrations > Zendesk API, add a new token.",
 		"Deploy it, then delete the exposed token.",
 	}, TP: []string{
+		"zendesk api token {{alnum:40}}",
 		"ZENDESK_API_TOKEN={{alnum:40}}",
 		"zendesk_token: \"{{alnum:40}}\"",
 	}, FP: []string{
@@ -11974,7 +11976,7 @@ var tableRules = []Rule{
 		"AIRCALL_API_TOKEN = os.environ[\"AIRCALL_API_TOKEN\"]",
 		"AIRCALL_API_TOKEN={{hex:16}}",
 	}},
-	Rule{ID: "ringcentral-client-secret", Description: "RingCentral app client secret; with a JWT credential it calls, texts and reads call logs as the account.", Regex: "(?i:(?:ringcentral|\\brc[_\\-.]client)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{22,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "ringcentral-client-secret", Description: "RingCentral app client secret; with a JWT credential it calls, texts and reads call logs as the account.", Regex: "(?i:(?:ringcentral|\\brc[_\\-.]client)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([A-Za-z0-9_\\-]{22,64})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bringcentral(?:[ \\t_\\-.]?(?:api|client))*[ \\t_\\-.]?(?:secret|token)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+(?:-[ \\t]+)?|[.\\-])[\"'`]?([A-Za-z0-9_\\-]{22,64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"ringcentral",
 		"rc_client",
 		"rcclient",
@@ -11983,6 +11985,7 @@ var tableRules = []Rule{
 		"Create a new one and keep it in a secret store or the environment, not in code.",
 		"Check the account's activity or usage for requests you did not make.",
 	}, TP: []string{
+		"ringcentral client secret {{alnum:22}}",
 		"RINGCENTRAL_CLIENT_SECRET={{b64url:43}}",
 		"ringcentralClientSecret: \"{{b64url:43}}\"",
 	}, FP: []string{
@@ -13153,7 +13156,7 @@ var tableRules = []Rule{
 		"SHOPIFY_API_SECRET=shpss_{{hex:20}}",
 		"SHOPIFY_API_SECRET=shpss_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
 	}},
-	Rule{ID: "razorpay-key-secret", Description: "Razorpay API key secret (24 characters, with an rzp_live_/rzp_test_ key id); it captures payments and issues refunds.", Regex: "(?:(?i:razorpay[\\w.\\-]{0,30}secret[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9]{24})\\b|rzp_(?:live|test)_[A-Za-z0-9]{14}[\"']?\\s*(?:,|:)\\s*[\"']?([A-Za-z0-9]{24})\\b)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "razorpay-key-secret", Description: "Razorpay API key secret (24 characters, with an rzp_live_/rzp_test_ key id); it captures payments and issues refunds.", Regex: "(?:(?i:razorpay[\\w.\\-]{0,30}secret[\\w.\\-]{0,10})[\"']?\\s*(?::=|=>|=|:|,)\\s*[\"']?([A-Za-z0-9]{24})\\b|rzp_(?:live|test)_[A-Za-z0-9]{14}[\"']?\\s*(?:,|:)\\s*[\"']?([A-Za-z0-9]{24})\\b)|(?i:\\brazorpay(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+(?:-[ \\t]+)?|[.\\-])[\"'`]?([A-Za-z0-9]{24})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"razorpay",
 		"rzp_live_",
 		"rzp_test_",
@@ -13161,6 +13164,7 @@ var tableRules = []Rule{
 		"Regenerate the API key under Account & Settings > API Keys.",
 		"Deploy it and review payments and refunds for activity you did not initiate.",
 	}, TP: []string{
+		"razorpay secret {{alnum:24}}",
 		"RAZORPAY_KEY_SECRET={{alnum:24}}",
 		"client = razorpay.Client(auth=(\"rzp_live_{{alnum:14}}\", \"{{alnum:24}}\"))",
 	}, FP: []string{
@@ -15881,7 +15885,7 @@ var tableRules = []Rule{
 		"NFTPORT_API_KEY=123e4567-e89b-12d3-a456-426614174abc",
 		"NFTPORT_API_KEY=a3c9e0f1-e89b-12d3-a456-426614174002",
 	}},
-	Rule{ID: "tokeet-api-key", Description: "Tokeet API key (a UUID) assigned to a Tokeet variable or written after \"Tokeet key\" and the like; with the account id it reads and changes rentals, bookings and guests.", Regex: "(?i:(?:\\b|_)tokeet(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\"'`]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\btokeet(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\"'`]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "tokeet-api-key", Description: "Tokeet API key (a UUID) assigned to a Tokeet variable or written after \"Tokeet key\" and the like; with the account id it reads and changes rentals, bookings and guests.", Regex: "(?i:(?:\\b|_)tokeet(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\"'`]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\btokeet(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+(?:-[ \\t]+)?|[.\\-])[\"'`]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"tokeet",
 	}, Name: "Tokeet API key", EnvVar: "TOKEET_API_KEY", RotateURL: "https://app.tokeet.com/", RotateSteps: []string{
 		"Regenerate the API key in Tokeet (Settings > API).",
@@ -16477,12 +16481,13 @@ var tableRules = []Rule{
 		"auth := smtp.PlainAuth(\"\", user, os.Getenv(\"SMTP_PASSWORD\"), host)",
 		"session.login(\"admin\", \"{{alnum:16}}\")  # web UI test client",
 	}},
-	Rule{ID: "twitch-client-secret", Description: "Twitch application client secret (30 lowercase characters); it mints app access tokens.", Regex: "(?i:(?:twitch)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-z0-9]{30})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "twitch-client-secret", Description: "Twitch application client secret (30 lowercase characters); it mints app access tokens.", Regex: "(?i:(?:twitch)[\\w.\\-]{0,40}(?:secret)[\\w.\\-]{0,20})[\"']?\\s*(?::=|=>|=|:|,|\\()\\s*[\"']?([a-z0-9]{30})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\btwitch(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+(?:-[ \\t]+)?|[.\\-])[\"'`]?([a-z0-9]{30})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"twitch",
 	}, Name: "Twitch client secret", EnvVar: "TWITCH_CLIENT_SECRET", RotateURL: "https://dev.twitch.tv/console/apps", RotateSteps: []string{
 		"Revoke the secret in the Twitch developer console > Applications > Manage > New Secret.",
 		"Create a new one with the narrowest scope and store it outside the repository (an environment variable or a vault).",
 	}, TP: []string{
+		"twitch secret {{lowalnum:30}}",
 		"TWITCH_CLIENT_SECRET={{lowalnum:30}}",
 		"twitch_client_secret: \"{{lowalnum:30}}\"",
 	}, FP: []string{
