@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "fnv64a:0d13e3b55504f0e6:1341746"
+const tableHash = "fnv64a:56fa3ce21a986116:1342020"
 
-const tableStamp = "fnv64a:4070312236baba31:36"
+const tableStamp = "fnv64a:335f264a0d6a7638:36"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -1034,8 +1034,8 @@ var tableRules = []Rule{
 		"partnerstack",
 		"partner_stack",
 		"partner-stack",
-	}, Name: "PartnerStack API key", EnvVar: "PARTNERSTACK_API_KEY", RotateURL: "https://app.partnerstack.com/settings/integrations", RotateSteps: []string{
-		"Revoke the key in PartnerStack > Settings > Integrations > PartnerStack API keys and create a new one.",
+	}, Name: "PartnerStack API key", EnvVar: "PARTNERSTACK_API_KEY", RotateURL: "https://docs.partnerstack.com/docs/authentication", RotateSteps: []string{
+		"Revoke the key in PartnerStack > Settings > Integrations > PartnerStack API Keys and create a new one.",
 		"Store the new key in a secret manager and update the services that use it.",
 	}, TP: []string{
 		"PARTNERSTACK_API_KEY={{alnum:64}}",
@@ -1157,7 +1157,7 @@ var tableRules = []Rule{
 		"prod_pad",
 		"prod-pad",
 	}, Name: "ProdPad API key", EnvVar: "PRODPAD_API_KEY", RotateURL: "https://app.prodpad.com/me/apikeys", RotateSteps: []string{
-		"Revoke the key in ProdPad > Profile > API keys and create a new one.",
+		"Revoke the key in ProdPad > Profile Settings > API Keys and create a new one.",
 		"Store the new key in a secret manager and update the services that use it.",
 	}, TP: []string{
 		"PRODPAD_API_KEY={{hex:64}}",
@@ -1366,7 +1366,7 @@ var tableRules = []Rule{
 	}},
 	Rule{ID: "shotstack-api-key", Description: "Shotstack API key (40 letters and digits) assigned to a Shotstack variable or written after \"shotstack key\" and the like; video renders with it spend the account's credits, and it reads the account's assets.", Regex: "(?i:shotstack(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\"'`]?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bshotstack(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+(?:-[ \\t]+)?|[.\\-])[\"'`]?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"shotstack",
-	}, Name: "Shotstack API key", EnvVar: "SHOTSTACK_API_KEY", RotateURL: "https://dashboard.shotstack.io/keys", RotateSteps: []string{
+	}, Name: "Shotstack API key", EnvVar: "SHOTSTACK_API_KEY", RotateURL: "https://shotstack.io/docs/guide/getting-started/request-api-keys", RotateSteps: []string{
 		"Regenerate the key in the Shotstack dashboard > API Keys and create a new one.",
 		"Store the new key in a secret manager and update the services that use it.",
 	}, TP: []string{
@@ -1500,7 +1500,7 @@ var tableRules = []Rule{
 		"ssl_mate",
 		"ssl-mate",
 	}, Name: "SSLMate API key", EnvVar: "SSLMATE_API_KEY", RotateURL: "https://sslmate.com/account/api_credentials", RotateSteps: []string{
-		"Regenerate the key in SSLMate > Account > API Credentials and create a new one.",
+		"Ask SSLMate support to revoke the key, then take the new one from SSLMate > Account > API Credentials (the page cannot revoke it).",
 		"Store the new key in a secret manager and update the services that use it.",
 	}, TP: []string{
 		"SSLMATE_API_KEY={{alnum:36}}",
@@ -1728,8 +1728,8 @@ var tableRules = []Rule{
 		"thousandeyes",
 		"thousand_eyes",
 		"thousand-eyes",
-	}, Name: "ThousandEyes API token", EnvVar: "THOUSANDEYES_TOKEN", RotateURL: "https://app.thousandeyes.com/account-settings/users-roles/?section=profile", RotateSteps: []string{
-		"Revoke the key in ThousandEyes > Account Settings > User API Tokens and create a new one.",
+	}, Name: "ThousandEyes API token", EnvVar: "THOUSANDEYES_TOKEN", RotateURL: "https://developer.cisco.com/docs/thousandeyes/authentication/", RotateSteps: []string{
+		"Revoke the key in ThousandEyes > Manage > Account Settings > Users and Roles > Profile > User API Tokens and create a new one.",
 		"Store the new key in a secret manager and update the services that use it.",
 	}, TP: []string{
 		"THOUSANDEYES_TOKEN={{alnum:32}}",
@@ -1953,8 +1953,8 @@ var tableRules = []Rule{
 	}},
 	Rule{ID: "yousign-api-key", Description: "Yousign API key (32 lower-case letters and digits) assigned to a Yousign variable or written after \"yousign key\" and the like; it sends documents for signature and downloads signed documents and audit trails.", Regex: "(?i:yousign(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\byousign(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+(?:-[ \\t]+)?|[.\\-])[\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"yousign",
-	}, Name: "Yousign API key", EnvVar: "YOUSIGN_API_KEY", RotateURL: "https://yousign.app/auth/workspace/api-keys", RotateSteps: []string{
-		"Delete the key in Yousign > Settings > API keys and create a new one.",
+	}, Name: "Yousign API key", EnvVar: "YOUSIGN_API_KEY", RotateURL: "https://developers.yousign.com/docs/api-keys", RotateSteps: []string{
+		"Revoke the key in Yousign > API > API keys and create a new one.",
 		"Store the new key in a secret manager and update the services that use it.",
 	}, TP: []string{
 		"YOUSIGN_API_KEY={{lowalnum:32}}",
@@ -1998,8 +1998,8 @@ var tableRules = []Rule{
 	}},
 	Rule{ID: "zonka-feedback-api-token", Description: "Zonka Feedback API token (36 letters and digits) assigned to a Zonka Feedback variable or written after \"zonka key\" and the like; it reads the account's surveys, responses and contacts.", Regex: "(?i:zonka(?:[_\\-.]?feedback)?(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\"'`]?([A-Za-z0-9]{36})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bzonka(?:[_\\-.]?feedback)?(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+(?:-[ \\t]+)?|[.\\-])[\"'`]?([A-Za-z0-9]{36})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"zonka",
-	}, Name: "Zonka Feedback API token", EnvVar: "ZONKA_API_TOKEN", RotateURL: "https://app.zonkafeedback.com/settings/api", RotateSteps: []string{
-		"Regenerate the key in Zonka Feedback > Settings > Developers > API and create a new one.",
+	}, Name: "Zonka Feedback API token", EnvVar: "ZONKA_API_TOKEN", RotateURL: "https://apidocs.zonkafeedback.com/", RotateSteps: []string{
+		"Regenerate the key in Zonka Feedback > Company Settings > Developers > API and create a new one.",
 		"Store the new key in a secret manager and update the services that use it.",
 	}, TP: []string{
 		"ZONKA_API_TOKEN={{alnum:36}}",
@@ -2147,8 +2147,8 @@ var tableRules = []Rule{
 	}},
 	Rule{ID: "scalr-api-token", Description: "Scalr API token (136 letters, digits, dots and underscores) assigned to a Scalr variable or written after \"scalr key\" and the like; it runs Terraform plans and applies and reads state and variables in the account's environments.", Regex: "(?i:scalr(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\"'`]?([A-Za-z0-9._]{136})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bscalr(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+(?:-[ \\t]+)?|[.\\-])[\"'`]?([A-Za-z0-9._]{136})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"scalr",
-	}, Name: "Scalr API token", EnvVar: "SCALR_TOKEN", RotateURL: "https://docs.scalr.io/docs/api-tokens", RotateSteps: []string{
-		"Delete the key in Scalr > Profile > API tokens (or the service account's tokens) and create a new one.",
+	}, Name: "Scalr API token", EnvVar: "SCALR_TOKEN", RotateURL: "https://docs.scalr.io/reference/api-tokens", RotateSteps: []string{
+		"Delete the key in Scalr > Profile > Personal access tokens (or IAM > the service account's tokens) and create a new one.",
 		"Store the new key in a secret manager and update the services that use it.",
 	}, TP: []string{
 		"SCALR_TOKEN={{alnum:60}}.{{alnum:75}}",
@@ -2163,23 +2163,23 @@ var tableRules = []Rule{
 		"signalwire",
 		"signal_wire",
 		"signal-wire",
-	}, Name: "SignalWire API token", EnvVar: "SIGNALWIRE_API_TOKEN", RotateURL: "https://developer.signalwire.com/guides/navigating-your-space/", RotateSteps: []string{
-		"Delete the key in SignalWire > the Space > API > API Tokens and create a new one.",
+	}, Name: "SignalWire API token", EnvVar: "SIGNALWIRE_API_TOKEN", RotateURL: "https://developer.signalwire.com/rest/overview/authorization", RotateSteps: []string{
+		"Delete the key in the SignalWire Dashboard > API Credentials > API Tokens and create a new one.",
 		"Store the new key in a secret manager and update the services that use it.",
 	}, TP: []string{
-		"SIGNALWIRE_API_TOKEN=PT{{hex:48}}",
-		"signalwire_api_key: \"PT{{hex:48}}\"",
-		"signalwire secret PT{{hex:48}}",
+		"SIGNALWIRE_API_TOKEN={{alnum:50}}",
+		"signalwire_api_key: \"{{alnum:50}}\"",
+		"signalwire secret {{alnum:50}}",
 	}, FP: []string{
 		"SIGNALWIRE_API_TOKEN=${SIGNALWIRE_API_TOKEN}",
-		"SIGNALWIRE_API_TOKEN=PT{{hex:10}}",
-		"signalwire message PT{{hex:48}}",
+		"SIGNALWIRE_API_TOKEN={{alnum:16}}",
+		"signalwire message {{alnum:50}}",
 	}},
 	Rule{ID: "smartystreets-auth-token", Description: "Smarty (SmartyStreets) auth token (20 letters and digits) assigned to a Smarty (SmartyStreets) variable or written after \"smartystreets key\" and the like; with its auth ID address lookups spend the account's subscription.", Regex: "(?i:smarty[_\\-.]?streets(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\"'`]?([A-Za-z0-9]{20})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bsmarty[_\\-.]?streets(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+(?:-[ \\t]+)?|[.\\-])[\"'`]?([A-Za-z0-9]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"smartystreets",
 		"smarty_streets",
 		"smarty-streets",
-	}, Name: "Smarty (SmartyStreets) auth token", EnvVar: "SMARTYSTREETS_AUTH_TOKEN", RotateURL: "https://www.smarty.com/account/keys", RotateSteps: []string{
+	}, Name: "Smarty (SmartyStreets) auth token", EnvVar: "SMARTYSTREETS_AUTH_TOKEN", RotateURL: "https://www.smarty.com/docs/cloud/authentication", RotateSteps: []string{
 		"Delete the key in Smarty > Account > API Keys and create a new one.",
 		"Store the new key in a secret manager and update the services that use it.",
 	}, TP: []string{
@@ -2191,7 +2191,7 @@ var tableRules = []Rule{
 		"SMARTYSTREETS_AUTH_TOKEN={{alnum:8}}",
 		"smartystreets message {{alnum:20}}",
 	}},
-	Rule{ID: "solarwinds-observability-api-token", Description: "SolarWinds Observability API token (71 letters, digits, dashes and underscores) assigned to a SolarWinds Observability variable or written after \"solarwinds key\" and the like; full-access tokens read and change the organisation's entities, alerts and settings; ingestion tokens send telemetry.", Regex: "(?i:solar[_\\-.]?winds(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\"'`]?([A-Za-z0-9_\\-]{71})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bsolar[_\\-.]?winds(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+(?:-[ \\t]+)?|[.\\-])[\"'`]?([A-Za-z0-9_\\-]{71})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "solarwinds-observability-api-token", Description: "SolarWinds Observability API token (71 letters, digits, dashes and underscores) assigned to a SolarWinds Observability variable or written after \"solarwinds key\" and the like; API Access tokens create, read, change and delete the organisation's entities and settings; ingestion tokens send logs and metrics.", Regex: "(?i:solar[_\\-.]?winds(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\"'`]?([A-Za-z0-9_\\-]{71})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bsolar[_\\-.]?winds(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+(?:-[ \\t]+)?|[.\\-])[\"'`]?([A-Za-z0-9_\\-]{71})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"solarwinds",
 		"solar_winds",
 		"solar-winds",
@@ -2239,8 +2239,8 @@ var tableRules = []Rule{
 	}},
 	Rule{ID: "typetalk-client-secret", Description: "Typetalk client secret (64 letters and digits) assigned to a Typetalk variable or written after \"typetalk key\" and the like; with its client ID it gets tokens that read and post messages in the user's topics.", Regex: "(?i:typetalk(?:[_\\-.]?client)?(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\"'`]?([A-Za-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\btypetalk(?:[_\\-.]?client)?(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+(?:-[ \\t]+)?|[.\\-])[\"'`]?([A-Za-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"typetalk",
-	}, Name: "Typetalk client secret", EnvVar: "TYPETALK_CLIENT_SECRET", RotateURL: "https://typetalk.com/my/develop/applications", RotateSteps: []string{
-		"Regenerate the key in Typetalk > Developer > the application and create a new one.",
+	}, Name: "Typetalk client secret", EnvVar: "TYPETALK_CLIENT_SECRET", RotateURL: "https://developer.nulab.com/docs/typetalk/auth", RotateSteps: []string{
+		"Regenerate the key in Typetalk > Developer Application page > the application and create a new one.",
 		"Store the new key in a secret manager and update the services that use it.",
 	}, TP: []string{
 		"TYPETALK_CLIENT_SECRET={{alnum:64}}",
