@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "fnv64a:56fa3ce21a986116:1342020"
+const tableHash = "fnv64a:e3b42ab59be2ee0a:1341977"
 
-const tableStamp = "fnv64a:335f264a0d6a7638:36"
+const tableStamp = "fnv64a:7ee6bbb69eaf3324:36"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -1229,7 +1229,7 @@ var tableRules = []Rule{
 		"rocket_reach",
 		"rocket-reach",
 	}, Name: "RocketReach API key", EnvVar: "ROCKETREACH_API_KEY", RotateURL: "https://rocketreach.co/account?section=nav_gen_api", RotateSteps: []string{
-		"Regenerate the key in RocketReach > Account > API and create a new one.",
+		"Generate a new key in RocketReach > Account Settings > API; the old one stops working at once.",
 		"Store the new key in a secret manager and update the services that use it.",
 	}, TP: []string{
 		"ROCKETREACH_API_KEY={{lowalnum:39}}",
@@ -1242,7 +1242,7 @@ var tableRules = []Rule{
 	}},
 	Rule{ID: "rockset-api-key", Description: "Rockset API key (64 letters and digits) assigned to a Rockset variable or written after \"rockset key\" and the like; it queries and writes to the organisation's collections with its role.", Regex: "(?i:rockset(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\"'`]?([A-Za-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\brockset(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+(?:-[ \\t]+)?|[.\\-])[\"'`]?([A-Za-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"rockset",
-	}, Name: "Rockset API key", EnvVar: "ROCKSET_API_KEY", RotateURL: "https://docs.rockset.com/documentation/reference/rest-api", RotateSteps: []string{
+	}, Name: "Rockset API key", EnvVar: "ROCKSET_API_KEY", RotateURL: "https://console.rockset.com", RotateSteps: []string{
 		"Delete the key in the Rockset console > API Keys and create a new one.",
 		"Store the new key in a secret manager and update the services that use it.",
 	}, TP: []string{
@@ -1394,8 +1394,8 @@ var tableRules = []Rule{
 	}},
 	Rule{ID: "simfin-api-key", Description: "SimFin API key (32 letters and digits) assigned to a SimFin variable or written after \"simfin key\" and the like; downloads with it use the account's data plan.", Regex: "(?i:simfin(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\"'`]?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bsimfin(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+(?:-[ \\t]+)?|[.\\-])[\"'`]?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"simfin",
-	}, Name: "SimFin API key", EnvVar: "SIMFIN_API_KEY", RotateURL: "https://app.simfin.com/data-access/api", RotateSteps: []string{
-		"Regenerate the key in SimFin > Data Access > API and create a new one.",
+	}, Name: "SimFin API key", EnvVar: "SIMFIN_API_KEY", RotateURL: "https://app.simfin.com/", RotateSteps: []string{
+		"Regenerate the key in the SimFin web app > API key and create a new one.",
 		"Store the new key in a secret manager and update the services that use it.",
 	}, TP: []string{
 		"SIMFIN_API_KEY={{alnum:32}}",
@@ -1860,8 +1860,8 @@ var tableRules = []Rule{
 	}},
 	Rule{ID: "veriphone-api-key", Description: "Veriphone API key (32 upper-case letters and digits) assigned to a Veriphone variable or written after \"veriphone key\" and the like; phone verifications with it spend the account's credits.", Regex: "(?i:veriphone(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\"'`]?([A-Z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bveriphone(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+(?:-[ \\t]+)?|[.\\-])[\"'`]?([A-Z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"veriphone",
-	}, Name: "Veriphone API key", EnvVar: "VERIPHONE_API_KEY", RotateURL: "https://veriphone.io/dashboard", RotateSteps: []string{
-		"Regenerate the key in the Veriphone dashboard and create a new one.",
+	}, Name: "Veriphone API key", EnvVar: "VERIPHONE_API_KEY", RotateURL: "https://veriphone.io/", RotateSteps: []string{
+		"Ask Veriphone to reset the key, then take the new one from the Veriphone dashboard (API Key card).",
 		"Store the new key in a secret manager and update the services that use it.",
 	}, TP: []string{
 		"VERIPHONE_API_KEY={{HEX:32}}",
@@ -2013,7 +2013,7 @@ var tableRules = []Rule{
 	Rule{ID: "paperform-api-key", Description: "Paperform API key (850 to 1000 letters, digits, dots, dashes and underscores) assigned to a Paperform variable or written after \"paperform key\" and the like; it reads and changes the account's forms, submissions and products.", Regex: "(?i:paperform(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\"'`]?([A-Za-z0-9_\\-.]{850,1000})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bpaperform(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+(?:-[ \\t]+)?|[.\\-])[\"'`]?([A-Za-z0-9_\\-.]{850,1000})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"paperform",
 	}, Name: "Paperform API key", EnvVar: "PAPERFORM_API_KEY", RotateURL: "https://paperform.co/account/developer", RotateSteps: []string{
-		"Revoke the key in Paperform > Account > Developer > API keys and create a new one.",
+		"Revoke the key in Paperform > Account settings > Access tokens and create a new one.",
 		"Store the new key in a secret manager and update the services that use it.",
 	}, TP: []string{
 		"PAPERFORM_API_KEY={{b64url:900}}",
@@ -2073,8 +2073,8 @@ var tableRules = []Rule{
 		"proxy_crawl",
 		"proxy-crawl",
 		"crawlbase",
-	}, Name: "Crawlbase (ProxyCrawl) token", EnvVar: "CRAWLBASE_TOKEN", RotateURL: "https://crawlbase.com/dashboard/account/docs", RotateSteps: []string{
-		"Ask Crawlbase to reset the key, then take the new one from the Crawlbase dashboard > Account.",
+	}, Name: "Crawlbase (ProxyCrawl) token", EnvVar: "CRAWLBASE_TOKEN", RotateURL: "https://crawlbase.com/docs/authentication", RotateSteps: []string{
+		"Ask Crawlbase to reset the key, then take the new one from the Crawlbase dashboard.",
 		"Store the new key in a secret manager and update the services that use it.",
 	}, TP: []string{
 		"CRAWLBASE_TOKEN={{alnum:22}}",
