@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "fnv64a:4d178a1070005c92:1346455"
+const tableHash = "fnv64a:73ac29b04007eb98:1346551"
 
-const tableStamp = "fnv64a:82d3301bfc905a0f:36"
+const tableStamp = "fnv64a:0fd8cb9bfc428b62:36"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -1171,7 +1171,7 @@ var tableRules = []Rule{
 	Rule{ID: "qualaroo-api-key", Description: "Qualaroo API key (64 letters, digits and =) assigned to a Qualaroo variable or written after \"qualaroo key\" and the like; it reads the account's nudges and survey responses.", Regex: "(?i:qualaroo(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\"'`]?([A-Za-z0-9=]{64})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bqualaroo(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+(?:-[ \\t]+)?|[.\\-])[\"'`]?([A-Za-z0-9=]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"qualaroo",
 	}, Name: "Qualaroo API key", EnvVar: "QUALAROO_API_SECRET", RotateURL: "https://help.qualaroo.com/hc/en-us/articles/201969438-The-REST-Reporting-API", RotateSteps: []string{
-		"Revoke the key in Qualaroo > Account > Integrations > API and create a new one.",
+		"Regenerate the key in Qualaroo > Account Details > Reporting API and create a new one.",
 		"Store the new key in a secret manager and update the services that use it.",
 	}, TP: []string{
 		"QUALAROO_API_SECRET={{alnum:64}}",
@@ -1352,8 +1352,8 @@ var tableRules = []Rule{
 	}},
 	Rule{ID: "shipday-api-key", Description: "Shipday API key (31 letters and digits, a dot among the first 11) assigned to a Shipday variable or written after \"shipday key\" and the like; it creates, reads and assigns the account's delivery orders and drivers.", Regex: "(?i:shipday(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\"'`]?([A-Za-z0-9.]{11}[A-Za-z0-9]{20})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bshipday(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+(?:-[ \\t]+)?|[.\\-])[\"'`]?([A-Za-z0-9.]{11}[A-Za-z0-9]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"shipday",
-	}, Name: "Shipday API key", EnvVar: "SHIPDAY_API_KEY", RotateURL: "https://docs.shipday.com/reference/authentication", RotateSteps: []string{
-		"Revoke the key in Shipday > Integrations > API key and create a new one.",
+	}, Name: "Shipday API key", EnvVar: "SHIPDAY_API_KEY", RotateURL: "https://dispatch.shipday.com/dashboard#accountInfo", RotateSteps: []string{
+		"Ask Shipday support to reset the key, then take the new one from Shipday Dispatch > Account Details > Api Key.",
 		"Store the new key in a secret manager and update the services that use it.",
 	}, TP: []string{
 		"SHIPDAY_API_KEY={{alnum:10}}.{{alnum:20}}",
@@ -1420,19 +1420,19 @@ var tableRules = []Rule{
 		"SIMVOLY_API_KEY={{lowalnum:12}}",
 		"simvoly message {{lowalnum:33}}",
 	}},
-	Rule{ID: "siteleaf-api-secret", Description: "Siteleaf API secret (32 lower-case letters and digits) assigned to a Siteleaf variable or written after \"siteleaf key\" and the like; with its key it reads, edits and publishes the user's sites.", Regex: "(?i:siteleaf(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bsiteleaf(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+(?:-[ \\t]+)?|[.\\-])[\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "siteleaf-api-secret", Description: "Siteleaf API secret (32 letters and digits) assigned to a Siteleaf variable or written after \"siteleaf key\" and the like; with its key it reads, edits and publishes the user's sites.", Regex: "(?i:siteleaf(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\"'`]?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bsiteleaf(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+(?:-[ \\t]+)?|[.\\-])[\"'`]?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"siteleaf",
-	}, Name: "Siteleaf API secret", EnvVar: "SITELEAF_API_SECRET", RotateURL: "https://manage.siteleaf.com/account", RotateSteps: []string{
-		"Delete the key in Siteleaf > Account > API keys and create a new one.",
+	}, Name: "Siteleaf API secret", EnvVar: "SITELEAF_API_SECRET", RotateURL: "https://learn.siteleaf.com/api/authentication", RotateSteps: []string{
+		"Reset the key in Siteleaf > Account page (API key and secret) and create a new one.",
 		"Store the new key in a secret manager and update the services that use it.",
 	}, TP: []string{
-		"SITELEAF_API_SECRET={{hex:32}}",
-		"siteleaf_api_key: \"{{hex:32}}\"",
-		"siteleaf secret {{hex:32}}",
+		"SITELEAF_API_SECRET={{alnum:32}}",
+		"siteleaf_api_key: \"{{alnum:32}}\"",
+		"siteleaf secret {{alnum:32}}",
 	}, FP: []string{
 		"SITELEAF_API_SECRET=${SITELEAF_API_SECRET}",
-		"SITELEAF_API_SECRET={{hex:10}}",
-		"siteleaf message {{hex:32}}",
+		"SITELEAF_API_SECRET={{alnum:10}}",
+		"siteleaf message {{alnum:32}}",
 	}},
 	Rule{ID: "skrapp-api-key", Description: "Skrapp API key (42 letters and digits) assigned to a Skrapp variable or written after \"skrapp key\" and the like; e-mail finder lookups with it spend the account's credits.", Regex: "(?i:skrapp(?:[_\\-.]?io)?(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\"'`]?([A-Za-z0-9]{42})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bskrapp(?:[_\\-.]?io)?(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+(?:-[ \\t]+)?|[.\\-])[\"'`]?([A-Za-z0-9]{42})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"skrapp",
@@ -1531,8 +1531,8 @@ var tableRules = []Rule{
 		"stitchdata",
 		"stitch_data",
 		"stitch-data",
-	}, Name: "Stitch API key", EnvVar: "STITCHDATA_API_KEY", RotateURL: "https://www.stitchdata.com/docs/developers/stitch-connect/api", RotateSteps: []string{
-		"Delete the key in Stitch > Account settings > API access keys and create a new one.",
+	}, Name: "Stitch API key", EnvVar: "STITCHDATA_API_KEY", RotateURL: "https://help.qlik.com/en-US/stitch/account-security/managing-stitch-api-keys", RotateSteps: []string{
+		"Delete the key in Stitch > Account Settings > API Access Keys and create a new one.",
 		"Store the new key in a secret manager and update the services that use it.",
 	}, TP: []string{
 		"STITCHDATA_API_KEY={{lowalnum:35}}",
@@ -1593,7 +1593,7 @@ var tableRules = []Rule{
 		"surveyanyplace",
 		"survey_anyplace",
 		"survey-anyplace",
-	}, Name: "Survey Anyplace API key", EnvVar: "SURVEYANYPLACE_API_KEY", RotateURL: "https://help.surveyanyplace.com/en/support/solutions/articles/35000106838-api", RotateSteps: []string{
+	}, Name: "Survey Anyplace API key", EnvVar: "SURVEYANYPLACE_API_KEY", RotateURL: "https://surveyanyplace.com/", RotateSteps: []string{
 		"Revoke the key in Survey Anyplace > Account > API and create a new one.",
 		"Store the new key in a secret manager and update the services that use it.",
 	}, TP: []string{
@@ -1804,8 +1804,8 @@ var tableRules = []Rule{
 		"upcdatabase",
 		"upc_database",
 		"upc-database",
-	}, Name: "UPCDatabase API key", EnvVar: "UPCDATABASE_API_KEY", RotateURL: "https://upcdatabase.org/account", RotateSteps: []string{
-		"Regenerate the key in upcdatabase.org > Account > API key and create a new one.",
+	}, Name: "UPCDatabase API key", EnvVar: "UPCDATABASE_API_KEY", RotateURL: "https://upcdatabase.org/api-auth", RotateSteps: []string{
+		"Delete the key in upcdatabase.org > Account > API Keys and create a new one.",
 		"Store the new key in a secret manager and update the services that use it.",
 	}, TP: []string{
 		"UPCDATABASE_API_KEY={{HEX:32}}",
@@ -1832,7 +1832,7 @@ var tableRules = []Rule{
 	}},
 	Rule{ID: "vbout-api-key", Description: "VBOUT API key (25 digits) assigned to a VBOUT variable or written after \"vbout key\" and the like; it manages the account's e-mail lists, contacts and campaigns.", Regex: "(?i:vbout(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\"'`]?([0-9]{25})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bvbout(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+(?:-[ \\t]+)?|[.\\-])[\"'`]?([0-9]{25})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 2.5, Keywords: []string{
 		"vbout",
-	}, Name: "VBOUT API key", EnvVar: "VBOUT_API_KEY", RotateURL: "https://app.vbout.com/Settings/API", RotateSteps: []string{
+	}, Name: "VBOUT API key", EnvVar: "VBOUT_API_KEY", RotateURL: "https://developers.vbout.com/", RotateSteps: []string{
 		"Revoke the key in VBOUT > Settings > API Integrations and create a new one.",
 		"Store the new key in a secret manager and update the services that use it.",
 	}, TP: []string{
@@ -2103,8 +2103,8 @@ var tableRules = []Rule{
 		"repairshopr",
 		"repair_shopr",
 		"repair-shopr",
-	}, Name: "RepairShopr API key", EnvVar: "REPAIRSHOPR_API_KEY", RotateURL: "https://feedback.repairshopr.com/knowledgebase/articles/376312", RotateSteps: []string{
-		"Revoke the key in RepairShopr > Admin > API > API Tokens and create a new one.",
+	}, Name: "RepairShopr API key", EnvVar: "REPAIRSHOPR_API_KEY", RotateURL: "https://repair.uservoice.com/knowledgebase/articles/376312-repairshopr-rest-api-build-custom-extensions-app", RotateSteps: []string{
+		"Revoke the key in RepairShopr > More > Admin > API - API Tokens and create a new one.",
 		"Store the new key in a secret manager and update the services that use it.",
 	}, TP: []string{
 		"REPAIRSHOPR_API_KEY=T{{alnum:50}}",
