@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "fnv64a:07a475ab9ed93c0f:1340658"
+const tableHash = "fnv64a:e1d79b620a655e83:1341846"
 
-const tableStamp = "fnv64a:2e958a340532452e:36"
+const tableStamp = "fnv64a:535b5866375c8c97:36"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -1031,7 +1031,7 @@ var tableRules = []Rule{
 		"PHOTOROOM_API_KEY=sk_pr_default_{{hex:12}}",
 		"PHOTOROOM_API_KEY=${PHOTOROOM_API_KEY}",
 	}},
-	Rule{ID: "adzuna-app-key", Description: "Adzuna API key (32 lower-case letters and digits) assigned to a Adzuna variable or written after \"Adzuna key\" and the like; with the app ID it queries Adzuna's job and salary search API on the account's quota.", Regex: "(?i:adzuna(?:[_\\-.]?app)?(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\badzuna(?:[_\\-.]?app)?(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "adzuna-app-key", Description: "Adzuna application key (32 lower-case letters and digits) assigned to a variable named for Adzuna or written after \"Adzuna key\" and the like; with the app ID it queries Adzuna's job and salary search API on the account's quota.", Regex: "(?i:adzuna(?:[_\\-.]?app)?(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\badzuna(?:[_\\-.]?app)?(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"adzuna",
 	}, Name: "Adzuna application key", EnvVar: "ADZUNA_APP_KEY", RotateURL: "https://developer.adzuna.com/overview", RotateSteps: []string{
 		"Revoke the key in Adzuna's account settings (the API section) and create a new one.",
@@ -1045,7 +1045,7 @@ var tableRules = []Rule{
 		"ADZUNA_APP_KEY={{lowalnum:10}}",
 		"adzuna message {{lowalnum:32}}",
 	}},
-	Rule{ID: "aeroworkflow-api-key", Description: "AeroWorkflow API key (20 letters, digits and the signs ^!?#:*;) assigned to a AeroWorkflow variable or written after \"AeroWorkflow key\" and the like; with the account ID it reads and changes the firm's AeroWorkflow practice data.", Regex: "(?i:aero[_\\-.]?workflow(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9^!?#:*;]{20})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\baero[_\\-.]?workflow(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9^!?#:*;]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "aeroworkflow-api-key", Description: "AeroWorkflow API key (20 letters, digits and the signs ^!?#:*;) assigned to a variable named for AeroWorkflow or written after \"AeroWorkflow key\" and the like; with the account ID it reads and changes the firm's AeroWorkflow practice data.", Regex: "(?i:aero[_\\-.]?workflow(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9^!?#:*;]{20})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\baero[_\\-.]?workflow(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9^!?#:*;]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"aeroworkflow",
 		"aero_workflow",
 		"aero-workflow",
@@ -1061,7 +1061,7 @@ var tableRules = []Rule{
 		"AEROWORKFLOW_API_KEY={{alnum:8}}",
 		"aeroworkflow message {{alnum:20}}",
 	}},
-	Rule{ID: "alegra-api-token", Description: "Alegra API key (20 lower-case letters, digits and hyphens) assigned to a Alegra variable or written after \"Alegra key\" and the like; with the user's e-mail it reads and writes the company's invoices, contacts and accounts in Alegra.", Regex: "(?i:alegra(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9\\-]{20})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\balegra(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9\\-]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "alegra-api-token", Description: "Alegra API key (20 lower-case letters, digits and hyphens) assigned to a variable named for Alegra or written after \"Alegra key\" and the like; with the user's e-mail it reads and writes the company's invoices, contacts and accounts in Alegra.", Regex: "(?i:alegra(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9\\-]{20})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\balegra(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9\\-]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"alegra",
 	}, Name: "Alegra API key", EnvVar: "ALEGRA_API_TOKEN", RotateURL: "https://developer.alegra.com/docs/autenticación", RotateSteps: []string{
 		"Revoke the key in Alegra's account settings (the API section) and create a new one.",
@@ -1075,7 +1075,7 @@ var tableRules = []Rule{
 		"ALEGRA_API_TOKEN={{lowalnum:8}}",
 		"alegra message {{lowalnum:20}}",
 	}},
-	Rule{ID: "apifonica-api-key", Description: "Apifonica API key (a UUID-like 11-4-4-4-12 group of lower-case letters and digits) assigned to a Apifonica variable or written after \"Apifonica key\" and the like; it sends SMS and places calls billed to the Apifonica account.", Regex: "(?i:apifonica(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-z]{11}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bapifonica(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9a-z]{11}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "apifonica-api-key", Description: "Apifonica API key (a UUID-like 11-4-4-4-12 group of lower-case letters and digits) assigned to a variable named for Apifonica or written after \"Apifonica key\" and the like; it sends SMS and places calls billed to the Apifonica account.", Regex: "(?i:apifonica(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-z]{11}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bapifonica(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9a-z]{11}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"apifonica",
 	}, Name: "Apifonica API key", EnvVar: "APIFONICA_API_KEY", RotateURL: "https://www.apifonica.com/", RotateSteps: []string{
 		"Revoke the key in Apifonica's account settings (the API section) and create a new one.",
@@ -1089,7 +1089,7 @@ var tableRules = []Rule{
 		"APIFONICA_API_KEY={{lowalnum:11}}",
 		"apifonica message {{lowalnum:11}}-{{lowalnum:4}}-{{lowalnum:4}}-{{lowalnum:4}}-{{lowalnum:12}}",
 	}},
-	Rule{ID: "apimatic-api-key", Description: "APIMatic API key (64 letters, digits, '-' and '_') assigned to a APIMatic variable or written after \"APIMatic key\" and the like; it generates SDKs and changes API definitions in the APIMatic account.", Regex: "(?i:api[_\\-.]?matic(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{64})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bapi[_\\-.]?matic(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9_\\-]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "apimatic-api-key", Description: "APIMatic API key (64 letters, digits, '-' and '_') assigned to a variable named for APIMatic or written after \"APIMatic key\" and the like; it generates SDKs and changes API definitions in the APIMatic account.", Regex: "(?i:api[_\\-.]?matic(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{64})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bapi[_\\-.]?matic(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9_\\-]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"apimatic",
 		"api_matic",
 		"api-matic",
@@ -1105,7 +1105,7 @@ var tableRules = []Rule{
 		"APIMATIC_API_KEY={{alnum:20}}",
 		"apimatic message {{alnum:64}}",
 	}},
-	Rule{ID: "apollo-io-api-key", Description: "Apollo.io API key (22 letters and digits) assigned to a Apollo.io variable or written after \"Apollo.io key\" and the like; it searches and exports Apollo's people and company data on the account's credits.", Regex: "(?i:apollo(?:[_\\-.]?io)?(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{22})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bapollo(?:[_\\-.]?io)?(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9]{22})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "apollo-io-api-key", Description: "Apollo.io API key (22 letters and digits) assigned to a variable named for Apollo.io or written after \"Apollo.io key\" and the like; it searches and exports Apollo's people and company data on the account's credits.", Regex: "(?i:apollo(?:[_\\-.]?io)?(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{22})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bapollo(?:[_\\-.]?io)?(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9]{22})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"apollo",
 	}, Name: "Apollo.io API key", EnvVar: "APOLLO_API_KEY", RotateURL: "https://developer.apollo.io/#/keys", RotateSteps: []string{
 		"Revoke the key in Apollo.io's account settings (the API section) and create a new one.",
@@ -1119,7 +1119,7 @@ var tableRules = []Rule{
 		"APOLLO_API_KEY={{alnum:10}}",
 		"apollo message {{alnum:22}}",
 	}},
-	Rule{ID: "appointedd-api-key", Description: "Appointedd API key (88 letters, digits, '+' and '=') assigned to a Appointedd variable or written after \"Appointedd key\" and the like; it reads and books appointments and reads customer records in the Appointedd organisation.", Regex: "(?i:appointedd(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9=+]{88})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bappointedd(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9=+]{88})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "appointedd-api-key", Description: "Appointedd API key (88 letters, digits, '+' and '=') assigned to a variable named for Appointedd or written after \"Appointedd key\" and the like; it reads and books appointments and reads customer records in the Appointedd organisation.", Regex: "(?i:appointedd(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9=+]{88})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bappointedd(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9=+]{88})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"appointedd",
 	}, Name: "Appointedd API key", EnvVar: "APPOINTEDD_API_KEY", RotateURL: "https://www.appointedd.com/", RotateSteps: []string{
 		"Revoke the key in Appointedd's account settings (the API section) and create a new one.",
@@ -1133,7 +1133,7 @@ var tableRules = []Rule{
 		"APPOINTEDD_API_KEY={{alnum:30}}",
 		"appointedd message {{alnum:88}}",
 	}},
-	Rule{ID: "apptivo-api-key", Description: "Apptivo API key (36 lower-case letters, digits and hyphens) assigned to a Apptivo variable or written after \"Apptivo key\" and the like; with the access key it reads and changes the firm's CRM leads, contacts and invoices.", Regex: "(?i:apptivo(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9\\-]{36})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bapptivo(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9\\-]{36})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "apptivo-api-key", Description: "Apptivo API key (36 lower-case letters, digits and hyphens) assigned to a variable named for Apptivo or written after \"Apptivo key\" and the like; with the access key it reads and changes the firm's CRM leads, contacts and invoices.", Regex: "(?i:apptivo(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9\\-]{36})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bapptivo(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9\\-]{36})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"apptivo",
 	}, Name: "Apptivo API key", EnvVar: "APPTIVO_API_KEY", RotateURL: "https://www.apptivo.com/", RotateSteps: []string{
 		"Revoke the key in Apptivo's account settings (the API section) and create a new one.",
@@ -1147,7 +1147,7 @@ var tableRules = []Rule{
 		"APPTIVO_API_KEY={{lowalnum:12}}",
 		"apptivo message {{lowalnum:8}}-{{lowalnum:4}}-{{lowalnum:4}}-{{lowalnum:4}}-{{lowalnum:12}}",
 	}},
-	Rule{ID: "audd-api-token", Description: "AudD API key (32 lower-case letters, digits and hyphens) assigned to a AudD variable or written after \"AudD key\" and the like; music recognition requests with it spend the account's paid quota.", Regex: "(?i:audd(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9\\-]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\baudd(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9\\-]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "audd-api-token", Description: "AudD API key (32 lower-case letters, digits and hyphens) assigned to a variable named for AudD or written after \"AudD key\" and the like; music recognition requests with it spend the account's paid quota.", Regex: "(?i:audd(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9\\-]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\baudd(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9\\-]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"audd",
 	}, Name: "AudD API key", EnvVar: "AUDD_API_TOKEN", RotateURL: "https://dashboard.audd.io/", RotateSteps: []string{
 		"Revoke the key in AudD's account settings (the API section) and create a new one.",
@@ -1161,7 +1161,7 @@ var tableRules = []Rule{
 		"AUDD_API_TOKEN={{hex:10}}",
 		"audd message {{hex:32}}",
 	}},
-	Rule{ID: "autopilot-api-key", Description: "Autopilot API key (32 hex digits) assigned to a Autopilot variable or written after \"Autopilot key\" and the like; it reads and changes the Autopilot account's contacts, lists and journeys.", Regex: "(?i:autopilot(?:[_\\-.]?hq)?(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bautopilot(?:[_\\-.]?hq)?(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "autopilot-api-key", Description: "Autopilot API key (32 hex digits) assigned to a variable named for Autopilot or written after \"Autopilot key\" and the like; it reads and changes the Autopilot account's contacts, lists and journeys.", Regex: "(?i:autopilot(?:[_\\-.]?hq)?(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bautopilot(?:[_\\-.]?hq)?(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"autopilot",
 	}, Name: "Autopilot API key", EnvVar: "AUTOPILOT_API_KEY", RotateURL: "https://www.autopilothq.com/docs/api-authentication", RotateSteps: []string{
 		"Revoke the key in Autopilot's account settings (the API section) and create a new one.",
@@ -1175,7 +1175,7 @@ var tableRules = []Rule{
 		"AUTOPILOT_API_KEY={{hex:10}}",
 		"autopilot message {{hex:32}}",
 	}},
-	Rule{ID: "axonaut-api-key", Description: "Axonaut API key (32 lower-case letters and digits) assigned to a Axonaut variable or written after \"Axonaut key\" and the like; it reads and changes the company's Axonaut CRM, invoices and accounting data.", Regex: "(?i:axonaut(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\baxonaut(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "axonaut-api-key", Description: "Axonaut API key (32 lower-case letters and digits) assigned to a variable named for Axonaut or written after \"Axonaut key\" and the like; it reads and changes the company's Axonaut CRM, invoices and accounting data.", Regex: "(?i:axonaut(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\baxonaut(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"axonaut",
 	}, Name: "Axonaut API key", EnvVar: "AXONAUT_API_KEY", RotateURL: "https://axonaut.com/", RotateSteps: []string{
 		"Revoke the key in Axonaut's account settings (the API section) and create a new one.",
@@ -1189,7 +1189,7 @@ var tableRules = []Rule{
 		"AXONAUT_API_KEY={{lowalnum:10}}",
 		"axonaut message {{lowalnum:32}}",
 	}},
-	Rule{ID: "aylien-api-key", Description: "AYLIEN API key (32 lower-case letters and digits) assigned to a AYLIEN variable or written after \"AYLIEN key\" and the like; with the application ID it queries the AYLIEN News API on the account's quota.", Regex: "(?i:aylien(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\baylien(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "aylien-api-key", Description: "AYLIEN API key (32 lower-case letters and digits) assigned to a variable named for AYLIEN or written after \"AYLIEN key\" and the like; with the application ID it queries the AYLIEN News API on the account's quota.", Regex: "(?i:aylien(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\baylien(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"aylien",
 	}, Name: "AYLIEN API key", EnvVar: "AYLIEN_API_KEY", RotateURL: "https://newsapi.aylien.com/docs/", RotateSteps: []string{
 		"Revoke the key in AYLIEN's account settings (the API section) and create a new one.",
@@ -1203,7 +1203,7 @@ var tableRules = []Rule{
 		"AYLIEN_API_KEY={{lowalnum:10}}",
 		"aylien message {{lowalnum:32}}",
 	}},
-	Rule{ID: "beebole-api-token", Description: "Beebole API key (40 lower-case letters and digits) assigned to a Beebole variable or written after \"Beebole key\" and the like; it reads and changes the company's Beebole timesheets, projects and people.", Regex: "(?i:beebole(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-z]{40})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bbeebole(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9a-z]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "beebole-api-token", Description: "Beebole API key (40 lower-case letters and digits) assigned to a variable named for Beebole or written after \"Beebole key\" and the like; it reads and changes the company's Beebole timesheets, projects and people.", Regex: "(?i:beebole(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-z]{40})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bbeebole(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9a-z]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"beebole",
 	}, Name: "Beebole API key", EnvVar: "BEEBOLE_API_TOKEN", RotateURL: "https://beebole.com/help/api/", RotateSteps: []string{
 		"Revoke the key in Beebole's account settings (the API section) and create a new one.",
@@ -1217,7 +1217,7 @@ var tableRules = []Rule{
 		"BEEBOLE_API_TOKEN={{lowalnum:12}}",
 		"beebole message {{lowalnum:40}}",
 	}},
-	Rule{ID: "besnappy-api-key", Description: "BeSnappy API key (64 hex digits) assigned to a BeSnappy variable or written after \"BeSnappy key\" and the like; it reads and answers the account's Snappy help-desk tickets.", Regex: "(?i:be[_\\-.]?snappy(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-f0-9]{64})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bbe[_\\-.]?snappy(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-f0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "besnappy-api-key", Description: "BeSnappy API key (64 hex digits) assigned to a variable named for BeSnappy or written after \"BeSnappy key\" and the like; it reads and answers the account's Snappy help-desk tickets.", Regex: "(?i:be[_\\-.]?snappy(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-f0-9]{64})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bbe[_\\-.]?snappy(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-f0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"besnappy",
 		"be_snappy",
 		"be-snappy",
@@ -1233,7 +1233,7 @@ var tableRules = []Rule{
 		"BESNAPPY_API_KEY={{hex:20}}",
 		"besnappy message {{hex:64}}",
 	}},
-	Rule{ID: "bitbar-api-key", Description: "BitBar API key (32 letters and digits) assigned to a BitBar variable or written after \"BitBar key\" and the like; it starts test runs on BitBar's device cloud and reads their results and artefacts.", Regex: "(?i:bitbar(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9A-Za-z]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bbitbar(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9A-Za-z]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "bitbar-api-key", Description: "BitBar API key (32 letters and digits) assigned to a variable named for BitBar or written after \"BitBar key\" and the like; it starts test runs on BitBar's device cloud and reads their results and artefacts.", Regex: "(?i:bitbar(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9A-Za-z]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bbitbar(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9A-Za-z]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"bitbar",
 	}, Name: "BitBar API key", EnvVar: "BITBAR_API_KEY", RotateURL: "https://support.smartbear.com/bitbar/docs/en/use-rest-apis-with-bitbar.html", RotateSteps: []string{
 		"Revoke the key in BitBar's account settings (the API section) and create a new one.",
@@ -1247,7 +1247,7 @@ var tableRules = []Rule{
 		"BITBAR_API_KEY={{alnum:10}}",
 		"bitbar message {{alnum:32}}",
 	}},
-	Rule{ID: "blitapp-api-key", Description: "Blitapp API key (39 letters, digits, '-' and '_') assigned to a Blitapp variable or written after \"Blitapp key\" and the like; it reads and changes the account's Blitapp screenshot apps and their schedules.", Regex: "(?i:blit[_\\-.]?app(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{39})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bblit[_\\-.]?app(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9_\\-]{39})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "blitapp-api-key", Description: "Blitapp API key (39 letters, digits, '-' and '_') assigned to a variable named for Blitapp or written after \"Blitapp key\" and the like; it reads and changes the account's Blitapp screenshot apps and their schedules.", Regex: "(?i:blit[_\\-.]?app(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{39})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bblit[_\\-.]?app(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9_\\-]{39})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"blitapp",
 		"blit_app",
 		"blit-app",
@@ -1263,7 +1263,7 @@ var tableRules = []Rule{
 		"BLITAPP_API_KEY={{alnum:12}}",
 		"blitapp message {{alnum:39}}",
 	}},
-	Rule{ID: "boostnote-api-key", Description: "Boost Note API key (64 hex digits) assigned to a Boost Note variable or written after \"Boost Note key\" and the like; it reads and changes the team's Boost Note documents and folders.", Regex: "(?i:boost[_\\-.]?note(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bboost[_\\-.]?note(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "boostnote-api-key", Description: "Boost Note API key (64 hex digits) assigned to a variable named for Boost Note or written after \"Boost Note key\" and the like; it reads and changes the team's Boost Note documents and folders.", Regex: "(?i:boost[_\\-.]?note(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bboost[_\\-.]?note(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"boostnote",
 		"boost_note",
 		"boost-note",
@@ -1279,7 +1279,7 @@ var tableRules = []Rule{
 		"BOOSTNOTE_API_KEY={{hex:20}}",
 		"boostnote message {{hex:64}}",
 	}},
-	Rule{ID: "browshot-api-key", Description: "Browshot API key (28 letters and digits) assigned to a Browshot variable or written after \"Browshot key\" and the like; screenshots requested with it spend the account's Browshot credits.", Regex: "(?i:browshot(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{28})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bbrowshot(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9]{28})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "browshot-api-key", Description: "Browshot API key (28 letters and digits) assigned to a variable named for Browshot or written after \"Browshot key\" and the like; screenshots requested with it spend the account's Browshot credits.", Regex: "(?i:browshot(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{28})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bbrowshot(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9]{28})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"browshot",
 	}, Name: "Browshot API key", EnvVar: "BROWSHOT_API_KEY", RotateURL: "https://browshot.com/api/documentation", RotateSteps: []string{
 		"Revoke the key in Browshot's account settings (the API section) and create a new one.",
@@ -1293,7 +1293,7 @@ var tableRules = []Rule{
 		"BROWSHOT_API_KEY={{alnum:10}}",
 		"browshot message {{alnum:28}}",
 	}},
-	Rule{ID: "bugherd-api-key", Description: "BugHerd API key (22 lower-case letters and digits) assigned to a BugHerd variable or written after \"BugHerd key\" and the like; it reads and changes the organisation's BugHerd projects, tasks and comments.", Regex: "(?i:bug[_\\-.]?herd(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-z]{22})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bbug[_\\-.]?herd(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9a-z]{22})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "bugherd-api-key", Description: "BugHerd API key (22 lower-case letters and digits) assigned to a variable named for BugHerd or written after \"BugHerd key\" and the like; it reads and changes the organisation's BugHerd projects, tasks and comments.", Regex: "(?i:bug[_\\-.]?herd(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-z]{22})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bbug[_\\-.]?herd(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9a-z]{22})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"bugherd",
 		"bug_herd",
 		"bug-herd",
@@ -1309,7 +1309,7 @@ var tableRules = []Rule{
 		"BUGHERD_API_KEY={{lowalnum:10}}",
 		"bugherd message {{lowalnum:22}}",
 	}},
-	Rule{ID: "bulksms-token-secret", Description: "BulkSMS API key (29 letters, digits and the signs !@#$%^&*()) assigned to a BulkSMS variable or written after \"BulkSMS key\" and the like; with the token ID it sends SMS billed to the BulkSMS account.", Regex: "(?i:bulk[_\\-.]?sms(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9!@#$%^&*()]{29})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bbulk[_\\-.]?sms(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9!@#$%^&*()]{29})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "bulksms-token-secret", Description: "BulkSMS API token secret (29 letters, digits and the signs !@#$%^&*()) assigned to a variable named for BulkSMS or written after \"BulkSMS key\" and the like; with the token ID it sends SMS billed to the BulkSMS account.", Regex: "(?i:bulk[_\\-.]?sms(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9!@#$%^&*()]{29})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bbulk[_\\-.]?sms(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9!@#$%^&*()]{29})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"bulksms",
 		"bulk_sms",
 		"bulk-sms",
@@ -1325,7 +1325,7 @@ var tableRules = []Rule{
 		"BULKSMS_TOKEN_SECRET={{alnum:10}}",
 		"bulksms message {{alnum:29}}",
 	}},
-	Rule{ID: "calendarific-api-key", Description: "Calendarific API key (32 letters and digits) assigned to a Calendarific variable or written after \"Calendarific key\" and the like; holiday look-ups with it spend the account's Calendarific quota.", Regex: "(?i:calendarific(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcalendarific(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "calendarific-api-key", Description: "Calendarific API key (32 letters and digits) assigned to a variable named for Calendarific or written after \"Calendarific key\" and the like; holiday look-ups with it spend the account's Calendarific quota.", Regex: "(?i:calendarific(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcalendarific(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"calendarific",
 	}, Name: "Calendarific API key", EnvVar: "CALENDARIFIC_API_KEY", RotateURL: "https://calendarific.com/", RotateSteps: []string{
 		"Revoke the key in Calendarific's account settings (the API section) and create a new one.",
@@ -1339,7 +1339,7 @@ var tableRules = []Rule{
 		"CALENDARIFIC_API_KEY={{alnum:10}}",
 		"calendarific message {{alnum:32}}",
 	}},
-	Rule{ID: "campayn-api-key", Description: "Campayn API key (64 lower-case letters and digits) assigned to a Campayn variable or written after \"Campayn key\" and the like; it reads and changes the account's Campayn contact lists and e-mail campaigns.", Regex: "(?i:campayn(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcampayn(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "campayn-api-key", Description: "Campayn API key (64 lower-case letters and digits) assigned to a variable named for Campayn or written after \"Campayn key\" and the like; it reads and changes the account's Campayn contact lists and e-mail campaigns.", Regex: "(?i:campayn(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcampayn(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"campayn",
 	}, Name: "Campayn API key", EnvVar: "CAMPAYN_API_KEY", RotateURL: "https://campayn.com/", RotateSteps: []string{
 		"Revoke the key in Campayn's account settings (the API section) and create a new one.",
@@ -1353,7 +1353,7 @@ var tableRules = []Rule{
 		"CAMPAYN_API_KEY={{lowalnum:20}}",
 		"campayn message {{lowalnum:64}}",
 	}},
-	Rule{ID: "capsulecrm-api-token", Description: "Capsule CRM API key (64 letters, digits and the signs ._+=-) assigned to a Capsule CRM variable or written after \"Capsule CRM key\" and the like; it reads and changes the Capsule account's contacts, opportunities and cases as the user.", Regex: "(?i:capsule[_\\-.]?crm(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(?:[Bb]earer[ \\t]+)?([A-Za-z0-9._+=\\-]{64})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcapsule[_\\-.]?crm(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?(?:[Bb]earer[ \\t]+)?([A-Za-z0-9._+=\\-]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "capsulecrm-api-token", Description: "Capsule CRM API key (64 letters, digits and the signs ._+=-) assigned to a variable named for Capsule CRM or written after \"Capsule CRM key\" and the like; it reads and changes the Capsule account's contacts, opportunities and cases as the user.", Regex: "(?i:capsule[_\\-.]?crm(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(?:[Bb]earer[ \\t]+)?([A-Za-z0-9._+=\\-]{64})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcapsule[_\\-.]?crm(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?(?:[Bb]earer[ \\t]+)?([A-Za-z0-9._+=\\-]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"capsulecrm",
 		"capsule_crm",
 		"capsule-crm",
@@ -1369,7 +1369,7 @@ var tableRules = []Rule{
 		"CAPSULECRM_API_TOKEN={{alnum:20}}",
 		"capsulecrm message {{alnum:64}}",
 	}},
-	Rule{ID: "carboninterface-api-key", Description: "Carbon Interface API key (21 letters and digits) assigned to a Carbon Interface variable or written after \"Carbon Interface key\" and the like; emission estimates requested with it spend the account's Carbon Interface quota.", Regex: "(?i:carbon[_\\-.]?interface(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(?:[Bb]earer[ \\t]+)?([A-Za-z0-9]{21})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcarbon[_\\-.]?interface(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?(?:[Bb]earer[ \\t]+)?([A-Za-z0-9]{21})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "carboninterface-api-key", Description: "Carbon Interface API key (21 letters and digits) assigned to a variable named for Carbon Interface or written after \"Carbon Interface key\" and the like; emission estimates requested with it spend the account's Carbon Interface quota.", Regex: "(?i:carbon[_\\-.]?interface(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(?:[Bb]earer[ \\t]+)?([A-Za-z0-9]{21})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcarbon[_\\-.]?interface(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?(?:[Bb]earer[ \\t]+)?([A-Za-z0-9]{21})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"carboninterface",
 		"carbon_interface",
 		"carbon-interface",
@@ -1385,7 +1385,7 @@ var tableRules = []Rule{
 		"CARBONINTERFACE_API_KEY={{alnum:10}}",
 		"carboninterface message {{alnum:21}}",
 	}},
-	Rule{ID: "cashboard-api-key", Description: "Cashboard API key (four groups of three upper-case letters and digits (XXX-XXX-XXX-XXX)) assigned to a Cashboard variable or written after \"Cashboard key\" and the like; it reads and changes the account's Cashboard projects, time entries and invoices.", Regex: "(?i:cashboard(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcashboard(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 2.5, Keywords: []string{
+	Rule{ID: "cashboard-api-key", Description: "Cashboard API key (four groups of three upper-case letters and digits (XXX-XXX-XXX-XXX)) assigned to a variable named for Cashboard or written after \"Cashboard key\" and the like; it reads and changes the account's Cashboard projects, time entries and invoices.", Regex: "(?i:cashboard(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcashboard(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 2.5, Keywords: []string{
 		"cashboard",
 	}, Name: "Cashboard API key", EnvVar: "CASHBOARD_API_KEY", RotateURL: "https://cashboardapp.com/", RotateSteps: []string{
 		"Revoke the key in Cashboard's account settings (the API section) and create a new one.",
@@ -1399,7 +1399,7 @@ var tableRules = []Rule{
 		"CASHBOARD_API_KEY={{upalnum:3}}-{{upalnum:3}}",
 		"cashboard message {{upalnum:3}}-{{upalnum:3}}-{{upalnum:3}}-{{upalnum:3}}",
 	}},
-	Rule{ID: "centralstationcrm-api-key", Description: "CentralStationCRM API key (30 lower-case letters and digits) assigned to a CentralStationCRM variable or written after \"CentralStationCRM key\" and the like; it reads and changes the account's CentralStationCRM people, companies and deals.", Regex: "(?i:central[_\\-.]?station(?:[_\\-.]?crm)?(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{30})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcentral[_\\-.]?station(?:[_\\-.]?crm)?(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{30})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "centralstationcrm-api-key", Description: "CentralStationCRM API key (30 lower-case letters and digits) assigned to a variable named for CentralStationCRM or written after \"CentralStationCRM key\" and the like; it reads and changes the account's CentralStationCRM people, companies and deals.", Regex: "(?i:central[_\\-.]?station(?:[_\\-.]?crm)?(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{30})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcentral[_\\-.]?station(?:[_\\-.]?crm)?(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{30})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"centralstation",
 		"central_station",
 		"central-station",
@@ -1415,7 +1415,7 @@ var tableRules = []Rule{
 		"CENTRALSTATIONCRM_API_KEY={{lowalnum:10}}",
 		"centralstationcrm message {{lowalnum:30}}",
 	}},
-	Rule{ID: "chatfuel-api-token", Description: "Chatfuel API key (128 letters and digits) assigned to a Chatfuel variable or written after \"Chatfuel key\" and the like; it reads the account's bots and broadcasts messages to their users.", Regex: "(?i:chatfuel(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(?:[Bb]earer[ \\t]+)?([A-Za-z0-9]{128})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bchatfuel(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?(?:[Bb]earer[ \\t]+)?([A-Za-z0-9]{128})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "chatfuel-api-token", Description: "Chatfuel API key (128 letters and digits) assigned to a variable named for Chatfuel or written after \"Chatfuel key\" and the like; it reads the account's bots and broadcasts messages to their users.", Regex: "(?i:chatfuel(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(?:[Bb]earer[ \\t]+)?([A-Za-z0-9]{128})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bchatfuel(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?(?:[Bb]earer[ \\t]+)?([A-Za-z0-9]{128})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"chatfuel",
 	}, Name: "Chatfuel API key", EnvVar: "CHATFUEL_API_TOKEN", RotateURL: "https://chatfuel.com/", RotateSteps: []string{
 		"Revoke the key in Chatfuel's account settings (the API section) and create a new one.",
@@ -1429,7 +1429,7 @@ var tableRules = []Rule{
 		"CHATFUEL_API_TOKEN={{alnum:40}}",
 		"chatfuel message {{alnum:128}}",
 	}},
-	Rule{ID: "cliengo-api-key", Description: "Cliengo API key (a UUID) assigned to a Cliengo variable or written after \"Cliengo key\" and the like; it reads and changes the account's Cliengo contacts and chatbot conversations.", Regex: "(?i:cliengo(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcliengo(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "cliengo-api-key", Description: "Cliengo API key (a UUID) assigned to a variable named for Cliengo or written after \"Cliengo key\" and the like; it reads and changes the account's Cliengo contacts and chatbot conversations.", Regex: "(?i:cliengo(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcliengo(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"cliengo",
 	}, Name: "Cliengo API key", EnvVar: "CLIENGO_API_KEY", RotateURL: "https://www.cliengo.com/", RotateSteps: []string{
 		"Revoke the key in Cliengo's account settings (the API section) and create a new one.",
@@ -1443,7 +1443,7 @@ var tableRules = []Rule{
 		"CLIENGO_API_KEY={{hex:8}}",
 		"cliengo message {{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
 	}},
-	Rule{ID: "clinchpad-api-key", Description: "ClinchPad API key (32 lower-case letters and digits) assigned to a ClinchPad variable or written after \"ClinchPad key\" and the like; it reads and changes the account's ClinchPad pipelines, leads and contacts.", Regex: "(?i:clinch[_\\-.]?pad(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bclinch[_\\-.]?pad(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "clinchpad-api-key", Description: "ClinchPad API key (32 lower-case letters and digits) assigned to a variable named for ClinchPad or written after \"ClinchPad key\" and the like; it reads and changes the account's ClinchPad pipelines, leads and contacts.", Regex: "(?i:clinch[_\\-.]?pad(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bclinch[_\\-.]?pad(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"clinchpad",
 		"clinch_pad",
 		"clinch-pad",
@@ -1459,7 +1459,7 @@ var tableRules = []Rule{
 		"CLINCHPAD_API_KEY={{lowalnum:10}}",
 		"clinchpad message {{lowalnum:32}}",
 	}},
-	Rule{ID: "cloud-elements-user-secret", Description: "Cloud Elements API key (43 letters and digits) assigned to a Cloud Elements variable or written after \"Cloud Elements key\" and the like; with the organisation secret it calls every connected element (CRM, storage, ERP) of the Cloud Elements account.", Regex: "(?i:cloud[_\\-.]?elements(?:[_\\-.]?(?:api|access|secret|private|personal|auth|user))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{43})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcloud[_\\-.]?elements(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth|user))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "cloud-elements-user-secret", Description: "Cloud Elements user secret (43 letters and digits) assigned to a variable named for Cloud Elements or written after \"Cloud Elements key\" and the like; with the organisation secret it calls every connected element (CRM, storage, ERP) of the Cloud Elements account.", Regex: "(?i:cloud[_\\-.]?elements(?:[_\\-.]?(?:api|access|secret|private|personal|auth|user))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{43})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcloud[_\\-.]?elements(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth|user))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"cloudelements",
 		"cloud_elements",
 		"cloud-elements",
@@ -1475,7 +1475,7 @@ var tableRules = []Rule{
 		"CLOUDELEMENTS_USER_SECRET={{alnum:12}}",
 		"cloudelements message {{alnum:43}}",
 	}},
-	Rule{ID: "cloudmersive-api-key", Description: "Cloudmersive API key (36 lower-case letters, digits and hyphens) assigned to a Cloudmersive variable or written after \"Cloudmersive key\" and the like; conversions, OCR and validation calls with it spend the account's Cloudmersive quota.", Regex: "(?i:cloudmersive(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9\\-]{36})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcloudmersive(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9\\-]{36})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "cloudmersive-api-key", Description: "Cloudmersive API key (36 lower-case letters, digits and hyphens) assigned to a variable named for Cloudmersive or written after \"Cloudmersive key\" and the like; conversions, OCR and validation calls with it spend the account's Cloudmersive quota.", Regex: "(?i:cloudmersive(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9\\-]{36})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcloudmersive(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9\\-]{36})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"cloudmersive",
 	}, Name: "Cloudmersive API key", EnvVar: "CLOUDMERSIVE_API_KEY", RotateURL: "https://cloudmersive.com/", RotateSteps: []string{
 		"Revoke the key in Cloudmersive's account settings (the API section) and create a new one.",
@@ -1489,7 +1489,7 @@ var tableRules = []Rule{
 		"CLOUDMERSIVE_API_KEY={{hex:12}}",
 		"cloudmersive message {{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
 	}},
-	Rule{ID: "cloudplan-api-key", Description: "Cloudplan API key (32 upper-case letters, digits and hyphens) assigned to a Cloudplan variable or written after \"Cloudplan key\" and the like; it reads and changes the files and shares of the Cloudplan account.", Regex: "(?i:cloudplan(?:[_\\-.]?(?:api|access|secret|private|personal|auth|session))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Z0-9\\-]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcloudplan(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth|session))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Z0-9\\-]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "cloudplan-api-key", Description: "Cloudplan API key (32 upper-case letters, digits and hyphens) assigned to a variable named for Cloudplan or written after \"Cloudplan key\" and the like; it reads and changes the files and shares of the Cloudplan account.", Regex: "(?i:cloudplan(?:[_\\-.]?(?:api|access|secret|private|personal|auth|session))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Z0-9\\-]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcloudplan(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth|session))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Z0-9\\-]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"cloudplan",
 	}, Name: "Cloudplan API key", EnvVar: "CLOUDPLAN_API_KEY", RotateURL: "https://api.cloudplan.biz/", RotateSteps: []string{
 		"Revoke the key in Cloudplan's account settings (the API section) and create a new one.",
@@ -1503,7 +1503,7 @@ var tableRules = []Rule{
 		"CLOUDPLAN_API_KEY={{upalnum:10}}",
 		"cloudplan message {{upalnum:32}}",
 	}},
-	Rule{ID: "cloverly-api-key", Description: "Cloverly API key (28 lower-case letters, digits, ':' and '_') assigned to a Cloverly variable or written after \"Cloverly key\" and the like; carbon-offset purchases made with it are billed to the Cloverly account.", Regex: "(?i:cloverly(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(?:[Bb]earer[ \\t]+)?([a-z0-9:_]{28})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcloverly(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?(?:[Bb]earer[ \\t]+)?([a-z0-9:_]{28})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "cloverly-api-key", Description: "Cloverly API key (28 lower-case letters, digits, ':' and '_') assigned to a variable named for Cloverly or written after \"Cloverly key\" and the like; carbon-offset purchases made with it are billed to the Cloverly account.", Regex: "(?i:cloverly(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(?:[Bb]earer[ \\t]+)?([a-z0-9:_]{28})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcloverly(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?(?:[Bb]earer[ \\t]+)?([a-z0-9:_]{28})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"cloverly",
 	}, Name: "Cloverly API key", EnvVar: "CLOVERLY_API_KEY", RotateURL: "https://www.cloverly.com/", RotateSteps: []string{
 		"Revoke the key in Cloverly's account settings (the API section) and create a new one.",
@@ -1517,7 +1517,7 @@ var tableRules = []Rule{
 		"CLOVERLY_API_KEY={{lowalnum:10}}",
 		"cloverly message {{lowalnum:28}}",
 	}},
-	Rule{ID: "codequiry-api-key", Description: "Codequiry API key (64 letters and digits) assigned to a Codequiry variable or written after \"Codequiry key\" and the like; plagiarism checks with it upload code and spend the account's Codequiry credits.", Regex: "(?i:codequiry(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcodequiry(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "codequiry-api-key", Description: "Codequiry API key (64 letters and digits) assigned to a variable named for Codequiry or written after \"Codequiry key\" and the like; plagiarism checks with it upload code and spend the account's Codequiry credits.", Regex: "(?i:codequiry(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcodequiry(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"codequiry",
 	}, Name: "Codequiry API key", EnvVar: "CODEQUIRY_API_KEY", RotateURL: "https://codequiry.com/", RotateSteps: []string{
 		"Revoke the key in Codequiry's account settings (the API section) and create a new one.",
@@ -1531,7 +1531,7 @@ var tableRules = []Rule{
 		"CODEQUIRY_API_KEY={{alnum:20}}",
 		"codequiry message {{alnum:64}}",
 	}},
-	Rule{ID: "coinlib-api-key", Description: "Coinlib API key (16 lower-case letters and digits) assigned to a Coinlib variable or written after \"Coinlib key\" and the like; crypto-currency price look-ups with it spend the account's Coinlib quota.", Regex: "(?i:coinlib(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{16})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcoinlib(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{16})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "coinlib-api-key", Description: "Coinlib API key (16 lower-case letters and digits) assigned to a variable named for Coinlib or written after \"Coinlib key\" and the like; crypto-currency price look-ups with it spend the account's Coinlib quota.", Regex: "(?i:coinlib(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{16})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcoinlib(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{16})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"coinlib",
 	}, Name: "Coinlib API key", EnvVar: "COINLIB_API_KEY", RotateURL: "https://coinlib.io/", RotateSteps: []string{
 		"Revoke the key in Coinlib's account settings (the API section) and create a new one.",
@@ -1545,7 +1545,7 @@ var tableRules = []Rule{
 		"COINLIB_API_KEY={{lowalnum:8}}",
 		"coinlib message {{lowalnum:16}}",
 	}},
-	Rule{ID: "collect2-api-key", Description: "Collect2 API key (a UUID) assigned to a Collect2 variable or written after \"Collect2 key\" and the like; it reads and writes the data records of the Collect2 account's forms.", Regex: "(?i:collect2(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcollect2(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "collect2-api-key", Description: "Collect2 API key (a UUID) assigned to a variable named for Collect2 or written after \"Collect2 key\" and the like; it reads and writes the data records of the Collect2 account's forms.", Regex: "(?i:collect2(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcollect2(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"collect2",
 	}, Name: "Collect2 API key", EnvVar: "COLLECT2_API_KEY", RotateURL: "https://collect2.com/", RotateSteps: []string{
 		"Revoke the key in Collect2's account settings (the API section) and create a new one.",
@@ -1559,12 +1559,12 @@ var tableRules = []Rule{
 		"COLLECT2_API_KEY={{hex:8}}",
 		"collect2 message {{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
 	}},
-	Rule{ID: "commodities-api-key", Description: "Commodities-API API key (60 letters and digits) assigned to a Commodities-API variable or written after \"Commodities-API key\" and the like; price look-ups with it spend the account's Commodities-API quota.", Regex: "(?i:commodities[_\\-.]?api(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{60})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcommodities[_\\-.]?api(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9]{60})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "commodities-api-key", Description: "Commodities-API key (60 letters and digits) assigned to a variable named for Commodities-API or written after \"Commodities-API key\" and the like; price look-ups with it spend the account's Commodities-API quota.", Regex: "(?i:commodities[_\\-.]?api(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{60})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcommodities[_\\-.]?api(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9]{60})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"commodities_api",
 		"commodities-api",
 		"commoditiesapi",
 		"commodities.api",
-	}, Name: "Commodities-API API key", EnvVar: "COMMODITIES_API_KEY", RotateURL: "https://commodities-api.com/", RotateSteps: []string{
+	}, Name: "Commodities-API key", EnvVar: "COMMODITIES_API_KEY", RotateURL: "https://commodities-api.com/", RotateSteps: []string{
 		"Revoke the key in Commodities-API's account settings (the API section) and create a new one.",
 		"Store the new key in a secret manager and update the services that use it.",
 	}, TP: []string{
@@ -1576,7 +1576,7 @@ var tableRules = []Rule{
 		"COMMODITIES_API_KEY={{alnum:20}}",
 		"commodities_api message {{alnum:60}}",
 	}},
-	Rule{ID: "companyhub-api-key", Description: "CompanyHub API key (20 letters and digits) assigned to a CompanyHub variable or written after \"CompanyHub key\" and the like; with the account's subdomain it reads and changes the CompanyHub CRM records.", Regex: "(?i:company[_\\-.]?hub(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9A-Za-z]{20})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcompany[_\\-.]?hub(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9A-Za-z]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "companyhub-api-key", Description: "CompanyHub API key (20 letters and digits) assigned to a variable named for CompanyHub or written after \"CompanyHub key\" and the like; with the account's subdomain it reads and changes the CompanyHub CRM records.", Regex: "(?i:company[_\\-.]?hub(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9A-Za-z]{20})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcompany[_\\-.]?hub(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9A-Za-z]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"companyhub",
 		"company_hub",
 		"company-hub",
@@ -1592,7 +1592,7 @@ var tableRules = []Rule{
 		"COMPANYHUB_API_KEY={{alnum:8}}",
 		"companyhub message {{alnum:20}}",
 	}},
-	Rule{ID: "conversiontools-api-token", Description: "Conversion Tools API key (a JWT of 159 to 167 characters) assigned to a Conversion Tools variable or written after \"Conversion Tools key\" and the like; file conversions with it spend the account's Conversion Tools quota.", Regex: "(?i:conversion[_\\-.]?tools(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(?:[Bb]earer[ \\t]+)?(ey[A-Za-z0-9_.]{157,165})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bconversion[_\\-.]?tools(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?(?:[Bb]earer[ \\t]+)?(ey[A-Za-z0-9_.]{157,165})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "conversiontools-api-token", Description: "Conversion Tools API key (a JWT of 159 to 167 characters) assigned to a variable named for Conversion Tools or written after \"Conversion Tools key\" and the like; file conversions with it spend the account's Conversion Tools quota.", Regex: "(?i:conversion[_\\-.]?tools(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(?:[Bb]earer[ \\t]+)?(ey[A-Za-z0-9_.]{157,165})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bconversion[_\\-.]?tools(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?(?:[Bb]earer[ \\t]+)?(ey[A-Za-z0-9_.]{157,165})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"conversiontools",
 		"conversion_tools",
 		"conversion-tools",
@@ -1608,7 +1608,7 @@ var tableRules = []Rule{
 		"CONVERSIONTOOLS_API_TOKEN=eyJ{{alnum:30}}",
 		"conversiontools message eyJ{{alnum:34}}.eyJ{{alnum:80}}.{{alnum:43}}",
 	}},
-	Rule{ID: "convier-api-key", Description: "Convier API key (two digits, '|' and 40 letters and digits) assigned to a Convier variable or written after \"Convier key\" and the like; it records and reads events in the Convier account.", Regex: "(?i:convier(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9]{2}\\|[A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bconvier(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9]{2}\\|[A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "convier-api-key", Description: "Convier API key (two digits, '|' and 40 letters and digits) assigned to a variable named for Convier or written after \"Convier key\" and the like; it records and reads events in the Convier account.", Regex: "(?i:convier(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9]{2}\\|[A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bconvier(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9]{2}\\|[A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"convier",
 	}, Name: "Convier API key", EnvVar: "CONVIER_API_KEY", RotateURL: "https://convier.me/", RotateSteps: []string{
 		"Revoke the key in Convier's account settings (the API section) and create a new one.",
@@ -1622,7 +1622,7 @@ var tableRules = []Rule{
 		"CONVIER_API_KEY={{digits:2}}|{{alnum:10}}",
 		"convier message {{digits:2}}|{{alnum:40}}",
 	}},
-	Rule{ID: "cryptocompare-api-key", Description: "CryptoCompare API key (64 lower-case letters, digits and hyphens) assigned to a CryptoCompare variable or written after \"CryptoCompare key\" and the like; market-data calls with it spend the account's CryptoCompare quota.", Regex: "(?i:crypto[_\\-.]?compare(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9\\-]{64})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcrypto[_\\-.]?compare(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9\\-]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "cryptocompare-api-key", Description: "CryptoCompare API key (64 lower-case letters, digits and hyphens) assigned to a variable named for CryptoCompare or written after \"CryptoCompare key\" and the like; market-data calls with it spend the account's CryptoCompare quota.", Regex: "(?i:crypto[_\\-.]?compare(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9\\-]{64})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcrypto[_\\-.]?compare(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9\\-]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"cryptocompare",
 		"crypto_compare",
 		"crypto-compare",
@@ -1638,7 +1638,7 @@ var tableRules = []Rule{
 		"CRYPTOCOMPARE_API_KEY={{hex:20}}",
 		"cryptocompare message {{hex:64}}",
 	}},
-	Rule{ID: "currencyfreaks-api-key", Description: "CurrencyFreaks API key (32 lower-case letters and digits) assigned to a CurrencyFreaks variable or written after \"CurrencyFreaks key\" and the like; exchange-rate look-ups with it spend the account's CurrencyFreaks quota.", Regex: "(?i:currency[_\\-.]?freaks(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-z]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcurrency[_\\-.]?freaks(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9a-z]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "currencyfreaks-api-key", Description: "CurrencyFreaks API key (32 lower-case letters and digits) assigned to a variable named for CurrencyFreaks or written after \"CurrencyFreaks key\" and the like; exchange-rate look-ups with it spend the account's CurrencyFreaks quota.", Regex: "(?i:currency[_\\-.]?freaks(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-z]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcurrency[_\\-.]?freaks(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9a-z]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"currencyfreaks",
 		"currency_freaks",
 		"currency-freaks",
@@ -1654,7 +1654,7 @@ var tableRules = []Rule{
 		"CURRENCYFREAKS_API_KEY={{lowalnum:10}}",
 		"currencyfreaks message {{lowalnum:32}}",
 	}},
-	Rule{ID: "currencyscoop-api-key", Description: "CurrencyScoop API key (32 lower-case letters and digits) assigned to a CurrencyScoop variable or written after \"CurrencyScoop key\" and the like; exchange-rate look-ups with it spend the account's CurrencyScoop quota.", Regex: "(?i:currency[_\\-.]?scoop(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcurrency[_\\-.]?scoop(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "currencyscoop-api-key", Description: "CurrencyScoop API key (32 lower-case letters and digits) assigned to a variable named for CurrencyScoop or written after \"CurrencyScoop key\" and the like; exchange-rate look-ups with it spend the account's CurrencyScoop quota.", Regex: "(?i:currency[_\\-.]?scoop(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcurrency[_\\-.]?scoop(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"currencyscoop",
 		"currency_scoop",
 		"currency-scoop",
@@ -1670,7 +1670,7 @@ var tableRules = []Rule{
 		"CURRENCYSCOOP_API_KEY={{lowalnum:10}}",
 		"currencyscoop message {{lowalnum:32}}",
 	}},
-	Rule{ID: "dandelion-api-token", Description: "Dandelion API key (32 lower-case letters and digits) assigned to a Dandelion variable or written after \"Dandelion key\" and the like; text-analysis calls with it spend the account's Dandelion units.", Regex: "(?i:dandelion(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bdandelion(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "dandelion-api-token", Description: "Dandelion API key (32 lower-case letters and digits) assigned to a variable named for Dandelion or written after \"Dandelion key\" and the like; text-analysis calls with it spend the account's Dandelion units.", Regex: "(?i:dandelion(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bdandelion(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"dandelion",
 	}, Name: "Dandelion API key", EnvVar: "DANDELION_API_TOKEN", RotateURL: "https://dandelion.eu/", RotateSteps: []string{
 		"Revoke the key in Dandelion's account settings (the API section) and create a new one.",
@@ -1684,7 +1684,7 @@ var tableRules = []Rule{
 		"DANDELION_API_TOKEN={{lowalnum:10}}",
 		"dandelion message {{lowalnum:32}}",
 	}},
-	Rule{ID: "databox-push-token", Description: "Databox API key (21 letters, digits, '+' and '=') assigned to a Databox variable or written after \"Databox key\" and the like; it pushes metric data into the Databox account's data sources.", Regex: "(?i:databox(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9=+]{21})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bdatabox(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9=+]{21})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "databox-push-token", Description: "Databox push token (21 letters, digits, '+' and '=') assigned to a variable named for Databox or written after \"Databox key\" and the like; it pushes metric data into the Databox account's data sources.", Regex: "(?i:databox(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9=+]{21})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bdatabox(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9=+]{21})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"databox",
 	}, Name: "Databox push token", EnvVar: "DATABOX_TOKEN", RotateURL: "https://developers.databox.com/", RotateSteps: []string{
 		"Revoke the key in Databox's account settings (the API section) and create a new one.",
@@ -1698,7 +1698,7 @@ var tableRules = []Rule{
 		"DATABOX_TOKEN={{alnum:8}}",
 		"databox message {{alnum:21}}",
 	}},
-	Rule{ID: "detectlanguage-api-key", Description: "Detect Language API key (32 lower-case letters and digits) assigned to a Detect Language variable or written after \"Detect Language key\" and the like; language detections with it spend the account's quota.", Regex: "(?i:detect[_\\-.]?language(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bdetect[_\\-.]?language(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "detectlanguage-api-key", Description: "Detect Language API key (32 lower-case letters and digits) assigned to a variable named for Detect Language or written after \"Detect Language key\" and the like; language detections with it spend the account's quota.", Regex: "(?i:detect[_\\-.]?language(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bdetect[_\\-.]?language(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"detectlanguage",
 		"detect_language",
 		"detect-language",
@@ -1714,7 +1714,7 @@ var tableRules = []Rule{
 		"DETECTLANGUAGE_API_KEY={{lowalnum:10}}",
 		"detectlanguage message {{lowalnum:32}}",
 	}},
-	Rule{ID: "diggernaut-api-key", Description: "Diggernaut API key (40 lower-case letters and digits) assigned to a Diggernaut variable or written after \"Diggernaut key\" and the like; it starts and changes the account's scrapers and reads the data they collected.", Regex: "(?i:diggernaut(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-z]{40})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bdiggernaut(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9a-z]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "diggernaut-api-key", Description: "Diggernaut API key (40 lower-case letters and digits) assigned to a variable named for Diggernaut or written after \"Diggernaut key\" and the like; it starts and changes the account's scrapers and reads the data they collected.", Regex: "(?i:diggernaut(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-z]{40})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bdiggernaut(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9a-z]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"diggernaut",
 	}, Name: "Diggernaut API key", EnvVar: "DIGGERNAUT_API_KEY", RotateURL: "https://www.diggernaut.com/", RotateSteps: []string{
 		"Revoke the key in Diggernaut's account settings (the API section) and create a new one.",
@@ -1728,7 +1728,7 @@ var tableRules = []Rule{
 		"DIGGERNAUT_API_KEY={{lowalnum:12}}",
 		"diggernaut message {{lowalnum:40}}",
 	}},
-	Rule{ID: "docparser-api-key", Description: "Docparser API key (40 hex digits) assigned to a Docparser variable or written after \"Docparser key\" and the like; it uploads documents to the account's parsers and reads the data parsed from them.", Regex: "(?i:doc[_\\-.]?parser(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bdoc[_\\-.]?parser(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "docparser-api-key", Description: "Docparser API key (40 hex digits) assigned to a variable named for Docparser or written after \"Docparser key\" and the like; it uploads documents to the account's parsers and reads the data parsed from them.", Regex: "(?i:doc[_\\-.]?parser(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bdoc[_\\-.]?parser(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-f0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"docparser",
 		"doc_parser",
 		"doc-parser",
@@ -1744,7 +1744,7 @@ var tableRules = []Rule{
 		"DOCPARSER_API_KEY={{hex:12}}",
 		"docparser message {{hex:40}}",
 	}},
-	Rule{ID: "dronahq-api-token", Description: "DronaHQ API key (50 lower-case letters and digits) assigned to a DronaHQ variable or written after \"DronaHQ key\" and the like; it reads and changes the DronaHQ account's apps and users.", Regex: "(?i:drona[_\\-.]?hq(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{50})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bdrona[_\\-.]?hq(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{50})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "dronahq-api-token", Description: "DronaHQ API key (50 lower-case letters and digits) assigned to a variable named for DronaHQ or written after \"DronaHQ key\" and the like; it reads and changes the DronaHQ account's apps and users.", Regex: "(?i:drona[_\\-.]?hq(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{50})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bdrona[_\\-.]?hq(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{50})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"dronahq",
 		"drona_hq",
 		"drona-hq",
@@ -1760,7 +1760,7 @@ var tableRules = []Rule{
 		"DRONAHQ_API_TOKEN={{lowalnum:16}}",
 		"dronahq message {{lowalnum:50}}",
 	}},
-	Rule{ID: "duply-api-secret", Description: "Duply API key (a UUID) assigned to a Duply variable or written after \"Duply key\" and the like; with the API ID, image generations with it spend the account's Duply credits.", Regex: "(?i:duply(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bduply(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "duply-api-secret", Description: "Duply API key (a UUID) assigned to a variable named for Duply or written after \"Duply key\" and the like; with the API ID, image generations with it spend the account's Duply credits.", Regex: "(?i:duply(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bduply(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"duply",
 	}, Name: "Duply API key", EnvVar: "DUPLY_API_SECRET", RotateURL: "https://duply.co/", RotateSteps: []string{
 		"Revoke the key in Duply's account settings (the API section) and create a new one.",
@@ -1774,7 +1774,7 @@ var tableRules = []Rule{
 		"DUPLY_API_SECRET={{hex:8}}",
 		"duply message {{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
 	}},
-	Rule{ID: "eagleeyenetworks-api-key", Description: "Eagle Eye Networks API key (15 letters and digits) assigned to a Eagle Eye Networks variable or written after \"Eagle Eye Networks key\" and the like; with the user's e-mail it reads the account's cameras, live video and recordings.", Regex: "(?i:eagle[_\\-.]?eye(?:[_\\-.]?networks)?(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{15})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\beagle[_\\-.]?eye(?:[_\\-.]?networks)?(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9]{15})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "eagleeyenetworks-api-key", Description: "Eagle Eye Networks API key (15 letters and digits) assigned to a variable named for Eagle Eye Networks or written after \"Eagle Eye Networks key\" and the like; with the user's e-mail it reads the account's cameras, live video and recordings.", Regex: "(?i:eagle[_\\-.]?eye(?:[_\\-.]?networks)?(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{15})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\beagle[_\\-.]?eye(?:[_\\-.]?networks)?(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9]{15})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"eagleeye",
 		"eagle_eye",
 		"eagle-eye",
@@ -1790,7 +1790,7 @@ var tableRules = []Rule{
 		"EAGLEEYENETWORKS_API_KEY={{alnum:6}}",
 		"eagleeyenetworks message {{alnum:15}}",
 	}},
-	Rule{ID: "easyinsight-api-key", Description: "Easy Insight API key (20 letters and digits) assigned to a Easy Insight variable or written after \"Easy Insight key\" and the like; with its secret key it reads and writes the account's Easy Insight data sources and reports.", Regex: "(?i:easy[_\\-.]?insight(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9A-Za-z]{20})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\beasy[_\\-.]?insight(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9A-Za-z]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "easyinsight-api-key", Description: "Easy Insight API key (20 letters and digits) assigned to a variable named for Easy Insight or written after \"Easy Insight key\" and the like; with its secret key it reads and writes the account's Easy Insight data sources and reports.", Regex: "(?i:easy[_\\-.]?insight(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9A-Za-z]{20})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\beasy[_\\-.]?insight(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9A-Za-z]{20})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"easyinsight",
 		"easy_insight",
 		"easy-insight",
@@ -1806,7 +1806,7 @@ var tableRules = []Rule{
 		"EASYINSIGHT_API_KEY={{alnum:8}}",
 		"easyinsight message {{alnum:20}}",
 	}},
-	Rule{ID: "ethplorer-api-key", Description: "Ethplorer API key (22 letters, digits and hyphens) assigned to a Ethplorer variable or written after \"Ethplorer key\" and the like; Ethereum token look-ups with it spend the account's Ethplorer quota.", Regex: "(?i:ethplorer(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9\\-]{22})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bethplorer(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9\\-]{22})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "ethplorer-api-key", Description: "Ethplorer API key (22 letters, digits and hyphens) assigned to a variable named for Ethplorer or written after \"Ethplorer key\" and the like; Ethereum token look-ups with it spend the account's Ethplorer quota.", Regex: "(?i:ethplorer(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9\\-]{22})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bethplorer(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9\\-]{22})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"ethplorer",
 	}, Name: "Ethplorer API key", EnvVar: "ETHPLORER_API_KEY", RotateURL: "https://ethplorer.io/", RotateSteps: []string{
 		"Revoke the key in Ethplorer's account settings (the API section) and create a new one.",
@@ -1820,11 +1820,11 @@ var tableRules = []Rule{
 		"ETHPLORER_API_KEY={{alnum:8}}",
 		"ethplorer message {{alnum:22}}",
 	}},
-	Rule{ID: "extractorapi-api-key", Description: "ExtractorAPI API key (40 letters and digits) assigned to a ExtractorAPI variable or written after \"ExtractorAPI key\" and the like; article extractions with it spend the account's ExtractorAPI quota.", Regex: "(?i:extractor[_\\-.]?api(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bextractor[_\\-.]?api(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "extractorapi-api-key", Description: "ExtractorAPI key (40 letters and digits) assigned to a variable named for ExtractorAPI or written after \"ExtractorAPI key\" and the like; article extractions with it spend the account's ExtractorAPI quota.", Regex: "(?i:extractor[_\\-.]?api(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bextractor[_\\-.]?api(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"extractorapi",
 		"extractor_api",
 		"extractor-api",
-	}, Name: "ExtractorAPI API key", EnvVar: "EXTRACTORAPI_API_KEY", RotateURL: "https://extractorapi.com/", RotateSteps: []string{
+	}, Name: "ExtractorAPI key", EnvVar: "EXTRACTORAPI_API_KEY", RotateURL: "https://extractorapi.com/", RotateSteps: []string{
 		"Revoke the key in ExtractorAPI's account settings (the API section) and create a new one.",
 		"Store the new key in a secret manager and update the services that use it.",
 	}, TP: []string{
@@ -1836,7 +1836,7 @@ var tableRules = []Rule{
 		"EXTRACTORAPI_API_KEY={{alnum:12}}",
 		"extractorapi message {{alnum:40}}",
 	}},
-	Rule{ID: "feedier-api-key", Description: "Feedier API key (32 letters and digits) assigned to a Feedier variable or written after \"Feedier key\" and the like; it reads the organisation's Feedier surveys and feedback and changes its carriers.", Regex: "(?i:feedier(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bfeedier(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "feedier-api-key", Description: "Feedier API key (32 letters and digits) assigned to a variable named for Feedier or written after \"Feedier key\" and the like; it reads the organisation's Feedier surveys and feedback and changes its carriers.", Regex: "(?i:feedier(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bfeedier(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"feedier",
 	}, Name: "Feedier API key", EnvVar: "FEEDIER_API_KEY", RotateURL: "https://feedier.com/", RotateSteps: []string{
 		"Revoke the key in Feedier's account settings (the API section) and create a new one.",
@@ -1850,7 +1850,7 @@ var tableRules = []Rule{
 		"FEEDIER_API_KEY={{alnum:10}}",
 		"feedier message {{alnum:32}}",
 	}},
-	Rule{ID: "fileio-api-key", Description: "file.io API key (39 upper-case letters, digits, dots and hyphens) assigned to a file.io variable or written after \"file.io key\" and the like; it uploads, lists and deletes the account's file.io files.", Regex: "(?i:fileio(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Z0-9.\\-]{39})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bfileio(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Z0-9.\\-]{39})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "fileio-api-key", Description: "file.io API key (39 upper-case letters, digits, dots and hyphens) assigned to a variable named for file.io or written after \"file.io key\" and the like; it uploads, lists and deletes the account's file.io files.", Regex: "(?i:fileio(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Z0-9.\\-]{39})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bfileio(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Z0-9.\\-]{39})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"fileio",
 	}, Name: "file.io API key", EnvVar: "FILEIO_API_KEY", RotateURL: "https://www.file.io/", RotateSteps: []string{
 		"Revoke the key in file.io's account settings (the API section) and create a new one.",
@@ -1864,11 +1864,11 @@ var tableRules = []Rule{
 		"FILEIO_API_KEY={{upalnum:12}}",
 		"fileio message {{upalnum:39}}",
 	}},
-	Rule{ID: "flightapi-api-key", Description: "FlightAPI API key (24 lower-case letters and digits) assigned to a FlightAPI variable or written after \"FlightAPI key\" and the like; flight look-ups with it spend the account's FlightAPI credits.", Regex: "(?i:flight[_\\-.]?api(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{24})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bflight[_\\-.]?api(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{24})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "flightapi-api-key", Description: "FlightAPI key (24 lower-case letters and digits) assigned to a variable named for FlightAPI or written after \"FlightAPI key\" and the like; flight look-ups with it spend the account's FlightAPI credits.", Regex: "(?i:flight[_\\-.]?api(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{24})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bflight[_\\-.]?api(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{24})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"flightapi",
 		"flight_api",
 		"flight-api",
-	}, Name: "FlightAPI API key", EnvVar: "FLIGHTAPI_API_KEY", RotateURL: "https://www.flightapi.io/", RotateSteps: []string{
+	}, Name: "FlightAPI key", EnvVar: "FLIGHTAPI_API_KEY", RotateURL: "https://www.flightapi.io/", RotateSteps: []string{
 		"Revoke the key in FlightAPI's account settings (the API section) and create a new one.",
 		"Store the new key in a secret manager and update the services that use it.",
 	}, TP: []string{
@@ -1880,7 +1880,7 @@ var tableRules = []Rule{
 		"FLIGHTAPI_API_KEY={{lowalnum:10}}",
 		"flightapi message {{lowalnum:24}}",
 	}},
-	Rule{ID: "formcrafts-api-key", Description: "FormCrafts API key (16 lower-case letters and digits) assigned to a FormCrafts variable or written after \"FormCrafts key\" and the like; it reads the account's FormCrafts forms and their responses.", Regex: "(?i:form[_\\-.]?crafts?(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-z]{16})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bform[_\\-.]?crafts?(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9a-z]{16})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "formcrafts-api-key", Description: "FormCrafts API key (16 lower-case letters and digits) assigned to a variable named for FormCrafts or written after \"FormCrafts key\" and the like; it reads the account's FormCrafts forms and their responses.", Regex: "(?i:form[_\\-.]?crafts?(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-z]{16})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bform[_\\-.]?crafts?(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9a-z]{16})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"formcraft",
 		"form_craft",
 		"form-craft",
@@ -1896,7 +1896,7 @@ var tableRules = []Rule{
 		"FORMCRAFT_API_KEY={{lowalnum:8}}",
 		"formcraft message {{lowalnum:16}}",
 	}},
-	Rule{ID: "fulcrum-api-token", Description: "Fulcrum API key (80 lower-case letters and digits) assigned to a Fulcrum variable or written after \"Fulcrum key\" and the like; it reads and changes the organisation's Fulcrum apps, records and photos.", Regex: "(?i:fulcrum(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{80})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bfulcrum(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{80})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "fulcrum-api-token", Description: "Fulcrum API key (80 lower-case letters and digits) assigned to a variable named for Fulcrum or written after \"Fulcrum key\" and the like; it reads and changes the organisation's Fulcrum apps, records and photos.", Regex: "(?i:fulcrum(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{80})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bfulcrum(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{80})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"fulcrum",
 	}, Name: "Fulcrum API key", EnvVar: "FULCRUM_API_TOKEN", RotateURL: "https://www.fulcrumapp.com/developers/api/", RotateSteps: []string{
 		"Revoke the key in Fulcrum's account settings (the API section) and create a new one.",
@@ -1938,7 +1938,7 @@ var tableRules = []Rule{
 		"AIRBRAKE_USER_KEY={{alnum:12}}",
 		"airbrake message {{alnum:40}}",
 	}},
-	Rule{ID: "braintrust-api-key", Description: "Braintrust API key (\"sk-\" and 48 letters and digits) assigned to a Braintrust variable or written after \"Braintrust key\" and the like; it reads and writes the organisation's Braintrust projects, logs and evaluation data and calls models through its proxy.", Regex: "(?i:braintrust(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(sk-[A-Za-z0-9]{48})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bbraintrust(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?(sk-[A-Za-z0-9]{48})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "braintrust-api-key", Description: "Braintrust API key (\"sk-\" and 48 letters and digits) assigned to a variable named for Braintrust or written after \"Braintrust key\" and the like; it reads and writes the organisation's Braintrust projects, logs and evaluation data and calls models through its proxy.", Regex: "(?i:braintrust(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(sk-[A-Za-z0-9]{48})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bbraintrust(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?(sk-[A-Za-z0-9]{48})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"braintrust",
 	}, Name: "Braintrust API key", EnvVar: "BRAINTRUST_API_KEY", RotateURL: "https://www.braintrust.dev/docs", RotateSteps: []string{
 		"Revoke the key in Braintrust's account settings (the API section) and create a new one.",
@@ -1952,7 +1952,7 @@ var tableRules = []Rule{
 		"BRAINTRUST_API_KEY=sk-{{alnum:20}}",
 		"braintrust message sk-{{alnum:48}}",
 	}},
-	Rule{ID: "clientary-api-key", Description: "Clientary API key (24 to 26 letters and digits) assigned to a Clientary variable or written after \"Clientary key\" and the like; it reads and changes the account's Clientary clients, projects, invoices and payments.", Regex: "(?i:clientary(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9A-Za-z]{24,26})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bclientary(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9A-Za-z]{24,26})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "clientary-api-key", Description: "Clientary API key (24 to 26 letters and digits) assigned to a variable named for Clientary or written after \"Clientary key\" and the like; it reads and changes the account's Clientary clients, projects, invoices and payments.", Regex: "(?i:clientary(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9A-Za-z]{24,26})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bclientary(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9A-Za-z]{24,26})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"clientary",
 	}, Name: "Clientary API key", EnvVar: "CLIENTARY_API_KEY", RotateURL: "https://www.clientary.com/api", RotateSteps: []string{
 		"Revoke the key in Clientary's account settings (the API section) and create a new one.",
@@ -1966,7 +1966,7 @@ var tableRules = []Rule{
 		"CLIENTARY_API_KEY={{alnum:10}}",
 		"clientary message {{alnum:25}}",
 	}},
-	Rule{ID: "fmfw-api-key", Description: "FMFW.io API key (32 letters, digits, '-' and '_') assigned to a FMFW.io variable or written after \"FMFW.io key\" and the like; with its secret it reads balances and places orders and withdrawals on the FMFW.io exchange account.", Regex: "(?i:fmfw(?:[_\\-.]?io)?(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bfmfw(?:[_\\-.]?io)?(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9_\\-]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "fmfw-api-key", Description: "FMFW.io API key (32 letters, digits, '-' and '_') assigned to a variable named for FMFW.io or written after \"FMFW.io key\" and the like; with its secret it reads balances and places orders and withdrawals on the FMFW.io exchange account.", Regex: "(?i:fmfw(?:[_\\-.]?io)?(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9_\\-]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bfmfw(?:[_\\-.]?io)?(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9_\\-]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"fmfw",
 	}, Name: "FMFW.io API key", EnvVar: "FMFW_API_KEY", RotateURL: "https://api.fmfw.io/", RotateSteps: []string{
 		"Revoke the key in FMFW.io's account settings (the API section) and create a new one.",
@@ -1980,7 +1980,7 @@ var tableRules = []Rule{
 		"FMFW_API_KEY={{alnum:10}}",
 		"fmfw message {{alnum:32}}",
 	}},
-	Rule{ID: "alienvault-otx-api-key", Description: "AlienVault OTX API key (64 lower-case letters and digits) assigned to a AlienVault OTX variable or written after \"AlienVault OTX key\" and the like; it reads threat intelligence and reads and changes the user's OTX pulses and subscriptions.", Regex: "(?i:(?:alienvault|otx)(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\b(?:alienvault|otx)(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "alienvault-otx-api-key", Description: "AlienVault OTX API key (64 lower-case letters and digits) assigned to a variable named for AlienVault OTX or written after \"AlienVault OTX key\" and the like; it reads threat intelligence and reads and changes the user's OTX pulses and subscriptions.", Regex: "(?i:(?:alienvault|otx)(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\b(?:alienvault|otx)(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"alienvault",
 		"otx",
 	}, Name: "AlienVault OTX API key", EnvVar: "OTX_API_KEY", RotateURL: "https://otx.alienvault.com/api", RotateSteps: []string{
@@ -1995,7 +1995,7 @@ var tableRules = []Rule{
 		"OTX_API_KEY={{hex:20}}",
 		"alienvault message {{hex:64}}",
 	}},
-	Rule{ID: "ambee-api-key", Description: "Ambee API key (64 hex digits) assigned to a Ambee variable or written after \"Ambee key\" and the like; air-quality, weather and pollen look-ups with it spend the account's Ambee quota.", Regex: "(?i:ambee(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bambee(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "ambee-api-key", Description: "Ambee API key (64 hex digits) assigned to a variable named for Ambee or written after \"Ambee key\" and the like; air-quality, weather and pollen look-ups with it spend the account's Ambee quota.", Regex: "(?i:ambee(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bambee(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9a-f]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"ambee",
 	}, Name: "Ambee API key", EnvVar: "AMBEE_API_KEY", RotateURL: "https://docs.ambeedata.com/", RotateSteps: []string{
 		"Revoke the key in Ambee's account settings (the API section) and create a new one.",
@@ -2009,7 +2009,7 @@ var tableRules = []Rule{
 		"AMBEE_API_KEY={{hex:20}}",
 		"ambee message {{hex:64}}",
 	}},
-	Rule{ID: "bscscan-api-key", Description: "BscScan API key (34 upper-case letters and digits) assigned to a BscScan variable or written after \"BscScan key\" and the like; BNB Chain look-ups with it spend the account's BscScan quota.", Regex: "(?i:bsc[_\\-.]?scan(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9A-Z]{34})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bbsc[_\\-.]?scan(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9A-Z]{34})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "bscscan-api-key", Description: "BscScan API key (34 upper-case letters and digits) assigned to a variable named for BscScan or written after \"BscScan key\" and the like; BNB Chain look-ups with it spend the account's BscScan quota.", Regex: "(?i:bsc[_\\-.]?scan(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9A-Z]{34})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bbsc[_\\-.]?scan(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9A-Z]{34})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"bscscan",
 		"bsc_scan",
 		"bsc-scan",
@@ -2025,7 +2025,7 @@ var tableRules = []Rule{
 		"BSCSCAN_API_KEY={{upalnum:10}}",
 		"bscscan message {{upalnum:34}}",
 	}},
-	Rule{ID: "aviationstack-api-key", Description: "aviationstack API key (32 lower-case letters and digits) assigned to a aviationstack variable or written after \"aviationstack key\" and the like; flight-data look-ups with it spend the account's aviationstack quota.", Regex: "(?i:aviation[_\\-.]?stack(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\baviation[_\\-.]?stack(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "aviationstack-api-key", Description: "aviationstack API key (32 lower-case letters and digits) assigned to a variable named for aviationstack or written after \"aviationstack key\" and the like; flight-data look-ups with it spend the account's aviationstack quota.", Regex: "(?i:aviation[_\\-.]?stack(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\baviation[_\\-.]?stack(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"aviationstack",
 		"aviation_stack",
 		"aviation-stack",
@@ -2041,7 +2041,7 @@ var tableRules = []Rule{
 		"AVIATIONSTACK_API_KEY={{lowalnum:10}}",
 		"aviationstack message {{lowalnum:32}}",
 	}},
-	Rule{ID: "apiflash-access-key", Description: "ApiFlash API key (32 lower-case letters and digits) assigned to a ApiFlash variable or written after \"ApiFlash key\" and the like; screenshots requested with it spend the account's ApiFlash quota.", Regex: "(?i:api[_\\-.]?flash(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bapi[_\\-.]?flash(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "apiflash-access-key", Description: "ApiFlash access key (32 lower-case letters and digits) assigned to a variable named for ApiFlash or written after \"ApiFlash key\" and the like; screenshots requested with it spend the account's ApiFlash quota.", Regex: "(?i:api[_\\-.]?flash(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bapi[_\\-.]?flash(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"apiflash",
 		"api_flash",
 		"api-flash",
@@ -2057,7 +2057,7 @@ var tableRules = []Rule{
 		"APIFLASH_ACCESS_KEY={{lowalnum:10}}",
 		"apiflash message {{lowalnum:32}}",
 	}},
-	Rule{ID: "alconost-api-key", Description: "Alconost API key (32 letters and digits) assigned to a Alconost variable or written after \"Alconost key\" and the like; translation orders placed with it are billed to the Alconost account.", Regex: "(?i:alconost(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9A-Za-z]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\balconost(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9A-Za-z]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "alconost-api-key", Description: "Alconost API key (32 letters and digits) assigned to a variable named for Alconost or written after \"Alconost key\" and the like; translation orders placed with it are billed to the Alconost account.", Regex: "(?i:alconost(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9A-Za-z]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\balconost(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9A-Za-z]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"alconost",
 	}, Name: "Alconost API key", EnvVar: "ALCONOST_API_KEY", RotateURL: "https://alconost.com/", RotateSteps: []string{
 		"Revoke the key in Alconost's account settings (the API section) and create a new one.",
@@ -2071,11 +2071,11 @@ var tableRules = []Rule{
 		"ALCONOST_API_KEY={{alnum:10}}",
 		"alconost message {{alnum:32}}",
 	}},
-	Rule{ID: "allsports-api-key", Description: "AllSportsAPI API key (64 lower-case letters and digits) assigned to a AllSportsAPI variable or written after \"AllSportsAPI key\" and the like; sports-data look-ups with it spend the account's AllSportsAPI quota.", Regex: "(?i:all[_\\-.]?sports(?:[_\\-.]?api)?(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-z]{64})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\ball[_\\-.]?sports(?:[_\\-.]?api)?(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9a-z]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "allsports-api-key", Description: "AllSportsAPI key (64 lower-case letters and digits) assigned to a variable named for AllSportsAPI or written after \"AllSportsAPI key\" and the like; sports-data look-ups with it spend the account's AllSportsAPI quota.", Regex: "(?i:all[_\\-.]?sports(?:[_\\-.]?api)?(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-z]{64})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\ball[_\\-.]?sports(?:[_\\-.]?api)?(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9a-z]{64})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"allsports",
 		"all_sports",
 		"all-sports",
-	}, Name: "AllSportsAPI API key", EnvVar: "ALLSPORTS_API_KEY", RotateURL: "https://allsportsapi.com/", RotateSteps: []string{
+	}, Name: "AllSportsAPI key", EnvVar: "ALLSPORTS_API_KEY", RotateURL: "https://allsportsapi.com/", RotateSteps: []string{
 		"Revoke the key in AllSportsAPI's account settings (the API section) and create a new one.",
 		"Store the new key in a secret manager and update the services that use it.",
 	}, TP: []string{
@@ -2087,7 +2087,7 @@ var tableRules = []Rule{
 		"ALLSPORTS_API_KEY={{hex:20}}",
 		"allsports message {{hex:64}}",
 	}},
-	Rule{ID: "autoklose-api-token", Description: "Autoklose API key (32 letters, digits and hyphens) assigned to a Autoklose variable or written after \"Autoklose key\" and the like; it reads and changes the account's Autoklose campaigns and contacts.", Regex: "(?i:autoklose(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9\\-]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bautoklose(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9\\-]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "autoklose-api-token", Description: "Autoklose API key (32 letters, digits and hyphens) assigned to a variable named for Autoklose or written after \"Autoklose key\" and the like; it reads and changes the account's Autoklose campaigns and contacts.", Regex: "(?i:autoklose(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9\\-]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bautoklose(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9\\-]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"autoklose",
 	}, Name: "Autoklose API key", EnvVar: "AUTOKLOSE_API_TOKEN", RotateURL: "https://api.aklab.xyz/", RotateSteps: []string{
 		"Revoke the key in Autoklose's account settings (the API section) and create a new one.",
@@ -2101,7 +2101,7 @@ var tableRules = []Rule{
 		"AUTOKLOSE_API_TOKEN={{alnum:10}}",
 		"autoklose message {{alnum:32}}",
 	}},
-	Rule{ID: "airvisual-api-key", Description: "AirVisual API key (36 lower-case letters, digits and hyphens) assigned to a AirVisual variable or written after \"AirVisual key\" and the like; air-quality look-ups with it spend the account's IQAir AirVisual quota.", Regex: "(?i:air[_\\-.]?visual(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9\\-]{36})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bair[_\\-.]?visual(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9\\-]{36})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "airvisual-api-key", Description: "AirVisual API key (36 lower-case letters, digits and hyphens) assigned to a variable named for AirVisual or written after \"AirVisual key\" and the like; air-quality look-ups with it spend the account's IQAir AirVisual quota.", Regex: "(?i:air[_\\-.]?visual(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9\\-]{36})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bair[_\\-.]?visual(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9\\-]{36})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"airvisual",
 		"air_visual",
 		"air-visual",
@@ -2117,7 +2117,7 @@ var tableRules = []Rule{
 		"AIRVISUAL_API_KEY={{hex:12}}",
 		"airvisual message {{hex:8}}-{{hex:4}}-{{hex:4}}-{{hex:4}}-{{hex:12}}",
 	}},
-	Rule{ID: "aletheia-api-key", Description: "Aletheia API key (32 upper-case letters and digits) assigned to a Aletheia variable or written after \"Aletheia key\" and the like; financial-data look-ups with it spend the account's Aletheia quota.", Regex: "(?i:aletheia(?:[_\\-.]?api)?(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\baletheia(?:[_\\-.]?api)?(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "aletheia-api-key", Description: "Aletheia API key (32 upper-case letters and digits) assigned to a variable named for Aletheia or written after \"Aletheia key\" and the like; financial-data look-ups with it spend the account's Aletheia quota.", Regex: "(?i:aletheia(?:[_\\-.]?api)?(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\baletheia(?:[_\\-.]?api)?(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"aletheia",
 	}, Name: "Aletheia API key", EnvVar: "ALETHEIA_API_KEY", RotateURL: "https://aletheiaapi.com/", RotateSteps: []string{
 		"Revoke the key in Aletheia's account settings (the API section) and create a new one.",
@@ -2131,7 +2131,7 @@ var tableRules = []Rule{
 		"ALETHEIA_API_KEY={{upalnum:10}}",
 		"aletheiaapi message {{upalnum:32}}",
 	}},
-	Rule{ID: "api2cart-api-key", Description: "API2Cart API key (32 hex digits) assigned to a API2Cart variable or written after \"API2Cart key\" and the like; with a store key it reads and changes the products, orders and customers of the stores connected to the API2Cart account.", Regex: "(?i:api2cart(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bapi2cart(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "api2cart-api-key", Description: "API2Cart API key (32 hex digits) assigned to a variable named for API2Cart or written after \"API2Cart key\" and the like; with a store key it reads and changes the products, orders and customers of the stores connected to the API2Cart account.", Regex: "(?i:api2cart(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bapi2cart(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"api2cart",
 	}, Name: "API2Cart API key", EnvVar: "API2CART_API_KEY", RotateURL: "https://docs.api2cart.com/", RotateSteps: []string{
 		"Revoke the key in API2Cart's account settings (the API section) and create a new one.",
@@ -2145,7 +2145,7 @@ var tableRules = []Rule{
 		"API2CART_API_KEY={{hex:10}}",
 		"api2cart message {{hex:32}}",
 	}},
-	Rule{ID: "coinlayer-access-key", Description: "coinlayer API key (32 lower-case letters and digits) assigned to a coinlayer variable or written after \"coinlayer key\" and the like; crypto-currency rate look-ups with it spend the account's coinlayer quota.", Regex: "(?i:coinlayer(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcoinlayer(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "coinlayer-access-key", Description: "coinlayer access key (32 lower-case letters and digits) assigned to a variable named for coinlayer or written after \"coinlayer key\" and the like; crypto-currency rate look-ups with it spend the account's coinlayer quota.", Regex: "(?i:coinlayer(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bcoinlayer(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"coinlayer",
 	}, Name: "coinlayer access key", EnvVar: "COINLAYER_ACCESS_KEY", RotateURL: "https://coinlayer.com/documentation", RotateSteps: []string{
 		"Revoke the key in coinlayer's account settings (the API section) and create a new one.",
@@ -2159,7 +2159,7 @@ var tableRules = []Rule{
 		"COINLAYER_ACCESS_KEY={{lowalnum:10}}",
 		"coinlayer message {{lowalnum:32}}",
 	}},
-	Rule{ID: "diffbot-api-token", Description: "Diffbot API key (32 lower-case letters and digits) assigned to a Diffbot variable or written after \"Diffbot key\" and the like; extractions, crawls and Knowledge Graph queries with it spend the account's Diffbot credits.", Regex: "(?i:diffbot(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bdiffbot(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
+	Rule{ID: "diffbot-api-token", Description: "Diffbot API token (32 lower-case letters and digits) assigned to a variable named for Diffbot or written after \"Diffbot key\" and the like; extractions, crawls and Knowledge Graph queries with it spend the account's Diffbot credits.", Regex: "(?i:diffbot(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bdiffbot(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([a-z0-9]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"diffbot",
 	}, Name: "Diffbot API token", EnvVar: "DIFFBOT_API_TOKEN", RotateURL: "https://docs.diffbot.com/", RotateSteps: []string{
 		"Revoke the key in Diffbot's account settings (the API section) and create a new one.",
@@ -3835,7 +3835,7 @@ var tableRules = []Rule{
 		"AZURE_SERVICE_KEY = os.environ[\"AZURE_SERVICE_KEY\"]",
 		"AZURE_SERVICE_KEY={{alnum:20}}JQQJ99{{alnum:10}}",
 	}},
-	Rule{ID: "azure-entra-refresh-token", Description: "Microsoft Entra ID (Azure AD) refresh token (\"0.A...\"); it mints new access tokens for the user and app, often for 90 days, to Graph, Azure and Microsoft 365.", Regex: "\\b(0\\.A[A-Za-z0-9_\\-]{40,}\\.AgAB[A-Za-z0-9_\\-]{100,}(?:\\.[A-Za-z0-9_\\-]{20,})*)(?:[^A-Za-z0-9_\\-.]|$)", Entropy: 4, Keywords: []string{
+	Rule{ID: "azure-entra-refresh-token", Description: "Microsoft Entra ID (Azure AD) refresh token (\"0.A...\"); it mints new access tokens for the user and app, often for 90 days, to Graph, Azure and Microsoft 365.", Regex: "\\b([01]\\.A[A-Za-z0-9_\\-]{40,}\\.AgAB[A-Za-z0-9_\\-]{100,}(?:\\.[A-Za-z0-9_\\-]{20,})*)(?:[^A-Za-z0-9_\\-.]|$)", Entropy: 4, Keywords: []string{
 		".agab",
 	}, Name: "Microsoft Entra ID refresh token", EnvVar: "AZURE_REFRESH_TOKEN", RotateURL: "https://myaccount.microsoft.com/", RotateSteps: []string{
 		"Revoke or delete the exposed credential in Entra ID (revoke the user's sessions: Users > the user > Revoke sessions, or `Revoke-MgUserSignInSession`).",
@@ -3844,6 +3844,7 @@ var tableRules = []Rule{
 	}, TP: []string{
 		"AZURE_REFRESH_TOKEN=0.A{{b64url:60}}.AgABAAAAAAD{{b64url:400}}",
 		"azureRefreshToken: \"0.A{{b64url:60}}.AgABAAAAAAD{{b64url:400}}\"",
+		"\"refresh_token\": \"1.A{{b64url:60}}.AgABAwEAAAD{{b64url:400}}\"",
 	}, FP: []string{
 		"AZURE_REFRESH_TOKEN=${AZURE_REFRESH_TOKEN}",
 		"AZURE_REFRESH_TOKEN = os.environ[\"AZURE_REFRESH_TOKEN\"]",
@@ -14545,7 +14546,7 @@ var tableRules = []Rule{
 		"JIRA_TOKEN=N{{b64:20}}",
 		"JIRA_TOKEN=${JIRA_TOKEN}",
 	}},
-	Rule{ID: "confluence-datacenter-pat", Description: "Confluence Server / Data Center personal access token assigned to a Confluence variable.", Regex: "(?i:(?:confluence)[\\w.\\-]{0,20}?(?:token|pat))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([MNO][A-Za-z0-9+/]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "confluence-datacenter-pat", Description: "Confluence Server / Data Center personal access token assigned to a Confluence variable.", Regex: "(?i:(?:confluence)[\\w.\\-]{0,20}?(?:token|pat))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([MNO][A-Za-z0-9+/]{43})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bconfluence(?:[ \\t_\\-.]?(?:bearer|api|access|personal|auth))*[ \\t_\\-.]?(?:token|pat)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+)[\\\"'`]?([MNO][A-Za-z0-9+/]{43})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"confluence",
 	}, Name: "Confluence Data Center personal access token", EnvVar: "CONFLUENCE_TOKEN", RotateURL: "https://confluence.atlassian.com/enterprise/using-personal-access-tokens-1026032365.html", RotateSteps: []string{
 		"Revoke the token in Confluence > Settings > Personal Access Tokens.",
@@ -14553,9 +14554,11 @@ var tableRules = []Rule{
 	}, TP: []string{
 		"CONFLUENCE_TOKEN=M{{b64:43}}",
 		"confluence_token: \"M{{b64:43}}\"",
+		"# confluence bearer token: N{{b64:43}}",
 	}, FP: []string{
 		"CONFLUENCE_TOKEN=M{{b64:20}}",
 		"CONFLUENCE_TOKEN=${CONFLUENCE_TOKEN}",
+		"confluence page N{{b64:43}}",
 	}},
 	Rule{ID: "jotform-api-key", Description: "Jotform API key (32 hex) assigned to a Jotform variable; it reads form submissions.", Regex: "(?i:(?:jotform)[\\w.\\-]{0,20}?(?:api[_\\-]?key|key))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([0-9a-f]{32})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"jotform",
