@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "fnv64a:303b9e47cc38a979:1550029"
+const tableHash = "fnv64a:02eb091f04103a93:1550034"
 
-const tableStamp = "fnv64a:208b92601560c34d:38"
+const tableStamp = "fnv64a:d261802666218861:38"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
