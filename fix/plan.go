@@ -130,7 +130,7 @@ func NewPlan(ctx context.Context, o Options) (*Plan, error) {
 	return p, nil
 }
 
-// Findings scans the staged change and keeps those under o.Paths.
+// Findings scans the staged change and keeps those that block under o.Paths.
 func Findings(ctx context.Context, o Options) ([]rules.Finding, error) {
 	ch, err := gitread.Staged(ctx, o.Repo, o.Config.MaxFileSize, o.Backend)
 	if err != nil {
@@ -150,7 +150,9 @@ func Findings(ctx context.Context, o Options) ([]rules.Finding, error) {
 	}
 	var out []rules.Finding
 	for _, f := range v.Blocking {
-		if inScope(f.Path, o.Paths) {
+		// An advisory finding (a made-up value, an expired token) does not
+		// block the commit: fix leaves it where it is.
+		if !f.Advisory && inScope(f.Path, o.Paths) {
 			out = append(out, f)
 		}
 	}
