@@ -27,7 +27,9 @@ var (
 		return regexp.MustCompile(`^\s*[\w.\-]+:\s*["']?([A-Za-z0-9+/]{12,}={0,2})["']?\s*$`)
 	})
 	// A JSON "auth": "value" pair, as in ~/.docker/config.json and .dockerconfigjson.
-	authB64 = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\\*"auth\\*"\s*:\s*\\*"([A-Za-z0-9+/]{8,}={0,2})\\*"`) })
+	authB64 = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\\*"auth\\*"\s*:\s*\\*"([A-Za-z0-9+/]{8,}={0,2})\\*"`)
+	})
 	// An HTTP basic-auth credential.
 	basicB64 = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\bbasic\s+([A-Za-z0-9+/]{8,}={0,2})`) })
 	// A base64-encoded PEM block ("-----BEGIN" encodes to LS0tLS1CRUdJTi),

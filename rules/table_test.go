@@ -80,3 +80,14 @@ func TestKeywordsCurrent(t *testing.T) {
 		t.Fatalf("own rule's keyword: found %v", found)
 	}
 }
+
+// TestTableRulesNeedNoDefaults checks what NewEngine no longer checks of the
+// built-in table at start-up (it reads none of its rules there): every rule
+// has an id, a regex and a name, and no singular allowlist to fold in.
+func TestTableRulesNeedNoDefaults(t *testing.T) {
+	for i, r := range tableRules {
+		if r.ID == "" || r.Regex == "" || r.Name == "" || r.Allowlist != nil {
+			t.Errorf("table rule %d (%q): id, regex and name must be set and allowlist (singular) unset", i, r.ID)
+		}
+	}
+}
