@@ -409,6 +409,7 @@ type scratch struct {
 	hints   uint8   // decode hints the keyword pass found
 	last    []int32 // per rule: index+1 of its latest window in windows
 	pathOK  []int8  // per rule: 0 unknown, 1 applies, -1 does not
+	asked   []int32 // the rules whose pathOK is set: the only ones with per-rule state to reset
 	// lineIdx is the number of newlines before linePos: findings come in
 	// window order, so counting from the last one keeps line numbers linear
 	// in the content, not quadratic on a file with a candidate per line.
@@ -456,10 +457,14 @@ func (e *Engine) getScratch(pool *sync.Pool) *scratch {
 }
 
 func (e *Engine) putScratch(pool *sync.Pool, s *scratch) {
-	clear(s.last)
-	clear(s.pathOK)
-	clear(s.shapeRead)
-	clear(s.direct)
+	// Only a rule applies was asked about has windows, shape reads or
+	// direct searches: resetting those, not every rule's, keeps a target's
+	// cost free of the rule count (a history of small commits is
+	// thousands of targets).
+	for _, ri := range s.asked {
+		s.last[ri], s.pathOK[ri], s.shapeRead[ri], s.direct[ri] = 0, 0, 0, 0
+	}
+	s.asked = s.asked[:0]
 	s.windows = s.windows[:0]
 	s.hints = 0
 	s.linePos, s.lineIdx = 0, 0
@@ -712,6 +717,7 @@ func (e *Engine) applies(s *scratch, t *Target, ri int32) bool {
 	} else {
 		s.pathOK[ri] = -1
 	}
+	s.asked = append(s.asked, ri)
 	return ok
 }
 

@@ -75,3 +75,56 @@ func TestNearLitsDirectAgrees(t *testing.T) {
 		t.Fatalf("nothing exercised: %d findings, %d trials with few windows", found, direct)
 	}
 }
+
+// TestScratchReuseIsClean scans the rules' own examples one after another
+// with one engine, whose scratch carries from target to target, and each
+// alone with an engine of its own: a rule's state left from the target
+// before (its last window, whether its path applies, its context searches)
+// must not change what the next finds.
+func TestScratchReuseIsClean(t *testing.T) {
+	shared := builtinEngine(t)
+	rng := rand.New(rand.NewPCG(3, 4))
+	var texts []string
+	for _, r := range shared.rules {
+		for i, ex := range r.TP {
+			text, err := Expand(ex, fmt.Sprintf("%s/reuse/%d", r.ID, i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(text, "@") {
+				texts = append(texts, text)
+			}
+		}
+	}
+	ids := func(fs []Finding) string {
+		var b strings.Builder
+		for _, f := range fs {
+			fmt.Fprintf(&b, "%s:%d:%d ", f.RuleID, f.Line, f.Column)
+		}
+		return b.String()
+	}
+	for trial := 0; trial < 300; trial++ {
+		// A long target, then a short one: a window left from the long one
+		// would be merged into, or a path answer reused.
+		long := strings.Repeat(texts[rng.IntN(len(texts))]+"\n", 1+rng.IntN(30))
+		short := texts[rng.IntN(len(texts))]
+		for _, text := range []string{long, short} {
+			tg := &Target{Path: "a.env", Content: []byte(text)}
+			got, err := shared.Scan(tg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fresh, err := NewEngine(tableRules, tableAllowlists)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := fresh.Scan(&Target{Path: "a.env", Content: []byte(text)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ids(got) != ids(want) {
+				t.Fatalf("trial %d: after other targets %s, alone %s:\n%s", trial, ids(got), ids(want), text)
+			}
+		}
+	}
+}
