@@ -465,13 +465,13 @@ func fromFile(f *ast.File, fset *token.FileSet, detector string, pkgVals, pkgTyp
 					continue
 				}
 				vals := map[string]ast.Expr{}
-				for i, kv := range cl.Elts {
-					if kv, ok := kv.(*ast.KeyValueExpr); ok {
+				for i, el := range cl.Elts {
+					if kv, ok := el.(*ast.KeyValueExpr); ok {
 						if k, ok := kv.Key.(*ast.Ident); ok {
 							vals[k.Name] = kv.Value
 						}
 					} else if i < len(names) {
-						vals[names[i]] = kv
+						vals[names[i]] = el // a positional field
 					}
 				}
 				pos, err := expects(sc, typ[want], vals[want])
