@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "fnv64a:02eb091f04103a93:1550034"
+const tableHash = "fnv64a:3a1b4f53793daeb7:1551223"
 
-const tableStamp = "fnv64a:d261802666218861:38"
+const tableStamp = "fnv64a:6bb68b7d4e63d937:38"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -33,7 +33,7 @@ var tableRules = []Rule{
 		"OPENAI_API_KEY=sk-svcacct-{{b64url:20}}",
 		"OPENAI_API_KEY=${OPENAI_API_KEY}",
 	}},
-	Rule{ID: "openai-admin-key", Description: "OpenAI admin API key (\"sk-admin-\"); it manages the organization's users, projects and API keys.", Regex: "\\b(sk-admin-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "openai-admin-key", Description: "OpenAI admin API key (\"sk-admin-\", its body split by T3BlbkFJ, the base64 of \"OpenAI\", as in OpenAI's other keys); it manages the organization's users, projects and API keys.", Regex: "\\b(sk-admin-[A-Za-z0-9_\\-]{20,150}T3BlbkFJ[A-Za-z0-9_\\-]{20,150})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"sk-admin-",
 	}, Name: "OpenAI admin API key", EnvVar: "OPENAI_ADMIN_KEY", RotateURL: "https://platform.openai.com/settings/organization/admin-keys", RotateSteps: []string{
 		"Delete the key under Organization settings > Admin keys.",
@@ -45,6 +45,8 @@ var tableRules = []Rule{
 	}, FP: []string{
 		"OPENAI_ADMIN_KEY=sk-admin-{{b64url:20}}",
 		"OPENAI_ADMIN_KEY=${OPENAI_ADMIN_KEY}",
+		"OPENAI_ADMIN_KEY=sk-admin-{{b64url:148}}",
+		"OPENAI_ADMIN_KEY=sk-admin-shortT3BlbkFJ{{b64url:74}}",
 	}},
 	Rule{ID: "openai-legacy-key", Description: "OpenAI user API key in the older \"sk-<20>T3BlbkFJ<20>\" form; it calls models billed to your organization.", Regex: "\\b(sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})\\b", Entropy: 3.5, Keywords: []string{
 		"t3blbkfj",
@@ -5162,6 +5164,7 @@ var tableRules = []Rule{
 		"AZURE_STORAGE_CONNECTION_STRING=\"DefaultEndpointsProtocol=https;AccountName=devstoreaccount1;AccountKey=${STORAGE_KEY}\"",
 		"AZURE_STORAGE_CONNECTION_STRING=\"UseDevelopmentStorage=true\"",
 		"config.AccountKey={{b64:86}}==",
+		"AZURE_STORAGE_CONNECTION_STRING=\"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;\"",
 	}},
 	Rule{ID: "azure-storage-account-key", Description: "Azure Storage account access key (88 base64 characters); it has full access to the storage account.", Regex: "(?i:(?:azure|storage|azurite)[\\w.\\-]{0,30}(?:account)?[_\\-.]?key|account[_\\-.]?key)[\\w.\\-]{0,10}[\"'\\]>]{0,2}\\s*(?::=|=>|=|:|,|\\{)?\\s*[\"']?([A-Za-z0-9+/]{86}==)(?:[^A-Za-z0-9+/=]|$)", Entropy: 4, Keywords: []string{
 		"azure",
@@ -5174,9 +5177,6 @@ var tableRules = []Rule{
 		"account-key",
 		"account.key",
 	}, Allowlists: []Allowlist{
-		Allowlist{Description: "the storage emulator's (Azurite's) documented development key, the same everywhere", RegexTarget: "secret", Regexes: []string{
-			"^Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==$",
-		}},
 		Allowlist{Description: "a connection string's AccountKey: the connection-string rules report it", RegexTarget: "line", Regexes: []string{
 			"(?i)AccountEndpoint=|DefaultEndpointsProtocol=|;\\s*AccountKey=|AccountName=[^;\\s]*;",
 		}},
@@ -10265,6 +10265,8 @@ var tableRules = []Rule{
 		"headers.put(\"X-Api-Key\", \"{{alnum:32}}\");",
 	}, FP: []string{
 		"API_KEY = \"0123456789abcdef0123456789abcdef\"",
+		"bitfinexSecret := \"{{alnum:12}}%c^{{alnum:20}}\"",
+		"pushbullet_token = '{{alnum:14}}?{{alnum:16}}'",
 		"token_type = \"refresh_token_expired\"",
 		"secret = \"config.secrets.primary_key\"",
 		"integrity: sha512-{{b64:86}}==",
@@ -19510,6 +19512,9 @@ var tableAllowlists = []Allowlist{
 		"(?i)bcdefg|cdefgh|defghi|efghij|fghijk|ghijkl|hijklm|ijklmn|jklmno|klmnop|lmnopq|mnopqr|nopqrs|opqrst|pqrstu|qrstuv|rstuvw|stuvwx|tuvwxy|uvwxyz",
 		"(?i)a1b2c3d4|1a2b3c4d|123e4567-?e89b-?12d3-?a456|e89b-?12d3-?a456-?42661417400",
 	}, Advisory: true},
+	Allowlist{Description: "Azure's documented emulator keys (Azurite and the Storage Emulator; the Cosmos DB Emulator): the same in every installation", RegexTarget: "secret", Regexes: []string{
+		"^(?:Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==|C2y6yDjf5/R\\+ob0N8A7Cgv30VRDJIWEHLM\\+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==)$",
+	}},
 	Allowlist{Description: "AWS's documented example credentials", RegexTarget: "secret", Regexes: []string{
 		"AKIAIOSFODNN7EXAMPLE|wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY|EXAMPLE(?:KEY)?$",
 	}},
@@ -19545,6 +19550,12 @@ var tableAllowlists = []Allowlist{
 		"generic-secret-unquoted",
 		"generic-password-unquoted",
 		"generic-secret-env-value",
+	}},
+	Allowlist{Description: "generic secrets: a ? or ^ inside the value", RegexTarget: "secret", Regexes: []string{
+		"[?^]",
+	}, TargetRules: []string{
+		"generic-secret",
+		"generic-secret-unquoted",
 	}},
 	Allowlist{Description: "generic secrets: shorter than 16 or longer than 200 characters", RegexTarget: "secret", Regexes: []string{
 		"^.{0,15}$|^.{201,}$",
