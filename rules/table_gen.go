@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "fnv64a:3a1b4f53793daeb7:1551223"
+const tableHash = "fnv64a:fc598920ca9decf8:1551515"
 
-const tableStamp = "fnv64a:6bb68b7d4e63d937:38"
+const tableStamp = "fnv64a:36868b4da7e027cd:38"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -19507,10 +19507,11 @@ var tableAllowlists = []Allowlist{
 		"^<[^>]*>$|^\\[[^\\]]*\\]$|^\\{[^}]*\\}$|\\$\\{[^}]*\\}|\\{\\{[^}]*\\}\\}|%\\([^)]*\\)s|^\\$[A-Za-z_][A-Za-z0-9_]*$|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$",
 		"(?i)^(?:true|false|null|nil|none|undefined|empty|secret|password|passwd|token|string|required|optional|super(?:secret|\\$ecret)|\\*+)$",
 	}},
-	Allowlist{Description: "looks made up: it counts in sequence (1234567, abcdefg, a1b2c3d4) or is RFC 4122's example UUID; if it is a real value, it is a weak one: rotate it", RegexTarget: "secret", Regexes: []string{
+	Allowlist{Description: "looks made up: it counts in sequence (1234567, abcdefg, a1b2c3d4), backwards (9876543, zyxwvu) or along a keyboard row (qwerty), or is RFC 4122's example UUID; if it is a real value, it is a weak one: rotate it", RegexTarget: "secret", Regexes: []string{
 		"(?i)1234567|abcdef(?:gh)?[^0-9a-f]",
 		"(?i)bcdefg|cdefgh|defghi|efghij|fghijk|ghijkl|hijklm|ijklmn|jklmno|klmnop|lmnopq|mnopqr|nopqrs|opqrst|pqrstu|qrstuv|rstuvw|stuvwx|tuvwxy|uvwxyz",
 		"(?i)a1b2c3d4|1a2b3c4d|123e4567-?e89b-?12d3-?a456|e89b-?12d3-?a456-?42661417400",
+		"(?i)9876543|zyxwvu|yxwvut|xwvuts|wvutsr|vutsrq|utsrqp|tsrqpo|srqpon|rqponm|qponml|ponmlk|onmlkj|nmlkji|mlkjih|lkjihg|kjihgf|jihgfe|ihgfed|hgfedc|gfedcb|fedcba|qwertyu|asdfghj|zxcvbnm",
 	}, Advisory: true},
 	Allowlist{Description: "Azure's documented emulator keys (Azurite and the Storage Emulator; the Cosmos DB Emulator): the same in every installation", RegexTarget: "secret", Regexes: []string{
 		"^(?:Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==|C2y6yDjf5/R\\+ob0N8A7Cgv30VRDJIWEHLM\\+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==)$",
