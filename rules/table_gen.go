@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "fnv64a:f7cada0bdcb912bd:1579288"
+const tableHash = "fnv64a:fab1068bd6b9a465:1579768"
 
-const tableStamp = "fnv64a:24dad94d2dee5162:38"
+const tableStamp = "fnv64a:ea27d9c52dadeebd:38"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
