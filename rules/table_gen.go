@@ -2,9 +2,9 @@
 
 package rules
 
-const tableHash = "fnv64a:7d23abe371058fc4:1609631"
+const tableHash = "fnv64a:c4c073f0d3702119:1609980"
 
-const tableStamp = "fnv64a:f80c707ca506abd0:38"
+const tableStamp = "fnv64a:e8fe488d1c9fc7bc:38"
 
 var tableRules = []Rule{
 	Rule{ID: "openai-project-key", Description: "OpenAI project API key (\"sk-proj-\"); it calls models billed to your organization and reads project files.", Regex: "\\b(sk-proj-[A-Za-z0-9_\\-]{40,250})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
@@ -2204,7 +2204,7 @@ var tableRules = []Rule{
 		"FOURSQUARE_CLIENT_SECRET={{upalnum:12}}",
 		"foursquare message {{upalnum:48}}",
 	}},
-	Rule{ID: "chec-api-key", Description: "Chec (Commerce.js) API key (48 lower-case letters, digits and underscores, such as pk_ and 45 more) assigned to a variable named for Chec or Commerce.js or written after \"checio key\" and the like, with or without the X-Authorization header name before it; the secret key manages the store's products, orders and customers.", Regex: "(?i:(?:chec[_\\-.]?io|commerce[_\\-.]?js)(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(?:X-Authorization[ \\t]+)?([a-z0-9_]{48})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\b(?:chec[_\\-.]?io|commerce[_\\-.]?js)(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])(?:X-Authorization[ \\t]+)?[\\\"'`]?([a-z0-9_]{48})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
+	Rule{ID: "chec-api-key", Description: "Chec (Commerce.js) API key (48 lower-case letters, digits and underscores, such as sk_ and 45 more) assigned to a variable named for Chec or Commerce.js or written after \"checio key\" and the like, with or without the X-Authorization header name before it; the secret key manages the store's products, orders and customers. A public key (pk_), made for browser code, is reported without blocking.", Regex: "(?i:(?:chec[_\\-.]?io|commerce[_\\-.]?js)(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?(?:X-Authorization[ \\t]+)?([a-z0-9_]{48})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\b(?:chec[_\\-.]?io|commerce[_\\-.]?js)(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])(?:X-Authorization[ \\t]+)?[\\\"'`]?([a-z0-9_]{48})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3.5, Keywords: []string{
 		"checio",
 		"chec_io",
 		"chec.io",
@@ -2212,18 +2212,23 @@ var tableRules = []Rule{
 		"commerce_js",
 		"commerce-js",
 		"commerce.js",
+	}, Allowlists: []Allowlist{
+		Allowlist{Description: "a public key (pk_): made for the storefront's browser code, it reads only what the store shows anyone; the secret key is sk_", RegexTarget: "secret", Regexes: []string{
+			"^pk_",
+		}, Advisory: true},
 	}, Name: "Chec (Commerce.js) API key", EnvVar: "CHEC_SECRET_KEY", RotateURL: "https://dashboard.chec.io/setup/developer", RotateSteps: []string{
 		"Delete the key in the Chec dashboard (Developer > API keys) and create a new one.",
 		"Store the new key in a secret manager and update the storefront and services that use it.",
 	}, TP: []string{
 		"CHEC_IO_SECRET_KEY={{lowalnum:48}}",
-		"commercejs_api_key: \"pk_{{lowalnum:45}}\"",
-		"checio_auth_token: \"X-Authorization pk_{{lowalnum:45}}\"",
+		"commercejs_api_key: \"sk_{{lowalnum:45}}\"",
+		"checio_auth_token: \"X-Authorization sk_{{lowalnum:45}}\"",
 		"checio secret sk_{{lowalnum:45}}",
 	}, FP: []string{
 		"CHEC_IO_SECRET_KEY=${CHEC_IO_SECRET_KEY}",
 		"CHEC_IO_SECRET_KEY=pk_{{lowalnum:12}}",
 		"checio message pk_{{lowalnum:45}}",
+		"commercejs_public_key: \"pk_{{lowalnum:45}}\"",
 	}},
 	Rule{ID: "debounce-api-key", Description: "DeBounce API key (13 letters and digits) assigned to a DeBounce key, token or secret variable or written after \"debounce key\" and the like; e-mail validations with it spend the account's DeBounce credits. debounce alone is a programming word, so the key word must follow it.", Regex: "(?i:debounce(?:[_\\-.]?io)?(?:[_\\-.]?(?:api|access|secret|private|personal|auth))*[_\\-.]?(?:key|token|secret))[\\w.\\-]{0,25}?[\\\"'\\]]?\\s*(?:[:?!+]{0,3}=>?|:|,|\\()\\s*[\\\"'`]?([A-Za-z0-9]{13})(?:[^A-Za-z0-9_\\-]|$)|(?i:\\bdebounce(?:[_\\-.]?io)?(?:[ \\t_\\-.]?(?:api|access|secret|private|personal|auth))*[ \\t_\\-.]?(?:key|token|secret|access|private)s?)(?:[ \\t]*[:=][ \\t]*|[ \\t]+|[.\\-])[\\\"'`]?([A-Za-z0-9]{13})(?:[^A-Za-z0-9_\\-]|$)", Entropy: 3, Keywords: []string{
 		"debounce_api",
