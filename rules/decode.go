@@ -91,7 +91,7 @@ func (e *Engine) scanEncoded(ctx context.Context, t *Target, hints uint8) ([]Fin
 			lit string
 		}{{docker, `"auth`}, {basic, "basic"}, {pct, "://"}, {pem, "ls0tls1crudjti"}} {
 			if f.on {
-				need = append(need, &foldFinder{lit: f.lit})
+				need = append(need, newFoldFinder(f.lit))
 			}
 		}
 	}
@@ -171,36 +171,31 @@ func encodedElsewhere(hints uint8, secret string) bool {
 // indexFold returns the first index at or after from where s holds lit
 // (lower-case ASCII), ignoring ASCII case, or -1.
 func indexFold(s []byte, lit string, from int) int {
-	f := foldFinder{lit: lit}
-	return f.next(s, from)
+	return newFoldFinder(lit).next(s, from)
 }
 
 // foldFinder finds lit (lower-case ASCII) in s ignoring ASCII case, from
-// positions that only grow: the next occurrence of the first byte in each
+// positions that only grow: the next occurrence of lit's first byte in each
 // case is kept, so a search over all of s reads each byte about twice.
 type foldFinder struct {
 	lit          string
-	lower, upper int // next index of lit[0] in that case, from where it was sought; -1: none, -2: not sought
-	sought       bool
+	lo, up       byte // lit's first byte in lower and upper case
+	lower, upper int  // next index of lo, of up, at or after the last search; -1: none, -2: not sought
+}
+
+func newFoldFinder(lit string) *foldFinder {
+	f := &foldFinder{lit: lit, lo: lit[0], up: lit[0], lower: -2, upper: -2}
+	if 'a' <= f.lo && f.lo <= 'z' {
+		f.up -= 'a' - 'A'
+	} else {
+		f.upper = -1 // one case only
+	}
+	return f
 }
 
 // next returns the first index at or after from (no less than the previous
 // call's from) where s holds lit, or -1.
 func (f *foldFinder) next(s []byte, from int) int {
-	first := f.lit[0]
-	up := first
-	if 'a' <= first && first <= 'z' {
-		up -= 'a' - 'A'
-	}
-	if from >= len(s) {
-		return -1
-	}
-	if !f.sought {
-		f.lower, f.upper, f.sought = -2, -2, true
-		if up == first {
-			f.upper = -1
-		}
-	}
 	seek := func(at int, b byte) int {
 		if at == -1 || at >= from {
 			return at
@@ -210,11 +205,8 @@ func (f *foldFinder) next(s []byte, from int) int {
 		}
 		return -1
 	}
-	for {
-		f.lower = seek(f.lower, first)
-		if up != first {
-			f.upper = seek(f.upper, up)
-		}
+	for from < len(s) {
+		f.lower, f.upper = seek(f.lower, f.lo), seek(f.upper, f.up)
 		at := f.lower
 		if f.upper >= 0 && (at < 0 || f.upper < at) {
 			at = f.upper
@@ -227,6 +219,7 @@ func (f *foldFinder) next(s []byte, from int) int {
 		}
 		from = at + 1
 	}
+	return -1
 }
 
 // equalFoldLower reports whether b equals lit (lower-case ASCII) ignoring

@@ -145,7 +145,7 @@ func TestIndexFoldAgainstNaive(t *testing.T) {
 			s[i] = alphabet[rng.IntN(len(alphabet))]
 		}
 		for _, lit := range []string{"basic", "b", "://", "ab"} {
-			f := foldFinder{lit: lit}
+			f := newFoldFinder(lit)
 			for from := 0; from <= len(s)+1; from += 1 + rng.IntN(3) {
 				if got, want := indexFold(s, lit, from), naive(s, lit, from); got != want {
 					t.Fatalf("indexFold(%q, %q, %d) = %d, want %d", s, lit, from, got, want)

@@ -231,7 +231,7 @@ func NewEngine(rs []Rule, global []Allowlist) (*Engine, error) {
 	// built-in table was half a megabyte of fresh memory to fault in.
 	crs := make([]compiledRule, len(rs))
 	e.rules = make([]*compiledRule, len(rs))
-	// The built-in table is checked when it is generated (TestTableRules):
+	// The built-in table is checked when it is generated (TestTableRulesNeedNoDefaults):
 	// its rules are not read here, so a hook run faults in only the pages
 	// of the rules its change has candidates for.
 	table := len(rs) > 0 && len(rs) == len(tableRules) && &rs[0] == &tableRules[0]
@@ -457,7 +457,7 @@ func (e *Engine) getScratch(pool *sync.Pool) *scratch {
 }
 
 func (e *Engine) putScratch(pool *sync.Pool, s *scratch) {
-	// Only a rule applies was asked about has windows, shape reads or
+	// Only a rule that applies was asked about has windows, shape reads or
 	// direct searches: resetting those, not every rule's, keeps a target's
 	// cost free of the rule count (a history of small commits is
 	// thousands of targets).

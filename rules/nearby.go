@@ -65,12 +65,9 @@ func (s *scratch) nearLits(content []byte, r *compiledRule, lo, hi int) bool {
 // it are bounded (linesAroundSpan): first without counting lines, which
 // on text that holds none of them anywhere near is all it takes.
 func (s *scratch) nearWindow(content []byte, r *compiledRule, start, end int) bool {
-	if s.direct[r.index] >= 0 {
-		lo, _ := linesAroundSpan(content, start, r.contextLines)
-		_, hi := linesAroundSpan(content, end, r.contextLines)
-		return s.nearLits(content, r, lo, hi)
-	}
-	if !s.nearLits(content, r, max(0, start-contextReach), min(len(content), end+contextReach)) {
+	// While the lines around windows are searched alone (nearLits), the
+	// first look, over 32 KB, would cost more than it saves.
+	if s.direct[r.index] < 0 && !s.nearLits(content, r, max(0, start-contextReach), min(len(content), end+contextReach)) {
 		return false
 	}
 	lo, _ := linesAroundSpan(content, start, r.contextLines)

@@ -103,11 +103,14 @@ func basicAuthOK(s string) bool {
 	return !placeholderPassword(pass)
 }
 
+// unseparated drops the separators of my_password, your-token.
+var unseparated = strings.NewReplacer("_", "", "-", "")
+
 // placeholderPassword reports the passwords documentation writes in place of
 // a real one.
 func placeholderPassword(p string) bool {
-	switch strings.NewReplacer("_", "", "-", "").Replace(strings.ToLower(strings.Trim(p, "<>[]{}"))) {
-	case "password", "passw0rd", "pass", "passwd", "pwd", "secret", "token", "changeme", "change_me",
+	switch unseparated.Replace(strings.ToLower(strings.Trim(p, "<>[]{}"))) {
+	case "password", "passw0rd", "pass", "passwd", "pwd", "secret", "token", "changeme",
 		"example", "test", "testing", "user", "username", "admin", "root", "guest", "demo", "dummy",
 		"yourpassword", "mypassword", "letmein", "qwerty", "none", "null", "apikey", "yourtoken", "mytoken":
 		return true
